@@ -1,0 +1,1 @@
+"""The small toolkit every CRM service is built from (DESIGN.md §3)."""

@@ -1,0 +1,160 @@
+"""Database dependency provider and unit of work.
+
+A service method opens a unit of work explicitly:
+
+    with self.db.unit_of_work(actor=principal.user_id) as uow:
+        return handlers.create_customer(uow, principal, data)
+
+On leaving the block the business rows and the emitted events commit together; only then does
+the relay publish the events. We commit here rather than in `worker_result` because nameko sends
+the RPC reply *before* `worker_result` runs: a caller could otherwise read before the commit.
+"""
+import json
+import logging
+import uuid
+from contextlib import contextmanager
+
+from nameko.extensions import DependencyProvider
+from sqlalchemy import create_engine, event, insert, select, update
+from sqlalchemy.orm import sessionmaker
+
+from services.chassis import settings
+from services.chassis.models import ChassisBase, EventSequence, OutboxEvent, utcnow
+
+log = logging.getLogger(__name__)
+
+
+def make_engine(url):
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"timeout": 15, "check_same_thread": False})
+
+        @event.listens_for(engine, "connect")
+        def _sqlite_pragmas(dbapi_connection, _record):
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA journal_mode=WAL")       # readers never block the writer
+            cursor.execute("PRAGMA synchronous=NORMAL")     # durable at checkpoints; WAL-safe
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute("PRAGMA busy_timeout=15000")
+            cursor.close()
+        return engine
+    return create_engine(
+        url,
+        pool_size=settings.env_int("DB_POOL_SIZE", 10),
+        max_overflow=settings.env_int("DB_MAX_OVERFLOW", 10),
+        pool_pre_ping=True,          # survive a database restart without a failed request
+        pool_recycle=1800,
+        pool_timeout=settings.env_float("DB_POOL_TIMEOUT_SECONDS", 5),
+    )
+
+
+def create_schema(engine, *metadatas):
+    """Tables for tests and first runs; production goes through each service's alembic scripts."""
+    for metadata in (ChassisBase.metadata, *metadatas):
+        metadata.create_all(engine)
+    ensure_sequence_row(engine)
+
+
+def ensure_sequence_row(engine):
+    with engine.begin() as connection:
+        if connection.execute(select(EventSequence.id).where(EventSequence.id == 1)).first() is None:
+            connection.execute(insert(EventSequence).values(id=1, last=0))
+
+
+class UnitOfWork:
+    """One transaction: `session` for the service's rows, `emit` for its events."""
+
+    def __init__(self, session, source, event_schemas, actor):
+        self.session = session
+        self.source = source
+        self.actor = actor
+        self._event_schemas = event_schemas
+        self._pending = []
+        self.emitted = []          # OutboxEvent rows written by this unit, for the relay
+
+    def emit(self, event_type, data, version=1):
+        """Dump `data` through the service's published schema for `event_type` (its contract)."""
+        schema = self._event_schemas[event_type]
+        payload = json.loads(json.dumps(schema.dump(data)))   # plain JSON or fail here, not in kombu
+        self._pending.append((event_type, version, payload))
+
+    def _write_outbox(self):
+        if not self._pending:
+            return
+        count = len(self._pending)
+        # The row lock on the counter serialises writers' commits, which is what makes the
+        # sequence gapless and commit-ordered. It is taken last, so it is held only briefly.
+        last = self.session.execute(
+            update(EventSequence).where(EventSequence.id == 1)
+            .values(last=EventSequence.last + count).returning(EventSequence.last)
+        ).scalar_one()
+        now = utcnow()
+        for offset, (event_type, version, payload) in enumerate(self._pending):
+            row = OutboxEvent(
+                sequence=last - count + 1 + offset, event_id=str(uuid.uuid4()),
+                event_type=event_type, version=version, occurred_at=now,
+                actor=self.actor, payload=json.dumps(payload, ensure_ascii=False))
+            self.session.add(row)
+            self.emitted.append(row)
+        self._pending = []
+
+
+class DatabaseAccess:
+    def __init__(self, provider, worker_ctx):
+        self._provider = provider
+        self._worker_ctx = worker_ctx
+
+    @property
+    def engine(self):
+        return self._provider.engine
+
+    @property
+    def relay(self):
+        return self._provider.relay
+
+    @contextmanager
+    def unit_of_work(self, actor="system"):
+        session = self._provider.sessionmaker()
+        uow = UnitOfWork(session, self._provider.source, self._provider.event_schemas, actor)
+        try:
+            yield uow
+            uow._write_outbox()
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+        finally:
+            session.close()
+        if uow.emitted:
+            self._provider.relay.publish_committed([row.sequence for row in uow.emitted])
+
+    @contextmanager
+    def read_only(self):
+        session = self._provider.sessionmaker()
+        try:
+            yield session
+        finally:
+            session.rollback()
+            session.close()
+
+
+class Database(DependencyProvider):
+    """Engine per service, a session per unit of work, events in the same commit."""
+
+    def __init__(self, *metadatas, event_schemas=None):
+        self.metadatas = metadatas
+        self.event_schemas = event_schemas or {}
+
+    def setup(self):
+        from services.chassis.outbox import Relay   # outbox imports db helpers
+        self.source = self.container.service_name
+        self.engine = make_engine(settings.database_url(self.source))
+        ensure_sequence_row(self.engine)   # fails loudly if the migrations have not run
+        self.sessionmaker = sessionmaker(bind=self.engine, expire_on_commit=False)
+        self.relay = Relay(self.source, self.sessionmaker, self.container.config)
+
+    def stop(self):
+        self.engine.dispose()
+
+    def get_dependency(self, worker_ctx):
+        return DatabaseAccess(self, worker_ctx)
+

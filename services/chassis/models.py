@@ -1,0 +1,75 @@
+"""Tables every service database carries besides its own: the outbox (also the service's event
+log), the sequence counter, the inbox of applied event ids and the consumer positions."""
+from datetime import datetime, timezone
+
+from sqlalchemy import BigInteger, DateTime, Integer, String, Text, Index, TypeDecorator
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class UtcDateTime(TypeDecorator):
+    """Timezone-aware UTC in, timezone-aware UTC out — SQLite forgets the zone otherwise."""
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is not None:
+            if value.tzinfo is None:
+                raise ValueError("naive datetime; use timezone-aware UTC")
+            value = value.astimezone(timezone.utc)
+        return value
+
+    def process_result_value(self, value, dialect):
+        if value is not None and value.tzinfo is None:
+            value = value.replace(tzinfo=timezone.utc)
+        return value
+
+
+def utcnow():
+    return datetime.now(timezone.utc)
+
+
+class ChassisBase(DeclarativeBase):
+    pass
+
+
+class OutboxEvent(ChassisBase):
+    __tablename__ = "outbox"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    # Allocated from EventSequence inside the writing transaction: gapless and in commit order,
+    # so `events_since(n)` never skips an event that commits later.
+    sequence: Mapped[int] = mapped_column(BigInteger, unique=True, nullable=False)
+    event_id: Mapped[str] = mapped_column(String(36), unique=True, nullable=False)
+    event_type: Mapped[str] = mapped_column(String(80), nullable=False)
+    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
+    occurred_at: Mapped[datetime] = mapped_column(UtcDateTime, nullable=False)
+    actor: Mapped[str] = mapped_column(String(64), nullable=False)
+    payload: Mapped[str] = mapped_column(Text, nullable=False)
+    sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+
+    __table_args__ = (
+        Index("ix_outbox_unsent", "sequence",
+              sqlite_where=sent_at.is_(None), postgresql_where=sent_at.is_(None)),
+    )
+
+
+class EventSequence(ChassisBase):
+    __tablename__ = "event_sequence"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    last: Mapped[int] = mapped_column(BigInteger, nullable=False, default=0)
+
+
+class InboxEvent(ChassisBase):
+    __tablename__ = "inbox"
+    event_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    source: Mapped[str] = mapped_column(String(40), nullable=False)
+    event_type: Mapped[str] = mapped_column(String(80), nullable=False)
+    sequence: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    processed_at: Mapped[datetime] = mapped_column(UtcDateTime, nullable=False, default=utcnow)
+
+
+class ConsumerPosition(ChassisBase):
+    """How far the catch-up has read each producer's event log (every event ≤ position applied)."""
+    __tablename__ = "consumer_position"
+    source: Mapped[str] = mapped_column(String(40), primary_key=True)
+    last_sequence: Mapped[int] = mapped_column(BigInteger, nullable=False, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text, nullable=True)
