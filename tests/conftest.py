@@ -8,6 +8,13 @@ from sqlalchemy.orm import sessionmaker
 
 from services.chassis.db import create_schema, make_engine
 
+# Tests never bind the fixed metrics ports (several services share one process here) and never
+# depend on the developer's environment for secrets.
+for _service in ("gateway", "identity", "customers", "reporting", "sales", "marketing", "service_desk"):
+    os.environ[f"{_service.upper()}_METRICS_PORT"] = "0"
+os.environ.setdefault("JWT_SECRET", "test-jwt-secret-" + "x" * 32)
+os.environ.setdefault("CURSOR_SECRET", "test-cursor-secret")
+
 PG_ADMIN_DSN = os.environ.get("TEST_POSTGRES_DSN", "dbname=postgres host=127.0.0.1 user=postgres")
 
 

@@ -1,0 +1,54 @@
+import json
+from decimal import Decimal
+
+import pytest
+from marshmallow import Schema, fields
+from sqlalchemy import select
+
+from services.chassis.models import OutboxEvent
+from tests.unit.chassis.fakes import make_db
+
+
+class Priced(Schema):
+    amount = fields.Decimal(as_string=True, required=True)
+    name = fields.String(required=True)
+
+
+@pytest.fixture
+def db(memory_engine):
+    return make_db(memory_engine, event_schemas={"priced": Priced()})
+
+
+def outbox(db):
+    with db.read_only() as session:
+        return session.execute(select(OutboxEvent.sequence, OutboxEvent.payload, OutboxEvent.actor,
+                                      OutboxEvent.sent_at).order_by(OutboxEvent.sequence)).all()
+
+
+def test_events_commit_with_sequences_and_are_handed_to_the_relay(db):
+    with db.unit_of_work(actor="u1") as uow:
+        uow.emit("priced", {"amount": Decimal("10.50"), "name": "上海 🚀"})
+        uow.emit("priced", {"amount": Decimal("1"), "name": "b"})
+    rows = outbox(db)
+    assert [row.sequence for row in rows] == [1, 2]
+    assert json.loads(rows[0].payload) == {"amount": "10.50", "name": "上海 🚀"}   # Decimal → string
+    assert rows[0].actor == "u1" and rows[0].sent_at is None
+    assert db.relay.published == [1, 2]
+
+
+def test_an_exception_rolls_back_and_publishes_nothing(db):
+    with pytest.raises(ZeroDivisionError):
+        with db.unit_of_work() as uow:
+            uow.emit("priced", {"amount": Decimal("1"), "name": "x"})
+            1 / 0
+    assert outbox(db) == [] and db.relay.published == []
+    with db.unit_of_work() as uow:
+        uow.emit("priced", {"amount": Decimal("1"), "name": "x"})
+    assert [row.sequence for row in outbox(db)] == [1]          # no gap left by the rollback
+
+
+def test_an_event_without_a_published_schema_is_refused(db):
+    with pytest.raises(KeyError):
+        with db.unit_of_work() as uow:
+            uow.emit("not_in_the_contract", {})
+    assert outbox(db) == []
