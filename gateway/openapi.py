@@ -1,0 +1,161 @@
+"""The OpenAPI 3.1 document, generated from the route table and the marshmallow schemas.
+
+Request and response schemas are the services' own (`"customers:Customer"` names a class in
+services/customers/schemas.py), so the document cannot drift from what the services validate.
+"""
+import logging
+import re
+
+from apispec import APISpec
+from apispec.ext.marshmallow import MarshmallowPlugin
+from marshmallow import fields as ma_fields
+
+from gateway.routing import resolve_schema
+from gateway.schemas import Problem
+
+log = logging.getLogger(__name__)
+
+PROBLEMS = {400: "BadRequest", 401: "Unauthorized", 403: "Forbidden", 404: "NotFound",
+            405: "MethodNotAllowed", 409: "Conflict", 413: "PayloadTooLarge",
+            415: "UnsupportedMediaType", 422: "UnprocessableContent", 429: "TooManyRequests",
+            500: "InternalError", 503: "ServiceUnavailable"}
+RETRY_AFTER = {"Retry-After": {"description": "Seconds to wait", "schema": {"type": "integer"}}}
+QUERY_TYPES = {"str": {"type": "string"}, "int": {"type": "integer"},
+               "bool": {"type": "boolean"}, "list": {"type": "array", "items": {"type": "string"}}}
+DESCRIPTION = """One external REST API for the CRM services.
+
+Authenticate with `Authorization: Bearer <token>` (from `POST /api/v1/auth/token`) or an
+`X-API-Key` header. Errors are `application/problem+json` (RFC 9457). Requests are rate limited
+per principal (per client IP when unauthenticated) with a token bucket **per gateway process**;
+`429` answers carry `Retry-After`. Lists are cursor-paginated: pass `next_cursor` back as `cursor`.
+"""
+
+_cache = {}
+
+
+def _schema_ref(reference):
+    schema = resolve_schema(reference)
+    if schema is not None:
+        return schema
+    if reference is not None:
+        log.warning("openapi: schema %s not found; documented as a free-form object", reference)
+    return {"type": "object"}
+
+
+def _decimal_as_string(self, field, ret, **kwargs):
+    """Money is a Decimal dumped as a string (DESIGN.md §4), not a JSON number."""
+    if isinstance(field, ma_fields.Decimal) and field.as_string:
+        nullable = isinstance(ret.get("type"), list) and "null" in ret["type"]
+        return {"type": ["string", "null"] if nullable else "string", "format": "decimal"}
+    return {}
+
+
+def _operation_id(route, seen):
+    base = route.rpc or route.handler.__name__
+    if base in seen:
+        base = f"{base}_{re.sub(r'[^a-z0-9]+', '_', route.path.lower()).strip('_')}"
+    seen.add(base)
+    return base
+
+
+def _parameters(route):
+    params = [{"in": "path", "name": name, "required": True, "schema": {"type": "string"}}
+              for name in re.findall(r"{(\w+)}", route.path)]
+    for name, kind in route.query.items():
+        param = {"in": "query", "name": name, "required": False, "schema": QUERY_TYPES[kind]}
+        if kind == "list":
+            param.update(style="form", explode=False, description="Comma-separated")
+        params.append(param)
+    return params
+
+
+def _success(route):
+    if route.produces == "none":
+        return {"description": "Done; no content"}
+    kinds = {"csv": "text/csv", "html": "text/html"}
+    if route.produces in kinds:
+        return {"description": "OK", "content": {kinds[route.produces]: {"schema": {"type": "string"}}}}
+    schema = _schema_ref(route.response_schema)
+    if route.response_page:
+        schema = {"type": "object", "required": ["items", "next_cursor"], "properties": {
+            "items": {"type": "array", "items": schema},
+            "next_cursor": {"type": ["string", "null"], "description": "Pass back as ?cursor"}}}
+    elif route.response_many:
+        schema = {"type": "array", "items": schema}
+    response = {"description": "OK", "content": {"application/json": {"schema": schema}}}
+    if route.location:
+        response["headers"] = {"Location": {"schema": {"type": "string"},
+                                            "description": "URL of the new resource"}}
+    return response
+
+
+def _error_statuses(route):
+    statuses = {500} | set(route.errors) | ({429} if route.limited else set())
+    if route.service:
+        statuses |= {503}
+    if not route.public:
+        statuses |= {401, 403}
+    if "{" in route.path or route.method in ("POST", "PATCH", "DELETE"):
+        statuses |= {404, 409}
+    if route.body:
+        statuses |= {400, 413, 415, 422}
+    if route.query or (route.service and route.args):
+        statuses |= {422}
+    return sorted(statuses)
+
+
+def _operation(route, seen):
+    operation = {
+        "operationId": route.operation_id or _operation_id(route, seen),
+        "summary": route.summary, "tags": [route.tag] if route.tag else [],
+        "parameters": _parameters(route),
+        "responses": {str(route.status): _success(route)},
+    }
+    for status in _error_statuses(route):
+        operation["responses"][str(status)] = {"$ref": f"#/components/responses/{PROBLEMS[status]}"}
+    for status, (text, schema) in route.responses.items():
+        operation["responses"][str(status)] = {"description": text, "content": {
+            "application/json": {"schema": _schema_ref(schema)}}}
+    if route.public:
+        operation["security"] = []
+    if route.body == "json":
+        operation["requestBody"] = {"required": True, "content": {"application/json": {
+            "schema": _schema_ref(route.body_schema or route.request_schema)}}}
+    elif route.body == "csv":
+        operation["requestBody"] = {"required": True, "content": {"text/csv": {
+            "schema": {"type": "string", "description": "CSV with a header row"}}}}
+    return operation
+
+
+def build(routes, title="CRM API", version="1.0.0"):
+    plugin = MarshmallowPlugin()
+    spec = APISpec(title=title, version=version, openapi_version="3.1.0", plugins=[plugin],
+                   info={"description": DESCRIPTION}, servers=[{"url": "/"}],
+                   security=[{"bearerAuth": []}, {"apiKeyAuth": []}])
+    plugin.converter.add_attribute_function(_decimal_as_string)
+    spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer",
+                                                   "bearerFormat": "JWT"})
+    spec.components.security_scheme("apiKeyAuth", {"type": "apiKey", "in": "header",
+                                                   "name": "X-API-Key"})
+    spec.components.schema("Problem", schema=Problem)
+    for status, name in PROBLEMS.items():
+        response = {"description": name, "content": {"application/problem+json": {
+            "schema": {"$ref": "#/components/schemas/Problem"}}}}
+        if status in (429, 503):
+            response["headers"] = RETRY_AFTER
+        spec.components.response(name, response)
+    operations, seen = {}, set()
+    for route in routes:
+        if not route.hidden:
+            operations.setdefault(route.path, {})[route.method.lower()] = _operation(route, seen)
+    for url, ops in operations.items():
+        spec.path(path=url, operations=ops)
+    return spec.to_dict()
+
+
+def document():
+    """Built once per process (the routes and schemas do not change while it runs)."""
+    if "doc" not in _cache:
+        from gateway.routes import ROUTES
+        _cache["doc"] = build(ROUTES)
+    return _cache["doc"]

@@ -1,0 +1,99 @@
+"""RFC 9457 problem details: every error the gateway answers is `application/problem+json`.
+
+Domain errors arrive from the services as registered `CrmError` subclasses and are mapped by
+their `http_status`; their `details` become extension members (`errors` for a 422, e.g.
+`duplicate_of` / `match` for a 409). Anything else is a 500 that says nothing about internals.
+"""
+import json
+from http import HTTPStatus
+
+from werkzeug.wrappers import Response
+
+from services.chassis.errors import CrmError
+from services.chassis.rpc import ServiceUnavailable
+
+PROBLEM_JSON = "application/problem+json"
+RESERVED = {"type", "title", "status", "detail", "instance", "code"}
+SERVICE_UNAVAILABLE_RETRY_AFTER = 5
+# RFC 9457 allows a non-resolvable URI; clients switch on `type` (or the same `code`).
+TYPE_BASE = "urn:crm:problem:"
+
+
+class HttpProblem(Exception):
+    """An error the gateway itself decides (bad JSON, 413, 415, 429, 404 route, ...)."""
+
+    def __init__(self, status, detail, code=None, headers=None, **extensions):
+        super().__init__(detail)
+        self.status = int(status)
+        self.detail = detail
+        self.code = code or _default_code(self.status)
+        self.headers = dict(headers or {})
+        self.extensions = extensions
+
+
+def _default_code(status):
+    return HTTPStatus(status).phrase.lower().replace(" ", "_").replace("-", "_")
+
+
+def title_for(status):
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return "Error"
+
+
+def problem_body(status, detail, code, instance=None, **extensions):
+    body = {
+        "type": f"{TYPE_BASE}{code}",
+        "title": title_for(status),
+        "status": status,
+        "detail": detail,
+        "code": code,
+    }
+    if instance:
+        body["instance"] = instance
+    for key, value in extensions.items():
+        if key not in RESERVED and value is not None:
+            body[key] = value
+    return body
+
+
+def problem_response(status, detail, code=None, instance=None, headers=None, **extensions):
+    code = code or _default_code(status)
+    body = problem_body(status, detail, code, instance, **extensions)
+    response = Response(json.dumps(body, ensure_ascii=False), status=status,
+                        content_type=PROBLEM_JSON)
+    for name, value in (headers or {}).items():
+        response.headers[name] = str(value)
+    return response
+
+
+def from_exception(exc, instance=None, call_id=None):
+    """(response, is_server_fault). Only the caller logs; nothing internal reaches the body."""
+    common = dict(instance=instance, call_id=call_id)
+    if isinstance(exc, HttpProblem):
+        return problem_response(exc.status, exc.detail, exc.code, headers=exc.headers,
+                                **common, **exc.extensions), exc.status >= 500
+    if isinstance(exc, ServiceUnavailable):
+        return problem_response(
+            503, exc.message, exc.code, headers={"Retry-After": SERVICE_UNAVAILABLE_RETRY_AFTER},
+            service=(exc.details or {}).get("service"), **common), True
+    if isinstance(exc, CrmError) and 400 <= exc.http_status < 500:
+        return problem_response(exc.http_status, exc.message, exc.code,
+                                headers=_auth_headers(exc), **common,
+                                **_extensions(exc)), False
+    return problem_response(500, "An unexpected error occurred. Quote the call_id when "
+                            "reporting it.", "internal_error", **common), True
+
+
+def _extensions(exc):
+    details = exc.details if isinstance(exc.details, dict) else {}
+    if exc.http_status == 422:
+        return {"errors": details}
+    return {key: value for key, value in details.items() if key not in RESERVED}
+
+
+def _auth_headers(exc):
+    if exc.http_status == 401:
+        return {"WWW-Authenticate": 'Bearer realm="crm"'}
+    return {}

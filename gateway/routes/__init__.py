@@ -1,0 +1,4 @@
+"""Every route of the gateway, one table (see gateway/routing.py)."""
+from gateway.routes import auth, customers, ops, users
+
+ROUTES = ops.ROUTES + auth.ROUTES + users.ROUTES + customers.ROUTES

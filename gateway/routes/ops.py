@@ -1,0 +1,74 @@
+"""Operational routes answered by the gateway itself: liveness, readiness, the API document."""
+import eventlet
+
+from gateway import openapi
+from gateway.routing import Route
+from gateway.schemas import Health, Ready
+from gateway.settings import API_PREFIX as API
+from services.chassis.errors import CrmError
+
+READY_SERVICES = ("identity", "customers")
+TAG = "operations"
+
+# Swagger UI's scripts and styles come from a CDN, so this page needs internet access in the
+# browser; the API document itself (/openapi.json) is always served locally.
+DOCS_HTML = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>CRM API</title>
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="stylesheet" href="https://cdn.jsdelivr.net/npm/swagger-ui-dist@5.17.14/swagger-ui.css">
+</head><body><div id="swagger-ui"></div>
+<script src="https://cdn.jsdelivr.net/npm/swagger-ui-dist@5.17.14/swagger-ui-bundle.js"></script>
+<script>window.ui = SwaggerUIBundle({url: "/openapi.json", dom_id: "#swagger-ui"});</script>
+<noscript>The interactive documentation needs JavaScript; the document is at /openapi.json.</noscript>
+</body></html>
+"""
+
+
+def health(gateway, request, call):
+    """Liveness: the process answers HTTP. No RPC, so a broker outage does not restart us."""
+    return 200, {"status": "ok"}
+
+
+def ready(gateway, request, call):
+    """Readiness: identity and customers answer health() — asked in parallel, short deadline."""
+    timeout = gateway.runtime.settings.ready_timeout
+
+    def check(service):
+        try:
+            gateway.services.call(service, "health", timeout=timeout)
+            return service, {"status": "ok"}
+        except CrmError as exc:
+            return service, {"status": "unavailable", "detail": exc.message}
+        except Exception:
+            return service, {"status": "unavailable", "detail": "health check failed"}
+
+    pool = eventlet.GreenPool(len(READY_SERVICES))
+    services = dict(pool.imap(check, READY_SERVICES))
+    ok = all(entry["status"] == "ok" for entry in services.values())
+    return (200 if ok else 503), {"status": "ok" if ok else "unavailable", "services": services}
+
+
+def document(gateway, request, call):
+    return 200, openapi.document()
+
+
+def docs(gateway, request, call):
+    return 200, DOCS_HTML
+
+
+def _op(method, url, handler, **options):
+    return Route(method, url, handler=handler, public=True, tag=TAG, **options)
+
+
+ROUTES = [
+    _op("GET", "/health", health, response_schema=Health, limited=False,
+        summary="Liveness (no dependencies)"),
+    _op("GET", "/ready", ready, response_schema=Ready, limited=False,
+        responses={503: ("Not ready; says which service is unavailable", Ready)},
+        summary="Readiness: identity and customers answer (503 otherwise)"),
+    _op("GET", "/openapi.json", document, summary="This OpenAPI 3.1 document"),
+    _op("GET", "/docs", docs, produces="html", summary="Browsable API documentation"),
+    # Aliases under the API prefix, where clients often look first.
+    _op("GET", f"{API}/openapi.json", document, hidden=True),
+    _op("GET", f"{API}/docs", docs, produces="html", hidden=True),
+]

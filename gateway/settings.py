@@ -1,0 +1,43 @@
+"""The gateway's own knobs, read from the environment when the service starts.
+
+Shared knobs (RPC_TIMEOUT_SECONDS, JWT_*, GATEWAY_METRICS_PORT) live in services/chassis/settings.py.
+The HTTP bind address is nameko's WEB_SERVER_ADDRESS config key (default 0.0.0.0:8000).
+"""
+from dataclasses import dataclass, field
+
+from services.chassis.settings import env, env_float, env_int
+
+API_PREFIX = "/api/v1"
+
+
+def _csv(value):
+    return tuple(part.strip() for part in (value or "").split(",") if part.strip())
+
+
+@dataclass(frozen=True)
+class GatewaySettings:
+    max_body_bytes: int = 1024 * 1024
+    import_max_bytes: int = 10 * 1024 * 1024
+    rate_per_minute: float = 600.0
+    rate_burst: int = 100
+    rate_limit_max_keys: int = 100_000
+    api_key_cache_seconds: float = 5.0
+    ready_timeout: float = 2.0
+    cors_origins: tuple = field(default_factory=tuple)
+    cors_max_age: int = 600
+    trusted_proxy_hops: int = 0
+
+    @classmethod
+    def from_env(cls):
+        return cls(
+            max_body_bytes=env_int("MAX_BODY_BYTES", 1024 * 1024),
+            import_max_bytes=env_int("IMPORT_MAX_BYTES", 10 * 1024 * 1024),
+            rate_per_minute=env_float("RATE_LIMIT_PER_MINUTE", 600),
+            rate_burst=env_int("RATE_LIMIT_BURST", 100),
+            rate_limit_max_keys=env_int("RATE_LIMIT_MAX_KEYS", 100_000),
+            api_key_cache_seconds=env_float("API_KEY_CACHE_SECONDS", 5),
+            ready_timeout=env_float("READY_TIMEOUT_SECONDS", 2),
+            cors_origins=_csv(env("CORS_ORIGINS", "")),
+            cors_max_age=env_int("CORS_MAX_AGE_SECONDS", 600),
+            trusted_proxy_hops=env_int("TRUSTED_PROXY_HOPS", 0),
+        )

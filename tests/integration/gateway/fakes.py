@@ -1,0 +1,114 @@
+"""Small stand-ins for identity and customers: canned answers, chassis errors, and what they
+received (arguments and the principal from context data), so the gateway can be tested alone."""
+from dataclasses import asdict
+
+import eventlet
+from eventlet.event import Event
+from nameko.rpc import rpc
+
+from services.chassis.auth import CurrentPrincipal
+from services.chassis.errors import Conflict, Invalid, NotFound, Unauthorized
+
+CALLS = []                  # (service, method, args) in call order; cleared per test
+RELEASE = {"event": None}   # a slow call waits on this until the test lets it go
+
+
+def reset():
+    CALLS.clear()
+    RELEASE["event"] = Event()
+
+
+def _seen(principal_access):
+    principal = principal_access.get()
+    return asdict(principal) if principal else None
+
+
+class FakeIdentity:
+    name = "identity"
+    principal = CurrentPrincipal()
+
+    @rpc
+    def health(self):
+        return {"service": "identity", "status": "ok"}
+
+    @rpc
+    def issue_token(self, email, password):
+        CALLS.append(("identity", "issue_token", (email,)))
+        if password != "right-password":
+            raise Unauthorized("Wrong email or password.")
+        return {"access_token": "issued-token", "token_type": "Bearer", "expires_in": 3600}
+
+    @rpc
+    def authenticate_api_key(self, key):
+        CALLS.append(("identity", "authenticate_api_key", ()))
+        if key != "good-key":
+            raise Unauthorized("Unknown API key.")
+        return {"user_id": "u-key", "role": "marketer", "team_id": None, "region": "emea"}
+
+    @rpc
+    def get_user(self, user_id):
+        return {"id": user_id, "seen_principal": _seen(self.principal)}
+
+    @rpc
+    def list_users(self, query):
+        return {"items": [], "next_cursor": None, "query": query}
+
+    @rpc
+    def create_user(self, data):
+        CALLS.append(("identity", "create_user", (data,)))
+        return {"id": "u-new", **data}
+
+    @rpc
+    def revoke_api_key(self, key_id):
+        CALLS.append(("identity", "revoke_api_key", (key_id,)))
+        return {"id": key_id, "revoked": True}
+
+
+class FakeCustomers:
+    name = "customers"
+    principal = CurrentPrincipal()
+
+    @rpc
+    def health(self):
+        return {"service": "customers", "status": "ok"}
+
+    @rpc
+    def get_customer(self, customer_id):
+        if customer_id == "missing":
+            raise NotFound(f"No customer {customer_id}.", {"id": customer_id})
+        if customer_id == "boom":
+            raise RuntimeError("secret internal detail: password=hunter2")
+        if customer_id == "slow":
+            RELEASE["event"].wait()
+        return {"id": customer_id, "seen_principal": _seen(self.principal)}
+
+    @rpc
+    def create_customer(self, data, force=False):
+        if "name" not in data:
+            raise Invalid("The request is not valid.", {"name": ["Missing data for required field."]})
+        if data.get("email") == "dup@example.com" and not force:
+            raise Conflict("A customer with this email exists.",
+                           {"duplicate_of": "c-1", "match": "email"})
+        return {"id": "c-new", **data, "forced": force}
+
+    @rpc
+    def list_customers(self, query):
+        return {"items": [], "next_cursor": None, "query": query}
+
+    @rpc
+    def tag_customers(self, customer_ids, tags):
+        return {"tagged": len(customer_ids), "tags": tags}
+
+    @rpc
+    def start_import(self, csv_text):
+        return {"id": "job-1", "status": "pending", "lines": len(csv_text.splitlines())}
+
+    @rpc
+    def export_customers(self, query):
+        return "id,name\r\nc-1,Acme\r\n"
+
+
+def release_slow_calls():
+    if RELEASE["event"] is not None and not RELEASE["event"].ready():
+        RELEASE["event"].send(True)
+    eventlet.sleep(0)

@@ -1,0 +1,107 @@
+"""Request bodies and query parameters: what is refused, and with which status."""
+import io
+
+import pytest
+from werkzeug.datastructures import MultiDict
+from werkzeug.test import EnvironBuilder
+from werkzeug.wrappers import Request
+
+from gateway import parsing
+from gateway.problems import HttpProblem
+from gateway.routing import resolve_schema
+from services.chassis.errors import Invalid
+from services.chassis.validation import load
+
+
+def make_request(data=b"", content_type="application/json", declared_length=True):
+    environ = EnvironBuilder(method="POST", data=data, content_type=content_type).get_environ()
+    if not declared_length:                     # as for a chunked upload
+        environ.pop("CONTENT_LENGTH", None)
+        environ["wsgi.input"] = io.BytesIO(data)
+    return Request(environ)
+
+
+def status_of(function, *args):
+    with pytest.raises(HttpProblem) as caught:
+        function(*args)
+    return caught.value.status
+
+
+def test_json_object_is_parsed():
+    assert parsing.parse_json_object('{"name": "Zoë"}'.encode()) == {"name": "Zoë"}
+
+
+@pytest.mark.parametrize("raw", [b'{"name": ', b"not json", b"\xff\xfe{}", b"", b"   "])
+def test_malformed_or_empty_json_is_400(raw):
+    assert status_of(parsing.parse_json_object, raw) == 400
+
+
+@pytest.mark.parametrize("raw", [b"[1, 2]", b'"text"', b"42", b"null", b"true"])
+def test_json_that_is_not_an_object_is_422(raw):
+    assert status_of(parsing.parse_json_object, raw) == 422
+
+
+def test_oversized_body_is_refused_from_content_length_before_reading():
+    request = make_request(b"x" * 101)
+    request.environ["wsgi.input"] = None         # reading would fail: the header alone decides
+    assert status_of(parsing.read_body, request, 100) == 413
+
+
+def test_oversized_body_without_content_length_is_refused_while_reading():
+    request = make_request(b"x" * 5000, declared_length=False)
+    assert status_of(parsing.read_body, request, 1000) == 413
+    assert request.environ["wsgi.input"].tell() <= 1001     # stopped at the limit, not the end
+
+
+def test_body_within_limit_is_read_whole():
+    assert parsing.read_body(make_request(b"x" * 100), 100) == b"x" * 100
+    assert parsing.read_body(make_request(b"y" * 50, declared_length=False), 100) == b"y" * 50
+
+
+def test_non_numeric_content_length_is_400():
+    request = make_request(b"{}")
+    request.environ["CONTENT_LENGTH"] = "lots"
+    request = Request(request.environ)
+    assert status_of(parsing.check_declared_length, request, 100) == 400
+
+
+@pytest.mark.parametrize("content_type,ok", [
+    ("application/json", True), ("application/json; charset=utf-8", True),
+    ("application/merge-patch+json", True), ("text/plain", False),
+    ("application/x-www-form-urlencoded", False), (None, False)])
+def test_media_type(content_type, ok):
+    request = make_request(b"{}", content_type=content_type)
+    if ok:
+        parsing.require_media_type(request, "application/json")
+    else:
+        assert status_of(parsing.require_media_type, request, "application/json") == 415
+
+
+def test_csv_text_is_utf8_without_bom():
+    assert parsing.decode_text("\ufeffname\nZoë\n".encode("utf-8")) == "name\nZoë\n"
+    assert status_of(parsing.decode_text, b"name\n\xff\n") == 400
+
+
+SPEC = {"tags_any": "list", "limit": "int", "force": "bool", "q": "str"}
+
+
+def test_query_is_typed_per_spec():
+    args = MultiDict([("tags_any", "a, b"), ("tags_any", "c"), ("limit", "10"),
+                      ("force", "true"), ("q", "acme")])
+    assert parsing.parse_query(args, SPEC) == {"tags_any": ["a", "b", "c"], "limit": 10,
+                                               "force": True, "q": "acme"}
+
+
+@pytest.mark.parametrize("args", [{"limit": "ten"}, {"limit": "1.5"}, {"force": "maybe"},
+                                  {"colour": "red"}])
+def test_wrong_query_types_and_unknown_names_are_422(args):
+    assert status_of(parsing.parse_query, MultiDict(args), SPEC) == 422
+
+
+def test_gateway_owned_bodies_check_field_types_and_unknown_fields():
+    with pytest.raises(Invalid) as caught:
+        load(resolve_schema("customers:BulkTag")(), {"customer_ids": "c-1", "tags": [1], "extra": True})
+    assert set(caught.value.details) == {"customer_ids", "tags", "extra"}
+    with pytest.raises(Invalid) as caught:
+        load(resolve_schema("identity:Login")(), {"email": "a@example.com", "password": 12345})
+    assert set(caught.value.details) == {"password"}
