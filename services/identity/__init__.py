@@ -1,0 +1,1 @@
+"""identity: users, teams, password login (JWT), API keys. See docs/contracts.md#identity."""

@@ -1,0 +1,96 @@
+"""identity: users, teams, logins and API keys. Thin entrypoints: who is calling, one unit of
+work (or a read-only session), one use case. Contract: docs/contracts.md#identity."""
+from nameko.rpc import rpc
+
+from services.chassis.db import Database
+from services.chassis.service import ChassisService
+from services.identity import api_keys, login, teams, users
+from services.identity.events import EVENT_SCHEMAS
+from services.identity.models import Base
+
+ADMIN, MANAGER = "admin", "manager"     # require() also lets admin and the system through
+
+
+class IdentityService(ChassisService):
+    name = "identity"
+    db = Database(Base.metadata, event_schemas=EVENT_SCHEMAS)
+
+    # --- public: these establish who the caller is -------------------------------------------
+    @rpc
+    def issue_token(self, email, password):
+        with self.db.unit_of_work() as uow:          # a login may upgrade an outdated hash
+            return login.issue_token(uow, email, password)
+
+    @rpc
+    def authenticate_api_key(self, key):
+        with self.db.read_only() as session:
+            return api_keys.authenticate_api_key(session, key)
+
+    # --- users ---------------------------------------------------------------------------------
+    @rpc
+    def get_user(self, user_id):
+        principal = self.principal.require()
+        with self.db.read_only() as session:
+            return users.get_user(session, principal, user_id)
+
+    @rpc
+    def list_users(self, query=None):
+        principal = self.principal.require(MANAGER)
+        with self.db.read_only() as session:
+            return users.list_users(session, principal, query)
+
+    @rpc
+    def list_active_users(self, role=None, region=None, team_id=None):
+        self.principal.require()
+        with self.db.read_only() as session:
+            return users.list_active_users(session, role=role, region=region, team_id=team_id)
+
+    @rpc
+    def create_user(self, data):
+        principal = self.principal.require(ADMIN)
+        with self.db.unit_of_work(actor=principal.user_id) as uow:
+            return users.create_user(uow, data)
+
+    @rpc
+    def update_user(self, user_id, data):
+        principal = self.principal.require(ADMIN)
+        with self.db.unit_of_work(actor=principal.user_id) as uow:
+            return users.update_user(uow, principal, user_id, data)
+
+    @rpc
+    def deactivate_user(self, user_id):
+        principal = self.principal.require(ADMIN)
+        with self.db.unit_of_work(actor=principal.user_id) as uow:
+            return users.deactivate_user(uow, principal, user_id)
+
+    # --- teams ---------------------------------------------------------------------------------
+    @rpc
+    def create_team(self, data):
+        principal = self.principal.require(ADMIN)
+        with self.db.unit_of_work(actor=principal.user_id) as uow:
+            return teams.create_team(uow, data)
+
+    @rpc
+    def list_teams(self):
+        self.principal.require()
+        with self.db.read_only() as session:
+            return teams.list_teams(session)
+
+    # --- API keys (each user their own; admin all) ---------------------------------------------
+    @rpc
+    def create_api_key(self, name):
+        principal = self.principal.require()
+        with self.db.unit_of_work(actor=principal.user_id) as uow:
+            return api_keys.create_api_key(uow, principal, name)
+
+    @rpc
+    def list_api_keys(self):
+        principal = self.principal.require()
+        with self.db.read_only() as session:
+            return api_keys.list_api_keys(session, principal)
+
+    @rpc
+    def revoke_api_key(self, key_id):
+        principal = self.principal.require()
+        with self.db.unit_of_work(actor=principal.user_id) as uow:
+            return api_keys.revoke_api_key(uow, principal, key_id)
