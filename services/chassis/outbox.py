@@ -9,6 +9,8 @@ lost while a consumer is away.
 """
 import json
 import logging
+
+import eventlet
 from datetime import datetime, timezone
 
 from kombu import Exchange
@@ -46,10 +48,12 @@ class Relay:
                                    declare=[self.exchange], retry=False)
 
     def publish_committed(self, sequences):
-        """Right after a commit. A failure here is not the caller's: the sweep retries."""
+        """Right after a commit, with a short deadline: the commit already succeeded, so a broker
+        outage must not hold the caller's reply (or fail it) — the sweep retries."""
         try:
-            self._publish(sequences)
-        except Exception:
+            with eventlet.Timeout(settings.outbox_publish_timeout()):
+                self._publish(sequences)
+        except (Exception, eventlet.Timeout):
             log.warning("outbox relay: broker unavailable, %s event(s) left for the sweep",
                         len(sequences), exc_info=True)
 

@@ -67,6 +67,11 @@ def outbox_sweep_min_age():
     return env_float("OUTBOX_SWEEP_MIN_AGE_SECONDS", 10.0)
 
 
+def outbox_publish_timeout():
+    """How long the after-commit relay may take before leaving the events to the sweep."""
+    return env_float("OUTBOX_PUBLISH_TIMEOUT_SECONDS", 1.0)
+
+
 def catch_up_interval():
     return env_float("CATCH_UP_SECONDS", 10.0)
 

@@ -152,3 +152,19 @@ def test_call_to_a_missing_service_fails_fast(container_factory, rabbit_config, 
     with entrypoint_hook(copier, "ask_missing_service") as ask:
         with pytest.raises(ServiceUnavailable):
             ask()
+
+
+def test_a_hanging_broker_does_not_hold_the_reply(container_factory, rabbit_config, databases, monkeypatch):
+    import time
+
+    import eventlet
+    monkeypatch.setenv("OUTBOX_PUBLISH_TIMEOUT_SECONDS", "0.2")
+    notes = container_factory(Notes, rabbit_config)
+    notes.start()
+    relay = next(dep for dep in notes.dependencies if dep.attr_name == "db").relay
+    relay.publisher.publish = lambda *args, **kwargs: eventlet.sleep(30)   # a broker that never confirms
+    started = time.monotonic()
+    with entrypoint_hook(notes, "write_note") as write_note:
+        assert write_note("n1", "t") == "n1"
+    assert time.monotonic() - started < 3          # the deadline, not the broker, decides
+    assert count(databases["notes"], OutboxEvent, OutboxEvent.sent_at.is_(None)) == 1
