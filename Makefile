@@ -1,0 +1,40 @@
+# One-command entry points; the scripts under scripts/ do the work (see README.md).
+SHELL := /bin/bash
+SERVICES := identity customers
+PY := .venv/bin/python
+
+.PHONY: help run test test-fast test-e2e migrate bootstrap clean clean-data
+
+help:
+	@echo "make run         start the whole system with demo data (Ctrl-C stops it)"
+	@echo "make test        the whole test suite (starts RabbitMQ and PostgreSQL if needed)"
+	@echo "make test-fast   unit and contract tests only (no broker, no database server)"
+	@echo "make test-e2e    the end-to-end journeys against real service processes"
+	@echo "make migrate     bring every service's database to the newest revision"
+	@echo "make clean       remove the virtualenv and caches (keeps your data in var/)"
+	@echo "make clean-data  delete var/: local databases, secrets, demo marker"
+
+run:
+	scripts/run.sh
+
+test:
+	scripts/test.sh
+
+test-fast: bootstrap
+	.venv/bin/pytest tests/unit tests/contract
+
+test-e2e:
+	scripts/test.sh tests/e2e
+
+migrate: bootstrap
+	$(PY) -m services.chassis.migrate upgrade $(SERVICES)
+
+bootstrap:
+	scripts/bootstrap.sh
+
+clean:
+	rm -rf .venv .pytest_cache *.egg-info
+	find . -name __pycache__ -type d -prune -not -path './.git/*' -exec rm -rf {} +
+
+clean-data:
+	rm -rf var

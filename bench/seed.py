@@ -1,0 +1,171 @@
+"""Load customers straight into the customers service's SQLite database.
+
+A million customers through the API would take hours, so rows are bulk-INSERTed — but built
+with the service's own table objects (services/customers/models.py: column types such as money
+in cents and UTC timestamps are applied by them) and its own normalisation functions
+(services/customers/normalize.py), so `name_norm`, `email_norm`, `phone_norm` and `search_text`
+are exactly what the service would have written. No events are emitted (list/search does not
+need them). Deterministic: the same seed gives the same data.
+"""
+import multiprocessing
+import os
+import random
+import time
+import uuid
+from datetime import datetime, timedelta, timezone
+from decimal import Decimal
+
+from sqlalchemy import event, func, insert, select, text
+from sqlalchemy.orm import Session
+
+from services.chassis.db import make_engine
+from services.customers import normalize
+from services.customers.models import Customer, CustomerTag, Tag
+
+REGIONS = ("North", "South", "East", "West", "Central", "Nordic", "Iberia", "Benelux", "Alpine",
+           "Baltic")
+REP_REGIONS = REGIONS[:5]               # one sales rep each (bench/run.py creates them)
+ADJECTIVES = """Acme Apex Blue Bright Cedar Coastal Copper Crown Delta Eagle Evergreen Falcon
+First Global Golden Granite Harbor Iron Keystone Liberty Lunar Maple Meridian Noble Northern
+Oak Orion Pacific Pinnacle Prime Quantum Red River Silver Summit Sterling Titan United Vertex
+Western""".split()
+NOUNS = """Analytics Bakery Builders Capital Logistics Consulting Dynamics Energy Foods Freight
+Holdings Industries Labs Media Medical Metals Motors Networks Optics Partners Pharma Plastics
+Robotics Security Shipping Software Solutions Steel Systems Textiles Timber Tools Travel
+Ventures Vision Water Wireless Works Farms Brewing""".split()
+SUFFIXES = ("GmbH", "Ltd", "Inc", "SA", "BV", "AB", "Oy", "LLC")
+FIRST = "anna ben carla dan eva felix gina hugo ines jan kim lea max nina omar pia raul sara tom uma".split()
+INDUSTRIES = ("Manufacturing", "Retail", "Software", "Finance", "Healthcare", "Logistics",
+              "Energy", "Education")
+SOURCES = ("web", "referral", "event", "import", "partner", "cold call")
+STAGES = ("lead", "prospect", "customer", "churned")
+TAGS = ("vip", "partner", "churn-risk", "newsletter", "enterprise")
+CURRENCIES = ("EUR", "USD", "GBP", "SEK", "CHF")
+SPAN = timedelta(days=3 * 365)
+BATCH = 25_000
+
+
+def engine_for(db_path):
+    engine = make_engine(f"sqlite:///{db_path}")
+
+    @event.listens_for(engine, "connect")
+    def _bulk_pragmas(connection, _record):        # this loader's connection only
+        connection.execute("PRAGMA cache_size=-262144")     # 256 MB page cache
+        connection.execute("PRAGMA temp_store=MEMORY")
+    return engine
+
+
+def customer_row(index, rng, owners, created_by, now):
+    """One customer as the service stores it (normalised columns via its own functions)."""
+    adjective, noun = rng.choice(ADJECTIVES), rng.choice(NOUNS)
+    name = f"{adjective} {noun} {rng.choice(SUFFIXES)}"
+    email = f"{rng.choice(FIRST)}.{index}@{adjective.lower()}-{noun.lower()}.example"
+    phone = f"+{rng.randint(1, 99)} {rng.randint(100, 999)} {rng.randint(1000000, 9999999)}"
+    created = now - SPAN * rng.random()
+    updated = created + (now - created) * rng.random() * rng.random()
+    revenue = Decimal(rng.randint(10_000, 500_000_000)) / 100 if rng.random() < 0.7 else None
+    region = rng.choice(REGIONS)
+    return {
+        "id": str(uuid.UUID(int=rng.getrandbits(128), version=4)),
+        "kind": "company" if rng.random() < 0.8 else "individual",
+        "name": name,
+        "name_norm": normalize.text(name)[:200],
+        "search_text": normalize.search_text(name, email, phone),
+        "industry": rng.choice(INDUSTRIES),
+        "size": rng.randint(1, 50_000),
+        "annual_revenue": revenue,
+        "currency": rng.choice(CURRENCIES) if revenue is not None else None,
+        "region": region,
+        "address": f"{rng.randint(1, 400)} {noun} Street, {region} City",
+        "phone": phone,
+        "phone_norm": normalize.digits(phone) or None,
+        "email": email,
+        "email_norm": normalize.email(email),
+        "website": f"https://www.{adjective.lower()}-{noun.lower()}.example",
+        "source": rng.choice(SOURCES),
+        "lifecycle_stage": rng.choice(STAGES),
+        "value_class": rng.choice(("A", "B", "C", None)),
+        "owner_id": rng.choice(owners),
+        "created_by": created_by,
+        "merged_into": None,
+        "merged_at": None,
+        "created_at": created,
+        "updated_at": updated,
+    }
+
+
+def ensure_tags(session):
+    """The bench's tags (created like the service does), {tag id: name}."""
+    now = datetime.now(timezone.utc)
+    existing = {tag.name_norm: tag for tag in session.scalars(select(Tag))}
+    for name in TAGS:
+        if normalize.tag(name) not in existing:
+            tag = Tag(id=str(uuid.uuid4()), name=name, name_norm=normalize.tag(name), created_at=now)
+            session.add(tag)
+            existing[tag.name_norm] = tag
+    session.commit()
+    return [existing[normalize.tag(name)].id for name in TAGS]
+
+
+def count(db_path):
+    engine = engine_for(db_path)
+    with engine.connect() as connection:
+        total = connection.scalar(select(func.count()).select_from(Customer))
+    engine.dispose()
+    return total
+
+
+def _batch(job):
+    """Rows (and tag links) of one batch; runs in a worker process, seeded by its position."""
+    start, size, owners, created_by, tag_ids, now, seed = job
+    rng = random.Random(f"{seed}:{start}")
+    rows = [customer_row(start + offset, rng, owners, created_by, now) for offset in range(size)]
+    links = [{"customer_id": row["id"], "tag_id": rng.choice(tag_ids)}
+             for row in rows if rng.random() < 0.1]
+    return rows, links
+
+
+def top_up(db_path, target, owners, created_by, seed=42, progress=print):
+    """Insert customers until the table holds `target` rows; 1 in 10 gets one of TAGS.
+
+    Rows are built in worker processes (the normalisation is the costly part) while this
+    process inserts the previous batch, one transaction per batch.
+    """
+    engine = engine_for(db_path)
+    started = time.monotonic()
+    with Session(engine) as session:
+        tag_ids = ensure_tags(session)
+        have = session.scalar(select(func.count()).select_from(Customer))
+    now = datetime.now(timezone.utc)
+    jobs = [(start, min(BATCH, target - start), list(owners), created_by, tag_ids, now, seed)
+            for start in range(have, target, BATCH)]
+    done = have
+    with multiprocessing.get_context("fork").Pool(max(1, min(2, os.cpu_count() or 1))) as pool:
+        for rows, links in pool.imap(_batch, jobs):
+            with engine.begin() as connection:
+                connection.execute(insert(Customer.__table__), rows)
+                if links:
+                    connection.execute(insert(CustomerTag.__table__), links)
+            done += len(rows)
+            if progress and (done // BATCH) % 8 == 0:
+                progress(f"seed: {done:,}/{target:,} customers ({time.monotonic() - started:.0f}s)")
+    with engine.connect() as connection:
+        connection.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))
+    engine.dispose()
+    return {"rows": max(target, have), "inserted": max(0, target - have),
+            "seconds": time.monotonic() - started}
+
+
+def sample(db_path, how_many, seed=7):
+    """`how_many` random live customers (uniform over the table, so uniform over any sort
+    order) as ORM objects: ids for reads, positions for cursors, emails for searches."""
+    engine = engine_for(db_path)
+    with Session(engine) as session:
+        top = session.scalar(text("SELECT max(rowid) FROM customer"))
+        rng = random.Random(seed)
+        rowids = rng.sample(range(1, top + 1), min(how_many, top))
+        found = list(session.scalars(select(Customer).where(
+            text("customer.rowid IN (%s)" % ",".join(map(str, rowids))))))
+        session.expunge_all()
+    engine.dispose()
+    return found

@@ -1,0 +1,158 @@
+"""The system under test, started exactly as the e2e tests start it (tests/e2e/system.py):
+every service its own `nameko run` process, SQLite files in a temp directory, free ports,
+fresh secrets, a RabbitMQ vhost of its own. Added here: production-like knobs instead of the
+e2e test ones, the reporting service when it exists, and the two reference services of
+bench/hello.py.
+"""
+import ast
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+from urllib.parse import quote, urlparse
+
+import requests
+
+from tests.e2e import system as e2e
+
+ROOT = e2e.ROOT
+REPORTING_SERVICE = ROOT / "services" / "reporting" / "service.py"
+REFERENCE = {"bench_http": "bench.hello:BenchHttp", "bench_echo": "bench.hello:BenchEcho"}
+
+# The e2e harness shortens every timer to 1 s so tests finish fast; a benchmark measures the
+# defaults a deployment runs with (services/chassis/settings.py), with rate limits out of reach
+# (the limiter still runs on every request: its cost is part of the figures).
+BENCH_ENV = {
+    "OUTBOX_SWEEP_SECONDS": "5",
+    "OUTBOX_SWEEP_MIN_AGE_SECONDS": "10",
+    "CATCH_UP_SECONDS": "10",
+    "RPC_TIMEOUT_SECONDS": "5",
+    "READY_TIMEOUT_SECONDS": "2",
+    "RATE_LIMIT_PER_MINUTE": "1000000000",
+    "RATE_LIMIT_BURST": "1000000000",
+    "JWT_TTL_SECONDS": "14400",
+    "CURSOR_TTL_SECONDS": "14400",
+    "LOG_LEVEL": "INFO",
+}
+
+
+def reporting_class():
+    """(`services.reporting.service:<Class>`, its nameko name) if that file defines a service
+    class (a ChassisService subclass), else None: the events scenario is then 'not available'."""
+    if not REPORTING_SERVICE.exists():
+        return None
+    tree = ast.parse(REPORTING_SERVICE.read_text())
+    for node in tree.body:
+        if isinstance(node, ast.ClassDef) and any(
+                getattr(base, "id", getattr(base, "attr", "")) == "ChassisService" for base in node.bases):
+            name = "reporting"
+            for item in node.body:
+                if (isinstance(item, ast.Assign) and isinstance(item.value, ast.Constant)
+                        and any(getattr(t, "id", None) == "name" for t in item.targets)):
+                    name = item.value.value
+            return f"services.reporting.service:{node.name}", name
+    return None
+
+
+class Vhost:
+    """A RabbitMQ vhost for one bench run (management API, as the e2e conftest does)."""
+
+    def __init__(self, amqp_uri, management_url):
+        amqp = urlparse(amqp_uri)
+        self.user, self.password = amqp.username or "guest", amqp.password or "guest"
+        self.api = management_url.rstrip("/")
+        self.name = f"crm_bench_{uuid.uuid4().hex[:10]}"
+        self.uri = f"{amqp.scheme}://{amqp.netloc}/{self.name}"
+
+    def _call(self, method, path):
+        response = requests.request(method, f"{self.api}{path}", auth=(self.user, self.password),
+                                    json={"configure": ".*", "write": ".*", "read": ".*"}
+                                    if "permissions" in path else None, timeout=30)
+        response.raise_for_status()
+
+    def create(self):
+        self._call("PUT", f"/api/vhosts/{quote(self.name)}")
+        self._call("PUT", f"/api/permissions/{quote(self.name)}/{quote(self.user)}")
+        return self
+
+    def delete(self):
+        try:
+            self._call("DELETE", f"/api/vhosts/{quote(self.name)}")
+        except requests.RequestException as exc:
+            print(f"bench: could not delete vhost {self.name}: {exc}", file=sys.stderr)
+
+
+class BenchSystem(e2e.System):
+    def __init__(self, workdir, amqp_uri):
+        super().__init__(workdir, amqp_uri, rpc_timeout=5.0)
+        self.env.update(BENCH_ENV)
+        self.modules = dict(e2e.MODULES)
+        found = reporting_class()
+        self.reporting, self.reporting_name = found or (None, None)
+        if self.reporting:
+            self.modules["reporting"] = self.reporting
+            self.env["REPORTING_DATABASE_URL"] = f"sqlite:///{self.workdir / 'reporting.db'}"
+            self.env["REPORTING_METRICS_PORT"] = str(e2e.free_port())
+        self.reference_port = e2e.free_port()
+        self.reference_url = f"http://127.0.0.1:{self.reference_port}"
+
+    def database(self, name):
+        return self.workdir / f"{name}.db"
+
+    def start(self):
+        databases = [*e2e.DATABASES, *(["reporting"] if self.reporting else [])]
+        self._run_step("migrate", [sys.executable, "-m", "services.chassis.migrate", "upgrade",
+                                   *databases])
+        self._run_step("bootstrap", [sys.executable, "-m", "services.identity.bootstrap"])
+        for name in self.modules:
+            self.start_service(name)
+        self.wait_ready()
+        if self.reporting:
+            self.wait_consuming("reporting", self.reporting_name)
+
+    def start_service(self, name, extra_env=None):
+        """Like the e2e harness, for any target (the reference services too)."""
+        assert name not in self.processes, f"{name} is already running"
+        target = self.modules.get(name) or REFERENCE[name]
+        env = dict(self.env, **(extra_env or {}))
+        if name == "bench_http":
+            env["GATEWAY_ADDRESS"] = f"127.0.0.1:{self.reference_port}"
+        log = open(self.workdir / f"{name}.log", "ab")
+        self.log_files[name] = log
+        self.processes[name] = subprocess.Popen(
+            [sys.executable, "-m", "nameko", "run", "--config", str(ROOT / "config.yml"), target],
+            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+
+    def start_reference(self):
+        for name in REFERENCE:
+            self.start_service(name)
+
+        def answering():
+            for name in REFERENCE:
+                if self.processes[name].poll() is not None:
+                    raise RuntimeError(f"{name} exited:\n{self.logs(name)}")
+            try:
+                return requests.get(self.reference_url + "/hop", timeout=2).status_code == 200
+            except requests.RequestException:
+                return False
+        e2e.wait_until(answering, timeout=e2e.START_TIMEOUT, interval=0.2,
+                       message=f"{self.reference_url}/hop")
+
+    def wait_consuming(self, name, service_name, timeout=e2e.START_TIMEOUT):
+        """A consumer without an HTTP port is up once its RPC `health` answers."""
+        from nameko.standalone.rpc import ClusterRpcProxy
+        config = {"AMQP_URI": self.env["AMQP_URI"]}
+
+        def healthy():
+            if self.processes[name].poll() is not None:
+                raise RuntimeError(f"{name} exited:\n{self.logs(name)}")
+            try:
+                with ClusterRpcProxy(config, timeout=2) as cluster:
+                    return getattr(cluster, service_name).health()
+            except Exception:
+                return False
+        e2e.wait_until(healthy, timeout=timeout, interval=0.5, message=f"{name} health()")
+
+    def pids(self):
+        return {name: process.pid for name, process in self.processes.items()
+                if process.poll() is None}

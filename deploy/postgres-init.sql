@@ -1,0 +1,3 @@
+-- One PostgreSQL server, one database per service: no service can read another's tables.
+CREATE DATABASE identity;
+CREATE DATABASE customers;

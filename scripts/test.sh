@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# The whole test suite (unit, contract, integration on SQLite and PostgreSQL, e2e).
+#     scripts/test.sh [pytest arguments]      e.g. scripts/test.sh tests/e2e -x
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+scripts/bootstrap.sh
+scripts/ensure_rabbitmq.sh --management
+export PGPASSWORD=${PGPASSWORD:-postgres}     # ignored where PostgreSQL trusts local TCP
+scripts/ensure_postgres.sh
+
+if [ "$#" -eq 0 ]; then
+    set -- tests
+fi
+exec .venv/bin/pytest "$@"

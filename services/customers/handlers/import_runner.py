@@ -1,0 +1,182 @@
+"""CSV import, part 2: the worker a timer drives.
+
+A job is claimed with a token and a lease; each batch of rows is one transaction that renews
+the lease, runs every row through the same create handler as the RPC, and commits the rows'
+outcomes with the job's counters. A crash loses at most the uncommitted batch, whose rows are
+still pending when the lease runs out and another worker (or this one, restarted) claims it.
+"""
+import json
+import logging
+import uuid
+from datetime import timedelta
+
+from sqlalchemy import and_, or_, select, update
+
+from services.chassis import settings
+from services.chassis.auth import Principal
+from services.chassis.errors import Conflict, CrmError
+from services.chassis.models import utcnow
+from services.customers.handlers import customers
+from services.customers.models import ImportJob, ImportRow
+
+log = logging.getLogger(__name__)
+
+
+class LostClaim(Exception):
+    """Another worker holds the job now (our lease ran out)."""
+
+
+def _lease():
+    return timedelta(seconds=settings.env_float("IMPORT_LEASE_SECONDS", 120))
+
+
+def process_pending(db, batch_size=None, max_batches=50):
+    """Work through claimable jobs for at most `max_batches` batches; a job left unfinished is
+    released for the next round. Returns the number of batches run."""
+    batch_size = batch_size or settings.env_int("IMPORT_BATCH_ROWS", 100)
+    batches = 0
+    while batches < max_batches:
+        claim = claim_next(db)
+        if claim is None:
+            break
+        job_id, token = claim
+        more = True
+        while more and batches < max_batches:
+            batches += 1
+            more = run_batch(db, job_id, token, batch_size)
+        if more:
+            release(db, job_id, token)
+    return batches
+
+
+def _claimable(now):
+    return or_(ImportJob.status == "pending",
+               and_(ImportJob.status == "running", ImportJob.lease_until < now))
+
+
+def claim_next(db):
+    """(job id, claim token) of the oldest claimable job, or None. The conditional UPDATE
+    lets exactly one of several replicas win each job."""
+    with db.unit_of_work() as uow:
+        now = utcnow()
+        candidates = uow.session.scalars(select(ImportJob.id).where(_claimable(now))
+                                         .order_by(ImportJob.created_at).limit(10)).all()
+        for job_id in candidates:
+            token = str(uuid.uuid4())
+            claimed = uow.session.execute(
+                update(ImportJob).where(ImportJob.id == job_id, _claimable(now))
+                .values(status="running", claim=token, lease_until=now + _lease())).rowcount
+            if claimed == 1:
+                return job_id, token
+    return None
+
+
+def release(db, job_id, token):
+    with db.unit_of_work() as uow:
+        uow.session.execute(update(ImportJob).where(ImportJob.id == job_id, ImportJob.claim == token)
+                            .values(status="pending", claim=None, lease_until=None))
+
+
+def _hold(session, job_id, token):
+    """Renew the lease (first write of the batch: it also locks the job row) or give up."""
+    renewed = session.execute(update(ImportJob).where(ImportJob.id == job_id, ImportJob.claim == token)
+                              .values(lease_until=utcnow() + _lease())).rowcount
+    if renewed != 1:
+        raise LostClaim(job_id)
+    return session.get(ImportJob, job_id)
+
+
+def run_batch(db, job_id, token, size):
+    """One batch; True while rows remain. A batch that fails unexpectedly is redone a row at
+    a time, so the one row that breaks is reported as failed and the rest still go in."""
+    try:
+        return _batch(db, job_id, token, size)
+    except LostClaim:
+        return False
+    except Exception:
+        log.exception("import %s: batch failed; retrying row by row", job_id)
+    for _ in range(size):
+        try:
+            if not _batch(db, job_id, token, 1):
+                return False
+        except LostClaim:
+            return False
+        except Exception:
+            log.exception("import %s: a row could not be stored", job_id)
+            _fail_next_row(db, job_id, token)
+    return True
+
+
+def _pending(session, job_id, size):
+    return session.scalars(select(ImportRow).where(ImportRow.job_id == job_id,
+                                                   ImportRow.status == "pending")
+                           .order_by(ImportRow.row).limit(size)).all()
+
+
+def _batch(db, job_id, token, size):
+    with db.unit_of_work() as uow:
+        job = _hold(uow.session, job_id, token)
+        rows = _pending(uow.session, job_id, size)
+        if not rows:
+            job.status, job.finished_at, job.claim, job.lease_until = "done", utcnow(), None, None
+            return False
+        principal = Principal.from_json(job.principal)
+        uow.actor = principal.user_id          # the importer is the author of what it creates
+        for row in rows:
+            _process_row(uow, principal, job, row)
+        job.processed_rows += len(rows)
+        return True
+
+
+def _fail_next_row(db, job_id, token):
+    with db.unit_of_work() as uow:
+        job = _hold(uow.session, job_id, token)
+        for row in _pending(uow.session, job_id, 1):
+            _record(job, row, "failed", [{"field": None, "message":
+                                          "This row could not be stored (internal error)."}])
+            job.processed_rows += 1
+
+
+def _cells_to_input(cells):
+    """CSV cells are text: blanks are absent fields, `size` must be a whole number."""
+    data = {}
+    for name, value in cells.items():
+        value = value.strip()
+        if value:
+            data[name] = int(value) if name == "size" and value.isdigit() and value.isascii() else value
+    return data
+
+
+def _process_row(uow, principal, job, row):
+    cells = json.loads(row.data)
+    if "_cell_count" in cells:
+        return _record(job, row, "failed", [{"field": None, "message":
+                       f"The row has {cells['_cell_count']} cells; the header has "
+                       f"{cells['_header_count']}."}])
+    try:
+        created = customers.create_customer(uow, principal, _cells_to_input(cells))
+    except Conflict as conflict:
+        if "duplicate_of" not in conflict.details:
+            return _record(job, row, "failed", [{"field": None, "message": conflict.message}])
+        field = "email" if conflict.details["match"] == "email" else "name"
+        return _record(job, row, "duplicate", [{"field": field, "message": conflict.message,
+                                                "duplicate_of": conflict.details["duplicate_of"]}])
+    except CrmError as error:
+        return _record(job, row, "failed", _field_errors(error))
+    row.customer_id = created["id"]
+    _record(job, row, "created", None)
+
+
+def _field_errors(error):
+    details = error.details or {}
+    errors = [{"field": None if field == "_schema" else field, "message": str(message)}
+              for field, messages in details.items() if isinstance(messages, list)
+              for message in messages]
+    return errors or [{"field": None, "message": error.message}]
+
+
+def _record(job, row, status, errors):
+    row.status = status
+    row.errors = json.dumps(errors, ensure_ascii=False) if errors else None
+    counter = {"created": "created", "duplicate": "duplicates", "failed": "failed"}[status]
+    setattr(job, counter, getattr(job, counter) + 1)

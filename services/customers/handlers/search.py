@@ -1,0 +1,102 @@
+"""List and search customers: scoped, filtered, sorted, keyset-paginated; never COUNT(*)."""
+import hashlib
+import json
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import func, select
+
+from services.chassis import pagination
+from services.chassis.errors import Invalid
+from services.chassis.validation import load
+from services.customers import normalize, schemas
+from services.customers.handlers import keyset, scopes
+from services.customers.handlers.views import dump_many
+from services.customers.models import Customer, CustomerTag, Tag
+
+# sort key → (column, python type of its cursor value, nullable)
+SORTS = {
+    "name": (Customer.name_norm, str, False),
+    "created_at": (Customer.created_at, datetime, False),
+    "updated_at": (Customer.updated_at, datetime, False),
+    "annual_revenue": (Customer.annual_revenue, Decimal, True),
+}
+
+
+def _tagged_with(keys):
+    return (select(CustomerTag.customer_id).join(Tag, Tag.id == CustomerTag.tag_id)
+            .where(Tag.name_norm.in_(keys)))
+
+
+def filtered(session, principal, filters):
+    """SELECT of the live customers the caller may see that match `filters`."""
+    query = select(Customer).where(Customer.merged_into.is_(None),
+                                   scopes.condition(session, principal))
+    for name in ("owner_id", "region", "value_class", "lifecycle_stage"):
+        if filters.get(name) is not None:
+            query = query.where(getattr(Customer, name) == filters[name])
+    if filters.get("tags_any"):
+        query = query.where(Customer.id.in_(_tagged_with({normalize.tag(t) for t in filters["tags_any"]})))
+    if filters.get("tags_all"):
+        keys = {normalize.tag(t) for t in filters["tags_all"]}
+        query = query.where(Customer.id.in_(
+            _tagged_with(keys).group_by(CustomerTag.customer_id)
+            .having(func.count(CustomerTag.tag_id) == len(keys))))
+    if filters.get("q"):
+        query = query.where(_matches(filters["q"]))
+    return query
+
+
+def _matches(q):
+    """Substring match on the normalised name/email/phone column; a phone-like query also
+    matches by digits, so "+1 (555) 010" finds "15550100"."""
+    text, digits = normalize.text(q), normalize.digits(q)
+    conditions = []
+    if text:
+        conditions.append(Customer.search_text.contains(text, autoescape=True))
+    if len(digits) >= 3 and not any(ch.isalpha() for ch in q):
+        conditions.append(Customer.phone_norm.contains(digits, autoescape=True))
+    if not conditions:
+        return Customer.id.is_(None)           # only punctuation: nothing can match it
+    return conditions[0] if len(conditions) == 1 else conditions[0] | conditions[1]
+
+
+def page(session, principal, filters, sort, position, limit):
+    """Up to `limit` customers after `position` ([sort value, id] as JSON, or None)."""
+    descending, key = sort.startswith("-"), sort.lstrip("-")
+    column, kind, nullable = SORTS[key]
+    query = filtered(session, principal, filters)
+    if position is not None:
+        value, last_id = keyset.from_json(position[0], kind), str(position[1])
+        query = query.where(keyset.after(column, Customer.id, value, last_id, descending, nullable))
+    query = query.order_by(*keyset.order_by(column, Customer.id, descending)).limit(limit)
+    return list(session.scalars(query))
+
+
+def position_of(customer, sort):
+    column_name = SORTS[sort.lstrip("-")][0].key
+    return [keyset.to_json(getattr(customer, column_name)), customer.id]
+
+
+def cursor_scope(principal, filters):
+    """A cursor is valid only for the same caller, filters and sort."""
+    canonical = json.dumps({"user": principal.user_id, **{
+        name: sorted(value) if isinstance(value, list) else value
+        for name, value in filters.items() if value not in (None, [])}}, sort_keys=True)
+    return "customers:" + hashlib.sha256(canonical.encode()).hexdigest()[:24]
+
+
+def list_customers(session, principal, query):
+    query = load(schemas.ListQuery(), query or {})
+    limit = pagination.page_size(query.pop("limit", None))
+    cursor = query.pop("cursor", None)
+    scope = cursor_scope(principal, query)
+    position = pagination.decode_cursor(cursor, scope) if cursor else None
+    if position is not None and (not isinstance(position, list) or len(position) != 2):
+        raise Invalid("The cursor is not valid.", {"cursor": ["Unreadable position."]})
+    rows = page(session, principal, query, query["sort"], position, limit + 1)
+    next_cursor = None
+    if len(rows) > limit:
+        rows = rows[:limit]
+        next_cursor = pagination.encode_cursor(position_of(rows[-1], query["sort"]), scope)
+    return {"items": dump_many(session, rows), "next_cursor": next_cursor}

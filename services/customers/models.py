@@ -1,0 +1,171 @@
+"""The customers service's own tables.
+
+Normalised copies of name, email and phone live beside the verbatim values: they are what
+duplicate detection and free-text search compare, so both stay index-friendly and agree.
+"""
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import (BigInteger, Boolean, Date, ForeignKey, Index, Integer, String, Text,
+                        TypeDecorator)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from services.chassis.models import UtcDateTime, utcnow
+
+CENTS = Decimal("0.01")
+
+
+class Cents(TypeDecorator):
+    """Money as an exact integer of hundredths: SQLite has no exact decimal type and money is
+    never a float (DESIGN.md §4). Decimal in, Decimal out."""
+    impl = BigInteger
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        return int((Decimal(value) * 100).to_integral_value())
+
+    def process_result_value(self, value, dialect):
+        return None if value is None else (Decimal(value) / 100).quantize(CENTS)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class UserCopy(Base):
+    """identity's users as their events describe them: assignment pools and managers' teams."""
+    __tablename__ = "user_copy"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    email: Mapped[str | None] = mapped_column(String(320))
+    name: Mapped[str | None] = mapped_column(String(200))
+    role: Mapped[str | None] = mapped_column(String(20))
+    team_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    region: Mapped[str | None] = mapped_column(String(64))
+    manager_id: Mapped[str | None] = mapped_column(String(36))
+    active: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
+    # identity's event sequence last applied here: an older event never overwrites a newer one.
+    sequence: Mapped[int] = mapped_column(BigInteger, nullable=False, default=0)
+    updated_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+    __table_args__ = (Index("ix_user_copy_pool", "role", "active", "region", "id"),)
+
+
+class Customer(Base):
+    __tablename__ = "customer"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20), nullable=False)
+    name: Mapped[str] = mapped_column(String(200), nullable=False)
+    name_norm: Mapped[str] = mapped_column(String(200), nullable=False)     # dedup + sort key
+    search_text: Mapped[str] = mapped_column(Text, nullable=False)           # q substring match
+    industry: Mapped[str | None] = mapped_column(String(100))
+    size: Mapped[int | None] = mapped_column(Integer)
+    annual_revenue: Mapped[Decimal | None] = mapped_column("annual_revenue_cents", Cents)
+    currency: Mapped[str | None] = mapped_column(String(3))
+    region: Mapped[str | None] = mapped_column(String(64))
+    address: Mapped[str | None] = mapped_column(String(500))
+    phone: Mapped[str | None] = mapped_column(String(40))
+    phone_norm: Mapped[str | None] = mapped_column(String(20))
+    email: Mapped[str | None] = mapped_column(String(254))
+    email_norm: Mapped[str | None] = mapped_column(String(254), index=True)
+    website: Mapped[str | None] = mapped_column(String(2048))
+    source: Mapped[str | None] = mapped_column(String(100))
+    lifecycle_stage: Mapped[str] = mapped_column(String(20), nullable=False, default="lead")
+    value_class: Mapped[str | None] = mapped_column(String(1))
+    owner_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    created_by: Mapped[str] = mapped_column(String(64), nullable=False)
+    merged_into: Mapped[str | None] = mapped_column(String(36), index=True)
+    merged_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, nullable=False, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, nullable=False, default=utcnow)
+
+    __table_args__ = (
+        Index("ix_customer_name_phone", "name_norm", "phone_norm"),
+        # Keyset pagination walks (sort column, id); filters are equality on indexed columns.
+        Index("ix_customer_name_sort", "name_norm", "id"),
+        Index("ix_customer_created_sort", "created_at", "id"),
+        Index("ix_customer_updated_sort", "updated_at", "id"),
+        Index("ix_customer_revenue_sort", "annual_revenue_cents", "id"),
+        Index("ix_customer_region", "region"),
+        Index("ix_customer_value_class", "value_class"),
+        Index("ix_customer_lifecycle", "lifecycle_stage"),
+    )
+
+
+class Contact(Base):
+    __tablename__ = "contact"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    customer_id: Mapped[str] = mapped_column(ForeignKey("customer.id"), nullable=False, index=True)
+    name: Mapped[str] = mapped_column(String(200), nullable=False)
+    email: Mapped[str | None] = mapped_column(String(254))
+    phone: Mapped[str | None] = mapped_column(String(40))
+    role: Mapped[str | None] = mapped_column(String(100))
+    birthday: Mapped[date | None] = mapped_column(Date)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, nullable=False, default=utcnow)
+
+
+class Tag(Base):
+    __tablename__ = "tag"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    name: Mapped[str] = mapped_column(String(50), nullable=False)
+    name_norm: Mapped[str] = mapped_column(String(50), nullable=False, unique=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, nullable=False, default=utcnow)
+
+
+class CustomerTag(Base):
+    __tablename__ = "customer_tag"
+    customer_id: Mapped[str] = mapped_column(ForeignKey("customer.id"), primary_key=True)
+    tag_id: Mapped[str] = mapped_column(ForeignKey("tag.id"), primary_key=True, index=True)
+
+
+class Interaction(Base):
+    __tablename__ = "interaction"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    customer_id: Mapped[str] = mapped_column(ForeignKey("customer.id"), nullable=False)
+    kind: Mapped[str] = mapped_column(String(20), nullable=False)
+    occurred_at: Mapped[datetime] = mapped_column(UtcDateTime, nullable=False)
+    user_id: Mapped[str] = mapped_column(String(64), nullable=False)
+    summary: Mapped[str] = mapped_column(Text, nullable=False)
+    outcome: Mapped[str | None] = mapped_column(String(500))
+    contact_id: Mapped[str | None] = mapped_column(ForeignKey("contact.id"))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, nullable=False, default=utcnow)
+
+    __table_args__ = (Index("ix_interaction_timeline", "customer_id", "occurred_at", "id"),)
+
+
+class AssignmentCursor(Base):
+    """Round-robin position per pool (a region, or "*" for all reps). Updating this row first
+    in the creating transaction serialises concurrent assignments to the same pool."""
+    __tablename__ = "assignment_cursor"
+    pool: Mapped[str] = mapped_column(String(70), primary_key=True)
+    last_owner_id: Mapped[str | None] = mapped_column(String(36))
+    turns: Mapped[int] = mapped_column(BigInteger, nullable=False, default=0)
+
+
+class ImportJob(Base):
+    __tablename__ = "import_job"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    created_by: Mapped[str] = mapped_column(String(64), nullable=False, index=True)
+    principal: Mapped[str] = mapped_column(Text, nullable=False)   # rows are created as this caller
+    status: Mapped[str] = mapped_column(String(20), nullable=False, index=True)
+    total_rows: Mapped[int] = mapped_column(Integer, nullable=False)
+    processed_rows: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    created: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    duplicates: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    failed: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    # A worker's claim: its token, held until lease_until (renewed every batch).
+    claim: Mapped[str | None] = mapped_column(String(36))
+    lease_until: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, nullable=False, default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class ImportRow(Base):
+    __tablename__ = "import_row"
+    job_id: Mapped[str] = mapped_column(ForeignKey("import_job.id"), primary_key=True)
+    row: Mapped[int] = mapped_column(Integer, primary_key=True)    # spreadsheet row (header = 1)
+    data: Mapped[str] = mapped_column(Text, nullable=False)        # JSON object of the cells
+    status: Mapped[str] = mapped_column(String(20), nullable=False, default="pending")
+    customer_id: Mapped[str | None] = mapped_column(String(36))
+    errors: Mapped[str | None] = mapped_column(Text)               # JSON [{field, message}]

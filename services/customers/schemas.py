@@ -1,0 +1,206 @@
+"""RPC inputs (unknown fields refused) and outputs of the customers service.
+
+The gateway's OpenAPI document references these classes by name (`customers:Customer`, ...).
+Strings are stored verbatim — SQL, HTML, emoji, CJK are data, not threats, at this layer.
+"""
+from datetime import date
+
+from marshmallow import RAISE, Schema, ValidationError, fields, validate
+
+from services.customers.validators import Money, currency, not_blank, phone
+
+KINDS = ("company", "individual")
+LIFECYCLE_STAGES = ("lead", "prospect", "customer", "churned")
+VALUE_CLASSES = ("A", "B", "C")
+INTERACTION_KINDS = ("call", "email", "meeting", "note")
+SORT_KEYS = ("name", "created_at", "updated_at", "annual_revenue")
+SORTS = SORT_KEYS + tuple("-" + key for key in SORT_KEYS)
+
+
+class Input(Schema):
+    class Meta:
+        unknown = RAISE
+
+
+def text(max_length, required=False, **kwargs):
+    checks = [validate.Length(min=1, max=max_length)]
+    if required:
+        checks.append(not_blank)
+    return fields.String(required=required, allow_none=not required, validate=checks, **kwargs)
+
+
+def _past_birthday(value):
+    if not date(1900, 1, 1) <= value <= date.today():
+        raise ValidationError("A birthday lies between 1900-01-01 and today.")
+
+
+# --- customers ------------------------------------------------------------------------------
+
+class CustomerUpdate(Input):
+    """Partial: only the fields sent change. `owner_id` is not here: use assign_customer."""
+    kind = fields.String(validate=validate.OneOf(KINDS), load_default="company")
+    name = text(200, required=True)
+    industry = text(100)
+    size = fields.Integer(strict=True, allow_none=True, validate=validate.Range(0, 10_000_000),
+                          metadata={"description": "Employees"})
+    annual_revenue = Money(allow_none=True, metadata={"type": "string", "format": "decimal"})
+    currency = fields.String(allow_none=True, validate=currency, metadata={"description": "ISO 4217"})
+    region = text(64)
+    address = text(500)
+    phone = fields.String(allow_none=True, validate=[validate.Length(max=40), phone])
+    email = fields.Email(allow_none=True, validate=validate.Length(max=254))
+    website = fields.URL(allow_none=True, schemes={"http", "https"},
+                         validate=validate.Length(max=2048))
+    source = text(100)
+    lifecycle_stage = fields.String(validate=validate.OneOf(LIFECYCLE_STAGES), load_default="lead")
+    value_class = fields.String(allow_none=True, validate=validate.OneOf(VALUE_CLASSES))
+
+
+class CustomerCreate(CustomerUpdate):
+    owner_id = fields.String(allow_none=True, validate=validate.Length(min=1, max=36),
+                             metadata={"description": "admin: anyone; manager: own team; "
+                                                      "others may not set it"})
+
+
+class Customer(Schema):
+    id = fields.String()
+    kind = fields.String()
+    name = fields.String()
+    industry = fields.String(allow_none=True)
+    size = fields.Integer(allow_none=True)
+    annual_revenue = Money(allow_none=True, metadata={"type": "string", "format": "decimal"})
+    currency = fields.String(allow_none=True)
+    region = fields.String(allow_none=True)
+    address = fields.String(allow_none=True)
+    phone = fields.String(allow_none=True)
+    email = fields.String(allow_none=True)
+    website = fields.String(allow_none=True)
+    source = fields.String(allow_none=True)
+    lifecycle_stage = fields.String()
+    value_class = fields.String(allow_none=True)
+    owner_id = fields.String(allow_none=True)
+    tags = fields.List(fields.String())
+    created_by = fields.String()
+    created_at = fields.AwareDateTime()
+    updated_at = fields.AwareDateTime()
+    redirected_from = fields.String(metadata={"description": "Set when a merged id was asked for"})
+
+
+class ExportQuery(Input):
+    """The filters and sort of a list, without paging."""
+    tags_all = fields.List(fields.String(validate=validate.Length(max=50)),
+                           validate=validate.Length(max=20), allow_none=True)
+    tags_any = fields.List(fields.String(validate=validate.Length(max=50)),
+                           validate=validate.Length(max=20), allow_none=True)
+    owner_id = fields.String(allow_none=True, validate=validate.Length(max=36))
+    region = fields.String(allow_none=True, validate=validate.Length(max=64))
+    value_class = fields.String(allow_none=True, validate=validate.OneOf(VALUE_CLASSES))
+    lifecycle_stage = fields.String(allow_none=True, validate=validate.OneOf(LIFECYCLE_STAGES))
+    q = fields.String(allow_none=True, validate=validate.Length(max=200))
+    sort = fields.String(validate=validate.OneOf(SORTS), load_default="-created_at",
+                         metadata={"description": "a key, '-' prefixed for descending"})
+
+
+class ListQuery(ExportQuery):
+    cursor = fields.String(allow_none=True, validate=validate.Length(max=2000))
+    limit = fields.Raw(allow_none=True, metadata={"description": "1..100 (default 25)"})
+
+
+class Assign(Input):
+    owner_id = fields.String(required=True, validate=validate.Length(min=1, max=36))
+
+
+class Merge(Input):
+    winner_id = fields.String(required=True, validate=validate.Length(min=1, max=36))
+    loser_id = fields.String(required=True, validate=validate.Length(min=1, max=36))
+
+
+# --- tags -----------------------------------------------------------------------------------
+
+class TagCreate(Input):
+    name = text(50, required=True)
+
+
+class Tag(Schema):
+    id = fields.String()
+    name = fields.String()
+    created_at = fields.AwareDateTime()
+
+
+class BulkTag(Input):
+    customer_ids = fields.List(fields.String(validate=validate.Length(min=1, max=36)),
+                               required=True, validate=validate.Length(min=1, max=1000))
+    tags = fields.List(fields.String(validate=[validate.Length(min=1, max=50), not_blank]),
+                       required=True, validate=validate.Length(min=1, max=100))
+
+
+# --- contacts and interactions --------------------------------------------------------------
+
+class ContactCreate(Input):
+    name = text(200, required=True)
+    email = fields.Email(allow_none=True, validate=validate.Length(max=254))
+    phone = fields.String(allow_none=True, validate=[validate.Length(max=40), phone])
+    role = text(100)
+    birthday = fields.Date(allow_none=True, validate=_past_birthday)
+
+
+class Contact(Schema):
+    id = fields.String()
+    customer_id = fields.String()
+    name = fields.String()
+    email = fields.String(allow_none=True)
+    phone = fields.String(allow_none=True)
+    role = fields.String(allow_none=True)
+    birthday = fields.Date(allow_none=True)
+    created_at = fields.AwareDateTime()
+
+
+class InteractionCreate(Input):
+    kind = fields.String(required=True, validate=validate.OneOf(INTERACTION_KINDS))
+    occurred_at = fields.AwareDateTime(allow_none=True, load_default=None,
+                                       metadata={"description": "default: now"})
+    summary = text(5000, required=True)
+    outcome = text(500)
+    contact_id = fields.String(allow_none=True, validate=validate.Length(max=36))
+
+
+class Interaction(Schema):
+    id = fields.String()
+    customer_id = fields.String()
+    kind = fields.String()
+    occurred_at = fields.AwareDateTime()
+    user_id = fields.String()
+    summary = fields.String()
+    outcome = fields.String(allow_none=True)
+    contact_id = fields.String(allow_none=True)
+    created_at = fields.AwareDateTime()
+
+
+class Timeline(Input):
+    customer_id = fields.String(required=True, validate=validate.Length(min=1, max=36))
+    cursor = fields.String(allow_none=True, validate=validate.Length(max=2000))
+    limit = fields.Raw(allow_none=True)
+
+
+# --- imports --------------------------------------------------------------------------------
+
+class ImportRowError(Schema):
+    row = fields.Integer(metadata={"description": "Spreadsheet row: the header is row 1"})
+    field = fields.String(allow_none=True)
+    message = fields.String()
+    duplicate_of = fields.String(allow_none=True)
+
+
+class ImportJob(Schema):
+    id = fields.String()
+    status = fields.String(metadata={"description": "pending | running | done"})
+    total_rows = fields.Integer()
+    processed_rows = fields.Integer()
+    created = fields.Integer()
+    duplicates = fields.Integer()
+    failed = fields.Integer()
+    errors = fields.List(fields.Nested(ImportRowError))
+    errors_truncated = fields.Boolean()
+    created_by = fields.String()
+    created_at = fields.AwareDateTime()
+    finished_at = fields.AwareDateTime(allow_none=True)

@@ -1,0 +1,175 @@
+"""customers: companies and people, their contacts, tags, interaction history and owners.
+
+Each entrypoint: who is calling, one transaction (or a read-only session), one handler.
+Record-level scopes are enforced inside the handlers' queries.
+"""
+import logging
+
+from nameko.events import event_handler
+from nameko.rpc import rpc
+from nameko.timer import timer
+
+from services.chassis import inbox, settings
+from services.chassis.db import Database
+from services.chassis.inbox import Subscriptions
+from services.chassis.service import ChassisService
+from services.customers.consumes import USER_EVENTS
+from services.customers.events import EVENT_SCHEMAS
+from services.customers.handlers import (assignment, contacts, customers, export, import_runner,
+                                         imports, interactions, merge, search, users_copy)
+from services.customers.handlers import tags as tagging
+from services.customers.models import Base
+
+log = logging.getLogger(__name__)
+
+
+class CustomersService(ChassisService):
+    name = "customers"
+    db = Database(Base.metadata, event_schemas=EVENT_SCHEMAS)
+    subscriptions = Subscriptions(
+        {"identity": {event_type: users_copy.apply_user_event for event_type in USER_EVENTS}})
+
+    # --- customers ---------------------------------------------------------------------------
+    @rpc
+    def create_customer(self, data, force=False):
+        principal = self.principal.require()
+        if isinstance(data, dict) and principal.role != "sales_rep":
+            self._refresh_users_if_stale(data.get("owner_id"), data.get("region"))
+        with self.db.unit_of_work(actor=principal.user_id) as uow:
+            return customers.create_customer(uow, principal, data, force=force)
+
+    @rpc
+    def get_customer(self, customer_id):
+        principal = self.principal.require()
+        with self.db.read_only() as session:
+            return customers.get_customer(session, principal, customer_id)
+
+    @rpc
+    def update_customer(self, customer_id, data):
+        principal = self.principal.require()
+        with self.db.unit_of_work(actor=principal.user_id) as uow:
+            return customers.update_customer(uow, principal, customer_id, data)
+
+    @rpc
+    def assign_customer(self, customer_id, owner_id):
+        principal = self.principal.require("manager")
+        self._refresh_users_if_stale(owner_id, None)
+        with self.db.unit_of_work(actor=principal.user_id) as uow:
+            return assignment.assign_customer(uow, principal, customer_id, owner_id)
+
+    @rpc
+    def list_customers(self, query=None):
+        principal = self.principal.require()
+        with self.db.read_only() as session:
+            return search.list_customers(session, principal, query)
+
+    @rpc
+    def export_customers(self, query=None, with_meta=False):
+        """CSV text; with_meta=True: {"csv", "rows", "truncated", "max_rows"}."""
+        principal = self.principal.require()
+        with self.db.read_only() as session:
+            result = export.export_customers(session, principal, query)
+        return result if with_meta is True else result["csv"]
+
+    @rpc
+    def merge_customers(self, winner_id, loser_id):
+        principal = self.principal.require()
+        with self.db.unit_of_work(actor=principal.user_id) as uow:
+            return merge.merge_customers(uow, principal, winner_id, loser_id)
+
+    # --- tags --------------------------------------------------------------------------------
+    @rpc
+    def create_tag(self, data):
+        principal = self.principal.require()
+        with self.db.unit_of_work(actor=principal.user_id) as uow:
+            return tagging.create_tag(uow, principal, data)
+
+    @rpc
+    def list_tags(self):
+        principal = self.principal.require()
+        with self.db.read_only() as session:
+            return tagging.list_tags(session, principal)
+
+    @rpc
+    def tag_customers(self, customer_ids, tags):
+        principal = self.principal.require()
+        with self.db.unit_of_work(actor=principal.user_id) as uow:
+            return tagging.tag_customers(uow, principal, customer_ids, tags)
+
+    @rpc
+    def untag_customers(self, customer_ids, tags):
+        principal = self.principal.require()
+        with self.db.unit_of_work(actor=principal.user_id) as uow:
+            return tagging.untag_customers(uow, principal, customer_ids, tags)
+
+    # --- contacts and interactions -----------------------------------------------------------
+    @rpc
+    def add_contact(self, customer_id, data):
+        principal = self.principal.require()
+        with self.db.unit_of_work(actor=principal.user_id) as uow:
+            return contacts.add_contact(uow, principal, customer_id, data)
+
+    @rpc
+    def list_contacts(self, customer_id):
+        principal = self.principal.require()
+        with self.db.read_only() as session:
+            return contacts.list_contacts(session, principal, customer_id)
+
+    @rpc
+    def log_interaction(self, customer_id, data):
+        principal = self.principal.require()
+        with self.db.unit_of_work(actor=principal.user_id) as uow:
+            return interactions.log_interaction(uow, principal, customer_id, data)
+
+    @rpc
+    def get_timeline(self, customer_id, cursor=None, limit=None):
+        principal = self.principal.require()
+        with self.db.read_only() as session:
+            return interactions.get_timeline(session, principal, customer_id, cursor, limit)
+
+    # --- import ------------------------------------------------------------------------------
+    @rpc
+    def start_import(self, csv_text):
+        principal = self.principal.require()
+        with self.db.unit_of_work(actor=principal.user_id) as uow:
+            return imports.start_import(uow, principal, csv_text)
+
+    @rpc
+    def get_import(self, job_id):
+        principal = self.principal.require()
+        with self.db.read_only() as session:
+            return imports.get_import(session, principal, job_id)
+
+    @timer(interval=settings.env_float("IMPORT_POLL_SECONDS", 2.0))
+    def process_imports(self):
+        import_runner.process_pending(self.db)
+
+    # --- identity's users (local copy) -------------------------------------------------------
+    def _refresh_users_if_stale(self, owner_id, region):
+        """Read identity's event log now if the users copy may be behind for this request (a
+        user created a moment ago), instead of misassigning or refusing. Short deadline: if
+        identity is away, the copy is used as it is."""
+        with self.db.read_only() as session:
+            if not users_copy.may_be_stale(session, owner_id, region):
+                return
+        timeout = settings.env_float("USERS_REFRESH_TIMEOUT_SECONDS", 1.0)
+
+        def fetch(position, limit):
+            return self.services.call("identity", "events_since", position, limit, timeout=timeout)
+        try:
+            inbox.catch_up(self.db, self.subscriptions, fetch, "identity", max_pages=5)
+        except Exception:
+            log.warning("users copy refresh from identity failed; using the copy as it is",
+                        exc_info=True)
+
+    @event_handler("identity", "user_created")
+    def on_user_created(self, envelope):
+        return self.apply_event(envelope)
+
+    @event_handler("identity", "user_updated")
+    def on_user_updated(self, envelope):
+        return self.apply_event(envelope)
+
+    @event_handler("identity", "user_deactivated")
+    def on_user_deactivated(self, envelope):
+        return self.apply_event(envelope)

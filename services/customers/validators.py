@@ -1,0 +1,59 @@
+"""Field types and validators shared by the customers schemas."""
+import re
+from decimal import Decimal, InvalidOperation
+
+from marshmallow import ValidationError, fields
+
+# ISO 4217 active codes (2024). Funds and precious metals are left out: no customer's revenue.
+CURRENCIES = frozenset("""
+AED AFN ALL AMD ANG AOA ARS AUD AWG AZN BAM BBD BDT BGN BHD BIF BMD BND BOB BRL BSD BTN BWP BYN
+BZD CAD CDF CHF CLP CNY COP CRC CUP CVE CZK DJF DKK DOP DZD EGP ERN ETB EUR FJD FKP GBP GEL GHS
+GIP GMD GNF GTQ GYD HKD HNL HTG HUF IDR ILS INR IQD IRR ISK JMD JOD JPY KES KGS KHR KMF KPW KRW
+KWD KYD KZT LAK LBP LKR LRD LSL LYD MAD MDL MGA MKD MMK MNT MOP MRU MUR MVR MWK MXN MYR MZN NAD
+NGN NIO NOK NPR NZD OMR PAB PEN PGK PHP PKR PLN PYG QAR RON RSD RUB RWF SAR SBD SCR SDG SEK SGD
+SHP SLE SOS SRD SSP STN SVC SYP SZL THB TJS TMT TND TOP TRY TTD TWD TZS UAH UGX USD UYU UZS VED
+VES VND VUV WST XAF XCD XCG XOF XPF YER ZAR ZMW ZWG
+""".split())
+
+_PHONE_CHARS = re.compile(r"^\+?[0-9 ()\-]+$")
+MAX_MONEY = Decimal("1e15")
+
+
+def phone(value):
+    """E.164-ish: an optional leading +, then digits, spaces, hyphens, parentheses; 6..20 digits."""
+    if not _PHONE_CHARS.match(value):
+        raise ValidationError("Use digits, spaces, '+' (leading), '-' and parentheses only.")
+    count = sum(ch.isdigit() for ch in value)
+    if not 6 <= count <= 20:
+        raise ValidationError("A phone number has 6 to 20 digits.")
+
+
+def not_blank(value):
+    if not value.strip():
+        raise ValidationError("Must not be blank.")
+
+
+def currency(value):
+    if value not in CURRENCIES:
+        raise ValidationError("Not an ISO 4217 currency code (e.g. EUR, USD, JPY).")
+
+
+class Money(fields.Field):
+    """A non-negative amount with at most 2 decimals, sent as a string (or an integer) and
+    dumped as a string. Floats are refused: 0.1 is not exactly a tenth."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, bool) or not isinstance(value, (str, int)):
+            raise ValidationError("Send money as a string, e.g. \"1250000.00\".")
+        try:
+            amount = Decimal(str(value).strip())
+        except InvalidOperation:
+            raise ValidationError("Not a decimal number.")
+        if not amount.is_finite() or amount < 0 or amount >= MAX_MONEY:
+            raise ValidationError("Must be between 0 and 10^15.")
+        if amount != amount.quantize(Decimal("0.01")):
+            raise ValidationError("At most 2 decimal places.")
+        return amount.quantize(Decimal("0.01"))
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return None if value is None else str(value)

@@ -1,0 +1,57 @@
+"""Tolerant copies (unknown=EXCLUDE) of the events reporting consumes: producers may add fields
+without breaking us; only what the projections read is declared. A payload that does not load
+raises, so the catch-up stops at it visibly instead of counting it wrong (inbox.py)."""
+from marshmallow import EXCLUDE, Schema, ValidationError, fields
+
+USER_EVENTS = ("user_created", "user_updated", "user_deactivated")
+CUSTOMER_RECORD_EVENTS = ("customer_created", "customer_updated")
+
+
+class Tolerant(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+
+class UserEvent(Tolerant):
+    id = fields.String(required=True)
+    name = fields.String(allow_none=True)
+    role = fields.String(allow_none=True)
+    team_id = fields.String(allow_none=True)
+    region = fields.String(allow_none=True)
+    active = fields.Boolean(load_default=True)
+
+
+class CustomerRecord(Tolerant):
+    """customer_created / customer_updated: the whole record (updated adds `changed`)."""
+    id = fields.String(required=True)
+    lifecycle_stage = fields.String(required=True)
+    region = fields.String(allow_none=True)
+    value_class = fields.String(allow_none=True)
+    industry = fields.String(allow_none=True)
+    owner_id = fields.String(allow_none=True)
+    created_at = fields.AwareDateTime(required=True)
+
+
+class CustomerAssigned(Tolerant):
+    id = fields.String(required=True)
+    owner_id = fields.String(allow_none=True)
+
+
+class CustomerMerged(Tolerant):
+    winner_id = fields.String(required=True)
+    loser_id = fields.String(required=True)
+
+
+class InteractionLogged(Tolerant):
+    id = fields.String(required=True)
+    kind = fields.String(required=True)
+    occurred_at = fields.AwareDateTime(required=True)
+    user_id = fields.String(required=True)
+    owner_id = fields.String(allow_none=True)
+
+
+def load(schema, envelope):
+    try:
+        return schema.load(envelope["payload"])
+    except ValidationError as error:
+        raise ValueError(f"unreadable {envelope['event_type']} payload: {error.messages}")

@@ -1,0 +1,35 @@
+"""reporting's own Prometheus metrics (module-level: one registry per process; the chassis
+exports them on REPORTING_METRICS_PORT with the rest). Event counts by outcome are the
+chassis's crm_events_consumed_total{service="reporting"}."""
+from prometheus_client import Gauge, Histogram
+
+SERVICE = "reporting"
+
+FRESHNESS = Histogram(
+    "crm_report_freshness_seconds",
+    "Time from an event's occurred_at until its effect is committed in the reports",
+    ["source"], buckets=(.05, .1, .25, .5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600, 21600, 86400))
+CONSUMER_LAG = Gauge(
+    "crm_consumer_lag_seconds", "visible_at - occurred_at of the last event a consumer applied",
+    ["service", "source"])
+CUSTOMERS = Gauge("crm_customers", "Live (not merged) customers")
+CUSTOMERS_BY_STAGE = Gauge(
+    "crm_customers_by_lifecycle_stage", "Live customers by lifecycle stage", ["lifecycle_stage"])
+CUSTOMERS_BY_VALUE_CLASS = Gauge(
+    "crm_customers_by_value_class", "Live customers by value class (none: unclassified)",
+    ["value_class"])
+JOBS_RUNNING = Gauge("crm_report_jobs_running", "Rebuild / reconcile jobs running", ["kind"])
+
+
+def event_visible(source, lag_seconds):
+    FRESHNESS.labels(source).observe(max(lag_seconds, 0.0))
+    CONSUMER_LAG.labels(SERVICE, source).set(max(lag_seconds, 0.0))
+
+
+def set_by_label(gauge, label_name, counts, seen):
+    """Set every value in `counts`; labels seen before but absent now drop to 0 (not stale)."""
+    for label in seen.get(label_name, set()) - set(counts):
+        gauge.labels(label).set(0)
+    for label, value in counts.items():
+        gauge.labels(label).set(value)
+    seen[label_name] = set(seen.get(label_name, set())) | set(counts)

@@ -1,0 +1,92 @@
+"""Customer KPIs: one fact per customer, and the composition / new-customer rollups kept in
+step with it by deltas.
+
+A fact counts once it has the record fields (from customer_created or customer_updated, both
+carrying the whole record) and is not merged. Every event recomputes the fact's contribution
+before and after; if it differs (a stage change, a reassignment, a merge) the old key loses one
+and the new key gains one. Events may arrive in any order and more than once (live handler and
+catch-up race): each field group keeps the producer sequence it was last set from, so an older
+event never overwrites a newer one, and a merge is final whatever arrives after it.
+"""
+from services.reporting import consumes
+from services.reporting.models import CustomerComposition, CustomerFact, NewCustomers
+from services.reporting.projections import rollups
+
+NAME = "customers"
+TABLES = (CustomerFact, CustomerComposition, NewCustomers)
+DIMENSIONS = ("owner_id", "lifecycle_stage", "region", "value_class", "industry")
+RECORD_FIELDS = ("lifecycle_stage", "region", "value_class", "industry", "created_at")
+
+
+def contribution(fact):
+    """(dimension key, creation bucket) this fact adds to the rollups, or None."""
+    if fact is None or not fact.record_sequence or fact.merged:
+        return None
+    return (tuple(rollups.as_key(getattr(fact, name)) for name in DIMENSIONS),
+            rollups.bucket(fact.created_at))
+
+
+def _change(session, customer_id, change):
+    """Apply `change` to the customer's fact (locked for this transaction on PostgreSQL;
+    created empty if this is the first event seen for it) and move its counts."""
+    fact = session.get(CustomerFact, customer_id, with_for_update=True)
+    before = contribution(fact)
+    if fact is None:
+        fact = CustomerFact(id=customer_id, merged=False, record_sequence=0, owner_sequence=0)
+        session.add(fact)
+    change(fact)
+    move(session, before, contribution(fact))
+
+
+def move(session, before, after):
+    if before == after:
+        return
+    composition, created = {}, {}
+    for sign, part in ((-1, before), (1, after)):
+        if part is not None:
+            dimensions, bucket = part
+            composition[dimensions] = composition.get(dimensions, 0) + sign
+            created[(bucket, *dimensions)] = created.get((bucket, *dimensions), 0) + sign
+    rollups.add(session, CustomerComposition, DIMENSIONS, composition)
+    rollups.add(session, NewCustomers, ("bucket", *DIMENSIONS), created)
+
+
+def apply_record(session, envelope):
+    data = consumes.load(consumes.CustomerRecord(), envelope)
+    sequence = envelope["sequence"]
+
+    def change(fact):
+        if sequence > fact.record_sequence:
+            for name in RECORD_FIELDS:
+                setattr(fact, name, data.get(name))
+            fact.record_sequence = sequence
+        if sequence > fact.owner_sequence:
+            fact.owner_id, fact.owner_sequence = data.get("owner_id"), sequence
+    _change(session, data["id"], change)
+
+
+def apply_assigned(session, envelope):
+    data = consumes.load(consumes.CustomerAssigned(), envelope)
+    sequence = envelope["sequence"]
+
+    def change(fact):
+        if sequence > fact.owner_sequence:
+            fact.owner_id, fact.owner_sequence = data.get("owner_id"), sequence
+    _change(session, data["id"], change)
+
+
+def apply_merged(session, envelope):
+    """The loser leaves the KPIs for good; the winner's own customer_updated says what it got."""
+    data = consumes.load(consumes.CustomerMerged(), envelope)
+
+    def change(fact):
+        fact.merged = True
+    _change(session, data["loser_id"], change)
+
+
+HANDLES = {"customers": {
+    "customer_created": apply_record,
+    "customer_updated": apply_record,
+    "customer_assigned": apply_assigned,
+    "customer_merged": apply_merged,
+}}

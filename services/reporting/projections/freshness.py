@@ -1,0 +1,51 @@
+"""How fresh the reports are: the last event applied per source, its occurred_at and the
+moment it was applied. Recorded in the applying transaction; the histogram is observed only
+after the commit, when the effect really is visible."""
+import json
+from datetime import datetime
+
+from sqlalchemy import event, select
+
+from services.chassis.models import utcnow
+from services.reporting import metrics
+from services.reporting.models import Freshness, ReportJob
+
+
+def record(session, envelope):
+    occurred_at = datetime.fromisoformat(envelope["occurred_at"])
+    applied_at = utcnow()
+    row = session.get(Freshness, envelope["source"], with_for_update=True)
+    if row is None:
+        row = Freshness(source=envelope["source"])
+        session.add(row)
+    row.event_id, row.event_type = envelope["event_id"], envelope["event_type"]
+    row.sequence, row.occurred_at, row.applied_at = envelope["sequence"], occurred_at, applied_at
+
+    @event.listens_for(session, "after_commit", once=True)
+    def _visible(_session):
+        metrics.event_visible(envelope["source"], (utcnow() - occurred_at).total_seconds())
+
+
+def _entry(row):
+    return {"last_event_at": row.occurred_at.isoformat(), "applied_at": row.applied_at.isoformat(),
+            "lag_seconds": round((row.applied_at - row.occurred_at).total_seconds(), 3),
+            "sequence": row.sequence}
+
+
+def read(session):
+    """The `freshness` field of every report: the most recently applied event overall (its
+    lag and when it was applied), per source, and which rebuilds are still running."""
+    rows = list(session.scalars(select(Freshness).order_by(Freshness.source)))
+    rebuilding = sorted({name for params in session.scalars(
+        select(ReportJob.params).where(ReportJob.kind == "rebuild", ReportJob.status == "running"))
+        for name in _projections(params)})
+    latest = max(rows, key=lambda row: row.applied_at, default=None)
+    summary = _entry(latest) if latest else {"last_event_at": None, "applied_at": None,
+                                             "lag_seconds": None, "sequence": None}
+    summary.pop("sequence")
+    return {**summary, "sources": {row.source: _entry(row) for row in rows},
+            "rebuilding": rebuilding}
+
+
+def _projections(params):
+    return json.loads(params or "{}").get("projections", [])

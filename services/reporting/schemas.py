@@ -1,0 +1,129 @@
+"""RPC inputs (unknown fields refused, group_by against an allow-list) and outputs of reporting.
+The gateway's OpenAPI document references these by name ("reporting:CompositionReport")."""
+import zoneinfo
+from marshmallow import RAISE, Schema, ValidationError, fields, validate
+
+CUSTOMER_DIMENSIONS = ("owner_id", "lifecycle_stage", "region", "value_class", "industry")
+INTERACTION_DIMENSIONS = ("user_id", "kind", "owner_id")
+GRANULARITIES = ("day", "week", "month", "total")
+PROJECTION_NAMES = ("users", "customers", "interactions")
+
+
+def _time_zone(value):
+    if value not in _zones():
+        raise ValidationError("Not an IANA time zone (e.g. Europe/Berlin, America/New_York, UTC).")
+
+
+def _zones(cache={}):
+    if "all" not in cache:
+        cache["all"] = zoneinfo.available_timezones() | {"UTC"}
+    return cache["all"]
+
+
+class Values(fields.Field):
+    """A filter: one value or a list of them (the gateway sends comma-separated lists)."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        values = [value] if isinstance(value, str) else value
+        if not isinstance(values, list) or not values or not all(
+                isinstance(item, str) and 0 < len(item) <= 200 for item in values):
+            raise ValidationError("One value or a list of 1..200-character strings.")
+        return values
+
+
+def _distinct(values):
+    if len(set(values)) != len(values):
+        raise ValidationError("Name each dimension once.")
+
+
+def group_by(allowed, default):
+    """Only these dimensions: each is a rollup key column, so nothing else can be grouped."""
+    return fields.List(fields.String(validate=validate.OneOf(allowed)), load_default=list(default),
+                       validate=_distinct, metadata={"description": "Any of: " + ", ".join(allowed)})
+
+
+class Input(Schema):
+    class Meta:
+        unknown = RAISE
+
+
+class CompositionQuery(Input):
+    group_by = group_by(CUSTOMER_DIMENSIONS, ["lifecycle_stage"])
+    owner_id, lifecycle_stage, region = Values(), Values(), Values()
+    value_class, industry = Values(), Values()
+
+
+class PeriodQuery(Input):
+    """`from` and `to` are local dates in `tz`, both included; default: the last 30 days."""
+    from_ = fields.Date(data_key="from")
+    to = fields.Date()
+    tz = fields.String(load_default="UTC", validate=_time_zone)
+    granularity = fields.String(load_default="day", validate=validate.OneOf(GRANULARITIES))
+
+
+class NewCustomersQuery(PeriodQuery):
+    group_by = group_by(CUSTOMER_DIMENSIONS, [])
+    owner_id, lifecycle_stage, region = Values(), Values(), Values()
+    value_class, industry = Values(), Values()
+
+
+class InteractionsQuery(PeriodQuery):
+    group_by = group_by(INTERACTION_DIMENSIONS, ["user_id", "kind"])
+    user_id, kind, owner_id = Values(), Values(), Values()
+
+
+class RebuildRequest(Input):
+    projections = fields.List(fields.String(validate=validate.OneOf(PROJECTION_NAMES + ("all",))),
+                              load_default=["all"], validate=validate.Length(min=1))
+
+
+# --- outputs (documentation; the handlers build plain dicts of this shape) -------------------
+
+class SourceFreshness(Schema):
+    last_event_at = fields.String(allow_none=True)
+    applied_at = fields.String(allow_none=True)
+    lag_seconds = fields.Float(allow_none=True)
+    sequence = fields.Integer(allow_none=True)
+
+
+class Freshness(Schema):
+    last_event_at = fields.String(allow_none=True, metadata={
+        "description": "occurred_at of the last event applied (any source)"})
+    applied_at = fields.String(allow_none=True, metadata={"description": "when it was applied"})
+    lag_seconds = fields.Float(allow_none=True, metadata={"description": "applied_at - last_event_at"})
+    sources = fields.Dict(keys=fields.String(), values=fields.Nested(SourceFreshness))
+    rebuilding = fields.List(fields.String(), metadata={"description": "projections being rebuilt"})
+
+
+class Report(Schema):
+    group_by = fields.List(fields.String())
+    filters = fields.Dict()
+    rows = fields.List(fields.Dict(), metadata={
+        "description": "One object per group: the grouped dimensions (owner_id/user_id also "
+                       "with *_name), `count`, and `period` for time series"})
+    total = fields.Integer()
+    freshness = fields.Nested(Freshness)
+
+
+class Period(Schema):
+    start = fields.Date(data_key="from")
+    end = fields.Date(data_key="to")
+    tz = fields.String()
+    granularity = fields.String()
+
+
+class SeriesReport(Report):
+    period = fields.Nested(Period)
+
+
+class Job(Schema):
+    id = fields.String()
+    kind = fields.String(metadata={"description": "rebuild | reconcile"})
+    params = fields.Dict()
+    status = fields.String(metadata={"description": "pending | running | done | failed"})
+    requested_by = fields.String()
+    requested_at = fields.String()
+    started_at = fields.String(allow_none=True)
+    finished_at = fields.String(allow_none=True)
+    result = fields.Dict(allow_none=True)
+    error = fields.String(allow_none=True)

@@ -1,0 +1,67 @@
+"""One real system per test session: identity, customers and the gateway as separate
+`nameko run` processes on a dedicated RabbitMQ vhost, temp SQLite files and free ports.
+
+Fixtures: `system` (the processes; `system.stop_service("customers")` / `start_service`),
+`admin` (an API client logged in as the bootstrapped admin), `region` (a fresh region name
+with its own team, so tests do not see each other's reps).
+"""
+import uuid
+from urllib.parse import urlparse
+
+import pytest
+
+from tests.e2e.client import Api
+from tests.e2e.system import System
+
+_running = []          # the session's system, for the failure report below
+
+
+@pytest.fixture(scope="session")
+def e2e_vhost(request, rabbit_manager):
+    """A vhost of its own (RabbitMQ management API), deleted afterwards."""
+    amqp = urlparse(request.config.getoption("RABBIT_AMQP_URI"))
+    vhost = f"crm_e2e_{uuid.uuid4().hex[:10]}"
+    rabbit_manager.create_vhost(vhost)
+    rabbit_manager.set_vhost_permissions(vhost, amqp.username, ".*", ".*", ".*")
+    try:
+        yield f"{amqp.scheme}://{amqp.netloc}/{vhost}"
+    finally:
+        rabbit_manager.delete_vhost(vhost)
+
+
+@pytest.fixture(scope="session")
+def system(tmp_path_factory, e2e_vhost):
+    system = System(tmp_path_factory.mktemp("e2e"), e2e_vhost)
+    _running.append(system)
+    try:
+        system.start()
+        yield system
+    finally:
+        system.stop()
+        _running.remove(system)
+
+
+@pytest.fixture(scope="session")
+def admin(system):
+    return Api(system.url).login(system.admin_email, system.admin_password)
+
+
+@pytest.fixture
+def anonymous(system):
+    return Api(system.url)
+
+
+@pytest.fixture
+def region(admin):
+    """A region nobody else uses, with a team: (region name, team)."""
+    name = f"Region-{uuid.uuid4().hex[:8]}"
+    return name, admin.create_team(name=f"Team {name}", region=name)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """A failing e2e test shows the tail of every service's log under its traceback."""
+    outcome = yield
+    report = outcome.get_result()
+    if report.failed and _running and "/e2e/" in str(item.fspath):
+        report.sections.append(("service logs", _running[0].all_logs(tail=60)))

@@ -1,0 +1,165 @@
+"""The real system for end-to-end tests: every service its own `nameko run` process.
+
+Each run gets its own RabbitMQ vhost, SQLite files in a temp directory, free ports and fresh
+secrets, so it never touches `make run`'s data and two runs never see each other's messages.
+"""
+import os
+import secrets
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import requests
+
+from tests.helpers import wait_until
+
+ROOT = Path(__file__).resolve().parents[2]
+# module:Class — a bare module would also offer nameko the ChassisService base it imports.
+MODULES = {
+    "identity": "services.identity.service:IdentityService",
+    "customers": "services.customers.service:CustomersService",
+    "gateway": "gateway.service:GatewayService",
+}
+DATABASES = ("identity", "customers")
+START_TIMEOUT = 60.0
+STOP_TIMEOUT = 10.0
+
+
+def free_port():
+    import socket
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class System:
+    """start() → the gateway answers /ready; stop_service/start_service for outage tests."""
+
+    def __init__(self, workdir, amqp_uri, rpc_timeout=3.0):
+        self.workdir = Path(workdir)
+        self.gateway_port = free_port()
+        self.url = f"http://127.0.0.1:{self.gateway_port}"
+        self.metrics_ports = {name: free_port() for name in MODULES}
+        self.rpc_timeout = rpc_timeout
+        self.admin_email = "admin@e2e.example.com"
+        self.admin_password = secrets.token_urlsafe(16)
+        self.jwt_secret = secrets.token_urlsafe(32)
+        self.env = self._environment(amqp_uri)
+        self.processes = {}
+        self.log_files = {}
+
+    def _environment(self, amqp_uri):
+        env = {k: v for k, v in os.environ.items()
+               if not k.endswith(("_DATABASE_URL", "_METRICS_PORT"))}
+        env.update({
+            "AMQP_URI": amqp_uri,
+            "CRM_DATA_DIR": str(self.workdir),
+            "GATEWAY_ADDRESS": f"127.0.0.1:{self.gateway_port}",
+            "METRICS_ADDR": "127.0.0.1",
+            "JWT_SECRET": self.jwt_secret,
+            "CURSOR_SECRET": secrets.token_urlsafe(32),
+            "ADMIN_EMAIL": self.admin_email,
+            "ADMIN_PASSWORD": self.admin_password,
+            "RPC_TIMEOUT_SECONDS": str(self.rpc_timeout),
+            "READY_TIMEOUT_SECONDS": "1",
+            # journeys make many requests from one client; limits have their own tests
+            "RATE_LIMIT_PER_MINUTE": "100000",
+            "RATE_LIMIT_BURST": "10000",
+            "OUTBOX_SWEEP_SECONDS": "1",
+            "OUTBOX_SWEEP_MIN_AGE_SECONDS": "1",
+            "CATCH_UP_SECONDS": "1",
+            "LOG_LEVEL": "INFO",
+            "PYTHONUNBUFFERED": "1",
+            "PYTHONWARNINGS": "ignore::Warning:nameko.cli.commands,ignore::Warning:nameko.extensions",
+        })
+        for name in DATABASES:
+            env[f"{name.upper()}_DATABASE_URL"] = f"sqlite:///{self.workdir / (name + '.db')}"
+        for name, port in self.metrics_ports.items():
+            env[f"{name.upper()}_METRICS_PORT"] = str(port)
+        return env
+
+    # --- lifecycle ---------------------------------------------------------------------------
+    def start(self):
+        self._run_step("migrate", [sys.executable, "-m", "services.chassis.migrate", "upgrade", *DATABASES])
+        self._run_step("bootstrap", [sys.executable, "-m", "services.identity.bootstrap"])
+        for name in MODULES:
+            self.start_service(name)
+        self.wait_ready()
+
+    def _run_step(self, name, command):
+        result = subprocess.run(command, cwd=ROOT, env=self.env, capture_output=True, text=True,
+                                timeout=120)
+        (self.workdir / f"{name}.log").write_text(result.stdout + result.stderr)
+        if result.returncode:
+            raise RuntimeError(f"{' '.join(command)} failed ({result.returncode}):\n"
+                               f"{result.stdout}\n{result.stderr}")
+
+    def start_service(self, name):
+        assert name not in self.processes, f"{name} is already running"
+        log = open(self.workdir / f"{name}.log", "ab")
+        self.log_files[name] = log
+        self.processes[name] = subprocess.Popen(
+            [sys.executable, "-m", "nameko", "run", "--config", str(ROOT / "config.yml"), MODULES[name]],
+            cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+
+    def stop_service(self, name, timeout=STOP_TIMEOUT):
+        """SIGTERM (nameko stops gracefully), SIGKILL after `timeout`."""
+        process = self.processes.pop(name, None)
+        if process is None:
+            return
+        if process.poll() is None:
+            _signal_group(process, signal.SIGTERM)
+            try:
+                process.wait(timeout)
+            except subprocess.TimeoutExpired:
+                _signal_group(process, signal.SIGKILL)
+                process.wait(timeout)
+        self.log_files.pop(name).close()
+
+    def stop(self):
+        for name in reversed(list(self.processes)):
+            self.stop_service(name)
+
+    def ready(self):
+        try:
+            return requests.get(self.url + "/ready", timeout=5).status_code == 200
+        except requests.RequestException:
+            return False
+
+    def wait_ready(self, timeout=START_TIMEOUT):
+        def check():
+            for name, process in self.processes.items():
+                if process.poll() is not None:
+                    raise RuntimeError(f"{name} exited with {process.returncode}:\n{self.logs(name)}")
+            return self.ready()
+        try:
+            wait_until(check, timeout=timeout, interval=0.2, message=f"{self.url}/ready")
+        except AssertionError:
+            raise AssertionError(f"the system did not become ready:\n{self.all_logs()}")
+
+    # --- diagnostics -------------------------------------------------------------------------
+    def logs(self, name, tail=80):
+        path = self.workdir / f"{name}.log"
+        if not path.exists():
+            return ""
+        lines = path.read_text(errors="replace").splitlines()
+        return "\n".join(lines[-tail:])
+
+    def all_logs(self, tail=80):
+        return "\n".join(f"----- {name} (last {tail} lines) -----\n{self.logs(name, tail)}"
+                         for name in ("migrate", "bootstrap", *MODULES))
+
+
+def _signal_group(process, signum):
+    try:
+        os.killpg(process.pid, signum)
+    except ProcessLookupError:
+        pass
+
+
+def elapsed(function, *args, **kwargs):
+    started = time.monotonic()
+    result = function(*args, **kwargs)
+    return result, time.monotonic() - started

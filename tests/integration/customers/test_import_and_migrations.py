@@ -1,0 +1,41 @@
+"""The import job end to end (timer-driven) and the alembic scripts against the models."""
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+
+from services.chassis.errors import NotFound
+from services.chassis.models import ChassisBase
+from services.customers.models import Base
+from tests.helpers import wait_until
+from tests.integration.customers.support import ADMIN, REPS, proxy, publish_reps
+
+CSV = ("name,email,region,annual_revenue,currency\n"
+       "Acme,acme@x.example,EU,10.00,EUR\n"
+       "Acme again,ACME@x.example,EU,,\n"
+       "Broken,not-an-email,EU,,\n"
+       "東京商事,,EU,,\n")
+
+
+def test_import_job_runs_on_the_timer_and_reports_every_row(services, databases, rabbit_config):
+    publish_reps(services, databases)
+    with proxy(rabbit_config, ADMIN) as customers:
+        job = customers.start_import(CSV)
+        assert job["status"] == "pending" and job["total_rows"] == 4
+
+        def finished():
+            report = customers.get_import(job["id"])
+            return report if report["status"] == "done" else None
+        done = wait_until(finished, timeout=30, message="the import job to finish")
+        assert (done["created"], done["duplicates"], done["failed"], done["processed_rows"]) == (2, 1, 1, 4)
+        assert [(e["row"], e["field"]) for e in done["errors"]] == [(3, "email"), (4, "email")]
+        owners = {c["name"]: c["owner_id"] for c in customers.list_customers({})["items"]}
+        assert owners == {"Acme": "u-rep-a", "東京商事": "u-rep-b"}
+    with proxy(rabbit_config, REPS[0]) as customers:
+        with pytest.raises(NotFound):
+            customers.get_import(job["id"])
+
+
+def test_migrations_create_exactly_the_models(databases):
+    with databases["customers"].connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        assert compare_metadata(context, [ChassisBase.metadata, Base.metadata]) == []
