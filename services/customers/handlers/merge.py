@@ -24,10 +24,13 @@ def _count(session, model, customer_id):
 def merge_customers(uow, principal, winner_id, loser_id):
     load(schemas.Merge(), {"winner_id": winner_id, "loser_id": loser_id})
     if winner_id == loser_id:
-        raise Invalid("The request is not valid.", {"loser_id": ["Cannot merge a customer into itself."]})
+        raise Invalid("The request is not valid.",
+                      {"loser_id": ["Cannot merge a customer into itself."]})
     session = uow.session
-    winner = scopes.writable(session, principal, winner_id)   # both must be the caller's to change
-    loser = scopes.writable(session, principal, loser_id)
+    # Both must be the caller's to change; locked in id order so crossed merges cannot deadlock.
+    locked = {customer_id: scopes.writable(session, principal, customer_id)
+              for customer_id in sorted((winner_id, loser_id))}
+    winner, loser = locked[winner_id], locked[loser_id]
     now = utcnow()
 
     contacts = _count(session, Contact, loser.id)
@@ -35,7 +38,8 @@ def merge_customers(uow, principal, winner_id, loser_id):
     session.execute(update(Contact).where(Contact.customer_id == loser.id).values(customer_id=winner.id))
     session.execute(update(Interaction).where(Interaction.customer_id == loser.id)
                     .values(customer_id=winner.id))
-    winner_tags = set(session.scalars(select(CustomerTag.tag_id).where(CustomerTag.customer_id == winner.id)))
+    winner_tags = set(session.scalars(
+        select(CustomerTag.tag_id).where(CustomerTag.customer_id == winner.id)))
     for link in session.scalars(select(CustomerTag).where(CustomerTag.customer_id == loser.id)).all():
         if link.tag_id not in winner_tags:
             session.add(CustomerTag(customer_id=winner.id, tag_id=link.tag_id))

@@ -20,8 +20,13 @@ def not_found(customer_id):
 
 
 def _scoped(session, principal, customer_id, for_write):
-    customer = session.scalar(select(Customer).where(
-        Customer.id == customer_id, condition(session, principal, for_write)))
+    query = select(Customer).where(Customer.id == customer_id,
+                                   condition(session, principal, for_write))
+    if for_write:
+        # Row lock (PostgreSQL; SQLite serialises writers anyway): concurrent changes to one
+        # customer queue up instead of overwriting each other or merging it twice.
+        query = query.where(Customer.merged_into.is_(None)).with_for_update()
+    customer = session.scalar(query)
     if customer is None:
         raise not_found(customer_id)
     return customer

@@ -36,7 +36,8 @@ def filtered(session, principal, filters):
         if filters.get(name) is not None:
             query = query.where(getattr(Customer, name) == filters[name])
     if filters.get("tags_any"):
-        query = query.where(Customer.id.in_(_tagged_with({normalize.tag(t) for t in filters["tags_any"]})))
+        keys = {normalize.tag(t) for t in filters["tags_any"]}
+        query = query.where(Customer.id.in_(_tagged_with(keys)))
     if filters.get("tags_all"):
         keys = {normalize.tag(t) for t in filters["tags_all"]}
         query = query.where(Customer.id.in_(
