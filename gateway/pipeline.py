@@ -122,9 +122,14 @@ def _render(route, status, payload):
     if route.produces == "none" or status == 204:
         return Response(status=204)
     if route.produces in CONTENT_TYPES:
-        response = Response(payload, status=status, content_type=CONTENT_TYPES[route.produces])
+        meta = payload if isinstance(payload, dict) else {}
+        response = Response(meta.get("csv", payload), status=status,
+                            content_type=CONTENT_TYPES[route.produces])
         if route.produces == "csv":
             response.headers["Content-Disposition"] = 'attachment; filename="export.csv"'
+        if meta:     # an export that hit its row cap says so instead of looking complete
+            response.headers["X-Export-Rows"] = str(meta["rows"])
+            response.headers["X-Export-Truncated"] = "true" if meta["truncated"] else "false"
     else:
         response = json_response(status, payload)
     if route.location and isinstance(payload, dict) and payload.get("id") is not None:

@@ -63,6 +63,7 @@ ROUTES = [
            summary="Start a CSV import (text/csv body); poll the job"),
     _route("GET", f"{C}/imports/{{job_id}}", "get_import", args=(path("job_id"),),
            response_schema="customers:ImportJob", summary="An import job: progress and row errors"),
-    _route("GET", f"{C}/export", "export_customers", args=(QUERY,), query=FILTERS,
-           produces="csv", summary="Export the customers you may see as CSV"),
+    _route("GET", f"{C}/export", "export_customers", args=(QUERY,), kwargs={"with_meta": lambda call: True},
+           query=FILTERS, produces="csv",
+           summary="Export the customers you may see as CSV (X-Export-Truncated says if capped)"),
 ]

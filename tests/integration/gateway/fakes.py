@@ -104,8 +104,9 @@ class FakeCustomers:
         return {"id": "job-1", "status": "pending", "lines": len(csv_text.splitlines())}
 
     @rpc
-    def export_customers(self, query):
-        return "id,name\r\nc-1,Acme\r\n"
+    def export_customers(self, query, with_meta=False):
+        csv = "id,name\r\nc-1,Acme\r\n"
+        return {"csv": csv, "rows": 1, "truncated": True, "max_rows": 1} if with_meta else csv
 
 
 def release_slow_calls():

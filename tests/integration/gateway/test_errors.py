@@ -93,6 +93,7 @@ def test_csv_import_and_export(client):
     exported = client.as_user().get(f"{API}/customers/export")
     assert exported.headers["Content-Type"].startswith("text/csv")
     assert exported.text.startswith("id,name")
+    assert exported.headers["X-Export-Truncated"] == "true" and exported.headers["X-Export-Rows"] == "1"
 
 
 def test_responses_are_counted_by_route_template_and_status(client):
