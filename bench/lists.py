@@ -49,7 +49,7 @@ def shapes(principal, sample, owners):
                        [{"region": "North", "lifecycle_stage": "customer", "value_class": "A",
                          "limit": PAGE}]),
         "list_owner": ("filter owner", [{"owner_id": owner, "limit": PAGE} for owner in owners]),
-        "list_tag": ("filter tag", [{"tags_any": "vip", "limit": PAGE}]),
+        "list_tag": ("filter tag", [{"tags_any": ["vip"], "limit": PAGE}]),
         "search_word": ("free text, common word", [{"q": "logistics", "limit": PAGE}]),
         "search_email": ("free text, one customer's email",
                          [{"q": email, "limit": PAGE} for email in emails]),
@@ -83,11 +83,14 @@ def explain(db_path, principal, query, repeat=5):
 
     timings = []
     for _ in range(repeat):
+        if timings and sum(timings) > 1000:        # slow shapes: a second or two is enough
+            break
         statements.clear()
         with Session(engine) as session:
             started = time.perf_counter()
             search.list_customers(session, principal, dict(query))
             timings.append((time.perf_counter() - started) * 1000)
+    event.remove(engine, "before_cursor_execute", _capture)
     plans = []
     with engine.connect() as connection:
         for statement, parameters in statements:

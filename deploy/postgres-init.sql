@@ -1,3 +1,4 @@
 -- One PostgreSQL server, one database per service: no service can read another's tables.
 CREATE DATABASE identity;
 CREATE DATABASE customers;
+CREATE DATABASE reporting;

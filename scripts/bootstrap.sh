@@ -33,10 +33,12 @@ apt_install() {
 }
 
 if ! PY=$(pick_python); then
-    apt_install python3 python3-venv || true
+    # Debian 12: python3 is 3.11; Ubuntu 22.04 ships python3.11 as an extra package.
+    apt_install python3.11 python3.11-venv 2>/dev/null || apt_install python3 python3-venv || true
     PY=$(pick_python) || {
         echo "bootstrap: Python 3.11 is required (python3.11 or python3 on PATH; set PYTHON=...)." >&2
         echo "  Debian 12: sudo apt-get install -y python3 python3-venv" >&2
+        echo "  Ubuntu 22.04: sudo apt-get install -y python3.11 python3.11-venv" >&2
         exit 1
     }
 fi
@@ -49,7 +51,7 @@ fi
 if [ ! -x "$VENV/bin/python" ]; then
     if ! "$PY" -m venv "$VENV" 2>/dev/null; then
         rm -rf "$VENV"
-        apt_install python3-venv || {
+        apt_install "$(basename "$(readlink -f "$(command -v "$PY")")")-venv" 2>/dev/null || apt_install python3-venv || {
             echo "bootstrap: '$PY -m venv' failed; install the venv module: sudo apt-get install -y python3-venv" >&2
             exit 1
         }

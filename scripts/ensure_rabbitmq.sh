@@ -6,6 +6,12 @@ set -euo pipefail
 
 HOST=${RABBITMQ_HOST:-127.0.0.1}
 AMQP_PORT=${RABBITMQ_PORT:-5672}
+# A broker named by AMQP_URI (amqp://user:pw@host:port/vhost) is checked where it is.
+if [[ "${AMQP_URI:-}" =~ ^amqps?://([^@/]*@)?([^:/]+)(:([0-9]+))? ]]; then
+    HOST=${BASH_REMATCH[2]}
+    AMQP_PORT=${BASH_REMATCH[4]:-5672}
+fi
+case "$HOST" in localhost|127.0.0.1|::1) local_broker=true ;; *) local_broker=false ;; esac
 MGMT_PORT=${RABBITMQ_MANAGEMENT_PORT:-15672}
 DEADLINE_SECONDS=${RABBITMQ_START_TIMEOUT:-90}
 management=false
@@ -27,6 +33,10 @@ wait_for_port() {
 
 as_root() { [ "$(id -u)" = 0 ]; }
 
+if ! reachable "$AMQP_PORT" && ! $local_broker; then
+    echo "ensure_rabbitmq: the broker in AMQP_URI ($HOST:$AMQP_PORT) is not reachable." >&2
+    exit 1
+fi
 if ! reachable "$AMQP_PORT"; then
     if ! command -v rabbitmq-server >/dev/null 2>&1; then
         if as_root && command -v apt-get >/dev/null 2>&1; then
@@ -52,7 +62,7 @@ if ! reachable "$AMQP_PORT"; then
 fi
 
 if $management && ! reachable "$MGMT_PORT"; then
-    if ! command -v rabbitmq-plugins >/dev/null 2>&1; then
+    if ! $local_broker || ! command -v rabbitmq-plugins >/dev/null 2>&1; then
         echo "ensure_rabbitmq: the management API ($HOST:$MGMT_PORT) is needed by the tests;" >&2
         echo "  enable it on your broker: rabbitmq-plugins enable rabbitmq_management" >&2
         exit 1

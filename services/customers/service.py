@@ -16,7 +16,8 @@ from services.chassis.service import ChassisService
 from services.customers.consumes import USER_EVENTS
 from services.customers.events import EVENT_SCHEMAS
 from services.customers.handlers import (assignment, contacts, customers, export, import_runner,
-                                         imports, interactions, merge, search, users_copy)
+                                         imports, interactions, merge, reconcile, search,
+                                         users_copy)
 from services.customers.handlers import tags as tagging
 from services.customers.models import Base
 
@@ -143,6 +144,19 @@ class CustomersService(ChassisService):
     @timer(interval=settings.env_float("IMPORT_POLL_SECONDS", 2.0))
     def process_imports(self):
         import_runner.process_pending(self.db)
+
+    # --- reporting's reconciliation: this service's own data (admin / system only) ----------
+    @rpc
+    def reconcile_customer_facts(self, cursor=None, limit=500):
+        self.principal.require("admin")
+        with self.db.read_only() as session:
+            return reconcile.customer_facts(session, cursor, limit)
+
+    @rpc
+    def reconcile_interaction_counts(self, cursor=None, limit=1000):
+        self.principal.require("admin")
+        with self.db.read_only() as session:
+            return reconcile.interaction_counts(session, cursor, limit)
 
     # --- identity's users (local copy) -------------------------------------------------------
     def _refresh_users_if_stale(self, owner_id, region):

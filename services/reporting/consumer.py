@@ -8,7 +8,7 @@ import logging
 
 from sqlalchemy import event
 
-from services.chassis import inbox
+from services.chassis import inbox, settings
 from services.chassis.metrics import EVENTS_CONSUMED
 from services.reporting import lease
 from services.reporting.metrics import SERVICE
@@ -42,22 +42,41 @@ LIVE = counted(subscriptions())
 REPLAY = counted(subscriptions(replaying=True))
 
 
-def renewing(fetch, held):
+def bounded(fetch, held, until=None):
+    """`fetch` renewing the lease before each call, and blind to sequences above `until`."""
     def fetch_page(position, limit):
         held.renew()
-        return fetch(position, limit)
+        page = fetch(position, limit)
+        return page if until is None else [event for event in page if event["sequence"] <= until]
     return fetch_page
 
 
-def catch_up_sources(db, fetchers, held, subs=LIVE, stop_on_error=False):
-    """Read every source's log from its position to the end. {source: (applied, position)};
+MAX_PAGES = 20          # per chassis catch-up call
+
+
+def default_page_size():
+    """Events per events_since call (REPORTING_PAGE_SIZE): memory per page vs round trips."""
+    return settings.env_int("REPORTING_PAGE_SIZE", 500)
+
+
+def catch_up_sources(db, fetchers, held, subs=LIVE, stop_on_error=False, page_size=None,
+                     until=None, max_calls=5):
+    """Read each source's log from its position: up to `until[source]` if given (a rebuild's
+    or a reconcile's fixed target), else until a page comes back short or after `max_calls`
+    chassis catch-ups (a periodic round; the next tick goes on). Live traffic keeps extending
+    the logs, so an open-ended chase could outlast any deadline. {source: (applied, position)};
     a failing source is logged and left for the next round (or raised, with stop_on_error)."""
+    page_size = page_size or default_page_size()
     results = {}
     for source, fetch in fetchers.items():
-        applied_total = 0
-        while True:
+        target = (until or {}).get(source)
+        fetch_page = bounded(fetch, held, target)
+        applied_total, position = 0, inbox.positions(db).get(source, 0)
+        for _call in range(max_calls if target is None else 10 ** 9):
+            started = position
             try:
-                applied, position = inbox.catch_up(db, subs, renewing(fetch, held), source)
+                applied, position = inbox.catch_up(db, subs, fetch_page, source,
+                                                   page_size=page_size, max_pages=MAX_PAGES)
             except Exception:
                 if stop_on_error:
                     raise
@@ -65,9 +84,10 @@ def catch_up_sources(db, fetchers, held, subs=LIVE, stop_on_error=False):
                             exc_info=True)
                 break
             applied_total += applied
-            if results.get(source, (0, None))[1] == position:
-                break               # nothing further: the end of the log
             results[source] = (applied_total, position)
+            if position == started or (position >= target if target is not None
+                                       else position - started < page_size * MAX_PAGES):
+                break           # the end of the log (a short page), or the target
     return results
 
 

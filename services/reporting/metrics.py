@@ -2,6 +2,9 @@
 exports them on REPORTING_METRICS_PORT with the rest). Event counts by outcome are the
 chassis's crm_events_consumed_total{service="reporting"}."""
 from prometheus_client import Gauge, Histogram
+from sqlalchemy import func, select
+
+from services.reporting.models import CustomerComposition as Composition
 
 SERVICE = "reporting"
 
@@ -33,3 +36,16 @@ def set_by_label(gauge, label_name, counts, seen):
     for label, value in counts.items():
         gauge.labels(label).set(value)
     seen[label_name] = set(seen.get(label_name, set())) | set(counts)
+
+
+def refresh_business_gauges(session, seen):
+    """From the composition rollup (a few rows), not from the facts."""
+    by_stage = dict(session.execute(select(Composition.lifecycle_stage, func.sum(Composition.count))
+                                    .group_by(Composition.lifecycle_stage)).all())
+    by_class = dict(session.execute(select(Composition.value_class, func.sum(Composition.count))
+                                    .group_by(Composition.value_class)).all())
+    set_by_label(CUSTOMERS_BY_STAGE, "lifecycle_stage",
+                 {stage or "none": int(n) for stage, n in by_stage.items()}, seen)
+    set_by_label(CUSTOMERS_BY_VALUE_CLASS, "value_class",
+                 {value or "none": int(n) for value, n in by_class.items()}, seen)
+    CUSTOMERS.set(sum(int(n) for n in by_stage.values()))

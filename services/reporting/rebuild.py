@@ -4,7 +4,10 @@
 
 Under the lease (no catch-up runs meanwhile, in any process), one transaction clears the
 projections' tables, forgets their event types in the inbox and resets their sources'
-positions to 0; then the chassis catch-up replays each log from the start. Live events keep
+positions to 0; then the chassis catch-up replays each log from the start up to its head as
+found just before (or the highest sequence that transaction forgot, if higher): so the rebuild
+ends however fast producers keep writing; later events come live or with the next periodic
+catch-up, as always. Live events keep
 arriving throughout, and none counts twice:
 
 - applied before the clearing transaction: its effect and inbox row are cleared together, and
@@ -45,20 +48,39 @@ def check_logs_complete(fetchers, sources):
                            {"source": source})
 
 
+def log_head(fetch):
+    """The producer's last sequence now, in O(log n) one-event reads: its sequences are gapless,
+    so "an event follows position p" is true exactly for p below the head."""
+    if not fetch(0, 1):
+        return 0
+    low, high = 0, 1                       # an event follows low; does one follow high?
+    while fetch(high, 1):
+        low, high = high, high * 2
+    while high - low > 1:
+        middle = (low + high) // 2
+        low, high = (middle, high) if fetch(middle, 1) else (low, middle)
+    return high
+
+
 def clear(db, names):
-    sources = event_types(names)
+    """One transaction. Returns {source: the highest sequence it forgot}: the replay's target.
+    Every cleared effect came from an event at or below it; events above it are new to these
+    projections and arrive like any other (live, or the next periodic catch-up)."""
+    targets = {}
     with db.unit_of_work() as uow:
         session = uow.session
         if session.get_bind().dialect.name == "postgresql":
             session.execute(text("LOCK TABLE inbox IN SHARE ROW EXCLUSIVE MODE"))
         for table in tables(names):
             session.execute(delete(table))
-        for source, types in sources.items():
-            session.execute(delete(InboxEvent).where(InboxEvent.source == source,
-                                                     InboxEvent.event_type.in_(types)))
+        for source, types in event_types(names).items():
+            forgotten = (InboxEvent.source == source, InboxEvent.event_type.in_(types))
+            targets[source] = session.scalar(select(func.coalesce(func.max(InboxEvent.sequence), 0))
+                                             .where(*forgotten))
+            session.execute(delete(InboxEvent).where(*forgotten))
             session.execute(update(ConsumerPosition).where(ConsumerPosition.source == source)
                             .values(last_sequence=0, last_error=None))
-    return sorted(sources)
+    return targets
 
 
 def snapshot(db):
@@ -75,17 +97,21 @@ def snapshot(db):
         }
 
 
-def rebuild(db, fetchers, names, held):
+def rebuild(db, fetchers, names, held, page_size=None):
     """Clear and replay `names` (with the lease `held`). Returns what was replayed."""
     names = expand(names)
     sources = sorted(event_types(names))
     check_logs_complete(fetchers, sources)
     before = snapshot(db)
-    clear(db, names)
+    heads = {source: log_head(fetchers[source]) for source in sources}
+    targets = {source: max(forgotten, heads[source])
+               for source, forgotten in clear(db, names).items()}
     replayed = consumer.catch_up_sources(db, {s: fetchers[s] for s in sources}, held,
-                                         subs=consumer.REPLAY, stop_on_error=True)
+                                         subs=consumer.REPLAY, stop_on_error=True,
+                                         page_size=page_size, until=targets)
     return {"projections": names, "before": before, "after": snapshot(db),
-            "sources": {source: {"applied": applied, "position": position}
+            "sources": {source: {"applied": applied, "position": position,
+                                 "target": targets[source]}
                         for source, (applied, position) in replayed.items()}}
 
 
@@ -95,7 +121,11 @@ def main(argv=None):
     parser.add_argument("projections", nargs="*", default=["all"],
                         help=f"{', '.join(PROJECTIONS)} or all (default)")
     args = parser.parse_args(argv)
-    return cli.run_job("rebuild", {"projections": expand(args.projections)}, args)
+    try:
+        names = expand(args.projections)
+    except Invalid as error:
+        parser.error(error.details["projections"][0])        # exits with status 2
+    return cli.run_job("rebuild", {"projections": names}, args)
 
 
 if __name__ == "__main__":

@@ -90,7 +90,7 @@ def reconcile(db, fetchers, call, held):
         stamps |= more
         head = max(stamps)
         consumer.catch_up_sources(db, {"customers": fetchers["customers"]}, held,
-                                  stop_on_error=True)
+                                  stop_on_error=True, until={"customers": head})
         with db.read_only() as session:
             have = actual(session)
         applied = positions(db).get("customers", 0)
@@ -100,7 +100,8 @@ def reconcile(db, fetchers, call, held):
     want = expected(facts, counts)
     found = differences(want, have)
     return {"ok": not found, "stable": stable, "as_of_sequence": head,
-            "checked": {"customers": len(facts), **{kpi: len(want[kpi]) for kpi in KEYS}},
+            "checked": {"customers": len(facts), "live_customers": sum(want["composition"].values()),
+                        "interactions": sum(want["interactions"].values())},
             "difference_count": len(found), "differences": found[:LISTED]}
 
 

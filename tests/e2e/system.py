@@ -20,9 +20,10 @@ ROOT = Path(__file__).resolve().parents[2]
 MODULES = {
     "identity": "services.identity.service:IdentityService",
     "customers": "services.customers.service:CustomersService",
+    "reporting": "services.reporting.service:ReportingService",
     "gateway": "gateway.service:GatewayService",
 }
-DATABASES = ("identity", "customers")
+DATABASES = ("identity", "customers", "reporting")
 START_TIMEOUT = 60.0
 STOP_TIMEOUT = 10.0
 
@@ -123,8 +124,12 @@ class System:
             self.stop_service(name)
 
     def ready(self):
+        """The gateway's /ready (identity, customers) and every running process's /metrics
+        (so services /ready does not cover, like reporting, have started too)."""
+        urls = [self.url + "/ready"] + [f"http://127.0.0.1:{self.metrics_ports[name]}/metrics"
+                                        for name in self.processes]
         try:
-            return requests.get(self.url + "/ready", timeout=5).status_code == 200
+            return all(requests.get(url, timeout=5).status_code == 200 for url in urls)
         except requests.RequestException:
             return False
 

@@ -27,13 +27,11 @@ def contribution(fact):
 
 
 def _change(session, customer_id, change):
-    """Apply `change` to the customer's fact (locked for this transaction on PostgreSQL;
-    created empty if this is the first event seen for it) and move its counts."""
-    fact = session.get(CustomerFact, customer_id, with_for_update=True)
+    """Apply `change` to the customer's fact (created empty if this is the first event seen
+    for it; locked for this transaction) and move its counts."""
+    fact = rollups.locked_row(session, CustomerFact, {"id": customer_id}, merged=False,
+                              record_sequence=0, owner_sequence=0)
     before = contribution(fact)
-    if fact is None:
-        fact = CustomerFact(id=customer_id, merged=False, record_sequence=0, owner_sequence=0)
-        session.add(fact)
     change(fact)
     move(session, before, contribution(fact))
 

@@ -9,15 +9,15 @@ from sqlalchemy import event, select
 from services.chassis.models import utcnow
 from services.reporting import metrics
 from services.reporting.models import Freshness, ReportJob
+from services.reporting.projections.rollups import locked_row
 
 
 def record(session, envelope):
     occurred_at = datetime.fromisoformat(envelope["occurred_at"])
     applied_at = utcnow()
-    row = session.get(Freshness, envelope["source"], with_for_update=True)
-    if row is None:
-        row = Freshness(source=envelope["source"])
-        session.add(row)
+    row = locked_row(session, Freshness, {"source": envelope["source"]},
+                     event_id=envelope["event_id"], event_type=envelope["event_type"],
+                     sequence=envelope["sequence"], occurred_at=occurred_at, applied_at=applied_at)
     row.event_id, row.event_type = envelope["event_id"], envelope["event_type"]
     row.sequence, row.occurred_at, row.applied_at = envelope["sequence"], occurred_at, applied_at
 

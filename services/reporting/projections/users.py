@@ -3,6 +3,7 @@ from sqlalchemy import select
 
 from services.reporting import consumes
 from services.reporting.models import UserCopy
+from services.reporting.projections.rollups import locked_row
 
 NAME = "users"
 TABLES = (UserCopy,)
@@ -11,11 +12,8 @@ TABLES = (UserCopy,)
 def apply_user_event(session, envelope):
     """Upsert; an event older (by identity's sequence) than the one applied changes nothing."""
     data = consumes.load(consumes.UserEvent(), envelope)
-    user = session.get(UserCopy, data["id"], with_for_update=True)
-    if user is None:
-        user = UserCopy(id=data["id"], sequence=0)
-        session.add(user)
-    elif user.sequence >= envelope["sequence"]:
+    user = locked_row(session, UserCopy, {"id": data["id"]}, sequence=0, active=True)
+    if user.sequence >= envelope["sequence"]:
         return
     for name in ("name", "role", "team_id", "region", "active"):
         if name in data:

@@ -1,0 +1,298 @@
+"""bench/results.json → bench/RESULTS.md: the tables, the targets, and where the time goes."""
+TARGETS = {
+    "read_rps": 1000, "read_p99_ms": 50, "read_vs_hop": 2.0, "write_rps": 400,
+    "list_p95_ms": 50, "list_growth": 2.0, "events_per_s": 2000, "freshness_p99_s": 1.0,
+    "idle_rss_mb": 150,
+}
+SERVICES = ("gateway", "identity", "customers", "reporting", "bench_http", "bench_echo", "rabbitmq")
+
+
+def _f(value, digits=0, unit=""):
+    if value is None:
+        return "–"
+    return f"{value:,.{digits}f}{unit}"
+
+
+def _ok(condition):
+    return "—" if condition is None else ("**yes**" if condition else "**NO**")
+
+
+def _median(results, key, group="scenarios"):
+    entry = results[group].get(key)
+    return entry["median"] if entry else None
+
+
+def worst_list(results, size):
+    """The list/search shape with the highest p95 at `size` ("key@size")."""
+    worst, worst_p95 = None, -1
+    for key, entry in results.get("lists", {}).items():
+        run = entry.get(f"{key}@{size}")
+        if run and run["median"]["p95_ms"] > worst_p95:
+            worst, worst_p95 = f"{key}@{size}", run["median"]["p95_ms"]
+    return worst
+
+
+def _sizes(results):
+    return results["settings"]["sizes"]
+
+
+def _row(name, m, ceiling, target="", met=None):
+    ratio = f"{m['rps'] / ceiling:.2f}" if ceiling else "–"
+    errors = f"{m['errors']:,}" + (f" ({_statuses(m)})" if m["errors"] else "")
+    return (f"| {name} | {_f(m['rps'])} | {ratio} | {_f(m['p50_ms'], 1)} | {_f(m['p95_ms'], 1)} | "
+            f"{_f(m['p99_ms'], 1)} | {errors} | {_f(m['wrk_cpu_cores'] * 100)}% | "
+            f"{_f(m['other_cores'] * 100)}% | {target} | {_ok(met)} |")
+
+
+def _statuses(m):
+    return ", ".join(f"{k}: {v}" for k, v in sorted(m["statuses"].items()) if not k.startswith("2"))
+
+
+def summary(results, misses):
+    ceiling_m = _median(results, "ceiling")
+    ceiling = ceiling_m["rps"] if ceiling_m else None
+    hop = _median(results, "hop")
+    lines = ["## Summary", "",
+             "req/s = successful responses per second (median of runs); × ceiling = req/s over the "
+             "bare nameko `@http` hello of the same run; latencies in ms; wrk CPU = the load "
+             "generator's share of one core; others = CPU used by processes outside the system "
+             "under test (other users of the machine), in % of one core.", "",
+             "| scenario | req/s | × ceiling | p50 | p95 | p99 | errors | wrk CPU | others | target | met |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---|"]
+    if ceiling_m:
+        lines.append(_row("ceiling: bare nameko @http hello", ceiling_m, ceiling))
+    if hop:
+        lines.append(_row("naive hop: @http + 1 nameko RPC", hop, ceiling))
+    unconfirmed = _median(results, "hop_unconfirmed")
+    if unconfirmed:
+        lines.append(_row("(hop, request published without confirms: what confirms cost)",
+                          unconfirmed, ceiling))
+    for key in [k for k in results["scenarios"] if k.startswith("read")]:
+        m = _median(results, key)
+        size = results["scenarios"][key]["scenario"]["title"].split(" at ")[-1]
+        met = (m["rps"] >= TARGETS["read_rps"] and m["p99_ms"] < TARGETS["read_p99_ms"]
+               and (not hop or m["rps"] >= TARGETS["read_vs_hop"] * hop["rps"]))
+        if not met:
+            misses.append((f"read ({size})", f"{m['rps']:.0f} req/s, p99 {m['p99_ms']:.1f} ms", "read"))
+        vs_hop = f" ({m['rps'] / hop['rps']:.2f}× hop)" if hop else ""
+        lines.append(_row(f"read: GET customer, auth ({size}){vs_hop}", m, ceiling,
+                          "≥ 1,000 req/s, p99 < 50 ms, ≥ 2× hop", met))
+    write = _median(results, "write")
+    if write:
+        met = write["rps"] >= TARGETS["write_rps"]
+        if not met:
+            misses.append(("write", f"{write['rps']:.0f} req/s", "write"))
+        lines.append(_row("write: POST customer (validate, insert, outbox, events)", write, ceiling,
+                          "≥ 400 req/s", met))
+    largest = _sizes(results)[-1]
+    for key, entry in results["lists"].items():
+        big = entry.get(f"{key}@{largest}")
+        if big:
+            lines.append(_row(f"list/search: {entry['title']} ({largest:,})", big["median"], ceiling,
+                              "p95 < 50 ms, ≤ 2× smallest (see below)"))
+    return lines
+
+
+def list_table(results, misses):
+    sizes = _sizes(results)
+    small, large = sizes[0], sizes[-1]
+    lines = ["## List and search", "",
+             f"Through the gateway as the admin (sees every customer), {results['settings']['list_connections']} "
+             f"connections, pages of 25. `handler` = the service's own `list_customers` run in-process "
+             f"on the same database (no RPC, no gateway): the SQL + dumping share of the time.", "",
+             f"| shape | req/s {small:,} | p50 | p95 | p99 | handler ms | req/s {large:,} | p50 | p95 | p99 "
+             f"| handler ms | p95 ×{large // small if small else ''} | met |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
+    for key, entry in results["lists"].items():
+        a, b = entry.get(f"{key}@{small}"), entry.get(f"{key}@{large}")
+        ea = results["explain"].get(key, {}).get(str(small), {})
+        eb = results["explain"].get(key, {}).get(str(large), {})
+        cells = [entry["title"]]
+        for run, explain in ((a, ea), (b, eb)):
+            if run:
+                m = run["median"]
+                err = f" ({m['errors']} err)" if m["errors"] else ""
+                cells += [_f(m["rps"]) + err, _f(m["p50_ms"], 1), _f(m["p95_ms"], 1),
+                          _f(m["p99_ms"], 1), _f(explain.get("handler_ms"), 1)]
+            else:
+                cells += ["–"] * 5
+        growth = met = None
+        if a and b and len(sizes) > 1:
+            growth = b["median"]["p95_ms"] / a["median"]["p95_ms"] if a["median"]["p95_ms"] else None
+            met = (b["median"]["p95_ms"] < TARGETS["list_p95_ms"] and growth is not None
+                   and growth <= TARGETS["list_growth"] and not b["median"]["errors"])
+            if not met:
+                plan = "; ".join((eb.get("plans") or [[]])[0])
+                misses.append((f"list/search: {entry['title']}",
+                               f"p95 {b['median']['p95_ms']:.1f} ms at {large:,} "
+                               f"({growth:.1f}× the {small:,} figure{', with errors' if b['median']['errors'] else ''}). "
+                               f"The service's own handler in-process: {_f(ea.get('handler_ms'), 1)} ms at "
+                               f"{small:,} → {_f(eb.get('handler_ms'), 1)} ms at {large:,}; SQLite plan: "
+                               f"`{plan}`", f"{key}@{large}"))
+        cells += [_f(growth, 1, "×"), _ok(met)]
+        lines.append("| " + " | ".join(cells) + " |")
+    lines += ["", "<details><summary>SQLite query plans (EXPLAIN QUERY PLAN of each statement "
+              f"list_customers runs, at {large:,})</summary>", ""]
+    for key, entry in results["explain"].items():
+        explain = entry.get(str(large)) or {}
+        lines.append(f"**{results['lists'].get(key, {}).get('title', key)}** — "
+                     f"{_f(explain.get('handler_ms'), 1)} ms in-process")
+        lines.append("")
+        lines.append("```")
+        for statement, plan in zip(explain.get("statements", []), explain.get("plans", [])):
+            lines.append(statement[:400] + (" …" if len(statement) > 400 else ""))
+            lines += [f"    {step}" for step in plan]
+        lines.append("```")
+    lines.append("</details>")
+    return lines
+
+
+def events_section(results, misses):
+    lines = ["## Events into reporting", ""]
+    ev = results.get("events")
+    if not ev:
+        lines.append("**not available** — `services/reporting/service.py` did not exist (or defined "
+                     "no service class) when this run started; the scenario runs as soon as it does.")
+        return lines
+    fresh, drain = ev.get("freshness"), ev.get("drain")
+    lines += ["| figure | value | target | met |", "|---|---:|---|---|"]
+    if drain:
+        met = drain.get("events_per_s") is not None and drain["events_per_s"] >= TARGETS["events_per_s"]
+        if not met:
+            misses.append(("events: sustained consumption", f"{_f(drain.get('events_per_s'))} events/s",
+                           "drain"))
+        lines.append(f"| sustained consumption (backlog of {drain['events']:,} events from "
+                     f"{drain['written']:,} writes, applied over {_f(drain.get('span_s'), 1)} s) | "
+                     f"{_f(drain.get('events_per_s'))} events/s | ≥ 2,000/s | {_ok(met)} |")
+    if fresh:
+        met = fresh["p99_s"] is not None and fresh["p99_s"] < TARGETS["freshness_p99_s"] and not fresh["missing"]
+        if not met:
+            misses.append(("events: freshness p99", f"{_f(fresh['p99_s'], 2)} s", None))
+        lines.append(f"| freshness while the write scenario runs: p50 / p95 / p99 / max | "
+                     f"{_f(fresh['p50_s'], 3)} / {_f(fresh['p95_s'], 3)} / {_f(fresh['p99_s'], 3)} / "
+                     f"{_f(fresh['max_s'], 3)} s | p99 < 1 s | {_ok(met)} |")
+        lines += ["", f"Freshness = reporting inbox `processed_at` − customers outbox `occurred_at`, "
+                  f"for all {fresh['events']:,} events written during the measured write runs "
+                  f"({fresh['applied']:,} applied, {fresh['missing']:,} missing after the drain). "
+                  f"Types consumed: {', '.join(fresh['types']) or '–'}; not recorded by reporting "
+                  f"(ignored): {', '.join(fresh['ignored_types']) or 'none'}."]
+    return lines
+
+
+def memory_section(results, misses):
+    idle, end = results["memory"].get("idle_start", {}), results["memory"].get("idle_end", {})
+    peaks = {}
+    for group in (results["scenarios"].values(),
+                  (run for entry in results["lists"].values() for k, run in entry.items() if k != "title")):
+        for run in group:
+            for name, value in run["median"]["rss_peak_mb"].items():
+                peaks[name] = max(peaks.get(name, 0), value)
+    lines = ["## Memory (RSS, MB)", "",
+             "| process | idle (after start) | peak under load | idle (after the run) | idle < 150 MB |",
+             "|---|---:|---:|---:|---|"]
+    for name in SERVICES:
+        if name in idle or name in peaks:
+            met = None if name == "rabbitmq" else (idle.get(name) or 0) < TARGETS["idle_rss_mb"]
+            if met is False:
+                misses.append((f"memory: {name}", f"{idle[name]:.0f} MB idle", None))
+            lines.append(f"| {name} | {_f(idle.get(name))} | {_f(peaks.get(name))} | "
+                         f"{_f(end.get(name))} | {_ok(met)} |")
+    return lines
+
+
+def cpu_section(results):
+    lines = ["## Where the CPU went, per scenario (median, % of one core; 2 cores = 200%)", "",
+             "| scenario | " + " | ".join(SERVICES) + " | wrk | others |",
+             "|---|" + "---:|" * (len(SERVICES) + 2)]
+    entries = list(results["scenarios"].items())
+    for key, entry in results["lists"].items():
+        entries += [(k, v) for k, v in entry.items() if k != "title"]
+    for key, entry in entries:
+        m = entry["median"]
+        cells = [_f(m["service_cores"].get(name, 0) * 100) if name in m["service_cores"] else "–"
+                 for name in SERVICES]
+        lines.append(f"| {key} | " + " | ".join(cells) +
+                     f" | {_f(m['wrk_cpu_cores'] * 100)} | {_f(m['other_cores'] * 100)} |")
+    return lines
+
+
+def profiles_section(results):
+    lines = ["## Profiles (py-spy, 100 Hz, idle excluded)", "",
+             "Each profile is a separate run of the scenario (not one of the measured runs). "
+             "Layers count each sample by its innermost frame (self time); the database layer is "
+             "SQLAlchemy's DB-API calls, whose self time is the sqlite3 driver and the SQLite engine."]
+    for key, prof in results["profiles"].items():
+        scenario, _, service = key.partition(":")
+        load = (f", {_f(prof['cores'] * 100)}% of a core, {_f(prof.get('rps'))} req/s"
+                if prof.get("cores") is not None else "")
+        lines += ["", f"### {service} during {scenario} — {prof['samples']:,} samples{load}", ""]
+        if not prof["samples"]:
+            lines.append("(no samples)")
+            continue
+        lines += ["| layer (self time) | % |", "|---|---:|"]
+        lines += [f"| {name} | {share:.1f} |" for name, share in prof["layers"]]
+        lines += ["", "| top functions, self time | % | | top functions, inclusive | % |",
+                  "|---|---:|---|---|---:|"]
+        inclusive = [item for item in prof["inclusive"]
+                     if not item[0].startswith(("<module>", "main (", "run (", "_bootstrap"))][:10]
+        for index in range(max(len(prof["self"]), len(inclusive))):
+            a = prof["self"][index] if index < len(prof["self"]) else ("", None)
+            b = inclusive[index] if index < len(inclusive) else ("", None)
+            lines.append(f"| `{a[0]}` | {_f(a[1], 1)} | | `{b[0]}` | {_f(b[1], 1)} |"
+                         .replace("``", ""))
+    return lines
+
+
+def misses_section(results, misses):
+    lines = ["## Misses", ""]
+    if not misses:
+        return lines + ["Every target was met."]
+    for name, figure, scenario in misses:
+        line = f"- **{name}**: {figure}."
+        related = [(k, p) for k, p in results["profiles"].items() if scenario and k.startswith(scenario + ":")]
+        for key, prof in related:
+            if prof["samples"]:
+                top = ", ".join(f"{layer} {share:.0f}%" for layer, share in prof["layers"][:4])
+                load = f" ({_f(prof['cores'] * 100)}% of a core)" if prof.get("cores") is not None else ""
+                line += f" {key.split(':')[1]}{load}: {top}."
+        lines.append(line)
+    return lines
+
+
+def render(results):
+    meta, settings = results["meta"], results["settings"]
+    misses = []
+    body = []
+    body += summary(results, misses) + [""]
+    body += list_table(results, misses) + [""]
+    body += events_section(results, misses) + [""]
+    body += memory_section(results, misses) + [""]
+    head = [
+        "# Benchmark results", "",
+        f"Written by `make bench` (`bench/run.py`; see `bench/README.md`) on {meta['date']}, "
+        f"commit {meta['commit']}, in {meta.get('total_minutes', '?')} min.", "",
+        "## Machine and method", "",
+        f"- **Machine**: {meta['cpu']}, {meta['cores']} cores, {meta['ram_gb']} GB RAM; Linux "
+        f"{meta['kernel']}; Python {meta['python']}; SQLite {meta['sqlite']}; {meta['wrk']}.",
+        f"- **Load average** before the run: {' '.join(meta['loadavg_before'])}; after: "
+        f"{' '.join(meta.get('loadavg_after', []))}. The `others` column of every table is CPU "
+        "used outside the system under test during the measured runs: above a few % the "
+        "figures are depressed by contention (another user of the machine).",
+        "- **System**: every service its own `nameko run` process (the e2e harness, "
+        "`tests/e2e/system.py`), config.yml as shipped (max_workers 10), a RabbitMQ vhost of "
+        "its own, **SQLite** files (the embedded default; WAL) — no PostgreSQL column in this run. "
+        "Production timer defaults; rate limits set out of reach (the limiter still runs).",
+        f"- **Load**: wrk (C, epoll), {settings['connections']} connections (list/search: "
+        f"{settings['list_connections']}), 1 thread, closed loop; per scenario a "
+        f"{settings['warmup']:g} s warm-up then {settings['runs']} × {settings['duration']:g} s "
+        f"(list/search {settings['list_duration']:g} s); every figure is the **median of the runs**. "
+        "Latency is wrk's, per request, from the Lua `done()` hook.",
+        f"- **Data**: customers seeded straight into the customers service's SQLite database "
+        f"with bulk INSERTs of rows built by the service's own table objects and normalisation "
+        f"functions (`bench/seed.py`; seeding a million through the API would take hours), "
+        f"{', '.join(f'{s:,}' for s in _sizes(results))} rows; no events for seeded rows. "
+        "Reads use 2,000 random seeded ids; written customers add to the table.",
+        f"- **Reporting**: {settings.get('reporting')}.",
+    ] + [f"- {note}" for note in results.get("notes", [])] + [""]
+    tail = [""] + cpu_section(results) + [""] + profiles_section(results) + [""]
+    return "\n".join(head + misses_section(results, misses) + [""] + body + tail) + "\n"

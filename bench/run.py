@@ -1,0 +1,343 @@
+"""`make bench`: start the system, load data, run every scenario, write bench/RESULTS.md.
+
+    .venv/bin/python -m bench.run                 # the full run (~15-20 min on 2 cores)
+    .venv/bin/python -m bench.run --quick         # a smoke run of the harness (~4 min)
+    .venv/bin/python -m bench.run --only ceiling,read --no-profile
+
+See bench/README.md for what each scenario measures.
+"""
+import argparse
+import json
+import os
+import platform
+import shutil
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from bench import events, lists, procstat, profile, report, scenarios, seed  # noqa: E402
+from bench.system import BenchSystem, Vhost  # noqa: E402
+from services.chassis.auth import Principal  # noqa: E402
+from tests.e2e.client import Api  # noqa: E402
+
+GROUPS = ("ceiling", "hop", "read", "write", "list", "events", "profile")
+STARTED = time.monotonic()
+
+
+def log(message):
+    print(f"[{time.monotonic() - STARTED:6.0f}s] {message}", flush=True)
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--runs", type=int, default=3, help="measured runs per scenario")
+    parser.add_argument("--duration", type=float, default=10, help="seconds per run")
+    parser.add_argument("--list-duration", type=float, default=6, help="seconds per list/search run")
+    parser.add_argument("--warmup", type=float, default=3, help="warm-up seconds per scenario")
+    parser.add_argument("--connections", type=int, default=16, help="wrk connections (HTTP scenarios)")
+    parser.add_argument("--list-connections", type=int, default=8, help="wrk connections (list/search)")
+    parser.add_argument("--sizes", default="10000,1000000", help="customer counts for list/search")
+    parser.add_argument("--drain-seconds", type=float, default=15,
+                        help="seconds of writes piled up for the reporting drain test")
+    parser.add_argument("--only", default=",".join(GROUPS), help=f"subset of {','.join(GROUPS)}")
+    parser.add_argument("--no-profile", action="store_true", help="skip the py-spy runs")
+    parser.add_argument("--quick", action="store_true",
+                        help="harness smoke test: 1 short run each, sizes 10000,50000")
+    parser.add_argument("--keep", action="store_true", help="keep the work directory (databases, logs)")
+    parser.add_argument("--output", default=str(ROOT / "bench" / "RESULTS.md"))
+    parser.add_argument("--json", default=str(ROOT / "bench" / "results.json"))
+    args = parser.parse_args()
+    if args.quick:
+        args.runs, args.duration, args.list_duration, args.warmup = 1, 3, 3, 1
+        args.drain_seconds = 5
+        if args.sizes == parser.get_default("sizes"):
+            args.sizes = "10000,50000"
+    args.sizes = [int(size) for size in args.sizes.split(",")]
+    args.only = set(args.only.split(","))
+    if args.no_profile:
+        args.only.discard("profile")
+    return args
+
+
+def machine_notes():
+    cpuinfo = Path("/proc/cpuinfo").read_text()
+    model = next((line.split(":", 1)[1].strip() for line in cpuinfo.splitlines()
+                  if line.startswith("model name")), platform.processor())
+    mem_kb = next(int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines()
+                  if line.startswith("MemTotal"))
+
+    def command(*argv):
+        try:
+            return subprocess.run(argv, cwd=ROOT, capture_output=True, text=True, timeout=20).stdout.strip()
+        except (OSError, subprocess.SubprocessError):
+            return ""
+    dirty = command("git", "status", "--porcelain")
+    return {
+        "date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "cpu": model, "cores": os.cpu_count(), "ram_gb": round(mem_kb / 1024 / 1024, 1),
+        "python": platform.python_version(), "kernel": platform.release(),
+        "sqlite": sqlite3.sqlite_version,
+        "commit": command("git", "rev-parse", "--short", "HEAD") + (" (+ uncommitted changes)" if dirty else ""),
+        "wrk": (command("wrk", "-v") or "").splitlines()[0] if command("wrk", "-v") else "wrk",
+        "loadavg_before": procstat.loadavg(),
+    }
+
+
+class Context:
+    """Everything the steps share."""
+
+    def __init__(self, args, system):
+        self.args, self.system = args, system
+        self.results = {"meta": machine_notes(), "settings": {}, "scenarios": {}, "lists": {},
+                        "explain": {}, "events": None, "memory": {}, "profiles": {}, "seed": {},
+                        "notes": []}
+        self.paths = Path(system.workdir) / "paths"
+        self.paths.mkdir(exist_ok=True)
+
+    def bench(self):
+        pids = self.system.pids()
+        brokers = procstat.pids_named("beam.smp")
+        if brokers:        # the machine's broker: other vhosts' traffic counts here too
+            pids["rabbitmq"] = max(brokers, key=lambda pid: procstat.rss_mb(pid) or 0)
+        return scenarios.Bench(pids=pids, log=log)
+
+    def http(self, key, title, url, **options):
+        options.setdefault("connections", self.args.connections)
+        options.setdefault("duration", self.args.duration)
+        return scenarios.Scenario(key=key, title=title, url=url, runs=self.args.runs,
+                                  warmup=self.args.warmup, **options)
+
+    def run(self, scenario, store=None):
+        log(f"scenario {scenario.key}: {scenario.title}")
+        result = scenarios.run(self.bench(), scenario)
+        (store if store is not None else self.results["scenarios"])[scenario.key] = result
+        return result
+
+
+# --- steps ------------------------------------------------------------------------------------
+
+def prepare(ctx):
+    system = ctx.system
+    log(f"starting the system in {system.workdir}")
+    system.start()
+    system.start_reference()
+    admin = Api(system.url).login(system.admin_email, system.admin_password)
+    reps = []
+    for region in seed.REP_REGIONS:          # round-robin assignment has someone to assign to
+        reps.append(admin.create_user(role="sales_rep", region=region).user["id"])
+    ctx.admin, ctx.reps = admin, reps
+    ctx.principal = Principal(user_id=admin.user["id"], role="admin")
+    ctx.auth = {"BENCH_TOKEN": admin.token}
+    os.environ["CURSOR_SECRET"] = system.env["CURSOR_SECRET"]      # to mint cursors (lists.py)
+    log(f"system ready: gateway {system.url}, reference {system.reference_url}, "
+        f"reporting {'yes' if system.reporting else 'not available'}")
+    time.sleep(5)
+    ctx.results["memory"]["idle_start"] = procstat.snapshot_rss(ctx.bench().pids)
+
+
+def seed_to(ctx, rows):
+    customers_db = ctx.system.database("customers")
+    have = seed.count(customers_db)
+    if have < rows:
+        log(f"seeding customers {have:,} -> {rows:,} (bulk INSERT into the customers database)")
+        result = seed.top_up(customers_db, rows, ctx.reps, ctx.admin.user["id"],
+                             progress=lambda message: log(message))
+        ctx.results["seed"][str(rows)] = result
+        log(f"seeded in {result['seconds']:.0f}s")
+    ctx.sample = seed.sample(customers_db, 2000)
+    ctx.size = rows
+
+
+def reference(ctx):
+    url = ctx.system.reference_url
+    if "ceiling" in ctx.args.only:
+        ctx.run(ctx.http("ceiling", "bare nameko @http hello", url + "/hello"))
+    if "hop" in ctx.args.only:
+        ctx.run(ctx.http("hop", "@http + one plain nameko RPC to an echo service", url + "/hop"))
+        ctx.run(ctx.http("hop_unconfirmed", "the same hop, request published without confirms",
+                         url + "/hop-unconfirmed"))
+
+
+def read(ctx, key="read"):
+    paths = ctx.paths / f"{key}.txt"
+    paths.write_text("".join(f"{lists.API}/{customer.id}\n" for customer in ctx.sample))
+    ctx.run(ctx.http(key, f"GET /api/v1/customers/{{id}} at {ctx.size:,} customers",
+                     ctx.system.url, script="paths.lua",
+                     env={**ctx.auth, "BENCH_PATHS": str(paths)}))
+
+
+def write_scenario(ctx):
+    return ctx.http("write", "POST /api/v1/customers", ctx.system.url + "/api/v1/customers",
+                    script="post_customer.lua",
+                    env={**ctx.auth, "BENCH_REGIONS": ",".join(seed.REP_REGIONS)})
+
+
+def write(ctx):
+    result = ctx.run(write_scenario(ctx))
+    system = ctx.system
+    if system.reporting:
+        events.wait_drained(system.database("customers"), system.database("reporting"))
+        rows = []
+        for run in result["runs"]:
+            rows += events.events_between(system.database("customers"), system.database("reporting"),
+                                          run["started_at"], run["ended_at"])
+        ctx.results["events"] = {"freshness": events.freshness(rows)}
+        log(f"freshness while writing: {ctx.results['events']['freshness']}")
+
+
+def list_search(ctx):
+    size = ctx.size
+    for key, (title, queries) in lists.shapes(ctx.principal, ctx.sample, ctx.reps).items():
+        paths = lists.write_paths(ctx.paths / f"{key}-{size}.txt", queries)
+        scenario = ctx.http(f"{key}@{size}", f"{title} ({size:,} customers)", ctx.system.url,
+                            script="paths.lua", env={**ctx.auth, "BENCH_PATHS": str(paths)},
+                            connections=ctx.args.list_connections, duration=ctx.args.list_duration,
+                            group="list")
+        ctx.run(scenario, store=ctx.results["lists"].setdefault(key, {"title": title}))
+        ctx.results["explain"].setdefault(key, {})[str(size)] = lists.explain(
+            ctx.system.database("customers"), ctx.principal, queries[0])
+
+
+def drain(ctx):
+    """Stop reporting, pile up writes' events in its queues, start it: the rate it catches up."""
+    system = ctx.system
+    if not system.reporting:
+        return
+    log("events: stopping reporting, writing for a backlog")
+    system.stop_service("reporting")
+    scenario = write_scenario(ctx)
+    figures = scenarios.wrk(ctx.bench(), scenario, ctx.args.drain_seconds)
+    backlog_end = time.time()
+    log(f"events: {figures['ok']} customers written; starting reporting")
+    system.start_service("reporting")
+    restarted = time.time()
+    spy = None
+    if "profile" in ctx.args.only and profile.available():
+        time.sleep(1.0)                      # the interpreter must be up for py-spy to attach
+        raw = Path(system.workdir) / "drain-reporting.raw"
+        spy = (profile.start(system.pids()["reporting"], 10, raw), raw)
+    applied = events.wait_drained(system.database("customers"), system.database("reporting"),
+                                  quiet=5.0, limit=300.0)
+    rows = events.events_between(system.database("customers"), system.database("reporting"),
+                                 figures["started_at"], backlog_end)
+    if spy:
+        spy[0].wait(timeout=60)
+        if spy[1].exists():
+            ctx.results["profiles"]["drain:reporting"] = dict(
+                profile.summarize(spy[1]), cores=None, rps=None)
+    result = events.drain_rate(rows)
+    result.update(written=figures["ok"], events=len(rows), inbox_total=applied,
+                  caught_up_s=max((p for _, _, p in rows if p), default=restarted) - restarted)
+    if not ctx.results["events"]:
+        ctx.results["events"] = {}
+    ctx.results["events"]["drain"] = result
+    log(f"events: drain {result}")
+
+
+def profiles(ctx):
+    """py-spy on the busy services while a scenario runs (not during the measured runs)."""
+    if not profile.available():
+        ctx.results["notes"].append("py-spy not installed: no profiles")
+        return
+    targets = [("read", ["gateway", "customers"]),
+               ("write", ["gateway", "customers"] + (["reporting"] if ctx.system.reporting else []))]
+    worst = report.worst_list(ctx.results, ctx.args.sizes[-1])
+    if worst:
+        targets.append((worst, ["customers", "gateway"]))
+    seconds = max(5, ctx.args.duration)
+    for key, services in targets:
+        if key == "read":
+            scenario = ctx.http("read", "read (profiled)", ctx.system.url, script="paths.lua",
+                                env={**ctx.auth, "BENCH_PATHS": str(ctx.paths / "read.txt")})
+        elif key == "write":
+            scenario = write_scenario(ctx)
+        else:
+            base, _, size = key.partition("@")
+            scenario = ctx.http(key, "list (profiled)", ctx.system.url, script="paths.lua",
+                                env={**ctx.auth, "BENCH_PATHS": str(ctx.paths / f"{base}-{size}.txt")},
+                                connections=ctx.args.list_connections)
+        log(f"profiling {', '.join(services)} during {key}")
+        pids = ctx.system.pids()
+        spies = {name: (profile.start(pids[name], seconds, Path(ctx.system.workdir) / f"{key}-{name}.raw"),
+                        Path(ctx.system.workdir) / f"{key}-{name}.raw") for name in services if name in pids}
+        time.sleep(0.5)
+        figures = scenarios.wrk(ctx.bench(), scenario, seconds)
+        for name, (process, output) in spies.items():
+            process.wait(timeout=seconds + 30)
+            if output.exists():
+                summary = profile.summarize(output)
+                summary["cores"] = figures["cpu"]["cores"].get(name)
+                summary["rps"] = figures["rps"]
+                ctx.results["profiles"][f"{key}:{name}"] = summary
+            else:
+                ctx.results["notes"].append(f"py-spy on {name} during {key}: {process.stdout.read()[-500:]}")
+
+
+# --- main -------------------------------------------------------------------------------------
+
+def main():
+    args = parse_args()
+    for tool in ("wrk",):
+        if not shutil.which(tool):
+            sys.exit(f"bench: {tool} is not installed; run bench/setup.sh (make bench does)")
+    workdir = Path(tempfile.mkdtemp(prefix="crm-bench-"))
+    amqp = os.environ.get("AMQP_URI", "amqp://guest:guest@127.0.0.1:5672/")
+    vhost = Vhost(amqp, os.environ.get("RABBITMQ_MANAGEMENT_URL", "http://127.0.0.1:15672")).create()
+    system = BenchSystem(workdir, vhost.uri)
+    ctx = Context(args, system)
+    ctx.results["settings"] = {key: (sorted(value) if isinstance(value, set) else value)
+                               for key, value in vars(args).items()}
+    ctx.results["settings"]["reporting"] = system.reporting or "not available"
+    ok = False
+    try:
+        prepare(ctx)
+        reference(ctx)
+        seed_to(ctx, args.sizes[0])
+        if "read" in args.only:
+            read(ctx)
+        if "write" in args.only:
+            write(ctx)
+        if "list" in args.only:
+            list_search(ctx)
+        if "events" in args.only:
+            drain(ctx)
+        for size in args.sizes[1:]:
+            if "list" in args.only or "read" in args.only:
+                seed_to(ctx, size)
+            if "read" in args.only and size == args.sizes[-1]:
+                read(ctx, key=f"read@{size}")
+            if "list" in args.only:
+                list_search(ctx)
+        if "profile" in args.only:
+            profiles(ctx)
+        scenarios.settle(ctx.bench(), ("gateway", "customers", "identity", "reporting"))
+        time.sleep(5)
+        ctx.results["memory"]["idle_end"] = procstat.snapshot_rss(ctx.bench().pids)
+        ok = True
+    finally:
+        ctx.results["meta"]["loadavg_after"] = procstat.loadavg()
+        ctx.results["meta"]["total_minutes"] = round((time.monotonic() - STARTED) / 60, 1)
+        log("stopping the system")
+        system.stop()
+        vhost.delete()
+        Path(args.json).write_text(json.dumps(ctx.results, indent=1, default=str))
+        if ok:
+            Path(args.output).write_text(report.render(ctx.results))
+            log(f"wrote {args.output} and {args.json}")
+        if args.keep or not ok:
+            log(f"work directory kept: {workdir}")
+        else:
+            shutil.rmtree(workdir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

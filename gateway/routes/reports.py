@@ -1,0 +1,49 @@
+"""KPI reports (reporting). Scopes are enforced by reporting itself: a rep's report covers only
+their own records. Rebuild and reconcile are admin jobs: 202 now, poll the job."""
+from gateway.routing import QUERY, Route, field, path
+from gateway.settings import API_PREFIX as API
+
+TAG = "reports"
+R = f"{API}/reports"
+CUSTOMER_FILTERS = {"owner_id": "list", "lifecycle_stage": "list", "region": "list",
+                    "value_class": "list", "industry": "list"}
+PERIOD = {"from": "str", "to": "str", "tz": "str", "granularity": "str"}
+ADMIN = ("admin",)
+
+
+def _route(method, url, rpc, **options):
+    options.setdefault("tag", TAG)
+    return Route(method, url, "reporting", rpc, **options)
+
+
+ROUTES = [
+    _route("GET", f"{R}/customers/composition", "customer_composition", args=(QUERY,),
+           query={"group_by": "list", **CUSTOMER_FILTERS},
+           response_schema="reporting:Report",
+           summary="Customers now by lifecycle_stage, region, value_class, industry, owner_id "
+                   "(group_by any of them; filters take comma-separated values)"),
+    _route("GET", f"{R}/customers/new", "new_customers", args=(QUERY,),
+           query={**PERIOD, "group_by": "list", **CUSTOMER_FILTERS},
+           response_schema="reporting:SeriesReport",
+           summary="New customers per day, week or month of a period (from/to: local dates, "
+                   "tz: IANA zone; default the last 30 days in UTC)"),
+    _route("GET", f"{R}/interactions", "interaction_activity", args=(QUERY,),
+           query={**PERIOD, "group_by": "list", "user_id": "list", "kind": "list",
+                  "owner_id": "list"},
+           response_schema="reporting:SeriesReport",
+           summary="Interactions per rep (user_id) and kind per period; owner_id is the "
+                   "customer's owner when the interaction was logged"),
+    _route("GET", f"{R}/freshness", "get_freshness", response_schema="reporting:Freshness",
+           summary="How far behind the events the reports are (every report also carries this)"),
+    _route("POST", f"{R}/rebuild", "request_rebuild", args=(field("projections"),), body="json",
+           body_schema="reporting:RebuildRequest", roles=ADMIN, status=202,
+           location=f"{R}/jobs/{{id}}", response_schema="reporting:Job",
+           summary="Rebuild projections (users, customers, interactions or all) from the "
+                   "producers' event logs; admin; poll the job"),
+    _route("POST", f"{R}/reconcile", "request_reconcile", roles=ADMIN, status=202,
+           location=f"{R}/jobs/{{id}}", response_schema="reporting:Job",
+           summary="Recompute every KPI from the producers' own data and list differences; "
+                   "admin; poll the job"),
+    _route("GET", f"{R}/jobs/{{job_id}}", "get_job", args=(path("job_id"),), roles=ADMIN,
+           response_schema="reporting:Job", summary="A rebuild or reconcile job (admin)"),
+]

@@ -1,0 +1,103 @@
+"""Rebuild and reconcile jobs: an admin asks (RPC → 202), a timer in any reporting replica or
+the CLI runs it under the lease, and the row tells how it went.
+
+Both jobs may safely run again from the start, so a job whose runner died (no heartbeat for
+three lease periods) goes back to pending and is picked up again.
+"""
+import json
+import logging
+import uuid
+from datetime import timedelta
+
+from sqlalchemy import select, update
+
+from services.chassis.errors import NotFound
+from services.chassis.models import utcnow
+from services.reporting import lease, metrics, rebuild, reconcile
+from services.reporting.models import ReportJob
+
+log = logging.getLogger(__name__)
+
+KINDS = {
+    "rebuild": lambda db, fetchers, call, params, held: rebuild.rebuild(
+        db, fetchers, params["projections"], held),
+    "reconcile": lambda db, fetchers, call, params, held: reconcile.reconcile(
+        db, fetchers, call, held),
+}
+LEASE_WAIT_SECONDS = 5.0
+
+
+def as_dict(job):
+    def when(value):
+        return value.isoformat() if value else None
+    return {"id": job.id, "kind": job.kind, "params": json.loads(job.params),
+            "status": job.status, "requested_by": job.requested_by,
+            "requested_at": when(job.requested_at), "started_at": when(job.started_at),
+            "finished_at": when(job.finished_at),
+            "result": json.loads(job.result) if job.result else None, "error": job.error}
+
+
+def request(db, principal, kind, params, run_here=False):
+    """A pending job for the timers; run_here: already claimed by the caller (the CLI)."""
+    now = utcnow()
+    with db.unit_of_work(actor=principal.user_id) as uow:
+        job = ReportJob(id=str(uuid.uuid4()), kind=kind, params=json.dumps(params),
+                        status="running" if run_here else "pending", requested_at=now,
+                        requested_by=principal.user_id, attempts=1 if run_here else 0,
+                        started_at=now if run_here else None, heartbeat_at=now if run_here else None)
+        uow.session.add(job)
+    return as_dict(job)
+
+
+def get(session, job_id):
+    job = session.get(ReportJob, job_id) if isinstance(job_id, str) else None
+    if job is None:
+        raise NotFound(f"No report job {job_id}.", {"id": job_id})
+    return as_dict(job)
+
+
+def _set(db, job_id, *where, **values):
+    with db.unit_of_work() as uow:
+        return uow.session.execute(update(ReportJob).where(ReportJob.id == job_id, *where)
+                                   .values(**values)).rowcount == 1
+
+
+def claim_next(db):
+    """The oldest pending job, now running here; stale running jobs are requeued first."""
+    stale = utcnow() - timedelta(seconds=3 * lease.ttl())
+    with db.unit_of_work() as uow:
+        uow.session.execute(update(ReportJob).where(
+            ReportJob.status == "running", ReportJob.heartbeat_at < stale).values(status="pending"))
+    with db.read_only() as session:
+        candidates = list(session.scalars(select(ReportJob.id).where(ReportJob.status == "pending")
+                                          .order_by(ReportJob.requested_at).limit(5)))
+    for job_id in candidates:
+        now = utcnow()
+        if _set(db, job_id, ReportJob.status == "pending", status="running", started_at=now,
+                heartbeat_at=now, attempts=ReportJob.attempts + 1):
+            return job_id
+    return None
+
+
+def run(db, job_id, fetchers, call, lease_wait=LEASE_WAIT_SECONDS):
+    """Run a claimed job to done / failed; back to pending if the lease stays busy."""
+    with db.read_only() as session:
+        job = session.get(ReportJob, job_id)
+        kind, params = job.kind, json.loads(job.params)
+    metrics.JOBS_RUNNING.labels(kind).inc()
+    try:
+        with lease.hold(db, lease_wait,
+                        on_renew=lambda: _set(db, job_id, heartbeat_at=utcnow())) as held:
+            result = KINDS[kind](db, fetchers, call, params, held)
+    except lease.Busy:
+        _set(db, job_id, status="pending")
+        return None
+    except Exception as exc:
+        log.exception("report job %s (%s) failed", job_id, kind)
+        message = getattr(exc, "message", None) or repr(exc)
+        _set(db, job_id, status="failed", finished_at=utcnow(), error=str(message)[:2000])
+        return None
+    finally:
+        metrics.JOBS_RUNNING.labels(kind).dec()
+    _set(db, job_id, status="done", finished_at=utcnow(), result=json.dumps(result))
+    return result

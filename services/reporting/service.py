@@ -1,0 +1,134 @@
+"""reporting: a pure consumer. Every producer's events feed KPI read models (projections/);
+reports sum rollups (queries.py); admins rebuild and reconcile them (jobs.py).
+
+Thin entrypoints: who is calling, one session or unit of work, one function.
+"""
+from nameko.events import event_handler
+from nameko.rpc import rpc
+from nameko.timer import timer
+
+from services.chassis import settings
+from services.chassis.auth import SYSTEM
+from services.chassis.db import Database
+from services.chassis.validation import load
+from services.chassis.service import ChassisService
+from services.reporting import consumer, jobs, metrics, queries, rebuild, schemas
+from services.reporting.models import Base
+from services.reporting.projections import SUBSCRIPTIONS, freshness
+
+ADMIN = "admin"          # require() also lets the system principal through
+GAUGE_LABELS = {}        # labels the business gauges have had in this process (zeroed if gone)
+
+
+class ReportingService(ChassisService):
+    name = "reporting"
+    db = Database(Base.metadata)
+    subscriptions = SUBSCRIPTIONS
+
+    # --- reports (scoped by the caller's principal) --------------------------------------------
+    def _report(self, query_function, query):
+        principal = self.principal.require()
+        with self.db.read_only() as session:
+            report = query_function(session, principal, query)
+            report["freshness"] = freshness.read(session)
+        return report
+
+    @rpc
+    def customer_composition(self, query=None):
+        return self._report(queries.composition, query)
+
+    @rpc
+    def new_customers(self, query=None):
+        return self._report(queries.new_customers, query)
+
+    @rpc
+    def interaction_activity(self, query=None):
+        return self._report(queries.interaction_activity, query)
+
+    @rpc
+    def get_freshness(self):
+        self.principal.require()
+        with self.db.read_only() as session:
+            return freshness.read(session)
+
+    # --- administration --------------------------------------------------------------------
+    @rpc
+    def request_rebuild(self, projections=None):
+        principal = self.principal.require(ADMIN)
+        data = load(schemas.RebuildRequest(),
+                    {} if projections is None else {"projections": projections})
+        return jobs.request(self.db, principal, "rebuild",
+                            {"projections": rebuild.expand(data["projections"])})
+
+    @rpc
+    def request_reconcile(self):
+        principal = self.principal.require(ADMIN)
+        return jobs.request(self.db, principal, "reconcile", {})
+
+    @rpc
+    def get_job(self, job_id):
+        self.principal.require(ADMIN)
+        with self.db.read_only() as session:
+            return jobs.get(session, job_id)
+
+    # --- background work ---------------------------------------------------------------------
+    def _producers(self):
+        """events_since per source and any RPC, acting as the system (timers have no caller)."""
+        self.principal.set(SYSTEM)
+
+        def call(service, method, *args):
+            return self.services.call(service, method, *args)
+        fetchers = {source: (lambda position, limit, source=source:
+                             call(source, "events_since", position, limit))
+                    for source in SUBSCRIPTIONS.sources}
+        return fetchers, call
+
+    @timer(interval=settings.catch_up_interval())
+    def catch_up_events(self):
+        fetchers, _call = self._producers()
+        for source, (_applied, position) in consumer.catch_up_round(self.db, fetchers).items():
+            self.metrics.consumer_position(source, position)
+
+    @timer(interval=settings.env_float("REPORTING_JOB_POLL_SECONDS", 2.0))
+    def run_jobs(self):
+        job_id = jobs.claim_next(self.db)
+        if job_id:
+            jobs.run(self.db, job_id, *self._producers())
+
+    @timer(interval=settings.env_float("REPORTING_GAUGE_SECONDS", 15.0))
+    def refresh_gauges(self):
+        with self.db.read_only() as session:
+            metrics.refresh_business_gauges(session, GAUGE_LABELS)
+
+    # --- events: every one goes through the inbox (ChassisService.apply_event) ------------------
+    @event_handler("identity", "user_created")
+    def on_user_created(self, envelope):
+        return self.apply_event(envelope)
+
+    @event_handler("identity", "user_updated")
+    def on_user_updated(self, envelope):
+        return self.apply_event(envelope)
+
+    @event_handler("identity", "user_deactivated")
+    def on_user_deactivated(self, envelope):
+        return self.apply_event(envelope)
+
+    @event_handler("customers", "customer_created")
+    def on_customer_created(self, envelope):
+        return self.apply_event(envelope)
+
+    @event_handler("customers", "customer_updated")
+    def on_customer_updated(self, envelope):
+        return self.apply_event(envelope)
+
+    @event_handler("customers", "customer_assigned")
+    def on_customer_assigned(self, envelope):
+        return self.apply_event(envelope)
+
+    @event_handler("customers", "customer_merged")
+    def on_customer_merged(self, envelope):
+        return self.apply_event(envelope)
+
+    @event_handler("customers", "interaction_logged")
+    def on_interaction_logged(self, envelope):
+        return self.apply_event(envelope)

@@ -1,0 +1,38 @@
+"""Projections over in-memory SQLite: the real unit of work and inbox, no broker."""
+import pytest
+from sqlalchemy import create_engine
+from sqlalchemy.pool import StaticPool
+
+from services.reporting.models import Base
+from tests.unit.chassis.fakes import make_db
+from tests.unit.reporting.support import Customers, Identity
+
+
+@pytest.fixture
+def db(memory_engine):
+    return make_db(memory_engine, Base.metadata, source="reporting")
+
+
+@pytest.fixture
+def customers():
+    return Customers()
+
+
+@pytest.fixture
+def identity():
+    return Identity()
+
+
+@pytest.fixture
+def fresh_db():
+    """fresh_db() → another empty reporting database (for comparing delivery orders)."""
+    engines = []
+
+    def make():
+        engine = create_engine("sqlite://", poolclass=StaticPool,
+                               connect_args={"check_same_thread": False})
+        engines.append(engine)
+        return make_db(engine, Base.metadata, source="reporting")
+    yield make
+    for engine in engines:
+        engine.dispose()

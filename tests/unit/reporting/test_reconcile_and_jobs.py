@@ -1,0 +1,92 @@
+"""Reconciliation against the producer's own data, and the job lifecycle around it."""
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import update
+
+from services.chassis.auth import Principal
+from services.chassis.errors import NotFound
+from services.reporting import jobs, lease, reconcile
+from services.reporting.models import CustomerComposition, ReportJob
+from tests.unit.reporting.support import T0, CustomersRpc, apply
+
+ADMIN = Principal("u-admin", "admin")
+
+
+@pytest.fixture
+def workload(db, customers, identity):
+    """A mixed workload, half applied live; reconcile's own catch-up must fetch the rest."""
+    for index in range(7):
+        customers.create(f"c{index}", owner_id=f"u{index % 3}", region=["EU", None][index % 2],
+                         created_at=T0 + timedelta(hours=5 * index), value_class="B")
+        customers.interaction(f"u{index % 2}", ["call", "email"][index % 2],
+                              T0 + timedelta(hours=9 * index))
+    customers.assign("c0", "u2")
+    customers.update("c1", lifecycle_stage="customer", industry="Retail")
+    customers.merge("c2", "c5")
+    apply(db, *customers.events[::2])
+    return {"customers": customers.fetch, "identity": identity.fetch}
+
+
+def run_reconcile(db, fetchers, call):
+    with lease.hold(db) as held:
+        return reconcile.reconcile(db, fetchers, call, held)
+
+
+def test_reconcile_finds_no_difference_after_a_workload(db, customers, workload):
+    result = run_reconcile(db, workload, CustomersRpc(customers))
+    assert result["differences"] == [] and result["ok"] and result["stable"]
+    assert result["as_of_sequence"] == len(customers.events)
+    assert result["checked"] == {"customers": 7, "live_customers": 6, "interactions": 7}
+
+
+def test_reconcile_reports_each_difference(db, customers, workload):
+    run_reconcile(db, workload, CustomersRpc(customers))
+    with db.unit_of_work() as uow:
+        uow.session.execute(update(CustomerComposition).where(
+            CustomerComposition.lifecycle_stage == "customer").values(count=CustomerComposition.count + 2))
+    result = run_reconcile(db, workload, CustomersRpc(customers))
+    assert not result["ok"] and result["difference_count"] == 1
+    (difference,) = result["differences"]
+    assert difference["kpi"] == "composition" and difference["key"]["industry"] == "Retail"
+    assert difference["actual"] == difference["expected"] + 2
+
+
+def test_writes_during_reconcile_are_reported_as_unstable_not_as_differences(db, customers, workload):
+    busy = CustomersRpc(customers, on_call=lambda: customers.interaction("u9", "note"))
+    result = run_reconcile(db, workload, busy)
+    assert result["stable"] is False
+
+
+def test_a_job_runs_once_and_records_its_result(db, customers, workload):
+    job = jobs.request(db, ADMIN, "reconcile", {})
+    assert job["status"] == "pending" and job["requested_by"] == "u-admin"
+    assert jobs.claim_next(db) == job["id"]
+    assert jobs.claim_next(db) is None                 # claimed: nobody else runs it
+    jobs.run(db, job["id"], workload, CustomersRpc(customers))
+    with db.read_only() as session:
+        done = jobs.get(session, job["id"])
+        with pytest.raises(NotFound):
+            jobs.get(session, "nope")
+    assert done["status"] == "done" and done["result"]["ok"] and done["finished_at"]
+
+
+def test_a_busy_lease_puts_the_job_back_and_a_failure_is_recorded(db, customers, workload):
+    job = jobs.request(db, ADMIN, "rebuild", {"projections": ["customers"]})
+    jobs.claim_next(db)
+    with lease.hold(db):
+        assert jobs.run(db, job["id"], workload, None, lease_wait=0) is None
+    assert jobs.claim_next(db) == job["id"]            # pending again, so claimable
+    broken = {"customers": lambda position, limit: 1 / 0, "identity": workload["identity"]}
+    jobs.run(db, job["id"], broken, None)
+    with db.read_only() as session:
+        failed = jobs.get(session, job["id"])
+    assert failed["status"] == "failed" and "ZeroDivisionError" in failed["error"]
+
+
+def test_a_job_whose_runner_died_is_requeued(db, monkeypatch):
+    job = jobs.request(db, ADMIN, "reconcile", {})
+    jobs.claim_next(db)
+    with db.unit_of_work() as uow:
+        uow.session.execute(update(ReportJob).values(heartbeat_at=T0))
+    assert jobs.claim_next(db) == job["id"]
