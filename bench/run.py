@@ -222,7 +222,7 @@ def drain(ctx):
     restarted = time.time()
     spy = None
     if "profile" in ctx.args.only and profile.available():
-        time.sleep(1.0)                      # the interpreter must be up for py-spy to attach
+        system.wait_consuming("reporting", system.reporting_name)     # past imports and start-up
         raw = Path(system.workdir) / "drain-reporting.raw"
         spy = (profile.start(system.pids()["reporting"], 10, raw), raw)
     applied = events.wait_drained(system.database("customers"), system.database("reporting"),

@@ -89,10 +89,13 @@ class BenchSystem(e2e.System):
         self.modules = dict(e2e.MODULES)
         found = reporting_class()
         self.reporting, self.reporting_name = found or (None, None)
-        if self.reporting:
-            self.modules["reporting"] = self.reporting
-            self.env["REPORTING_DATABASE_URL"] = f"sqlite:///{self.workdir / 'reporting.db'}"
-            self.env["REPORTING_METRICS_PORT"] = str(e2e.free_port())
+        if self.reporting:            # (newer e2e harnesses start it too: then this is a no-op)
+            self.modules.setdefault("reporting", self.reporting)
+            self.env.setdefault("REPORTING_DATABASE_URL", f"sqlite:///{self.workdir / 'reporting.db'}")
+            port = self.metrics_ports.setdefault("reporting", e2e.free_port())
+            self.env["REPORTING_METRICS_PORT"] = str(port)
+        else:
+            self.modules.pop("reporting", None)
         self.reference_port = e2e.free_port()
         self.reference_url = f"http://127.0.0.1:{self.reference_port}"
 
@@ -100,7 +103,9 @@ class BenchSystem(e2e.System):
         return self.workdir / f"{name}.db"
 
     def start(self):
-        databases = [*e2e.DATABASES, *(["reporting"] if self.reporting else [])]
+        databases = list(dict.fromkeys([*e2e.DATABASES, *(["reporting"] if self.reporting else [])]))
+        if not self.reporting and "reporting" in databases:
+            databases.remove("reporting")
         self._run_step("migrate", [sys.executable, "-m", "services.chassis.migrate", "upgrade",
                                    *databases])
         self._run_step("bootstrap", [sys.executable, "-m", "services.identity.bootstrap"])

@@ -4,6 +4,7 @@ never runs beside a rebuild that is resetting positions, and counting what it ap
 `fetchers` maps a source to `fetch(position, limit)` (its `events_since`): an RPC from inside
 the service, a standalone proxy from the CLI commands.
 """
+import itertools
 import logging
 
 from sqlalchemy import event
@@ -72,7 +73,7 @@ def catch_up_sources(db, fetchers, held, subs=LIVE, stop_on_error=False, page_si
         target = (until or {}).get(source)
         fetch_page = bounded(fetch, held, target)
         applied_total, position = 0, inbox.positions(db).get(source, 0)
-        for _call in range(max_calls if target is None else 10 ** 9):
+        for _call in (range(max_calls) if target is None else itertools.count()):
             started = position
             try:
                 applied, position = inbox.catch_up(db, subs, fetch_page, source,

@@ -5,10 +5,9 @@
 Under the lease (no catch-up runs meanwhile, in any process), one transaction clears the
 projections' tables, forgets their event types in the inbox and resets their sources'
 positions to 0; then the chassis catch-up replays each log from the start up to its head as
-found just before (or the highest sequence that transaction forgot, if higher): so the rebuild
-ends however fast producers keep writing; later events come live or with the next periodic
-catch-up, as always. Live events keep
-arriving throughout, and none counts twice:
+found just before (or the highest sequence that transaction forgot, if higher), so it ends
+however fast producers keep writing: later events come live or with the next periodic
+catch-up, as always. Live events keep arriving throughout, and none counts twice:
 
 - applied before the clearing transaction: its effect and inbox row are cleared together, and
   the replay applies it again — once;
@@ -63,9 +62,8 @@ def log_head(fetch):
 
 
 def clear(db, names):
-    """One transaction. Returns {source: the highest sequence it forgot}: the replay's target.
-    Every cleared effect came from an event at or below it; events above it are new to these
-    projections and arrive like any other (live, or the next periodic catch-up)."""
+    """One transaction. Returns {source: the highest sequence it forgot}: every cleared effect
+    came from an event at or below it, so the replay must reach at least that far."""
     targets = {}
     with db.unit_of_work() as uow:
         session = uow.session
@@ -116,7 +114,7 @@ def rebuild(db, fetchers, names, held, page_size=None):
 
 
 def main(argv=None):
-    from services.reporting import cli, jobs
+    from services.reporting import cli       # the CLI's proxy and job runner import this module
     parser = cli.parser("rebuild", "Rebuild projections from the producers' event logs.")
     parser.add_argument("projections", nargs="*", default=["all"],
                         help=f"{', '.join(PROJECTIONS)} or all (default)")

@@ -1,0 +1,65 @@
+"""/api/v1/reports/… through the real gateway to the real reporting service."""
+import pytest
+
+from gateway.service import GatewayService
+from tests.helpers import wait_until
+from tests.integration.gateway.support import API, Client, assert_problem, free_port
+from tests.integration.reporting.support import kpis_match, publish_people, today, workload
+
+R = f"{API}/reports"
+
+
+@pytest.fixture
+def gateway(started, rabbit_config, container_factory):
+    port = free_port()
+    container = container_factory(GatewayService, dict(rabbit_config, WEB_SERVER_ADDRESS=f"127.0.0.1:{port}"))
+    container.start()
+    return f"http://127.0.0.1:{port}"
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_reports_over_http_are_scoped_validated_and_fresh(producers, databases, start_reporting, gateway):
+    reporting = start_reporting()
+    publish_people(producers, databases)
+    workload(producers["customers"])
+    wait_until(lambda: kpis_match(reporting, databases), timeout=20, message="KPIs right")
+    rep = Client(gateway).as_user(user_id="u-rep-a", role="sales_rep", team_id="t1")
+
+    composition = rep.get(f"{R}/customers/composition?group_by=owner_id,lifecycle_stage")
+    assert composition.status_code == 200, composition.text
+    body = composition.json()
+    assert {row["owner_id"] for row in body["rows"]} == {"u-rep-a"} and body["total"] == 1
+    assert body["freshness"]["applied_at"] and body["freshness"]["lag_seconds"] >= 0
+
+    new = rep.get(f"{R}/customers/new", params={"from": today(), "to": today(),
+                                                 "tz": "Europe/Berlin", "granularity": "week"})
+    assert new.status_code == 200 and new.json()["period"]["tz"] == "Europe/Berlin"
+    activity = rep.get(f"{R}/interactions?group_by=kind&kind=call,email").json()
+    assert {row["kind"]: row["count"] for row in activity["rows"]} == {"call": 1, "email": 1}
+    assert rep.get(f"{R}/freshness").json()["sources"]["customers"]["sequence"] > 0
+
+    assert_problem(rep.get(f"{R}/customers/composition?group_by=name"), 422)
+    assert_problem(rep.get(f"{R}/customers/composition?colour=red"), 422)
+    assert_problem(rep.get(f"{R}/interactions?tz=Mars/Olympus"), 422)
+    assert_problem(rep.post(f"{R}/rebuild", json={}), 403)
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_admin_jobs_over_http(producers, databases, start_reporting, gateway):
+    start_reporting()
+    admin = Client(gateway).as_user(user_id="u-admin", role="admin", team_id=None)
+    assert_problem(admin.post(f"{R}/rebuild", json={"projections": ["deals"]}), 422)
+    started = admin.post(f"{R}/rebuild", json={"projections": ["customers"]})
+    assert started.status_code == 202, started.text
+    job = started.json()
+    assert started.headers["Location"] == f"{R}/jobs/{job['id']}"
+    assert job["params"] == {"projections": ["customers"]}
+
+    reconcile = admin.post(f"{R}/reconcile")
+    assert reconcile.status_code == 202 and reconcile.json()["kind"] == "reconcile"
+
+    def finished():
+        current = admin.get(f"{R}/jobs/{reconcile.json()['id']}").json()
+        return current if current["status"] in ("done", "failed") else None
+    assert wait_until(finished, timeout=30, message="reconcile done")["result"]["ok"]
+    assert_problem(admin.get(f"{R}/jobs/nope"), 404)
