@@ -5,6 +5,7 @@ The HTTP bind address is nameko's WEB_SERVER_ADDRESS config key (default 0.0.0.0
 """
 from dataclasses import dataclass, field
 
+from services.chassis import settings as chassis_settings
 from services.chassis.settings import env, env_float, env_int
 
 API_PREFIX = "/api/v1"
@@ -31,7 +32,7 @@ class GatewaySettings:
     def from_env(cls):
         return cls(
             max_body_bytes=env_int("MAX_BODY_BYTES", 1024 * 1024),
-            import_max_bytes=env_int("IMPORT_MAX_BYTES", 10 * 1024 * 1024),
+            import_max_bytes=chassis_settings.import_max_bytes(),
             rate_per_minute=env_float("RATE_LIMIT_PER_MINUTE", 600),
             rate_burst=env_int("RATE_LIMIT_BURST", 100),
             rate_limit_max_keys=env_int("RATE_LIMIT_MAX_KEYS", 100_000),

@@ -93,3 +93,8 @@ def jwt_audience():
 
 def jwt_ttl_seconds():
     return env_int("JWT_TTL_SECONDS", 3600)
+
+
+def import_max_bytes():
+    """One limit for CSV imports, read by the gateway (413) and by customers (422) alike."""
+    return env_int("IMPORT_MAX_BYTES", 10 * 1024 * 1024)

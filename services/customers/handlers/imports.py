@@ -44,7 +44,7 @@ def parse(csv_text):
     """(header, [(row number, cells dict | None if the cell count is wrong, cell count)])."""
     if not isinstance(csv_text, str):
         raise _invalid("Expected the CSV file as text.")
-    max_bytes = settings.env_int("IMPORT_MAX_BYTES", 5_000_000)
+    max_bytes = settings.import_max_bytes()
     if len(csv_text.encode()) > max_bytes:
         raise _invalid(f"The file is larger than {max_bytes} bytes; split it.")
     reader = csv.reader(io.StringIO(csv_text.lstrip("\ufeff"), newline=""))
