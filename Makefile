@@ -3,13 +3,14 @@ SHELL := /bin/bash
 SERVICES := identity customers reporting
 PY := .venv/bin/python
 
-.PHONY: help run test test-fast test-e2e migrate bootstrap clean clean-data
+.PHONY: help run test test-fast test-e2e bench migrate bootstrap clean clean-data
 
 help:
 	@echo "make run         start the whole system with demo data (Ctrl-C stops it)"
 	@echo "make test        the whole test suite (starts RabbitMQ and PostgreSQL if needed)"
 	@echo "make test-fast   unit and contract tests only (no broker, no database server)"
 	@echo "make test-e2e    the end-to-end journeys against real service processes"
+	@echo "make bench       load scenarios on this machine -> bench/RESULTS.md (~20 min; BENCH_ARGS=--quick)"
 	@echo "make migrate     bring every service's database to the newest revision"
 	@echo "make clean       remove the virtualenv and caches (keeps your data in var/)"
 	@echo "make clean-data  delete var/: local databases, secrets, demo marker"
@@ -25,6 +26,10 @@ test-fast: bootstrap
 
 test-e2e:
 	scripts/test.sh tests/e2e
+
+bench:
+	bench/setup.sh
+	$(PY) -m bench.run $(BENCH_ARGS)
 
 migrate: bootstrap
 	$(PY) -m services.chassis.migrate upgrade $(SERVICES)

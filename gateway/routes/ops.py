@@ -7,7 +7,7 @@ from gateway.schemas import Health, Ready
 from gateway.settings import API_PREFIX as API
 from services.chassis.errors import CrmError
 
-READY_SERVICES = ("identity", "customers")
+READY_SERVICES = ("identity", "customers", "reporting")
 TAG = "operations"
 
 # Swagger UI's scripts and styles come from a CDN, so this page needs internet access in the
@@ -30,7 +30,7 @@ def health(gateway, request, call):
 
 
 def ready(gateway, request, call):
-    """Readiness: identity and customers answer health() — asked in parallel, short deadline."""
+    """Readiness: every service answers health() — asked in parallel, short deadline."""
     timeout = gateway.runtime.settings.ready_timeout
 
     def check(service):
@@ -65,7 +65,7 @@ ROUTES = [
         summary="Liveness (no dependencies)"),
     _op("GET", "/ready", ready, response_schema=Ready, limited=False,
         responses={503: ("Not ready; says which service is unavailable", Ready)},
-        summary="Readiness: identity and customers answer (503 otherwise)"),
+        summary="Readiness: identity, customers and reporting answer (503 otherwise)"),
     _op("GET", "/openapi.json", document, summary="This OpenAPI 3.1 document"),
     _op("GET", "/docs", docs, produces="html", summary="Browsable API documentation"),
     # Aliases under the API prefix, where clients often look first.

@@ -71,6 +71,8 @@ class System:
             "OUTBOX_SWEEP_SECONDS": "1",
             "OUTBOX_SWEEP_MIN_AGE_SECONDS": "1",
             "CATCH_UP_SECONDS": "1",
+            "REPORTING_JOB_POLL_SECONDS": "0.5",
+            "REPORTING_GAUGE_SECONDS": "1",
             "LOG_LEVEL": "INFO",
             "PYTHONUNBUFFERED": "1",
             "PYTHONWARNINGS": "ignore::Warning:nameko.cli.commands,ignore::Warning:nameko.extensions",

@@ -109,6 +109,14 @@ class FakeCustomers:
         return {"csv": csv, "rows": 1, "truncated": True, "max_rows": 1} if with_meta else csv
 
 
+class FakeReporting:
+    name = "reporting"
+
+    @rpc
+    def health(self):
+        return {"service": "reporting", "status": "ok"}
+
+
 def release_slow_calls():
     if RELEASE["event"] is not None and not RELEASE["event"].ready():
         RELEASE["event"].send(True)
