@@ -1,4 +1,6 @@
 """bench/results.json → bench/RESULTS.md: the tables, the targets, and where the time goes."""
+from pathlib import Path
+
 TARGETS = {
     "read_rps": 1000, "read_p99_ms": 50, "read_vs_hop": 2.0, "write_rps": 400,
     "list_p95_ms": 50, "list_growth": 2.0, "events_per_s": 2000, "freshness_p99_s": 1.0,
@@ -269,7 +271,7 @@ def render(results):
     body += memory_section(results, misses) + [""]
     head = [
         "# Benchmark results", "",
-        f"Written by `make bench` (`bench/run.py`; see `bench/README.md`) on {meta['date']}, "
+        f"Written by `make bench` (`python -m bench.run`; see `bench/README.md`) on {meta['date']}, "
         f"commit {meta['commit']}, in {meta.get('total_minutes', '?')} min.", "",
         "## Machine and method", "",
         f"- **Machine**: {meta['cpu']}, {meta['cores']} cores, {meta['ram_gb']} GB RAM; Linux "
@@ -291,8 +293,13 @@ def render(results):
         f"with bulk INSERTs of rows built by the service's own table objects and normalisation "
         f"functions (`bench/seed.py`; seeding a million through the API would take hours), "
         f"{', '.join(f'{s:,}' for s in _sizes(results))} rows; no events for seeded rows. "
-        "Reads use 2,000 random seeded ids; written customers add to the table.",
+        "Reads use 2,000 random seeded ids; written customers add to the table. Seeding took "
+        + ", ".join(f"{int(size):,} rows {entry['seconds']:.0f} s" for size, entry in results.get("seed", {}).items())
+        + ".",
         f"- **Reporting**: {settings.get('reporting')}.",
-    ] + [f"- {note}" for note in results.get("notes", [])] + [""]
+    ] + [f"- {note}" for note in results.get("notes", [])] + [
+        "- **Analysis**: `bench/FINDINGS.md` (hand-written from a run's profiles and query plans: "
+        "what each miss costs and what would fix it); regenerate the figures, not that file."
+        if (Path(__file__).parent / "FINDINGS.md").exists() else ""] + [""]
     tail = [""] + cpu_section(results) + [""] + profiles_section(results) + [""]
     return "\n".join(head + misses_section(results, misses) + [""] + body + tail) + "\n"

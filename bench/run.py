@@ -87,7 +87,7 @@ def machine_notes():
         "python": platform.python_version(), "kernel": platform.release(),
         "sqlite": sqlite3.sqlite_version,
         "commit": command("git", "rev-parse", "--short", "HEAD") + (" (+ uncommitted changes)" if dirty else ""),
-        "wrk": (command("wrk", "-v") or "").splitlines()[0] if command("wrk", "-v") else "wrk",
+        "wrk": " ".join((command("wrk", "-v") or "wrk").split()[:2]),
         "loadavg_before": procstat.loadavg(),
     }
 
