@@ -1,0 +1,164 @@
+"""CPU per event applied by reporting, in-process (no broker): the code path, not the machine.
+
+    .venv/bin/python -m bench.event_cost [--events 3000] [--db sqlite|postgresql|both]
+                                         [--path live|catchup|both] [--profile]
+
+Builds N envelopes exactly as the producers' outboxes serve them (the fake logs of
+tests/unit/reporting/support.py, which mirror services/customers/events.py and identity's user
+events) in the mix the write benchmark produces — mostly customer_created + customer_assigned
+pairs, with updates, interactions, a few merges and user events — then applies them to a fresh
+reporting database (SQLite file with the service's pragmas; a throw-away PostgreSQL database)
+through the code the service runs:
+
+- live:    `inbox.consume(db, SUBSCRIPTIONS, envelope)` per event (the @event_handler path);
+- catchup: `consumer.catch_up_sources` over the log (the timer's and the rebuild's path).
+
+Prints events/s and ms/event of wall time and of this process's CPU time (PostgreSQL's own
+server CPU is not in the latter). Wall time on the shared 2-core machine is noisy; CPU is not.
+"""
+import argparse
+import warnings
+import cProfile
+import pstats
+import random
+import time
+import uuid
+from contextlib import contextmanager
+from datetime import timedelta
+from types import SimpleNamespace
+
+import psycopg2
+
+warnings.filterwarnings("ignore", message=".*Eventlet is deprecated")
+from sqlalchemy.orm import sessionmaker
+
+from services.chassis.db import DatabaseAccess, create_schema, make_engine
+from services.chassis import inbox
+from services.reporting import consumer
+from services.reporting.models import Base
+from services.reporting.projections import SUBSCRIPTIONS
+from tests.unit.reporting.support import T0, Customers, Identity
+
+PG_ADMIN_DSN = "dbname=postgres host=127.0.0.1 user=postgres"
+STAGES = ("lead", "prospect", "customer", "churned")
+REGIONS = ("north", "south", "east", "west", "central")
+
+
+def build_logs(count, seed=7):
+    """(customers log, identity log) with about `count` events in total."""
+    rng = random.Random(seed)
+    customers, identity = Customers(), Identity()
+    reps = [f"u{i}" for i in range(25)]
+    for rep in reps:
+        identity.user(rep, region=rng.choice(REGIONS))
+    ids = []
+    while len(customers.events) + len(identity.events) < count:
+        roll = rng.random()
+        if roll < 0.55 or len(ids) < 10:                 # POST /customers: created + assigned
+            customer_id = str(uuid.uuid4())
+            ids.append(customer_id)
+            customers.create(customer_id, created_at=T0 + timedelta(minutes=len(ids)),
+                             region=rng.choice(REGIONS), industry=rng.choice(("it", "retail", None)),
+                             value_class=rng.choice("ABC"))
+            customers.assign(customer_id, rng.choice(reps))
+        elif roll < 0.75:
+            customers.update(rng.choice(ids), lifecycle_stage=rng.choice(STAGES))
+        elif roll < 0.97:
+            customers.interaction(rng.choice(reps), kind=rng.choice(("call", "email", "meeting")),
+                                  occurred_at=T0 + timedelta(minutes=rng.randrange(10_000)),
+                                  owner_id=rng.choice(reps), customer_id=rng.choice(ids))
+        elif len(ids) > 2:
+            winner, loser = rng.sample(ids, 2)
+            ids.remove(loser)
+            customers.merge(winner, loser)
+        else:
+            identity.user(rng.choice(reps), event_type="user_updated", name="renamed")
+    return customers, identity
+
+
+@contextmanager
+def database(kind, tmp_dir):
+    if kind == "sqlite":
+        yield f"sqlite:///{tmp_dir}/reporting-{uuid.uuid4().hex[:8]}.db"
+        return
+    name = f"crm_bench_{uuid.uuid4().hex[:12]}"
+    admin = psycopg2.connect(PG_ADMIN_DSN)
+    admin.autocommit = True
+    admin.cursor().execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield f"postgresql+psycopg2://postgres@127.0.0.1:5432/{name}"
+    finally:
+        admin.cursor().execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.close()
+
+
+def make_db(url):
+    """The service's Database access (real engine and pragmas), minus nameko and the relay."""
+    engine = make_engine(url)
+    create_schema(engine, Base.metadata)
+    provider = SimpleNamespace(engine=engine, source="reporting", event_schemas={},
+                               sessionmaker=sessionmaker(bind=engine, expire_on_commit=False),
+                               relay=None)
+    return DatabaseAccess(provider, worker_ctx=None), engine
+
+
+class NoLease:
+    def renew(self):
+        pass
+
+
+def run_live(db, logs):
+    # Interleaved as the broker would deliver two producers' queues.
+    merged = sorted((event for log in logs for event in log.events), key=lambda e: e["occurred_at"])
+    outcomes = [inbox.consume(db, SUBSCRIPTIONS, envelope) for envelope in merged]
+    assert outcomes.count(inbox.PROCESSED) == len(merged), "every event applies once"
+
+
+def run_catchup(db, logs):
+    results = consumer.catch_up_sources(db, {log.source: log.fetch for log in logs}, NoLease(),
+                                        until={log.source: len(log.events) for log in logs})
+    assert sum(applied for applied, _position in results.values()) == sum(len(l.events) for l in logs)
+
+
+def measure(kind, path, count, tmp_dir, profile=False):
+    logs = build_logs(count)
+    total = sum(len(log.events) for log in logs)
+    with database(kind, tmp_dir) as url:
+        db, engine = make_db(url)
+        try:
+            run = run_live if path == "live" else run_catchup
+            profiler = cProfile.Profile() if profile else None
+            wall, cpu = time.perf_counter(), time.process_time()
+            if profiler:
+                profiler.enable()
+            run(db, logs)
+            if profiler:
+                profiler.disable()
+            wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+        finally:
+            engine.dispose()
+    print(f"{kind:10} {path:8} {total:6} events  wall {total / wall:8.0f} ev/s "
+          f"{1000 * wall / total:6.2f} ms/ev   cpu {total / cpu:8.0f} ev/s {1000 * cpu / total:6.2f} ms/ev",
+          flush=True)
+    if profiler:
+        pstats.Stats(profiler).sort_stats("cumulative").print_stats(25)
+
+
+def main(argv=None):
+    import tempfile
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--events", type=int, default=3000)
+    parser.add_argument("--db", choices=("sqlite", "postgresql", "both"), default="both")
+    parser.add_argument("--path", choices=("live", "catchup", "both"), default="both")
+    parser.add_argument("--profile", action="store_true", help="cProfile each run (slower)")
+    args = parser.parse_args(argv)
+    kinds = ("sqlite", "postgresql") if args.db == "both" else (args.db,)
+    paths = ("live", "catchup") if args.path == "both" else (args.path,)
+    with tempfile.TemporaryDirectory() as tmp_dir:
+        for kind in kinds:
+            for path in paths:
+                measure(kind, path, args.events, tmp_dir, args.profile)
+
+
+if __name__ == "__main__":
+    main()
