@@ -13,7 +13,7 @@ the effect, so a redelivered or replayed event changes nothing. Two paths feed t
 import logging
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects import postgresql, sqlite
 
 from services.chassis.models import ConsumerPosition, InboxEvent
 
@@ -40,31 +40,74 @@ def already_applied(session, event_id):
     return session.get(InboxEvent, event_id) is not None
 
 
+def _record_new(session, envelopes):
+    """Insert the inbox rows of `envelopes` (distinct event ids) in one statement; returns the
+    ids that were not there yet. ON CONFLICT DO NOTHING instead of select-then-insert: one round
+    trip, and a replica applying the same event concurrently makes us wait for its commit and
+    then see a duplicate (PostgreSQL), where a plain INSERT would fail on the primary key."""
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    table = InboxEvent.__table__
+    statement = (dialect.insert(table).on_conflict_do_nothing(index_elements=["event_id"])
+                 .returning(table.c.event_id))
+    rows = [{"event_id": e["event_id"], "source": e["source"], "event_type": e["event_type"],
+             "sequence": e["sequence"]} for e in envelopes]
+    return set(session.execute(statement, rows).scalars())
+
+
+def consume_all(db, subscriptions, envelopes):
+    """Apply `envelopes` (in order) in ONE transaction, each exactly once: an event already in
+    the inbox, or earlier in the same list, is a duplicate and its effect is skipped. Returns
+    the outcome of each. If any effect raises, the whole transaction rolls back (nothing of the
+    list is applied) and the error propagates: the caller retries the events one by one to
+    isolate it. Handlers share the unit of work, so they must read through its session
+    (autoflush makes an earlier event's changes visible to a later one)."""
+    outcomes, pending, seen = [], [], set()
+    for envelope in envelopes:
+        apply = subscriptions.handler_for(envelope["source"], envelope["event_type"])
+        if apply is None:
+            outcomes.append(IGNORED)
+        elif envelope["event_id"] in seen:
+            outcomes.append(DUPLICATE)
+        else:
+            seen.add(envelope["event_id"])
+            pending.append((len(outcomes), apply, envelope))
+            outcomes.append(DUPLICATE)              # until its inbox row proves it new
+    if not pending:
+        return outcomes
+    with db.unit_of_work(actor=f"event:{pending[0][2]['source']}") as uow:
+        # The inbox rows go in first: on SQLite that takes the write lock before anything is
+        # read, on PostgreSQL it holds the inbox lock a reporting rebuild waits for.
+        new = _record_new(uow.session, [envelope for _index, _apply, envelope in pending])
+        for index, apply, envelope in pending:
+            if envelope["event_id"] in new:
+                apply(uow, envelope)
+                outcomes[index] = PROCESSED
+    return outcomes
+
+
 def consume(db, subscriptions, envelope):
-    """Apply one event exactly once. Returns the outcome; raises only for the catch-up to stop."""
-    source, event_type = envelope["source"], envelope["event_type"]
-    apply = subscriptions.handler_for(source, event_type)
-    if apply is None:
-        return IGNORED
+    """Apply one event exactly once. Returns the outcome; raises if its effect fails (nothing
+    is then recorded, so a redelivery or the catch-up retries it)."""
+    return consume_all(db, subscriptions, [envelope])[0]
+
+
+def _apply_page(db, subscriptions, page):
+    """The page in one transaction (a commit per page, not per event). Returns the number
+    applied, or None if an event failed and nothing of the page was applied."""
     try:
-        with db.unit_of_work(actor=f"event:{source}") as uow:
-            if already_applied(uow.session, envelope["event_id"]):
-                return DUPLICATE
-            uow.session.add(InboxEvent(event_id=envelope["event_id"], source=source,
-                                       event_type=event_type, sequence=envelope["sequence"]))
-            apply(uow, envelope)
-    except IntegrityError:
-        # A concurrent replica applied it first (inbox primary key), or the effect itself
-        # conflicted. Only the first is a duplicate; the second must surface.
-        with db.read_only() as session:
-            if already_applied(session, envelope["event_id"]):
-                return DUPLICATE
-        raise
-    return PROCESSED
+        return consume_all(db, subscriptions, page).count(PROCESSED)
+    except Exception as exc:
+        log.info("a page of %s events failed as a whole (%r); applying it event by event",
+                 len(page), exc)
+        return None
 
 
 def catch_up(db, subscriptions, fetch_page, source, page_size=500, max_pages=20):
-    """Read `source`'s log from our position; apply; advance. Returns (applied, position)."""
+    """Read `source`'s log from our position; apply; advance. Returns (applied, position).
+
+    Each page is applied in one transaction. If that fails, the page is applied again one
+    event per transaction, so the events before the failing one go in and the position stops
+    right before it, exactly as if the page had never been batched."""
     applied = 0
     with db.read_only() as session:
         row = session.get(ConsumerPosition, source)
@@ -73,15 +116,22 @@ def catch_up(db, subscriptions, fetch_page, source, page_size=500, max_pages=20)
         page = fetch_page(position, page_size)
         if not page:
             break
-        for envelope in page:
-            try:
-                if consume(db, subscriptions, envelope) == PROCESSED:
-                    applied += 1
-            except Exception as exc:
-                log.exception("catch-up from %s stopped at sequence %s", source, envelope["sequence"])
-                _save_position(db, source, position, error=f"{envelope['sequence']}: {exc!r}")
-                raise
-            position = envelope["sequence"]
+        done = _apply_page(db, subscriptions, page)
+        if done is not None:
+            applied += done
+            position = page[-1]["sequence"]
+        else:
+            for envelope in page:
+                try:
+                    if consume(db, subscriptions, envelope) == PROCESSED:
+                        applied += 1
+                except Exception as exc:
+                    log.exception("catch-up from %s stopped at sequence %s", source,
+                                  envelope["sequence"])
+                    _save_position(db, source, position,
+                                   error=f"{envelope['sequence']}: {exc!r}")
+                    raise
+                position = envelope["sequence"]
         _save_position(db, source, position)
         if len(page) < page_size:
             break

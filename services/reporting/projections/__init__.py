@@ -37,10 +37,9 @@ def tables(names):
 
 def _wrap(handler, replaying):
     def apply(uow, envelope):
-        # The inbox row goes in first: on SQLite that takes the write lock before anything is
-        # read (reads then see the latest state), on PostgreSQL it holds the inbox lock that a
-        # rebuild waits for before clearing (rebuild.py).
-        uow.session.flush()
+        # The inbox row is already written (inbox.consume_all inserts it first): on SQLite
+        # that took the write lock before anything is read, on PostgreSQL it holds the inbox
+        # lock that a rebuild waits for before clearing (rebuild.py).
         handler(uow.session, envelope)
         if not replaying:       # a replay re-applies old events: not news, not a lag
             freshness.record(uow.session, envelope)

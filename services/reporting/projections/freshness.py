@@ -9,21 +9,36 @@ from sqlalchemy import event, select
 from services.chassis.models import utcnow
 from services.reporting import metrics
 from services.reporting.models import Freshness, ReportJob
-from services.reporting.projections.rollups import locked_row
+from services.reporting.projections.rollups import dialect_of, pending
 
 
 def record(session, envelope):
+    """Note the event as the source's latest; written once per transaction (the last event
+    noted per source wins, as if each had committed on its own) just before the commit."""
+    latest = pending(session, "freshness", _write)
     occurred_at = datetime.fromisoformat(envelope["occurred_at"])
-    applied_at = utcnow()
-    row = locked_row(session, Freshness, {"source": envelope["source"]},
-                     event_id=envelope["event_id"], event_type=envelope["event_type"],
-                     sequence=envelope["sequence"], occurred_at=occurred_at, applied_at=applied_at)
-    row.event_id, row.event_type = envelope["event_id"], envelope["event_type"]
-    row.sequence, row.occurred_at, row.applied_at = envelope["sequence"], occurred_at, applied_at
+    lags = latest.setdefault(None, [])                    # every event's, for the histogram
+    lags.append((envelope["source"], occurred_at))
+    latest[envelope["source"]] = {
+        "source": envelope["source"], "event_id": envelope["event_id"],
+        "event_type": envelope["event_type"], "sequence": envelope["sequence"],
+        "occurred_at": occurred_at, "applied_at": utcnow()}
+
+
+def _write(session, latest):
+    lags = latest.pop(None, [])
+    table = Freshness.__table__
+    for source in sorted(latest):
+        statement = dialect_of(session).insert(table).values(latest[source])
+        session.execute(statement.on_conflict_do_update(
+            index_elements=["source"],
+            set_={name: statement.excluded[name] for name in latest[source] if name != "source"}))
 
     @event.listens_for(session, "after_commit", once=True)
     def _visible(_session):
-        metrics.event_visible(envelope["source"], (utcnow() - occurred_at).total_seconds())
+        now = utcnow()
+        for source, occurred_at in lags:
+            metrics.event_visible(source, (now - occurred_at).total_seconds())
 
 
 def _entry(row):

@@ -1,4 +1,5 @@
-"""Rollup maintenance: counts change by deltas, upserted in one statement per row.
+"""Rollup maintenance: counts change by deltas, summed per transaction and upserted in one
+statement per table just before the commit.
 
 `INSERT ... ON CONFLICT DO UPDATE SET count = count + delta` is atomic on both dialects, so
 concurrent consumers never lose an increment. Deltas are applied in key order so that two
@@ -6,6 +7,7 @@ transactions touching the same rows lock them in the same order (no deadlocks on
 """
 from datetime import datetime, timezone
 
+from sqlalchemy import event
 from sqlalchemy.dialects import postgresql, sqlite
 
 BUCKET_SECONDS = 900     # 15 minutes: every zone's offset (…, +5:30, +5:45) is a whole number of them
@@ -30,29 +32,79 @@ def from_key(value):
     return None if value == NONE else value
 
 
-def _dialect(session):
+def dialect_of(session):
     return postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+
+
+def pending(session, name, write):
+    """A buffer (dict) that lives as long as the session's transaction: `write(session, buffer)`
+    runs once just before the commit, and a rollback drops it. Lets a transaction that applies
+    many events (a catch-up page) write each rollup or freshness row once, with the sum of the
+    events' changes, instead of once per event."""
+    _hook(session)
+    buffers = session.info.setdefault("pending", {})
+    if name not in buffers:
+        buffers[name] = (write, {})
+    return buffers[name][1]
+
+
+def _hook(session):
+    if not session.info.get("pending_hooked"):
+        session.info["pending_hooked"] = True
+        event.listen(session, "before_commit", _write_pending)
+        event.listen(session, "after_commit", _forget)
+        event.listen(session, "after_rollback", _forget)
+
+
+def _write_pending(session):
+    buffers = session.info.get("pending", {})
+    for name in sorted(buffers):     # one order for every transaction: rows locked alike
+        write, buffer = buffers[name]
+        write(session, buffer)
+    buffers.clear()
+
+
+def _forget(session):
+    session.info.pop("pending", None)
+    session.info.pop("locked", None)
 
 
 def locked_row(session, model, key, **defaults):
     """The row with primary key `key` (a dict), created with `defaults` if missing, locked for
     this transaction on PostgreSQL. Two consumers seeing a record for the first time at once
     both INSERT ... ON CONFLICT DO NOTHING: the second waits for the first and then finds its
-    row, where a plain SELECT-then-INSERT would fail one of them on the primary key."""
-    session.execute(_dialect(session).insert(model).values({**defaults, **key})
+    row, where a plain SELECT-then-INSERT would fail one of them on the primary key. A row this
+    transaction already locked is the one in the session: no second round trip."""
+    identity = tuple(key.values()) if len(key) > 1 else next(iter(key.values()))
+    _hook(session)
+    locked = session.info.setdefault("locked", set())
+    if (model, identity) in locked:
+        row = session.get(model, identity)
+        if row is not None:
+            return row
+    session.execute(dialect_of(session).insert(model).values({**defaults, **key})
                     .on_conflict_do_nothing(index_elements=list(key)))
-    return session.get(model, tuple(key.values()) if len(key) > 1 else next(iter(key.values())),
-                       with_for_update=True, populate_existing=True)
+    row = session.get(model, identity, with_for_update=True, populate_existing=True)
+    locked.add((model, identity))
+    return row
 
 
 def add(session, model, columns, deltas):
-    """`deltas`: {key tuple (values of `columns`, the primary key): change}; zeros skipped."""
-    dialect = _dialect(session)
-    for key in sorted(deltas):
-        change = deltas[key]
-        if not change:
-            continue
-        statement = dialect.insert(model).values({**dict(zip(columns, key)), "count": change})
-        session.execute(statement.on_conflict_do_update(
-            index_elements=columns,
-            set_={"count": model.__table__.c.count + statement.excluded.count}))
+    """`deltas`: {key tuple (values of `columns`, the primary key): change}. Summed into the
+    transaction's pending changes and upserted just before it commits (`pending`)."""
+    columns = tuple(columns)
+    buffer = pending(session, f"rollup:{model.__tablename__}",
+                     lambda session, sums: _upsert(session, model, columns, sums))
+    for key, change in deltas.items():
+        buffer[key] = buffer.get(key, 0) + change
+
+
+def _upsert(session, model, columns, sums):
+    """One executemany over the changed keys, in key order; zeros skipped."""
+    rows = [{**dict(zip(columns, key)), "count": sums[key]} for key in sorted(sums) if sums[key]]
+    if not rows:
+        return
+    statement = dialect_of(session).insert(model.__table__)
+    session.execute(statement.on_conflict_do_update(
+        index_elements=list(columns),
+        set_={"count": model.__table__.c.count + statement.excluded.count}), rows)
