@@ -7,10 +7,11 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from sqlalchemy import (BigInteger, Boolean, Date, ForeignKey, Index, Integer, String, Text,
-                        TypeDecorator)
+                        TypeDecorator, event, text)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from services.chassis.models import UtcDateTime, utcnow
+from services.customers import textindex
 
 CENTS = Decimal("0.01")
 
@@ -52,6 +53,11 @@ class UserCopy(Base):
     __table_args__ = (Index("ix_user_copy_pool", "role", "active", "region", "id"),)
 
 
+# list filters with their own (filter, sort, id) indexes: short name -> column
+LIST_FILTERS = {"region": "region", "owner": "owner_id", "stage": "lifecycle_stage",
+                "class": "value_class"}
+
+
 class Customer(Base):
     __tablename__ = "customer"
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
@@ -73,24 +79,38 @@ class Customer(Base):
     source: Mapped[str | None] = mapped_column(String(100))
     lifecycle_stage: Mapped[str] = mapped_column(String(20), nullable=False, default="lead")
     value_class: Mapped[str | None] = mapped_column(String(1))
-    owner_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    owner_id: Mapped[str | None] = mapped_column(String(36))
     created_by: Mapped[str] = mapped_column(String(64), nullable=False)
-    merged_into: Mapped[str | None] = mapped_column(String(36), index=True)
+    merged_into: Mapped[str | None] = mapped_column(String(36))
     merged_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, nullable=False, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime, nullable=False, default=utcnow)
 
     __table_args__ = (
         Index("ix_customer_name_phone", "name_norm", "phone_norm"),
-        # Keyset pagination walks (sort column, id); filters are equality on indexed columns.
+        # Keyset pagination walks (sort column, id) in order and stops after one page; a
+        # filter users combine with a sort gets (filter, sort column, id), so a filtered page
+        # is a walk too, never a read-and-sort of every match (bench/list_plans.py).
         Index("ix_customer_name_sort", "name_norm", "id"),
         Index("ix_customer_created_sort", "created_at", "id"),
         Index("ix_customer_updated_sort", "updated_at", "id"),
         Index("ix_customer_revenue_sort", "annual_revenue_cents", "id"),
-        Index("ix_customer_region", "region"),
-        Index("ix_customer_value_class", "value_class"),
-        Index("ix_customer_lifecycle", "lifecycle_stage"),
+        *(Index(f"ix_customer_{short}_{sort}", column, sort_column, "id")
+          for short, column in LIST_FILTERS.items()
+          for sort, sort_column in (("created", "created_at"), ("name", "name_norm"))),
+        # Only tombstones: `merged_into IS NULL` (every list) must never pick this index —
+        # without statistics SQLite took it as selective and read and sorted every customer.
+        Index("ix_customer_merged_into", "merged_into",
+              sqlite_where=text("merged_into IS NOT NULL"),
+              postgresql_where=text("merged_into IS NOT NULL")),
     )
+
+
+# The free-text index (FTS5 / pg_trgm) is not a plain Index: created beside the table.
+event.listen(Customer.__table__, "after_create",
+             lambda table, connection, **kw: textindex.create(connection))
+event.listen(Customer.__table__, "before_drop",
+             lambda table, connection, **kw: textindex.drop(connection))
 
 
 class Contact(Base):

@@ -4,15 +4,15 @@ import json
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from services.chassis import pagination
 from services.chassis.errors import Invalid
 from services.chassis.validation import load
-from services.customers import normalize, schemas
-from services.customers.handlers import keyset, scopes
+from services.customers import schemas
+from services.customers.handlers import keyset, matching, scopes
 from services.customers.handlers.views import dump_many
-from services.customers.models import Customer, CustomerTag, Tag
+from services.customers.models import Customer
 
 # sort key → (column, python type of its cursor value, nullable)
 SORTS = {
@@ -23,11 +23,6 @@ SORTS = {
 }
 
 
-def _tagged_with(keys):
-    return (select(CustomerTag.customer_id).join(Tag, Tag.id == CustomerTag.tag_id)
-            .where(Tag.name_norm.in_(keys)))
-
-
 def filtered(session, principal, filters):
     """SELECT of the live customers the caller may see that match `filters`."""
     query = select(Customer).where(Customer.merged_into.is_(None),
@@ -35,31 +30,10 @@ def filtered(session, principal, filters):
     for name in ("owner_id", "region", "value_class", "lifecycle_stage"):
         if filters.get(name) is not None:
             query = query.where(getattr(Customer, name) == filters[name])
-    if filters.get("tags_any"):
-        keys = {normalize.tag(t) for t in filters["tags_any"]}
-        query = query.where(Customer.id.in_(_tagged_with(keys)))
-    if filters.get("tags_all"):
-        keys = {normalize.tag(t) for t in filters["tags_all"]}
-        query = query.where(Customer.id.in_(
-            _tagged_with(keys).group_by(CustomerTag.customer_id)
-            .having(func.count(CustomerTag.tag_id) == len(keys))))
+    query = query.where(*matching.tag_conditions(session, filters))
     if filters.get("q"):
-        query = query.where(_matches(filters["q"]))
+        query = query.where(*matching.text_conditions(session, filters["q"]))
     return query
-
-
-def _matches(q):
-    """Substring match on the normalised name/email/phone column; a phone-like query also
-    matches by digits, so "+1 (555) 010" finds "15550100"."""
-    text, digits = normalize.text(q), normalize.digits(q)
-    conditions = []
-    if text:
-        conditions.append(Customer.search_text.contains(text, autoescape=True))
-    if len(digits) >= 3 and not any(ch.isalpha() for ch in q):
-        conditions.append(Customer.phone_norm.contains(digits, autoescape=True))
-    if not conditions:
-        return Customer.id.is_(None)           # only punctuation: nothing can match it
-    return conditions[0] if len(conditions) == 1 else conditions[0] | conditions[1]
 
 
 def page(session, principal, filters, sort, position, limit):
@@ -70,7 +44,7 @@ def page(session, principal, filters, sort, position, limit):
     if position is not None:
         value, last_id = keyset.from_json(position[0], kind), str(position[1])
         query = query.where(keyset.after(column, Customer.id, value, last_id, descending, nullable))
-    query = query.order_by(*keyset.order_by(column, Customer.id, descending)).limit(limit)
+    query = query.order_by(*keyset.order_by(column, Customer.id, descending, nullable)).limit(limit)
     return list(session.scalars(query))
 
 

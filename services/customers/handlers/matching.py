@@ -1,0 +1,109 @@
+"""WHERE conditions for the tag and free-text filters, shaped so a page stays cheap at any size.
+
+A page is cheapest as a walk of a (filter, sort, id) index that stops after `limit` rows, each
+row checked as it is read: that costs ~limit / density rows, so it is right for a *common*
+tag or word and hopeless for a rare one (a walk of the whole table). A rare one is cheapest
+the other way round: look its few rows up (tag index, trigram index), then sort just them.
+We count the matches up to DENSE (a capped index read, so it costs at most DENSE entries) and
+pick: under DENSE look up and sort, at or above it walk. Either way the work per page stays
+around DENSE index entries at most, whatever the table size.
+"""
+import re
+
+from sqlalchemy import column, exists, false, func, literal_column, or_, select, table
+from sqlalchemy.orm import aliased
+
+from services.customers import normalize, textindex
+from services.customers.models import Customer, CustomerTag, Tag
+
+DENSE = 5_000
+_FTS = table(textindex.FTS_TABLE, column("rowid"), column("search_text"))
+# a whole address (something@domain.tld): an exact lookup on the indexed email_norm
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
+
+
+def _count(session, matches, cap=DENSE):
+    """How many rows `matches` (a SELECT) has, reading no more than `cap` of them."""
+    return session.scalar(select(func.count()).select_from(matches.limit(cap).subquery()))
+
+
+def _at_least(session, matches, how_many=DENSE):
+    return _count(session, matches, how_many) >= how_many
+
+
+def tag_conditions(session, filters):
+    """Conditions for tags_any (one of) and tags_all (every one of); [] when neither."""
+    conditions = []
+    for name, every in (("tags_any", False), ("tags_all", True)):
+        if not filters.get(name):
+            continue
+        keys = {normalize.tag(t) for t in filters[name]}
+        ids = list(session.scalars(select(Tag.id).where(Tag.name_norm.in_(keys))))
+        if not ids or (every and len(ids) < len(keys)):
+            return [false()]                                  # an unknown tag matches nothing
+        groups = [[tag_id] for tag_id in ids] if every else [ids]
+        conditions.extend(_tagged(session, groups))
+    return conditions
+
+
+def _tagged(session, groups):
+    """Every group (a list of tag ids, any of them) must be on the customer.
+
+    Candidates come from the rarest group, each probed for the others, so counting them costs
+    at most that group's size; dense enough → walk the sort order probing every group per row,
+    else look the candidates up and sort them.
+    """
+    def rows(group):
+        return select(CustomerTag.customer_id).where(CustomerTag.tag_id.in_(group))
+
+    def probe(group, customer_id):
+        other = aliased(CustomerTag)
+        return exists().where(other.customer_id == customer_id, other.tag_id.in_(group))
+
+    sizes = [(_count(session, rows(group)), index) for index, group in enumerate(groups)]
+    driver = groups[min(sizes)[1]]
+    candidates = rows(driver).where(*(probe(group, CustomerTag.customer_id)
+                                      for group in groups if group is not driver))
+    if len(groups) == 1 and min(sizes)[0] < DENSE or not _at_least(session, candidates):
+        return [Customer.id.in_(candidates)]
+    return [probe(group, Customer.id) for group in groups]
+
+
+def text_conditions(session, q):
+    """`q` as a case-, width- and punctuation-insensitive substring of name, email or phone
+    digits; a phone-like query also matches by digits ("+1 (555) 010" finds "15550100").
+
+    A whole email address is an exact lookup. Otherwise the exact substring test (`_contains`)
+    always applies; the trigram index narrows it first when every term has 3+ characters.
+    Shorter queries (two-character CJK words such as 北京 are real searches) keep working as
+    a walk in sort order: fast when the string is common, a scan when it is rare.
+    """
+    if _EMAIL.match(q.strip()):
+        return [Customer.email_norm == normalize.email(q)]
+    text, digits = normalize.text(q), normalize.digits(q)
+    if len(digits) < 3 or any(ch.isalpha() for ch in q):
+        digits = ""
+    terms = [term for term in (text, digits) if term]
+    if not terms:
+        return [false()]                            # only punctuation: nothing can match it
+    exact = _contains(text, digits)
+    if not all(len(term) >= textindex.MIN_CHARS for term in terms):
+        return [exact]
+    if session.get_bind().dialect.name != "sqlite":
+        # pg_trgm serves LIKE '%term%' on search_text; phone_norm's digits are in it too,
+        # so the OR of two indexed LIKEs narrows and `exact` rechecks. The planner chooses.
+        return [or_(*(Customer.search_text.contains(term, autoescape=True) for term in terms)), exact]
+    phrase = " OR ".join('"%s"' % term.replace('"', '""') for term in terms)
+    hits = select(_FTS.c.rowid).where(_FTS.c.search_text.match(phrase))
+    if _at_least(session, hits):
+        return [exact]                              # common: walk the sort order, test each row
+    return [literal_column("customer.rowid").in_(hits), exact]
+
+
+def _contains(text, digits):
+    conditions = []
+    if text:
+        conditions.append(Customer.search_text.contains(text, autoescape=True))
+    if digits:
+        conditions.append(Customer.phone_norm.contains(digits, autoescape=True))
+    return conditions[0] if len(conditions) == 1 else or_(*conditions)

@@ -1,0 +1,71 @@
+"""The free-text index on customer.search_text, one per dialect.
+
+`q` is a substring match (names in any script, parts of emails and phone digits), which no
+B-tree can serve. Both dialects index trigrams, so any query of 3+ characters is an index
+lookup followed by an exact recheck of the original LIKE:
+
+- SQLite: an FTS5 table with the trigram tokenizer (SQLite >= 3.34) over customer's rowid,
+  external content (the text lives only in customer), kept in sync by triggers, so every
+  writer (handlers, import, bench seeding, raw SQL) keeps it right. Caveat: customer has no
+  INTEGER PRIMARY KEY, so `VACUUM` may renumber its rowids; after a VACUUM run `rebuild()`.
+- PostgreSQL: a pg_trgm GIN index, which the planner uses for `LIKE '%x%'` by itself. The
+  extension must be allowed on the production server (CREATE EXTENSION needs the right).
+
+Shared by the models (create_all in tests and first runs) and the alembic migration.
+"""
+FTS_TABLE = "customer_fts"
+TRGM_INDEX = "ix_customer_search_trgm"
+MIN_CHARS = 3                      # a trigram index cannot answer anything shorter
+
+SQLITE_CREATE = (
+    f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_TABLE} USING fts5("
+    "search_text, content='customer', content_rowid='rowid', tokenize='trigram')",
+    f"""CREATE TRIGGER IF NOT EXISTS {FTS_TABLE}_ai AFTER INSERT ON customer BEGIN
+        INSERT INTO {FTS_TABLE}(rowid, search_text) VALUES (new.rowid, new.search_text);
+    END""",
+    f"""CREATE TRIGGER IF NOT EXISTS {FTS_TABLE}_ad AFTER DELETE ON customer BEGIN
+        INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, search_text)
+        VALUES ('delete', old.rowid, old.search_text);
+    END""",
+    f"""CREATE TRIGGER IF NOT EXISTS {FTS_TABLE}_au AFTER UPDATE OF search_text ON customer
+    BEGIN
+        INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, search_text)
+        VALUES ('delete', old.rowid, old.search_text);
+        INSERT INTO {FTS_TABLE}(rowid, search_text) VALUES (new.rowid, new.search_text);
+    END""",
+)
+SQLITE_DROP = tuple(f"DROP TRIGGER IF EXISTS {FTS_TABLE}_{suffix}" for suffix in ("ai", "ad", "au")) \
+    + (f"DROP TABLE IF EXISTS {FTS_TABLE}",)
+SQLITE_REBUILD = f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('rebuild')"
+
+POSTGRES_EXTENSION = "CREATE EXTENSION IF NOT EXISTS pg_trgm"
+POSTGRES_CREATE = (f"CREATE INDEX IF NOT EXISTS {TRGM_INDEX} ON customer "
+                   "USING gin (search_text gin_trgm_ops)",)
+POSTGRES_DROP = (f"DROP INDEX IF EXISTS {TRGM_INDEX}",)
+
+
+def create(connection, fill=False):
+    """Create the index on `connection`; `fill` loads existing rows (a migration)."""
+    dialect = connection.dialect.name
+    if dialect == "sqlite":
+        for statement in SQLITE_CREATE:
+            connection.exec_driver_sql(statement)
+        if fill:
+            connection.exec_driver_sql(SQLITE_REBUILD)
+    elif dialect == "postgresql":
+        connection.exec_driver_sql(POSTGRES_EXTENSION)
+        for statement in POSTGRES_CREATE:
+            connection.exec_driver_sql(statement)
+
+
+def drop(connection):
+    dialect = connection.dialect.name
+    statements = SQLITE_DROP if dialect == "sqlite" else POSTGRES_DROP if dialect == "postgresql" else ()
+    for statement in statements:
+        connection.exec_driver_sql(statement)
+
+
+def rebuild(connection):
+    """Re-read every row (SQLite, after a VACUUM); PostgreSQL's index needs nothing."""
+    if connection.dialect.name == "sqlite":
+        connection.exec_driver_sql(SQLITE_REBUILD)
