@@ -6,7 +6,6 @@ A subclass sets `name`, `db = Database(...)` and, if it consumes events, `subscr
 import logging
 from datetime import timedelta
 
-from nameko.rpc import rpc
 from nameko.timer import timer
 from sqlalchemy import text
 
@@ -14,7 +13,7 @@ from services.chassis import inbox, settings
 from services.chassis.auth import CurrentPrincipal
 from services.chassis.metrics import Metrics
 from services.chassis.models import utcnow
-from services.chassis.rpc import ServiceRpc
+from services.chassis.rpc import ServiceRpc, rpc    # rpc: replies without confirms
 
 log = logging.getLogger(__name__)
 

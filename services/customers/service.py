@@ -6,12 +6,12 @@ Record-level scopes are enforced inside the handlers' queries.
 import logging
 
 from nameko.events import event_handler
-from nameko.rpc import rpc
 from nameko.timer import timer
 
 from services.chassis import inbox, settings
 from services.chassis.db import Database
 from services.chassis.inbox import Subscriptions
+from services.chassis.rpc import rpc                # replies without confirms
 from services.chassis.service import ChassisService
 from services.customers.consumes import USER_EVENTS
 from services.customers.events import EVENT_SCHEMAS

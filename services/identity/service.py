@@ -1,8 +1,8 @@
 """identity: users, teams, logins and API keys. Thin entrypoints: who is calling, one unit of
 work (or a read-only session), one use case. Contract: docs/contracts.md#identity."""
-from nameko.rpc import rpc
 
 from services.chassis.db import Database
+from services.chassis.rpc import rpc                # replies without confirms
 from services.chassis.service import ChassisService
 from services.identity import api_keys, login, teams, users
 from services.identity.events import EVENT_SCHEMAS

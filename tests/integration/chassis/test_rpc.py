@@ -1,0 +1,65 @@
+"""RPC publishing: replies and (after a route check) requests go out without confirms."""
+import pytest
+from nameko.rpc import rpc as nameko_rpc
+from nameko.testing.services import entrypoint_hook
+
+from services.chassis.rpc import RpcPublisher, ServiceRpc, ServiceUnavailable, rpc
+
+
+class Echo:
+    name = "echo_svc"
+
+    @rpc
+    def echo(self, value):
+        return value
+
+    @nameko_rpc                 # a service not yet switched to the chassis decorator
+    def shout(self, value):
+        return value.upper()
+
+
+class Caller:
+    name = "caller"
+    services = ServiceRpc()
+
+    @rpc
+    def relay(self, service, method, value):
+        return self.services.call(service, method, value, timeout=5)
+
+
+@pytest.fixture
+def published(monkeypatch):
+    """(routing key, confirmed?, mandatory?) of every RPC request and reply."""
+    calls, real = [], RpcPublisher.publish
+
+    def spy(self, payload, **kwargs):
+        confirmed = kwargs.get("use_confirms", self.use_confirms)
+        calls.append((kwargs["routing_key"], confirmed, kwargs.get("mandatory", False)))
+        return real(self, payload, **kwargs)
+    monkeypatch.setattr(RpcPublisher, "publish", spy)
+    return calls
+
+
+def test_only_the_route_check_is_confirmed(container_factory, rabbit_config, published):
+    echo, caller = container_factory(Echo, rabbit_config), container_factory(Caller, rabbit_config)
+    echo.start()
+    caller.start()
+    with entrypoint_hook(caller, "relay") as relay:
+        assert relay("echo_svc", "echo", "a") == "a"
+        assert relay("echo_svc", "shout", "b") == "B"      # both decorators: one queue consumer
+        assert relay("echo_svc", "echo", "c") == "c"
+
+    requests = [entry for entry in published if entry[0].startswith("echo_svc.")]
+    replies = [entry for entry in published if not entry[0].startswith("echo_svc.")]
+    assert [(key, confirmed) for key, confirmed, _ in requests] == [
+        ("echo_svc.echo", True), ("echo_svc.shout", False), ("echo_svc.echo", False)]
+    assert requests[0][2] is True                           # the check asks for basic.return
+    assert len(replies) == 3 and not any(confirmed or mandatory for _, confirmed, mandatory in replies)
+
+
+def test_a_service_that_never_ran_is_still_a_fast_503(container_factory, rabbit_config, published):
+    caller = container_factory(Caller, rabbit_config)
+    caller.start()
+    with entrypoint_hook(caller, "relay") as relay:
+        with pytest.raises(ServiceUnavailable, match="not running"):
+            relay("nobody_home", "anything", 1)
