@@ -1,0 +1,192 @@
+"""sales: products and the price list, leads (capture, qualification, score, assignment,
+conversion), deals through a configurable pipeline with stage history, the pipeline board.
+
+Each entrypoint: who is calling, one transaction (or a read-only session), one handler.
+Record-level scopes are enforced inside the handlers' queries.
+"""
+import logging
+
+from nameko.events import event_handler
+from nameko.rpc import rpc
+
+from services.chassis import inbox, settings
+from services.chassis.db import Database
+from services.chassis.inbox import Subscriptions
+from services.chassis.service import ChassisService
+from services.sales.consumes import USER_EVENTS
+from services.sales.events import EVENT_SCHEMAS
+from services.sales.handlers import (board, conversion, deals, leads, moves, pipeline, products,
+                                     users_copy)
+from services.sales.models import Base
+
+log = logging.getLogger(__name__)
+
+SALES = ("sales_rep", "manager")        # require() lets admin and the system through as well
+PRICE_LIST = ("manager",)
+
+
+def customers_timeout():
+    """The customers call made while converting must end before the gateway gives up on us."""
+    return settings.env_float("SALES_CUSTOMERS_TIMEOUT_SECONDS", 0.6 * settings.rpc_timeout())
+
+
+class SalesService(ChassisService):
+    name = "sales"
+    db = Database(Base.metadata, event_schemas=EVENT_SCHEMAS)
+    subscriptions = Subscriptions(
+        {"identity": {event_type: users_copy.apply_user_event for event_type in USER_EVENTS}})
+
+    # --- products ----------------------------------------------------------------------------
+    @rpc
+    def create_product(self, data):
+        principal = self.principal.require(*PRICE_LIST)
+        with self.db.unit_of_work(actor=principal.user_id) as uow:
+            return products.create_product(uow, principal, data)
+
+    @rpc
+    def update_product(self, product_id, data):
+        principal = self.principal.require(*PRICE_LIST)
+        with self.db.unit_of_work(actor=principal.user_id) as uow:
+            return products.update_product(uow, principal, product_id, data)
+
+    @rpc
+    def get_product(self, product_id):
+        principal = self.principal.require()
+        with self.db.read_only() as session:
+            return products.get_product(session, principal, product_id)
+
+    @rpc
+    def list_products(self, query=None):
+        principal = self.principal.require()
+        with self.db.read_only() as session:
+            return products.list_products(session, principal, query)
+
+    # --- leads -------------------------------------------------------------------------------
+    @rpc
+    def create_lead(self, data):
+        principal = self.principal.require(*SALES, "marketer")
+        if isinstance(data, dict) and principal.role != "sales_rep":
+            self._refresh_users_if_stale(data.get("owner_id"), data.get("region"))
+        with self.db.unit_of_work(actor=principal.user_id) as uow:
+            return leads.create_lead(uow, principal, data)
+
+    @rpc
+    def get_lead(self, lead_id):
+        principal = self.principal.require()
+        with self.db.read_only() as session:
+            return leads.get_lead(session, principal, lead_id)
+
+    @rpc
+    def list_leads(self, query=None):
+        principal = self.principal.require()
+        with self.db.read_only() as session:
+            return leads.list_leads(session, principal, query)
+
+    @rpc
+    def update_lead(self, lead_id, data):
+        principal = self.principal.require(*SALES, "marketer")
+        with self.db.unit_of_work(actor=principal.user_id) as uow:
+            return leads.update_lead(uow, principal, lead_id, data)
+
+    @rpc
+    def set_lead_status(self, lead_id, data):
+        principal = self.principal.require(*SALES)
+        with self.db.unit_of_work(actor=principal.user_id) as uow:
+            return leads.set_status(uow, principal, lead_id, data)
+
+    @rpc
+    def convert_lead(self, lead_id, data):
+        principal = self.principal.require(*SALES)
+        timeout = customers_timeout()
+
+        def create_customer(details):
+            return self.services.call("customers", "create_customer", details, timeout=timeout)
+        return conversion.convert_lead(self.db, principal, lead_id, data, create_customer,
+                                       lease_seconds=timeout)
+
+    # --- deals -------------------------------------------------------------------------------
+    @rpc
+    def create_deal(self, data):
+        principal = self.principal.require(*SALES)
+        if isinstance(data, dict) and principal.role != "sales_rep":
+            self._refresh_users_if_stale(data.get("owner_id"), None)
+        with self.db.unit_of_work(actor=principal.user_id) as uow:
+            return deals.create_deal(uow, principal, data)
+
+    @rpc
+    def get_deal(self, deal_id):
+        principal = self.principal.require()
+        with self.db.read_only() as session:
+            return deals.get_deal(session, principal, deal_id)
+
+    @rpc
+    def list_deals(self, query=None):
+        principal = self.principal.require()
+        with self.db.read_only() as session:
+            return deals.list_deals(session, principal, query)
+
+    @rpc
+    def update_deal(self, deal_id, data):
+        principal = self.principal.require(*SALES)
+        with self.db.unit_of_work(actor=principal.user_id) as uow:
+            return deals.update_deal(uow, principal, deal_id, data)
+
+    @rpc
+    def move_deal(self, deal_id, data):
+        principal = self.principal.require(*SALES)
+        with self.db.unit_of_work(actor=principal.user_id) as uow:
+            return moves.move_deal(uow, principal, deal_id, data)
+
+    @rpc
+    def get_deal_history(self, deal_id):
+        principal = self.principal.require()
+        with self.db.read_only() as session:
+            return deals.stage_history(session, principal, deal_id)
+
+    # --- pipeline ----------------------------------------------------------------------------
+    @rpc
+    def list_stages(self):
+        principal = self.principal.require()
+        with self.db.read_only() as session:
+            return pipeline.list_stages(session, principal)
+
+    @rpc
+    def update_stage(self, key, data):
+        principal = self.principal.require("admin")
+        with self.db.unit_of_work(actor=principal.user_id) as uow:
+            return pipeline.update_stage(uow, principal, key, data)
+
+    @rpc
+    def pipeline_board(self, query=None):
+        principal = self.principal.require()
+        with self.db.read_only() as session:
+            return board.pipeline_board(session, principal, query)
+
+    # --- identity's users (local copy) -------------------------------------------------------
+    def _refresh_users_if_stale(self, owner_id, region):
+        """Read identity's event log now if the users copy may be behind for this request,
+        instead of misassigning or refusing; short deadline, else the copy is used as it is."""
+        with self.db.read_only() as session:
+            if not users_copy.may_be_stale(session, owner_id, region):
+                return
+        timeout = settings.env_float("USERS_REFRESH_TIMEOUT_SECONDS", 1.0)
+
+        def fetch(position, limit):
+            return self.services.call("identity", "events_since", position, limit, timeout=timeout)
+        try:
+            inbox.catch_up(self.db, self.subscriptions, fetch, "identity", max_pages=5)
+        except Exception:
+            log.warning("users copy refresh from identity failed; using the copy as it is",
+                        exc_info=True)
+
+    @event_handler("identity", "user_created")
+    def on_user_created(self, envelope):
+        return self.apply_event(envelope)
+
+    @event_handler("identity", "user_updated")
+    def on_user_updated(self, envelope):
+        return self.apply_event(envelope)
+
+    @event_handler("identity", "user_deactivated")
+    def on_user_deactivated(self, envelope):
+        return self.apply_event(envelope)
