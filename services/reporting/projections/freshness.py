@@ -9,7 +9,10 @@ from sqlalchemy import event, select
 from services.chassis.models import utcnow
 from services.reporting import metrics
 from services.reporting.models import Freshness, ReportJob
-from services.reporting.projections.rollups import dialect_of, pending
+from services.chassis.inbox import precompiled
+from services.reporting.projections.rollups import insert_binds, pending
+
+COLUMNS = ("source", "event_id", "event_type", "sequence", "occurred_at", "applied_at")
 
 
 def record(session, envelope):
@@ -25,14 +28,17 @@ def record(session, envelope):
         "occurred_at": occurred_at, "applied_at": utcnow()}
 
 
+def _upsert(dialect):
+    statement = insert_binds(dialect, Freshness, COLUMNS)
+    return statement.on_conflict_do_update(
+        index_elements=["source"],
+        set_={name: statement.excluded[name] for name in COLUMNS if name != "source"})
+
+
 def _write(session, latest):
     lags = latest.pop(None, [])
-    table = Freshness.__table__
     for source in sorted(latest):
-        statement = dialect_of(session).insert(table).values(latest[source])
-        session.execute(statement.on_conflict_do_update(
-            index_elements=["source"],
-            set_={name: statement.excluded[name] for name in latest[source] if name != "source"}))
+        session.execute(precompiled(session, "freshness", _upsert), latest[source])
 
     @event.listens_for(session, "after_commit", once=True)
     def _visible(_session):

@@ -7,8 +7,9 @@ transactions touching the same rows lock them in the same order (no deadlocks on
 """
 from datetime import datetime, timezone
 
-from sqlalchemy import event
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import bindparam, event
+
+from services.chassis.inbox import precompiled
 
 BUCKET_SECONDS = 900     # 15 minutes: every zone's offset (…, +5:30, +5:45) is a whole number of them
 NONE = ""                # stands for "no value" in rollup keys (see models.py)
@@ -30,10 +31,6 @@ def as_key(value):
 
 def from_key(value):
     return None if value == NONE else value
-
-
-def dialect_of(session):
-    return postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
 
 
 def pending(session, name, write):
@@ -82,8 +79,10 @@ def locked_row(session, model, key, **defaults):
         row = session.get(model, identity)
         if row is not None:
             return row
-    session.execute(dialect_of(session).insert(model).values({**defaults, **key})
-                    .on_conflict_do_nothing(index_elements=list(key)))
+    values = {**defaults, **key}
+    session.execute(precompiled(session, ("locked_row", model, tuple(values), tuple(key)),
+                                lambda dialect: insert_binds(dialect, model, values)
+                                .on_conflict_do_nothing(index_elements=list(key))), values)
     row = session.get(model, identity, with_for_update=True, populate_existing=True)
     locked.add((model, identity))
     return row
@@ -104,7 +103,16 @@ def _upsert(session, model, columns, sums):
     rows = [{**dict(zip(columns, key)), "count": sums[key]} for key in sorted(sums) if sums[key]]
     if not rows:
         return
-    statement = dialect_of(session).insert(model.__table__)
-    session.execute(statement.on_conflict_do_update(
-        index_elements=list(columns),
-        set_={"count": model.__table__.c.count + statement.excluded.count}), rows)
+    def build(dialect):
+        statement = insert_binds(dialect, model, rows[0])
+        return statement.on_conflict_do_update(
+            index_elements=list(columns),
+            set_={"count": model.__table__.c.count + statement.excluded.count})
+    session.execute(precompiled(session, ("rollup", model, columns), build), rows)
+
+
+def insert_binds(dialect, model, names):
+    """INSERT INTO model's table, a typed parameter per name (see inbox.precompiled)."""
+    table = model.__table__
+    return dialect.insert(table).values({name: bindparam(name, type_=table.c[name].type)
+                                         for name in names})
