@@ -22,13 +22,14 @@ _FTS = table(textindex.FTS_TABLE, column("rowid"), column("search_text"))
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
 
 
-def _count(session, matches, cap=DENSE):
-    """How many rows `matches` (a SELECT) has, reading no more than `cap` of them."""
-    return session.scalar(select(func.count()).select_from(matches.limit(cap).subquery()))
+def _count(session, matches):
+    """How many rows `matches` (a SELECT) has, reading no more than DENSE of them: a capped
+    probe of an index, never a COUNT(*) of a result."""
+    return session.scalar(select(func.count()).select_from(matches.limit(DENSE).subquery()))
 
 
-def _at_least(session, matches, how_many=DENSE):
-    return _count(session, matches, how_many) >= how_many
+def _at_least(session, matches):
+    return _count(session, matches) >= DENSE
 
 
 def tag_conditions(session, filters):
@@ -64,7 +65,8 @@ def _tagged(session, groups):
     driver = groups[min(sizes)[1]]
     candidates = rows(driver).where(*(probe(group, CustomerTag.customer_id)
                                       for group in groups if group is not driver))
-    if len(groups) == 1 and min(sizes)[0] < DENSE or not _at_least(session, candidates):
+    dense = min(sizes)[0] >= DENSE if len(groups) == 1 else _at_least(session, candidates)
+    if not dense:
         return [Customer.id.in_(candidates)]
     return [probe(group, Customer.id) for group in groups]
 
