@@ -1,0 +1,37 @@
+"""sales in a real container on a real RabbitMQ vhost, on SQLite and PostgreSQL, beside a real
+customers service (conversion) and a test identity that publishes users."""
+import pytest
+
+from services.chassis import migrate
+from services.chassis.db import create_schema, make_engine
+from services.customers.service import CustomersService
+from services.sales.service import SalesService
+from tests.integration.customers.fake_identity import FakeIdentity, IdentityBase
+from tests.integration.sales.support import EventLog
+
+
+@pytest.fixture
+def databases(database_url, monkeypatch, tmp_path):
+    """sales on the parametrised database, migrated by alembic; the others on SQLite."""
+    urls = {"sales": database_url, "customers": f"sqlite:///{tmp_path / 'customers.db'}",
+            "identity": f"sqlite:///{tmp_path / 'identity.db'}"}
+    for name, url in urls.items():
+        monkeypatch.setenv(f"{name.upper()}_DATABASE_URL", url)
+    migrate.upgrade("sales", urls["sales"])
+    migrate.upgrade("customers", urls["customers"])
+    engines = {name: make_engine(url) for name, url in urls.items()}
+    create_schema(engines["identity"], IdentityBase.metadata)
+    yield engines
+    for engine in engines.values():
+        engine.dispose()
+
+
+@pytest.fixture
+def services(container_factory, rabbit_config, databases):
+    EventLog.received.clear()
+    started = {}
+    for name, cls in (("identity", FakeIdentity), ("customers", CustomersService),
+                      ("sales", SalesService), ("listener", EventLog)):
+        started[name] = container_factory(cls, rabbit_config)
+        started[name].start()
+    return started
