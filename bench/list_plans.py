@@ -13,6 +13,7 @@ one warm-up call so the page cache is hot in both columns.
 """
 import argparse
 import json
+import os
 import shutil
 import statistics
 import time
@@ -22,7 +23,6 @@ from alembic import command
 from sqlalchemy import select
 
 from bench import lists, seed
-from services.chassis import settings
 from services.chassis.auth import Principal
 from services.chassis.migrate import alembic_config, upgrade
 from services.customers.models import Customer
@@ -32,7 +32,6 @@ SIZES = {"10k": 10_000, "1m": 1_000_000}
 BASE_REVISION = "4a4608057710"           # customers' initial schema: the "before"
 OWNERS = [f"00000000-0000-4000-8000-00000000000{n}" for n in range(5)]
 ADMIN = Principal(user_id="00000000-0000-4000-8000-0000000000aa", role="admin")
-SECRET = "bench-list-plans"              # cursors are minted and checked in this process
 
 
 def seeded(size):
@@ -65,7 +64,6 @@ def working_copy(size, label):
 
 
 def measure(sizes, label):
-    settings_secret = settings.__dict__.get("CURSOR_SECRET")
     results = {}
     for size in sizes:
         path, migrate_s = working_copy(size, label)
@@ -83,7 +81,6 @@ def measure(sizes, label):
                                       "statements": runs[0]["statements"]}
             print(f"  {key:16} {ms:10.1f} ms   {' | '.join(runs[0]['plans'][0])}")
         results[size] = figures
-    del settings_secret
     out = OUT / f"list_plans-{label}.json"
     out.write_text(json.dumps(results, indent=1))
     print(f"wrote {out}")
@@ -115,6 +112,7 @@ def main():
     parser.add_argument("--sizes", nargs="+", default=list(SIZES), choices=list(SIZES))
     parser.add_argument("--label", default="after", choices=("before", "after"))
     args = parser.parse_args()
+    os.environ.setdefault("CURSOR_SECRET", "bench-list-plans")   # minted and checked here
     if args.action == "seed":
         seed_all(args.sizes)
     elif args.action == "measure":
