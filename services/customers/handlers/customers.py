@@ -1,13 +1,27 @@
 """Create, read and change customers."""
 import uuid
 
+from sqlalchemy import bindparam, func, select
+from sqlalchemy.orm import aliased
+
 from services.chassis.errors import Invalid
 from services.chassis.models import utcnow
 from services.chassis.validation import load
 from services.customers import normalize, schemas
 from services.customers.handlers import assignment, duplicates, scopes
-from services.customers.handlers.views import dump_one, record
-from services.customers.models import Customer
+from services.customers.handlers.views import dump_one, dump_with_tags, record
+from services.customers.models import Customer, CustomerTag, Tag
+
+_REQUESTED = aliased(Customer, name="requested")      # the id asked for: the live row or a tombstone
+# Built once (only the caller's scope is added per call): constructing the ORM statement was a
+# third of get_customer's CPU. The id is a bound parameter, so SQLAlchemy's compiled cache hits.
+_GET = (select(Customer, _REQUESTED.merged_into, Tag.name)
+        .select_from(_REQUESTED)
+        .join(Customer, Customer.id == func.coalesce(_REQUESTED.merged_into, _REQUESTED.id))
+        .outerjoin(CustomerTag, CustomerTag.customer_id == Customer.id)
+        .outerjoin(Tag, Tag.id == CustomerTag.tag_id)
+        .where(_REQUESTED.id == bindparam("customer_id"))
+        .order_by(Tag.name_norm))
 
 
 def normalise(customer):
@@ -54,12 +68,22 @@ def create_customer(uow, principal, data, force=False):
     if customer.owner_id:
         uow.emit("customer_assigned", assignment.assigned_event(
             customer, None, reason, principal.user_id if reason != "round_robin" else "system"))
-    return dump_one(session, customer)
+    return dump_with_tags(customer, [])            # a new customer has no tags yet
 
 
 def get_customer(session, principal, customer_id):
-    customer, redirected_from = scopes.readable(session, principal, customer_id)
-    return dump_one(session, customer, redirected_from)
+    """What `scopes.readable` + `dump_one` answer (a merged id answers its winner, if the caller
+    may see it; tags sorted), in one statement instead of three: the hottest read of the API.
+    One row per tag (outer join), a single row with no tag name when there is none."""
+    if not isinstance(customer_id, str):
+        raise scopes.not_found(customer_id)
+    rows = session.execute(_GET.where(scopes.condition(session, principal)),
+                           {"customer_id": customer_id}).all()
+    if not rows:
+        raise scopes.not_found(customer_id)
+    customer, merged_into, _ = rows[0]
+    tags = [name for _, _, name in rows if name is not None]
+    return dump_with_tags(customer, tags, customer_id if merged_into else None)
 
 
 def update_customer(uow, principal, customer_id, data):
