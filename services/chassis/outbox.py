@@ -72,20 +72,33 @@ class Relay:
         return len(due)
 
     def _publish(self, sequences):
+        """Publish (each with a confirm, in order), then mark all that were confirmed sent with
+        one UPDATE and one commit — not a commit per event (bench/FINDINGS.md §3). A failure
+        half-way still marks the ones before it (in `finally`) and leaves the rest unsent for
+        the sweep; should that marking fail too, those are published again: at-least-once, the
+        consumers' inbox drops the duplicates."""
         with self.sessionmaker() as session:
             rows = session.scalars(
                 select(OutboxEvent).where(OutboxEvent.sequence.in_(sequences),
                                           OutboxEvent.sent_at.is_(None))
                 .order_by(OutboxEvent.sequence)).all()
-            for row in rows:
-                self.publisher.publish(
-                    envelope(row, self.source), exchange=self.exchange,
-                    routing_key=row.event_type, message_id=row.event_id,
-                    headers={"event_type": row.event_type, "sequence": row.sequence})
-                # Marked one by one: a broker failure half-way keeps the rest for the sweep.
-                session.execute(update(OutboxEvent).where(OutboxEvent.id == row.id)
-                                .values(sent_at=utcnow()))
-                session.commit()
+            batch = [(row.id, row.event_type, row.event_id, row.sequence, envelope(row, self.source))
+                     for row in rows]
+            # End the read transaction before publishing: on SQLite a read transaction that later
+            # writes fails (busy snapshot) if another writer committed in between.
+            session.rollback()
+            published = []
+            try:
+                for row_id, event_type, event_id, sequence, message in batch:
+                    self.publisher.publish(
+                        message, exchange=self.exchange, routing_key=event_type,
+                        message_id=event_id, headers={"event_type": event_type, "sequence": sequence})
+                    published.append(row_id)
+            finally:
+                if published:
+                    session.execute(update(OutboxEvent).where(OutboxEvent.id.in_(published))
+                                    .values(sent_at=utcnow()))
+                    session.commit()
 
     def backlog(self):
         """(unsent count, age in seconds of the oldest unsent event) for the metrics."""

@@ -1,0 +1,75 @@
+"""The relay publishes a batch of events, then marks them sent with one UPDATE and one commit."""
+import json
+import uuid
+
+import pytest
+from sqlalchemy import event, func, select
+from sqlalchemy.orm import sessionmaker
+
+from services.chassis.db import create_schema, make_engine
+from services.chassis.models import OutboxEvent, utcnow
+from services.chassis.outbox import Relay
+
+N = 5
+
+
+@pytest.fixture
+def outbox(database_url, rabbit_config):
+    """(relay, commit counter, publish counter) over N unsent events on a real broker."""
+    engine = make_engine(database_url)
+    create_schema(engine)
+    factory = sessionmaker(bind=engine, expire_on_commit=False)
+    with factory() as session:
+        for sequence in range(1, N + 1):
+            session.add(OutboxEvent(sequence=sequence, event_id=str(uuid.uuid4()),
+                                    event_type="note_written", occurred_at=utcnow(), actor="t",
+                                    payload=json.dumps({"n": sequence})))
+        session.commit()
+    relay = Relay(f"batch_{uuid.uuid4().hex[:8]}", factory,
+                  {"AMQP_URI": rabbit_config["AMQP_URI"], "AUTO_DELETE_EVENT_EXCHANGES": True})
+    commits, published = [], []
+    event.listen(engine, "commit", lambda connection: commits.append(1))
+    real_publish = relay.publisher.publish
+
+    def counting(*args, **kwargs):
+        published.append(kwargs["headers"]["sequence"])
+        return real_publish(*args, **kwargs)
+    relay.publisher.publish = counting
+    yield relay, commits, published, factory
+    engine.dispose()
+
+
+def unsent(factory):
+    with factory() as session:
+        return list(session.scalars(select(OutboxEvent.sequence)
+                                    .where(OutboxEvent.sent_at.is_(None)).order_by(OutboxEvent.sequence)))
+
+
+def test_a_batch_of_events_costs_one_commit(outbox):
+    relay, commits, published, factory = outbox
+    relay.publish_committed(list(range(1, N + 1)))
+    assert published == list(range(1, N + 1))
+    assert len(commits) == 1
+    assert unsent(factory) == []
+
+
+def test_a_failure_mid_batch_leaves_the_rest_for_the_sweep(outbox):
+    relay, commits, published, factory = outbox
+    counting = relay.publisher.publish
+
+    def third_fails(*args, **kwargs):
+        if len(published) == 2:
+            published.append("failed")
+            raise ConnectionError("broker went away")
+        return counting(*args, **kwargs)
+    relay.publisher.publish = third_fails
+    relay.publish_committed(list(range(1, N + 1)))           # logs, does not raise
+    assert unsent(factory) == [3, 4, 5] and len(commits) == 1  # the two published are marked
+
+    relay.publisher.publish = counting
+    commits.clear()
+    assert relay.sweep(min_age_seconds=0) == 3
+    assert published[-3:] == [3, 4, 5] and len(commits) == 1
+    assert unsent(factory) == [] and relay.backlog()[0] == 0
+    with factory() as session:
+        assert session.scalar(select(func.count()).select_from(OutboxEvent)) == N
