@@ -8,7 +8,8 @@ the effect, so a redelivered or replayed event changes nothing. Two paths feed t
 - catch-up: a timer reads each producer's event log (`events_since`) after the last position
   and applies what the live path missed. Producers' sequences are gapless and commit-ordered,
   so "everything up to position is applied" holds. A failing event stops the position there
-  and is retried next round — never skipped silently.
+  and is retried next round — never skipped silently. A page is applied in one transaction
+  (one commit for hundreds of events); if it fails, it is applied again event by event.
 """
 import logging
 
@@ -34,10 +35,6 @@ class Subscriptions:
 
     def handler_for(self, source, event_type):
         return self.mapping.get(source, {}).get(event_type)
-
-
-def already_applied(session, event_id):
-    return session.get(InboxEvent, event_id) is not None
 
 
 def precompiled(session, name, build):

@@ -6,10 +6,10 @@ from datetime import datetime
 
 from sqlalchemy import event, select
 
+from services.chassis.inbox import precompiled
 from services.chassis.models import utcnow
 from services.reporting import metrics
 from services.reporting.models import Freshness, ReportJob
-from services.chassis.inbox import precompiled
 from services.reporting.projections.rollups import insert_binds, pending
 
 COLUMNS = ("source", "event_id", "event_type", "sequence", "occurred_at", "applied_at")
