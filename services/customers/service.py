@@ -13,6 +13,7 @@ from services.chassis.db import Database
 from services.chassis.inbox import Subscriptions
 from services.chassis.rpc import rpc                # replies without confirms
 from services.chassis.service import ChassisService
+from services.chassis.throttle import Throttle
 from services.customers.consumes import USER_EVENTS
 from services.customers.events import EVENT_SCHEMAS
 from services.customers.handlers import (assignment, contacts, customers, export, import_runner,
@@ -29,6 +30,9 @@ class CustomersService(ChassisService):
     db = Database(Base.metadata, event_schemas=EVENT_SCHEMAS)
     subscriptions = Subscriptions(
         {"identity": {event_type: users_copy.apply_user_event for event_type in USER_EVENTS}})
+    # A create without a rep in its region read identity's log synchronously every time
+    # (FINDINGS.md §3): look at one owner id / region at most once per interval per process.
+    users_refresh = Throttle("USERS_REFRESH_MIN_INTERVAL_SECONDS", 5.0)
 
     # --- customers ---------------------------------------------------------------------------
     @rpc
@@ -162,7 +166,12 @@ class CustomersService(ChassisService):
     def _refresh_users_if_stale(self, owner_id, region):
         """Read identity's event log now if the users copy may be behind for this request (a
         user created a moment ago), instead of misassigning or refusing. Short deadline: if
-        identity is away, the copy is used as it is."""
+        identity is away, the copy is used as it is. At most once per USERS_REFRESH_MIN_INTERVAL_
+        SECONDS per owner id or region (checked or not): the live events normally arrive within
+        milliseconds, and this is only the fallback for the first requests after a new user."""
+        key = ("owner", owner_id) if owner_id is not None else ("region", region)
+        if not isinstance(key[1], str) or not self.users_refresh.due(key):
+            return                      # not a string: may_be_stale would say no (and unhashable)
         with self.db.read_only() as session:
             if not users_copy.may_be_stale(session, owner_id, region):
                 return

@@ -25,15 +25,24 @@ def next_owner(session, region):
     reps = reps or active_reps(session)
     if not reps:
         return None                    # nobody to assign to yet: unowned (admins see it)
-    insert_ignoring_conflicts(session, AssignmentCursor, {"pool": pool, "turns": 0}, ["pool"])
-    last = session.execute(
-        update(AssignmentCursor).where(AssignmentCursor.pool == pool)
-        .values(turns=AssignmentCursor.turns + 1).returning(AssignmentCursor.last_owner_id)
-    ).scalar_one()
+    turn = _take_turn(session, pool)
+    if turn is None:                   # the pool's first create: make its cursor row, then take it
+        insert_ignoring_conflicts(session, AssignmentCursor, {"pool": pool, "turns": 0}, ["pool"])
+        turn = _take_turn(session, pool)
+    last = turn.last_owner_id
     chosen = next((rep for rep in reps if last is None or rep > last), reps[0])
     session.execute(update(AssignmentCursor).where(AssignmentCursor.pool == pool)
                     .values(last_owner_id=chosen))
     return chosen
+
+
+def _take_turn(session, pool):
+    """Count a turn on the pool's cursor row (locking it) and return its previous chooser; None
+    if the row does not exist yet. Updating first saves the insert-if-missing on every create."""
+    return session.execute(
+        update(AssignmentCursor).where(AssignmentCursor.pool == pool)
+        .values(turns=AssignmentCursor.turns + 1).returning(AssignmentCursor.last_owner_id)
+    ).first()
 
 
 def check_owner_choice(session, principal, owner_id):
