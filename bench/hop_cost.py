@@ -11,7 +11,8 @@ reporting too, as the gateway's readiness needs it), creates one sales rep per b
 - write: N `POST /api/v1/customers` (unique names/emails, regions with reps: round robin);
 - read: N `GET /api/v1/customers/{id}` over the customers just created.
 `--region-without-reps` also times N creates in a region nobody covers (the identity catch-up
-path of CustomersService._refresh_users_if_stale).
+path of CustomersService._refresh_users_if_stale). `--profile customers` (or gateway) runs
+py-spy on that process during one more write and read round and prints where its time goes.
 """
 import argparse
 import itertools
@@ -29,7 +30,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench import procstat, seed  # noqa: E402
+from bench import procstat, profile, seed  # noqa: E402
 from bench.system import BenchSystem, Vhost  # noqa: E402
 from tests.e2e.client import Api  # noqa: E402
 
@@ -91,6 +92,7 @@ def main():
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--rounds", type=int, default=2, help="measured rounds of each")
     parser.add_argument("--region-without-reps", action="store_true")
+    parser.add_argument("--profile", choices=MEASURED, help="py-spy this process (extra rounds)")
     args = parser.parse_args()
 
     workdir = Path(tempfile.mkdtemp(prefix="crm-hopcost-"))
@@ -120,6 +122,21 @@ def main():
         if args.region_without_reps:
             measure("write, region w/o reps", system, admin.token,
                     creates(nonce + "x", ["Nowhere"]), args.requests, args.concurrency)
+        if args.profile:
+            rounds = (("write", creates(nonce + "p", seed.REP_REGIONS)),
+                      ("read", lambda n: ("GET", f"/api/v1/customers/{ids[n % len(ids)]}", None)))
+            for label, make in rounds:
+                raw = workdir / f"{args.profile}-{label}.txt"
+                spy = profile.start(system.pids()[args.profile], 8, raw)
+                measure(f"{label} (py-spy)", system, admin.token, make, args.requests * 3,
+                        args.concurrency)
+                spy.wait()
+                summary = profile.summarize(raw, top=15)
+                print(f"--- {args.profile} during {label}: {summary['samples']} samples")
+                for section in ("layers", "self", "inclusive"):
+                    print(f"  {section}:")
+                    for name, share in summary[section]:
+                        print(f"    {share:5.1f}%  {name}")
     finally:
         system.stop()
         vhost.delete()
