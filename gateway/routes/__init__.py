@@ -1,4 +1,4 @@
 """Every route of the gateway, one table (see gateway/routing.py)."""
-from gateway.routes import auth, customers, ops, reports, users
+from gateway.routes import auth, customers, ops, reports, sales, users
 
-ROUTES = ops.ROUTES + auth.ROUTES + users.ROUTES + customers.ROUTES + reports.ROUTES
+ROUTES = ops.ROUTES + auth.ROUTES + users.ROUTES + customers.ROUTES + sales.ROUTES + reports.ROUTES
