@@ -1,6 +1,6 @@
 # One-command entry points; the scripts under scripts/ do the work (see README.md).
 SHELL := /bin/bash
-SERVICES := identity customers reporting
+SERVICES := identity customers sales reporting
 PY := .venv/bin/python
 
 .PHONY: help run test test-fast test-e2e bench migrate bootstrap clean clean-data

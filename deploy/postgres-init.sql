@@ -1,4 +1,5 @@
 -- One PostgreSQL server, one database per service: no service can read another's tables.
 CREATE DATABASE identity;
 CREATE DATABASE customers;
+CREATE DATABASE sales;
 CREATE DATABASE reporting;

@@ -41,13 +41,14 @@ export GATEWAY_METRICS_PORT=${GATEWAY_METRICS_PORT:-9100}
 export IDENTITY_METRICS_PORT=${IDENTITY_METRICS_PORT:-9101}
 export CUSTOMERS_METRICS_PORT=${CUSTOMERS_METRICS_PORT:-9102}
 export REPORTING_METRICS_PORT=${REPORTING_METRICS_PORT:-9103}
+export SALES_METRICS_PORT=${SALES_METRICS_PORT:-9104}
 GATEWAY_PORT=${GATEWAY_ADDRESS##*:}
 GATEWAY_HOST=${GATEWAY_ADDRESS%:*}
 case "$GATEWAY_HOST" in 0.0.0.0|'') GATEWAY_HOST=localhost ;; esac
 URL="http://$GATEWAY_HOST:$GATEWAY_PORT"
 
 for port in "$GATEWAY_PORT" "$GATEWAY_METRICS_PORT" "$IDENTITY_METRICS_PORT" "$CUSTOMERS_METRICS_PORT" \
-        "$REPORTING_METRICS_PORT"; do
+        "$REPORTING_METRICS_PORT" "$SALES_METRICS_PORT"; do
     if timeout 1 bash -c "exec 3<>/dev/tcp/127.0.0.1/$port" 2>/dev/null; then
         echo "run: port $port is already in use (another 'make run'?). Stop it, or set" >&2
         echo "     GATEWAY_ADDRESS / <SERVICE>_METRICS_PORT to free ports." >&2
@@ -56,7 +57,7 @@ for port in "$GATEWAY_PORT" "$GATEWAY_METRICS_PORT" "$IDENTITY_METRICS_PORT" "$C
 done
 
 # --- databases and the first admin ---------------------------------------------------------------
-python -m services.chassis.migrate upgrade identity customers reporting
+python -m services.chassis.migrate upgrade identity customers sales reporting
 python -m services.identity.bootstrap
 
 # --- every service its own process ---------------------------------------------------------------
@@ -113,6 +114,7 @@ cat <<EOF
                   identity  http://localhost:$IDENTITY_METRICS_PORT/metrics
                   customers http://localhost:$CUSTOMERS_METRICS_PORT/metrics
                   reporting http://localhost:$REPORTING_METRICS_PORT/metrics
+                  sales     http://localhost:$SALES_METRICS_PORT/metrics
    admin login    $ADMIN_EMAIL / $ADMIN_PASSWORD
    demo reps      (password: $DEMO_PASSWORD)
 $(echo "$demo_reps" | sed 's/^/                  /')

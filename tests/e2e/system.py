@@ -20,10 +20,11 @@ ROOT = Path(__file__).resolve().parents[2]
 MODULES = {
     "identity": "services.identity.service:IdentityService",
     "customers": "services.customers.service:CustomersService",
+    "sales": "services.sales.service:SalesService",
     "reporting": "services.reporting.service:ReportingService",
     "gateway": "gateway.service:GatewayService",
 }
-DATABASES = ("identity", "customers", "reporting")
+DATABASES = ("identity", "customers", "sales", "reporting")
 START_TIMEOUT = 60.0
 STOP_TIMEOUT = 10.0
 
