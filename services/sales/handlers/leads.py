@@ -27,10 +27,14 @@ def record(lead):
     return data
 
 
+LEAD_SCHEMA = schemas.Lead(many=True)
+DETAIL_FIELDS = ("contact_name", "contact_email", "contact_phone", "contact_title", "website",
+                 "customer_id", "deal_id", "converted_at")
+
+
 def dump_many(session, leads):
-    return [schemas.Lead().dump({**record(lead), **{name: getattr(lead, name) for name in (
-        "contact_name", "contact_email", "contact_phone", "contact_title", "website",
-        "customer_id", "deal_id", "converted_at")}}) for lead in leads]
+    return LEAD_SCHEMA.dump([{**record(lead), **{name: getattr(lead, name)
+                                                 for name in DETAIL_FIELDS}} for lead in leads])
 
 
 def dump(lead):

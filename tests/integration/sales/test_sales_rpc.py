@@ -43,6 +43,9 @@ def test_lead_to_won_deal_through_real_customers(services, databases, rabbit_con
             sales.move_deal(deal["id"], {"stage": "negotiation"})
         assert [h["to_stage"] for h in sales.get_deal_history(deal["id"])] == [
             "initial_contact", "needs_analysis", "proposal", "negotiation", "won"]
+        won_column = next(c for c in sales.pipeline_board({})["stages"] if c["key"] == "won")
+        assert won_column["totals"] == [{"currency": "USD", "count": 1, "amount": "9642.00",
+                                         "weighted_amount": "9642.00"}]     # exact on PostgreSQL too
     with proxy(rabbit_config, rep, service="customers") as customers:
         customer = customers.get_customer(converted["customer_id"])
         assert (customer["name"], customer["owner_id"]) == ("Analytical Engines", rep.user_id)
