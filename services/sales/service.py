@@ -11,6 +11,7 @@ from nameko.rpc import rpc
 
 from services.chassis import inbox, settings
 from services.chassis.db import Database
+from services.chassis.errors import Invalid, NotFound
 from services.chassis.inbox import Subscriptions
 from services.chassis.service import ChassisService
 from services.sales.consumes import USER_EVENTS
@@ -108,10 +109,24 @@ class SalesService(ChassisService):
     @rpc
     def create_deal(self, data):
         principal = self.principal.require(*SALES)
+        customer_id = self._visible_customer(data)
         if isinstance(data, dict) and principal.role != "sales_rep":
             self._refresh_users_if_stale(data.get("owner_id"), None)
         with self.db.unit_of_work(actor=principal.user_id) as uow:
-            return deals.create_deal(uow, principal, data)
+            return deals.create_deal(uow, principal, data, customer_id=customer_id)
+
+    def _visible_customer(self, data):
+        """A deal is for a customer the caller may see (asked as the caller: customers applies
+        its scope); a merged id becomes its winner. Before any write, no transaction open."""
+        customer_id = data.get("customer_id") if isinstance(data, dict) else None
+        if not isinstance(customer_id, str) or not 0 < len(customer_id) <= 36:
+            return None                              # the handler's schema says what is wrong
+        try:
+            return self.services.call("customers", "get_customer", customer_id,
+                                      timeout=customers_timeout())["id"]
+        except NotFound:
+            raise Invalid("The request is not valid.",
+                          {"customer_id": ["No customer you can see has this id."]})
 
     @rpc
     def get_deal(self, deal_id):

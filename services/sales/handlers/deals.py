@@ -72,9 +72,12 @@ def new_deal(uow, principal, *, name, customer_id, owner_id, currency, expected_
     return deal
 
 
-def create_deal(uow, principal, data):
+def create_deal(uow, principal, data, customer_id=None):
+    """`customer_id`: the customer as customers resolved it (the service checks it exists and
+    is visible to the caller; a merged id arrives as its winner)."""
     session = uow.session
     data = load(schemas.DealCreate(), data)
+    data["customer_id"] = customer_id or data["customer_id"]
     resolved = lines.resolve(session, data["lines"], data["currency"])
     # An admin's or manager's deal without an owner goes round-robin over all reps.
     owner_id, _ = assignment.owner_for_new_record(session, principal, data.get("owner_id"), None)

@@ -70,10 +70,19 @@ def test_lead_to_won_deal_through_real_customers(services, databases, rabbit_con
 
 def test_scopes_hold_over_rpc_and_bad_input_changes_nothing(services, databases, rabbit_config):
     publish_people(services, databases)
+    with proxy(rabbit_config, REPS[0], service="customers") as customers:
+        mine = customers.create_customer({"name": "Mine Ltd"})["id"]
+    with proxy(rabbit_config, OUTSIDER, service="customers") as customers:
+        theirs = customers.create_customer({"name": "Theirs Inc"})["id"]
     with proxy(rabbit_config, REPS[0]) as sales:
-        deal = sales.create_deal({"name": "Mine", "customer_id": "c-1", "currency": "EUR"})
+        deal = sales.create_deal({"name": "Mine", "customer_id": mine, "currency": "EUR"})
+        assert deal["customer_id"] == mine
         with pytest.raises(Invalid):
-            sales.create_deal({"name": "Bad", "customer_id": "c-1", "currency": "XXX"})
+            sales.create_deal({"name": "Bad", "customer_id": mine, "currency": "XXX"})
+        for unknown in (theirs, "no-such-customer"):             # not visible = not there
+            with pytest.raises(Invalid) as error:
+                sales.create_deal({"name": "Bad", "customer_id": unknown, "currency": "EUR"})
+            assert "customer_id" in error.value.details
         with pytest.raises(Forbidden):
             sales.create_product({"name": "x", "list_price": "1.00", "currency": "EUR"})
     with proxy(rabbit_config, OUTSIDER) as sales:

@@ -48,3 +48,23 @@ def test_convert_calls_customers_create_customer_with_a_shorter_deadline(db, mon
     assert result["customer_link"] == "created"
     assert seen == [("customers", "create_customer", 3.0)]
     assert sales_service.customers_timeout() < 5
+
+
+def test_a_deal_is_for_a_customer_the_caller_can_see(db):
+    from services.chassis.errors import Invalid, NotFound
+
+    class Customers:
+        def call(self, service, method, customer_id, timeout=None):
+            assert (service, method) == ("customers", "get_customer")
+            if customer_id == "c-merged":
+                return {"id": "c-winner"}
+            raise NotFound(f"No customer {customer_id}.", {"id": customer_id})
+    service = service_as(db, REP_A, services=Customers())
+    deal = service.create_deal({"name": "D", "customer_id": "c-merged", "currency": "EUR"})
+    assert deal["customer_id"] == "c-winner"
+    with pytest.raises(Invalid) as error:
+        service.create_deal({"name": "D", "customer_id": "c-hidden", "currency": "EUR"})
+    assert "customer_id" in error.value.details
+    with pytest.raises(Invalid) as error:          # shape errors need no customers call
+        service.create_deal({"name": "D", "customer_id": 7, "currency": "EUR"})
+    assert "customer_id" in error.value.details
