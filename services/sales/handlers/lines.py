@@ -38,7 +38,9 @@ def resolve(session, lines, currency):
             errors[str(index)] = {"unit_price": [
                 f"The list price is in {product.currency}; give a unit price in {currency}."]}
             continue
-        unit_price = line["unit_price"] if line.get("unit_price") is not None else product.list_price
+        unit_price = line.get("unit_price")
+        if unit_price is None:
+            unit_price = product.list_price
         resolved.append({"product_id": product.id, "product_name": product.name,
                          "quantity": line["quantity"], "unit_price": unit_price,
                          "discount_percent": line["discount_percent"],
