@@ -115,8 +115,8 @@ class ServiceCaller:
                              expiration=timeout, use_confirms=check)
         if not check:
             return proxy.call_async(*args, **kwargs)
-        try:
-            reply = proxy.call_async(*args, **kwargs)      # nameko asks `mandatory`
+        try:            # confirmed, and nameko publishes requests `mandatory`: unroutable raises
+            reply = proxy.call_async(*args, **kwargs)
         except UnknownService:
             raise ServiceUnavailable(f"The {service} service is not running.", {"service": service})
         self._routes.routable(service)
