@@ -23,6 +23,7 @@ from services.chassis.models import OutboxEvent, utcnow
 log = logging.getLogger(__name__)
 
 MAX_PAGE = 1000
+_OUTBOX = OutboxEvent.__table__
 
 
 def envelope(row, source):
@@ -78,10 +79,11 @@ class Relay:
         the sweep; should that marking fail too, those are published again: at-least-once, the
         consumers' inbox drops the duplicates."""
         with self.sessionmaker() as session:
-            rows = session.scalars(
-                select(OutboxEvent).where(OutboxEvent.sequence.in_(sequences),
-                                          OutboxEvent.sent_at.is_(None))
-                .order_by(OutboxEvent.sequence)).all()
+            # Columns and Core statements, not ORM entities and an ORM bulk update: this runs
+            # after every write, and the ORM's identity map and bulk-update paths buy nothing here.
+            rows = session.execute(
+                select(*_OUTBOX.c).where(_OUTBOX.c.sequence.in_(sequences), _OUTBOX.c.sent_at.is_(None))
+                .order_by(_OUTBOX.c.sequence)).all()
             batch = [(row.id, row.event_type, row.event_id, row.sequence, envelope(row, self.source))
                      for row in rows]
             # End the read transaction before publishing: on SQLite a read transaction that later
@@ -96,7 +98,7 @@ class Relay:
                     published.append(row_id)
             finally:
                 if published:
-                    session.execute(update(OutboxEvent).where(OutboxEvent.id.in_(published))
+                    session.execute(update(_OUTBOX).where(_OUTBOX.c.id.in_(published))
                                     .values(sent_at=utcnow()))
                     session.commit()
 
