@@ -7,7 +7,7 @@ from gateway.schemas import Health, Ready
 from gateway.settings import API_PREFIX as API
 from services.chassis.errors import CrmError
 
-READY_SERVICES = ("identity", "customers", "reporting")
+READY_SERVICES = ("identity", "customers", "sales", "reporting")
 TAG = "operations"
 
 # Swagger UI's scripts and styles come from a CDN, so this page needs internet access in the
