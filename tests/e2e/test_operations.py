@@ -12,7 +12,7 @@ def test_health_ready_and_the_api_document(system, anonymous):
     ready = anonymous.get("/ready")
     assert ready.status_code == 200, ready.text
     assert {name: entry["status"] for name, entry in ready.json()["services"].items()} == {
-        "identity": "ok", "customers": "ok", "reporting": "ok"}
+        "identity": "ok", "customers": "ok", "sales": "ok", "reporting": "ok"}
 
     document = anonymous.get("/openapi.json")
     assert document.status_code == 200

@@ -117,6 +117,14 @@ class FakeReporting:
         return {"service": "reporting", "status": "ok"}
 
 
+class FakeSales:
+    name = "sales"
+
+    @rpc
+    def health(self):
+        return {"service": "sales", "status": "ok"}
+
+
 def release_slow_calls():
     if RELEASE["event"] is not None and not RELEASE["event"].ready():
         RELEASE["event"].send(True)
