@@ -5,6 +5,7 @@ from marshmallow import EXCLUDE, Schema, ValidationError, fields
 
 USER_EVENTS = ("user_created", "user_updated", "user_deactivated")
 CUSTOMER_RECORD_EVENTS = ("customer_created", "customer_updated")
+DEAL_RECORD_EVENTS = ("deal_created", "deal_updated", "deal_won", "deal_lost")
 
 
 class Tolerant(Schema):
@@ -48,6 +49,31 @@ class InteractionLogged(Tolerant):
     occurred_at = fields.AwareDateTime(required=True)
     user_id = fields.String(required=True)
     owner_id = fields.String(allow_none=True)
+
+
+class DealRecord(Tolerant):
+    """deal_created / deal_updated / deal_won / deal_lost: the whole deal (sales' DealRecord).
+    `amount` is sales' exact money string; the projection turns it into integer cents."""
+    id = fields.String(required=True)
+    customer_id = fields.String(required=True)
+    owner_id = fields.String(allow_none=True)
+    stage = fields.String(required=True)
+    probability = fields.Integer(required=True)
+    amount = fields.Decimal(required=True)
+    currency = fields.String(required=True)
+    closed_at = fields.AwareDateTime(allow_none=True)
+    created_at = fields.AwareDateTime(required=True)
+
+
+class DealStageChanged(Tolerant):
+    deal_id = fields.String(required=True)
+    from_stage = fields.String(allow_none=True)
+    to_stage = fields.String(required=True)
+    probability = fields.Integer(required=True)
+    amount = fields.Decimal(required=True)
+    currency = fields.String(required=True)
+    owner_id = fields.String(allow_none=True)
+    changed_at = fields.AwareDateTime(required=True)
 
 
 def load(schema, envelope):

@@ -123,3 +123,50 @@ class ReportJob(Base):
     error: Mapped[str | None] = mapped_column(Text)
 
     __table_args__ = (Index("ix_report_job_status", "status", "requested_at"),)
+
+
+class DealFact(Base):
+    """A deal's current state as sales' events describe it. One sequence for all of it: every
+    deal event carries the stage, owner and amount (deal_stage_changed all but the dates, which
+    never change once set), so the newest event wins whole. Money is exact integer cents."""
+    __tablename__ = "deal_fact"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    customer_id: Mapped[str | None] = mapped_column(String(36))
+    owner_id: Mapped[str | None] = mapped_column(String(36))
+    stage: Mapped[str | None] = mapped_column(String(40))
+    status: Mapped[str | None] = mapped_column(String(10))          # open | won | lost
+    probability: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    amount_cents: Mapped[int] = mapped_column(BigInteger, nullable=False, default=0)
+    currency: Mapped[str | None] = mapped_column(String(3))
+    created_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    sequence: Mapped[int] = mapped_column(BigInteger, nullable=False, default=0)
+
+
+class DealStages(Base):
+    """Deals now by stage (the funnel; status open = the open pipeline), keyed by the bucket of
+    their creation: count, value and weighted value (per deal, half-up to the cent like the
+    sales board) in cents."""
+    __tablename__ = "deal_stages"
+    bucket: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    owner_id: Mapped[str] = key(36)
+    stage: Mapped[str] = key(40)
+    status: Mapped[str] = key(10)
+    currency: Mapped[str] = key(3)
+    count: Mapped[int] = mapped_column(BigInteger, nullable=False, default=0)
+    amount_cents: Mapped[int] = mapped_column(BigInteger, nullable=False, default=0)
+    weighted_cents: Mapped[int] = mapped_column(BigInteger, nullable=False, default=0)
+
+
+class DealOutcomes(Base):
+    """Closed deals by the bucket of their close, owner, won | lost and currency: count, value
+    in cents and the sum of their sales cycles (created → closed, whole seconds), so win rate,
+    revenue, average deal size and average cycle are exact quotients of sums."""
+    __tablename__ = "deal_outcomes"
+    bucket: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    owner_id: Mapped[str] = key(36)
+    status: Mapped[str] = key(10)
+    currency: Mapped[str] = key(3)
+    count: Mapped[int] = mapped_column(BigInteger, nullable=False, default=0)
+    amount_cents: Mapped[int] = mapped_column(BigInteger, nullable=False, default=0)
+    cycle_seconds: Mapped[int] = mapped_column(BigInteger, nullable=False, default=0)

@@ -1,6 +1,6 @@
 """Rebuild projections from zero by replaying the producers' event logs.
 
-    python -m services.reporting.rebuild [users|customers|interactions|all ...]
+    python -m services.reporting.rebuild [users|customers|interactions|deals|all ...]
 
 Under the lease (no catch-up runs meanwhile, in any process), one transaction clears the
 projections' tables, forgets their event types in the inbox and resets their sources'
@@ -21,8 +21,8 @@ from sqlalchemy import delete, func, select, text, update
 from services.chassis.errors import Conflict, Invalid
 from services.chassis.models import ConsumerPosition, InboxEvent
 from services.reporting import consumer
-from services.reporting.models import (CustomerComposition, CustomerFact, InteractionActivity,
-                                       NewCustomers, UserCopy)
+from services.reporting.models import (CustomerComposition, CustomerFact, DealOutcomes,
+                                       DealStages, InteractionActivity, NewCustomers, UserCopy)
 from services.reporting.projections import PROJECTIONS, event_types, tables
 
 
@@ -92,6 +92,8 @@ def snapshot(db):
             "customers": total(session, CustomerComposition.count),
             "new_customers": total(session, NewCustomers.count),
             "interactions": total(session, InteractionActivity.count),
+            "deals": total(session, DealStages.count),
+            "closed_deals": total(session, DealOutcomes.count),
         }
 
 

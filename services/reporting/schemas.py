@@ -6,7 +6,7 @@ from marshmallow import RAISE, Schema, ValidationError, fields, validate
 CUSTOMER_DIMENSIONS = ("owner_id", "lifecycle_stage", "region", "value_class", "industry")
 INTERACTION_DIMENSIONS = ("user_id", "kind", "owner_id")
 GRANULARITIES = ("day", "week", "month", "total")
-PROJECTION_NAMES = ("users", "customers", "interactions")
+PROJECTION_NAMES = ("users", "customers", "interactions", "deals")
 
 
 def _time_zone(value):

@@ -132,3 +132,23 @@ class ReportingService(ChassisService):
     @event_handler("customers", "interaction_logged")
     def on_interaction_logged(self, envelope):
         return self.apply_event(envelope)
+
+    @event_handler("sales", "deal_created")
+    def on_deal_created(self, envelope):
+        return self.apply_event(envelope)
+
+    @event_handler("sales", "deal_updated")
+    def on_deal_updated(self, envelope):
+        return self.apply_event(envelope)
+
+    @event_handler("sales", "deal_stage_changed")
+    def on_deal_stage_changed(self, envelope):
+        return self.apply_event(envelope)
+
+    @event_handler("sales", "deal_won")
+    def on_deal_won(self, envelope):
+        return self.apply_event(envelope)
+
+    @event_handler("sales", "deal_lost")
+    def on_deal_lost(self, envelope):
+        return self.apply_event(envelope)

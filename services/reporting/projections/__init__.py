@@ -5,9 +5,9 @@ its own events: the inbox rows of every other event type stay, and the replay sk
 duplicates instead of counting them twice.
 """
 from services.chassis.inbox import Subscriptions
-from services.reporting.projections import customers, freshness, interactions, users
+from services.reporting.projections import customers, deals, freshness, interactions, users
 
-PROJECTIONS = {module.NAME: module for module in (users, customers, interactions)}
+PROJECTIONS = {module.NAME: module for module in (users, customers, interactions, deals)}
 
 
 def _check_disjoint():

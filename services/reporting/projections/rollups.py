@@ -88,27 +88,32 @@ def locked_row(session, model, key, **defaults):
     return row
 
 
-def add(session, model, columns, deltas):
-    """`deltas`: {key tuple (values of `columns`, the primary key): change}. Summed into the
-    transaction's pending changes and upserted just before it commits (`pending`)."""
-    columns = tuple(columns)
+def add(session, model, columns, deltas, values=("count",)):
+    """`deltas`: {key tuple (values of `columns`, the primary key): change}, a change being a
+    number, or a tuple of numbers when several `values` columns are summed (deals: count,
+    cents, seconds). Summed into the transaction's pending changes and upserted just before it
+    commits (`pending`)."""
+    columns, values = tuple(columns), tuple(values)
     buffer = pending(session, f"rollup:{model.__tablename__}",
-                     lambda session, sums: _upsert(session, model, columns, sums))
+                     lambda session, sums: _upsert(session, model, columns, values, sums))
     for key, change in deltas.items():
-        buffer[key] = buffer.get(key, 0) + change
+        change = change if isinstance(change, tuple) else (change,)
+        buffer[key] = tuple(a + b for a, b in zip(buffer.get(key, (0,) * len(values)), change))
 
 
-def _upsert(session, model, columns, sums):
-    """One executemany over the changed keys, in key order; zeros skipped."""
-    rows = [{**dict(zip(columns, key)), "count": sums[key]} for key in sorted(sums) if sums[key]]
+def _upsert(session, model, columns, values, sums):
+    """One executemany over the changed keys, in key order; all-zero changes skipped."""
+    rows = [{**dict(zip(columns, key)), **dict(zip(values, sums[key]))}
+            for key in sorted(sums) if any(sums[key])]
     if not rows:
         return
     def build(dialect):
         statement = insert_binds(dialect, model, rows[0])
+        table = model.__table__
         return statement.on_conflict_do_update(
             index_elements=list(columns),
-            set_={"count": model.__table__.c.count + statement.excluded.count})
-    session.execute(precompiled(session, ("rollup", model, columns), build), rows)
+            set_={name: table.c[name] + statement.excluded[name] for name in values})
+    session.execute(precompiled(session, ("rollup", model, columns, values), build), rows)
 
 
 def insert_binds(dialect, model, names):

@@ -5,6 +5,7 @@ from sqlalchemy.pool import StaticPool
 
 from services.reporting.models import Base
 from tests.unit.chassis.fakes import make_db
+from tests.unit.reporting.sales_support import Sales
 from tests.unit.reporting.support import Customers, Identity
 
 
@@ -16,6 +17,11 @@ def db(memory_engine):
 @pytest.fixture
 def customers():
     return Customers()
+
+
+@pytest.fixture
+def sales():
+    return Sales()
 
 
 @pytest.fixture

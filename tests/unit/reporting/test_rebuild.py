@@ -7,7 +7,8 @@ from sqlalchemy import delete, update
 from services.chassis.errors import Conflict, Invalid
 from services.chassis.inbox import positions
 from services.reporting import consumer, lease, rebuild
-from services.reporting.models import CustomerComposition, InteractionActivity
+from services.reporting.models import CustomerComposition, DealOutcomes, InteractionActivity
+from tests.unit.reporting.sales_support import outcomes, stages
 from tests.unit.reporting.support import T0, apply, state
 
 
@@ -48,8 +49,8 @@ def fold(fresh_db, *logs):
 
 
 @pytest.fixture
-def loaded(db, customers, identity):
-    fetchers = {"customers": customers.fetch, "identity": identity.fetch}
+def loaded(db, customers, identity, sales):
+    fetchers = {"customers": customers.fetch, "identity": identity.fetch, "sales": sales.fetch}
     history(customers, identity)
     with lease.hold(db) as held:
         consumer.catch_up_sources(db, fetchers, held)
@@ -62,7 +63,7 @@ def test_rebuild_with_live_traffic_counts_nothing_twice(db, customers, identity,
         uow.session.execute(update(CustomerComposition).values(count=CustomerComposition.count + 7))
         uow.session.execute(delete(InteractionActivity))
     live = {"customers": live_during_replay(db, customers, customers.fetch),
-            "identity": identity.fetch}
+            "identity": identity.fetch, "sales": loaded["sales"]}
     with lease.hold(db) as held:
         result = rebuild.rebuild(db, live, names, held, page_size=4)
         consumer.catch_up_sources(db, loaded, held)  # the next periodic round
@@ -93,7 +94,7 @@ def test_rebuilding_one_projection_leaves_the_others_alone(db, customers, identi
 def test_a_purged_log_is_refused_before_anything_is_cleared(db, customers, identity, loaded):
     before = state(db)
     purged = {"customers": lambda position, limit: customers.fetch(max(position, 3), limit),
-              "identity": identity.fetch}
+              "identity": identity.fetch, "sales": loaded["sales"]}
     with lease.hold(db) as held, pytest.raises(Conflict) as refused:
         rebuild.rebuild(db, purged, ["all"], held)
     assert refused.value.details == {"source": "customers"}
@@ -102,8 +103,8 @@ def test_a_purged_log_is_refused_before_anything_is_cleared(db, customers, ident
 
 def test_unknown_projections_are_invalid():
     with pytest.raises(Invalid):
-        rebuild.expand(["customers", "deals"])
-    assert rebuild.expand(None) == ["users", "customers", "interactions"]
+        rebuild.expand(["customers", "tickets"])
+    assert rebuild.expand(None) == ["users", "customers", "interactions", "deals"]
 
 
 def test_the_lease_excludes_a_second_holder_until_released_or_expired(db, monkeypatch):
@@ -133,10 +134,42 @@ def test_the_head_of_a_log_is_found_in_few_reads(customers, length):
     assert len(reads) <= 2 * length.bit_length() + 2
 
 
-def test_a_rebuild_of_a_database_that_never_consumed_reaches_the_head(db, customers, identity, fresh_db):
+def test_a_rebuild_of_a_database_that_never_consumed_reaches_the_head(db, customers, identity, sales, fresh_db):
     history(customers, identity)
-    fetchers = {"customers": customers.fetch, "identity": identity.fetch}
+    fetchers = {"customers": customers.fetch, "identity": identity.fetch, "sales": sales.fetch}
     with lease.hold(db) as held:
         result = rebuild.rebuild(db, fetchers, ["all"], held)
     assert result["sources"]["customers"] == {"applied": 27, "position": 27, "target": 27}
     assert state(db) == fold(fresh_db, customers, identity)
+
+
+def deal_history(sales):
+    for index in range(6):
+        sales.create(f"d{index}", owner_id=f"u{index % 2}", amount=f"{index + 1}0.25",
+                     created_at=T0 + timedelta(hours=index))
+        sales.move(f"d{index}", "proposal")
+    sales.move("d0", "won", T0 + timedelta(days=2))
+    sales.move("d1", "lost", T0 + timedelta(days=2), "price")
+    sales.move("d1", "negotiation", T0 + timedelta(days=3))
+
+
+def test_rebuilding_the_deals_with_live_deal_traffic_counts_nothing_twice(db, sales, fresh_db):
+    deal_history(sales)
+    counter = iter(range(1000))
+
+    def live_page(position, limit):              # a new deal and a redelivery between pages
+        index = next(counter)
+        apply(db, *sales.create(f"live{index}"), sales.events[index % 7])
+        return sales.fetch(position, limit)
+    with lease.hold(db) as held:
+        consumer.catch_up_sources(db, {"sales": sales.fetch}, held)
+        with db.unit_of_work() as uow:            # damage: the replay must recompute
+            uow.session.execute(delete(DealOutcomes))
+        result = rebuild.rebuild(db, {"sales": live_page}, ["deals"], held, page_size=3)
+        consumer.catch_up_sources(db, {"sales": sales.fetch}, held)
+    assert result["projections"] == ["deals"]
+    assert len(sales.events) > result["sources"]["sales"]["target"] + 3
+    want = fresh_db()
+    apply(want, *sales.events)
+    assert (stages(db), outcomes(db)) == (stages(want), outcomes(want))
+    assert sum(count for count, _amount, _w in stages(db).values()) == len(sales.deals)

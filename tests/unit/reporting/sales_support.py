@@ -1,0 +1,78 @@
+"""A fake sales event log: emits what services/sales emits for deals (whole records on create,
+update, won and lost; a stage change before each close), and readers of the deal rollups."""
+from datetime import timedelta
+from decimal import Decimal
+
+from sqlalchemy import select
+
+from services.reporting.models import DealOutcomes, DealStages
+from tests.unit.reporting.support import T0, Log
+
+PROBABILITY = {"initial_contact": 10, "needs_analysis": 25, "proposal": 50, "negotiation": 75,
+               "won": 100, "lost": 0}
+KIND = {"won": "won", "lost": "lost"}
+
+
+class Sales(Log):
+    def __init__(self):
+        super().__init__("sales")
+        self.deals = {}
+
+    def create(self, deal_id, owner_id="u1", amount="100.00", currency="EUR", created_at=T0,
+               customer_id="c1"):
+        deal = {"id": deal_id, "name": deal_id, "customer_id": customer_id, "lead_id": None,
+                "owner_id": owner_id, "stage": "initial_contact", "probability": 10,
+                "amount": amount, "currency": currency, "expected_close_date": None,
+                "lost_reason": None, "closed_at": None, "lines": [], "created_by": "u-admin",
+                "created_at": created_at.isoformat(), "updated_at": created_at.isoformat()}
+        self.deals[deal_id] = deal
+        return [self.emit("deal_created", dict(deal), occurred_at=created_at)]
+
+    def update(self, deal_id, **fields):
+        deal = self.deals[deal_id]
+        deal.update(fields)
+        return [self.emit("deal_updated", {**deal, "changed": sorted(fields)})]
+
+    def move(self, deal_id, stage, at=None, lost_reason=None):
+        """deal_stage_changed, plus deal_won / deal_lost when the stage closes the deal."""
+        deal = self.deals[deal_id]
+        at = at or T0 + timedelta(days=1)
+        previous = deal["stage"]
+        deal.update(stage=stage, probability=PROBABILITY[stage],
+                    closed_at=at.isoformat() if stage in KIND else None,
+                    lost_reason=lost_reason if stage == "lost" else None)
+        events = [self.emit("deal_stage_changed", {
+            "deal_id": deal_id, "from_stage": previous, "to_stage": stage,
+            "probability": PROBABILITY[stage], "amount": deal["amount"],
+            "currency": deal["currency"], "owner_id": deal["owner_id"], "changed_by": "u-m",
+            "changed_at": at.isoformat(), "reason": lost_reason}, occurred_at=at)]
+        if stage in KIND:
+            events.append(self.emit(f"deal_{stage}", {**deal, "changed_by": "u-m"},
+                                    occurred_at=at))
+        return events
+
+    def facts(self):
+        """What sales' reconcile_deal_facts answers, from this log's own state."""
+        return [{"id": d["id"], "owner_id": d["owner_id"], "stage": d["stage"],
+                 "status": KIND.get(d["stage"], "open"), "probability": d["probability"],
+                 "amount": d["amount"], "currency": d["currency"], "created_at": d["created_at"],
+                 "closed_at": d["closed_at"]}
+                for d in sorted(self.deals.values(), key=lambda d: d["id"])]
+
+
+def cents(amount):
+    return int(Decimal(amount) * 100)
+
+
+def stages(db):
+    with db.read_only() as session:
+        return {(r.bucket, r.owner_id, r.stage, r.status, r.currency):
+                (r.count, r.amount_cents, r.weighted_cents)
+                for r in session.scalars(select(DealStages)) if r.count or r.amount_cents}
+
+
+def outcomes(db):
+    with db.read_only() as session:
+        return {(r.bucket, r.owner_id, r.status, r.currency):
+                (r.count, r.amount_cents, r.cycle_seconds)
+                for r in session.scalars(select(DealOutcomes)) if r.count or r.amount_cents}
