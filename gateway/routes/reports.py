@@ -9,6 +9,7 @@ CUSTOMER_FILTERS = {"owner_id": "list", "lifecycle_stage": "list", "region": "li
                     "value_class": "list", "industry": "list"}
 PERIOD = {"from": "str", "to": "str", "tz": "str", "granularity": "str"}
 ADMIN = ("admin",)
+DEAL_FILTERS = {"owner_id": "list", "currency": "list"}
 
 
 def _route(method, url, rpc, **options):
@@ -33,12 +34,29 @@ ROUTES = [
            response_schema="reporting:SeriesReport",
            summary="Interactions per rep (user_id) and kind per period; owner_id is the "
                    "customer's owner when the interaction was logged"),
+    _route("GET", f"{R}/sales/funnel", "sales_funnel", args=(QUERY,),
+           query={"from": "str", "to": "str", "tz": "str", "group_by": "list", "stage": "list",
+                  "status": "list", **DEAL_FILTERS},
+           response_schema="reporting:SalesReport",
+           summary="Deals now by stage (group_by stage, owner_id, status): count, value and "
+                   "weighted value per currency; status=open is the open pipeline; from/to "
+                   "select deals created then (local dates in tz), default all"),
+    _route("GET", f"{R}/sales/win-rate", "sales_win_rate", args=(QUERY,),
+           query={**PERIOD, "group_by": "list", **DEAL_FILTERS},
+           response_schema="reporting:SalesReport",
+           summary="Deals won, lost and won / closed per period of closing (group_by owner_id, "
+                   "default; from/to/tz/granularity as for every series)"),
+    _route("GET", f"{R}/sales/revenue", "sales_revenue", args=(QUERY,),
+           query={**PERIOD, "group_by": "list", **DEAL_FILTERS},
+           response_schema="reporting:SalesReport",
+           summary="Won amount per period of closing and currency (group_by owner_id), with "
+                   "average deal size and average sales cycle (created → won)"),
     _route("GET", f"{R}/freshness", "get_freshness", response_schema="reporting:Freshness",
            summary="How far behind the events the reports are (every report also carries this)"),
     _route("POST", f"{R}/rebuild", "request_rebuild", args=(field("projections"),), body="json",
            body_schema="reporting:RebuildRequest", roles=ADMIN, status=202,
            location=f"{R}/jobs/{{id}}", response_schema="reporting:Job",
-           summary="Rebuild projections (users, customers, interactions or all) from the "
+           summary="Rebuild projections (users, customers, interactions, deals or all) from the "
                    "producers' event logs; admin; poll the job"),
     _route("POST", f"{R}/reconcile", "request_reconcile", roles=ADMIN, status=202,
            location=f"{R}/jobs/{{id}}", response_schema="reporting:Job",

@@ -2,20 +2,26 @@
 
     python -m services.reporting.reconcile          # exit status 1 if anything differs
 
-customers answers its per-customer facts and its interaction counts per (rep, kind, UTC day)
-by RPC, each page stamped with its event sequence at read time. Under the lease we catch up to
-that sequence and read our rollups; the comparison is exact when nothing was written meanwhile
-(every page has the same sequence, we have applied up to it, and the log has nothing after it
-once we have read). Otherwise we try again, a few times, and say whether it was stable.
+customers answers its per-customer facts and its interaction counts per (rep, kind, UTC day),
+sales its per-deal facts, by RPC, each page stamped with the producer's event sequence at read
+time. Under the lease we catch up to those sequences and read our rollups; the comparison is
+exact when nothing was written meanwhile (every page of a producer has the same sequence, we
+have applied up to it, and its log has nothing after it once we have read). Otherwise we try
+again, a few times, and say whether it was stable.
+
+The deal KPIs are recomputed here from sales' rows on their own terms (stage kind, the stage's
+probability, amount, created / closed times), not through the projection's code.
 """
 from collections import Counter
 from datetime import datetime
+from decimal import ROUND_HALF_UP, Decimal
 
 from sqlalchemy import func, select
 
 from services.chassis.inbox import positions
 from services.reporting import consumer
-from services.reporting.models import CustomerComposition, InteractionActivity, NewCustomers
+from services.reporting.models import (CustomerComposition, DealOutcomes, DealStages,
+                                       InteractionActivity, NewCustomers)
 from services.reporting.projections import rollups
 from services.reporting.projections.customers import DIMENSIONS
 
@@ -24,10 +30,19 @@ ATTEMPTS = 5
 LISTED = 100              # differences listed in full; the count covers them all
 
 
-def _pages(call, method):
+SOURCES = {"customers": ("reconcile_customer_facts", "reconcile_interaction_counts"),
+           "sales": ("reconcile_deal_facts",)}
+STAGE_KEY = ("bucket", "owner_id", "stage", "status", "currency")
+OUTCOME_KEY = ("bucket", "owner_id", "status", "currency")
+DEAL_MEASURES = {"deal_stages": (DealStages, STAGE_KEY, ("count", "amount_cents", "weighted_cents")),
+                 "deal_outcomes": (DealOutcomes, OUTCOME_KEY,
+                                   ("count", "amount_cents", "cycle_seconds"))}
+
+
+def _pages(call, source, method):
     items, stamps, cursor = [], set(), None
     while True:
-        page = call("customers", method, cursor, PAGE)
+        page = call(source, method, cursor, PAGE)
         items.extend(page["items"])
         stamps.add(page["sequence"])
         cursor = page.get("next_cursor")
@@ -35,8 +50,41 @@ def _pages(call, method):
             return items, stamps
 
 
-def expected(facts, interaction_counts):
-    """The KPIs as the producer's data says they are."""
+def _deal_expected(deal_facts):
+    """{"deal_stages.count": Counter, …} from sales' own deal rows."""
+    found = {f"{kpi}.{name}": Counter() for kpi, (_m, _k, names) in DEAL_MEASURES.items()
+             for name in names}
+    for deal in deal_facts:
+        amount = int(Decimal(deal["amount"]) * 100)
+        weighted = int((Decimal(amount) * deal["probability"] / 100)
+                       .quantize(Decimal(1), ROUND_HALF_UP))
+        created = datetime.fromisoformat(deal["created_at"])
+        owner, currency = rollups.as_key(deal["owner_id"]), rollups.as_key(deal["currency"])
+        key = (rollups.bucket(created), owner, deal["stage"], deal["status"], currency)
+        for name, value in (("count", 1), ("amount_cents", amount), ("weighted_cents", weighted)):
+            found[f"deal_stages.{name}"][key] += value
+        if deal["status"] in ("won", "lost") and deal["closed_at"]:
+            closed = datetime.fromisoformat(deal["closed_at"])
+            key = (rollups.bucket(closed), owner, deal["status"], currency)
+            for name, value in (("count", 1), ("amount_cents", amount),
+                                ("cycle_seconds", int((closed - created).total_seconds()))):
+                found[f"deal_outcomes.{name}"][key] += value
+    return found
+
+
+def _deal_actual(session):
+    found = {}
+    for kpi, (model, key, names) in DEAL_MEASURES.items():
+        rows = session.execute(select(*[getattr(model, n) for n in key],
+                                      *[getattr(model, n) for n in names])).all()
+        for index, name in enumerate(names):
+            found[f"{kpi}.{name}"] = Counter({tuple(row[:len(key)]): row[len(key) + index]
+                                              for row in rows})
+    return found
+
+
+def expected(facts, interaction_counts, deal_facts=()):
+    """The KPIs as the producers' data says they are."""
     composition, created, activity = Counter(), Counter(), Counter()
     for fact in facts:
         if fact["merged"]:
@@ -46,7 +94,8 @@ def expected(facts, interaction_counts):
         created[(rollups.bucket(datetime.fromisoformat(fact["created_at"])), *key)] += 1
     for row in interaction_counts:
         activity[(row["day"], row["user_id"], row["kind"])] += row["count"]
-    return {"composition": composition, "new_customers": created, "interactions": activity}
+    return {"composition": composition, "new_customers": created, "interactions": activity,
+            **_deal_expected(deal_facts)}
 
 
 def actual(session):
@@ -62,11 +111,14 @@ def actual(session):
                    func.sum(InteractionActivity.count))
             .group_by(InteractionActivity.bucket, InteractionActivity.user_id, InteractionActivity.kind)):
         activity[(rollups.bucket_start(bucket).date().isoformat(), user_id, kind)] += int(count)
-    return {"composition": composition, "new_customers": created, "interactions": activity}
+    return {"composition": composition, "new_customers": created, "interactions": activity,
+            **_deal_actual(session)}
 
 
 KEYS = {"composition": DIMENSIONS, "new_customers": ("bucket", *DIMENSIONS),
-        "interactions": ("day", "user_id", "kind")}
+        "interactions": ("day", "user_id", "kind"),
+        **{f"{kpi}.{name}": key for kpi, (_m, key, names) in DEAL_MEASURES.items()
+           for name in names}}
 
 
 def differences(want, have):
@@ -82,26 +134,40 @@ def differences(want, have):
     return found
 
 
+def _read(call):
+    """Every producer's pages: ({method: items}, {source: set of page sequences})."""
+    data, stamps = {}, {}
+    for source, methods in SOURCES.items():
+        stamps[source] = set()
+        for method in methods:
+            data[method], seen = _pages(call, source, method)
+            stamps[source] |= seen
+    return data, stamps
+
+
 def reconcile(db, fetchers, call, held):
-    """{"ok", "stable", "as_of_sequence", "checked", "difference_count", "differences"}."""
+    """{"ok", "stable", "as_of_sequence" (customers'), "as_of" (per source), "checked",
+    "difference_count", "differences"}."""
     for _attempt in range(ATTEMPTS):
-        facts, stamps = _pages(call, "reconcile_customer_facts")
-        counts, more = _pages(call, "reconcile_interaction_counts")
-        stamps |= more
-        head = max(stamps)
-        consumer.catch_up_sources(db, {"customers": fetchers["customers"]}, held,
-                                  stop_on_error=True, until={"customers": head})
+        data, stamps = _read(call)
+        heads = {source: max(seen) for source, seen in stamps.items()}
+        consumer.catch_up_sources(db, {source: fetchers[source] for source in SOURCES}, held,
+                                  stop_on_error=True, until=heads)
         with db.read_only() as session:
             have = actual(session)
-        applied = positions(db).get("customers", 0)
-        stable = len(stamps) == 1 and applied >= head and not fetchers["customers"](head, 1)
+        applied = positions(db)
+        stable = all(len(stamps[source]) == 1 and applied.get(source, 0) >= heads[source]
+                     and not fetchers[source](heads[source], 1) for source in SOURCES)
         if stable:
             break
-    want = expected(facts, counts)
+    facts, deal_facts = data["reconcile_customer_facts"], data["reconcile_deal_facts"]
+    want = expected(facts, data["reconcile_interaction_counts"], deal_facts)
     found = differences(want, have)
-    return {"ok": not found, "stable": stable, "as_of_sequence": head,
+    return {"ok": not found, "stable": stable, "as_of_sequence": heads["customers"], "as_of": heads,
             "checked": {"customers": len(facts), "live_customers": sum(want["composition"].values()),
-                        "interactions": sum(want["interactions"].values())},
+                        "interactions": sum(want["interactions"].values()),
+                        "deals": len(deal_facts),
+                        "closed_deals": sum(want["deal_outcomes.count"].values())},
             "difference_count": len(found), "differences": found[:LISTED]}
 
 

@@ -72,6 +72,33 @@ class InteractionsQuery(PeriodQuery):
     user_id, kind, owner_id = Values(), Values(), Values()
 
 
+DEAL_STAGE_DIMENSIONS = ("stage", "owner_id", "status")
+DEAL_OUTCOME_DIMENSIONS = ("owner_id",)
+
+
+class FunnelQuery(Input):
+    """Deals now by stage; with `from` / `to` only those created in that period (local dates
+    in `tz`), else all. Money is always split by currency."""
+    group_by = group_by(DEAL_STAGE_DIMENSIONS, ["stage"])
+    from_ = fields.Date(data_key="from")
+    to = fields.Date()
+    tz = fields.String(load_default="UTC", validate=_time_zone)
+    owner_id, stage, status, currency = Values(), Values(), Values(), Values()
+
+
+class OutcomeQuery(PeriodQuery):
+    """Deals closed (won or lost) in the period, per day / week / month / total."""
+    owner_id, currency = Values(), Values()
+
+
+class WinRateQuery(OutcomeQuery):
+    group_by = group_by(DEAL_OUTCOME_DIMENSIONS, ["owner_id"])
+
+
+class RevenueQuery(OutcomeQuery):
+    group_by = group_by(DEAL_OUTCOME_DIMENSIONS, [])
+
+
 class RebuildRequest(Input):
     projections = fields.List(fields.String(validate=validate.OneOf(PROJECTION_NAMES + ("all",))),
                               load_default=["all"], validate=validate.Length(min=1))
@@ -114,6 +141,20 @@ class Period(Schema):
 
 class SeriesReport(Report):
     period = fields.Nested(Period)
+
+
+class SalesReport(Schema):
+    group_by = fields.List(fields.String())
+    filters = fields.Dict()
+    period = fields.Nested(Period, allow_none=True)
+    rows = fields.List(fields.Dict(), metadata={
+        "description": "funnel: stage/owner_id/status as grouped, currency, count, amount, "
+                       "weighted_amount; win-rate: period, owner_id(+_name), won, lost, closed, "
+                       "win_rate (won / closed); revenue: period, owner_id(+_name), currency, "
+                       "won, revenue, average_deal_size, cycle_seconds, average_cycle_days. "
+                       "Money: decimal strings in the row's currency"})
+    totals = fields.Dict(metadata={"description": "the same measures over all rows"})
+    freshness = fields.Nested(Freshness)
 
 
 class Job(Schema):

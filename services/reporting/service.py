@@ -12,7 +12,8 @@ from services.chassis.auth import SYSTEM
 from services.chassis.db import Database
 from services.chassis.validation import load
 from services.chassis.service import ChassisService
-from services.reporting import consumer, jobs, metrics, queries, rebuild, schemas
+from services.reporting import (consumer, jobs, metrics, queries, rebuild, sales_queries,
+                                schemas)
 from services.reporting.models import Base
 from services.reporting.projections import SUBSCRIPTIONS, freshness
 
@@ -44,6 +45,18 @@ class ReportingService(ChassisService):
     @rpc
     def interaction_activity(self, query=None):
         return self._report(queries.interaction_activity, query)
+
+    @rpc
+    def sales_funnel(self, query=None):
+        return self._report(sales_queries.funnel, query)
+
+    @rpc
+    def sales_win_rate(self, query=None):
+        return self._report(sales_queries.win_rate, query)
+
+    @rpc
+    def sales_revenue(self, query=None):
+        return self._report(sales_queries.revenue, query)
 
     @rpc
     def get_freshness(self):

@@ -18,6 +18,7 @@ from services.sales.consumes import USER_EVENTS
 from services.sales.events import EVENT_SCHEMAS
 from services.sales.handlers import (board, conversion, deals, leads, moves, pipeline, products,
                                      users_copy)
+from services.sales.handlers import reconcile
 from services.sales.models import Base
 
 log = logging.getLogger(__name__)
@@ -176,6 +177,13 @@ class SalesService(ChassisService):
         principal = self.principal.require()
         with self.db.read_only() as session:
             return board.pipeline_board(session, principal, query)
+
+    # --- reporting's reconciliation: this service's own data (admin / system only) ----------
+    @rpc
+    def reconcile_deal_facts(self, cursor=None, limit=500):
+        self.principal.require("admin")
+        with self.db.read_only() as session:
+            return reconcile.deal_facts(session, cursor, limit)
 
     # --- identity's users (local copy) -------------------------------------------------------
     def _refresh_users_if_stale(self, owner_id, region):

@@ -76,3 +76,21 @@ def outcomes(db):
         return {(r.bucket, r.owner_id, r.status, r.currency):
                 (r.count, r.amount_cents, r.cycle_seconds)
                 for r in session.scalars(select(DealOutcomes)) if r.count or r.amount_cents}
+
+
+class ProducersRpc:
+    """The reconcile RPCs of customers and sales, each answered from its fake's own state."""
+
+    def __init__(self, customers_rpc, sales, on_sales_call=None):
+        self.customers_rpc, self.sales, self.on_sales_call = customers_rpc, sales, on_sales_call
+
+    def __call__(self, service, method, cursor=None, limit=500):
+        if service == "customers":
+            return self.customers_rpc(service, method, cursor, limit)
+        assert (service, method) == ("sales", "reconcile_deal_facts")
+        items, start = self.sales.facts(), int(cursor or 0)
+        page = {"items": items[start:start + limit], "sequence": len(self.sales.events),
+                "next_cursor": str(start + limit) if start + limit < len(items) else None}
+        if self.on_sales_call:
+            self.on_sales_call()          # a write just after the page was read
+        return page

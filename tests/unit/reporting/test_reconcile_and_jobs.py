@@ -7,14 +7,32 @@ from sqlalchemy import update
 from services.chassis.auth import Principal
 from services.chassis.errors import NotFound
 from services.reporting import jobs, lease, reconcile
-from services.reporting.models import CustomerComposition, ReportJob
+from services.reporting.models import CustomerComposition, DealOutcomes, ReportJob
+from tests.unit.reporting.sales_support import ProducersRpc
 from tests.unit.reporting.support import T0, CustomersRpc, apply
 
 ADMIN = Principal("u-admin", "admin")
 
 
+def deal_workload(sales):
+    """Deals in every state: won, lost, reopened, amount changed, still open."""
+    for index in range(5):
+        sales.create(f"d{index}", owner_id=f"u{index % 2}", amount=f"{index}9.99",
+                     created_at=T0 + timedelta(hours=7 * index))
+    sales.move("d0", "won", T0 + timedelta(days=2))
+    sales.move("d1", "lost", T0 + timedelta(days=1), "price")
+    sales.move("d1", "negotiation", T0 + timedelta(days=3))
+    sales.update("d2", amount="123.45")
+    sales.move("d3", "proposal")
+
+
 @pytest.fixture
-def workload(db, customers, identity):
+def rpc(customers, sales):
+    return ProducersRpc(CustomersRpc(customers), sales)
+
+
+@pytest.fixture
+def workload(db, customers, identity, sales):
     """A mixed workload, half applied live; reconcile's own catch-up must fetch the rest."""
     for index in range(7):
         customers.create(f"c{index}", owner_id=f"u{index % 3}", region=["EU", None][index % 2],
@@ -24,8 +42,9 @@ def workload(db, customers, identity):
     customers.assign("c0", "u2")
     customers.update("c1", lifecycle_stage="customer", industry="Retail")
     customers.merge("c2", "c5")
-    apply(db, *customers.events[::2])
-    return {"customers": customers.fetch, "identity": identity.fetch}
+    deal_workload(sales)
+    apply(db, *customers.events[::2], *sales.events[1::2])
+    return {"customers": customers.fetch, "identity": identity.fetch, "sales": sales.fetch}
 
 
 def run_reconcile(db, fetchers, call):
@@ -33,37 +52,55 @@ def run_reconcile(db, fetchers, call):
         return reconcile.reconcile(db, fetchers, call, held)
 
 
-def test_reconcile_finds_no_difference_after_a_workload(db, customers, workload):
-    result = run_reconcile(db, workload, CustomersRpc(customers))
+def test_reconcile_finds_no_difference_after_a_workload(db, customers, sales, workload, rpc):
+    result = run_reconcile(db, workload, rpc)
     assert result["differences"] == [] and result["ok"] and result["stable"]
     assert result["as_of_sequence"] == len(customers.events)
-    assert result["checked"] == {"customers": 7, "live_customers": 6, "interactions": 7}
+    assert result["as_of"] == {"customers": len(customers.events), "sales": len(sales.events)}
+    assert result["checked"] == {"customers": 7, "live_customers": 6, "interactions": 7,
+                                 "deals": 5, "closed_deals": 1}
 
 
-def test_reconcile_reports_each_difference(db, customers, workload):
-    run_reconcile(db, workload, CustomersRpc(customers))
+def test_reconcile_reports_a_deal_kpi_that_drifted(db, workload, rpc):
+    run_reconcile(db, workload, rpc)
+    with db.unit_of_work() as uow:
+        uow.session.execute(update(DealOutcomes).values(amount_cents=DealOutcomes.amount_cents + 1))
+    result = run_reconcile(db, workload, rpc)
+    assert [(d["kpi"], d["key"]["status"], d["actual"] - d["expected"])
+            for d in result["differences"]] == [("deal_outcomes.amount_cents", "won", 1)]
+
+
+def test_sales_writing_during_reconcile_is_unstable(db, sales, workload, customers):
+    busy = ProducersRpc(CustomersRpc(customers), sales,
+                        on_sales_call=lambda: sales.create(f"busy{len(sales.events)}"))
+    assert run_reconcile(db, workload, busy)["stable"] is False
+
+
+def test_reconcile_reports_each_difference(db, customers, workload, rpc):
+    run_reconcile(db, workload, rpc)
     with db.unit_of_work() as uow:
         uow.session.execute(update(CustomerComposition).where(
             CustomerComposition.lifecycle_stage == "customer").values(count=CustomerComposition.count + 2))
-    result = run_reconcile(db, workload, CustomersRpc(customers))
+    result = run_reconcile(db, workload, rpc)
     assert not result["ok"] and result["difference_count"] == 1
     (difference,) = result["differences"]
     assert difference["kpi"] == "composition" and difference["key"]["industry"] == "Retail"
     assert difference["actual"] == difference["expected"] + 2
 
 
-def test_writes_during_reconcile_are_reported_as_unstable_not_as_differences(db, customers, workload):
-    busy = CustomersRpc(customers, on_call=lambda: customers.interaction("u9", "note"))
+def test_writes_during_reconcile_are_reported_as_unstable_not_as_differences(db, customers, sales, workload):
+    busy = ProducersRpc(CustomersRpc(customers, on_call=lambda: customers.interaction("u9", "note")),
+                        sales)
     result = run_reconcile(db, workload, busy)
     assert result["stable"] is False
 
 
-def test_a_job_runs_once_and_records_its_result(db, customers, workload):
+def test_a_job_runs_once_and_records_its_result(db, customers, workload, rpc):
     job = jobs.request(db, ADMIN, "reconcile", {})
     assert job["status"] == "pending" and job["requested_by"] == "u-admin"
     assert jobs.claim_next(db) == job["id"]
     assert jobs.claim_next(db) is None                 # claimed: nobody else runs it
-    jobs.run(db, job["id"], workload, CustomersRpc(customers))
+    jobs.run(db, job["id"], workload, rpc)
     with db.read_only() as session:
         done = jobs.get(session, job["id"])
         with pytest.raises(NotFound):
