@@ -9,6 +9,7 @@ from services.customers.events import EVENT_SCHEMAS as CUSTOMERS_EVENTS
 from services.identity.events import EVENT_SCHEMAS as IDENTITY_EVENTS
 from services.reporting import consumes
 from services.reporting.projections import SUBSCRIPTIONS
+from services.sales.events import EVENT_SCHEMAS as SALES_EVENTS
 
 WHEN = datetime(2025, 3, 14, 23, 30, tzinfo=timezone.utc)
 RECORD = {"id": "c-1", "kind": "company", "name": "Acme", "industry": "Tech", "size": 10,
@@ -29,7 +30,7 @@ SAMPLES = {
         "id": "i-1", "customer_id": "c-1", "kind": "call", "occurred_at": WHEN, "user_id": "u-1",
         "summary": "s", "outcome": None, "contact_id": None, "owner_id": "u-1"}),
 }
-PUBLISHED = {"identity": IDENTITY_EVENTS, "customers": CUSTOMERS_EVENTS}
+PUBLISHED = {"identity": IDENTITY_EVENTS, "customers": CUSTOMERS_EVENTS, "sales": SALES_EVENTS}
 
 
 def test_every_subscribed_event_is_published():

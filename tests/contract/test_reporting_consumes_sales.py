@@ -1,0 +1,52 @@
+"""reporting's tolerant copies of sales' deal events load what sales' schemas dump (through
+JSON, as the broker carries them), money staying an exact Decimal; and the projection turns
+each into exact cents."""
+import json
+from datetime import date, datetime, timezone
+from decimal import Decimal
+
+import pytest
+
+from services.reporting import consumes
+from services.reporting.projections import SUBSCRIPTIONS, deals
+from services.sales.events import EVENT_SCHEMAS as SALES_EVENTS
+
+WHEN = datetime(2026, 3, 14, 23, 30, tzinfo=timezone.utc)
+LINE = {"position": 1, "product_id": "p-1", "product_name": "GTX Pro", "quantity": 3,
+        "unit_price": Decimal("0.10"), "discount_percent": Decimal("0.00"),
+        "total": Decimal("0.30")}
+DEAL = {"id": "d-1", "name": "Deal", "customer_id": "c-1", "lead_id": None, "owner_id": "u-1",
+        "stage": "negotiation", "probability": 75, "amount": Decimal("1234567.30"),
+        "currency": "EUR", "expected_close_date": date(2026, 6, 30), "lost_reason": None,
+        "closed_at": None, "lines": [LINE], "created_by": "u-1", "created_at": WHEN,
+        "updated_at": WHEN}
+SAMPLES = {
+    "deal_created": (consumes.DealRecord, DEAL),
+    "deal_updated": (consumes.DealRecord, {**DEAL, "changed": ["amount"]}),
+    "deal_won": (consumes.DealRecord, {**DEAL, "stage": "won", "probability": 100,
+                                       "closed_at": WHEN, "changed_by": "u-2"}),
+    "deal_lost": (consumes.DealRecord, {**DEAL, "stage": "lost", "probability": 0,
+                                        "lost_reason": "price", "closed_at": WHEN,
+                                        "changed_by": "u-2"}),
+    "deal_stage_changed": (consumes.DealStageChanged, {
+        "deal_id": "d-1", "from_stage": "proposal", "to_stage": "negotiation", "probability": 75,
+        "amount": Decimal("1234567.30"), "currency": "EUR", "owner_id": None,
+        "changed_by": "u-2", "changed_at": WHEN, "reason": None}),
+}
+
+
+def test_reporting_subscribes_to_every_deal_event_sales_publishes_and_nothing_else():
+    assert set(SUBSCRIPTIONS.mapping["sales"]) == set(SAMPLES)
+    assert set(SAMPLES) <= set(SALES_EVENTS)
+
+
+@pytest.mark.parametrize("event_type", sorted(SAMPLES))
+def test_sales_deal_events_load_into_reportings_copies(event_type):
+    schema, sample = SAMPLES[event_type]
+    wire = json.loads(json.dumps(SALES_EVENTS[event_type].dump(sample)))
+    loaded = schema().load({**wire, "added_later": "ignored"})
+    assert set(loaded) == set(schema().fields)
+    for name in loaded:
+        assert loaded[name] == sample[name], name
+    assert isinstance(loaded["amount"], Decimal)
+    assert deals.cents(loaded["amount"]) == 123456730
