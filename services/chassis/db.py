@@ -16,6 +16,7 @@ from contextlib import contextmanager
 
 from nameko.extensions import DependencyProvider
 from sqlalchemy import create_engine, event, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import sessionmaker
 
 from services.chassis import settings
@@ -58,6 +59,15 @@ def ensure_sequence_row(engine):
     with engine.begin() as connection:
         if connection.execute(select(EventSequence.id).where(EventSequence.id == 1)).first() is None:
             connection.execute(insert(EventSequence).values(id=1, last=0))
+
+
+def insert_ignoring_conflicts(session, model, values, conflict_columns):
+    """INSERT ... ON CONFLICT DO NOTHING: concurrent creators of the same row both succeed
+    (one inserts, the other waits for it and does nothing) instead of one failing."""
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    statement = dialect.insert(model).values(values).on_conflict_do_nothing(
+        index_elements=conflict_columns)
+    session.execute(statement)
 
 
 class UnitOfWork:

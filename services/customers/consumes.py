@@ -1,23 +1,6 @@
 """Tolerant copies of the events customers consumes (identity's users).
 
-unknown=EXCLUDE: identity may add fields without breaking us; only `id` is essential.
+The schema is the chassis's (services/chassis/users_copy.py): every service keeping a users copy
+reads the same fields, tolerantly (unknown=EXCLUDE).
 """
-from marshmallow import EXCLUDE, Schema, fields
-
-USER_EVENTS = ("user_created", "user_updated", "user_deactivated")
-
-
-class UserEvent(Schema):
-    class Meta:
-        unknown = EXCLUDE
-
-    id = fields.String(required=True)
-    email = fields.String(allow_none=True)
-    name = fields.String(allow_none=True)
-    role = fields.String(allow_none=True)
-    team_id = fields.String(allow_none=True)
-    region = fields.String(allow_none=True)
-    manager_id = fields.String(allow_none=True)
-    active = fields.Boolean(load_default=True)
-    created_at = fields.DateTime(allow_none=True)      # a naive time is read as UTC
-    updated_at = fields.DateTime(allow_none=True)
+from services.chassis.users_copy import USER_EVENTS, UserEvent  # noqa: F401

@@ -10,7 +10,9 @@ from sqlalchemy import (BigInteger, Boolean, Date, ForeignKey, Index, Integer, S
                         TypeDecorator, event, text)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from services.chassis.assignment import AssignmentCursorColumns
 from services.chassis.models import UtcDateTime, utcnow
+from services.chassis.users_copy import UserCopyColumns
 from services.customers import textindex
 
 CENTS = Decimal("0.01")
@@ -35,22 +37,9 @@ class Base(DeclarativeBase):
     pass
 
 
-class UserCopy(Base):
-    """identity's users as their events describe them: assignment pools and managers' teams."""
+class UserCopy(UserCopyColumns, Base):
+    """identity's users as their events describe them (services/chassis/users_copy.py)."""
     __tablename__ = "user_copy"
-    id: Mapped[str] = mapped_column(String(36), primary_key=True)
-    email: Mapped[str | None] = mapped_column(String(320))
-    name: Mapped[str | None] = mapped_column(String(200))
-    role: Mapped[str | None] = mapped_column(String(20))
-    team_id: Mapped[str | None] = mapped_column(String(36), index=True)
-    region: Mapped[str | None] = mapped_column(String(64))
-    manager_id: Mapped[str | None] = mapped_column(String(36))
-    active: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
-    # identity's event sequence last applied here: an older event never overwrites a newer one.
-    sequence: Mapped[int] = mapped_column(BigInteger, nullable=False, default=0)
-    updated_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
-
-    __table_args__ = (Index("ix_user_copy_pool", "role", "active", "region", "id"),)
 
 
 # list filters with their own (filter, sort, id) indexes: short name -> column
@@ -154,13 +143,9 @@ class Interaction(Base):
     __table_args__ = (Index("ix_interaction_timeline", "customer_id", "occurred_at", "id"),)
 
 
-class AssignmentCursor(Base):
-    """Round-robin position per pool (a region, or "*" for all reps). Updating this row first
-    in the creating transaction serialises concurrent assignments to the same pool."""
+class AssignmentCursor(AssignmentCursorColumns, Base):
+    """Round-robin position per pool of reps (services/chassis/assignment.py)."""
     __tablename__ = "assignment_cursor"
-    pool: Mapped[str] = mapped_column(String(70), primary_key=True)
-    last_owner_id: Mapped[str | None] = mapped_column(String(36))
-    turns: Mapped[int] = mapped_column(BigInteger, nullable=False, default=0)
 
 
 class ImportJob(Base):

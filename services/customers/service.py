@@ -3,18 +3,13 @@
 Each entrypoint: who is calling, one transaction (or a read-only session), one handler.
 Record-level scopes are enforced inside the handlers' queries.
 """
-import logging
-
-from nameko.events import event_handler
 from nameko.timer import timer
 
-from services.chassis import inbox, settings
+from services.chassis import settings
 from services.chassis.db import Database
 from services.chassis.inbox import Subscriptions
 from services.chassis.rpc import rpc                # replies without confirms
-from services.chassis.service import ChassisService
-from services.chassis.throttle import Throttle
-from services.customers.consumes import USER_EVENTS
+from services.chassis.service import ChassisService, KeepsUsersCopy
 from services.customers.events import EVENT_SCHEMAS
 from services.customers.handlers import (assignment, contacts, customers, export, import_runner,
                                          imports, interactions, merge, reconcile, search,
@@ -22,17 +17,14 @@ from services.customers.handlers import (assignment, contacts, customers, export
 from services.customers.handlers import tags as tagging
 from services.customers.models import Base
 
-log = logging.getLogger(__name__)
 
-
-class CustomersService(ChassisService):
+class CustomersService(KeepsUsersCopy, ChassisService):
     name = "customers"
     db = Database(Base.metadata, event_schemas=EVENT_SCHEMAS)
-    subscriptions = Subscriptions(
-        {"identity": {event_type: users_copy.apply_user_event for event_type in USER_EVENTS}})
-    # A create without a rep in its region read identity's log synchronously every time
-    # (FINDINGS.md §3): look at one owner id / region at most once per interval per process.
-    users_refresh = Throttle("USERS_REFRESH_MIN_INTERVAL_SECONDS", 5.0)
+    # identity's users copy: its live entrypoints and the refresh before a create are the
+    # chassis's (KeepsUsersCopy), at most once per USERS_REFRESH_MIN_INTERVAL_SECONDS per key.
+    users = users_copy.users
+    subscriptions = Subscriptions({"identity": users.handlers()})
 
     # --- customers ---------------------------------------------------------------------------
     @rpc
@@ -161,38 +153,3 @@ class CustomersService(ChassisService):
         self.principal.require("admin")
         with self.db.read_only() as session:
             return reconcile.interaction_counts(session, cursor, limit)
-
-    # --- identity's users (local copy) -------------------------------------------------------
-    def _refresh_users_if_stale(self, owner_id, region):
-        """Read identity's event log now if the users copy may be behind for this request (a
-        user created a moment ago), instead of misassigning or refusing. Short deadline: if
-        identity is away, the copy is used as it is. At most once per USERS_REFRESH_MIN_INTERVAL_
-        SECONDS per owner id or region (checked or not): the live events normally arrive within
-        milliseconds, and this is only the fallback for the first requests after a new user."""
-        key = ("owner", owner_id) if owner_id is not None else ("region", region)
-        if not isinstance(key[1], str) or not self.users_refresh.due(key):
-            return                      # not a string: may_be_stale would say no (and unhashable)
-        with self.db.read_only() as session:
-            if not users_copy.may_be_stale(session, owner_id, region):
-                return
-        timeout = settings.env_float("USERS_REFRESH_TIMEOUT_SECONDS", 1.0)
-
-        def fetch(position, limit):
-            return self.services.call("identity", "events_since", position, limit, timeout=timeout)
-        try:
-            inbox.catch_up(self.db, self.subscriptions, fetch, "identity", max_pages=5)
-        except Exception:
-            log.warning("users copy refresh from identity failed; using the copy as it is",
-                        exc_info=True)
-
-    @event_handler("identity", "user_created")
-    def on_user_created(self, envelope):
-        return self.apply_event(envelope)
-
-    @event_handler("identity", "user_updated")
-    def on_user_updated(self, envelope):
-        return self.apply_event(envelope)
-
-    @event_handler("identity", "user_deactivated")
-    def on_user_deactivated(self, envelope):
-        return self.apply_event(envelope)

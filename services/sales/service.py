@@ -4,24 +4,18 @@ conversion), deals through a configurable pipeline with stage history, the pipel
 Each entrypoint: who is calling, one transaction (or a read-only session), one handler.
 Record-level scopes are enforced inside the handlers' queries.
 """
-import logging
-
-from nameko.events import event_handler
 from nameko.rpc import rpc
 
-from services.chassis import inbox, settings
+from services.chassis import settings
 from services.chassis.db import Database
 from services.chassis.errors import Invalid, NotFound
 from services.chassis.inbox import Subscriptions
-from services.chassis.service import ChassisService
-from services.sales.consumes import USER_EVENTS
+from services.chassis.service import ChassisService, KeepsUsersCopy
 from services.sales.events import EVENT_SCHEMAS
 from services.sales.handlers import (board, conversion, deals, leads, moves, pipeline, products,
                                      users_copy)
 from services.sales.handlers import reconcile
 from services.sales.models import Base
-
-log = logging.getLogger(__name__)
 
 SALES = ("sales_rep", "manager")        # require() lets admin and the system through as well
 PRICE_LIST = ("manager",)
@@ -32,11 +26,13 @@ def customers_timeout():
     return settings.env_float("SALES_CUSTOMERS_TIMEOUT_SECONDS", 0.6 * settings.rpc_timeout())
 
 
-class SalesService(ChassisService):
+class SalesService(KeepsUsersCopy, ChassisService):
     name = "sales"
     db = Database(Base.metadata, event_schemas=EVENT_SCHEMAS)
-    subscriptions = Subscriptions(
-        {"identity": {event_type: users_copy.apply_user_event for event_type in USER_EVENTS}})
+    # identity's users copy: its live entrypoints and the refresh before a create are the
+    # chassis's (KeepsUsersCopy), at most once per USERS_REFRESH_MIN_INTERVAL_SECONDS per key.
+    users = users_copy.users
+    subscriptions = Subscriptions({"identity": users.handlers()})
 
     # --- products ----------------------------------------------------------------------------
     @rpc
@@ -184,32 +180,3 @@ class SalesService(ChassisService):
         self.principal.require("admin")
         with self.db.read_only() as session:
             return reconcile.deal_facts(session, cursor, limit)
-
-    # --- identity's users (local copy) -------------------------------------------------------
-    def _refresh_users_if_stale(self, owner_id, region):
-        """Read identity's event log now if the users copy may be behind for this request,
-        instead of misassigning or refusing; short deadline, else the copy is used as it is."""
-        with self.db.read_only() as session:
-            if not users_copy.may_be_stale(session, owner_id, region):
-                return
-        timeout = settings.env_float("USERS_REFRESH_TIMEOUT_SECONDS", 1.0)
-
-        def fetch(position, limit):
-            return self.services.call("identity", "events_since", position, limit, timeout=timeout)
-        try:
-            inbox.catch_up(self.db, self.subscriptions, fetch, "identity", max_pages=5)
-        except Exception:
-            log.warning("users copy refresh from identity failed; using the copy as it is",
-                        exc_info=True)
-
-    @event_handler("identity", "user_created")
-    def on_user_created(self, envelope):
-        return self.apply_event(envelope)
-
-    @event_handler("identity", "user_updated")
-    def on_user_updated(self, envelope):
-        return self.apply_event(envelope)
-
-    @event_handler("identity", "user_deactivated")
-    def on_user_deactivated(self, envelope):
-        return self.apply_event(envelope)

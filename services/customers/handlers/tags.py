@@ -9,7 +9,7 @@ from services.chassis.validation import load
 from services.customers import normalize, schemas
 from services.customers.handlers import scopes
 from services.customers.handlers.views import tag_names
-from services.customers.handlers.sql import insert_ignoring_conflicts
+from services.chassis.db import insert_ignoring_conflicts
 from services.customers.models import Customer, CustomerTag, Tag
 
 
