@@ -1,5 +1,5 @@
-"""reporting in a real container beside the real customers service and a fake identity, on a
-real RabbitMQ vhost; reporting's database is the parametrised one (SQLite and PostgreSQL),
+"""reporting in a real container beside the real customers and sales services and a fake
+identity, on a real RabbitMQ vhost; reporting's database is the parametrised one (SQLite and PostgreSQL),
 migrated by its alembic scripts."""
 import pytest
 
@@ -7,6 +7,7 @@ from services.chassis import migrate
 from services.chassis.db import create_schema, make_engine
 from services.customers.service import CustomersService
 from services.reporting.service import ReportingService
+from services.sales.service import SalesService
 from tests.integration.customers.fake_identity import FakeIdentity, IdentityBase
 
 
@@ -14,13 +15,16 @@ from tests.integration.customers.fake_identity import FakeIdentity, IdentityBase
 def databases(database_url, monkeypatch, tmp_path):
     customers_url = f"sqlite:///{tmp_path / 'customers.db'}"
     identity_url = f"sqlite:///{tmp_path / 'identity.db'}"
+    sales_url = f"sqlite:///{tmp_path / 'sales.db'}"
+    monkeypatch.setenv("SALES_DATABASE_URL", sales_url)
     monkeypatch.setenv("REPORTING_DATABASE_URL", database_url)
     monkeypatch.setenv("CUSTOMERS_DATABASE_URL", customers_url)
     monkeypatch.setenv("IDENTITY_DATABASE_URL", identity_url)
     migrate.upgrade("reporting", database_url)
     migrate.upgrade("customers", customers_url)
+    migrate.upgrade("sales", sales_url)
     engines = {"reporting": make_engine(database_url), "customers": make_engine(customers_url),
-               "identity": make_engine(identity_url)}
+               "identity": make_engine(identity_url), "sales": make_engine(sales_url)}
     create_schema(engines["identity"], IdentityBase.metadata)
     yield engines
     for engine in engines.values():
@@ -45,7 +49,9 @@ def started(databases, rabbit_config, container_factory):
 
 @pytest.fixture
 def producers(started):
-    return {"identity": started(FakeIdentity), "customers": started(CustomersService)}
+    """Every producer reporting reads (its catch-up and reconcile ask each of them)."""
+    return {"identity": started(FakeIdentity), "customers": started(CustomersService),
+            "sales": started(SalesService)}
 
 
 @pytest.fixture
