@@ -1,0 +1,134 @@
+"""Sales KPIs end to end: after a deal journey (won, lost, a loss reopened by the manager and
+won, open deals in two currencies), the funnel, win rate and revenue reports through the
+gateway equal what this test computes from the deals it created; each person sees their
+scope; reconciliation reports zero differences."""
+import uuid
+from collections import Counter
+from datetime import datetime, timedelta, timezone
+from decimal import Decimal
+
+import pytest
+
+from tests.helpers import wait_until
+
+pytestmark = pytest.mark.e2e
+
+R = "reports/sales"
+
+
+def window():
+    """Around today in UTC: every close of this test, even across midnight."""
+    today = datetime.now(timezone.utc).date()
+    return {"from": (today - timedelta(days=1)).isoformat(),
+            "to": (today + timedelta(days=1)).isoformat(), "granularity": "total"}
+
+
+def expected(deals):
+    """The KPIs of `deals` (as sales answers them), computed here."""
+    funnel, won, lost, revenue = Counter(), Counter(), Counter(), {}
+    for deal in deals:
+        key = (deal["stage"], deal["currency"])
+        funnel[key + ("count",)] += 1
+        funnel[key + ("amount",)] += Decimal(deal["amount"])
+        funnel[key + ("weighted",)] += Decimal(deal["weighted_amount"])
+        if deal["stage"] == "won":
+            won[deal["owner_id"]] += 1
+            total = revenue.setdefault((deal["owner_id"], deal["currency"]), [0, Decimal(0)])
+            total[0], total[1] = total[0] + 1, total[1] + Decimal(deal["amount"])
+        elif deal["stage"] == "lost":
+            lost[deal["owner_id"]] += 1
+    return {
+        "funnel": {(stage, currency): (funnel[(stage, currency, "count")],
+                                       str(funnel[(stage, currency, "amount")]),
+                                       str(funnel[(stage, currency, "weighted")]))
+                   for stage, currency, measure in funnel if measure == "count"},
+        "win_rate": {owner: (won[owner], lost[owner], round(won[owner] / (won[owner] + lost[owner]), 4))
+                     for owner in set(won) | set(lost)},
+        "revenue": {key: (count, str(amount), str((amount / count).quantize(Decimal("0.01"))))
+                    for key, (count, amount) in revenue.items()}}
+
+
+def reported(client, owners=None):
+    """The same KPIs through the gateway, or None while reporting is unreachable."""
+    filters = {"owner_id": ",".join(owners)} if owners else {}
+    answers = [client.get(f"{R}/funnel", params=filters),
+               client.get(f"{R}/win-rate", params={**window(), **filters}),
+               client.get(f"{R}/revenue", params={**window(), **filters, "group_by": "owner_id"})]
+    if any(response.status_code != 200 for response in answers):
+        return None
+    funnel, rates, revenue = (response.json() for response in answers)
+    return {
+        "funnel": {(r["stage"], r["currency"]): (r["count"], r["amount"], r["weighted_amount"])
+                   for r in funnel["rows"]},
+        "win_rate": {r["owner_id"]: (r["won"], r["lost"], r["win_rate"]) for r in rates["rows"]},
+        "revenue": {(r["owner_id"], r["currency"]): (r["won"], r["revenue"], r["average_deal_size"])
+                    for r in revenue["rows"]}}
+
+
+def test_deal_journey_reports_equal_the_deals_and_reconcile_finds_nothing(admin, region):
+    region_name, team = region
+    manager = admin.create_user("manager", region=region_name, team_id=team["id"])
+    rep_a = admin.create_user("sales_rep", region=region_name, team_id=team["id"])
+    rep_b = admin.create_user("sales_rep", region=region_name, team_id=team["id"])
+    tag = uuid.uuid4().hex[:8]
+    euro = admin.ok("POST", "products", expect=201, json={
+        "name": f"Widget {tag}", "list_price": "19.99", "currency": "EUR"})
+    dollar = admin.ok("POST", "products", expect=201, json={
+        "name": f"Gadget {tag}", "list_price": "7.35", "currency": "USD"})
+
+    def deal(rep, quantity, product=euro, discount="0"):
+        customer = rep.create_customer(region=region_name)
+        return rep.ok("POST", "deals", expect=201, json={
+            "name": f"Deal {tag} {quantity}", "customer_id": customer["id"],
+            "currency": product["currency"],
+            "lines": [{"product_id": product["id"], "quantity": quantity,
+                       "discount_percent": discount}]})["id"]
+
+    def move(client, deal_id, stage, **extra):
+        return client.ok("POST", f"deals/{deal_id}/stage", json={"stage": stage, **extra})
+
+    won, lost, open_a = deal(rep_a, 3, discount="12.5"), deal(rep_a, 1), deal(rep_a, 7)
+    reopened, dollars = deal(rep_b, 5), deal(rep_b, 4, dollar)
+    for stage in ("needs_analysis", "proposal", "negotiation", "won"):
+        move(rep_a, won, stage)
+    move(rep_a, lost, "lost", lost_reason="price")
+    move(rep_a, open_a, "proposal")
+    move(rep_b, reopened, "lost", lost_reason="timing")
+    assert rep_b.post(f"deals/{reopened}/stage", json={"stage": "negotiation"}).status_code == 403
+    move(manager, reopened, "negotiation")                     # a manager may reopen
+    move(rep_b, reopened, "won")
+    move(rep_b, dollars, "needs_analysis")
+
+    deals = [admin.ok("GET", f"deals/{deal_id}") for deal_id in (won, lost, open_a, reopened, dollars)]
+    owners = [rep_a.user["id"], rep_b.user["id"]]
+    want = expected(deals)
+    assert want["win_rate"] == {rep_a.user["id"]: (1, 1, 0.5), rep_b.user["id"]: (1, 0, 1.0)}
+    wait_until(lambda: reported(admin, owners) == want, timeout=30,
+               message="sales reports equal the deals")
+
+    # Scopes: the manager sees the team (these two reps), a rep only their own deals.
+    assert reported(manager) == want
+    mine = expected([d for d in deals if d["owner_id"] == rep_a.user["id"]])
+    assert reported(rep_a) == mine
+    assert reported(rep_a, [rep_b.user["id"]]) == {"funnel": {}, "win_rate": {}, "revenue": {}}
+    pipeline = rep_b.ok("GET", f"{R}/funnel", params={"status": "open"})
+    assert [(r["stage"], r["currency"], r["amount"]) for r in pipeline["rows"]] == [
+        ("needs_analysis", "USD", "29.40")]
+    assert pipeline["freshness"]["sources"]["sales"]["sequence"] > 0
+
+    bad = admin.get(f"{R}/win-rate", params={"tz": "Mars/Olympus"})
+    assert bad.status_code == 422 and "tz" in bad.json()["errors"]
+    assert admin.get(f"{R}/funnel", params={"group_by": "amount"}).status_code == 422
+
+    job = admin.ok("POST", "reports/reconcile", expect=202)
+
+    def finished():
+        current = admin.ok("GET", f"reports/jobs/{job['id']}")
+        return current if current["status"] in ("done", "failed") else None
+    result = wait_until(finished, timeout=60, message="reconcile")["result"]
+    assert result["ok"] and result["differences"] == [], result
+    assert result["checked"]["deals"] >= 5 and result["checked"]["closed_deals"] >= 3
+
+    document = admin.ok("GET", "/openapi.json")
+    for path in ("funnel", "win-rate", "revenue"):
+        assert f"/api/v1/reports/sales/{path}" in document["paths"], path
