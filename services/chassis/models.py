@@ -1,6 +1,8 @@
 """Tables every service database carries besides its own: the outbox (also the service's event
-log), the sequence counter, the inbox of applied event ids and the consumer positions."""
+log), the sequence counter, the inbox of applied event ids and the consumer positions; and the
+column types every service's models share (UTC timestamps, exact money)."""
 from datetime import datetime, timezone
+from decimal import Decimal
 
 from sqlalchemy import BigInteger, DateTime, Integer, String, Text, Index, TypeDecorator
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -22,6 +24,24 @@ class UtcDateTime(TypeDecorator):
         if value is not None and value.tzinfo is None:
             value = value.replace(tzinfo=timezone.utc)
         return value
+
+
+CENTS = Decimal("0.01")
+
+
+class Cents(TypeDecorator):
+    """Money as an exact integer of hundredths: SQLite has no exact decimal type and money is
+    never a float (DESIGN.md §4). Decimal in, Decimal out."""
+    impl = BigInteger
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        return int((Decimal(value) * 100).to_integral_value())
+
+    def process_result_value(self, value, dialect):
+        return None if value is None else (Decimal(value) / 100).quantize(CENTS)
 
 
 def utcnow():

@@ -4,7 +4,7 @@ Payloads are the record's fields; money is a string with its currency, times are
 """
 from marshmallow import Schema, fields
 
-from services.customers.validators import Money
+from services.chassis.fields import Money
 
 
 class CustomerRecord(Schema):

@@ -6,32 +6,13 @@ duplicate detection and free-text search compare, so both stay index-friendly an
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import (BigInteger, Boolean, Date, ForeignKey, Index, Integer, String, Text,
-                        TypeDecorator, event, text)
+from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text, event, text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from services.chassis.assignment import AssignmentCursorColumns
-from services.chassis.models import UtcDateTime, utcnow
+from services.chassis.models import Cents, UtcDateTime, utcnow
 from services.chassis.users_copy import UserCopyColumns
 from services.customers import textindex
-
-CENTS = Decimal("0.01")
-
-
-class Cents(TypeDecorator):
-    """Money as an exact integer of hundredths: SQLite has no exact decimal type and money is
-    never a float (DESIGN.md §4). Decimal in, Decimal out."""
-    impl = BigInteger
-    cache_ok = True
-
-    def process_bind_param(self, value, dialect):
-        if value is None:
-            return None
-        return int((Decimal(value) * 100).to_integral_value())
-
-    def process_result_value(self, value, dialect):
-        return None if value is None else (Decimal(value) / 100).quantize(CENTS)
-
 
 class Base(DeclarativeBase):
     pass

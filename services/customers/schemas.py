@@ -7,7 +7,7 @@ from datetime import date
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate
 
-from services.customers.validators import Money, currency, not_blank, phone
+from services.chassis.fields import Money, currency, not_blank, phone
 
 KINDS = ("company", "individual")
 LIFECYCLE_STAGES = ("lead", "prospect", "customer", "churned")

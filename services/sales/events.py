@@ -5,7 +5,8 @@ silently change an event. Money is a string with its currency; times are UTC ISO
 """
 from marshmallow import Schema, fields
 
-from services.sales.fields import Money, Percent
+from services.chassis.fields import Money
+from services.sales.fields import Percent
 
 
 class ScoreFactor(Schema):

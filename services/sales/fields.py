@@ -1,12 +1,10 @@
-"""Exact-number fields for sales inputs. Money reuses customers' `Money` (2 decimals, strings,
-never floats); a discount is a percentage with the same rules, capped at 100."""
+"""Exact-number fields for sales inputs: a discount is a percentage with the rules of the
+chassis's `Money` (2 decimals, strings, never floats), capped at 100."""
 from decimal import Decimal
 
 from marshmallow import ValidationError
 
-# Shared with customers on purpose: a lead's details must pass customers' own checks when it
-# is converted. (Candidates for the chassis.)
-from services.customers.validators import Money, currency, not_blank, phone  # noqa: F401
+from services.chassis.fields import Money
 
 HUNDRED = Decimal("100")
 

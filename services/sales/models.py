@@ -1,20 +1,18 @@
 """The sales service's own tables: products, leads, deals (with lines and stage history), the
 configurable pipeline, and its copy of identity's users (assignment pools, managers' teams).
 
-Money is exact hundredths (customers' `Cents` type: never a float); a discount is a percentage
+Money is exact hundredths (the chassis's `Cents` type: never a float); a discount is a percentage
 with two decimals, stored as basis points for the same reason.
 """
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import (BigInteger, Boolean, Date, ForeignKey, Index, Integer, String, Text,
-                        TypeDecorator)
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text, TypeDecorator
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from services.chassis.assignment import AssignmentCursorColumns
-from services.chassis.models import UtcDateTime, utcnow
+from services.chassis.models import Cents, UtcDateTime, utcnow
 from services.chassis.users_copy import UserCopyColumns
-from services.customers.models import Cents   # one exact money column type for every service
 
 BASIS = Decimal("0.01")
 

@@ -6,8 +6,9 @@ from decimal import Decimal
 
 from marshmallow import RAISE, Schema, fields, validate
 
+from services.chassis.fields import Money, currency, not_blank, phone
 from services.sales.events import DealLine, ScoreFactor
-from services.sales.fields import Money, Percent, currency, not_blank, phone
+from services.sales.fields import Percent
 
 LEAD_STATUSES = ("new", "contacted", "qualified", "disqualified", "converted")
 LEAD_SOURCES = ("web", "referral", "partner", "event", "campaign", "outbound", "other")

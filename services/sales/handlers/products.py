@@ -4,10 +4,10 @@ import uuid
 
 from sqlalchemy import select
 
+from services.chassis import normalize
 from services.chassis.errors import Conflict, NotFound
 from services.chassis.models import utcnow
 from services.chassis.validation import load
-from services.customers import normalize
 from services.sales import schemas
 from services.sales.models import Product
 

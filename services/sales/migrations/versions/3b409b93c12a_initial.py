@@ -11,7 +11,6 @@ from alembic import op
 import sqlalchemy as sa
 
 import services.chassis.models
-import services.customers.models
 import services.sales.models
 
 
@@ -121,7 +120,7 @@ def upgrade() -> None:
     sa.Column('name', sa.String(length=200), nullable=False),
     sa.Column('name_norm', sa.String(length=200), nullable=False),
     sa.Column('series', sa.String(length=100), nullable=True),
-    sa.Column('list_price_cents', services.customers.models.Cents(), nullable=False),
+    sa.Column('list_price_cents', services.chassis.models.Cents(), nullable=False),
     sa.Column('currency', sa.String(length=3), nullable=False),
     sa.Column('active', sa.Boolean(), nullable=False),
     sa.Column('created_at', services.chassis.models.UtcDateTime(timezone=True), nullable=False),
@@ -153,7 +152,7 @@ def upgrade() -> None:
     sa.Column('lead_id', sa.String(length=36), nullable=True),
     sa.Column('owner_id', sa.String(length=36), nullable=True),
     sa.Column('stage', sa.String(length=40), nullable=False),
-    sa.Column('amount_cents', services.customers.models.Cents(), nullable=False),
+    sa.Column('amount_cents', services.chassis.models.Cents(), nullable=False),
     sa.Column('currency', sa.String(length=3), nullable=False),
     sa.Column('expected_close_date', sa.Date(), nullable=True),
     sa.Column('lost_reason', sa.String(length=500), nullable=True),
@@ -192,9 +191,9 @@ def upgrade() -> None:
     sa.Column('product_id', sa.String(length=36), nullable=False),
     sa.Column('product_name', sa.String(length=200), nullable=False),
     sa.Column('quantity', sa.Integer(), nullable=False),
-    sa.Column('unit_price_cents', services.customers.models.Cents(), nullable=False),
+    sa.Column('unit_price_cents', services.chassis.models.Cents(), nullable=False),
     sa.Column('discount_bp', services.sales.models.Percent(), nullable=False),
-    sa.Column('total_cents', services.customers.models.Cents(), nullable=False),
+    sa.Column('total_cents', services.chassis.models.Cents(), nullable=False),
     sa.ForeignKeyConstraint(['deal_id'], ['deal.id'], ),
     sa.ForeignKeyConstraint(['product_id'], ['product.id'], ),
     sa.PrimaryKeyConstraint('deal_id', 'position')

@@ -1,10 +1,12 @@
-"""Field types and validators shared by the customers schemas."""
+"""marshmallow field types and validators every service's schemas share: one definition of money,
+currency, phone and "not blank", so a value one service accepts passes another's checks too
+(a sales lead's details must pass customers' when the lead is converted)."""
 import re
 from decimal import Decimal, InvalidOperation
 
 from marshmallow import ValidationError, fields
 
-# ISO 4217 active codes (2024). Funds and precious metals are left out: no customer's revenue.
+# ISO 4217 active codes (2024). Funds and precious metals are left out: nobody invoices in them.
 CURRENCIES = frozenset("""
 AED AFN ALL AMD ANG AOA ARS AUD AWG AZN BAM BBD BDT BGN BHD BIF BMD BND BOB BRL BSD BTN BWP BYN
 BZD CAD CDF CHF CLP CNY COP CRC CUP CVE CZK DJF DKK DOP DZD EGP ERN ETB EUR FJD FKP GBP GEL GHS
