@@ -30,5 +30,5 @@ def test_commands_build_reports_from_zero_and_reconcile_them(
 
 def test_an_unknown_projection_is_refused_before_anything_is_touched(databases, capsys):
     with pytest.raises(SystemExit) as refused:
-        rebuild.main(["deals"])
-    assert refused.value.code == 2 and "deals" in capsys.readouterr().err
+        rebuild.main(["tickets"])
+    assert refused.value.code == 2 and "tickets" in capsys.readouterr().err

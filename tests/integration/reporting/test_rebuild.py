@@ -77,6 +77,6 @@ def test_rebuild_is_for_admins_and_checks_its_input(producers, databases, start_
     with pytest.raises(Forbidden):
         rpc(reporting, "request_rebuild", REP_A, ["all"])
     with pytest.raises(Invalid):
-        rpc(reporting, "request_rebuild", ADMIN, ["deals"])
+        rpc(reporting, "request_rebuild", ADMIN, ["tickets"])
     with pytest.raises(Invalid):
         rpc(reporting, "request_rebuild", ADMIN, "all")
