@@ -13,9 +13,11 @@ the effect, so a redelivered or replayed event changes nothing. Two paths feed t
 """
 import logging
 
-from sqlalchemy import bindparam, select, text
+from sqlalchemy import bindparam, select
 from sqlalchemy.dialects import postgresql, sqlite
 
+# precompiled lives in db.py (reporting's projections import it from here too).
+from services.chassis.db import precompiled
 from services.chassis.models import ConsumerPosition, InboxEvent, utcnow
 
 log = logging.getLogger(__name__)
@@ -37,24 +39,6 @@ class Subscriptions:
         return self.mapping.get(source, {}).get(event_type)
 
 
-def precompiled(session, name, build):
-    """`build(dialect module)` (postgresql or sqlite), compiled once per dialect and kept as a
-    text() statement with the same typed parameters. SQLAlchemy caches the compiled SQL of
-    ordinary statements, but not of the dialects' INSERT ... ON CONFLICT (`inherit_cache =
-    False`), and compiling one costs more CPU than running it: a third of a live event's cost
-    (bench/event_cost.py --profile). `name` must identify what `build` returns."""
-    dialect = session.get_bind().dialect
-    statement = _PRECOMPILED.get((dialect.name, name))
-    if statement is None:
-        built = build(postgresql if dialect.name == "postgresql" else sqlite)
-        compiled = built.compile(dialect=type(dialect)(paramstyle="named"))
-        statement = text(compiled.string).bindparams(
-            *(bindparam(key, type_=bind.type) for key, bind in compiled.binds.items()))
-        _PRECOMPILED[(dialect.name, name)] = statement
-    return statement
-
-
-_PRECOMPILED = {}
 INBOX_COLUMNS = ("event_id", "source", "event_type", "sequence", "processed_at")
 
 
