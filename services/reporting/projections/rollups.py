@@ -96,13 +96,19 @@ def add(session, model, columns, deltas, values=("count",)):
     columns, values = tuple(columns), tuple(values)
     buffer = pending(session, f"rollup:{model.__tablename__}",
                      lambda session, sums: _upsert(session, model, columns, values, sums))
+    if len(values) == 1:             # plain counts: no tuples on the hot path of every event
+        for key, change in deltas.items():
+            buffer[key] = buffer.get(key, 0) + change
+        return
+    zero = (0,) * len(values)
     for key, change in deltas.items():
-        change = change if isinstance(change, tuple) else (change,)
-        buffer[key] = tuple(a + b for a, b in zip(buffer.get(key, (0,) * len(values)), change))
+        buffer[key] = tuple(a + b for a, b in zip(buffer.get(key, zero), change))
 
 
 def _upsert(session, model, columns, values, sums):
     """One executemany over the changed keys, in key order; all-zero changes skipped."""
+    if len(values) == 1:
+        sums = {key: (change,) for key, change in sums.items()}
     rows = [{**dict(zip(columns, key)), **dict(zip(values, sums[key]))}
             for key in sorted(sums) if any(sums[key])]
     if not rows:
