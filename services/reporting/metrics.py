@@ -5,6 +5,7 @@ from prometheus_client import Gauge, Histogram
 from sqlalchemy import func, select
 
 from services.reporting.models import CustomerComposition as Composition
+from services.reporting.models import DealStages
 
 SERVICE = "reporting"
 
@@ -21,6 +22,12 @@ CUSTOMERS_BY_STAGE = Gauge(
 CUSTOMERS_BY_VALUE_CLASS = Gauge(
     "crm_customers_by_value_class", "Live customers by value class (none: unclassified)",
     ["value_class"])
+OPEN_DEALS_BY_STAGE = Gauge("crm_open_deals_by_stage", "Open deals by pipeline stage", ["stage"])
+OPEN_PIPELINE = Gauge(
+    "crm_open_pipeline_amount", "Open deals' amount (the gauge is a float; reports are exact)",
+    ["currency"])
+WEIGHTED_PIPELINE = Gauge(
+    "crm_weighted_pipeline_amount", "Open deals' amount × stage probability", ["currency"])
 JOBS_RUNNING = Gauge("crm_report_jobs_running", "Rebuild / reconcile jobs running", ["kind"])
 
 
@@ -49,3 +56,20 @@ def refresh_business_gauges(session, seen):
     set_by_label(CUSTOMERS_BY_VALUE_CLASS, "value_class",
                  {value or "none": int(n) for value, n in by_class.items()}, seen)
     CUSTOMERS.set(sum(int(n) for n in by_stage.values()))
+    _refresh_pipeline(session, seen)
+
+
+def _refresh_pipeline(session, seen):
+    """From the deal_stages rollup, open deals only."""
+    open_ = DealStages.status == "open"
+    by_stage = dict(session.execute(select(DealStages.stage, func.sum(DealStages.count))
+                                    .where(open_).group_by(DealStages.stage)).all())
+    by_currency = session.execute(
+        select(DealStages.currency, func.sum(DealStages.amount_cents),
+               func.sum(DealStages.weighted_cents)).where(open_).group_by(DealStages.currency)).all()
+    set_by_label(OPEN_DEALS_BY_STAGE, "stage", {stage: int(n) for stage, n in by_stage.items()}, seen)
+    set_by_label(OPEN_PIPELINE, "currency",
+                 {currency or "none": int(amount) / 100 for currency, amount, _w in by_currency}, seen)
+    set_by_label(WEIGHTED_PIPELINE, "weighted_currency",
+                 {currency or "none": int(weighted) / 100 for currency, _a, weighted in by_currency},
+                 seen)
