@@ -4,12 +4,12 @@ reports sum rollups (queries.py); admins rebuild and reconcile them (jobs.py).
 Thin entrypoints: who is calling, one session or unit of work, one function.
 """
 from nameko.events import event_handler
-from nameko.rpc import rpc
 from nameko.timer import timer
 
 from services.chassis import settings
 from services.chassis.auth import SYSTEM
 from services.chassis.db import Database
+from services.chassis.rpc import rpc                # replies without confirms
 from services.chassis.validation import load
 from services.chassis.service import ChassisService
 from services.reporting import (consumer, jobs, metrics, queries, rebuild, sales_queries,

@@ -4,12 +4,11 @@ conversion), deals through a configurable pipeline with stage history, the pipel
 Each entrypoint: who is calling, one transaction (or a read-only session), one handler.
 Record-level scopes are enforced inside the handlers' queries.
 """
-from nameko.rpc import rpc
-
 from services.chassis import settings
 from services.chassis.db import Database
 from services.chassis.errors import Invalid, NotFound
 from services.chassis.inbox import Subscriptions
+from services.chassis.rpc import rpc                # replies without confirms
 from services.chassis.service import ChassisService, KeepsUsersCopy
 from services.sales.events import EVENT_SCHEMAS
 from services.sales.handlers import (board, conversion, deals, leads, moves, pipeline, products,
