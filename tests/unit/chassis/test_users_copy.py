@@ -1,11 +1,20 @@
 """The users copy and round-robin assignment the chassis gives every service that keeps one."""
+from unittest.mock import Mock
+
 import pytest
+from nameko.testing.services import worker_factory
 from sqlalchemy.orm import DeclarativeBase
 
 from services.chassis.assignment import AssignmentCursorColumns, Owners
 from services.chassis.auth import Principal
+from services.chassis.db import Database
 from services.chassis.errors import Forbidden, Invalid
+from services.chassis.inbox import Subscriptions
+from services.chassis.service import ChassisService, KeepsUsersCopy
+from services.chassis.throttle import Gate, Throttle
 from services.chassis.users_copy import UserCopyColumns, UsersCopy
+from services.customers.service import CustomersService
+from services.sales.service import SalesService
 from tests.unit.chassis.fakes import make_db
 
 
@@ -121,3 +130,49 @@ def test_only_a_manager_within_the_team_or_an_admin_chooses_an_active_owner(db):
             OWNERS.check_owner_choice(session, manager, "u-x")           # another team
         with pytest.raises(Invalid):
             OWNERS.check_owner_choice(session, manager, "u-unknown")
+
+
+class Toy(KeepsUsersCopy, ChassisService):
+    name = "toy"
+    db = Database(Base.metadata)
+    users = USERS
+    subscriptions = Subscriptions({"identity": USERS.handlers()})
+
+
+@pytest.fixture
+def toy(db):
+    now, identity = [0.0], Mock()
+    identity.call.return_value = []
+    worker = worker_factory(Toy, db=db, services=identity,
+                            users_refresh=Gate(5.0, clock=lambda: now[0]))
+    return worker, identity, now
+
+
+def test_the_refresh_asks_identity_at_most_once_per_interval_per_key(toy, db):
+    worker, identity, now = toy
+    put(db, "u-a")
+    for _ in range(3):
+        worker._refresh_users_if_stale(None, "US")
+    worker._refresh_users_if_stale(None, "EU")                      # has a rep: not stale
+    worker._refresh_users_if_stale(["not", "a", "string"], None)    # bad input: no call, no error
+    assert identity.call.call_count == 1
+    now[0] = 5.0
+    identity.call.side_effect = RuntimeError("identity is away")    # logged; the copy is used
+    worker._refresh_users_if_stale(None, "US")
+    assert identity.call.call_count == 2
+
+
+def test_the_refresh_applies_what_identity_answers(toy, db):
+    worker, identity, _ = toy
+    envelope = {"event_id": "ev-late", "event_type": "user_created", "source": "identity",
+                "sequence": 7, "payload": {"id": "u-new", "role": "sales_rep", "region": "US"}}
+    identity.call.side_effect = lambda *args, **kwargs: [envelope] if args[2] == 0 else []
+    worker._refresh_users_if_stale(None, "US")
+    with db.read_only() as session:
+        assert USERS.active_reps(session, "US") == ["u-new"]
+
+
+@pytest.mark.parametrize("service", [CustomersService, SalesService])
+def test_every_service_keeping_a_copy_throttles_its_refresh(service):
+    assert isinstance(service.users_refresh, Throttle)
+    assert service.users_refresh.interval_setting == "USERS_REFRESH_MIN_INTERVAL_SECONDS"
