@@ -4,7 +4,7 @@ currency, phone and "not blank", so a value one service accepts passes another's
 import re
 from decimal import Decimal, InvalidOperation
 
-from marshmallow import ValidationError, fields
+from marshmallow import RAISE, Schema, ValidationError, fields, validate
 
 # ISO 4217 active codes (2024). Funds and precious metals are left out: nobody invoices in them.
 CURRENCIES = frozenset("""
@@ -16,6 +16,21 @@ NGN NIO NOK NPR NZD OMR PAB PEN PGK PHP PKR PLN PYG QAR RON RSD RUB RWF SAR SBD 
 SHP SLE SOS SRD SSP STN SVC SYP SZL THB TJS TMT TND TOP TRY TTD TWD TZS UAH UGX USD UYU UZS VED
 VES VND VUV WST XAF XCD XCG XOF XPF YER ZAR ZMW ZWG
 """.split())
+
+class Input(Schema):
+    """Every RPC input schema: an unknown field is refused (a typo is a 422, not ignored)."""
+    class Meta:
+        unknown = RAISE
+
+
+def text(max_length, required=False, **kwargs):
+    """1..max_length characters; a required text must also not be blank, an optional one may
+    be null."""
+    checks = [validate.Length(min=1, max=max_length)]
+    if required:
+        checks.append(not_blank)
+    return fields.String(required=required, allow_none=not required, validate=checks, **kwargs)
+
 
 _PHONE_CHARS = re.compile(r"^\+?[0-9 ()\-]+$")
 MAX_MONEY = Decimal("1e15")

@@ -5,9 +5,9 @@ Strings are stored verbatim — SQL, HTML, emoji, CJK are data, not threats, at 
 """
 from datetime import date
 
-from marshmallow import RAISE, Schema, ValidationError, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate
 
-from services.chassis.fields import Money, currency, not_blank, phone
+from services.chassis.fields import Input, Money, currency, not_blank, phone, text
 
 KINDS = ("company", "individual")
 LIFECYCLE_STAGES = ("lead", "prospect", "customer", "churned")
@@ -15,18 +15,6 @@ VALUE_CLASSES = ("A", "B", "C")
 INTERACTION_KINDS = ("call", "email", "meeting", "note")
 SORT_KEYS = ("name", "created_at", "updated_at", "annual_revenue")
 SORTS = SORT_KEYS + tuple("-" + key for key in SORT_KEYS)
-
-
-class Input(Schema):
-    class Meta:
-        unknown = RAISE
-
-
-def text(max_length, required=False, **kwargs):
-    checks = [validate.Length(min=1, max=max_length)]
-    if required:
-        checks.append(not_blank)
-    return fields.String(required=required, allow_none=not required, validate=checks, **kwargs)
 
 
 def _past_birthday(value):

@@ -4,26 +4,14 @@ The gateway's OpenAPI document references these classes by name (`sales:Deal`, .
 """
 from decimal import Decimal
 
-from marshmallow import RAISE, Schema, fields, validate
+from marshmallow import Schema, fields, validate
 
-from services.chassis.fields import Money, currency, not_blank, phone
+from services.chassis.fields import Input, Money, currency, phone, text
 from services.sales.events import DealLine, ScoreFactor
 from services.sales.fields import Percent
 
 LEAD_STATUSES = ("new", "contacted", "qualified", "disqualified", "converted")
 LEAD_SOURCES = ("web", "referral", "partner", "event", "campaign", "outbound", "other")
-
-
-class Input(Schema):
-    class Meta:
-        unknown = RAISE
-
-
-def text(max_length, required=False, **kwargs):
-    checks = [validate.Length(min=1, max=max_length)]
-    if required:
-        checks.append(not_blank)
-    return fields.String(required=required, allow_none=not required, validate=checks, **kwargs)
 
 
 def ident(required=False):

@@ -3,11 +3,12 @@ from decimal import Decimal
 
 import pytest
 from marshmallow import Schema, ValidationError
-from sqlalchemy import String, select, text
+from sqlalchemy import String, select
+from sqlalchemy import text as sql
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from services.chassis import normalize
-from services.chassis.fields import Money, currency, not_blank, phone
+from services.chassis.fields import Input, Money, currency, not_blank, phone, text
 from services.chassis.models import Cents
 from tests.unit.chassis.fakes import make_db
 
@@ -64,4 +65,19 @@ def test_cents_stores_exact_hundredths(memory_engine):
     with db.read_only() as session:
         assert {row.id: row.price for row in session.execute(select(Priced.id, Priced.price))} == {
             "a": Decimal("0.10"), "b": None, "c": Decimal("999999999999999.99")}
-        assert session.execute(text("SELECT price FROM priced WHERE id = 'a'")).scalar() == 10
+        assert session.execute(sql("SELECT price FROM priced WHERE id = 'a'")).scalar() == 10
+
+
+class Named(Input):
+    name = text(20, required=True)
+    note = text(5)
+
+
+def test_inputs_refuse_unknown_fields_and_required_text_must_not_be_blank():
+    assert Named().load({"name": "Acme", "note": None}) == {"name": "Acme", "note": None}
+    for bad, field in (({"name": "Acme", "owner_id": "u1"}, "owner_id"), ({"name": "  "}, "name"),
+                       ({"name": None}, "name"), ({"name": "Acme", "note": ""}, "note"),
+                       ({"name": "Acme", "note": "too long"}, "note")):
+        with pytest.raises(ValidationError) as refused:
+            Named().load(bad)
+        assert set(refused.value.messages) == {field}
