@@ -16,7 +16,6 @@ import logging
 from sqlalchemy import bindparam, select
 from sqlalchemy.dialects import postgresql, sqlite
 
-# precompiled lives in db.py (reporting's projections import it from here too).
 from services.chassis.db import precompiled
 from services.chassis.models import ConsumerPosition, InboxEvent, utcnow
 

@@ -8,9 +8,9 @@ from contextlib import contextmanager
 
 import eventlet
 from sqlalchemy import or_, update
-from sqlalchemy.dialects import postgresql, sqlite
 
 from services.chassis import settings
+from services.chassis.db import insert_ignoring_conflicts
 from services.chassis.errors import Conflict
 from services.reporting.models import Lease
 
@@ -44,9 +44,7 @@ class Held:
 def _take(db, holder):
     now = time.time()
     with db.unit_of_work() as uow:
-        dialect = postgresql if uow.session.get_bind().dialect.name == "postgresql" else sqlite
-        uow.session.execute(dialect.insert(Lease).values(name=NAME, expires_at=0.0)
-                            .on_conflict_do_nothing(index_elements=["name"]))
+        insert_ignoring_conflicts(uow.session, Lease, {"name": NAME, "expires_at": 0.0}, ["name"])
         result = uow.session.execute(
             update(Lease).where(Lease.name == NAME, or_(
                 Lease.holder.is_(None), Lease.expires_at < now, Lease.holder == holder))

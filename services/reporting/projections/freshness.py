@@ -6,7 +6,7 @@ from datetime import datetime
 
 from sqlalchemy import event, select
 
-from services.chassis.inbox import precompiled
+from services.chassis.db import precompiled
 from services.chassis.models import utcnow
 from services.reporting import metrics
 from services.reporting.models import Freshness, ReportJob

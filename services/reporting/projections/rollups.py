@@ -9,7 +9,7 @@ from datetime import datetime, timezone
 
 from sqlalchemy import bindparam, event
 
-from services.chassis.inbox import precompiled
+from services.chassis.db import precompiled
 
 BUCKET_SECONDS = 900     # 15 minutes: every zone's offset (…, +5:30, +5:45) is a whole number of them
 NONE = ""                # stands for "no value" in rollup keys (see models.py)
@@ -123,7 +123,7 @@ def _upsert(session, model, columns, values, sums):
 
 
 def insert_binds(dialect, model, names):
-    """INSERT INTO model's table, a typed parameter per name (see inbox.precompiled)."""
+    """INSERT INTO model's table, a typed parameter per name (see db.precompiled)."""
     table = model.__table__
     return dialect.insert(table).values({name: bindparam(name, type_=table.c[name].type)
                                          for name in names})
