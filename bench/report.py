@@ -6,7 +6,7 @@ TARGETS = {
     "list_p95_ms": 50, "list_growth": 2.0, "events_per_s": 2000, "freshness_p99_s": 1.0,
     "idle_rss_mb": 150,
 }
-SERVICES = ("gateway", "identity", "customers", "reporting", "bench_http", "bench_echo", "rabbitmq")
+SERVICES = ("gateway", "identity", "customers", "sales", "reporting", "bench_http", "bench_echo", "rabbitmq")
 
 
 def _f(value, digits=0, unit=""):
