@@ -1,6 +1,8 @@
 """reporting's own Prometheus metrics (module-level: one registry per process; the chassis
 exports them on REPORTING_METRICS_PORT with the rest). Event counts by outcome are the
 chassis's crm_events_consumed_total{service="reporting"}."""
+from datetime import datetime, timezone
+
 from prometheus_client import Gauge, Histogram
 from sqlalchemy import func, select
 
@@ -28,6 +30,11 @@ OPEN_PIPELINE = Gauge(
     ["currency"])
 WEIGHTED_PIPELINE = Gauge(
     "crm_weighted_pipeline_amount", "Open deals' amount × stage probability", ["currency"])
+RECEIVABLES = Gauge(
+    "crm_receivables_outstanding_amount", "Invoices' open balances today (UTC)", ["currency"])
+OVERDUE_RECEIVABLES = Gauge(
+    "crm_receivables_overdue_amount", "Open balances past their due date today (UTC)",
+    ["currency"])
 JOBS_RUNNING = Gauge("crm_report_jobs_running", "Rebuild / reconcile jobs running", ["kind"])
 
 
@@ -57,6 +64,7 @@ def refresh_business_gauges(session, seen):
                  {value or "none": int(n) for value, n in by_class.items()}, seen)
     CUSTOMERS.set(sum(int(n) for n in by_stage.values()))
     _refresh_pipeline(session, seen)
+    _refresh_receivables(session, seen)
 
 
 def _refresh_pipeline(session, seen):
@@ -73,3 +81,13 @@ def _refresh_pipeline(session, seen):
     set_by_label(WEIGHTED_PIPELINE, "weighted_currency",
                  {currency or "none": int(weighted) / 100 for currency, _a, weighted in by_currency},
                  seen)
+
+
+def _refresh_receivables(session, seen):
+    """From the invoice and payment facts (one grouped query each): open and overdue balances."""
+    from services.reporting.sales_cash import open_balances      # metrics is imported early
+    outstanding, overdue = open_balances(session, datetime.now(timezone.utc).date())
+    set_by_label(RECEIVABLES, "receivables_currency",
+                 {c or "none": cents / 100 for c, cents in outstanding.items()}, seen)
+    set_by_label(OVERDUE_RECEIVABLES, "overdue_currency",
+                 {c or "none": cents / 100 for c, cents in overdue.items()}, seen)

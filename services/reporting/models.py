@@ -141,6 +141,10 @@ class DealFact(Base):
     created_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     sequence: Mapped[int] = mapped_column(BigInteger, nullable=False, default=0)
+    # The whole-record event (not deal_stage_changed, which carries no lines) whose lines
+    # deal_line_fact holds: lines follow the newest record, not the newest event.
+    lines_sequence: Mapped[int] = mapped_column(BigInteger, nullable=False, default=0,
+                                                server_default="0")
 
 
 class DealStages(Base):
@@ -170,3 +174,6 @@ class DealOutcomes(Base):
     count: Mapped[int] = mapped_column(BigInteger, nullable=False, default=0)
     amount_cents: Mapped[int] = mapped_column(BigInteger, nullable=False, default=0)
     cycle_seconds: Mapped[int] = mapped_column(BigInteger, nullable=False, default=0)
+
+
+from services.reporting import models_kpis  # noqa: E402,F401  (Base.metadata is complete)

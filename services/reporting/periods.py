@@ -38,15 +38,23 @@ class Period:
                 local_midnight(self.end + timedelta(days=1), self.zone))
 
     def label_of_day(self, day):
-        """Weeks are ISO weeks (from Monday) and months calendar months, labelled by their first
-        day even when the period starts later; only the period's own days are counted."""
+        """Weeks are ISO weeks (from Monday), months, quarters and years calendar ones,
+        labelled by their first day even when the period starts later; only the period's own
+        days are counted."""
         if self.granularity == "week":
             return day - timedelta(days=day.weekday())
         if self.granularity == "month":
             return day.replace(day=1)
+        if self.granularity == "quarter":
+            return day.replace(month=day.month - (day.month - 1) % 3, day=1)
+        if self.granularity == "year":
+            return day.replace(month=1, day=1)
         if self.granularity == "total":
             return self.start
         return day
+
+    def contains(self, day):
+        return self.start <= day <= self.end
 
     def label(self, bucket):
         """The period start (a local date) a UTC bucket belongs to."""

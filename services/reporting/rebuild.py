@@ -1,6 +1,6 @@
 """Rebuild projections from zero by replaying the producers' event logs.
 
-    python -m services.reporting.rebuild [users|customers|interactions|deals|all ...]
+    python -m services.reporting.rebuild [users|customers|interactions|deals|cash|targets|all ...]
 
 Under the lease (no catch-up runs meanwhile, in any process), one transaction clears the
 projections' tables, forgets their event types in the inbox and resets their sources'
@@ -23,6 +23,8 @@ from services.chassis.models import ConsumerPosition, InboxEvent
 from services.reporting import consumer
 from services.reporting.models import (CustomerComposition, CustomerFact, DealOutcomes,
                                        DealStages, InteractionActivity, NewCustomers, UserCopy)
+from services.reporting.models_kpis import (DealLineFact, DealStageEntry, InvoiceFact,
+                                            PaymentFact, TargetFact)
 from services.reporting.projections import PROJECTIONS, event_types, tables
 
 
@@ -94,6 +96,12 @@ def snapshot(db):
             "interactions": total(session, InteractionActivity.count),
             "deals": total(session, DealStages.count),
             "closed_deals": total(session, DealOutcomes.count),
+            "deal_lines": session.scalar(select(func.count()).select_from(DealLineFact)),
+            "stage_entries": session.scalar(select(func.count()).select_from(DealStageEntry)),
+            "invoices": session.scalar(select(func.count()).select_from(InvoiceFact)),
+            "payments": session.scalar(select(func.count()).select_from(PaymentFact)),
+            "targets": session.scalar(select(func.count()).select_from(TargetFact)
+                                      .where(TargetFact.removed.is_(False))),
         }
 
 

@@ -19,7 +19,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from sqlalchemy import func, select
 
 from services.chassis.inbox import positions
-from services.reporting import consumer
+from services.reporting import consumer, reconcile_sales
 from services.reporting.models import (CustomerComposition, DealOutcomes, DealStages,
                                        InteractionActivity, NewCustomers)
 from services.reporting.projections import rollups
@@ -31,7 +31,7 @@ LISTED = 100              # differences listed in full; the count covers them al
 
 
 SOURCES = {"customers": ("reconcile_customer_facts", "reconcile_interaction_counts"),
-           "sales": ("reconcile_deal_facts",)}
+           "sales": ("reconcile_deal_facts", *reconcile_sales.METHODS)}
 STAGE_KEY = ("bucket", "owner_id", "stage", "status", "currency")
 OUTCOME_KEY = ("bucket", "owner_id", "status", "currency")
 DEAL_MEASURES = {"deal_stages": (DealStages, STAGE_KEY, ("count", "amount_cents", "weighted_cents")),
@@ -83,7 +83,7 @@ def _deal_actual(session):
     return found
 
 
-def expected(facts, interaction_counts, deal_facts=()):
+def expected(facts, interaction_counts, deal_facts=(), deal_histories=()):
     """The KPIs as the producers' data says they are."""
     composition, created, activity = Counter(), Counter(), Counter()
     for fact in facts:
@@ -95,7 +95,7 @@ def expected(facts, interaction_counts, deal_facts=()):
     for row in interaction_counts:
         activity[(row["day"], row["user_id"], row["kind"])] += row["count"]
     return {"composition": composition, "new_customers": created, "interactions": activity,
-            **_deal_expected(deal_facts)}
+            **_deal_expected(deal_facts), **reconcile_sales.expected(deal_facts, deal_histories)}
 
 
 def actual(session):
@@ -112,13 +112,13 @@ def actual(session):
             .group_by(InteractionActivity.bucket, InteractionActivity.user_id, InteractionActivity.kind)):
         activity[(rollups.bucket_start(bucket).date().isoformat(), user_id, kind)] += int(count)
     return {"composition": composition, "new_customers": created, "interactions": activity,
-            **_deal_actual(session)}
+            **_deal_actual(session), **reconcile_sales.actual(session)}
 
 
 KEYS = {"composition": DIMENSIONS, "new_customers": ("bucket", *DIMENSIONS),
         "interactions": ("day", "user_id", "kind"),
         **{f"{kpi}.{name}": key for kpi, (_m, key, names) in DEAL_MEASURES.items()
-           for name in names}}
+           for name in names}, **reconcile_sales.KEYS}
 
 
 def differences(want, have):
@@ -161,13 +161,15 @@ def reconcile(db, fetchers, call, held):
         if stable:
             break
     facts, deal_facts = data["reconcile_customer_facts"], data["reconcile_deal_facts"]
-    want = expected(facts, data["reconcile_interaction_counts"], deal_facts)
+    want = expected(facts, data["reconcile_interaction_counts"], deal_facts,
+                    data["reconcile_deal_history"])
     found = differences(want, have)
     return {"ok": not found, "stable": stable, "as_of_sequence": heads["customers"], "as_of": heads,
             "checked": {"customers": len(facts), "live_customers": sum(want["composition"].values()),
                         "interactions": sum(want["interactions"].values()),
                         "deals": len(deal_facts),
-                        "closed_deals": sum(want["deal_outcomes.count"].values())},
+                        "closed_deals": sum(want["deal_outcomes.count"].values()),
+                        "stage_entries": sum(want["stage_entries"].values())},
             "difference_count": len(found), "differences": found[:LISTED]}
 
 

@@ -11,7 +11,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from sqlalchemy import func, select
 
 from services.chassis.validation import load
-from services.reporting import periods, queries, schemas
+from services.reporting import periods, queries, sales_cuts, schemas
 from services.reporting.models import DealOutcomes, DealStages
 from services.reporting.projections import rollups
 
@@ -68,22 +68,32 @@ def funnel(session, principal, query):
 
 
 def _outcomes(session, principal, query, with_currency):
-    """{(period label, *group values[, currency]): {status: [count, cents, seconds]}}."""
+    """{(period label, *group values[, currency]): {status: [count, cents, seconds]}}: from the
+    outcomes rollup, or from the deal and line facts when products are asked for."""
     period = periods.period(query)
+    if "product_id" in query["group_by"] or "product_id" in query:
+        groups, filters = sales_cuts.product_outcomes(session, principal, query, period,
+                                                      with_currency)
+        return period, query["group_by"], filters, groups
     group_by = query["group_by"]
-    filters, where = _where(session, principal, DealOutcomes, query,
-                            (*schemas.DEAL_OUTCOME_DIMENSIONS, "currency"))
+    filters, where = _where(session, principal, DealOutcomes, query, ("owner_id", "currency"))
+    more_filters, owner_where = sales_cuts.owner_filters(query, DealOutcomes.owner_id)
+    filters.update(more_filters)
     first, last = period.utc_bounds()
-    columns = [getattr(DealOutcomes, name) for name in group_by]
+    # team and region are the owner's (users copy): grouped by owner here, mapped below
+    by_owner = any(name in sales_cuts.OWNER_CUTS for name in group_by)
+    columns = [DealOutcomes.owner_id] if by_owner else []
     result = session.execute(
         select(DealOutcomes.bucket, *columns, DealOutcomes.status, DealOutcomes.currency,
                func.sum(DealOutcomes.count), func.sum(DealOutcomes.amount_cents),
                func.sum(DealOutcomes.cycle_seconds))
-        .where(DealOutcomes.bucket >= first, DealOutcomes.bucket < last, *where)
+        .where(DealOutcomes.bucket >= first, DealOutcomes.bucket < last, *where, *owner_where)
         .group_by(DealOutcomes.bucket, *columns, DealOutcomes.status, DealOutcomes.currency))
+    cut = sales_cuts.owner_cut(session, group_by)
     groups = {}
     for bucket, *values, status, currency, count, cents, seconds in result:
-        key = (period.label(bucket).isoformat(), *(rollups.from_key(v) for v in values))
+        owner = rollups.from_key(values[0]) if by_owner else None
+        key = (period.label(bucket).isoformat(), *cut(owner))
         key += (rollups.from_key(currency),) if with_currency else ()
         sums = groups.setdefault(key, {}).setdefault(status, [0, 0, 0])
         for index, value in enumerate((count, cents, seconds)):
@@ -93,8 +103,9 @@ def _outcomes(session, principal, query, with_currency):
 
 def _report(session, period, group_by, filters, rows, totals):
     rows.sort(key=lambda row: [row["period"]] + [row.get(n) or "" for n in (*group_by, "currency")])
+    rows = sales_cuts.label_products(session, queries._label(session, rows, group_by), group_by)
     return {"period": period.as_dict(), "group_by": group_by, "filters": filters,
-            "rows": queries._label(session, rows, group_by), "totals": totals}
+            "rows": rows, "totals": totals}
 
 
 def _rate(won, closed):

@@ -12,8 +12,8 @@ from services.chassis.db import Database
 from services.chassis.rpc import rpc                # replies without confirms
 from services.chassis.validation import load
 from services.chassis.service import ChassisService
-from services.reporting import (consumer, jobs, metrics, queries, rebuild, sales_queries,
-                                schemas)
+from services.reporting import (consumer, jobs, metrics, queries, rebuild, sales_cash,
+                                sales_queries, sales_stages, sales_targets, schemas)
 from services.reporting.models import Base
 from services.reporting.projections import SUBSCRIPTIONS, freshness
 
@@ -57,6 +57,26 @@ class ReportingService(ChassisService):
     @rpc
     def sales_revenue(self, query=None):
         return self._report(sales_queries.revenue, query)
+
+    @rpc
+    def sales_stage_conversion(self, query=None):
+        return self._report(sales_stages.conversion, query)
+
+    @rpc
+    def sales_time_in_stage(self, query=None):
+        return self._report(sales_stages.time_in_stage, query)
+
+    @rpc
+    def sales_cash(self, query=None):
+        return self._report(sales_cash.cash, query)
+
+    @rpc
+    def sales_receivables(self, query=None):
+        return self._report(sales_cash.receivables, query)
+
+    @rpc
+    def sales_targets(self, query=None):
+        return self._report(sales_targets.targets, query)
 
     @rpc
     def get_freshness(self):
@@ -164,4 +184,28 @@ class ReportingService(ChassisService):
 
     @event_handler("sales", "deal_lost")
     def on_deal_lost(self, envelope):
+        return self.apply_event(envelope)
+
+    @event_handler("sales", "invoice_issued")
+    def on_invoice_issued(self, envelope):
+        return self.apply_event(envelope)
+
+    @event_handler("sales", "payment_received")
+    def on_payment_received(self, envelope):
+        return self.apply_event(envelope)
+
+    @event_handler("sales", "invoice_overdue")
+    def on_invoice_overdue(self, envelope):
+        return self.apply_event(envelope)
+
+    @event_handler("sales", "invoice_cancelled")
+    def on_invoice_cancelled(self, envelope):
+        return self.apply_event(envelope)
+
+    @event_handler("sales", "target_set")
+    def on_target_set(self, envelope):
+        return self.apply_event(envelope)
+
+    @event_handler("sales", "target_removed")
+    def on_target_removed(self, envelope):
         return self.apply_event(envelope)

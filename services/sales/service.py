@@ -14,6 +14,7 @@ from services.sales.events import EVENT_SCHEMAS
 from services.sales.handlers import (board, conversion, deals, leads, moves, pipeline, products,
                                      users_copy)
 from services.sales.handlers import reconcile
+from services.sales.entrypoints.reconcile_history import ReconcilesDealHistory
 from services.sales.models import Base
 
 SALES = ("sales_rep", "manager")        # require() lets admin and the system through as well
@@ -25,7 +26,7 @@ def customers_timeout():
     return settings.env_float("SALES_CUSTOMERS_TIMEOUT_SECONDS", 0.6 * settings.rpc_timeout())
 
 
-class SalesService(KeepsUsersCopy, ChassisService):
+class SalesService(ReconcilesDealHistory, KeepsUsersCopy, ChassisService):
     name = "sales"
     db = Database(Base.metadata, event_schemas=EVENT_SCHEMAS)
     # identity's users copy: its live entrypoints and the refresh before a create are the

@@ -10,6 +10,7 @@ from services.identity.events import EVENT_SCHEMAS as IDENTITY_EVENTS
 from services.reporting import consumes
 from services.reporting.projections import SUBSCRIPTIONS
 from services.sales.events import EVENT_SCHEMAS as SALES_EVENTS
+from tests.contract.cash_targets_samples import CASH_AND_TARGETS
 
 WHEN = datetime(2025, 3, 14, 23, 30, tzinfo=timezone.utc)
 RECORD = {"id": "c-1", "kind": "company", "name": "Acme", "industry": "Tech", "size": 10,
@@ -30,12 +31,18 @@ SAMPLES = {
         "id": "i-1", "customer_id": "c-1", "kind": "call", "occurred_at": WHEN, "user_id": "u-1",
         "summary": "s", "outcome": None, "contact_id": None, "owner_id": "u-1"}),
 }
+PRODUCER_PENDING = set(CASH_AND_TARGETS) - set(SALES_EVENTS)
 PUBLISHED = {"identity": IDENTITY_EVENTS, "customers": CUSTOMERS_EVENTS, "sales": SALES_EVENTS}
 
 
 def test_every_subscribed_event_is_published():
+    """Except the cash and target events agreed in /work/notes/events-contract.md whose
+    producer has not landed yet (tests/contract/test_reporting_consumes_cash_targets.py checks
+    them against the agreed payloads until then, and against sales' schemas after)."""
     for source, handlers in SUBSCRIPTIONS.mapping.items():
         for event_type in handlers:
+            if source == "sales" and event_type in PRODUCER_PENDING:
+                continue
             assert event_type in PUBLISHED[source], f"{source} no longer publishes {event_type}"
 
 

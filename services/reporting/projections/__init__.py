@@ -5,9 +5,11 @@ its own events: the inbox rows of every other event type stay, and the replay sk
 duplicates instead of counting them twice.
 """
 from services.chassis.inbox import Subscriptions
-from services.reporting.projections import customers, deals, freshness, interactions, users
+from services.reporting.projections import (cash, customers, deals, freshness, interactions,
+                                            targets, users)
 
-PROJECTIONS = {module.NAME: module for module in (users, customers, interactions, deals)}
+PROJECTIONS = {module.NAME: module
+               for module in (users, customers, interactions, deals, cash, targets)}
 
 
 def _check_disjoint():

@@ -21,10 +21,11 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from services.reporting import consumes
 from services.reporting.models import DealFact, DealOutcomes, DealStages
-from services.reporting.projections import rollups
+from services.reporting.models_kpis import DealLineFact, DealStageEntry
+from services.reporting.projections import deal_history, rollups
 
 NAME = "deals"
-TABLES = (DealFact, DealStages, DealOutcomes)
+TABLES = (DealFact, DealStages, DealOutcomes, DealLineFact, DealStageEntry)
 STAGE_KEY = ("bucket", "owner_id", "stage", "status", "currency")
 STAGE_VALUES = ("count", "amount_cents", "weighted_cents")
 OUTCOME_KEY = ("bucket", "owner_id", "status", "currency")
@@ -33,12 +34,7 @@ CLOSED = ("won", "lost")
 STATUS = {"deal_won": "won", "deal_lost": "lost"}
 
 
-def cents(amount):
-    """Exact integer cents of a money Decimal; more than two decimals is a producer bug."""
-    value = amount * 100
-    if value != value.to_integral_value():
-        raise ValueError(f"amount {amount} has more than two decimals")
-    return int(value)
+cents = rollups.cents      # (kept here too: the deal modules' name for it)
 
 
 def weighted_cents(amount_cents, probability):
@@ -82,10 +78,11 @@ def move(session, before, after):
 
 def _change(session, deal_id, change):
     fact = rollups.locked_row(session, DealFact, {"id": deal_id}, sequence=0, probability=0,
-                              amount_cents=0)
+                              amount_cents=0, lines_sequence=0)
     before = contribution(fact)
     change(fact)
     move(session, before, contribution(fact))
+    return fact
 
 
 def _set_state(fact, data, sequence, status, closed_at):
@@ -104,7 +101,11 @@ def apply_record(session, envelope):
         if sequence > fact.sequence:
             closed_at = data.get("closed_at") if status in CLOSED else None
             _set_state(fact, data, sequence, status, closed_at)
-    _change(session, data["id"], change)
+    fact = _change(session, data["id"], change)
+    deal_history.replace_lines(session, fact, data.get("lines"), sequence)
+    if envelope["event_type"] == "deal_created":
+        deal_history.enter_stage(session, data["id"], sequence, None, data["stage"],
+                                 data["created_at"])
 
 
 def apply_stage_changed(session, envelope):
@@ -115,6 +116,8 @@ def apply_stage_changed(session, envelope):
         if sequence > fact.sequence:
             _set_state(fact, {**data, "stage": data["to_stage"]}, sequence, "open", None)
     _change(session, data["deal_id"], change)
+    deal_history.enter_stage(session, data["deal_id"], sequence, data.get("from_stage"),
+                             data["to_stage"], data["changed_at"])
 
 
 HANDLES = {"sales": {

@@ -15,6 +15,14 @@ BUCKET_SECONDS = 900     # 15 minutes: every zone's offset (…, +5:30, +5:45) i
 NONE = ""                # stands for "no value" in rollup keys (see models.py)
 
 
+def cents(amount):
+    """Exact integer cents of a money Decimal; more than two decimals is a producer bug."""
+    value = amount * 100
+    if value != value.to_integral_value():
+        raise ValueError(f"amount {amount} has more than two decimals")
+    return int(value)
+
+
 def bucket(moment):
     """The start (UTC epoch seconds) of the 15-minute bucket holding `moment`."""
     seconds = int(moment.astimezone(timezone.utc).timestamp())

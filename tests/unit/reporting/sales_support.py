@@ -17,15 +17,21 @@ class Sales(Log):
     def __init__(self):
         super().__init__("sales")
         self.deals = {}
+        self.history = {}           # deal id → [(from, to, changed_at iso)] like deal_stage_change
 
     def create(self, deal_id, owner_id="u1", amount="100.00", currency="EUR", created_at=T0,
-               customer_id="c1"):
+               customer_id="c1", lines=()):
+        """`lines`: (product_id, product_name, total) each; the amount is theirs if given."""
+        lines = [line_of(position, *line) for position, line in enumerate(lines, 1)]
+        if lines:
+            amount = str(sum(Decimal(line["total"]) for line in lines))
         deal = {"id": deal_id, "name": deal_id, "customer_id": customer_id, "lead_id": None,
                 "owner_id": owner_id, "stage": "initial_contact", "probability": 10,
                 "amount": amount, "currency": currency, "expected_close_date": None,
-                "lost_reason": None, "closed_at": None, "lines": [], "created_by": "u-admin",
+                "lost_reason": None, "closed_at": None, "lines": lines, "created_by": "u-admin",
                 "created_at": created_at.isoformat(), "updated_at": created_at.isoformat()}
         self.deals[deal_id] = deal
+        self.history[deal_id] = [(None, "initial_contact", created_at.isoformat())]
         return [self.emit("deal_created", dict(deal), occurred_at=created_at)]
 
     def update(self, deal_id, **fields):
@@ -38,6 +44,7 @@ class Sales(Log):
         deal = self.deals[deal_id]
         at = at or T0 + timedelta(days=1)
         previous = deal["stage"]
+        self.history[deal_id].append((previous, stage, at.isoformat()))
         deal.update(stage=stage, probability=PROBABILITY[stage],
                     closed_at=at.isoformat() if stage in KIND else None,
                     lost_reason=lost_reason if stage == "lost" else None)
@@ -58,6 +65,21 @@ class Sales(Log):
                  "amount": d["amount"], "currency": d["currency"], "created_at": d["created_at"],
                  "closed_at": d["closed_at"]}
                 for d in sorted(self.deals.values(), key=lambda d: d["id"])]
+
+
+    def histories(self):
+        """What sales' reconcile_deal_history answers."""
+        return [{"id": deal_id, "lines": [
+                    {key: line[key] for key in ("position", "product_id", "product_name", "total")}
+                    for line in self.deals[deal_id]["lines"]],
+                 "stages": [{"from_stage": f, "to_stage": t, "changed_at": at}
+                            for f, t, at in self.history[deal_id]]}
+                for deal_id in sorted(self.deals)]
+
+
+def line_of(position, product_id, product_name, total):
+    return {"position": position, "product_id": product_id, "product_name": product_name,
+            "quantity": 1, "unit_price": total, "discount_percent": "0.00", "total": total}
 
 
 def cents(amount):
@@ -87,8 +109,10 @@ class ProducersRpc:
     def __call__(self, service, method, cursor=None, limit=500):
         if service == "customers":
             return self.customers_rpc(service, method, cursor, limit)
-        assert (service, method) == ("sales", "reconcile_deal_facts")
-        items, start = self.sales.facts(), int(cursor or 0)
+        assert service == "sales"
+        items = {"reconcile_deal_facts": self.sales.facts,
+                 "reconcile_deal_history": self.sales.histories}[method]()
+        start = int(cursor or 0)
         page = {"items": items[start:start + limit], "sequence": len(self.sales.events),
                 "next_cursor": str(start + limit) if start + limit < len(items) else None}
         if self.on_sales_call:

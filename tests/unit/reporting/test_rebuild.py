@@ -104,7 +104,8 @@ def test_a_purged_log_is_refused_before_anything_is_cleared(db, customers, ident
 def test_unknown_projections_are_invalid():
     with pytest.raises(Invalid):
         rebuild.expand(["customers", "tickets"])
-    assert rebuild.expand(None) == ["users", "customers", "interactions", "deals"]
+    assert rebuild.expand(None) == ["users", "customers", "interactions", "deals", "cash",
+                                    "targets"]
 
 
 def test_the_lease_excludes_a_second_holder_until_released_or_expired(db, monkeypatch):

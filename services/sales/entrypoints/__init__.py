@@ -1,0 +1,1 @@
+"""Mixins of @rpc entrypoints that SalesService inherits (one per area, kept out of service.py)."""
