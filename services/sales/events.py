@@ -111,3 +111,8 @@ EVENT_SCHEMAS = {
     "deal_won": DealClosed(),
     "deal_lost": DealClosed(),
 }
+
+# The parts built in their own modules add their events (keep at the end: they import from here).
+from services.sales import events_cash  # noqa: E402
+
+EVENT_SCHEMAS.update(events_cash.EVENT_SCHEMAS)

@@ -158,3 +158,7 @@ class DealStageChange(Base):
     reason: Mapped[str | None] = mapped_column(String(500))
 
     __table_args__ = (Index("ix_deal_stage_change_deal", "deal_id", "id"),)
+
+
+# The parts built in their own files register their tables on the same Base (keep at the end).
+from services.sales import models_cash  # noqa: E402,F401

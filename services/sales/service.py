@@ -1,5 +1,6 @@
 """sales: products and the price list, leads (capture, qualification, score, assignment,
-conversion), deals through a configurable pipeline with stage history, the pipeline board.
+conversion), deals through a configurable pipeline with stage history, the pipeline board;
+invoices and payments received with overdue detection (entrypoints/cash.py).
 
 Each entrypoint: who is calling, one transaction (or a read-only session), one handler.
 Record-level scopes are enforced inside the handlers' queries.
@@ -10,6 +11,7 @@ from services.chassis.errors import Invalid, NotFound
 from services.chassis.inbox import Subscriptions
 from services.chassis.rpc import rpc                # replies without confirms
 from services.chassis.service import ChassisService, KeepsUsersCopy
+from services.sales.entrypoints.cash import CashEntrypoints
 from services.sales.events import EVENT_SCHEMAS
 from services.sales.handlers import (board, conversion, deals, leads, moves, pipeline, products,
                                      users_copy)
@@ -26,7 +28,7 @@ def customers_timeout():
     return settings.env_float("SALES_CUSTOMERS_TIMEOUT_SECONDS", 0.6 * settings.rpc_timeout())
 
 
-class SalesService(ReconcilesDealHistory, KeepsUsersCopy, ChassisService):
+class SalesService(CashEntrypoints, ReconcilesDealHistory, KeepsUsersCopy, ChassisService):
     name = "sales"
     db = Database(Base.metadata, event_schemas=EVENT_SCHEMAS)
     # identity's users copy: its live entrypoints and the refresh before a create are the

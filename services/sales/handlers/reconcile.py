@@ -17,29 +17,29 @@ MAX_PAGE = 1000
 SCOPE = "reconcile:deals"
 
 
-def _page_size(limit):
+def page_size(limit):
     if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= MAX_PAGE:
         raise Invalid("The request is not valid.", {"limit": [f"An integer 1..{MAX_PAGE}."]})
     return limit
 
 
-def _after(cursor):
+def after(cursor, scope=SCOPE):
     if cursor is None:
         return None
     if not isinstance(cursor, str):
         raise Invalid("The cursor is not valid.", {"cursor": ["Expected a string."]})
-    return str(pagination.decode_cursor(cursor, SCOPE)[0])
+    return str(pagination.decode_cursor(cursor, scope)[0])
 
 
 def deal_facts(session, cursor=None, limit=500):
-    size, after = _page_size(limit), _after(cursor)
+    size, start = page_size(limit), after(cursor)
     sequence = session.scalar(select(EventSequence.last).where(EventSequence.id == 1)) or 0
     query = (select(Deal.id, Deal.owner_id, Deal.stage, PipelineStage.kind,
                     PipelineStage.probability, Deal.amount, Deal.currency, Deal.created_at,
                     Deal.closed_at)
              .join(PipelineStage, PipelineStage.key == Deal.stage))
-    if after:
-        query = query.where(Deal.id > after)
+    if start:
+        query = query.where(Deal.id > start)
     rows = session.execute(query.order_by(Deal.id).limit(size + 1)).all()
     more, rows = len(rows) > size, rows[:size]
     items = [{"id": row.id, "owner_id": row.owner_id, "stage": row.stage, "status": row.kind,
