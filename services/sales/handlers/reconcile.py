@@ -17,13 +17,13 @@ MAX_PAGE = 1000
 SCOPE = "reconcile:deals"
 
 
-def page_size(limit):
+def _page_size(limit):
     if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= MAX_PAGE:
         raise Invalid("The request is not valid.", {"limit": [f"An integer 1..{MAX_PAGE}."]})
     return limit
 
 
-def after(cursor, scope=SCOPE):
+def _after(cursor, scope=SCOPE):
     if cursor is None:
         return None
     if not isinstance(cursor, str):
@@ -32,7 +32,7 @@ def after(cursor, scope=SCOPE):
 
 
 def deal_facts(session, cursor=None, limit=500):
-    size, start = page_size(limit), after(cursor)
+    size, start = _page_size(limit), _after(cursor)
     sequence = session.scalar(select(EventSequence.last).where(EventSequence.id == 1)) or 0
     query = (select(Deal.id, Deal.owner_id, Deal.stage, PipelineStage.kind,
                     PipelineStage.probability, Deal.amount, Deal.currency, Deal.created_at,

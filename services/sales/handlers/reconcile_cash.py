@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from services.chassis import pagination
 from services.chassis.models import EventSequence
-from services.sales.handlers.reconcile import after, page_size
+from services.sales.handlers.reconcile import _after, _page_size
 from services.sales.models_cash import Invoice, Payment
 
 SCOPE = "reconcile:invoices"
@@ -29,7 +29,7 @@ def _payments(session, invoice_ids):
 
 
 def cash_facts(session, cursor=None, limit=500):
-    size, start = page_size(limit), after(cursor, SCOPE)
+    size, start = _page_size(limit), _after(cursor, SCOPE)
     sequence = session.scalar(select(EventSequence.last).where(EventSequence.id == 1)) or 0
     query = select(Invoice)
     if start:
