@@ -4,7 +4,7 @@ gateway equal what this test computes from the deals it created; each person see
 scope; reconciliation reports zero differences."""
 import uuid
 from collections import Counter
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 
 import pytest
@@ -129,6 +129,61 @@ def test_deal_journey_reports_equal_the_deals_and_reconcile_finds_nothing(admin,
     assert result["ok"] and result["differences"] == [], result
     assert result["checked"]["deals"] >= 5 and result["checked"]["closed_deals"] >= 3
 
+    check_cuts(admin, manager, deals, region_name, team["id"], euro)
+    check_time_in_stage(admin, deals, owners)
+
     document = admin.ok("GET", "/openapi.json")
-    for path in ("funnel", "win-rate", "revenue"):
+    for path in ("funnel", "win-rate", "revenue", "stage-conversion", "time-in-stage", "cash",
+                 "receivables", "targets"):
         assert f"/api/v1/reports/sales/{path}" in document["paths"], path
+
+
+def check_cuts(admin, manager, deals, region_name, team_id, euro):
+    """Revenue and win rate of this test's region, team and euro product, as computed here
+    from the deals (each has one line: its amount is the product's line total)."""
+    closed = [d for d in deals if d["stage"] in ("won", "lost")]
+    won_euro = [d for d in closed if d["stage"] == "won" and d["currency"] == "EUR"]
+    revenue = str(sum(Decimal(d["amount"]) for d in won_euro))
+    by_region = admin.ok("GET", f"{R}/revenue", params={**window(), "group_by": "region",
+                                                         "region": region_name})
+    assert [(r["region"], r["currency"], r["won"], r["revenue"]) for r in by_region["rows"]] == [
+        (region_name, "EUR", len(won_euro), revenue)]
+    by_product = admin.ok("GET", f"{R}/revenue", params={
+        **window(), "group_by": "product_id", "product_id": euro["id"]})
+    assert [(r["product_id"], r["product_name"], r["revenue"]) for r in by_product["rows"]] == [
+        (euro["id"], euro["name"], revenue)]
+    rates = manager.ok("GET", f"{R}/win-rate", params={**window(), "group_by": "team_id,region"})
+    won = sum(d["stage"] == "won" for d in closed)
+    assert [(r["team_id"], r["region"], r["won"], r["lost"]) for r in rates["rows"]] == [
+        (team_id, region_name, won, len(closed) - won)]
+    product_rates = admin.ok("GET", f"{R}/win-rate", params={
+        **window(), "group_by": "product_id", "product_id": euro["id"]})
+    euro_closed = [d for d in closed if d["currency"] == "EUR"]
+    assert [(r["won"], r["closed"]) for r in product_rates["rows"]] == [
+        (len(won_euro), len(euro_closed))]
+    quarters = admin.ok("GET", f"{R}/revenue", params={**window(), "granularity": "quarter",
+                                                       "region": region_name})
+    span = {date.fromisoformat(window()[end]) for end in ("from", "to")}
+    if len({(day.year, (day.month - 1) // 3) for day in span}) == 1:    # one quarter
+        assert [(r["period"][5:], r["revenue"]) for r in quarters["rows"]] == [
+            (f"{min(span).month - (min(span).month - 1) % 3:02d}-01", revenue)]
+    assert admin.get(f"{R}/revenue", params={"group_by": "customer_id"}).status_code == 422
+
+
+def check_time_in_stage(admin, deals, owners):
+    """Average time in each stage equals the deals' own stage history (sales' API)."""
+    stays = {}
+    for deal in deals:
+        history = admin.ok("GET", f"deals/{deal['id']}/history")
+        times = [(h["to_stage"], datetime.fromisoformat(h["changed_at"])) for h in history]
+        for (stage, entered), (_next, left) in zip(times, times[1:]):
+            stays.setdefault(stage, []).append((left - entered).total_seconds())
+    report = admin.ok("GET", f"{R}/time-in-stage", params={"owner_id": ",".join(owners)})
+    got = {row["stage"]: (row["count"], row["average_seconds"]) for row in report["rows"]}
+    assert set(got) == set(stays)
+    for stage, seconds in stays.items():
+        assert got[stage][0] == len(seconds), stage
+        assert got[stage][1] == pytest.approx(sum(seconds) / len(seconds), abs=0.1), stage
+    conversion = admin.ok("GET", f"{R}/stage-conversion", params={"owner_id": ",".join(owners)})
+    first = {(r["from_stage"], r["to_stage"]): r["ever"] for r in conversion["rows"]}
+    assert first[("initial_contact", "won")] == 2 and conversion["deals"] == len(deals)
