@@ -95,3 +95,14 @@ def test_two_containers_checking_at_once_announce_each_overdue_invoice_once(
         assert sorted(i["id"] for i in overdue) == sorted(late)
         assert current["id"] not in {i["id"] for i in overdue}
     assert check(second) == 0                                # and never again
+
+
+def test_concurrent_issues_get_consecutive_numbers(services, databases, rabbit_config):
+    publish_people(services, databases)
+    deals = [won_deal(rabbit_config, quantity=n)["id"] for n in range(1, 7)]
+
+    def issue(deal_id):
+        with proxy(rabbit_config, REP) as sales:
+            return sales.issue_invoice({"deal_id": deal_id, "issued_on": "2027-05-01"})["number"]
+    numbers = [run.wait() for run in [eventlet.spawn(issue, deal_id) for deal_id in deals]]
+    assert sorted(numbers) == [f"INV-2027-{n:05d}" for n in range(1, 7)]
