@@ -83,7 +83,7 @@ def _deal_actual(session):
     return found
 
 
-def expected(facts, interaction_counts, deal_facts=(), deal_histories=()):
+def expected(facts, interaction_counts, deal_facts=(), deal_histories=(), invoices=()):
     """The KPIs as the producers' data says they are."""
     composition, created, activity = Counter(), Counter(), Counter()
     for fact in facts:
@@ -95,7 +95,7 @@ def expected(facts, interaction_counts, deal_facts=(), deal_histories=()):
     for row in interaction_counts:
         activity[(row["day"], row["user_id"], row["kind"])] += row["count"]
     return {"composition": composition, "new_customers": created, "interactions": activity,
-            **_deal_expected(deal_facts), **reconcile_sales.expected(deal_facts, deal_histories)}
+            **_deal_expected(deal_facts), **reconcile_sales.expected(deal_facts, deal_histories, invoices)}
 
 
 def actual(session):
@@ -162,14 +162,15 @@ def reconcile(db, fetchers, call, held):
             break
     facts, deal_facts = data["reconcile_customer_facts"], data["reconcile_deal_facts"]
     want = expected(facts, data["reconcile_interaction_counts"], deal_facts,
-                    data["reconcile_deal_history"])
+                    data["reconcile_deal_history"], data["reconcile_cash_facts"])
     found = differences(want, have)
     return {"ok": not found, "stable": stable, "as_of_sequence": heads["customers"], "as_of": heads,
             "checked": {"customers": len(facts), "live_customers": sum(want["composition"].values()),
                         "interactions": sum(want["interactions"].values()),
                         "deals": len(deal_facts),
                         "closed_deals": sum(want["deal_outcomes.count"].values()),
-                        "stage_entries": sum(want["stage_entries"].values())},
+                        "stage_entries": sum(want["stage_entries"].values()),
+                        "invoices": len(data["reconcile_cash_facts"])},
             "difference_count": len(found), "differences": found[:LISTED]}
 
 

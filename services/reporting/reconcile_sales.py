@@ -4,27 +4,39 @@
   many contain the product and its line totals (the product cuts of win rate and revenue);
 - stage_entries: each deal's stage entries (deal, stage, business time) — what conversion
   and time in stage are computed from;
-- time_in_stage: completed stays per stage, count and seconds.
+- time_in_stage: completed stays per stage, count and seconds;
+- cash: invoiced per (issued_on, owner, currency) of the invoices not cancelled, collected per
+  (received_on, owner, currency), and each invoice's open balance (receivables, aging).
 
 Expected values come from sales' reconcile_deal_facts (status, owner, currency, created and
-closed times) and reconcile_deal_history (lines, stage changes), computed here on their own
-terms; actual values from our facts.
+closed times), reconcile_deal_history (lines, stage changes) and reconcile_cash_facts
+(invoices with their payments), computed here on their own terms; actual values from our facts.
 """
 from collections import Counter
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 
 from sqlalchemy import select
 
 from services.reporting.models import DealFact
-from services.reporting.models_kpis import DealLineFact, DealStageEntry
+from services.reporting.models_kpis import (DealLineFact, DealStageEntry, InvoiceFact,
+                                            PaymentFact)
 from services.reporting.projections import rollups
+from services.reporting.sales_cash import open_invoices
 
 KEYS = {"deal_products.count": ("bucket", "owner_id", "product_id", "status", "currency"),
         "deal_products.amount_cents": ("bucket", "owner_id", "product_id", "status", "currency"),
         "stage_entries": ("deal_id", "stage", "entered_at"),
-        "time_in_stage.count": ("stage",), "time_in_stage.seconds": ("stage",)}
-METHODS = ("reconcile_deal_history",)
+        "time_in_stage.count": ("stage",), "time_in_stage.seconds": ("stage",),
+        "cash.invoiced": ("issued_on", "owner_id", "currency"),
+        "cash.collected": ("received_on", "owner_id", "currency"),
+        "receivables.outstanding": ("invoice_id", "currency")}
+METHODS = ("reconcile_deal_history", "reconcile_cash_facts")
+FOREVER = date(9999, 12, 31)        # every payment recorded so far counts
+
+
+def _cents(amount):
+    return int(Decimal(amount) * 100)
 
 
 def _empty():
@@ -55,8 +67,19 @@ def _stages(found, deal_id, entries):
         found["time_in_stage.seconds"][(stage,)] += int((left_at - entered_at).total_seconds())
 
 
-def expected(deal_facts, histories):
+def expected(deal_facts, histories, invoices=()):
     found = _empty()
+    for invoice in invoices:
+        owner, currency = rollups.as_key(invoice["owner_id"]), invoice["currency"]
+        for payment in invoice["payments"]:
+            found["cash.collected"][(payment["received_on"], owner, currency)] += \
+                _cents(payment["amount"])
+        if invoice["status"] == "cancelled":
+            continue
+        found["cash.invoiced"][(invoice["issued_on"], owner, currency)] += _cents(invoice["total"])
+        balance = _cents(invoice["total"]) - sum(_cents(p["amount"]) for p in invoice["payments"])
+        if balance > 0:
+            found["receivables.outstanding"][(invoice["id"], currency)] += balance
     facts = {fact["id"]: fact for fact in deal_facts}
     for history in histories:
         fact = facts.get(history["id"])
@@ -90,4 +113,19 @@ def actual(session):
         entries.setdefault(deal_id, []).append((stage, entered_at))
     for deal_id, deal_entries in entries.items():
         _stages(found, deal_id, deal_entries)
+    _cash_actual(session, found)
     return found
+
+
+def _cash_actual(session, found):
+    for issued_on, owner, currency, cents in session.execute(
+            select(InvoiceFact.issued_on, InvoiceFact.owner_id, InvoiceFact.currency,
+                   InvoiceFact.total_cents)
+            .where(InvoiceFact.issued_on.is_not(None), InvoiceFact.cancelled.is_(False))):
+        found["cash.invoiced"][(issued_on.isoformat(), rollups.as_key(owner), currency)] += cents
+    for received_on, owner, currency, cents in session.execute(
+            select(PaymentFact.received_on, PaymentFact.owner_id, PaymentFact.currency,
+                   PaymentFact.amount_cents)):
+        found["cash.collected"][(received_on.isoformat(), rollups.as_key(owner), currency)] += cents
+    for invoice, balance in open_invoices(session, FOREVER):
+        found["receivables.outstanding"][(invoice.id, invoice.currency)] += balance

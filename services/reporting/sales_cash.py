@@ -78,10 +78,11 @@ def age_bucket(days_overdue):
 def outstanding_invoices(session, principal, query, as_of):
     """(filters, [(invoice row, outstanding cents)] with a balance on `as_of`)."""
     filters, where = _where(session, principal, InvoiceFact, query)
-    return filters, _open(session, as_of, where)
+    return filters, open_invoices(session, as_of, where)
 
 
-def _open(session, as_of, where):
+def open_invoices(session, as_of, where=()):
+    """[(invoice, open cents)]: issued by `as_of`, not cancelled, a balance left then."""
     paid = (select(PaymentFact.invoice_id, func.sum(PaymentFact.amount_cents).label("paid"))
             .where(PaymentFact.received_on <= as_of).group_by(PaymentFact.invoice_id).subquery())
     rows = session.execute(
@@ -147,7 +148,7 @@ def receivables(session, principal, query):
 def open_balances(session, as_of):
     """({currency: open cents}, {currency: overdue cents}) over every invoice (the gauges)."""
     outstanding, overdue = {}, {}
-    for invoice, cents in _open(session, as_of, []):
+    for invoice, cents in open_invoices(session, as_of):
         outstanding[invoice.currency] = outstanding.get(invoice.currency, 0) + cents
         if invoice.due_on < as_of:
             overdue[invoice.currency] = overdue.get(invoice.currency, 0) + cents

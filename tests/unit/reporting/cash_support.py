@@ -10,6 +10,8 @@ class Cash:
 
     def __init__(self, sales):
         self.sales, self.invoices, self.payments, self.targets = sales, {}, [], {}
+        self.cancelled = set()
+        sales.cash = self
 
     def issue(self, invoice_id, total, issued_on, due_on, owner_id="u-a", currency="USD"):
         invoice = {"id": invoice_id, "number": f"INV-{invoice_id}", "order_id": None,
@@ -41,6 +43,7 @@ class Cash:
 
     def cancel(self, invoice_id):
         invoice = self.invoices[invoice_id]
+        self.cancelled.add(invoice_id)
         return self.sales.emit("invoice_cancelled", {
             "id": invoice_id, "number": invoice["number"], "deal_id": "d1", "customer_id": "c1",
             "owner_id": invoice["owner_id"], "total": invoice["total"],
@@ -61,3 +64,13 @@ class Cash:
     def remove(self, target_id):
         return self.sales.emit("target_removed", {"id": target_id, "removed_by": "u-admin",
                                                   "removed_at": T0.isoformat()})
+
+    def facts(self):
+        """What sales' reconcile_cash_facts answers (the fields reporting reads)."""
+        return [{"id": i["id"], "owner_id": i["owner_id"], "currency": i["currency"],
+                 "total": i["total"], "issued_on": i["issued_on"], "due_on": i["due_on"],
+                 "status": "cancelled" if i["id"] in self.cancelled else "issued",
+                 "payments": [{"id": p["id"], "amount": p["amount"],
+                               "received_on": p["received_on"]}
+                              for p in self.payments if p["invoice_id"] == i["id"]]}
+                for i in sorted(self.invoices.values(), key=lambda i: i["id"])]

@@ -18,6 +18,7 @@ class Sales(Log):
         super().__init__("sales")
         self.deals = {}
         self.history = {}           # deal id → [(from, to, changed_at iso)] like deal_stage_change
+        self.cash = None            # a cash_support.Cash writing into this log, if any
 
     def create(self, deal_id, owner_id="u1", amount="100.00", currency="EUR", created_at=T0,
                customer_id="c1", lines=()):
@@ -106,12 +107,16 @@ class ProducersRpc:
     def __init__(self, customers_rpc, sales, on_sales_call=None):
         self.customers_rpc, self.sales, self.on_sales_call = customers_rpc, sales, on_sales_call
 
+    def cash_facts(self):
+        return self.sales.cash.facts() if self.sales.cash else []
+
     def __call__(self, service, method, cursor=None, limit=500):
         if service == "customers":
             return self.customers_rpc(service, method, cursor, limit)
         assert service == "sales"
         items = {"reconcile_deal_facts": self.sales.facts,
-                 "reconcile_deal_history": self.sales.histories}[method]()
+                 "reconcile_deal_history": self.sales.histories,
+                 "reconcile_cash_facts": self.cash_facts}[method]()
         start = int(cursor or 0)
         page = {"items": items[start:start + limit], "sequence": len(self.sales.events),
                 "next_cursor": str(start + limit) if start + limit < len(items) else None}
