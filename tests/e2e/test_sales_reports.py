@@ -131,6 +131,7 @@ def test_deal_journey_reports_equal_the_deals_and_reconcile_finds_nothing(admin,
 
     check_cuts(admin, manager, deals, region_name, team["id"], euro)
     check_time_in_stage(admin, deals, owners)
+    check_cash(admin, rep_a, won, owners)
 
     document = admin.ok("GET", "/openapi.json")
     for path in ("funnel", "win-rate", "revenue", "stage-conversion", "time-in-stage", "cash",
@@ -187,3 +188,29 @@ def check_time_in_stage(admin, deals, owners):
     conversion = admin.ok("GET", f"{R}/stage-conversion", params={"owner_id": ",".join(owners)})
     first = {(r["from_stage"], r["to_stage"]): r["ever"] for r in conversion["rows"]}
     assert first[("initial_contact", "won")] == 2 and conversion["deals"] == len(deals)
+
+
+def check_cash(admin, rep, won, owners):
+    """The won deal invoiced in the past and paid in part: invoiced vs collected and the
+    receivables aged on a date, through the gateway, and reconcile still finds nothing."""
+    invoice = rep.ok("POST", "invoices", expect=201, json={
+        "deal_id": won, "issued_on": "2024-01-10", "due_on": "2024-02-09"})
+    rep.ok("POST", f"invoices/{invoice['id']}/payments", expect=201, json={
+        "amount": "10.00", "received_on": "2024-01-20"})
+    balance = str(Decimal(invoice["total"]) - Decimal("10.00"))
+    period = {"from": "2024-01-01", "to": "2024-03-31", "granularity": "month",
+              "owner_id": ",".join(owners)}
+
+    def cash():
+        answer = admin.ok("GET", f"{R}/cash", params=period)
+        return [(r["period"], r["invoiced"], r["collected"]) for r in answer["rows"]]
+    wait_until(lambda: cash() == [("2024-01-01", invoice["total"], "10.00")], timeout=30,
+               message="cash report")
+    aged = rep.ok("GET", f"{R}/receivables", params={"as_of": "2024-03-15"})
+    assert [(i["id"], i["days_overdue"], i["aging"], i["outstanding"])
+            for i in aged["overdue_invoices"]] == [(invoice["id"], 35, "31-60", balance)]
+    assert aged["totals"]["by_currency"]["EUR"]["aging"]["31-60"]["amount"] == balance
+    job = admin.ok("POST", "reports/reconcile", expect=202)
+    result = wait_until(lambda: (lambda j: j if j["status"] in ("done", "failed") else None)(
+        admin.ok("GET", f"reports/jobs/{job['id']}")), timeout=60, message="reconcile")["result"]
+    assert result["ok"] and result["checked"]["invoices"] >= 1, result
