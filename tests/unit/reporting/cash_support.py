@@ -58,7 +58,7 @@ class Cash:
                   "period_end": end.isoformat(), "scope": scope, "scope_value": scope_value,
                   "measure": measure, "amount": amount, "currency": currency, "parent_id": None,
                   "set_by": "u-admin", "set_at": T0.isoformat()}
-        self.targets[target_id] = target
+        self.targets[target_id] = dict(target)
         return self.sales.emit("target_set", target)
 
     def remove(self, target_id):
@@ -74,3 +74,12 @@ class Cash:
                                "received_on": p["received_on"]}
                               for p in self.payments if p["invoice_id"] == i["id"]]}
                 for i in sorted(self.invoices.values(), key=lambda i: i["id"])]
+
+    def target_facts(self):
+        """What sales' reconcile_target_facts answers: the live targets."""
+        removed = {e["payload"]["id"] for e in self.sales.events
+                   if e["event_type"] == "target_removed"}
+        return [{key: target[key] for key in ("id", "period_kind", "period_start", "period_end",
+                                              "scope", "scope_value", "measure", "amount",
+                                              "currency", "parent_id")}
+                for target_id, target in sorted(self.targets.items()) if target_id not in removed]

@@ -3,9 +3,11 @@ the deal facts (won revenue) and the payment facts (cash collected), scoped per 
 from datetime import date, timedelta
 
 import pytest
+from sqlalchemy import update
 
 from services.chassis.auth import Principal
 from services.reporting import sales_targets
+from services.reporting.models import DealFact
 from tests.unit.reporting.cash_support import Cash
 from tests.unit.reporting.support import T0, apply
 
@@ -81,3 +83,29 @@ def test_reps_see_their_own_targets_managers_their_teams(book, cash):
     assert [r["id"] for r in targets(book, REP_A)] == ["rep-a"]
     assert sorted(r["id"] for r in targets(book, MANAGER)) == ["company", "rep-a"]
     assert targets(book, REP_A)[0]["scope_name"] == "Name u-a"
+
+
+def test_reconcile_recomputes_attainment_from_sales_rows(book, sales, cash):
+    from services.reporting import reconcile_targets
+    from tests.unit.reporting.sales_support import ProducersRpc
+    apply(book, cash.target("company", "800.00"),
+          cash.target("west", "200.00", "region", "West"),
+          cash.target("gtx", "100.00", "product_line", "GTX"),
+          cash.target("cash-a", "80.00", "rep", "u-a", measure="cash_collected"),
+          cash.target("cash-gtx", "80.00", "product_line", "GTX", measure="cash_collected"),
+          cash.target("gone", "1.00"), cash.remove("gone"))
+    producers = ProducersRpc(None, sales)
+    with book.read_only() as session:
+        want = reconcile_targets.expected(session, cash.target_facts(), sales.facts(),
+                                          sales.histories(), producers.cash_facts())
+        have = reconcile_targets.actual(session)
+    assert want == have
+    assert want["targets.attained_cents"] == {("company",): 40000, ("west",): 10000,
+                                              ("gtx",): 10000, ("cash-a",): 4000,
+                                              ("cash-gtx",): -1}
+    with book.unit_of_work() as uow:                # a drifted deal fact shows
+        uow.session.execute(update(DealFact).where(DealFact.id == "a1")
+                            .values(amount_cents=DealFact.amount_cents + 1))
+    with book.read_only() as session:
+        drifted = reconcile_targets.actual(session)["targets.attained_cents"]
+    assert (drifted[("company",)], drifted[("west",)]) == (40001, 10001)
