@@ -103,3 +103,24 @@ def test_any_order_and_repeats_give_the_same_facts(db, fresh_db, ledger, cash):
         assert session.get(InvoiceFact, "i3").overdue_detected_at is not None
         assert session.get(InvoiceFact, "i4").cancelled
         assert len(session.scalars(select(PaymentFact)).all()) == 2
+
+
+def test_receivables_gauges_drop_a_currency_once_paid(db, sales, cash):
+    from prometheus_client import REGISTRY
+    from services.reporting import metrics
+
+    def gauge(name, currency):
+        return REGISTRY.get_sample_value(name, {"currency": currency})
+    seen = {}
+    apply(db, cash.issue("g1", "30.00", date(2020, 1, 1), date(2020, 1, 31), currency="CHF"),
+          cash.pay("g1", "10.00", date(2020, 1, 5)),
+          cash.issue("g2", "5.00", date(2020, 1, 1), date(2999, 1, 1), currency="CHF"))
+    with db.read_only() as session:
+        metrics.refresh_business_gauges(session, seen)
+    assert gauge("crm_receivables_outstanding_amount", "CHF") == 25.0
+    assert gauge("crm_receivables_overdue_amount", "CHF") == 20.0
+    apply(db, cash.pay("g1", "20.00", date(2020, 2, 1)), cash.pay("g2", "5.00", date(2020, 2, 1)))
+    with db.read_only() as session:
+        metrics.refresh_business_gauges(session, seen)
+    assert gauge("crm_receivables_outstanding_amount", "CHF") == 0
+    assert gauge("crm_receivables_overdue_amount", "CHF") == 0
