@@ -193,10 +193,12 @@ class SalesReport(Schema):
     period = fields.Nested(Period, allow_none=True)
     rows = fields.List(fields.Dict(), metadata={
         "description": "funnel: stage/owner_id/status as grouped, currency, count, amount, "
-                       "weighted_amount; win-rate: period, owner_id(+_name), won, lost, closed, "
-                       "win_rate (won / closed); revenue: period, owner_id(+_name), currency, "
-                       "won, revenue, average_deal_size, cycle_seconds, average_cycle_days. "
-                       "Money: decimal strings in the row's currency"})
+                       "weighted_amount; win-rate: period, the grouped cuts (owner_id(+_name), "
+                       "team_id, region, product_id(+product_name)), won, lost, closed, "
+                       "win_rate (won / closed); revenue: period, the cuts, currency, "
+                       "won, revenue, average_deal_size, cycle_seconds, average_cycle_days; "
+                       "cash: period, the cuts, currency, invoices, invoiced, payments, "
+                       "collected. Money: decimal strings in the row's currency"})
     totals = fields.Dict(metadata={"description": "the same measures over all rows"})
     freshness = fields.Nested(Freshness)
 
