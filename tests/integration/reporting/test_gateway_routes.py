@@ -63,3 +63,32 @@ def test_admin_jobs_over_http(producers, databases, start_reporting, gateway):
         return current if current["status"] in ("done", "failed") else None
     assert wait_until(finished, timeout=30, message="reconcile done")["result"]["ok"]
     assert_problem(admin.get(f"{R}/jobs/nope"), 404)
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_sales_kpi_routes_over_http_answer_validate_and_are_documented(producers, start_reporting,
+                                                                        gateway):
+    start_reporting()
+    rep = Client(gateway).as_user(user_id="u-rep-a", role="sales_rep", team_id="t1")
+    for path, params in (("sales/revenue", {"group_by": "region,product_id",
+                                            "granularity": "quarter"}),
+                         ("sales/win-rate", {"group_by": "team_id", "region": "EU"}),
+                         ("sales/stage-conversion", {"tz": "Europe/Berlin"}),
+                         ("sales/time-in-stage", {"owner_id": "u-rep-a"}),
+                         ("sales/cash", {"granularity": "month", "group_by": "region"}),
+                         ("sales/receivables", {"as_of": "2025-03-15", "limit": "5"}),
+                         ("sales/targets", {"period_kind": "quarter",
+                                            "period_start": "2025-01-01"})):
+        answer = rep.get(f"{R}/{path}", params=params)
+        assert answer.status_code == 200, (path, answer.text)
+        assert answer.json()["rows"] == [] and "freshness" in answer.json()
+    for path, params in (("sales/revenue", {"group_by": "customer_id"}),
+                         ("sales/revenue", {"granularity": "decade"}),
+                         ("sales/time-in-stage", {"from": "2025-02-30"}),
+                         ("sales/receivables", {"limit": "501"}),
+                         ("sales/receivables", {"as_of": "yesterday"}),
+                         ("sales/targets", {"period_kind": "week"})):
+        assert_problem(rep.get(f"{R}/{path}", params=params), 422)
+    paths = Client(gateway).get(f"{API}/openapi.json").json()["paths"]
+    for path in ("stage-conversion", "time-in-stage", "cash", "receivables", "targets"):
+        assert f"{R}/sales/{path}" in paths, path
