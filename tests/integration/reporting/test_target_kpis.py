@@ -1,0 +1,80 @@
+"""Targets over real RabbitMQ: target_set / target_removed as the contract agrees them
+(/work/notes/events-contract.md), published on sales' exchange by the test (sales' own
+targets producer had not landed when this was written), attained from the real sales
+service's won deals."""
+import uuid
+from datetime import datetime, timedelta, timezone
+from decimal import Decimal
+
+import pytest
+from nameko.standalone.events import event_dispatcher
+
+from tests.helpers import wait_until
+from tests.integration.customers.support import rpc
+from tests.integration.reporting.sales_support import (deal_workload, expected_outcomes,
+                                                       wait_for_sales_users)
+from tests.integration.reporting.support import ADMIN, REP_A, REP_C, publish_people
+
+SEQUENCE_BASE = 1_000_000       # far above what sales' own log reaches in a test
+
+
+@pytest.fixture
+def reporting(producers, databases, start_reporting):
+    container = start_reporting()
+    publish_people(producers, databases)
+    wait_for_sales_users(databases)
+    return container
+
+
+def quarter():
+    today = datetime.now(timezone.utc).date()
+    start = today.replace(month=today.month - (today.month - 1) % 3, day=1)
+    end_month = start.month + 2
+    following = (start.replace(year=start.year + 1, month=1) if end_month == 12
+                 else start.replace(month=end_month + 1))
+    return start, following - timedelta(days=1)
+
+
+def publisher(rabbit_config):
+    dispatch, counter = event_dispatcher(rabbit_config), iter(range(SEQUENCE_BASE, 2 * SEQUENCE_BASE))
+
+    def publish(event_type, payload):
+        dispatch("sales", event_type, {
+            "event_id": str(uuid.uuid4()), "event_type": event_type, "version": 1,
+            "occurred_at": datetime.now(timezone.utc).isoformat(), "source": "sales",
+            "sequence": next(counter), "actor": "u-admin", "payload": payload})
+    return publish
+
+
+def target(target_id, amount, scope="company", scope_value=None):
+    start, end = quarter()
+    return {"id": target_id, "period_kind": "quarter", "period_start": start.isoformat(),
+            "period_end": end.isoformat(), "scope": scope, "scope_value": scope_value,
+            "measure": "won_revenue", "amount": amount, "currency": "EUR", "parent_id": None,
+            "set_by": "u-admin", "set_at": datetime.now(timezone.utc).isoformat()}
+
+
+def test_target_attainment_from_the_real_deals(producers, databases, reporting, rabbit_config):
+    deal_workload(producers)
+    _rates, revenue = expected_outcomes(databases["sales"])
+    won_eur = sum(Decimal(amount) for (owner, currency), (amount, _s) in revenue.items()
+                  if currency == "EUR")
+    won_a = sum(Decimal(amount) for (owner, currency), (amount, _s) in revenue.items()
+                if currency == "EUR" and owner == REP_A.user_id)
+    publish = publisher(rabbit_config)
+    publish("target_set", target("company", "1000.00"))
+    publish("target_set", target("rep-a", "50.00", "rep", REP_A.user_id))
+    publish("target_set", target("gone", "1.00"))
+    publish("target_set", target("company", "2000.00"))          # changed
+    publish("target_removed", {"id": "gone", "removed_by": "u-admin",
+                               "removed_at": datetime.now(timezone.utc).isoformat()})
+    start, _end = quarter()
+    query = {"period_kind": "quarter", "period_start": start.isoformat()}
+
+    def rows(principal=ADMIN):
+        return {row["id"]: (row["amount"], row["attained"])
+                for row in rpc(reporting, "sales_targets", principal, query)["rows"]}
+    wanted = {"company": ("2000.00", str(won_eur)), "rep-a": ("50.00", str(won_a))}
+    wait_until(lambda: rows() == wanted, timeout=20, message="targets attained")
+    assert rows(REP_A) == {"rep-a": wanted["rep-a"]}
+    assert rows(REP_C) == {}
