@@ -71,11 +71,16 @@ class InteractionLogged(Schema):
 
 
 class ContactAdded(Schema):
-    """Deliberately lean: contact details and birthdays stay in this service."""
+    """Lean: contact details (email, phone) stay in this service. The birthday and the
+    customer's owner travel since sales makes birthday reminders from them (issue #4: "from
+    customer events"); added fields, so still version 1 (tests/contract/
+    test_sales_consumes_customers.py)."""
     id = fields.String(required=True)
     customer_id = fields.String(required=True)
     name = fields.String(required=True)
     role = fields.String(allow_none=True)
+    birthday = fields.Date(allow_none=True)             # ISO date; null: not known
+    owner_id = fields.String(allow_none=True)           # the customer's owner when added
     created_at = fields.AwareDateTime(required=True)
 
 

@@ -162,3 +162,4 @@ class DealStageChange(Base):
 
 # The parts built in their own files register their tables on the same Base (keep at the end).
 from services.sales import models_cash  # noqa: E402,F401
+from services.sales import models_tasks  # noqa: E402,F401

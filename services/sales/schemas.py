@@ -239,3 +239,5 @@ class Board(Schema):
 from services.sales.schemas_cash import (Invoice, InvoiceCancel, InvoiceCreate,  # noqa: E402,F401
                                          InvoiceDetail, InvoiceQuery, Payment, PaymentCreate,
                                          PaymentResult)
+from services.sales.schemas_tasks import (MyTasksQuery, Task, TaskCreate,  # noqa: E402,F401
+                                          TaskQuery, TaskRules, TaskRulesUpdate, TaskUpdate)

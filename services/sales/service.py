@@ -1,6 +1,7 @@
 """sales: products and the price list, leads (capture, qualification, score, assignment,
 conversion), deals through a configurable pipeline with stage history, the pipeline board;
-invoices and payments received with overdue detection (entrypoints/cash.py).
+invoices and payments received with overdue detection (entrypoints/cash.py); tasks, follow-ups
+and reminders (entrypoints/tasks.py).
 
 Each entrypoint: who is calling, one transaction (or a read-only session), one handler.
 Record-level scopes are enforced inside the handlers' queries.
@@ -12,9 +13,10 @@ from services.chassis.inbox import Subscriptions
 from services.chassis.rpc import rpc                # replies without confirms
 from services.chassis.service import ChassisService, KeepsUsersCopy
 from services.sales.entrypoints.cash import CashEntrypoints
+from services.sales.entrypoints.tasks import TaskEntrypoints
 from services.sales.events import EVENT_SCHEMAS
-from services.sales.handlers import (board, conversion, deals, leads, moves, pipeline, products,
-                                     users_copy)
+from services.sales.handlers import (birthdays, board, conversion, deals, leads, moves,
+                                     pipeline, products, users_copy)
 from services.sales.handlers import reconcile
 from services.sales.entrypoints.reconcile_history import ReconcilesDealHistory
 from services.sales.models import Base
@@ -28,13 +30,16 @@ def customers_timeout():
     return settings.env_float("SALES_CUSTOMERS_TIMEOUT_SECONDS", 0.6 * settings.rpc_timeout())
 
 
-class SalesService(CashEntrypoints, ReconcilesDealHistory, KeepsUsersCopy, ChassisService):
+class SalesService(CashEntrypoints, TaskEntrypoints, ReconcilesDealHistory, KeepsUsersCopy,
+                   ChassisService):
     name = "sales"
     db = Database(Base.metadata, event_schemas=EVENT_SCHEMAS)
     # identity's users copy: its live entrypoints and the refresh before a create are the
     # chassis's (KeepsUsersCopy), at most once per USERS_REFRESH_MIN_INTERVAL_SECONDS per key.
     users = users_copy.users
-    subscriptions = Subscriptions({"identity": users.handlers()})
+    # customers' contacts with birthdays, and customers' owners (birthday reminders)
+    subscriptions = Subscriptions({"identity": users.handlers(),
+                                   "customers": birthdays.handlers()})
 
     # --- products ----------------------------------------------------------------------------
     @rpc

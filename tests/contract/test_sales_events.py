@@ -8,6 +8,7 @@ import pytest
 
 from services.sales.events import EVENT_SCHEMAS
 from tests.contract.sales_cash_samples import CASH_SAMPLES
+from tests.contract.sales_task_samples import TASK_SAMPLES
 
 WHEN = datetime(2026, 3, 14, 9, 30, tzinfo=timezone.utc)
 LINE = {"position": 1, "product_id": "p-1", "product_name": "GTX Pro", "quantity": 2,
@@ -38,6 +39,7 @@ SAMPLES = {
     "deal_lost": {**DEAL, "stage": "lost", "lost_reason": "Price", "changed_by": "u-1"},
 }
 SAMPLES.update(CASH_SAMPLES)
+SAMPLES.update(TASK_SAMPLES)
 
 
 def test_the_published_event_names():

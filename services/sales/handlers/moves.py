@@ -3,13 +3,14 @@
 Rules: the target must be an active stage other than the current one; a lost deal needs a
 reason; a closed (won or lost) deal is reopened — or switched between won and lost — only by a
 manager or an admin. Every accepted move is one history row and one `deal_stage_changed`
-event, plus `deal_won` / `deal_lost` when it closes the deal.
+event, plus `deal_won` / `deal_lost` when it closes the deal, and the stage's follow-up task
+for the owner if a rule asks for one (handlers/follow_ups.py).
 """
 from services.chassis.errors import Conflict, Forbidden, Invalid
 from services.chassis.models import utcnow
 from services.chassis.validation import load
 from services.sales import schemas
-from services.sales.handlers import deals, pipeline, scopes
+from services.sales.handlers import deals, follow_ups, pipeline, scopes
 from services.sales.models import Deal, DealStageChange
 
 REOPENERS = ("manager",)          # and admin (is_admin)
@@ -39,8 +40,10 @@ def move_deal(uow, principal, deal_id, data):
     deal.stage, deal.stage_changed_at, deal.updated_at = target.key, now, now
     deal.lost_reason = reason if target.kind == "lost" else None
     deal.closed_at = now if target.kind != "open" else None
-    session.add(DealStageChange(deal_id=deal.id, from_stage=current.key, to_stage=target.key,
-                                changed_by=principal.user_id, changed_at=now, reason=reason))
+    change = DealStageChange(deal_id=deal.id, from_stage=current.key, to_stage=target.key,
+                             changed_by=principal.user_id, changed_at=now, reason=reason)
+    session.add(change)
+    follow_ups.on_stage_changed(uow, deal, change, principal.user_id)   # same transaction
     uow.emit("deal_stage_changed", {
         "deal_id": deal.id, "from_stage": current.key, "to_stage": target.key,
         "probability": target.probability, "amount": deal.amount, "currency": deal.currency,

@@ -1,0 +1,70 @@
+"""Automatic follow-ups: a rule per trigger ("stage:<key>" when a deal enters that stage,
+"quote_sent" when a quote is sent) makes a task for the deal's owner, due `days` later.
+
+The hooks run inside the transaction of the change that triggers them (move_deal, sending a
+quote): the follow-up exists exactly when the change does — no event to lose or redeliver —
+and its `origin_key` (the stage change's row id, the quote's id and sent time) keeps it to one
+per occurrence even if a hook ran twice. Rules are data (task_rule), seeded by the migration
+with DEFAULT_RULES and replaced as a whole by an admin.
+"""
+from datetime import timedelta
+
+from sqlalchemy import delete, select
+
+from services.chassis.validation import load
+from services.sales import schemas_tasks
+from services.sales.handlers import tasks
+from services.sales.models_tasks import TaskRule
+
+DEFAULT_RULES = (
+    ("quote_sent", 3, "Follow up on the quote", True),
+    ("stage:proposal", 3, "Follow up on the proposal", True),
+    ("stage:negotiation", 5, "Bring the negotiation to a decision", True),
+)
+RULES_SCHEMA = schemas_tasks.TaskRule(many=True)
+
+
+def seed_default(session):
+    for trigger, days, title, active in DEFAULT_RULES:
+        session.merge(TaskRule(trigger=trigger, days=days, title=title, active=active))
+
+
+def rules(session, principal=None):
+    found = session.scalars(select(TaskRule).order_by(TaskRule.trigger))
+    return {"rules": RULES_SCHEMA.dump(list(found))}
+
+
+def replace_rules(uow, principal, data):
+    """The whole set, as given (an admin's PUT); a trigger left out makes no follow-ups."""
+    data = load(schemas_tasks.TaskRulesUpdate(), data)
+    session = uow.session
+    session.execute(delete(TaskRule))
+    session.add_all([TaskRule(**rule) for rule in data["rules"]])
+    session.flush()
+    return rules(session)
+
+
+def _follow_up(uow, trigger, origin, origin_key, deal_id, customer_id, owner_id, at, actor):
+    rule = uow.session.get(TaskRule, trigger)
+    if rule is None or not rule.active or not owner_id:
+        return None
+    return tasks.new_task(uow, title=rule.title, kind="follow_up", assignee_id=owner_id,
+                          due_at=at + timedelta(days=rule.days), origin=origin,
+                          origin_key=origin_key, created_by=actor, customer_id=customer_id,
+                          deal_id=deal_id)
+
+
+def on_stage_changed(uow, deal, change, actor):
+    """`change`: the DealStageChange row just added (flushed here for its id)."""
+    uow.session.flush()
+    return _follow_up(uow, f"stage:{change.to_stage}", "stage_follow_up",
+                      f"stage:{deal.id}:{change.id}", deal.id, deal.customer_id, deal.owner_id,
+                      change.changed_at, actor)
+
+
+def on_quote_sent(uow, quote, actor):
+    """`quote`: the quote_sent payload (id, deal_id, customer_id, owner_id, sent_at)."""
+    sent_at = quote["sent_at"]
+    key = f"quote_sent:{quote['id']}:{sent_at.isoformat()}"
+    return _follow_up(uow, "quote_sent", "quote_follow_up", key, quote["deal_id"],
+                      quote.get("customer_id"), quote.get("owner_id"), sent_at, actor)
