@@ -75,6 +75,8 @@ class System:
             "REPORTING_JOB_POLL_SECONDS": "0.5",
             "REPORTING_GAUGE_SECONDS": "1",
             "SALES_OVERDUE_CHECK_SECONDS": "1",
+            "SALES_TASK_DUE_CHECK_SECONDS": "1",
+            "SALES_BIRTHDAY_CHECK_SECONDS": "1",
             "LOG_LEVEL": "INFO",
             "PYTHONUNBUFFERED": "1",
             "PYTHONWARNINGS": "ignore::Warning:nameko.cli.commands,ignore::Warning:nameko.extensions",

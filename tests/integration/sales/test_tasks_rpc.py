@@ -2,7 +2,7 @@
 birthday reaches sales through customers' events and becomes the owner's birthday task; moving
 a deal into a stage with a rule makes its follow-up; the due check run by two sales containers
 at once announces each due task once."""
-from datetime import date, datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone
 
 import eventlet
 from nameko.testing.services import entrypoint_hook
@@ -30,7 +30,7 @@ def birthdays_in(engine):
 def test_a_contacts_birthday_travels_from_customers_and_becomes_one_task(
         services, databases, rabbit_config):
     publish_people(services, databases)
-    soon = date.today() + timedelta(days=3)
+    soon = datetime.now(timezone.utc).date() + timedelta(days=3)
     with proxy(rabbit_config, REP, service="customers") as customers:
         customer_id = customers.create_customer({"name": "Birthday Ltd"})["id"]
         contact = customers.add_contact(customer_id, {"name": "Li Wei",
