@@ -26,7 +26,7 @@ class Task(Base):
     assignee_id: Mapped[str] = mapped_column(String(36), nullable=False)
     status: Mapped[str] = mapped_column(String(10), nullable=False)
     origin: Mapped[str] = mapped_column(String(20), nullable=False)
-    origin_key: Mapped[str | None] = mapped_column(String(120), unique=True)
+    origin_key: Mapped[str | None] = mapped_column(String(160), unique=True)
     due_at: Mapped[datetime] = mapped_column(UtcDateTime, nullable=False)
     due_notified_at: Mapped[datetime | None] = mapped_column(UtcDateTime)    # task_due sent
     completed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)

@@ -2,10 +2,11 @@
 "quote_sent" when a quote is sent) makes a task for the deal's owner, due `days` later.
 
 The hooks run inside the transaction of the change that triggers them (move_deal, sending a
-quote): the follow-up exists exactly when the change does — no event to lose or redeliver —
-and its `origin_key` (the stage change's row id, the quote's id and sent time) keeps it to one
-per occurrence even if a hook ran twice. Rules are data (task_rule), seeded by the migration
-with DEFAULT_RULES and replaced as a whole by an admin.
+quote): the follow-up exists exactly when the change does. Consuming our own outbox events
+instead would add a self-subscription, inbox rows and a catch-up through our own log for a fact
+the transaction already holds. The `origin_key` (deal, stage and time of entry; quote and time
+sent) keeps it to one per occurrence even if a hook ran twice. Rules are data (task_rule),
+seeded by the migration with DEFAULT_RULES and replaced as a whole by an admin.
 """
 from datetime import timedelta
 
@@ -54,12 +55,12 @@ def _follow_up(uow, trigger, origin, origin_key, deal_id, customer_id, owner_id,
                           deal_id=deal_id)
 
 
-def on_stage_changed(uow, deal, change, actor):
-    """`change`: the DealStageChange row just added (flushed here for its id)."""
-    uow.session.flush()
-    return _follow_up(uow, f"stage:{change.to_stage}", "stage_follow_up",
-                      f"stage:{deal.id}:{change.id}", deal.id, deal.customer_id, deal.owner_id,
-                      change.changed_at, actor)
+def on_stage_entered(uow, deal, at, actor):
+    """`deal` has just entered `deal.stage` at `at` (a live move; an import replaying history
+    makes no follow-ups). One per deal, stage and time of entry."""
+    return _follow_up(uow, f"stage:{deal.stage}", "stage_follow_up",
+                      f"stage:{deal.id}:{deal.stage}:{at.isoformat()}", deal.id,
+                      deal.customer_id, deal.owner_id, at, actor)
 
 
 def on_quote_sent(uow, quote, actor):

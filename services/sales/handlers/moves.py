@@ -3,8 +3,8 @@
 Rules: the target must be an active stage other than the current one; a lost deal needs a
 reason; a closed (won or lost) deal is reopened — or switched between won and lost — only by a
 manager or an admin. Every accepted move is one history row and one `deal_stage_changed`
-event, plus `deal_won` / `deal_lost` when it closes the deal, and the stage's follow-up task
-for the owner if a rule asks for one (handlers/follow_ups.py).
+event, plus `deal_won` / `deal_lost` when it closes the deal, and the entered stage's follow-up
+task for the owner if a rule asks for one (handlers/follow_ups.py; live moves only).
 """
 from services.chassis.errors import Conflict, Forbidden, Invalid
 from services.chassis.models import utcnow
@@ -40,10 +40,8 @@ def move_deal(uow, principal, deal_id, data):
     deal.stage, deal.stage_changed_at, deal.updated_at = target.key, now, now
     deal.lost_reason = reason if target.kind == "lost" else None
     deal.closed_at = now if target.kind != "open" else None
-    change = DealStageChange(deal_id=deal.id, from_stage=current.key, to_stage=target.key,
-                             changed_by=principal.user_id, changed_at=now, reason=reason)
-    session.add(change)
-    follow_ups.on_stage_changed(uow, deal, change, principal.user_id)   # same transaction
+    session.add(DealStageChange(deal_id=deal.id, from_stage=current.key, to_stage=target.key,
+                                changed_by=principal.user_id, changed_at=now, reason=reason))
     uow.emit("deal_stage_changed", {
         "deal_id": deal.id, "from_stage": current.key, "to_stage": target.key,
         "probability": target.probability, "amount": deal.amount, "currency": deal.currency,
@@ -52,4 +50,5 @@ def move_deal(uow, principal, deal_id, data):
     if target.kind in ("won", "lost"):
         uow.emit(f"deal_{target.kind}", {**deals.record(session, deal),
                                          "changed_by": principal.user_id})
+    follow_ups.on_stage_entered(uow, deal, now, principal.user_id)    # in the move's transaction
     return deals.dump(session, deal)

@@ -71,7 +71,7 @@ def upgrade_tasks() -> None:
     sa.Column('assignee_id', sa.String(length=36), nullable=False),
     sa.Column('status', sa.String(length=10), nullable=False),
     sa.Column('origin', sa.String(length=20), nullable=False),
-    sa.Column('origin_key', sa.String(length=120), nullable=True),
+    sa.Column('origin_key', sa.String(length=160), nullable=True),
     sa.Column('due_at', services.chassis.models.UtcDateTime(timezone=True), nullable=False),
     sa.Column('due_notified_at', services.chassis.models.UtcDateTime(timezone=True), nullable=True),
     sa.Column('completed_at', services.chassis.models.UtcDateTime(timezone=True), nullable=True),
