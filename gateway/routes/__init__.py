@@ -1,5 +1,6 @@
 """Every route of the gateway, one table (see gateway/routing.py)."""
-from gateway.routes import auth, customers, ops, reports, sales, sales_cash, sales_tasks, users
+from gateway.routes import (auth, customers, ops, reports, sales, sales_cash, sales_import,
+                            sales_tasks, users)
 
 ROUTES = (ops.ROUTES + auth.ROUTES + users.ROUTES + customers.ROUTES + sales.ROUTES
-          + sales_cash.ROUTES + sales_tasks.ROUTES + reports.ROUTES)
+          + sales_cash.ROUTES + sales_tasks.ROUTES + sales_import.ROUTES + reports.ROUTES)

@@ -64,7 +64,7 @@ class DealRecord(Tolerant):
     """deal_created / deal_updated / deal_won / deal_lost: the whole deal (sales' DealRecord).
     `amount` is sales' exact money string; the projection turns it into integer cents."""
     id = fields.String(required=True)
-    customer_id = fields.String(required=True)
+    customer_id = fields.String(required=True, allow_none=True)   # None: an imported open deal
     owner_id = fields.String(allow_none=True)
     stage = fields.String(required=True)
     probability = fields.Integer(required=True)

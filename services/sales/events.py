@@ -63,7 +63,7 @@ class DealLine(Schema):
 class DealRecord(Schema):
     id = fields.String(required=True)
     name = fields.String(required=True)
-    customer_id = fields.String(required=True)
+    customer_id = fields.String(required=True, allow_none=True)  # None: imported, no account
     lead_id = fields.String(allow_none=True)
     owner_id = fields.String(allow_none=True)
     stage = fields.String(required=True)

@@ -116,7 +116,8 @@ class Deal(Base):
     __tablename__ = "deal"
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     name: Mapped[str] = mapped_column(String(200), nullable=False)
-    customer_id: Mapped[str] = mapped_column(String(36), nullable=False, index=True)
+    # None only for an imported open deal whose source had no account (it cannot be won so).
+    customer_id: Mapped[str | None] = mapped_column(String(36), nullable=True, index=True)
     lead_id: Mapped[str | None] = mapped_column(String(36), unique=True)
     owner_id: Mapped[str | None] = mapped_column(String(36), index=True)
     stage: Mapped[str] = mapped_column(ForeignKey("pipeline_stage.key"), nullable=False)
@@ -163,3 +164,4 @@ class DealStageChange(Base):
 # The parts built in their own files register their tables on the same Base (keep at the end).
 from services.sales import models_cash  # noqa: E402,F401
 from services.sales import models_tasks  # noqa: E402,F401
+from services.sales import models_import  # noqa: E402,F401

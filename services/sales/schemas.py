@@ -176,7 +176,8 @@ class StageChange(Schema):
 class Deal(Schema):
     id = fields.String()
     name = fields.String()
-    customer_id = fields.String()
+    customer_id = fields.String(allow_none=True, metadata={
+        "description": "null only for an imported open deal whose source had no account"})
     lead_id = fields.String(allow_none=True)
     owner_id = fields.String(allow_none=True)
     stage = fields.String()
@@ -241,3 +242,5 @@ from services.sales.schemas_cash import (Invoice, InvoiceCancel, InvoiceCreate, 
                                          PaymentResult)
 from services.sales.schemas_tasks import (MyTasksQuery, Task, TaskCreate,  # noqa: E402,F401
                                           TaskQuery, TaskRules, TaskRulesUpdate, TaskUpdate)
+from services.sales.schemas_import import (IMPORT_STATUSES, DealImport,  # noqa: E402,F401
+                                           DealImportResult, DealImportRow)

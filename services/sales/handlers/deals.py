@@ -55,10 +55,11 @@ def dump(session, deal):
 
 
 def new_deal(uow, principal, *, name, customer_id, owner_id, currency, expected_close_date,
-             resolved_lines, lead_id=None):
-    """Store a deal in the pipeline's first open stage, with its first history entry."""
-    session, now = uow.session, utcnow()
-    first = pipeline.first_open_stage(session)
+             resolved_lines, lead_id=None, stage=None, at=None):
+    """Store a deal in the pipeline's first open stage, with its first history entry. An import
+    replaying history passes the business time `at` and may start in another open `stage`."""
+    session, now = uow.session, at or utcnow()
+    first = stage or pipeline.first_open_stage(session)
     deal = Deal(id=str(uuid.uuid4()), name=name, customer_id=customer_id, lead_id=lead_id,
                 owner_id=owner_id, stage=first.key, currency=currency, amount=lines.ZERO,
                 expected_close_date=expected_close_date, created_by=principal.user_id,

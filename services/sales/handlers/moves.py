@@ -36,19 +36,30 @@ def move_deal(uow, principal, deal_id, data):
     target = pipeline.target_stage(session, data["stage"])
     reason = data.get("lost_reason")
     check_move(principal, current, target, reason)
+    if target.kind == "won" and deal.customer_id is None:
+        raise Conflict("A deal without a customer cannot be won; it needs a customer first.",
+                       {"customer_id": None})
     now = utcnow()
-    deal.stage, deal.stage_changed_at, deal.updated_at = target.key, now, now
+    enter_stage(uow, principal, deal, current, target, reason, now)
+    follow_ups.on_stage_entered(uow, deal, now, principal.user_id)    # in the move's transaction
+    return deals.dump(session, deal)
+
+
+def enter_stage(uow, principal, deal, current, target, reason, at, deal_lines=None):
+    """Move `deal` from `current` to `target` at `at` (now for a live move, the business time
+    for an import replaying history): one history row, the same events either way."""
+    session = uow.session
+    deal.stage, deal.stage_changed_at, deal.updated_at = target.key, at, at
     deal.lost_reason = reason if target.kind == "lost" else None
-    deal.closed_at = now if target.kind != "open" else None
+    deal.closed_at = at if target.kind != "open" else None
     session.add(DealStageChange(deal_id=deal.id, from_stage=current.key, to_stage=target.key,
-                                changed_by=principal.user_id, changed_at=now, reason=reason))
+                                changed_by=principal.user_id, changed_at=at, reason=reason))
     uow.emit("deal_stage_changed", {
         "deal_id": deal.id, "from_stage": current.key, "to_stage": target.key,
         "probability": target.probability, "amount": deal.amount, "currency": deal.currency,
-        "owner_id": deal.owner_id, "changed_by": principal.user_id, "changed_at": now,
+        "owner_id": deal.owner_id, "changed_by": principal.user_id, "changed_at": at,
         "reason": reason})
     if target.kind in ("won", "lost"):
-        uow.emit(f"deal_{target.kind}", {**deals.record(session, deal),
+        uow.emit(f"deal_{target.kind}", {**deals.record(session, deal, deal_lines,
+                                                        target.probability),
                                          "changed_by": principal.user_id})
-    follow_ups.on_stage_entered(uow, deal, now, principal.user_id)    # in the move's transaction
-    return deals.dump(session, deal)

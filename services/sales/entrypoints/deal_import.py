@@ -1,0 +1,29 @@
+"""The bulk deal import (admin only): a mixin of SalesService (it provides db, principal,
+services). The customers a batch names are resolved by customers first, outside the
+transaction (as create_deal does), then one transaction imports the batch."""
+from services.chassis.errors import NotFound
+from services.chassis.rpc import rpc                # replies without confirms
+from services.sales.handlers import deal_import
+
+
+class DealImportEntrypoints:
+    @rpc
+    def import_deals(self, data):
+        principal = self.principal.require("admin")
+        customers = {customer_id: self._customer_or_none(customer_id)
+                     for customer_id in deal_import.customer_ids(data)}
+        with self.db.unit_of_work(actor=principal.user_id) as uow:
+            return deal_import.import_deals(uow, principal, data, customers)
+
+    def _customer_or_none(self, customer_id):
+        """The id customers knows the customer by (a merged one's winner), or None."""
+        try:
+            return self.services.call("customers", "get_customer", customer_id,
+                                      timeout=self._import_customers_timeout())["id"]
+        except NotFound:
+            return None
+
+    @staticmethod
+    def _import_customers_timeout():
+        from services.sales.service import customers_timeout   # (the service module imports us)
+        return customers_timeout()
