@@ -30,7 +30,7 @@ STAGES = {"Prospecting": ["initial_contact"],
           "Won": ["initial_contact", "needs_analysis", "won"],
           "Lost": ["initial_contact", "needs_analysis", "lost"]}
 LOST_REASON = "Lost (the dataset gives no reason)"
-BATCH = 250
+BATCH = 50          # rows per request: well inside the gateway RPC deadline, even on a busy machine
 CURRENCY = "USD"
 
 

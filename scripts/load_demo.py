@@ -309,13 +309,14 @@ class Loader:
             except ApiError as error:
                 entry.update(status="failed", error=str(error), details=error.body.get("errors"))
                 continue
-            entry["id"] = customer["id"]
+            entry["id"], entry["parent_id"] = customer["id"], customer.get("parent_id")
             demo_ids.append(customer["id"])
             if parent:
                 tag = f"subsidiary of {parent}"[:50]
                 subsidiary_tags[tag].append(customer["id"])
                 notes.append(f"subsidiary_of: tagged '{tag}' and noted")
         self.tag(demo_ids, [DEMO_TAG], subsidiary_tags)
+        self.link_parents(accounts)
         for customer_id, summary in notes_for.items():
             try:
                 self.api.call("POST", f"/customers/{customer_id}/interactions",
@@ -324,6 +325,23 @@ class Loader:
                 entry = next(e for e in self.report["customers"] if e.get("id") == customer_id)
                 entry["problems"].append(f"note not logged: {error}")
         self.log(_summary("customers", self.report["customers"]))
+
+    def link_parents(self, accounts):
+        """subsidiary_of → the customer's parent_id (customers checks it exists, no cycles)."""
+        ids = {e["account"].strip(): e["id"] for e in self.report["customers"] if e.get("id")}
+        for entry, row in zip(self.report["customers"], accounts):
+            parent = row["subsidiary_of"].strip()
+            if not parent or "id" not in entry or parent not in ids:
+                continue
+            if entry.get("parent_id") == ids[parent]:
+                entry["notes"].append(f"parent: already linked to {parent}")
+                continue
+            try:
+                self.api.call("PATCH", f"/customers/{entry['id']}", json={"parent_id": ids[parent]})
+                entry["parent_id"] = ids[parent]
+                entry["notes"].append(f"parent: linked to {parent}")
+            except ApiError as error:
+                entry.update(status="failed", error=f"parent {parent} not linked: {error}")
 
     def tag(self, demo_ids, tags, subsidiary_tags):
         batches = [(demo_ids, tags)] + [(ids, [tag]) for tag, ids in subsidiary_tags.items()]

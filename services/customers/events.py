@@ -24,6 +24,7 @@ class CustomerRecord(Schema):
     lifecycle_stage = fields.String(required=True)
     value_class = fields.String(allow_none=True)
     owner_id = fields.String(allow_none=True)
+    parent_id = fields.String(allow_none=True)          # the parent company (a customer id)
     created_by = fields.String(required=True)
     created_at = fields.AwareDateTime(required=True)
     updated_at = fields.AwareDateTime(required=True)

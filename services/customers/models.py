@@ -50,6 +50,9 @@ class Customer(Base):
     lifecycle_stage: Mapped[str] = mapped_column(String(20), nullable=False, default="lead")
     value_class: Mapped[str | None] = mapped_column(String(1))
     owner_id: Mapped[str | None] = mapped_column(String(36))
+    # The parent company (handlers/parents.py: exists, visible, no cycles); indexed for the
+    # re-pointing of a merged parent's subsidiaries.
+    parent_id: Mapped[str | None] = mapped_column(String(36), index=True)
     created_by: Mapped[str] = mapped_column(String(64), nullable=False)
     merged_into: Mapped[str | None] = mapped_column(String(36))
     merged_at: Mapped[datetime | None] = mapped_column(UtcDateTime)

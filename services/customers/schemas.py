@@ -42,6 +42,9 @@ class CustomerUpdate(Input):
     source = text(100)
     lifecycle_stage = fields.String(validate=validate.OneOf(LIFECYCLE_STAGES), load_default="lead")
     value_class = fields.String(allow_none=True, validate=validate.OneOf(VALUE_CLASSES))
+    parent_id = fields.String(allow_none=True, validate=validate.Length(min=1, max=36), metadata={
+        "description": "the parent company: a customer you can see, not this one nor one of "
+                       "its subsidiaries (null: none)"})
 
 
 class CustomerCreate(CustomerUpdate):
@@ -67,6 +70,7 @@ class Customer(Schema):
     lifecycle_stage = fields.String()
     value_class = fields.String(allow_none=True)
     owner_id = fields.String(allow_none=True)
+    parent_id = fields.String(allow_none=True)
     tags = fields.List(fields.String())
     created_by = fields.String()
     created_at = fields.AwareDateTime()

@@ -69,6 +69,11 @@ def test_demo_loader_loads_the_whole_dataset_once_and_the_reports_equal_the_csv(
     assert "technolgy" not in {c["industry"] for c in demo.values()}
     subsidiaries = [a for a in accounts if a["subsidiary_of"]]
     assert all(f"subsidiary of {a['subsidiary_of']}" in demo[a["account"]]["tags"] for a in subsidiaries)
+    # parent companies linked (subsidiary_of → parent_id), each said so in its row
+    assert {name: c["parent_id"] for name, c in demo.items() if c["parent_id"]} == {
+        a["account"]: demo[a["subsidiary_of"]]["id"] for a in subsidiaries}
+    assert {r["account"] for r in rows if any(n.startswith("parent: linked to") for n in r["notes"])} == {
+        a["account"] for a in subsidiaries}
 
     # A demo rep logs in with the demo password and sees exactly the accounts they own.
     darcel = Api(system.url).login("darcel.schlecht@example.com", password)

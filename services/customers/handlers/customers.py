@@ -8,7 +8,7 @@ from services.chassis.errors import Invalid
 from services.chassis.models import utcnow
 from services.chassis.validation import load
 from services.customers import normalize, schemas
-from services.customers.handlers import assignment, duplicates, scopes
+from services.customers.handlers import assignment, duplicates, parents, scopes
 from services.customers.handlers.views import dump_one, dump_with_tags, record
 from services.customers.models import Customer, CustomerTag, Tag
 
@@ -51,6 +51,7 @@ def create_customer(uow, principal, data, force=False):
     owner_id = data.pop("owner_id", None)
     customer = Customer(id=str(uuid.uuid4()), created_by=principal.user_id, **data)
     _require_currency(customer)
+    customer.parent_id = parents.check_parent(session, principal, customer.id, customer.parent_id)
     if owner_id is not None:
         assignment.check_owner_choice(session, principal, owner_id)
     if not force:
@@ -91,6 +92,9 @@ def update_customer(uow, principal, customer_id, data):
     session = uow.session
     changes = load(schemas.CustomerUpdate(), data, partial=True)
     customer = scopes.writable(session, principal, customer_id)
+    if "parent_id" in changes:
+        changes["parent_id"] = parents.check_parent(session, principal, customer.id,
+                                                    changes["parent_id"])
     changed = sorted(name for name, value in changes.items() if getattr(customer, name) != value)
     for name in changed:
         setattr(customer, name, changes[name])

@@ -6,14 +6,15 @@ from services.chassis.errors import Invalid
 from services.chassis.models import utcnow
 from services.chassis.validation import load
 from services.customers import schemas
-from services.customers.handlers import scopes
+from services.customers.handlers import parents, scopes
 from services.customers.handlers.customers import normalise
 from services.customers.handlers.views import RECORD_FIELDS, dump_one, record, tag_names
 from services.customers.models import Contact, Customer, CustomerTag, Interaction
 
 # Blank on the winner → taken from the loser. Identity, ownership and history are not.
 FILLABLE = tuple(name for name in RECORD_FIELDS if name not in (
-    "id", "kind", "name", "lifecycle_stage", "owner_id", "created_by", "created_at", "updated_at"))
+    "id", "kind", "name", "lifecycle_stage", "owner_id", "parent_id", "created_by", "created_at",
+    "updated_at"))
 
 
 def _count(session, model, customer_id):
@@ -55,6 +56,10 @@ def merge_customers(uow, principal, winner_id, loser_id):
     if "annual_revenue" in filled and winner.currency != loser.currency:
         winner.currency = loser.currency          # an amount never travels without its currency
         filled = sorted(set(filled) | {"currency"})
+    parent_before = winner.parent_id
+    subsidiaries = parents.move_children(session, loser, winner)
+    if winner.parent_id != parent_before:
+        filled = sorted(set(filled) | {"parent_id"})
     loser.merged_into, loser.merged_at, loser.updated_at = winner.id, now, now
     winner.updated_at = now
     normalise(winner)
@@ -62,6 +67,9 @@ def merge_customers(uow, principal, winner_id, loser_id):
 
     if filled:
         uow.emit("customer_updated", {**record(winner), "changed": filled})
+    for child in subsidiaries:
+        child.updated_at = now
+        uow.emit("customer_updated", {**record(child), "changed": ["parent_id"]})
     uow.emit("customer_merged", {
         "winner_id": winner.id, "loser_id": loser.id, "merged_at": now, "contacts_moved": contacts,
         "interactions_moved": interactions, "tags": tag_names(session, [winner.id])[winner.id]})

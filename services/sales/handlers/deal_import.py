@@ -22,7 +22,7 @@ from services.chassis.models import utcnow
 from services.chassis.validation import load
 from services.sales import schemas
 from services.sales.handlers import deals, lines, moves, pipeline
-from services.sales.models import UserCopy
+from services.sales.models import Product, UserCopy
 from services.sales.models_import import DealImportRef
 
 # Business times are the past; a little ahead is clock skew between the client and us.
@@ -48,6 +48,9 @@ def import_deals(uow, principal, data, customers):
     session, now = uow.session, utcnow()
     stages = {stage.key: stage for stage in pipeline.stages(session, active_only=True)}
     refs = {row.get("external_ref") for row in batch["rows"]}
+    # Held here so the per-row lookups hit the session's identity map (no query, no autoflush):
+    # without it every row re-read its owner and product and flushed the rows before (3× slower).
+    held = _preload(session, batch["rows"])
     known = dict(session.execute(select(DealImportRef.external_ref, DealImportRef.deal_id)
                                  .where(DealImportRef.external_ref.in_(
                                      [r for r in refs if isinstance(r, str)]))).all())
@@ -68,9 +71,29 @@ def import_deals(uow, principal, data, customers):
         deal = _write(uow, principal, row, plan)
         known[ref] = deal.id
         result.update(status="created", deal_id=deal.id)
+    del held
     counts = {status: sum(1 for r in results if r["status"] == status)
               for status in schemas.IMPORT_STATUSES}
     return schemas.DealImportResult().dump({**counts, "results": results})
+
+
+def _strings(rows, name, nested=None):
+    values = set()
+    for row in rows:
+        items = row.get(nested) if nested else [row]
+        for item in items if isinstance(items, list) else ():
+            value = item.get(name) if isinstance(item, dict) else None
+            if isinstance(value, str):
+                values.add(value)
+    return list(values)
+
+
+def _preload(session, rows):
+    """The batch's owners and products, loaded in two queries."""
+    owners = session.scalars(select(UserCopy).where(UserCopy.id.in_(_strings(rows, "owner_id"))))
+    products = session.scalars(select(Product).where(
+        Product.id.in_(_strings(rows, "product_id", nested="lines"))))
+    return list(owners) + list(products)
 
 
 def _plan(session, row, stages, customers, now):
@@ -123,7 +146,7 @@ def _write(uow, principal, row, plan):
                           owner_id=row["owner_id"], currency=row["currency"],
                           expected_close_date=None, resolved_lines=resolved,
                           stage=first, at=created_at)
-    deal_lines = deals.lines_of(uow.session, [deal.id])[deal.id]
+    deal_lines = [{"position": position, **line} for position, line in enumerate(resolved, start=1)]
     current = first
     for stage, at in later:
         reason = row.get("lost_reason") if stage.kind == "lost" else None
