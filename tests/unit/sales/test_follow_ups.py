@@ -1,12 +1,14 @@
 """Automatic follow-ups: a deal entering a stage with a rule makes one task for the deal's owner
-due `days` later, in the move's transaction; a sent quote likewise; rules are admin-editable."""
+due `days` later, in the move's transaction (an import replaying history makes none); a sent
+quote likewise; rules are admin-editable."""
 from datetime import datetime, timedelta, timezone
 
 import pytest
 
 from services.chassis.errors import Invalid
-from services.sales.handlers import follow_ups, moves, tasks
-from tests.unit.sales.support import ADMIN, MANAGER, REP_A, REP_B, call, deal, events
+from services.sales.handlers import deal_import, follow_ups, moves, tasks
+from tests.unit.sales.support import (ADMIN, MANAGER, REP_A, REP_B, call, deal, events,
+                                      product)
 from tests.unit.sales.task_support import listed, seed_rules
 
 
@@ -85,3 +87,17 @@ def test_rules_are_read_by_anyone_and_replaced_by_admin(db):
                                               "owner_id": REP_A.user_id,
                                               "sent_at": datetime.now(timezone.utc)}, "x") is None
     call(db, tasks.complete_task, REP_A, made["id"])
+
+
+def test_an_import_replaying_history_makes_no_follow_ups(db):
+    seed_rules(db)
+    gtx = product(db)
+    imported = call(db, deal_import.import_deals, ADMIN, {"rows": [{
+        "external_ref": "OPP-9", "name": "Old deal", "customer_id": "c-1",
+        "owner_id": REP_A.user_id, "currency": "USD",
+        "lines": [{"product_id": gtx["id"], "quantity": 1, "unit_price": "10.00"}],
+        "history": [{"stage": "initial_contact", "at": "2016-10-25T12:00:00Z"},
+                    {"stage": "proposal", "at": "2016-10-26T12:00:00Z"},
+                    {"stage": "negotiation", "at": "2016-10-27T12:00:00Z"}]}]}, {"c-1": "c-1"})
+    assert imported["created"] == 1
+    assert follow_ups_of(db, ADMIN) == [] and events(db, "task_created") == []
