@@ -70,6 +70,8 @@ class Task(Schema):
     assignee_id = fields.String()
     due_at = fields.AwareDateTime()
     overdue = fields.Boolean(metadata={"description": "open and past its due time"})
+    due_notified_at = fields.AwareDateTime(allow_none=True, metadata={
+        "description": "when task_due was announced for the current due time"})
     status = fields.String(metadata={"description": "open | done | cancelled"})
     origin = fields.String(metadata={"description": " | ".join(TASK_ORIGINS)})
     created_by = fields.String()

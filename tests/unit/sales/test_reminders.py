@@ -14,6 +14,8 @@ def test_task_due_is_emitted_once_when_the_due_time_passes_while_open(db):
     call(db, tasks.complete_task, REP_A, done["id"])
     assert reminders.detect_due_tasks(db) == 1
     assert reminders.detect_due_tasks(db) == 0                 # once
+    assert call(db, tasks.get_task, REP_A, due["id"], write=False)["due_notified_at"]
+    assert call(db, tasks.get_task, REP_A, later["id"], write=False)["due_notified_at"] is None
     (_, payload), = events(db, "task_due")
     assert (payload["id"], payload["status"], payload["assignee_id"]) == (due["id"], "open",
                                                                           REP_A.user_id)
