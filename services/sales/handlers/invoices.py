@@ -121,6 +121,8 @@ def _from_deal(session, principal, deal_id):
     deal = scopes.one(session, principal, Deal, deal_id, for_write=True)
     if pipeline.stage(session, deal.stage).kind != "won":
         raise Conflict("Only a won deal can be invoiced.", {"stage": deal.stage})
+    if deal.customer_id is None:           # imported deals may have no account: nobody to bill
+        raise Conflict("The deal has no customer to invoice.", {"customer_id": None})
     _refuse_twice(_live_invoice(session, Invoice.deal_id == deal.id), "This deal")
     return {"deal": deal, "order_id": None, "currency": deal.currency, "total": deal.amount,
             "lines": deals.lines_of(session, [deal.id])[deal.id]}

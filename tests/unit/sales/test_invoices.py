@@ -124,3 +124,13 @@ def test_cancel_only_while_unpaid(db):
         pay(db, unpaid["id"], "1.00")
     again = invoice(db, deal_id=unpaid["deal_id"])          # a cancelled one may be replaced
     assert again["number"] != unpaid["number"]
+
+
+def test_a_won_deal_without_a_customer_is_refused(db):
+    from services.sales.models import Deal
+    won = won_deal(db)
+    with db.unit_of_work() as uow:
+        uow.session.get(Deal, won["id"]).customer_id = None     # as an imported deal may be
+    with pytest.raises(Conflict) as error:
+        invoice(db, deal_id=won["id"])
+    assert "customer" in error.value.message
