@@ -3,6 +3,7 @@ update, won and lost; a stage change before each close), and readers of the deal
 from datetime import timedelta
 from decimal import Decimal
 
+from nameko.exceptions import MethodNotFound
 from sqlalchemy import select
 
 from services.reporting.models import DealOutcomes, DealStages
@@ -114,9 +115,12 @@ class ProducersRpc:
         if service == "customers":
             return self.customers_rpc(service, method, cursor, limit)
         assert service == "sales"
+        if method == "reconcile_target_facts" and not (self.sales.cash and self.sales.cash.targets):
+            raise MethodNotFound(method)        # as a sales without targets answers
         items = {"reconcile_deal_facts": self.sales.facts,
                  "reconcile_deal_history": self.sales.histories,
-                 "reconcile_cash_facts": self.cash_facts}[method]()
+                 "reconcile_cash_facts": self.cash_facts,
+                 "reconcile_target_facts": lambda: self.sales.cash.target_facts()}[method]()
         start = int(cursor or 0)
         page = {"items": items[start:start + limit], "sequence": len(self.sales.events),
                 "next_cursor": str(start + limit) if start + limit < len(items) else None}

@@ -59,7 +59,8 @@ def test_reconcile_finds_no_difference_after_a_workload(db, customers, sales, wo
     assert result["as_of"] == {"customers": len(customers.events), "sales": len(sales.events)}
     assert result["checked"] == {"customers": 7, "live_customers": 6, "interactions": 7,
                                  "deals": 5, "closed_deals": 1, "stage_entries": 9,
-                                 "invoices": 0}
+                                 "invoices": 0, "targets": None}
+    assert result["not_reconciled"] == ["sales.reconcile_target_facts"]
 
 
 def test_reconcile_reports_a_deal_kpi_that_drifted(db, workload, rpc):

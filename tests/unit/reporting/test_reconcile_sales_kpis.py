@@ -7,7 +7,8 @@ import pytest
 from sqlalchemy import delete, update
 
 from services.reporting import lease, reconcile
-from services.reporting.models_kpis import DealLineFact, DealStageEntry, PaymentFact
+from services.reporting.models import DealFact
+from services.reporting.models_kpis import DealLineFact, DealStageEntry, PaymentFact, TargetFact
 from tests.unit.reporting.cash_support import Cash
 from tests.unit.reporting.sales_support import ProducersRpc
 from tests.unit.reporting.support import T0, CustomersRpc, apply
@@ -33,6 +34,11 @@ def workload(db, customers, identity, sales):
     cash.pay("i3", "9.00", date(2025, 3, 23))
     cash.issue("i4", "1.00", date(2025, 3, 21), date(2025, 3, 22), owner_id="u2")
     cash.cancel("i4")
+    cash.target("company", "200.00", currency="EUR",
+                period=("quarter", date(2025, 1, 1), date(2025, 3, 31)))
+    cash.target("cash-u1", "50.00", "rep", "u1", measure="cash_collected", currency="USD")
+    cash.target("gone", "1.00")
+    cash.remove("gone")
     apply(db, *reversed(sales.events[1::2]))
     return {"customers": customers.fetch, "identity": identity.fetch, "sales": sales.fetch}
 
@@ -51,6 +57,7 @@ def test_zero_difference_after_a_workload(db, workload, rpc):
     result = run(db, workload, rpc)
     assert result["ok"] and result["stable"] and result["differences"] == [], result
     assert result["checked"]["stage_entries"] == 8 and result["checked"]["invoices"] == 4
+    assert result["checked"]["targets"] == 2 and result["not_reconciled"] == []
 
 
 @pytest.mark.parametrize("drift,kpi", [
@@ -58,6 +65,10 @@ def test_zero_difference_after_a_workload(db, workload, rpc):
      .values(total_cents=DealLineFact.total_cents + 1), "deal_products.amount_cents"),
     (delete(DealStageEntry).where(DealStageEntry.to_stage == "negotiation"), "stage_entries"),
     (update(PaymentFact).values(amount_cents=1), "cash.collected"),
+    (update(TargetFact).where(TargetFact.id == "company").values(amount_cents=1),
+     "targets.amount_cents"),
+    (update(DealFact).where(DealFact.id == "d1").values(amount_cents=1),
+     "targets.attained_cents"),
 ])
 def test_a_drifted_fact_is_reported(db, workload, rpc, drift, kpi):
     run(db, workload, rpc)
