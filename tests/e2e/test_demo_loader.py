@@ -184,3 +184,12 @@ def check_deals(admin, report, output, users):
     wait_until(caught_up, timeout=900, interval=2, message="reporting to count the 8,800 deals")
     assert reported(admin, users, products_by_id) == expected
     assert len(expected["win_rate"]) == 30 and len(expected["product"]) == 7 and len(expected["region"]) == 3
+    # and reporting's read models reconcile with sales' own rows: zero differences
+    job = admin.ok("POST", "reports/reconcile", expect=202)
+
+    def finished():
+        current = admin.ok("GET", f"reports/jobs/{job['id']}")
+        return current if current["status"] in ("done", "failed") else None
+    result = wait_until(finished, timeout=600, interval=2, message="reconcile")["result"]
+    assert result["ok"] and result["differences"] == [], result
+    assert result["checked"]["deals"] >= 8800 and result["checked"]["closed_deals"] >= 6711
