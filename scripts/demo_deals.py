@@ -21,7 +21,9 @@ The mapping, decided here and reported per row:
 - open deals without an account are imported without a customer (the API allows that for
   open deals only) — noted per row, nothing dropped.
 """
+import time
 from collections import Counter
+from datetime import datetime, timezone
 from decimal import Decimal, InvalidOperation
 
 PRODUCT_ALIASES = {"GTXPro": "GTX Pro"}
@@ -117,6 +119,9 @@ class DealsLoader:
 
     def __init__(self, api, report, error_type, log=print):
         self.api, self.report, self.ApiError, self.log = api, report, error_type, log
+        # Rows imported since this moment were imported by this run: a batch retried after a
+        # timeout (503) answers already_imported for what its first attempt committed.
+        self.started = datetime.now(timezone.utc)
 
     def load_products(self, rows):
         existing = {p["name"]: p for p in self.api.call("GET", "/products")}
@@ -155,19 +160,32 @@ class DealsLoader:
             self._send(pending[start:start + BATCH])
         self.log(summary("deals", entries))
 
-    def _send(self, batch):
-        try:
-            answer = self.api.call("POST", "/deals/import", json={"rows": [p for _, p in batch]})
-        except self.ApiError as error:
-            for entry, _ in batch:
-                entry.update(status="failed", error=str(error))
-            return
+    def _send(self, batch, attempts=3):
+        for attempt in range(attempts):
+            try:
+                answer = self.api.call("POST", "/deals/import", json={"rows": [p for _, p in batch]})
+                break
+            except self.ApiError as error:
+                # 409: a retried batch met its own first attempt still running; send it again.
+                if error.status != 409 or attempt == attempts - 1:
+                    for entry, _ in batch:
+                        entry.update(status="failed", error=str(error))
+                    return
+                time.sleep(1)
         for (entry, _), result in zip(batch, answer["results"]):
             entry["status"] = {"already_imported": "exists"}.get(result["status"], result["status"])
+            if entry["status"] == "exists" and self._this_run(result.get("imported_at")):
+                entry["status"] = "created"
+                entry["notes"].append("created by this run (its first request timed out; the retry "
+                                      "found it imported)")
             if result.get("deal_id"):
                 entry["id"] = result["deal_id"]
             if result.get("errors"):
                 entry["errors"] = result["errors"]
+
+
+    def _this_run(self, imported_at):
+        return bool(imported_at) and datetime.fromisoformat(imported_at) >= self.started
 
 
 def summary(kind, entries):

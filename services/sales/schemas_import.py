@@ -49,6 +49,9 @@ class DealImportRowResult(Schema):
     external_ref = fields.String(allow_none=True)
     status = fields.String(metadata={"description": " | ".join(IMPORT_STATUSES)})
     deal_id = fields.String(allow_none=True)
+    imported_at = fields.AwareDateTime(allow_none=True, metadata={
+        "description": "when the row was imported (for already_imported: by the earlier call — "
+                       "a client retrying after a timeout can tell its own rows)"})
     errors = fields.Dict(allow_none=True)
 
 

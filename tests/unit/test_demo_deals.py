@@ -91,3 +91,48 @@ def test_the_printed_report_names_every_failed_row_and_counts_the_mess():
     assert "row 3 B: rejected" in text and "owner_id" in text
     assert "row 4 C: skipped; product 'X' is not in products.csv" in text
     assert "1 deals — product: 'GTXPro' mapped to 'GTX Pro'" in text and "row 2 A" in text
+
+
+class FakeApi:
+    """POST /deals/import answering from a script: an ApiError status, or a list of results."""
+
+    def __init__(self, *answers):
+        self.answers, self.calls = list(answers), 0
+
+    def call(self, method, path, json):
+        self.calls += 1
+        answer = self.answers.pop(0)
+        if isinstance(answer, int):
+            raise FakeError(answer)
+        return {"results": answer}
+
+
+class FakeError(Exception):
+    def __init__(self, status):
+        super().__init__(f"HTTP {status}")
+        self.status = status
+
+
+def send(api, *results_at):
+    loader = demo_deals.DealsLoader(api, {}, FakeError, log=lambda *_: None)
+    entries = [{"row": n, "opportunity_id": f"O{n}", "notes": []} for n in range(len(results_at))]
+    loader._send([(entry, {}) for entry in entries])
+    return loader, entries
+
+
+def test_rows_a_timed_out_first_attempt_committed_count_as_created_by_this_run(monkeypatch):
+    monkeypatch.setattr(demo_deals.time, "sleep", lambda seconds: None)
+    earlier, later = "2020-01-01T00:00:00+00:00", "2999-01-01T00:00:00+00:00"
+    api = FakeApi(409, [{"status": "already_imported", "deal_id": "d1", "imported_at": later},
+                        {"status": "already_imported", "deal_id": "d2", "imported_at": earlier},
+                        {"status": "rejected", "errors": {"owner_id": ["x"]}}])
+    _, entries = send(api, 3, 3, 3)
+    assert api.calls == 2
+    assert [e["status"] for e in entries] == ["created", "exists", "rejected"]
+    assert "created by this run" in entries[0]["notes"][0] and entries[2]["errors"]
+
+
+def test_a_batch_the_api_refuses_marks_every_row_failed():
+    api = FakeApi(500)
+    _, entries = send(api, 1, 1)
+    assert api.calls == 1 and {e["status"] for e in entries} == {"failed"}

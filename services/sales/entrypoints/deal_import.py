@@ -1,7 +1,9 @@
 """The bulk deal import (admin only): a mixin of SalesService (it provides db, principal,
 services). The customers a batch names are resolved by customers first, outside the
 transaction (as create_deal does), then one transaction imports the batch."""
-from services.chassis.errors import NotFound
+from sqlalchemy.exc import IntegrityError
+
+from services.chassis.errors import Conflict, NotFound
 from services.chassis.rpc import rpc                # replies without confirms
 from services.sales.handlers import deal_import
 
@@ -12,8 +14,15 @@ class DealImportEntrypoints:
         principal = self.principal.require("admin")
         customers = {customer_id: self._customer_or_none(customer_id)
                      for customer_id in deal_import.customer_ids(data)}
-        with self.db.unit_of_work(actor=principal.user_id) as uow:
-            return deal_import.import_deals(uow, principal, data, customers)
+        try:
+            with self.db.unit_of_work(actor=principal.user_id) as uow:
+                return deal_import.import_deals(uow, principal, data, customers)
+        except IntegrityError:
+            # Another call imported some of the same references meanwhile (a client retrying
+            # after a timeout while its first call was still running): nothing of this one
+            # was kept; sent again, those rows answer already_imported.
+            raise Conflict("Some of these rows were imported by a concurrent call; send the "
+                           "batch again.", {"rows": "concurrent import"})
 
     def _customer_or_none(self, customer_id):
         """The id customers knows the customer by (a merged one's winner), or None."""

@@ -51,16 +51,17 @@ def import_deals(uow, principal, data, customers):
     # Held here so the per-row lookups hit the session's identity map (no query, no autoflush):
     # without it every row re-read its owner and product and flushed the rows before (3× slower).
     held = _preload(session, batch["rows"])
-    known = dict(session.execute(select(DealImportRef.external_ref, DealImportRef.deal_id)
-                                 .where(DealImportRef.external_ref.in_(
-                                     [r for r in refs if isinstance(r, str)]))).all())
+    known = {ref: (deal_id, at) for ref, deal_id, at in session.execute(
+        select(DealImportRef.external_ref, DealImportRef.deal_id, DealImportRef.imported_at)
+        .where(DealImportRef.external_ref.in_([r for r in refs if isinstance(r, str)])))}
     results = []
     for index, raw in enumerate(batch["rows"]):
         ref = raw.get("external_ref") if isinstance(raw.get("external_ref"), str) else None
         result = {"index": index, "external_ref": ref}
         results.append(result)
         if ref in known:
-            result.update(status="already_imported", deal_id=known[ref])
+            result.update(status="already_imported", deal_id=known[ref][0],
+                          imported_at=known[ref][1])
             continue
         try:
             row = load(schemas.DealImportRow(), raw)
@@ -68,9 +69,9 @@ def import_deals(uow, principal, data, customers):
         except Invalid as error:
             result.update(status="rejected", errors=error.details)
             continue
-        deal = _write(uow, principal, row, plan)
-        known[ref] = deal.id
-        result.update(status="created", deal_id=deal.id)
+        deal = _write(uow, principal, row, plan, now)
+        known[ref] = (deal.id, now)
+        result.update(status="created", deal_id=deal.id, imported_at=now)
     del held
     counts = {status: sum(1 for r in results if r["status"] == status)
               for status in schemas.IMPORT_STATUSES}
@@ -139,7 +140,7 @@ def _plan(session, row, stages, customers, now):
     return customer_id, resolved, history
 
 
-def _write(uow, principal, row, plan):
+def _write(uow, principal, row, plan, now):
     customer_id, resolved, history = plan
     (first, created_at), later = history[0], history[1:]
     deal = deals.new_deal(uow, principal, name=row["name"], customer_id=customer_id,
@@ -153,5 +154,5 @@ def _write(uow, principal, row, plan):
         moves.enter_stage(uow, principal, deal, current, stage, reason, at, deal_lines)
         current = stage
     uow.session.add(DealImportRef(external_ref=row["external_ref"], deal_id=deal.id,
-                                  imported_by=principal.user_id))
+                                  imported_by=principal.user_id, imported_at=now))
     return deal

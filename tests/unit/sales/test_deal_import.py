@@ -56,6 +56,7 @@ def test_re_running_changes_nothing_and_says_already_imported(db):
     again = run(db, [row(gtx["id"]), row(gtx["id"])])
     assert [r["status"] for r in again["results"]] == ["already_imported"] * 2
     assert {r["deal_id"] for r in again["results"]} == {first["results"][0]["deal_id"]}
+    assert {r["imported_at"] for r in again["results"]} == {first["results"][0]["imported_at"]}
     assert len(events(db)) == before
 
 
