@@ -64,7 +64,9 @@ def on_stage_entered(uow, deal, at, actor):
 
 
 def on_quote_sent(uow, quote, actor):
-    """`quote`: the quote_sent payload (id, deal_id, customer_id, owner_id, sent_at)."""
+    """Call in the transaction that emits quote_sent (quotes are sales' own), with the payload
+    as emitted (`id`, `deal_id`, `customer_id`, `owner_id`, `sent_at` an aware datetime):
+        follow_ups.on_quote_sent(uow, payload, principal.user_id)"""
     sent_at = quote["sent_at"]
     key = f"quote_sent:{quote['id']}:{sent_at.isoformat()}"
     return _follow_up(uow, "quote_sent", "quote_follow_up", key, quote["deal_id"],

@@ -57,8 +57,10 @@ def detect_due_tasks(db, now=None, batch=BATCH):
 
 def on_contract_renewal_due(uow, contract, actor="system"):
     """The renewal task for the contract's owner, due when the renewal was detected (the notice
-    period starts now; the title says when the contract ends) — called in the transaction that
-    emits contract_renewal_due. One per contract and end date."""
+    period starts now; the title says when the contract ends). Call in the transaction that
+    emits contract_renewal_due, with the payload as emitted (`ends_on` a date, `detected_at` an
+    aware datetime): reminders.on_contract_renewal_due(uow, payload). One per contract and end
+    date (calling it twice makes one task)."""
     if not contract.get("owner_id"):
         log.warning("contract %s has no owner: no renewal task", contract.get("id"))
         return None
