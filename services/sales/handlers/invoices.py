@@ -124,7 +124,8 @@ def _from_deal(session, principal, deal_id):
     if deal.customer_id is None:           # imported deals may have no account: nobody to bill
         raise Conflict("The deal has no customer to invoice.", {"customer_id": None})
     _refuse_twice(_live_invoice(session, Invoice.deal_id == deal.id), "This deal")
-    return {"deal": deal, "order_id": None, "currency": deal.currency, "total": deal.amount,
+    return {"deal_id": deal.id, "order_id": None, "customer_id": deal.customer_id,
+            "owner_id": deal.owner_id, "currency": deal.currency, "total": deal.amount,
             "lines": deals.lines_of(session, [deal.id])[deal.id]}
 
 
@@ -149,12 +150,12 @@ def issue_invoice(uow, principal, data):
         else _from_deal(session, principal, data["deal_id"])
     if source["total"] <= 0:
         raise Conflict("There is nothing to invoice: the total is 0.", {"total": "0.00"})
-    deal, now = source["deal"], utcnow()
+    now = utcnow()
     invoice = Invoice(id=str(uuid.uuid4()), number=numbering.next_number(session, "INV",
                                                                          issued_on.year),
-                      order_id=source["order_id"], deal_id=deal.id, customer_id=deal.customer_id,
-                      owner_id=deal.owner_id, status="issued", currency=source["currency"],
-                      total=source["total"], paid=lines.ZERO, issued_on=issued_on, due_on=due_on,
+                      **{name: source[name] for name in ("order_id", "deal_id", "customer_id",
+                                                         "owner_id", "currency", "total")},
+                      status="issued", paid=lines.ZERO, issued_on=issued_on, due_on=due_on,
                       issued_by=principal.user_id, created_at=now, updated_at=now)
     session.add(invoice)
     session.flush()
