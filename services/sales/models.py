@@ -165,3 +165,4 @@ class DealStageChange(Base):
 from services.sales import models_cash  # noqa: E402,F401
 from services.sales import models_tasks  # noqa: E402,F401
 from services.sales import models_import  # noqa: E402,F401
+from services.sales import models_targets  # noqa: E402,F401

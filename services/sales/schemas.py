@@ -244,3 +244,5 @@ from services.sales.schemas_tasks import (MyTasksQuery, Task, TaskCreate,  # noq
                                           TaskQuery, TaskRules, TaskRulesUpdate, TaskUpdate)
 from services.sales.schemas_import import (IMPORT_STATUSES, DealImport,  # noqa: E402,F401
                                            DealImportResult, DealImportRow)
+from services.sales.schemas_targets import (Target, TargetQuery,  # noqa: E402,F401
+                                           TargetSet)

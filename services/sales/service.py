@@ -14,6 +14,7 @@ from services.chassis.rpc import rpc                # replies without confirms
 from services.chassis.service import ChassisService, KeepsUsersCopy
 from services.sales.entrypoints.cash import CashEntrypoints
 from services.sales.entrypoints.tasks import TaskEntrypoints
+from services.sales.entrypoints.targets import TargetEntrypoints
 from services.sales.entrypoints.deal_import import DealImportEntrypoints
 from services.sales.events import EVENT_SCHEMAS
 from services.sales.handlers import (birthdays, board, conversion, deals, leads, moves,
@@ -31,8 +32,8 @@ def customers_timeout():
     return settings.env_float("SALES_CUSTOMERS_TIMEOUT_SECONDS", 0.6 * settings.rpc_timeout())
 
 
-class SalesService(CashEntrypoints, TaskEntrypoints, DealImportEntrypoints, ReconcilesDealHistory,
-                   KeepsUsersCopy, ChassisService):
+class SalesService(CashEntrypoints, TaskEntrypoints, TargetEntrypoints, DealImportEntrypoints,
+                   ReconcilesDealHistory, KeepsUsersCopy, ChassisService):
     name = "sales"
     db = Database(Base.metadata, event_schemas=EVENT_SCHEMAS)
     # identity's users copy: its live entrypoints and the refresh before a create are the

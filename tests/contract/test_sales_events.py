@@ -8,6 +8,7 @@ import pytest
 
 from services.sales.events import EVENT_SCHEMAS
 from tests.contract.sales_cash_samples import CASH_SAMPLES
+from tests.contract.sales_target_samples import TARGET_SAMPLES
 from tests.contract.sales_task_samples import TASK_SAMPLES
 
 WHEN = datetime(2026, 3, 14, 9, 30, tzinfo=timezone.utc)
@@ -40,6 +41,7 @@ SAMPLES = {
 }
 SAMPLES.update(CASH_SAMPLES)
 SAMPLES.update(TASK_SAMPLES)
+SAMPLES.update(TARGET_SAMPLES)
 
 
 def test_the_published_event_names():

@@ -16,3 +16,11 @@ def db(memory_engine):
     for principal in EVERYONE:
         user_event(db, principal)
     return db
+
+
+@pytest.fixture
+def product_series(db):
+    """Products of two series, GTX and MG (product-line targets name a series)."""
+    from tests.unit.sales.support import product
+    return {"GTX": product(db, "GTX Pro", "100.00"),
+            "MG": product(db, "MG Special", "50.00", series="MG")}

@@ -9,6 +9,8 @@ line of history. Each part keeps its own block below (upgrade/downgrade call the
 
 tasks: the tables of services/sales/models_tasks.py — task, task_rule (seeded with the default
 follow-up rules, handlers/follow_ups.py) and contact_birthday.
+
+targets: the table of services/sales/models_targets.py — sales_target.
 """
 from typing import Sequence, Union
 
@@ -33,9 +35,11 @@ DEFAULT_RULES = (
 
 def upgrade() -> None:
     upgrade_tasks()
+    upgrade_targets()
 
 
 def downgrade() -> None:
+    downgrade_targets()
     downgrade_tasks()
 
 
@@ -103,3 +107,30 @@ def downgrade_tasks() -> None:
     with op.batch_alter_table('contact_birthday', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_contact_birthday_customer_id'))
     op.drop_table('contact_birthday')
+
+
+# --- sales targets (helper "targets") -----------------------------------------------------------
+
+def upgrade_targets() -> None:
+    op.create_table('sales_target',
+    sa.Column('id', sa.String(length=36), nullable=False),
+    sa.Column('period_kind', sa.String(length=10), nullable=False),
+    sa.Column('period_start', sa.Date(), nullable=False),
+    sa.Column('period_end', sa.Date(), nullable=False),
+    sa.Column('scope', sa.String(length=20), nullable=False),
+    sa.Column('scope_value', sa.String(length=100), nullable=False),
+    sa.Column('measure', sa.String(length=20), nullable=False),
+    sa.Column('amount_cents', services.chassis.models.Cents(), nullable=False),
+    sa.Column('currency', sa.String(length=3), nullable=False),
+    sa.Column('at_risk_notified_on', sa.Date(), nullable=True),
+    sa.Column('set_by', sa.String(length=64), nullable=False),
+    sa.Column('created_at', services.chassis.models.UtcDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', services.chassis.models.UtcDateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('period_kind', 'period_start', 'scope', 'scope_value', 'measure',
+                        'currency', name='uq_sales_target')
+    )
+
+
+def downgrade_targets() -> None:
+    op.drop_table('sales_target')
