@@ -1,0 +1,65 @@
+"""Sales targets over HTTP against the real processes: admin sets the company and region
+targets, the region's manager the rep's (a part above its parent is a 409 until allowed), the
+rep wins a deal, and the attainment reads the same in sales (/targets/{id}) and in reporting
+(/reports/sales/targets, from the target_set events and the deal facts)."""
+import uuid
+from datetime import datetime, timezone
+
+import pytest
+
+from tests.helpers import wait_until
+
+pytestmark = pytest.mark.e2e
+CURRENCY = "CHF"            # no other e2e test uses it: the company target is this test's own
+
+
+def this_month():
+    return datetime.now(timezone.utc).date().replace(day=1).isoformat()
+
+
+def body(scope, value, amount, **extra):
+    return {"period_kind": "month", "period_start": this_month(), "scope": scope,
+            "scope_value": value, "measure": "won_revenue", "amount": amount,
+            "currency": CURRENCY, **extra}
+
+
+def test_targets_split_and_attained_in_sales_and_reporting(admin, region):
+    region_name, team = region
+    manager = admin.create_user("manager", region=region_name, team_id=team["id"])
+    rep = admin.create_user("sales_rep", region=region_name, team_id=team["id"])
+    company = admin.ok("POST", "targets", json=body("company", None, "100000.00"))
+    regional = admin.ok("POST", "targets", json=body("region", region_name, "1000.00"))
+    mine = manager.ok("POST", "targets", json=body("rep", rep.user["id"], "800.00"))
+    assert (regional["parent_id"], mine["parent_id"]) == (company["id"], regional["id"])
+    refused = manager.post("targets", json=body("rep", rep.user["id"], "1200.00"))
+    assert refused.status_code == 409, refused.text
+    assert rep.post("targets", json=body("rep", rep.user["id"], "1.00")).status_code == 403
+    bad = admin.post("targets", json={**body("company", None, "1.00"), "period_start": "2026-01-15"})
+    assert bad.status_code == 422 and "period_start" in bad.json()["errors"]
+
+    item = admin.ok("POST", "products", expect=201, json={
+        "name": f"Item {uuid.uuid4().hex[:8]}", "list_price": "250.00", "currency": CURRENCY})
+    deal = rep.ok("POST", "deals", expect=201, json={
+        "name": "Target", "customer_id": rep.create_customer()["id"], "currency": CURRENCY,
+        "lines": [{"product_id": item["id"], "quantity": 2}]})
+    rep.ok("POST", f"deals/{deal['id']}/stage", json={"stage": "won"})
+
+    seen = rep.ok("GET", f"targets/{mine['id']}")
+    assert (seen["attained"], seen["attainment_percent"]) == ("500.00", 62.5)
+    assert seen["pace"]["expected_by_now"] and seen["period_end"] > seen["period_start"]
+    split = admin.ok("GET", f"targets/{regional['id']}")
+    assert split["attained"] == "500.00" and split["splits"] == [
+        {"by": "rep", "parts": 1, "parts_sum": "800.00", "unallocated": "200.00",
+         "parts_exceed_by": "0.00"}]
+    assert {t["id"] for t in rep.ok("GET", "targets")["items"]} >= {company["id"], mine["id"]}
+
+    def reported():
+        rows = admin.ok("GET", "reports/sales/targets", params={
+            "period_kind": "month", "period_start": this_month()})["rows"]
+        return {row["id"]: row["attained"] for row in rows
+                if row["id"] in (company["id"], regional["id"], mine["id"])}
+    wait_until(lambda: reported() == {company["id"]: "500.00", regional["id"]: "500.00",
+                                      mine["id"]: "500.00"},
+               timeout=30, message="reporting's target attainment")
+    document = admin.ok("GET", "/openapi.json")
+    assert {"/api/v1/targets", "/api/v1/targets/{target_id}"} <= set(document["paths"])
