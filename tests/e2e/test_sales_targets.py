@@ -1,7 +1,8 @@
 """Sales targets over HTTP against the real processes: admin sets the company and region
 targets, the region's manager the rep's (a part above its parent is a 409 until allowed), the
 rep wins a deal, and the attainment reads the same in sales (/targets/{id}) and in reporting
-(/reports/sales/targets, from the target_set events and the deal facts)."""
+(/reports/sales/targets, from the target_set events and the deal facts); reporting's
+reconciliation reads sales' reconcile_target_facts and finds no difference."""
 import uuid
 from datetime import datetime, timezone
 
@@ -61,5 +62,10 @@ def test_targets_split_and_attained_in_sales_and_reporting(admin, region):
     wait_until(lambda: reported() == {company["id"]: "500.00", regional["id"]: "500.00",
                                       mine["id"]: "500.00"},
                timeout=30, message="reporting's target attainment")
+    job = admin.ok("POST", "reports/reconcile", expect=202)
+    result = wait_until(lambda: (lambda j: j if j["status"] in ("done", "failed") else None)(
+        admin.ok("GET", f"reports/jobs/{job['id']}")), timeout=60, message="reconcile")["result"]
+    assert result["not_reconciled"] == [] and result["checked"]["targets"] >= 3
+    assert result["ok"], result["differences"]
     document = admin.ok("GET", "/openapi.json")
     assert {"/api/v1/targets", "/api/v1/targets/{target_id}"} <= set(document["paths"])
