@@ -1,7 +1,7 @@
 """Targets over real RabbitMQ: target_set / target_removed as the contract agrees them
-(/work/notes/events-contract.md), published on sales' exchange by the test (sales' own
-targets producer had not landed when this was written), attained from the real sales
-service's won deals."""
+(/work/notes/events-contract.md) published on sales' exchange by the test (a change and a
+removal in a chosen order), and targets set through the real sales service — attained from
+its won deals exactly as sales computes it, reconciled with zero differences."""
 import uuid
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
@@ -14,6 +14,7 @@ from tests.integration.customers.support import rpc
 from tests.integration.reporting.sales_support import (deal_workload, expected_outcomes,
                                                        wait_for_sales_users)
 from tests.integration.reporting.support import ADMIN, REP_A, REP_C, publish_people
+from tests.integration.reporting.test_reconcile import reconcile
 
 SEQUENCE_BASE = 1_000_000       # far above what sales' own log reaches in a test
 
@@ -78,3 +79,31 @@ def test_target_attainment_from_the_real_deals(producers, databases, reporting, 
     wait_until(lambda: rows() == wanted, timeout=20, message="targets attained")
     assert rows(REP_A) == {"rep-a": wanted["rep-a"]}
     assert rows(REP_C) == {}
+
+
+def test_targets_set_in_sales_are_attained_alike_and_reconcile(producers, databases, reporting):
+    """Targets set through the real sales service: reporting's attainment equals sales' own,
+    and reconcile (sales' reconcile_target_facts) finds no difference."""
+    deal_workload(producers)
+    sales = producers["sales"]
+    start, _end = quarter()
+    base = {"period_kind": "quarter", "period_start": start.isoformat(), "currency": "EUR",
+            "measure": "won_revenue"}
+    company = rpc(sales, "set_target", ADMIN, {**base, "scope": "company", "amount": "900.00"})
+    rep = rpc(sales, "set_target", ADMIN, {**base, "scope": "rep", "scope_value": REP_A.user_id,
+                                            "amount": "100.00"})
+    gone = rpc(sales, "set_target", ADMIN, {**base, "scope": "region", "scope_value": "EU",
+                                             "amount": "500.00"})
+    rpc(sales, "remove_target", ADMIN, gone["id"])
+    query = {"period_kind": "quarter", "period_start": start.isoformat()}
+
+    def reported():
+        return {row["id"]: row["attained"]
+                for row in rpc(reporting, "sales_targets", ADMIN, query)["rows"]}
+    own = {target["id"]: rpc(sales, "get_target", ADMIN, target["id"])
+           for target in (company, rep)}
+    wanted = {target_id: target["attained"] for target_id, target in own.items()}
+    wait_until(lambda: reported() == wanted, timeout=20, message="attainment as sales says")
+    result = reconcile(reporting)
+    assert result["ok"] and result["not_reconciled"] == [] and result["checked"]["targets"] == 2, \
+        result
