@@ -75,18 +75,21 @@ def rep_region(session, user_id):
     return session.scalar(select(UserCopy.region).where(UserCopy.id == user_id))
 
 
-def parent(session, target):
-    """The target this one is a part of (None at the top, or when none is set)."""
+def parent(session, target, for_update=False):
+    """The target this one is a part of (None at the top, or when none is set). With
+    `for_update` its row is locked: parts set at the same time queue on it, so each sees the
+    others' amounts before it checks their sum."""
     if target.scope == "company":
         return None
     if target.scope == "rep":
         region = rep_region(session, target.scope_value)
         if not region:
             return None
-        return session.scalar(select(SalesTarget).where(
-            *_same_key(target), SalesTarget.scope == "region", SalesTarget.scope_value == region))
-    return session.scalar(select(SalesTarget).where(*_same_key(target),
-                                                    SalesTarget.scope == "company"))
+        query = select(SalesTarget).where(*_same_key(target), SalesTarget.scope == "region",
+                                          SalesTarget.scope_value == region)
+    else:
+        query = select(SalesTarget).where(*_same_key(target), SalesTarget.scope == "company")
+    return session.scalar(query.with_for_update() if for_update else query)
 
 
 def parts(session, target):

@@ -13,6 +13,7 @@ setting a part past its parent, or a parent below its parts, is a 409 unless
 import uuid
 
 from sqlalchemy import false, or_, select, true
+from sqlalchemy.exc import IntegrityError
 
 from services.chassis.auth import READ_ALL_ROLES
 from services.chassis.errors import Conflict, Forbidden, Invalid, NotFound
@@ -135,6 +136,9 @@ def set_target(uow, principal, data):
     value = (data.get("scope_value") or "").strip()
     check_scope_value(session, data["scope"], value)
     check_may_set(session, principal, data["scope"], value)
+    # Lock the parent first (an unsaved probe finds it): siblings set at once queue there.
+    probe = SalesTarget(scope_value=value, **{name: data[name] for name in KEY})
+    attainment.parent(session, probe, for_update=True)
     target = session.scalar(select(SalesTarget).where(
         *[getattr(SalesTarget, name) == data[name] for name in KEY],
         SalesTarget.scope_value == value).with_for_update())
@@ -144,7 +148,11 @@ def set_target(uow, principal, data):
                              **{name: data[name] for name in KEY})
         session.add(target)
     target.amount, target.set_by, target.updated_at = data["amount"], principal.user_id, now
-    session.flush()
+    try:
+        session.flush()
+    except IntegrityError:                  # the same target created by a concurrent request
+        raise Conflict("This target was being set by another request at the same moment; "
+                       "send it again to change its amount.", {"scope": data["scope"]})
     _check_consistency(session, target, data["allow_exceeding_parent"])
     above = attainment.parent(session, target)
     uow.emit("target_set", record(target, above.id if above else None, now))
