@@ -44,7 +44,8 @@ class TargetSet(Input):
                 problems["period_start"] = [problem]
         if data.get("scope") == "company" and data.get("scope_value") is not None:
             problems["scope_value"] = ["A company target has no scope_value (null)."]
-        if data.get("scope") not in (None, "company") and not (data.get("scope_value") or "").strip():
+        scoped = data.get("scope") not in (None, "company")
+        if scoped and not (data.get("scope_value") or "").strip():
             problems["scope_value"] = ["Required for this scope."]
         if "amount" in data and data["amount"] <= 0:
             problems["amount"] = ["Must be greater than 0."]

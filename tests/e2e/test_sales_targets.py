@@ -35,7 +35,8 @@ def test_targets_split_and_attained_in_sales_and_reporting(admin, region):
     refused = manager.post("targets", json=body("rep", rep.user["id"], "1200.00"))
     assert refused.status_code == 409, refused.text
     assert rep.post("targets", json=body("rep", rep.user["id"], "1.00")).status_code == 403
-    bad = admin.post("targets", json={**body("company", None, "1.00"), "period_start": "2026-01-15"})
+    bad = admin.post("targets", json={**body("company", None, "1.00"),
+                                      "period_start": "2026-01-15"})
     assert bad.status_code == 422 and "period_start" in bad.json()["errors"]
 
     item = admin.ok("POST", "products", expect=201, json={

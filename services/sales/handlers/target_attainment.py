@@ -13,7 +13,7 @@ the region target of the rep's region in the users copy) and company ⊃ product
 """
 from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from services.sales.handlers.target_periods import bounds
 from services.sales.models import Deal, DealLine, PipelineStage, Product, UserCopy

@@ -70,7 +70,8 @@ def readable(session, principal):
     if principal.role == "manager":
         team = list(team_member_ids(session, principal))
         return or_(SalesTarget.scope.in_(("company", "product_line")), own,
-                   (SalesTarget.scope == "region") & (SalesTarget.scope_value == (principal.region or "")),
+                   (SalesTarget.scope == "region")
+                   & (SalesTarget.scope_value == (principal.region or "")),
                    (SalesTarget.scope == "rep") & SalesTarget.scope_value.in_(team))
     return false()
 

@@ -8,7 +8,7 @@ import pytest
 from services.sales.handlers import deals, moves, reconcile_targets, target_risk
 from services.sales.handlers.target_periods import pace
 from tests.unit.sales.cash_support import invoice, pay, won_deal
-from tests.unit.sales.support import ADMIN, REP_A, REP_B, REP_C, call, deal, events, product
+from tests.unit.sales.support import REP_A, REP_B, REP_C, call, deal, events, product
 from tests.unit.sales.target_support import read, target, this_month
 
 UTC = timezone.utc
@@ -129,4 +129,3 @@ def test_reconcile_target_facts_pages_the_live_targets(db):
     assert items[eu["id"]]["parent_id"] == company["id"]
     assert items[company["id"]]["scope_value"] is None and items[eu["id"]]["amount"] == "500.00"
     assert first["sequence"] == rest["sequence"] > 0
-    assert ADMIN

@@ -7,15 +7,15 @@ import pytest
 from services.chassis.errors import Conflict, Forbidden, Invalid, NotFound
 from services.sales.handlers import targets
 from services.sales.handlers.target_periods import period_end
-from tests.unit.sales.support import (ADMIN, MANAGER, MARKETER, REP_A, REP_B, REP_C, call,
-                                      events)
+from tests.unit.sales.support import ADMIN, MANAGER, MARKETER, REP_A, REP_B, call, events
 from tests.unit.sales.target_support import read, target, this_month
 
 
 @pytest.mark.parametrize("kind, start, end", [
     ("month", date(2026, 2, 1), date(2026, 2, 28)), ("month", date(2024, 2, 1), date(2024, 2, 29)),
     ("month", date(2026, 12, 1), date(2026, 12, 31)),
-    ("quarter", date(2026, 10, 1), date(2026, 12, 31)), ("quarter", date(2026, 4, 1), date(2026, 6, 30)),
+    ("quarter", date(2026, 10, 1), date(2026, 12, 31)),
+    ("quarter", date(2026, 4, 1), date(2026, 6, 30)),
     ("year", date(2026, 1, 1), date(2026, 12, 31))])
 def test_period_end_is_the_last_day_inclusive(kind, start, end):
     assert period_end(kind, start) == end
