@@ -23,7 +23,7 @@ ROUTES = [
     _route("POST", f"{API}/invoices", "issue_invoice", args=(BODY,), body="json", roles=WRITERS,
            status=201, location=f"{API}/invoices/{{id}}", request_schema="sales:InvoiceCreate",
            response_schema="sales:InvoiceDetail",
-           summary="Issue an invoice from a won deal (its lines) or an order; numbered "
+           summary="Issue an invoice from a won deal (its lines; order_id: not yet); numbered "
                    "INV-<year>-00001, due after the payment terms"),
     _route("GET", f"{API}/invoices/overdue", "list_overdue_invoices", args=(QUERY,),
            query={name: kind for name, kind in LIST_QUERY.items() if name != "overdue"},

@@ -1,4 +1,4 @@
-"""Invoices: issued from a won deal (its lines copied) or from an order, numbered without gaps
+"""Invoices: issued from a won deal (its lines copied; from an order once orders exist), numbered without gaps
 per year; read, listed (filters, overdue) and cancelled while nothing is paid.
 
 Status: issued → partially_paid → paid (handlers/payments.py), or cancelled while unpaid.
