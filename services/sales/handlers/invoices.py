@@ -1,5 +1,5 @@
-"""Invoices: issued from a won deal (its lines copied; from an order once orders exist), numbered without gaps
-per year; read, listed (filters, overdue) and cancelled while nothing is paid.
+"""Invoices: issued from a won deal (its lines copied; from an order once orders exist),
+numbered without gaps per year; read, listed (filters, overdue) and cancelled while nothing is paid.
 
 Status: issued → partially_paid → paid (handlers/payments.py), or cancelled while unpaid.
 A deal has at most one live (not cancelled) invoice issued from it directly, an order one.
