@@ -114,7 +114,9 @@ EVENT_SCHEMAS = {
 
 # The parts built in their own modules add their events (keep at the end: they import from here).
 from services.sales import events_cash, events_tasks, events_targets  # noqa: E402
+from services.sales import events_documents  # noqa: E402
 
 EVENT_SCHEMAS.update(events_cash.EVENT_SCHEMAS)
 EVENT_SCHEMAS.update(events_tasks.EVENT_SCHEMAS)
 EVENT_SCHEMAS.update(events_targets.EVENT_SCHEMAS)
+EVENT_SCHEMAS.update(events_documents.EVENT_SCHEMAS)

@@ -166,3 +166,4 @@ from services.sales import models_cash  # noqa: E402,F401
 from services.sales import models_tasks  # noqa: E402,F401
 from services.sales import models_import  # noqa: E402,F401
 from services.sales import models_targets  # noqa: E402,F401
+from services.sales import models_documents  # noqa: E402,F401

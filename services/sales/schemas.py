@@ -246,3 +246,5 @@ from services.sales.schemas_import import (IMPORT_STATUSES, DealImport,  # noqa:
                                            DealImportResult, DealImportRow)
 from services.sales.schemas_targets import (Target, TargetQuery,  # noqa: E402,F401
                                            TargetSet)
+from services.sales.schemas_documents import (Quote, QuoteCreate,  # noqa: E402,F401
+                                            QuoteQuery, QuoteUpdate)

@@ -1,7 +1,7 @@
 """sales: products and the price list, leads (capture, qualification, score, assignment,
 conversion), deals through a configurable pipeline with stage history, the pipeline board;
-invoices and payments received with overdue detection (entrypoints/cash.py); tasks, follow-ups
-and reminders (entrypoints/tasks.py).
+quotes (entrypoints/documents.py); invoices and payments received with overdue detection
+(entrypoints/cash.py); tasks, follow-ups and reminders (entrypoints/tasks.py).
 
 Each entrypoint: who is calling, one transaction (or a read-only session), one handler.
 Record-level scopes are enforced inside the handlers' queries.
@@ -13,6 +13,7 @@ from services.chassis.inbox import Subscriptions
 from services.chassis.rpc import rpc                # replies without confirms
 from services.chassis.service import ChassisService, KeepsUsersCopy
 from services.sales.entrypoints.cash import CashEntrypoints
+from services.sales.entrypoints.documents import DocumentEntrypoints
 from services.sales.entrypoints.tasks import TaskEntrypoints
 from services.sales.entrypoints.targets import TargetEntrypoints
 from services.sales.entrypoints.deal_import import DealImportEntrypoints
@@ -32,7 +33,7 @@ def customers_timeout():
     return settings.env_float("SALES_CUSTOMERS_TIMEOUT_SECONDS", 0.6 * settings.rpc_timeout())
 
 
-class SalesService(CashEntrypoints, TaskEntrypoints, TargetEntrypoints, DealImportEntrypoints,
+class SalesService(DocumentEntrypoints, CashEntrypoints, TaskEntrypoints, TargetEntrypoints, DealImportEntrypoints,
                    ReconcilesDealHistory, KeepsUsersCopy, ChassisService):
     name = "sales"
     db = Database(Base.metadata, event_schemas=EVENT_SCHEMAS)

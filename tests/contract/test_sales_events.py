@@ -8,6 +8,7 @@ import pytest
 
 from services.sales.events import EVENT_SCHEMAS
 from tests.contract.sales_cash_samples import CASH_SAMPLES
+from tests.contract.sales_document_samples import DOCUMENT_SAMPLES
 from tests.contract.sales_target_samples import TARGET_SAMPLES
 from tests.contract.sales_task_samples import TASK_SAMPLES
 
@@ -42,6 +43,7 @@ SAMPLES = {
 SAMPLES.update(CASH_SAMPLES)
 SAMPLES.update(TASK_SAMPLES)
 SAMPLES.update(TARGET_SAMPLES)
+SAMPLES.update(DOCUMENT_SAMPLES)
 
 
 def test_the_published_event_names():

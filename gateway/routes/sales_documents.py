@@ -1,0 +1,42 @@
+"""Quotes (sales): made from a deal you can see, numbered Q-<year>-00001 without gaps; only a
+draft changes; draft → sent → accepted | rejected, expired when valid_until passes while sent.
+Scopes are the service's (the deal's owner): another rep's quote is a 404; an illegal
+transition or accepting an expired quote is a 409."""
+from gateway.routing import BODY, QUERY, Route, path
+from gateway.settings import API_PREFIX as API
+
+TAG = "quotes"
+QUOTE, QUOTE_ID = f"{API}/quotes/{{quote_id}}", path("quote_id")
+WRITERS = ("sales_rep", "manager")              # admin always; the service checks again
+
+
+def _route(method, url, rpc, **options):
+    return Route(method, url, "sales", rpc, tag=TAG, **options)
+
+
+def _transition(verb, rpc, summary):
+    return _route("POST", f"{QUOTE}/{verb}", rpc, args=(QUOTE_ID,), roles=WRITERS,
+                  response_schema="sales:Quote", summary=summary)
+
+
+ROUTES = [
+    _route("POST", f"{API}/deals/{{deal_id}}/quotes", "create_quote",
+           args=(path("deal_id"), BODY), body="json", roles=WRITERS, status=201,
+           location=f"{API}/quotes/{{id}}", request_schema="sales:QuoteCreate",
+           response_schema="sales:Quote",
+           summary="Make a draft quote from a deal (its lines unless lines are given; valid for "
+                   "SALES_QUOTE_VALIDITY_DAYS)"),
+    _route("GET", f"{API}/quotes", "list_quotes", args=(QUERY,),
+           query={"deal_id": "str", "status": "str", "cursor": "str", "limit": "int"},
+           response_schema="sales:Quote", response_page=True,
+           summary="Quotes in your scope, newest first"),
+    _route("GET", QUOTE, "get_quote", args=(QUOTE_ID,), response_schema="sales:Quote",
+           summary="A quote with its lines"),
+    _route("PATCH", QUOTE, "update_quote", args=(QUOTE_ID, BODY), body="json", roles=WRITERS,
+           request_schema="sales:QuoteUpdate", response_schema="sales:Quote",
+           summary="Change a draft quote's lines or validity (409 once sent)"),
+    _transition("send", "send_quote", "Send a draft quote (makes the follow-up task; the deal "
+                                      "does not move)"),
+    _transition("accept", "accept_quote", "Accept a sent quote (409 if expired)"),
+    _transition("reject", "reject_quote", "Reject a sent quote"),
+]

@@ -1,0 +1,31 @@
+"""The events of quotes (the agreed payloads: /work events contract, "docs").
+
+Every quote event carries the whole quote, so a consumer needs no other event to know it.
+Business times (`sent_at`, `decided_at`) are the facts; money is a string with its currency.
+"""
+from marshmallow import Schema, fields
+
+from services.chassis.fields import Money
+from services.sales.events import DealLine
+
+
+class QuoteRecord(Schema):
+    id = fields.String(required=True)
+    number = fields.String(required=True)
+    deal_id = fields.String(required=True)
+    customer_id = fields.String(allow_none=True)
+    owner_id = fields.String(allow_none=True)
+    status = fields.String(required=True)
+    total = Money(required=True)
+    currency = fields.String(required=True)
+    valid_until = fields.Date(required=True)
+    lines = fields.List(fields.Nested(DealLine), required=True)
+    created_at = fields.AwareDateTime(required=True)
+    sent_at = fields.AwareDateTime(allow_none=True)
+    decided_at = fields.AwareDateTime(allow_none=True)
+    changed_by = fields.String(required=True)
+    changed_at = fields.AwareDateTime(required=True)
+
+
+EVENT_SCHEMAS = {name: QuoteRecord() for name in (
+    "quote_created", "quote_sent", "quote_accepted", "quote_rejected", "quote_expired")}

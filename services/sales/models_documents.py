@@ -1,0 +1,46 @@
+"""Quotes and their lines (helper "docs"): a priced offer made from a deal.
+
+`owner_id` is the deal's owner when the quote was made: the record scope, like deals. Numbers
+come from the gap-free per-year counter (handlers/numbering.py, "Q-2026-00001").
+"""
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import Date, ForeignKey, Index, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from services.chassis.models import Cents, UtcDateTime, utcnow
+from services.sales.models import Base, Percent
+
+
+class Quote(Base):
+    __tablename__ = "quote"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    number: Mapped[str] = mapped_column(String(20), nullable=False, unique=True)
+    deal_id: Mapped[str] = mapped_column(ForeignKey("deal.id"), nullable=False, index=True)
+    customer_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    owner_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    status: Mapped[str] = mapped_column(String(20), nullable=False)
+    currency: Mapped[str] = mapped_column(String(3), nullable=False)
+    total: Mapped[Decimal] = mapped_column("total_cents", Cents, nullable=False)
+    valid_until: Mapped[date] = mapped_column(Date, nullable=False)
+    sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    decided_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    created_by: Mapped[str] = mapped_column(String(64), nullable=False)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, nullable=False, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, nullable=False, default=utcnow)
+
+    __table_args__ = (Index("ix_quote_created_sort", "created_at", "id"),
+                      Index("ix_quote_expiry_scan", "status", "valid_until"))
+
+
+class QuoteLine(Base):
+    __tablename__ = "quote_line"
+    quote_id: Mapped[str] = mapped_column(ForeignKey("quote.id"), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer, primary_key=True)
+    product_id: Mapped[str] = mapped_column(String(36), nullable=False)
+    product_name: Mapped[str] = mapped_column(String(200), nullable=False)   # as quoted
+    quantity: Mapped[int] = mapped_column(Integer, nullable=False)
+    unit_price: Mapped[Decimal] = mapped_column("unit_price_cents", Cents, nullable=False)
+    discount_percent: Mapped[Decimal] = mapped_column("discount_bp", Percent, nullable=False)
+    total: Mapped[Decimal] = mapped_column("total_cents", Cents, nullable=False)

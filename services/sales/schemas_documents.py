@@ -1,0 +1,59 @@
+"""RPC inputs and outputs of quotes (re-exported by services/sales/schemas.py, where the
+gateway's OpenAPI document finds them as `sales:Quote`, ...)."""
+from decimal import Decimal
+
+from marshmallow import Schema, fields, validate
+
+from services.chassis.fields import Input, Money
+from services.sales.events import DealLine
+from services.sales.fields import Percent
+
+QUOTE_STATUSES = ("draft", "sent", "accepted", "rejected", "expired")
+MONEY = {"type": "string", "format": "decimal"}
+
+
+class QuoteLineInput(Input):
+    """As a deal's line input (schemas.LineInput; not imported: schemas imports this module)."""
+    product_id = fields.String(required=True, validate=validate.Length(min=1, max=36))
+    quantity = fields.Integer(strict=True, required=True, validate=validate.Range(1, 1_000_000))
+    unit_price = Money(allow_none=True, load_default=None,
+                       metadata={**MONEY, "description": "default: the product's list price"})
+    discount_percent = Percent(load_default=Decimal("0.00"), metadata=MONEY)
+
+
+class QuoteUpdate(Input):
+    """Only a draft changes. Lines given replace the quote's lines (resolved like a deal's)."""
+    valid_until = fields.Date(allow_none=True, metadata={
+        "description": "default: today (UTC) + SALES_QUOTE_VALIDITY_DAYS (30)"})
+    lines = fields.List(fields.Nested(QuoteLineInput), allow_none=True,
+                        validate=validate.Length(min=1, max=200),
+                        metadata={"description": "default: the deal's lines"})
+
+
+class QuoteCreate(QuoteUpdate):
+    pass
+
+
+class QuoteQuery(Input):
+    deal_id = fields.String(allow_none=True, validate=validate.Length(max=36))
+    status = fields.String(allow_none=True, validate=validate.OneOf(QUOTE_STATUSES))
+    cursor = fields.String(allow_none=True, validate=validate.Length(max=2000))
+    limit = fields.Raw(allow_none=True, metadata={"description": "1..100 (default 25)"})
+
+
+class Quote(Schema):
+    id = fields.String()
+    number = fields.String(metadata={"description": "Q-<year>-<5 digits>, gapless per year"})
+    deal_id = fields.String()
+    customer_id = fields.String(allow_none=True)
+    owner_id = fields.String(allow_none=True)
+    status = fields.String(metadata={"description": " | ".join(QUOTE_STATUSES)})
+    total = Money(metadata=MONEY)
+    currency = fields.String()
+    valid_until = fields.Date()
+    lines = fields.List(fields.Nested(DealLine))
+    sent_at = fields.AwareDateTime(allow_none=True)
+    decided_at = fields.AwareDateTime(allow_none=True)
+    created_by = fields.String()
+    created_at = fields.AwareDateTime()
+    updated_at = fields.AwareDateTime()
