@@ -3,9 +3,9 @@ money received, with the reports checked after every step (they are built from e
 each check waits until reporting has caught up — with a deadline):
 
 lead → qualified → converted (customer + deal) → every open stage (the proposal stage's
-follow-up task) → won → invoice → two partial payments → paid; then reconciliation finds no
-difference. (Quotes, contracts and orders are not built yet: the invoice is issued from the
-won deal.)
+follow-up tasks; in proposal a quote drafted from the deal, sent, accepted) → won → invoice →
+two partial payments → paid; then reconciliation finds no difference. (Contracts and orders
+are not built yet: the invoice is issued from the won deal.)
 """
 import uuid
 from datetime import datetime, timezone
@@ -97,9 +97,12 @@ def test_lead_to_cash_with_the_reports_checked_at_every_step(admin, region):
     for stage in OPEN_STAGES:
         deal = rep.ok("POST", f"deals/{deal['id']}/stage", json={"stage": stage})
         eventually(reports.funnel, {(stage, 1, amount, weighted[stage])}, f"funnel at {stage}")
+        if stage == "proposal":
+            quote_sent_and_accepted(rep, deal)
     follow_ups = rep.list_all("tasks", {"deal_id": deal["id"]})
     assert sorted(t["title"] for t in follow_ups) == [      # the default follow-up rules
-        "Bring the negotiation to a decision", "Follow up on the proposal"], follow_ups
+        "Bring the negotiation to a decision", "Follow up on the proposal",
+        "Follow up on the quote"], follow_ups
 
     # Won: win rate, revenue and the path through the stages.
     deal = rep.ok("POST", f"deals/{deal['id']}/stage", json={"stage": "won"})
@@ -133,3 +136,14 @@ def test_lead_to_cash_with_the_reports_checked_at_every_step(admin, region):
         admin.ok("GET", f"reports/jobs/{job['id']}")), timeout=60, message="reconcile")["result"]
     assert result["ok"] and result["differences"] == [], result
 
+
+
+def quote_sent_and_accepted(rep, deal):
+    """A quote from the deal in proposal: drafted with the deal's lines, sent, accepted."""
+    quote = rep.ok("POST", f"deals/{deal['id']}/quotes", expect=201, json={})
+    assert (quote["status"], quote["total"], quote["deal_id"]) == (
+        "draft", deal["amount"], deal["id"])
+    assert quote["number"].startswith("Q-")
+    assert rep.ok("POST", f"quotes/{quote['id']}/send")["status"] == "sent"
+    assert rep.ok("POST", f"quotes/{quote['id']}/accept")["status"] == "accepted"
+    return quote
