@@ -1,17 +1,19 @@
-"""Quotes (sales): made from a deal you can see, numbered Q-<year>-00001 without gaps; only a
+"""Quotes, contracts and orders (sales). Quotes: made from a deal you can see, numbered Q-<year>-00001 without gaps; only a
 draft changes; draft → sent → accepted | rejected, expired when valid_until passes while sent.
 Scopes are the service's (the deal's owner): another rep's quote is a 404; an illegal
-transition or accepting an expired quote is a 409."""
+transition or accepting an expired quote is a 409. Contracts come from an accepted quote or a
+won deal, orders from a contract, an accepted quote or a won deal (an open / lost deal: 409)."""
 from gateway.routing import BODY, QUERY, Route, path
 from gateway.settings import API_PREFIX as API
 
 TAG = "quotes"
 QUOTE, QUOTE_ID = f"{API}/quotes/{{quote_id}}", path("quote_id")
 WRITERS = ("sales_rep", "manager")              # admin always; the service checks again
+DOCUMENT_QUERY = {"deal_id": "str", "cursor": "str", "limit": "int"}
 
 
-def _route(method, url, rpc, **options):
-    return Route(method, url, "sales", rpc, tag=TAG, **options)
+def _route(method, url, rpc, tag=TAG, **options):
+    return Route(method, url, "sales", rpc, tag=tag, **options)
 
 
 def _transition(verb, rpc, summary):
@@ -39,4 +41,25 @@ ROUTES = [
                                       "does not move)"),
     _transition("accept", "accept_quote", "Accept a sent quote (409 if expired)"),
     _transition("reject", "reject_quote", "Reject a sent quote"),
+    _route("POST", f"{API}/contracts", "sign_contract", args=(BODY,), body="json",
+           roles=WRITERS, tag="contracts", status=201, location=f"{API}/contracts/{{id}}",
+           request_schema="sales:ContractCreate", response_schema="sales:Contract",
+           summary="Sign a contract from an accepted quote or a won deal (ends_on or "
+                   "term_months; renewal reminder renewal_notice_days before the end)"),
+    _route("GET", f"{API}/contracts", "list_contracts", args=(QUERY,),
+           query=DOCUMENT_QUERY, response_schema="sales:Contract", response_page=True,
+           summary="Contracts in your scope, newest first", tag="contracts"),
+    _route("GET", f"{API}/contracts/{{contract_id}}", "get_contract",
+           args=(path("contract_id"),), response_schema="sales:Contract",
+           summary="A contract", tag="contracts"),
+    _route("POST", f"{API}/orders", "place_order", args=(BODY,), body="json", roles=WRITERS,
+           status=201, location=f"{API}/orders/{{id}}", request_schema="sales:OrderCreate",
+           response_schema="sales:Order",
+           summary="Place an order from a contract, an accepted quote or a won deal (lines "
+                   "copied; open / lost deal: 409)", tag="orders"),
+    _route("GET", f"{API}/orders", "list_orders", args=(QUERY,), query=DOCUMENT_QUERY,
+           response_schema="sales:Order", response_page=True,
+           summary="Orders in your scope, newest first", tag="orders"),
+    _route("GET", f"{API}/orders/{{order_id}}", "get_order", args=(path("order_id"),),
+           response_schema="sales:Order", summary="An order with its lines", tag="orders"),
 ]

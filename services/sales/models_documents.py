@@ -44,3 +44,57 @@ class QuoteLine(Base):
     unit_price: Mapped[Decimal] = mapped_column("unit_price_cents", Cents, nullable=False)
     discount_percent: Mapped[Decimal] = mapped_column("discount_bp", Percent, nullable=False)
     total: Mapped[Decimal] = mapped_column("total_cents", Cents, nullable=False)
+
+
+class Contract(Base):
+    """Signed from an accepted quote or a won deal. `renewal_due_at` is set once, by the timer
+    that emits contract_renewal_due (ends_on − renewal_notice_days reached)."""
+    __tablename__ = "contract"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    number: Mapped[str] = mapped_column(String(20), nullable=False, unique=True)
+    deal_id: Mapped[str] = mapped_column(ForeignKey("deal.id"), nullable=False, index=True)
+    quote_id: Mapped[str | None] = mapped_column(ForeignKey("quote.id"), index=True)
+    customer_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    owner_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    currency: Mapped[str] = mapped_column(String(3), nullable=False)
+    value: Mapped[Decimal] = mapped_column("value_cents", Cents, nullable=False)
+    starts_on: Mapped[date] = mapped_column(Date, nullable=False)
+    ends_on: Mapped[date] = mapped_column(Date, nullable=False)
+    renewal_notice_days: Mapped[int] = mapped_column(Integer, nullable=False)
+    renewal_due_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    signed_by: Mapped[str] = mapped_column(String(64), nullable=False)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, nullable=False, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, nullable=False, default=utcnow)
+
+    __table_args__ = (Index("ix_contract_created_sort", "created_at", "id"),)
+
+
+class SalesOrder(Base):
+    """An order placed from a contract, an accepted quote or a won deal (lines copied)."""
+    __tablename__ = "sales_order"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    number: Mapped[str] = mapped_column(String(20), nullable=False, unique=True)
+    deal_id: Mapped[str] = mapped_column(ForeignKey("deal.id"), nullable=False, index=True)
+    contract_id: Mapped[str | None] = mapped_column(ForeignKey("contract.id"), index=True)
+    quote_id: Mapped[str | None] = mapped_column(ForeignKey("quote.id"), index=True)
+    customer_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    owner_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    currency: Mapped[str] = mapped_column(String(3), nullable=False)
+    total: Mapped[Decimal] = mapped_column("total_cents", Cents, nullable=False)
+    placed_by: Mapped[str] = mapped_column(String(64), nullable=False)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, nullable=False, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, nullable=False, default=utcnow)
+
+    __table_args__ = (Index("ix_sales_order_created_sort", "created_at", "id"),)
+
+
+class OrderLine(Base):
+    __tablename__ = "order_line"
+    order_id: Mapped[str] = mapped_column(ForeignKey("sales_order.id"), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer, primary_key=True)
+    product_id: Mapped[str] = mapped_column(String(36), nullable=False)
+    product_name: Mapped[str] = mapped_column(String(200), nullable=False)
+    quantity: Mapped[int] = mapped_column(Integer, nullable=False)
+    unit_price: Mapped[Decimal] = mapped_column("unit_price_cents", Cents, nullable=False)
+    discount_percent: Mapped[Decimal] = mapped_column("discount_bp", Percent, nullable=False)
+    total: Mapped[Decimal] = mapped_column("total_cents", Cents, nullable=False)

@@ -246,5 +246,6 @@ from services.sales.schemas_import import (IMPORT_STATUSES, DealImport,  # noqa:
                                            DealImportResult, DealImportRow)
 from services.sales.schemas_targets import (Target, TargetQuery,  # noqa: E402,F401
                                            TargetSet)
-from services.sales.schemas_documents import (Quote, QuoteCreate,  # noqa: E402,F401
-                                            QuoteQuery, QuoteUpdate)
+from services.sales.schemas_documents import (Contract, ContractCreate,  # noqa: E402,F401
+                                            DocumentQuery, Order, OrderCreate, Quote,
+                                            QuoteCreate, QuoteQuery, QuoteUpdate)

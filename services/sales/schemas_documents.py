@@ -2,7 +2,7 @@
 gateway's OpenAPI document finds them as `sales:Quote`, ...)."""
 from decimal import Decimal
 
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from services.chassis.fields import Input, Money
 from services.sales.events import DealLine
@@ -57,3 +57,75 @@ class Quote(Schema):
     created_by = fields.String()
     created_at = fields.AwareDateTime()
     updated_at = fields.AwareDateTime()
+
+
+class ContractCreate(Input):
+    quote_id = fields.String(allow_none=True, validate=validate.Length(min=1, max=36))
+    deal_id = fields.String(allow_none=True, validate=validate.Length(min=1, max=36))
+    starts_on = fields.Date(allow_none=True, metadata={"description": "default: today (UTC)"})
+    ends_on = fields.Date(allow_none=True)
+    term_months = fields.Integer(allow_none=True, strict=True, validate=validate.Range(1, 600),
+                                 metadata={"description": "instead of ends_on"})
+    value = Money(allow_none=True, metadata={**MONEY, "description": "default: the quote's "
+                                                                    "total / the deal's amount"})
+    renewal_notice_days = fields.Integer(allow_none=True, strict=True,
+                                         validate=validate.Range(0, 3650),
+                                         metadata={"description": "default 30"})
+
+    @validates_schema
+    def _one_source(self, data, **kwargs):
+        if bool(data.get("quote_id")) == bool(data.get("deal_id")):
+            raise ValidationError("Give exactly one of quote_id (an accepted quote) or deal_id "
+                                  "(a won deal).", "_schema")
+        if bool(data.get("ends_on")) == bool(data.get("term_months")):
+            raise ValidationError("Give exactly one of ends_on or term_months.", "_schema")
+
+
+class OrderCreate(Input):
+    contract_id = fields.String(allow_none=True, validate=validate.Length(min=1, max=36))
+    quote_id = fields.String(allow_none=True, validate=validate.Length(min=1, max=36))
+    deal_id = fields.String(allow_none=True, validate=validate.Length(min=1, max=36))
+
+    @validates_schema
+    def _one_source(self, data, **kwargs):
+        if sum(bool(data.get(name)) for name in ("contract_id", "quote_id", "deal_id")) != 1:
+            raise ValidationError("Give exactly one of contract_id, quote_id (accepted) or "
+                                  "deal_id (won).", "_schema")
+
+
+class DocumentQuery(Input):
+    deal_id = fields.String(allow_none=True, validate=validate.Length(max=36))
+    cursor = fields.String(allow_none=True, validate=validate.Length(max=2000))
+    limit = fields.Raw(allow_none=True, metadata={"description": "1..100 (default 25)"})
+
+
+class Contract(Schema):
+    id = fields.String()
+    number = fields.String(metadata={"description": "C-<year>-<5 digits>"})
+    deal_id = fields.String()
+    quote_id = fields.String(allow_none=True)
+    customer_id = fields.String(allow_none=True)
+    owner_id = fields.String(allow_none=True)
+    value = Money(metadata=MONEY)
+    currency = fields.String()
+    starts_on = fields.Date()
+    ends_on = fields.Date()
+    renewal_notice_days = fields.Integer()
+    renewal_due_at = fields.AwareDateTime(allow_none=True)
+    signed_by = fields.String()
+    created_at = fields.AwareDateTime()
+
+
+class Order(Schema):
+    id = fields.String()
+    number = fields.String(metadata={"description": "O-<year>-<5 digits>"})
+    deal_id = fields.String()
+    contract_id = fields.String(allow_none=True)
+    quote_id = fields.String(allow_none=True)
+    customer_id = fields.String(allow_none=True)
+    owner_id = fields.String(allow_none=True)
+    total = Money(metadata=MONEY)
+    currency = fields.String()
+    lines = fields.List(fields.Nested(DealLine))
+    placed_by = fields.String()
+    created_at = fields.AwareDateTime()

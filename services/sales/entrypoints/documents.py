@@ -1,5 +1,5 @@
-"""Quotes: create from a deal, read, list, change a draft, send / accept / reject; the expiry
-timer. A mixin of SalesService (it provides db, principal).
+"""Quotes (create from a deal, read, list, change a draft, send / accept / reject; the expiry
+timer), contracts (sign, read, list; the renewal timer) and orders (place, read, list). A mixin of SalesService (it provides db, principal).
 
 Each entrypoint: who is calling, one transaction (or a read-only session), one handler.
 """
@@ -9,7 +9,7 @@ from nameko.timer import timer
 
 from services.chassis import settings
 from services.chassis.rpc import rpc                # replies without confirms
-from services.sales.handlers import quotes
+from services.sales.handlers import contracts, orders, quotes
 
 log = logging.getLogger(__name__)
 WRITERS = ("sales_rep", "manager")      # require() lets admin and the system through as well
@@ -64,3 +64,46 @@ class DocumentEntrypoints:
             return quotes.expire_quotes(self.db)
         except Exception:
             log.warning("quote expiry check failed; the next round retries", exc_info=True)
+
+    @rpc
+    def sign_contract(self, data):
+        principal = self.principal.require(*WRITERS)
+        with self.db.unit_of_work(actor=principal.user_id) as uow:
+            return contracts.sign_contract(uow, principal, data)
+
+    @rpc
+    def get_contract(self, contract_id):
+        principal = self.principal.require()
+        with self.db.read_only() as session:
+            return contracts.get_contract(session, principal, contract_id)
+
+    @rpc
+    def list_contracts(self, query=None):
+        principal = self.principal.require()
+        with self.db.read_only() as session:
+            return contracts.list_contracts(session, principal, query)
+
+    @timer(interval=settings.env_float("SALES_RENEWAL_CHECK_SECONDS", 60.0))
+    def detect_contract_renewals(self):
+        try:
+            return contracts.detect_renewals(self.db)
+        except Exception:
+            log.warning("contract renewal check failed; the next round retries", exc_info=True)
+
+    @rpc
+    def place_order(self, data):
+        principal = self.principal.require(*WRITERS)
+        with self.db.unit_of_work(actor=principal.user_id) as uow:
+            return orders.place_order(uow, principal, data)
+
+    @rpc
+    def get_order(self, order_id):
+        principal = self.principal.require()
+        with self.db.read_only() as session:
+            return orders.get_order(session, principal, order_id)
+
+    @rpc
+    def list_orders(self, query=None):
+        principal = self.principal.require()
+        with self.db.read_only() as session:
+            return orders.list_orders(session, principal, query)

@@ -1,4 +1,4 @@
-"""Invoices: issued from a won deal (its lines copied; from an order once orders exist),
+"""Invoices: issued from a won deal or an order (their lines copied),
 numbered without gaps per year; read, listed (filters, overdue) and cancelled while nothing is paid.
 
 Status: issued → partially_paid → paid (handlers/payments.py), or cancelled while unpaid.
@@ -14,7 +14,7 @@ from services.chassis.errors import Conflict, Invalid
 from services.chassis.models import utcnow
 from services.chassis.validation import load
 from services.sales import schemas_cash
-from services.sales.handlers import deals, lines, numbering, paging, pipeline, scopes
+from services.sales.handlers import deals, lines, numbering, orders, paging, pipeline, scopes
 from services.sales.models import Deal
 from services.sales.models_cash import Invoice, InvoiceLine, Payment
 
@@ -130,8 +130,12 @@ def _from_deal(session, principal, deal_id):
 
 
 def _from_order(session, principal, order_id):
-    raise Invalid("The request is not valid.",
-                  {"order_id": ["Invoicing from an order is not available yet; use deal_id."]})
+    """The order (locked) and what to invoice: its lines and total (handlers/orders.py)."""
+    source = orders.for_invoice(session, principal, order_id)
+    if source["customer_id"] is None:
+        raise Conflict("The order has no customer to invoice.", {"customer_id": None})
+    _refuse_twice(_live_invoice(session, Invoice.order_id == order_id), "This order")
+    return source
 
 
 def _dates(data):

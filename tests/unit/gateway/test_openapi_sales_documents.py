@@ -22,3 +22,11 @@ def test_transitions_are_their_own_routes():
     assert (route.rpc, values) == ("send_quote", {"quote_id": "q1"})
     route, values = table.match("/api/v1/quotes/q1", "PATCH")
     assert (route.rpc, values) == ("update_quote", {"quote_id": "q1"})
+
+
+def test_contract_and_order_routes_are_documented():
+    paths = openapi.build(ROUTES)["paths"]
+    assert {"post", "get"} <= set(paths["/api/v1/contracts"]) and "get" in paths[
+        "/api/v1/contracts/{contract_id}"]
+    assert {"post", "get"} <= set(paths["/api/v1/orders"]) and "get" in paths[
+        "/api/v1/orders/{order_id}"]
