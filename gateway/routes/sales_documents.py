@@ -1,5 +1,6 @@
-"""Quotes, contracts and orders (sales). Quotes: made from a deal you can see, numbered Q-<year>-00001 without gaps; only a
-draft changes; draft → sent → accepted | rejected, expired when valid_until passes while sent.
+"""Quotes, contracts and orders (sales). Quotes: made from a deal you can see, numbered
+Q-<year>-00001 without gaps; only a draft changes; draft → sent → accepted | rejected, expired when
+valid_until passes while sent.
 Scopes are the service's (the deal's owner): another rep's quote is a 404; an illegal
 transition or accepting an expired quote is a 409. Contracts come from an accepted quote or a
 won deal, orders from a contract, an accepted quote or a won deal (an open / lost deal: 409)."""

@@ -33,8 +33,8 @@ def customers_timeout():
     return settings.env_float("SALES_CUSTOMERS_TIMEOUT_SECONDS", 0.6 * settings.rpc_timeout())
 
 
-class SalesService(DocumentEntrypoints, CashEntrypoints, TaskEntrypoints, TargetEntrypoints, DealImportEntrypoints,
-                   ReconcilesDealHistory, KeepsUsersCopy, ChassisService):
+class SalesService(DocumentEntrypoints, CashEntrypoints, TaskEntrypoints, TargetEntrypoints,
+                   DealImportEntrypoints, ReconcilesDealHistory, KeepsUsersCopy, ChassisService):
     name = "sales"
     db = Database(Base.metadata, event_schemas=EVENT_SCHEMAS)
     # identity's users copy: its live entrypoints and the refresh before a create are the

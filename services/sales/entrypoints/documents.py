@@ -1,5 +1,6 @@
 """Quotes (create from a deal, read, list, change a draft, send / accept / reject; the expiry
-timer), contracts (sign, read, list; the renewal timer) and orders (place, read, list). A mixin of SalesService (it provides db, principal).
+timer), contracts (sign, read, list; the renewal timer) and orders (place, read, list).
+A mixin of SalesService (it provides db, principal).
 
 Each entrypoint: who is calling, one transaction (or a read-only session), one handler.
 """

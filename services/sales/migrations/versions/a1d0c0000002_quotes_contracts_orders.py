@@ -5,9 +5,8 @@ Revises: 3b409b93c12a
 Create Date: 2026-11-23
 
 The revision chain was laid out before the work so that the parts built in parallel stay one
-line of history. Tables of services/sales/models_documents.py: quote, quote_line, contract, sales_order,
-order_line (numbers
-come from document_counter, created by a1d0c0000003 and written only at runtime).
+line of history. Tables of services/sales/models_documents.py: quote, quote_line, contract,
+sales_order, order_line (numbers come from document_counter, created by a1d0c0000003 and written only at runtime).
 """
 from typing import Sequence, Union
 
@@ -112,8 +111,10 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('sales_order', schema=None) as batch_op:
         batch_op.create_index('ix_sales_order_created_sort', ['created_at', 'id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_sales_order_contract_id'), ['contract_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_sales_order_customer_id'), ['customer_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_sales_order_contract_id'), ['contract_id'],
+                              unique=False)
+        batch_op.create_index(batch_op.f('ix_sales_order_customer_id'), ['customer_id'],
+                              unique=False)
         batch_op.create_index(batch_op.f('ix_sales_order_deal_id'), ['deal_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_sales_order_owner_id'), ['owner_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_sales_order_quote_id'), ['quote_id'], unique=False)
