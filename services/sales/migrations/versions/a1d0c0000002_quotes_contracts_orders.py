@@ -6,7 +6,8 @@ Create Date: 2026-11-23
 
 The revision chain was laid out before the work so that the parts built in parallel stay one
 line of history. Tables of services/sales/models_documents.py: quote, quote_line, contract,
-sales_order, order_line (numbers come from document_counter, created by a1d0c0000003 and written only at runtime).
+sales_order, order_line (numbers come from document_counter, created by a1d0c0000003 and
+written only at runtime).
 """
 from typing import Sequence, Union
 
