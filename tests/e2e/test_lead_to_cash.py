@@ -3,9 +3,9 @@ money received, with the reports checked after every step (they are built from e
 each check waits until reporting has caught up — with a deadline):
 
 lead → qualified → converted (customer + deal) → every open stage (the proposal stage's
-follow-up tasks; in proposal a quote drafted from the deal, sent, accepted) → won → invoice →
-two partial payments → paid; then reconciliation finds no difference. (Contracts and orders
-are not built yet: the invoice is issued from the won deal.)
+follow-up tasks; in proposal a quote drafted from the deal, sent, accepted) → won → contract
+from the quote → order from the contract → invoice from the order → two partial payments →
+paid; then reconciliation finds no difference.
 """
 import uuid
 from datetime import datetime, timezone
@@ -98,7 +98,7 @@ def test_lead_to_cash_with_the_reports_checked_at_every_step(admin, region):
         deal = rep.ok("POST", f"deals/{deal['id']}/stage", json={"stage": stage})
         eventually(reports.funnel, {(stage, 1, amount, weighted[stage])}, f"funnel at {stage}")
         if stage == "proposal":
-            quote_sent_and_accepted(rep, deal)
+            quote = quote_sent_and_accepted(rep, deal)
     follow_ups = rep.list_all("tasks", {"deal_id": deal["id"]})
     assert sorted(t["title"] for t in follow_ups) == [      # the default follow-up rules
         "Bring the negotiation to a decision", "Follow up on the proposal",
@@ -112,7 +112,14 @@ def test_lead_to_cash_with_the_reports_checked_at_every_step(admin, region):
     assert conversion[("initial_contact", "won")] == 1
     assert conversion[("proposal", "negotiation")] == 1
 
-    invoice = rep.ok("POST", "invoices", expect=201, json={"deal_id": deal["id"]})
+    # Contract from the accepted quote, order from the contract, invoice from the order.
+    contract = rep.ok("POST", "contracts", expect=201, json={
+        "quote_id": quote["id"], "starts_on": today(), "term_months": 12})
+    assert (contract["value"], contract["deal_id"], contract["number"][:2]) == (
+        amount, deal["id"], "C-")
+    order = rep.ok("POST", "orders", expect=201, json={"contract_id": contract["id"]})
+    assert (order["total"], order["deal_id"], order["number"][:2]) == (amount, deal["id"], "O-")
+    invoice = rep.ok("POST", "invoices", expect=201, json={"order_id": order["id"]})
     assert (invoice["total"], invoice["outstanding"], invoice["deal_id"]) == (
         amount, amount, deal["id"])
     eventually(reports.cash, [(amount, "0.00")], "invoiced, nothing collected")
