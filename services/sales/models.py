@@ -135,16 +135,28 @@ class Deal(Base):
                       Index("ix_deal_stage", "stage"))
 
 
-class DealLine(Base):
+class LineColumns:
+    """A priced line of a deal, quote, order or invoice: the product as it was named and priced
+    on that document (handlers/lines.py computes `total`). Each table adds its parent's key
+    first; sort_order keeps these columns after it, in this order, so the primary key stays
+    (parent, position)."""
+    position: Mapped[int] = mapped_column(Integer, primary_key=True, sort_order=1)
+    product_id: Mapped[str] = mapped_column(String(36), nullable=False, sort_order=2)
+    product_name: Mapped[str] = mapped_column(String(200), nullable=False, sort_order=3)
+    quantity: Mapped[int] = mapped_column(Integer, nullable=False, sort_order=4)
+    unit_price: Mapped[Decimal] = mapped_column("unit_price_cents", Cents, nullable=False,
+                                                sort_order=5)
+    discount_percent: Mapped[Decimal] = mapped_column("discount_bp", Percent, nullable=False,
+                                                      sort_order=6)
+    total: Mapped[Decimal] = mapped_column("total_cents", Cents, nullable=False, sort_order=7)
+
+
+class DealLine(LineColumns, Base):
     __tablename__ = "deal_line"
     deal_id: Mapped[str] = mapped_column(ForeignKey("deal.id"), primary_key=True)
-    position: Mapped[int] = mapped_column(Integer, primary_key=True)
-    product_id: Mapped[str] = mapped_column(ForeignKey("product.id"), nullable=False)
-    product_name: Mapped[str] = mapped_column(String(200), nullable=False)   # as sold
-    quantity: Mapped[int] = mapped_column(Integer, nullable=False)
-    unit_price: Mapped[Decimal] = mapped_column("unit_price_cents", Cents, nullable=False)
-    discount_percent: Mapped[Decimal] = mapped_column("discount_bp", Percent, nullable=False)
-    total: Mapped[Decimal] = mapped_column("total_cents", Cents, nullable=False)
+    # Only a deal's lines point at the price list; documents keep what they were made from.
+    product_id: Mapped[str] = mapped_column(ForeignKey("product.id"), nullable=False,
+                                            sort_order=2)
 
 
 class DealStageChange(Base):

@@ -12,7 +12,7 @@ from sqlalchemy import Date, ForeignKey, Index, Integer, String, UniqueConstrain
 from sqlalchemy.orm import Mapped, mapped_column
 
 from services.chassis.models import Cents, UtcDateTime, utcnow
-from services.sales.models import Base, Percent
+from services.sales.models import Base, LineColumns
 
 
 class DocumentCounter(Base):
@@ -53,16 +53,9 @@ class Invoice(Base):
         return self.total - self.paid
 
 
-class InvoiceLine(Base):
+class InvoiceLine(LineColumns, Base):
     __tablename__ = "invoice_line"
     invoice_id: Mapped[str] = mapped_column(ForeignKey("invoice.id"), primary_key=True)
-    position: Mapped[int] = mapped_column(Integer, primary_key=True)
-    product_id: Mapped[str] = mapped_column(String(36), nullable=False)
-    product_name: Mapped[str] = mapped_column(String(200), nullable=False)   # as invoiced
-    quantity: Mapped[int] = mapped_column(Integer, nullable=False)
-    unit_price: Mapped[Decimal] = mapped_column("unit_price_cents", Cents, nullable=False)
-    discount_percent: Mapped[Decimal] = mapped_column("discount_bp", Percent, nullable=False)
-    total: Mapped[Decimal] = mapped_column("total_cents", Cents, nullable=False)
 
 
 class Payment(Base):

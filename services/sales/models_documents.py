@@ -10,7 +10,7 @@ from sqlalchemy import Date, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from services.chassis.models import Cents, UtcDateTime, utcnow
-from services.sales.models import Base, Percent
+from services.sales.models import Base, LineColumns
 
 
 class Quote(Base):
@@ -34,16 +34,9 @@ class Quote(Base):
                       Index("ix_quote_expiry_scan", "status", "valid_until"))
 
 
-class QuoteLine(Base):
+class QuoteLine(LineColumns, Base):
     __tablename__ = "quote_line"
     quote_id: Mapped[str] = mapped_column(ForeignKey("quote.id"), primary_key=True)
-    position: Mapped[int] = mapped_column(Integer, primary_key=True)
-    product_id: Mapped[str] = mapped_column(String(36), nullable=False)
-    product_name: Mapped[str] = mapped_column(String(200), nullable=False)   # as quoted
-    quantity: Mapped[int] = mapped_column(Integer, nullable=False)
-    unit_price: Mapped[Decimal] = mapped_column("unit_price_cents", Cents, nullable=False)
-    discount_percent: Mapped[Decimal] = mapped_column("discount_bp", Percent, nullable=False)
-    total: Mapped[Decimal] = mapped_column("total_cents", Cents, nullable=False)
 
 
 class Contract(Base):
@@ -88,13 +81,6 @@ class SalesOrder(Base):
     __table_args__ = (Index("ix_sales_order_created_sort", "created_at", "id"),)
 
 
-class OrderLine(Base):
+class OrderLine(LineColumns, Base):
     __tablename__ = "order_line"
     order_id: Mapped[str] = mapped_column(ForeignKey("sales_order.id"), primary_key=True)
-    position: Mapped[int] = mapped_column(Integer, primary_key=True)
-    product_id: Mapped[str] = mapped_column(String(36), nullable=False)
-    product_name: Mapped[str] = mapped_column(String(200), nullable=False)
-    quantity: Mapped[int] = mapped_column(Integer, nullable=False)
-    unit_price: Mapped[Decimal] = mapped_column("unit_price_cents", Cents, nullable=False)
-    discount_percent: Mapped[Decimal] = mapped_column("discount_bp", Percent, nullable=False)
-    total: Mapped[Decimal] = mapped_column("total_cents", Cents, nullable=False)
