@@ -17,7 +17,7 @@ from services.chassis import settings
 from services.chassis.db import DatabaseAccess, ensure_sequence_row, make_engine
 from services.chassis.errors import CrmError
 from services.chassis.outbox import Relay
-from services.identity import users
+from services.identity.handlers import users
 from services.identity.events import EVENT_SCHEMAS
 from services.identity.models import User
 

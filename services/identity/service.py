@@ -4,7 +4,7 @@ work (or a read-only session), one use case. Contract: docs/contracts.md#identit
 from services.chassis.db import Database
 from services.chassis.rpc import rpc                # replies without confirms
 from services.chassis.service import ChassisService
-from services.identity import api_keys, login, teams, users
+from services.identity.handlers import api_keys, login, teams, users
 from services.identity.events import EVENT_SCHEMAS
 from services.identity.models import Base
 

@@ -6,7 +6,8 @@ only records; `make_user` / `make_team` create records through the real use case
 import pytest
 from argon2 import PasswordHasher, profiles
 
-from services.identity import passwords, teams, users
+from services.identity import passwords
+from services.identity.handlers import teams, users
 from services.identity.events import EVENT_SCHEMAS
 from services.identity.models import Base
 from tests.unit.chassis.fakes import make_db

@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from services.chassis.auth import Principal
 from services.chassis.errors import Forbidden, Invalid, NotFound, Unauthorized
-from services.identity import api_keys, users
+from services.identity.handlers import api_keys, users
 from services.identity.models import ApiKey
 from tests.unit.identity.helpers import ADMIN, principal_of
 

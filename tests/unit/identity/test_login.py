@@ -5,7 +5,8 @@ import pytest
 from argon2 import PasswordHasher, profiles
 
 from services.chassis.errors import Unauthorized
-from services.identity import login, passwords, tokens, users
+from services.identity import passwords, tokens
+from services.identity.handlers import login, users
 from services.identity.models import User
 from tests.unit.identity.helpers import ADMIN, PASSWORD
 

@@ -3,7 +3,7 @@ import pytest
 
 from services.chassis.auth import Principal
 from services.chassis.errors import Invalid, NotFound
-from services.identity import users
+from services.identity.handlers import users
 from tests.unit.identity.helpers import ADMIN, principal_of
 
 

@@ -1,7 +1,7 @@
 import pytest
 
 from services.chassis.errors import Conflict, Invalid
-from services.identity import teams
+from services.identity.handlers import teams
 
 
 def test_teams_are_created_and_listed_by_name(db, make_team, make_user):

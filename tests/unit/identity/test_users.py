@@ -5,7 +5,7 @@ import pytest
 from sqlalchemy import select
 
 from services.chassis.errors import Conflict, Invalid, NotFound
-from services.identity import users
+from services.identity.handlers import users
 from services.identity.models import User
 from tests.unit.identity.helpers import ADMIN, PASSWORD, events
 

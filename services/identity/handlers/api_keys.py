@@ -15,8 +15,8 @@ from services.chassis.errors import Forbidden, NotFound, Unauthorized
 from services.chassis.models import utcnow
 from services.chassis.validation import load
 from services.identity import schemas
+from services.identity.handlers.users import flush_or_conflict
 from services.identity.models import ApiKey, User, new_id
-from services.identity.users import flush_or_conflict
 
 API_KEY = schemas.ApiKey()
 KEY_PATTERN = re.compile(r"crm_([0-9a-f]{12})_[A-Za-z0-9_-]{43}")

@@ -5,8 +5,8 @@ from services.chassis.errors import Conflict, Invalid
 from services.chassis.models import utcnow
 from services.chassis.validation import load
 from services.identity import schemas
+from services.identity.handlers.users import flush_or_conflict
 from services.identity.models import Team, User, new_id
-from services.identity.users import flush_or_conflict
 
 TEAM = schemas.Team()
 
