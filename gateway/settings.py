@@ -6,7 +6,7 @@ The HTTP bind address is nameko's WEB_SERVER_ADDRESS config key (default 0.0.0.0
 from dataclasses import dataclass, field
 
 from services.chassis import settings as chassis_settings
-from services.chassis.settings import env, env_float, env_int
+from services.chassis.settings import env
 
 API_PREFIX = "/api/v1"
 
@@ -31,14 +31,14 @@ class GatewaySettings:
     @classmethod
     def from_env(cls):
         return cls(
-            max_body_bytes=env_int("MAX_BODY_BYTES", 1024 * 1024),
+            max_body_bytes=env.int("MAX_BODY_BYTES", 1024 * 1024),
             import_max_bytes=chassis_settings.import_max_bytes(),
-            rate_per_minute=env_float("RATE_LIMIT_PER_MINUTE", 600),
-            rate_burst=env_int("RATE_LIMIT_BURST", 100),
-            rate_limit_max_keys=env_int("RATE_LIMIT_MAX_KEYS", 100_000),
-            api_key_cache_seconds=env_float("API_KEY_CACHE_SECONDS", 5),
-            ready_timeout=env_float("READY_TIMEOUT_SECONDS", 2),
-            cors_origins=_csv(env("CORS_ORIGINS", "")),
-            cors_max_age=env_int("CORS_MAX_AGE_SECONDS", 600),
-            trusted_proxy_hops=env_int("TRUSTED_PROXY_HOPS", 0),
+            rate_per_minute=env.float("RATE_LIMIT_PER_MINUTE", 600),
+            rate_burst=env.int("RATE_LIMIT_BURST", 100),
+            rate_limit_max_keys=env.int("RATE_LIMIT_MAX_KEYS", 100_000),
+            api_key_cache_seconds=env.float("API_KEY_CACHE_SECONDS", 5),
+            ready_timeout=env.float("READY_TIMEOUT_SECONDS", 2),
+            cors_origins=_csv(env.str("CORS_ORIGINS", "")),
+            cors_max_age=env.int("CORS_MAX_AGE_SECONDS", 600),
+            trusted_proxy_hops=env.int("TRUSTED_PROXY_HOPS", 0),
         )

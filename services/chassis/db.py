@@ -40,11 +40,11 @@ def make_engine(url):
         return engine
     return create_engine(
         url,
-        pool_size=settings.env_int("DB_POOL_SIZE", 10),
-        max_overflow=settings.env_int("DB_MAX_OVERFLOW", 10),
+        pool_size=settings.db_pool_size(),
+        max_overflow=settings.db_max_overflow(),
         pool_pre_ping=True,          # survive a database restart without a failed request
         pool_recycle=1800,
-        pool_timeout=settings.env_float("DB_POOL_TIMEOUT_SECONDS", 5),
+        pool_timeout=settings.db_pool_timeout(),
     )
 
 

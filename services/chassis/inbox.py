@@ -37,6 +37,11 @@ class Subscriptions:
     def handler_for(self, source, event_type):
         return self.mapping.get(source, {}).get(event_type)
 
+    def event_types(self):
+        """Every (source, event type) consumed: ChassisService makes one live handler for each."""
+        return [(source, event_type)
+                for source, handlers in self.mapping.items() for event_type in handlers]
+
 
 INBOX_COLUMNS = ("event_id", "source", "event_type", "sequence", "processed_at")
 

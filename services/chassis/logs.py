@@ -28,3 +28,26 @@ class JsonFormatter(logging.Formatter):
         if record.exc_info:
             entry["exception"] = self.formatException(record.exc_info)
         return json.dumps(entry, ensure_ascii=False)
+
+
+class ClientErrorsAreNotServerErrors(logging.Filter):
+    """nameko logs every exception an entrypoint raises at ERROR with a traceback — a 422 for a
+    typo in a request looked like a crash and buried the real ones. A domain error with a 4xx
+    status is the caller's mistake, answered as designed: logged once at INFO, no traceback.
+    5xx errors and unknown exceptions keep their level and their traceback."""
+
+    def filter(self, record):
+        error = record.exc_info[1] if record.exc_info else None
+        status = getattr(error, "http_status", 500)
+        if isinstance(status, int) and 400 <= status < 500:
+            record.exc_info, record.exc_text = None, None
+            record.levelno, record.levelname = logging.INFO, "INFO"
+        return True
+
+
+def quiet_client_errors():
+    """Installed on nameko's container logger (the one that reports worker exceptions) by the
+    chassis at import, so it holds in every process — `nameko run` and tests alike."""
+    logger = logging.getLogger("nameko.containers")
+    if not any(isinstance(f, ClientErrorsAreNotServerErrors) for f in logger.filters):
+        logger.addFilter(ClientErrorsAreNotServerErrors())

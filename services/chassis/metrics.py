@@ -67,7 +67,7 @@ class Metrics(DependencyProvider):
     def start(self):
         port = settings.metrics_port(self.service)
         if port and port not in _started_ports:
-            start_http_server(port, addr=settings.env("METRICS_ADDR", "0.0.0.0"))
+            start_http_server(port, addr=settings.metrics_addr())
             _started_ports.add(port)
             log.info("metrics for %s on :%s/metrics", self.service, port)
 

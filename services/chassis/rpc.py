@@ -29,6 +29,9 @@ from nameko.rpc import (AMQP_SSL_CONFIG_KEY, AMQP_URI_CONFIG_KEY, DEFAULT_SERIAL
 
 from services.chassis import settings
 from services.chassis.errors import CrmError
+from services.chassis.logs import quiet_client_errors
+
+quiet_client_errors()       # a 4xx raised by an entrypoint is logged at INFO, without a traceback
 
 ROUTE_CHECK_SECONDS = 5.0
 

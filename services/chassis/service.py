@@ -1,30 +1,57 @@
 """The base every domain service class extends: what all of them share, written once.
 
-A subclass sets `name`, `db = Database(...)` and, if it consumes events, `subscriptions` plus an
-`@event_handler` method per event type that calls `self.apply_event(envelope)` (`KeepsUsersCopy`
-below has them for identity's user events).
+A subclass sets `name`, `db = Database(...)` and, if it consumes events, `subscriptions`: the
+live `@event_handler` entrypoints (`on_<event_type>`, each calling `self.apply_event`) are made
+from it when the class is defined, so no service writes one stub per event.
 """
 import logging
 from datetime import timedelta
 
 from nameko.events import event_handler
-from nameko.timer import timer
 from sqlalchemy import text
 
 from services.chassis import inbox, settings
 from services.chassis.auth import CurrentPrincipal
 from services.chassis.metrics import Metrics
 from services.chassis.models import utcnow
+from services.chassis.periodic import periodic
 from services.chassis.rpc import ServiceRpc, rpc    # rpc: replies without confirms
 from services.chassis.throttle import Throttle
 
 log = logging.getLogger(__name__)
 
 
+def _live_handler(source, event_type, name):
+    def handle(self, envelope):
+        return self.apply_event(envelope)
+    handle.__name__ = handle.__qualname__ = name
+    handle.__doc__ = f"{source}.{event_type}, live (the catch-up reads what this misses)."
+    return event_handler(source, event_type)(handle)
+
+
+def add_live_handlers(cls):
+    """One `on_<event_type>` entrypoint per subscribed (source, event type). The name is the
+    queue's (`evt-<source>-<type>--<service>.on_<type>`), kept as the hand-written stubs had it so
+    no deployed queue is orphaned; a method already defined under that name is left alone."""
+    made = {}
+    for source, event_type in cls.subscriptions.event_types():
+        name = f"on_{event_type}"
+        if name in made and made[name] != source:
+            raise TypeError(f"{cls.__name__}: {event_type} is consumed from both {made[name]} and "
+                            f"{source}; give one of them a hand-written handler")
+        made[name] = source
+        if not hasattr(cls, name):
+            setattr(cls, name, _live_handler(source, event_type, name))
+
+
 class ChassisService:
     name = None
     db = None                                   # a Database(...) in every subclass
     subscriptions = inbox.Subscriptions({})
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        add_live_handlers(cls)
 
     metrics = Metrics()
     principal = CurrentPrincipal()
@@ -43,7 +70,7 @@ class ChassisService:
             session.execute(text("SELECT 1"))
         return {"service": self.name, "status": "ok"}
 
-    @timer(interval=settings.outbox_sweep_interval())
+    @periodic(settings.outbox_sweep_interval)
     def sweep_outbox(self):
         relay = self.db.relay
         try:
@@ -51,7 +78,7 @@ class ChassisService:
         except Exception:
             log.warning("outbox sweep: broker unavailable; will retry", exc_info=True)
         self.metrics.outbox(*relay.backlog())
-        retention_days = settings.env_int("OUTBOX_RETENTION_DAYS", 0)
+        retention_days = settings.outbox_retention_days()
         if retention_days:
             relay.purge_sent_before(utcnow() - timedelta(days=retention_days))
 
@@ -68,7 +95,7 @@ class ChassisService:
         self.metrics.event_consumed(source, event_type, outcome)
         return outcome
 
-    @timer(interval=settings.catch_up_interval())
+    @periodic(settings.catch_up_interval)
     def catch_up_events(self):
         for source in self.subscriptions.sources:
             def fetch(position, limit, source=source):
@@ -85,7 +112,7 @@ class ChassisService:
 
 class KeepsUsersCopy:
     """Mixed into a ChassisService that keeps its own copy of identity's users
-    (services/chassis/users_copy.py): the live entrypoints, and the refresh before a create.
+    (services/kernel/users_copy.py): the live entrypoints, and the refresh before a create.
 
         class CustomersService(KeepsUsersCopy, ChassisService):
             users = users_copy.users                     # a UsersCopy over the service's model
@@ -108,7 +135,7 @@ class KeepsUsersCopy:
         with self.db.read_only() as session:
             if not self.users.may_be_stale(session, owner_id, region):
                 return
-        timeout = settings.env_float("USERS_REFRESH_TIMEOUT_SECONDS", 1.0)
+        timeout = settings.users_refresh_timeout()
 
         def fetch(position, limit):
             return self.services.call("identity", "events_since", position, limit, timeout=timeout)
@@ -117,15 +144,3 @@ class KeepsUsersCopy:
         except Exception:
             log.warning("users copy refresh from identity failed; using the copy as it is",
                         exc_info=True)
-
-    @event_handler("identity", "user_created")
-    def on_user_created(self, envelope):
-        return self.apply_event(envelope)
-
-    @event_handler("identity", "user_updated")
-    def on_user_updated(self, envelope):
-        return self.apply_event(envelope)
-
-    @event_handler("identity", "user_deactivated")
-    def on_user_deactivated(self, envelope):
-        return self.apply_event(envelope)

@@ -1,10 +1,15 @@
-"""Environment-driven configuration with local defaults.
+"""Environment-driven configuration with local defaults: the settings every service shares.
 
-Every knob the system has is read here, so the README's configuration table and this file
-are the same list. Values are read at call time (not import time) so tests can override them.
+A service's own settings live in `services/<service>/settings.py`, written the same way: one
+function per setting, read at call time (not import time) so a changed environment — or a
+test — takes effect, and typed and validated by environs, so a malformed value fails with the
+variable's name instead of somewhere deep in a handler. The README's configuration table lists
+them all.
 """
 import os
 from pathlib import Path
+
+from environs import Env
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
@@ -20,81 +25,147 @@ DEFAULT_METRICS_PORTS = {
 }
 
 
-def env(name, default=None):
-    value = os.environ.get(name)
-    return default if value in (None, "") else value
+class Settings:
+    """environs' typed readers, with an empty variable meaning "not set" (compose `.env` files
+    and `FOO=` in a shell leave variables empty, and the default is what their authors meant)."""
+
+    def __init__(self):
+        self._env = Env()
+
+    def _read(self, kind, name, default):
+        if os.environ.get(name) == "":
+            return default
+        return getattr(self._env, kind)(name, default)
+
+    def str(self, name, default=None):
+        return self._read("str", name, default)
+
+    def int(self, name, default):
+        return self._read("int", name, default)
+
+    def float(self, name, default):
+        return self._read("float", name, default)
+
+    def bool(self, name, default):
+        return self._read("bool", name, default)
+
+    def list(self, name, default=()):
+        return self._read("list", name, list(default))
 
 
+env = Settings()
+
+
+# Transitional: services still being moved to their own settings modules call these; removed
+# once none does (issue 9).
 def env_int(name, default):
-    return int(env(name, default))
+    return env.int(name, default)
 
 
 def env_float(name, default):
-    return float(env(name, default))
+    return env.float(name, default)
 
 
 def data_dir():
-    path = Path(env("CRM_DATA_DIR", PROJECT_ROOT / "var"))
+    path = Path(env.str("CRM_DATA_DIR", str(PROJECT_ROOT / "var")))
     path.mkdir(parents=True, exist_ok=True)
     return path
 
 
 def amqp_uri():
-    return env("AMQP_URI", "amqp://guest:guest@localhost:5672/")
+    return env.str("AMQP_URI", "amqp://guest:guest@localhost:5672/")
 
 
 def database_url(service_name):
     """`<SERVICE>_DATABASE_URL`, else an SQLite file under the data directory."""
     default = f"sqlite:///{data_dir() / (service_name + '.db')}"
-    return env(f"{service_name.upper()}_DATABASE_URL", default)
+    return env.str(f"{service_name.upper()}_DATABASE_URL", default)
 
 
 def metrics_port(service_name):
     """`<SERVICE>_METRICS_PORT`; 0 disables the listener (tests run many services per process)."""
-    return env_int(f"{service_name.upper()}_METRICS_PORT", DEFAULT_METRICS_PORTS.get(service_name, 0))
+    return env.int(f"{service_name.upper()}_METRICS_PORT", DEFAULT_METRICS_PORTS.get(service_name, 0))
 
 
 def rpc_timeout():
-    return env_float("RPC_TIMEOUT_SECONDS", 5.0)
+    return env.float("RPC_TIMEOUT_SECONDS", 5.0)
 
 
 def outbox_sweep_interval():
-    return env_float("OUTBOX_SWEEP_SECONDS", 5.0)
+    return env.float("OUTBOX_SWEEP_SECONDS", 5.0)
 
 
 def outbox_sweep_min_age():
     """Rows younger than this are left to the after-commit relay, so the sweep does not race it."""
-    return env_float("OUTBOX_SWEEP_MIN_AGE_SECONDS", 10.0)
+    return env.float("OUTBOX_SWEEP_MIN_AGE_SECONDS", 10.0)
 
 
 def outbox_publish_timeout():
     """How long the after-commit relay may take before leaving the events to the sweep."""
-    return env_float("OUTBOX_PUBLISH_TIMEOUT_SECONDS", 1.0)
+    return env.float("OUTBOX_PUBLISH_TIMEOUT_SECONDS", 1.0)
 
 
 def catch_up_interval():
-    return env_float("CATCH_UP_SECONDS", 10.0)
+    return env.float("CATCH_UP_SECONDS", 10.0)
 
 
 def jwt_secret():
-    secret = env("JWT_SECRET")
+    secret = env.str("JWT_SECRET")
     if not secret:
         raise RuntimeError("JWT_SECRET is not set; `make run` generates one into var/secrets.env")
     return secret
 
 
 def jwt_issuer():
-    return env("JWT_ISSUER", "crm-identity")
+    return env.str("JWT_ISSUER", "crm-identity")
 
 
 def jwt_audience():
-    return env("JWT_AUDIENCE", "crm-api")
+    return env.str("JWT_AUDIENCE", "crm-api")
 
 
 def jwt_ttl_seconds():
-    return env_int("JWT_TTL_SECONDS", 3600)
+    return env.int("JWT_TTL_SECONDS", 3600)
 
 
 def import_max_bytes():
     """One limit for CSV imports, read by the gateway (413) and by customers (422) alike."""
-    return env_int("IMPORT_MAX_BYTES", 10 * 1024 * 1024)
+    return env.int("IMPORT_MAX_BYTES", 10 * 1024 * 1024)
+
+
+def outbox_retention_days():
+    """Purge sent events older than this from the event log (0 keeps them all)."""
+    return env.int("OUTBOX_RETENTION_DAYS", 0)
+
+
+def users_refresh_timeout():
+    """Deadline for re-reading identity's event log when a users copy may be behind."""
+    return env.float("USERS_REFRESH_TIMEOUT_SECONDS", 1.0)
+
+
+def users_refresh_min_interval():
+    return env.float("USERS_REFRESH_MIN_INTERVAL_SECONDS", 5.0)
+
+
+def db_pool_size():
+    return env.int("DB_POOL_SIZE", 10)
+
+
+def db_max_overflow():
+    return env.int("DB_MAX_OVERFLOW", 10)
+
+
+def db_pool_timeout():
+    return env.float("DB_POOL_TIMEOUT_SECONDS", 5.0)
+
+
+def cursor_secret():
+    return env.str("CURSOR_SECRET", "dev-cursor-secret-change-me")
+
+
+def cursor_ttl_seconds():
+    return env.int("CURSOR_TTL_SECONDS", 3600)
+
+
+def metrics_addr():
+    return env.str("METRICS_ADDR", "0.0.0.0")

@@ -45,7 +45,7 @@ class Throttle(DependencyProvider):
         self.default_seconds = default_seconds
 
     def setup(self):
-        self.gate = Gate(settings.env_float(self.interval_setting, self.default_seconds))
+        self.gate = Gate(settings.env.float(self.interval_setting, self.default_seconds))
 
     def get_dependency(self, worker_ctx):
         return self.gate

@@ -1,13 +1,13 @@
 """Tolerant copies of the events sales consumes (unknown=EXCLUDE: a producer may add fields).
 
 - identity's users (assignment pools, teams): the chassis's schema
-  (services/chassis/users_copy.py), the same in every service keeping a users copy;
+  (services/kernel/users_copy.py), the same in every service keeping a users copy;
 - customers' contacts with their birthday and the customer's owner, and the customer's owner
   changes and merges (the birthday reminders, handlers/birthdays.py).
 """
 from marshmallow import EXCLUDE, Schema, fields
 
-from services.chassis.users_copy import USER_EVENTS, UserEvent  # noqa: F401
+from services.kernel.users_copy import USER_EVENTS, UserEvent  # noqa: F401
 
 CUSTOMER_EVENTS = ("contact_added", "customer_assigned", "customer_merged")
 

@@ -10,9 +10,9 @@ from decimal import Decimal
 from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text, TypeDecorator
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from services.chassis.assignment import AssignmentCursorColumns
+from services.kernel.assignment import AssignmentCursorColumns
 from services.chassis.models import Cents, UtcDateTime, utcnow
-from services.chassis.users_copy import UserCopyColumns
+from services.kernel.users_copy import UserCopyColumns
 
 BASIS = Decimal("0.01")
 
@@ -34,12 +34,12 @@ class Base(DeclarativeBase):
 
 
 class UserCopy(UserCopyColumns, Base):
-    """identity's users as their events describe them (services/chassis/users_copy.py)."""
+    """identity's users as their events describe them (services/kernel/users_copy.py)."""
     __tablename__ = "user_copy"
 
 
 class AssignmentCursor(AssignmentCursorColumns, Base):
-    """Round-robin position per pool of reps (services/chassis/assignment.py)."""
+    """Round-robin position per pool of reps (services/kernel/assignment.py)."""
     __tablename__ = "assignment_cursor"
 
 

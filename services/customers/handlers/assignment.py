@@ -1,5 +1,5 @@
 """Who owns a customer: round-robin over active reps, or a manager's / admin's choice."""
-from services.chassis.assignment import Owners
+from services.kernel.assignment import Owners
 from services.chassis.errors import Invalid
 from services.chassis.models import utcnow
 from services.customers.handlers import scopes
@@ -7,7 +7,7 @@ from services.customers.handlers.users_copy import users
 from services.customers.handlers.views import dump_one
 from services.customers.models import AssignmentCursor
 
-# Round-robin and the owner check are the chassis's (services/chassis/assignment.py), over
+# Round-robin and the owner check are the shared kernel's (services/kernel/assignment.py), over
 # customers' own users copy and cursor table.
 owners = Owners(users, AssignmentCursor)
 next_owner = owners.next_owner

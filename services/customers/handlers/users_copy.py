@@ -1,5 +1,5 @@
-"""customers' copy of identity's users (services/chassis/users_copy.py), in its own database."""
-from services.chassis.users_copy import UsersCopy
+"""customers' copy of identity's users (services/kernel/users_copy.py), in its own database."""
+from services.kernel.users_copy import UsersCopy
 from services.customers.models import UserCopy
 
 users = UsersCopy(UserCopy)

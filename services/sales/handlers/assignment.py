@@ -1,10 +1,10 @@
 """Who owns a lead or deal: round-robin over the region's active reps, the creating rep, or a
 manager's / admin's explicit choice (owner_id is not mass-assignable by anyone else)."""
-from services.chassis.assignment import Owners
+from services.kernel.assignment import Owners
 from services.sales.handlers.users_copy import users
 from services.sales.models import AssignmentCursor
 
-# Round-robin and the owner check are the chassis's (services/chassis/assignment.py), over
+# Round-robin and the owner check are the shared kernel's (services/kernel/assignment.py), over
 # sales' own users copy and cursor table.
 owners = Owners(users, AssignmentCursor)
 next_owner = owners.next_owner

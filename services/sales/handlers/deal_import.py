@@ -16,7 +16,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from services.chassis.assignment import OWNER_ROLES
+from services.kernel.assignment import OWNER_ROLES
 from services.chassis.errors import Invalid
 from services.chassis.models import utcnow
 from services.chassis.validation import load

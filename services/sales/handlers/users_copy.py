@@ -1,6 +1,6 @@
-"""sales' copy of identity's users (services/chassis/users_copy.py), in its own database:
+"""sales' copy of identity's users (services/kernel/users_copy.py), in its own database:
 assignment pools and managers' teams, without reading customers' or identity's tables."""
-from services.chassis.users_copy import UsersCopy
+from services.kernel.users_copy import UsersCopy
 from services.sales.models import UserCopy
 
 users = UsersCopy(UserCopy)

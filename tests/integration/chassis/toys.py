@@ -1,6 +1,5 @@
 """Two tiny services built on the chassis: a producer of `note_written` and a consumer."""
 from marshmallow import Schema, fields
-from nameko.events import event_handler
 from nameko.rpc import rpc
 from sqlalchemy import String, select
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -58,11 +57,8 @@ def copy_note(uow, envelope):
 class Copier(ChassisService):
     name = "copier"
     db = Database(ToyBase.metadata)
+    # its live handler (on_note_written) is made by the chassis from the subscriptions
     subscriptions = Subscriptions({"notes": {"note_written": copy_note}})
-
-    @event_handler("notes", "note_written")
-    def on_note_written(self, envelope):
-        return self.apply_event(envelope)
 
     @rpc
     def note_ids(self):

@@ -6,7 +6,7 @@ Each service keeps its own cursor table (its database, its migrations):
     class AssignmentCursor(AssignmentCursorColumns, Base):
         __tablename__ = "assignment_cursor"
 
-    owners = Owners(users, AssignmentCursor)      # users: a chassis.users_copy.UsersCopy
+    owners = Owners(users, AssignmentCursor)      # users: a kernel.users_copy.UsersCopy
 """
 from sqlalchemy import BigInteger, String, update
 from sqlalchemy.orm import Mapped, mapped_column

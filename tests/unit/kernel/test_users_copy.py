@@ -5,14 +5,14 @@ import pytest
 from nameko.testing.services import worker_factory
 from sqlalchemy.orm import DeclarativeBase
 
-from services.chassis.assignment import AssignmentCursorColumns, Owners
+from services.kernel.assignment import AssignmentCursorColumns, Owners
 from services.chassis.auth import Principal
 from services.chassis.db import Database
 from services.chassis.errors import Forbidden, Invalid
 from services.chassis.inbox import Subscriptions
 from services.chassis.service import ChassisService, KeepsUsersCopy
 from services.chassis.throttle import Gate, Throttle
-from services.chassis.users_copy import UserCopyColumns, UsersCopy
+from services.kernel.users_copy import UserCopyColumns, UsersCopy
 from services.customers.service import CustomersService
 from services.sales.service import SalesService
 from tests.unit.chassis.fakes import make_db

@@ -1,0 +1,79 @@
+"""The chassis's periodic jobs (interval read at container start, a failing round logged and
+survived) and the live event handlers it makes from a service's subscriptions."""
+import logging
+
+import pytest
+from nameko.events import EventHandler
+from nameko.testing.services import entrypoint_hook
+
+from services.chassis.inbox import Subscriptions
+from services.chassis.periodic import PeriodicTimer, periodic
+from services.chassis.service import ChassisService
+
+
+def ignore(uow, envelope):
+    pass
+
+
+class Ticker(ChassisService):
+    name = "ticker"
+    subscriptions = Subscriptions({"identity": {"user_created": ignore},
+                                   "sales": {"deal_won": ignore, "deal_lost": ignore}})
+    rounds = []
+
+    def on_deal_lost(self, envelope):                   # hand-written: left alone
+        return "mine"
+
+    @periodic(lambda: float(__import__("os").environ.get("TICK_SECONDS", "3600")))
+    def tick(self, fail=False):
+        if fail:
+            raise RuntimeError("database away")
+        self.rounds.append("tick")
+        return "ticked"
+
+
+def entrypoints(cls, kind):
+    return {name: entrypoint for name in dir(cls)
+            for entrypoint in getattr(getattr(cls, name), "nameko_entrypoints", ())
+            if isinstance(entrypoint, kind)}
+
+
+def test_a_live_handler_per_subscribed_event_named_like_the_queue():
+    handlers = entrypoints(Ticker, EventHandler)
+    assert sorted(handlers) == ["on_deal_won", "on_user_created"]
+    assert (handlers["on_deal_won"].source_service, handlers["on_deal_won"].event_type) == \
+        ("sales", "deal_won")
+    assert Ticker.on_deal_lost(None, {}) == "mine"
+
+
+def test_one_event_type_from_two_sources_needs_a_hand_written_handler():
+    with pytest.raises(TypeError, match="user_created"):
+        class Confused(ChassisService):
+            name = "confused"
+            subscriptions = Subscriptions({"identity": {"user_created": ignore},
+                                           "other": {"user_created": ignore}})
+
+
+def test_the_interval_is_read_when_the_container_starts(container_factory, monkeypatch):
+    monkeypatch.setenv("TICK_SECONDS", "1234")
+    container = container_factory(Ticker, {"AMQP_URI": "memory://"})
+    container.start()
+    [timer] = [ext for ext in container.entrypoints if isinstance(ext, PeriodicTimer)
+               and ext.method_name == "tick"]
+    assert timer.interval == 1234.0
+
+
+def test_a_failing_round_is_logged_once_and_survived(container_factory, caplog):
+    container = container_factory(Ticker, {"AMQP_URI": "memory://"})
+    container.start()
+    with caplog.at_level(logging.WARNING):
+        with entrypoint_hook(container, "tick") as tick:
+            assert tick(fail=True) is None
+            assert tick() == "ticked"
+    failed = [r for r in caplog.records if "ticker.tick failed" in r.getMessage()]
+    assert len(failed) == 1 and failed[0].levelno == logging.WARNING
+
+
+def test_the_interval_must_be_a_setting_function():
+    with pytest.raises(TypeError):
+        periodic(60)
