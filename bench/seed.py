@@ -19,7 +19,7 @@ from sqlalchemy import event, func, insert, select, text
 from sqlalchemy.orm import Session
 
 from services.chassis.db import make_engine
-from services.customers import normalize, textindex
+from services.customers import normalize, search_index
 from services.customers.models import Customer, CustomerTag, Tag
 
 REGIONS = ("North", "South", "East", "West", "Central", "Nordic", "Iberia", "Benelux", "Alpine",
@@ -138,14 +138,14 @@ def _drop_secondary_indexes(connection):
             "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'customer' "
             "AND sql IS NOT NULL")).all():
         connection.exec_driver_sql(f'DROP INDEX "{name}"')
-    textindex.drop(connection)
+    search_index.drop(connection)
     return ddl
 
 
 def _restore_secondary_indexes(connection, ddl):
     for statement in ddl:
         connection.exec_driver_sql(statement)
-    textindex.create(connection, fill=True)
+    search_index.create(connection, fill=True)
     connection.exec_driver_sql("ANALYZE")
 
 

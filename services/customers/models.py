@@ -12,7 +12,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from services.kernel.assignment import AssignmentCursorColumns
 from services.chassis.models import Cents, UtcDateTime, utcnow
 from services.kernel.users_copy import UserCopyColumns
-from services.customers import textindex
+from services.customers import search_index
 
 class Base(DeclarativeBase):
     pass
@@ -50,7 +50,7 @@ class Customer(Base):
     lifecycle_stage: Mapped[str] = mapped_column(String(20), nullable=False, default="lead")
     value_class: Mapped[str | None] = mapped_column(String(1))
     owner_id: Mapped[str | None] = mapped_column(String(36))
-    # The parent company (handlers/parents.py: exists, visible, no cycles); indexed for the
+    # The parent company (parent_companies.py: exists, visible, no cycles); indexed for the
     # re-pointing of a merged parent's subsidiaries.
     parent_id: Mapped[str | None] = mapped_column(String(36), index=True)
     created_by: Mapped[str] = mapped_column(String(64), nullable=False)
@@ -81,9 +81,9 @@ class Customer(Base):
 
 # The free-text index (FTS5 / pg_trgm) is not a plain Index: created beside the table.
 event.listen(Customer.__table__, "after_create",
-             lambda table, connection, **kw: textindex.create(connection))
+             lambda table, connection, **kw: search_index.create(connection))
 event.listen(Customer.__table__, "before_drop",
-             lambda table, connection, **kw: textindex.drop(connection))
+             lambda table, connection, **kw: search_index.drop(connection))
 
 
 class Contact(Base):

@@ -6,8 +6,8 @@ from nameko.exceptions import get_module_path, registry
 from sqlalchemy.orm import Session
 
 from services.chassis.errors import Conflict
+from services.customers import duplicates
 from services.customers import schemas as customers_schemas
-from services.customers.handlers import duplicates
 from services.customers.models import Base as CustomersBase, Customer
 from services.customers.service import CustomersService
 from services.sales import schemas as sales_schemas

@@ -6,8 +6,8 @@ from sqlalchemy import select
 from services.chassis.models import utcnow
 from services.chassis.validation import load
 from services.customers import schemas
-from services.customers.handlers import scopes
 from services.customers.models import Contact
+from services.customers.queries import scopes
 
 MAX_CONTACTS_LISTED = 1000
 

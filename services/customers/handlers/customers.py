@@ -7,10 +7,11 @@ from sqlalchemy.orm import aliased
 from services.chassis.errors import Invalid
 from services.chassis.models import utcnow
 from services.chassis.validation import load
-from services.customers import normalize, schemas
-from services.customers.handlers import assignment, duplicates, parents, scopes
-from services.customers.handlers.views import dump_one, dump_with_tags, record
+from services.customers import duplicates, normalize, parent_companies, schemas
+from services.customers.handlers import assignment
 from services.customers.models import Customer, CustomerTag, Tag
+from services.customers.queries import scopes
+from services.customers.queries.views import dump_one, dump_with_tags, record
 
 _REQUESTED = aliased(Customer, name="requested")      # the id asked for: the live row or a tombstone
 # Built once (only the caller's scope is added per call): constructing the ORM statement was a
@@ -51,7 +52,7 @@ def create_customer(uow, principal, data, force=False):
     owner_id = data.pop("owner_id", None)
     customer = Customer(id=str(uuid.uuid4()), created_by=principal.user_id, **data)
     _require_currency(customer)
-    customer.parent_id = parents.check_parent(session, principal, customer.id, customer.parent_id)
+    customer.parent_id = parent_companies.check_parent(session, principal, customer.id, customer.parent_id)
     if owner_id is not None:
         assignment.check_owner_choice(session, principal, owner_id)
     if not force:
@@ -93,7 +94,7 @@ def update_customer(uow, principal, customer_id, data):
     changes = load(schemas.CustomerUpdate(), data, partial=True)
     customer = scopes.writable(session, principal, customer_id)
     if "parent_id" in changes:
-        changes["parent_id"] = parents.check_parent(session, principal, customer.id,
+        changes["parent_id"] = parent_companies.check_parent(session, principal, customer.id,
                                                     changes["parent_id"])
     changed = sorted(name for name, value in changes.items() if getattr(customer, name) != value)
     for name in changed:

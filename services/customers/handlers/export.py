@@ -6,7 +6,7 @@ from services.chassis import settings
 from services.chassis.validation import load
 from services.customers import schemas
 from services.customers.handlers import search
-from services.customers.handlers.views import dump_many
+from services.customers.queries.views import dump_many
 
 COLUMNS = ("id", "kind", "name", "industry", "size", "annual_revenue", "currency", "region",
            "address", "phone", "email", "website", "source", "lifecycle_stage", "value_class",

@@ -9,8 +9,9 @@ from services.chassis.errors import Invalid
 from services.chassis.models import utcnow
 from services.chassis.validation import load
 from services.customers import schemas
-from services.customers.handlers import keyset, scopes
+from services.customers.handlers import keyset
 from services.customers.models import Contact, Interaction
+from services.customers.queries import scopes
 
 
 def log_interaction(uow, principal, customer_id, data):

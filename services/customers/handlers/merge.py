@@ -5,11 +5,11 @@ from sqlalchemy import func, select, update
 from services.chassis.errors import Invalid
 from services.chassis.models import utcnow
 from services.chassis.validation import load
-from services.customers import schemas
-from services.customers.handlers import parents, scopes
+from services.customers import parent_companies, schemas
 from services.customers.handlers.customers import normalise
-from services.customers.handlers.views import RECORD_FIELDS, dump_one, record, tag_names
 from services.customers.models import Contact, Customer, CustomerTag, Interaction
+from services.customers.queries import scopes
+from services.customers.queries.views import RECORD_FIELDS, dump_one, record, tag_names
 
 # Blank on the winner → taken from the loser. Identity, ownership and history are not.
 FILLABLE = tuple(name for name in RECORD_FIELDS if name not in (
@@ -57,7 +57,7 @@ def merge_customers(uow, principal, winner_id, loser_id):
         winner.currency = loser.currency          # an amount never travels without its currency
         filled = sorted(set(filled) | {"currency"})
     parent_before = winner.parent_id
-    subsidiaries = parents.move_children(session, loser, winner)
+    subsidiaries = parent_companies.move_children(session, loser, winner)
     if winner.parent_id != parent_before:
         filled = sorted(set(filled) | {"parent_id"})
     loser.merged_into, loser.merged_at, loser.updated_at = winner.id, now, now

@@ -10,9 +10,10 @@ from services.chassis import pagination
 from services.chassis.errors import Invalid
 from services.chassis.validation import load
 from services.customers import schemas
-from services.customers.handlers import keyset, matching, scopes
-from services.customers.handlers.views import dump_many
+from services.customers.handlers import keyset
 from services.customers.models import Customer
+from services.customers.queries import scopes, search_filters
+from services.customers.queries.views import dump_many
 
 # sort key → (column, python type of its cursor value, nullable)
 SORTS = {
@@ -30,9 +31,9 @@ def filtered(session, principal, filters):
     for name in ("owner_id", "region", "value_class", "lifecycle_stage"):
         if filters.get(name) is not None:
             query = query.where(getattr(Customer, name) == filters[name])
-    query = query.where(*matching.tag_conditions(session, filters))
+    query = query.where(*search_filters.tag_conditions(session, filters))
     if filters.get("q"):
-        query = query.where(*matching.text_conditions(session, filters["q"]))
+        query = query.where(*search_filters.text_conditions(session, filters["q"]))
     return query
 
 

@@ -3,14 +3,14 @@ import uuid
 
 from sqlalchemy import delete, select
 
+from services.chassis.db import insert_ignoring_conflicts
 from services.chassis.errors import Conflict, NotFound
 from services.chassis.models import utcnow
 from services.chassis.validation import load
 from services.customers import normalize, schemas
-from services.customers.handlers import scopes
-from services.customers.handlers.views import tag_names
-from services.chassis.db import insert_ignoring_conflicts
 from services.customers.models import Customer, CustomerTag, Tag
+from services.customers.queries import scopes
+from services.customers.queries.views import tag_names
 
 
 def _dump(tag):

@@ -5,7 +5,7 @@ from alembic.migration import MigrationContext
 
 from services.chassis.errors import NotFound
 from services.chassis.models import ChassisBase
-from services.customers import textindex
+from services.customers import search_index
 from services.customers.models import Base
 from tests.helpers import wait_until
 from tests.integration.customers.support import ADMIN, REPS, proxy, publish_reps
@@ -37,9 +37,9 @@ def test_import_job_runs_on_the_timer_and_reports_every_row(services, databases,
 
 
 def _not_text_index(obj, name, type_, reflected, compare_to):
-    """The FTS5 tables / pg_trgm index are created beside the models (textindex.py)."""
-    return not (type_ == "table" and name.startswith(textindex.FTS_TABLE)
-                or type_ == "index" and name == textindex.TRGM_INDEX)
+    """The FTS5 tables / pg_trgm index are created beside the models (search_index.py)."""
+    return not (type_ == "table" and name.startswith(search_index.FTS_TABLE)
+                or type_ == "index" and name == search_index.TRGM_INDEX)
 
 
 def test_migrations_create_exactly_the_models(databases):

@@ -7,7 +7,7 @@ from sqlalchemy import inspect, insert, text
 
 from services.chassis import migrate
 from services.chassis.db import make_engine
-from services.customers import normalize, textindex
+from services.customers import normalize, search_index
 from services.customers.models import Customer
 
 BEFORE = "4a4608057710"
@@ -33,13 +33,13 @@ def _text_hits(engine, term):
     """Ids the text index alone finds for `term` (no LIKE recheck)."""
     with engine.connect() as connection:
         if engine.dialect.name == "sqlite":
-            sql = (f"SELECT c.id FROM customer c JOIN {textindex.FTS_TABLE} f ON f.rowid = c.rowid "
+            sql = (f"SELECT c.id FROM customer c JOIN {search_index.FTS_TABLE} f ON f.rowid = c.rowid "
                    f"WHERE f.search_text MATCH :q")
             return {row[0] for row in connection.execute(text(sql), {"q": f'"{term}"'})}
         connection.exec_driver_sql("SET enable_seqscan = off")      # prove the index answers
         plan = "\n".join(row[0] for row in connection.execute(
             text("EXPLAIN SELECT id FROM customer WHERE search_text LIKE :q"), {"q": f"%{term}%"}))
-        assert textindex.TRGM_INDEX in plan
+        assert search_index.TRGM_INDEX in plan
         return {row[0] for row in connection.execute(
             text("SELECT id FROM customer WHERE search_text LIKE :q"), {"q": f"%{term}%"})}
 
@@ -67,8 +67,8 @@ def test_upgrade_indexes_existing_rows_and_downgrade_restores_the_old_indexes(da
         command.downgrade(config, BEFORE)
         indexes = _indexes(engine)
         assert REPLACED <= indexes and not COMPOSITES & indexes
-        assert textindex.TRGM_INDEX not in indexes
-        assert not any(name.startswith(textindex.FTS_TABLE) for name in inspect(engine).get_table_names())
+        assert search_index.TRGM_INDEX not in indexes
+        assert not any(name.startswith(search_index.FTS_TABLE) for name in inspect(engine).get_table_names())
         with engine.connect() as connection:                # rows untouched, writes still work
             assert connection.scalar(text("SELECT count(*) FROM customer")) == 3
         with engine.begin() as connection:

@@ -4,7 +4,8 @@ sync, and plans that never sort the whole table."""
 import pytest
 from sqlalchemy import event
 
-from services.customers.handlers import customers, matching, search, tags
+from services.customers.handlers import customers, search, tags
+from services.customers.queries import search_filters
 from tests.unit.customers.support import ADMIN, REP_A, call, create
 
 
@@ -29,7 +30,7 @@ def shop(people):
 @pytest.fixture(params=["lookup", "walk"])
 def strategy(request, monkeypatch):
     """DENSE=1 makes every tag/word "common" (walk), a huge DENSE makes it "rare" (lookup)."""
-    monkeypatch.setattr(matching, "DENSE", 1 if request.param == "walk" else 10**9)
+    monkeypatch.setattr(search_filters, "DENSE", 1 if request.param == "walk" else 10**9)
     return request.param
 
 
@@ -66,7 +67,7 @@ def test_queries_shorter_than_a_trigram_still_match_substrings(shop, q, expected
 
 
 def test_the_text_index_follows_updates(shop, monkeypatch):
-    monkeypatch.setattr(matching, "DENSE", 10**9)                  # always through the index
+    monkeypatch.setattr(search_filters, "DENSE", 10**9)                  # always through the index
     call(shop, customers.update_customer, REP_A, shop.ids["Bacme Freight"], {"name": "Quux Rail"})
     assert names(shop, q="freight") == set()
     assert names(shop, q="quux") == {"Quux Rail"}
@@ -96,7 +97,7 @@ def _page_plan(db, **query):
     {"owner_id": "u-rep-a"}, {"lifecycle_stage": "lead", "sort": "name"}, {"value_class": "A"},
     {"tags_any": ["vip"]}, {"q": "acme"}, {"q": "北京"}])
 def test_pages_walk_an_index_in_order_instead_of_sorting_the_table(shop, monkeypatch, query):
-    monkeypatch.setattr(matching, "DENSE", 1)                      # common tag/word: a walk
+    monkeypatch.setattr(search_filters, "DENSE", 1)                      # common tag/word: a walk
     plan = _page_plan(shop, limit=2, **query)
     assert not any("TEMP B-TREE" in step for step in plan), plan
     assert not any("merged_into" in step for step in plan), plan

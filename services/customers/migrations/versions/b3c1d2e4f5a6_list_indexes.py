@@ -15,7 +15,7 @@ from typing import Sequence, Union
 from alembic import op
 from sqlalchemy import text
 
-from services.customers import textindex
+from services.customers import search_index
 
 revision: str = 'b3c1d2e4f5a6'
 down_revision: Union[str, Sequence[str], None] = '4a4608057710'
@@ -40,14 +40,14 @@ def upgrade() -> None:
     op.drop_index("ix_customer_merged_into", table_name="customer")
     op.create_index("ix_customer_merged_into", "customer", ["merged_into"],
                     sqlite_where=TOMBSTONES, postgresql_where=TOMBSTONES)
-    textindex.create(op.get_bind(), fill=True)
+    search_index.create(op.get_bind(), fill=True)
     # Statistics, so the planner weighs the indexes by what the data holds; the service
     # keeps them fresh afterwards (PRAGMA optimize on a timer / PostgreSQL's autovacuum).
     op.execute("ANALYZE")
 
 
 def downgrade() -> None:
-    textindex.drop(op.get_bind())
+    search_index.drop(op.get_bind())
     op.drop_index("ix_customer_merged_into", table_name="customer")
     op.create_index("ix_customer_merged_into", "customer", ["merged_into"])
     for name, columns in REPLACED.items():

@@ -1,7 +1,7 @@
 """parent company: customer.parent_id (a subsidiary's group), indexed
 
 Why: the Maven dataset's accounts name their parent (subsidiary_of); a customer may now point
-at another customer as its parent (handlers/parents.py keeps it existing and acyclic).
+at another customer as its parent (parent_companies.py keeps it existing and acyclic).
 
 Revision ID: c7e2a9d41f03
 Revises: b3c1d2e4f5a6

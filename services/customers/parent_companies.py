@@ -4,8 +4,8 @@ never one of its own descendants — the chain upwards always ends."""
 from sqlalchemy import select
 
 from services.chassis.errors import Invalid, NotFound
-from services.customers.handlers import scopes
 from services.customers.models import Customer
+from services.customers.queries import scopes
 
 MAX_DEPTH = 50      # a group deeper than this is an error in the data, not a structure
 

@@ -13,11 +13,11 @@ import re
 from sqlalchemy import column, exists, false, func, literal_column, or_, select, table
 from sqlalchemy.orm import aliased
 
-from services.customers import normalize, textindex
+from services.customers import normalize, search_index
 from services.customers.models import Customer, CustomerTag, Tag
 
 DENSE = 5_000
-_FTS = table(textindex.FTS_TABLE, column("rowid"), column("search_text"))
+_FTS = table(search_index.FTS_TABLE, column("rowid"), column("search_text"))
 # a whole address (something@domain.tld): an exact lookup on the indexed email_norm
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
 
@@ -89,7 +89,7 @@ def text_conditions(session, q):
     if not terms:
         return [false()]                            # only punctuation: nothing can match it
     exact = _contains(text, digits)
-    if not all(len(term) >= textindex.MIN_CHARS for term in terms):
+    if not all(len(term) >= search_index.MIN_CHARS for term in terms):
         return [exact]
     if session.get_bind().dialect.name != "sqlite":
         # pg_trgm serves LIKE '%term%' on search_text; phone_norm's digits are in it too,
