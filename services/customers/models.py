@@ -9,10 +9,10 @@ from decimal import Decimal
 from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text, event, text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from services.kernel.assignment import AssignmentCursorColumns
 from services.chassis.models import Cents, UtcDateTime, utcnow
-from services.kernel.users_copy import UserCopyColumns
 from services.customers import search_index
+from services.kernel.assignment import AssignmentCursorColumns
+from services.kernel.users_copy import UserCopyColumns
 
 class Base(DeclarativeBase):
     pass
