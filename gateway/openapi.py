@@ -3,6 +3,7 @@
 Request and response schemas are the services' own (`"customers:Customer"` names a class in
 services/customers/schemas.py), so the document cannot drift from what the services validate.
 """
+import copy
 import logging
 import re
 
@@ -10,6 +11,7 @@ from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 from marshmallow import fields as ma_fields
 
+from gateway import query
 from gateway.routing import resolve_schema
 from gateway.schemas import Problem
 
@@ -20,8 +22,6 @@ PROBLEMS = {400: "BadRequest", 401: "Unauthorized", 403: "Forbidden", 404: "NotF
             415: "UnsupportedMediaType", 422: "UnprocessableContent", 429: "TooManyRequests",
             500: "InternalError", 503: "ServiceUnavailable"}
 RETRY_AFTER = {"Retry-After": {"description": "Seconds to wait", "schema": {"type": "integer"}}}
-QUERY_TYPES = {"str": {"type": "string"}, "int": {"type": "integer"},
-               "bool": {"type": "boolean"}, "list": {"type": "array", "items": {"type": "string"}}}
 DESCRIPTION = """One external REST API for the CRM services.
 
 Authenticate with `Authorization: Bearer <token>` (from `POST /api/v1/auth/token`) or an
@@ -61,12 +61,8 @@ def _operation_id(route, seen):
 def _parameters(route):
     params = [{"in": "path", "name": name, "required": True, "schema": {"type": "string"}}
               for name in re.findall(r"{(\w+)}", route.path)]
-    for name, kind in route.query.items():
-        param = {"in": "query", "name": name, "required": False, "schema": QUERY_TYPES[kind]}
-        if kind == "list":
-            param.update(style="form", explode=False, description="Comma-separated")
-        params.append(param)
-    return params
+    schema = query.schema_of(route.query)
+    return params + (copy.deepcopy(list(query.parameters(schema))) if schema else [])
 
 
 def _success(route):

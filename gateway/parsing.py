@@ -1,4 +1,5 @@
-"""Reading a request safely: size limits, content types, JSON and CSV bodies, query params.
+"""Reading a request safely: size limits, content types, JSON and CSV bodies (query strings:
+gateway/query.py).
 
 The body is read straight from the WSGI input (eventlet de-chunks it; werkzeug's `stream`
 would return nothing for a chunked request). The limit is checked on Content-Length before
@@ -91,48 +92,3 @@ def decode_text(raw):
     except UnicodeDecodeError:
         raise HttpProblem(400, "The request body is not valid UTF-8.", "malformed_text")
 
-
-# --- query parameters -----------------------------------------------------------------------
-
-def _as_int(name, text):
-    try:
-        return int(text)
-    except ValueError:
-        raise HttpProblem(422, f"Query parameter '{name}' must be an integer.", "invalid",
-                          errors={name: ["Not a valid integer."]})
-
-
-def _as_bool(name, text):
-    lowered = text.strip().lower()
-    if lowered in ("true", "1", "yes"):
-        return True
-    if lowered in ("false", "0", "no"):
-        return False
-    raise HttpProblem(422, f"Query parameter '{name}' must be true or false.", "invalid",
-                      errors={name: ["Not a valid boolean."]})
-
-
-def _as_list(name, values):
-    return [part.strip() for value in values for part in value.split(",") if part.strip()]
-
-
-def parse_query(args, spec):
-    """werkzeug MultiDict → {name: typed value} for the names in `spec` ({name: type}).
-
-    Types: "str", "int", "bool", "list" (comma-separated and/or repeated). An unknown
-    parameter is a 422, as an unknown body field is for the services.
-    """
-    unknown = sorted(set(args) - set(spec))
-    if unknown:
-        raise HttpProblem(422, "Unknown query parameter(s): " + ", ".join(unknown) + ".",
-                          "invalid", errors={name: ["Unknown parameter."] for name in unknown})
-    query = {}
-    for name, kind in spec.items():
-        if name not in args:
-            continue
-        if kind == "list":
-            query[name] = _as_list(name, args.getlist(name))
-            continue
-        text = args.get(name)
-        query[name] = {"int": _as_int, "bool": _as_bool}.get(kind, lambda _n, t: t)(name, text)
-    return query

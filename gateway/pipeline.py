@@ -4,7 +4,7 @@ import logging
 
 from werkzeug.wrappers import Response
 
-from gateway import auth, parsing, problems
+from gateway import auth, parsing, problems, query
 from gateway.http import json_response
 from gateway.problems import HttpProblem
 from gateway.routing import Call, resolve_schema
@@ -44,7 +44,7 @@ def _process(gateway, request, matched):
     route, path_values = runtime.table.match(request.path, request.method)
     matched.append(route)
     principal = _authenticate(gateway, request, route)
-    call = Call(path=path_values, query=parsing.parse_query(request.args, route.query),
+    call = Call(path=path_values, query=query.parse(request.args, route.query),
                 body=_body(runtime.settings, request, route), principal=principal)
     if route.handler is not None:
         status, payload = route.handler(gateway, request, call)

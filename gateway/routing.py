@@ -36,7 +36,9 @@ class Route:
     body: str = None                # None | "json" | "csv"
     body_schema: Any = None         # "service:Schema", validated here when its fields become
                                     # RPC arguments (the service validates `data` bodies itself)
-    query: dict = dc_field(default_factory=dict)     # {name: "str"|"int"|"bool"|"list"}
+    query: Any = None               # "service:Query": the schema the service loads the query
+                                    # with; it types, validates and documents the query string
+                                    # (gateway/query.py)
     status: int = 200
     produces: str = "json"          # "json" | "csv" | "html" | "none" (204)
     public: bool = False            # no authentication

@@ -6,10 +6,6 @@ TAG = "customers"
 C = f"{API}/customers"
 ONE = f"{C}/{{customer_id}}"
 CUSTOMER_ID = path("customer_id")
-FILTERS = {"tags_all": "list", "tags_any": "list", "owner_id": "str", "region": "str",
-           "value_class": "str", "lifecycle_stage": "str", "q": "str", "sort": "str"}
-LIST_QUERY = {**FILTERS, "cursor": "str", "limit": "int"}
-PAGE = {"cursor": "str", "limit": "int"}
 
 
 def _route(method, url, rpc, **options):
@@ -18,11 +14,11 @@ def _route(method, url, rpc, **options):
 
 
 ROUTES = [
-    _route("GET", C, "list_customers", args=(QUERY,), query=LIST_QUERY,
+    _route("GET", C, "list_customers", args=(QUERY,), query="customers:ListQuery",
            response_schema="customers:Customer", response_page=True,
            summary="List and filter the customers you may see"),
     _route("POST", C, "create_customer", args=(BODY,), kwargs={"force": query("force")},
-           query={"force": "bool"}, body="json", status=201, location=f"{C}/{{id}}",
+           query="customers:CreateOptions", body="json", status=201, location=f"{C}/{{id}}",
            request_schema="customers:CustomerCreate", response_schema="customers:Customer",
            summary="Create a customer; a duplicate is a 409 unless ?force=true"),
     _route("GET", ONE, "get_customer", args=(CUSTOMER_ID,), response_schema="customers:Customer",
@@ -52,7 +48,7 @@ ROUTES = [
            status=201, request_schema="customers:ContactCreate",
            response_schema="customers:Contact", summary="Add a contact person"),
     _route("GET", f"{ONE}/interactions", "get_timeline",
-           args=(CUSTOMER_ID, query("cursor"), query("limit")), query=PAGE,
+           args=(CUSTOMER_ID, query("cursor"), query("limit")), query="customers:TimelineQuery",
            response_schema="customers:Interaction", response_page=True,
            summary="A customer's timeline, newest first"),
     _route("POST", f"{ONE}/interactions", "log_interaction", args=(CUSTOMER_ID, BODY),
@@ -64,6 +60,6 @@ ROUTES = [
     _route("GET", f"{C}/imports/{{job_id}}", "get_import", args=(path("job_id"),),
            response_schema="customers:ImportJob", summary="An import job: progress and row errors"),
     _route("GET", f"{C}/export", "export_customers", args=(QUERY,), kwargs={"with_meta": lambda call: True},
-           query=FILTERS, produces="csv",
+           query="customers:ExportQuery", produces="csv",
            summary="Export the customers you may see as CSV (X-Export-Truncated says if capped)"),
 ]

@@ -4,12 +4,11 @@ from gateway.routing import BODY, QUERY, Route, path
 from gateway.settings import API_PREFIX as API
 
 TAG = "users"
-USER_QUERY = {"role": "str", "region": "str", "team_id": "str", "active": "bool", "q": "str",
-              "cursor": "str", "limit": "int"}
 ADMIN = ("admin",)
 
 ROUTES = [
-    Route("GET", f"{API}/users", "identity", "list_users", args=(QUERY,), query=USER_QUERY,
+    Route("GET", f"{API}/users", "identity", "list_users", args=(QUERY,),
+          query="identity:UserQuery",
           response_schema="identity:User", response_page=True, tag=TAG,
           summary="List users (admin, manager)"),
     Route("POST", f"{API}/users", "identity", "create_user", args=(BODY,), body="json",

@@ -6,6 +6,8 @@ from decimal import Decimal, InvalidOperation
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate
 
+from services.chassis.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
+
 # ISO 4217 active codes (2024). Funds and precious metals are left out: nobody invoices in them.
 CURRENCIES = frozenset("""
 AED AFN ALL AMD ANG AOA ARS AUD AWG AZN BAM BBD BDT BGN BHD BIF BMD BND BOB BRL BSD BTN BWP BYN
@@ -74,3 +76,17 @@ class Money(fields.Field):
 
     def _serialize(self, value, attr, obj, **kwargs):
         return None if value is None else str(value)
+
+
+# The page of a list query, declared once so every query schema (and so the API document the
+# gateway renders from them) says the same; the range is pagination's own.
+
+def page_cursor():
+    return fields.String(allow_none=True, validate=validate.Length(max=2000),
+                         metadata={"description": "next_cursor of the previous page"})
+
+
+def page_limit():
+    return fields.Integer(strict=True, allow_none=True, validate=validate.Range(1, MAX_PAGE_SIZE),
+                          metadata={"description": f"1..{MAX_PAGE_SIZE} (default "
+                                                   f"{DEFAULT_PAGE_SIZE})"})

@@ -7,7 +7,8 @@ from datetime import date
 
 from marshmallow import Schema, ValidationError, fields, validate
 
-from services.chassis.fields import Input, Money, currency, not_blank, phone, text
+from services.chassis.fields import (Input, Money, currency, not_blank, page_cursor, page_limit,
+                                     phone, text)
 
 KINDS = ("company", "individual")
 LIFECYCLE_STAGES = ("lead", "prospect", "customer", "churned")
@@ -94,8 +95,18 @@ class ExportQuery(Input):
 
 
 class ListQuery(ExportQuery):
-    cursor = fields.String(allow_none=True, validate=validate.Length(max=2000))
-    limit = fields.Raw(allow_none=True, metadata={"description": "1..100 (default 25)"})
+    cursor = page_cursor()
+    limit = page_limit()
+
+
+class TimelineQuery(Input):
+    cursor = page_cursor()
+    limit = page_limit()
+
+
+class CreateOptions(Input):
+    """The query of a create: `force=true` stores a customer even if it looks like a duplicate."""
+    force = fields.Boolean(metadata={"description": "store even if a duplicate is found"})
 
 
 class Assign(Input):

@@ -6,6 +6,7 @@ leak by adding a column: dumping only ever emits the fields listed here.
 from marshmallow import RAISE, Schema, fields, validate
 
 from services.chassis.auth import ROLES
+from services.chassis.fields import page_cursor, page_limit
 
 PASSWORD_MIN, PASSWORD_MAX = 10, 1024     # max bounds the work argon2 does per request
 
@@ -78,8 +79,8 @@ class UserQuery(Input):
     team_id = fields.String(validate=validate.Length(min=1, max=36))
     active = fields.Boolean()
     q = text(200)
-    cursor = fields.String(validate=validate.Length(max=2000))
-    limit = fields.Integer(allow_none=True)      # range checked by chassis pagination.page_size
+    cursor = page_cursor()
+    limit = page_limit()
 
 
 class ActiveUsersQuery(Input):

@@ -6,7 +6,7 @@ from werkzeug.datastructures import MultiDict
 from werkzeug.test import EnvironBuilder
 from werkzeug.wrappers import Request
 
-from gateway import parsing
+from gateway import parsing, query
 from gateway.problems import HttpProblem
 from gateway.routing import resolve_schema
 from services.chassis.errors import Invalid
@@ -82,20 +82,34 @@ def test_csv_text_is_utf8_without_bom():
     assert status_of(parsing.decode_text, b"name\n\xff\n") == 400
 
 
-SPEC = {"tags_any": "list", "limit": "int", "force": "bool", "q": "str"}
-
-
-def test_query_is_typed_per_spec():
+def test_query_is_typed_by_the_services_query_schema():
     args = MultiDict([("tags_any", "a, b"), ("tags_any", "c"), ("limit", "10"),
-                      ("force", "true"), ("q", "acme")])
-    assert parsing.parse_query(args, SPEC) == {"tags_any": ["a", "b", "c"], "limit": 10,
-                                               "force": True, "q": "acme"}
+                      ("sort", "name"), ("q", "acme")])
+    assert query.parse(args, "customers:ListQuery") == {
+        "tags_any": ["a", "b", "c"], "limit": 10, "sort": "name", "q": "acme"}
+    assert query.parse(MultiDict({"force": "true"}), "customers:CreateOptions") == {"force": True}
 
 
-@pytest.mark.parametrize("args", [{"limit": "ten"}, {"limit": "1.5"}, {"force": "maybe"},
-                                  {"colour": "red"}])
-def test_wrong_query_types_and_unknown_names_are_422(args):
-    assert status_of(parsing.parse_query, MultiDict(args), SPEC) == 422
+@pytest.mark.parametrize("args", [{"limit": "ten"}, {"limit": "1.5"}, {"limit": "١"},
+                                  {"limit": "0"}, {"limit": "101"}, {"sort": "colour"},
+                                  {"lifecycle_stage": "nope"}, {"colour": "red"}])
+def test_wrong_query_types_values_and_unknown_names_are_422(args):
+    with pytest.raises((HttpProblem, Invalid)) as caught:
+        query.parse(MultiDict(args), "customers:ListQuery")
+    assert getattr(caught.value, "status", None) == 422 or caught.value.http_status == 422
+    details = getattr(caught.value, "extensions", {}).get("errors") or caught.value.details
+    assert set(details) == set(args)
+
+
+def test_a_boolean_query_is_true_or_false():
+    with pytest.raises(HttpProblem) as caught:
+        query.parse(MultiDict({"force": "maybe"}), "customers:CreateOptions")
+    assert caught.value.status == 422
+
+
+def test_a_query_schema_that_does_not_resolve_is_an_error_not_an_empty_query():
+    with pytest.raises(LookupError):
+        query.parse(MultiDict(), "customers:NoSuchQuery")
 
 
 def test_gateway_owned_bodies_check_field_types_and_unknown_fields():
