@@ -1,6 +1,5 @@
 # One-command entry points; the scripts under scripts/ do the work (see README.md).
 SHELL := /bin/bash
-SERVICES := identity customers sales reporting
 PY := .venv/bin/python
 
 .PHONY: help run test test-fast test-e2e bench migrate bootstrap clean clean-data
@@ -11,7 +10,7 @@ help:
 	@echo "make test-fast   unit and contract tests only (no broker, no database server)"
 	@echo "make test-e2e    the end-to-end journeys against real service processes"
 	@echo "make bench       load scenarios on this machine -> bench/RESULTS.md (~20 min; BENCH_ARGS=--quick)"
-	@echo "make migrate     bring every service's database to the newest revision"
+	@echo "make migrate     bring every service's database to the newest revision (services/registry.py)"
 	@echo "make clean       remove the virtualenv and caches (keeps your data in var/)"
 	@echo "make clean-data  delete var/: local databases, secrets, demo marker"
 
@@ -31,8 +30,9 @@ bench:
 	bench/setup.sh
 	$(PY) -m bench.run $(BENCH_ARGS)
 
+# No names: every service in services/registry.py that has a database.
 migrate: bootstrap
-	$(PY) -m services.chassis.migrate upgrade $(SERVICES)
+	$(PY) -m services.chassis.migrate upgrade
 
 bootstrap:
 	scripts/bootstrap.sh

@@ -1,12 +1,14 @@
 """bench/results.json → bench/RESULTS.md: the tables, the targets, and where the time goes."""
 from pathlib import Path
 
+from services import registry
+
 TARGETS = {
     "read_rps": 1000, "read_p99_ms": 50, "read_vs_hop": 2.0, "write_rps": 400,
     "list_p95_ms": 50, "list_growth": 2.0, "events_per_s": 2000, "freshness_p99_s": 1.0,
     "idle_rss_mb": 150,
 }
-SERVICES = ("gateway", "identity", "customers", "sales", "reporting", "bench_http", "bench_echo", "rabbitmq")
+SERVICES = (*registry.names(), "bench_http", "bench_echo", "rabbitmq")
 
 
 def _f(value, digits=0, unit=""):

@@ -1,10 +1,8 @@
 """The system under test, started exactly as the e2e tests start it (tests/e2e/system.py):
-every service its own `nameko run` process, SQLite files in a temp directory, free ports,
-fresh secrets, a RabbitMQ vhost of its own. Added here: production-like knobs instead of the
-e2e test ones, the reporting service when it exists, and the two reference services of
-bench/hello.py.
+every service of services/registry.py its own `nameko run` process, SQLite files in a temp
+directory, free ports, fresh secrets, a RabbitMQ vhost of its own. Added here: production-like
+knobs instead of the e2e test ones, and the two reference services of bench/hello.py.
 """
-import ast
 import subprocess
 import sys
 import uuid
@@ -16,7 +14,6 @@ import requests
 from tests.e2e import system as e2e
 
 ROOT = e2e.ROOT
-REPORTING_SERVICE = ROOT / "services" / "reporting" / "service.py"
 REFERENCE = {"bench_http": "bench.hello:BenchHttp", "bench_echo": "bench.hello:BenchEcho"}
 
 # The e2e harness shortens every timer to 1 s so tests finish fast; a benchmark measures the
@@ -34,24 +31,6 @@ BENCH_ENV = {
     "CURSOR_TTL_SECONDS": "14400",
     "LOG_LEVEL": "INFO",
 }
-
-
-def reporting_class():
-    """(`services.reporting.service:<Class>`, its nameko name) if that file defines a service
-    class (a ChassisService subclass), else None: the events scenario is then 'not available'."""
-    if not REPORTING_SERVICE.exists():
-        return None
-    tree = ast.parse(REPORTING_SERVICE.read_text())
-    for node in tree.body:
-        if isinstance(node, ast.ClassDef) and any(
-                getattr(base, "id", getattr(base, "attr", "")) == "ChassisService" for base in node.bases):
-            name = "reporting"
-            for item in node.body:
-                if (isinstance(item, ast.Assign) and isinstance(item.value, ast.Constant)
-                        and any(getattr(t, "id", None) == "name" for t in item.targets)):
-                    name = item.value.value
-            return f"services.reporting.service:{node.name}", name
-    return None
 
 
 class Vhost:
@@ -87,15 +66,8 @@ class BenchSystem(e2e.System):
         super().__init__(workdir, amqp_uri, rpc_timeout=5.0)
         self.env.update(BENCH_ENV)
         self.modules = dict(e2e.MODULES)
-        found = reporting_class()
-        self.reporting, self.reporting_name = found or (None, None)
-        if self.reporting:            # (newer e2e harnesses start it too: then this is a no-op)
-            self.modules.setdefault("reporting", self.reporting)
-            self.env.setdefault("REPORTING_DATABASE_URL", f"sqlite:///{self.workdir / 'reporting.db'}")
-            port = self.metrics_ports.setdefault("reporting", e2e.free_port())
-            self.env["REPORTING_METRICS_PORT"] = str(port)
-        else:
-            self.modules.pop("reporting", None)
+        # bench/run.py still asks whether reporting runs (early results had none): it always does.
+        self.reporting, self.reporting_name = self.modules["reporting"], "reporting"
         self.reference_port = e2e.free_port()
         self.reference_url = f"http://127.0.0.1:{self.reference_port}"
 
@@ -103,17 +75,8 @@ class BenchSystem(e2e.System):
         return self.workdir / f"{name}.db"
 
     def start(self):
-        databases = list(dict.fromkeys([*e2e.DATABASES, *(["reporting"] if self.reporting else [])]))
-        if not self.reporting and "reporting" in databases:
-            databases.remove("reporting")
-        self._run_step("migrate", [sys.executable, "-m", "services.chassis.migrate", "upgrade",
-                                   *databases])
-        self._run_step("bootstrap", [sys.executable, "-m", "services.identity.bootstrap"])
-        for name in self.modules:
-            self.start_service(name)
-        self.wait_ready()
-        if self.reporting:
-            self.wait_consuming("reporting", self.reporting_name)
+        super().start()
+        self.wait_consuming("reporting", self.reporting_name)
 
     def start_service(self, name, extra_env=None):
         """Like the e2e harness, for any target (the reference services too)."""

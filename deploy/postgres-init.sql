@@ -1,3 +1,4 @@
+-- Generated from services/registry.py by `python -m services.registry generate`; do not edit.
 -- One PostgreSQL server, one database per service: no service can read another's tables.
 CREATE DATABASE identity;
 CREATE DATABASE customers;

@@ -37,18 +37,15 @@ done < "$SECRETS"
 
 GATEWAY_ADDRESS=${GATEWAY_ADDRESS:-0.0.0.0:8000}
 export GATEWAY_ADDRESS
-export GATEWAY_METRICS_PORT=${GATEWAY_METRICS_PORT:-9100}
-export IDENTITY_METRICS_PORT=${IDENTITY_METRICS_PORT:-9101}
-export CUSTOMERS_METRICS_PORT=${CUSTOMERS_METRICS_PORT:-9102}
-export REPORTING_METRICS_PORT=${REPORTING_METRICS_PORT:-9103}
-export SALES_METRICS_PORT=${SALES_METRICS_PORT:-9104}
 GATEWAY_PORT=${GATEWAY_ADDRESS##*:}
 GATEWAY_HOST=${GATEWAY_ADDRESS%:*}
 case "$GATEWAY_HOST" in 0.0.0.0|'') GATEWAY_HOST=localhost ;; esac
 URL="http://$GATEWAY_HOST:$GATEWAY_PORT"
 
-for port in "$GATEWAY_PORT" "$GATEWAY_METRICS_PORT" "$IDENTITY_METRICS_PORT" "$CUSTOMERS_METRICS_PORT" \
-        "$REPORTING_METRICS_PORT" "$SALES_METRICS_PORT"; do
+# Every service and its /metrics port (services/registry.py; <SERVICE>_METRICS_PORT wins, 0 = off).
+METRICS=$(python -m services.registry ports)
+for port in "$GATEWAY_PORT" $(echo "$METRICS" | cut -d' ' -f2); do
+    [ "$port" != 0 ] || continue
     if timeout 1 bash -c "exec 3<>/dev/tcp/127.0.0.1/$port" 2>/dev/null; then
         echo "run: port $port is already in use (another 'make run'?). Stop it, or set" >&2
         echo "     GATEWAY_ADDRESS / <SERVICE>_METRICS_PORT to free ports." >&2
@@ -57,7 +54,7 @@ for port in "$GATEWAY_PORT" "$GATEWAY_METRICS_PORT" "$IDENTITY_METRICS_PORT" "$C
 done
 
 # --- databases and the first admin ---------------------------------------------------------------
-python -m services.chassis.migrate upgrade identity customers sales reporting
+python -m services.chassis.migrate upgrade          # every service with a database
 python -m services.identity.bootstrap
 
 # --- every service its own process ---------------------------------------------------------------
@@ -102,6 +99,11 @@ if [ ! -f "$MARKER" ] && [ "${LOAD_DEMO:-1}" != 0 ]; then
 fi
 
 demo_reps=$(python scripts/load_demo.py --print-logins 2 2>/dev/null || true)
+metrics_lines=$(label=metrics; echo "$METRICS" | while read -r name port; do
+    if [ "$port" = 0 ]; then where=off; else where=http://localhost:$port/metrics; fi
+    printf '   %-14s %-9s %s\n' "$label" "$name" "$where"
+    label=
+done)
 cat <<EOF
 
 ================================================================================
@@ -110,11 +112,7 @@ cat <<EOF
    API docs       $URL/docs
    OpenAPI        $URL/openapi.json
    health/ready   $URL/health   $URL/ready
-   metrics        gateway   http://localhost:$GATEWAY_METRICS_PORT/metrics
-                  identity  http://localhost:$IDENTITY_METRICS_PORT/metrics
-                  customers http://localhost:$CUSTOMERS_METRICS_PORT/metrics
-                  reporting http://localhost:$REPORTING_METRICS_PORT/metrics
-                  sales     http://localhost:$SALES_METRICS_PORT/metrics
+$metrics_lines
    admin login    $ADMIN_EMAIL / $ADMIN_PASSWORD
    demo reps      (password: $DEMO_PASSWORD)
 $(echo "$demo_reps" | sed 's/^/                  /')

@@ -6,12 +6,13 @@ import psycopg2
 import pytest
 from sqlalchemy.orm import sessionmaker
 
+from services import registry
 from services.chassis.db import create_schema, make_engine
 
 # Tests never bind the fixed metrics ports (several services share one process here) and never
 # depend on the developer's environment for secrets.
-for _service in ("gateway", "identity", "customers", "reporting", "sales", "marketing", "service_desk"):
-    os.environ[f"{_service.upper()}_METRICS_PORT"] = "0"
+for _service in registry.SERVICES:
+    os.environ[_service.metrics_setting] = "0"
 os.environ.setdefault("JWT_SECRET", "test-jwt-secret-" + "x" * 32)
 os.environ.setdefault("CURSOR_SECRET", "test-cursor-secret")
 

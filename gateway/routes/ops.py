@@ -5,9 +5,10 @@ from gateway import openapi
 from gateway.routing import Route
 from gateway.schemas import Health, Ready
 from gateway.settings import API_PREFIX as API
+from services import registry
 from services.chassis.errors import CrmError
 
-READY_SERVICES = ("identity", "customers", "sales", "reporting")
+READY_SERVICES = tuple(service.name for service in registry.behind_gateway())
 TAG = "operations"
 
 # Swagger UI's scripts and styles come from a CDN, so this page needs internet access in the
@@ -65,7 +66,7 @@ ROUTES = [
         summary="Liveness (no dependencies)"),
     _op("GET", "/ready", ready, response_schema=Ready, limited=False,
         responses={503: ("Not ready; says which service is unavailable", Ready)},
-        summary="Readiness: identity, customers and reporting answer (503 otherwise)"),
+        summary=f"Readiness: {', '.join(READY_SERVICES)} answer (503 otherwise)"),
     _op("GET", "/openapi.json", document, summary="This OpenAPI 3.1 document"),
     _op("GET", "/docs", docs, produces="html", summary="Browsable API documentation"),
     # Aliases under the API prefix, where clients often look first.

@@ -1,10 +1,12 @@
 """Alembic, run programmatically for one service at a time.
 
-    python -m services.chassis.migrate upgrade identity customers
+    python -m services.chassis.migrate upgrade             every service with a database
+    python -m services.chassis.migrate upgrade customers   only these
     python -m services.chassis.migrate revision customers -m "add column"
 
-Each service keeps its scripts in `services/<service>/migrations/`; their env.py only calls
-`run_migrations(<the service's metadata>)`. The chassis tables are part of every target.
+The services and where each keeps its scripts (`services/<service>/migrations/`) are listed in
+services/registry.py; their env.py only calls `run_migrations(<the service's metadata>)`.
+The chassis tables are part of every target.
 """
 import argparse
 import logging
@@ -12,6 +14,7 @@ import logging
 from alembic import command, context
 from alembic.config import Config
 
+from services import registry
 from services.chassis import settings
 from services.chassis.db import ensure_sequence_row, make_engine
 from services.chassis.models import ChassisBase
@@ -19,7 +22,10 @@ from services.chassis.models import ChassisBase
 
 def alembic_config(service, url=None):
     config = Config()
-    config.set_main_option("script_location", str(settings.PROJECT_ROOT / "services" / service / "migrations"))
+    migrations = registry.get(service).migrations
+    if migrations is None:
+        raise ValueError(f"{service} has no database (services/registry.py)")
+    config.set_main_option("script_location", str(registry.ROOT / migrations))
     config.set_main_option("sqlalchemy.url", url or settings.database_url(service))
     return config
 
@@ -53,13 +59,18 @@ def main():
     parser = argparse.ArgumentParser(prog="python -m services.chassis.migrate")
     sub = parser.add_subparsers(dest="command", required=True)
     up = sub.add_parser("upgrade", help="bring each service's database to the newest revision")
-    up.add_argument("services", nargs="+")
+    up.add_argument("services", nargs="*", metavar="service",
+                    help="default: every service with a database (services/registry.py)")
     rev = sub.add_parser("revision", help="autogenerate a revision from the models")
-    rev.add_argument("service")
+    rev.add_argument("service", choices=[s.name for s in registry.with_database()])
     rev.add_argument("-m", "--message", required=True)
     args = parser.parse_args()
     if args.command == "upgrade":
-        for service in args.services:
+        known = [s.name for s in registry.with_database()]
+        unknown = set(args.services) - set(known)
+        if unknown:
+            parser.error(f"no database to migrate for {', '.join(sorted(unknown))} (known: {', '.join(known)})")
+        for service in args.services or known:
             upgrade(service)
             logging.info("%s: migrated (%s)", service, settings.database_url(service))
     else:

@@ -1,5 +1,5 @@
-"""One real system per test session: identity, customers and the gateway as separate
-`nameko run` processes on a dedicated RabbitMQ vhost, temp SQLite files and free ports.
+"""One real system per test session: every service of services/registry.py as a separate
+`nameko run` process on a dedicated RabbitMQ vhost, temp SQLite files and free ports.
 
 Fixtures: `system` (the processes; `system.stop_service("customers")` / `start_service`),
 `admin` (an API client logged in as the bootstrapped admin), `region` (a fresh region name

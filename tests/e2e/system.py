@@ -13,18 +13,13 @@ from pathlib import Path
 
 import requests
 
+from services import registry
 from tests.helpers import wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
-# module:Class — a bare module would also offer nameko the ChassisService base it imports.
-MODULES = {
-    "identity": "services.identity.service:IdentityService",
-    "customers": "services.customers.service:CustomersService",
-    "sales": "services.sales.service:SalesService",
-    "reporting": "services.reporting.service:ReportingService",
-    "gateway": "gateway.service:GatewayService",
-}
-DATABASES = ("identity", "customers", "sales", "reporting")
+# Every service of services/registry.py, started in its order: name → `module:Class`.
+MODULES = {service.name: service.target for service in registry.SERVICES}
+DATABASES = tuple(service.name for service in registry.with_database())
 START_TIMEOUT = 60.0
 STOP_TIMEOUT = 10.0
 
@@ -81,10 +76,10 @@ class System:
             "PYTHONUNBUFFERED": "1",
             "PYTHONWARNINGS": "ignore::Warning:nameko.cli.commands,ignore::Warning:nameko.extensions",
         })
-        for name in DATABASES:
-            env[f"{name.upper()}_DATABASE_URL"] = f"sqlite:///{self.workdir / (name + '.db')}"
+        for service in registry.with_database():
+            env[service.database_setting] = f"sqlite:///{self.workdir / (service.name + '.db')}"
         for name, port in self.metrics_ports.items():
-            env[f"{name.upper()}_METRICS_PORT"] = str(port)
+            env[registry.get(name).metrics_setting] = str(port)
         return env
 
     # --- lifecycle ---------------------------------------------------------------------------
@@ -130,8 +125,8 @@ class System:
             self.stop_service(name)
 
     def ready(self):
-        """The gateway's /ready (identity, customers) and every running process's /metrics
-        (so services /ready does not cover, like reporting, have started too)."""
+        """The gateway's /ready (every service behind it answers) and every running process's
+        /metrics (so the gateway itself has started its listeners too)."""
         urls = [self.url + "/ready"] + [f"http://127.0.0.1:{self.metrics_ports[name]}/metrics"
                                         for name in self.processes]
         try:

@@ -1,0 +1,152 @@
+"""The files services/registry.py generates, and the ones it only checks.
+
+    python -m services.registry generate    rewrite deploy/Procfile, deploy/prometheus.yml,
+                                            deploy/postgres-init.sql from the registry
+    python -m services.registry check       exit 1 naming every file that drifted from it
+                                            (the generated ones, docker-compose.yml, the Dockerfile)
+    python -m services.registry ports       "<name> <metrics port>" per service, as the services
+                                            will bind them (<NAME>_METRICS_PORT wins); scripts/run.sh
+
+docker-compose.yml stays hand-written (anchors, healthchecks, comments read better than a
+template): `compose_problems` checks its service blocks instead.
+"""
+import argparse
+import re
+
+from services.registry import ROOT, SERVICES, with_database
+
+HEADER = "Generated from services/registry.py by `python -m services.registry generate`; do not edit."
+# docker-compose.yml services that are infrastructure, not ours.
+COMPOSE_INFRASTRUCTURE = {"rabbitmq", "postgres", "migrate", "prometheus"}
+GATEWAY_HTTP_PORT = 8000
+
+
+def procfile():
+    lines = [
+        f"# {HEADER}",
+        "# Every service its own process (honcho start -f deploy/Procfile -d .; `make run` does this).",
+        "# Each /metrics port is the registry's unless <SERVICE>_METRICS_PORT says otherwise; the",
+        "# gateway's HTTP address is GATEWAY_ADDRESS.",
+    ]
+    lines += [f"{s.name}: exec nameko run --config config.yml {s.target}" for s in SERVICES]
+    return "\n".join(lines) + "\n"
+
+
+def prometheus():
+    lines = [
+        f"# {HEADER}",
+        "# Scrapes every service's own /metrics port. DNS discovery finds every replica of a service",
+        "# (docker compose up --scale customers=3), not only the first.",
+        "global:",
+        "  scrape_interval: 15s",
+        "  evaluation_interval: 15s",
+        "",
+        "scrape_configs:",
+    ]
+    for s in SERVICES:
+        lines += [
+            f"  - job_name: {s.name}",
+            "    dns_sd_configs:",
+            f'      - names: ["{s.name}"]',
+            "        type: A",
+            f"        port: {s.metrics_port}",
+        ]
+    lines += [
+        "  - job_name: prometheus",
+        "    static_configs:",
+        '      - targets: ["localhost:9090"]',
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def postgres_init():
+    lines = [
+        f"-- {HEADER}",
+        "-- One PostgreSQL server, one database per service: no service can read another's tables.",
+    ]
+    lines += [f"CREATE DATABASE {s.name};" for s in with_database()]
+    return "\n".join(lines) + "\n"
+
+
+GENERATED = {
+    "deploy/Procfile": procfile,
+    "deploy/prometheus.yml": prometheus,
+    "deploy/postgres-init.sql": postgres_init,
+}
+
+
+def generated_drift(root=ROOT):
+    """The generated files whose committed text differs from what the registry renders now."""
+    return [path for path, render in GENERATED.items()
+            if not (root / path).exists() or (root / path).read_text() != render()]
+
+
+def compose_problems(text):
+    """What docker-compose.yml says differently from the registry (empty: nothing)."""
+    import yaml
+
+    compose = yaml.safe_load(text)["services"]
+    problems = []
+    ours = set(compose) - COMPOSE_INFRASTRUCTURE
+    listed = {s.name for s in SERVICES}
+    problems += [f"{name}: in docker-compose.yml, not in the registry" for name in sorted(ours - listed)]
+    problems += [f"{name}: no service block" for name in sorted(listed - ours)]
+    for s in SERVICES:
+        block = compose.get(s.name)
+        if block is None:
+            continue
+        if block.get("command") != ["nameko", "run", "--config", "config.yml", s.target]:
+            problems.append(f"{s.name}: command is not `nameko run ... {s.target}`")
+        env = block.get("environment", {})
+        if str(env.get(s.metrics_setting)) != str(s.metrics_port):
+            problems.append(f"{s.name}: {s.metrics_setting} is not {s.metrics_port}")
+        databases = {key for key in env if key.endswith("_DATABASE_URL")}
+        expected = {s.database_setting} if s.has_database else set()
+        if databases != expected:
+            problems.append(f"{s.name}: database settings {sorted(databases)} != {sorted(expected)}")
+        elif s.has_database and not env[s.database_setting].endswith(f"@postgres:5432/{s.name}"):
+            problems.append(f"{s.name}: {s.database_setting} is not the `{s.name}` database")
+    migrate = compose.get("migrate", {})
+    missing = {s.database_setting for s in with_database()} - set(migrate.get("environment", {}))
+    problems += [f"migrate: no {setting}" for setting in sorted(missing)]
+    if "services.chassis.migrate upgrade &&" not in " ".join(migrate.get("command", [])):
+        problems.append("migrate: should run `services.chassis.migrate upgrade` (every service)")
+    watched = set(compose.get("prometheus", {}).get("depends_on", []))
+    problems += [f"prometheus: does not depend on {name}" for name in sorted(listed - watched)]
+    return problems
+
+
+def dockerfile_problems(text):
+    """The image must EXPOSE the gateway's HTTP port and every metrics port."""
+    match = re.search(r"^EXPOSE (.+)$", text, re.MULTILINE)
+    exposed = {int(port) for port in match.group(1).split()} if match else set()
+    expected = {GATEWAY_HTTP_PORT} | {s.metrics_port for s in SERVICES}
+    return [] if exposed == expected else [f"deploy/Dockerfile: EXPOSE {sorted(exposed)} != {sorted(expected)}"]
+
+
+def problems(root=ROOT):
+    found = [f"{path}: differs from the registry (python -m services.registry generate)"
+             for path in generated_drift(root)]
+    found += [f"docker-compose.yml: {p}" for p in compose_problems((root / "docker-compose.yml").read_text())]
+    found += dockerfile_problems((root / "deploy" / "Dockerfile").read_text())
+    return found
+
+
+def main(argv):
+    parser = argparse.ArgumentParser(prog="python -m services.registry")
+    parser.add_argument("command", choices=["generate", "check", "ports"])
+    command = parser.parse_args(argv).command
+    if command == "ports":
+        from services.chassis import settings
+
+        for s in SERVICES:
+            print(s.name, settings.metrics_port(s.name))
+        return 0
+    if command == "generate":
+        for path, render in GENERATED.items():
+            (ROOT / path).write_text(render())
+            print(f"wrote {path}")
+    found = problems()            # after generating: what is left to do by hand
+    for problem in found:
+        print(problem)
+    return 1 if found else 0
