@@ -6,7 +6,6 @@ knobs instead of the e2e test ones, and the two reference services of bench/hell
 import subprocess
 import sys
 import uuid
-from pathlib import Path
 from urllib.parse import quote, urlparse
 
 import requests

@@ -121,7 +121,9 @@ def dockerfile_problems(text):
     match = re.search(r"^EXPOSE (.+)$", text, re.MULTILINE)
     exposed = {int(port) for port in match.group(1).split()} if match else set()
     expected = {GATEWAY_HTTP_PORT} | {s.metrics_port for s in SERVICES}
-    return [] if exposed == expected else [f"deploy/Dockerfile: EXPOSE {sorted(exposed)} != {sorted(expected)}"]
+    if exposed == expected:
+        return []
+    return [f"deploy/Dockerfile: EXPOSE {sorted(exposed)} != {sorted(expected)}"]
 
 
 def problems(root=ROOT):

@@ -69,7 +69,8 @@ def main():
         known = [s.name for s in registry.with_database()]
         unknown = set(args.services) - set(known)
         if unknown:
-            parser.error(f"no database to migrate for {', '.join(sorted(unknown))} (known: {', '.join(known)})")
+            parser.error(f"no database to migrate for {', '.join(sorted(unknown))} "
+                         f"(known: {', '.join(known)})")
         for service in args.services or known:
             upgrade(service)
             logging.info("%s: migrated (%s)", service, settings.database_url(service))
