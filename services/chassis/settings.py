@@ -11,18 +11,9 @@ from pathlib import Path
 
 from environs import Env
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
+from services import registry
 
-# Fixed, documented metrics ports so several services on one host never collide.
-DEFAULT_METRICS_PORTS = {
-    "gateway": 9100,
-    "identity": 9101,
-    "customers": 9102,
-    "reporting": 9103,
-    "sales": 9104,
-    "marketing": 9105,
-    "service_desk": 9106,
-}
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
 
 class Settings:
@@ -83,8 +74,10 @@ def database_url(service_name):
 
 
 def metrics_port(service_name):
-    """`<SERVICE>_METRICS_PORT`; 0 disables the listener (tests run many services per process)."""
-    return env.int(f"{service_name.upper()}_METRICS_PORT", DEFAULT_METRICS_PORTS.get(service_name, 0))
+    """`<SERVICE>_METRICS_PORT`, else the service's fixed port in services/registry.py (so
+    several services on one host never collide); 0 disables the listener (tests run many
+    services per process)."""
+    return env.int(f"{service_name.upper()}_METRICS_PORT", registry.default_metrics_port(service_name))
 
 
 def rpc_timeout():
