@@ -3,17 +3,15 @@
 Each entrypoint: who is calling, one transaction (or a read-only session), one handler.
 Record-level scopes are enforced inside the handlers' queries.
 """
-from nameko.timer import timer
-
-from services.chassis import settings
 from services.chassis.db import Database
 from services.chassis.inbox import Subscriptions
+from services.chassis.periodic import periodic
 from services.chassis.rpc import rpc                # replies without confirms
 from services.chassis.service import ChassisService, KeepsUsersCopy
+from services.customers import settings, users_copy
 from services.customers.events import EVENT_SCHEMAS
 from services.customers.handlers import (assignment, contacts, customers, export, import_runner,
-                                         imports, interactions, merge, reconcile, search,
-                                         users_copy)
+                                         imports, interactions, merge, reconcile, search)
 from services.customers.handlers import tags as tagging
 from services.customers.models import Base
 
@@ -21,8 +19,9 @@ from services.customers.models import Base
 class CustomersService(KeepsUsersCopy, ChassisService):
     name = "customers"
     db = Database(Base.metadata, event_schemas=EVENT_SCHEMAS)
-    # identity's users copy: its live entrypoints and the refresh before a create are the
-    # chassis's (KeepsUsersCopy), at most once per USERS_REFRESH_MIN_INTERVAL_SECONDS per key.
+    # identity's users copy: the chassis makes its live `on_user_*` handlers from `subscriptions`;
+    # the refresh before a create is KeepsUsersCopy's, at most once per
+    # USERS_REFRESH_MIN_INTERVAL_SECONDS per key.
     users = users_copy.users
     subscriptions = Subscriptions({"identity": users.handlers()})
 
@@ -137,7 +136,7 @@ class CustomersService(KeepsUsersCopy, ChassisService):
         with self.db.read_only() as session:
             return imports.get_import(session, principal, job_id)
 
-    @timer(interval=settings.env_float("IMPORT_POLL_SECONDS", 2.0))
+    @periodic(settings.import_poll_seconds)
     def process_imports(self):
         import_runner.process_pending(self.db)
 

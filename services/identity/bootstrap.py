@@ -1,24 +1,25 @@
 """First admin: `python -m services.identity.bootstrap`.
 
-With ADMIN_EMAIL and ADMIN_PASSWORD (and optionally ADMIN_NAME) set, creates that admin unless
-an active admin exists already — so it is safe to run on every start. The user is created by
-the same use case as `identity.create_user`, so `user_created` goes through the outbox like any
-other event; if the broker is down, the running service's sweep publishes it later.
+With ADMIN_EMAIL and ADMIN_PASSWORD (and optionally ADMIN_NAME) set (settings.py), creates that
+admin unless an active admin exists already — so it is safe to run on every start. The user is
+created by the same use case as `identity.create_user`, so `user_created` goes through the
+outbox like any other event; if the broker is down, the running service's sweep publishes it
+later.
 Run it after the migrations (`python -m services.chassis.migrate upgrade identity`).
 """
-import os
 import sys
 from types import SimpleNamespace
 
 from sqlalchemy import select
 from sqlalchemy.orm import sessionmaker
 
-from services.chassis import settings
+from services.chassis import settings as chassis_settings
 from services.chassis.db import DatabaseAccess, ensure_sequence_row, make_engine
 from services.chassis.errors import CrmError
 from services.chassis.outbox import Relay
-from services.identity.handlers import users
+from services.identity import settings
 from services.identity.events import EVENT_SCHEMAS
+from services.identity.handlers import users
 from services.identity.models import User
 
 SERVICE = "identity"
@@ -32,12 +33,11 @@ def standalone_db(engine, config=None):
     return DatabaseAccess(provider, worker_ctx=None)
 
 
-def bootstrap(environ, url=None, config=None):
+def bootstrap(email=None, password=None, name=settings.DEFAULT_ADMIN_NAME, url=None, config=None):
     """Returns (created: bool, message). Raises CrmError if the given admin cannot be made."""
-    email, password = environ.get("ADMIN_EMAIL"), environ.get("ADMIN_PASSWORD")
     if not email or not password:
         return False, "ADMIN_EMAIL / ADMIN_PASSWORD not set: no admin created."
-    engine = make_engine(url or settings.database_url(SERVICE))
+    engine = make_engine(url or chassis_settings.database_url(SERVICE))
     try:
         ensure_sequence_row(engine)
         db = standalone_db(engine, config)
@@ -48,8 +48,7 @@ def bootstrap(environ, url=None, config=None):
             return False, f"An active admin exists ({existing}): nothing to do."
         with db.unit_of_work(actor="system") as uow:
             user = users.create_user(uow, {
-                "email": email, "password": password, "role": "admin",
-                "name": environ.get("ADMIN_NAME") or "Administrator"})
+                "email": email, "password": password, "role": "admin", "name": name})
         return True, f"Created admin {user['email']} ({user['id']})."
     finally:
         engine.dispose()
@@ -57,7 +56,8 @@ def bootstrap(environ, url=None, config=None):
 
 def main():
     try:
-        _, message = bootstrap(os.environ)
+        _, message = bootstrap(settings.admin_email(), settings.admin_password(),
+                               settings.admin_name())
     except CrmError as error:
         print(f"identity bootstrap failed: {error.message} {error.details or ''}".rstrip(),
               file=sys.stderr)

@@ -9,7 +9,7 @@ import uuid
 
 import jwt
 
-from services.chassis import settings
+from services.identity import settings
 
 ALGORITHM = "HS256"
 REQUIRED_CLAIMS = ["exp", "iat", "iss", "aud", "sub"]

@@ -2,10 +2,10 @@
 from services.kernel.assignment import Owners
 from services.chassis.errors import Invalid
 from services.chassis.models import utcnow
-from services.customers.handlers.users_copy import users
 from services.customers.models import AssignmentCursor
 from services.customers.queries import scopes
 from services.customers.queries.views import dump_one
+from services.customers.users_copy import users
 
 # Round-robin and the owner check are the shared kernel's (services/kernel/assignment.py), over
 # customers' own users copy and cursor table.

@@ -2,9 +2,8 @@
 import csv
 import io
 
-from services.chassis import settings
 from services.chassis.validation import load
-from services.customers import schemas
+from services.customers import schemas, settings
 from services.customers.handlers import search
 from services.customers.queries.views import dump_many
 
@@ -12,10 +11,6 @@ COLUMNS = ("id", "kind", "name", "industry", "size", "annual_revenue", "currency
            "address", "phone", "email", "website", "source", "lifecycle_stage", "value_class",
            "owner_id", "tags", "created_at", "updated_at")
 CHUNK = 1000
-
-
-def max_rows():
-    return settings.env_int("EXPORT_MAX_ROWS", 50_000)
 
 
 def spreadsheet_safe(value):
@@ -35,7 +30,7 @@ def _phone_or_number(value):
 def export_customers(session, principal, query):
     """{"csv", "rows", "truncated", "max_rows"}: walks the list query in keyset chunks."""
     filters = load(schemas.ExportQuery(), query or {})
-    cap = max_rows()
+    cap = settings.export_max_rows()
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(COLUMNS)

@@ -12,10 +12,10 @@ from datetime import timedelta
 
 from sqlalchemy import and_, or_, select, update
 
-from services.chassis import settings
 from services.chassis.auth import Principal
 from services.chassis.errors import Conflict, CrmError
 from services.chassis.models import utcnow
+from services.customers import settings
 from services.customers.handlers import customers
 from services.customers.models import ImportJob, ImportRow
 
@@ -27,13 +27,13 @@ class LostClaim(Exception):
 
 
 def _lease():
-    return timedelta(seconds=settings.env_float("IMPORT_LEASE_SECONDS", 120))
+    return timedelta(seconds=settings.import_lease_seconds())
 
 
 def process_pending(db, batch_size=None, max_batches=50):
     """Work through claimable jobs for at most `max_batches` batches; a job left unfinished is
     released for the next round. Returns the number of batches run."""
-    batch_size = batch_size or settings.env_int("IMPORT_BATCH_ROWS", 100)
+    batch_size = batch_size or settings.import_batch_rows()
     batches = 0
     while batches < max_batches:
         claim = claim_next(db)

@@ -10,10 +10,9 @@ import uuid
 
 from sqlalchemy import insert, select
 
-from services.chassis import settings
 from services.chassis.errors import Invalid, NotFound
 from services.chassis.models import utcnow
-from services.customers import schemas
+from services.customers import schemas, settings
 from services.customers.models import ImportJob, ImportRow
 
 COLUMNS = tuple(name for name in schemas.CustomerUpdate().fields)   # owner_id is not importable
@@ -60,7 +59,7 @@ def parse(csv_text):
             rows.append((number, cells, len(record)))
     except csv.Error as error:
         raise _invalid(f"Line {reader.line_num}: {error}.")
-    max_rows = settings.env_int("IMPORT_MAX_ROWS", 10_000)
+    max_rows = settings.import_max_rows()
     if not rows:
         raise _invalid("The file has a header but no rows.")
     if len(rows) > max_rows:

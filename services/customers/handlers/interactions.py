@@ -9,7 +9,6 @@ from services.chassis.errors import Invalid
 from services.chassis.models import utcnow
 from services.chassis.validation import load
 from services.customers import schemas
-from services.customers.handlers import keyset
 from services.customers.models import Contact, Interaction
 from services.customers.queries import scopes
 
@@ -43,14 +42,14 @@ def get_timeline(session, principal, customer_id, cursor=None, limit=None):
     query = select(Interaction).where(Interaction.customer_id == customer.id)
     if cursor:
         position = pagination.decode_cursor(cursor, scope)
-        when = keyset.from_json(position[0], datetime)
-        query = query.where(keyset.after(Interaction.occurred_at, Interaction.id, when,
+        when = pagination.from_json(position[0], datetime)
+        query = query.where(pagination.after(Interaction.occurred_at, Interaction.id, when,
                                          str(position[1]), descending=True))
     rows = list(session.scalars(query.order_by(
-        *keyset.order_by(Interaction.occurred_at, Interaction.id, descending=True)).limit(size + 1)))
+        *pagination.order_by(Interaction.occurred_at, Interaction.id, descending=True)).limit(size + 1)))
     next_cursor = None
     if len(rows) > size:
         rows = rows[:size]
         last = rows[-1]
-        next_cursor = pagination.encode_cursor([keyset.to_json(last.occurred_at), last.id], scope)
+        next_cursor = pagination.encode_cursor([pagination.to_json(last.occurred_at), last.id], scope)
     return {"items": [schemas.Interaction().dump(row) for row in rows], "next_cursor": next_cursor}

@@ -10,7 +10,6 @@ from services.chassis import pagination
 from services.chassis.errors import Invalid
 from services.chassis.validation import load
 from services.customers import schemas
-from services.customers.handlers import keyset
 from services.customers.models import Customer
 from services.customers.queries import scopes, search_filters
 from services.customers.queries.views import dump_many
@@ -43,15 +42,15 @@ def page(session, principal, filters, sort, position, limit):
     column, kind, nullable = SORTS[key]
     query = filtered(session, principal, filters)
     if position is not None:
-        value, last_id = keyset.from_json(position[0], kind), str(position[1])
-        query = query.where(keyset.after(column, Customer.id, value, last_id, descending, nullable))
-    query = query.order_by(*keyset.order_by(column, Customer.id, descending, nullable)).limit(limit)
+        value, last_id = pagination.from_json(position[0], kind), str(position[1])
+        query = query.where(pagination.after(column, Customer.id, value, last_id, descending, nullable))
+    query = query.order_by(*pagination.order_by(column, Customer.id, descending, nullable)).limit(limit)
     return list(session.scalars(query))
 
 
 def position_of(customer, sort):
     column_name = SORTS[sort.lstrip("-")][0].key
-    return [keyset.to_json(getattr(customer, column_name)), customer.id]
+    return [pagination.to_json(getattr(customer, column_name)), customer.id]
 
 
 def cursor_scope(principal, filters):

@@ -6,8 +6,8 @@ from sqlalchemy import select
 
 from services.chassis.auth import owner_scope
 from services.chassis.errors import Conflict, NotFound
-from services.customers.handlers.users_copy import team_member_ids
 from services.customers.models import Customer
+from services.customers.users_copy import team_member_ids
 
 
 def condition(session, principal, for_write=False):

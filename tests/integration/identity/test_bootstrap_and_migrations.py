@@ -8,11 +8,10 @@ from sqlalchemy import func, inspect, select
 from services.chassis import migrate
 from services.chassis.db import make_engine
 from services.chassis.models import ChassisBase, OutboxEvent
-from services.identity.bootstrap import bootstrap
+from services.identity.bootstrap import bootstrap, main
 from services.identity.models import Base, User
 
-ADMIN_ENV = {"ADMIN_EMAIL": " Root@Example.com ", "ADMIN_PASSWORD": "root-password-123",
-             "ADMIN_NAME": "Rita Root"}
+ADMIN = {"email": " Root@Example.com ", "password": "root-password-123", "name": "Rita Root"}
 
 
 def counts(url):
@@ -29,16 +28,16 @@ def counts(url):
 
 def test_bootstrap_creates_one_admin_once_and_announces_it(identity_url, watcher, rabbit_config):
     config = {"AMQP_URI": rabbit_config["AMQP_URI"]}
-    assert bootstrap({}, identity_url, config)[0] is False          # nothing asked, nothing done
+    assert bootstrap(url=identity_url, config=config)[0] is False   # nothing asked, nothing done
     with entrypoint_waiter(watcher, "on_user_created") as announced:
-        created, message = bootstrap(ADMIN_ENV, identity_url, config)
+        created, message = bootstrap(**ADMIN, url=identity_url, config=config)
     assert created and "root@example.com" in message
     payload = announced.get()["payload"]
     assert payload["email"] == "root@example.com" and payload["role"] == "admin"
     assert payload["name"] == "Rita Root" and "password" not in str(payload)
 
-    created, message = bootstrap({**ADMIN_ENV, "ADMIN_EMAIL": "other@example.com"},
-                                 identity_url, config)
+    created, message = bootstrap(**{**ADMIN, "email": "other@example.com"},
+                                 url=identity_url, config=config)
     assert not created and "nothing to do" in message
     assert counts(identity_url) == (1, ["user_created"])
 
@@ -65,7 +64,8 @@ def test_migrations_downgrade_cleanly_and_upgrade_again(identity_url):
 
 
 def test_bootstrap_with_the_broker_down_keeps_the_event_for_the_sweep(identity_url):
-    created, _ = bootstrap(ADMIN_ENV, identity_url, {"AMQP_URI": "amqp://guest:guest@127.0.0.1:1/"})
+    created, _ = bootstrap(**ADMIN, url=identity_url,
+                           config={"AMQP_URI": "amqp://guest:guest@127.0.0.1:1/"})
     assert created
     engine = make_engine(identity_url)
     try:
@@ -75,3 +75,21 @@ def test_bootstrap_with_the_broker_down_keeps_the_event_for_the_sweep(identity_u
     finally:
         engine.dispose()
     assert unsent == ["user_created"]
+
+
+def test_the_command_takes_the_admin_from_the_environment(identity_url, monkeypatch, capsys):
+    """`python -m services.identity.bootstrap` reads ADMIN_* through identity's settings."""
+    monkeypatch.setenv("AMQP_URI", "amqp://guest:guest@127.0.0.1:1/")   # the sweep publishes later
+    monkeypatch.delenv("ADMIN_EMAIL", raising=False)
+    assert main() == 0 and "not set" in capsys.readouterr().out
+    monkeypatch.setenv("ADMIN_EMAIL", "boss@example.com")
+    monkeypatch.setenv("ADMIN_PASSWORD", "boss-password-123")
+    monkeypatch.setenv("ADMIN_NAME", "Bea Boss")
+    assert main() == 0 and "Created admin boss@example.com" in capsys.readouterr().out
+    engine = make_engine(identity_url)
+    try:
+        with engine.connect() as connection:
+            assert connection.execute(select(User.name).where(User.role == "admin")).scalar() \
+                == "Bea Boss"
+    finally:
+        engine.dispose()

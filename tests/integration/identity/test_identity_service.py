@@ -10,7 +10,7 @@ from services.identity import tokens
 from services.identity.bootstrap import bootstrap
 from tests.integration.identity.conftest import call
 
-ADMIN_ENV = {"ADMIN_EMAIL": "root@example.com", "ADMIN_PASSWORD": "root-password-123"}
+ADMIN = {"email": "root@example.com", "password": "root-password-123"}
 SECRET = "secret-password-1"
 
 
@@ -21,8 +21,8 @@ def new_user(email, role="sales_rep", **fields):
 @pytest.fixture
 def admin(identity, identity_url, rabbit_config):
     """The first admin, made by the bootstrap; returned as a principal."""
-    bootstrap(ADMIN_ENV, identity_url, {"AMQP_URI": rabbit_config["AMQP_URI"]})
-    answer = call(identity, "issue_token", ADMIN_ENV["ADMIN_EMAIL"], ADMIN_ENV["ADMIN_PASSWORD"])
+    bootstrap(**ADMIN, url=identity_url, config={"AMQP_URI": rabbit_config["AMQP_URI"]})
+    answer = call(identity, "issue_token", ADMIN["email"], ADMIN["password"])
     claims = tokens.decode_token(answer["access_token"])
     return Principal(user_id=claims["sub"], role=claims["role"])
 

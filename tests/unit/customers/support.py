@@ -6,7 +6,8 @@ from sqlalchemy import select
 
 from services.chassis.auth import Principal
 from services.chassis.models import OutboxEvent
-from services.customers.handlers import customers, users_copy
+from services.customers import users_copy
+from services.customers.handlers import customers
 
 # Ids sort in the order reps take their round-robin turns.
 ADMIN = Principal("u-admin", "admin")

@@ -2,7 +2,7 @@
 from collections import Counter
 
 from services.chassis.auth import Principal
-from services.customers.handlers import users_copy
+from services.customers import users_copy
 from services.customers.models import UserCopy
 from tests.unit.customers.support import (ADMIN, MANAGER, MARKETER, REP_A, REP_B, REP_C, create,
                                            events, user_event)

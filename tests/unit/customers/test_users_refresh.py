@@ -5,7 +5,7 @@ import pytest
 from nameko.testing.services import worker_factory
 
 from services.chassis.throttle import Gate
-from services.customers.handlers.users_copy import active_reps
+from services.customers.users_copy import active_reps
 from services.customers.service import CustomersService
 from tests.unit.customers.support import ADMIN, REP_A, user_event
 

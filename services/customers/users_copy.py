@@ -1,6 +1,6 @@
 """customers' copy of identity's users (services/kernel/users_copy.py), in its own database."""
-from services.kernel.users_copy import UsersCopy
 from services.customers.models import UserCopy
+from services.kernel.users_copy import UsersCopy
 
 users = UsersCopy(UserCopy)
 apply_user_event = users.apply_user_event

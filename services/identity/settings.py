@@ -1,0 +1,24 @@
+"""identity's settings: one function per environment variable, read at call time (a changed
+environment — or a test's monkeypatch — takes effect on the next call), typed and validated by
+the chassis's environs reader. The README's configuration table lists them.
+"""
+# The JWT settings are shared with the gateway, which verifies tokens with this service's
+# tokens.py: defined once in the chassis, re-exported here so this module lists all identity reads.
+from services.chassis.settings import (env, jwt_audience, jwt_issuer,  # noqa: F401
+                                       jwt_secret, jwt_ttl_seconds)
+
+DEFAULT_ADMIN_NAME = "Administrator"
+
+
+def admin_email():
+    """The first admin's email (bootstrap); unset: no admin is created."""
+    return env.str("ADMIN_EMAIL")
+
+
+def admin_password():
+    """The first admin's password, at least 10 characters (bootstrap)."""
+    return env.str("ADMIN_PASSWORD")
+
+
+def admin_name():
+    return env.str("ADMIN_NAME", DEFAULT_ADMIN_NAME)
