@@ -1,8 +1,9 @@
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
 from services.chassis.errors import Conflict, Invalid
+from services.customers import schemas
 from services.customers.handlers import contacts, customers, interactions, tags
 from tests.unit.customers.support import ADMIN, MARKETER, REP_A, call, create, events
 
@@ -43,7 +44,8 @@ def test_bulk_input_is_validated(people):
             call(people, tags.tag_customers, REP_A, ids, names)
 
 
-def test_contacts_with_birthday_and_role(people):
+def test_contacts_with_birthday_and_role(people, monkeypatch):
+    monkeypatch.setattr(schemas, "today", lambda: date(2024, 2, 29))     # a fixed (leap) day
     customer = create(people, REP_A, name="Acme")["id"]
     added = call(people, contacts.add_contact, REP_A, customer,
                  {"name": "李伟", "role": "CFO", "birthday": "1980-02-29", "email": "li@acme.example",
@@ -55,11 +57,14 @@ def test_contacts_with_birthday_and_role(people):
     assert (payload["name"], payload["birthday"], payload["owner_id"]) == \
         ("李伟", "1980-02-29", REP_A.user_id)
     assert "email" not in payload and "phone" not in payload
-    tomorrow = (datetime.now(timezone.utc) + timedelta(days=2)).date().isoformat()
-    for bad in ({"name": ""}, {"name": "x", "birthday": tomorrow}, {"name": "x", "email": "nope"},
+    for bad in ({"name": ""}, {"name": "x", "birthday": "2024-03-01"},     # tomorrow
+                {"name": "x", "birthday": "1899-12-31"}, {"name": "x", "email": "nope"},
                 {"name": "x", "customer_id": customer}):
         with pytest.raises(Invalid):
             call(people, contacts.add_contact, REP_A, customer, bad)
+    born_today = call(people, contacts.add_contact, REP_A, customer,
+                      {"name": "Baby", "birthday": "2024-02-29"})
+    assert born_today["birthday"] == "2024-02-29"
 
 
 def log(db, customer, minutes, **extra):
