@@ -1,4 +1,4 @@
-"""Sample payloads of sales' invoice and payment events (as services/sales/events_cash.py
+"""Sample payloads of sales' invoice and payment events (as services/sales/cash/events.py
 declares them), shared by the producer's contract test and any consumer's."""
 from datetime import date, datetime, timezone
 from decimal import Decimal

@@ -9,7 +9,7 @@ import pytest
 
 from services.reporting import consumes
 from services.sales.events import EVENT_SCHEMAS
-from services.sales.handlers import reconcile_targets
+from services.sales.targets.handlers import reconcile as reconcile_targets
 from tests.contract.cash_targets_samples import TARGET
 from tests.contract.sales_target_samples import TARGET_SAMPLES
 
@@ -62,7 +62,7 @@ def test_reconcile_target_facts_answers_what_reporting_reads(db_with_targets):
 
 @pytest.fixture
 def db_with_targets(memory_engine):
-    from services.sales.handlers import pipeline
+    from services.sales.deals.handlers import pipeline
     from services.sales.models import Base
     from tests.unit.chassis.fakes import make_db
     from tests.unit.sales.support import ADMIN

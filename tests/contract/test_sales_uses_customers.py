@@ -8,11 +8,12 @@ from sqlalchemy.orm import Session
 from services.chassis.errors import Conflict
 from services.customers import duplicates
 from services.customers import schemas as customers_schemas
-from services.customers.models import Base as CustomersBase, Customer
+from services.customers.models import Base as CustomersBase
+from services.customers.models import Customer
 from services.customers.service import CustomersService
 from services.sales import schemas as sales_schemas
-from services.sales.handlers.conversion import customer_details
-from services.sales.models import Lead
+from services.sales.leads.handlers.conversion import customer_details
+from services.sales.leads.models import Lead
 
 LEADS = [
     {"contact_name": "Ada", "contact_email": "ada@engines.example"},

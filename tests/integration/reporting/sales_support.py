@@ -6,7 +6,7 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from services.sales.models import Deal, DealStageChange, PipelineStage
+from services.sales.deals.models import Deal, DealStageChange, PipelineStage
 from tests.helpers import wait_until
 from tests.integration.customers.support import rpc
 from tests.integration.reporting.support import ADMIN, MANAGER, PEOPLE, REP_A, REP_B, REP_C

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from services.chassis.errors import Forbidden
-from services.sales.models import Deal, DealLine, DealStageChange, PipelineStage
+from services.sales.deals.models import Deal, DealLine, DealStageChange, PipelineStage
 from tests.helpers import wait_until
 from tests.integration.customers.support import rpc
 from tests.integration.reporting.sales_support import deal_workload, wait_for_sales_users

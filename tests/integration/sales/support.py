@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from services.chassis.auth import Principal
 from services.sales.events import EVENT_SCHEMAS
-from services.sales.models import UserCopy
+from services.sales.users import UserCopy
 from tests.helpers import wait_until
 from tests.integration.customers.fake_identity import user
 

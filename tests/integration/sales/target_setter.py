@@ -6,8 +6,8 @@ import sys
 from services.chassis.db import make_engine
 from services.chassis.errors import Conflict
 from services.sales.events import EVENT_SCHEMAS
-from services.sales.handlers import targets
 from services.sales.models import Base
+from services.sales.targets.handlers import targets
 from tests.unit.chassis.fakes import make_db
 from tests.unit.sales.support import ADMIN
 

@@ -5,8 +5,7 @@ import pytest
 
 from services.chassis.errors import Conflict, NotFound
 from tests.helpers import wait_until
-from tests.integration.sales.support import (ADMIN, OUTSIDER, REPS, proxy, publish_people,
-                                             received)
+from tests.integration.sales.support import ADMIN, OUTSIDER, REPS, proxy, publish_people, received
 
 REP = REPS[0]
 

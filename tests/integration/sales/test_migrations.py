@@ -8,8 +8,9 @@ from sqlalchemy import inspect, select
 from services.chassis import migrate
 from services.chassis.db import make_engine
 from services.chassis.models import ChassisBase
-from services.sales.handlers.pipeline import DEFAULT_PIPELINE
-from services.sales.models import Base, PipelineStage
+from services.sales.deals.handlers.pipeline import DEFAULT_PIPELINE
+from services.sales.deals.models import PipelineStage
+from services.sales.models import Base
 
 
 def test_migrations_build_the_models_seed_the_pipeline_and_downgrade(database_url):

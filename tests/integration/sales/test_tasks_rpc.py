@@ -8,8 +8,8 @@ import eventlet
 from nameko.testing.services import entrypoint_hook
 from sqlalchemy import select
 
-from services.sales.models_tasks import ContactBirthday
 from services.sales.service import SalesService
+from services.sales.tasks.models import ContactBirthday
 from tests.helpers import wait_until
 from tests.integration.sales.support import (ADMIN, MANAGER, REPS, as_, proxy, publish_people,
                                              received)

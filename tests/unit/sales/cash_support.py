@@ -1,7 +1,8 @@
 """Won deals, invoices and payments for the cash handler tests."""
 import itertools
 
-from services.sales.handlers import invoices, moves, payments
+from services.sales.cash.handlers import invoices, payments
+from services.sales.deals.handlers import moves
 from tests.unit.sales.support import REP_A, call, deal, product
 
 _names = itertools.count(1)

@@ -1,8 +1,8 @@
 """sales handlers over in-memory SQLite: a real unit of work with a relay that only records."""
 import pytest
 
+from services.sales.deals.handlers import pipeline
 from services.sales.events import EVENT_SCHEMAS
-from services.sales.handlers import pipeline
 from services.sales.models import Base
 from tests.unit.chassis.fakes import make_db
 from tests.unit.sales.support import EVERYONE, user_event

@@ -8,7 +8,10 @@ from services.chassis.auth import Principal
 from services.chassis.errors import Conflict
 from services.chassis.models import OutboxEvent
 from services.chassis.rpc import ServiceUnavailable
-from services.sales.handlers import deals, leads, products, users_copy
+from services.sales import users as users_copy
+from services.sales.deals.handlers import deals
+from services.sales.leads.handlers import leads
+from services.sales.products import handlers as products
 
 ADMIN = Principal("u-admin", "admin")
 MANAGER = Principal("u-manager", "manager", team_id="team-1", region="EU")

@@ -1,7 +1,7 @@
 """Targets in the current UTC month for the target handler tests."""
 from datetime import date, datetime, timezone
 
-from services.sales.handlers import targets
+from services.sales.targets.handlers import targets
 from tests.unit.sales.support import ADMIN, call
 
 

@@ -3,7 +3,7 @@ import itertools
 from datetime import timedelta
 
 from services.chassis.models import utcnow
-from services.sales.handlers import birthdays, follow_ups, tasks
+from services.sales.tasks.handlers import birthdays, follow_ups, tasks
 from tests.unit.sales.support import REP_A, call
 
 _sequence = itertools.count(1000)

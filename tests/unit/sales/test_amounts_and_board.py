@@ -4,7 +4,7 @@ from decimal import Decimal
 import pytest
 
 from services.chassis.errors import Conflict, Invalid
-from services.sales.handlers import board, deals, lines, moves
+from services.sales.deals.handlers import board, deals, lines, moves
 from tests.unit.sales.support import (ADMIN, MANAGER, REP_A, REP_B, REP_C, call, deal, events,
                                       product)
 

@@ -7,7 +7,9 @@ from datetime import date
 import pytest
 
 from services.chassis.errors import Conflict, Invalid, NotFound
-from services.sales.handlers import contracts, invoices, moves, orders, quotes
+from services.sales.cash.handlers import invoices
+from services.sales.deals.handlers import moves
+from services.sales.documents.handlers import contracts, orders, quotes
 from tests.unit.sales.support import MANAGER, REP_A, REP_C, call, deal, events, product
 
 _names = itertools.count(1)

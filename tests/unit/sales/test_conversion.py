@@ -4,7 +4,8 @@ import pytest
 
 from services.chassis.errors import Conflict, Invalid, NotFound
 from services.chassis.rpc import ServiceUnavailable
-from services.sales.handlers import conversion, deals, leads
+from services.sales.deals.handlers import deals
+from services.sales.leads.handlers import conversion, leads
 from tests.unit.sales.support import (ADMIN, MANAGER, REP_A, REP_B, FakeCustomers, call, events,
                                       lead, product)
 

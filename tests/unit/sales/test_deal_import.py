@@ -3,7 +3,8 @@ refusals that change nothing, open deals without a customer."""
 import pytest
 
 from services.chassis.errors import Conflict, Invalid
-from services.sales.handlers import deal_import, deals, moves
+from services.sales.deals.handlers import deals, moves
+from services.sales.imports import handlers as deal_import
 from tests.unit.sales.support import ADMIN, REP_A, call, events, product
 
 CUSTOMERS = {"c-1": "c-1", "c-merged": "c-winner"}

@@ -6,9 +6,10 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from services.chassis.errors import Invalid
-from services.sales.handlers import deal_import, follow_ups, moves, tasks
-from tests.unit.sales.support import (ADMIN, MANAGER, REP_A, REP_B, call, deal, events,
-                                      product)
+from services.sales.deals.handlers import moves
+from services.sales.imports import handlers as deal_import
+from services.sales.tasks.handlers import follow_ups, tasks
+from tests.unit.sales.support import ADMIN, MANAGER, REP_A, REP_B, call, deal, events, product
 from tests.unit.sales.task_support import listed, seed_rules
 
 

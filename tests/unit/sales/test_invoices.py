@@ -5,7 +5,9 @@ from datetime import timedelta
 import pytest
 
 from services.chassis.errors import Conflict, Invalid, NotFound
-from services.sales.handlers import invoices, moves, numbering
+from services.sales.cash.handlers import invoices
+from services.sales.deals.handlers import moves
+from services.sales.documents.handlers import numbering
 from tests.unit.sales.cash_support import invoice, pay, read, won_deal
 from tests.unit.sales.support import (ADMIN, MANAGER, REP_A, REP_B, REP_C, call, deal, events,
                                       product)

@@ -2,8 +2,8 @@
 import pytest
 
 from services.chassis.errors import Conflict, Forbidden, Invalid, NotFound
-from services.sales.handlers import leads, scoring
-from services.sales.models import Lead
+from services.sales.leads.handlers import leads, scoring
+from services.sales.leads.models import Lead
 from tests.unit.sales.support import (ADMIN, MANAGER, MARKETER, REP_A, REP_B, REP_C, call, events,
                                       lead, user_event)
 

@@ -6,7 +6,8 @@ from datetime import timedelta
 import pytest
 
 from services.chassis.errors import Conflict, Invalid, NotFound
-from services.sales.handlers import invoices, overdue, reconcile_cash
+from services.sales.cash.handlers import invoices, overdue
+from services.sales.cash.handlers import reconcile as reconcile_cash
 from tests.unit.sales.cash_support import invoice, pay, read, won_deal
 from tests.unit.sales.support import MANAGER, REP_A, REP_B, REP_C, call, events
 

@@ -2,7 +2,7 @@
 import pytest
 
 from services.chassis.errors import Conflict, Invalid, NotFound
-from services.sales.handlers import products
+from services.sales.products import handlers as products
 from tests.unit.sales.support import ADMIN, MANAGER, REP_A, call, product
 
 

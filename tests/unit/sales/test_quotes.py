@@ -7,12 +7,10 @@ from datetime import timedelta
 import pytest
 
 from services.chassis.errors import Conflict, Invalid, NotFound
-from services.sales.handlers import quotes
-from services.sales.models_documents import Quote
-from tests.unit.sales.support import (MANAGER, REP_A, REP_B, REP_C, call, deal, events,
-                                      product)
+from services.sales.documents.handlers import quotes
+from services.sales.documents.models import Quote
+from tests.unit.sales.support import MANAGER, REP_A, REP_B, REP_C, call, deal, events, product
 from tests.unit.sales.task_support import seed_rules
-
 
 _names = itertools.count(1)
 

@@ -3,7 +3,8 @@ stamped with the event sequence; bad paging refused."""
 import pytest
 
 from services.chassis.errors import Invalid
-from services.sales.handlers import moves, reconcile_history
+from services.sales.deals.handlers import moves
+from services.sales.deals.handlers import reconcile as reconcile_history
 from tests.unit.sales.support import REP_A, REP_C, call, deal, product
 
 

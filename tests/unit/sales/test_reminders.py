@@ -4,7 +4,7 @@ once per contact per year, 29 February on 28 February in other years."""
 from datetime import date, datetime, timedelta, timezone
 
 from services.chassis.models import utcnow
-from services.sales.handlers import birthdays, reminders, tasks
+from services.sales.tasks.handlers import birthdays, reminders, tasks
 from tests.unit.sales.support import REP_A, REP_B, call, events
 from tests.unit.sales.task_support import contact, customers_event, listed, task
 

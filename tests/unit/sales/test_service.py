@@ -7,7 +7,7 @@ from nameko.testing.services import worker_factory
 
 from services.chassis.auth import CONTEXT_KEY, PrincipalAccess
 from services.chassis.errors import Forbidden, Unauthorized
-from services.sales import service as sales_service
+from services.sales import settings as sales_settings
 from services.sales.service import SalesService
 from tests.unit.sales.support import ADMIN, MARKETER, REP_A, FakeCustomers, lead
 
@@ -47,7 +47,7 @@ def test_convert_calls_customers_create_customer_with_a_shorter_deadline(db, mon
     result = service_as(db, REP_A, services=Services()).convert_lead(created["id"], {"currency": "USD"})
     assert result["customer_link"] == "created"
     assert seen == [("customers", "create_customer", 3.0)]
-    assert sales_service.customers_timeout() < 5
+    assert sales_settings.customers_timeout() < 5
 
 
 def test_a_deal_is_for_a_customer_the_caller_can_see(db):

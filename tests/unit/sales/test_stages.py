@@ -2,7 +2,7 @@
 import pytest
 
 from services.chassis.errors import Conflict, Forbidden, Invalid, NotFound
-from services.sales.handlers import deals, moves, pipeline
+from services.sales.deals.handlers import deals, moves, pipeline
 from tests.unit.sales.support import ADMIN, MANAGER, REP_A, REP_B, REP_C, call, deal, events
 
 FORWARD = ["needs_analysis", "proposal", "negotiation", "won"]

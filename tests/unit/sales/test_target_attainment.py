@@ -5,8 +5,10 @@ from decimal import Decimal
 
 import pytest
 
-from services.sales.handlers import deals, moves, reconcile_targets, target_risk
-from services.sales.handlers.target_periods import pace
+from services.sales.deals.handlers import deals, moves
+from services.sales.targets.handlers import reconcile as reconcile_targets
+from services.sales.targets.handlers import risk as target_risk
+from services.sales.targets.handlers.periods import pace
 from tests.unit.sales.cash_support import invoice, pay, won_deal
 from tests.unit.sales.support import REP_A, REP_B, REP_C, call, deal, events, product
 from tests.unit.sales.target_support import read, target, this_month

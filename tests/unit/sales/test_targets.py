@@ -5,8 +5,8 @@ from datetime import date
 import pytest
 
 from services.chassis.errors import Conflict, Forbidden, Invalid, NotFound
-from services.sales.handlers import targets
-from services.sales.handlers.target_periods import period_end
+from services.sales.targets.handlers import targets
+from services.sales.targets.handlers.periods import period_end
 from tests.unit.sales.support import ADMIN, MANAGER, MARKETER, REP_A, REP_B, call, events
 from tests.unit.sales.target_support import read, target, this_month
 

@@ -3,7 +3,7 @@ due / overdue lists ordered by due time and paged, my tasks, change, cancel, com
 import pytest
 
 from services.chassis.errors import Conflict, Forbidden, Invalid, NotFound
-from services.sales.handlers import tasks
+from services.sales.tasks.handlers import tasks
 from tests.unit.sales.support import (ADMIN, MANAGER, MARKETER, REP_A, REP_B, REP_C, call, deal,
                                       events)
 from tests.unit.sales.task_support import in_hours, listed, task

@@ -1,1 +1,0 @@
-"""Mixins of @rpc entrypoints that SalesService inherits (one per area, kept out of service.py)."""
