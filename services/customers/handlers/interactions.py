@@ -44,12 +44,13 @@ def get_timeline(session, principal, customer_id, cursor=None, limit=None):
         position = pagination.decode_cursor(cursor, scope)
         when = pagination.from_json(position[0], datetime)
         query = query.where(pagination.after(Interaction.occurred_at, Interaction.id, when,
-                                         str(position[1]), descending=True))
-    rows = list(session.scalars(query.order_by(
-        *pagination.order_by(Interaction.occurred_at, Interaction.id, descending=True)).limit(size + 1)))
+                                             str(position[1]), descending=True))
+    newest_first = pagination.order_by(Interaction.occurred_at, Interaction.id, descending=True)
+    rows = list(session.scalars(query.order_by(*newest_first).limit(size + 1)))
     next_cursor = None
     if len(rows) > size:
         rows = rows[:size]
         last = rows[-1]
-        next_cursor = pagination.encode_cursor([pagination.to_json(last.occurred_at), last.id], scope)
+        next_cursor = pagination.encode_cursor([pagination.to_json(last.occurred_at), last.id],
+                                               scope)
     return {"items": [schemas.Interaction().dump(row) for row in rows], "next_cursor": next_cursor}

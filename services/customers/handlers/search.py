@@ -43,9 +43,10 @@ def page(session, principal, filters, sort, position, limit):
     query = filtered(session, principal, filters)
     if position is not None:
         value, last_id = pagination.from_json(position[0], kind), str(position[1])
-        query = query.where(pagination.after(column, Customer.id, value, last_id, descending, nullable))
-    query = query.order_by(*pagination.order_by(column, Customer.id, descending, nullable)).limit(limit)
-    return list(session.scalars(query))
+        query = query.where(pagination.after(column, Customer.id, value, last_id, descending,
+                                             nullable))
+    order = pagination.order_by(column, Customer.id, descending, nullable)
+    return list(session.scalars(query.order_by(*order).limit(limit)))
 
 
 def position_of(customer, sort):
