@@ -7,11 +7,7 @@ import copy
 import logging
 import re
 
-from apispec import APISpec
-from apispec.ext.marshmallow import MarshmallowPlugin
-from marshmallow import fields as ma_fields
-
-from gateway import query
+from gateway import field_schemas, query
 from gateway.routing import resolve_schema
 from gateway.schemas import Problem
 
@@ -40,14 +36,6 @@ def _schema_ref(reference):
     if reference is not None:
         log.warning("openapi: schema %s not found; documented as a free-form object", reference)
     return {"type": "object"}
-
-
-def _decimal_as_string(self, field, ret, **kwargs):
-    """Money is a Decimal dumped as a string (DESIGN.md §4), not a JSON number."""
-    if isinstance(field, ma_fields.Decimal) and field.as_string:
-        nullable = isinstance(ret.get("type"), list) and "null" in ret["type"]
-        return {"type": ["string", "null"] if nullable else "string", "format": "decimal"}
-    return {}
 
 
 def _operation_id(route, seen):
@@ -124,11 +112,9 @@ def _operation(route, seen):
 
 
 def build(routes, title="CRM API", version="1.0.0"):
-    plugin = MarshmallowPlugin()
-    spec = APISpec(title=title, version=version, openapi_version="3.1.0", plugins=[plugin],
-                   info={"description": DESCRIPTION}, servers=[{"url": "/"}],
-                   security=[{"bearerAuth": []}, {"apiKeyAuth": []}])
-    plugin.converter.add_attribute_function(_decimal_as_string)
+    spec, _ = field_schemas.spec_with_plugin(
+        title=title, version=version, info={"description": DESCRIPTION}, servers=[{"url": "/"}],
+        security=[{"bearerAuth": []}, {"apiKeyAuth": []}])
     spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer",
                                                    "bearerFormat": "JWT"})
     spec.components.security_scheme("apiKeyAuth", {"type": "apiKey", "in": "header",

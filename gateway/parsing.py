@@ -6,10 +6,12 @@ would return nothing for a chunked request). The limit is checked on Content-Len
 reading and again while reading, so neither a lying header nor a chunked stream gets past it.
 """
 import json
+from decimal import Decimal
 
 from gateway.problems import HttpProblem
 
 READ_CHUNK = 64 * 1024
+MAX_EXACT_INTEGER = 2 ** 53          # beyond it, 1e300 would become a 300-digit integer
 
 
 def _refuse_to_drain():
@@ -70,12 +72,22 @@ def require_media_type(request, *accepted):
                       accepted=list(accepted))
 
 
+def _number(text):
+    """A JSON number with a fraction or exponent: an integral one is an integer (JSON and the
+    document's `type: integer` do not tell 52.0 from 52; the services' integer fields do).
+    Anything else stays a float, which the services' money fields refuse on purpose."""
+    value = Decimal(text)
+    if value == value.to_integral_value() and abs(value) < MAX_EXACT_INTEGER:
+        return int(value)
+    return float(text)
+
+
 def parse_json_object(raw):
     """A JSON object, or 400 (not JSON at all) / 422 (JSON, but not an object)."""
     if not raw.strip():
         raise HttpProblem(400, "The request body is empty; a JSON object is expected.")
     try:
-        value = json.loads(raw.decode("utf-8"))
+        value = json.loads(raw.decode("utf-8"), parse_float=_number)
     except (UnicodeDecodeError, ValueError) as exc:
         raise HttpProblem(400, f"The request body is not valid JSON: {exc}.", "malformed_json")
     if not isinstance(value, dict):

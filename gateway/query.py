@@ -10,10 +10,9 @@ and a query it refuses is a 422 here with the schema's own per-field messages.
 import re
 from functools import lru_cache
 
-from apispec import APISpec
-from apispec.ext.marshmallow import MarshmallowPlugin
 from marshmallow import Schema, ValidationError, fields
 
+from gateway import field_schemas
 from gateway.problems import HttpProblem
 from gateway.routing import resolve_schema
 from services.chassis.errors import invalid_from_marshmallow
@@ -48,9 +47,7 @@ def _schema_from_kinds(kinds):
 
 @lru_cache(maxsize=None)
 def _converter():
-    plugin = MarshmallowPlugin()
-    APISpec(title="query", version="1", openapi_version="3.1.0", plugins=[plugin])
-    return plugin.converter
+    return field_schemas.spec_with_plugin(title="query", version="1")[1].converter
 
 
 @lru_cache(maxsize=None)

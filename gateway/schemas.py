@@ -3,9 +3,20 @@ response bodies are the services' schemas, referenced from the route table as "s
 from marshmallow import Schema, fields
 
 
+def _text(description):
+    return fields.String(metadata={"description": description})
+
+
+def _texts(description):
+    return fields.List(fields.String(), metadata={"description": description})
+
+
 class Problem(Schema):
-    """RFC 9457 problem details (application/problem+json)."""
-    type = fields.String(required=True, metadata={"description": "URI reference naming the problem type"})
+    """RFC 9457 problem details (application/problem+json), with every extension member the
+    gateway and the services send (RFC 9457 §3.2). The list is kept honest by
+    tests/unit/gateway/test_problem_members.py, which collects the members from the code."""
+    type = fields.String(required=True,
+                         metadata={"description": "URI reference naming the problem type"})
     title = fields.String(required=True)
     status = fields.Integer(required=True)
     detail = fields.String()
@@ -13,9 +24,40 @@ class Problem(Schema):
     code = fields.String(metadata={"description": "Stable machine-readable code"})
     call_id = fields.String(metadata={"description": "Quote this when reporting a problem"})
     errors = fields.Dict(keys=fields.String(), metadata={
-        "description": "422 only: field name → list of messages"})
-    duplicate_of = fields.String(metadata={"description": "409 duplicate: the existing record"})
-    match = fields.String(metadata={"description": "409 duplicate: email | name_phone"})
+        "description": "422 only: field name → list of messages (nested for lists and objects)"})
+    # which record: 404 / 409 / 403
+    id = _text("The record the problem is about")
+    customer_id = _text("The customer involved (left out when there is none)")
+    customer_ids = _texts("404: the customers not found (or not yours to change)")
+    merged_into = _text("409: the customer a merged id now lives on")
+    duplicate_of = _text("409 duplicate: the existing record")
+    match = _text("409 duplicate: email | name_phone")
+    field = _text("409 / 403: the field whose value conflicts or may not be chosen")
+    stage = _text("409: the deal's or pipeline's stage involved")
+    allowed = _texts("405: the methods allowed; 409: the lead statuses allowed next")
+    to = _text("409: the quote status asked for")
+    valid_until = _text("409: when the quote expired")
+    assignee_id = _text("The task assignee involved")
+    invoice_id = _text("409: the invoice already made")
+    number = _text("409: that invoice's number")
+    payment_id = _text("409: the payment already recorded with this reference")
+    reference = _text("409: the client reference already used")
+    total = _text("409: the invoice total (decimal)")
+    lines = fields.List(fields.Raw(), metadata={"description": "409: the lines (none to order)"})
+    rows = _text("409: why the import batch must be sent again")
+    scope = _text("403 / 409: the target scope involved")
+    scope_value = _text("403: the target scope value involved")
+    parent_id = _text("409: the parent target the parts would exceed")
+    parent_amount = _text("409: the parent target's amount (decimal)")
+    parts_exceed_by = _text("409: by how much the parts exceed (decimal)")
+    parts_sum = _text("409: the sum of the parts (decimal)")
+    by = _text("409: the split (region | rep | product_line) that exceeds")
+    source = _text("409: the producer whose event log does not reach back far enough")
+    service = _text("503: the service that did not answer")
+    # gateway limits
+    accepted = _texts("415: the media types accepted")
+    limit = fields.Integer(metadata={"description": "413: the body size limit in bytes"})
+    retry_after = fields.Integer(metadata={"description": "429: seconds to wait (as Retry-After)"})
 
 
 class Health(Schema):

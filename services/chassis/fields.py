@@ -60,6 +60,9 @@ def currency(value):
 class Money(fields.Field):
     """A non-negative amount with at most 2 decimals, sent as a string (or an integer) and
     dumped as a string. Floats are refused: 0.1 is not exactly a tenth."""
+    # How the API document writes it (gateway/field_schemas.py): the strings accepted.
+    json_schema = {"type": "string", "format": "decimal",
+                   "pattern": r"^[0-9]{1,15}(\.[0-9]{1,2})?$"}
 
     def _deserialize(self, value, attr, data, **kwargs):
         if isinstance(value, bool) or not isinstance(value, (str, int)):
@@ -90,3 +93,12 @@ def page_limit():
     return fields.Integer(strict=True, allow_none=True, validate=validate.Range(1, MAX_PAGE_SIZE),
                           metadata={"description": f"1..{MAX_PAGE_SIZE} (default "
                                                    f"{DEFAULT_PAGE_SIZE})"})
+
+
+# How the API document writes the shared validators (gateway/field_schemas.py), so a value the
+# document allows passes them: the codes, the characters and digit count of a phone number.
+JSON_SCHEMA_OF_VALIDATORS = {
+    currency: {"enum": sorted(CURRENCIES)},
+    phone: {"pattern": r"^\+?[ ()-]*([0-9][ ()-]*){6,20}$"},
+    not_blank: {"pattern": r"\S"},
+}

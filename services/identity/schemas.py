@@ -20,9 +20,10 @@ def _normalise_email(value):
 
 
 def text(max_length, required=False, allow_none=False):
-    """A trimmed string that must not be blank."""
+    """A trimmed string that must not be blank (the document says so with its pattern)."""
     return fields.String(required=required, allow_none=allow_none, pre_load=_strip,
-                         validate=validate.Length(min=1, max=max_length))
+                         validate=validate.Length(min=1, max=max_length),
+                         metadata={"pattern": r"\S"})
 
 
 def email(required=False):

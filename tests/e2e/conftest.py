@@ -5,6 +5,7 @@ Fixtures: `system` (the processes; `system.stop_service("customers")` / `start_s
 `admin` (an API client logged in as the bootstrapped admin), `region` (a fresh region name
 with its own team, so tests do not see each other's reps).
 """
+import contextlib
 import uuid
 from urllib.parse import urlparse
 
@@ -16,9 +17,9 @@ from tests.e2e.system import System
 _running = []          # the session's system, for the failure report below
 
 
-@pytest.fixture(scope="session")
-def e2e_vhost(request, rabbit_manager):
-    """A vhost of its own (RabbitMQ management API), deleted afterwards."""
+@contextlib.contextmanager
+def own_vhost(request, rabbit_manager):
+    """A vhost of its own (RabbitMQ management API), deleted afterwards: its AMQP URI."""
     amqp = urlparse(request.config.getoption("RABBIT_AMQP_URI"))
     vhost = f"crm_e2e_{uuid.uuid4().hex[:10]}"
     rabbit_manager.create_vhost(vhost)
@@ -27,6 +28,12 @@ def e2e_vhost(request, rabbit_manager):
         yield f"{amqp.scheme}://{amqp.netloc}/{vhost}"
     finally:
         rabbit_manager.delete_vhost(vhost)
+
+
+@pytest.fixture(scope="session")
+def e2e_vhost(request, rabbit_manager):
+    with own_vhost(request, rabbit_manager) as amqp_uri:
+        yield amqp_uri
 
 
 @pytest.fixture(scope="session")

@@ -108,3 +108,27 @@ def test_referenced_service_schemas_exist(service):
     assert names, f"no route names a {service} schema: the route table is not what it checks"
     missing = sorted(name for name in names if openapi.resolve_schema(name) is None)
     assert not missing, f"route table names schemas that {service} does not define: {missing}"
+
+
+def test_shared_fields_are_documented_as_the_services_check_them(document):
+    """A value the document allows passes the chassis's checks: money is a decimal string of
+    at most 2 decimals, a currency one of the ISO 4217 codes, a phone its digits and signs."""
+    created = document["components"]["schemas"]["CustomerCreate"]["properties"]
+    money = re.compile(created["annual_revenue"]["pattern"])
+    assert money.search("1250000.00") and money.search("7") and not money.search("1.001")
+    assert not money.search("") and not money.search("-1")
+    assert "EUR" in created["currency"]["enum"] and "XXX" not in created["currency"]["enum"]
+    phone = re.compile(created["phone"]["pattern"])
+    assert phone.search("+49 (30) 123-456") and not phone.search("12345") and not phone.search("")
+    url = re.compile(created["website"]["pattern"])
+    assert url.search("https://example.com/about") and not url.search("example")
+    assert document["components"]["schemas"]["UserCreate"]["properties"]["name"]["pattern"] == r"\S"
+
+
+def test_query_parameters_come_from_the_services_query_schemas(document):
+    params = {p["name"]: p for p in document["paths"]["/api/v1/customers"]["get"]["parameters"]}
+    assert params["lifecycle_stage"]["schema"]["enum"] == [
+        "lead", "prospect", "customer", "churned"]
+    assert params["tags_any"]["schema"]["type"] == "array"
+    assert params["tags_any"]["explode"] is False
+    assert "null" not in str(params["owner_id"]["schema"])      # a query string has no null

@@ -82,6 +82,12 @@ def test_csv_text_is_utf8_without_bom():
     assert status_of(parsing.decode_text, b"name\n\xff\n") == 400
 
 
+def test_an_integral_json_number_is_an_integer_and_other_fractions_stay_floats():
+    parsed = parsing.parse_json_object(b'{"a": 52.0, "b": 5e2, "c": 0.5, "d": 1e300, "e": 7}')
+    assert parsed == {"a": 52, "b": 500, "c": 0.5, "d": 1e300, "e": 7}
+    assert [type(parsed[key]) for key in "abcde"] == [int, int, float, float, int]
+
+
 def test_query_is_typed_by_the_services_query_schema():
     args = MultiDict([("tags_any", "a, b"), ("tags_any", "c"), ("limit", "10"),
                       ("sort", "name"), ("q", "acme")])
