@@ -55,9 +55,11 @@ class DocumentEntrypoints:
         with self.db.unit_of_work(actor=principal.user_id) as uow:
             return quotes.reject_quote(uow, principal, quote_id)
 
+    # A timer runs a job with no argument (the real time); a test passes a fixed `on`
+    # through entrypoint_hook instead of depending on today's date.
     @periodic(settings.quote_expiry_check_seconds)
-    def expire_quotes(self):
-        return quotes.expire_quotes(self.db)
+    def expire_quotes(self, on=None):
+        return quotes.expire_quotes(self.db, on)
 
     @rpc
     def sign_contract(self, data):
@@ -78,8 +80,8 @@ class DocumentEntrypoints:
             return contracts.list_contracts(session, principal, query)
 
     @periodic(settings.renewal_check_seconds)
-    def detect_contract_renewals(self):
-        return contracts.detect_renewals(self.db)
+    def detect_contract_renewals(self, on=None):
+        return contracts.detect_renewals(self.db, on)
 
     @rpc
     def place_order(self, data):

@@ -42,6 +42,8 @@ class TargetEntrypoints:
         with self.db.read_only() as session:
             return reconcile.target_facts(session, cursor, limit)
 
+    # A timer runs a job with no argument (the real time); a test passes a fixed `now`
+    # through entrypoint_hook instead of depending on today's date.
     @periodic(settings.target_check_seconds)
-    def detect_targets_at_risk(self):
-        return risk.detect_at_risk(self.db)
+    def detect_targets_at_risk(self, now=None):
+        return risk.detect_at_risk(self.db, now)

@@ -65,10 +65,12 @@ class TaskEntrypoints:
             return follow_ups.replace_rules(uow, principal, data)
 
     # --- timers ----------------------------------------------------------------------------
+    # A timer runs a job with no argument (the real time); a test passes a fixed `now` / `today`
+    # through entrypoint_hook instead of depending on today's date.
     @periodic(settings.task_due_check_seconds)
-    def announce_due_tasks(self):
-        return reminders.detect_due_tasks(self.db)
+    def announce_due_tasks(self, now=None):
+        return reminders.detect_due_tasks(self.db, now)
 
     @periodic(settings.birthday_check_seconds)
-    def make_birthday_tasks(self):
-        return birthdays.create_birthday_tasks(self.db)
+    def make_birthday_tasks(self, today=None):
+        return birthdays.create_birthday_tasks(self.db, today)

@@ -4,7 +4,6 @@ meanwhile and is refused. Without the lock it would sum the parts before the sib
 and be accepted. (SQLite has one writer at a time: nothing to race there.)"""
 import subprocess
 import sys
-from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
@@ -17,7 +16,7 @@ from services.sales.models import Base
 from tests.helpers import wait_until
 from tests.unit.chassis.fakes import make_db
 from tests.unit.sales.support import ADMIN, REP_A, REP_B, user_event
-from tests.unit.sales.target_support import target
+from tests.unit.sales.target_support import MONTH, target
 
 pytestmark = pytest.mark.postgres
 ROOT = Path(__file__).resolve().parents[3]
@@ -30,7 +29,7 @@ def test_a_part_waits_for_its_parent_and_sees_the_sibling_set_meanwhile(postgres
     for person in (ADMIN, REP_A, REP_B):
         user_event(db, person)
     region = target(db, scope="region", scope_value="EU", amount="1000.00", currency="EUR")
-    start = datetime.now(timezone.utc).date().replace(day=1).isoformat()
+    start = MONTH.isoformat()
     with engine.connect() as holder:
         holder.execute(text("SELECT id FROM sales_target WHERE id = :id FOR UPDATE"),
                        {"id": region["id"]})

@@ -1,7 +1,11 @@
 """Targets over a real broker, on SQLite and PostgreSQL: company / region / rep targets set by
 admin and a manager, a refusal (parts above the parent) crossing RPC intact with nothing
 changed, attainment from a won deal, target_set / target_removed published, and the at-risk
-check run by two sales containers at once announcing each target once that day."""
+check run by two sales containers at once announcing each target once that day.
+
+Everything happens in a fixed month, never the current one: the deal is won in it (imported with
+its stage history at fixed times) and the at-risk check runs at a fixed moment in it, so the
+test means the same whatever day it runs."""
 from datetime import datetime, timezone
 
 import eventlet
@@ -15,34 +19,38 @@ from tests.integration.sales.support import (ADMIN, MANAGER, OUTSIDER, REPS, as_
                                              publish_people, received)
 
 REP = REPS[0]
-
-
-def this_month():
-    return datetime.now(timezone.utc).date().replace(day=1).isoformat()
+MONTH = "2025-03-01"
+WON_AT = "2025-03-10T12:00:00+00:00"
+CHECKED_AT = datetime(2025, 3, 20, 12, tzinfo=timezone.utc)     # 63% of March elapsed
 
 
 def target(sales, scope="company", scope_value=None, amount="1000.00", **extra):
-    return sales.set_target({"period_kind": "month", "period_start": this_month(),
+    return sales.set_target({"period_kind": "month", "period_start": MONTH,
                              "scope": scope, "scope_value": scope_value,
                              "measure": "won_revenue", "amount": amount, "currency": "EUR",
                              **extra})
 
 
 def win(rabbit_config, price):
+    """REP's deal won on WON_AT, in MONTH (the import replays a deal's stages at their times)."""
     with proxy(rabbit_config, REP, service="customers") as customers:
         customer_id = customers.create_customer({"name": "Target Ltd"})["id"]
     with proxy(rabbit_config, ADMIN) as sales:
         item = sales.create_product({"name": f"Item {price}", "list_price": price,
                                      "currency": "EUR", "series": "Item"})
-    with proxy(rabbit_config, REP) as sales:
-        deal = sales.create_deal({"name": "Won", "customer_id": customer_id, "currency": "EUR",
-                                  "lines": [{"product_id": item["id"], "quantity": 1}]})
-        return sales.move_deal(deal["id"], {"stage": "won"})
+        (row,) = sales.import_deals({"rows": [{
+            "external_ref": "won-in-march", "name": "Won", "customer_id": customer_id,
+            "owner_id": REP.user_id, "currency": "EUR",
+            "lines": [{"product_id": item["id"], "quantity": 1}],
+            "history": [{"stage": "initial_contact", "at": "2025-03-02T09:00:00+00:00"},
+                        {"stage": "won", "at": WON_AT}]}]})["results"]
+    assert row["status"] == "created", row
+    return row
 
 
-def hook(container, method):
+def hook(container, method, **kwargs):
     with entrypoint_hook(container, method, context_data=as_(ADMIN)) as call:
-        return call()
+        return call(**kwargs)
 
 
 def test_set_split_attain_and_remove(services, databases, rabbit_config):
@@ -78,17 +86,15 @@ def test_set_split_attain_and_remove(services, databases, rabbit_config):
 def test_two_containers_checking_at_once_announce_each_target_once(
         services, databases, rabbit_config, container_factory):
     publish_people(services, databases)
-    if datetime.now(timezone.utc).day < 8:
-        pytest.skip("less than a fifth of the month has elapsed: nothing can be at risk yet")
     with proxy(rabbit_config, ADMIN) as sales:
         behind = [target(sales, "rep", person.user_id, amount="1000.00") for person in REPS]
         target(sales, "company", amount="5000.00")              # not watched
     second = container_factory(SalesService, rabbit_config)
     second.start()
-    runs = [eventlet.spawn(hook, container, "detect_targets_at_risk")
+    runs = [eventlet.spawn(hook, container, "detect_targets_at_risk", now=CHECKED_AT)
             for container in (services["sales"], second)]
     assert sum(run.wait() for run in runs) == len(behind)
-    assert hook(second, "detect_targets_at_risk") == 0          # once per day
+    assert hook(second, "detect_targets_at_risk", now=CHECKED_AT) == 0      # once per day
     wait_until(lambda: len(received("target_at_risk")) == len(behind),
                message="target_at_risk published")
     assert sorted(e["payload"]["id"] for e in received("target_at_risk")) == sorted(

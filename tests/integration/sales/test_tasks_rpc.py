@@ -2,7 +2,7 @@
 birthday reaches sales through customers' events and becomes the owner's birthday task; moving
 a deal into a stage with a rule makes its follow-up; the due check run by two sales containers
 at once announces each due task once."""
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 
 import eventlet
 from nameko.testing.services import entrypoint_hook
@@ -17,9 +17,9 @@ from tests.integration.sales.support import (ADMIN, MANAGER, REPS, as_, proxy, p
 REP = REPS[0]
 
 
-def hook(container, method):
+def hook(container, method, **kwargs):
     with entrypoint_hook(container, method, context_data=as_(ADMIN)) as call:
-        return call()
+        return call(**kwargs)
 
 
 def birthdays_in(engine):
@@ -30,12 +30,12 @@ def birthdays_in(engine):
 def test_a_contacts_birthday_travels_from_customers_and_becomes_one_task(
         services, databases, rabbit_config):
     publish_people(services, databases)
-    soon = datetime.now(timezone.utc).date() + timedelta(days=3)
+    born = date(1990, 6, 15)
+    checked_on = date(2026, 6, 12)                          # three days before its birthday
     with proxy(rabbit_config, REP, service="customers") as customers:
         customer_id = customers.create_customer({"name": "Birthday Ltd"})["id"]
         contact = customers.add_contact(customer_id, {"name": "Li Wei",
-                                                      "birthday": soon.replace(year=1990)
-                                                      .isoformat()})
+                                                      "birthday": born.isoformat()})
         customers.add_contact(customer_id, {"name": "No Birthday"})
     wait_until(lambda: contact["id"] in birthdays_in(databases["sales"]),
                message="the birthday copied by sales")
@@ -43,14 +43,14 @@ def test_a_contacts_birthday_travels_from_customers_and_becomes_one_task(
     assert len(copied) == 1                                   # a contact without one is not kept
     row = copied[contact["id"]]
     assert (row.customer_id, row.owner_id, row.birthday, row.name) == (
-        customer_id, REP.user_id, soon.replace(year=1990), "Li Wei")
-    assert hook(services["sales"], "make_birthday_tasks") == 1
-    assert hook(services["sales"], "make_birthday_tasks") == 0            # once this year
+        customer_id, REP.user_id, born, "Li Wei")
+    assert hook(services["sales"], "make_birthday_tasks", today=checked_on) == 1
+    assert hook(services["sales"], "make_birthday_tasks", today=checked_on) == 0   # once a year
     with proxy(rabbit_config, REP) as sales:
         (task,) = sales.list_tasks({})["items"]
     assert (task["kind"], task["customer_id"], task["assignee_id"], task["due_at"]) == (
         "birthday", customer_id, REP.user_id,
-        datetime(soon.year, soon.month, soon.day, 9, tzinfo=timezone.utc).isoformat())
+        datetime(2026, 6, 15, 9, tzinfo=timezone.utc).isoformat())
     wait_until(lambda: any(e["payload"]["id"] == task["id"] for e in received("task_created")),
                message="task_created published")
 

@@ -8,11 +8,12 @@ from tests.unit.sales.support import REP_A, call, deal, product
 _names = itertools.count(1)
 
 
-def won_deal(db, principal=REP_A, price="1000.00", quantity=1, currency="USD", **data):
+def won_deal(db, principal=REP_A, price="1000.00", quantity=1, currency="USD", at=None, **data):
+    """A deal won now, or `at` a fixed time."""
     item = product(db, f"Item {next(_names)}", price, currency=currency)
     created = deal(db, principal, lines=[{"product_id": item["id"], "quantity": quantity}],
                    currency=currency, **data)
-    return call(db, moves.move_deal, principal, created["id"], {"stage": "won"})
+    return call(db, moves.move_deal, principal, created["id"], {"stage": "won"}, at)
 
 
 def invoice(db, principal=REP_A, deal_id=None, **data):

@@ -11,20 +11,22 @@ from services.sales.targets.handlers import risk as target_risk
 from services.sales.targets.handlers.periods import pace
 from tests.unit.sales.cash_support import invoice, pay, won_deal
 from tests.unit.sales.support import REP_A, REP_B, REP_C, call, deal, events, product
-from tests.unit.sales.target_support import read, target, this_month
+from tests.unit.sales.target_support import IN_MONTH, MONTH, read, target
 
 UTC = timezone.utc
 
 
 def test_won_revenue_per_scope_in_the_targets_currency_only(db):
-    won_deal(db, REP_A, price="100.00")
-    won_deal(db, REP_B, price="200.00")
-    won_deal(db, REP_C, price="400.00")
-    won_deal(db, REP_A, price="800.00", currency="EUR")          # another currency: not counted
+    won_deal(db, REP_A, price="100.00", at=IN_MONTH)
+    won_deal(db, REP_B, price="200.00", at=IN_MONTH)
+    won_deal(db, REP_C, price="400.00", at=IN_MONTH)
+    won_deal(db, REP_A, price="800.00", currency="EUR", at=IN_MONTH)     # EUR: not counted
+    won_deal(db, REP_A, price="1600.00", at=IN_MONTH + timedelta(days=30))   # the next month
     item = product(db, "Open item", "5000.00")
     open_deal = deal(db, REP_A, lines=[{"product_id": item["id"], "quantity": 1}])
     lost = deal(db, REP_A, lines=[{"product_id": item["id"], "quantity": 1}])
-    call(db, moves.move_deal, REP_A, lost["id"], {"stage": "lost", "lost_reason": "price"})
+    call(db, moves.move_deal, REP_A, lost["id"], {"stage": "lost", "lost_reason": "price"},
+         IN_MONTH)
     assert open_deal["id"]
     company = target(db, amount="10000.00")
     eu = target(db, scope="region", scope_value="EU", amount="1000.00")
@@ -39,10 +41,10 @@ def test_won_revenue_per_scope_in_the_targets_currency_only(db):
 
 
 def test_a_deal_won_outside_the_period_does_not_count(db):
-    won_deal(db, REP_A, price="100.00")
-    last_month = (this_month() - timedelta(days=1)).replace(day=1)
+    won_deal(db, REP_A, price="100.00", at=IN_MONTH)
+    last_month = (MONTH - timedelta(days=1)).replace(day=1)
     assert read(db, target(db, period_start=last_month.isoformat())["id"])["attained"] == "0.00"
-    year = date(this_month().year, 1, 1)
+    year = date(MONTH.year, 1, 1)
     assert read(db, target(db, period_kind="year", period_start=year.isoformat())["id"])[
         "attained"] == "100.00"
 
@@ -52,7 +54,7 @@ def test_product_line_counts_the_won_deals_line_totals_of_that_series(db, produc
         "name": "mixed", "customer_id": "c-1", "currency": "USD",
         "lines": [{"product_id": product_series["GTX"]["id"], "quantity": 2},
                   {"product_id": product_series["MG"]["id"], "quantity": 3}]})
-    call(db, moves.move_deal, REP_A, made["id"], {"stage": "won"})
+    call(db, moves.move_deal, REP_A, made["id"], {"stage": "won"}, IN_MONTH)
     gtx = target(db, scope="product_line", scope_value="GTX", amount="1000.00")
     mg = target(db, scope="product_line", scope_value="MG", amount="1000.00")
     assert read(db, gtx["id"])["attained"] == "200.00"
@@ -63,8 +65,11 @@ def test_product_line_counts_the_won_deals_line_totals_of_that_series(db, produc
 
 
 def test_cash_collected_counts_payments_received_in_the_period_by_owner(db):
-    pay(db, invoice(db, REP_A)["id"], "300.00")
-    pay(db, invoice(db, REP_C)["id"], "50.00", principal=REP_C)
+    received = IN_MONTH.date().isoformat()
+    pay(db, invoice(db, REP_A)["id"], "300.00", received_on=received)
+    pay(db, invoice(db, REP_C)["id"], "50.00", principal=REP_C, received_on=received)
+    pay(db, invoice(db, REP_C)["id"], "70.00", principal=REP_C,
+        received_on=(MONTH - timedelta(days=1)).isoformat())            # the month before
     company = target(db, measure="cash_collected")
     eu = target(db, scope="region", scope_value="EU", measure="cash_collected", amount="500.00")
     rep_c = target(db, scope="rep", scope_value="u-rep-c", measure="cash_collected",
@@ -94,9 +99,9 @@ def test_pace_respects_the_configured_ratio(monkeypatch):
 
 
 def test_at_risk_is_announced_once_per_target_per_day_for_reps_and_regions(db):
-    won_deal(db, REP_A, price="100.00")
-    won_deal(db, REP_B, price="100.00")
-    start = this_month()
+    won_deal(db, REP_A, price="100.00", at=IN_MONTH)
+    won_deal(db, REP_B, price="100.00", at=IN_MONTH)
+    start = MONTH
     target(db, amount="100000.00")                               # company: not watched
     rep_a = target(db, scope="rep", scope_value="u-rep-a", amount="1000.00")
     eu = target(db, scope="region", scope_value="EU", amount="2000.00")
@@ -116,7 +121,7 @@ def test_at_risk_is_announced_once_per_target_per_day_for_reps_and_regions(db):
 
 def test_at_risk_needs_a_fifth_of_the_period_elapsed(db):
     target(db, scope="rep", scope_value="u-rep-a", amount="1000.00")
-    early = datetime.combine(this_month() + timedelta(days=2), datetime.min.time(), UTC)
+    early = datetime.combine(MONTH + timedelta(days=2), datetime.min.time(), UTC)
     assert target_risk.detect_at_risk(db, early) == 0
 
 

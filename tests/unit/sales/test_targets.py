@@ -8,7 +8,7 @@ from services.chassis.errors import Conflict, Forbidden, Invalid, NotFound
 from services.sales.targets.handlers import targets
 from services.sales.targets.handlers.periods import period_end
 from tests.unit.sales.support import ADMIN, MANAGER, MARKETER, REP_A, REP_B, call, events
-from tests.unit.sales.target_support import read, target, this_month
+from tests.unit.sales.target_support import MONTH, read, target
 
 
 @pytest.mark.parametrize("kind, start, end", [
@@ -49,14 +49,14 @@ def test_bad_input_is_refused_with_the_field_named(db, data, field):
 def test_set_emits_target_set_and_setting_again_changes_the_amount(db):
     first = target(db, amount="1000.00")
     assert (first["period_end"], first["scope_value"], first["amount"]) == (
-        period_end("month", this_month()).isoformat(), None, "1000.00")
+        period_end("month", MONTH).isoformat(), None, "1000.00")
     again = target(db, amount="1500.00")
     assert again["id"] == first["id"] and again["amount"] == "1500.00"
     sent = events(db, "target_set")
     assert [payload["amount"] for _type, payload in sent] == ["1000.00", "1500.00"]
     payload = sent[-1][1]
     assert payload["scope"] == "company" and payload["scope_value"] is None
-    assert payload["period_start"] == this_month().isoformat() and payload["set_by"] == "u-admin"
+    assert payload["period_start"] == MONTH.isoformat() and payload["set_by"] == "u-admin"
     assert payload["parent_id"] is None and payload["currency"] == "USD"
     # another currency or measure is another target
     assert target(db, currency="EUR")["id"] != first["id"]

@@ -30,7 +30,8 @@ def check_move(principal, current, target, lost_reason):
                       {"lost_reason": ["Required when a deal is lost."]})
 
 
-def move_deal(uow, principal, deal_id, data):
+def move_deal(uow, principal, deal_id, data, now=None):
+    """`now`: when the move happens (the real time, unless a test fixes it)."""
     session = uow.session
     data = load(schemas.StageMove(), data)
     deal = scopes.one(session, principal, Deal, deal_id, for_write=True)
@@ -41,7 +42,7 @@ def move_deal(uow, principal, deal_id, data):
     if target.kind == "won" and deal.customer_id is None:
         raise Conflict("A deal without a customer cannot be won; it needs a customer first.",
                        {"customer_id": None})
-    now = utcnow()
+    now = now or utcnow()
     enter_stage(uow, principal, deal, current, target, reason, now)
     follow_ups.on_stage_entered(uow, deal, now, principal.user_id)    # in the move's transaction
     return deals.dump(session, deal)
