@@ -9,7 +9,6 @@ TAG_PRODUCTS, TAG_LEADS, TAG_DEALS = "products", "leads", "deals"
 PRODUCT, LEAD, DEAL = (f"{API}/products/{{product_id}}", f"{API}/leads/{{lead_id}}",
                        f"{API}/deals/{{deal_id}}")
 PRODUCT_ID, LEAD_ID, DEAL_ID = path("product_id"), path("lead_id"), path("deal_id")
-PAGE = {"cursor": "str", "limit": "int"}
 WRITERS = ("sales_rep", "manager")              # admin always; the service checks again
 PRICE_LIST = ("manager",)
 
@@ -20,7 +19,7 @@ def _route(method, url, rpc, tag, **options):
 
 PRODUCTS = [
     _route("GET", f"{API}/products", "list_products", TAG_PRODUCTS, args=(QUERY,),
-           query={"active": "bool"}, response_schema="sales:Product", response_many=True,
+           query="sales:ProductQuery", response_schema="sales:Product", response_many=True,
            summary="The price list"),
     _route("POST", f"{API}/products", "create_product", TAG_PRODUCTS, args=(BODY,), body="json",
            roles=PRICE_LIST, status=201, location=f"{API}/products/{{id}}",
@@ -35,7 +34,7 @@ PRODUCTS = [
 
 LEADS = [
     _route("GET", f"{API}/leads", "list_leads", TAG_LEADS, args=(QUERY,),
-           query={"status": "str", "owner_id": "str", **PAGE}, response_schema="sales:Lead",
+           query="sales:LeadQuery", response_schema="sales:Lead",
            response_page=True, summary="Leads in your scope, newest first"),
     _route("POST", f"{API}/leads", "create_lead", TAG_LEADS, args=(BODY,), body="json",
            roles=WRITERS + ("marketer",), status=201, location=f"{API}/leads/{{id}}",
@@ -59,7 +58,7 @@ LEADS = [
 
 DEALS = [
     _route("GET", f"{API}/deals", "list_deals", TAG_DEALS, args=(QUERY,),
-           query={"stage": "str", "owner_id": "str", "customer_id": "str", **PAGE},
+           query="sales:DealQuery",
            response_schema="sales:Deal", response_page=True,
            summary="Deals in your scope, newest first"),
     _route("POST", f"{API}/deals", "create_deal", TAG_DEALS, args=(BODY,), body="json",
@@ -79,7 +78,7 @@ DEALS = [
            response_schema="sales:StageChange", response_many=True,
            summary="Every stage change: who, when, from, to"),
     _route("GET", f"{API}/pipeline", "pipeline_board", TAG_DEALS, args=(QUERY,),
-           query={"owner_id": "str"}, response_schema="sales:Board",
+           query="sales:BoardQuery", response_schema="sales:Board",
            summary="The pipeline board: deals per stage with counts, sums and weighted sums "
                    "per currency, in your scope"),
     _route("GET", f"{API}/pipeline/stages", "list_stages", TAG_DEALS,

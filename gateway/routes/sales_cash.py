@@ -7,8 +7,6 @@ from gateway.settings import API_PREFIX as API
 
 TAG = "invoices"
 INVOICE, INVOICE_ID = f"{API}/invoices/{{invoice_id}}", path("invoice_id")
-LIST_QUERY = {"status": "str", "customer_id": "str", "deal_id": "str", "owner_id": "str",
-              "overdue": "bool", "cursor": "str", "limit": "int"}
 WRITERS = ("sales_rep", "manager")              # admin always; the service checks again
 
 
@@ -17,7 +15,7 @@ def _route(method, url, rpc, **options):
 
 
 ROUTES = [
-    _route("GET", f"{API}/invoices", "list_invoices", args=(QUERY,), query=LIST_QUERY,
+    _route("GET", f"{API}/invoices", "list_invoices", args=(QUERY,), query="sales:InvoiceQuery",
            response_schema="sales:Invoice", response_page=True,
            summary="Invoices in your scope, newest first (overdue=true: past due with a balance)"),
     _route("POST", f"{API}/invoices", "issue_invoice", args=(BODY,), body="json", roles=WRITERS,
@@ -26,7 +24,7 @@ ROUTES = [
            summary="Issue an invoice from a won deal (its lines; order_id: not yet); numbered "
                    "INV-<year>-00001, due after the payment terms"),
     _route("GET", f"{API}/invoices/overdue", "list_overdue_invoices", args=(QUERY,),
-           query={name: kind for name, kind in LIST_QUERY.items() if name != "overdue"},
+           query="sales:OverdueInvoiceQuery",
            response_schema="sales:Invoice", response_page=True,
            summary="Overdue invoices in your scope: past their due date (UTC) with a balance"),
     _route("GET", INVOICE, "get_invoice", args=(INVOICE_ID,),

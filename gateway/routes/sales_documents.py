@@ -10,7 +10,6 @@ from gateway.settings import API_PREFIX as API
 TAG = "quotes"
 QUOTE, QUOTE_ID = f"{API}/quotes/{{quote_id}}", path("quote_id")
 WRITERS = ("sales_rep", "manager")              # admin always; the service checks again
-DOCUMENT_QUERY = {"deal_id": "str", "cursor": "str", "limit": "int"}
 
 
 def _route(method, url, rpc, tag=TAG, **options):
@@ -30,7 +29,7 @@ ROUTES = [
            summary="Make a draft quote from a deal (its lines unless lines are given; valid for "
                    "SALES_QUOTE_VALIDITY_DAYS)"),
     _route("GET", f"{API}/quotes", "list_quotes", args=(QUERY,),
-           query={"deal_id": "str", "status": "str", "cursor": "str", "limit": "int"},
+           query="sales:QuoteQuery",
            response_schema="sales:Quote", response_page=True,
            summary="Quotes in your scope, newest first"),
     _route("GET", QUOTE, "get_quote", args=(QUOTE_ID,), response_schema="sales:Quote",
@@ -48,7 +47,7 @@ ROUTES = [
            summary="Sign a contract from an accepted quote or a won deal (ends_on or "
                    "term_months; renewal reminder renewal_notice_days before the end)"),
     _route("GET", f"{API}/contracts", "list_contracts", args=(QUERY,),
-           query=DOCUMENT_QUERY, response_schema="sales:Contract", response_page=True,
+           query="sales:DocumentQuery", response_schema="sales:Contract", response_page=True,
            summary="Contracts in your scope, newest first", tag="contracts"),
     _route("GET", f"{API}/contracts/{{contract_id}}", "get_contract",
            args=(path("contract_id"),), response_schema="sales:Contract",
@@ -58,7 +57,7 @@ ROUTES = [
            response_schema="sales:Order",
            summary="Place an order from a contract, an accepted quote or a won deal (lines "
                    "copied; open / lost deal: 409)", tag="orders"),
-    _route("GET", f"{API}/orders", "list_orders", args=(QUERY,), query=DOCUMENT_QUERY,
+    _route("GET", f"{API}/orders", "list_orders", args=(QUERY,), query="sales:DocumentQuery",
            response_schema="sales:Order", response_page=True,
            summary="Orders in your scope, newest first", tag="orders"),
     _route("GET", f"{API}/orders/{{order_id}}", "get_order", args=(path("order_id"),),

@@ -7,8 +7,6 @@ from gateway.settings import API_PREFIX as API
 
 TAG = "targets"
 TARGET, TARGET_ID = f"{API}/targets/{{target_id}}", path("target_id")
-LIST_QUERY = {"period_kind": "str", "period_start": "str", "scope": "str", "scope_value": "str",
-              "measure": "str", "currency": "str", "cursor": "str", "limit": "int"}
 SETTERS = ("manager",)                          # admin always; the service checks again
 
 
@@ -17,7 +15,7 @@ def _route(method, url, rpc, **options):
 
 
 ROUTES = [
-    _route("GET", f"{API}/targets", "list_targets", args=(QUERY,), query=LIST_QUERY,
+    _route("GET", f"{API}/targets", "list_targets", args=(QUERY,), query="sales:TargetQuery",
            response_schema="sales:Target", response_page=True,
            summary="Targets in your scope with attainment, pace and split, newest first"),
     _route("POST", f"{API}/targets", "set_target", args=(BODY,), body="json", roles=SETTERS,

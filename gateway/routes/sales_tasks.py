@@ -6,8 +6,6 @@ from gateway.settings import API_PREFIX as API
 
 TAG = "tasks"
 TASK, TASK_ID = f"{API}/tasks/{{task_id}}", path("task_id")
-LIST_QUERY = {"assignee_id": "str", "status": "str", "customer_id": "str", "deal_id": "str",
-              "due_before": "str", "overdue": "bool", "cursor": "str", "limit": "int"}
 WRITERS = ("sales_rep", "manager")              # admin always; the service checks again
 
 
@@ -16,7 +14,7 @@ def _route(method, url, rpc, **options):
 
 
 ROUTES = [
-    _route("GET", f"{API}/tasks", "list_tasks", args=(QUERY,), query=LIST_QUERY,
+    _route("GET", f"{API}/tasks", "list_tasks", args=(QUERY,), query="sales:TaskQuery",
            response_schema="sales:Task", response_page=True,
            summary="Tasks in your scope, soonest due first (overdue=true: open and past due; "
                    "due_before: an ISO time)"),
@@ -26,7 +24,7 @@ ROUTES = [
            summary="Create a task on a customer and/or a deal (assignee: default the deal's "
                    "owner, else you)"),
     _route("GET", f"{API}/tasks/mine", "my_tasks", args=(QUERY,),
-           query={"due_before": "str", "cursor": "str", "limit": "int"},
+           query="sales:MyTasksQuery",
            response_schema="sales:Task", response_page=True,
            summary="Your open tasks due by the end of today (UTC), overdue ones first"),
     _route("GET", f"{API}/tasks/rules", "get_task_rules", response_schema="sales:TaskRules",

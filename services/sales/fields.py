@@ -10,6 +10,9 @@ HUNDRED = Decimal("100")
 
 
 class Percent(Money):
+    json_schema = {"type": "string", "format": "decimal",
+                   "pattern": r"^(100(\.00?)?|[0-9]{1,2}(\.[0-9]{1,2})?)$"}
+
     def _deserialize(self, value, attr, data, **kwargs):
         amount = super()._deserialize(value, attr, data, **kwargs)
         if amount > HUNDRED:

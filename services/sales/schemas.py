@@ -3,8 +3,8 @@ routes resolve "sales:Deal", "sales:Invoice", ... here (gateway/routing.py), so 
 route uses is imported from its area below. Handlers use their own area's schemas module.
 """
 from services.sales.cash.schemas import (Invoice, InvoiceCancel, InvoiceCreate,  # noqa: F401
-                                         InvoiceDetail, InvoiceQuery, Payment, PaymentCreate,
-                                         PaymentResult)
+                                         InvoiceDetail, InvoiceQuery, OverdueInvoiceQuery,
+                                         Payment, PaymentCreate, PaymentResult)
 from services.sales.deals.schemas import (Board, BoardQuery, Deal, DealCreate,  # noqa: F401
                                           DealQuery, DealUpdate, LineInput, Stage, StageChange,
                                           StageMove, StageUpdate)

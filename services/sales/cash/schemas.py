@@ -2,7 +2,7 @@
 where the gateway's OpenAPI document finds them as `sales:Invoice`, ...)."""
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from services.chassis.fields import Input, Money, currency, text
+from services.chassis.fields import Input, Money, currency, page_cursor, page_limit, text
 from services.sales.deals.events import DealLine
 
 INVOICE_STATUSES = ("issued", "partially_paid", "paid", "cancelled")
@@ -39,8 +39,14 @@ class InvoiceQuery(Input):
     owner_id = fields.String(allow_none=True, validate=validate.Length(max=36))
     overdue = fields.Boolean(allow_none=True, metadata={
         "description": "true: past due with a balance; false: not"})
-    cursor = fields.String(allow_none=True, validate=validate.Length(max=2000))
-    limit = fields.Raw(allow_none=True, metadata={"description": "1..100 (default 25)"})
+    cursor = page_cursor()
+    limit = page_limit()
+
+
+class OverdueInvoiceQuery(InvoiceQuery):
+    """The overdue list's query: the invoice filters without `overdue` (always true there)."""
+    class Meta:
+        exclude = ("overdue",)
 
 
 class PaymentCreate(Input):

@@ -3,7 +3,7 @@ from decimal import Decimal
 
 from marshmallow import Schema, fields, validate
 
-from services.chassis.fields import Input, Money, currency, text
+from services.chassis.fields import Input, Money, currency, page_cursor, page_limit, text
 from services.sales.deals.events import DealLine
 from services.sales.fields import Percent
 
@@ -13,8 +13,6 @@ def ident(required=False):
                          validate=validate.Length(min=1, max=36))
 
 
-PAGE = {"cursor": fields.String(allow_none=True, validate=validate.Length(max=2000)),
-        "limit": fields.Raw(allow_none=True, metadata={"description": "1..100 (default 25)"})}
 
 
 class LineInput(Input):
@@ -48,8 +46,8 @@ class DealQuery(Input):
     stage = fields.String(allow_none=True, validate=validate.Length(max=40))
     owner_id = fields.String(allow_none=True, validate=validate.Length(max=36))
     customer_id = fields.String(allow_none=True, validate=validate.Length(max=36))
-    cursor = PAGE["cursor"]
-    limit = PAGE["limit"]
+    cursor = page_cursor()
+    limit = page_limit()
 
 
 class BoardQuery(Input):

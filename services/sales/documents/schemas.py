@@ -4,7 +4,7 @@ from decimal import Decimal
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from services.chassis.fields import Input, Money
+from services.chassis.fields import Input, Money, page_cursor, page_limit
 from services.sales.deals.events import DealLine
 from services.sales.fields import Percent
 
@@ -37,8 +37,8 @@ class QuoteCreate(QuoteUpdate):
 class QuoteQuery(Input):
     deal_id = fields.String(allow_none=True, validate=validate.Length(max=36))
     status = fields.String(allow_none=True, validate=validate.OneOf(QUOTE_STATUSES))
-    cursor = fields.String(allow_none=True, validate=validate.Length(max=2000))
-    limit = fields.Raw(allow_none=True, metadata={"description": "1..100 (default 25)"})
+    cursor = page_cursor()
+    limit = page_limit()
 
 
 class Quote(Schema):
@@ -95,8 +95,8 @@ class OrderCreate(Input):
 
 class DocumentQuery(Input):
     deal_id = fields.String(allow_none=True, validate=validate.Length(max=36))
-    cursor = fields.String(allow_none=True, validate=validate.Length(max=2000))
-    limit = fields.Raw(allow_none=True, metadata={"description": "1..100 (default 25)"})
+    cursor = page_cursor()
+    limit = page_limit()
 
 
 class Contract(Schema):

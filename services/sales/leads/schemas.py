@@ -1,8 +1,8 @@
 """RPC inputs (unknown fields refused) and outputs of leads and their conversion."""
 from marshmallow import Schema, fields, validate
 
-from services.chassis.fields import Input, currency, phone, text
-from services.sales.deals.schemas import PAGE, Deal, LineInput
+from services.chassis.fields import Input, currency, page_cursor, page_limit, phone, text
+from services.sales.deals.schemas import Deal, LineInput
 from services.sales.leads.events import ScoreFactor
 
 LEAD_STATUSES = ("new", "contacted", "qualified", "disqualified", "converted")
@@ -40,8 +40,8 @@ class LeadStatus(Input):
 class LeadQuery(Input):
     status = fields.String(allow_none=True, validate=validate.OneOf(LEAD_STATUSES))
     owner_id = fields.String(allow_none=True, validate=validate.Length(max=36))
-    cursor = PAGE["cursor"]
-    limit = PAGE["limit"]
+    cursor = page_cursor()
+    limit = page_limit()
 
 
 class Lead(Schema):

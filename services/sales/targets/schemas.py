@@ -2,7 +2,7 @@
 gateway's OpenAPI document finds them as `sales:Target`, ...)."""
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from services.chassis.fields import Input, Money, currency
+from services.chassis.fields import Input, Money, currency, page_cursor, page_limit
 
 PERIOD_KINDS = ("month", "quarter", "year")
 SCOPES = ("company", "region", "product_line", "rep")
@@ -60,8 +60,8 @@ class TargetQuery(Input):
     scope_value = fields.String(allow_none=True, validate=validate.Length(max=100))
     measure = fields.String(allow_none=True, validate=validate.OneOf(MEASURES))
     currency = fields.String(allow_none=True, validate=validate.Length(equal=3))
-    cursor = fields.String(allow_none=True, validate=validate.Length(max=2000))
-    limit = fields.Raw(allow_none=True, metadata={"description": "1..100 (default 25)"})
+    cursor = page_cursor()
+    limit = page_limit()
 
 
 class Split(Schema):

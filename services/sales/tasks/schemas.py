@@ -2,7 +2,7 @@
 services/sales/schemas.py, where the gateway's OpenAPI document finds them as `sales:Task`)."""
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from services.chassis.fields import Input, text
+from services.chassis.fields import Input, page_cursor, page_limit, text
 
 TASK_KINDS = ("call", "email", "meeting", "follow_up", "renewal", "birthday", "other")
 TASK_STATUSES = ("open", "done", "cancelled")
@@ -49,15 +49,15 @@ class TaskQuery(Input):
     due_before = fields.AwareDateTime(allow_none=True)
     overdue = fields.Boolean(allow_none=True, metadata={
         "description": "true: open and past its due time; false: not overdue"})
-    cursor = fields.String(allow_none=True, validate=validate.Length(max=2000))
-    limit = fields.Raw(allow_none=True, metadata={"description": "1..100 (default 25)"})
+    cursor = page_cursor()
+    limit = page_limit()
 
 
 class MyTasksQuery(Input):
     due_before = fields.AwareDateTime(allow_none=True, metadata={
         "description": "default: the end of today (UTC)"})
-    cursor = fields.String(allow_none=True, validate=validate.Length(max=2000))
-    limit = fields.Raw(allow_none=True, metadata={"description": "1..100 (default 25)"})
+    cursor = page_cursor()
+    limit = page_limit()
 
 
 class Task(Schema):
