@@ -17,7 +17,6 @@ Prints events/s and ms/event of wall time and of this process's CPU time (Postgr
 server CPU is not in the latter). Wall time on the shared 2-core machine is noisy; CPU is not.
 """
 import argparse
-import warnings
 import cProfile
 import pstats
 import random
@@ -28,8 +27,6 @@ from datetime import timedelta
 from types import SimpleNamespace
 
 import psycopg2
-
-warnings.filterwarnings("ignore", message=".*Eventlet is deprecated")
 from sqlalchemy.orm import sessionmaker
 
 from services.chassis.db import DatabaseAccess, create_schema, make_engine
@@ -117,7 +114,7 @@ def run_live(db, logs):
 def run_catchup(db, logs):
     results = consumer.catch_up_sources(db, {log.source: log.fetch for log in logs}, NoLease(),
                                         until={log.source: len(log.events) for log in logs})
-    assert sum(applied for applied, _position in results.values()) == sum(len(l.events) for l in logs)
+    assert sum(applied for applied, _position in results.values()) == sum(len(log.events) for log in logs)
 
 
 def measure(kind, path, count, tmp_dir, profile=False):

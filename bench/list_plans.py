@@ -20,12 +20,10 @@ import time
 from pathlib import Path
 
 from alembic import command
-from sqlalchemy import select
 
 from bench import lists, seed
 from services.chassis.auth import Principal
 from services.chassis.migrate import alembic_config, upgrade
-from services.customers.models import Customer
 
 OUT = Path(__file__).resolve().parent / "out"
 SIZES = {"10k": 10_000, "1m": 1_000_000}

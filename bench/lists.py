@@ -9,12 +9,11 @@ import statistics
 import time
 from urllib.parse import urlencode
 
-from sqlalchemy import event, text
+from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from bench import seed
 from services.chassis import pagination
-from services.chassis.auth import Principal
 from services.chassis.validation import load
 from services.customers import schemas
 from services.customers.handlers import search

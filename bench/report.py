@@ -101,7 +101,8 @@ def list_table(results, misses):
     sizes = _sizes(results)
     small, large = sizes[0], sizes[-1]
     lines = ["## List and search", "",
-             f"Through the gateway as the admin (sees every customer), {results['settings']['list_connections']} "
+             "Through the gateway as the admin (sees every customer), "
+             f"{results['settings']['list_connections']} "
              f"connections, pages of 25. `handler` = the service's own `list_customers` run in-process "
              f"on the same database (no RPC, no gateway): the SQL + dumping share of the time.", "",
              f"| shape | req/s {small:,} | p50 | p95 | p99 | handler ms | req/s {large:,} | p50 | p95 | p99 "
@@ -129,7 +130,8 @@ def list_table(results, misses):
                 plan = "; ".join((eb.get("plans") or [[]])[0])
                 misses.append((f"list/search: {entry['title']}",
                                f"p95 {b['median']['p95_ms']:.1f} ms at {large:,} "
-                               f"({growth:.1f}× the {small:,} figure{', with errors' if b['median']['errors'] else ''}). "
+                               f"({growth:.1f}× the {small:,} figure"
+                               f"{', with errors' if b['median']['errors'] else ''}). "
                                f"The service's own handler in-process: {_f(ea.get('handler_ms'), 1)} ms at "
                                f"{small:,} → {_f(eb.get('handler_ms'), 1)} ms at {large:,}; SQLite plan: "
                                f"`{plan}`", f"{key}@{large}"))
@@ -169,7 +171,8 @@ def events_section(results, misses):
                      f"{drain['written']:,} writes, applied over {_f(drain.get('span_s'), 1)} s) | "
                      f"{_f(drain.get('events_per_s'))} events/s | ≥ 2,000/s | {_ok(met)} |")
     if fresh:
-        met = fresh["p99_s"] is not None and fresh["p99_s"] < TARGETS["freshness_p99_s"] and not fresh["missing"]
+        met = (fresh["p99_s"] is not None and fresh["p99_s"] < TARGETS["freshness_p99_s"]
+               and not fresh["missing"])
         if not met:
             misses.append(("events: freshness p99", f"{_f(fresh['p99_s'], 2)} s", None))
         lines.append(f"| freshness while the write scenario runs: p50 / p95 / p99 / max | "
@@ -253,7 +256,8 @@ def misses_section(results, misses):
         return lines + ["Every target was met."]
     for name, figure, scenario in misses:
         line = f"- **{name}**: {figure}."
-        related = [(k, p) for k, p in results["profiles"].items() if scenario and k.startswith(scenario + ":")]
+        related = [(k, p) for k, p in results["profiles"].items()
+                   if scenario and k.startswith(scenario + ":")]
         for key, prof in related:
             if prof["samples"]:
                 top = ", ".join(f"{layer} {share:.0f}%" for layer, share in prof["layers"][:4])
@@ -296,7 +300,8 @@ def render(results):
         f"functions (`bench/seed.py`; seeding a million through the API would take hours), "
         f"{', '.join(f'{s:,}' for s in _sizes(results))} rows; no events for seeded rows. "
         "Reads use 2,000 random seeded ids; written customers add to the table. Seeding took "
-        + ", ".join(f"{int(size):,} rows {entry['seconds']:.0f} s" for size, entry in results.get("seed", {}).items())
+        + ", ".join(f"{int(size):,} rows {entry['seconds']:.0f} s"
+                    for size, entry in results.get("seed", {}).items())
         + ".",
         f"- **Reporting**: {settings.get('reporting')}.",
     ] + [f"- {note}" for note in results.get("notes", [])] + [

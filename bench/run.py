@@ -86,7 +86,8 @@ def machine_notes():
         "cpu": model, "cores": os.cpu_count(), "ram_gb": round(mem_kb / 1024 / 1024, 1),
         "python": platform.python_version(), "kernel": platform.release(),
         "sqlite": sqlite3.sqlite_version,
-        "commit": command("git", "rev-parse", "--short", "HEAD") + (" (+ uncommitted changes)" if dirty else ""),
+        "commit": (command("git", "rev-parse", "--short", "HEAD")
+                   + (" (+ uncommitted changes)" if dirty else "")),
         "wrk": " ".join((command("wrk", "-v") or "wrk").split()[:2]),
         "loadavg_before": procstat.loadavg(),
     }

@@ -76,7 +76,8 @@ class Client:
     def all_items(self, path, params):
         items, cursor = [], None
         while True:
-            page = self.call("GET", path, params=dict(params, limit=100, **({"cursor": cursor} if cursor else {})))
+            paging = {"limit": 100, **({"cursor": cursor} if cursor else {})}
+            page = self.call("GET", path, params=dict(params, **paging))
             items.extend(page["items"])
             cursor = page.get("next_cursor")
             if not cursor:
@@ -111,7 +112,8 @@ def account_owners(pipeline):
         ranked = sorted(counts, key=lambda a: (-counts[a], -won[account][a], a))
         top = ranked[0]
         tied = [a for a in ranked[1:] if counts[a] == counts[top]]
-        note = f"tie on {counts[top]} deals with {', '.join(tied)}: higher won value decides" if tied else None
+        note = (f"tie on {counts[top]} deals with {', '.join(tied)}: higher won value decides"
+                if tied else None)
         owners[account] = (top, counts[top], sum(counts.values()), note)
     return owners
 
@@ -153,7 +155,8 @@ def customer_from_account(row, owner, agent_regions, deal_stages):
 
     country = row["office_location"].strip()
     if country in COUNTRY_FIXES:
-        notes.append(f"office_location: '{country}' corrected to '{COUNTRY_FIXES[country]}' (typo in the dataset)")
+        notes.append(f"office_location: '{country}' corrected to '{COUNTRY_FIXES[country]}' "
+                     "(typo in the dataset)")
         country = COUNTRY_FIXES[country]
     if country:
         payload["address"] = country
@@ -170,7 +173,8 @@ def customer_from_account(row, owner, agent_regions, deal_stages):
     seen = deal_stages.get(payload["name"], set())
     payload["lifecycle_stage"] = ("customer" if "Won" in seen else
                                   "prospect" if seen & {"Engaging", "Prospecting"} else "lead")
-    notes.append(f"lifecycle_stage: {payload['lifecycle_stage']} (deal stages: {', '.join(sorted(seen)) or 'none'})")
+    notes.append(f"lifecycle_stage: {payload['lifecycle_stage']} "
+                 f"(deal stages: {', '.join(sorted(seen)) or 'none'})")
     return payload, notes, problems
 
 
@@ -243,7 +247,8 @@ class Loader:
         existing = {team["name"]: team for team in self.api.call("GET", "/teams")}
         by_manager = defaultdict(list)
         for row in teams:
-            by_manager[(row["manager"].strip(), row["regional_office"].strip())].append(row["sales_agent"].strip())
+            team = (row["manager"].strip(), row["regional_office"].strip())
+            by_manager[team].append(row["sales_agent"].strip())
         for (manager, region), agents in by_manager.items():
             team_name = f"{region} – {manager}"
             manager_user = self.ensure_user(manager, "manager", region)
@@ -290,7 +295,8 @@ class Loader:
                 continue
             parent = row["subsidiary_of"].strip()
             if parent and parent not in names:
-                problems.append(f"subsidiary_of '{parent}' is not an account in accounts.csv: kept in the note only")
+                problems.append(f"subsidiary_of '{parent}' is not an account in accounts.csv: "
+                                "kept in the note only")
             if "owner_id" in payload:
                 agent = payload["owner_id"]
                 if agent in self.user_ids:
@@ -348,14 +354,16 @@ class Loader:
         for ids, names in batches:
             for start in range(0, len(ids), 500):
                 try:
-                    self.api.call("POST", "/customers/tags", json={"customer_ids": ids[start:start + 500], "tags": names})
+                    self.api.call("POST", "/customers/tags",
+                                  json={"customer_ids": ids[start:start + 500], "tags": names})
                 except ApiError as error:
                     self.report.setdefault("tagging", []).append({"tags": names, "error": str(error)})
 
 
 def _summary(kind, entries):
     counts = Counter(entry.get("status") for entry in entries)
-    return f"{kind}: " + ", ".join(f"{counts[s]} {s}" for s in ("created", "exists", "skipped", "failed") if counts[s])
+    statuses = ("created", "exists", "skipped", "failed")
+    return f"{kind}: " + ", ".join(f"{counts[s]} {s}" for s in statuses if counts[s])
 
 
 def print_report(report, out=sys.stdout):
@@ -377,7 +385,8 @@ def print_report(report, out=sys.stdout):
 
 def failed(report):
     return bool(report.get("tagging")) or any(
-        entry["status"] in ("failed", "rejected") for key in ("users", "teams", "customers", "products", "deals")
+        entry["status"] in ("failed", "rejected")
+        for key in ("users", "teams", "customers", "products", "deals")
         for entry in report.get(key, []))
 
 

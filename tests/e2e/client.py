@@ -22,8 +22,9 @@ class Api:
         merged = {"Authorization": f"Bearer {self.token}"} if self.token else {}
         merged.update(headers or {})
         kwargs.setdefault("timeout", 30)
-        url = path if path.startswith("http") else self.base + (path if path.startswith("/") else f"{API}/{path}")
-        return self.session.request(method, url, headers=merged, **kwargs)
+        if not path.startswith("http"):
+            path = self.base + (path if path.startswith("/") else f"{API}/{path}")
+        return self.session.request(method, path, headers=merged, **kwargs)
 
     def get(self, path, **kwargs):
         return self.request("GET", path, **kwargs)

@@ -127,7 +127,8 @@ def expected_from_csv():
     return {
         "win_rate": {agent: (won[agent], lost[agent], round(won[agent] / (won[agent] + lost[agent]), 4))
                      for agent in set(won) | set(lost)},
-        "product": {name: (count, money(total), seconds) for name, (count, total, seconds) in product.items()},
+        "product": {name: (count, money(total), seconds)
+                    for name, (count, total, seconds) in product.items()},
         "region": {name: (count, money(total)) for name, (count, total) in region.items()}}
 
 

@@ -64,7 +64,8 @@ def test_a_rep_cannot_reach_another_reps_customer(admin, region):
     assert rep_b.patch(path, json={"name": "taken over"}).status_code == 404
     assert rep_b.get(f"{path}/interactions").status_code == 404
     assert rep_b.post(f"{path}/interactions", json={"kind": "note", "summary": "x"}).status_code == 404
-    assert rep_b.post("customers/tags", json={"customer_ids": [customer["id"]], "tags": ["x"]}).status_code == 404
+    tagging = {"customer_ids": [customer["id"]], "tags": ["x"]}
+    assert rep_b.post("customers/tags", json=tagging).status_code == 404
     assert customer["id"] not in {c["id"] for c in rep_b.list_all("customers")}
     assert rep_b.list_all("customers", {"q": marker}) == []
     assert rep_b.list_all("customers", {"owner_id": rep_a.user["id"]}) == []
@@ -73,5 +74,6 @@ def test_a_rep_cannot_reach_another_reps_customer(admin, region):
 
     # and nothing B tried changed it
     after = admin.ok("GET", path)
-    assert (after["name"], after["tags"], after["updated_at"]) == (customer["name"], [], customer["updated_at"])
+    assert ((after["name"], after["tags"], after["updated_at"])
+            == (customer["name"], [], customer["updated_at"]))
     assert admin.ok("GET", f"{path}/interactions")["items"] == []

@@ -15,7 +15,8 @@ def sample(metric, **labels):
 
 
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
-def test_rpc_calls_are_counted_by_outcome_and_timed(container_factory, rabbit_config, databases):
+@pytest.mark.usefixtures("databases")
+def test_rpc_calls_are_counted_by_outcome_and_timed(container_factory, rabbit_config):
     notes = container_factory(Notes, rabbit_config)
     notes.start()
     labels = dict(service="notes", kind="rpc")
@@ -27,8 +28,9 @@ def test_rpc_calls_are_counted_by_outcome_and_timed(container_factory, rabbit_co
     with entrypoint_hook(notes, "get_note") as get_note:
         with pytest.raises(NotFound):
             get_note("missing")
-    assert sample("crm_entrypoint_calls_total", name="write_note", outcome="success", **labels) == before_ok + 1
-    assert sample("crm_entrypoint_calls_total", name="get_note", outcome="client_error", **labels) == before_client + 1
+    calls = "crm_entrypoint_calls_total"
+    assert sample(calls, name="write_note", outcome="success", **labels) == before_ok + 1
+    assert sample(calls, name="get_note", outcome="client_error", **labels) == before_client + 1
     assert sample("crm_entrypoint_duration_seconds_count", name="write_note", **labels) == before_timed + 1
 
     with entrypoint_hook(notes, "sweep_outbox") as sweep:
@@ -37,7 +39,8 @@ def test_rpc_calls_are_counted_by_outcome_and_timed(container_factory, rabbit_co
 
 
 def test_metric_names_follow_prometheus_conventions():
-    families = [f for f in text_string_to_metric_families(generate_latest().decode()) if f.name.startswith("crm_")]
+    families = [f for f in text_string_to_metric_families(generate_latest().decode())
+                if f.name.startswith("crm_")]
     assert families, "no crm_ metrics registered"
     for family in families:
         if family.type == "counter":

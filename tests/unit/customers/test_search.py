@@ -39,7 +39,8 @@ def catalogue(people):
         created[name] = create(people, REP_A, name=name, region=region, value_class=value_class,
                                lifecycle_stage=stage, annual_revenue=revenue,
                                currency="EUR" if revenue else None, phone=phone, email=email)["id"]
-    call(people, tags.tag_customers, REP_A, [created["Acme"], created["北京科技有限公司"]], ["VIP", "Partner"])
+    call(people, tags.tag_customers, REP_A, [created["Acme"], created["北京科技有限公司"]],
+         ["VIP", "Partner"])
     call(people, tags.tag_customers, REP_A, [created["Zeta & Co."]], ["vip"])
     return people
 
@@ -48,7 +49,8 @@ def catalogue(people):
     ({"region": "APAC"}, {"北京科技有限公司", "株式会社トヨタ"}),
     ({"value_class": "A"}, {"Acme", "北京科技有限公司"}),
     ({"lifecycle_stage": "customer", "region": "EU"}, {"Acme"}),
-    ({"owner_id": "u-rep-a"}, {"Acme", "Борис и сыновья", "北京科技有限公司", "株式会社トヨタ", "Zeta & Co."}),
+    ({"owner_id": "u-rep-a"},
+     {"Acme", "Борис и сыновья", "北京科技有限公司", "株式会社トヨタ", "Zeta & Co."}),
     ({"tags_any": ["vip"]}, {"Acme", "北京科技有限公司", "Zeta & Co."}),
     ({"tags_all": ["VIP", "partner"]}, {"Acme", "北京科技有限公司"}),
     ({"tags_all": ["vip", "unknown"]}, set()),

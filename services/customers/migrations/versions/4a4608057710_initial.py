@@ -1,7 +1,7 @@
 """initial
 
 Revision ID: 4a4608057710
-Revises: 
+Revises:
 Create Date: 2026-11-22 20:35:03.028150
 
 """
@@ -58,7 +58,9 @@ def upgrade() -> None:
     sa.UniqueConstraint('sequence')
     )
     with op.batch_alter_table('outbox', schema=None) as batch_op:
-        batch_op.create_index('ix_outbox_unsent', ['sequence'], unique=False, sqlite_where=sa.text('sent_at IS NULL'), postgresql_where=sa.text('sent_at IS NULL'))
+        batch_op.create_index('ix_outbox_unsent', ['sequence'], unique=False,
+                              sqlite_where=sa.text('sent_at IS NULL'),
+                              postgresql_where=sa.text('sent_at IS NULL'))
 
     op.create_table('assignment_cursor',
     sa.Column('pool', sa.String(length=70), nullable=False),
@@ -250,7 +252,8 @@ def downgrade() -> None:
     op.drop_table('customer')
     op.drop_table('assignment_cursor')
     with op.batch_alter_table('outbox', schema=None) as batch_op:
-        batch_op.drop_index('ix_outbox_unsent', sqlite_where=sa.text('sent_at IS NULL'), postgresql_where=sa.text('sent_at IS NULL'))
+        batch_op.drop_index('ix_outbox_unsent', sqlite_where=sa.text('sent_at IS NULL'),
+                            postgresql_where=sa.text('sent_at IS NULL'))
 
     op.drop_table('outbox')
     op.drop_table('inbox')

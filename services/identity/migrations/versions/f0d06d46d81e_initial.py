@@ -1,7 +1,7 @@
 """initial
 
 Revision ID: f0d06d46d81e
-Revises: 
+Revises:
 Create Date: 2026-11-22 20:29:35.481432
 
 The chassis tables (outbox / event log, sequence, inbox, consumer positions) and identity's
@@ -59,7 +59,9 @@ def upgrade() -> None:
     sa.UniqueConstraint('sequence')
     )
     with op.batch_alter_table('outbox', schema=None) as batch_op:
-        batch_op.create_index('ix_outbox_unsent', ['sequence'], unique=False, sqlite_where=sa.text('sent_at IS NULL'), postgresql_where=sa.text('sent_at IS NULL'))
+        batch_op.create_index('ix_outbox_unsent', ['sequence'], unique=False,
+                              sqlite_where=sa.text('sent_at IS NULL'),
+                              postgresql_where=sa.text('sent_at IS NULL'))
 
     op.create_table('teams',
     sa.Column('id', sa.String(length=36), nullable=False),
@@ -123,7 +125,8 @@ def downgrade() -> None:
     op.drop_table('users')
     op.drop_table('teams')
     with op.batch_alter_table('outbox', schema=None) as batch_op:
-        batch_op.drop_index('ix_outbox_unsent', sqlite_where=sa.text('sent_at IS NULL'), postgresql_where=sa.text('sent_at IS NULL'))
+        batch_op.drop_index('ix_outbox_unsent', sqlite_where=sa.text('sent_at IS NULL'),
+                            postgresql_where=sa.text('sent_at IS NULL'))
 
     op.drop_table('outbox')
     op.drop_table('inbox')

@@ -1,7 +1,7 @@
 """initial
 
 Revision ID: c397692a8fa9
-Revises: 
+Revises:
 Create Date: 2026-11-22 20:50:46.122264
 
 """
@@ -56,7 +56,9 @@ def upgrade() -> None:
     sa.UniqueConstraint('sequence')
     )
     with op.batch_alter_table('outbox', schema=None) as batch_op:
-        batch_op.create_index('ix_outbox_unsent', ['sequence'], unique=False, sqlite_where=sa.text('sent_at IS NULL'), postgresql_where=sa.text('sent_at IS NULL'))
+        batch_op.create_index('ix_outbox_unsent', ['sequence'], unique=False,
+                              sqlite_where=sa.text('sent_at IS NULL'),
+                              postgresql_where=sa.text('sent_at IS NULL'))
 
     op.create_table('customer_composition',
     sa.Column('owner_id', sa.String(length=36), nullable=False),
@@ -165,7 +167,8 @@ def downgrade() -> None:
     op.drop_table('customer_fact')
     op.drop_table('customer_composition')
     with op.batch_alter_table('outbox', schema=None) as batch_op:
-        batch_op.drop_index('ix_outbox_unsent', sqlite_where=sa.text('sent_at IS NULL'), postgresql_where=sa.text('sent_at IS NULL'))
+        batch_op.drop_index('ix_outbox_unsent', sqlite_where=sa.text('sent_at IS NULL'),
+                            postgresql_where=sa.text('sent_at IS NULL'))
 
     op.drop_table('outbox')
     op.drop_table('inbox')

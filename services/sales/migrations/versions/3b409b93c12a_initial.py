@@ -1,7 +1,7 @@
 """initial: products, leads, deals with lines and stage history, the default pipeline
 
 Revision ID: 3b409b93c12a
-Revises: 
+Revises:
 Create Date: 2026-11-22 22:25:17.356675
 
 """
@@ -68,7 +68,9 @@ def upgrade() -> None:
     sa.UniqueConstraint('sequence')
     )
     with op.batch_alter_table('outbox', schema=None) as batch_op:
-        batch_op.create_index('ix_outbox_unsent', ['sequence'], unique=False, sqlite_where=sa.text('sent_at IS NULL'), postgresql_where=sa.text('sent_at IS NULL'))
+        batch_op.create_index('ix_outbox_unsent', ['sequence'], unique=False,
+                              sqlite_where=sa.text('sent_at IS NULL'),
+                              postgresql_where=sa.text('sent_at IS NULL'))
 
     op.create_table('assignment_cursor',
     sa.Column('pool', sa.String(length=70), nullable=False),
@@ -254,7 +256,8 @@ def downgrade() -> None:
     op.drop_table('lead')
     op.drop_table('assignment_cursor')
     with op.batch_alter_table('outbox', schema=None) as batch_op:
-        batch_op.drop_index('ix_outbox_unsent', sqlite_where=sa.text('sent_at IS NULL'), postgresql_where=sa.text('sent_at IS NULL'))
+        batch_op.drop_index('ix_outbox_unsent', sqlite_where=sa.text('sent_at IS NULL'),
+                            postgresql_where=sa.text('sent_at IS NULL'))
 
     op.drop_table('outbox')
     op.drop_table('inbox')
