@@ -7,7 +7,7 @@ PY := .venv/bin/python
 help:
 	@echo "make run         start the whole system with demo data (Ctrl-C stops it)"
 	@echo "make test        the whole test suite (starts RabbitMQ and PostgreSQL if needed)"
-	@echo "make test-fast   unit and contract tests only (no broker, no database server)"
+	@echo "make test-fast   lint, unit and contract tests only (no broker, no database server)"
 	@echo "make test-e2e    the end-to-end journeys against real service processes"
 	@echo "make bench       load scenarios on this machine -> bench/RESULTS.md (~20 min; BENCH_ARGS=--quick)"
 	@echo "make migrate     bring every service's database to the newest revision (services/registry.py)"
@@ -21,6 +21,7 @@ test:
 	scripts/test.sh
 
 test-fast: bootstrap
+	.venv/bin/ruff check --quiet .
 	.venv/bin/pytest tests/unit tests/contract
 
 test-e2e:

@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
-# The whole test suite (unit, contract, integration on SQLite and PostgreSQL, e2e).
+# Lint, then the whole test suite (unit, contract, integration on SQLite and PostgreSQL, e2e).
 #     scripts/test.sh [pytest arguments]      e.g. scripts/test.sh tests/e2e -x
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 scripts/bootstrap.sh
+# ruff (pinned in pyproject.toml, configured in [tool.ruff]) over the whole repository, whatever
+# the pytest arguments: a finding fails the run before any test starts (CI runs `make test`).
+.venv/bin/ruff check --quiet .
 scripts/ensure_rabbitmq.sh --management
 export PGPASSWORD=${PGPASSWORD:-postgres}     # ignored where PostgreSQL trusts local TCP
 scripts/ensure_postgres.sh
