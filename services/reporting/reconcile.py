@@ -185,7 +185,8 @@ def reconcile(db, fetchers, call, held):
     found = differences(want, have)
     missing = [f"{source}.{method}" for source, methods in OPTIONAL.items()
                for method in methods if data[method] is None]
-    return {"ok": not found, "not_reconciled": missing, "stable": stable, "as_of_sequence": heads["customers"], "as_of": heads,
+    return {"ok": not found, "not_reconciled": missing, "stable": stable,
+            "as_of_sequence": heads["customers"], "as_of": heads,
             "checked": {"customers": len(facts), "live_customers": sum(want["composition"].values()),
                         "interactions": sum(want["interactions"].values()),
                         "deals": len(deal_facts),

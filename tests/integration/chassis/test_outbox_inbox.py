@@ -9,7 +9,6 @@ from services.chassis.db import create_schema, make_engine
 from services.chassis.errors import NotFound
 from services.chassis.models import ConsumerPosition, InboxEvent, OutboxEvent
 from services.chassis.rpc import ServiceUnavailable
-from tests.helpers import wait_until
 from tests.integration.chassis.toys import Copier, Notes, ToyBase
 
 

@@ -136,7 +136,8 @@ def test_the_head_of_a_log_is_found_in_few_reads(customers, length):
     assert len(reads) <= 2 * length.bit_length() + 2
 
 
-def test_a_rebuild_of_a_database_that_never_consumed_reaches_the_head(db, customers, identity, sales, fresh_db):
+def test_a_rebuild_of_a_database_that_never_consumed_reaches_the_head(db, customers, identity, sales,
+                                                                      fresh_db):
     history(customers, identity)
     fetchers = {"customers": customers.fetch, "identity": identity.fetch, "sales": sales.fetch}
     with lease.hold(db) as held:
@@ -210,8 +211,8 @@ def test_rebuilding_the_sales_kpi_facts_ends_where_applying_the_log_once_does(db
         consumer.catch_up_sources(db, {"sales": sales.fetch}, held)
         with db.unit_of_work() as uow:            # damage: the replay must recompute
             uow.session.execute(update(PaymentFact).values(amount_cents=1))
-        rebuild.rebuild(db, {"sales": sales.fetch, "customers": lambda p, l: [],
-                             "identity": lambda p, l: []}, names, held, page_size=3)
+        rebuild.rebuild(db, {"sales": sales.fetch, "customers": lambda position, limit: [],
+                             "identity": lambda position, limit: []}, names, held, page_size=3)
     want = fresh_db()
     apply(want, *sales.events)
     assert kpi_facts(db) == kpi_facts(want)

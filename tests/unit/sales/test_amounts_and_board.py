@@ -21,7 +21,7 @@ def test_amount_is_the_sum_of_the_lines_with_list_price_default_and_discounts(db
     created = deal(db, lines=[{"product_id": gtx["id"], "quantity": 2, "discount_percent": "12.5"},
                               {"product_id": mg["id"], "quantity": 3, "unit_price": "50.10"}])
     assert created["amount"] == "8587.05"          # 9642.00 × 0.875 = 8436.75, + 150.30
-    assert [(l["unit_price"], l["total"]) for l in created["lines"]] == [
+    assert [(line["unit_price"], line["total"]) for line in created["lines"]] == [
         ("4821.00", "8436.75"), ("50.10", "150.30")]
     assert (created["currency"], created["weighted_amount"]) == ("USD", "858.71")
     assert events(db, "deal_created")[0][1]["amount"] == "8587.05"

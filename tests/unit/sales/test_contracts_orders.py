@@ -108,7 +108,7 @@ def test_an_order_is_invoiced_once_with_its_lines(db):
     issued = call(db, invoices.issue_invoice, REP_A, {"order_id": order["id"]})
     assert (issued["order_id"], issued["deal_id"], issued["total"]) == (
         order["id"], order["deal_id"], "200.00")
-    assert [l["total"] for l in issued["lines"]] == ["200.00"]
+    assert [line["total"] for line in issued["lines"]] == ["200.00"]
     with pytest.raises(Conflict):
         call(db, invoices.issue_invoice, REP_A, {"order_id": order["id"]})
     with pytest.raises(NotFound):

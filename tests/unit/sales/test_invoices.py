@@ -25,7 +25,7 @@ def test_a_won_deal_is_invoiced_with_its_lines_and_default_dates(db, monkeypatch
         won["id"], won["customer_id"], REP_A.user_id, "USD")
     assert issued["issued_on"] == today.isoformat()
     assert issued["due_on"] == (today + timedelta(days=14)).isoformat()
-    assert [(l["quantity"], l["unit_price"], l["total"]) for l in issued["lines"]] == [
+    assert [(line["quantity"], line["unit_price"], line["total"]) for line in issued["lines"]] == [
         (3, "33.33", "99.99")]
     assert issued["payments"] == [] and issued["overdue"] is False
     [(_, payload)] = events(db, "invoice_issued")

@@ -33,7 +33,7 @@ def test_a_quote_copies_the_deals_lines_and_is_valid_for_the_configured_days(db,
     assert (made["status"], made["total"], made["currency"], made["owner_id"]) == (
         "draft", "99.99", "USD", REP_A.user_id)
     assert made["valid_until"] == (today + timedelta(days=10)).isoformat()
-    assert [(l["quantity"], l["unit_price"], l["total"]) for l in made["lines"]] == [
+    assert [(line["quantity"], line["unit_price"], line["total"]) for line in made["lines"]] == [
         (3, "33.33", "99.99")]
     [(_, payload)] = events(db, "quote_created")
     assert payload["number"] == made["number"] and payload["status"] == "draft"

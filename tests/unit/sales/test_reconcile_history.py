@@ -29,7 +29,7 @@ def test_lines_and_stage_changes_of_every_deal_in_pages(db):
     found = {item["id"]: item for item in items + rest["items"]}
     assert set(found) == {first["id"], second["id"]}
     mine = found[first["id"]]
-    assert [(l["product_name"], l["total"]) for l in mine["lines"]] == [
+    assert [(line["product_name"], line["total"]) for line in mine["lines"]] == [
         ("GTX Pro", "9642.00"), ("MG Special", "55.00")]
     assert [(s["from_stage"], s["to_stage"]) for s in mine["stages"]] == [
         (None, "initial_contact"), ("initial_contact", "proposal"), ("proposal", "won")]
