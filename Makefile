@@ -39,7 +39,7 @@ bootstrap:
 	scripts/bootstrap.sh
 
 clean:
-	rm -rf .venv .pytest_cache *.egg-info
+	rm -rf .venv .pytest_cache .ruff_cache *.egg-info
 	find . -name __pycache__ -type d -prune -not -path './.git/*' -exec rm -rf {} +
 
 clean-data:
