@@ -1,10 +1,13 @@
 """Sales targets over HTTP against the real processes: admin sets the company and region
 targets, the region's manager the rep's (a part above its parent is a 409 until allowed), the
-rep wins a deal, and the attainment reads the same in sales (/targets/{id}) and in reporting
-(/reports/sales/targets, from the target_set events and the deal facts); reporting's
-reconciliation reads sales' reconcile_target_facts and finds no difference."""
+rep's deal is won in the target's month, and the attainment reads the same in sales
+(/targets/{id}) and in reporting (/reports/sales/targets, from the target_set events and the
+deal facts); reporting's reconciliation reads sales' reconcile_target_facts and finds no
+difference.
+
+The month is fixed, never the current one: the deal is won in it through the import (its stages
+at their business times), so the test means the same whatever day it runs."""
 import uuid
-from datetime import datetime, timezone
 
 import pytest
 
@@ -12,14 +15,11 @@ from tests.helpers import wait_until
 
 pytestmark = pytest.mark.e2e
 CURRENCY = "CHF"            # no other e2e test uses it: the company target is this test's own
-
-
-def this_month():
-    return datetime.now(timezone.utc).date().replace(day=1).isoformat()
+MONTH = "2025-05-01"
 
 
 def body(scope, value, amount, **extra):
-    return {"period_kind": "month", "period_start": this_month(), "scope": scope,
+    return {"period_kind": "month", "period_start": MONTH, "scope": scope,
             "scope_value": value, "measure": "won_revenue", "amount": amount,
             "currency": CURRENCY, **extra}
 
@@ -41,10 +41,16 @@ def test_targets_split_and_attained_in_sales_and_reporting(admin, region):
 
     item = admin.ok("POST", "products", expect=201, json={
         "name": f"Item {uuid.uuid4().hex[:8]}", "list_price": "250.00", "currency": CURRENCY})
-    deal = rep.ok("POST", "deals", expect=201, json={
-        "name": "Target", "customer_id": rep.create_customer()["id"], "currency": CURRENCY,
-        "lines": [{"product_id": item["id"], "quantity": 2}]})
-    rep.ok("POST", f"deals/{deal['id']}/stage", json={"stage": "won"})
+    row = {"external_ref": f"target-{uuid.uuid4().hex[:8]}", "name": "Target",
+           "customer_id": rep.create_customer()["id"], "owner_id": rep.user["id"],
+           "currency": CURRENCY, "lines": [{"product_id": item["id"], "quantity": 2}],
+           "history": [{"stage": "initial_contact", "at": "2025-05-05T09:00:00Z"},
+                       {"stage": "won", "at": "2025-05-12T15:00:00Z"}]}
+
+    def imported():     # the new rep is an owner once identity's user_created reached sales
+        (result,) = admin.ok("POST", "deals/import", json={"rows": [row]})["results"]
+        return result["status"] == "created"
+    wait_until(imported, timeout=30, message="the deal won in the target's month imported")
 
     seen = rep.ok("GET", f"targets/{mine['id']}")
     assert (seen["attained"], seen["attainment_percent"]) == ("500.00", 62.5)
@@ -57,7 +63,7 @@ def test_targets_split_and_attained_in_sales_and_reporting(admin, region):
 
     def reported():
         rows = admin.ok("GET", "reports/sales/targets", params={
-            "period_kind": "month", "period_start": this_month()})["rows"]
+            "period_kind": "month", "period_start": MONTH})["rows"]
         return {row["id"]: row["attained"] for row in rows
                 if row["id"] in (company["id"], regional["id"], mine["id"])}
     wait_until(lambda: reported() == {company["id"]: "500.00", regional["id"]: "500.00",
