@@ -1,7 +1,8 @@
 """Tasks and reminders: tasks on customers and deals, due / overdue lists, the follow-up rules;
 the timers announcing due tasks and making birthday tasks. A mixin of SalesService (it provides
-db, principal, services). customers' contact events (the birthdays) are consumed through the
-service's subscriptions (service.py; the chassis makes their live handlers).
+db, principal, services, and DealEntrypoints' _visible_customer). customers' contact events
+(the birthdays) are consumed through the service's subscriptions (service.py; the chassis
+makes their live handlers).
 
 Each entrypoint: who is calling, one transaction (or a read-only session), one handler.
 """

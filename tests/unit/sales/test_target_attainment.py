@@ -8,9 +8,10 @@ import pytest
 from services.sales.deals.handlers import deals, moves
 from services.sales.targets.handlers import reconcile as reconcile_targets
 from services.sales.targets.handlers import risk as target_risk
+from services.sales.targets.handlers import targets
 from services.sales.targets.handlers.periods import pace
 from tests.unit.sales.cash_support import invoice, pay, won_deal
-from tests.unit.sales.support import REP_A, REP_B, REP_C, call, deal, events, product
+from tests.unit.sales.support import ADMIN, REP_A, REP_B, REP_C, call, deal, events, product
 from tests.unit.sales.target_support import IN_MONTH, MONTH, read, target
 
 UTC = timezone.utc
@@ -96,6 +97,20 @@ def test_pace_respects_the_configured_ratio(monkeypatch):
     monkeypatch.setenv("SALES_TARGET_RISK_RATIO", "0.25")
     assert not pace(Decimal("1000"), Decimal("150"), date(2026, 4, 1), date(2026, 4, 30), now)[
         "at_risk"]
+
+
+def test_a_reader_sees_the_pace_at_the_time_given(db):
+    won_deal(db, REP_A, price="100.00", at=IN_MONTH)
+    made = target(db, scope="rep", scope_value="u-rep-a", amount="1000.00")
+    halfway = datetime(2025, 3, 16, 12, tzinfo=UTC)                # 15.5 of March's 31 days
+    seen = call(db, targets.get_target, ADMIN, made["id"], halfway, write=False)["pace"]
+    assert seen == {"elapsed_fraction": 0.5, "expected_by_now": "500.00", "pace_percent": 20,
+                    "at_risk": True}
+    (listed,) = call(db, targets.list_targets, ADMIN, {}, halfway, write=False)["items"]
+    assert listed["pace"] == seen
+    before = call(db, targets.get_target, ADMIN, made["id"], halfway - timedelta(days=30),
+                  write=False)["pace"]
+    assert (before["expected_by_now"], before["at_risk"]) == ("0.00", False)
 
 
 def test_at_risk_is_announced_once_per_target_per_day_for_reps_and_regions(db):

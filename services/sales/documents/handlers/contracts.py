@@ -59,7 +59,7 @@ def list_contracts(session, principal, query=None):
     if filters.get("deal_id"):
         statement = statement.where(Contract.deal_id == filters["deal_id"])
     return pagination.newest_first(session, statement, Contract, filters,
-                       f"contracts:{filters.get('deal_id')}", dump_many)
+                                   f"contracts:{filters.get('deal_id')}", dump_many)
 
 
 def won_deal(session, principal, deal_id, what):

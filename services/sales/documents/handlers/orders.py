@@ -52,7 +52,7 @@ def list_orders(session, principal, query=None):
     if filters.get("deal_id"):
         statement = statement.where(SalesOrder.deal_id == filters["deal_id"])
     return pagination.newest_first(session, statement, SalesOrder, filters,
-                       f"orders:{filters.get('deal_id')}", dump_many)
+                                   f"orders:{filters.get('deal_id')}", dump_many)
 
 
 def _from_quote(session, quote, contract_id=None):

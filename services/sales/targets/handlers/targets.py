@@ -173,11 +173,12 @@ def remove_target(uow, principal, target_id):
 
 # --- read -----------------------------------------------------------------------------------
 
-def get_target(session, principal, target_id):
-    return describe(session, one(session, principal, target_id))
+def get_target(session, principal, target_id, now=None):
+    """`now`: the moment the pace is measured at (the real time, unless a test fixes it)."""
+    return describe(session, one(session, principal, target_id), now)
 
 
-def list_targets(session, principal, query=None):
+def list_targets(session, principal, query=None, now=None):
     filters = load(schemas.TargetQuery(), query or {})
     where = [readable(session, principal)]
     for name in ("period_kind", "period_start", "scope", "measure", "currency"):
@@ -185,6 +186,7 @@ def list_targets(session, principal, query=None):
             where.append(getattr(SalesTarget, name) == filters[name])
     if filters.get("scope_value") is not None:
         where.append(SalesTarget.scope_value == filters["scope_value"])
-    now = utcnow()
-    return pagination.newest_first(session, select(SalesTarget).where(*where), SalesTarget, filters,
-                       PAGE_SCOPE, lambda s, rows: [describe(s, row, now) for row in rows])
+    now = now or utcnow()
+    return pagination.newest_first(session, select(SalesTarget).where(*where), SalesTarget,
+                                   filters, PAGE_SCOPE,
+                                   lambda s, rows: [describe(s, row, now) for row in rows])
