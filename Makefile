@@ -2,11 +2,12 @@
 SHELL := /bin/bash
 PY := .venv/bin/python
 
-.PHONY: help run test test-fast test-e2e bench migrate bootstrap clean clean-data
+.PHONY: help run test test-all test-fast test-e2e bench migrate bootstrap clean clean-data
 
 help:
 	@echo "make run         start the whole system with demo data (Ctrl-C stops it)"
 	@echo "make test        the whole test suite (starts RabbitMQ and PostgreSQL if needed)"
+	@echo "make test-all    the same with every integration test on SQLite and PostgreSQL"
 	@echo "make test-fast   lint, unit and contract tests only (no broker, no database server)"
 	@echo "make test-e2e    the end-to-end journeys against real service processes"
 	@echo "make bench       load scenarios on this machine -> bench/RESULTS.md (~20 min; BENCH_ARGS=--quick)"
@@ -19,6 +20,9 @@ run:
 
 test:
 	scripts/test.sh
+
+test-all:
+	TEST_ALL_DIALECTS=1 scripts/test.sh
 
 test-fast: bootstrap
 	.venv/bin/ruff check --quiet .

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Lint, then the whole test suite (unit, contract, integration on SQLite and PostgreSQL, e2e).
+# Lint, then the whole test suite (unit, contract, integration on SQLite — and on PostgreSQL
+# where the dialects differ; TEST_ALL_DIALECTS=1 for every test on both —, e2e).
 #     scripts/test.sh [pytest arguments]      e.g. scripts/test.sh tests/e2e -x
 set -euo pipefail
 cd "$(dirname "$0")/.."

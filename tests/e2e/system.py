@@ -106,13 +106,14 @@ class System:
             [sys.executable, "-m", "nameko", "run", "--config", str(ROOT / "config.yml"), MODULES[name]],
             cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
 
-    def stop_service(self, name, timeout=STOP_TIMEOUT):
+    def stop_service(self, name, timeout=STOP_TIMEOUT, signalled=False):
         """SIGTERM (nameko stops gracefully), SIGKILL after `timeout`."""
         process = self.processes.pop(name, None)
         if process is None:
             return
         if process.poll() is None:
-            _signal_group(process, signal.SIGTERM)
+            if not signalled:
+                _signal_group(process, signal.SIGTERM)
             try:
                 process.wait(timeout)
             except subprocess.TimeoutExpired:
@@ -121,8 +122,13 @@ class System:
         self.log_files.pop(name).close()
 
     def stop(self):
-        for name in reversed(list(self.processes)):
-            self.stop_service(name)
+        """Every service at once: SIGTERM to all, then wait for each (graceful stops overlap)."""
+        names = list(reversed(list(self.processes)))
+        for name in names:
+            if self.processes[name].poll() is None:
+                _signal_group(self.processes[name], signal.SIGTERM)
+        for name in names:
+            self.stop_service(name, signalled=True)
 
     def ready(self):
         """The gateway's /ready (every service behind it answers) and every running process's

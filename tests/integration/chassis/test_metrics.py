@@ -14,7 +14,7 @@ def sample(metric, **labels):
     return REGISTRY.get_sample_value(metric, labels) or 0.0
 
 
-@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+@pytest.mark.parametrize("dialect", ["sqlite"], indirect=True)
 @pytest.mark.usefixtures("databases")
 def test_rpc_calls_are_counted_by_outcome_and_timed(container_factory, rabbit_config):
     notes = container_factory(Notes, rabbit_config)

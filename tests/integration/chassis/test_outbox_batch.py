@@ -10,6 +10,8 @@ from services.chassis.db import create_schema, make_engine
 from services.chassis.models import OutboxEvent, utcnow
 from services.chassis.outbox import Relay
 
+pytestmark = pytest.mark.dialect_sensitive("one UPDATE marking a batch of outbox rows sent")
+
 N = 5
 
 

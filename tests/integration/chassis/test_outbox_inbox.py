@@ -3,13 +3,15 @@ import uuid
 
 import pytest
 from nameko.testing.services import entrypoint_hook, entrypoint_waiter
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from services.chassis.db import create_schema, make_engine
 from services.chassis.errors import NotFound
 from services.chassis.models import ConsumerPosition, InboxEvent, OutboxEvent
 from services.chassis.rpc import ServiceUnavailable
 from tests.integration.chassis.toys import Copier, Notes, ToyBase
+
+pytestmark = pytest.mark.dialect_sensitive("the inbox's ON CONFLICT, gapless sequences, replay")
 
 
 @pytest.fixture
@@ -78,6 +80,12 @@ def test_sequences_are_gapless_and_replayable(container_factory, rabbit_config, 
         assert first["occurred_at"].endswith("+00:00")
 
 
+def position_and_error(engine):
+    with engine.connect() as connection:
+        return tuple(connection.execute(
+            select(ConsumerPosition.last_sequence, ConsumerPosition.last_error)).one())
+
+
 def test_late_consumer_catches_up_without_duplicates(container_factory, rabbit_config, databases):
     notes = container_factory(Notes, rabbit_config)
     notes.start()
@@ -89,20 +97,32 @@ def test_late_consumer_catches_up_without_duplicates(container_factory, rabbit_c
     copier.start()
     with entrypoint_hook(copier, "catch_up_events") as catch_up:
         catch_up()
-        catch_up()                                # a second round applies nothing twice
+    assert count(databases["copier"], InboxEvent) == 3
+    assert position_and_error(databases["copier"]) == (3, None)
+
+    # A replay from zero re-reads all three: each is recognised as a duplicate, not applied
+    # again (applying one twice would fail on the copy's primary key and stop the position).
+    with databases["copier"].begin() as connection:
+        connection.execute(update(ConsumerPosition).values(last_sequence=0))
+    with entrypoint_hook(copier, "catch_up_events") as catch_up:
+        catch_up()
+    assert position_and_error(databases["copier"]) == (3, None)
     assert count(databases["copier"], InboxEvent) == 3
     with entrypoint_hook(copier, "note_ids") as note_ids:
         assert note_ids() == ["early0", "early1", "early2"]
-    with databases["copier"].connect() as connection:
-        assert connection.execute(select(ConsumerPosition.last_sequence)).scalar() == 3
 
-    # A live event that the catch-up also reads is applied once.
+    # A live event that the catch-up also reads is applied once: the live path applies it,
+    # the catch-up reads it (its position passes it) as a duplicate, without an error.
     with entrypoint_waiter(copier, "on_note_written"):
         with entrypoint_hook(notes, "write_note") as write_note:
             write_note("live", "t")
+    assert position_and_error(databases["copier"]) == (3, None)     # not the catch-up's doing
     with entrypoint_hook(copier, "catch_up_events") as catch_up:
         catch_up()
+    assert position_and_error(databases["copier"]) == (4, None)
     assert count(databases["copier"], InboxEvent) == 4
+    with entrypoint_hook(copier, "note_ids") as note_ids:
+        assert note_ids() == ["early0", "early1", "early2", "live"]
 
 
 def test_poison_event_is_not_skipped(container_factory, rabbit_config, databases):

@@ -11,6 +11,7 @@ MANAGER = Principal("u-manager", "manager", team_id="team-1")
 OUTSIDER = Principal("u-rep-z", "sales_rep", team_id="team-9", region="US")
 
 
+@pytest.mark.dialect_sensitive("text search (FTS5 vs pg_trgm), case-insensitive email uniqueness, Unicode")
 def test_crud_scopes_and_errors_over_rpc(services, databases, rabbit_config):
     publish_reps(services, databases)
     rep_a = REPS[0]
@@ -56,6 +57,7 @@ def test_events_carry_the_envelope_and_plain_json(services, databases):
     assert event["actor"] == ADMIN.user_id and event["payload"]["annual_revenue"] == "1.10"
 
 
+@pytest.mark.dialect_sensitive("a merge's multi-row moves; tag rows")
 def test_merge_redirect_timeline_and_tags_over_rpc(services, databases):
     call = lambda method, *args: rpc(services["customers"], method, ADMIN, *args)  # noqa: E731
     winner = call("create_customer", {"name": "Winner"})["id"]

@@ -2,6 +2,7 @@
 restores the previous indexes, on SQLite and PostgreSQL."""
 from datetime import datetime, timezone
 
+import pytest
 from alembic import command
 from sqlalchemy import inspect, insert, text
 
@@ -9,6 +10,8 @@ from services.chassis import migrate
 from services.chassis.db import make_engine
 from services.customers import normalize, search_index
 from services.customers.models import Customer
+
+pytestmark = pytest.mark.dialect_sensitive("migrations; FTS5 vs pg_trgm text index")
 
 BEFORE = "4a4608057710"
 COMPOSITES = {"ix_customer_region_created", "ix_customer_owner_name", "ix_customer_stage_created",

@@ -6,6 +6,8 @@ import pytest
 from services.chassis.errors import Invalid
 from tests.integration.customers.support import REPS, proxy, publish_reps
 
+pytestmark = pytest.mark.dialect_sensitive("the parent-cycle walk and a merge's bulk re-parenting")
+
 
 def test_parents_set_checked_and_moved_on_merge(services, databases, rabbit_config):
     publish_reps(services, databases)

@@ -1,6 +1,7 @@
 """identity's events feed the users copy; concurrent creations take fair turns."""
 from collections import Counter
 
+import pytest
 from nameko.testing.services import entrypoint_waiter
 
 from services.customers.service import CustomersService
@@ -8,6 +9,8 @@ from tests.helpers import wait_until
 from tests.integration.customers.support import (ADMIN, REPS, copied_users, proxy, publish_reps,
                                                   rpc)
 from tests.integration.customers.fake_identity import FakeIdentity, user
+
+pytestmark = pytest.mark.dialect_sensitive("concurrent round-robin turns; the users copy's upserts")
 
 
 def test_live_user_events_keep_the_copy_and_deactivation_removes_a_rep(services, databases):

@@ -5,7 +5,6 @@ from argon2 import PasswordHasher, profiles
 from nameko.events import event_handler
 from nameko.testing.services import entrypoint_hook
 
-from services.chassis import migrate
 from services.chassis.auth import CONTEXT_KEY
 from services.identity import passwords
 from services.identity.service import IdentityService
@@ -18,10 +17,11 @@ def cheap_hashing(monkeypatch):
 
 
 @pytest.fixture
-def identity_url(database_url, monkeypatch):
-    monkeypatch.setenv("IDENTITY_DATABASE_URL", database_url)
-    migrate.upgrade("identity", database_url)
-    return database_url
+def identity_url(dialect, migrated_database, monkeypatch):
+    """identity on the parametrised dialect, a copy of the run's migrated template."""
+    url = migrated_database("identity", dialect)
+    monkeypatch.setenv("IDENTITY_DATABASE_URL", url)
+    return url
 
 
 @pytest.fixture

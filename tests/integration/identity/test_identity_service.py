@@ -63,6 +63,7 @@ def test_issue_token_round_trips_through_the_gateways_decoder(identity, admin):
         tokens.decode_token(answer["access_token"] + "x")
 
 
+@pytest.mark.dialect_sensitive("case-insensitive email uniqueness (the unique index)")
 def test_domain_errors_cross_rpc_intact(identity, admin, rabbit_config):
     context = {CONTEXT_KEY: admin.to_json()}
     with ServiceRpcProxy("identity", rabbit_config, context_data=context) as identity_rpc:
@@ -95,6 +96,7 @@ def test_api_key_create_authenticate_revoke(identity, admin):
         call(identity, "authenticate_api_key", created["key"])
 
 
+@pytest.mark.dialect_sensitive("keyset paging order")
 def test_list_users_pages_over_rpc_and_managers_see_their_team(identity, admin):
     team = call(identity, "create_team", {"name": "EMEA", "region": "emea"}, principal=admin)
     mia = call(identity, "create_user", new_user("mia@example.com", role="manager",

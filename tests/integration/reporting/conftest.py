@@ -1,9 +1,8 @@
 """reporting in a real container beside the real customers and sales services and a fake
-identity, on a real RabbitMQ vhost; reporting's database is the parametrised one (SQLite and PostgreSQL),
-migrated by its alembic scripts."""
+identity, on a real RabbitMQ vhost; reporting's database on the parametrised dialect,
+a copy of the run's template migrated by its alembic scripts."""
 import pytest
 
-from services.chassis import migrate
 from services.chassis.db import create_schema, make_engine
 from services.customers.service import CustomersService
 from services.reporting.service import ReportingService
@@ -12,18 +11,18 @@ from tests.integration.customers.fake_identity import FakeIdentity, IdentityBase
 
 
 @pytest.fixture
-def databases(database_url, monkeypatch, tmp_path):
-    customers_url = f"sqlite:///{tmp_path / 'customers.db'}"
+def databases(dialect, migrated_database, monkeypatch, tmp_path):
+    """reporting on the parametrised dialect, the producers on SQLite (copies of the run's
+    migrated templates); identity's test double on SQLite."""
+    reporting_url = migrated_database("reporting", dialect)
+    customers_url = migrated_database("customers")
+    sales_url = migrated_database("sales")
     identity_url = f"sqlite:///{tmp_path / 'identity.db'}"
-    sales_url = f"sqlite:///{tmp_path / 'sales.db'}"
     monkeypatch.setenv("SALES_DATABASE_URL", sales_url)
-    monkeypatch.setenv("REPORTING_DATABASE_URL", database_url)
+    monkeypatch.setenv("REPORTING_DATABASE_URL", reporting_url)
     monkeypatch.setenv("CUSTOMERS_DATABASE_URL", customers_url)
     monkeypatch.setenv("IDENTITY_DATABASE_URL", identity_url)
-    migrate.upgrade("reporting", database_url)
-    migrate.upgrade("customers", customers_url)
-    migrate.upgrade("sales", sales_url)
-    engines = {"reporting": make_engine(database_url), "customers": make_engine(customers_url),
+    engines = {"reporting": make_engine(reporting_url), "customers": make_engine(customers_url),
                "identity": make_engine(identity_url), "sales": make_engine(sales_url)}
     create_schema(engines["identity"], IdentityBase.metadata)
     yield engines
@@ -33,18 +32,13 @@ def databases(database_url, monkeypatch, tmp_path):
 
 @pytest.fixture
 def started(databases, rabbit_config, container_factory):
-    """start(ServiceClass) → a running container, killed before the databases are dropped
-    (container_factory alone would outlive them: nameko tears it down last)."""
-    containers = []
-
+    """start(ServiceClass) → a running container. nameko kills it after deleting the test's
+    vhost (a fast teardown); the databases are dropped after that (tests/conftest.py)."""
     def start(service_class):
         container = container_factory(service_class, rabbit_config)
         container.start()
-        containers.append(container)
         return container
-    yield start
-    for container in reversed(containers):
-        container.kill()
+    return start
 
 
 @pytest.fixture

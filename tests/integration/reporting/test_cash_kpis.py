@@ -12,6 +12,8 @@ from tests.integration.reporting.sales_support import deal_workload, wait_for_sa
 from tests.integration.reporting.support import ADMIN, REP_A, REP_B, REP_C, publish_people
 from tests.integration.reporting.test_reconcile import reconcile
 
+pytestmark = pytest.mark.dialect_sensitive("upserted rollups; money sums and ageing dates")
+
 AS_OF = "2025-03-15"
 
 

@@ -8,6 +8,7 @@ from services.reporting import rebuild, reconcile
 from tests.integration.reporting.support import kpis_match, publish_people, workload
 
 
+@pytest.mark.dialect_sensitive("rebuild (table locks, bulk deletes) and reconcile")
 def test_commands_build_reports_from_zero_and_reconcile_them(
         producers, databases, start_reporting, rabbit_config, monkeypatch, capsys):
     monkeypatch.setenv("AMQP_URI", rabbit_config["AMQP_URI"])

@@ -1,5 +1,6 @@
 """reporting against real RabbitMQ and the real customers service: live consumption, a late
 start, scopes, freshness, metrics."""
+import pytest
 from nameko.testing.services import entrypoint_waiter
 from prometheus_client import REGISTRY
 from sqlalchemy import func, select
@@ -17,6 +18,7 @@ def count(engine, model):
         return connection.execute(select(func.count()).select_from(model)).scalar()
 
 
+@pytest.mark.dialect_sensitive("upserted rollups under live delivery")
 def test_live_events_make_every_kpi_right(producers, databases, start_reporting):
     reporting = start_reporting()
     publish_people(producers, databases)
@@ -29,6 +31,7 @@ def test_live_events_make_every_kpi_right(producers, databases, start_reporting)
     assert kpis_match(reporting, databases)
 
 
+@pytest.mark.dialect_sensitive("catch-up pages: batched ON CONFLICT … RETURNING")
 def test_reporting_started_after_the_producers_catches_up_by_itself(
         producers, databases, start_reporting):
     publish_people(producers, databases)

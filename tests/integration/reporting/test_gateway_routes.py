@@ -17,7 +17,7 @@ def gateway(started, rabbit_config, container_factory):
     return f"http://127.0.0.1:{port}"
 
 
-@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+@pytest.mark.parametrize("dialect", ["sqlite"], indirect=True)
 def test_reports_over_http_are_scoped_validated_and_fresh(producers, databases, start_reporting, gateway):
     reporting = start_reporting()
     publish_people(producers, databases)
@@ -44,7 +44,7 @@ def test_reports_over_http_are_scoped_validated_and_fresh(producers, databases, 
     assert_problem(rep.post(f"{R}/rebuild", json={}), 403)
 
 
-@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+@pytest.mark.parametrize("dialect", ["sqlite"], indirect=True)
 def test_admin_jobs_over_http(producers, databases, start_reporting, gateway):
     start_reporting()
     admin = Client(gateway).as_user(user_id="u-admin", role="admin", team_id=None)
@@ -65,7 +65,7 @@ def test_admin_jobs_over_http(producers, databases, start_reporting, gateway):
     assert_problem(admin.get(f"{R}/jobs/nope"), 404)
 
 
-@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+@pytest.mark.parametrize("dialect", ["sqlite"], indirect=True)
 def test_sales_kpi_routes_over_http_answer_validate_and_are_documented(producers, start_reporting,
                                                                         gateway):
     start_reporting()

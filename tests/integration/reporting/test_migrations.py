@@ -1,4 +1,5 @@
 """reporting's alembic scripts build exactly its models, on SQLite and PostgreSQL."""
+import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -8,6 +9,8 @@ from services.chassis import migrate
 from services.chassis.db import make_engine
 from services.chassis.models import ChassisBase
 from services.reporting.models import Base
+
+pytestmark = pytest.mark.dialect_sensitive("alembic scripts")
 
 
 def test_migrations_build_exactly_the_models_and_downgrade_cleanly(database_url):

@@ -43,6 +43,7 @@ def settled(reporting, databases):
 
 
 @pytest.mark.parametrize("projections", [["all"], ["customers", "interactions"]])
+@pytest.mark.dialect_sensitive("rebuild while events flow (locks)")
 def test_rebuild_while_events_flow_counts_everything_once(
         producers, databases, start_reporting, projections, monkeypatch):
     # Small pages: the replay goes back to the broker often, and each round trip lets the

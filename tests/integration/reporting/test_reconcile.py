@@ -20,6 +20,7 @@ def reconcile(reporting):
     return done["result"]
 
 
+@pytest.mark.dialect_sensitive("reconcile's expected-vs-actual queries")
 def test_reconcile_reports_no_difference_after_a_workload(producers, databases, start_reporting):
     reporting = start_reporting()
     publish_people(producers, databases)
@@ -32,6 +33,7 @@ def test_reconcile_reports_no_difference_after_a_workload(producers, databases, 
     assert kpis_match(reporting, databases)
 
 
+@pytest.mark.dialect_sensitive("reconcile's expected-vs-actual queries")
 def test_reconcile_reports_a_difference(producers, databases, start_reporting):
     reporting = start_reporting()
     publish_people(producers, databases)

@@ -59,6 +59,7 @@ def reported(reporting, principal=ADMIN):
     return regions, products, stays
 
 
+@pytest.mark.dialect_sensitive("time-in-stage arithmetic; upserted rollups")
 def test_cuts_and_time_in_stage_equal_sales_own_data(producers, databases, reporting):
     deal_workload(producers)
     wait_until(lambda: reported(reporting) == oracle(databases["sales"]), timeout=20,

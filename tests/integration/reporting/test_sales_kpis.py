@@ -41,6 +41,7 @@ def reporting(producers, databases, start_reporting):
     return container
 
 
+@pytest.mark.dialect_sensitive("upserted rollups under live delivery")
 def test_live_sales_events_make_funnel_win_rate_and_revenue_right(producers, databases, reporting):
     deal_workload(producers)
     wait_until(lambda: sales_kpis_match(reporting, databases), timeout=20,
@@ -66,6 +67,7 @@ def test_sales_reports_are_scoped_like_the_deal_lists(producers, databases, repo
         (REP_B.user_id, 1, 0)]                      # the reopened loss is a win now
 
 
+@pytest.mark.dialect_sensitive("catch-up pages: batched ON CONFLICT … RETURNING")
 def test_catch_up_after_reporting_was_down(producers, databases, start_reporting, people):
     deal_workload(producers, tag="early")           # before reporting ever ran
     reporting = start_reporting()
@@ -82,6 +84,7 @@ def test_catch_up_after_reporting_was_down(producers, databases, start_reporting
     assert "sales" in rpc(reporting, "get_freshness", ADMIN)["sources"]
 
 
+@pytest.mark.dialect_sensitive("reconcile's expected-vs-actual queries")
 def test_reconcile_reports_no_deal_difference_after_a_workload(producers, databases, reporting):
     deal_workload(producers)
     deal_workload(producers, tag="second")

@@ -16,6 +16,8 @@ from tests.integration.reporting.sales_support import (deal_workload, expected_o
 from tests.integration.reporting.support import ADMIN, REP_A, REP_C, publish_people
 from tests.integration.reporting.test_reconcile import reconcile
 
+pytestmark = pytest.mark.dialect_sensitive("upserted rollups; month windows; reconcile")
+
 SEQUENCE_BASE = 1_000_000       # far above what sales' own log reaches in a test
 
 

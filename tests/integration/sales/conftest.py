@@ -2,7 +2,6 @@
 customers service (conversion) and a test identity that publishes users."""
 import pytest
 
-from services.chassis import migrate
 from services.chassis.db import create_schema, make_engine
 from services.customers.service import CustomersService
 from services.sales.service import SalesService
@@ -11,14 +10,13 @@ from tests.integration.sales.support import EventLog
 
 
 @pytest.fixture
-def databases(database_url, monkeypatch, tmp_path):
-    """sales on the parametrised database, migrated by alembic; the others on SQLite."""
-    urls = {"sales": database_url, "customers": f"sqlite:///{tmp_path / 'customers.db'}",
+def databases(dialect, migrated_database, monkeypatch, tmp_path):
+    """sales on the parametrised dialect, customers on SQLite (copies of the run's migrated
+    templates); identity's test double on SQLite."""
+    urls = {"sales": migrated_database("sales", dialect), "customers": migrated_database("customers"),
             "identity": f"sqlite:///{tmp_path / 'identity.db'}"}
     for name, url in urls.items():
         monkeypatch.setenv(f"{name.upper()}_DATABASE_URL", url)
-    migrate.upgrade("sales", urls["sales"])
-    migrate.upgrade("customers", urls["customers"])
     engines = {name: make_engine(url) for name, url in urls.items()}
     create_schema(engines["identity"], IdentityBase.metadata)
     yield engines

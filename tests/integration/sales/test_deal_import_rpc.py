@@ -7,6 +7,8 @@ from services.chassis.errors import Forbidden, Invalid
 from tests.helpers import wait_until
 from tests.integration.sales.support import ADMIN, MANAGER, REPS, proxy, publish_people, received
 
+pytestmark = pytest.mark.dialect_sensitive("batched import with its history; idempotent re-run")
+
 REP = REPS[0]
 
 

@@ -1,5 +1,6 @@
 """sales' alembic scripts build exactly its models, seed the default pipeline, and downgrade
 cleanly — on SQLite and PostgreSQL."""
+import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -11,6 +12,8 @@ from services.chassis.models import ChassisBase
 from services.sales.deals.handlers.pipeline import DEFAULT_PIPELINE
 from services.sales.deals.models import PipelineStage
 from services.sales.models import Base
+
+pytestmark = pytest.mark.dialect_sensitive("alembic scripts")
 
 
 def test_migrations_build_the_models_seed_the_pipeline_and_downgrade(database_url):

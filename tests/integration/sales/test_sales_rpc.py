@@ -11,6 +11,7 @@ LEAD = {"contact_name": "Ada Lovelace", "contact_email": "ada@engines.example",
         "company_name": "Analytical Engines", "region": "EU", "source": "referral"}
 
 
+@pytest.mark.dialect_sensitive("conversion's row locks; stage history")
 def test_lead_to_won_deal_through_real_customers(services, databases, rabbit_config):
     publish_people(services, databases)
     with proxy(rabbit_config, ADMIN) as sales:

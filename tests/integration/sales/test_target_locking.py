@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from services.chassis import migrate
 from services.chassis.db import make_engine
 from services.sales.events import EVENT_SCHEMAS
 from services.sales.models import Base
@@ -22,9 +21,9 @@ pytestmark = pytest.mark.postgres
 ROOT = Path(__file__).resolve().parents[3]
 
 
-def test_a_part_waits_for_its_parent_and_sees_the_sibling_set_meanwhile(postgres_database):
-    migrate.upgrade("sales", postgres_database)
-    engine = make_engine(postgres_database)
+def test_a_part_waits_for_its_parent_and_sees_the_sibling_set_meanwhile(migrated_database):
+    url = migrated_database("sales", "postgresql")
+    engine = make_engine(url)
     db = make_db(engine, Base.metadata, source="sales", event_schemas=EVENT_SCHEMAS)
     for person in (ADMIN, REP_A, REP_B):
         user_event(db, person)
@@ -34,7 +33,7 @@ def test_a_part_waits_for_its_parent_and_sees_the_sibling_set_meanwhile(postgres
         holder.execute(text("SELECT id FROM sales_target WHERE id = :id FOR UPDATE"),
                        {"id": region["id"]})
         setter = subprocess.Popen(
-            [sys.executable, "-m", "tests.integration.sales.target_setter", postgres_database,
+            [sys.executable, "-m", "tests.integration.sales.target_setter", url,
              REP_A.user_id, start, "600.00"], cwd=ROOT, stdout=subprocess.PIPE, text=True)
         try:
             def waiting_on_a_lock():

@@ -18,6 +18,8 @@ from tests.helpers import wait_until
 from tests.integration.sales.support import (ADMIN, MANAGER, OUTSIDER, REPS, as_, proxy,
                                              publish_people, received)
 
+pytestmark = pytest.mark.dialect_sensitive("parent target row locks; a claim UPDATE across containers")
+
 REP = REPS[0]
 MONTH = "2025-03-01"
 WON_AT = "2025-03-10T12:00:00+00:00"

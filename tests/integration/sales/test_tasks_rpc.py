@@ -5,6 +5,7 @@ at once announces each due task once."""
 from datetime import date, datetime, timedelta, timezone
 
 import eventlet
+import pytest
 from nameko.testing.services import entrypoint_hook
 from sqlalchemy import select
 
@@ -13,6 +14,8 @@ from services.sales.tasks.models import ContactBirthday
 from tests.helpers import wait_until
 from tests.integration.sales.support import (ADMIN, MANAGER, REPS, as_, proxy, publish_people,
                                              received)
+
+pytestmark = pytest.mark.dialect_sensitive("birthday dates; a claim UPDATE across containers")
 
 REP = REPS[0]
 
