@@ -32,8 +32,8 @@ from sqlalchemy.orm import sessionmaker
 from services.chassis.db import DatabaseAccess, create_schema, make_engine
 from services.chassis import inbox
 from services.reporting import consumer
-from services.reporting.models import Base
-from services.reporting.projections import SUBSCRIPTIONS
+from services.reporting.domains import METADATA
+from services.reporting.consumer import SUBSCRIPTIONS
 from tests.unit.reporting.support import T0, Customers, Identity
 
 PG_ADMIN_DSN = "dbname=postgres host=127.0.0.1 user=postgres"
@@ -92,7 +92,7 @@ def database(kind, tmp_dir):
 def make_db(url):
     """The service's Database access (real engine and pragmas), minus nameko and the relay."""
     engine = make_engine(url)
-    create_schema(engine, Base.metadata)
+    create_schema(engine, METADATA)
     provider = SimpleNamespace(engine=engine, source="reporting", event_schemas={},
                                sessionmaker=sessionmaker(bind=engine, expire_on_commit=False),
                                relay=None)

@@ -15,7 +15,7 @@ from services.chassis import settings
 from services.chassis.auth import CONTEXT_KEY, SYSTEM
 from services.chassis.db import DatabaseAccess, make_engine
 from services.reporting import jobs
-from services.reporting.projections import SUBSCRIPTIONS
+from services.reporting.domains import SOURCES
 
 SERVICE = "reporting"
 LEASE_WAIT_SECONDS = 120.0      # a periodic catch-up finishes well within this
@@ -48,7 +48,7 @@ def producers(timeout=None):
             return getattr(getattr(proxy, service), method)(*args)
         fetchers = {source: (lambda position, limit, source=source:
                              call(source, "events_since", position, limit))
-                    for source in SUBSCRIPTIONS.sources}
+                    for source in SOURCES}
         yield fetchers, call
 
 

@@ -9,13 +9,47 @@ import logging
 
 from sqlalchemy import event
 
-from services.chassis import inbox, settings
+from services.chassis import inbox
 from services.chassis.metrics import EVENTS_CONSUMED
-from services.reporting import lease
+from services.reporting import freshness, lease, settings
+from services.reporting.domains import PROJECTIONS
 from services.reporting.metrics import SERVICE
-from services.reporting.projections import subscriptions
 
 log = logging.getLogger(__name__)
+
+
+def _check_disjoint():
+    owners = {}
+    for name, projection in PROJECTIONS.items():
+        for key in projection.event_types():
+            other = owners.setdefault(key, name)
+            assert other == name, f"{key} feeds {other} and {name}"
+
+
+_check_disjoint()
+
+
+def _wrap(handler, replaying):
+    def apply(uow, envelope):
+        # The inbox row is already written (inbox.consume_all inserts it first): on SQLite
+        # that took the write lock before anything is read, on PostgreSQL it holds the inbox
+        # lock that a rebuild waits for before clearing (rebuild.py).
+        handler(uow.session, envelope)
+        if not replaying:       # a replay re-applies old events: not news, not a lag
+            freshness.record(uow.session, envelope)
+    return apply
+
+
+def subscriptions(replaying=False):
+    mapping = {}
+    for projection in PROJECTIONS.values():
+        for source, handlers in projection.handles.items():
+            for event_type, handler in handlers.items():
+                mapping.setdefault(source, {})[event_type] = _wrap(handler, replaying)
+    return inbox.Subscriptions(mapping)
+
+
+SUBSCRIPTIONS = subscriptions()
 
 
 def _counting(source, event_type, apply):
@@ -55,11 +89,6 @@ def bounded(fetch, held, until=None):
 MAX_PAGES = 20          # per chassis catch-up call
 
 
-def default_page_size():
-    """Events per events_since call (REPORTING_PAGE_SIZE): memory per page vs round trips."""
-    return settings.env_int("REPORTING_PAGE_SIZE", 500)
-
-
 def catch_up_sources(db, fetchers, held, subs=LIVE, stop_on_error=False, page_size=None,
                      until=None, max_calls=5):
     """Read each source's log from its position: up to `until[source]` if given (a rebuild's
@@ -67,7 +96,7 @@ def catch_up_sources(db, fetchers, held, subs=LIVE, stop_on_error=False, page_si
     chassis catch-ups (a periodic round; the next tick goes on). Live traffic keeps extending
     the logs, so an open-ended chase could outlast any deadline. {source: (applied, position)};
     a failing source is logged and left for the next round (or raised, with stop_on_error)."""
-    page_size = page_size or default_page_size()
+    page_size = page_size or settings.page_size()
     results = {}
     for source, fetch in fetchers.items():
         target = (until or {}).get(source)

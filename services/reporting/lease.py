@@ -9,16 +9,16 @@ from contextlib import contextmanager
 import eventlet
 from sqlalchemy import or_, update
 
-from services.chassis import settings
 from services.chassis.db import insert_ignoring_conflicts
 from services.chassis.errors import Conflict
+from services.reporting import settings
 from services.reporting.models import Lease
 
 NAME = "consumer"
 
 
 def ttl():
-    return settings.env_float("REPORTING_LEASE_SECONDS", 60.0)
+    return settings.lease_seconds()
 
 
 class Busy(Conflict):

@@ -7,7 +7,7 @@ bucket lies wholly inside one local day (zones' historical local-mean-time offse
 about 1970, are the exception).
 """
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 from services.chassis.errors import Invalid
@@ -75,10 +75,16 @@ class Period:
                 "granularity": self.granularity}
 
 
-def period(query, today=None):
-    """From a loaded PeriodQuery; default: the 30 days up to today in the caller's zone."""
+def today_in(tz, now=None):
+    """The local date in `tz` at `now` (an aware datetime; default the wall clock)."""
+    return (now or datetime.now(timezone.utc)).astimezone(ZoneInfo(tz)).date()
+
+
+def period(query, today=None, now=None):
+    """From a loaded PeriodQuery; default: the 30 days up to today (at `now`) in the caller's
+    zone."""
     tz = query.get("tz", "UTC")
-    today = today or datetime.now(ZoneInfo(tz)).date()
+    today = today or today_in(tz, now)
     end = query.get("to") or today
     start = query.get("from_") or end - timedelta(days=29)
     if start > end:

@@ -1,6 +1,6 @@
 """Rebuild projections from zero by replaying the producers' event logs.
 
-    python -m services.reporting.rebuild [users|customers|interactions|deals|cash|targets|all ...]
+    python -m services.reporting.rebuild [<projection> ...|all]     (projections: domains/)
 
 Under the lease (no catch-up runs meanwhile, in any process), one transaction clears the
 projections' tables, forgets their event types in the inbox and resets their sources'
@@ -21,11 +21,7 @@ from sqlalchemy import delete, func, select, text, update
 from services.chassis.errors import Conflict, Invalid
 from services.chassis.models import ConsumerPosition, InboxEvent
 from services.reporting import consumer
-from services.reporting.models import (CustomerComposition, CustomerFact, DealOutcomes,
-                                       DealStages, InteractionActivity, NewCustomers, UserCopy)
-from services.reporting.models_kpis import (DealLineFact, DealStageEntry, InvoiceFact,
-                                            PaymentFact, TargetFact)
-from services.reporting.projections import PROJECTIONS, event_types, tables
+from services.reporting.domains import DOMAINS, PROJECTIONS, event_types, tables
 
 
 def expand(names):
@@ -84,25 +80,10 @@ def clear(db, names):
 
 
 def snapshot(db):
-    """Headline numbers, to compare before and after a rebuild."""
-    def total(session, column):
-        return int(session.scalar(select(func.coalesce(func.sum(column), 0))))
+    """Headline numbers of every domain, to compare before and after a rebuild."""
     with db.read_only() as session:
-        return {
-            "users": session.scalar(select(func.count()).select_from(UserCopy)),
-            "customer_facts": session.scalar(select(func.count()).select_from(CustomerFact)),
-            "customers": total(session, CustomerComposition.count),
-            "new_customers": total(session, NewCustomers.count),
-            "interactions": total(session, InteractionActivity.count),
-            "deals": total(session, DealStages.count),
-            "closed_deals": total(session, DealOutcomes.count),
-            "deal_lines": session.scalar(select(func.count()).select_from(DealLineFact)),
-            "stage_entries": session.scalar(select(func.count()).select_from(DealStageEntry)),
-            "invoices": session.scalar(select(func.count()).select_from(InvoiceFact)),
-            "payments": session.scalar(select(func.count()).select_from(PaymentFact)),
-            "targets": session.scalar(select(func.count()).select_from(TargetFact)
-                                      .where(TargetFact.removed.is_(False))),
-        }
+        return {name: value for domain in DOMAINS if domain.snapshot
+                for name, value in domain.snapshot(session).items()}
 
 
 def rebuild(db, fetchers, names, held, page_size=None):

@@ -1,30 +1,45 @@
-"""reporting: a pure consumer. Every producer's events feed KPI read models (projections/);
-reports sum rollups (queries.py); admins rebuild and reconcile them (jobs.py).
+"""reporting: a pure consumer. Each producer is a plugin under domains/ (its consumer copies,
+projections, reports, reconcile, rebuild snapshot, gauges); this class answers the report RPCs
+the plugins declare and runs what is generic over them: catch-up, rebuild and reconcile jobs
+(jobs.py), the business gauges.
 
 Thin entrypoints: who is calling, one session or unit of work, one function.
 """
 from nameko.events import event_handler
 from nameko.timer import timer
 
-from services.chassis import settings
 from services.chassis.auth import SYSTEM
 from services.chassis.db import Database
 from services.chassis.rpc import rpc                # replies without confirms
-from services.chassis.validation import load
 from services.chassis.service import ChassisService
-from services.reporting import (consumer, jobs, metrics, queries, rebuild, sales_cash,
-                                sales_queries, sales_stages, sales_targets, schemas)
-from services.reporting.models import Base
-from services.reporting.projections import SUBSCRIPTIONS, freshness
+from services.chassis.validation import load
+from services.reporting import consumer, freshness, gauges, jobs, rebuild, schemas, settings
+from services.reporting.domains import METADATA, REPORTS, SOURCES
 
 ADMIN = "admin"          # require() also lets the system principal through
 GAUGE_LABELS = {}        # labels the business gauges have had in this process (zeroed if gone)
 
 
+def _report_rpc(report):
+    def answer(self, query=None):
+        return self._report(report.run, query)
+    answer.__name__ = answer.__qualname__ = report.rpc
+    answer.__doc__ = report.summary
+    return rpc(answer)
+
+
+def with_report_rpcs(cls):
+    """One RPC per report the domains declare (services/reporting/plugin.py: Report)."""
+    for report in REPORTS.values():
+        setattr(cls, report.rpc, _report_rpc(report))
+    return cls
+
+
+@with_report_rpcs
 class ReportingService(ChassisService):
     name = "reporting"
-    db = Database(Base.metadata)
-    subscriptions = SUBSCRIPTIONS
+    db = Database(METADATA)
+    subscriptions = consumer.SUBSCRIPTIONS
 
     # --- reports (scoped by the caller's principal) --------------------------------------------
     def _report(self, query_function, query):
@@ -33,50 +48,6 @@ class ReportingService(ChassisService):
             report = query_function(session, principal, query)
             report["freshness"] = freshness.read(session)
         return report
-
-    @rpc
-    def customer_composition(self, query=None):
-        return self._report(queries.composition, query)
-
-    @rpc
-    def new_customers(self, query=None):
-        return self._report(queries.new_customers, query)
-
-    @rpc
-    def interaction_activity(self, query=None):
-        return self._report(queries.interaction_activity, query)
-
-    @rpc
-    def sales_funnel(self, query=None):
-        return self._report(sales_queries.funnel, query)
-
-    @rpc
-    def sales_win_rate(self, query=None):
-        return self._report(sales_queries.win_rate, query)
-
-    @rpc
-    def sales_revenue(self, query=None):
-        return self._report(sales_queries.revenue, query)
-
-    @rpc
-    def sales_stage_conversion(self, query=None):
-        return self._report(sales_stages.conversion, query)
-
-    @rpc
-    def sales_time_in_stage(self, query=None):
-        return self._report(sales_stages.time_in_stage, query)
-
-    @rpc
-    def sales_cash(self, query=None):
-        return self._report(sales_cash.cash, query)
-
-    @rpc
-    def sales_receivables(self, query=None):
-        return self._report(sales_cash.receivables, query)
-
-    @rpc
-    def sales_targets(self, query=None):
-        return self._report(sales_targets.targets, query)
 
     @rpc
     def get_freshness(self):
@@ -113,25 +84,25 @@ class ReportingService(ChassisService):
             return self.services.call(service, method, *args)
         fetchers = {source: (lambda position, limit, source=source:
                              call(source, "events_since", position, limit))
-                    for source in SUBSCRIPTIONS.sources}
+                    for source in SOURCES}
         return fetchers, call
 
-    @timer(interval=settings.catch_up_interval())
+    @timer(interval=settings.catch_up_seconds())
     def catch_up_events(self):
         fetchers, _call = self._producers()
         for source, (_applied, position) in consumer.catch_up_round(self.db, fetchers).items():
             self.metrics.consumer_position(source, position)
 
-    @timer(interval=settings.env_float("REPORTING_JOB_POLL_SECONDS", 2.0))
+    @timer(interval=settings.job_poll_seconds())
     def run_jobs(self):
         job_id = jobs.claim_next(self.db)
         if job_id:
             jobs.run(self.db, job_id, *self._producers())
 
-    @timer(interval=settings.env_float("REPORTING_GAUGE_SECONDS", 15.0))
+    @timer(interval=settings.gauge_seconds())
     def refresh_gauges(self):
         with self.db.read_only() as session:
-            metrics.refresh_business_gauges(session, GAUGE_LABELS)
+            gauges.refresh_business_gauges(session, GAUGE_LABELS)
 
     # --- events: every one goes through the inbox (ChassisService.apply_event) ------------------
     @event_handler("identity", "user_created")

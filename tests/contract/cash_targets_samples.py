@@ -4,7 +4,7 @@ own schemas once sales publishes the event."""
 from datetime import date, datetime, timezone
 from decimal import Decimal
 
-from services.reporting import consumes
+from services.reporting.domains.sales import consumes
 
 WHEN = datetime(2026, 3, 14, 23, 30, tzinfo=timezone.utc)
 LINE = {"position": 1, "product_id": "p-1", "product_name": "GTX Pro", "quantity": 3,

@@ -7,8 +7,9 @@ import pytest
 
 from services.customers.events import EVENT_SCHEMAS as CUSTOMERS_EVENTS
 from services.identity.events import EVENT_SCHEMAS as IDENTITY_EVENTS
-from services.reporting import consumes
-from services.reporting.projections import SUBSCRIPTIONS
+from services.reporting.consumer import SUBSCRIPTIONS
+from services.reporting.domains.customers import consumes
+from services.reporting.domains.identity import consumes as identity_copies
 from services.sales.events import EVENT_SCHEMAS as SALES_EVENTS
 from tests.contract.cash_targets_samples import CASH_AND_TARGETS
 
@@ -55,10 +56,10 @@ def test_customer_events_load_into_reportings_copies(event_type):
         assert loaded[name] == sample[name], name
 
 
-@pytest.mark.parametrize("event_type", consumes.USER_EVENTS)
+@pytest.mark.parametrize("event_type", identity_copies.USER_EVENTS)
 def test_user_events_load_into_reportings_copy(event_type):
     user = {"id": "u-1", "email": "a@example.com", "name": "A", "role": "manager",
             "team_id": "t-1", "region": None, "manager_id": None, "active": True,
             "created_at": WHEN, "updated_at": WHEN}
-    loaded = consumes.UserEvent().load(IDENTITY_EVENTS[event_type].dump(user))
+    loaded = identity_copies.UserEvent().load(IDENTITY_EVENTS[event_type].dump(user))
     assert loaded == {key: user[key] for key in ("id", "name", "role", "team_id", "region", "active")}

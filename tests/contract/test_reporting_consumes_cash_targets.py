@@ -5,8 +5,8 @@ import json
 
 import pytest
 
-from services.reporting.projections import SUBSCRIPTIONS
-from services.reporting.projections.rollups import cents
+from services.reporting.consumer import SUBSCRIPTIONS
+from services.reporting.rollups import cents
 from services.sales.events import EVENT_SCHEMAS as SALES_EVENTS
 from tests.contract.cash_targets_samples import CASH_AND_TARGETS, contract_wire
 

@@ -7,8 +7,9 @@ from decimal import Decimal
 
 import pytest
 
-from services.reporting import consumes
-from services.reporting.projections import SUBSCRIPTIONS, deals
+from services.reporting.consumer import SUBSCRIPTIONS
+from services.reporting.domains.sales import consumes
+from services.reporting.domains.sales.projections import deals
 from tests.contract.cash_targets_samples import CASH_AND_TARGETS
 from services.sales.events import EVENT_SCHEMAS as SALES_EVENTS
 

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from services.reporting import consumes
+from services.reporting.domains.sales import consumes
 from services.sales.events import EVENT_SCHEMAS
 from services.sales.targets.handlers import reconcile as reconcile_targets
 from tests.contract.cash_targets_samples import TARGET

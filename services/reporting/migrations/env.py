@@ -1,5 +1,5 @@
 """Alembic entry point for reporting: the chassis runner does the work (services/chassis/migrate.py)."""
 from services.chassis.migrate import run_migrations
-from services.reporting.models import Base
+from services.reporting.domains import METADATA
 
-run_migrations(Base.metadata)
+run_migrations(METADATA)

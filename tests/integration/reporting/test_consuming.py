@@ -6,7 +6,7 @@ from prometheus_client import REGISTRY
 from sqlalchemy import func, select
 
 from services.chassis.models import InboxEvent
-from services.reporting.models import CustomerFact
+from services.reporting.domains.customers.models import CustomerFact
 from tests.helpers import wait_until
 from tests.integration.customers.support import rpc
 from tests.integration.reporting.support import (ADMIN, MANAGER, REP_A, REP_C, kpis_match,

@@ -3,7 +3,7 @@ import pytest
 from sqlalchemy import update
 
 from services.chassis.errors import Forbidden
-from services.reporting.models import InteractionActivity
+from services.reporting.domains.customers.models import InteractionActivity
 from tests.helpers import wait_until
 from tests.integration.customers.support import rpc
 from tests.integration.reporting.support import ADMIN, REP_A, kpis_match, publish_people, workload

@@ -5,7 +5,7 @@ from sqlalchemy import func, select
 
 from services.chassis.errors import Forbidden
 from services.chassis.models import InboxEvent
-from services.reporting.models import DealFact
+from services.reporting.domains.sales.models import DealFact
 from tests.helpers import wait_until
 from tests.integration.customers.support import rpc
 from tests.integration.reporting.sales_support import (deal_workload, expected_funnel,

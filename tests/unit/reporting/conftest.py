@@ -3,7 +3,7 @@ import pytest
 from sqlalchemy import create_engine
 from sqlalchemy.pool import StaticPool
 
-from services.reporting.models import Base
+from services.reporting.domains import METADATA
 from tests.unit.chassis.fakes import make_db
 from tests.unit.reporting.sales_support import Sales
 from tests.unit.reporting.support import Customers, Identity
@@ -11,7 +11,7 @@ from tests.unit.reporting.support import Customers, Identity
 
 @pytest.fixture
 def db(memory_engine):
-    return make_db(memory_engine, Base.metadata, source="reporting")
+    return make_db(memory_engine, METADATA, source="reporting")
 
 
 @pytest.fixture
@@ -38,7 +38,7 @@ def fresh_db():
         engine = create_engine("sqlite://", poolclass=StaticPool,
                                connect_args={"check_same_thread": False})
         engines.append(engine)
-        return make_db(engine, Base.metadata, source="reporting")
+        return make_db(engine, METADATA, source="reporting")
     yield make
     for engine in engines:
         engine.dispose()

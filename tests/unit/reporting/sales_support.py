@@ -6,7 +6,7 @@ from decimal import Decimal
 from nameko.exceptions import MethodNotFound
 from sqlalchemy import select
 
-from services.reporting.models import DealOutcomes, DealStages
+from services.reporting.domains.sales.models import DealOutcomes, DealStages
 from tests.unit.reporting.support import T0, Log
 
 PROBABILITY = {"initial_contact": 10, "needs_analysis": 25, "proposal": 50, "negotiation": 75,

@@ -5,8 +5,8 @@ from datetime import datetime, timezone
 from sqlalchemy import select
 
 from services.chassis import inbox
-from services.reporting.models import CustomerComposition, InteractionActivity, NewCustomers
-from services.reporting.projections import SUBSCRIPTIONS
+from services.reporting.domains.customers.models import CustomerComposition, InteractionActivity, NewCustomers
+from services.reporting.consumer import SUBSCRIPTIONS
 
 T0 = datetime(2025, 3, 14, 10, 0, tzinfo=timezone.utc)
 

@@ -8,8 +8,9 @@ import pytest
 
 from services.chassis import inbox
 from services.reporting.models import Freshness
-from services.reporting.projections import SUBSCRIPTIONS, freshness
-from services.reporting.projections.rollups import as_key, bucket
+from services.reporting import freshness
+from services.reporting.consumer import SUBSCRIPTIONS
+from services.reporting.rollups import as_key, bucket
 from tests.unit.reporting.support import T0, apply, state
 
 REGIONS, STAGES, REPS = ("EU", "US", None), ("lead", "prospect", "customer"), ("u1", "u2", "u3")

@@ -7,8 +7,8 @@ from sqlalchemy import select
 
 from services.chassis import inbox
 from services.chassis.auth import Principal
-from services.reporting import sales_cash
-from services.reporting.models_kpis import InvoiceFact, PaymentFact
+from services.reporting.domains.sales.queries import cash as sales_cash
+from services.reporting.domains.sales.models import InvoiceFact, PaymentFact
 from tests.unit.reporting.cash_support import Cash
 from tests.unit.reporting.support import apply
 
@@ -107,7 +107,7 @@ def test_any_order_and_repeats_give_the_same_facts(db, fresh_db, ledger, cash):
 
 def test_receivables_gauges_drop_a_currency_once_paid(db, sales, cash):
     from prometheus_client import REGISTRY
-    from services.reporting import metrics
+    from services.reporting import gauges
 
     def gauge(name, currency):
         return REGISTRY.get_sample_value(name, {"currency": currency})
@@ -116,11 +116,11 @@ def test_receivables_gauges_drop_a_currency_once_paid(db, sales, cash):
           cash.pay("g1", "10.00", date(2020, 1, 5)),
           cash.issue("g2", "5.00", date(2020, 1, 1), date(2999, 1, 1), currency="CHF"))
     with db.read_only() as session:
-        metrics.refresh_business_gauges(session, seen)
+        gauges.refresh_business_gauges(session, seen)
     assert gauge("crm_receivables_outstanding_amount", "CHF") == 25.0
     assert gauge("crm_receivables_overdue_amount", "CHF") == 20.0
     apply(db, cash.pay("g1", "20.00", date(2020, 2, 1)), cash.pay("g2", "5.00", date(2020, 2, 1)))
     with db.read_only() as session:
-        metrics.refresh_business_gauges(session, seen)
+        gauges.refresh_business_gauges(session, seen)
     assert gauge("crm_receivables_outstanding_amount", "CHF") == 0
     assert gauge("crm_receivables_overdue_amount", "CHF") == 0

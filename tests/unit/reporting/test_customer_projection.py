@@ -3,7 +3,7 @@ import itertools
 from datetime import timedelta
 
 from services.chassis import inbox
-from services.reporting.projections.rollups import bucket
+from services.reporting.rollups import bucket
 from tests.unit.reporting.support import T0, apply, composition, new_customers, state
 
 B0 = bucket(T0)

@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 
 from services.chassis import inbox
-from services.reporting.projections.rollups import bucket
+from services.reporting.rollups import bucket
 from tests.unit.reporting.sales_support import outcomes, stages
 from tests.unit.reporting.support import T0, apply
 
@@ -101,7 +101,7 @@ def test_a_payload_with_fractional_cents_is_refused_and_changes_nothing(sales, d
 
 def test_business_gauges_show_the_open_pipeline_and_drop_stages_that_emptied(sales, db):
     from prometheus_client import REGISTRY
-    from services.reporting import metrics
+    from services.reporting import gauges
 
     def gauge(name, **labels):
         return REGISTRY.get_sample_value(name, labels)
@@ -109,12 +109,12 @@ def test_business_gauges_show_the_open_pipeline_and_drop_stages_that_emptied(sal
     apply(db, *sales.create("g1", amount="10.50", currency="GBP"), *sales.move("g1", "proposal"),
           *sales.create("g2", amount="4.00", currency="GBP"))
     with db.read_only() as session:
-        metrics.refresh_business_gauges(session, seen)
+        gauges.refresh_business_gauges(session, seen)
     assert gauge("crm_open_deals_by_stage", stage="proposal") == 1
     assert gauge("crm_open_pipeline_amount", currency="GBP") == 14.5
     assert gauge("crm_weighted_pipeline_amount", currency="GBP") == 5.25 + 0.4
     apply(db, *sales.move("g1", "won", T0 + 2 * DAY))
     with db.read_only() as session:
-        metrics.refresh_business_gauges(session, seen)
+        gauges.refresh_business_gauges(session, seen)
     assert gauge("crm_open_deals_by_stage", stage="proposal") == 0     # not stale
     assert gauge("crm_open_pipeline_amount", currency="GBP") == 4.0

@@ -5,7 +5,7 @@ import pytest
 
 from services.chassis.errors import Invalid
 from services.reporting.periods import Period, period
-from services.reporting.projections.rollups import bucket
+from services.reporting.rollups import bucket
 
 
 def utc(*args):

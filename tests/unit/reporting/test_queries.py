@@ -5,7 +5,7 @@ import pytest
 
 from services.chassis.auth import Principal
 from services.chassis.errors import Invalid
-from services.reporting import queries
+from services.reporting.domains.customers import queries
 from tests.unit.reporting.support import T0, apply
 
 ADMIN = Principal("u-admin", "admin")

@@ -7,8 +7,9 @@ from sqlalchemy import delete, select, update
 from services.chassis.errors import Conflict, Invalid
 from services.chassis.inbox import positions
 from services.reporting import consumer, lease, rebuild
-from services.reporting.models import CustomerComposition, DealOutcomes, InteractionActivity
-from services.reporting.models_kpis import PaymentFact
+from services.reporting.domains.customers.models import CustomerComposition, InteractionActivity
+from services.reporting.domains.sales.models import DealOutcomes
+from services.reporting.domains.sales.models import PaymentFact
 from tests.unit.reporting.sales_support import outcomes, stages
 from tests.unit.reporting.support import T0, apply, state
 
@@ -181,8 +182,7 @@ def test_rebuilding_the_deals_with_live_deal_traffic_counts_nothing_twice(db, sa
 def kpi_facts(db):
     """Every row of the sales KPI fact tables (lines, stage entries, invoices, payments,
     targets), comparable across databases."""
-    from services.reporting.models_kpis import (DealLineFact, DealStageEntry, InvoiceFact,
-                                                PaymentFact, TargetFact)
+    from services.reporting.domains.sales.models import DealLineFact, DealStageEntry, InvoiceFact, PaymentFact, TargetFact
     with db.read_only() as session:
         return {model.__tablename__: sorted(
                     tuple(getattr(row, c.name) for c in model.__table__.columns)

@@ -7,7 +7,9 @@ from sqlalchemy import update
 from services.chassis.auth import Principal
 from services.chassis.errors import NotFound
 from services.reporting import jobs, lease, reconcile
-from services.reporting.models import CustomerComposition, DealOutcomes, ReportJob
+from services.reporting.domains.customers.models import CustomerComposition
+from services.reporting.domains.sales.models import DealOutcomes
+from services.reporting.models import ReportJob
 from tests.unit.reporting.sales_support import ProducersRpc
 from tests.unit.reporting.support import T0, CustomersRpc, apply
 

@@ -7,8 +7,8 @@ import pytest
 from sqlalchemy import delete, update
 
 from services.reporting import lease, reconcile
-from services.reporting.models import DealFact
-from services.reporting.models_kpis import DealLineFact, DealStageEntry, PaymentFact, TargetFact
+from services.reporting.domains.sales.models import DealFact
+from services.reporting.domains.sales.models import DealLineFact, DealStageEntry, PaymentFact, TargetFact
 from tests.unit.reporting.cash_support import Cash
 from tests.unit.reporting.sales_support import ProducersRpc
 from tests.unit.reporting.support import T0, CustomersRpc, apply

@@ -7,8 +7,8 @@ from sqlalchemy import select
 
 from services.chassis.auth import Principal
 from services.chassis.errors import Invalid
-from services.reporting import sales_queries
-from services.reporting.models_kpis import DealLineFact
+from services.reporting.domains.sales.queries import deals as sales_queries
+from services.reporting.domains.sales.models import DealLineFact
 from tests.unit.reporting.support import T0, apply
 
 ADMIN = Principal("u-admin", "admin")

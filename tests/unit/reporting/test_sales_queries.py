@@ -6,7 +6,7 @@ import pytest
 
 from services.chassis.auth import Principal
 from services.chassis.errors import Invalid
-from services.reporting import sales_queries
+from services.reporting.domains.sales.queries import deals as sales_queries
 from tests.unit.reporting.support import T0, apply
 
 ADMIN = Principal("u-admin", "admin")

@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 
 from services.chassis.auth import Principal
-from services.reporting import sales_stages
+from services.reporting.domains.sales.queries import stages as sales_stages
 from tests.unit.reporting.support import T0, apply
 
 ADMIN = Principal("u-admin", "admin")

@@ -6,8 +6,8 @@ import pytest
 from sqlalchemy import update
 
 from services.chassis.auth import Principal
-from services.reporting import sales_targets
-from services.reporting.models import DealFact
+from services.reporting.domains.sales.queries import targets as sales_targets
+from services.reporting.domains.sales.models import DealFact
 from tests.unit.reporting.cash_support import Cash
 from tests.unit.reporting.support import T0, apply
 
@@ -86,7 +86,7 @@ def test_reps_see_their_own_targets_managers_their_teams(book, cash):
 
 
 def test_reconcile_recomputes_attainment_from_sales_rows(book, sales, cash):
-    from services.reporting import reconcile_targets
+    from services.reporting.domains.sales.reconcile import targets as reconcile_targets
     from tests.unit.reporting.sales_support import ProducersRpc
     apply(book, cash.target("company", "800.00"),
           cash.target("west", "200.00", "region", "West"),

@@ -4,9 +4,11 @@ from datetime import datetime, timedelta, timezone
 from prometheus_client import REGISTRY
 
 from services.chassis import inbox
-from services.reporting.models import Freshness, UserCopy
-from services.reporting.projections import freshness, subscriptions
-from services.reporting.projections.rollups import bucket
+from services.reporting.domains.identity.models import UserCopy
+from services.reporting.models import Freshness
+from services.reporting import freshness
+from services.reporting.consumer import subscriptions
+from services.reporting.rollups import bucket
 from tests.unit.reporting.support import T0, activity, apply
 
 

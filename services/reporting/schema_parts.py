@@ -1,0 +1,76 @@
+"""The schema pieces every domain's report schemas are made of: query inputs (unknown fields
+refused, filters of one value or a list, group_by against an allow-list, a period in an IANA
+time zone) and the freshness every report carries."""
+import zoneinfo
+from marshmallow import RAISE, Schema, ValidationError, fields, validate
+
+GRANULARITIES = ("day", "week", "month", "quarter", "year", "total")
+
+
+def time_zone(value):
+    if value not in _zones():
+        raise ValidationError("Not an IANA time zone (e.g. Europe/Berlin, America/New_York, UTC).")
+
+
+def _zones(cache={}):
+    if "all" not in cache:
+        cache["all"] = zoneinfo.available_timezones() | {"UTC"}
+    return cache["all"]
+
+
+class Values(fields.Field):
+    """A filter: one value or a list of them (the gateway sends comma-separated lists)."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        values = [value] if isinstance(value, str) else value
+        if not isinstance(values, list) or not values or not all(
+                isinstance(item, str) and 0 < len(item) <= 200 for item in values):
+            raise ValidationError("One value or a list of 1..200-character strings.")
+        return values
+
+
+def _distinct(values):
+    if len(set(values)) != len(values):
+        raise ValidationError("Name each dimension once.")
+
+
+def group_by(allowed, default):
+    """Only these dimensions: each is a rollup key column, so nothing else can be grouped."""
+    return fields.List(fields.String(validate=validate.OneOf(allowed)), load_default=list(default),
+                       validate=_distinct, metadata={"description": "Any of: " + ", ".join(allowed)})
+
+
+class Input(Schema):
+    class Meta:
+        unknown = RAISE
+
+
+class PeriodQuery(Input):
+    """`from` and `to` are local dates in `tz`, both included; default: the last 30 days."""
+    from_ = fields.Date(data_key="from")
+    to = fields.Date()
+    tz = fields.String(load_default="UTC", validate=time_zone)
+    granularity = fields.String(load_default="day", validate=validate.OneOf(GRANULARITIES))
+
+
+class SourceFreshness(Schema):
+    last_event_at = fields.String(allow_none=True)
+    applied_at = fields.String(allow_none=True)
+    lag_seconds = fields.Float(allow_none=True)
+    sequence = fields.Integer(allow_none=True)
+
+
+class Freshness(Schema):
+    last_event_at = fields.String(allow_none=True, metadata={
+        "description": "occurred_at of the last event applied (any source)"})
+    applied_at = fields.String(allow_none=True, metadata={"description": "when it was applied"})
+    lag_seconds = fields.Float(allow_none=True, metadata={"description": "applied_at - last_event_at"})
+    sources = fields.Dict(keys=fields.String(), values=fields.Nested(SourceFreshness))
+    rebuilding = fields.List(fields.String(), metadata={"description": "projections being rebuilt"})
+
+
+class Period(Schema):
+    start = fields.Date(data_key="from")
+    end = fields.Date(data_key="to")
+    tz = fields.String()
+    granularity = fields.String()
