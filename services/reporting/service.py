@@ -5,11 +5,9 @@ the plugins declare and runs what is generic over them: catch-up, rebuild and re
 
 Thin entrypoints: who is calling, one session or unit of work, one function.
 """
-from nameko.events import event_handler
-from nameko.timer import timer
-
 from services.chassis.auth import SYSTEM
 from services.chassis.db import Database
+from services.chassis.periodic import periodic
 from services.chassis.rpc import rpc                # replies without confirms
 from services.chassis.service import ChassisService
 from services.chassis.validation import load
@@ -39,6 +37,8 @@ def with_report_rpcs(cls):
 class ReportingService(ChassisService):
     name = "reporting"
     db = Database(METADATA)
+    # every (source, event type) the domains consume: ChassisService makes the live
+    # `on_<event_type>` handlers from it; each goes through the inbox (apply_event)
     subscriptions = consumer.SUBSCRIPTIONS
 
     # --- reports (scoped by the caller's principal) --------------------------------------------
@@ -87,96 +87,19 @@ class ReportingService(ChassisService):
                     for source in SOURCES}
         return fetchers, call
 
-    @timer(interval=settings.catch_up_seconds())
+    @periodic(settings.catch_up_seconds)
     def catch_up_events(self):
         fetchers, _call = self._producers()
         for source, (_applied, position) in consumer.catch_up_round(self.db, fetchers).items():
             self.metrics.consumer_position(source, position)
 
-    @timer(interval=settings.job_poll_seconds())
+    @periodic(settings.job_poll_seconds)
     def run_jobs(self):
         job_id = jobs.claim_next(self.db)
         if job_id:
             jobs.run(self.db, job_id, *self._producers())
 
-    @timer(interval=settings.gauge_seconds())
+    @periodic(settings.gauge_seconds)
     def refresh_gauges(self):
         with self.db.read_only() as session:
             gauges.refresh_business_gauges(session, GAUGE_LABELS)
-
-    # --- events: every one goes through the inbox (ChassisService.apply_event) ------------------
-    @event_handler("identity", "user_created")
-    def on_user_created(self, envelope):
-        return self.apply_event(envelope)
-
-    @event_handler("identity", "user_updated")
-    def on_user_updated(self, envelope):
-        return self.apply_event(envelope)
-
-    @event_handler("identity", "user_deactivated")
-    def on_user_deactivated(self, envelope):
-        return self.apply_event(envelope)
-
-    @event_handler("customers", "customer_created")
-    def on_customer_created(self, envelope):
-        return self.apply_event(envelope)
-
-    @event_handler("customers", "customer_updated")
-    def on_customer_updated(self, envelope):
-        return self.apply_event(envelope)
-
-    @event_handler("customers", "customer_assigned")
-    def on_customer_assigned(self, envelope):
-        return self.apply_event(envelope)
-
-    @event_handler("customers", "customer_merged")
-    def on_customer_merged(self, envelope):
-        return self.apply_event(envelope)
-
-    @event_handler("customers", "interaction_logged")
-    def on_interaction_logged(self, envelope):
-        return self.apply_event(envelope)
-
-    @event_handler("sales", "deal_created")
-    def on_deal_created(self, envelope):
-        return self.apply_event(envelope)
-
-    @event_handler("sales", "deal_updated")
-    def on_deal_updated(self, envelope):
-        return self.apply_event(envelope)
-
-    @event_handler("sales", "deal_stage_changed")
-    def on_deal_stage_changed(self, envelope):
-        return self.apply_event(envelope)
-
-    @event_handler("sales", "deal_won")
-    def on_deal_won(self, envelope):
-        return self.apply_event(envelope)
-
-    @event_handler("sales", "deal_lost")
-    def on_deal_lost(self, envelope):
-        return self.apply_event(envelope)
-
-    @event_handler("sales", "invoice_issued")
-    def on_invoice_issued(self, envelope):
-        return self.apply_event(envelope)
-
-    @event_handler("sales", "payment_received")
-    def on_payment_received(self, envelope):
-        return self.apply_event(envelope)
-
-    @event_handler("sales", "invoice_overdue")
-    def on_invoice_overdue(self, envelope):
-        return self.apply_event(envelope)
-
-    @event_handler("sales", "invoice_cancelled")
-    def on_invoice_cancelled(self, envelope):
-        return self.apply_event(envelope)
-
-    @event_handler("sales", "target_set")
-    def on_target_set(self, envelope):
-        return self.apply_event(envelope)
-
-    @event_handler("sales", "target_removed")
-    def on_target_removed(self, envelope):
-        return self.apply_event(envelope)

@@ -1,36 +1,29 @@
 """reporting's settings (REPORTING_*), read at call time so a changed environment — or a test —
 takes effect; the README's configuration table lists them."""
-from services.chassis import settings as chassis_settings
-
-
-def _float(name, default):
-    return chassis_settings.env_float(name, default)
-
-
-def _int(name, default):
-    return chassis_settings.env_int(name, default)
+from services.chassis import settings as chassis
+from services.chassis.settings import env
 
 
 def page_size():
     """Events per events_since call (REPORTING_PAGE_SIZE): memory per page vs round trips."""
-    return _int("REPORTING_PAGE_SIZE", 500)
+    return env.int("REPORTING_PAGE_SIZE", 500)
 
 
 def lease_seconds():
     """How long the catch-up / rebuild / reconcile lease lasts unless renewed."""
-    return _float("REPORTING_LEASE_SECONDS", 60.0)
+    return env.float("REPORTING_LEASE_SECONDS", 60.0)
 
 
 def job_poll_seconds():
     """How often each replica looks for a pending rebuild or reconcile job."""
-    return _float("REPORTING_JOB_POLL_SECONDS", 2.0)
+    return env.float("REPORTING_JOB_POLL_SECONDS", 2.0)
 
 
 def gauge_seconds():
     """How often the business gauges are recomputed."""
-    return _float("REPORTING_GAUGE_SECONDS", 15.0)
+    return env.float("REPORTING_GAUGE_SECONDS", 15.0)
 
 
 def catch_up_seconds():
     """The periodic catch-up (CATCH_UP_SECONDS, shared with every consumer)."""
-    return chassis_settings.catch_up_interval()
+    return chassis.catch_up_interval()
