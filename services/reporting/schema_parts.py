@@ -18,8 +18,13 @@ def _zones(cache={}):
     return cache["all"]
 
 
-class Values(fields.Field):
-    """A filter: one value or a list of them (the gateway sends comma-separated lists)."""
+class Values(fields.List):
+    """A filter: one value or a list of them. An array of 1..200-character strings in the API
+    document (the gateway reads comma-separated and repeated parameters into one list)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(fields.String(validate=validate.Length(1, 200)),
+                         validate=validate.Length(min=1), **kwargs)
 
     def _deserialize(self, value, attr, data, **kwargs):
         values = [value] if isinstance(value, str) else value
