@@ -182,7 +182,8 @@ def test_rebuilding_the_deals_with_live_deal_traffic_counts_nothing_twice(db, sa
 def kpi_facts(db):
     """Every row of the sales KPI fact tables (lines, stage entries, invoices, payments,
     targets), comparable across databases."""
-    from services.reporting.domains.sales.models import DealLineFact, DealStageEntry, InvoiceFact, PaymentFact, TargetFact
+    from services.reporting.domains.sales.models import (DealLineFact, DealStageEntry,
+                                                         InvoiceFact, PaymentFact, TargetFact)
     with db.read_only() as session:
         return {model.__tablename__: sorted(
                     tuple(getattr(row, c.name) for c in model.__table__.columns)
