@@ -10,7 +10,7 @@ pairs, with updates, interactions, a few merges and user events — then applies
 reporting database (SQLite file with the service's pragmas; a throw-away PostgreSQL database)
 through the code the service runs:
 
-- live:    `inbox.consume(db, SUBSCRIPTIONS, envelope)` per event (the @event_handler path);
+- live:    `inbox.consume(db, envelope)` per event (the @event_handler path);
 - catchup: `consumer.catch_up_sources` over the log (the timer's and the rebuild's path).
 
 Prints events/s and ms/event of wall time and of this process's CPU time (PostgreSQL's own
@@ -30,10 +30,9 @@ import psycopg2
 from sqlalchemy.orm import sessionmaker
 
 from services.chassis.db import DatabaseAccess, create_schema, make_engine
-from services.chassis import inbox
+from services.reporting import inbox
 from services.reporting import consumer
 from services.reporting.domains import METADATA
-from services.reporting.consumer import SUBSCRIPTIONS
 from tests.unit.reporting.support import T0, Customers, Identity
 
 PG_ADMIN_DSN = "dbname=postgres host=127.0.0.1 user=postgres"
@@ -107,7 +106,7 @@ class NoLease:
 def run_live(db, logs):
     # Interleaved as the broker would deliver two producers' queues.
     merged = sorted((event for log in logs for event in log.events), key=lambda e: e["occurred_at"])
-    outcomes = [inbox.consume(db, SUBSCRIPTIONS, envelope) for envelope in merged]
+    outcomes = [inbox.consume(db, envelope) for envelope in merged]
     assert outcomes.count(inbox.PROCESSED) == len(merged), "every event applies once"
 
 

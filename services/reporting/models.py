@@ -3,8 +3,9 @@
 Domains keep facts (one row per producer record, its current dimensions and the producer
 sequence last applied) and rollups (counts keyed by the dimensions the reports group by), so a
 report sums a few rollup rows and never scans events. Here: what is not any domain's — how fresh
-the reports are, the lease, the admin's jobs. `Base.metadata` is complete once the domain
-registry (services/reporting/domains/__init__.py) is imported.
+the reports are, the lease, the admin's jobs, the projections' inbox and positions.
+`Base.metadata` is complete once the domain registry (services/reporting/domains/__init__.py)
+is imported.
 
 Rollup key columns are NOT NULL with "" standing for "none": SQL unique keys treat NULLs as
 distinct, and the upserts that keep the counts need one row per key.
@@ -64,3 +65,27 @@ class ReportJob(Base):
     error: Mapped[str | None] = mapped_column(Text)
 
     __table_args__ = (Index("ix_report_job_status", "status", "requested_at"),)
+
+
+class ProjectionInbox(Base):
+    """The events each projection has applied (inbox.py): one row per (projection, event), in
+    the transaction of its effect, so several projections may consume one event and each is
+    cleared and replayed alone. (The chassis's single-consumer `inbox` table is not used here.)"""
+    __tablename__ = "projection_inbox"
+    projection: Mapped[str] = mapped_column(String(40), primary_key=True)
+    event_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    source: Mapped[str] = mapped_column(String(40), nullable=False)
+    event_type: Mapped[str] = mapped_column(String(80), nullable=False)
+    sequence: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    processed_at: Mapped[datetime] = mapped_column(UtcDateTime, nullable=False, default=utcnow)
+
+
+class ProjectionPosition(Base):
+    """How far each projection has read each producer's log: every event of that source up to
+    `last_sequence` is applied to it (or is not one it consumes). `last_error`: where and why
+    its catch-up stopped, until an event goes through."""
+    __tablename__ = "projection_position"
+    projection: Mapped[str] = mapped_column(String(40), primary_key=True)
+    source: Mapped[str] = mapped_column(String(40), primary_key=True)
+    last_sequence: Mapped[int] = mapped_column(BigInteger, nullable=False, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)

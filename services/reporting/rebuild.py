@@ -3,10 +3,11 @@
     python -m services.reporting.rebuild [<projection> ...|all]     (projections: domains/)
 
 Under the lease (no catch-up runs meanwhile, in any process), one transaction clears the
-projections' tables, forgets their event types in the inbox and resets their sources'
-positions to 0; then the chassis catch-up replays each log from the start up to its head as
-found just before (or the highest sequence that transaction forgot, if higher), so it ends
-however fast producers keep writing: later events come live or with the next periodic
+projections' tables, their inbox rows and their positions (inbox.py keeps both per
+projection: the other projections, even those fed by the same events, are not touched); then
+the catch-up replays each of their sources' logs into them alone, from the start up to its
+head as found just before (or the highest sequence that transaction forgot, if higher), so it
+ends however fast producers keep writing: later events come live or with the next periodic
 catch-up, as always. Live events keep arriving throughout, and none counts twice:
 
 - applied before the clearing transaction: its effect and inbox row are cleared together, and
@@ -16,12 +17,12 @@ catch-up, as always. Live events keep arriving throughout, and none counts twice
   it waits for consumers that already wrote their inbox row (their effects are then visible to
   the DELETEs) and holds off the others until it commits; on SQLite transactions never overlap.
 """
-from sqlalchemy import delete, func, select, text, update
+from sqlalchemy import delete, func, select, text
 
 from services.chassis.errors import Conflict, Invalid
-from services.chassis.models import ConsumerPosition, InboxEvent
-from services.reporting import consumer
+from services.reporting import consumer, inbox
 from services.reporting.domains import DOMAINS, PROJECTIONS, event_types, tables
+from services.reporting.models import ProjectionInbox
 
 
 def expand(names):
@@ -66,16 +67,16 @@ def clear(db, names):
     with db.unit_of_work() as uow:
         session = uow.session
         if session.get_bind().dialect.name == "postgresql":
-            session.execute(text("LOCK TABLE inbox IN SHARE ROW EXCLUSIVE MODE"))
+            session.execute(text("LOCK TABLE projection_inbox IN SHARE ROW EXCLUSIVE MODE"))
         for table in tables(names):
             session.execute(delete(table))
-        for source, types in event_types(names).items():
-            forgotten = (InboxEvent.source == source, InboxEvent.event_type.in_(types))
-            targets[source] = session.scalar(select(func.coalesce(func.max(InboxEvent.sequence), 0))
-                                             .where(*forgotten))
-            session.execute(delete(InboxEvent).where(*forgotten))
-            session.execute(update(ConsumerPosition).where(ConsumerPosition.source == source)
-                            .values(last_sequence=0, last_error=None))
+        sources = sorted(event_types(names))
+        for source in sources:
+            forgotten = (ProjectionInbox.projection.in_(names), ProjectionInbox.source == source)
+            targets[source] = session.scalar(
+                select(func.coalesce(func.max(ProjectionInbox.sequence), 0)).where(*forgotten))
+            session.execute(delete(ProjectionInbox).where(*forgotten))
+        inbox.reset(session, names, sources)
     return targets
 
 
@@ -96,8 +97,8 @@ def rebuild(db, fetchers, names, held, page_size=None):
     targets = {source: max(forgotten, heads[source])
                for source, forgotten in clear(db, names).items()}
     replayed = consumer.catch_up_sources(db, {s: fetchers[s] for s in sources}, held,
-                                         subs=consumer.REPLAY, stop_on_error=True,
-                                         page_size=page_size, until=targets)
+                                         stop_on_error=True, page_size=page_size,
+                                         until=targets, only=names, replaying=True)
     return {"projections": names, "before": before, "after": snapshot(db),
             "sources": {source: {"applied": applied, "position": position,
                                  "target": targets[source]}

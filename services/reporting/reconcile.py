@@ -12,8 +12,7 @@ was stable.
 """
 from nameko.exceptions import MethodNotFound
 
-from services.chassis import inbox
-from services.reporting import consumer, rollups
+from services.reporting import consumer, inbox, rollups
 from services.reporting.domains import DOMAINS
 
 PAGE = 500

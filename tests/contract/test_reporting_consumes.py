@@ -7,7 +7,7 @@ import pytest
 
 from services.customers.events import EVENT_SCHEMAS as CUSTOMERS_EVENTS
 from services.identity.events import EVENT_SCHEMAS as IDENTITY_EVENTS
-from services.reporting.consumer import SUBSCRIPTIONS
+from services.reporting.inbox import SUBSCRIPTIONS
 from services.reporting.domains.customers import consumes
 from services.reporting.domains.identity import consumes as identity_copies
 from services.sales.events import EVENT_SCHEMAS as SALES_EVENTS

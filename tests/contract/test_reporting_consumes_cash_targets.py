@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from services.reporting.consumer import SUBSCRIPTIONS
+from services.reporting.inbox import SUBSCRIPTIONS
 from services.reporting.rollups import cents
 from services.sales.events import EVENT_SCHEMAS as SALES_EVENTS
 from tests.contract.cash_targets_samples import CASH_AND_TARGETS, contract_wire

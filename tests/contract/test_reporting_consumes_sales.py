@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from services.reporting.consumer import SUBSCRIPTIONS
+from services.reporting.inbox import SUBSCRIPTIONS
 from services.reporting.domains.sales import consumes
 from services.reporting.domains.sales.projections import deals
 from tests.contract.cash_targets_samples import CASH_AND_TARGETS

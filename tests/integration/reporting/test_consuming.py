@@ -5,7 +5,7 @@ from nameko.testing.services import entrypoint_waiter
 from prometheus_client import REGISTRY
 from sqlalchemy import func, select
 
-from services.chassis.models import InboxEvent
+from services.reporting.models import ProjectionInbox
 from services.reporting.domains.customers.models import CustomerFact
 from tests.helpers import wait_until
 from tests.integration.customers.support import rpc
@@ -25,9 +25,9 @@ def test_live_events_make_every_kpi_right(producers, databases, start_reporting)
     workload(producers["customers"])
     wait_until(lambda: kpis_match(reporting, databases), timeout=20, message="KPIs right")
     # Nothing was applied twice, and each event once: the catch-up re-reads them as duplicates.
-    applied = count(databases["reporting"], InboxEvent)
+    applied = count(databases["reporting"], ProjectionInbox)
     rpc(reporting, "catch_up_events", ADMIN)
-    assert count(databases["reporting"], InboxEvent) == applied
+    assert count(databases["reporting"], ProjectionInbox) == applied
     assert kpis_match(reporting, databases)
 
 

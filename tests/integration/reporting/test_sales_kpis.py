@@ -4,7 +4,7 @@ import pytest
 from sqlalchemy import func, select
 
 from services.chassis.errors import Forbidden
-from services.chassis.models import InboxEvent
+from services.reporting.models import ProjectionInbox
 from services.reporting.domains.sales.models import DealFact
 from tests.helpers import wait_until
 from tests.integration.customers.support import rpc
@@ -22,7 +22,7 @@ def count(engine, model, *where):
 
 
 def sales_applied(engine):
-    return count(engine, InboxEvent, InboxEvent.source == "sales")
+    return count(engine, ProjectionInbox, ProjectionInbox.source == "sales")
 
 
 @pytest.fixture

@@ -4,9 +4,8 @@ from datetime import datetime, timezone
 
 from sqlalchemy import select
 
-from services.chassis import inbox
+from services.reporting import inbox
 from services.reporting.domains.customers.models import CustomerComposition, InteractionActivity, NewCustomers
-from services.reporting.consumer import SUBSCRIPTIONS
 
 T0 = datetime(2025, 3, 14, 10, 0, tzinfo=timezone.utc)
 
@@ -88,7 +87,7 @@ class Identity(Log):
 
 
 def apply(db, *envelopes):
-    return [inbox.consume(db, SUBSCRIPTIONS, envelope) for envelope in envelopes]
+    return [inbox.consume(db, envelope) for envelope in envelopes]
 
 
 def composition(db):

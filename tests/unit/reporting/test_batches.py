@@ -6,10 +6,8 @@ from datetime import timedelta
 
 import pytest
 
-from services.chassis import inbox
-from services.reporting.models import Freshness
-from services.reporting import freshness
-from services.reporting.consumer import SUBSCRIPTIONS
+from services.reporting.models import Freshness, ProjectionPosition
+from services.reporting import freshness, inbox
 from services.reporting.rollups import as_key, bucket
 from tests.unit.reporting.support import T0, apply, state
 
@@ -73,35 +71,49 @@ def test_batches_out_of_order_and_duplicated_equal_the_reference(customers, fres
     rng.shuffle(deliveries)
     outcomes = []
     for start in range(0, len(deliveries), 40):
-        outcomes += inbox.consume_all(batched, SUBSCRIPTIONS, deliveries[start:start + 40])
+        outcomes += inbox.consume_all(batched, deliveries[start:start + 40])
     assert outcomes.count(inbox.PROCESSED) == len(history)
     assert state(batched) == expected
 
     # The live path took some at random, then the catch-up pages through the whole log.
     caught_up = fresh_db()
     apply(caught_up, *rng.sample(history, len(history) // 2))
-    inbox.catch_up(caught_up, SUBSCRIPTIONS, customers.fetch, "customers", page_size=25)
+    inbox.catch_up(caught_up, customers.fetch, "customers", page_size=25)
     assert state(caught_up) == expected
 
 
-def test_a_failing_event_in_a_page_leaves_the_others_counted_once(customers, fresh_db):
+@pytest.mark.parametrize("broken_type", ["interaction_logged", "customer_updated"])
+def test_a_failing_event_stops_its_projection_only_and_the_others_count_once(
+        customers, fresh_db, broken_type):
     history = random_history(customers, random.Random(4), count=60)
-    broken = history[30]
+    broken = next(event for event in history[20:] if event["event_type"] == broken_type)
+    failing = "interactions" if broken_type == "interaction_logged" else "customers"
+    other = {"interactions": "customers", "customers": "interactions"}[failing]
+    before, expected = broken["sequence"] - 1, reference(customers)
     saved = broken["payload"]
     broken["payload"] = {key: value for key, value in saved.items() if key != "kind"
                          and key != "lifecycle_stage"}
     db = fresh_db()
     apply(db, *history[:10])                                   # some came live already
     with pytest.raises(ValueError):
-        inbox.catch_up(db, SUBSCRIPTIONS, customers.fetch, "customers", page_size=100)
-    assert inbox.positions(db) == {"customers": 30}
+        inbox.catch_up(db, customers.fetch, "customers", page_size=100)
+    assert inbox.projection_positions(db) == {(failing, "customers"): before,
+                                              (other, "customers"): len(history)}
+    assert inbox.positions(db) == {"customers": before}
+    with db.read_only() as session:
+        error = session.get(ProjectionPosition, (failing, "customers")).last_error
+        assert error.startswith(f"{broken['sequence']}: ValueError")
     prefix = fresh_db()
-    apply(prefix, *history[:30])
-    assert state(db) == state(prefix)
+    apply(prefix, *history[:before])
+    # the failing projection stopped right before the event; the other one went on to the end
+    parts = {"customers": (0, 1), "interactions": (2,)}
+    assert [state(db)[i] for i in parts[failing]] == [state(prefix)[i] for i in parts[failing]]
+    assert [state(db)[i] for i in parts[other]] == [expected[i] for i in parts[other]]
 
     broken["payload"] = saved
-    inbox.catch_up(db, SUBSCRIPTIONS, customers.fetch, "customers", page_size=100)
-    assert state(db) == reference(customers)
+    inbox.catch_up(db, customers.fetch, "customers", page_size=100)
+    assert state(db) == expected
+    assert inbox.positions(db) == {"customers": len(history)}
 
 
 def test_a_batch_records_freshness_of_its_last_event_and_observes_each(db, customers):
@@ -109,7 +121,7 @@ def test_a_batch_records_freshness_of_its_last_event_and_observes_each(db, custo
     sample = ("crm_report_freshness_seconds_count", {"source": "customers"})
     before = REGISTRY.get_sample_value(*sample) or 0
     first, second = customers.create("c1"), customers.create("c2")
-    assert inbox.consume_all(db, SUBSCRIPTIONS, [first, second, first]) == [
+    assert inbox.consume_all(db, [first, second, first]) == [
         inbox.PROCESSED, inbox.PROCESSED, inbox.DUPLICATE]
     assert REGISTRY.get_sample_value(*sample) == before + 2
     with db.read_only() as session:

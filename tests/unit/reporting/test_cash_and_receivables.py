@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from services.chassis import inbox
+from services.reporting import inbox
 from services.chassis.auth import Principal
 from services.reporting.domains.sales.queries import cash as sales_cash
 from services.reporting.domains.sales.models import InvoiceFact, PaymentFact

@@ -2,7 +2,7 @@
 import itertools
 from datetime import timedelta
 
-from services.chassis import inbox
+from services.reporting import inbox
 from services.reporting.rollups import bucket
 from tests.unit.reporting.support import T0, apply, composition, new_customers, state
 

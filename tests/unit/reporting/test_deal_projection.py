@@ -5,7 +5,7 @@ from datetime import timedelta
 
 import pytest
 
-from services.chassis import inbox
+from services.reporting import inbox
 from services.reporting.rollups import bucket
 from tests.unit.reporting.sales_support import outcomes, stages
 from tests.unit.reporting.support import T0, apply

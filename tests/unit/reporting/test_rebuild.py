@@ -5,7 +5,7 @@ import pytest
 from sqlalchemy import delete, select, update
 
 from services.chassis.errors import Conflict, Invalid
-from services.chassis.inbox import positions
+from services.reporting.inbox import positions
 from services.reporting import consumer, lease, rebuild
 from services.reporting.domains.customers.models import CustomerComposition, InteractionActivity
 from services.reporting.domains.sales.models import DealOutcomes
@@ -218,3 +218,42 @@ def test_rebuilding_the_sales_kpi_facts_ends_where_applying_the_log_once_does(db
     apply(want, *sales.events)
     assert kpi_facts(db) == kpi_facts(want)
     assert len(kpi_facts(db)["payment_fact"]) == 1 and len(kpi_facts(db)["deal_stage_entry"]) == 9
+
+
+def test_two_projections_fed_by_one_event_type_apply_it_once_each_and_rebuild_alone(
+        db, customers, identity, loaded, monkeypatch):
+    """A second projection on customer_created (as campaign ROI will share deal_won with the
+    deals projection): each applies every event once, live or caught up, and rebuilding either
+    replays into it alone."""
+    from services.reporting import inbox
+    from services.reporting.domains import PROJECTIONS
+    from services.reporting.plugin import Projection
+    applied = []
+
+    def note(_session, envelope):
+        applied.append(envelope["event_id"])
+    monkeypatch.setitem(PROJECTIONS, "created", Projection(
+        "created", {"customers": {"customer_created": note}}, ()))
+    key = ("customers", "customer_created")
+    monkeypatch.setitem(inbox.ROUTES, key, inbox.ROUTES[key] + [("created", note)])
+    created = [event["event_id"] for event in customers.events
+               if event["event_type"] == "customer_created"]
+    with lease.hold(db) as held:
+        consumer.catch_up_sources(db, loaded, held)            # a new projection catches up
+    assert applied == created
+    live = customers.create("c-new")
+    assert apply(db, live, live) == ["processed", "duplicate"]
+    assert applied == created + [live["event_id"]]
+    before = state(db)
+    with lease.hold(db) as held:
+        consumer.catch_up_sources(db, loaded, held)            # duplicates for both
+        assert applied == created + [live["event_id"]]
+        result = rebuild.rebuild(db, loaded, ["created"], held)
+    assert applied == 2 * (created + [live["event_id"]])       # replayed into it alone
+    assert result["sources"]["customers"]["applied"] == len(created) + 1
+    assert state(db) == before                                  # the customers projection: as was
+    assert apply(db, customers.events[0]) == ["duplicate"]     # its inbox rows were kept
+    with lease.hold(db) as held:
+        rebuild.rebuild(db, loaded, ["customers"], held)
+    assert len(applied) == 2 * (len(created) + 1) and state(db) == before
+    assert inbox.projection_positions(db)[("created", "customers")] == len(customers.events)

@@ -3,11 +3,10 @@ from datetime import datetime, timedelta, timezone
 
 from prometheus_client import REGISTRY
 
-from services.chassis import inbox
+from services.reporting import inbox
 from services.reporting.domains.identity.models import UserCopy
 from services.reporting.models import Freshness
 from services.reporting import freshness
-from services.reporting.consumer import subscriptions
 from services.reporting.rollups import bucket
 from tests.unit.reporting.support import T0, activity, apply
 
@@ -57,7 +56,7 @@ def test_freshness_records_the_last_event_and_its_lag(db, customers):
 
 
 def test_a_replay_does_not_touch_freshness(db, customers):
-    inbox.consume(db, subscriptions(replaying=True), customers.create("c1"))
+    inbox.consume(db, customers.create("c1"), replaying=True)
     with db.read_only() as session:
         assert session.get(Freshness, "customers") is None
         assert freshness.read(session)["lag_seconds"] is None

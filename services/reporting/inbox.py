@@ -1,0 +1,259 @@
+"""reporting's inbox: exactly once PER PROJECTION.
+
+The chassis inbox (services/chassis/inbox.py) records one row per event for the whole service.
+reporting's projections are rebuilt one at a time and several may consume the same event type
+(campaign ROI reads deal_won as the deals projection does), so here the inbox row is keyed by
+(projection, event_id) and the catch-up position by (projection, source). The chassis's rules
+hold for each projection:
+
+- exactly once, in the same transaction as the effect: the projection's inbox row is inserted
+  (ON CONFLICT DO NOTHING) before its handler runs, in the unit of work that holds the effect;
+  a repeat finds the row and skips that projection only;
+- ordered catch-up: each source's log is read once, from the lowest position of the projections
+  that consume it; each event goes to the projections whose position is below its sequence,
+  and a page's positions are saved in the page's transaction;
+- a failing event stops the position — of the failing projection: the page is applied again
+  one (event, projection) per transaction, so the other projections go on past it, and the
+  failing one's position stays right before it (with `last_error`) until it goes through.
+
+Rebuilding one projection deletes its inbox rows and positions only (rebuild.py): the replay
+feeds it alone, and the others' rows and positions are untouched.
+"""
+import logging
+
+from sqlalchemy import bindparam, delete, event, select
+from sqlalchemy.dialects import postgresql, sqlite
+
+from services.chassis.db import precompiled
+from services.chassis.inbox import DUPLICATE, FAILED, IGNORED, PROCESSED, Subscriptions
+from services.chassis.metrics import EVENTS_CONSUMED
+from services.chassis.models import utcnow
+from services.reporting import freshness
+from services.reporting.domains import PROJECTIONS
+from services.reporting.metrics import SERVICE
+from services.reporting.models import ProjectionInbox, ProjectionPosition
+
+log = logging.getLogger(__name__)
+
+# {(source, event type): [(projection name, handler)]} in registry order
+ROUTES = {}
+for _projection in PROJECTIONS.values():
+    for (_source, _event_type) in _projection.event_types():
+        ROUTES.setdefault((_source, _event_type), []).append(
+            (_projection.name, _projection.handles[_source][_event_type]))
+
+# What the live handlers subscribe to (ChassisService makes one `on_<event_type>` per entry):
+# {source: {event type: the names of the projections it feeds}}.
+SUBSCRIPTIONS = Subscriptions({})
+for (_source, _event_type), _routes in ROUTES.items():
+    SUBSCRIPTIONS.mapping.setdefault(_source, {})[_event_type] = [name for name, _h in _routes]
+
+INBOX_COLUMNS = ("projection", "event_id", "source", "event_type", "sequence", "processed_at")
+
+
+def consumers(source):
+    """The projections that consume `source`, in registry order."""
+    return [name for name, projection in PROJECTIONS.items()
+            if any(s == source for s, _t in projection.event_types())]
+
+
+def _insert(dialect):
+    table = ProjectionInbox.__table__
+    return (dialect.insert(table).values({name: bindparam(name, type_=table.c[name].type)
+                                          for name in INBOX_COLUMNS})
+            .on_conflict_do_nothing(index_elements=["projection", "event_id"]))
+
+
+def _record_new(session, pairs):
+    """Insert the inbox rows of `pairs` [(projection, envelope)]; returns those that were new."""
+    now = utcnow()
+    rows = [{"projection": name, "event_id": e["event_id"], "source": e["source"],
+             "event_type": e["event_type"], "sequence": e["sequence"], "processed_at": now}
+            for name, e in pairs]
+    if len(rows) == 1:          # the live path: the rowcount says it, with a precompiled statement
+        inserted = session.execute(precompiled(session, "projection_inbox", _insert),
+                                   rows[0]).rowcount
+        return {(rows[0]["projection"], rows[0]["event_id"])} if inserted == 1 else set()
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    table = ProjectionInbox.__table__
+    statement = _insert(dialect).returning(table.c.projection, table.c.event_id)
+    return {tuple(row) for row in session.execute(statement, rows)}
+
+
+def _apply(uow, envelopes, positions, only, replaying):
+    """In `uow`: each envelope to each projection that consumes it (`only` those, if given)
+    and has not read past it (`positions`), exactly once. Returns the outcome per envelope."""
+    outcomes, pending, seen = [], [], set()
+    for envelope in envelopes:
+        routes = [(name, handler) for name, handler in
+                  ROUTES.get((envelope["source"], envelope["event_type"]), ())
+                  if (only is None or name in only)
+                  and envelope["sequence"] > positions.get(name, -1)]
+        if not routes:
+            outcomes.append(IGNORED)
+            continue
+        outcomes.append(DUPLICATE)                  # until an inbox row proves it new
+        for name, handler in routes:
+            if (name, envelope["event_id"]) not in seen:
+                seen.add((name, envelope["event_id"]))
+                pending.append((len(outcomes) - 1, name, handler, envelope))
+    if not pending:
+        return outcomes
+    # The inbox rows go in first: on SQLite that takes the write lock before anything is read,
+    # on PostgreSQL it holds the inbox lock a rebuild waits for before clearing (rebuild.py).
+    new = _record_new(uow.session, [(name, envelope) for _i, name, _h, envelope in pending])
+    for index, name, handler, envelope in pending:
+        if (name, envelope["event_id"]) in new:
+            handler(uow.session, envelope)
+            if outcomes[index] != PROCESSED:
+                outcomes[index] = PROCESSED
+                if not replaying:       # a replay re-applies old events: not news, not a lag
+                    freshness.record(uow.session, envelope)
+    return outcomes
+
+
+def consume_all(db, envelopes, replaying=False, only=None):
+    """Apply `envelopes` (in order) in ONE transaction, each exactly once per projection.
+    Returns the outcome of each (processed: at least one projection applied it). If any effect
+    raises, nothing of the list is applied and the error propagates."""
+    envelopes = list(envelopes)
+    actor = f"event:{envelopes[0]['source']}" if envelopes else "event"
+    with db.unit_of_work(actor=actor) as uow:
+        return _apply(uow, envelopes, {}, only, replaying)
+
+
+def consume(db, envelope, replaying=False):
+    """The live path: one event, every projection that consumes it, one transaction. Raises if
+    an effect fails (nothing recorded: the catch-up retries it, projection by projection)."""
+    return consume_all(db, [envelope], replaying)[0]
+
+
+# --- positions ---------------------------------------------------------------------------
+
+def projection_positions(db, source=None):
+    """{(projection, source): last sequence}."""
+    with db.read_only() as session:
+        query = select(ProjectionPosition)
+        if source is not None:
+            query = query.where(ProjectionPosition.source == source)
+        return {(row.projection, row.source): row.last_sequence for row in session.scalars(query)}
+
+
+def positions(db, only=None):
+    """{source: the lowest position of the projections that consume it (`only` those, if
+    given)}: every event up to it is applied everywhere. Sources never read are left out."""
+    found = projection_positions(db)
+    result = {}
+    for source in sorted({source for _name, source in found}):
+        names = [name for name in consumers(source) if only is None or name in only]
+        if names:
+            result[source] = min(found.get((name, source), 0) for name in names)
+    return result
+
+
+def _save_positions(session, source, values, errors=None):
+    """Positions only move forward; last_error is `errors`' entry (none: cleared)."""
+    errors = errors or {}
+    for name, sequence in values.items():
+        row = session.get(ProjectionPosition, (name, source), with_for_update=True)
+        if row is None:
+            row = ProjectionPosition(projection=name, source=source, last_sequence=0)
+            session.add(row)
+        row.last_sequence = max(row.last_sequence, sequence)
+        row.last_error = errors.get(name)
+
+
+def reset(session, names, sources):
+    """Forget where `names` are in `sources` (a rebuild: they replay from the start)."""
+    session.execute(delete(ProjectionPosition).where(ProjectionPosition.projection.in_(names),
+                                                     ProjectionPosition.source.in_(sources)))
+
+
+# --- catch-up ----------------------------------------------------------------------------
+
+def _count(source, envelope, outcome):
+    EVENTS_CONSUMED.labels(SERVICE, source, envelope["event_type"], outcome).inc()
+
+
+def _apply_page(db, source, page, current, replaying):
+    """The page in one transaction, positions included. Returns the number applied, or None if
+    an effect failed (nothing of the page is then applied)."""
+    try:
+        with db.unit_of_work(actor=f"event:{source}") as uow:
+            outcomes = _apply(uow, page, current, set(current), replaying)
+            _save_positions(uow.session, source, {name: page[-1]["sequence"] for name in current})
+
+            @event.listens_for(uow.session, "after_commit", once=True)
+            def _counted(_session):
+                for envelope, outcome in zip(page, outcomes):
+                    if outcome == PROCESSED:
+                        _count(source, envelope, PROCESSED)
+    except Exception as exc:
+        log.info("a page of %s events from %s failed as a whole (%r); applying it event by "
+                 "event, projection by projection", len(page), source, exc)
+        return None
+    return outcomes.count(PROCESSED)
+
+
+def _apply_one(db, source, envelope, name, replaying):
+    """One event to one projection, its position moved in the same transaction."""
+    with db.unit_of_work(actor=f"event:{source}") as uow:
+        outcome = _apply(uow, [envelope], {}, {name}, replaying)[0]
+        _save_positions(uow.session, source, {name: envelope["sequence"]}, {name: None})
+    return outcome
+
+
+def _apply_singly(db, source, page, current, failed, replaying):
+    """The page one (event, projection) per transaction. A failing projection stops right
+    before the failing event (`failed`: {projection: exception}); the others go on."""
+    applied = 0
+    for envelope in page:
+        for name in [n for n in current if n not in failed]:
+            if envelope["sequence"] <= current[name]:
+                continue
+            try:
+                outcome = _apply_one(db, source, envelope, name, replaying)
+            except Exception as exc:
+                log.exception("catch-up of %s from %s stopped at sequence %s", name, source,
+                              envelope["sequence"])
+                _count(source, envelope, FAILED)
+                with db.unit_of_work() as uow:
+                    _save_positions(uow.session, source, {name: current[name]},
+                                    {name: f"{envelope['sequence']}: {exc!r}"})
+                failed[name] = exc
+                continue
+            current[name] = envelope["sequence"]
+            if outcome == PROCESSED:
+                applied += 1
+                _count(source, envelope, PROCESSED)
+    return applied
+
+
+def catch_up(db, fetch_page, source, page_size=500, max_pages=20, only=None, replaying=False):
+    """Read `source`'s log once for every projection that consumes it (`only` those, if given),
+    from the lowest of their positions; apply; advance each. Returns (applied, position): the
+    events applied by at least one projection, and the lowest position reached. Raises the
+    first failure after the others have gone as far as they could."""
+    names = [name for name in consumers(source) if only is None or name in only]
+    known = projection_positions(db, source)
+    current = {name: known.get((name, source), 0) for name in names}
+    failed, applied = {}, 0
+    for _ in range(max_pages):
+        reading = {name: sequence for name, sequence in current.items() if name not in failed}
+        if not reading:
+            break
+        page = fetch_page(min(reading.values()), page_size)
+        if not page:
+            break
+        done = _apply_page(db, source, page, reading, replaying)
+        if done is not None:
+            applied += done
+            current.update({name: max(sequence, page[-1]["sequence"])
+                            for name, sequence in reading.items()})
+        else:
+            applied += _apply_singly(db, source, page, current, failed, replaying)
+        if len(page) < page_size:
+            break
+    if failed:
+        raise next(iter(failed.values()))
+    return applied, min(current.values(), default=0)
