@@ -1,4 +1,4 @@
-"""The import job end to end (timer-driven) and the alembic scripts against the models."""
+"""The import job end to end (run by its timer entrypoint) and the alembic scripts against the models."""
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -10,7 +10,7 @@ from services.chassis.models import ChassisBase
 from services.customers import search_index
 from services.customers.models import Base
 from tests.helpers import wait_until
-from tests.integration.customers.support import ADMIN, REPS, proxy, publish_reps
+from tests.integration.customers.support import ADMIN, REPS, proxy, publish_reps, rpc
 
 pytestmark = pytest.mark.dialect_sensitive("alembic scripts; the import job's batched writes")
 
@@ -26,6 +26,7 @@ def test_import_job_runs_on_the_timer_and_reports_every_row(services, databases,
     with proxy(rabbit_config, ADMIN) as customers:
         job = customers.start_import(CSV)
         assert job["status"] == "pending" and job["total_rows"] == 4
+        rpc(services["customers"], "process_imports", ADMIN)   # the import timer's tick, now
 
         def finished():
             report = customers.get_import(job["id"])

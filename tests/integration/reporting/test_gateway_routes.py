@@ -3,8 +3,9 @@ import pytest
 
 from gateway.service import GatewayService
 from tests.helpers import wait_until
+from tests.integration.customers.support import rpc
 from tests.integration.gateway.support import API, Client, assert_problem, free_port
-from tests.integration.reporting.support import kpis_match, publish_people, today, workload
+from tests.integration.reporting.support import ADMIN, kpis_match, publish_people, today, workload
 
 R = f"{API}/reports"
 
@@ -46,7 +47,7 @@ def test_reports_over_http_are_scoped_validated_and_fresh(producers, databases, 
 
 @pytest.mark.parametrize("dialect", ["sqlite"], indirect=True)
 def test_admin_jobs_over_http(producers, databases, start_reporting, gateway):
-    start_reporting()
+    reporting = start_reporting()
     admin = Client(gateway).as_user(user_id="u-admin", role="admin", team_id=None)
     assert_problem(admin.post(f"{R}/rebuild", json={"projections": ["tickets"]}), 422)
     started = admin.post(f"{R}/rebuild", json={"projections": ["customers"]})
@@ -57,6 +58,8 @@ def test_admin_jobs_over_http(producers, databases, start_reporting, gateway):
 
     reconcile = admin.post(f"{R}/reconcile")
     assert reconcile.status_code == 202 and reconcile.json()["kind"] == "reconcile"
+    for _job in range(2):                  # the job timer's ticks, now: the rebuild, the reconcile
+        rpc(reporting, "run_jobs", ADMIN)
 
     def finished():
         current = admin.get(f"{R}/jobs/{reconcile.json()['id']}").json()
