@@ -32,19 +32,26 @@ SAMPLES = {
         "id": "i-1", "customer_id": "c-1", "kind": "call", "occurred_at": WHEN, "user_id": "u-1",
         "summary": "s", "outcome": None, "contact_id": None, "owner_id": "u-1"}),
 }
-PRODUCER_PENDING = set(CASH_AND_TARGETS) - set(SALES_EVENTS)
 PUBLISHED = {"identity": IDENTITY_EVENTS, "customers": CUSTOMERS_EVENTS, "sales": SALES_EVENTS}
 
 
 def test_every_subscribed_event_is_published():
-    """Except the cash and target events agreed in /work/notes/events-contract.md whose
-    producer has not landed yet (tests/contract/test_reporting_consumes_cash_targets.py checks
-    them against the agreed payloads until then, and against sales' schemas after)."""
     for source, handlers in SUBSCRIPTIONS.mapping.items():
         for event_type in handlers:
-            if source == "sales" and event_type in PRODUCER_PENDING:
-                continue
             assert event_type in PUBLISHED[source], f"{source} no longer publishes {event_type}"
+
+
+def test_every_subscribed_event_has_a_contract_sample():
+    """Each (source, event type) a reporting domain consumes is checked by one of the contract
+    tests' samples: a new consumer copy without one fails here instead of going unchecked."""
+    from tests.contract.test_reporting_consumes_sales import SAMPLES as DEAL_SAMPLES
+    sampled = {("customers", name) for name in SAMPLES} | {
+        ("identity", name) for name in identity_copies.USER_EVENTS} | {
+        ("sales", name) for name in (*DEAL_SAMPLES, *CASH_AND_TARGETS)}
+    subscribed = {(source, event_type) for source, handlers in SUBSCRIPTIONS.mapping.items()
+                  for event_type in handlers}
+    assert subscribed, "reporting subscribes to nothing: the guard has nothing to check"
+    assert subscribed == sampled
 
 
 @pytest.mark.parametrize("event_type", sorted(SAMPLES))

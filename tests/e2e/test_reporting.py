@@ -18,8 +18,12 @@ pytestmark = pytest.mark.e2e
 DIMENSIONS = ["owner_id", "lifecycle_stage", "region", "value_class", "industry"]
 
 
-def today():
-    return datetime.now(timezone.utc).date().isoformat()
+def span(*moments):
+    """{"from", "to"}: the UTC days the records' own timestamps fall on — the report window
+    follows the data, not today's date, so a run across midnight keeps it."""
+    days = sorted(datetime.fromisoformat(moment).astimezone(timezone.utc).date().isoformat()
+                  for moment in moments)
+    return {"from": days[0], "to": days[-1]}
 
 
 def composition(client, **params):
@@ -28,9 +32,8 @@ def composition(client, **params):
     return Counter({tuple(row[name] for name in DIMENSIONS): row["count"] for row in report["rows"]})
 
 
-def everything(client):
-    """Every KPI as the caller sees it (what a rebuild must not change)."""
-    period = {"from": today(), "to": today()}
+def everything(client, period):
+    """Every KPI as the caller sees it in `period` (what a rebuild must not change)."""
     return {
         "composition": composition(client),
         "new": client.ok("GET", "reports/customers/new",
@@ -72,15 +75,17 @@ def test_stopped_reporting_catches_up_and_every_kpi_is_right(system, admin, regi
     system.stop_service("reporting")
     try:
         assert admin.get("reports/customers/composition").status_code == 503
-        ids = [admin.create_customer(name=f"Report {n} {uuid.uuid4().hex[:6]}", region=region_name,
-                                     value_class="ABC"[n % 3], industry=["Tech", None][n % 2],
-                                     owner_id=rep.user["id"])["id"] for n in range(6)]
+        created = [admin.create_customer(name=f"Report {n} {uuid.uuid4().hex[:6]}",
+                                         region=region_name, value_class="ABC"[n % 3],
+                                         industry=["Tech", None][n % 2],
+                                         owner_id=rep.user["id"]) for n in range(6)]
+        ids = [customer["id"] for customer in created]
         rep.ok("PATCH", f"customers/{ids[0]}", json={"lifecycle_stage": "customer"})
         admin.ok("POST", f"customers/{ids[1]}/assign", json={"owner_id": other.user["id"]})
         admin.ok("POST", "customers/merge", json={"winner_id": ids[2], "loser_id": ids[3]})
-        for kind in ("call", "call", "email"):
-            rep.ok("POST", f"customers/{ids[0]}/interactions", expect=201,
-                   json={"kind": kind, "summary": "while reporting was down"})
+        logged = [rep.ok("POST", f"customers/{ids[0]}/interactions", expect=201,
+                         json={"kind": kind, "summary": "while reporting was down"})
+                  for kind in ("call", "call", "email")]
     finally:
         system.start_service("reporting")
 
@@ -89,10 +94,12 @@ def test_stopped_reporting_catches_up_and_every_kpi_is_right(system, admin, regi
     wait_until(lambda: caught_up(admin, region_name, want), timeout=60,
                message="composition caught up")
     new = admin.ok("GET", "reports/customers/new", params={
-        "from": today(), "to": today(), "region": region_name, "granularity": "total"})
+        **span(*(customer["created_at"] for customer in created)), "region": region_name,
+        "granularity": "total"})
     assert new["total"] == 5
-    activity = rep.ok("GET", "reports/interactions", params={"from": today(), "to": today(),
-                                                            "group_by": "user_id,kind"})
+    activity = rep.ok("GET", "reports/interactions", params={
+        **span(*(interaction["occurred_at"] for interaction in logged)),
+        "group_by": "user_id,kind"})
     assert {(row["user_id"], row["kind"]): row["count"] for row in activity["rows"]} == {
         (rep.user["id"], "call"): 2, (rep.user["id"], "email"): 1}
     mine = composition(rep)                                   # a rep: their own records only
@@ -106,23 +113,24 @@ def test_rebuild_by_api_and_by_command_leaves_every_number_as_it_was(system, adm
     region_name, team = region
     rep = admin.create_user("sales_rep", region=region_name, team_id=team["id"])
     customer = rep.create_customer(region=region_name)
-    rep.ok("POST", f"customers/{customer['id']}/interactions", expect=201,
-           json={"kind": "meeting", "summary": "before the rebuild"})
+    logged = rep.ok("POST", f"customers/{customer['id']}/interactions", expect=201,
+                    json={"kind": "meeting", "summary": "before the rebuild"})
+    period = span(customer["created_at"], logged["occurred_at"])
     wait_until(lambda: caught_up(admin, region_name, expected_composition(admin, region_name)),
                timeout=30, message="reports up to date")
-    before = everything(admin)
+    before = everything(admin, period)
 
     job = admin.ok("POST", "reports/rebuild", json={"projections": ["all"]}, expect=202)
     done = wait_until(lambda: finished_job(admin, job["id"]), timeout=120, message="rebuild")
     assert done["status"] == "done", done
     assert done["result"]["before"]["customers"] == done["result"]["after"]["customers"]
-    assert everything(admin) == before
+    assert everything(admin, period) == before
 
     command = subprocess.run([sys.executable, "-m", "services.reporting.rebuild", "customers"],
                              cwd=ROOT, env=system.env, capture_output=True, text=True, timeout=120)
     assert command.returncode == 0, command.stdout + command.stderr
     assert json.loads(command.stdout)["status"] == "done"
-    assert everything(admin) == before
+    assert everything(admin, period) == before
     check = subprocess.run([sys.executable, "-m", "services.reporting.reconcile"], cwd=ROOT,
                            env=system.env, capture_output=True, text=True, timeout=120)
     assert check.returncode == 0, check.stdout + check.stderr

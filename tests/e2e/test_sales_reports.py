@@ -4,7 +4,7 @@ gateway equal what this test computes from the deals it created; each person see
 scope; reconciliation reports zero differences."""
 import uuid
 from collections import Counter
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timezone
 from decimal import Decimal
 
 import pytest
@@ -16,11 +16,12 @@ pytestmark = pytest.mark.e2e
 R = "reports/sales"
 
 
-def window():
-    """Around today in UTC: every close of this test, even across midnight."""
-    today = datetime.now(timezone.utc).date()
-    return {"from": (today - timedelta(days=1)).isoformat(),
-            "to": (today + timedelta(days=1)).isoformat(), "granularity": "total"}
+def window(deals):
+    """The UTC days the deals closed on, from their own closed_at (not today's date: a run
+    across midnight keeps its window)."""
+    days = sorted(datetime.fromisoformat(deal["closed_at"]).astimezone(timezone.utc).date()
+                  for deal in deals if deal["closed_at"])
+    return {"from": days[0].isoformat(), "to": days[-1].isoformat(), "granularity": "total"}
 
 
 def expected(deals):
@@ -48,12 +49,13 @@ def expected(deals):
                     for key, (count, amount) in revenue.items()}}
 
 
-def reported(client, owners=None):
-    """The same KPIs through the gateway, or None while reporting is unreachable."""
+def reported(client, period, owners=None):
+    """The same KPIs through the gateway (win rate and revenue in `period`), or None while
+    reporting is unreachable."""
     filters = {"owner_id": ",".join(owners)} if owners else {}
     answers = [client.get(f"{R}/funnel", params=filters),
-               client.get(f"{R}/win-rate", params={**window(), **filters}),
-               client.get(f"{R}/revenue", params={**window(), **filters, "group_by": "owner_id"})]
+               client.get(f"{R}/win-rate", params={**period, **filters}),
+               client.get(f"{R}/revenue", params={**period, **filters, "group_by": "owner_id"})]
     if any(response.status_code != 200 for response in answers):
         return None
     funnel, rates, revenue = (response.json() for response in answers)
@@ -103,14 +105,15 @@ def test_deal_journey_reports_equal_the_deals_and_reconcile_finds_nothing(admin,
     owners = [rep_a.user["id"], rep_b.user["id"]]
     want = expected(deals)
     assert want["win_rate"] == {rep_a.user["id"]: (1, 1, 0.5), rep_b.user["id"]: (1, 0, 1.0)}
-    wait_until(lambda: reported(admin, owners) == want, timeout=30,
+    period = window(deals)
+    wait_until(lambda: reported(admin, period, owners) == want, timeout=30,
                message="sales reports equal the deals")
 
     # Scopes: the manager sees the team (these two reps), a rep only their own deals.
-    assert reported(manager) == want
+    assert reported(manager, period) == want
     mine = expected([d for d in deals if d["owner_id"] == rep_a.user["id"]])
-    assert reported(rep_a) == mine
-    assert reported(rep_a, [rep_b.user["id"]]) == {"funnel": {}, "win_rate": {}, "revenue": {}}
+    assert reported(rep_a, period) == mine
+    assert reported(rep_a, period, [rep_b.user["id"]]) == {"funnel": {}, "win_rate": {}, "revenue": {}}
     pipeline = rep_b.ok("GET", f"{R}/funnel", params={"status": "open"})
     assert [(r["stage"], r["currency"], r["amount"]) for r in pipeline["rows"]] == [
         ("needs_analysis", "USD", "29.40")]
@@ -145,26 +148,26 @@ def check_cuts(admin, manager, deals, region_name, team_id, euro):
     closed = [d for d in deals if d["stage"] in ("won", "lost")]
     won_euro = [d for d in closed if d["stage"] == "won" and d["currency"] == "EUR"]
     revenue = str(sum(Decimal(d["amount"]) for d in won_euro))
-    by_region = admin.ok("GET", f"{R}/revenue", params={**window(), "group_by": "region",
+    by_region = admin.ok("GET", f"{R}/revenue", params={**window(deals), "group_by": "region",
                                                          "region": region_name})
     assert [(r["region"], r["currency"], r["won"], r["revenue"]) for r in by_region["rows"]] == [
         (region_name, "EUR", len(won_euro), revenue)]
     by_product = admin.ok("GET", f"{R}/revenue", params={
-        **window(), "group_by": "product_id", "product_id": euro["id"]})
+        **window(deals), "group_by": "product_id", "product_id": euro["id"]})
     assert [(r["product_id"], r["product_name"], r["revenue"]) for r in by_product["rows"]] == [
         (euro["id"], euro["name"], revenue)]
-    rates = manager.ok("GET", f"{R}/win-rate", params={**window(), "group_by": "team_id,region"})
+    rates = manager.ok("GET", f"{R}/win-rate", params={**window(deals), "group_by": "team_id,region"})
     won = sum(d["stage"] == "won" for d in closed)
     assert [(r["team_id"], r["region"], r["won"], r["lost"]) for r in rates["rows"]] == [
         (team_id, region_name, won, len(closed) - won)]
     product_rates = admin.ok("GET", f"{R}/win-rate", params={
-        **window(), "group_by": "product_id", "product_id": euro["id"]})
+        **window(deals), "group_by": "product_id", "product_id": euro["id"]})
     euro_closed = [d for d in closed if d["currency"] == "EUR"]
     assert [(r["won"], r["closed"]) for r in product_rates["rows"]] == [
         (len(won_euro), len(euro_closed))]
-    quarters = admin.ok("GET", f"{R}/revenue", params={**window(), "granularity": "quarter",
+    quarters = admin.ok("GET", f"{R}/revenue", params={**window(deals), "granularity": "quarter",
                                                        "region": region_name})
-    span = {date.fromisoformat(window()[end]) for end in ("from", "to")}
+    span = {date.fromisoformat(window(deals)[end]) for end in ("from", "to")}
     if len({(day.year, (day.month - 1) // 3) for day in span}) == 1:    # one quarter
         assert [(r["period"][5:], r["revenue"]) for r in quarters["rows"]] == [
             (f"{min(span).month - (min(span).month - 1) % 3:02d}-01", revenue)]

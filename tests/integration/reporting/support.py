@@ -1,9 +1,9 @@
 """A workload written through the real customers service, and the KPIs it should produce,
 computed independently from customers' own tables (the test's oracle)."""
 from collections import Counter
-from datetime import datetime, timezone
+from datetime import timezone
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from services.chassis.auth import Principal
 from services.customers.models import Customer, Interaction
@@ -64,8 +64,19 @@ def expected_interactions(engine):
         return Counter(connection.execute(select(Interaction.user_id, Interaction.kind)).all())
 
 
-def today():
-    return datetime.now(timezone.utc).date().isoformat()
+def window(engine, column):
+    """{"from", "to"}: the UTC days `column` (a customers table's timestamp) spans, from the
+    producer's own rows rather than today's date, so a run across midnight keeps its window.
+    No rows yet: a day with nothing in it."""
+    with engine.connect() as connection:
+        first, last = connection.execute(select(func.min(column), func.max(column))).one()
+    if first is None:
+        return {"from": "2000-01-03", "to": "2000-01-03"}
+    return {"from": _utc_day(first), "to": _utc_day(last)}
+
+
+def _utc_day(moment):
+    return moment.astimezone(timezone.utc).date().isoformat()
 
 
 def reported_composition(reporting, principal=ADMIN, **query):
@@ -75,20 +86,21 @@ def reported_composition(reporting, principal=ADMIN, **query):
                     for row in report["rows"]})
 
 
-def reported_interactions(reporting, principal=ADMIN):
-    report = rpc(reporting, "interaction_activity", principal,
-                 {"from": today(), "to": today(), "granularity": "total"})
+def reported_interactions(reporting, period, principal=ADMIN):
+    report = rpc(reporting, "interaction_activity", principal, {**period, "granularity": "total"})
     return Counter({(row["user_id"], row["kind"]): row["count"] for row in report["rows"]})
 
 
-def reported_new_today(reporting, principal=ADMIN):
-    return rpc(reporting, "new_customers", principal,
-               {"from": today(), "to": today()})["total"]
+def reported_new(reporting, period, principal=ADMIN):
+    return rpc(reporting, "new_customers", principal, period)["total"]
 
 
 def kpis_match(reporting, databases):
     """All three KPIs equal the oracle (a predicate for wait_until)."""
     want = expected_composition(databases["customers"])
     return (reported_composition(reporting) == want
-            and reported_new_today(reporting) == sum(want.values())
-            and reported_interactions(reporting) == expected_interactions(databases["customers"]))
+            and reported_new(reporting, window(databases["customers"], Customer.created_at))
+            == sum(want.values())
+            and reported_interactions(reporting, window(databases["customers"],
+                                                        Interaction.occurred_at))
+            == expected_interactions(databases["customers"]))

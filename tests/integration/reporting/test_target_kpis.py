@@ -1,5 +1,5 @@
 """Targets over real RabbitMQ: target_set / target_removed as the contract agrees them
-(/work/notes/events-contract.md) published on sales' exchange by the test (a change and a
+(docs/contracts.md) published on sales' exchange by the test (a change and a
 removal in a chosen order), and targets set through the real sales service — attained from
 its won deals exactly as sales computes it, reconciled with zero differences."""
 import uuid
@@ -11,8 +11,7 @@ from nameko.standalone.events import event_dispatcher
 
 from tests.helpers import wait_until
 from tests.integration.customers.support import rpc
-from tests.integration.reporting.sales_support import (deal_workload, expected_outcomes,
-                                                       wait_for_sales_users)
+from tests.integration.reporting.sales_support import _deals, deal_workload, wait_for_sales_users
 from tests.integration.reporting.support import ADMIN, REP_A, REP_C, publish_people
 from tests.integration.reporting.test_reconcile import reconcile
 
@@ -29,9 +28,13 @@ def reporting(producers, databases, start_reporting):
     return container
 
 
-def quarter():
-    today = datetime.now(timezone.utc).date()
-    start = today.replace(month=today.month - (today.month - 1) % 3, day=1)
+def quarter(engine):
+    """The quarter (UTC days) the workload's first won deal closed in, from sales' own rows —
+    not today's: a run across a quarter's last midnight must not move the window."""
+    kinds, deals, _first = _deals(engine)
+    day = min(deal.closed_at for deal in deals if kinds[deal.stage] == "won").astimezone(
+        timezone.utc).date()
+    start = day.replace(month=day.month - (day.month - 1) % 3, day=1)
     end_month = start.month + 2
     following = (start.replace(year=start.year + 1, month=1) if end_month == 12
                  else start.replace(month=end_month + 1))
@@ -49,8 +52,17 @@ def publisher(rabbit_config):
     return publish
 
 
-def target(target_id, amount, scope="company", scope_value=None):
-    start, end = quarter()
+def won_eur(engine, start, end, owner=None):
+    """EUR won in [start, end] (UTC days), by `owner` if given, from sales' own deals."""
+    kinds, deals, _first = _deals(engine)
+    return sum((deal.amount for deal in deals if kinds[deal.stage] == "won"
+                and deal.currency == "EUR" and owner in (None, deal.owner_id)
+                and start <= deal.closed_at.astimezone(timezone.utc).date() <= end),
+               Decimal("0.00"))
+
+
+def target(target_id, amount, period, scope="company", scope_value=None):
+    start, end = period
     return {"id": target_id, "period_kind": "quarter", "period_start": start.isoformat(),
             "period_end": end.isoformat(), "scope": scope, "scope_value": scope_value,
             "measure": "won_revenue", "amount": amount, "currency": "EUR", "parent_id": None,
@@ -59,25 +71,22 @@ def target(target_id, amount, scope="company", scope_value=None):
 
 def test_target_attainment_from_the_real_deals(producers, databases, reporting, rabbit_config):
     deal_workload(producers)
-    _rates, revenue = expected_outcomes(databases["sales"])
-    won_eur = sum(Decimal(amount) for (owner, currency), (amount, _s) in revenue.items()
-                  if currency == "EUR")
-    won_a = sum(Decimal(amount) for (owner, currency), (amount, _s) in revenue.items()
-                if currency == "EUR" and owner == REP_A.user_id)
+    period = start, end = quarter(databases["sales"])
+    won_all = won_eur(databases["sales"], start, end)
+    won_a = won_eur(databases["sales"], start, end, REP_A.user_id)
     publish = publisher(rabbit_config)
-    publish("target_set", target("company", "1000.00"))
-    publish("target_set", target("rep-a", "50.00", "rep", REP_A.user_id))
-    publish("target_set", target("gone", "1.00"))
-    publish("target_set", target("company", "2000.00"))          # changed
+    publish("target_set", target("company", "1000.00", period))
+    publish("target_set", target("rep-a", "50.00", period, "rep", REP_A.user_id))
+    publish("target_set", target("gone", "1.00", period))
+    publish("target_set", target("company", "2000.00", period))          # changed
     publish("target_removed", {"id": "gone", "removed_by": "u-admin",
                                "removed_at": datetime.now(timezone.utc).isoformat()})
-    start, _end = quarter()
     query = {"period_kind": "quarter", "period_start": start.isoformat()}
 
     def rows(principal=ADMIN):
         return {row["id"]: (row["amount"], row["attained"])
                 for row in rpc(reporting, "sales_targets", principal, query)["rows"]}
-    wanted = {"company": ("2000.00", str(won_eur)), "rep-a": ("50.00", str(won_a))}
+    wanted = {"company": ("2000.00", str(won_all)), "rep-a": ("50.00", str(won_a))}
     wait_until(lambda: rows() == wanted, timeout=20, message="targets attained")
     assert rows(REP_A) == {"rep-a": wanted["rep-a"]}
     assert rows(REP_C) == {}
@@ -88,7 +97,7 @@ def test_targets_set_in_sales_are_attained_alike_and_reconcile(producers, databa
     and reconcile (sales' reconcile_target_facts) finds no difference."""
     deal_workload(producers)
     sales = producers["sales"]
-    start, _end = quarter()
+    start, _end = quarter(databases["sales"])
     base = {"period_kind": "quarter", "period_start": start.isoformat(), "currency": "EUR",
             "measure": "won_revenue"}
     company = rpc(sales, "set_target", ADMIN, {**base, "scope": "company", "amount": "900.00"})
