@@ -58,11 +58,16 @@ def anonymous(system):
     return Api(system.url)
 
 
-@pytest.fixture
-def region(admin):
+def new_region(admin):
     """A region nobody else uses, with a team: (region name, team)."""
     name = f"Region-{uuid.uuid4().hex[:8]}"
     return name, admin.create_team(name=f"Team {name}", region=name)
+
+
+@pytest.fixture
+def region(admin):
+    """A region nobody else uses, with a team: (region name, team)."""
+    return new_region(admin)
 
 
 def pytest_collection_modifyitems(config, items):

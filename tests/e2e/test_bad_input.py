@@ -8,12 +8,17 @@ import uuid
 import jwt
 import pytest
 
+from tests.e2e.conftest import new_region
+
 pytestmark = pytest.mark.e2e
 
 
-@pytest.fixture
-def rep(admin, region):
-    region_name, team = region
+@pytest.fixture(scope="module")
+def rep(admin):
+    """One rep with two customers for the module (made once: a user, a login and two customers
+    per test cost more than the checks); each test snapshots, at its start, what it may not
+    change."""
+    region_name, team = new_region(admin)
     rep = admin.create_user("sales_rep", region=region_name, team_id=team["id"])
     rep.region = region_name
     rep.create_customer(name="Existing One", region=region_name)
