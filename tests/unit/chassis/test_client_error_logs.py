@@ -3,6 +3,7 @@ unexpected exception keeps ERROR and its traceback (issue 9 §4)."""
 import logging
 
 import pytest
+from nameko.containers import ServiceContainer
 from nameko.testing.services import entrypoint_hook
 
 from services.chassis.errors import Conflict, Invalid, NotFound
@@ -23,11 +24,13 @@ def worker_logs(caplog):
             if r.name == "nameko.containers" and "error handling worker" in r.getMessage()]
 
 
-@pytest.fixture
-def raiser(container_factory):
-    container = container_factory(Raiser, {"AMQP_URI": "memory://"})
+@pytest.fixture(scope="module")
+def raiser():
+    """One container for the module: killing one waits about a second for its consumer loop."""
+    container = ServiceContainer(Raiser, {"AMQP_URI": "memory://"})
     container.start()
-    return container
+    yield container
+    container.kill()
 
 
 @pytest.mark.parametrize("error", [Invalid("bad", {"name": ["missing"]}), NotFound("gone"),
