@@ -47,16 +47,6 @@ class Settings:
 env = Settings()
 
 
-# Transitional: services still being moved to their own settings modules call these; removed
-# once none does (issue 9).
-def env_int(name, default):
-    return env.int(name, default)
-
-
-def env_float(name, default):
-    return env.float(name, default)
-
-
 def data_dir():
     path = Path(env.str("CRM_DATA_DIR", str(PROJECT_ROOT / "var")))
     path.mkdir(parents=True, exist_ok=True)
