@@ -8,7 +8,7 @@ from the quote → order from the contract → invoice from the order → two pa
 paid; then reconciliation finds no difference.
 """
 import uuid
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 
 import pytest
@@ -43,7 +43,11 @@ class Reports:
 
     def __init__(self, client, owner_id):
         self.client, self.owner = client, {"owner_id": owner_id}
-        self.period = {**self.owner, "from": today(), "to": today(), "granularity": "total"}
+        # From the day the journey starts to the day after: everything it closes, issues and
+        # collects falls inside even if the run crosses midnight ("today to today" did not).
+        started = datetime.now(timezone.utc).date()
+        self.period = {**self.owner, "from": started.isoformat(),
+                       "to": (started + timedelta(days=1)).isoformat(), "granularity": "total"}
 
     def funnel(self):
         rows = self.client.ok("GET", f"{R}/funnel", params=self.owner)["rows"]

@@ -1,4 +1,6 @@
-"""Customer KPIs: one fact per customer, and the composition / new-customer rollups kept in
+"""customers' two projections: `customers` (below) and `interactions` (at the end).
+
+Customer KPIs: one fact per customer, and the composition / new-customer rollups kept in
 step with it by deltas.
 
 A fact counts once it has the record fields (from customer_created or customer_updated, both
