@@ -88,12 +88,18 @@ class ChassisService:
         to the catch-up (which re-reads the producer's log), so the event is not lost."""
         source, event_type = envelope.get("source"), envelope.get("event_type")
         try:
-            outcome = inbox.consume(self.db, self.subscriptions, envelope)
+            outcome = self.consume_event(envelope)
         except Exception:
             log.exception("event %s from %s failed; the catch-up will retry it", event_type, source)
             outcome = inbox.FAILED
         self.metrics.event_consumed(source, event_type, outcome)
         return outcome
+
+    def consume_event(self, envelope):
+        """Apply one event exactly once through the inbox; returns the outcome, raises if the
+        effect fails. A service with its own inbox overrides this (reporting keeps one per
+        projection: services/reporting/inbox.py)."""
+        return inbox.consume(self.db, self.subscriptions, envelope)
 
     @periodic(settings.catch_up_interval)
     def catch_up_events(self):

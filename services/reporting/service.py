@@ -5,8 +5,6 @@ the plugins declare and runs what is generic over them: catch-up, rebuild and re
 
 Thin entrypoints: who is calling, one session or unit of work, one function.
 """
-import logging
-
 from services.chassis.auth import SYSTEM
 from services.chassis.db import Database
 from services.chassis.periodic import periodic
@@ -15,8 +13,6 @@ from services.chassis.service import ChassisService
 from services.chassis.validation import load
 from services.reporting import consumer, freshness, gauges, inbox, jobs, rebuild, schemas, settings
 from services.reporting.domains import METADATA, REPORTS, SOURCES
-
-log = logging.getLogger(__name__)
 
 ADMIN = "admin"          # require() also lets the system principal through
 GAUGE_LABELS = {}        # labels the business gauges have had in this process (zeroed if gone)
@@ -42,21 +38,14 @@ class ReportingService(ChassisService):
     name = "reporting"
     db = Database(METADATA)
     # every (source, event type) the domains consume: ChassisService makes the live
-    # `on_<event_type>` handlers from it (each calls apply_event below)
+    # `on_<event_type>` handlers from it (each calls apply_event → consume_event below)
     subscriptions = inbox.SUBSCRIPTIONS
 
-    def apply_event(self, envelope):
-        """The live path, through reporting's per-projection inbox (inbox.py): every projection
-        the event feeds, once each, in one transaction. A failure is counted and logged, and
-        left to the catch-up (which applies it projection by projection)."""
-        source, event_type = envelope.get("source"), envelope.get("event_type")
-        try:
-            outcome = inbox.consume(self.db, envelope)
-        except Exception:
-            log.exception("event %s from %s failed; the catch-up will retry it", event_type, source)
-            outcome = inbox.FAILED
-        self.metrics.event_consumed(source, event_type, outcome)
-        return outcome
+    def consume_event(self, envelope):
+        """The live path (ChassisService.apply_event) through reporting's per-projection inbox
+        (inbox.py): every projection the event feeds, once each, in one transaction. A failure
+        is left to the catch-up, which applies it projection by projection."""
+        return inbox.consume(self.db, envelope)
 
     # --- reports (scoped by the caller's principal) --------------------------------------------
     def _report(self, query_function, query):

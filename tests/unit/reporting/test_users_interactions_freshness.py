@@ -74,3 +74,21 @@ def test_a_failed_apply_observes_no_freshness(db, customers):
         raise AssertionError("an unreadable payload must raise (the catch-up stops there)")
     assert (REGISTRY.get_sample_value("crm_report_freshness_seconds_count",
                                       {"source": "customers"}) or 0) == before
+
+
+def test_the_generated_live_handlers_go_through_the_per_projection_inbox(db, customers):
+    """ChassisService makes `on_<event_type>` from reporting's subscriptions; each lands in the
+    inbox of every projection its event feeds, once."""
+    from nameko.testing.services import worker_factory
+    from sqlalchemy import select
+
+    from services.reporting.models import ProjectionInbox
+    from services.reporting.service import ReportingService
+    service = worker_factory(ReportingService, db=db)
+    created, logged = customers.create("c1"), customers.interaction("u1")
+    assert service.on_customer_created(created) == inbox.PROCESSED
+    assert service.on_interaction_logged(logged) == inbox.PROCESSED
+    assert service.on_customer_created(created) == inbox.DUPLICATE
+    with db.read_only() as session:
+        rows = set(session.execute(select(ProjectionInbox.projection, ProjectionInbox.event_id)))
+    assert rows == {("customers", created["event_id"]), ("interactions", logged["event_id"])}
