@@ -50,22 +50,19 @@ def _pg_admin(*statements):
 
 # --- choosing the dialects ------------------------------------------------------------------
 
-def pytest_configure(config):
-    config.addinivalue_line(
-        "markers", "dialect_sensitive(reason): also runs on PostgreSQL by default (not only with "
-                   "TEST_ALL_DIALECTS=1); say what differs between the dialects")
-
-
 def pytest_collection_modifyitems(config, items):
     """Deselect the PostgreSQL variant of a test that is not dialect-sensitive (unless
-    TEST_ALL_DIALECTS=1): its SQLite variant covers the same behaviour."""
+    TEST_ALL_DIALECTS=1, or it was asked for by its full id): its SQLite variant covers the
+    same behaviour."""
     if ALL_DIALECTS:
         return
+    named = {arg.split("::", 1)[1] for arg in config.args if "[" in arg and "::" in arg}
     kept, deselected = [], []
     for item in items:
         callspec = getattr(item, "callspec", None)
         on_postgres = callspec is not None and callspec.params.get("dialect") == "postgresql"
-        if on_postgres and item.get_closest_marker("dialect_sensitive") is None:
+        if on_postgres and item.get_closest_marker("dialect_sensitive") is None \
+                and item.nodeid.split("::", 1)[1] not in named:
             deselected.append(item)
         else:
             kept.append(item)

@@ -3,7 +3,8 @@
 
 Fixtures: `system` (the processes; `system.stop_service("customers")` / `start_service`),
 `admin` (an API client logged in as the bootstrapped admin), `region` (a fresh region name
-with its own team, so tests do not see each other's reps).
+with its own team, so tests do not see each other's reps). The full-dataset demo load runs
+last (its 8,800 deals would otherwise be replayed by every later rebuild and reconcile).
 """
 import contextlib
 import uuid
