@@ -1,6 +1,6 @@
 """Invoices and payments: invoiced vs collected per period and currency, receivables aged on
 an as-of date from the facts (not the overdue timer), whatever the delivery order."""
-from datetime import date
+from datetime import date, datetime, timezone
 
 import pytest
 from sqlalchemy import select
@@ -116,11 +116,20 @@ def test_receivables_gauges_drop_a_currency_once_paid(db, sales, cash):
           cash.pay("g1", "10.00", date(2020, 1, 5)),
           cash.issue("g2", "5.00", date(2020, 1, 1), date(2999, 1, 1), currency="CHF"))
     with db.read_only() as session:
-        gauges.refresh_business_gauges(session, seen)
+        gauges.refresh_business_gauges(session, seen, today=date(2020, 3, 1))
     assert gauge("crm_receivables_outstanding_amount", "CHF") == 25.0
     assert gauge("crm_receivables_overdue_amount", "CHF") == 20.0
     apply(db, cash.pay("g1", "20.00", date(2020, 2, 1)), cash.pay("g2", "5.00", date(2020, 2, 1)))
     with db.read_only() as session:
-        gauges.refresh_business_gauges(session, seen)
+        gauges.refresh_business_gauges(session, seen, today=date(2020, 3, 1))
     assert gauge("crm_receivables_outstanding_amount", "CHF") == 0
     assert gauge("crm_receivables_overdue_amount", "CHF") == 0
+
+
+def test_receivables_default_to_today_in_the_callers_zone_at_the_injected_now(db, ledger):
+    now = datetime(2025, 3, 15, 23, 30, tzinfo=timezone.utc)      # already the 16th in Tokyo
+    with db.read_only() as session:
+        in_utc = sales_cash.receivables(session, ADMIN, {}, now=now)
+        in_tokyo = sales_cash.receivables(session, ADMIN, {"tz": "Asia/Tokyo"}, now=now)
+    assert (in_utc["as_of"], in_tokyo["as_of"]) == ("2025-03-15", "2025-03-16")
+    assert in_utc["rows"] == run(db, "receivables", ADMIN, as_of="2025-03-15")["rows"]

@@ -56,6 +56,8 @@ def test_weeks_start_on_monday_and_months_on_the_first():
 def test_defaults_and_limits():
     default = period({"tz": "Asia/Tokyo"}, today=date(2025, 5, 31))
     assert (default.start, default.end, default.granularity) == (date(2025, 5, 2), date(2025, 5, 31), "day")
+    at = period({"tz": "Asia/Tokyo"}, now=utc(2025, 5, 30, 15, 0))    # the 31st at 00:00 there
+    assert (at.start, at.end) == (date(2025, 5, 2), date(2025, 5, 31))
     with pytest.raises(Invalid) as backwards:
         period({"from_": date(2025, 2, 1), "to": date(2025, 1, 1)})
     assert "from" in backwards.value.details
