@@ -4,8 +4,8 @@ marshmallow plugin knows: so that a value the document allows is a value the ser
 - a field class may say how it is documented with a `json_schema` class attribute (the chassis's
   Money: a decimal string of at most 2 decimals; reporting's filter values);
 - the shared validators of services/chassis/fields.py are documented by
-  `fields.JSON_SCHEMA_OF_VALIDATORS` (currency → the ISO 4217 codes, phone → its pattern,
-  not_blank → at least one non-space character);
+  `fields.json_schema_of` (currency → the ISO 4217 codes, a time zone → the IANA zones, phone
+  → its pattern, not_blank → at least one non-space character);
 - a Decimal dumped as a string is a string (money, DESIGN.md §4), not a JSON number;
 - a URL is an absolute http(s) URL with a host name, as marshmallow checks it.
 """
@@ -13,7 +13,7 @@ from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 from marshmallow import fields as ma_fields
 
-from services.chassis.fields import JSON_SCHEMA_OF_VALIDATORS
+from services.chassis.fields import json_schema_of
 
 URL_PATTERN = (r"^https?://([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,6}"
                r"(/[A-Za-z0-9._~/-]*)?$")
@@ -39,11 +39,10 @@ def documented_as(self, field, ret, **kwargs):
     declared = getattr(type(field), "json_schema", None)
     if declared:
         extra.update(declared)
+        extra.update({key: field.metadata[key] for key in ("pattern", "enum")
+                      if key in field.metadata})          # the field's own word wins
     for validator in field.validators:
-        try:
-            extra.update(JSON_SCHEMA_OF_VALIDATORS.get(validator, {}))
-        except TypeError:               # an unhashable validator instance: apispec's business
-            pass
+        extra.update(json_schema_of(validator))
     return _nullable(field, extra)
 
 

@@ -97,6 +97,7 @@ def _operation(route, seen):
     }
     for status in _error_statuses(route):
         operation["responses"][str(status)] = {"$ref": f"#/components/responses/{PROBLEMS[status]}"}
+    operation["responses"]["414"] = {"$ref": "#/components/responses/UriTooLong"}
     for status, (text, schema) in route.responses.items():
         operation["responses"][str(status)] = {"description": text, "content": {
             "application/json": {"schema": _schema_ref(schema)}}}
@@ -107,7 +108,8 @@ def _operation(route, seen):
             "schema": _schema_ref(route.body_schema or route.request_schema)}}}
     elif route.body == "csv":
         operation["requestBody"] = {"required": True, "content": {"text/csv": {
-            "schema": {"type": "string", "description": "CSV with a header row"}}}}
+            "schema": {"type": "string", "minLength": 1,
+                       "description": "CSV with a header row"}}}}
     return operation
 
 
@@ -120,6 +122,8 @@ def build(routes, title="CRM API", version="1.0.0"):
     spec.components.security_scheme("apiKeyAuth", {"type": "apiKey", "in": "header",
                                                    "name": "X-API-Key"})
     spec.components.schema("Problem", schema=Problem)
+    # Answered by the HTTP server before any route (eventlet: more than 8 KB of URL), no body.
+    spec.components.response("UriTooLong", {"description": "The URL is too long"})
     for status, name in PROBLEMS.items():
         response = {"description": name, "content": {"application/problem+json": {
             "schema": {"$ref": "#/components/schemas/Problem"}}}}

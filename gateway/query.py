@@ -19,6 +19,7 @@ from services.chassis.errors import invalid_from_marshmallow
 
 _INTEGER = re.compile(r"-?[0-9]+")          # ASCII digits only: int() also takes "١" and "1_0"
 _TRUE, _FALSE = ("true", "1", "yes"), ("false", "0", "no")
+ITEM_PATTERN = r"^[^,]*[^,\s][^,]*$"
 
 
 _KINDS = {"str": fields.String, "int": fields.Integer, "bool": fields.Boolean,
@@ -58,10 +59,18 @@ def parameters(schema):
         param = dict(param, schema=_without_null(param["schema"]))
         if param["schema"].get("type") == "array":
             # The gateway reads "a,b" and repeated names alike; the document names one style.
-            param.update(style="form", explode=False)
+            param.update(style="form", explode=False, schema=_comma_separated(param["schema"]))
             param.setdefault("description", "Comma-separated")
         rendered.append(param)
     return tuple(rendered)
+
+
+def _comma_separated(schema):
+    """The items of a comma-separated list: no comma, and not blank (the gateway strips each)."""
+    items = schema.get("items", {})
+    if items.get("type") == "string" and "enum" not in items and "pattern" not in items:
+        schema = dict(schema, items=dict(items, pattern=ITEM_PATTERN))
+    return schema
 
 
 def _without_null(schema):

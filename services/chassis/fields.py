@@ -1,7 +1,9 @@
 """marshmallow field types and validators every service's schemas share: one definition of money,
 currency, phone and "not blank", so a value one service accepts passes another's checks too
 (a sales lead's details must pass customers' when the lead is converted)."""
+import functools
 import re
+import zoneinfo
 from decimal import Decimal, InvalidOperation
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate
@@ -57,12 +59,25 @@ def currency(value):
         raise ValidationError("Not an ISO 4217 currency code (e.g. EUR, USD, JPY).")
 
 
+def time_zone(value):
+    if value not in time_zones():
+        raise ValidationError("Not an IANA time zone (e.g. Europe/Berlin, America/New_York, UTC).")
+
+
+@functools.cache
+def time_zones():
+    """The IANA zones this machine's tz database knows (read once: it scans the files)."""
+    return frozenset(zoneinfo.available_timezones() | {"UTC"})
+
+
 class Money(fields.Field):
     """A non-negative amount with at most 2 decimals, sent as a string (or an integer) and
     dumped as a string. Floats are refused: 0.1 is not exactly a tenth."""
     # How the API document writes it (gateway/field_schemas.py): the strings accepted.
     json_schema = {"type": "string", "format": "decimal",
                    "pattern": r"^[0-9]{1,15}(\.[0-9]{1,2})?$"}
+    # An amount that must be more than 0 (a payment, a target) says so with this pattern.
+    POSITIVE = r"^([1-9][0-9]{0,14}(\.[0-9]{1,2})?|0?\.([1-9][0-9]?|0[1-9]))$"
 
     def _deserialize(self, value, attr, data, **kwargs):
         if isinstance(value, bool) or not isinstance(value, (str, int)):
@@ -84,6 +99,14 @@ class Money(fields.Field):
 # The page of a list query, declared once so every query schema (and so the API document the
 # gateway renders from them) says the same; the range is pagination's own.
 
+class Whole(fields.Nested):
+    """A nested object that is complete even in a partial update: a deal's lines are replaced
+    as a whole, so a line without its quantity is refused, not stored half."""
+
+    def _deserialize(self, value, attr, data, partial=None, **kwargs):
+        return super()._deserialize(value, attr, data, partial=None, **kwargs)
+
+
 def page_cursor():
     return fields.String(allow_none=True, validate=validate.Length(max=2000),
                          metadata={"description": "next_cursor of the previous page"})
@@ -102,3 +125,13 @@ JSON_SCHEMA_OF_VALIDATORS = {
     phone: {"pattern": r"^\+?[ ()-]*([0-9][ ()-]*){6,20}$"},
     not_blank: {"pattern": r"\S"},
 }
+
+
+def json_schema_of(validator):
+    """The JSON Schema keywords that say what `validator` accepts ({} if none can)."""
+    if validator is time_zone:
+        return {"enum": sorted(time_zones())}
+    try:
+        return JSON_SCHEMA_OF_VALIDATORS.get(validator, {})
+    except TypeError:                   # an unhashable validator instance
+        return {}

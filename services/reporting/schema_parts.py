@@ -1,21 +1,13 @@
 """The schema pieces every domain's report schemas are made of: query inputs (unknown fields
 refused, filters of one value or a list, group_by against an allow-list, a period in an IANA
 time zone) and the freshness every report carries."""
-import zoneinfo
 from marshmallow import RAISE, Schema, ValidationError, fields, validate
+
+from services.chassis.fields import time_zone  # noqa: F401  (the domains' schemas use it)
 
 GRANULARITIES = ("day", "week", "month", "quarter", "year", "total")
 
 
-def time_zone(value):
-    if value not in _zones():
-        raise ValidationError("Not an IANA time zone (e.g. Europe/Berlin, America/New_York, UTC).")
-
-
-def _zones(cache={}):
-    if "all" not in cache:
-        cache["all"] = zoneinfo.available_timezones() | {"UTC"}
-    return cache["all"]
 
 
 class Values(fields.List):
@@ -42,7 +34,8 @@ def _distinct(values):
 def group_by(allowed, default):
     """Only these dimensions: each is a rollup key column, so nothing else can be grouped."""
     return fields.List(fields.String(validate=validate.OneOf(allowed)), load_default=list(default),
-                       validate=_distinct, metadata={"description": "Any of: " + ", ".join(allowed)})
+                       validate=_distinct, metadata={"description": "Any of: " + ", ".join(allowed),
+                                                     "uniqueItems": True})
 
 
 class Input(Schema):

@@ -50,8 +50,9 @@ class OverdueInvoiceQuery(InvoiceQuery):
 
 
 class PaymentCreate(Input):
-    amount = Money(required=True, metadata={**MONEY, "description": "> 0, at most the "
-                                                                    "outstanding balance"})
+    amount = Money(required=True, metadata={
+        **MONEY, "pattern": Money.POSITIVE,
+        "description": "> 0, at most the outstanding balance"})
     currency = fields.String(allow_none=True, validate=currency,
                              metadata={"description": "the invoice's (default)"})
     received_on = fields.Date(allow_none=True, metadata={"description": "default: today (UTC)"})

@@ -3,7 +3,8 @@ from decimal import Decimal
 
 from marshmallow import Schema, fields, validate
 
-from services.chassis.fields import Input, Money, currency, page_cursor, page_limit, text
+from services.chassis.fields import (Input, Money, Whole, currency, page_cursor, page_limit,
+                                     text)
 from services.sales.deals.events import DealLine
 from services.sales.fields import Percent
 
@@ -28,7 +29,7 @@ class DealUpdate(Input):
     name = text(200, required=True)
     currency = fields.String(required=True, validate=currency)
     expected_close_date = fields.Date(allow_none=True)
-    lines = fields.List(fields.Nested(LineInput), validate=validate.Length(max=200),
+    lines = fields.List(Whole(LineInput), validate=validate.Length(max=200),
                         load_default=list)
 
 

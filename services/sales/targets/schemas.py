@@ -30,7 +30,8 @@ class TargetSet(Input):
                                 metadata={"description": "null for company; the region; the "
                                           "product series; the rep's user id"})
     measure = fields.String(required=True, validate=validate.OneOf(MEASURES))
-    amount = Money(required=True, metadata={**MONEY, "description": "> 0"})
+    amount = Money(required=True, metadata={**MONEY, "description": "> 0",
+                                            "pattern": Money.POSITIVE})
     currency = fields.String(required=True, validate=currency)
     allow_exceeding_parent = fields.Boolean(load_default=False, metadata={
         "description": "accept parts summing above their parent target (else 409)"})

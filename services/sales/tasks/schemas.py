@@ -20,7 +20,7 @@ class TaskUpdate(Input):
     kind = fields.String(validate=validate.OneOf(TASK_KINDS))
     notes = text(4000)
     due_at = fields.AwareDateTime(required=True, metadata={"description": "UTC ISO 8601"})
-    assignee_id = _ident()
+    assignee_id = fields.String(validate=validate.Length(min=1, max=36))    # a task has one
     status = fields.String(validate=validate.OneOf(("open", "cancelled")))
 
 

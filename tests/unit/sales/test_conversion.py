@@ -111,8 +111,9 @@ def test_customers_refusal_releases_the_lead_and_creates_nothing(db, customers):
 
 def test_what_cannot_be_converted_is_refused_before_customers_is_asked(db, customers):
     no_keys = lead(db, REP_A, contact_email=None)
-    with pytest.raises(Invalid):
+    with pytest.raises(Conflict) as refused:     # the lead's state, not the request (409)
         convert(db, REP_A, no_keys["id"], customers)
+    assert refused.value.details == {"field": "contact_email"}
     out = lead(db, REP_A)
     call(db, leads.set_status, REP_A, out["id"], {"status": "disqualified", "reason": "spam"})
     with pytest.raises(Conflict):

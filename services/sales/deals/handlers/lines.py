@@ -8,6 +8,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from sqlalchemy import delete
 
 from services.chassis.errors import Invalid
+from services.chassis.fields import MAX_MONEY
 from services.sales.deals.models import DealLine
 from services.sales.products.models import Product
 
@@ -49,6 +50,10 @@ def resolve(session, lines, currency):
                                              line["discount_percent"])})
     if errors:
         raise Invalid("The request is not valid.", {"lines": errors})
+    if sum((line["total"] for line in resolved), ZERO) >= MAX_MONEY:
+        # an amount is money too (stored in cents in a 64-bit integer): below 10^15
+        raise Invalid("The request is not valid.", {"lines": [
+            "The lines add up to 10^15 or more; a deal's amount must be below that."]})
     return resolved
 
 

@@ -76,8 +76,9 @@ def reserve(uow, principal, lead_id, data, lease_seconds):
         if lead.status not in CONVERTIBLE:
             raise Conflict(f"A {lead.status} lead cannot be converted.", {"status": lead.status})
         if not (lead.contact_email or lead.contact_phone):
-            raise Invalid("The request is not valid.", {"contact_email": [
-                "A lead needs an email or a phone to be converted (duplicate detection)."]})
+            # the lead's state, not the request, is wrong: add an email or a phone first
+            raise Conflict("A lead needs an email or a phone to be converted (duplicate "
+                           "detection); add one first.", {"field": "contact_email"})
     request = _frozen_request(session, lead, principal, data)
     now = utcnow()
     if conversion is None:
