@@ -1,0 +1,235 @@
+"""schemathesis hooks for tests/e2e/test_api_document.py (loaded through SCHEMATHESIS_HOOKS).
+
+JSON Schema cannot say everything the services check. What it cannot, these hooks make the
+*positive* cases respect (negative cases are left as generated), each a rule the operation's
+summary or the field's description states:
+
+- an id that must name an existing record you may see (a deal's customer_id, a line's
+  product_id, a user's manager_id, ...) is one of the records seeded for the run (CRM_FUZZ_IDS);
+  what only the data knows likewise: the pipeline's stage keys, a customer's contacts, the
+  product's currency, today (a quote valid until a past day);
+- a cursor is only ever a next_cursor the API issued, so a positive case leaves it out;
+- rules across fields: exactly one source of a contract / order / invoice, a merge's winner is
+  not its loser, a currency with an amount, a task on something, each follow-up trigger once,
+  a target's period starts on the first day of the period and only a company target has no
+  scope_value, an import's header row names known columns, a report's period runs forwards
+  for at most 3660 days.
+"""
+import json
+import os
+from datetime import date, timedelta
+
+import schemathesis
+
+IDS = json.loads(os.environ.get("CRM_FUZZ_IDS", "{}"))
+
+# body field → which seeded record it names ("me": the user running the operations)
+REFERENCES = {"customer_id": "customer", "parent_id": "customer", "deal_id": "deal",
+              "product_id": "product", "owner_id": "rep", "assignee_id": "rep",
+              "manager_id": "admin", "team_id": "team", "winner_id": "customer",
+              "loser_id": "other_customer"}
+# Operations that could take the seeded records away from the others (deactivate the rep,
+# retire the product): positive or not, they act on records seeded to be changed instead.
+PROTECTED = {"POST /api/v1/users/{user_id}/deactivate": ("user_id", "spare_user"),
+             "PATCH /api/v1/users/{user_id}": ("user_id", "spare_user"),
+             "PATCH /api/v1/products/{product_id}": ("product_id", "spare_product")}
+DOCUMENT_SOURCES = ("contract_id", "quote_id", "order_id")
+
+
+def _reference(body):
+    for name, record in REFERENCES.items():
+        if isinstance(body.get(name), str) and record in IDS:
+            body[name] = IDS[record]
+    for line in body.get("lines") or []:
+        if isinstance(line, dict) and isinstance(line.get("product_id"), str):
+            line["product_id"] = IDS.get("product", line["product_id"])
+    if isinstance(body.get("customer_ids"), list):
+        body["customer_ids"] = [IDS["customer"]] if "customer" in IDS else body["customer_ids"]
+
+
+def _one_source(body):
+    """A contract, order or invoice comes from exactly one source: here the seeded deal."""
+    for name in DOCUMENT_SOURCES:
+        body.pop(name, None)
+    body["deal_id"] = IDS.get("deal", body.get("deal_id"))
+
+
+def _contract(body):
+    _one_source(body)
+    if body.get("term_months"):
+        body.pop("ends_on", None)
+    elif not body.get("ends_on"):
+        body["term_months"] = 12
+    elif body.get("starts_on") and body["ends_on"] < body["starts_on"]:
+        body["starts_on"], body["ends_on"] = body["ends_on"], body["starts_on"]
+
+
+def _priced_lines(body):
+    """A line without a unit price takes the product's list price, which must then be in the
+    deal's currency: a positive case prices its lines."""
+    for line in body.get("lines") or []:
+        if isinstance(line, dict) and line.get("unit_price") is None:
+            line["unit_price"] = "10.00"
+
+
+def _quote(body):
+    body.pop("valid_until", None)           # not in the past: the default validity instead
+    if not body.get("lines"):               # the deal's lines, unless it has none
+        body["lines"] = [{"product_id": IDS.get("product"), "quantity": 1}]
+    _priced_lines(body)
+
+
+def _contact(body):
+    if body.get("birthday"):
+        body["birthday"] = "1980-05-17"     # between 1900-01-01 and today
+
+
+def _invoice(body):
+    _one_source(body)
+    body.pop("due_on", None)                # not before issued_on: the payment terms instead
+
+
+def _stage_move(body):
+    if isinstance(body.get("stage"), str):
+        body["stage"] = "proposal"          # an active stage of the pipeline (data, not schema)
+
+
+def _interaction(body):
+    body.pop("contact_id", None)            # a contact of the customer in the path
+
+
+def _lead_status(body):
+    if body.get("status") == "disqualified" and not body.get("reason"):
+        body["reason"] = "Not a fit"        # a disqualification says why
+
+
+def _user_update(body):
+    body.pop("manager_id", None)            # not the user themselves
+
+
+def _import_csv(case):
+    if isinstance(case.body, str):           # the header row names known columns
+        case.body = "name\n" + case.body
+
+
+def _money_with_currency(body):
+    if body.get("annual_revenue") is not None and not body.get("currency"):
+        body["currency"] = "EUR"
+
+
+def _task(body):
+    if not body.get("customer_id") and not body.get("deal_id"):
+        body["customer_id"] = IDS.get("customer")
+
+
+def _rules(body):
+    seen, rules = set(), []
+    for rule in body.get("rules") or []:
+        if isinstance(rule, dict) and rule.get("trigger") not in seen:
+            seen.add(rule.get("trigger"))
+            rules.append(rule)
+    if isinstance(body.get("rules"), list):
+        body["rules"] = rules
+
+
+def _target(body):
+    kind, start = body.get("period_kind"), body.get("period_start")
+    if isinstance(start, str) and kind in ("month", "quarter", "year"):
+        day = date.fromisoformat(start)
+        month = {"month": day.month, "quarter": 3 * ((day.month - 1) // 3) + 1, "year": 1}[kind]
+        body["period_start"] = day.replace(month=month, day=1).isoformat()
+    if body.get("scope") == "company":
+        body["scope_value"] = None
+    elif body.get("scope") == "rep":
+        body["scope_value"] = IDS.get("rep")    # an active sales rep
+    elif body.get("scope") == "product_line":
+        body["scope_value"] = IDS.get("series")  # a product series
+    elif body.get("scope") and not (body.get("scope_value") or "").strip():
+        body["scope_value"] = "R1"
+
+
+def _report_period(query):
+    """A report's period: `from` not after `to` (default today), at most 3660 days."""
+    start = query.get("from")
+    if isinstance(start, str):
+        end = query.get("to") if isinstance(query.get("to"), str) else None
+        if end is None or not 0 <= (date.fromisoformat(end) - date.fromisoformat(start)).days <= 3660:
+            query["to"] = (date.fromisoformat(start) + timedelta(days=30)).isoformat()
+    elif isinstance(query.get("to"), str):
+        query["from"] = (date.fromisoformat(query["to"]) - timedelta(days=30)).isoformat()
+
+
+RULES = {
+    "POST /api/v1/contracts": _contract,
+    "POST /api/v1/orders": _one_source,
+    "POST /api/v1/invoices": _invoice,
+    "POST /api/v1/deals": _priced_lines,
+    "PATCH /api/v1/deals/{deal_id}": _priced_lines,
+    "POST /api/v1/leads/{lead_id}/convert": _priced_lines,
+    "POST /api/v1/customers/{customer_id}/contacts": _contact,
+    "POST /api/v1/deals/{deal_id}/quotes": _quote,
+    "PATCH /api/v1/quotes/{quote_id}": _quote,
+    "POST /api/v1/deals/{deal_id}/stage": _stage_move,
+    "POST /api/v1/customers/{customer_id}/interactions": _interaction,
+    "PATCH /api/v1/users/{user_id}": _user_update,
+    "POST /api/v1/leads/{lead_id}/status": _lead_status,
+    "POST /api/v1/customers": _money_with_currency,
+    "PATCH /api/v1/customers/{customer_id}": _money_with_currency,
+    "POST /api/v1/tasks": _task,
+    "PUT /api/v1/tasks/rules": _rules,
+    "POST /api/v1/targets": _target,
+}
+
+
+def _protect(label, case):
+    name, spare = PROTECTED.get(label, (None, None))
+    seeded = set(IDS.values()) - {IDS.get(spare)}
+    if name and isinstance(case.path_parameters, dict) and case.path_parameters.get(name) in seeded:
+        case.path_parameters[name] = IDS[spare]
+
+
+# The coverage phase sends every value of an enum; for the IANA zones (about 600) and the ISO
+# 4217 codes (about 160) a sample says as much at a fraction of the time: the rest are the same
+# code path. The first code of each list stays (the coverage phase's other cases use it).
+SAMPLE_ZONES = {"Africa/Abidjan", "UTC", "Europe/Berlin", "America/New_York", "Asia/Kolkata",
+                "Australia/Lord_Howe", "Pacific/Chatham"}
+SAMPLE_CURRENCIES = {"AED", "EUR", "USD", "JPY", "BHD", "ZWG"}
+
+
+def _scenario(case):
+    data = getattr(getattr(case.meta, "phase", None), "data", None)
+    scenario = getattr(data, "scenario", None)
+    return getattr(scenario, "value", scenario), getattr(data, "parameter", None)
+
+
+@schemathesis.hook
+def filter_case(context, case):
+    scenario, parameter = _scenario(case)
+    if scenario != "enum_value":
+        return True
+    if parameter == "tz" and isinstance(case.query, dict):
+        return case.query.get("tz") in SAMPLE_ZONES
+    if isinstance(case.body, dict) and isinstance(case.body.get("currency"), str):
+        return case.body["currency"] in SAMPLE_CURRENCIES
+    return True
+
+
+@schemathesis.hook
+def map_case(context, case):
+    label = f"{case.operation.method.upper()} {case.operation.path}"
+    _protect(label, case)
+    meta = case.meta
+    if meta is None or not meta.generation.mode.is_positive:
+        return case
+    if isinstance(case.query, dict):
+        case.query.pop("cursor", None)
+        if case.operation.path.startswith("/api/v1/reports/"):
+            _report_period(case.query)
+    if label == "POST /api/v1/customers/imports":
+        _import_csv(case)
+    if isinstance(case.body, dict):
+        _reference(case.body)
+        rule = RULES.get(label)
+        if rule:
+            rule(case.body)
+    return case
