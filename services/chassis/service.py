@@ -16,7 +16,6 @@ from services.chassis.metrics import Metrics
 from services.chassis.models import utcnow
 from services.chassis.periodic import periodic
 from services.chassis.rpc import ServiceRpc, rpc    # rpc: replies without confirms
-from services.chassis.throttle import Throttle
 
 log = logging.getLogger(__name__)
 
@@ -114,39 +113,3 @@ class ChassisService:
             self.metrics.consumer_position(source, position)
             if applied:
                 log.info("catch-up applied %s missed event(s) from %s", applied, source)
-
-
-class KeepsUsersCopy:
-    """Mixed into a ChassisService that keeps its own copy of identity's users
-    (services/kernel/users_copy.py): the live entrypoints, and the refresh before a create.
-
-        class CustomersService(KeepsUsersCopy, ChassisService):
-            users = users_copy.users                     # a UsersCopy over the service's model
-            subscriptions = Subscriptions({"identity": users.handlers()})
-    """
-    users = None
-    # A create without a rep in its region read identity's log synchronously every time
-    # (FINDINGS.md §3): look at one owner id / region at most once per interval per process.
-    users_refresh = Throttle("USERS_REFRESH_MIN_INTERVAL_SECONDS", 5.0)
-
-    def _refresh_users_if_stale(self, owner_id, region):
-        """Read identity's event log now if the users copy may be behind for this request (a
-        user created a moment ago), instead of misassigning or refusing. Short deadline: if
-        identity is away, the copy is used as it is. At most once per USERS_REFRESH_MIN_INTERVAL_
-        SECONDS per owner id or region (checked or not): the live events normally arrive within
-        milliseconds, and this is only the fallback for the first requests after a new user."""
-        key = ("owner", owner_id) if owner_id is not None else ("region", region)
-        if not isinstance(key[1], str) or not self.users_refresh.due(key):
-            return                      # not a string: may_be_stale would say no (and unhashable)
-        with self.db.read_only() as session:
-            if not self.users.may_be_stale(session, owner_id, region):
-                return
-        timeout = settings.users_refresh_timeout()
-
-        def fetch(position, limit):
-            return self.services.call("identity", "events_since", position, limit, timeout=timeout)
-        try:
-            inbox.catch_up(self.db, self.subscriptions, fetch, "identity", max_pages=5)
-        except Exception:
-            log.warning("users copy refresh from identity failed; using the copy as it is",
-                        exc_info=True)

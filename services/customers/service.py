@@ -7,7 +7,8 @@ from services.chassis.db import Database
 from services.chassis.inbox import Subscriptions
 from services.chassis.periodic import periodic
 from services.chassis.rpc import rpc                # replies without confirms
-from services.chassis.service import ChassisService, KeepsUsersCopy
+from services.chassis.service import ChassisService
+from services.kernel.users_copy import KeepsUsersCopy
 from services.customers import settings, users_copy
 from services.customers.events import EVENT_SCHEMAS
 from services.customers.handlers import (assignment, contacts, customers, export, import_runner,

@@ -10,17 +10,21 @@ read identity's tables: each keeps its own copy, in its own database, written on
     # handlers/users_copy.py
     users = UsersCopy(UserCopy)
 
-The service class subscribes with `users.handlers()` and mixes in `KeepsUsersCopy`
-(services/chassis/service.py) for the live entrypoints and the refresh before a create.
+The service class subscribes with `users.handlers()` (the chassis makes the live entrypoints
+from its subscriptions) and mixes in `KeepsUsersCopy` (below) for the refresh before a create.
 """
+import logging
 from datetime import datetime, timezone
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields
 from sqlalchemy import BigInteger, Boolean, Index, String, select
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 
+from services.chassis import inbox, settings
 from services.chassis.models import UtcDateTime
+from services.chassis.throttle import Throttle
 
+log = logging.getLogger(__name__)
 USER_EVENTS = ("user_created", "user_updated", "user_deactivated")
 COPIED = ("email", "name", "role", "team_id", "region", "manager_id", "active", "updated_at")
 
@@ -125,3 +129,39 @@ class UsersCopy:
                 and session.get(self.model, owner_id) is None
         return isinstance(region, str) and 0 < len(region) <= 64 \
             and not self.active_reps(session, region)
+
+
+class KeepsUsersCopy:
+    """Mixed into a ChassisService that keeps its own copy of identity's users
+    (above): the refresh before a create (its live entrypoints come from `subscriptions`).
+
+        class CustomersService(KeepsUsersCopy, ChassisService):
+            users = users_copy.users                     # a UsersCopy over the service's model
+            subscriptions = Subscriptions({"identity": users.handlers()})
+    """
+    users = None
+    # A create without a rep in its region read identity's log synchronously every time
+    # (FINDINGS.md §3): look at one owner id / region at most once per interval per process.
+    users_refresh = Throttle("USERS_REFRESH_MIN_INTERVAL_SECONDS", 5.0)
+
+    def _refresh_users_if_stale(self, owner_id, region):
+        """Read identity's event log now if the users copy may be behind for this request (a
+        user created a moment ago), instead of misassigning or refusing. Short deadline: if
+        identity is away, the copy is used as it is. At most once per USERS_REFRESH_MIN_INTERVAL_
+        SECONDS per owner id or region (checked or not): the live events normally arrive within
+        milliseconds, and this is only the fallback for the first requests after a new user."""
+        key = ("owner", owner_id) if owner_id is not None else ("region", region)
+        if not isinstance(key[1], str) or not self.users_refresh.due(key):
+            return                      # not a string: may_be_stale would say no (and unhashable)
+        with self.db.read_only() as session:
+            if not self.users.may_be_stale(session, owner_id, region):
+                return
+        timeout = settings.users_refresh_timeout()
+
+        def fetch(position, limit):
+            return self.services.call("identity", "events_since", position, limit, timeout=timeout)
+        try:
+            inbox.catch_up(self.db, self.subscriptions, fetch, "identity", max_pages=5)
+        except Exception:
+            log.warning("users copy refresh from identity failed; using the copy as it is",
+                        exc_info=True)

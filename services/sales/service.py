@@ -20,7 +20,8 @@ handler; record-level scopes are enforced inside the handlers' queries.
 """
 from services.chassis.db import Database
 from services.chassis.inbox import Subscriptions
-from services.chassis.service import ChassisService, KeepsUsersCopy
+from services.chassis.service import ChassisService
+from services.kernel.users_copy import KeepsUsersCopy
 from services.sales.cash.entrypoints import CashEntrypoints
 from services.sales.deals.entrypoints import DealEntrypoints
 from services.sales.documents.entrypoints import DocumentEntrypoints
@@ -41,7 +42,7 @@ class SalesService(ProductEntrypoints, LeadEntrypoints, DealEntrypoints, Documen
     name = "sales"
     db = Database(Base.metadata, event_schemas=EVENT_SCHEMAS)
     # identity's users copy: its live entrypoints and the refresh before a create are the
-    # chassis's (KeepsUsersCopy), at most once per USERS_REFRESH_MIN_INTERVAL_SECONDS per key.
+    # kernel's (KeepsUsersCopy), at most once per USERS_REFRESH_MIN_INTERVAL_SECONDS per key.
     users = users_copy
     # customers' contacts with birthdays, and customers' owners (birthday reminders)
     subscriptions = Subscriptions({"identity": users_copy.handlers(),

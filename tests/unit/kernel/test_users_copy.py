@@ -10,7 +10,8 @@ from services.chassis.auth import Principal
 from services.chassis.db import Database
 from services.chassis.errors import Forbidden, Invalid
 from services.chassis.inbox import Subscriptions
-from services.chassis.service import ChassisService, KeepsUsersCopy
+from services.chassis.service import ChassisService
+from services.kernel.users_copy import KeepsUsersCopy
 from services.chassis.throttle import Gate, Throttle
 from services.kernel.users_copy import UserCopyColumns, UsersCopy
 from services.customers.service import CustomersService
