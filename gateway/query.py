@@ -10,7 +10,7 @@ and a query it refuses is a 422 here with the schema's own per-field messages.
 import re
 from functools import lru_cache
 
-from marshmallow import Schema, ValidationError, fields
+from marshmallow import ValidationError
 
 from gateway import field_schemas
 from gateway.problems import HttpProblem
@@ -22,28 +22,15 @@ _TRUE, _FALSE = ("true", "1", "yes"), ("false", "0", "no")
 ITEM_PATTERN = r"^[^,]*[^,\s][^,]*$"
 
 
-_KINDS = {"str": fields.String, "int": fields.Integer, "bool": fields.Boolean,
-          "list": lambda: fields.List(fields.String())}
-
-
 def schema_of(reference):
     """The query Schema class a route names ("service:Name" or a class), or None for a route
-    without a query. A name that does not resolve is an error, not a silently empty query.
-    A {name: "str"|"int"|"bool"|"list"} dict is the older form, kept until every route names
-    its service's schema; it becomes a schema of plain fields."""
+    without a query. A name that does not resolve is an error, not a silently empty query."""
     if not reference:
         return None
-    if isinstance(reference, dict):
-        return _schema_from_kinds(tuple(sorted(reference.items())))
     schema = resolve_schema(reference)
     if schema is None:
         raise LookupError(f"query schema {reference!r} is not defined by its service")
     return schema
-
-
-@lru_cache(maxsize=None)
-def _schema_from_kinds(kinds):
-    return Schema.from_dict({name: _KINDS[kind]() for name, kind in kinds}, name="Query")
 
 
 @lru_cache(maxsize=None)
