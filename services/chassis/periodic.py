@@ -65,3 +65,27 @@ def claim(session, model, *conditions, **values):
     changed = session.execute(update(model).where(*conditions).values(**values)
                               .execution_options(synchronize_session=False)).rowcount
     return changed == 1
+
+
+def mark_each(db, find, mark, what, batch=None):
+    """The body of a once-across-replicas job: read the candidates' keys, then `mark(uow, key)`
+    each in its own transaction — `mark` claims the row (`claim` above) and emits its event only
+    if the claim won — and return how many this call marked.
+
+    `find(session)` returns every candidate; with `batch`, `find(session, batch)` returns up to
+    `batch` at a time and is asked again until a short page. Marked rows must drop out of what
+    `find` returns; a full page that marks nothing stops the round (the next one retries)."""
+    marked = 0
+    while True:
+        with db.read_only() as session:
+            found = list(find(session, batch) if batch else find(session))
+        marked_now = 0
+        for key in found:
+            with db.unit_of_work() as uow:
+                marked_now += bool(mark(uow, key))
+        marked += marked_now
+        if batch is None or len(found) < batch or not marked_now:
+            break
+    if marked:
+        log.info("%s %s", marked, what)
+    return marked

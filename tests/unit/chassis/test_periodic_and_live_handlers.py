@@ -77,3 +77,49 @@ def test_a_failing_round_is_logged_once_and_survived(container_factory, caplog):
 def test_the_interval_must_be_a_setting_function():
     with pytest.raises(TypeError):
         periodic(60)
+
+
+class CountingDb:
+    """Just enough of Database for mark_each: sessions and units of work that do nothing."""
+
+    class _Nothing:
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            return False
+
+    def read_only(self):
+        return self._Nothing()
+
+    def unit_of_work(self):
+        return self._Nothing()
+
+
+def test_mark_each_pages_until_a_short_page_and_counts_only_claims():
+    from services.chassis.periodic import mark_each
+    pending = list(range(7))
+    claimed = []
+
+    def find(_session, limit):
+        return pending[:limit]
+
+    def mark(_uow, key):
+        pending.remove(key)
+        if key % 3:                      # 0, 3, 6: another replica got there first
+            claimed.append(key)
+            return True
+        return False
+    assert mark_each(CountingDb(), find, mark, "things", batch=3) == 4
+    assert pending == [] and claimed == [1, 2, 4, 5]
+
+
+def test_mark_each_stops_on_a_full_page_that_marks_nothing():
+    from services.chassis.periodic import mark_each
+    calls = []
+
+    def find(_session, limit):
+        calls.append(limit)
+        return [1, 2]                    # stuck: never drops out
+    assert mark_each(CountingDb(), find, lambda uow, key: False, "things", batch=2) == 0
+    assert calls == [2]

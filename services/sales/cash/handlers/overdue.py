@@ -6,15 +6,13 @@ transaction, and the event is emitted only when that UPDATE changed the row: wit
 replicas running the timer, the second one's UPDATE waits for the first's row lock (PostgreSQL)
 or the write lock (SQLite), then matches nothing — one event per invoice.
 """
-import logging
-
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from services.chassis.models import utcnow
+from services.chassis.periodic import claim, mark_each
 from services.sales.cash.handlers import invoices
 from services.sales.cash.models import Invoice
 
-log = logging.getLogger(__name__)
 BATCH = 200
 
 
@@ -28,12 +26,8 @@ def mark_overdue(uow, invoice_id, on):
     """True if this call marked the invoice (and emitted its event); False if it was not
     overdue any more or another process got there first."""
     session, now = uow.session, utcnow()
-    changed = session.execute(
-        update(Invoice)
-        .where(Invoice.id == invoice_id, Invoice.overdue_at.is_(None),
-               invoices.overdue_condition(on))
-        .values(overdue_at=now).execution_options(synchronize_session=False)).rowcount
-    if changed != 1:
+    if not claim(session, Invoice, Invoice.id == invoice_id, Invoice.overdue_at.is_(None),
+                 invoices.overdue_condition(on), overdue_at=now):
         return False
     invoice = session.scalar(select(Invoice).where(Invoice.id == invoice_id)
                              .execution_options(populate_existing=True))
@@ -45,15 +39,6 @@ def mark_overdue(uow, invoice_id, on):
 def detect_overdue(db, on=None, batch=BATCH):
     """Mark every invoice overdue on `on` (default: today, UTC); the number this call marked."""
     on = on or invoices.today()
-    marked = 0
-    while True:
-        with db.read_only() as session:
-            found = _candidates(session, on, batch)
-        for invoice_id in found:
-            with db.unit_of_work() as uow:
-                marked += mark_overdue(uow, invoice_id, on)
-        if len(found) < batch:
-            break
-    if marked:
-        log.info("%s invoice(s) became overdue", marked)
-    return marked
+    return mark_each(db, lambda session, limit: _candidates(session, on, limit),
+                     lambda uow, invoice_id: mark_overdue(uow, invoice_id, on),
+                     "invoice(s) became overdue", batch=batch)

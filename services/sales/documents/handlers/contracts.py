@@ -4,15 +4,15 @@ total / the deal's amount) and a renewal notice; contract_renewal_due once, by a
 ends_on − renewal_notice_days is reached (with the renewal task, same transaction).
 """
 import calendar
-import logging
 import uuid
 from datetime import date, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from services.chassis import pagination
 from services.chassis.errors import Conflict, Invalid
 from services.chassis.models import utcnow
+from services.chassis.periodic import claim, mark_each
 from services.chassis.validation import load
 from services.sales import scopes
 from services.sales.deals.handlers import pipeline
@@ -22,7 +22,6 @@ from services.sales.documents.handlers import numbering
 from services.sales.documents.models import Contract, Quote
 from services.sales.tasks.handlers import reminders
 
-log = logging.getLogger(__name__)
 CONTRACT_SCHEMA = schemas.Contract(many=True)
 RECORD_FIELDS = tuple(schemas.Contract().fields)
 DEFAULT_NOTICE_DAYS = 30
@@ -122,11 +121,8 @@ def mark_renewal_due(uow, contract_id, on):
     contract = session.get(Contract, contract_id)
     if contract is None or renewal_date(contract) > on:
         return False
-    changed = session.execute(
-        update(Contract).where(Contract.id == contract_id, Contract.renewal_due_at.is_(None))
-        .values(renewal_due_at=now, updated_at=now)
-        .execution_options(synchronize_session=False)).rowcount
-    if changed != 1:
+    if not claim(session, Contract, Contract.id == contract_id, Contract.renewal_due_at.is_(None),
+                 renewal_due_at=now, updated_at=now):
         return False
     payload = {name: getattr(contract, name) for name in (
         "id", "number", "deal_id", "customer_id", "owner_id", "ends_on", "value", "currency")}
@@ -140,14 +136,10 @@ def detect_renewals(db, on=None):
     """Every contract whose renewal date (ends_on − notice) is on or before `on` gets
     contract_renewal_due once; the number this call marked."""
     on = on or today()
-    with db.read_only() as session:
-        found = [contract.id for contract in session.scalars(
+
+    def find(session):
+        return [contract.id for contract in session.scalars(
             select(Contract).where(Contract.renewal_due_at.is_(None)))
             if renewal_date(contract) <= on]
-    marked = 0
-    for contract_id in found:
-        with db.unit_of_work() as uow:
-            marked += mark_renewal_due(uow, contract_id, on)
-    if marked:
-        log.info("%s contract renewal(s) due", marked)
-    return marked
+    return mark_each(db, find, lambda uow, contract_id: mark_renewal_due(uow, contract_id, on),
+                     "contract renewal(s) due")

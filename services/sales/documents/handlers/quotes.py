@@ -5,15 +5,15 @@ or expired when valid_until passes while sent (the timer, expire_quotes). Only d
 Sending a quote does not move the deal (the pipeline is the rep's to move); it makes the
 follow-up task (follow_ups.on_quote_sent) in the same transaction.
 """
-import logging
 import uuid
 from datetime import timedelta
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, select
 
 from services.chassis import pagination
 from services.chassis.errors import Conflict, Invalid
 from services.chassis.models import utcnow
+from services.chassis.periodic import claim, mark_each
 from services.chassis.validation import load
 from services.sales import scopes, settings
 from services.sales.deals.handlers import deals, lines
@@ -23,7 +23,6 @@ from services.sales.documents.handlers import numbering
 from services.sales.documents.models import Quote, QuoteLine
 from services.sales.tasks.handlers import follow_ups
 
-log = logging.getLogger(__name__)
 LINE_FIELDS = ("position", "product_id", "product_name", "quantity", "unit_price",
                "discount_percent", "total")
 RECORD_FIELDS = ("id", "number", "deal_id", "customer_id", "owner_id", "status", "total",
@@ -190,11 +189,8 @@ def expire_quote(uow, quote_id, on):
     """True if this call expired the quote (and emitted quote_expired); False if it was decided
     meanwhile or another process got there first (the conditional UPDATE matched nothing)."""
     session, now = uow.session, utcnow()
-    changed = session.execute(
-        update(Quote).where(Quote.id == quote_id, Quote.status == "sent", Quote.valid_until < on)
-        .values(status="expired", decided_at=now, updated_at=now)
-        .execution_options(synchronize_session=False)).rowcount
-    if changed != 1:
+    if not claim(session, Quote, Quote.id == quote_id, Quote.status == "sent",
+                 Quote.valid_until < on, status="expired", decided_at=now, updated_at=now):
         return False
     quote = session.scalar(select(Quote).where(Quote.id == quote_id)
                            .execution_options(populate_existing=True))
@@ -205,13 +201,9 @@ def expire_quote(uow, quote_id, on):
 def expire_quotes(db, on=None):
     """Expire every sent quote whose valid_until is before `on` (default today, UTC)."""
     on = on or today()
-    with db.read_only() as session:
-        found = list(session.scalars(select(Quote.id).where(Quote.status == "sent",
-                                                             Quote.valid_until < on)))
-    expired = 0
-    for quote_id in found:
-        with db.unit_of_work() as uow:
-            expired += expire_quote(uow, quote_id, on)
-    if expired:
-        log.info("%s quote(s) expired", expired)
-    return expired
+
+    def find(session):
+        return session.scalars(select(Quote.id).where(Quote.status == "sent",
+                                                      Quote.valid_until < on))
+    return mark_each(db, find, lambda uow, quote_id: expire_quote(uow, quote_id, on),
+                     "quote(s) expired")

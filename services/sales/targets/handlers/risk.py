@@ -5,16 +5,15 @@ At most once per target per UTC day: a conditional UPDATE ... WHERE at_risk_noti
 today claims the day in the target's own transaction and the event is emitted only when that
 UPDATE changed the row — a second replica's UPDATE waits for the row lock, then matches nothing.
 """
-import logging
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import or_, select
 
 from services.chassis.models import utcnow
+from services.chassis.periodic import claim, mark_each
 from services.sales.targets.handlers import attainment
 from services.sales.targets.handlers.periods import pace
 from services.sales.targets.models import SalesTarget
 
-log = logging.getLogger(__name__)
 WATCHED = ("rep", "region")
 
 
@@ -38,10 +37,8 @@ def check_target(uow, target_id, now):
     found = pace(target.amount, attained, target.period_start, target.period_end, now)
     if not found or not found["at_risk"]:
         return False
-    changed = session.execute(
-        update(SalesTarget).where(SalesTarget.id == target_id, _not_today(today))
-        .values(at_risk_notified_on=today).execution_options(synchronize_session=False)).rowcount
-    if changed != 1:
+    if not claim(session, SalesTarget, SalesTarget.id == target_id, _not_today(today),
+                 at_risk_notified_on=today):
         return False
     uow.emit("target_at_risk", {
         "id": target.id, "period_kind": target.period_kind, "period_start": target.period_start,
@@ -56,12 +53,6 @@ def check_target(uow, target_id, now):
 def detect_at_risk(db, now=None):
     """Check every watched target under way; the number this call announced."""
     now = now or utcnow()
-    with db.read_only() as session:
-        found = _candidates(session, now.date())
-    announced = 0
-    for target_id in found:
-        with db.unit_of_work() as uow:
-            announced += check_target(uow, target_id, now)
-    if announced:
-        log.info("%s target(s) at risk", announced)
-    return announced
+    return mark_each(db, lambda session: _candidates(session, now.date()),
+                     lambda uow, target_id: check_target(uow, target_id, now),
+                     "target(s) at risk")

@@ -9,9 +9,10 @@ due time is changed or it is reopened, handlers/tasks.py).
 """
 import logging
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from services.chassis.models import utcnow
+from services.chassis.periodic import claim, mark_each
 from services.sales.tasks.handlers import tasks
 from services.sales.tasks.models import Task
 
@@ -26,10 +27,8 @@ def _due_condition(now):
 def mark_due(uow, task_id, now):
     """True if this call marked the task (and emitted task_due)."""
     session = uow.session
-    changed = session.execute(
-        update(Task).where(Task.id == task_id, *_due_condition(now))
-        .values(due_notified_at=utcnow()).execution_options(synchronize_session=False)).rowcount
-    if changed != 1:
+    if not claim(session, Task, Task.id == task_id, *_due_condition(now),
+                 due_notified_at=utcnow()):
         return False
     task = session.scalar(select(Task).where(Task.id == task_id)
                           .execution_options(populate_existing=True))
@@ -40,19 +39,12 @@ def mark_due(uow, task_id, now):
 def detect_due_tasks(db, now=None, batch=BATCH):
     """Announce every open task whose due time has passed; the number this call announced."""
     now = now or utcnow()
-    announced = 0
-    while True:
-        with db.read_only() as session:
-            found = list(session.scalars(select(Task.id).where(*_due_condition(now))
-                                         .order_by(Task.due_at, Task.id).limit(batch)))
-        for task_id in found:
-            with db.unit_of_work() as uow:
-                announced += mark_due(uow, task_id, now)
-        if len(found) < batch:
-            break
-    if announced:
-        log.info("%s task(s) became due", announced)
-    return announced
+
+    def find(session, limit):
+        return session.scalars(select(Task.id).where(*_due_condition(now))
+                               .order_by(Task.due_at, Task.id).limit(limit))
+    return mark_each(db, find, lambda uow, task_id: mark_due(uow, task_id, now),
+                     "task(s) became due", batch=batch)
 
 
 def on_contract_renewal_due(uow, contract, actor="system"):
