@@ -1,4 +1,4 @@
-"""schemathesis hooks for tests/e2e/test_api_document.py (loaded through SCHEMATHESIS_HOOKS).
+"""schemathesis hooks for tests/e2e/test_api_document.py (loaded through schemathesis.toml).
 
 JSON Schema cannot say everything the services check. What it cannot, these hooks make the
 *positive* cases respect (negative cases are left as generated), each a rule the operation's
@@ -23,13 +23,14 @@ import schemathesis
 
 IDS = json.loads(os.environ.get("CRM_FUZZ_IDS", "{}"))
 
-# body field → which seeded record it names ("me": the user running the operations)
+# body field → which seeded record it names
 REFERENCES = {"customer_id": "customer", "parent_id": "customer", "deal_id": "deal",
               "product_id": "product", "owner_id": "rep", "assignee_id": "rep",
               "manager_id": "admin", "team_id": "team", "winner_id": "customer",
               "loser_id": "other_customer"}
+STAGE = "proposal"                  # where the positive stage moves go
 # Operations that could take the seeded records away from the others (deactivate the rep,
-# retire the product): positive or not, they act on records seeded to be changed instead.
+# retire the product or the stage): positive or not, they act on spare records instead.
 PROTECTED = {"POST /api/v1/users/{user_id}/deactivate": ("user_id", "spare_user"),
              "PATCH /api/v1/users/{user_id}": ("user_id", "spare_user"),
              "PATCH /api/v1/products/{product_id}": ("product_id", "spare_product")}
@@ -91,7 +92,7 @@ def _invoice(body):
 
 def _stage_move(body):
     if isinstance(body.get("stage"), str):
-        body["stage"] = "proposal"          # an active stage of the pipeline (data, not schema)
+        body["stage"] = STAGE               # an active stage of the pipeline (data, not schema)
 
 
 def _interaction(body):
@@ -101,6 +102,11 @@ def _interaction(body):
 def _lead_status(body):
     if body.get("status") == "disqualified" and not body.get("reason"):
         body["reason"] = "Not a fit"        # a disqualification says why
+
+
+def _customer_update(body):
+    _money_with_currency(body)
+    body.pop("parent_id", None)             # not the customer itself (or its descendants)
 
 
 def _user_update(body):
@@ -174,7 +180,7 @@ RULES = {
     "PATCH /api/v1/users/{user_id}": _user_update,
     "POST /api/v1/leads/{lead_id}/status": _lead_status,
     "POST /api/v1/customers": _money_with_currency,
-    "PATCH /api/v1/customers/{customer_id}": _money_with_currency,
+    "PATCH /api/v1/customers/{customer_id}": _customer_update,
     "POST /api/v1/tasks": _task,
     "PUT /api/v1/tasks/rules": _rules,
     "POST /api/v1/targets": _target,
@@ -184,8 +190,11 @@ RULES = {
 def _protect(label, case):
     name, spare = PROTECTED.get(label, (None, None))
     seeded = set(IDS.values()) - {IDS.get(spare)}
-    if name and isinstance(case.path_parameters, dict) and case.path_parameters.get(name) in seeded:
-        case.path_parameters[name] = IDS[spare]
+    path = case.path_parameters if isinstance(case.path_parameters, dict) else {}
+    if name and path.get(name) in seeded:
+        path[name] = IDS[spare]
+    if label == "PATCH /api/v1/pipeline/stages/{stage_key}" and path.get("stage_key") == STAGE:
+        path["stage_key"] = "negotiation"       # the stage the positive moves go to stays
 
 
 # The coverage phase sends every value of an enum; for the IANA zones (about 600) and the ISO
