@@ -16,24 +16,20 @@ hold for each projection:
   one (event, projection) per transaction, so the other projections go on past it, and the
   failing one's position stays right before it (with `last_error`) until it goes through.
 
-Rebuilding one projection deletes its inbox rows and positions only (rebuild.py): the replay
-feeds it alone, and the others' rows and positions are untouched.
+The catch-up that reads the logs is consumer.py's. Rebuilding one projection deletes its inbox
+rows and positions only (rebuild.py): the replay feeds it alone, and the others' rows and
+positions are untouched.
 """
-import logging
-
-from sqlalchemy import bindparam, delete, event, select
+from sqlalchemy import bindparam, delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from services.chassis.db import precompiled
-from services.chassis.inbox import DUPLICATE, FAILED, IGNORED, PROCESSED, Subscriptions
-from services.chassis.metrics import EVENTS_CONSUMED
+from services.chassis.inbox import (  # noqa: F401  (the outcomes: re-exported for callers)
+    DUPLICATE, FAILED, IGNORED, PROCESSED, Subscriptions)
 from services.chassis.models import utcnow
 from services.reporting import freshness
 from services.reporting.domains import PROJECTIONS
-from services.reporting.metrics import SERVICE
 from services.reporting.models import ProjectionInbox, ProjectionPosition
-
-log = logging.getLogger(__name__)
 
 # {(source, event type): [(projection name, handler)]} in registry order
 ROUTES = {}
@@ -80,7 +76,7 @@ def _record_new(session, pairs):
     return {tuple(row) for row in session.execute(statement, rows)}
 
 
-def _apply(uow, envelopes, positions, only, replaying):
+def apply_in(uow, envelopes, positions, only, replaying):
     """In `uow`: each envelope to each projection that consumes it (`only` those, if given)
     and has not read past it (`positions`), exactly once. Returns the outcome per envelope."""
     outcomes, pending, seen = [], [], set()
@@ -119,7 +115,7 @@ def consume_all(db, envelopes, replaying=False, only=None):
     envelopes = list(envelopes)
     actor = f"event:{envelopes[0]['source']}" if envelopes else "event"
     with db.unit_of_work(actor=actor) as uow:
-        return _apply(uow, envelopes, {}, only, replaying)
+        return apply_in(uow, envelopes, {}, only, replaying)
 
 
 def consume(db, envelope, replaying=False):
@@ -151,7 +147,7 @@ def positions(db, only=None):
     return result
 
 
-def _save_positions(session, source, values, errors=None):
+def save_positions(session, source, values, errors=None):
     """Positions only move forward; last_error is `errors`' entry (none: cleared)."""
     errors = errors or {}
     for name, sequence in values.items():
@@ -167,93 +163,3 @@ def reset(session, names, sources):
     """Forget where `names` are in `sources` (a rebuild: they replay from the start)."""
     session.execute(delete(ProjectionPosition).where(ProjectionPosition.projection.in_(names),
                                                      ProjectionPosition.source.in_(sources)))
-
-
-# --- catch-up ----------------------------------------------------------------------------
-
-def _count(source, envelope, outcome):
-    EVENTS_CONSUMED.labels(SERVICE, source, envelope["event_type"], outcome).inc()
-
-
-def _apply_page(db, source, page, current, replaying):
-    """The page in one transaction, positions included. Returns the number applied, or None if
-    an effect failed (nothing of the page is then applied)."""
-    try:
-        with db.unit_of_work(actor=f"event:{source}") as uow:
-            outcomes = _apply(uow, page, current, set(current), replaying)
-            _save_positions(uow.session, source, {name: page[-1]["sequence"] for name in current})
-
-            @event.listens_for(uow.session, "after_commit", once=True)
-            def _counted(_session):
-                for envelope, outcome in zip(page, outcomes):
-                    if outcome == PROCESSED:
-                        _count(source, envelope, PROCESSED)
-    except Exception as exc:
-        log.info("a page of %s events from %s failed as a whole (%r); applying it event by "
-                 "event, projection by projection", len(page), source, exc)
-        return None
-    return outcomes.count(PROCESSED)
-
-
-def _apply_one(db, source, envelope, name, replaying):
-    """One event to one projection, its position moved in the same transaction."""
-    with db.unit_of_work(actor=f"event:{source}") as uow:
-        outcome = _apply(uow, [envelope], {}, {name}, replaying)[0]
-        _save_positions(uow.session, source, {name: envelope["sequence"]}, {name: None})
-    return outcome
-
-
-def _apply_singly(db, source, page, current, failed, replaying):
-    """The page one (event, projection) per transaction. A failing projection stops right
-    before the failing event (`failed`: {projection: exception}); the others go on."""
-    applied = 0
-    for envelope in page:
-        for name in [n for n in current if n not in failed]:
-            if envelope["sequence"] <= current[name]:
-                continue
-            try:
-                outcome = _apply_one(db, source, envelope, name, replaying)
-            except Exception as exc:
-                log.exception("catch-up of %s from %s stopped at sequence %s", name, source,
-                              envelope["sequence"])
-                _count(source, envelope, FAILED)
-                with db.unit_of_work() as uow:
-                    _save_positions(uow.session, source, {name: current[name]},
-                                    {name: f"{envelope['sequence']}: {exc!r}"})
-                failed[name] = exc
-                continue
-            current[name] = envelope["sequence"]
-            if outcome == PROCESSED:
-                applied += 1
-                _count(source, envelope, PROCESSED)
-    return applied
-
-
-def catch_up(db, fetch_page, source, page_size=500, max_pages=20, only=None, replaying=False):
-    """Read `source`'s log once for every projection that consumes it (`only` those, if given),
-    from the lowest of their positions; apply; advance each. Returns (applied, position): the
-    events applied by at least one projection, and the lowest position reached. Raises the
-    first failure after the others have gone as far as they could."""
-    names = [name for name in consumers(source) if only is None or name in only]
-    known = projection_positions(db, source)
-    current = {name: known.get((name, source), 0) for name in names}
-    failed, applied = {}, 0
-    for _ in range(max_pages):
-        reading = {name: sequence for name, sequence in current.items() if name not in failed}
-        if not reading:
-            break
-        page = fetch_page(min(reading.values()), page_size)
-        if not page:
-            break
-        done = _apply_page(db, source, page, reading, replaying)
-        if done is not None:
-            applied += done
-            current.update({name: max(sequence, page[-1]["sequence"])
-                            for name, sequence in reading.items()})
-        else:
-            applied += _apply_singly(db, source, page, current, failed, replaying)
-        if len(page) < page_size:
-            break
-    if failed:
-        raise next(iter(failed.values()))
-    return applied, min(current.values(), default=0)

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 
 from services.reporting.models import Freshness, ProjectionPosition
-from services.reporting import freshness, inbox
+from services.reporting import consumer, freshness, inbox
 from services.reporting.rollups import as_key, bucket
 from tests.unit.reporting.support import T0, apply, state
 
@@ -78,7 +78,7 @@ def test_batches_out_of_order_and_duplicated_equal_the_reference(customers, fres
     # The live path took some at random, then the catch-up pages through the whole log.
     caught_up = fresh_db()
     apply(caught_up, *rng.sample(history, len(history) // 2))
-    inbox.catch_up(caught_up, customers.fetch, "customers", page_size=25)
+    consumer.catch_up(caught_up, customers.fetch, "customers", page_size=25)
     assert state(caught_up) == expected
 
 
@@ -96,7 +96,7 @@ def test_a_failing_event_stops_its_projection_only_and_the_others_count_once(
     db = fresh_db()
     apply(db, *history[:10])                                   # some came live already
     with pytest.raises(ValueError):
-        inbox.catch_up(db, customers.fetch, "customers", page_size=100)
+        consumer.catch_up(db, customers.fetch, "customers", page_size=100)
     assert inbox.projection_positions(db) == {(failing, "customers"): before,
                                               (other, "customers"): len(history)}
     assert inbox.positions(db) == {"customers": before}
@@ -111,7 +111,7 @@ def test_a_failing_event_stops_its_projection_only_and_the_others_count_once(
     assert [state(db)[i] for i in parts[other]] == [expected[i] for i in parts[other]]
 
     broken["payload"] = saved
-    inbox.catch_up(db, customers.fetch, "customers", page_size=100)
+    consumer.catch_up(db, customers.fetch, "customers", page_size=100)
     assert state(db) == expected
     assert inbox.positions(db) == {"customers": len(history)}
 
