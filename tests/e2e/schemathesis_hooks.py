@@ -10,14 +10,15 @@ summary or the field's description states:
   product's currency, today (a quote valid until a past day);
 - a cursor is only ever a next_cursor the API issued, so a positive case leaves it out;
 - rules across fields: exactly one source of a contract / order / invoice, a merge's winner is
-  not its loser, a currency with an amount, a task on something, each follow-up trigger once,
-  a target's period starts on the first day of the period and only a company target has no
-  scope_value, an import's header row names known columns, a report's period runs forwards
-  for at most 3660 days.
+  not its loser, a currency with an amount, lines that add up to less than 10^15, a task on
+  something, each follow-up trigger once, a target's period starts on the first day of the
+  period and only a company target has no scope_value, an import has a header row of known
+  columns and a row, a report's period runs forwards for at most 3660 days.
 """
 import json
 import os
 from datetime import date, timedelta
+from decimal import Decimal
 
 import schemathesis
 
@@ -68,9 +69,20 @@ def _contract(body):
 def _priced_lines(body):
     """A line without a unit price takes the product's list price, which must then be in the
     deal's currency: a positive case prices its lines."""
-    for line in body.get("lines") or []:
-        if isinstance(line, dict) and line.get("unit_price") is None:
+    lines = [line for line in body.get("lines") or [] if isinstance(line, dict)]
+    for line in lines:
+        if line.get("unit_price") is None:
             line["unit_price"] = "10.00"
+    if sum(_amount(line) for line in lines) >= 10 ** 15:      # an amount is below 10^15
+        for line in lines:
+            line["unit_price"] = "10.00"
+
+
+def _amount(line):
+    try:
+        return Decimal(str(line.get("quantity", 1))) * Decimal(str(line["unit_price"]))
+    except (ArithmeticError, ValueError, TypeError):
+        return Decimal(0)
 
 
 def _quote(body):
@@ -114,8 +126,8 @@ def _user_update(body):
 
 
 def _import_csv(case):
-    if isinstance(case.body, str):           # the header row names known columns
-        case.body = "name\n" + case.body
+    if isinstance(case.body, str):           # a header row of known columns, and a row
+        case.body = "name\nFuzzed import\n" + case.body
 
 
 def _money_with_currency(body):

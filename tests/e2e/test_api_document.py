@@ -49,7 +49,9 @@ RUN_TIMEOUT = 600
 def fuzzed(request, rabbit_manager, tmp_path_factory):
     """A system of its own: schemathesis creates, changes and deletes at random."""
     with own_vhost(request, rabbit_manager) as amqp_uri:
-        system = System(tmp_path_factory.mktemp("api_document"), amqp_uri)
+        # A slow answer is not the question here (argon2 on this shared 2-core machine can
+        # take seconds under the run's load): a deadline well above it, not a 503.
+        system = System(tmp_path_factory.mktemp("api_document"), amqp_uri, rpc_timeout=20.0)
         try:
             system.start()
             yield system
