@@ -74,6 +74,12 @@ def _forget(session):
     session.info.pop("locked", None)
 
 
+def transaction_cache(session):
+    """A set that lives as long as the session's transaction (the rows it has locked)."""
+    _hook(session)
+    return session.info.setdefault("locked", set())
+
+
 def locked_row(session, model, key, **defaults):
     """The row with primary key `key` (a dict), created with `defaults` if missing, locked for
     this transaction on PostgreSQL. Two consumers seeing a record for the first time at once
@@ -81,8 +87,7 @@ def locked_row(session, model, key, **defaults):
     row, where a plain SELECT-then-INSERT would fail one of them on the primary key. A row this
     transaction already locked is the one in the session: no second round trip."""
     identity = tuple(key.values()) if len(key) > 1 else next(iter(key.values()))
-    _hook(session)
-    locked = session.info.setdefault("locked", set())
+    locked = transaction_cache(session)
     if (model, identity) in locked:
         row = session.get(model, identity)
         if row is not None:

@@ -8,8 +8,10 @@ from services.sales.cash import events as cash
 from services.sales.deals import events as deals
 from services.sales.documents import events as documents
 from services.sales.leads import events as leads
+from services.sales.products import events as products
 from services.sales.targets import events as targets
 from services.sales.tasks import events as tasks
 
 EVENT_SCHEMAS = {**leads.EVENT_SCHEMAS, **deals.EVENT_SCHEMAS, **cash.EVENT_SCHEMAS,
-                 **tasks.EVENT_SCHEMAS, **targets.EVENT_SCHEMAS, **documents.EVENT_SCHEMAS}
+                 **tasks.EVENT_SCHEMAS, **targets.EVENT_SCHEMAS, **documents.EVENT_SCHEMAS,
+                 **products.EVENT_SCHEMAS}

@@ -14,6 +14,8 @@ TARGET = {"id": "t-1", "period_kind": "quarter", "period_start": date(2026, 1, 1
           "period_end": date(2026, 3, 31), "scope": "rep", "scope_value": "u-1",
           "measure": "won_revenue", "amount": Decimal("150000.50"), "currency": "USD",
           "parent_id": "t-0", "set_by": "u-admin", "set_at": WHEN}
+PRODUCT = {"id": "p-1", "name": "GTX Pro", "series": "GTX", "list_price": Decimal("4821.00"),
+           "currency": "USD", "active": True, "created_at": WHEN, "updated_at": WHEN}
 
 CASH_AND_TARGETS = {
     "invoice_issued": (consumes.InvoiceIssued, {
@@ -38,6 +40,10 @@ CASH_AND_TARGETS = {
     "target_set": (consumes.TargetSet, TARGET),
     "target_removed": (consumes.TargetRemoved, {"id": "t-1", "removed_by": "u-admin",
                                                 "removed_at": WHEN}),
+    # configuration: a product's series decides its product-line targets
+    "product_created": (consumes.ProductRecord, PRODUCT),
+    "product_updated": (consumes.ProductRecord, {**PRODUCT, "series": "MG",
+                                                 "changed": ["series"]}),
 }
 
 

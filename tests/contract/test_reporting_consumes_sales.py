@@ -1,6 +1,6 @@
-"""reporting's tolerant copies of sales' deal events load what sales' schemas dump (through
-JSON, as the broker carries them), money staying an exact Decimal; and the projection turns
-each into exact cents."""
+"""reporting's tolerant copies of sales' deal events (and of the pipeline's configuration
+event) load what sales' schemas dump (through JSON, as the broker carries them), money staying
+an exact Decimal; and the projection turns each into exact cents."""
 import json
 from datetime import date, datetime, timezone
 from decimal import Decimal
@@ -34,6 +34,11 @@ SAMPLES = {
         "deal_id": "d-1", "from_stage": "proposal", "to_stage": "negotiation", "probability": 75,
         "amount": Decimal("1234567.30"), "currency": "EUR", "owner_id": None,
         "changed_by": "u-2", "changed_at": WHEN, "reason": None}),
+    # configuration: a stage's probability re-weights the deals in it (projections/stages.py)
+    "pipeline_stage_updated": (consumes.PipelineStageUpdated, {
+        "key": "needs_analysis", "name": "Needs analysis", "probability": 72, "position": 2,
+        "kind": "open", "active": False, "changed": ["active", "probability"],
+        "changed_by": "u-admin", "changed_at": WHEN}),
 }
 
 
@@ -55,5 +60,6 @@ def test_sales_deal_events_load_into_reportings_copies(event_type):
                                     for line in sample[name]]
             continue
         assert loaded[name] == sample[name], name
-    assert isinstance(loaded["amount"], Decimal)
-    assert deals.cents(loaded["amount"]) == 123456730
+    if "amount" in schema().fields:
+        assert isinstance(loaded["amount"], Decimal)
+        assert deals.cents(loaded["amount"]) == 123456730

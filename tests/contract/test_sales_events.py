@@ -39,6 +39,16 @@ SAMPLES = {
                            "reason": None},
     "deal_won": {**DEAL, "changed_by": "u-1"},
     "deal_lost": {**DEAL, "stage": "lost", "lost_reason": "Price", "changed_by": "u-1"},
+    "pipeline_stage_updated": {"key": "needs_analysis", "name": "Needs analysis",
+                               "probability": 72, "position": 2, "kind": "open", "active": True,
+                               "changed": ["probability"], "changed_by": "u-admin",
+                               "changed_at": WHEN},
+    "product_created": {"id": "p-1", "name": "GTX Pro", "series": "GTX",
+                        "list_price": Decimal("4821.00"), "currency": "USD", "active": True,
+                        "created_at": WHEN, "updated_at": WHEN},
+    "product_updated": {"id": "p-1", "name": "GTX Pro", "series": None,
+                        "list_price": Decimal("4821.00"), "currency": "USD", "active": False,
+                        "created_at": WHEN, "updated_at": WHEN, "changed": ["active", "series"]},
 }
 SAMPLES.update(CASH_SAMPLES)
 SAMPLES.update(TASK_SAMPLES)

@@ -1,5 +1,7 @@
 """The events of deals (sales' contract, DESIGN.md §4): created, updated, every stage change,
-and won / lost with the whole deal as it closed. Money is a string with its currency."""
+and won / lost with the whole deal as it closed; and every change an admin makes to a pipeline
+stage (its probability sets every deal's weighted value in it: configuration is data, so the
+read models and a replay of the log follow it). Money is a string with its currency."""
 from marshmallow import Schema, fields
 
 from services.chassis.fields import Money
@@ -57,10 +59,26 @@ class DealClosed(DealRecord):
     changed_by = fields.String(required=True)
 
 
+class PipelineStageUpdated(Schema):
+    """The whole stage after an admin changed it (`changed`: the fields that did). A deal's
+    weighted value is its amount × its stage's CURRENT probability, so a new probability
+    re-weights every deal in the stage, open or closed."""
+    key = fields.String(required=True)
+    name = fields.String(required=True)
+    probability = fields.Integer(required=True)
+    position = fields.Integer(required=True)
+    kind = fields.String(required=True)                 # open | won | lost
+    active = fields.Boolean(required=True)
+    changed = fields.List(fields.String(), required=True)
+    changed_by = fields.String(required=True)
+    changed_at = fields.AwareDateTime(required=True)
+
+
 EVENT_SCHEMAS = {
     "deal_created": DealRecord(),
     "deal_updated": DealUpdated(),
     "deal_stage_changed": DealStageChanged(),
     "deal_won": DealClosed(),
     "deal_lost": DealClosed(),
+    "pipeline_stage_updated": PipelineStageUpdated(),
 }

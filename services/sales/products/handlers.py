@@ -1,5 +1,7 @@
 """The price list: products with a list price and currency. Everyone reads it; admins and
-managers maintain it (the service checks the role)."""
+managers maintain it (the service checks the role). Every creation and change is an event
+(product_created / product_updated, the whole product): a product's series decides which
+product-line targets its won lines count for, and reporting follows it."""
 import uuid
 
 from sqlalchemy import select
@@ -18,6 +20,13 @@ def dump(product):
     return schemas.Product().dump(product)
 
 
+def _record(product):
+    """The event's payload (products/events.py dumps it): the product's own values."""
+    return {name: getattr(product, name) for name in
+            ("id", "name", "series", "list_price", "currency", "active", "created_at",
+             "updated_at")}
+
+
 def _refuse_twin(session, name_norm, exclude_id=None):
     query = select(Product.id).where(Product.name_norm == name_norm)
     if exclude_id is not None:
@@ -33,6 +42,7 @@ def create_product(uow, principal, data):
     _refuse_twin(uow.session, product.name_norm)
     product.created_at = product.updated_at = utcnow()
     uow.session.add(product)
+    uow.emit("product_created", _record(product))
     return dump(product)
 
 
@@ -47,6 +57,7 @@ def update_product(uow, principal, product_id, data):
     if changed:
         product.name_norm = normalize.text(product.name)[:200]
         product.updated_at = utcnow()
+        uow.emit("product_updated", {**_record(product), "changed": sorted(changed)})
     return dump(product)
 
 

@@ -20,6 +20,7 @@ class Sales(Log):
         self.deals = {}
         self.history = {}           # deal id → [(from, to, changed_at iso)] like deal_stage_change
         self.cash = None            # a cash_support.Cash writing into this log, if any
+        self.probability = dict(PROBABILITY)        # the pipeline as configured now
 
     def create(self, deal_id, owner_id="u1", amount="100.00", currency="EUR", created_at=T0,
                customer_id="c1", lines=()):
@@ -28,7 +29,8 @@ class Sales(Log):
         if lines:
             amount = str(sum(Decimal(line["total"]) for line in lines))
         deal = {"id": deal_id, "name": deal_id, "customer_id": customer_id, "lead_id": None,
-                "owner_id": owner_id, "stage": "initial_contact", "probability": 10,
+                "owner_id": owner_id, "stage": "initial_contact",
+                "probability": self.probability["initial_contact"],
                 "amount": amount, "currency": currency, "expected_close_date": None,
                 "lost_reason": None, "closed_at": None, "lines": lines, "created_by": "u-admin",
                 "created_at": created_at.isoformat(), "updated_at": created_at.isoformat()}
@@ -38,7 +40,7 @@ class Sales(Log):
 
     def update(self, deal_id, **fields):
         deal = self.deals[deal_id]
-        deal.update(fields)
+        deal.update(fields, probability=self.probability[deal["stage"]])
         return [self.emit("deal_updated", {**deal, "changed": sorted(fields)})]
 
     def move(self, deal_id, stage, at=None, lost_reason=None):
@@ -47,12 +49,12 @@ class Sales(Log):
         at = at or T0 + timedelta(days=1)
         previous = deal["stage"]
         self.history[deal_id].append((previous, stage, at.isoformat()))
-        deal.update(stage=stage, probability=PROBABILITY[stage],
+        deal.update(stage=stage, probability=self.probability[stage],
                     closed_at=at.isoformat() if stage in KIND else None,
                     lost_reason=lost_reason if stage == "lost" else None)
         events = [self.emit("deal_stage_changed", {
             "deal_id": deal_id, "from_stage": previous, "to_stage": stage,
-            "probability": PROBABILITY[stage], "amount": deal["amount"],
+            "probability": self.probability[stage], "amount": deal["amount"],
             "currency": deal["currency"], "owner_id": deal["owner_id"], "changed_by": "u-m",
             "changed_at": at.isoformat(), "reason": lost_reason}, occurred_at=at)]
         if stage in KIND:
@@ -60,10 +62,20 @@ class Sales(Log):
                                     occurred_at=at))
         return events
 
+    def configure(self, stage, probability, active=True):
+        """An admin changes a stage: pipeline_stage_updated with the whole stage."""
+        self.probability[stage] = probability
+        return [self.emit("pipeline_stage_updated", {
+            "key": stage, "name": stage, "probability": probability,
+            "position": list(PROBABILITY).index(stage) + 1, "kind": KIND.get(stage, "open"),
+            "active": active, "changed": ["probability"], "changed_by": "u-admin",
+            "changed_at": T0.isoformat()})]
+
     def facts(self):
         """What sales' reconcile_deal_facts answers, from this log's own state."""
         return [{"id": d["id"], "owner_id": d["owner_id"], "stage": d["stage"],
-                 "status": KIND.get(d["stage"], "open"), "probability": d["probability"],
+                 "status": KIND.get(d["stage"], "open"),
+                 "probability": self.probability[d["stage"]],      # the stage's current one
                  "amount": d["amount"], "currency": d["currency"], "created_at": d["created_at"],
                  "closed_at": d["closed_at"]}
                 for d in sorted(self.deals.values(), key=lambda d: d["id"])]

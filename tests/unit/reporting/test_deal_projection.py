@@ -118,3 +118,48 @@ def test_business_gauges_show_the_open_pipeline_and_drop_stages_that_emptied(sal
         gauges.refresh_business_gauges(session, seen)
     assert gauge("crm_open_deals_by_stage", stage="proposal") == 0     # not stale
     assert gauge("crm_open_pipeline_amount", currency="GBP") == 4.0
+
+
+def test_a_probability_change_re_weights_every_deal_in_the_stage(sales, db):
+    """The weighted value follows the stage's current probability (sales' board): the deals
+    already in the stage are re-weighted, open or closed, the others untouched."""
+    apply(db, *sales.create("d1", amount="0.35"), *sales.create("d2", amount="100.00"),
+          *sales.create("d3", amount="80.00"), *sales.move("d2", "proposal"),
+          *sales.move("d3", "won"))
+    apply(db, *sales.configure("initial_contact", 72), *sales.configure("won", 90))
+    assert stages(db) == {(B0, "u1", "initial_contact", "open", "EUR"): (1, 35, 25),   # 0.252
+                          (B0, "u1", "proposal", "open", "EUR"): (1, 10000, 5000),
+                          (B0, "u1", "won", "won", "EUR"): (1, 8000, 7200)}
+    apply(db, *sales.create("d4", amount="1.00"))          # a new deal carries 72 itself
+    assert stages(db)[(B0, "u1", "initial_contact", "open", "EUR")] == (2, 135, 97)
+
+
+def test_a_configuration_heard_before_an_older_deal_event_still_applies(sales, db):
+    """Live delivery out of order: the deal's older event carries the old probability, the
+    stage's newer configuration wins; a deal event newer than the configuration keeps its own
+    (the same, or a later configuration's)."""
+    created = sales.create("d1", amount="10.00")
+    configured = sales.configure("initial_contact", 50)
+    stale = sales.configure("initial_contact", 20)[0] | {"sequence": 1}   # older than created
+    apply(db, *configured, *created)
+    assert stages(db) == {(B0, "u1", "initial_contact", "open", "EUR"): (1, 1000, 500)}
+    apply(db, stale)                                          # older than what we know: ignored
+    assert stages(db) == {(B0, "u1", "initial_contact", "open", "EUR"): (1, 1000, 500)}
+
+
+def test_configuration_in_any_delivery_order_ends_where_the_log_order_does(sales, fresh_db):
+    events = (sales.create("d1", amount="0.35") + sales.configure("initial_contact", 72)
+              + sales.create("d2", amount="19.99") + sales.move("d1", "proposal")
+              + sales.configure("proposal", 33) + sales.configure("initial_contact", 5)
+              + sales.move("d1", "initial_contact") + sales.update("d2", amount="7.77")
+              + sales.configure("initial_contact", 99))
+    in_order = fresh_db()
+    apply(in_order, *events)
+    want = stages(in_order)
+    assert want == {(B0, "u1", "initial_contact", "open", "EUR"): (2, 812, 804)}   # 35, 777 × 99 %
+    for seed in range(20):
+        shuffled = events[:]
+        random.Random(seed).shuffle(shuffled)
+        db = fresh_db()
+        apply(db, *shuffled)
+        assert stages(db) == want, seed

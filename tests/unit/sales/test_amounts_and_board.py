@@ -4,7 +4,7 @@ from decimal import Decimal
 import pytest
 
 from services.chassis.errors import Conflict, Invalid
-from services.sales.deals.handlers import board, deals, lines, moves
+from services.sales.deals.handlers import board, deals, lines, moves, pipeline
 from tests.unit.sales.support import (ADMIN, MANAGER, REP_A, REP_B, REP_C, call, deal, events,
                                       product)
 
@@ -40,7 +40,7 @@ def test_bad_lines_are_422_per_line_and_nothing_is_stored(db):
         with pytest.raises(Invalid):
             deal(db, lines=[{"product_id": eur["id"], "quantity": 1, **bad}], currency="EUR")
     assert call(db, deals.list_deals, ADMIN, {}, write=False)["items"] == []
-    assert events(db) == []
+    assert [event_type for event_type, _ in events(db)] == ["product_created"] * 2   # no deal
 
 
 def test_changing_lines_recomputes_the_amount_and_a_closed_deal_is_final(db):
@@ -81,3 +81,16 @@ def test_board_groups_by_stage_with_weighted_sums_in_the_callers_scope(db):
     assert sum(c["count"] for c in team["stages"]) == 3           # not rep C's
     everything = call(db, board.pipeline_board, ADMIN, {}, write=False)
     assert sum(c["count"] for c in everything["stages"]) == 4
+
+
+def test_the_board_sums_each_deals_weighted_amount(db):
+    """Half-up per deal, then summed: 3 × 0.01 at 50 % is 3 × 0.01 (as each deal shows it),
+    not half-up(0.03 × 50 %) = 0.02 — so any grouping of the deals (reporting's funnel) adds
+    up to the same."""
+    penny = product(db, "Penny", "0.01")
+    made = [deal(db, REP_A, lines=[{"product_id": penny["id"], "quantity": 1}])
+            for _ in range(3)]
+    call(db, pipeline.update_stage, ADMIN, "initial_contact", {"probability": 50})
+    shown = call(db, deals.get_deal, REP_A, made[0]["id"], write=False)["weighted_amount"]
+    column = call(db, board.pipeline_board, REP_A, {}, write=False)["stages"][0]
+    assert (shown, column["totals"][0]["weighted_amount"]) == ("0.01", "0.03")

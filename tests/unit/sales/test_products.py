@@ -3,7 +3,7 @@ import pytest
 
 from services.chassis.errors import Conflict, Invalid, NotFound
 from services.sales.products import handlers as products
-from tests.unit.sales.support import ADMIN, MANAGER, REP_A, call, product
+from tests.unit.sales.support import ADMIN, MANAGER, REP_A, call, events, product
 
 
 def test_create_update_and_list_the_price_list(db):
@@ -37,3 +37,17 @@ def test_bad_products_are_422_and_nothing_is_stored(db, bad):
 def test_an_unknown_product_is_not_found(db):
     with pytest.raises(NotFound):
         call(db, products.get_product, REP_A, "nope", write=False)
+
+
+def test_every_product_creation_and_change_is_an_event_with_the_whole_product(db):
+    """A product's series is configuration a KPI reads (product-line targets): reporting
+    follows it from these events."""
+    gtx = product(db, "GTX Pro", "4821.00")
+    call(db, products.update_product, ADMIN, gtx["id"], {"series": "MG"})
+    call(db, products.update_product, ADMIN, gtx["id"], {"series": "MG"})        # no change
+    with pytest.raises(Invalid):
+        call(db, products.update_product, ADMIN, gtx["id"], {"list_price": "-1"})
+    published = events(db)
+    assert [(t, p["id"], p["series"], p["list_price"], p.get("changed")) for t, p in published] \
+        == [("product_created", gtx["id"], "GTX", "4821.00", None),
+            ("product_updated", gtx["id"], "MG", "4821.00", ["series"])]

@@ -86,3 +86,17 @@ def test_a_retired_stage_cannot_be_entered_and_probabilities_are_configurable(db
     assert move(db, REP_A, created["id"], "proposal")["probability"] == 40
     with pytest.raises(Conflict):
         call(db, pipeline.update_stage, ADMIN, "won", {"active": False})
+
+
+def test_every_stage_change_is_an_event_with_the_whole_stage(db):
+    """Configuration is data: reporting re-weights the stage's deals from this event."""
+    call(db, pipeline.update_stage, ADMIN, "needs_analysis", {"probability": 72})
+    call(db, pipeline.update_stage, ADMIN, "proposal", {"active": False, "name": "Quote"})
+    call(db, pipeline.update_stage, ADMIN, "negotiation", {"probability": 75})   # no change
+    with pytest.raises(Conflict):
+        call(db, pipeline.update_stage, ADMIN, "lost", {"active": False})
+    published = [payload for _, payload in events(db, "pipeline_stage_updated")]
+    assert [(p["key"], p["changed"], p["probability"], p["active"], p["name"], p["position"],
+             p["kind"], p["changed_by"]) for p in published] == [
+        ("needs_analysis", ["probability"], 72, True, "Needs analysis", 2, "open", "u-admin"),
+        ("proposal", ["active", "name"], 50, False, "Quote", 3, "open", "u-admin")]

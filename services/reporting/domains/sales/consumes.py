@@ -6,6 +6,7 @@ from services.reporting.tolerant import Tolerant
 DEAL_RECORD_EVENTS = ("deal_created", "deal_updated", "deal_won", "deal_lost")
 INVOICE_EVENTS = ("invoice_issued", "payment_received", "invoice_overdue", "invoice_cancelled")
 TARGET_EVENTS = ("target_set", "target_removed")
+PRODUCT_EVENTS = ("product_created", "product_updated")
 
 
 class DealLine(Tolerant):
@@ -41,6 +42,16 @@ class DealStageChanged(Tolerant):
     currency = fields.String(required=True)
     owner_id = fields.String(allow_none=True)
     changed_at = fields.AwareDateTime(required=True)
+
+
+class PipelineStageUpdated(Tolerant):
+    """An admin changed a stage (the whole stage after the change)."""
+    key = fields.String(required=True)
+    name = fields.String(allow_none=True)
+    probability = fields.Integer(required=True)
+    position = fields.Integer(allow_none=True)
+    kind = fields.String(allow_none=True)
+    active = fields.Boolean(allow_none=True)
 
 
 class InvoiceIssued(Tolerant):
@@ -89,3 +100,10 @@ class TargetSet(Tolerant):
 
 class TargetRemoved(Tolerant):
     id = fields.String(required=True)
+
+
+class ProductRecord(Tolerant):
+    """product_created / product_updated: what product-line targets read (the series)."""
+    id = fields.String(required=True)
+    name = fields.String(allow_none=True)
+    series = fields.String(allow_none=True)

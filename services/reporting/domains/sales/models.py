@@ -20,7 +20,9 @@ from services.reporting.models import Base, key
 class DealFact(Base):
     """A deal's current state as sales' events describe it. One sequence for all of it: every
     deal event carries the stage, owner and amount (deal_stage_changed all but the dates, which
-    never change once set), so the newest event wins whole. Money is exact integer cents."""
+    never change once set), so the newest event wins whole. Money is exact integer cents.
+    `probability` is its stage's current one: the event's, or a newer pipeline_stage_updated's
+    (stage_fact), which re-weights the deals already in the stage."""
     __tablename__ = "deal_fact"
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     customer_id: Mapped[str | None] = mapped_column(String(36))
@@ -37,6 +39,21 @@ class DealFact(Base):
     # deal_line_fact holds: lines follow the newest record, not the newest event.
     lines_sequence: Mapped[int] = mapped_column(BigInteger, nullable=False, default=0,
                                                 server_default="0")
+
+
+class StageFact(Base):
+    """A pipeline stage as sales' newest pipeline_stage_updated states it: its probability is
+    the one every deal in the stage is weighted with (deal_fact.probability follows it). A row
+    with sequence 0 is a placeholder a deal event made (to lock on, see projections/stages.py):
+    no configuration event seen yet, the deals keep the probability their events carried."""
+    __tablename__ = "stage_fact"
+    key: Mapped[str] = mapped_column(String(40), primary_key=True)
+    name: Mapped[str | None] = mapped_column(String(100))
+    probability: Mapped[int | None] = mapped_column(Integer)
+    position: Mapped[int | None] = mapped_column(Integer)
+    kind: Mapped[str | None] = mapped_column(String(10))
+    active: Mapped[bool | None] = mapped_column(Boolean)
+    sequence: Mapped[int] = mapped_column(BigInteger, nullable=False, default=0)
 
 
 class DealStages(Base):
@@ -122,6 +139,16 @@ class PaymentFact(Base):
     received_on: Mapped[date] = mapped_column(Date, nullable=False, index=True)
 
     __table_args__ = (Index("ix_payment_fact_owner", "owner_id", "received_on"),)
+
+
+class ProductFact(Base):
+    """A product as sales' newest product_created / product_updated states it: its series
+    decides which product-line targets its won lines count for (queries/targets.py)."""
+    __tablename__ = "product_fact"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    name: Mapped[str | None] = mapped_column(String(200))
+    series: Mapped[str | None] = mapped_column(String(100), index=True)
+    sequence: Mapped[int] = mapped_column(BigInteger, nullable=False, default=0)
 
 
 class TargetFact(Base):

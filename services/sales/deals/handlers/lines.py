@@ -23,7 +23,8 @@ def line_total(quantity, unit_price, discount_percent):
 
 
 def weighted(amount, probability):
-    """amount × stage probability, half-up to the cent (the board's weighted pipeline)."""
+    """amount × stage probability, half-up to the cent (a deal's weighted amount; the board sums
+    these per stage, reporting per any grouping)."""
     return (amount * probability / HUNDRED).quantize(CENT, ROUND_HALF_UP)
 
 

@@ -2,11 +2,15 @@
 
 The default (initial contact 10% → needs analysis 25% → proposal 50% → negotiation 75% →
 won 100% / lost 0%) is seeded by the initial migration; admins rename stages, change their
-probabilities or retire open ones here.
+probabilities or retire open ones here. Every accepted change is a `pipeline_stage_updated`
+event with the whole stage: a deal's weighted value follows its stage's current probability
+(the board, the deal's own `weighted_amount`, reconcile), and reporting re-weights the deals of
+the stage from that event — live and when it replays the log.
 """
 from sqlalchemy import select
 
 from services.chassis.errors import Conflict, Invalid, NotFound
+from services.chassis.models import utcnow
 from services.chassis.validation import load
 from services.sales.deals import schemas
 from services.sales.deals.models import PipelineStage
@@ -67,8 +71,14 @@ def update_stage(uow, principal, key, data):
     found = stage(uow.session, key)
     if changes.get("active") is False and found.kind != "open":
         raise Conflict("The won and lost stages cannot be retired.", {"stage": key})
-    for name, value in changes.items():
-        setattr(found, name, value)
+    changed = sorted(name for name, value in changes.items() if getattr(found, name) != value)
+    for name in changed:
+        setattr(found, name, changes[name])
     if found.kind == "open" and not any(s.kind == "open" for s in stages(uow.session, True)):
         raise Conflict("The pipeline needs at least one active open stage.", {"stage": key})
-    return schemas.Stage().dump(found)
+    stage_dump = schemas.Stage().dump(found)
+    if changed:
+        uow.emit("pipeline_stage_updated", {**stage_dump, "changed": changed,
+                                            "changed_by": principal.user_id,
+                                            "changed_at": utcnow()})
+    return stage_dump

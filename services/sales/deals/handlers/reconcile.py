@@ -3,13 +3,14 @@ keyed by deal id and stamped with the event sequence (the chassis's reconcile_pa
 
 - deal_facts: the facts every sales KPI is computed from — stage and its kind, current
   probability, owner, amount, currency, created and closed times;
-- deal_history: each deal's lines and stage changes (product cuts, stage conversion, time in
-  stage).
+- deal_history: each deal's lines (with their product's CURRENT series: product-line target
+  attainment) and stage changes (product cuts, stage conversion, time in stage).
 """
 from sqlalchemy import select
 
 from services.chassis.pagination import reconcile_page
 from services.sales.deals.models import Deal, DealLine, DealStageChange, PipelineStage
+from services.sales.products.models import Product
 
 SCOPE = "reconcile:deals"
 HISTORY_SCOPE = "reconcile:deal-history"
@@ -35,11 +36,12 @@ def _history(session, rows):
     ids = [row.id for row in rows]
     items = {deal_id: {"id": deal_id, "lines": [], "stages": []} for deal_id in ids}
     if ids:
-        for line in session.scalars(select(DealLine).where(DealLine.deal_id.in_(ids))
-                                    .order_by(DealLine.deal_id, DealLine.position)):
+        for line, series in session.execute(
+                select(DealLine, Product.series).join(Product, Product.id == DealLine.product_id)
+                .where(DealLine.deal_id.in_(ids)).order_by(DealLine.deal_id, DealLine.position)):
             items[line.deal_id]["lines"].append({
                 "position": line.position, "product_id": line.product_id,
-                "product_name": line.product_name, "total": str(line.total)})
+                "product_name": line.product_name, "series": series, "total": str(line.total)})
         for change in session.scalars(select(DealStageChange)
                                       .where(DealStageChange.deal_id.in_(ids))
                                       .order_by(DealStageChange.deal_id, DealStageChange.id)):

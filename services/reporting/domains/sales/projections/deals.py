@@ -16,14 +16,21 @@ deal is only updated while open, and a stage move that closes it is followed, on
 later in the same commit, by its deal_won / deal_lost). Until that companion is applied a live
 consumer may briefly count the deal as open in the closing stage; the catch-up and
 reconciliation see both.
+
+Weighted value = amount × the stage's CURRENT probability, half-up per deal (stages.py): a
+pipeline_stage_updated re-weights every deal of the stage, open or closed, whose newest event is
+older than it — so the funnel equals sales' board after a probability change, and a rebuild
+(which replays the configuration events in sequence order with the deal events) gives the same.
 """
 from decimal import ROUND_HALF_UP, Decimal
+
+from sqlalchemy import select
 
 from services.reporting import rollups
 from services.reporting.domains.sales import consumes
 from services.reporting.domains.sales.models import (DealFact, DealLineFact, DealOutcomes,
-                                                     DealStageEntry, DealStages)
-from services.reporting.domains.sales.projections import deal_history
+                                                     DealStageEntry, DealStages, StageFact)
+from services.reporting.domains.sales.projections import deal_history, stages
 from services.reporting.plugin import Projection
 from services.reporting.tolerant import load
 
@@ -77,7 +84,11 @@ def move(session, before, after):
     rollups.add(session, DealOutcomes, OUTCOME_KEY, _delta(before[1], after[1]), OUTCOME_VALUES)
 
 
-def _change(session, deal_id, change):
+def _change(session, deal_id, change, stage=None):
+    """Apply `change` to the deal's fact and move its contribution. `stage`: the stage the
+    event puts the deal in, whose row is share-locked first (stages.py: lock order)."""
+    if stage is not None:
+        stages.lock(session, stage)
     fact = rollups.locked_row(session, DealFact, {"id": deal_id}, sequence=0, probability=0,
                               amount_cents=0, lines_sequence=0)
     before = contribution(fact)
@@ -86,9 +97,10 @@ def _change(session, deal_id, change):
     return fact
 
 
-def _set_state(fact, data, sequence, status, closed_at):
+def _set_state(session, fact, data, sequence, status, closed_at):
     fact.stage, fact.status, fact.closed_at = data["stage"], status, closed_at
-    fact.probability, fact.amount_cents = data["probability"], cents(data["amount"])
+    fact.probability = stages.probability(session, data["stage"], sequence, data["probability"])
+    fact.amount_cents = cents(data["amount"])
     fact.currency, fact.owner_id, fact.sequence = data["currency"], data.get("owner_id"), sequence
 
 
@@ -101,8 +113,8 @@ def apply_record(session, envelope):
             fact.created_at, fact.customer_id = data["created_at"], data["customer_id"]
         if sequence > fact.sequence:
             closed_at = data.get("closed_at") if status in CLOSED else None
-            _set_state(fact, data, sequence, status, closed_at)
-    fact = _change(session, data["id"], change)
+            _set_state(session, fact, data, sequence, status, closed_at)
+    fact = _change(session, data["id"], change, data["stage"])
     deal_history.replace_lines(session, fact, data.get("lines"), sequence)
     if envelope["event_type"] == "deal_created":
         deal_history.enter_stage(session, data["id"], sequence, None, data["stage"],
@@ -115,13 +127,29 @@ def apply_stage_changed(session, envelope):
 
     def change(fact):
         if sequence > fact.sequence:
-            _set_state(fact, {**data, "stage": data["to_stage"]}, sequence, "open", None)
-    _change(session, data["deal_id"], change)
+            _set_state(session, fact, {**data, "stage": data["to_stage"]}, sequence, "open", None)
+    _change(session, data["deal_id"], change, data["to_stage"])
     deal_history.enter_stage(session, data["deal_id"], sequence, data.get("from_stage"),
                              data["to_stage"], data["changed_at"])
+
+
+def apply_stage_updated(session, envelope):
+    """A stage's new configuration: re-weight the deals in it whose newest event is older."""
+    data = load(consumes.PipelineStageUpdated(), envelope)
+    sequence = envelope["sequence"]
+    if not stages.record(session, data, sequence):
+        return
+    for fact in session.scalars(select(DealFact).where(
+            DealFact.stage == data["key"], DealFact.sequence < sequence)
+            .order_by(DealFact.id).with_for_update()):
+        if fact.probability != data["probability"]:
+            before = contribution(fact)
+            fact.probability = data["probability"]
+            move(session, before, contribution(fact))
 
 
 DEALS = Projection("deals", {"sales": {
     **{event_type: apply_record for event_type in consumes.DEAL_RECORD_EVENTS},
     "deal_stage_changed": apply_stage_changed,
-}}, (DealFact, DealStages, DealOutcomes, DealLineFact, DealStageEntry))
+    "pipeline_stage_updated": apply_stage_updated,
+}}, (DealFact, DealStages, DealOutcomes, DealLineFact, DealStageEntry, StageFact))

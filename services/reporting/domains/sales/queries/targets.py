@@ -3,9 +3,10 @@
 - won_revenue: the won deals closed on the target's days (local dates in `tz`), in the
   target's currency: all of them for a company target, the rep's for a rep target, the deals
   of reps whose region (users copy) is the target's for a region target, and for a product
-  line the won deals' line totals of the products of that series (a product name equal to the
-  series or starting with it and a space: "GTX" → "GTX Pro", "GTX Plus Basic"; the deal events
-  carry product names, not series).
+  line the won deals' line totals of the products of that series now (product_fact, from
+  sales' product events — as sales counts it). A product with no event in sales' log (created
+  before sales published them) falls back to its name: equal to the series or starting with it
+  and a space ("GTX" → "GTX Pro"); reconcile shows where that guess differs.
 - cash_collected: payments received on the target's days in its currency, by the payment's
   owner (rep) or the owner's region; a product line has no cash figure (payments are not per
   product) and answers null.
@@ -25,7 +26,7 @@ from services.reporting.domains.identity.models import UserCopy
 from services.reporting.domains.identity.queries import names, team_member_ids
 from services.reporting.domains.sales import schemas
 from services.reporting.domains.sales.models import (DealFact, DealLineFact, PaymentFact,
-                                                     TargetFact)
+                                                     ProductFact, TargetFact)
 from services.reporting.domains.sales.queries.deals import money
 from services.reporting.periods import local_midnight
 
@@ -59,11 +60,14 @@ def _won_revenue(session, target, zone):
            DealFact.currency == target.currency]
     if target.scope == "product_line":
         series = target.scope_value or ""
+        by_name = or_(DealLineFact.product_name == series,
+                      DealLineFact.product_name.startswith(series + " "))
         return session.scalar(
             select(func.coalesce(func.sum(DealLineFact.total_cents), 0))
             .join(DealFact, DealFact.id == DealLineFact.deal_id)
-            .where(*won, or_(DealLineFact.product_name == series,
-                             DealLineFact.product_name.startswith(series + " "))))
+            .outerjoin(ProductFact, ProductFact.id == DealLineFact.product_id)
+            .where(*won, or_(ProductFact.series == series,
+                             ProductFact.id.is_(None) & by_name)))
     return session.scalar(select(func.coalesce(func.sum(DealFact.amount_cents), 0))
                           .where(*won, *_owner(DealFact.owner_id, target)))
 

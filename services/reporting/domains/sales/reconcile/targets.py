@@ -39,7 +39,12 @@ def _owner_matches(target, owner, regions):
     return True
 
 
-def _of_series(name, series):
+def _of_series(line, series):
+    """The product's series now, as sales reports it with the line; a sales that does not
+    (older) leaves the name rule (queries/targets.py)."""
+    if "series" in line:
+        return line["series"] == series
+    name = line["product_name"]
     return name == series or (name or "").startswith(series + " ")
 
 
@@ -59,7 +64,7 @@ def _attained(target, deals, lines, invoices, regions):
             continue
         if target["scope"] == "product_line":
             total += sum(_cents(line["total"]) for line in lines.get(deal["id"], [])
-                         if _of_series(line["product_name"], target["scope_value"] or ""))
+                         if _of_series(line, target["scope_value"] or ""))
         elif _owner_matches(target, deal["owner_id"], regions):
             total += _cents(deal["amount"])
     return total
