@@ -47,10 +47,11 @@ def test_live_sales_events_make_funnel_win_rate_and_revenue_right(producers, dat
     wait_until(lambda: sales_kpis_match(reporting, databases), timeout=20,
                message="sales KPIs right")
     # Each event type has its own queue: a superseded event may land after the KPIs are right.
-    wait_until(lambda: sales_applied(databases["reporting"]) == 17, timeout=20,
-               message="5 deal_created + 8 deal_stage_changed + 4 deal_won / deal_lost applied")
+    wait_until(lambda: sales_applied(databases["reporting"]) == 19, timeout=20,
+               message="5 deal_created + 8 deal_stage_changed + 4 deal_won / deal_lost "
+                       "+ 2 product_created applied")
     rpc(reporting, "catch_up_events", ADMIN)       # re-reads sales' log: all duplicates
-    assert sales_applied(databases["reporting"]) == 17
+    assert sales_applied(databases["reporting"]) == 19
     assert sales_kpis_match(reporting, databases)
 
 
