@@ -4,3 +4,4 @@ CREATE DATABASE identity;
 CREATE DATABASE customers;
 CREATE DATABASE sales;
 CREATE DATABASE reporting;
+CREATE DATABASE webhooks;

@@ -50,6 +50,7 @@ SERVICES = (
     Service("customers", "services.customers.service:CustomersService", 9102),
     Service("sales", "services.sales.service:SalesService", 9104),
     Service("reporting", "services.reporting.service:ReportingService", 9103),
+    Service("webhooks", "services.webhooks.service:WebhooksService", 9107),
     Service(GATEWAY, "gateway.service:GatewayService", 9100, has_database=False),
 )
 

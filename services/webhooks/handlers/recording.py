@@ -1,0 +1,45 @@
+"""From a consumed domain event to deliveries: one row per interested subscription, written in
+the inbox's transaction (services/chassis/inbox.py), so an event is either recorded for every
+subscription or — on any failure — not at all and retried by the catch-up. Nothing is lost
+between "consumed" and "queued for sending"."""
+import json
+from datetime import datetime
+
+from sqlalchemy import select
+
+from services.chassis.models import utcnow
+from services.webhooks.models import PENDING, Delivery, Subscription, new_id
+
+
+def body_of(envelope):
+    """The JSON posted (and signed) for an event, the same text for the live delivery and every
+    replay: Standard Webhooks' {type, timestamp, data} plus where it came from."""
+    return json.dumps({
+        "type": envelope["event_type"], "timestamp": envelope["occurred_at"],
+        "data": envelope["payload"], "event_id": envelope["event_id"],
+        "source": envelope["source"], "sequence": envelope["sequence"],
+        "version": envelope.get("version", 1), "actor": envelope.get("actor"),
+    }, separators=(",", ":"), ensure_ascii=False)
+
+
+def delivery(subscription_id, envelope, now, replay_id=""):
+    return Delivery(id=new_id(), subscription_id=subscription_id, event_id=envelope["event_id"],
+                    replay_id=replay_id, source=envelope["source"], sequence=envelope["sequence"],
+                    event_type=envelope["event_type"], body=body_of(envelope), status=PENDING,
+                    attempts=0, next_attempt_at=now, created_at=now)
+
+
+def wants(subscription, envelope):
+    """Active, asked for this type, and existed when the event happened (a subscription does
+    not receive history unless it asks for a replay)."""
+    occurred = datetime.fromisoformat(envelope["occurred_at"])
+    return (subscription.active and envelope["event_type"] in json.loads(subscription.event_types)
+            and subscription.created_at <= occurred)
+
+
+def record(uow, envelope):
+    """The `apply` of every event the service consumes."""
+    now = utcnow()
+    for subscription in uow.session.scalars(select(Subscription).where(Subscription.active.is_(True))):
+        if wants(subscription, envelope):
+            uow.session.add(delivery(subscription.id, envelope, now))
