@@ -93,7 +93,8 @@ def _advance(db, job_id, fetch, now):
         with db.read_only() as session:
             job = session.get(ReplayJob, job_id)
             wanted = set(types_of(find(session, job.subscription_id)))
-        page = fetch(job.source, job.position, size)
+            source, position = job.source, job.position
+        page = fetch(source, position, size)
         with db.unit_of_work() as uow:
             job = uow.session.get(ReplayJob, job_id)
             finished, page_queued = len(page) < size, 0
