@@ -72,6 +72,7 @@ class System:
             "SALES_OVERDUE_CHECK_SECONDS": "1",
             "SALES_TASK_DUE_CHECK_SECONDS": "1",
             "SALES_BIRTHDAY_CHECK_SECONDS": "1",
+            "WEBHOOKS_SEND_SECONDS": "0.5",
             "LOG_LEVEL": "INFO",
             "PYTHONUNBUFFERED": "1",
             "PYTHONWARNINGS": "ignore::Warning:nameko.cli.commands,ignore::Warning:nameko.extensions",
