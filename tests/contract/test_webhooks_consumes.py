@@ -1,0 +1,40 @@
+"""webhooks consumes every event type identity, customers and sales publish (their contracts,
+not a copy of the list), each bound to the right producer's exchange, and posts the producer's
+payload as it was published (no tolerant copy: a subscriber gets the producer's contract)."""
+import json
+
+import pytest
+
+from services.customers.events import EVENT_SCHEMAS as CUSTOMERS
+from services.identity.events import EVENT_SCHEMAS as IDENTITY
+from services.sales.events import EVENT_SCHEMAS as SALES
+from services.webhooks.handlers.recording import body_of
+from services.webhooks.service import WebhooksService
+
+PUBLISHED = {"identity": IDENTITY, "customers": CUSTOMERS, "sales": SALES}
+
+
+def test_every_published_event_type_is_consumed_from_its_producer():
+    assert {source: set(types) for source, types in WebhooksService.subscriptions.mapping.items()} \
+        == {source: set(schemas) for source, schemas in PUBLISHED.items()}
+
+
+@pytest.mark.parametrize("source, event_type", [(source, event_type)
+                                                for source, schemas in PUBLISHED.items()
+                                                for event_type in schemas])
+def test_its_live_handler_listens_to_that_producer(source, event_type):
+    handler = getattr(WebhooksService, f"on_{event_type}")
+    (entrypoint,) = handler.nameko_entrypoints
+    assert (entrypoint.source_service, entrypoint.event_type) == (source, event_type)
+
+
+def test_the_body_carries_the_published_payload_unchanged():
+    payload = {"id": "c-1", "name": "Ünïcode GmbH", "added_later": [1, 2]}
+    envelope = {"event_id": "e-1", "event_type": "customer_created", "version": 1,
+                "occurred_at": "2026-01-02T03:04:05+00:00", "source": "customers",
+                "sequence": 7, "actor": "u-1", "payload": payload}
+    body = json.loads(body_of(envelope))
+    assert body == {"type": "customer_created", "timestamp": "2026-01-02T03:04:05+00:00",
+                    "data": payload, "event_id": "e-1", "source": "customers", "sequence": 7,
+                    "version": 1, "actor": "u-1"}
+    assert body_of(envelope) == body_of(dict(envelope))           # the same text every time
