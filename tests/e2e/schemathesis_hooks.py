@@ -10,7 +10,8 @@ summary or the field's description states:
   product's currency, today (a quote valid until a past day);
 - a cursor is only ever a next_cursor the API issued, so a positive case leaves it out;
 - rules across fields: exactly one source of a contract / order / invoice, a merge's winner is
-  not its loser, a currency with an amount, lines that add up to less than 10^15, a task on
+  not its loser, a webhook replay is a sequence range of a named source or a time range, a
+  currency with an amount, lines that add up to less than 10^15, a task on
   something, each follow-up trigger once, a target's period starts on the first day of the
   period and only a company target has no scope_value, an import has a header row of known
   columns and a row, a report's period runs forwards for at most 3660 days.
@@ -177,7 +178,23 @@ def _report_period(query):
         query["from"] = (date.fromisoformat(query["to"]) - timedelta(days=30)).isoformat()
 
 
+def _replay_range(body):
+    """A replay is a sequence range of one producer (its source named, ascending) or a time
+    range (since before until)."""
+    low, high = body.get("from_sequence"), body.get("to_sequence")
+    if isinstance(low, int) or isinstance(high, int):
+        body["source"] = body.get("source") or "customers"
+        if isinstance(low, int) and isinstance(high, int) and high < low:
+            body["from_sequence"], body["to_sequence"] = high, low
+    elif not isinstance(body.get("since"), str):
+        body["since"] = "2026-01-01T00:00:00+00:00"
+    since, until = body.get("since"), body.get("until")
+    if isinstance(since, str) and isinstance(until, str):
+        body.pop("until")                       # the open end: no order to get wrong
+
+
 RULES = {
+    "POST /api/v1/webhooks/subscriptions/{subscription_id}/replays": _replay_range,
     "POST /api/v1/contracts": _contract,
     "POST /api/v1/orders": _one_source,
     "POST /api/v1/invoices": _invoice,
