@@ -5,7 +5,12 @@ subscription after WEBHOOKS_DISABLE_AFTER_FAILURES consecutive failures.
 No transaction is open while a request is in flight (a slow receiver must not hold SQLite's
 write lock or a PostgreSQL row lock): the claim commits first, pushing `next_attempt_at` a
 lease ahead, so another replica — or this one after a crash — retries only once the lease has
-passed. Delivery is therefore at-least-once; the receiver dedupes on webhook-id."""
+passed. Delivery is therefore at-least-once; the receiver dedupes on webhook-id.
+
+`requests` does not block the eventlet hub: `nameko run` monkey-patches before it imports the
+service (nameko/cli/commands.py), as nameko's pytest plugin does for the tests, so its sockets
+are green and a round's POSTs run concurrently in a GreenPool, each bounded by the connect and
+read timeouts."""
 import logging
 import random
 import time
