@@ -3,16 +3,18 @@ import pytest
 
 from gateway.service import GatewayService
 from tests.integration.gateway import fakes
-from tests.integration.gateway.fakes import FakeCustomers, FakeIdentity, FakeReporting, FakeSales
+from tests.integration.gateway.fakes import (FakeCustomers, FakeIdentity, FakeReporting, FakeSales,
+                                            FakeWebhooks)
 from tests.integration.gateway.support import Client, free_port
 
 
 @pytest.fixture
 def start_gateway(container_factory, rabbit_config, monkeypatch):
-    """start_gateway(env={...}, services=(FakeIdentity, FakeCustomers, FakeSales, FakeReporting)) → Client."""
+    """start_gateway(env={...}, services=(FakeIdentity, FakeCustomers, ...)) → Client."""
     fakes.reset()
 
-    def start(env=None, services=(FakeIdentity, FakeCustomers, FakeSales, FakeReporting)):
+    def start(env=None, services=(FakeIdentity, FakeCustomers, FakeSales, FakeReporting,
+                                   FakeWebhooks)):
         for name, value in (env or {}).items():
             monkeypatch.setenv(name, str(value))
         for service in services:

@@ -117,6 +117,14 @@ class FakeReporting:
         return {"service": "reporting", "status": "ok"}
 
 
+class FakeWebhooks:
+    name = "webhooks"
+
+    @rpc
+    def health(self):
+        return {"service": "webhooks", "status": "ok"}
+
+
 class FakeSales:
     name = "sales"
 

@@ -98,5 +98,6 @@ def test_ready_reports_each_service(start_gateway):
 def test_ready_and_health_when_all_is_up(client):
     assert client.get("/ready").json() == {
         "status": "ok", "services": {"identity": {"status": "ok"}, "customers": {"status": "ok"},
-                                     "sales": {"status": "ok"}, "reporting": {"status": "ok"}}}
+                                     "sales": {"status": "ok"}, "reporting": {"status": "ok"},
+                                     "webhooks": {"status": "ok"}}}
     assert client.get("/health").json() == {"status": "ok"}
