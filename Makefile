@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 PY := .venv/bin/python
 
-.PHONY: help run test test-all test-fast test-e2e bench migrate bootstrap clean clean-data
+.PHONY: help run test test-all test-fast test-e2e bench migrate bootstrap clean clean-data bare-debian-check
 
 help:
 	@echo "make run         start the whole system with demo data (Ctrl-C stops it)"
@@ -14,6 +14,7 @@ help:
 	@echo "make migrate     bring every service's database to the newest revision (services/registry.py)"
 	@echo "make clean       remove the virtualenv and caches (keeps your data in var/)"
 	@echo "make clean-data  delete var/: local databases, secrets, demo marker"
+	@echo "make bare-debian-check  the README's quick start in a bare Debian 12 container (root, podman; ~6 min)"
 
 run:
 	scripts/run.sh
@@ -48,3 +49,8 @@ clean:
 
 clean-data:
 	rm -rf var
+
+# Builds a minimal Debian 12 image once (debootstrap), runs the README's prerequisites and
+# `make run` inside it until /ready, then Ctrl-C (BARE_CHECK_TEST=1: `make test` too).
+bare-debian-check:
+	scripts/bare_debian_check.sh

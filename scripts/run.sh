@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # `make run`: the whole system on this machine — RabbitMQ, migrations, the first admin, every
-# service as its own process (honcho + deploy/Procfile), demo data, then the URLs.
-# Data lives in SQLite files under var/ (kept between runs) unless *_DATABASE_URL says otherwise.
-# Ctrl-C stops every service.
+# service as its own process under supervisord (deploy/supervisord.conf: a service that dies is
+# restarted, the others keep serving), demo data, then the URLs.
+# Data lives in SQLite files under var/ (kept between runs) unless *_DATABASE_URL says otherwise;
+# CRM_DATA_DIR moves var/, LOAD_DEMO=0 skips the demo data. Ctrl-C stops every service.
+# Needs nothing beyond the README's prerequisites: the venv's python does the HTTP checks.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$PWD/.venv/bin:$PATH"
@@ -13,8 +15,10 @@ scripts/bootstrap.sh
 scripts/ensure_rabbitmq.sh
 
 # --- secrets: generated once into var/secrets.env; the environment wins over the file --------
-VAR=${CRM_DATA_DIR:-var}              # SQLite files, secrets, the demo marker
-mkdir -p "$VAR"
+VAR=${CRM_DATA_DIR:-var}              # SQLite files, secrets, the demo marker, logs/
+mkdir -p "$VAR/log"
+VAR=$(cd "$VAR" && pwd)
+export CRM_DATA_DIR=$VAR              # deploy/supervisord.conf reads it
 SECRETS=$VAR/secrets.env
 if [ ! -f "$SECRETS" ]; then
     (
@@ -57,28 +61,44 @@ done
 python -m services.chassis.migrate upgrade          # every service with a database
 python -m services.identity.bootstrap
 
-# --- every service its own process ---------------------------------------------------------------
-honcho start -f deploy/Procfile -d . &
-HONCHO=$!
+# --- every service its own process, under supervisord ------------------------------------------
+# supervisord restarts a service that dies (backoff, a log line), prints each service's output
+# prefixed by its name and stops them all on SIGTERM. Started in the background so this script
+# can wait for /ready and load the demo data; the trap forwards Ctrl-C.
+supervisord -c deploy/supervisord.conf &
+SUPERVISOR=$!
 stop() {
     trap - INT TERM
     echo "run: stopping the services"
-    kill -TERM "$HONCHO" 2>/dev/null || true
-    wait "$HONCHO" 2>/dev/null || true
+    kill -TERM "$SUPERVISOR" 2>/dev/null || true
+    wait "$SUPERVISOR" 2>/dev/null || true
     exit "${1:-130}"
 }
 trap stop INT TERM
 
+# /ready answers 200 once every service behind the gateway does (python: no curl on a bare Debian).
+ready() {
+    python - "$URL/ready" "${1:-quiet}" <<'EOF'
+import sys, urllib.error, urllib.request
+try:
+    urllib.request.urlopen(sys.argv[1], timeout=5).close()
+except urllib.error.HTTPError as error:
+    sys.exit(sys.argv[2] != "quiet" and f"{error}: {error.read().decode(errors='replace')}")
+except OSError as error:
+    sys.exit(sys.argv[2] != "quiet" and str(error))
+EOF
+}
 deadline=$((SECONDS + ${RUN_READY_TIMEOUT:-90}))
-until curl -fsS -o /dev/null "$URL/ready" 2>/dev/null; do
-    if ! kill -0 "$HONCHO" 2>/dev/null; then
-        echo "run: the services stopped before they were ready (see the log above)" >&2
-        wait "$HONCHO" || exit $?
+until ready; do
+    if ! kill -0 "$SUPERVISOR" 2>/dev/null; then
+        echo "run: supervisord stopped before the services were ready (see the log above)" >&2
+        wait "$SUPERVISOR" || exit $?
         exit 1
     fi
     if [ "$SECONDS" -ge "$deadline" ]; then
         echo "run: $URL/ready did not answer 200 in time:" >&2
-        curl -sS "$URL/ready" >&2 || true
+        ready verbose || true
+        supervisorctl -c deploy/supervisord.conf status >&2 || true
         stop 1
     fi
     sleep 1
@@ -113,14 +133,15 @@ cat <<EOF
    OpenAPI        $URL/openapi.json
    health/ready   $URL/health   $URL/ready
 $metrics_lines
-   admin login    $ADMIN_EMAIL / $ADMIN_PASSWORD
-   demo reps      (password: $DEMO_PASSWORD)
+   admin login    $ADMIN_EMAIL / ADMIN_PASSWORD in $SECRETS
+   demo reps      (password: DEMO_PASSWORD in $SECRETS)
 $(echo "$demo_reps" | sed 's/^/                  /')
    secrets        $SECRETS      data: $VAR/ (SQLite unless *_DATABASE_URL is set)
+   services       .venv/bin/supervisorctl -s unix://$VAR/supervisor.sock status   (logs: $VAR/log/)
    try:  curl -s -X POST $URL/api/v1/auth/token -H 'Content-Type: application/json' \\
            -d '{"email": "$ADMIN_EMAIL", "password": "<admin password>"}'
 ================================================================================
 
 EOF
 
-wait "$HONCHO"
+wait "$SUPERVISOR"

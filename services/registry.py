@@ -3,7 +3,7 @@
 - at run time: migrate (`python -m services.chassis.migrate upgrade`), each service's default
   metrics port (services/chassis/settings.py), the gateway's readiness check, `make run`
   (scripts/run.sh asks `python -m services.registry ports`), the e2e system and the bench;
-- generated from it (`python -m services.registry generate`, output committed): deploy/Procfile,
+- generated from it (`python -m services.registry generate`, output committed): deploy/supervisord.conf,
   deploy/prometheus.yml, deploy/postgres-init.sql;
 - checked against it by tests/unit/test_registry.py: those generated files, docker-compose.yml
   and the Dockerfile's EXPOSE line.

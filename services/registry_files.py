@@ -1,6 +1,6 @@
 """The files services/registry.py generates, and the ones it only checks.
 
-    python -m services.registry generate    rewrite deploy/Procfile, deploy/prometheus.yml,
+    python -m services.registry generate    rewrite deploy/supervisord.conf, deploy/prometheus.yml,
                                             deploy/postgres-init.sql from the registry
     python -m services.registry check       exit 1 naming every file that drifted from it
                                             (the generated ones, docker-compose.yml, the Dockerfile)
@@ -21,14 +21,82 @@ COMPOSE_INFRASTRUCTURE = {"rabbitmq", "postgres", "migrate", "prometheus"}
 GATEWAY_HTTP_PORT = 8000
 
 
-def procfile():
+# How supervisord treats a service (deploy/supervisord.conf, `make run`). A process that dies
+# before STARTSECS is "failed to start" and retried after 1, 2, 3... s (supervisord's backoff),
+# STARTRETRIES times before it gives up ("entered FATAL state"); one that dies later, having run,
+# is restarted at once. nameko stops gracefully on SIGTERM; after STOPWAITSECS it is killed.
+STARTSECS = 10          # longer than a service's start (imports, broker, database) under load
+STARTRETRIES = 10       # ~1 min of retries (1 + 2 + ... + 10 s) before giving up
+STOPWAITSECS = 15
+GROUP = "crm"           # supervisorctl names a service crm:<service>
+
+
+def supervisord_conf():
+    data = "%(ENV_CRM_DATA_DIR)s"          # scripts/run.sh exports it, absolute
     lines = [
-        f"# {HEADER}",
-        "# Every service its own process (honcho start -f deploy/Procfile -d .; `make run` does this).",
-        "# Each /metrics port is the registry's unless <SERVICE>_METRICS_PORT says otherwise; the",
-        "# gateway's HTTP address is GATEWAY_ADDRESS.",
+        f"; {HEADER}",
+        "; `make run` (scripts/run.sh) runs `supervisord -c deploy/supervisord.conf`: every service its",
+        "; own process, restarted when it dies (with backoff, a log line each time), the others",
+        "; untouched; SIGINT/SIGTERM stops them all. Each service's output goes to the terminal",
+        "; prefixed by its name (services/terminal_log.py) and to $CRM_DATA_DIR/log/<service>.log.",
+        ";     .venv/bin/supervisorctl -s unix://$CRM_DATA_DIR/supervisor.sock status|restart crm:<service>",
+        "",
+        "[supervisord]",
+        "nodaemon=true",
+        "logfile=/dev/stdout",
+        "logfile_maxbytes=0",
+        f"pidfile={data}/supervisord.pid",
+        f"childlogdir={data}/log",
+        "",
+        "[unix_http_server]",
+        f"file={data}/supervisor.sock",
+        "chmod=0700",
+        "",
+        "[rpcinterface:supervisor]",
+        "supervisor.rpcinterface_factory = supervisor.rpcinterface:make_main_rpcinterface",
+        "",
+        "[supervisorctl]",
+        f"serverurl=unix://{data}/supervisor.sock",
     ]
-    lines += [f"{s.name}: exec nameko run --config config.yml {s.target}" for s in SERVICES]
+    # One group: supervisord stops a group's processes at once (one group after another, else).
+    lines += [
+        "",
+        f"[group:{GROUP}]",
+        f"programs={','.join(s.name for s in SERVICES)}",
+        "priority=2",
+    ]
+    for priority, s in enumerate(SERVICES, start=1):
+        lines += [
+            "",
+            f"[program:{s.name}]",
+            f"command=nameko run --config config.yml {s.target}",
+            "directory=%(here)s/..",
+            f"priority={priority}",
+            "environment=PYTHONUNBUFFERED=\"1\"",
+            "autorestart=true",
+            f"startsecs={STARTSECS}",
+            f"startretries={STARTRETRIES}",
+            f"stopwaitsecs={STOPWAITSECS}",
+            "stopasgroup=true",
+            "killasgroup=true",
+            "redirect_stderr=true",
+            f"stdout_logfile={data}/log/%(program_name)s.log",
+            "stdout_logfile_maxbytes=10MB",
+            "stdout_logfile_backups=3",
+            "stdout_events_enabled=true",
+        ]
+    lines += [
+        "",
+        "[eventlistener:terminal]",
+        "command=python -m services.terminal_log",
+        "directory=%(here)s/..",
+        "priority=1",                 # started first, stopped last: it prints the services' last words
+        "events=PROCESS_LOG",
+        "buffer_size=10000",
+        "autorestart=true",
+        "stderr_logfile=/dev/stdout",
+        "stderr_logfile_maxbytes=0",
+    ]
     return "\n".join(lines) + "\n"
 
 
@@ -69,7 +137,7 @@ def postgres_init():
 
 
 GENERATED = {
-    "deploy/Procfile": procfile,
+    "deploy/supervisord.conf": supervisord_conf,
     "deploy/prometheus.yml": prometheus,
     "deploy/postgres-init.sql": postgres_init,
 }

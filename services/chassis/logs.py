@@ -3,11 +3,36 @@ services (`grep <call id>` over every service's log). Used via the LOGGING key o
 """
 import json
 import logging
+import re
 import threading
 from datetime import datetime, timezone
+from urllib.parse import urlsplit, urlunsplit
 
 # Under eventlet's monkey patch this is green-thread local: one value per worker.
 _local = threading.local()
+
+
+MASK = "***"
+# Query parameters that carry a credential (libpq's `?password=`, tokens in webhook URLs...).
+_SECRET_PARAMETER = re.compile(r"(?i)([?&](?:password|passwd|pwd|token|secret|api_?key|access_token)=)[^&#]*")
+
+
+def safe_url(url):
+    """`url` fit for a log or a terminal: the password of its user info and the values of
+    credential query parameters replaced by ***. Any scheme (postgresql+psycopg2://, amqp://,
+    https://...); text that does not parse as a URL is returned unchanged. Everything that
+    prints a database, broker or webhook URL goes through this."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return url
+    netloc = parts.netloc
+    if "@" in netloc:
+        userinfo, _, host = netloc.rpartition("@")
+        user, colon, _password = userinfo.partition(":")
+        netloc = f"{user}:{MASK}@{host}" if colon else netloc
+    masked = urlunsplit(parts._replace(netloc=netloc)) if netloc != parts.netloc else url
+    return _SECRET_PARAMETER.sub(lambda match: match.group(1) + MASK, masked)
 
 
 def bind_call_id(call_id):

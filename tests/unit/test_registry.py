@@ -24,14 +24,16 @@ def test_a_drifted_generated_file_is_named(tmp_path):
     for path in registry_files.GENERATED:
         shutil.copy(registry.ROOT / path, tmp_path / path)
     assert registry_files.generated_drift(tmp_path) == []
-    procfile = tmp_path / "deploy" / "Procfile"
-    procfile.write_text(procfile.read_text().replace("SalesService", "SalesServce"))
-    assert registry_files.generated_drift(tmp_path) == ["deploy/Procfile"]
+    conf = tmp_path / "deploy" / "supervisord.conf"
+    conf.write_text(conf.read_text().replace("SalesService", "SalesServce"))
+    assert registry_files.generated_drift(tmp_path) == ["deploy/supervisord.conf"]
 
 
 def test_every_generated_file_lists_every_service():
-    assert all(f"{s.name}: exec nameko run --config config.yml {s.target}\n"
-               in registry_files.procfile() for s in registry.SERVICES)
+    conf = registry_files.supervisord_conf()
+    assert all(f"[program:{s.name}]\ncommand=nameko run --config config.yml {s.target}\n" in conf
+               for s in registry.SERVICES)
+    assert f"programs={','.join(registry.names())}\n" in conf
     assert all(f"port: {s.metrics_port}\n" in registry_files.prometheus() for s in registry.SERVICES)
     assert registry_files.postgres_init().count("CREATE DATABASE") == len(registry.with_database())
 
@@ -54,6 +56,29 @@ def test_a_compose_block_that_disagrees_is_named(edit, problem):
     assert old in COMPOSE
     found = registry_files.compose_problems(COMPOSE.replace(old, new, 1))
     assert any(line.startswith(problem) for line in found), found
+
+
+def test_supervisord_restarts_each_service_and_shows_its_output(tmp_path):
+    """What `make run` relies on: supervisord's own parser reads the generated file, every
+    service restarts when it dies, and its output reaches the terminal listener."""
+    from supervisor.datatypes import RestartUnconditionally
+    from supervisor.options import ServerOptions
+
+    options = ServerOptions()
+    options.configfile = str(registry.ROOT / "deploy" / "supervisord.conf")
+    (tmp_path / "log").mkdir()
+    options.environ_expansions = {"ENV_CRM_DATA_DIR": str(tmp_path)}
+    options.process_config(do_usage=False)
+    groups = {group.name: group for group in options.process_group_configs}
+    services = {p.name: p for p in groups[registry_files.GROUP].process_configs}
+    assert list(services) == list(registry.names())
+    for process in services.values():
+        assert process.autorestart is RestartUnconditionally and process.stdout_events_enabled
+        assert process.startsecs == registry_files.STARTSECS
+        assert process.startretries == registry_files.STARTRETRIES
+    from supervisor.events import ProcessLogEvent
+
+    assert groups["terminal"].pool_events == [ProcessLogEvent]
 
 
 def test_the_image_exposes_every_port():
