@@ -82,10 +82,9 @@ ready() {
 import sys, urllib.error, urllib.request
 try:
     urllib.request.urlopen(sys.argv[1], timeout=5).close()
-except urllib.error.HTTPError as error:
-    sys.exit(sys.argv[2] != "quiet" and f"{error}: {error.read().decode(errors='replace')}")
-except OSError as error:
-    sys.exit(sys.argv[2] != "quiet" and str(error))
+except OSError as error:              # HTTPError (a 503 naming the service) is one too
+    body = error.read().decode(errors="replace") if isinstance(error, urllib.error.HTTPError) else ""
+    sys.exit(1 if sys.argv[2] == "quiet" else f"{error} {body}")
 EOF
 }
 deadline=$((SECONDS + ${RUN_READY_TIMEOUT:-90}))

@@ -146,10 +146,12 @@ class Run:
             "email": self.env["ADMIN_EMAIL"], "password": self.env["ADMIN_PASSWORD"]})
 
     def wait_ready(self, timeout):
+        """The banner, then /ready: run.sh prints the banner only once /ready answered 200."""
         def check():
             assert self.process.poll() is None, f"run.sh exited:\n{self.printed()[-6000:]}"
-            return self.ready() and "CRM is running" in self.printed()
-        wait_until(check, timeout=timeout, interval=1, message=f"make run's {self.url}/ready")
+            return "CRM is running" in self.printed()
+        wait_until(check, timeout=timeout, interval=1, message="make run's banner")
+        assert self.ready(), "make run printed its banner before /ready answered 200"
 
     def kill(self):
         if self.process.poll() is None:
