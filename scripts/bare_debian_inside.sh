@@ -9,7 +9,7 @@ step() { echo "bare-debian-check: [$((SECONDS))s] $*" >&2; }
 step "the README's prerequisites: apt-get install -y make git python3-venv"
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
-apt-get install -y -qq make git python3-venv >/dev/null
+apt-get install -y -qq make git python3-venv >/tmp/apt.log 2>&1 || { tail -n 30 /tmp/apt.log >&2; exit 1; }
 
 step "make run (LOAD_DEMO=0: the demo load is the same code the e2e tests run)"
 LOG=/tmp/make-run.log
@@ -24,11 +24,12 @@ until grep -q "CRM is running" "$LOG"; do
     fi
     sleep 2
 done
-step "make run is ready; /ready answered 200"
+trap 'tail -n 60 "$LOG" >&2; step FAILED' ERR
 .venv/bin/python - <<'EOF'
 import urllib.request
 assert urllib.request.urlopen("http://localhost:8000/ready", timeout=10).status == 200
 EOF
+step "make run printed its banner; /ready answers 200"
 
 step "Ctrl-C (SIGINT to make run's process group)"
 kill -INT -- "-$RUN"

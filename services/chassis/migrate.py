@@ -83,7 +83,8 @@ def alembic_config(service, url=None):
     if migrations is None:
         raise ValueError(f"{service} has no database (services/registry.py)")
     config.set_main_option("script_location", str(registry.ROOT / migrations))
-    config.set_main_option("sqlalchemy.url", url or settings.database_url(service))
+    # configparser interpolates %: a URL-encoded password (p%40ss) must reach alembic intact
+    config.set_main_option("sqlalchemy.url", (url or settings.database_url(service)).replace("%", "%%"))
     return config
 
 

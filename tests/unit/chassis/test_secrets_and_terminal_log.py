@@ -41,3 +41,10 @@ def test_the_listener_speaks_supervisors_event_protocol():
     main(stdin, stdout, out)               # returns at the end of input: supervisord has gone
     assert out.getvalue() == "gateway    | started ✓\n"
     assert stdout.getvalue().startswith("READY\nRESULT 2\nOKREADY\n")
+
+
+def test_a_url_encoded_password_reaches_alembic_intact():
+    from services.chassis import migrate
+
+    url = "postgresql+psycopg2://crm:p%40ss%25w@db:5432/identity"
+    assert migrate.alembic_config("identity", url).get_main_option("sqlalchemy.url") == url
