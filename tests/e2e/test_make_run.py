@@ -142,8 +142,14 @@ class Run:
             return False
 
     def login(self):
-        return requests.post(self.url + "/api/v1/auth/token", timeout=30, json={
+        answer = requests.post(self.url + "/api/v1/auth/token", timeout=30, json={
             "email": self.env["ADMIN_EMAIL"], "password": self.env["ADMIN_PASSWORD"]})
+        assert answer.status_code == 200, answer.text
+        return {"Authorization": f"Bearer {answer.json()['access_token']}"}
+
+    def list_users(self, headers):
+        """An identity call through the gateway (not customers, the service the test kills)."""
+        return requests.get(self.url + "/api/v1/users?limit=1", headers=headers, timeout=30).status_code
 
     def wait_ready(self, timeout):
         """The banner, then /ready: run.sh prints the banner only once /ready answered 200."""
@@ -173,7 +179,8 @@ def test_make_run_heals_a_killed_service_stops_on_ctrl_c_and_prints_no_secret(
     run = Run(tmp_path, amqp_uri, pg_role)
     try:
         run.wait_ready(START_TIMEOUT)
-        assert run.login().status_code == 200
+        admin = run.login()
+        assert run.list_users(admin) == 200
 
         # kill -9 one service: it comes back; identity (through the gateway) answers throughout
         killed = run.pid("customers")
@@ -181,7 +188,7 @@ def test_make_run_heals_a_killed_service_stops_on_ctrl_c_and_prints_no_secret(
         os.kill(killed, signal.SIGKILL)
         deadline, answered = time.monotonic() + HEAL_TIMEOUT, 0
         while True:
-            assert run.login().status_code == 200, "identity stopped answering while customers was down"
+            assert run.list_users(admin) == 200, "identity stopped answering while customers was down"
             answered += 1
             restarted = run.pid("customers")
             if restarted not in (None, killed) and run.ready():
