@@ -128,6 +128,9 @@ def catch_up_sources(db, fetchers, held, stop_on_error=False, page_size=None, un
     outlast any deadline. {source: (applied, lowest position)}; a failing projection is logged
     and left for the next round (or raised, with stop_on_error) once the others have gone on."""
     page_size = page_size or settings.page_size()
+    if not replaying:       # under the lease no rebuild is switching: a fence left is a crash's
+        with db.unit_of_work() as uow:
+            inbox.unfence(uow.session)
     results = {}
     for source, fetch in fetchers.items():
         target = (until or {}).get(source)

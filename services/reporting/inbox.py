@@ -29,7 +29,7 @@ from services.chassis.inbox import (  # noqa: F401  (the outcomes: re-exported f
 from services.chassis.models import utcnow
 from services.reporting import freshness
 from services.reporting.domains import PROJECTIONS
-from services.reporting.models import ProjectionInbox, ProjectionPosition
+from services.reporting.models import ProjectionInbox, ProjectionPosition, RebuildFence
 
 # {(source, event type): [(projection name, handler)]} in registry order
 ROUTES = {}
@@ -78,13 +78,18 @@ def _record_new(session, pairs):
 
 def apply_in(uow, envelopes, positions, only, replaying):
     """In `uow`: each envelope to each projection that consumes it (`only` those, if given)
-    and has not read past it (`positions`), exactly once. Returns the outcome per envelope."""
-    outcomes, pending, seen = [], [], set()
+    and has not read past it (`positions`), exactly once. Returns the outcome per envelope.
+    Not replaying, the projections a rebuild is switching in (`fenced`) are left out: their
+    events come with the catch-up that follows the switch (rebuild.py)."""
+    outcomes, pending, seen, fence = [], [], set(), None
     for envelope in envelopes:
         routes = [(name, handler) for name, handler in
                   ROUTES.get((envelope["source"], envelope["event_type"]), ())
                   if (only is None or name in only)
                   and envelope["sequence"] > positions.get(name, -1)]
+        if routes and not replaying:
+            fence = fenced(uow.session) if fence is None else fence
+            routes = [(name, handler) for name, handler in routes if name not in fence]
         if not routes:
             outcomes.append(IGNORED)
             continue
@@ -106,6 +111,23 @@ def apply_in(uow, envelopes, positions, only, replaying):
                 if not replaying:       # a replay re-applies old events: not news, not a lag
                     freshness.record(uow.session, envelope)
     return outcomes
+
+
+def fenced(session):
+    """The projections being switched in by a rebuild (read before any write: on SQLite
+    outside the transaction, which begins with the inbox INSERT, so it never goes stale)."""
+    return set(session.scalars(select(RebuildFence.projection)))
+
+
+def fence(db, names):
+    with db.unit_of_work() as uow:
+        uow.session.add_all([RebuildFence(projection=name, since=utcnow()) for name in names])
+
+
+def unfence(session, names=None):
+    """Lift the fence of `names` (all: a catch-up under the lease, when none can be right)."""
+    query = delete(RebuildFence)
+    session.execute(query if names is None else query.where(RebuildFence.projection.in_(names)))
 
 
 def consume_all(db, envelopes, replaying=False, only=None):

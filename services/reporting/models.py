@@ -89,3 +89,13 @@ class ProjectionPosition(Base):
     source: Mapped[str] = mapped_column(String(40), primary_key=True)
     last_sequence: Mapped[int] = mapped_column(BigInteger, nullable=False, default=0)
     last_error: Mapped[str | None] = mapped_column(Text)
+
+
+class RebuildFence(Base):
+    """Projections a rebuild is switching in (rebuild.py): for this short while the live path
+    leaves their events to the catch-up that follows the switch, so the shadow's last chase
+    ends however fast events arrive. Cleared by the switch, by a failed rebuild, and by any
+    catch-up round (it holds the lease: no rebuild can be running then)."""
+    __tablename__ = "rebuild_fence"
+    projection: Mapped[str] = mapped_column(String(40), primary_key=True)
+    since: Mapped[datetime] = mapped_column(UtcDateTime, nullable=False, default=utcnow)

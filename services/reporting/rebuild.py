@@ -1,28 +1,41 @@
-"""Rebuild projections from zero by replaying the producers' event logs.
+"""Rebuild projections from zero by replaying the producers' event logs — BESIDE the live read
+models, which keep answering the reports, complete, until the rebuilt ones replace them in one
+transaction (shadow.py: where the shadow lives and why a copy in one transaction).
 
     python -m services.reporting.rebuild [<projection> ...|all]     (projections: domains/)
 
-Under the lease (no catch-up runs meanwhile, in any process), one transaction clears the
-projections' tables, their inbox rows and their positions (inbox.py keeps both per
-projection: the other projections, even those fed by the same events, are not touched); then
-the catch-up replays each of their sources' logs into them alone, from the start up to its
-head as found just before (or the highest sequence that transaction forgot, if higher), so it
-ends however fast producers keep writing: later events come live or with the next periodic
-catch-up, as always. Live events keep arriving throughout, and none counts twice:
+Under the lease (no catch-up runs meanwhile, in any process):
 
-- applied before the clearing transaction: its effect and inbox row are cleared together, and
-  the replay applies it again — once;
-- applied after it: its inbox row is there when the replay reaches it — a duplicate, skipped;
-- in flight during it: on PostgreSQL the clearing transaction first locks the inbox table, so
-  it waits for consumers that already wrote their inbox row (their effects are then visible to
-  the DELETEs) and holds off the others until it commits; on SQLite transactions never overlap.
+1. replay: a fresh shadow gets each source's log, from the start up to its head as found just
+   before, applied to the named projections alone through the usual catch-up (consumer.py),
+   with the shadow's own inbox and positions; then once more up to the head as it is then
+   (live traffic went on meanwhile, and the live consumer kept applying it to the live tables);
+2. fence: the live path now leaves these projections' events alone (inbox.fenced) — they are
+   not lost: they are in the log above the shadow's position, and step 4 applies them;
+3. switch, in one transaction on the live database: first the live consumers are waited for
+   and held off (PostgreSQL: the inbox table locked as for any projection reset; SQLite: the
+   write lock); then every event the live tables have applied for these projections must be
+   in the shadow's inbox — a live transaction that began before the fence may have applied one
+   more: then the transaction is dropped, the shadow catches up to it, and the switch is tried
+   again (the fence makes this end). Then the shadow's tables replace the live ones, and its
+   inbox rows and positions replace these projections' (the others' are not touched), and the
+   fence is lifted. No event is lost (the live ones are all in the shadow) or doubled (the
+   inbox rows come with the tables they describe);
+4. catch up the live database from the new positions: the events that came while fenced.
+
+A failed rebuild leaves the live tables as they were; the shadow is dropped either way.
 """
-from sqlalchemy import delete, func, select, text
+import logging
+
+from sqlalchemy import and_, func, select, text
 
 from services.chassis.errors import Conflict, Invalid
-from services.reporting import consumer, inbox
+from services.reporting import consumer, inbox, shadow
 from services.reporting.domains import DOMAINS, PROJECTIONS, event_types, tables
-from services.reporting.models import ProjectionInbox
+from services.reporting.models import ProjectionInbox, ProjectionPosition
+
+log = logging.getLogger(__name__)
+SWITCH_ATTEMPTS = 10        # each retry only waits for live transactions begun before the fence
 
 
 def expand(names):
@@ -60,24 +73,38 @@ def log_head(fetch):
     return high
 
 
-def clear(db, names):
-    """One transaction. Returns {source: the highest sequence it forgot}: every cleared effect
-    came from an event at or below it, so the replay must reach at least that far."""
-    targets = {}
-    with db.unit_of_work() as uow:
-        session = uow.session
-        if session.get_bind().dialect.name == "postgresql":
-            session.execute(text("LOCK TABLE projection_inbox IN SHARE ROW EXCLUSIVE MODE"))
-        for table in tables(names):
-            session.execute(delete(table))
-        sources = sorted(event_types(names))
-        for source in sources:
-            forgotten = (ProjectionInbox.projection.in_(names), ProjectionInbox.source == source)
-            targets[source] = session.scalar(
-                select(func.coalesce(func.max(ProjectionInbox.sequence), 0)).where(*forgotten))
-            session.execute(delete(ProjectionInbox).where(*forgotten))
-        inbox.reset(session, names, sources)
-    return targets
+def missing_from_shadow(connection, names):
+    """{source: highest sequence} of the events the live tables applied for `names` that the
+    shadow has not (none above its position means none: it has every event up to it)."""
+    live = ProjectionInbox.__table__.alias("live")        # the same table names: aliased
+    theirs = shadow.shadow_of(ProjectionInbox.__table__).alias("theirs")
+    position = shadow.shadow_of(ProjectionPosition.__table__).alias("position")
+    query = (select(live.c.source, func.max(live.c.sequence))
+             .select_from(live.outerjoin(position, and_(
+                 position.c.projection == live.c.projection, position.c.source == live.c.source)))
+             .where(live.c.projection.in_(names),
+                    live.c.sequence > func.coalesce(position.c.last_sequence, 0),
+                    ~select(theirs.c.event_id).where(theirs.c.projection == live.c.projection,
+                                                     theirs.c.event_id == live.c.event_id)
+                    .exists())
+             .group_by(live.c.source))
+    return dict(connection.execute(query).all())
+
+
+def switch(held, copy, names):
+    """Step 3 (see the docstring): {} once switched, else {source: the sequence the shadow
+    must reach first} (nothing changed)."""
+    held.renew(force=True)                  # still ours: no catch-up can be running
+    with copy.beside_live() as connection:
+        if copy.postgres:
+            connection.execute(text("LOCK TABLE projection_inbox IN SHARE ROW EXCLUSIVE MODE"))
+        inbox.unfence(connection, names)    # on SQLite this write takes the write lock first
+        missing = missing_from_shadow(connection, names)
+        if missing:
+            return missing
+        shadow.copy_over(connection, tables(names), names)
+        connection.commit()
+    return {}
 
 
 def snapshot(db):
@@ -88,21 +115,48 @@ def snapshot(db):
 
 
 def rebuild(db, fetchers, names, held, page_size=None):
-    """Clear and replay `names` (with the lease `held`). Returns what was replayed."""
+    """Rebuild `names` beside the live tables and switch (with the lease `held`)."""
     names = expand(names)
     sources = sorted(event_types(names))
+    fetchers = {source: fetchers[source] for source in sources}
     check_logs_complete(fetchers, sources)
     before = snapshot(db)
     heads = {source: log_head(fetchers[source]) for source in sources}
-    targets = {source: max(forgotten, heads[source])
-               for source, forgotten in clear(db, names).items()}
-    replayed = consumer.catch_up_sources(db, {s: fetchers[s] for s in sources}, held,
-                                         stop_on_error=True, page_size=page_size,
-                                         until=targets, only=names, replaying=True)
+    applied = dict.fromkeys(sources, 0)
+    copy = shadow.Shadow(db.engine)
+    try:
+        built = copy.create()
+
+        def replay(until):
+            for source, (count, _position) in consumer.catch_up_sources(
+                    built, {source: fetchers[source] for source in until}, held,
+                    stop_on_error=True, page_size=page_size, until=until, only=names,
+                    replaying=True).items():
+                applied[source] += count
+        replay(heads)
+        replay({source: log_head(fetch) for source, fetch in fetchers.items()})
+        inbox.fence(db, names)
+        for _attempt in range(SWITCH_ATTEMPTS):
+            missing = switch(held, copy, names)
+            if not missing:
+                break
+            log.info("rebuild of %s: the live tables applied events the shadow has not yet "
+                     "(%s); catching up and switching again", names, missing)
+            replay(missing)
+        else:
+            raise Conflict("The rebuilt projections could not catch up with live events; "
+                           "nothing was switched. Try again.", {"projections": names})
+        switched = inbox.positions(db, names)
+    finally:
+        with db.unit_of_work() as uow:
+            inbox.unfence(uow.session, names)
+        copy.close()
+    caught_up = consumer.catch_up_sources(db, fetchers, held, only=names, page_size=page_size)
     return {"projections": names, "before": before, "after": snapshot(db),
-            "sources": {source: {"applied": applied, "position": position,
-                                 "target": targets[source]}
-                        for source, (applied, position) in replayed.items()}}
+            "sources": {source: {"applied": applied[source], "target": heads[source],
+                                 "position": switched.get(source, 0),
+                                 "caught_up": caught_up.get(source, (0, 0))[0]}
+                        for source in sources}}
 
 
 def main(argv=None):
