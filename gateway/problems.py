@@ -96,4 +96,6 @@ def _extensions(exc):
 def _auth_headers(exc):
     if exc.http_status == 401:
         return {"WWW-Authenticate": 'Bearer realm="crm"'}
+    if exc.http_status == 429 and isinstance(exc.details, dict) and "retry_after" in exc.details:
+        return {"Retry-After": exc.details["retry_after"]}
     return {}

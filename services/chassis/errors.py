@@ -60,6 +60,13 @@ class Conflict(CrmError):
     code = "conflict"
 
 
+class TooManyRequests(CrmError):
+    """Too much is already queued; `details["retry_after"]` is the seconds to wait (the gateway
+    answers 429 with it as Retry-After)."""
+    http_status = 429
+    code = "too_many_requests"
+
+
 registry[get_module_path(CrmError)] = CrmError
 
 

@@ -3,6 +3,13 @@ the CLI runs it under the lease, and the row tells how it went.
 
 Both jobs may safely run again from the start, so a job whose runner died (no heartbeat for
 three lease periods) goes back to pending and is picked up again.
+
+Requests are merged: a request while a job of its kind is pending joins it (the same id, so
+the same status URL) — a rebuild widens the pending one to the union of the projections, in
+registry order — so at most one of each kind waits behind the one running, however many
+admins or scripts ask at once. Beyond REPORTING_MAX_QUEUED_JOBS pending jobs (the CLI's, run
+in place, are not queued) a request is refused with 429 and Retry-After. The check and the
+insert are serialised across processes by a row lock (`lease` row "jobs").
 """
 import json
 import logging
@@ -11,10 +18,12 @@ from datetime import timedelta
 
 from sqlalchemy import select, update
 
-from services.chassis.errors import NotFound
+from services.chassis.db import insert_ignoring_conflicts
+from services.chassis.errors import NotFound, TooManyRequests
 from services.chassis.models import utcnow
-from services.reporting import lease, metrics, rebuild, reconcile
-from services.reporting.models import ReportJob
+from services.reporting import lease, metrics, rebuild, reconcile, settings
+from services.reporting.domains import PROJECTIONS
+from services.reporting.models import Lease, ReportJob
 
 log = logging.getLogger(__name__)
 
@@ -38,15 +47,47 @@ def as_dict(job):
 
 
 def request(db, principal, kind, params, run_here=False):
-    """A pending job for the timers; run_here: already claimed by the caller (the CLI)."""
+    """A pending job for the timers, or the pending one this request joins (module docstring);
+    run_here: already claimed by the caller (the CLI)."""
     now = utcnow()
     with db.unit_of_work(actor=principal.user_id) as uow:
+        session = uow.session
+        if not run_here:
+            _serialise(session)
+            waiting = session.scalars(select(ReportJob).where(ReportJob.status == "pending")
+                                      .order_by(ReportJob.requested_at)).all()
+            same = next((job for job in waiting if job.kind == kind), None)
+            if same is not None and session.execute(   # still pending: not claimed meanwhile
+                    update(ReportJob).where(ReportJob.id == same.id, ReportJob.status == "pending")
+                    .values(params=json.dumps(_merged(kind, json.loads(same.params), params)))
+                    .execution_options(synchronize_session="fetch")).rowcount == 1:
+                return as_dict(same)
+            if len(waiting) >= settings.max_queued_jobs():
+                retry_after = max(1, round(settings.lease_seconds() / 2))
+                raise TooManyRequests(
+                    f"{len(waiting)} report jobs are already waiting; try again later.",
+                    {"retry_after": retry_after})
         job = ReportJob(id=str(uuid.uuid4()), kind=kind, params=json.dumps(params),
                         status="running" if run_here else "pending", requested_at=now,
                         requested_by=principal.user_id, attempts=1 if run_here else 0,
                         started_at=now if run_here else None, heartbeat_at=now if run_here else None)
-        uow.session.add(job)
+        session.add(job)
     return as_dict(job)
+
+
+def _serialise(session):
+    """Hold the "jobs" row until the commit: concurrent requests check and insert one at a time
+    (PostgreSQL: its row lock; SQLite: this write takes the database's write lock first)."""
+    insert_ignoring_conflicts(session, Lease, {"name": "jobs", "expires_at": 0.0}, ["name"])
+    session.execute(update(Lease).where(Lease.name == "jobs")
+                    .values(expires_at=Lease.expires_at))
+
+
+def _merged(kind, pending, asked):
+    if kind != "rebuild":
+        return pending
+    wanted = set(pending.get("projections", [])) | set(asked.get("projections", []))
+    return {**pending, "projections": [name for name in PROJECTIONS if name in wanted]}
 
 
 def get(session, job_id):

@@ -19,6 +19,12 @@ def job_poll_seconds():
     return env.float("REPORTING_JOB_POLL_SECONDS", 2.0)
 
 
+def max_queued_jobs():
+    """Pending rebuild / reconcile jobs beyond which a request is a 429 (requests of a kind
+    already pending join it, so this bounds distinct waiting jobs)."""
+    return env.int("REPORTING_MAX_QUEUED_JOBS", 10)
+
+
 def gauge_seconds():
     """How often the business gauges are recomputed."""
     return env.float("REPORTING_GAUGE_SECONDS", 15.0)

@@ -2,7 +2,8 @@
 import json
 
 from gateway.problems import HttpProblem, from_exception, problem_response
-from services.chassis.errors import Conflict, CrmError, Forbidden, Invalid, NotFound, Unauthorized
+from services.chassis.errors import (Conflict, CrmError, Forbidden, Invalid, NotFound,
+                                     TooManyRequests, Unauthorized)
 from services.chassis.rpc import ServiceUnavailable
 
 
@@ -62,3 +63,9 @@ def test_gateway_problems_keep_their_headers_and_extensions():
     exc = HttpProblem(429, "Slow down.", "rate_limited", headers={"Retry-After": 7}, retry_after=7)
     response, body, fault = render(exc)
     assert response.headers["Retry-After"] == "7" and body["retry_after"] == 7 and not fault
+
+
+def test_too_many_requests_from_a_service_carries_retry_after():
+    response, body, fault = render(TooManyRequests("2 jobs wait.", {"retry_after": 30}))
+    assert (response.status_code, fault) == (429, False)
+    assert response.headers["Retry-After"] == "30" and body["retry_after"] == 30

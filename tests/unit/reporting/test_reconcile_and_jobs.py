@@ -2,10 +2,10 @@
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import func, select, update
 
 from services.chassis.auth import Principal
-from services.chassis.errors import NotFound
+from services.chassis.errors import NotFound, TooManyRequests
 from services.reporting import jobs, lease, reconcile
 from services.reporting.domains.customers.models import CustomerComposition
 from services.reporting.domains.sales.models import DealOutcomes
@@ -131,3 +131,26 @@ def test_a_job_whose_runner_died_is_requeued(db, monkeypatch):
     with db.unit_of_work() as uow:
         uow.session.execute(update(ReportJob).values(heartbeat_at=T0))
     assert jobs.claim_next(db) == job["id"]
+
+
+def test_requests_join_the_pending_job_of_their_kind_and_the_queue_is_bounded(db, monkeypatch):
+    """Finding 4 of issue 10: 96 queued jobs took 18 minutes to drain."""
+    first = jobs.request(db, ADMIN, "rebuild", {"projections": ["deals"]})
+    joined = [jobs.request(db, ADMIN, "rebuild", {"projections": names})
+              for names in (["deals"], ["customers"], ["deals", "users"])] + \
+             [jobs.request(db, ADMIN, "rebuild", {"projections": ["deals"]}) for _ in range(46)]
+    assert {job["id"] for job in joined} == {first["id"]}
+    with db.read_only() as session:
+        assert jobs.get(session, first["id"])["params"] == {"projections": ["users", "customers",
+                                                                            "deals"]}
+    assert jobs.claim_next(db) == first["id"]                  # running: the next one queues
+    queued = jobs.request(db, ADMIN, "rebuild", {"projections": ["deals"]})
+    assert queued["id"] != first["id"]
+    assert jobs.request(db, ADMIN, "rebuild", {"projections": ["cash"]})["id"] == queued["id"]
+    monkeypatch.setenv("REPORTING_MAX_QUEUED_JOBS", "1")
+    with pytest.raises(TooManyRequests) as refused:
+        jobs.request(db, ADMIN, "reconcile", {})
+    assert refused.value.details["retry_after"] >= 1
+    assert jobs.request(db, ADMIN, "rebuild", {"projections": ["deals"]})["id"] == queued["id"]
+    with db.read_only() as session:
+        assert session.scalar(select(func.count()).select_from(ReportJob)) == 2
