@@ -10,11 +10,12 @@ the service, a standalone proxy from the CLI commands.
 import itertools
 import logging
 
-from sqlalchemy import event
+from sqlalchemy import event, select
 
 from services.chassis.metrics import EVENTS_CONSUMED
 from services.reporting import inbox, lease, settings
 from services.reporting.metrics import SERVICE
+from services.reporting.models import ReportJob
 
 log = logging.getLogger(__name__)
 
@@ -157,7 +158,14 @@ def catch_up_sources(db, fetchers, held, stop_on_error=False, page_size=None, un
 
 
 def catch_up_round(db, fetchers):
-    """One periodic round, unless another process holds the lease (then it is doing this)."""
+    """One periodic round, unless another process holds the lease (then it is doing this) or
+    a rebuild / reconcile job is waiting for it or running (it catches up itself): rounds
+    that follow each other closely would otherwise keep the lease from the job for ever."""
+    with db.read_only() as session:
+        if session.scalar(select(ReportJob.id).where(ReportJob.status.in_(("pending", "running")))
+                          .limit(1)):
+            log.info("catch-up skipped: a report job goes first")
+            return {}
     try:
         with lease.hold(db) as held:
             return catch_up_sources(db, fetchers, held)

@@ -26,6 +26,7 @@ Under the lease (no catch-up runs meanwhile, in any process):
 A failed rebuild leaves the live tables as they were; the shadow is dropped either way.
 """
 import logging
+import time
 
 from sqlalchemy import and_, func, select, text
 
@@ -128,11 +129,14 @@ def rebuild(db, fetchers, names, held, page_size=None):
         built = copy.create()
 
         def replay(until):
+            started = time.monotonic()
             for source, (count, _position) in consumer.catch_up_sources(
                     built, {source: fetchers[source] for source in until}, held,
                     stop_on_error=True, page_size=page_size, until=until, only=names,
                     replaying=True).items():
                 applied[source] += count
+            log.info("rebuild of %s: the shadow replayed up to %s in %.1f s", names, until,
+                     time.monotonic() - started)
         replay(heads)
         replay({source: log_head(fetch) for source, fetch in fetchers.items()})
         inbox.fence(db, names)

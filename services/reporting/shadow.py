@@ -33,7 +33,6 @@ from types import SimpleNamespace
 
 from sqlalchemy import MetaData, create_engine, delete, insert, select
 from sqlalchemy.orm import sessionmaker
-from sqlalchemy.pool import NullPool
 
 from services.chassis.db import DatabaseAccess, make_engine
 from services.reporting.models import Base, ProjectionInbox, ProjectionPosition
@@ -48,7 +47,8 @@ class Shadow:
         self._temporary = None
         if self.postgres:
             self.path = None
-            self.engine = create_engine(live_engine.url, poolclass=NullPool,
+            self.engine = create_engine(live_engine.url, pool_size=2, max_overflow=2,
+                                        pool_pre_ping=True,
                                         connect_args={"options": f"-csearch_path={SCHEMA}"})
         else:
             database = live_engine.url.database
