@@ -148,8 +148,8 @@ def rebuild(db, fetchers, names, held, page_size=None):
                      "(%s); catching up and switching again", names, missing)
             replay(missing)
         else:
-            raise Conflict("The rebuilt projections could not catch up with live events; "
-                           "nothing was switched. Try again.", {"projections": names})
+            raise Conflict(f"The rebuilt projections ({', '.join(names)}) could not catch up "
+                           "with live events; nothing was switched. Try again.")
         switched = inbox.positions(db, names)
     finally:
         with db.unit_of_work() as uow:
