@@ -114,13 +114,16 @@ def apply_in(uow, envelopes, positions, only, replaying):
 
 
 def fenced(session):
-    """The projections being switched in by a rebuild (read before any write: on SQLite
-    outside the transaction, which begins with the inbox INSERT, so it never goes stale)."""
+    """The projections being switched in by a rebuild. Read before the inbox rows are written,
+    so it may be stale by the commit; either way is safe: a fence seen that is already lifted
+    leaves the event to the catch-up after the switch, and a fence not seen is found by the
+    switch's check (rebuild.py, step 3), which waits for such a transaction first."""
     return set(session.scalars(select(RebuildFence.projection)))
 
 
 def fence(db, names):
     with db.unit_of_work() as uow:
+        unfence(uow.session, names)          # a crashed rebuild's, if any
         uow.session.add_all([RebuildFence(projection=name, since=utcnow()) for name in names])
 
 
