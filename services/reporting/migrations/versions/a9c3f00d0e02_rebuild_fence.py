@@ -1,7 +1,7 @@
 """rebuild_fence: the projections a rebuild is switching in from its shadow (rebuild.py).
 
 Revision ID: a9c3f00d0e02
-Revises: f7a1d0c0de01
+Revises: 4d1edcf3b28c
 Create Date: 2026-12-04 04:00:00
 
 """
@@ -13,7 +13,7 @@ import services.chassis.models  # custom column types render with their module p
 
 
 revision: str = 'a9c3f00d0e02'
-down_revision: Union[str, Sequence[str], None] = 'f7a1d0c0de01'
+down_revision: Union[str, Sequence[str], None] = '4d1edcf3b28c'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
