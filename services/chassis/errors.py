@@ -61,10 +61,15 @@ class Conflict(CrmError):
 
 
 class TooManyRequests(CrmError):
-    """Too much is already queued; `details["retry_after"]` is the seconds to wait (the gateway
-    answers 429 with it as Retry-After)."""
+    """Refused for a while; `details["retry_after"]` is the whole seconds to wait (the gateway
+    answers 429 with a Retry-After header)."""
     http_status = 429
     code = "too_many_requests"
+
+
+class LoginThrottled(TooManyRequests):
+    """Too many failed logins for this account or from this address (identity's guard)."""
+    code = "login_throttled"
 
 
 registry[get_module_path(CrmError)] = CrmError

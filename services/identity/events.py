@@ -21,12 +21,24 @@ class UserPayload(Schema):
     updated_at = fields.DateTime(required=True)
 
 
+class TokensRevokedPayload(Schema):
+    """Every token of the user with a version below `token_version` is refused from now on
+    (the gateway listens). `reason`: logout, deactivated, password_changed, access_changed."""
+    user_id = fields.String(required=True)
+    token_version = fields.Integer(required=True)
+    active = fields.Boolean(required=True)
+    reason = fields.String(required=True)
+    revoked_at = fields.DateTime(required=True)
+
+
 USER_CREATED = "user_created"
 USER_UPDATED = "user_updated"
 USER_DEACTIVATED = "user_deactivated"
+USER_TOKENS_REVOKED = "user_tokens_revoked"
 
 EVENT_SCHEMAS = {
     USER_CREATED: UserPayload(),
     USER_UPDATED: UserPayload(),
     USER_DEACTIVATED: UserPayload(),
+    USER_TOKENS_REVOKED: TokensRevokedPayload(),
 }

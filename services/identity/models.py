@@ -3,7 +3,7 @@ schemas, so the plain unique constraint is the case-insensitive uniqueness the i
 import uuid
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Index, String
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from services.chassis.models import UtcDateTime, utcnow
@@ -39,6 +39,11 @@ class User(Base):
     manager_id: Mapped[str | None] = mapped_column(ForeignKey("users.id"), nullable=True)
     active: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
     password_hash: Mapped[str] = mapped_column(String(255), nullable=False)
+    # Raised by every change that must end the user's sessions (logout, deactivation, a new
+    # password, a new role / team / region: what a token grants). A token carries the value it
+    # was issued under (`ver`); the gateway refuses one below the current value.
+    token_version: Mapped[int] = mapped_column(Integer, nullable=False, default=0,
+                                               server_default="0")
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, nullable=False, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime, nullable=False, default=utcnow)
 
@@ -60,3 +65,14 @@ class ApiKey(Base):
     key_hash: Mapped[str] = mapped_column(String(64), nullable=False)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, nullable=False, default=utcnow)
     revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+
+
+class LoginFailure(Base):
+    """Failed logins counted per key (`account:<email>` or `ip:<address>`) within a window;
+    `locked_until` is set when a key reaches its limit (services/identity/handlers/guard.py).
+    A row is deleted when its account logs in, so the table holds only recent failures."""
+    __tablename__ = "login_failures"
+    key: Mapped[str] = mapped_column(String(320), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, nullable=False)
+    window_started_at: Mapped[datetime] = mapped_column(UtcDateTime, nullable=False)
+    locked_until: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)

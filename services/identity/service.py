@@ -4,7 +4,7 @@ work (or a read-only session), one use case. Contract: docs/contracts.md#identit
 from services.chassis.db import Database
 from services.chassis.rpc import rpc                # replies without confirms
 from services.chassis.service import ChassisService
-from services.identity.handlers import api_keys, login, teams, users
+from services.identity.handlers import api_keys, login, sessions, teams, users
 from services.identity.events import EVENT_SCHEMAS
 from services.identity.models import Base
 
@@ -17,14 +17,27 @@ class IdentityService(ChassisService):
 
     # --- public: these establish who the caller is -------------------------------------------
     @rpc
-    def issue_token(self, email, password):
-        with self.db.unit_of_work() as uow:          # a login may upgrade an outdated hash
-            return login.issue_token(uow, email, password)
+    def issue_token(self, email, password, client_ip=None):
+        """`client_ip`: the gateway's view of the caller, for the per-address failure count."""
+        return login.issue_token(self.db, email, password, client_ip)
 
     @rpc
     def authenticate_api_key(self, key):
         with self.db.read_only() as session:
             return api_keys.authenticate_api_key(session, key)
+
+    @rpc
+    def get_token_state(self, user_id):
+        """{user_id, token_version, active}: what the gateway checks a bearer token against."""
+        with self.db.read_only() as session:
+            return sessions.get_token_state(session, user_id)
+
+    @rpc
+    def logout(self):
+        """Ends every session of the caller: all their tokens stop working."""
+        principal = self.principal.require()
+        with self.db.unit_of_work(actor=principal.user_id) as uow:
+            return sessions.logout(uow, principal)
 
     # --- users ---------------------------------------------------------------------------------
     @rpc

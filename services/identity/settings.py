@@ -22,3 +22,25 @@ def admin_password():
 
 def admin_name():
     return env.str("ADMIN_NAME", DEFAULT_ADMIN_NAME)
+
+
+# --- login brute-force protection (services/identity/handlers/guard.py) ---------------------
+
+def login_max_failures_per_account():
+    """Failed logins for one email within the window before it is locked for a while."""
+    return env.int("LOGIN_MAX_FAILURES_PER_ACCOUNT", 5)
+
+
+def login_max_failures_per_ip():
+    """Failed logins from one client address within the window (higher: offices share one)."""
+    return env.int("LOGIN_MAX_FAILURES_PER_IP", 50)
+
+
+def login_failure_window_seconds():
+    """How long a failure counts."""
+    return env.int("LOGIN_FAILURE_WINDOW_SECONDS", 900)
+
+
+def login_lockout_seconds():
+    """How long a key that reached its limit is refused (time-boxed: never longer)."""
+    return env.int("LOGIN_LOCKOUT_SECONDS", 900)

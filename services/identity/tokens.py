@@ -15,14 +15,16 @@ ALGORITHM = "HS256"
 REQUIRED_CLAIMS = ["exp", "iat", "iss", "aud", "sub"]
 
 
-def encode_token(user_id, role, team_id=None, region=None, now=None, ttl_seconds=None):
-    """(token, expires_in seconds) for a user. `now` is for tests."""
+def encode_token(user_id, role, team_id=None, region=None, now=None, ttl_seconds=None, version=0):
+    """(token, expires_in seconds) for a user. `version` is the user's token version (claim
+    `ver`): the gateway refuses a token whose version is below the user's current one
+    (handlers/sessions.py). `now` is for tests."""
     issued = int(time.time() if now is None else now)
     ttl = settings.jwt_ttl_seconds() if ttl_seconds is None else ttl_seconds
     claims = {
         "sub": user_id, "role": role, "team_id": team_id, "region": region,
         "iss": settings.jwt_issuer(), "aud": settings.jwt_audience(),
-        "iat": issued, "exp": issued + ttl, "jti": str(uuid.uuid4()),
+        "iat": issued, "exp": issued + ttl, "jti": str(uuid.uuid4()), "ver": int(version),
     }
     return jwt.encode(claims, settings.jwt_secret(), algorithm=ALGORITHM), ttl
 
@@ -38,3 +40,9 @@ def decode_token(token):
         audience=settings.jwt_audience(), issuer=settings.jwt_issuer(),
         options={"require": REQUIRED_CLAIMS, "verify_signature": True},
     )
+
+
+def version_of(claims):
+    """The token version a token was issued under; a token from before versions existed: 0."""
+    version = claims.get("ver", 0)
+    return version if isinstance(version, int) and not isinstance(version, bool) else -1

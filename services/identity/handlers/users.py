@@ -13,6 +13,7 @@ from services.chassis.pagination import decode_cursor, encode_cursor, page_size
 from services.chassis.validation import load
 from services.identity import schemas
 from services.identity.events import USER_CREATED, USER_DEACTIVATED, USER_UPDATED
+from services.identity.handlers.sessions import GRANTS, revoke_tokens
 from services.identity.models import Team, User, new_id
 from services.identity.passwords import hash_password
 
@@ -120,19 +121,23 @@ def update_user(uow, principal, user_id, data):
     if _removes_an_admin(user, values.get("role", user.role), values.get("active", user.active)):
         _keep_one_admin(session, user)
     was_active = user.active
-    changed = False
+    changed = set()
     for name, value in values.items():
         if name == "password":
             user.password_hash = hash_password(value)
-            changed = True
+            changed.add(name)
         elif getattr(user, name) != value:
             setattr(user, name, value)
-            changed = True
+            changed.add(name)
     if not changed:
         return dump(user)
     user.updated_at = utcnow()
     flush_or_conflict(session, "A user with this email already exists.", {"field": "email"})
-    uow.emit(USER_DEACTIVATED if was_active and not user.active else USER_UPDATED, user)
+    deactivated = was_active and not user.active
+    uow.emit(USER_DEACTIVATED if deactivated else USER_UPDATED, user)
+    if changed & set(GRANTS):
+        revoke_tokens(uow, user, "deactivated" if deactivated else
+                      "password_changed" if changed == {"password"} else "access_changed")
     return dump(user)
 
 
@@ -147,6 +152,7 @@ def deactivate_user(uow, principal, user_id):
     user.active = False
     user.updated_at = utcnow()
     uow.emit(USER_DEACTIVATED, user)
+    revoke_tokens(uow, user, "deactivated")
     return dump(user)
 
 

@@ -12,8 +12,7 @@ from tests.unit.identity.helpers import ADMIN, PASSWORD
 
 
 def issue(db, email, password):
-    with db.unit_of_work() as uow:
-        return login.issue_token(uow, email, password)
+    return login.issue_token(db, email, password)
 
 
 def refusal(db, email, password):

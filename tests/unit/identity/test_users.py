@@ -124,16 +124,17 @@ def test_deactivate_emits_user_deactivated_once(db, make_user):
     gone = deactivate(db, user["id"])
     assert gone["active"] is False
     assert deactivate(db, user["id"]) == gone                 # idempotent
-    assert [event for event, _ in events(db)] == ["user_created", "user_deactivated"]
-    assert events(db)[-1][1] == gone
+    assert [event for event, _ in events(db)] == ["user_created", "user_deactivated",
+                                                  "user_tokens_revoked"]
+    assert events(db)[-2][1] == gone
 
 
 def test_deactivating_through_update_is_a_user_deactivated_event(db, make_user):
     user = make_user("ana@example.com")
     changed = update(db, user["id"], {"active": False, "region": "apac"})
-    assert events(db)[-1] == ("user_deactivated", changed)
+    assert events(db)[-2] == ("user_deactivated", changed)
     back = update(db, user["id"], {"active": True})
-    assert back["active"] is True and events(db)[-1] == ("user_updated", back)
+    assert back["active"] is True and events(db)[-2] == ("user_updated", back)
 
 
 def test_the_last_active_admin_stays(db, make_user):
