@@ -4,6 +4,7 @@ Tokens are verified with identity's own `services/identity/tokens.py` (HS256 all
 iss, aud — RFC 8725), so the gateway and the issuer cannot disagree on the rules. API keys are
 checked by `identity.authenticate_api_key`; a positive answer is cached for a few seconds
 (API_KEY_CACHE_SECONDS), which is therefore how long a revoked key may keep working.
+A token revoked before its `exp` (logout, deactivation, ...) is refused by gateway/revocation.py.
 """
 import hashlib
 import threading
@@ -14,7 +15,7 @@ import jwt
 from gateway.problems import HttpProblem
 from services.chassis.auth import ROLES, Principal
 from services.chassis.errors import Unauthorized
-from services.identity.tokens import decode_token
+from services.identity.tokens import decode_token, version_of
 
 REALM = 'Bearer realm="crm"'
 
@@ -32,14 +33,18 @@ def principal_from_claims(claims):
                      region=claims.get("region"))
 
 
-def from_bearer(token):
+def from_bearer(token, states=None, lookup_state=None):
+    """The token's principal; with `states` (gateway/revocation.py), also not revoked."""
     try:
         claims = decode_token(token)
     except jwt.ExpiredSignatureError:
         raise unauthorized("The access token has expired.", "invalid_token")
     except jwt.InvalidTokenError:
         raise unauthorized("The access token is not valid.", "invalid_token")
-    return principal_from_claims(claims)
+    principal = principal_from_claims(claims)
+    if states is not None:
+        states.check(principal.user_id, version_of(claims), lookup_state)
+    return principal
 
 
 class ApiKeyCache:
@@ -89,14 +94,15 @@ def from_api_key(key, cache, lookup):
     return principal
 
 
-def authenticate(headers, cache, lookup):
-    """The principal of a request, or a 401 problem with a Bearer challenge."""
+def authenticate(headers, cache, lookup, states=None, lookup_state=None):
+    """The principal of a request, or a 401 problem with a Bearer challenge. `lookup` and
+    `lookup_state` are identity's RPCs (API keys, token versions)."""
     authorization = headers.get("Authorization")
     if authorization:
         scheme, _, token = authorization.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             raise unauthorized("Use 'Authorization: Bearer <token>'.", "invalid_request")
-        return from_bearer(token.strip())
+        return from_bearer(token.strip(), states, lookup_state)
     key = headers.get("X-API-Key")
     if key:
         return from_api_key(key.strip(), cache, lookup)

@@ -73,7 +73,8 @@ def _authenticate(gateway, request, route):
             _spend(runtime, client)
         return None
     try:
-        principal = auth.authenticate(request.headers, runtime.api_keys, gateway.lookup_api_key)
+        principal = auth.authenticate(request.headers, runtime.api_keys, gateway.lookup_api_key,
+                                      runtime.token_states, gateway.lookup_token_state)
     except HttpProblem:
         _spend(runtime, client)       # guessing credentials spends the client's own budget
         raise

@@ -90,12 +90,23 @@ def _extensions(exc):
     details = exc.details if isinstance(exc.details, dict) else {}
     if exc.http_status == 422:
         return {"errors": details}
+    if exc.http_status == 429:
+        return {"retry_after": _retry_after(exc)}
     return {key: value for key, value in details.items() if key not in RESERVED}
 
 
 def _auth_headers(exc):
     if exc.http_status == 401:
         return {"WWW-Authenticate": 'Bearer realm="crm"'}
-    if exc.http_status == 429 and isinstance(exc.details, dict) and "retry_after" in exc.details:
-        return {"Retry-After": exc.details["retry_after"]}
+    if exc.http_status == 429 and _retry_after(exc) is not None:
+        return {"Retry-After": _retry_after(exc)}
     return {}
+
+
+def _retry_after(exc):
+    """Whole seconds; nameko carries an exception's details as strings, so "7" is read too."""
+    value = exc.details.get("retry_after") if isinstance(exc.details, dict) else None
+    try:
+        return max(1, int(value))
+    except (TypeError, ValueError):
+        return None

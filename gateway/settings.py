@@ -23,6 +23,7 @@ class GatewaySettings:
     rate_burst: int = 100
     rate_limit_max_keys: int = 100_000
     api_key_cache_seconds: float = 5.0
+    token_state_cache_seconds: float = 30.0
     ready_timeout: float = 2.0
     cors_origins: tuple = field(default_factory=tuple)
     cors_max_age: int = 600
@@ -37,6 +38,7 @@ class GatewaySettings:
             rate_burst=env.int("RATE_LIMIT_BURST", 100),
             rate_limit_max_keys=env.int("RATE_LIMIT_MAX_KEYS", 100_000),
             api_key_cache_seconds=env.float("API_KEY_CACHE_SECONDS", 5),
+            token_state_cache_seconds=env.float("TOKEN_STATE_CACHE_SECONDS", 30),
             ready_timeout=env.float("READY_TIMEOUT_SECONDS", 2),
             cors_origins=_csv(env.str("CORS_ORIGINS", "")),
             cors_max_age=env.int("CORS_MAX_AGE_SECONDS", 600),

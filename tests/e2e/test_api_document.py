@@ -72,13 +72,15 @@ def seed(admin):
         "name": f"Fuzzed {name} {region}", "series": "Fuzzed", "list_price": "100.00",
         "currency": "EUR"}, expect=201) for name in ("product", "spare"))
     spare_user = admin.create_user("sales_rep", region=region, team_id=team["id"])
+    leaving = admin.create_user("sales_rep", region=region, team_id=team["id"])  # logs out
     deal = rep.ok("POST", "deals", json={
         "name": "Fuzzed deal", "customer_id": customer["id"], "currency": "EUR",
         "lines": [{"product_id": product["id"], "quantity": 1}]}, expect=201)
     ids = {"admin": admin.user["id"], "rep": rep.user["id"], "team": team["id"],
            "customer": customer["id"], "other_customer": other["id"],
            "product": product["id"], "series": "Fuzzed", "deal": deal["id"],
-           "spare_user": spare_user.user["id"], "spare_product": spare_product["id"]}
+           "spare_user": spare_user.user["id"], "spare_product": spare_product["id"],
+           "logout_token": leaving.token}
     return rep, ids
 
 
@@ -97,7 +99,7 @@ def run_schemathesis(url, token, ids, phases, report_dir):
                "--checks", ",".join(CHECKS), "--phases", phases,
                "--max-examples", str(MAX_EXAMPLES), "--seed", str(SEED), "--no-color",
                "--report", "ndjson", "--report-dir", str(report_dir)]
-    env = dict(os.environ, CRM_FUZZ_IDS=json.dumps(ids))
+    env = dict(os.environ, CRM_FUZZ_IDS=json.dumps(ids), CRM_FUZZ_LOGOUT_TOKEN=ids["logout_token"])
     result = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True,
                             timeout=RUN_TIMEOUT)
     (report_dir / "output.txt").write_text(result.stdout + result.stderr)

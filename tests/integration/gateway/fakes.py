@@ -7,14 +7,16 @@ from eventlet.event import Event
 from nameko.rpc import rpc
 
 from services.chassis.auth import CurrentPrincipal
-from services.chassis.errors import Conflict, Invalid, NotFound, Unauthorized
+from services.chassis.errors import Conflict, Invalid, LoginThrottled, NotFound, Unauthorized
 
 CALLS = []                  # (service, method, args) in call order; cleared per test
 RELEASE = {"event": None}   # a slow call waits on this until the test lets it go
+TOKEN_STATES = {}           # user id → {"token_version", "active"}; absent: version 0, active
 
 
 def reset():
     CALLS.clear()
+    TOKEN_STATES.clear()
     RELEASE["event"] = Event()
 
 
@@ -32,11 +34,27 @@ class FakeIdentity:
         return {"service": "identity", "status": "ok"}
 
     @rpc
-    def issue_token(self, email, password):
-        CALLS.append(("identity", "issue_token", (email,)))
+    def issue_token(self, email, password, client_ip=None):
+        CALLS.append(("identity", "issue_token", (email, client_ip)))
+        if email == "locked@example.com":
+            raise LoginThrottled("Too many failed sign-in attempts; try again in 7 seconds.",
+                                 {"retry_after": 7})
         if password != "right-password":
             raise Unauthorized("Wrong email or password.")
         return {"access_token": "issued-token", "token_type": "Bearer", "expires_in": 3600}
+
+    @rpc
+    def get_token_state(self, user_id):
+        CALLS.append(("identity", "get_token_state", (user_id,)))
+        return {"user_id": user_id, **TOKEN_STATES.get(user_id, {"token_version": 0, "active": True})}
+
+    @rpc
+    def logout(self):
+        user_id = self.principal.require().user_id
+        state = TOKEN_STATES.setdefault(user_id, {"token_version": 0, "active": True})
+        state["token_version"] += 1
+        CALLS.append(("identity", "logout", (user_id,)))
+        return {"user_id": user_id, **state}
 
     @rpc
     def authenticate_api_key(self, key):

@@ -44,9 +44,11 @@ def test_user_events_reach_a_consumer_without_secrets(identity, watcher, admin):
     assert deactivated.get()["payload"]["active"] is False
 
     log = call(identity, "events_since", 0, 100)
+    # bootstrap's user first; a new region and the deactivation also end the user's sessions
     assert [event["event_type"] for event in log] == \
-        ["user_created", "user_created", "user_updated", "user_deactivated"]   # bootstrap's first
-    assert [event["sequence"] for event in log] == [1, 2, 3, 4]
+        ["user_created", "user_created", "user_updated", "user_tokens_revoked",
+         "user_deactivated", "user_tokens_revoked"]
+    assert [event["sequence"] for event in log] == [1, 2, 3, 4, 5, 6]
 
 
 def test_issue_token_round_trips_through_the_gateways_decoder(identity, admin):
