@@ -1,62 +1,76 @@
-"""Token-bucket rate limiting, in memory, per gateway process.
+"""Rate limiting per principal (or client IP), with `limits` (a well-kept library for it).
 
-Each key (a principal, or a client IP for unauthenticated requests) has a bucket of `burst`
-tokens refilled at `per_minute / 60` tokens a second; a request takes one. With N gateway
-replicas a client can get up to N times the limit: the buckets are not shared between
-processes (a shared limiter would need Redis or similar; out of scope here).
+Each key may make RATE_LIMIT_BURST requests in any window of
+RATE_LIMIT_BURST × 60 / RATE_LIMIT_PER_MINUTE seconds (100 in 10 s by default): the burst
+allowance, and on average the sustained rate. The window slides (limits' sliding-window
+counter: two counters per key, weighted), so there is no free burst at a window's edge.
+
+Where the counters live is RATE_LIMIT_STORAGE_URL: `memory://` (the default) keeps them in
+this process — with N gateway replicas a client may then get N times the limit — and
+`redis://host:port/db` shares them between every replica. A store that does not answer within
+a short deadline lets the request through (and says so in the log at most once a minute):
+an outage of the limiter must not become an outage of the API.
 """
+import logging
 import math
-import threading
 import time
 from dataclasses import dataclass
+
+from limits import RateLimitItemPerSecond
+from limits.storage import storage_from_string
+from limits.strategies import SlidingWindowCounterRateLimiter
+
+log = logging.getLogger(__name__)
+
+STORE_TIMEOUT_SECONDS = 0.5
+WARN_EVERY_SECONDS = 60.0
 
 
 @dataclass
 class Decision:
     allowed: bool
-    remaining: int
-    retry_after: int = 0        # whole seconds until one token is available (0 when allowed)
+    retry_after: int = 0        # whole seconds until a request may pass (0 when allowed)
+
+
+def window_seconds(per_minute, burst):
+    return max(1, round(burst * 60.0 / per_minute))
+
+
+def open_storage(url):
+    if url.startswith(("redis://", "rediss://")):
+        return storage_from_string(url, socket_timeout=STORE_TIMEOUT_SECONDS,
+                                   socket_connect_timeout=STORE_TIMEOUT_SECONDS)
+    return storage_from_string(url)
 
 
 class RateLimiter:
-    def __init__(self, per_minute, burst, clock=time.monotonic, max_keys=100_000):
-        self.rate = float(per_minute) / 60.0       # tokens per second
+    def __init__(self, per_minute, burst, storage_url="memory://", namespace="gateway"):
         self.burst = max(1, int(burst))
-        self.clock = clock
-        self.max_keys = max_keys
-        self._buckets = {}                          # key -> [tokens, last refill time]
-        self._lock = threading.Lock()               # green lock under eventlet's monkey patch
+        self.enabled = float(per_minute) > 0
+        self.namespace = namespace
+        self.storage_url = storage_url
+        if self.enabled:
+            self.item = RateLimitItemPerSecond(self.burst, window_seconds(float(per_minute),
+                                                                          self.burst))
+            self.limiter = SlidingWindowCounterRateLimiter(open_storage(storage_url))
+        self._warned_at = None
 
-    @property
-    def enabled(self):
-        return self.rate > 0
-
-    def take(self, key, cost=1.0):
+    def take(self, key):
         if not self.enabled:
-            return Decision(True, self.burst)
-        with self._lock:
-            now = self.clock()
-            bucket = self._buckets.get(key)
-            if bucket is None:
-                self._make_room(now)
-                bucket = self._buckets[key] = [float(self.burst), now]
-            tokens = min(float(self.burst), bucket[0] + (now - bucket[1]) * self.rate)
-            bucket[1] = now
-            if tokens >= cost:
-                bucket[0] = tokens - cost
-                return Decision(True, int(bucket[0]))
-            bucket[0] = tokens
-            wait = (cost - tokens) / self.rate
-            return Decision(False, 0, max(1, math.ceil(wait)))
+            return Decision(True)
+        try:
+            if self.limiter.hit(self.item, self.namespace, key):
+                return Decision(True)
+            stats = self.limiter.get_window_stats(self.item, self.namespace, key)
+        except Exception:
+            self._warn_store_down()
+            return Decision(True)
+        wait = min(self.item.get_expiry(), stats.reset_time - time.time())
+        return Decision(False, max(1, math.ceil(wait)))
 
-    def _make_room(self, now):
-        """Bound memory: forget buckets that have refilled (forgetting them changes nothing);
-        if that is not enough, forget the least recently used."""
-        if len(self._buckets) < self.max_keys:
-            return
-        full_after = self.burst / self.rate
-        for key in [k for k, (_, last) in self._buckets.items() if now - last >= full_after]:
-            del self._buckets[key]
-        while len(self._buckets) >= self.max_keys:
-            oldest = min(self._buckets, key=lambda k: self._buckets[k][1])
-            del self._buckets[oldest]
+    def _warn_store_down(self):
+        now = time.monotonic()
+        if self._warned_at is None or now - self._warned_at >= WARN_EVERY_SECONDS:
+            self._warned_at = now
+            log.warning("rate limit store unavailable; requests are let through meanwhile",
+                        exc_info=True)

@@ -33,7 +33,7 @@ class Runtime(DependencyProvider):
         self.settings = GatewaySettings.from_env()
         self.table = RouteTable(ROUTES)
         self.limiter = RateLimiter(self.settings.rate_per_minute, self.settings.rate_burst,
-                                   max_keys=self.settings.rate_limit_max_keys)
+                                   storage_url=self.settings.rate_limit_storage_url)
         self.api_keys = ApiKeyCache(self.settings.api_key_cache_seconds)
         self.token_states = TokenStates(self.settings.token_state_cache_seconds)
         self.cors = Cors(self.settings.cors_origins, self.settings.cors_max_age)

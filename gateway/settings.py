@@ -21,7 +21,7 @@ class GatewaySettings:
     import_max_bytes: int = 10 * 1024 * 1024
     rate_per_minute: float = 600.0
     rate_burst: int = 100
-    rate_limit_max_keys: int = 100_000
+    rate_limit_storage_url: str = "memory://"
     api_key_cache_seconds: float = 5.0
     token_state_cache_seconds: float = 30.0
     ready_timeout: float = 2.0
@@ -36,7 +36,7 @@ class GatewaySettings:
             import_max_bytes=chassis_settings.import_max_bytes(),
             rate_per_minute=env.float("RATE_LIMIT_PER_MINUTE", 600),
             rate_burst=env.int("RATE_LIMIT_BURST", 100),
-            rate_limit_max_keys=env.int("RATE_LIMIT_MAX_KEYS", 100_000),
+            rate_limit_storage_url=env.str("RATE_LIMIT_STORAGE_URL", "memory://"),
             api_key_cache_seconds=env.float("API_KEY_CACHE_SECONDS", 5),
             token_state_cache_seconds=env.float("TOKEN_STATE_CACHE_SECONDS", 30),
             ready_timeout=env.float("READY_TIMEOUT_SECONDS", 2),
