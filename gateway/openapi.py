@@ -22,8 +22,11 @@ DESCRIPTION = """One external REST API for the CRM services.
 
 Authenticate with `Authorization: Bearer <token>` (from `POST /api/v1/auth/token`) or an
 `X-API-Key` header. Errors are `application/problem+json` (RFC 9457). Requests are rate limited
-per principal (per client IP when unauthenticated) with a token bucket **per gateway process**;
-`429` answers carry `Retry-After`. Lists are cursor-paginated: pass `next_cursor` back as `cursor`.
+per principal (per client IP when unauthenticated) in a sliding window, per gateway process or
+shared by every replica (`RATE_LIMIT_STORAGE_URL`); `429` answers carry `Retry-After`. A token
+revoked before it expires (`POST /api/v1/auth/logout`, deactivation, a new password or role) is
+a `401` with code `token_revoked`: sign in again. Lists are cursor-paginated: pass `next_cursor`
+back as `cursor`.
 """
 
 _cache = {}
