@@ -50,3 +50,8 @@ class FakeIdentity(ChassisService):
             uow.session.merge(User(id=data["id"]))
             uow.emit(event_type, data)
         return data["id"]
+
+    @rpc
+    def get_token_state(self, user_id):
+        """The gateway checks every bearer token against this: no user here ever logged out."""
+        return {"user_id": user_id, "token_version": 0, "active": True}
