@@ -81,6 +81,9 @@ class TokenStates:
             if entry is None:
                 raise                   # ServiceUnavailable → 503: the token cannot be checked
             log.warning("token state of %s: identity unavailable, using what was known", user_id)
+            # Not asked again for a TTL, so an outage costs one slow request per user, not
+            # every request waiting for the deadline. An event still applies at once.
+            self.learn(user_id, entry.version, entry.active)
             return entry
         self.learn(user_id, answer["token_version"], answer["active"])
         with self._lock:

@@ -81,6 +81,7 @@ def test_identity_down_uses_what_was_known_or_cannot_check(parts):
     clock.now += 31
     identity.down = True
     assert refused(states, "u-1", 0, identity) and not refused(states, "u-1", 1, identity)
+    assert identity.calls == 1              # the stale answer is kept for a TTL: no wait per request
     with pytest.raises(ServiceUnavailable):             # a user never seen: 503, not a guess
         states.check("u-2", 0, identity)
 
