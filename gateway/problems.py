@@ -90,9 +90,10 @@ def _extensions(exc):
     details = exc.details if isinstance(exc.details, dict) else {}
     if exc.http_status == 422:
         return {"errors": details}
+    members = {key: value for key, value in details.items() if key not in RESERVED}
     if exc.http_status == 429:
-        return {"retry_after": _retry_after(exc)}
-    return {key: value for key, value in details.items() if key not in RESERVED}
+        members["retry_after"] = _retry_after(exc)
+    return members
 
 
 def _auth_headers(exc):
