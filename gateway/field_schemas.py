@@ -7,13 +7,16 @@ marshmallow plugin knows: so that a value the document allows is a value the ser
   `fields.json_schema_of` (currency → the ISO 4217 codes, a time zone → the IANA zones, phone
   → its pattern, not_blank → at least one non-space character);
 - a Decimal dumped as a string is a string (money, DESIGN.md §4), not a JSON number;
-- a URL is an absolute http(s) URL with a host name, as marshmallow checks it.
+- a URL is an absolute http(s) URL with a host name, as marshmallow checks it;
+- a text field holds no control character, and only a multi-line one tabs and line breaks
+  (services/chassis/characters.py): its `pattern` says so.
 """
 from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 from marshmallow import fields as ma_fields
 
-from services.chassis.fields import json_schema_of
+from services.chassis import characters
+from services.chassis.fields import json_schema_of, not_blank
 
 URL_PATTERN = (r"^https?://([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,6}"
                r"(/[A-Za-z0-9._~/-]*)?$")
@@ -24,6 +27,8 @@ def _nullable(field, schema):
         return schema
     if isinstance(schema.get("type"), str):
         schema = dict(schema, type=[schema["type"], "null"])
+    elif isinstance(schema.get("type"), list) and "null" not in schema["type"]:
+        schema = dict(schema, type=[*schema["type"], "null"])
     if "enum" in schema and None not in schema["enum"]:
         schema = dict(schema, enum=[*schema["enum"], None])
     return schema
@@ -39,11 +44,25 @@ def documented_as(self, field, ret, **kwargs):
     declared = getattr(type(field), "json_schema", None)
     if declared:
         extra.update(declared)
-        extra.update({key: field.metadata[key] for key in ("pattern", "enum")
+        extra.update({key: field.metadata[key] for key in ("pattern", "enum", "minimum")
                       if key in field.metadata})          # the field's own word wins
     for validator in field.validators:
         extra.update(json_schema_of(validator))
+    _text_pattern(field, {**ret, **extra}, extra)
     return _nullable(field, extra)
+
+
+def _text_pattern(field, documented, extra):
+    """A free text's pattern: the characters it may hold (and not blank, if it must not be)."""
+    if not isinstance(field, ma_fields.String) or isinstance(field, (ma_fields.Email, ma_fields.URL)):
+        return
+    if "enum" in documented or "format" in documented:
+        return                           # named values, or a format that has no controls
+    blank_allowed = not_blank not in field.validators
+    if "pattern" in documented and blank_allowed:
+        return                           # its own pattern (a phone number) is stricter
+    extra["pattern"] = characters.pattern(multiline=bool(field.metadata.get("multiline")),
+                                          not_blank=not blank_allowed)
 
 
 def spec_with_plugin(**options):

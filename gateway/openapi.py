@@ -139,7 +139,23 @@ def build(routes, title="CRM API", version="1.0.0"):
             operations.setdefault(route.path, {})[route.method.lower()] = _operation(route, seen)
     for url, ops in operations.items():
         spec.path(path=url, operations=ops)
-    return spec.to_dict()
+    return _partial_updates(spec.to_dict())
+
+
+def _partial_updates(doc):
+    """A PATCH body is partial (the services load it with partial=True): its schema is the
+    update schema without `required` at the top — a nested object (a deal's line) stays whole."""
+    schemas = doc.get("components", {}).get("schemas", {})
+    for operations in doc.get("paths", {}).values():
+        body = operations.get("patch", {}).get("requestBody", {}).get("content", {}).get(
+            "application/json", {})
+        ref = body.get("schema", {}).get("$ref", "")
+        name = ref.rsplit("/", 1)[-1]
+        if name in schemas and schemas[name].get("required"):
+            partial = {key: value for key, value in schemas[name].items() if key != "required"}
+            schemas[f"{name}Partial"] = partial
+            body["schema"] = {"$ref": f"#/components/schemas/{name}Partial"}
+    return doc
 
 
 def document():

@@ -1,6 +1,11 @@
 """Reading a request safely: size limits, content types, JSON and CSV bodies (query strings:
 gateway/query.py).
 
+A JSON body is refused before any service sees it (400) when it is not text — invalid UTF-8, or
+a lone surrogate such as "\\ud800", which no service could store or send on — or when it nests
+deeper than MAX_DEPTH (the parser and every walk over the value would recurse that deep). What
+a string may hold is the services' rule (services/chassis/characters.py, 422 per field).
+
 The body is read straight from the WSGI input (eventlet de-chunks it; werkzeug's `stream`
 would return nothing for a chunked request). The limit is checked on Content-Length before
 reading and again while reading, so neither a lying header nor a chunked stream gets past it.
@@ -9,9 +14,11 @@ import json
 from decimal import Decimal
 
 from gateway.problems import HttpProblem
+from services.chassis import characters
 
 READ_CHUNK = 64 * 1024
 MAX_EXACT_INTEGER = 2 ** 53          # beyond it, 1e300 would become a 300-digit integer
+MAX_DEPTH = 32                       # objects and arrays inside each other; ours nest 3 deep
 
 
 def _refuse_to_drain():
@@ -88,12 +95,46 @@ def parse_json_object(raw):
         raise HttpProblem(400, "The request body is empty; a JSON object is expected.")
     try:
         value = json.loads(raw.decode("utf-8"), parse_float=_number)
+    except RecursionError:              # thousands of [[[[: the parser's own stack ran out
+        raise _too_deep()
     except (UnicodeDecodeError, ValueError) as exc:
         raise HttpProblem(400, f"The request body is not valid JSON: {exc}.", "malformed_json")
+    check_tree(value)
     if not isinstance(value, dict):
         raise HttpProblem(422, "The request body must be a JSON object.", "invalid",
                           errors={"_schema": ["Expected a JSON object."]})
     return value
+
+
+def _too_deep():
+    return HttpProblem(400, f"The request body nests objects and arrays more than {MAX_DEPTH} "
+                            "levels deep.", "nesting_too_deep", limit=MAX_DEPTH)
+
+
+def check_tree(value):
+    """400 for a value nested deeper than MAX_DEPTH or holding a lone surrogate (in a key or a
+    string), naming where. Walked with a list, not recursion."""
+    pending = [(value, 0, "")]
+    while pending:
+        node, depth, where = pending.pop()
+        if isinstance(node, str):
+            if characters.has_surrogate(node):
+                raise HttpProblem(400, f"The request body is not valid Unicode: a lone surrogate "
+                                       f"in {where or 'the body'}.", "invalid_unicode",
+                                  field=where or None)
+            continue
+        if isinstance(node, (dict, list)) and depth >= MAX_DEPTH:
+            raise _too_deep()
+        if isinstance(node, dict):
+            for key, item in node.items():
+                inside = f"{where}.{key}" if where else str(key)
+                if characters.has_surrogate(key):
+                    raise HttpProblem(400, "The request body is not valid Unicode: a lone "
+                                           "surrogate in a field name.", "invalid_unicode")
+                pending.append((item, depth + 1, inside))
+        elif isinstance(node, list):
+            pending.extend((item, depth + 1, f"{where}[{index}]")
+                           for index, item in enumerate(node))
 
 
 def decode_text(raw):

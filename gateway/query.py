@@ -15,11 +15,11 @@ from marshmallow import ValidationError
 from gateway import field_schemas
 from gateway.problems import HttpProblem
 from gateway.routing import resolve_schema
+from services.chassis import characters
 from services.chassis.errors import invalid_from_marshmallow
 
 _INTEGER = re.compile(r"-?[0-9]+")          # ASCII digits only: int() also takes "١" and "1_0"
 _TRUE, _FALSE = ("true", "1", "yes"), ("false", "0", "no")
-ITEM_PATTERN = r"^[^,]*[^,\s][^,]*$"
 
 
 def schema_of(reference):
@@ -53,10 +53,12 @@ def parameters(schema):
 
 
 def _comma_separated(schema):
-    """The items of a comma-separated list: no comma, and not blank (the gateway strips each)."""
+    """The items of a comma-separated list: no comma, and not blank (the gateway strips each);
+    text, as every text field (services/chassis/characters.py)."""
     items = schema.get("items", {})
-    if items.get("type") == "string" and "enum" not in items and "pattern" not in items:
-        schema = dict(schema, items=dict(items, pattern=ITEM_PATTERN))
+    if items.get("type") == "string" and "enum" not in items and (
+            items.get("pattern") in (None, characters.pattern())):
+        schema = dict(schema, items=dict(items, pattern=characters.item_pattern()))
     return schema
 
 

@@ -14,6 +14,7 @@ from werkzeug.exceptions import MethodNotAllowed, NotFound
 from werkzeug.routing import Map, Rule
 
 from gateway.problems import HttpProblem
+from services.chassis import characters
 
 
 @dataclass
@@ -122,7 +123,7 @@ class RouteTable:
         """(route, path values) or HttpProblem 404/405 (with `allowed` methods)."""
         adapter = self._map.bind("gateway", "/")
         try:
-            return adapter.match(path_info, method=method)
+            route, values = adapter.match(path_info, method=method)
         except MethodNotAllowed as exc:
             allowed = sorted(set(exc.valid_methods or ()))
             raise HttpProblem(405, f"{method} is not allowed on {path_info}.",
@@ -132,6 +133,13 @@ class RouteTable:
             raise HttpProblem(404, f"No route {path_info}.", "route_not_found")
         except Exception:       # RequestRedirect and the like: treat as not found
             raise HttpProblem(404, f"No route {path_info}.", "route_not_found")
+        for name, value in values.items():
+            # No record is named with a control character (services/chassis/characters.py);
+            # refused here, before a database is asked (PostgreSQL cannot even compare a NUL).
+            if characters.problem(value):
+                raise HttpProblem(404, f"No record has that {name}: it holds a control "
+                                       "character.", "not_found")
+        return route, values
 
     def allowed_methods(self, path_info):
         adapter = self._map.bind("gateway", "/")

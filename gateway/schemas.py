@@ -32,7 +32,8 @@ class Problem(Schema):
     merged_into = _text("409: the customer a merged id now lives on")
     duplicate_of = _text("409 duplicate: the existing record")
     match = _text("409 duplicate: email | name_phone")
-    field = _text("409 / 403: the field whose value conflicts or may not be chosen")
+    field = _text("409 / 403: the field whose value conflicts or may not be chosen; 400: where "
+                  "a lone surrogate is (a path such as lines[0].name)")
     stage = _text("409: the deal's or pipeline's stage involved")
     allowed = _texts("405: the methods allowed; 409: the lead statuses allowed next")
     to = _text("409: the quote status asked for")
@@ -56,7 +57,8 @@ class Problem(Schema):
     service = _text("503: the service that did not answer")
     # gateway limits
     accepted = _texts("415: the media types accepted")
-    limit = fields.Integer(metadata={"description": "413: the body size limit in bytes"})
+    limit = fields.Integer(metadata={"description": "413: the body size limit in bytes; 400 "
+                                                    "nesting_too_deep: the depth allowed"})
     retry_after = fields.Integer(metadata={"description": "429: seconds to wait (as Retry-After)"})
 
 

@@ -6,8 +6,9 @@ import re
 import zoneinfo
 from decimal import Decimal, InvalidOperation
 
-from marshmallow import RAISE, Schema, ValidationError, fields, validate
+from marshmallow import RAISE, Schema, ValidationError, fields, pre_load, validate
 
+from services.chassis import characters
 from services.chassis.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 
 # ISO 4217 active codes (2024). Funds and precious metals are left out: nobody invoices in them.
@@ -22,18 +23,71 @@ VES VND VUV WST XAF XCD XCG XOF XPF YER ZAR ZMW ZWG
 """.split())
 
 class Input(Schema):
-    """Every RPC input schema: an unknown field is refused (a typo is a 422, not ignored)."""
+    """Every RPC input schema (query schemas too): an unknown field is refused (a typo is a 422,
+    not ignored), and so is a string holding what services/chassis/characters.py refuses — in
+    any field, whatever its type, named per field."""
     class Meta:
         unknown = RAISE
 
+    @pre_load
+    def _refuse_bad_characters(self, data, **kwargs):
+        if not isinstance(data, dict):
+            return data                 # marshmallow says "Invalid input type" itself
+        declared = {field.data_key or name: field for name, field in self.load_fields.items()}
+        errors = {}
+        for key, value in data.items():
+            if isinstance(key, str) and characters.problem(key):
+                errors.setdefault("_schema", []).append("A field name holds a control "
+                                                        "character or is not valid Unicode.")
+                continue
+            found = _character_errors(value, declared.get(key))
+            if found:
+                errors[key] = found
+        if errors:
+            raise ValidationError(errors)
+        return data
 
-def text(max_length, required=False, **kwargs):
+
+def _character_errors(value, field):
+    """marshmallow-shaped errors for the strings in `value` (None if all are acceptable text).
+    A nested Input schema checks its own fields (it knows which are multi-line)."""
+    if isinstance(value, str):
+        message = characters.problem(value, multiline=bool(field and field.metadata.get(
+            "multiline")))
+        return [message] if message else None
+    if isinstance(field, fields.Nested) and isinstance(field.schema, Input):
+        return None
+    if isinstance(value, (list, tuple)):
+        inner = getattr(field, "inner", None)
+        found = {index: error for index, item in enumerate(value)
+                 if (error := _character_errors(item, inner))}
+        return found or None
+    if isinstance(value, dict):
+        found = {key: error for key, item in value.items()
+                 if (error := _character_errors(key, None) or _character_errors(item, None))}
+        return found or None
+    return None
+
+
+def text(max_length, required=False, multiline=False, **kwargs):
     """1..max_length characters; a required text must also not be blank, an optional one may
-    be null."""
+    be null. Only a `multiline` text may hold tabs and line breaks (characters.py)."""
     checks = [validate.Length(min=1, max=max_length)]
     if required:
         checks.append(not_blank)
+    if multiline:
+        kwargs["metadata"] = {**kwargs.get("metadata", {}), "multiline": True}
     return fields.String(required=required, allow_none=not required, validate=checks, **kwargs)
+
+
+class Boolean(fields.Boolean):
+    """true or false only: marshmallow's own also takes 1, "yes", "on" — the document says
+    boolean, and 0 for `active` is more likely a mistake than a wish."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, bool):
+            raise self.make_error("invalid", input=value)
+        return value
 
 
 _PHONE_CHARS = re.compile(r"^\+?[0-9 ()\-]+$")
@@ -73,10 +127,13 @@ def time_zones():
 class Money(fields.Field):
     """A non-negative amount with at most 2 decimals, sent as a string (or an integer) and
     dumped as a string. Floats are refused: 0.1 is not exactly a tenth."""
-    # How the API document writes it (gateway/field_schemas.py): the strings accepted.
-    json_schema = {"type": "string", "format": "decimal",
-                   "pattern": r"^[0-9]{1,15}(\.[0-9]{1,2})?$"}
-    # An amount that must be more than 0 (a payment, a target) says so with this pattern.
+    # How the API document writes it (gateway/field_schemas.py): the strings accepted, and the
+    # whole numbers (`pattern` applies to a string only, the bounds to a number only).
+    json_schema = {"type": ["string", "integer"], "format": "decimal",
+                   "pattern": r"^[0-9]{1,15}(\.[0-9]{1,2})?$",
+                   "minimum": 0, "maximum": int(MAX_MONEY) - 1}
+    # An amount that must be more than 0 (a payment, a target) says so with this pattern and
+    # `"minimum": 1` in its metadata.
     POSITIVE = r"^([1-9][0-9]{0,14}(\.[0-9]{1,2})?|0?\.([1-9][0-9]?|0[1-9]))$"
 
     def _deserialize(self, value, attr, data, **kwargs):

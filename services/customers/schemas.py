@@ -7,7 +7,7 @@ from datetime import date
 
 from marshmallow import Schema, ValidationError, fields, validate
 
-from services.chassis.fields import (Input, Money, currency, not_blank, page_cursor, page_limit,
+from services.chassis.fields import (Boolean, Input, Money, currency, not_blank, page_cursor, page_limit,
                                      phone, text)
 
 KINDS = ("company", "individual")
@@ -40,7 +40,7 @@ class CustomerUpdate(Input):
     annual_revenue = Money(allow_none=True, metadata={"type": "string", "format": "decimal"})
     currency = fields.String(allow_none=True, validate=currency, metadata={"description": "ISO 4217"})
     region = text(64)
-    address = text(500)
+    address = text(500, multiline=True)
     phone = fields.String(allow_none=True, validate=[validate.Length(max=40), phone])
     email = fields.Email(allow_none=True, validate=validate.Length(max=254))
     website = fields.URL(allow_none=True, schemes={"http", "https"},
@@ -111,7 +111,7 @@ class TimelineQuery(Input):
 
 class CreateOptions(Input):
     """The query of a create: `force=true` stores a customer even if it looks like a duplicate."""
-    force = fields.Boolean(metadata={"description": "store even if a duplicate is found"})
+    force = Boolean(metadata={"description": "store even if a duplicate is found"})
 
 
 class Assign(Input):
@@ -167,8 +167,8 @@ class InteractionCreate(Input):
     kind = fields.String(required=True, validate=validate.OneOf(INTERACTION_KINDS))
     occurred_at = fields.AwareDateTime(allow_none=True, load_default=None,
                                        metadata={"description": "default: now"})
-    summary = text(5000, required=True)
-    outcome = text(500)
+    summary = text(5000, required=True, multiline=True)
+    outcome = text(500, multiline=True)
     contact_id = fields.String(allow_none=True, validate=validate.Length(max=36))
 
 
@@ -208,7 +208,7 @@ class ImportJob(Schema):
     duplicates = fields.Integer()
     failed = fields.Integer()
     errors = fields.List(fields.Nested(ImportRowError))
-    errors_truncated = fields.Boolean()
+    errors_truncated = Boolean()
     created_by = fields.String()
     created_at = fields.AwareDateTime()
     finished_at = fields.AwareDateTime(allow_none=True)

@@ -3,10 +3,10 @@
 No output schema has a field for a password hash or an API key digest, so a secret cannot
 leak by adding a column: dumping only ever emits the fields listed here.
 """
-from marshmallow import RAISE, Schema, fields, validate
+from marshmallow import Schema, fields, validate
 
 from services.chassis.auth import ROLES
-from services.chassis.fields import page_cursor, page_limit
+from services.chassis.fields import Boolean, Input, page_cursor, page_limit
 
 PASSWORD_MIN, PASSWORD_MAX = 10, 1024     # max bounds the work argon2 does per request
 
@@ -45,11 +45,6 @@ def password(required=False):
                          validate=validate.Length(min=PASSWORD_MIN, max=PASSWORD_MAX))
 
 
-class Input(Schema):
-    class Meta:
-        unknown = RAISE
-
-
 # --- inputs ---------------------------------------------------------------------------------
 
 class UserCreate(Input):
@@ -71,14 +66,14 @@ class UserUpdate(Input):
     team_id = reference()
     region = text(64, allow_none=True)
     manager_id = reference()
-    active = fields.Boolean()
+    active = Boolean()
 
 
 class UserQuery(Input):
     role = role()
     region = text(64)
     team_id = fields.String(validate=validate.Length(min=1, max=36))
-    active = fields.Boolean()
+    active = Boolean()
     q = text(200)
     cursor = page_cursor()
     limit = page_limit()
@@ -117,7 +112,7 @@ class User(Schema):
     team_id = fields.String(allow_none=True)
     region = fields.String(allow_none=True)
     manager_id = fields.String(allow_none=True)
-    active = fields.Boolean()
+    active = Boolean()
     created_at = fields.DateTime()
     updated_at = fields.DateTime()
 

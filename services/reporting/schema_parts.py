@@ -1,9 +1,9 @@
 """The schema pieces every domain's report schemas are made of: query inputs (unknown fields
 refused, filters of one value or a list, group_by against an allow-list, a period in an IANA
 time zone) and the freshness every report carries."""
-from marshmallow import RAISE, Schema, ValidationError, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate
 
-from services.chassis.fields import time_zone  # noqa: F401  (the domains' schemas use it)
+from services.chassis.fields import Input, time_zone  # noqa: F401  (the domains' schemas use them)
 
 GRANULARITIES = ("day", "week", "month", "quarter", "year", "total")
 
@@ -36,11 +36,6 @@ def group_by(allowed, default):
     return fields.List(fields.String(validate=validate.OneOf(allowed)), load_default=list(default),
                        validate=_distinct, metadata={"description": "Any of: " + ", ".join(allowed),
                                                      "uniqueItems": True})
-
-
-class Input(Schema):
-    class Meta:
-        unknown = RAISE
 
 
 class PeriodQuery(Input):

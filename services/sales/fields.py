@@ -10,7 +10,7 @@ HUNDRED = Decimal("100")
 
 
 class Percent(Money):
-    json_schema = {"type": "string", "format": "decimal",
+    json_schema = {**Money.json_schema, "maximum": 100,
                    "pattern": r"^(100(\.00?)?|[0-9]{1,2}(\.[0-9]{1,2})?)$"}
 
     def _deserialize(self, value, attr, data, **kwargs):

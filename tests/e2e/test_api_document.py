@@ -35,7 +35,7 @@ from tests.e2e.system import ROOT, System
 pytestmark = pytest.mark.e2e
 
 CHECKS = ("not_a_server_error", "response_schema_conformance", "positive_data_acceptance",
-          "status_code_conformance", "content_type_conformance")
+          "negative_data_rejection", "status_code_conformance", "content_type_conformance")
 CONFIG = Path(__file__).with_name("schemathesis.toml")
 MAX_EXAMPLES = int(os.environ.get("SCHEMATHESIS_MAX_EXAMPLES", "3"))
 # The admin run walks the boundaries of every operation (the coverage phase) and fuzzes; the

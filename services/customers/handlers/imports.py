@@ -10,6 +10,7 @@ import uuid
 
 from sqlalchemy import insert, select
 
+from services.chassis import characters
 from services.chassis.errors import Invalid, NotFound
 from services.chassis.models import utcnow
 from services.customers import schemas, settings
@@ -46,6 +47,11 @@ def parse(csv_text):
     max_bytes = settings.import_max_bytes()
     if len(csv_text.encode()) > max_bytes:
         raise _invalid(f"The file is larger than {max_bytes} bytes; split it.")
+    refused = characters.find(csv_text, multiline=True)
+    if refused:     # refused in the whole file: a NUL cannot even be stored as a pending row
+        position, what = refused
+        raise _invalid(f"Line {csv_text.count(chr(10), 0, position) + 1}: {what} is not "
+                       "allowed in a CSV file.")
     reader = csv.reader(io.StringIO(csv_text.lstrip("\ufeff"), newline=""))
     try:
         header = _header(next(reader, []))

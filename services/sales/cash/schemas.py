@@ -2,7 +2,7 @@
 where the gateway's OpenAPI document finds them as `sales:Invoice`, ...)."""
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from services.chassis.fields import Input, Money, currency, page_cursor, page_limit, text
+from services.chassis.fields import Boolean, Input, Money, currency, page_cursor, page_limit, text
 from services.sales.deals.events import DealLine
 
 INVOICE_STATUSES = ("issued", "partially_paid", "paid", "cancelled")
@@ -29,7 +29,7 @@ class InvoiceCreate(Input):
 
 
 class InvoiceCancel(Input):
-    reason = text(500, required=True)
+    reason = text(500, required=True, multiline=True)
 
 
 class InvoiceQuery(Input):
@@ -37,7 +37,7 @@ class InvoiceQuery(Input):
     customer_id = fields.String(allow_none=True, validate=validate.Length(max=36))
     deal_id = fields.String(allow_none=True, validate=validate.Length(max=36))
     owner_id = fields.String(allow_none=True, validate=validate.Length(max=36))
-    overdue = fields.Boolean(allow_none=True, metadata={
+    overdue = Boolean(allow_none=True, metadata={
         "description": "true: past due with a balance; false: not"})
     cursor = page_cursor()
     limit = page_limit()
@@ -51,7 +51,7 @@ class OverdueInvoiceQuery(InvoiceQuery):
 
 class PaymentCreate(Input):
     amount = Money(required=True, metadata={
-        **MONEY, "pattern": Money.POSITIVE,
+        **MONEY, "pattern": Money.POSITIVE, "minimum": 1,
         "description": "> 0, at most the outstanding balance"})
     currency = fields.String(allow_none=True, validate=currency,
                              metadata={"description": "the invoice's (default)"})
@@ -92,7 +92,7 @@ class Invoice(Schema):
     outstanding = Money(metadata=MONEY)
     issued_on = fields.Date()
     due_on = fields.Date()
-    overdue = fields.Boolean(metadata={"description": "past due with a balance (now)"})
+    overdue = Boolean(metadata={"description": "past due with a balance (now)"})
     overdue_at = fields.AwareDateTime(allow_none=True,
                                       metadata={"description": "when invoice_overdue was sent"})
     cancelled_at = fields.AwareDateTime(allow_none=True)

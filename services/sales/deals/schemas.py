@@ -3,7 +3,7 @@ from decimal import Decimal
 
 from marshmallow import Schema, fields, validate
 
-from services.chassis.fields import (Input, Money, Whole, currency, page_cursor, page_limit,
+from services.chassis.fields import (Boolean, Input, Money, Whole, currency, page_cursor, page_limit,
                                      text)
 from services.sales.deals.events import DealLine
 from services.sales.fields import Percent
@@ -40,7 +40,7 @@ class DealCreate(DealUpdate):
 
 class StageMove(Input):
     stage = fields.String(required=True, validate=validate.Length(min=1, max=40))
-    lost_reason = text(500, metadata={"description": "required when moving to a lost stage"})
+    lost_reason = text(500, multiline=True, metadata={"description": "required when moving to a lost stage"})
 
 
 class DealQuery(Input):
@@ -88,7 +88,7 @@ class Deal(Schema):
 class StageUpdate(Input):
     name = text(100, required=True)
     probability = fields.Integer(strict=True, validate=validate.Range(0, 100))
-    active = fields.Boolean()
+    active = Boolean()
 
 
 class Stage(Schema):
@@ -97,7 +97,7 @@ class Stage(Schema):
     probability = fields.Integer()
     position = fields.Integer()
     kind = fields.String(metadata={"description": "open | won | lost"})
-    active = fields.Boolean()
+    active = Boolean()
 
 
 class CurrencyTotal(Schema):

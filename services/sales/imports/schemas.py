@@ -34,7 +34,7 @@ class DealImportRow(Input):
                           validate=validate.Length(min=1, max=20), metadata={
         "description": "the stages entered, oldest first: the first is an open stage (the "
                        "deal is created there, at its time); only the last may be won / lost"})
-    lost_reason = text(500, metadata={"description": "required when the last stage is lost"})
+    lost_reason = text(500, multiline=True, metadata={"description": "required when the last stage is lost"})
 
 
 class DealImport(Input):

@@ -34,7 +34,7 @@ class LeadCreate(LeadUpdate):
 
 class LeadStatus(Input):
     status = fields.String(required=True, validate=validate.OneOf(LEAD_STATUSES[:4]))
-    reason = text(500, metadata={"description": "required to disqualify"})
+    reason = text(500, multiline=True, metadata={"description": "required to disqualify"})
 
 
 class LeadQuery(Input):

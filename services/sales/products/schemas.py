@@ -1,7 +1,7 @@
 """RPC inputs (unknown fields refused) and outputs of the price list."""
 from marshmallow import Schema, fields
 
-from services.chassis.fields import Input, Money, currency, text
+from services.chassis.fields import Boolean, Input, Money, currency, text
 
 
 class ProductUpdate(Input):
@@ -9,7 +9,7 @@ class ProductUpdate(Input):
     series = text(100)
     list_price = Money(required=True, metadata={"type": "string", "format": "decimal"})
     currency = fields.String(required=True, validate=currency, metadata={"description": "ISO 4217"})
-    active = fields.Boolean(load_default=True)
+    active = Boolean(load_default=True)
 
 
 class ProductCreate(ProductUpdate):
@@ -17,7 +17,7 @@ class ProductCreate(ProductUpdate):
 
 
 class ProductQuery(Input):
-    active = fields.Boolean(allow_none=True)
+    active = Boolean(allow_none=True)
 
 
 class Product(Schema):
@@ -26,6 +26,6 @@ class Product(Schema):
     series = fields.String(allow_none=True)
     list_price = Money(metadata={"type": "string", "format": "decimal"})
     currency = fields.String()
-    active = fields.Boolean()
+    active = Boolean()
     created_at = fields.AwareDateTime()
     updated_at = fields.AwareDateTime()

@@ -2,7 +2,7 @@
 gateway's OpenAPI document finds them as `sales:Target`, ...)."""
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from services.chassis.fields import Input, Money, currency, page_cursor, page_limit
+from services.chassis.fields import Boolean, Input, Money, currency, page_cursor, page_limit
 
 PERIOD_KINDS = ("month", "quarter", "year")
 SCOPES = ("company", "region", "product_line", "rep")
@@ -31,9 +31,9 @@ class TargetSet(Input):
                                           "product series; the rep's user id"})
     measure = fields.String(required=True, validate=validate.OneOf(MEASURES))
     amount = Money(required=True, metadata={**MONEY, "description": "> 0",
-                                            "pattern": Money.POSITIVE})
+                                            "pattern": Money.POSITIVE, "minimum": 1})
     currency = fields.String(required=True, validate=currency)
-    allow_exceeding_parent = fields.Boolean(load_default=False, metadata={
+    allow_exceeding_parent = Boolean(load_default=False, metadata={
         "description": "accept parts summing above their parent target (else 409)"})
 
     @validates_schema
@@ -78,7 +78,7 @@ class Pace(Schema):
     expected_by_now = Money(metadata=MONEY)
     pace_percent = fields.Integer(allow_none=True, metadata={
         "description": "attained / expected_by_now in percent"})
-    at_risk = fields.Boolean()
+    at_risk = Boolean()
 
 
 class Target(Schema):

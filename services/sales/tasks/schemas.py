@@ -2,7 +2,7 @@
 services/sales/schemas.py, where the gateway's OpenAPI document finds them as `sales:Task`)."""
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from services.chassis.fields import Input, page_cursor, page_limit, text
+from services.chassis.fields import Boolean, Input, page_cursor, page_limit, text
 
 TASK_KINDS = ("call", "email", "meeting", "follow_up", "renewal", "birthday", "other")
 TASK_STATUSES = ("open", "done", "cancelled")
@@ -18,7 +18,7 @@ class TaskUpdate(Input):
     """Partial. `status` here only cancels or reopens; completing is its own operation."""
     title = text(200, required=True)
     kind = fields.String(validate=validate.OneOf(TASK_KINDS))
-    notes = text(4000)
+    notes = text(4000, multiline=True)
     due_at = fields.AwareDateTime(required=True, metadata={"description": "UTC ISO 8601"})
     assignee_id = fields.String(validate=validate.Length(min=1, max=36))    # a task has one
     status = fields.String(validate=validate.OneOf(("open", "cancelled")))
@@ -27,7 +27,7 @@ class TaskUpdate(Input):
 class TaskCreate(Input):
     title = text(200, required=True)
     kind = fields.String(load_default="other", validate=validate.OneOf(TASK_KINDS))
-    notes = text(4000)
+    notes = text(4000, multiline=True)
     customer_id = _ident()
     deal_id = _ident()
     due_at = fields.AwareDateTime(required=True, metadata={"description": "UTC ISO 8601"})
@@ -47,7 +47,7 @@ class TaskQuery(Input):
     customer_id = fields.String(allow_none=True, validate=validate.Length(max=36))
     deal_id = fields.String(allow_none=True, validate=validate.Length(max=36))
     due_before = fields.AwareDateTime(allow_none=True)
-    overdue = fields.Boolean(allow_none=True, metadata={
+    overdue = Boolean(allow_none=True, metadata={
         "description": "true: open and past its due time; false: not overdue"})
     cursor = page_cursor()
     limit = page_limit()
@@ -69,7 +69,7 @@ class Task(Schema):
     deal_id = fields.String(allow_none=True)
     assignee_id = fields.String()
     due_at = fields.AwareDateTime()
-    overdue = fields.Boolean(metadata={"description": "open and past its due time"})
+    overdue = Boolean(metadata={"description": "open and past its due time"})
     due_notified_at = fields.AwareDateTime(allow_none=True, metadata={
         "description": "when task_due was announced for the current due time"})
     status = fields.String(metadata={"description": "open | done | cancelled"})
@@ -85,7 +85,7 @@ class TaskRuleInput(Input):
         "stage:<stage key> or quote_sent.")))
     days = fields.Integer(strict=True, required=True, validate=validate.Range(0, 365))
     title = text(200, required=True)
-    active = fields.Boolean(load_default=True)
+    active = Boolean(load_default=True)
 
 
 class TaskRulesUpdate(Input):
@@ -103,7 +103,7 @@ class TaskRule(Schema):
     trigger = fields.String(metadata={"description": "stage:<stage key> | quote_sent"})
     days = fields.Integer()
     title = fields.String()
-    active = fields.Boolean()
+    active = Boolean()
 
 
 class TaskRules(Schema):
