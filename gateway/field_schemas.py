@@ -13,10 +13,10 @@ marshmallow plugin knows: so that a value the document allows is a value the ser
 """
 from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
-from marshmallow import fields as ma_fields
+from marshmallow import Schema, fields as ma_fields
 
 from services.chassis import characters
-from services.chassis.fields import json_schema_of, not_blank
+from services.chassis.fields import Input, json_schema_of, not_blank
 
 URL_PATTERN = (r"^https?://([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,6}"
                r"(/[A-Za-z0-9._~/-]*)?$")
@@ -41,15 +41,27 @@ def documented_as(self, field, ret, **kwargs):
         extra.update(type="string", format="decimal")
     if isinstance(field, ma_fields.URL):
         extra.update(format="uri", pattern=URL_PATTERN)
-    declared = getattr(type(field), "json_schema", None)
+    inbound = _inbound(field)
+    declared = getattr(type(field), "json_schema" if inbound else "json_schema_out", None)
     if declared:
         extra.update(declared)
         extra.update({key: field.metadata[key] for key in ("pattern", "enum", "minimum")
                       if key in field.metadata})          # the field's own word wins
     for validator in field.validators:
         extra.update(json_schema_of(validator))
-    _text_pattern(field, {**ret, **extra}, extra)
+    if inbound:
+        _text_pattern(field, {**ret, **extra}, extra)
     return _nullable(field, extra)
+
+
+def _inbound(field):
+    """Whether the field is read from a request (it belongs to an `Input` schema: a body or a
+    query, services/chassis/fields.py) rather than written in a response. apispec documents
+    bound fields (schema instances; gateway/query.py passes one too)."""
+    owner = field
+    while owner is not None and not isinstance(owner, Schema):
+        owner = getattr(owner, "parent", None)
+    return isinstance(owner, Input)
 
 
 def _text_pattern(field, documented, extra):
@@ -58,7 +70,8 @@ def _text_pattern(field, documented, extra):
         return
     if "enum" in documented or "format" in documented:
         return                           # named values, or a format that has no controls
-    blank_allowed = not_blank not in field.validators
+    # not_blank, or identity's trimmed text documented with the bare pattern "\S"
+    blank_allowed = not_blank not in field.validators and documented.get("pattern") != r"\S"
     if "pattern" in documented and blank_allowed:
         return                           # its own pattern (a phone number) is stricter
     extra["pattern"] = characters.pattern(multiline=bool(field.metadata.get("multiline")),

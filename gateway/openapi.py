@@ -10,6 +10,7 @@ import re
 from gateway import field_schemas, query
 from gateway.routing import resolve_schema
 from gateway.schemas import Problem
+from services.chassis import characters
 
 log = logging.getLogger(__name__)
 
@@ -112,7 +113,9 @@ def _operation(route, seen):
     elif route.body == "csv":
         operation["requestBody"] = {"required": True, "content": {"text/csv": {
             "schema": {"type": "string", "minLength": 1,
-                       "description": "CSV with a header row"}}}}
+                       "pattern": characters.pattern(multiline=True),
+                       "description": "CSV with a header row; no control character but tab "
+                                      "and line breaks"}}}}
     return operation
 
 

@@ -120,6 +120,8 @@ def _body(settings, request, route):
 
 
 def _render(route, status, payload):
+    if isinstance(payload, Response):       # a handler that sets its own headers (/docs)
+        return payload
     if route.produces == "none" or status == 204:
         return Response(status=204)
     if route.produces in CONTENT_TYPES:

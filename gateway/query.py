@@ -42,7 +42,7 @@ def _converter():
 def parameters(schema):
     """OpenAPI query parameters of a Schema class (cached: schemas do not change at run time)."""
     rendered = []
-    for param in _converter().schema2parameters(schema, location="query"):
+    for param in _converter().schema2parameters(schema(), location="query"):  # bound fields
         param = dict(param, schema=_without_null(param["schema"]))
         if param["schema"].get("type") == "array":
             # The gateway reads "a,b" and repeated names alike; the document names one style.

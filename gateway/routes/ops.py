@@ -1,7 +1,7 @@
 """Operational routes answered by the gateway itself: liveness, readiness, the API document."""
 import eventlet
 
-from gateway import openapi
+from gateway import docs_ui, openapi
 from gateway.routing import Route
 from gateway.schemas import Health, Ready
 from gateway.settings import API_PREFIX as API
@@ -10,20 +10,6 @@ from services.chassis.errors import CrmError
 
 READY_SERVICES = tuple(service.name for service in registry.behind_gateway())
 TAG = "operations"
-
-# Swagger UI's scripts and styles come from a CDN, so this page needs internet access in the
-# browser; the API document itself (/openapi.json) is always served locally.
-DOCS_HTML = """<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>CRM API</title>
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<link rel="stylesheet" href="https://cdn.jsdelivr.net/npm/swagger-ui-dist@5.17.14/swagger-ui.css">
-</head><body><div id="swagger-ui"></div>
-<script src="https://cdn.jsdelivr.net/npm/swagger-ui-dist@5.17.14/swagger-ui-bundle.js"></script>
-<script>window.ui = SwaggerUIBundle({url: "/openapi.json", dom_id: "#swagger-ui"});</script>
-<noscript>The interactive documentation needs JavaScript; the document is at /openapi.json.</noscript>
-</body></html>
-"""
-
 
 def health(gateway, request, call):
     """Liveness: the process answers HTTP. No RPC, so a broker outage does not restart us."""
@@ -53,10 +39,6 @@ def document(gateway, request, call):
     return 200, openapi.document()
 
 
-def docs(gateway, request, call):
-    return 200, DOCS_HTML
-
-
 def _op(method, url, handler, **options):
     return Route(method, url, handler=handler, public=True, tag=TAG, **options)
 
@@ -68,8 +50,10 @@ ROUTES = [
         responses={503: ("Not ready; says which service is unavailable", Ready)},
         summary=f"Readiness: {', '.join(READY_SERVICES)} answer (503 otherwise)"),
     _op("GET", "/openapi.json", document, summary="This OpenAPI 3.1 document"),
-    _op("GET", "/docs", docs, produces="html", summary="Browsable API documentation"),
+    _op("GET", "/docs", docs_ui.page, produces="html",
+        summary="Browsable API documentation (served locally; works offline)"),
+    _op("GET", f"{docs_ui.ASSETS}/{{name}}", docs_ui.asset, hidden=True, limited=False),
     # Aliases under the API prefix, where clients often look first.
     _op("GET", f"{API}/openapi.json", document, hidden=True),
-    _op("GET", f"{API}/docs", docs, produces="html", hidden=True),
+    _op("GET", f"{API}/docs", docs_ui.page, produces="html", hidden=True),
 ]

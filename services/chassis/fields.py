@@ -50,13 +50,16 @@ class Input(Schema):
 
 def _character_errors(value, field):
     """marshmallow-shaped errors for the strings in `value` (None if all are acceptable text).
-    A nested Input schema checks its own fields (it knows which are multi-line)."""
+    A nested Input schema checks its own fields (it knows which are multi-line); a free-form
+    object is checked by the schema that reads it (each deal import row: its own rejection)."""
     if isinstance(value, str):
         message = characters.problem(value, multiline=bool(field and field.metadata.get(
             "multiline")))
         return [message] if message else None
     if isinstance(field, fields.Nested) and isinstance(field.schema, Input):
         return None
+    if isinstance(field, (fields.Dict, fields.Raw)):
+        return None                     # free-form (a deal import's rows): judged by its reader
     if isinstance(value, (list, tuple)):
         inner = getattr(field, "inner", None)
         found = {index: error for index, item in enumerate(value)
@@ -132,6 +135,9 @@ class Money(fields.Field):
     json_schema = {"type": ["string", "integer"], "format": "decimal",
                    "pattern": r"^[0-9]{1,15}(\.[0-9]{1,2})?$",
                    "minimum": 0, "maximum": int(MAX_MONEY) - 1}
+    # In a response: a sum (a pipeline's total) may pass 10^15.
+    json_schema_out = {"type": "string", "format": "decimal",
+                       "pattern": r"^[0-9]+(\.[0-9]{1,2})?$"}
     # An amount that must be more than 0 (a payment, a target) says so with this pattern and
     # `"minimum": 1` in its metadata.
     POSITIVE = r"^([1-9][0-9]{0,14}(\.[0-9]{1,2})?|0?\.([1-9][0-9]?|0[1-9]))$"

@@ -122,7 +122,7 @@ def tally(ndjson):
                     request = recorder.get("interactions", {}).get(case_id, {}).get("request", {})
                     failures.append((check["name"], failure["operation"],
                                      failure["message"].splitlines()[0],
-                                     f"{request.get('method')} {request.get('uri')}"))
+                                     f"{request.get('method')} {request.get('uri')}"[:300]))
     return counts, failures
 
 

@@ -16,6 +16,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
+from services.chassis import characters
 from services.chassis.errors import Invalid
 from services.chassis.models import utcnow
 from services.chassis.validation import load
@@ -36,7 +37,7 @@ def customer_ids(data):
     found = set()
     for row in rows if isinstance(rows, list) else ():
         value = row.get("customer_id") if isinstance(row, dict) else None
-        if isinstance(value, str) and 0 < len(value) <= 36:
+        if _text(value) and 0 < len(value) <= 36:
             found.add(value)
     return sorted(found)
 
@@ -53,7 +54,7 @@ def import_deals(uow, principal, data, customers):
     held = _preload(session, batch["rows"])
     known = {ref: (deal_id, at) for ref, deal_id, at in session.execute(
         select(DealImportRef.external_ref, DealImportRef.deal_id, DealImportRef.imported_at)
-        .where(DealImportRef.external_ref.in_([r for r in refs if isinstance(r, str)])))}
+        .where(DealImportRef.external_ref.in_([r for r in refs if _text(r)])))}
     results = []
     for index, raw in enumerate(batch["rows"]):
         ref = raw.get("external_ref") if isinstance(raw.get("external_ref"), str) else None
@@ -84,9 +85,15 @@ def _strings(rows, name, nested=None):
         items = row.get(nested) if nested else [row]
         for item in items if isinstance(items, list) else ():
             value = item.get(name) if isinstance(item, dict) else None
-            if isinstance(value, str):
+            if _text(value):
                 values.add(value)
     return list(values)
+
+
+def _text(value):
+    """A string the batch's lookups may use: one with a control character (a NUL cannot even
+    be compared on PostgreSQL) is left to its row's validation, which rejects that row."""
+    return isinstance(value, str) and characters.problem(value) is None
 
 
 def _preload(session, rows):

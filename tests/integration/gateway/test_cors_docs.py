@@ -1,4 +1,6 @@
 """CORS for browser clients and the published API description."""
+import re
+
 from tests.integration.gateway.support import API, assert_problem
 
 ORIGIN = "https://app.example.com"
@@ -43,7 +45,41 @@ def test_openapi_and_docs_are_public(client):
     assert document["openapi"] == "3.1.0" and f"{API}/customers" in document["paths"]
     assert client.get(f"{API}/openapi.json").json() == document
     docs = client.get("/docs")
-    assert docs.headers["Content-Type"].startswith("text/html") and "/openapi.json" in docs.text
+    assert docs.headers["Content-Type"].startswith("text/html")
+    assert client.get(f"{API}/docs").text == docs.text
+
+
+REFERENCE = re.compile(r"""(?:src|href)\s*=\s*["']([^"']+)["']""")
+ASSET_TYPES = {"css": "text/css", "js": "text/javascript", "png": "image/png"}
+
+
+def test_docs_work_offline_every_asset_served_here_under_a_strict_policy(client):
+    """Issue 10 finding 6: /docs loaded swagger-ui from a CDN, blank without internet."""
+    docs = client.get("/docs")
+    policy = docs.headers["Content-Security-Policy"]
+    assert "default-src 'none'" in policy and "script-src 'self';" in policy
+    assert not re.search(r"https?:|//|\*|unsafe", policy), policy
+    references = REFERENCE.findall(docs.text)
+    assert len(references) >= 3, docs.text
+    assert "<script>" not in docs.text                    # no inline script: 'self' suffices
+    for url in references:
+        assert url.startswith("/") and not url.startswith("//"), f"{url} is not this origin"
+        asset = client.get(url)
+        assert asset.status_code == 200, url
+        assert asset.headers["Content-Type"].startswith(ASSET_TYPES[url.rsplit(".", 1)[-1]]), url
+        assert asset.headers["Content-Security-Policy"] == policy
+    start = client.get("/docs/assets/start.js").text
+    assert '"/openapi.json"' in start and "validatorUrl: null" in start
+    assert "Apache License" in client.get("/docs/assets/LICENSE").text   # swagger-ui's licence
+    assert client.get("/docs/assets/core.py").status_code == 404          # only the files named
+    assert client.get("/docs/assets/..%2F__init__.py").status_code == 404
+
+
+def test_a_control_character_in_a_path_value_is_404_before_any_service(client):
+    for value in ("%00", "%1B%5B2J", "c-1%0A"):     # (a line break: werkzeug's own 404)
+        response = client.as_user().get(f"{API}/customers/{value}")
+        assert_problem(response, 404)
+        assert "control character" in response.json()["detail"] or value.endswith("%0A")
 
 
 def test_revoking_an_api_key_is_204(client):

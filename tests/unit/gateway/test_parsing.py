@@ -125,3 +125,50 @@ def test_gateway_owned_bodies_check_field_types_and_unknown_fields():
     with pytest.raises(Invalid) as caught:
         load(resolve_schema("identity:Login")(), {"email": "a@example.com", "password": 12345})
     assert set(caught.value.details) == {"password"}
+
+
+# --- issue 10 finding 5: a deep array and a lone surrogate were 500s ---------------------------
+
+def problem_of(function, *args):
+    with pytest.raises(HttpProblem) as caught:
+        function(*args)
+    return caught.value
+
+
+@pytest.mark.parametrize("depth", [parsing.MAX_DEPTH + 1, 5000, 200_000])
+def test_json_nested_too_deep_is_400_not_a_recursion_error(depth):
+    body = b'{"a": ' + b"[" * depth + b"]" * depth + b"}"
+    problem = problem_of(parsing.parse_json_object, body)
+    assert (problem.status, problem.code) == (400, "nesting_too_deep")
+    assert problem.extensions["limit"] == parsing.MAX_DEPTH
+
+
+def test_json_nested_to_the_limit_is_parsed():
+    depth = parsing.MAX_DEPTH - 1                  # the object itself is the first level
+    body = b'{"a": ' + b"[" * depth + b"]" * depth + b"}"
+    assert parsing.parse_json_object(body)["a"] is not None
+
+
+@pytest.mark.parametrize("body, where", [
+    (rb'{"name": "a\ud800b"}', "name"),
+    (rb'{"lines": [{"x": 1}, {"name": "\udfff"}]}', "lines[1].name"),
+    (rb'{"\ud800": 1}', None),
+])
+def test_a_lone_surrogate_in_json_is_400_naming_where(body, where):
+    problem = problem_of(parsing.parse_json_object, body)
+    assert (problem.status, problem.code) == (400, "invalid_unicode")
+    assert problem.extensions.get("field") == where
+
+
+def test_a_surrogate_pair_is_one_valid_character():
+    assert parsing.parse_json_object(rb'{"name": "\ud83d\ude00"}') == {"name": "\U0001F600"}
+
+
+def test_control_characters_in_query_strings_are_422_naming_the_parameter():
+    for text in ("a\x00b", "line\nbreak", "\x1b[2J"):
+        with pytest.raises(Invalid) as caught:
+            query.parse(MultiDict({"q": text}), "customers:ListQuery")
+        assert list(caught.value.details) == ["q"]
+    with pytest.raises(Invalid) as caught:
+        query.parse(MultiDict({"tags_any": "ok,b\x00d"}), "customers:ListQuery")
+    assert list(caught.value.details) == ["tags_any"]
