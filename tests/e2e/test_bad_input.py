@@ -236,3 +236,81 @@ def test_admin_only_writes_refused_to_a_rep(rep, unchanged):
     unchanged(rep.post("users", json={"email": "x@example.com", "name": "X", "role": "admin",
                                       "password": "long enough password"}), 403)
     unchanged(rep.post("teams", json={"name": "Rogue team"}), 403)
+
+
+# --- issue 10 finding 5: every bad input a 4xx that changes nothing ---------------------------
+# The rule (README "Bad input", services/chassis/characters.py): a lone surrogate or JSON nested
+# deeper than 32 levels is a 400 at the gateway; a control character (C0, DEL, C1) in any field
+# is a 422 naming it — tab and line breaks only in multi-line text —, in a path value a 404.
+
+JSON = {"Content-Type": "application/json"}
+
+
+@pytest.mark.parametrize("body", [
+    rb'{"name": "a\ud800b"}',                       # was a UnicodeEncodeError in customers: 500
+    rb'{"name": "ok", "address": "\udfff"}',
+    rb'{"name": "ok", "\ud800": 1}',
+])
+def test_a_lone_surrogate_is_400_and_changes_nothing(rep, unchanged, body):
+    problem = unchanged(rep.post("customers", data=body, headers=JSON), 400).json()
+    assert problem["code"] == "invalid_unicode"
+
+
+def test_json_nested_too_deep_is_400_and_changes_nothing(rep, unchanged):
+    deep = 100_000                                  # was a RecursionError in the gateway: 500
+    body = b'{"name": "Deep", "tags": ' + b"[" * deep + b"]" * deep + b"}"
+    problem = unchanged(rep.post("customers", data=body, headers=JSON), 400).json()
+    assert problem["code"] == "nesting_too_deep" and problem["limit"] == 32
+    body = b'{"name": "Deep", "tags": ' + b"[" * 40 + b"]" * 40 + b"}"
+    unchanged(rep.post("customers", data=body, headers=JSON), 400)
+
+
+@pytest.mark.parametrize("name", ["Nul\x00Ltd", "Bell\x07", "\x1b[31mRed", "Del\x7f", "C1\x85",
+                                  "Two\nlines", "Tab\there"])
+def test_control_characters_in_a_name_are_422_naming_it(rep, unchanged, name):
+    problem = unchanged(rep.post("customers", json={"name": name}), 422).json()
+    assert list(problem["errors"]) == ["name"], problem
+
+
+def test_line_breaks_are_kept_in_multi_line_text_only(rep):
+    created = rep.ok("POST", "customers", json={"name": "Lines Ltd", "region": rep.region,
+                                                "address": "1 Main St\r\nSpringfield\tUS"},
+                     expect=201)
+    assert rep.ok("GET", f"customers/{created['id']}")["address"] == "1 Main St\r\nSpringfield\tUS"
+    response = rep.patch(f"customers/{created['id']}", json={"address": "1 Main St\x00"})
+    assert response.status_code == 422 and list(response.json()["errors"]) == ["address"]
+
+
+def test_a_control_character_in_a_stage_label_is_422_and_changes_nothing(admin):
+    before = admin.ok("GET", "pipeline/stages")
+    key = before[0]["key"]
+    for name in ("Qualified\x00", "Quali\u0085fied", "Two\nlines"):
+        response = admin.patch(f"pipeline/stages/{key}", json={"name": name})
+        assert response.status_code == 422, response.text        # was 200, stored
+        assert list(response.json()["errors"]) == ["name"]
+    assert admin.ok("GET", "pipeline/stages") == before
+
+
+def test_control_characters_in_query_strings_and_path_values(rep, unchanged):
+    problem = unchanged(rep.get("customers", params={"q": "Acme\x00"}), 422).json()
+    assert list(problem["errors"]) == ["q"]
+    unchanged(rep.get("customers", params={"tags_any": "vip,b\x1bd"}), 422)
+    unchanged(rep.get("customers/%00"), 404)
+    unchanged(rep.patch("customers/%00", json={"name": "x"}), 404)
+
+
+def test_a_control_character_in_a_csv_import_is_422_naming_the_line(rep, unchanged):
+    body = "name,address\nGood Ltd,Here\nBad\x00Ltd,There\n".encode()
+    problem = unchanged(rep.post("customers/imports", data=body,
+                                 headers={"Content-Type": "text/csv"}), 422).json()
+    assert problem["errors"] == {"csv": ["Line 3: Control character U+0000 is not allowed in a "
+                                         "CSV file."]}
+
+
+def test_a_boolean_is_true_or_false_not_0(admin):
+    product = admin.ok("POST", "products", json={
+        "name": f"Strict {uuid.uuid4().hex[:6]}", "list_price": "1.00", "currency": "EUR"},
+        expect=201)
+    response = admin.patch(f"products/{product['id']}", json={"active": 0})
+    assert response.status_code == 422 and list(response.json()["errors"]) == ["active"]
+    assert admin.ok("GET", f"products/{product['id']}")["active"] is True
