@@ -123,7 +123,33 @@ def test_shared_fields_are_documented_as_the_services_check_them(document):
     assert phone.search("+49 (30) 123-456") and not phone.search("12345") and not phone.search("")
     url = re.compile(created["website"]["pattern"])
     assert url.search("https://example.com/about") and not url.search("example")
-    assert document["components"]["schemas"]["UserCreate"]["properties"]["name"]["pattern"] == r"\S"
+    name = re.compile(document["components"]["schemas"]["UserCreate"]["properties"]["name"]["pattern"])
+    assert name.search(" Ada ") and not name.search("  ") and not name.search("Ada\x00")
+    assert created["annual_revenue"]["type"] == ["string", "integer", "null"]     # 7 or "7.00"
+
+
+def test_text_fields_of_requests_carry_the_character_rule(document):
+    """services/chassis/characters.py in the document: single-line text refuses every control
+    character, multi-line text keeps tab and line breaks; responses are not constrained."""
+    schemas = document["components"]["schemas"]
+    created = schemas["CustomerCreate"]["properties"]
+    single, multi = re.compile(created["name"]["pattern"]), re.compile(created["address"]["pattern"])
+    assert single.search("Acme") and not single.search("Ac\nme") and not single.search("Ac\x00me")
+    assert multi.search("1 Main St\r\nTown\t") and not multi.search("1 Main\x00")
+    assert "pattern" not in schemas["Customer"]["properties"]["name"]
+    assert "pattern" not in schemas["Problem"]["properties"]["detail"]
+    csv = document["paths"]["/api/v1/customers/imports"]["post"]["requestBody"]["content"]
+    assert not re.search(csv["text/csv"]["schema"]["pattern"], "name\nA\x00")
+
+
+def test_patch_bodies_are_partial(document):
+    """The services load a PATCH with partial=True: no field is required at the top."""
+    schemas = document["components"]["schemas"]
+    for url, operations in document["paths"].items():
+        if "patch" in operations:
+            ref = operations["patch"]["requestBody"]["content"]["application/json"]["schema"]["$ref"]
+            assert not schemas[ref.rsplit("/", 1)[-1]].get("required"), url
+    assert schemas["DealUpdate"]["required"] == ["currency", "name"]       # unchanged for POST
 
 
 def test_query_parameters_come_from_the_services_query_schemas(document):
