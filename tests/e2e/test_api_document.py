@@ -7,14 +7,23 @@ rep, and finds nothing:
                                documents with their extension members included);
 - positive_data_acceptance     a request the document allows is not refused as invalid
                                (2xx, or 401/403/404/409: who may, what exists, what state);
+- negative_data_rejection      a request the document does not allow (a wrong type, a string
+                               too long or with a control character, a required field left out,
+                               a value outside its enum) is refused with a 4xx, never accepted
+                               and never a 5xx (issue 10: "every bad input a 4xx");
 - status_code_conformance      every status answered is documented for that operation;
 - content_type_conformance     and with the documented media type.
 
 The system is a throw-away one of its own (deletes, merges, rule changes are fine there) with the
 rate limits raised. Its settings are tests/e2e/schemathesis.toml; what JSON Schema cannot say
 (ids of existing records, rules across fields) tests/e2e/schemathesis_hooks.py gives the
-positive cases. Generation is bounded (SCHEMATHESIS_MAX_EXAMPLES, default 3 per operation in
-the fuzzing phase) and seeded (SCHEMATHESIS_SEED) so a run is repeatable; both may be changed:
+positive cases. Both phases generate positive and negative cases (schemathesis's "all" mode);
+lone surrogates, which its UTF-8 generation cannot make, and deep nesting are tried by
+tests/e2e/test_bad_input.py. Measured on a shared 2-core machine at a load average of 16:
+9.5 minutes for the module (admin: 7,639 cases, coverage 319 s + fuzzing 61 s; rep: 287 cases,
+71 s); the same run before negative cases took 1.7 minutes at a lighter load. Generation is
+bounded (SCHEMATHESIS_MAX_EXAMPLES, default 3 per operation in the fuzzing phase) and seeded
+(SCHEMATHESIS_SEED) so a run is repeatable; both may be changed:
 
     SCHEMATHESIS_MAX_EXAMPLES=50 scripts/test.sh tests/e2e/test_api_document.py -s
 """
