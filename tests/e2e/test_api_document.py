@@ -21,7 +21,7 @@ positive cases. Both phases generate positive and negative cases (schemathesis's
 lone surrogates, which its UTF-8 generation cannot make, and deep nesting are tried by
 tests/e2e/test_bad_input.py. Measured on a shared 2-core machine at a load average of 16:
 9.5 minutes for the module (admin: 7,639 cases, coverage 319 s + fuzzing 61 s; rep: 287 cases,
-71 s); the same run before negative cases took 1.7 minutes at a lighter load. Generation is
+71 s); the admin half alone took 90 s at a lighter load. Generation is
 bounded (SCHEMATHESIS_MAX_EXAMPLES, default 3 per operation in the fuzzing phase) and seeded
 (SCHEMATHESIS_SEED) so a run is repeatable; both may be changed:
 
