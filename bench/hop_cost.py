@@ -11,8 +11,10 @@ reporting too, as the gateway's readiness needs it), creates one sales rep per b
 - write: N `POST /api/v1/customers` (unique names/emails, regions with reps: round robin);
 - read: N `GET /api/v1/customers/{id}` over the customers just created.
 `--region-without-reps` also times N creates in a region nobody covers (the identity catch-up
-path of CustomersService._refresh_users_if_stale). `--profile customers` (or gateway) runs
-py-spy on that process during one more write and read round and prints where its time goes.
+path of CustomersService._refresh_users_if_stale). `--idempotency-keys` also times N creates
+each with its own `Idempotency-Key` (its first answer recorded: services/chassis/idempotency.py).
+`--profile customers` (or gateway) runs py-spy on that process during one more write and read
+round and prints where its time goes.
 """
 import argparse
 import itertools
@@ -46,8 +48,9 @@ def drive(url, token, make_request, count, concurrency):
         session = requests.Session()
         session.headers["Authorization"] = f"Bearer {token}"
         while (n := next(counter)) < count:
-            method, path, body = make_request(n)
-            response = session.request(method, url + path, json=body, timeout=30)
+            method, path, body, *headers = make_request(n)
+            response = session.request(method, url + path, json=body, timeout=30,
+                                       headers=headers[0] if headers else None)
             with lock:
                 statuses[response.status_code] = statuses.get(response.status_code, 0) + 1
                 if response.status_code in (200, 201):
@@ -85,6 +88,12 @@ def creates(nonce, regions):
     return make
 
 
+def with_keys(make_request, nonce):
+    def make(n):
+        return (*make_request(n), {"Idempotency-Key": f"hop-cost-{nonce}-{n}"})
+    return make
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -92,6 +101,7 @@ def main():
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--rounds", type=int, default=2, help="measured rounds of each")
     parser.add_argument("--region-without-reps", action="store_true")
+    parser.add_argument("--idempotency-keys", action="store_true")
     parser.add_argument("--profile", choices=MEASURED, help="py-spy this process (extra rounds)")
     args = parser.parse_args()
 
@@ -119,6 +129,11 @@ def main():
             measure(f"read (round {round_ + 1})", system, admin.token,
                     lambda n: ("GET", f"/api/v1/customers/{ids[n % len(ids)]}", None),
                     args.requests, args.concurrency)
+        if args.idempotency_keys:
+            for round_ in range(args.rounds):
+                measure(f"write + key (round {round_ + 1})", system, admin.token,
+                        with_keys(creates(nonce + f"k{round_}", seed.REP_REGIONS), nonce + str(round_)),
+                        args.requests, args.concurrency)
         if args.region_without_reps:
             measure("write, region w/o reps", system, admin.token,
                     creates(nonce + "x", ["Nowhere"]), args.requests, args.concurrency)

@@ -19,6 +19,17 @@ PROBLEMS = {400: "BadRequest", 401: "Unauthorized", 403: "Forbidden", 404: "NotF
             415: "UnsupportedMediaType", 422: "UnprocessableContent", 429: "TooManyRequests",
             500: "InternalError", 503: "ServiceUnavailable"}
 RETRY_AFTER = {"Retry-After": {"description": "Seconds to wait", "schema": {"type": "integer"}}}
+IDEMPOTENCY_KEY = {
+    "in": "header", "name": "Idempotency-Key", "required": False,
+    "schema": {"type": "string", "minLength": 1, "maxLength": 255,
+               "pattern": "^[!-~]([ -~]*[!-~])?$"},
+    "description": "Any unique string of printable ASCII (a UUID). A retry with the same key "
+                   "and the same request (method, path, query and body) answers the first "
+                   "answer, also after a 503 or a timeout once the write has finished; the same "
+                   "key with another request is a 422 (`idempotency_key_reused`); while the first "
+                   "is still being processed, a 409 (`idempotency_key_in_use`) with Retry-After. "
+                   "Keys are per user and kept IDEMPOTENCY_KEY_TTL_SECONDS (24 h by default). "
+                   "Refusals (4xx) are not kept: retrying one evaluates it again."}
 DESCRIPTION = """One external REST API for the CRM services.
 
 Authenticate with `Authorization: Bearer <token>` (from `POST /api/v1/auth/token`) or an
@@ -28,6 +39,10 @@ shared by every replica (`RATE_LIMIT_STORAGE_URL`); `429` answers carry `Retry-A
 revoked before it expires (`POST /api/v1/auth/logout`, deactivation, a new password or role) is
 a `401` with code `token_revoked`: sign in again. Lists are cursor-paginated: pass `next_cursor`
 back as `cursor`.
+
+**Retrying safely.** A `503` on a write does not mean it did not happen: it may still be applied.
+Send an `Idempotency-Key` header (a UUID) with every POST, PATCH and PUT, and retry with the same
+key: the first answer comes back instead of the write running twice.
 """
 
 _cache = {}
@@ -53,6 +68,8 @@ def _operation_id(route, seen):
 def _parameters(route):
     params = [{"in": "path", "name": name, "required": True, "schema": {"type": "string"}}
               for name in re.findall(r"{(\w+)}", route.path)]
+    if route.takes_idempotency_key:
+        params.append(copy.deepcopy(IDEMPOTENCY_KEY))
     schema = query.schema_of(route.query)
     return params + (copy.deepcopy(list(query.parameters(schema))) if schema else [])
 
@@ -87,6 +104,8 @@ def _error_statuses(route):
         statuses |= {404, 409}
     if route.body:
         statuses |= {400, 413, 415, 422}
+    if route.takes_idempotency_key:
+        statuses |= {400, 409, 422}
     if route.query or (route.service and route.args):
         statuses |= {422}
     return sorted(statuses)
@@ -133,7 +152,7 @@ def build(routes, title="CRM API", version="1.0.0"):
     for status, name in PROBLEMS.items():
         response = {"description": name, "content": {"application/problem+json": {
             "schema": {"$ref": "#/components/schemas/Problem"}}}}
-        if status in (429, 503):
+        if status in (409, 429, 503):        # 409: an Idempotency-Key still in progress
             response["headers"] = RETRY_AFTER
         spec.components.response(name, response)
     operations, seen = {}, set()

@@ -8,6 +8,7 @@ from gateway import auth, parsing, problems, query
 from gateway.http import json_response
 from gateway.problems import HttpProblem
 from gateway.routing import Call, resolve_schema
+from services.chassis import idempotency
 from services.chassis.errors import CrmError, Forbidden
 from services.chassis.validation import load
 
@@ -23,7 +24,8 @@ def handle(gateway, request):
         response = _process(gateway, request, matched)
     except Exception as exc:
         response, server_fault = problems.from_exception(
-            exc, instance=request.path, call_id=runtime.call_id)
+            exc, instance=request.path, call_id=runtime.call_id,
+            write=request.method in idempotency.WRITE_METHODS)
         if not isinstance(exc, (CrmError, HttpProblem)):
             log.exception("unexpected error (call_id=%s) on %s %s",
                           runtime.call_id, request.method, request.path)
@@ -44,13 +46,16 @@ def _process(gateway, request, matched):
     route, path_values = runtime.table.match(request.path, request.method)
     matched.append(route)
     principal = _authenticate(gateway, request, route)
+    key = _idempotency_key(request, route)
+    raw = []                         # the body's bytes, for the idempotency fingerprint
     call = Call(path=path_values, query=query.parse(request.args, route.query),
-                body=_body(runtime.settings, request, route), principal=principal)
+                body=_body(runtime.settings, request, route, raw), principal=principal)
     if route.handler is not None:
         status, payload = route.handler(gateway, request, call)
     else:
         args, kwargs = route.build_arguments(call)
-        payload = gateway.services.call(route.service, route.rpc, *args, **kwargs)
+        payload = gateway.services.call(route.service, route.rpc, *args,
+                                        idempotency=_idempotency(request, key, raw), **kwargs)
         status = route.status
     return _render(route, status, payload)
 
@@ -103,17 +108,35 @@ def client_ip(request, trusted_hops):
     return request.remote_addr or "unknown"
 
 
-def _body(settings, request, route):
+def _idempotency_key(request, route):
+    """The request's Idempotency-Key (400 if malformed), None if absent or not honoured here."""
+    if not route.takes_idempotency_key:
+        return None
+    return idempotency.parse_key(request.headers.get(idempotency.HEADER))
+
+
+def _idempotency(request, key, raw):
+    if key is None:
+        return None
+    target = request.path + ("?" + request.query_string.decode("latin-1")
+                             if request.query_string else "")
+    return idempotency.Idempotency(
+        key, idempotency.request_fingerprint(request.method, target, b"".join(raw)))
+
+
+def _body(settings, request, route, raw):
     if route.body == "json":
         parsing.check_declared_length(request, settings.max_body_bytes)
         parsing.require_media_type(request, "application/json")
-        body = parsing.parse_json_object(parsing.read_body(request, settings.max_body_bytes))
+        raw.append(parsing.read_body(request, settings.max_body_bytes))
+        body = parsing.parse_json_object(raw[-1])
         schema = resolve_schema(route.body_schema)
         return load(schema(), body) if schema else body
     if route.body == "csv":
         parsing.check_declared_length(request, settings.import_max_bytes)
         parsing.require_media_type(request, "text/csv")
-        return parsing.decode_text(parsing.read_body(request, settings.import_max_bytes))
+        raw.append(parsing.read_body(request, settings.import_max_bytes))
+        return parsing.decode_text(raw[-1])
     # No body expected: refuse a large one rather than let the server drain it.
     parsing.check_declared_length(request, settings.max_body_bytes)
     return None

@@ -68,19 +68,28 @@ def problem_response(status, detail, code=None, instance=None, headers=None, **e
     return response
 
 
-def from_exception(exc, instance=None, call_id=None):
-    """(response, is_server_fault). Only the caller logs; nothing internal reaches the body."""
+# A 503 on a write does not mean it did not happen: the service may have done it, or may still.
+WRITE_MAY_APPLY = ("A write that timed out may still be applied: retry it with the same "
+                   "Idempotency-Key header (send one with every write) to get its first answer "
+                   "instead of doing it twice.")
+
+
+def from_exception(exc, instance=None, call_id=None, write=False):
+    """(response, is_server_fault). Only the caller logs; nothing internal reaches the body.
+    `write`: the request was a POST/PATCH/PUT, so a 503 says it may still apply."""
     common = dict(instance=instance, call_id=call_id)
     if isinstance(exc, HttpProblem):
         return problem_response(exc.status, exc.detail, exc.code, headers=exc.headers,
                                 **common, **exc.extensions), exc.status >= 500
     if isinstance(exc, ServiceUnavailable):
+        detail = f"{exc.message} {WRITE_MAY_APPLY}" if write else exc.message
         return problem_response(
-            503, exc.message, exc.code, headers={"Retry-After": SERVICE_UNAVAILABLE_RETRY_AFTER},
-            service=(exc.details or {}).get("service"), **common), True
+            503, detail, exc.code, headers={"Retry-After": SERVICE_UNAVAILABLE_RETRY_AFTER},
+            service=(exc.details or {}).get("service"), may_have_applied=True if write else None,
+            **common), True
     if isinstance(exc, CrmError) and 400 <= exc.http_status < 500:
         return problem_response(exc.http_status, exc.message, exc.code,
-                                headers=_auth_headers(exc), **common,
+                                headers=_auth_headers(exc) | _retry_after(exc), **common,
                                 **_extensions(exc)), False
     return problem_response(500, "An unexpected error occurred. Quote the call_id when "
                             "reporting it.", "internal_error", **common), True
@@ -94,6 +103,12 @@ def _extensions(exc):
     if exc.http_status == 429:
         members["retry_after"] = _retry_after(exc)
     return members
+
+
+def _retry_after(exc):
+    """A refusal that says when to come back (an Idempotency-Key still in progress: 409)."""
+    seconds = exc.details.get("retry_after") if isinstance(exc.details, dict) else None
+    return {"Retry-After": seconds} if isinstance(seconds, int) else {}
 
 
 def _auth_headers(exc):

@@ -15,6 +15,7 @@ from werkzeug.routing import Map, Rule
 
 from gateway.problems import HttpProblem
 from services.chassis import characters
+from services.chassis.idempotency import WRITE_METHODS
 
 
 @dataclass
@@ -58,6 +59,11 @@ class Route:
     errors: tuple = ()              # extra error statuses to document (problem+json)
     responses: dict = dc_field(default_factory=dict)  # other documented {status: (text, schema)}
     limited: bool = True            # rate limited (probes are not)
+
+    @property
+    def takes_idempotency_key(self):
+        """Authenticated writes answered by a service honour an Idempotency-Key header."""
+        return self.method in WRITE_METHODS and self.service is not None and not self.public
 
     def build_arguments(self, call):
         args = tuple(part(call) for part in self.args)

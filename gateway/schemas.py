@@ -55,11 +55,16 @@ class Problem(Schema):
     by = _text("409: the split (region | rep | product_line) that exceeds")
     source = _text("409: the producer whose event log does not reach back far enough")
     service = _text("503: the service that did not answer")
+    may_have_applied = fields.Boolean(metadata={
+        "description": "503 on a write: it may still be applied; retry with the same "
+                       "Idempotency-Key"})
+    header = _text("400: the request header that is malformed (Idempotency-Key)")
     # gateway limits
     accepted = _texts("415: the media types accepted")
     limit = fields.Integer(metadata={"description": "413: the body size limit in bytes; 400 "
                                                     "nesting_too_deep: the depth allowed"})
-    retry_after = fields.Integer(metadata={"description": "429: seconds to wait (as Retry-After)"})
+    retry_after = fields.Integer(metadata={
+        "description": "429, 409 (Idempotency-Key in progress): seconds to wait (as Retry-After)"})
 
 
 class Health(Schema):

@@ -8,6 +8,8 @@ A service method opens a unit of work explicitly:
 On leaving the block the business rows and the emitted events commit together; only then does
 the relay publish the events. We commit here rather than in `worker_result` because nameko sends
 the RPC reply *before* `worker_result` runs: a caller could otherwise read before the commit.
+Under an `Idempotency-Key` the commit waits until the RPC method returns, so that its answer is
+recorded in the same transaction (services/chassis/idempotency.py).
 """
 import json
 import logging
@@ -147,24 +149,58 @@ class DatabaseAccess:
     def relay(self):
         return self._provider.relay
 
+    @property
+    def in_flight(self):
+        """Idempotency keys being processed by this process's workers (idempotency.py)."""
+        return self._provider.in_flight
+
+    def _guard(self):
+        # Set by the rpc entrypoint while a method called with an Idempotency-Key runs.
+        return getattr(self._worker_ctx, "idempotency_guard", None)
+
     @contextmanager
     def unit_of_work(self, actor="system"):
+        guard = self._guard()
+        if guard is not None:
+            guard.settle()              # an earlier unit of this call commits before this one
         session = self._provider.sessionmaker()
         uow = UnitOfWork(session, self._provider.source, self._provider.event_schemas, actor)
         try:
             yield uow
             uow._write_outbox()
+            if guard is not None:
+                # Under an Idempotency-Key the commit waits for the method's answer, which goes
+                # into this same transaction (idempotency.Guard.record). Flushing now raises
+                # here, inside the block, what the commit would have raised.
+                session.flush()
+                guard.hold(session, uow.emitted)
+                return
+        except BaseException:
+            session.rollback()
+            session.close()
+            raise
+        self.commit(session, uow.emitted)
+
+    def new_session(self):
+        return self._provider.sessionmaker()
+
+    def commit(self, session, emitted):
+        """Commit and close `session`, then let the relay publish its events."""
+        try:
             session.commit()
         except BaseException:
             session.rollback()
             raise
         finally:
             session.close()
-        if uow.emitted:
-            self._provider.relay.publish_committed([row.sequence for row in uow.emitted])
+        if emitted:
+            self._provider.relay.publish_committed([row.sequence for row in emitted])
 
     @contextmanager
-    def read_only(self):
+    def read_only(self, settle=True):
+        guard = self._guard() if settle else None
+        if guard is not None:
+            guard.settle()              # reads see what this call wrote before them
         session = self._provider.sessionmaker()
         try:
             yield session
@@ -187,6 +223,7 @@ class Database(DependencyProvider):
         ensure_sequence_row(self.engine)   # fails loudly if the migrations have not run
         self.sessionmaker = sessionmaker(bind=self.engine, expire_on_commit=False)
         self.relay = Relay(self.source, self.sessionmaker, self.container.config)
+        self.in_flight = set()
 
     def stop(self):
         self.engine.dispose()

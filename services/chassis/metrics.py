@@ -54,6 +54,8 @@ def outcome_of(exc_info):
     if exc_info is None:
         return "success"
     exc = exc_info[1]
+    if getattr(exc, "code", None) == "deadline_exceeded":
+        return "expired"           # not started: its caller had stopped waiting
     if isinstance(exc, CrmError) and exc.http_status < 500:
         return "client_error"      # the caller's mistake is not our failure rate
     return "error"

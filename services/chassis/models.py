@@ -1,6 +1,7 @@
 """Tables every service database carries besides its own: the outbox (also the service's event
-log), the sequence counter, the inbox of applied event ids and the consumer positions; and the
-column types every service's models share (UTC timestamps, exact money)."""
+log), the sequence counter, the inbox of applied event ids, the consumer positions and the
+idempotency keys' first answers; and the column types every service's models share (UTC
+timestamps, exact money)."""
 from datetime import datetime, timezone
 from decimal import Decimal
 
@@ -93,3 +94,19 @@ class ConsumerPosition(ChassisBase):
     source: Mapped[str] = mapped_column(String(40), primary_key=True)
     last_sequence: Mapped[int] = mapped_column(BigInteger, nullable=False, default=0)
     last_error: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+
+class IdempotencyRecord(ChassisBase):
+    """The first answer of a write sent with an `Idempotency-Key`, committed in the same
+    transaction as the write (services/chassis/idempotency.py); purged after
+    IDEMPOTENCY_KEY_TTL_SECONDS. Keys are per principal and per RPC method, so one HTTP request
+    that makes several write calls keeps one record per call."""
+    __tablename__ = "idempotency_key"
+    principal: Mapped[str] = mapped_column(String(64), primary_key=True)
+    key: Mapped[str] = mapped_column(String(255), primary_key=True)
+    method: Mapped[str] = mapped_column(String(80), primary_key=True)
+    fingerprint: Mapped[str] = mapped_column(String(64), nullable=False)
+    response: Mapped[str] = mapped_column(Text, nullable=False)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, nullable=False)
+
+    __table_args__ = (Index("ix_idempotency_key_created_at", "created_at"),)

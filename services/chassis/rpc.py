@@ -4,6 +4,16 @@ nameko 2.x `RpcProxy` calls wait forever. Here every call has a timeout; a missi
 service raises `ServiceUnavailable` (HTTP 503) quickly. The request message carries the same
 expiration, so a service that comes back does not execute requests nobody waits for any more.
 
+The deadline also travels in the context data (`deadline`, absolute, epoch seconds; the earlier
+of the caller's own and the one it was called with), and the chassis entrypoint refuses to
+start a method whose deadline has passed: the broker expires only messages still in its queue,
+not those already delivered to a paused, busy or slow consumer. The refusal is an answer nobody
+reads (`DeadlineExceeded`); nothing runs. Clocks of the hosts must agree (NTP) to the second.
+
+The entrypoint also runs a method called with an Idempotency-Key under its guard
+(services/chassis/idempotency.py); the key and fingerprint travel with one call only, never on
+to the calls the method makes in turn.
+
 Publisher confirms. nameko publishes every RPC request *and* reply with a confirm: a broker round
 trip before `publish` returns, the largest single cost of a hop (bench/FINDINGS.md §2: the bare
 hop goes from 140 to 256 req/s without it). RPCs are not the durable path: the caller's deadline
@@ -17,28 +27,41 @@ are, and they keep confirms and the outbox (services/chassis/outbox.py). So:
   instead of a wait for the whole deadline. nameko's RPC queues are durable, so once a service
   has been routable it stays so (a stopped service's requests queue up and expire: the deadline).
 """
+import functools
+import logging
 import time
 
 import eventlet
 from nameko.amqp.publish import Publisher
+from nameko.containers import WorkerContext
 from nameko.exceptions import UnknownService
 from nameko.extensions import DependencyProvider
 from nameko.rpc import (AMQP_SSL_CONFIG_KEY, AMQP_URI_CONFIG_KEY, DEFAULT_SERIALIZER,
                         LOGIN_METHOD_CONFIG_KEY, SERIALIZER_CONFIG_KEY, MethodProxy, ReplyListener,
                         Responder, Rpc, RpcConsumer, get_rpc_exchange)
 
-from services.chassis import settings
+from services.chassis import idempotency, settings
+from services.chassis.db import DatabaseAccess
 from services.chassis.errors import CrmError
 from services.chassis.logs import quiet_client_errors
 
+log = logging.getLogger(__name__)
 quiet_client_errors()       # a 4xx raised by an entrypoint is logged at INFO, without a traceback
 
 ROUTE_CHECK_SECONDS = 5.0
+DEADLINE_CONTEXT = "deadline"
+CALL_ONLY = (idempotency.KEY_CONTEXT, idempotency.FINGERPRINT_CONTEXT)   # never passed on
+wall_clock = time.time      # deadlines cross processes: wall-clock time, not monotonic
 
 
 class ServiceUnavailable(CrmError):
     http_status = 503
     code = "service_unavailable"
+
+
+class DeadlineExceeded(ServiceUnavailable):
+    """The caller had stopped waiting before the work could start; nothing was done."""
+    code = "deadline_exceeded"
 
 
 # --- publishing without confirms ------------------------------------------------------------
@@ -55,7 +78,20 @@ class RpcPublisher(Publisher):
 
 
 class _MethodProxy(MethodProxy):
+    """nameko's proxy; the context data it sends are this call's: its deadline, and the
+    idempotency key only if this call was given one."""
     publisher_cls = RpcPublisher
+
+    def __init__(self, *args, context=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._context = context or {}
+
+    def get_message_headers(self, worker_ctx):
+        headers = super().get_message_headers(worker_ctx)
+        for key in CALL_ONLY:
+            headers.pop(self._get_header_name(key), None)
+        headers.update({self._get_header_name(key): value for key, value in self._context.items()})
+        return headers
 
 
 class _Responder(Responder):
@@ -87,7 +123,46 @@ class ServiceRpcEntrypoint(Rpc):
     rpc_consumer = _RpcConsumer()
 
 
-rpc = ServiceRpcEntrypoint.decorator
+class CallContext(DependencyProvider):
+    """The worker's context (caller's deadline, idempotency key) for the `rpc` guard below."""
+
+    def get_dependency(self, worker_ctx):
+        return worker_ctx
+
+
+def _guarded(method):
+    """Refuse to start after the caller's deadline; run under its Idempotency-Key, if any. Needs
+    a `CallContext` on the service (ChassisService has one as `call_context`); without it (or
+    with worker_factory's mocks) the method is called as it is."""
+    name = method.__name__
+
+    @functools.wraps(method)
+    def guarded(self, *args, **kwargs):
+        worker_ctx = getattr(self, "call_context", None)
+        if not isinstance(worker_ctx, WorkerContext):
+            return method(self, *args, **kwargs)
+        deadline = worker_ctx.data.get(DEADLINE_CONTEXT)
+        if deadline is not None and wall_clock() > float(deadline):
+            late = wall_clock() - float(deadline)
+            log.info("%s not started: its caller stopped waiting %.3fs ago", name, late)
+            raise DeadlineExceeded(f"{name} was not started: the caller's deadline had passed.")
+        db = getattr(self, "db", None)
+        if not isinstance(db, DatabaseAccess):
+            return method(self, *args, **kwargs)
+        return idempotency.run(db, worker_ctx, name, args, kwargs,
+                               lambda: method(self, *args, **kwargs))
+    return guarded
+
+
+def rpc(*args, **kwargs):
+    """The RPC entrypoint of every service: `@rpc` or `@rpc(expected_exceptions=...)`, as
+    nameko's, answering without confirms and through `_guarded`."""
+    if len(args) == 1 and callable(args[0]) and not kwargs:
+        return ServiceRpcEntrypoint.decorator(_guarded(args[0]))
+
+    def decorate(method):
+        return ServiceRpcEntrypoint.decorator(*args, **kwargs)(_guarded(method))
+    return decorate
 
 
 # --- calling ----------------------------------------------------------------------------------
@@ -112,10 +187,24 @@ class ServiceCaller:
         self._reply_listener = reply_listener
         self._routes = routes
 
-    def _start(self, service, method, args, kwargs, timeout):
+    def _context(self, timeout, idempotency_):
+        deadline = wall_clock() + timeout
+        inherited = self._worker_ctx.data.get(DEADLINE_CONTEXT)
+        if inherited is not None:
+            deadline = min(deadline, float(inherited))
+        context = {DEADLINE_CONTEXT: round(deadline, 3)}
+        if idempotency_ is not None:
+            context.update(idempotency_.context())
+        return context
+
+    def _start(self, service, method, args, kwargs, timeout, idempotency_=None):
+        guard = idempotency.guard_of(self._worker_ctx)
+        if guard is not None:
+            guard.settle()       # what this call did so far is committed before another service acts
         check = self._routes.needs_check(service)
         proxy = _MethodProxy(self._worker_ctx, service, method, self._reply_listener,
-                             expiration=timeout, use_confirms=check)
+                             expiration=timeout, use_confirms=check,
+                             context=self._context(timeout, idempotency_))
         if not check:
             return proxy.call_async(*args, **kwargs)
         try:            # confirmed, and nameko publishes requests `mandatory`: unroutable raises
@@ -125,11 +214,12 @@ class ServiceCaller:
         self._routes.routable(service)
         return reply
 
-    def call(self, service, method, *args, timeout=None, **kwargs):
+    def call(self, service, method, *args, timeout=None, idempotency=None, **kwargs):
+        """`idempotency`: an `idempotency.Idempotency` (key, fingerprint) for this call only."""
         timeout = settings.rpc_timeout() if timeout is None else timeout
         try:
             with eventlet.Timeout(timeout):
-                return self._start(service, method, args, kwargs, timeout).result()
+                return self._start(service, method, args, kwargs, timeout, idempotency).result()
         except eventlet.Timeout:
             raise ServiceUnavailable(f"The {service} service did not answer within {timeout:g}s.",
                                      {"service": service})

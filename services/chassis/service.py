@@ -10,12 +10,12 @@ from datetime import timedelta
 from nameko.events import event_handler
 from sqlalchemy import text
 
-from services.chassis import inbox, settings
+from services.chassis import idempotency, inbox, settings
 from services.chassis.auth import CurrentPrincipal
 from services.chassis.metrics import Metrics
 from services.chassis.models import utcnow
 from services.chassis.periodic import periodic
-from services.chassis.rpc import ServiceRpc, rpc    # rpc: replies without confirms
+from services.chassis.rpc import CallContext, ServiceRpc, rpc   # rpc: replies without confirms
 
 log = logging.getLogger(__name__)
 
@@ -55,6 +55,7 @@ class ChassisService:
     metrics = Metrics()
     principal = CurrentPrincipal()
     services = ServiceRpc()
+    call_context = CallContext()     # `rpc`: the caller's deadline and Idempotency-Key
 
     # --- event log -------------------------------------------------------------------------
     @rpc
@@ -80,6 +81,10 @@ class ChassisService:
         retention_days = settings.outbox_retention_days()
         if retention_days:
             relay.purge_sent_before(utcnow() - timedelta(days=retention_days))
+
+    @periodic(settings.idempotency_purge_interval)
+    def purge_idempotency_keys(self):
+        idempotency.purge(self.db, utcnow() - timedelta(seconds=settings.idempotency_key_ttl()))
 
     # --- consuming -------------------------------------------------------------------------
     def apply_event(self, envelope):

@@ -74,6 +74,15 @@ def rpc_timeout():
     return env.float("RPC_TIMEOUT_SECONDS", 5.0)
 
 
+def idempotency_key_ttl():
+    """Seconds an Idempotency-Key's first answer is kept (and a retry with it answered)."""
+    return env.float("IDEMPOTENCY_KEY_TTL_SECONDS", 24 * 3600.0)
+
+
+def idempotency_purge_interval():
+    return env.float("IDEMPOTENCY_PURGE_SECONDS", 3600.0)
+
+
 def outbox_sweep_interval():
     return env.float("OUTBOX_SWEEP_SECONDS", 5.0)
 
