@@ -88,9 +88,12 @@ def from_exception(exc, instance=None, call_id=None, write=False):
             service=(exc.details or {}).get("service"), may_have_applied=True if write else None,
             **common), True
     if isinstance(exc, CrmError) and 400 <= exc.http_status < 500:
-        return problem_response(exc.http_status, exc.message, exc.code,
-                                headers=_auth_headers(exc) | _retry_after(exc), **common,
-                                **_extensions(exc)), False
+        extensions, headers = _extensions(exc), _auth_headers(exc)
+        seconds = _retry_after(exc)
+        if seconds is not None:
+            extensions["retry_after"] = headers["Retry-After"] = seconds
+        return problem_response(exc.http_status, exc.message, exc.code, headers=headers,
+                                **common, **extensions), False
     return problem_response(500, "An unexpected error occurred. Quote the call_id when "
                             "reporting it.", "internal_error", **common), True
 
@@ -106,9 +109,13 @@ def _extensions(exc):
 
 
 def _retry_after(exc):
-    """A refusal that says when to come back (an Idempotency-Key still in progress: 409)."""
-    seconds = exc.details.get("retry_after") if isinstance(exc.details, dict) else None
-    return {"Retry-After": seconds} if isinstance(seconds, int) else {}
+    """Seconds a refusal says to wait (an Idempotency-Key still in progress: 409), or None.
+    nameko turns the details' values into strings on the way."""
+    raw = exc.details.get("retry_after") if isinstance(exc.details, dict) else None
+    try:
+        return int(raw) if raw is not None else None
+    except (TypeError, ValueError):
+        return None
 
 
 def _auth_headers(exc):

@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from kombu.utils.json import dumps, loads
-from sqlalchemy import delete
+from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
 from services.chassis import settings
@@ -137,7 +137,10 @@ class Guard:
     def recorded(self):
         """The first answer, or _MISSING; 422 if the key came with another request."""
         with self.db.read_only(settle=False) as session:
-            row = session.get(IdempotencyRecord, self.id)
+            row = session.execute(
+                select(IdempotencyRecord.fingerprint, IdempotencyRecord.response,
+                       IdempotencyRecord.created_at)
+                .where(*self._where())).first()
         if row is None:
             return _MISSING
         if row.created_at < utcnow() - timedelta(seconds=settings.idempotency_key_ttl()):
@@ -175,12 +178,14 @@ class Guard:
         self.db.commit(session, emitted)
         return result
 
+    def _where(self):
+        principal, key, method = self.id
+        return (IdempotencyRecord.principal == principal, IdempotencyRecord.key == key,
+                IdempotencyRecord.method == method)
+
     def _forget_expired(self):
         session = self.db.new_session()
-        principal, key, method = self.id
-        session.execute(delete(IdempotencyRecord).where(
-            IdempotencyRecord.principal == principal, IdempotencyRecord.key == key,
-            IdempotencyRecord.method == method))
+        session.execute(delete(IdempotencyRecord).where(*self._where()))
         self.db.commit(session, [])
 
 

@@ -6,8 +6,10 @@ import eventlet
 from eventlet.event import Event
 from nameko.rpc import rpc
 
+from services.chassis import idempotency
 from services.chassis.auth import CurrentPrincipal
 from services.chassis.errors import Conflict, Invalid, LoginThrottled, NotFound, Unauthorized
+from services.chassis.rpc import CallContext
 
 CALLS = []                  # (service, method, args) in call order; cleared per test
 RELEASE = {"event": None}   # a slow call waits on this until the test lets it go
@@ -18,6 +20,12 @@ def reset():
     CALLS.clear()
     TOKEN_STATES.clear()
     RELEASE["event"] = Event()
+
+
+def _idempotency_seen(worker_ctx):
+    """The Idempotency-Key and fingerprint this call carried (None, None without)."""
+    return (worker_ctx.data.get(idempotency.KEY_CONTEXT),
+            worker_ctx.data.get(idempotency.FINGERPRINT_CONTEXT))
 
 
 def _seen(principal_access):
@@ -85,6 +93,7 @@ class FakeIdentity:
 class FakeCustomers:
     name = "customers"
     principal = CurrentPrincipal()
+    call_context = CallContext()
 
     @rpc
     def health(self):
@@ -102,6 +111,11 @@ class FakeCustomers:
 
     @rpc
     def create_customer(self, data, force=False):
+        CALLS.append(("customers", "create_customer", _idempotency_seen(self.call_context)))
+        if data.get("name") == "slow":
+            RELEASE["event"].wait()
+        if data.get("name") == "busy":
+            raise idempotency.IdempotencyKeyInUse("Still being processed.", {"retry_after": 1})
         if "name" not in data:
             raise Invalid("The request is not valid.", {"name": ["Missing data for required field."]})
         if data.get("email") == "dup@example.com" and not force:
