@@ -159,3 +159,22 @@ def test_query_parameters_come_from_the_services_query_schemas(document):
     assert params["tags_any"]["schema"]["type"] == "array"
     assert params["tags_any"]["explode"] is False
     assert "null" not in str(params["owner_id"]["schema"])      # a query string has no null
+
+
+def test_every_authenticated_write_announces_the_idempotency_key_and_its_refusals(document):
+    writes = 0
+    for route in ROUTES:
+        if route.hidden:
+            continue
+        operation = document["paths"][route.path][route.method.lower()]
+        headers = [p for p in operation["parameters"] if p["in"] == "header"]
+        if route.method in ("POST", "PATCH", "PUT") and not route.public and route.service:
+            writes += 1
+            assert [p["name"] for p in headers] == ["Idempotency-Key"], route.path
+            assert headers[0]["required"] is False and headers[0]["schema"]["maxLength"] == 255
+            assert {"400", "409", "422", "503"} <= set(operation["responses"]), route.path
+        else:
+            assert headers == [], f"{route.method} {route.path}"
+    assert writes > 30
+    assert "Retry-After" in document["components"]["responses"]["Conflict"]["headers"]
+    assert "Idempotency-Key" in document["info"]["description"]
