@@ -14,10 +14,13 @@ summary or the field's description states:
   currency with an amount, lines that add up to less than 10^15, a task on
   something, each follow-up trigger once, a target's period starts on the first day of the
   period and only a company target has no scope_value, an import has a header row of known
-  columns and a row, a report's period runs forwards for at most 3660 days.
+  columns and a row, a report's period runs forwards for at most 3660 days;
+- an Idempotency-Key names one request: a positive case that sends one sends a new one (the
+  generated keys repeat — "0", "!" — and the same key with another body is rightly a 422).
 """
 import json
 import os
+import uuid
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -259,6 +262,8 @@ def map_case(context, case):
     meta = case.meta
     if meta is None or not meta.generation.mode.is_positive:
         return case
+    if isinstance(case.headers, dict) and "Idempotency-Key" in case.headers:
+        case.headers["Idempotency-Key"] = str(uuid.uuid4())
     if isinstance(case.query, dict):
         case.query.pop("cursor", None)
         if case.operation.path.startswith("/api/v1/reports/"):
