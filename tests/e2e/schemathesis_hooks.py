@@ -262,7 +262,7 @@ def map_case(context, case):
     meta = case.meta
     if meta is None or not meta.generation.mode.is_positive:
         return case
-    if isinstance(case.headers, dict) and "Idempotency-Key" in case.headers:
+    if case.headers is not None and "Idempotency-Key" in case.headers:   # a CaseInsensitiveDict
         case.headers["Idempotency-Key"] = str(uuid.uuid4())
     if isinstance(case.query, dict):
         case.query.pop("cursor", None)
