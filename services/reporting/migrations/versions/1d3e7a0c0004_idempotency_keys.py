@@ -5,7 +5,7 @@ answer instead of running twice; the answer is recorded in the write's own trans
 this service's database (services/chassis/idempotency.py).
 
 Revision ID: 1d3e7a0c0004
-Revises: f7a1d0c0de01
+Revises: 4d1edcf3b28c
 Create Date: 2026-12-04 04:30:00
 """
 from typing import Sequence, Union
@@ -15,7 +15,7 @@ from alembic import op
 from services.chassis.migration_ops import create_idempotency_key_table, drop_idempotency_key_table
 
 revision: str = '1d3e7a0c0004'
-down_revision: Union[str, Sequence[str], None] = 'f7a1d0c0de01'
+down_revision: Union[str, Sequence[str], None] = '4d1edcf3b28c'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
