@@ -5,7 +5,7 @@ answer instead of running twice; the answer is recorded in the write's own trans
 this service's database (services/chassis/idempotency.py).
 
 Revision ID: 1d3e7a0c0004
-Revises: 4d1edcf3b28c
+Revises: a9c3f00d0e02
 Create Date: 2026-12-04 04:30:00
 """
 from typing import Sequence, Union
@@ -15,7 +15,7 @@ from alembic import op
 from services.chassis.migration_ops import create_idempotency_key_table, drop_idempotency_key_table
 
 revision: str = '1d3e7a0c0004'
-down_revision: Union[str, Sequence[str], None] = '4d1edcf3b28c'
+down_revision: Union[str, Sequence[str], None] = 'a9c3f00d0e02'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
