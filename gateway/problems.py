@@ -108,16 +108,6 @@ def _extensions(exc):
     return members
 
 
-def _retry_after(exc):
-    """Seconds a refusal says to wait (an Idempotency-Key still in progress: 409), or None.
-    nameko turns the details' values into strings on the way."""
-    raw = exc.details.get("retry_after") if isinstance(exc.details, dict) else None
-    try:
-        return int(raw) if raw is not None else None
-    except (TypeError, ValueError):
-        return None
-
-
 def _auth_headers(exc):
     if exc.http_status == 401:
         return {"WWW-Authenticate": 'Bearer realm="crm"'}

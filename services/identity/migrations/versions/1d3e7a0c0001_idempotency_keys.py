@@ -5,7 +5,7 @@ answer instead of running twice; the answer is recorded in the write's own trans
 this service's database (services/chassis/idempotency.py).
 
 Revision ID: 1d3e7a0c0001
-Revises: f0d06d46d81e
+Revises: 9f2c05339b06
 Create Date: 2026-12-04 04:30:00
 """
 from typing import Sequence, Union
@@ -15,7 +15,7 @@ from alembic import op
 from services.chassis.migration_ops import create_idempotency_key_table, drop_idempotency_key_table
 
 revision: str = '1d3e7a0c0001'
-down_revision: Union[str, Sequence[str], None] = 'f0d06d46d81e'
+down_revision: Union[str, Sequence[str], None] = '9f2c05339b06'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
