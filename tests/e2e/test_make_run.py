@@ -133,7 +133,8 @@ class Run:
         result = subprocess.run(
             [str(ROOT / ".venv/bin/supervisorctl"), "-s", f"unix://{self.var}/supervisor.sock",
              "pid", f"crm:{service}"], capture_output=True, text=True, timeout=30)
-        return int(result.stdout) if result.stdout.strip().isdigit() else None
+        # supervisorctl prints 0 for a process that is not running (starting, backing off)
+        return (int(result.stdout) or None) if result.stdout.strip().isdigit() else None
 
     def ready(self):
         try:
@@ -197,7 +198,8 @@ def test_make_run_heals_a_killed_service_stops_on_ctrl_c_and_prints_no_secret(
                 f"customers did not come back within {HEAL_TIMEOUT}s:\n{run.printed()[-6000:]}")
         assert answered >= 1
         assert "exited: customers (terminated by SIGKILL; not expected)" in run.printed()
-        assert f"spawned: 'customers' with pid {restarted}" in run.printed()
+        wait_until(lambda: f"spawned: 'customers' with pid {restarted}" in run.printed(),
+                   timeout=10, message="supervisord's line about the restarted customers")
 
         # Ctrl-C: every process the run started is gone
         started = _children(run.process.pid)
