@@ -51,6 +51,7 @@ SERVICES = (
     Service("sales", "services.sales.service:SalesService", 9104),
     Service("reporting", "services.reporting.service:ReportingService", 9103),
     Service("webhooks", "services.webhooks.service:WebhooksService", 9107),
+    Service("audit", "services.audit.service:AuditService", 9108),
     Service(GATEWAY, "gateway.service:GatewayService", 9100, has_database=False),
 )
 

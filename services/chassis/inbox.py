@@ -53,11 +53,12 @@ def _inbox_insert(dialect):
             .on_conflict_do_nothing(index_elements=["event_id"]))
 
 
-def _record_new(session, envelopes):
+def record_new(session, envelopes):
     """Insert the inbox rows of `envelopes` (distinct event ids); returns the ids that were not
     there yet. ON CONFLICT DO NOTHING instead of select-then-insert: one round trip, and a
     replica applying the same event concurrently makes us wait for its commit and then see a
-    duplicate (PostgreSQL), where a plain INSERT would fail on the primary key."""
+    duplicate (PostgreSQL), where a plain INSERT would fail on the primary key. Public for a
+    consumer that orders its own transaction (services/audit/ordering.py)."""
     now = utcnow()
     rows = [{"event_id": e["event_id"], "source": e["source"], "event_type": e["event_type"],
              "sequence": e["sequence"], "processed_at": now} for e in envelopes]
@@ -92,7 +93,7 @@ def consume_all(db, subscriptions, envelopes):
     with db.unit_of_work(actor=f"event:{pending[0][2]['source']}") as uow:
         # The inbox rows go in first: on SQLite that takes the write lock before anything is
         # read, on PostgreSQL it holds the inbox lock a reporting rebuild waits for.
-        new = _record_new(uow.session, [envelope for _index, _apply, envelope in pending])
+        new = record_new(uow.session, [envelope for _index, _apply, envelope in pending])
         for index, apply, envelope in pending:
             if envelope["event_id"] in new:
                 apply(uow, envelope)

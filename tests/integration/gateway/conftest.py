@@ -3,8 +3,8 @@ import pytest
 
 from gateway.service import GatewayService
 from tests.integration.gateway import fakes
-from tests.integration.gateway.fakes import (FakeCustomers, FakeIdentity, FakeReporting, FakeSales,
-                                            FakeWebhooks)
+from tests.integration.gateway.fakes import (FakeAudit, FakeCustomers, FakeIdentity, FakeReporting,
+                                            FakeSales, FakeWebhooks)
 from tests.integration.gateway.support import Client, free_port
 
 
@@ -14,7 +14,7 @@ def start_gateway(container_factory, rabbit_config, monkeypatch):
     fakes.reset()
 
     def start(env=None, services=(FakeIdentity, FakeCustomers, FakeSales, FakeReporting,
-                                   FakeWebhooks)):
+                                   FakeWebhooks, FakeAudit)):
         for name, value in (env or {}).items():
             monkeypatch.setenv(name, str(value))
         for service in services:

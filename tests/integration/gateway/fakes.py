@@ -157,6 +157,14 @@ class FakeWebhooks:
         return {"service": "webhooks", "status": "ok"}
 
 
+class FakeAudit:
+    name = "audit"
+
+    @rpc
+    def health(self):
+        return {"service": "audit", "status": "ok"}
+
+
 class FakeSales:
     name = "sales"
 

@@ -99,5 +99,5 @@ def test_ready_and_health_when_all_is_up(client):
     assert client.get("/ready").json() == {
         "status": "ok", "services": {"identity": {"status": "ok"}, "customers": {"status": "ok"},
                                      "sales": {"status": "ok"}, "reporting": {"status": "ok"},
-                                     "webhooks": {"status": "ok"}}}
+                                     "webhooks": {"status": "ok"}, "audit": {"status": "ok"}}}
     assert client.get("/health").json() == {"status": "ok"}
