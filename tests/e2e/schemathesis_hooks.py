@@ -10,7 +10,8 @@ summary or the field's description states:
   product's currency, today (a quote valid until a past day);
 - a cursor is only ever a next_cursor the API issued, so a positive case leaves it out;
 - rules across fields: exactly one source of a contract / order / invoice, a merge's winner is
-  not its loser, a webhook replay is a sequence range of a named source or a time range, a
+  not its loser, a webhook replay is a sequence range of a named source or a time range, the
+  audit trail's time range runs forwards and a record id comes with its type, a
   currency with an amount, lines that add up to less than 10^15, a task on
   something, each follow-up trigger once, a target's period starts on the first day of the
   period and only a company target has no scope_value, an import has a header row of known
@@ -196,6 +197,20 @@ def _replay_range(body):
         body.pop("until")                       # the open end: no order to get wrong
 
 
+def _audit_query(query):
+    """The trail's time range runs forwards (since before until: the open end instead), and a
+    record id comes with its record type."""
+    if isinstance(query.get("since"), str) and isinstance(query.get("until"), str):
+        query.pop("until")
+    if isinstance(query.get("record_id"), str) and not query.get("record_type"):
+        query["record_type"] = "customer"
+
+
+QUERY_RULES = {
+    "GET /api/v1/audit": _audit_query,
+    "GET /api/v1/customers/{customer_id}/history": _audit_query,
+}
+
 RULES = {
     "POST /api/v1/webhooks/subscriptions/{subscription_id}/replays": _replay_range,
     "POST /api/v1/contracts": _contract,
@@ -268,6 +283,8 @@ def map_case(context, case):
         case.query.pop("cursor", None)
         if case.operation.path.startswith("/api/v1/reports/"):
             _report_period(case.query)
+        if label in QUERY_RULES:
+            QUERY_RULES[label](case.query)
     if label == "POST /api/v1/customers/imports":
         _import_csv(case)
     if isinstance(case.body, dict):
