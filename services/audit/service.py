@@ -37,9 +37,11 @@ class AuditService(ChassisService):
             return queries.customer_history(session, principal, customer_id, query)
 
     def consume_event(self, envelope):
-        """Live: applied now if it is its producer's next event, else by a catch-up at once
-        (which applies it after the ones it waited for)."""
+        """Live: applied now if it is its producer's next event (or becomes it within a
+        moment), else by a catch-up at once (which applies it after the ones it waited for)."""
         outcome = ordering.consume_in_order(self.db, self.subscriptions, envelope)
+        if outcome == ordering.OUT_OF_ORDER and ordering.wait_for_predecessor(self.db, envelope):
+            outcome = ordering.consume_in_order(self.db, self.subscriptions, envelope)
         if outcome == ordering.OUT_OF_ORDER:
             source = envelope["source"]
 

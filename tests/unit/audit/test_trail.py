@@ -121,3 +121,11 @@ def test_a_rebuild_from_the_logs_gives_the_same_trail(db, memory_engine):
     for log in reversed(logs):
         inbox.catch_up(db, SUBSCRIPTIONS, log.fetch, log.source)
     assert entries(db) == before
+
+
+def test_a_live_event_waits_a_moment_for_its_predecessor_then_gives_up(db):
+    first, second, third = customers_log().events[:3]
+    assert not ordering.wait_for_predecessor(db, second, timeout=0.05)   # nothing applied yet
+    assert ordering.consume_in_order(db, SUBSCRIPTIONS, first) == inbox.PROCESSED
+    assert ordering.wait_for_predecessor(db, second, timeout=0)
+    assert not ordering.wait_for_predecessor(db, third, timeout=0)
