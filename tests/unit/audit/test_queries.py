@@ -122,3 +122,33 @@ def test_a_customers_history_holds_its_contacts_and_deals(db):
 def test_a_bad_query_is_invalid(db, query):
     with pytest.raises(Invalid):
         changes(db, ADMIN, **query)
+
+
+def test_a_customers_contacts_follow_its_new_owner(memory_engine):
+    db = audit_db(memory_engine)
+    log = Log("customers")
+    log.emit("customer_created", customer())
+    log.emit("contact_added", {"id": "k-1", "customer_id": "c-1", "name": "Kim", "role": None,
+                               "birthday": None, "owner_id": "u-rep1", "created_at": T0})
+    log.emit("customer_assigned", {"id": "c-1", "owner_id": "u-rep2",
+                                   "previous_owner_id": "u-rep1", "region": "north",
+                                   "reason": "manual", "assigned_by": "u-mgr"}, actor="u-mgr")
+    assert inbox.consume_all(db, SUBSCRIPTIONS, log.events) == [inbox.PROCESSED] * 3
+    assert set(records(changes(db, REP2))) == {("customer", "c-1"), ("contact", "k-1")}
+    assert changes(db, REP1)["items"] == []
+
+
+def test_a_deals_documents_follow_its_new_owner(memory_engine):
+    db = audit_db(memory_engine)
+    log = Log("sales")
+    log.emit("deal_created", deal())
+    log.emit("quote_created", {"id": "q-1", "number": "Q-2026-00001", "deal_id": "d-1",
+                               "customer_id": "c-1", "owner_id": "u-rep1", "status": "draft",
+                               "total": "1000.00", "currency": "EUR", "valid_until": T0.date(),
+                               "lines": [], "created_at": T0, "sent_at": None,
+                               "decided_at": None, "changed_by": "u-rep1", "changed_at": T0})
+    log.emit("deal_updated", {**deal(owner_id="u-rep2"), "changed": ["owner_id"]},
+             actor="u-mgr")
+    assert inbox.consume_all(db, SUBSCRIPTIONS, log.events) == [inbox.PROCESSED] * 3
+    assert set(records(changes(db, REP2))) == {("deal", "d-1"), ("quote", "q-1")}
+    assert changes(db, REP1)["items"] == []

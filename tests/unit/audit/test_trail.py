@@ -129,3 +129,19 @@ def test_a_live_event_waits_a_moment_for_its_predecessor_then_gives_up(db):
     assert ordering.consume_in_order(db, SUBSCRIPTIONS, first) == inbox.PROCESSED
     assert ordering.wait_for_predecessor(db, second, timeout=0)
     assert not ordering.wait_for_predecessor(db, third, timeout=0)
+
+
+def test_a_record_created_and_changed_in_one_page_of_the_catch_up(db):
+    """One transaction for the page (not the fallback of one per event, which would hide a
+    failure): the second event sees the state the first one left, not yet flushed."""
+    log = Log("sales")
+    product = {"id": "p-1", "name": "Widget", "series": "W", "list_price": "10.00",
+               "currency": "EUR", "active": True, "created_at": T0, "updated_at": T0}
+    log.emit("product_created", product, actor="u-admin")
+    log.emit("product_updated", {**product, "list_price": "12.00", "changed": ["list_price"]},
+             actor="u-admin")
+    log.emit("product_updated", {**product, "list_price": "13.00", "changed": ["list_price"]},
+             actor="u-admin")
+    assert inbox.consume_all(db, SUBSCRIPTIONS, log.events) == [inbox.PROCESSED] * 3
+    assert [e[3:6] for e in entries(db, action="changed")] == [
+        ("list_price", '"10.00"', '"12.00"'), ("list_price", '"12.00"', '"13.00"')]
