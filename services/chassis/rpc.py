@@ -32,6 +32,8 @@ import logging
 import time
 
 import eventlet
+import kombu.exceptions
+import sqlalchemy.exc
 from nameko.amqp.publish import Publisher
 from nameko.containers import WorkerContext
 from nameko.exceptions import UnknownService
@@ -49,6 +51,7 @@ log = logging.getLogger(__name__)
 quiet_client_errors()       # a 4xx raised by an entrypoint is logged at INFO, without a traceback
 
 ROUTE_CHECK_SECONDS = 5.0
+REPLY_ERRORS = (kombu.exceptions.OperationalError, ConnectionError, OSError)   # broker gone
 DEADLINE_CONTEXT = "deadline"
 CALL_ONLY = (idempotency.KEY_CONTEXT, idempotency.FINGERPRINT_CONTEXT)   # never passed on
 wall_clock = time.time      # deadlines cross processes: wall-clock time, not monotonic
@@ -62,6 +65,14 @@ class ServiceUnavailable(CrmError):
 class DeadlineExceeded(ServiceUnavailable):
     """The caller had stopped waiting before the work could start; nothing was done."""
     code = "deadline_exceeded"
+
+
+class DatabaseUnavailable(ServiceUnavailable):
+    """The service's database went away (restart, crash, network): an outage, not a bug — a
+    503 the client may retry (a write with its Idempotency-Key: the commit may have happened)."""
+
+
+DATABASE_DOWN = (sqlalchemy.exc.OperationalError, sqlalchemy.exc.InterfaceError)
 
 
 # --- publishing without confirms ------------------------------------------------------------
@@ -114,7 +125,18 @@ class _RpcConsumer(RpcConsumer):
             config[AMQP_URI_CONFIG_KEY], get_rpc_exchange(config),
             config.get(SERIALIZER_CONFIG_KEY, DEFAULT_SERIALIZER), message,
             ssl=config.get(AMQP_SSL_CONFIG_KEY), login_method=config.get(LOGIN_METHOD_CONFIG_KEY))
-        result, exc_info = responder.send_response(result, exc_info)
+        try:
+            result, exc_info = responder.send_response(result, exc_info)
+        except REPLY_ERRORS:
+            # The broker went away after the work was done (its publisher retried meanwhile).
+            # nameko would let this kill the whole container — every entrypoint of the service,
+            # for good without a supervisor. The caller's deadline turns the lost reply into a
+            # 503 that says the write may have applied; its Idempotency-Key retry gets the
+            # recorded answer. Should the broker redeliver the request (its connection died
+            # before the ack), the deadline check or the idempotency guard keeps it from
+            # running twice.
+            log.warning("rpc reply to %s not sent: broker unavailable", message.properties.get(
+                "reply_to"), exc_info=True)
         self.queue_consumer.ack_message(message)
         return result, exc_info
 
@@ -147,10 +169,16 @@ def _guarded(method):
             log.info("%s not started: its caller stopped waiting %.3fs ago", name, late)
             raise DeadlineExceeded(f"{name} was not started: the caller's deadline had passed.")
         db = getattr(self, "db", None)
-        if not isinstance(db, DatabaseAccess):
-            return method(self, *args, **kwargs)
-        return idempotency.run(db, worker_ctx, name, args, kwargs,
-                               lambda: method(self, *args, **kwargs))
+        try:
+            if not isinstance(db, DatabaseAccess):
+                return method(self, *args, **kwargs)
+            return idempotency.run(db, worker_ctx, name, args, kwargs,
+                                   lambda: method(self, *args, **kwargs))
+        except DATABASE_DOWN as exc:
+            service = worker_ctx.service_name
+            log.warning("%s: database unavailable (%s)", name, exc.__class__.__name__)
+            raise DatabaseUnavailable(f"The {service} service's database is unavailable.",
+                                      {"service": service}) from None
     return guarded
 
 
@@ -223,7 +251,7 @@ class ServiceCaller:
         except eventlet.Timeout:
             raise ServiceUnavailable(f"The {service} service did not answer within {timeout:g}s.",
                                      {"service": service})
-        except (ConnectionError, OSError) as exc:
+        except (ConnectionError, OSError, kombu.exceptions.OperationalError) as exc:
             raise ServiceUnavailable(f"The message broker is unreachable ({exc.__class__.__name__}).",
                                      {"service": service})
 

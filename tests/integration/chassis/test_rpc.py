@@ -63,3 +63,28 @@ def test_a_service_that_never_ran_is_still_a_fast_503(container_factory, rabbit_
     with entrypoint_hook(caller, "relay") as relay:
         with pytest.raises(ServiceUnavailable, match="not running"):
             relay("nobody_home", "anything", 1)
+
+
+def test_a_reply_the_broker_cannot_take_leaves_the_service_running(
+        container_factory, rabbit_config, monkeypatch):
+    """Issue 10 chaos run: the broker died while a service was answering; nameko let the failed
+    reply publish kill the container (sales exited). The reply is dropped (the caller's deadline
+    answers 503) and the service goes on serving."""
+    import kombu.exceptions
+    real, failed = RpcPublisher.publish, []
+
+    def broker_gone_for_one_reply(self, payload, **kwargs):
+        if not failed and not kwargs["routing_key"].startswith("echo_svc."):
+            failed.append(kwargs["routing_key"])
+            raise kombu.exceptions.OperationalError("[Errno 111] ECONNREFUSED")
+        return real(self, payload, **kwargs)
+    monkeypatch.setattr(RpcPublisher, "publish", broker_gone_for_one_reply)
+    echo, caller = container_factory(Echo, rabbit_config), container_factory(Caller, rabbit_config)
+    echo.start()
+    caller.start()
+    with entrypoint_hook(caller, "relay") as relay:
+        with pytest.raises(ServiceUnavailable):
+            relay("echo_svc", "echo", "lost reply")
+        assert failed
+        assert relay("echo_svc", "echo", "next") == "next"
+    assert not echo._died.ready()

@@ -1,0 +1,53 @@
+"""A service whose PostgreSQL goes away answers a 503 (not a 500) and serves again by itself
+once the database is back. Issue 10 chaos run: during a PostgreSQL restart the gateway answered
+500 internal_error for every write that met the broken connections. On a dedicated PostgreSQL
+server of the test's own (tests/chaos/instances.py), never the machine's."""
+import pytest
+from nameko.testing.services import entrypoint_hook
+
+from services.chassis.db import create_schema, make_engine
+from services.chassis.rpc import DatabaseUnavailable
+from tests.chaos.instances import DedicatedPostgres
+from tests.integration.chassis.ledger import Front, Ledger, LedgerBase
+
+pytestmark = pytest.mark.postgres
+
+
+@pytest.fixture
+def postgres():
+    server = DedicatedPostgres()
+    try:
+        server.init()
+        server.start()
+        yield server
+    finally:
+        server.stop()
+        server.remove()
+
+
+def add(front, text):
+    with entrypoint_hook(front, "add") as call:
+        return call(text, timeout=10.0)
+
+
+def test_a_database_outage_is_a_503_and_the_service_recovers(
+        postgres, container_factory, rabbit_config, monkeypatch):
+    url = postgres.url("postgres")
+    engine = make_engine(url)
+    create_schema(engine, LedgerBase.metadata)
+    engine.dispose()
+    monkeypatch.setenv("LEDGER_DATABASE_URL", url)
+    ledger, front = container_factory(Ledger, rabbit_config), container_factory(Front, rabbit_config)
+    ledger.start()
+    front.start()
+    assert add(front, "before")["text"] == "before"
+
+    postgres.kill()             # immediate stop: the pooled connections die with the server
+    with pytest.raises(DatabaseUnavailable, match="ledger service's database is unavailable"):
+        add(front, "while down")
+    with pytest.raises(DatabaseUnavailable):
+        add(front, "still down")          # a fresh connection is refused: the same answer
+
+    postgres.start()
+    assert add(front, "after")["text"] == "after"       # pre-ping replaces the dead connections
+    assert not ledger._died.ready()
