@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 PY := .venv/bin/python
 
-.PHONY: help run test test-all test-fast test-e2e bench migrate bootstrap clean clean-data bare-debian-check
+.PHONY: help run test test-all test-fast test-e2e chaos soak bench migrate bootstrap clean clean-data bare-debian-check
 
 help:
 	@echo "make run         start the whole system with demo data (Ctrl-C stops it)"
@@ -10,6 +10,7 @@ help:
 	@echo "make test-all    the same with every integration test on SQLite and PostgreSQL"
 	@echo "make test-fast   lint, unit and contract tests only (no broker, no database server)"
 	@echo "make test-e2e    the end-to-end journeys against real service processes"
+	@echo "make chaos       3,000 writes while services, a broker and a database of its own crash (~10 min)"
 	@echo "make bench       load scenarios on this machine -> bench/RESULTS.md (~20 min; BENCH_ARGS=--quick)"
 	@echo "make migrate     bring every service's database to the newest revision (services/registry.py)"
 	@echo "make clean       remove the virtualenv and caches (keeps your data in var/)"
@@ -31,6 +32,12 @@ test-fast: bootstrap
 
 test-e2e:
 	scripts/test.sh tests/e2e
+
+# The big chaos run (CI runs tests/chaos at its small default size within `make test`). Its own
+# RabbitMQ node and PostgreSQL server on their own ports: the machine's are never touched.
+chaos: bootstrap
+	CHAOS_WRITES=$${CHAOS_WRITES:-3000} CHAOS_SECONDS=$${CHAOS_SECONDS:-300} \
+	CHAOS_CLIENTS=$${CHAOS_CLIENTS:-8} $(PY) -m pytest tests/chaos/test_chaos.py -p no:cacheprovider
 
 bench:
 	bench/setup.sh

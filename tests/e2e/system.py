@@ -34,7 +34,9 @@ def free_port():
 class System:
     """start() → the gateway answers /ready; stop_service/start_service for outage tests."""
 
-    def __init__(self, workdir, amqp_uri, rpc_timeout=3.0):
+    def __init__(self, workdir, amqp_uri, rpc_timeout=3.0, database_urls=None, settings=None):
+        """`database_urls`: service name → SQLAlchemy URL (default: SQLite files in workdir);
+        `settings`: environment overrides for every process."""
         self.workdir = Path(workdir)
         self.gateway_port = free_port()
         self.url = f"http://127.0.0.1:{self.gateway_port}"
@@ -43,11 +45,12 @@ class System:
         self.admin_email = "admin@e2e.example.com"
         self.admin_password = secrets.token_urlsafe(16)
         self.jwt_secret = secrets.token_urlsafe(32)
-        self.env = self._environment(amqp_uri)
+        self.env = self._environment(amqp_uri, database_urls or {})
+        self.env.update(settings or {})
         self.processes = {}
         self.log_files = {}
 
-    def _environment(self, amqp_uri):
+    def _environment(self, amqp_uri, database_urls):
         env = {k: v for k, v in os.environ.items()
                if not k.endswith(("_DATABASE_URL", "_METRICS_PORT"))}
         env.update({
@@ -79,7 +82,8 @@ class System:
             "PYTHONWARNINGS": "ignore::Warning:nameko.cli.commands,ignore::Warning:nameko.extensions",
         })
         for service in registry.with_database():
-            env[service.database_setting] = f"sqlite:///{self.workdir / (service.name + '.db')}"
+            env[service.database_setting] = database_urls.get(
+                service.name, f"sqlite:///{self.workdir / (service.name + '.db')}")
         for name, port in self.metrics_ports.items():
             env[registry.get(name).metrics_setting] = str(port)
         return env
@@ -121,6 +125,13 @@ class System:
             except subprocess.TimeoutExpired:
                 _signal_group(process, signal.SIGKILL)
                 process.wait(timeout)
+        self.log_files.pop(name).close()
+
+    def kill_service(self, name):
+        """SIGKILL (`kill -9`) to the service's process: no graceful stop, work in flight lost."""
+        process = self.processes.pop(name)
+        _signal_group(process, signal.SIGKILL)
+        process.wait(STOP_TIMEOUT)
         self.log_files.pop(name).close()
 
     def stop(self):
