@@ -19,9 +19,9 @@ rate limits raised. Its settings are tests/e2e/schemathesis.toml; what JSON Sche
 (ids of existing records, rules across fields) tests/e2e/schemathesis_hooks.py gives the
 positive cases. Both phases generate positive and negative cases (schemathesis's "all" mode);
 lone surrogates, which its UTF-8 generation cannot make, and deep nesting are tried by
-tests/e2e/test_bad_input.py. Measured on a shared 2-core machine at a load average of 16:
-9.5 minutes for the module (admin: 7,639 cases, coverage 319 s + fuzzing 61 s; rep: 287 cases,
-71 s); the admin half alone took 90 s at a lighter load. Generation is
+tests/e2e/test_bad_input.py. Measured on a shared 2-core machine with one schemathesis worker
+(schemathesis.toml says why): 6 min 45 s for the module at a load average of 6 to 8 (admin about
+8,700 cases, rep about 300); in a whole `make test` the admin half took 107 s. Generation is
 bounded (SCHEMATHESIS_MAX_EXAMPLES, default 3 per operation in the fuzzing phase) and seeded
 (SCHEMATHESIS_SEED) so a run is repeatable; both may be changed:
 
