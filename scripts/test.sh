@@ -12,6 +12,9 @@ scripts/bootstrap.sh
 scripts/ensure_rabbitmq.sh --management
 export PGPASSWORD=${PGPASSWORD:-postgres}     # ignored where PostgreSQL trusts local TCP
 scripts/ensure_postgres.sh
+# promtool + prometheus for the monitoring tests; if they cannot be installed here those tests
+# fail saying so (tests/prometheus_tools.py) — the rest of the suite still runs.
+scripts/ensure_prometheus.sh || true
 
 if [ "$#" -eq 0 ]; then
     set -- tests

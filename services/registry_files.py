@@ -1,7 +1,8 @@
 """The files services/registry.py generates, and the ones it only checks.
 
     python -m services.registry generate    rewrite deploy/supervisord.conf, deploy/prometheus.yml,
-                                            deploy/postgres-init.sql from the registry
+                                            deploy/postgres-init.sql from the registry, and the
+                                            Grafana dashboards from services/dashboards.py
     python -m services.registry check       exit 1 naming every file that drifted from it
                                             (the generated ones, docker-compose.yml, the Dockerfile)
     python -m services.registry ports       "<name> <metrics port>" per service, as the services
@@ -13,6 +14,7 @@ template): `compose_problems` checks its service blocks instead.
 import argparse
 import re
 
+from services import dashboards
 from services.registry import ROOT, SERVICES, with_database
 
 HEADER = "Generated from services/registry.py by `python -m services.registry generate`; do not edit."
@@ -100,29 +102,57 @@ def supervisord_conf():
     return "\n".join(lines) + "\n"
 
 
-def prometheus():
+# Relative to deploy/prometheus.yml: the recording and alerting rules (deploy/prometheus/).
+PROMETHEUS_RULE_FILES = "prometheus/*.rules.yml"
+
+
+def prometheus(targets=None, interval="15s", rule_files=PROMETHEUS_RULE_FILES):
+    """deploy/prometheus.yml. `targets` (service name → "host:port", e.g. a test's free ports;
+    "prometheus" → its own address)
+    scrapes those addresses instead of each service's DNS name, at `interval`; `rule_files` is
+    the rules' glob, relative to the written file."""
     lines = [
         f"# {HEADER}",
         "# Scrapes every service's own /metrics port. DNS discovery finds every replica of a service",
         "# (docker compose up --scale customers=3), not only the first.",
         "global:",
-        "  scrape_interval: 15s",
-        "  evaluation_interval: 15s",
+        f"  scrape_interval: {interval}",
+        f"  evaluation_interval: {interval}",
+        "",
+        "rule_files:",
+        f'  - "{rule_files}"',
         "",
         "scrape_configs:",
     ]
     for s in SERVICES:
+        lines.append(f"  - job_name: {s.name}")
+        if targets is None:
+            lines += [
+                "    dns_sd_configs:",
+                f'      - names: ["{s.name}"]',
+                "        type: A",
+                f"        port: {s.metrics_port}",
+            ]
+        else:
+            lines += [
+                "    static_configs:",
+                f'      - targets: ["{targets[s.name]}"]',
+            ]
+    if targets is None:
+        # RabbitMQ's own metrics (rabbitmq_prometheus plugin): the queues panels of the
+        # crm-event-flow dashboard. A test's copy scrapes only what it names.
         lines += [
-            f"  - job_name: {s.name}",
+            "  - job_name: rabbitmq",
             "    dns_sd_configs:",
-            f'      - names: ["{s.name}"]',
+            '      - names: ["rabbitmq"]',
             "        type: A",
-            f"        port: {s.metrics_port}",
+            "        port: 15692",
         ]
+    itself = (targets or {}).get("prometheus", "localhost:9090")
     lines += [
         "  - job_name: prometheus",
         "    static_configs:",
-        '      - targets: ["localhost:9090"]',
+        f'      - targets: ["{itself}"]',
     ]
     return "\n".join(lines) + "\n"
 
@@ -141,6 +171,7 @@ GENERATED = {
     "deploy/prometheus.yml": prometheus,
     "deploy/postgres-init.sql": postgres_init,
 }
+GENERATED.update({path: (lambda text=text: text) for path, text in dashboards.rendered().items()})
 
 
 def generated_drift(root=ROOT):
@@ -214,6 +245,7 @@ def main(argv):
         return 0
     if command == "generate":
         for path, render in GENERATED.items():
+            (ROOT / path).parent.mkdir(parents=True, exist_ok=True)
             (ROOT / path).write_text(render())
             print(f"wrote {path}")
     found = problems()            # after generating: what is left to do by hand

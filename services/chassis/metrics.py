@@ -38,6 +38,20 @@ OUTBOX_OLDEST_AGE = Gauge("crm_outbox_oldest_unsent_age_seconds",
                           "Age of the oldest unpublished event", ["service"])
 CONSUMER_POSITION = Gauge("crm_consumer_position", "Last producer sequence applied by catch-up",
                           ["service", "source"])
+CONSUMER_LAG = Gauge(
+    "crm_consumer_lag_seconds", "Time from occurred_at until the last event a consumer applied",
+    ["service", "source"])
+CATCH_UP_FAILURES = Counter(
+    "crm_catch_up_failures_total", "Catch-up (event log replay) rounds that stopped on an error",
+    ["service", "source"])
+# The producer's side of the lag: a consumer's position is this many events behind its source's
+# crm_event_log_head_sequence (deploy/prometheus/rules.yml: crm:consumer_lag_events).
+EVENT_LOG_HEAD = Gauge("crm_event_log_head_sequence", "Highest sequence in this service's event log",
+                       ["service"])
+DB_POOL_CHECKED_OUT = Gauge("crm_db_pool_checked_out_connections",
+                            "Database connections in use by this process", ["service"])
+DB_POOL_SIZE = Gauge("crm_db_pool_size_connections",
+                     "Connections the pool keeps (more are opened up to its overflow)", ["service"])
 
 _started_ports = set()
 
@@ -96,12 +110,26 @@ class Metrics(DependencyProvider):
     def http_response(self, route, status):
         HTTP_RESPONSES.labels(self.service, route, str(status)).inc()
 
-    def event_consumed(self, source, event_type, outcome):
+    def event_consumed(self, source, event_type, outcome, lag_seconds=None):
         EVENTS_CONSUMED.labels(self.service, source, event_type, outcome).inc()
+        if lag_seconds is not None:
+            CONSUMER_LAG.labels(self.service, source).set(max(lag_seconds, 0.0))
 
-    def outbox(self, backlog, oldest_age):
+    def outbox(self, backlog, oldest_age, head_sequence=None):
         OUTBOX_BACKLOG.labels(self.service).set(backlog)
         OUTBOX_OLDEST_AGE.labels(self.service).set(oldest_age)
+        if head_sequence is not None:
+            EVENT_LOG_HEAD.labels(self.service).set(head_sequence)
+
+    def catch_up_failed(self, source):
+        CATCH_UP_FAILURES.labels(self.service, source).inc()
+
+    def db_pool(self, engine):
+        """Connections in use against the pool's size (QueuePool; other pools have no size)."""
+        pool = engine.pool
+        if hasattr(pool, "checkedout") and hasattr(pool, "size"):
+            DB_POOL_CHECKED_OUT.labels(self.service).set(pool.checkedout())
+            DB_POOL_SIZE.labels(self.service).set(pool.size())
 
     def consumer_position(self, source, sequence):
         CONSUMER_POSITION.labels(self.service, source).set(sequence)

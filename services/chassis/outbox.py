@@ -18,7 +18,7 @@ from nameko.amqp.publish import Publisher
 from sqlalchemy import delete, func, select, update
 
 from services.chassis import settings
-from services.chassis.models import OutboxEvent, utcnow
+from services.chassis.models import EventSequence, OutboxEvent, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -112,6 +112,11 @@ class Relay:
             oldest = datetime.fromisoformat(str(oldest)).replace(tzinfo=timezone.utc)
         age = (utcnow() - oldest).total_seconds() if oldest else 0.0
         return count, age
+
+    def head_sequence(self):
+        """The last sequence this service has given an event (0 before the first)."""
+        with self.sessionmaker() as session:
+            return session.scalar(select(func.max(EventSequence.last))) or 0
 
     def events_since(self, sequence, limit):
         limit = max(1, min(int(limit), MAX_PAGE))

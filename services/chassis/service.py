@@ -5,7 +5,7 @@ live `@event_handler` entrypoints (`on_<event_type>`, each calling `self.apply_e
 from it when the class is defined, so no service writes one stub per event.
 """
 import logging
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from nameko.events import event_handler
 from sqlalchemy import text
@@ -43,6 +43,16 @@ def add_live_handlers(cls):
             setattr(cls, name, _live_handler(source, event_type, name))
 
 
+def _lag_seconds(envelope, outcome):
+    """now - occurred_at of an event just applied (None: not applied, or no usable time)."""
+    if outcome != inbox.PROCESSED:
+        return None
+    try:
+        return (utcnow() - datetime.fromisoformat(envelope["occurred_at"])).total_seconds()
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
 class ChassisService:
     name = None
     db = None                                   # a Database(...) in every subclass
@@ -77,7 +87,8 @@ class ChassisService:
             relay.sweep()
         except Exception:
             log.warning("outbox sweep: broker unavailable; will retry", exc_info=True)
-        self.metrics.outbox(*relay.backlog())
+        self.metrics.outbox(*relay.backlog(), head_sequence=relay.head_sequence())
+        self.metrics.db_pool(self.db.engine)
         retention_days = settings.outbox_retention_days()
         if retention_days:
             relay.purge_sent_before(utcnow() - timedelta(days=retention_days))
@@ -96,7 +107,7 @@ class ChassisService:
         except Exception:
             log.exception("event %s from %s failed; the catch-up will retry it", event_type, source)
             outcome = inbox.FAILED
-        self.metrics.event_consumed(source, event_type, outcome)
+        self.metrics.event_consumed(source, event_type, outcome, _lag_seconds(envelope, outcome))
         return outcome
 
     def consume_event(self, envelope):
@@ -114,6 +125,7 @@ class ChassisService:
                 applied, position = inbox.catch_up(self.db, self.subscriptions, fetch, source)
             except Exception:
                 log.warning("catch-up from %s incomplete; next round retries", source, exc_info=True)
+                self.metrics.catch_up_failed(source)
                 continue
             self.metrics.consumer_position(source, position)
             if applied:

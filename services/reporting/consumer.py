@@ -13,7 +13,7 @@ import logging
 from sqlalchemy import event, select
 
 from services.chassis.metrics import EVENTS_CONSUMED
-from services.reporting import inbox, lease, settings
+from services.reporting import inbox, lease, metrics, settings
 from services.reporting.metrics import SERVICE
 from services.reporting.models import ReportJob
 
@@ -148,6 +148,7 @@ def catch_up_sources(db, fetchers, held, stop_on_error=False, page_size=None, un
                     raise
                 log.warning("catch-up from %s incomplete; next round retries", source,
                             exc_info=True)
+                metrics.catch_up_failed(source)
                 break
             applied_total += applied
             results[source] = (applied_total, position)

@@ -137,8 +137,10 @@ def run(db, job_id, fetchers, call, lease_wait=LEASE_WAIT_SECONDS):
         log.exception("report job %s (%s) failed", job_id, kind)
         message = getattr(exc, "message", None) or repr(exc)
         _set(db, job_id, status="failed", finished_at=utcnow(), error=str(message)[:2000])
+        metrics.JOBS_FINISHED.labels(kind, "failed").inc()
         return None
     finally:
         metrics.JOBS_RUNNING.labels(kind).dec()
     _set(db, job_id, status="done", finished_at=utcnow(), result=json.dumps(result))
+    metrics.JOBS_FINISHED.labels(kind, "done").inc()
     return result

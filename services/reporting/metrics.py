@@ -2,7 +2,9 @@
 exports them on REPORTING_METRICS_PORT with the rest). Event counts by outcome are the
 chassis's crm_events_consumed_total{service="reporting"}; each domain's business gauges are in
 its gauges.py (refreshed by gauges.py here)."""
-from prometheus_client import Gauge, Histogram
+from prometheus_client import Counter, Gauge, Histogram
+
+from services.chassis.metrics import CATCH_UP_FAILURES, CONSUMER_LAG
 
 SERVICE = "reporting"
 
@@ -10,10 +12,13 @@ FRESHNESS = Histogram(
     "crm_report_freshness_seconds",
     "Time from an event's occurred_at until its effect is committed in the reports",
     ["source"], buckets=(.05, .1, .25, .5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600, 21600, 86400))
-CONSUMER_LAG = Gauge(
-    "crm_consumer_lag_seconds", "visible_at - occurred_at of the last event a consumer applied",
-    ["service", "source"])
 JOBS_RUNNING = Gauge("crm_report_jobs_running", "Rebuild / reconcile jobs running", ["kind"])
+JOBS_FINISHED = Counter("crm_report_jobs_total", "Rebuild / reconcile jobs finished, by outcome",
+                        ["kind", "outcome"])
+
+
+def catch_up_failed(source):
+    CATCH_UP_FAILURES.labels(SERVICE, source).inc()
 
 
 def event_visible(source, lag_seconds):

@@ -20,8 +20,8 @@ def test_generated_files_are_what_the_registry_renders(path):
 
 
 def test_a_drifted_generated_file_is_named(tmp_path):
-    (tmp_path / "deploy").mkdir()
     for path in registry_files.GENERATED:
+        (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(registry.ROOT / path, tmp_path / path)
     assert registry_files.generated_drift(tmp_path) == []
     conf = tmp_path / "deploy" / "supervisord.conf"

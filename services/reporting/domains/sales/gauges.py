@@ -3,7 +3,7 @@ invoice and payment facts (one grouped query each)."""
 from prometheus_client import Gauge
 from sqlalchemy import func, select
 
-from services.reporting.domains.sales.models import DealStages
+from services.reporting.domains.sales.models import DealOutcomes, DealStages
 from services.reporting.domains.sales.queries.cash import open_balances
 from services.reporting.metrics import set_by_label
 
@@ -15,6 +15,9 @@ WEIGHTED_PIPELINE = Gauge(
     "crm_weighted_pipeline_amount", "Open deals' amount × stage probability", ["currency"])
 RECEIVABLES = Gauge(
     "crm_receivables_outstanding_amount", "Invoices' open balances today (UTC)", ["currency"])
+CLOSED_DEALS = Gauge(
+    "crm_closed_deals", "Deals closed so far by status (won | lost): win rate = won / all",
+    ["status"])
 OVERDUE_RECEIVABLES = Gauge(
     "crm_receivables_overdue_amount", "Open balances past their due date today (UTC)",
     ["currency"])
@@ -32,6 +35,10 @@ def _refresh_pipeline(session, seen):
     by_currency = session.execute(
         select(DealStages.currency, func.sum(DealStages.amount_cents),
                func.sum(DealStages.weighted_cents)).where(open_).group_by(DealStages.currency)).all()
+    closed = dict(session.execute(select(DealOutcomes.status, func.sum(DealOutcomes.count))
+                                  .group_by(DealOutcomes.status)).all())
+    set_by_label(CLOSED_DEALS, "closed_status",
+                 {"won": 0, "lost": 0} | {status: int(n) for status, n in closed.items()}, seen)
     set_by_label(OPEN_DEALS_BY_STAGE, "stage", {stage: int(n) for stage, n in by_stage.items()}, seen)
     set_by_label(OPEN_PIPELINE, "currency",
                  {currency or "none": int(amount) / 100 for currency, amount, _w in by_currency}, seen)
