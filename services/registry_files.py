@@ -7,6 +7,8 @@
                                             (the generated ones, docker-compose.yml, the Dockerfile)
     python -m services.registry ports       "<name> <metrics port>" per service, as the services
                                             will bind them (<NAME>_METRICS_PORT wins); scripts/run.sh
+    python -m services.registry prometheus  a Prometheus config scraping those ports on this
+                                            machine, with deploy/prometheus's rules (README)
 
 docker-compose.yml stays hand-written (anchors, healthchecks, comments read better than a
 template): `compose_problems` checks its service blocks instead.
@@ -235,8 +237,14 @@ def problems(root=ROOT):
 
 def main(argv):
     parser = argparse.ArgumentParser(prog="python -m services.registry")
-    parser.add_argument("command", choices=["generate", "check", "ports"])
+    parser.add_argument("command", choices=["generate", "check", "ports", "prometheus"])
     command = parser.parse_args(argv).command
+    if command == "prometheus":       # a config for this machine: `make run`'s ports, our rules
+        from services.chassis import settings
+
+        print(prometheus({s.name: f"127.0.0.1:{settings.metrics_port(s.name)}" for s in SERVICES},
+                         rule_files=str(ROOT / "deploy" / PROMETHEUS_RULE_FILES)), end="")
+        return 0
     if command == "ports":
         from services.chassis import settings
 

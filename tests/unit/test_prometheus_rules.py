@@ -40,3 +40,13 @@ def test_every_alert_and_recording_rule_is_unit_tested():
 def test_the_rules_read_only_metrics_the_services_export():
     recorded = {rule["record"] for rule in rules() if "record" in rule}
     assert unknown_crm_metrics([rule["expr"] for rule in rules()], recorded) == []
+
+
+def test_the_readmes_local_config_loads_the_rules(capsys, tmp_path):
+    from services import registry_files
+
+    assert registry_files.main(["prometheus"]) == 0
+    config = tmp_path / "prometheus.yml"
+    config.write_text(capsys.readouterr().out)
+    output = promtool("check", "config", config)
+    assert all(path.name in output for path in RULE_FILES), output
