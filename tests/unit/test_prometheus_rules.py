@@ -3,6 +3,7 @@ recording rule behaves as its unit test says (promtool test rules), every alert 
 and the rules read only metrics the services export. A second or two."""
 import yaml
 
+from services import registry
 from tests.prometheus_tools import PROMETHEUS_DIR, ROOT, RULE_FILES, promtool, unknown_crm_metrics
 
 RULE_TESTS = sorted((PROMETHEUS_DIR / "tests").glob("*.test.yml"))
@@ -50,3 +51,8 @@ def test_the_readmes_local_config_loads_the_rules(capsys, tmp_path):
     config.write_text(capsys.readouterr().out)
     output = promtool("check", "config", config)
     assert all(path.name in output for path in RULE_FILES), output
+
+
+def test_a_missing_target_alerts_for_every_service_of_the_registry():
+    absent = next(rule["expr"] for rule in rules() if rule.get("alert") == "CrmServiceAbsent")
+    assert [s.name for s in registry.SERVICES if f'absent(up{{job="{s.name}"}})' not in absent] == []
