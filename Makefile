@@ -11,6 +11,7 @@ help:
 	@echo "make test-fast   lint, unit and contract tests only (no broker, no database server)"
 	@echo "make test-e2e    the end-to-end journeys against real service processes"
 	@echo "make chaos       3,000 writes while services, a broker and a database of its own crash (~10 min)"
+	@echo "make soak        30 min at half the measured capacity: errors, RSS, outbox, lag (SOAK_MINUTES)"
 	@echo "make bench       load scenarios on this machine -> bench/RESULTS.md (~20 min; BENCH_ARGS=--quick)"
 	@echo "make migrate     bring every service's database to the newest revision (services/registry.py)"
 	@echo "make clean       remove the virtualenv and caches (keeps your data in var/)"
@@ -38,7 +39,12 @@ test-e2e:
 # RabbitMQ node and PostgreSQL server on their own ports: the machine's are never touched.
 chaos: bootstrap
 	CHAOS_WRITES=$${CHAOS_WRITES:-3000} CHAOS_SECONDS=$${CHAOS_SECONDS:-300} \
-	CHAOS_CLIENTS=$${CHAOS_CLIENTS:-8} $(PY) -m pytest tests/chaos/test_chaos.py -p no:cacheprovider
+	CHAOS_CLIENTS=$${CHAOS_CLIENTS:-8} $(PY) -m pytest tests/chaos/test_chaos.py -p no:cacheprovider \
+	    --basetemp=/tmp/crm-chaos-run      # its service logs stay there until the next run
+
+# Not in CI: its own broker and database too; SOAK_MINUTES (30), SOAK_CLIENTS, SOAK_RAMP_SECONDS.
+soak: bootstrap
+	$(PY) -m pytest tests/chaos/soak.py -p no:cacheprovider --basetemp=/tmp/crm-soak-run
 
 bench:
 	bench/setup.sh

@@ -34,10 +34,14 @@ class Nemesis:
         self.opening = list(opening)
         self.kills = {}                 # service → times killed
         self.self_exits = {}            # service → times it exited without being killed
+        self.exit_logs = []             # (service, its log's last lines when found exited)
         self.log = []                   # (seconds since start, action, detail)
         self._stopping = False
         self._thread = None
         self._started = None
+
+    def opening_done(self):
+        return not self.opening
 
     @property
     def kill_count(self):
@@ -59,9 +63,11 @@ class Nemesis:
             self._pause(self.random.uniform(*self.interval))
             if self._stopping:
                 return
-            action = self.opening.pop(0) if self.opening else self.random.choices(
+            action = self.opening[0] if self.opening else self.random.choices(
                 list(WEIGHTS), weights=list(WEIGHTS.values()))[0]
             getattr(self, f"_{action}")()
+            if self.opening:
+                self.opening.pop(0)
 
     def _pause(self, seconds):
         deadline = time.monotonic() + seconds
@@ -96,6 +102,7 @@ class Nemesis:
             if process is not None and process.poll() is not None:
                 self.self_exits[name] = self.self_exits.get(name, 0) + 1
                 self._note("exited by itself", f"{name} ({process.returncode}); started again")
+                self.exit_logs.append((name, self.system.logs(name, tail=12)))
                 self.system.processes.pop(name)
                 self.system.log_files.pop(name).close()
                 self.system.start_service(name)

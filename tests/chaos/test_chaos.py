@@ -31,7 +31,8 @@ def test_no_acknowledged_write_lost_or_doubled_under_kills_and_restarts(tmp_path
         nemesis = Nemesis(system, rabbit, postgres, seed=size.seed)
         nemesis.start()
         try:
-            workload.run(pace=size.writes / size.seconds)
+            workload.run(pace=size.writes / size.seconds,
+                         extend_while=lambda: not nemesis.opening_done())
         finally:
             nemesis.stop()
         run.settle(system, rabbit, postgres)
@@ -42,6 +43,8 @@ def test_no_acknowledged_write_lost_or_doubled_under_kills_and_restarts(tmp_path
         with capsys.disabled():
             print(f"\nchaos run (tests/chaos):\n{table}\nnemesis: {nemesis.log}\n"
                   f"500s: {workload.stats.server_error_samples}")
+            for name, lines in nemesis.exit_logs:
+                print(f"--- {name} exited by itself; its log ended with:\n{lines}")
 
     assert verdict.problems() == {}, verdict.problems()
     assert reporting["equal"], reporting

@@ -71,13 +71,17 @@ class Workload:
         self.writes = []
         self.stats = Stats()
         self._numbers = itertools.count(1)
-        self.started = self.finished = None
+        self.started = self.finished = self.stop_at = self.extend_while = None
 
     # --- running -----------------------------------------------------------------------------
-    def run(self, pace=None):
+    def run(self, pace=None, seconds=None, extend_while=None):
         """All clients until `total_writes` writes have been started and finished. `pace`
-        (writes per second over all clients) spreads them out, for the soak."""
+        (writes per second over all clients) spreads them out; `seconds` stops starting new
+        chains after that long instead (the soak's capacity ramp); `extend_while()` true keeps
+        starting chains past `total_writes` (until the nemesis has done its opening faults)."""
         self.started = time.monotonic()
+        self.stop_at = self.started + seconds if seconds else None
+        self.extend_while = extend_while
         pool = eventlet.GreenPool(self.clients)
         for client in range(self.clients):
             pool.spawn(self._client, client, pace)
@@ -86,6 +90,10 @@ class Workload:
         return self.writes
 
     def _budget_left(self):
+        if self.stop_at is not None:
+            return time.monotonic() < self.stop_at
+        if self.extend_while is not None and self.extend_while():
+            return True
         return len(self.writes) < self.total_writes
 
     def _client(self, number, pace):
