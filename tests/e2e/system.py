@@ -24,6 +24,17 @@ START_TIMEOUT = 60.0
 STOP_TIMEOUT = 10.0
 
 
+def replica(name, number):
+    """The process name of a service's extra replica (`sales.2`): the same module and settings,
+    its own metrics port and log file. The gateway is not replicated this way (its HTTP address
+    is one setting)."""
+    return f"{name}.{number}"
+
+
+def service_of(process):
+    return process.split(".", 1)[0]
+
+
 def free_port():
     import socket
     with socket.socket() as sock:
@@ -105,12 +116,16 @@ class System:
                                f"{result.stdout}\n{result.stderr}")
 
     def start_service(self, name):
+        """`name`: a service of the registry, or one's replica (`replica("sales", 2)`)."""
         assert name not in self.processes, f"{name} is already running"
+        service = service_of(name)
+        port = self.metrics_ports.setdefault(name, free_port())
+        env = {**self.env, registry.get(service).metrics_setting: str(port)}
         log = open(self.workdir / f"{name}.log", "ab")
         self.log_files[name] = log
         self.processes[name] = subprocess.Popen(
-            [sys.executable, "-m", "nameko", "run", "--config", str(ROOT / "config.yml"), MODULES[name]],
-            cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+            [sys.executable, "-m", "nameko", "run", "--config", str(ROOT / "config.yml"), MODULES[service]],
+            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
 
     def stop_service(self, name, timeout=STOP_TIMEOUT, signalled=False):
         """SIGTERM (nameko stops gracefully), SIGKILL after `timeout`."""
@@ -134,9 +149,10 @@ class System:
         process.wait(STOP_TIMEOUT)
         self.log_files.pop(name).close()
 
-    def stop(self):
-        """Every service at once: SIGTERM to all, then wait for each (graceful stops overlap)."""
-        names = list(reversed(list(self.processes)))
+    def stop(self, names=None):
+        """Every service (or those `names`) at once: SIGTERM to all, then wait for each
+        (graceful stops overlap)."""
+        names = list(reversed(list(self.processes))) if names is None else list(names)
         for name in names:
             if self.processes[name].poll() is None:
                 _signal_group(self.processes[name], signal.SIGTERM)
@@ -174,7 +190,7 @@ class System:
 
     def all_logs(self, tail=80):
         return "\n".join(f"----- {name} (last {tail} lines) -----\n{self.logs(name, tail)}"
-                         for name in ("migrate", "bootstrap", *MODULES))
+                         for name in ("migrate", "bootstrap", *self.metrics_ports))
 
 
 def _signal_group(process, signum):
