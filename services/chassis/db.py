@@ -13,12 +13,14 @@ recorded in the same transaction (services/chassis/idempotency.py).
 """
 import json
 import logging
+import time
 import uuid
 from contextlib import contextmanager
 
 from nameko.extensions import DependencyProvider
 from sqlalchemy import bindparam, create_engine, event, insert, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import sessionmaker
 
 from services.chassis import settings
@@ -55,6 +57,25 @@ def create_schema(engine, *metadatas):
     for metadata in (ChassisBase.metadata, *metadatas):
         metadata.create_all(engine)
     ensure_sequence_row(engine)
+
+
+def wait_for_database(engine, timeout):
+    """Return once a connection opens. A service started while its database restarts (after a
+    crash of both, or a stack starting at once) waits for it instead of exiting: an exit leaves
+    it to its supervisor's few tries (the chaos run saw identity given up that way). After
+    `timeout` seconds the database's own error is raised."""
+    deadline, delay = time.monotonic() + timeout, 0.25
+    while True:
+        try:
+            with engine.connect():
+                return
+        except OperationalError as error:
+            if time.monotonic() + delay > deadline:
+                raise
+            reason = str(error.orig).strip().splitlines()[0] if error.orig else type(error).__name__
+            log.warning("database not reachable yet (%s); trying again in %.1f s", reason, delay)
+            time.sleep(delay)            # green under nameko run: the process is monkey-patched
+            delay = min(delay * 2, 5.0)
 
 
 def ensure_sequence_row(engine):
@@ -220,6 +241,7 @@ class Database(DependencyProvider):
         from services.chassis.outbox import Relay   # outbox imports db helpers
         self.source = self.container.service_name
         self.engine = make_engine(settings.database_url(self.source))
+        wait_for_database(self.engine, settings.db_start_wait())
         ensure_sequence_row(self.engine)   # fails loudly if the migrations have not run
         self.sessionmaker = sessionmaker(bind=self.engine, expire_on_commit=False)
         self.relay = Relay(self.source, self.sessionmaker, self.container.config)

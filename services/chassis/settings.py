@@ -151,6 +151,11 @@ def db_pool_timeout():
     return env.float("DB_POOL_TIMEOUT_SECONDS", 5.0)
 
 
+def db_start_wait():
+    """How long a starting service waits for its database to accept connections."""
+    return env.float("DB_START_WAIT_SECONDS", 120.0)
+
+
 def cursor_secret():
     return env.str("CURSOR_SECRET", "dev-cursor-secret-change-me")
 
