@@ -70,8 +70,8 @@ def wait_for_database(engine, timeout):
             with engine.connect():
                 return
         except OperationalError as error:
-            if time.monotonic() + delay > deadline:
-                raise
+            if "does not exist" in str(error.orig) or time.monotonic() + delay > deadline:
+                raise                    # a missing database or role is not an outage
             reason = str(error.orig).strip().splitlines()[0] if error.orig else type(error).__name__
             log.warning("database not reachable yet (%s); trying again in %.1f s", reason, delay)
             time.sleep(delay)            # green under nameko run: the process is monkey-patched

@@ -84,3 +84,9 @@ def test_a_database_that_never_comes_gives_up_after_the_wait(postgres, monkeypat
     postgres.kill()
     with pytest.raises(OperationalError):
         wait_for_database(engine, timeout=1.0)
+
+
+def test_a_missing_database_is_not_waited_for(postgres):
+    engine = make_engine(postgres.url("no_such_database"))
+    with pytest.raises(OperationalError, match="does not exist"):
+        wait_for_database(engine, timeout=60.0)
