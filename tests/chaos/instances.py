@@ -19,21 +19,11 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from tests.helpers import wait_until
+from tests.helpers import free_port, wait_until
 
 RABBITMQ_SERVER = "/usr/lib/rabbitmq/bin/rabbitmq-server"
 PG_BIN = Path(os.environ.get("CHAOS_PG_BIN", "/usr/lib/postgresql/15/bin"))
-SHARED_PORTS = (5672, 5432, 15672, 25672)
 START_TIMEOUT = 120.0       # a node boot takes ~10 s on a quiet machine; load 10 multiplies it
-
-
-def free_port():
-    while True:
-        with socket.socket() as sock:
-            sock.bind(("127.0.0.1", 0))
-            port = sock.getsockname()[1]
-        if port not in SHARED_PORTS:
-            return port
 
 
 def accepts(port):

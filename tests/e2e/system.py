@@ -14,7 +14,7 @@ from pathlib import Path
 import requests
 
 from services import registry
-from tests.helpers import wait_until
+from tests.helpers import free_port, wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
 # Every service of services/registry.py, started in its order: name → `module:Class`.
@@ -33,13 +33,6 @@ def replica(name, number):
 
 def service_of(process):
     return process.split(".", 1)[0]
-
-
-def free_port():
-    import socket
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class System:

@@ -23,8 +23,7 @@ import requests
 
 from services import registry
 from tests.conftest import PG_ADMIN_DSN
-from tests.e2e.system import free_port
-from tests.helpers import wait_until
+from tests.helpers import free_port, wait_until
 
 pytestmark = [pytest.mark.e2e, pytest.mark.postgres]
 ROOT = registry.ROOT

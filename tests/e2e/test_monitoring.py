@@ -12,8 +12,7 @@ import requests
 import yaml
 
 from services import dashboards, registry, registry_files
-from tests.e2e.system import free_port
-from tests.helpers import wait_until
+from tests.helpers import free_port, wait_until
 from tests.prometheus_tools import PROMETHEUS_DIR, ROOT, binary, promtool
 
 pytestmark = pytest.mark.e2e

@@ -5,7 +5,8 @@ from gateway.service import GatewayService
 from tests.integration.gateway import fakes
 from tests.integration.gateway.fakes import (FakeAudit, FakeCustomers, FakeIdentity, FakeReporting,
                                             FakeSales, FakeWebhooks)
-from tests.integration.gateway.support import Client, free_port
+from tests.integration.gateway.support import Client
+from tests.helpers import free_port
 
 
 @pytest.fixture

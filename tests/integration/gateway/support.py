@@ -1,17 +1,10 @@
 """Helpers for the gateway's integration tests: an HTTP client and problem assertions."""
-import socket
 
 import requests
 
 from tests.unit.gateway import jwt_factory
 
 API = "/api/v1"
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class Client:

@@ -10,7 +10,8 @@ from services.identity import passwords
 from services.identity.bootstrap import bootstrap
 from services.identity.service import IdentityService
 from tests.helpers import wait_until
-from tests.integration.gateway.support import API, Client, assert_problem, free_port
+from tests.integration.gateway.support import API, Client, assert_problem
+from tests.helpers import free_port
 
 ADMIN = {"email": "root@example.com", "password": "root-password-123"}
 SECRET = "secret-password-1"

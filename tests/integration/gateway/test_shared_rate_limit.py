@@ -7,7 +7,8 @@ import pytest
 
 from gateway.ratelimit import RateLimiter
 from gateway.service import GatewayService
-from tests.integration.gateway.support import API, Client, assert_problem, free_port
+from tests.integration.gateway.support import API, Client, assert_problem
+from tests.helpers import free_port
 
 REDIS = "redis://127.0.0.1:6379/0"
 

@@ -4,7 +4,8 @@ import pytest
 from gateway.service import GatewayService
 from tests.helpers import wait_until
 from tests.integration.customers.support import rpc
-from tests.integration.gateway.support import API, Client, assert_problem, free_port
+from tests.integration.gateway.support import API, Client, assert_problem
+from tests.helpers import free_port
 from tests.integration.reporting.support import ADMIN, kpis_match, publish_people, workload
 
 R = f"{API}/reports"
