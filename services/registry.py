@@ -18,7 +18,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 GATEWAY = "gateway"
-# Reserved so nobody takes them meanwhile: marketing 9105, service_desk 9106.
+# Reserved so nobody takes it meanwhile: service_desk 9106.
 
 
 @dataclass(frozen=True)
@@ -52,6 +52,7 @@ SERVICES = (
     Service("reporting", "services.reporting.service:ReportingService", 9103),
     Service("webhooks", "services.webhooks.service:WebhooksService", 9107),
     Service("audit", "services.audit.service:AuditService", 9108),
+    Service("marketing", "services.marketing.service:MarketingService", 9105),
     Service(GATEWAY, "gateway.service:GatewayService", 9100, has_database=False),
 )
 

@@ -1,8 +1,9 @@
 """Every route of the gateway, one table (see gateway/routing.py)."""
-from gateway.routes import (audit, auth, customers, ops, reports, sales, sales_cash,
+from gateway.routes import (audit, auth, customers, marketing, ops, reports, sales, sales_cash,
                             sales_documents, sales_import, sales_targets, sales_tasks, users,
                             webhooks)
 
 ROUTES = (ops.ROUTES + auth.ROUTES + users.ROUTES + customers.ROUTES + sales.ROUTES
           + sales_cash.ROUTES + sales_documents.ROUTES + sales_tasks.ROUTES + sales_targets.ROUTES
-          + sales_import.ROUTES + reports.ROUTES + webhooks.ROUTES + audit.ROUTES)
+          + sales_import.ROUTES + reports.ROUTES + webhooks.ROUTES + audit.ROUTES
+          + marketing.ROUTES)

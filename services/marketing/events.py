@@ -1,0 +1,4 @@
+"""The events marketing publishes — names and payload schemas, its contract (DESIGN.md §4) —
+one registry built from each area's events module (the outbox dumps every payload through
+these). The audience publishes none: it is a copy of customers' and sales' records."""
+EVENT_SCHEMAS = {}

@@ -1,0 +1,5 @@
+"""The marketing database's metadata: every area's tables on one Base (the migrations' env.py
+and MarketingService's Database read `Base.metadata`)."""
+from services.marketing.audience.models import (AudienceContact, AudienceCustomer,  # noqa: F401
+                                                AudiencePurchase)
+from services.marketing.base import Base  # noqa: F401

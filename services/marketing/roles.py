@@ -1,0 +1,9 @@
+"""Who may do what in marketing (issue 11 §10). `require()` lets admin and the system through
+as well; record scopes do not apply: the audience is the whole customer base, and marketers
+read every record (services/chassis/auth.py READ_ALL_ROLES).
+
+- MANAGE: create and change segments, set consent;
+- READ: read the audience, consent, segments and their members (managers read, reps do not).
+"""
+MANAGE = ("marketer",)
+READ = ("marketer", "manager")

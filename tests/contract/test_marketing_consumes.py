@@ -1,0 +1,67 @@
+"""marketing's tolerant copies of customers' and sales' events load what the producers' own
+schemas dump (every field marketing reads is still published, with the type it expects), a
+producer's added field is ignored, and marketing listens live to each event it consumes."""
+from datetime import timedelta
+
+import pytest
+from nameko.events import EventHandler
+
+from services.customers.events import EVENT_SCHEMAS as CUSTOMERS
+from services.marketing.consumes import CONSUMED
+from services.marketing.service import MarketingService
+from services.sales.events import EVENT_SCHEMAS as SALES
+from tests.unit.marketing.support import T0, contact, customer, deal, order, updated
+
+PRODUCERS = {"customers": CUSTOMERS, "sales": SALES}
+SAMPLES = {
+    "customer_created": customer(), "customer_updated": updated(["name"]),
+    "customer_assigned": {"id": "c-1", "owner_id": "u-2", "previous_owner_id": "u-1",
+                          "region": "EU", "reason": "manual", "assigned_by": "u-admin"},
+    "customer_tagged": {"customer_id": "c-1", "tags": ["a", "b"], "added": ["b"], "removed": []},
+    "customer_merged": {"winner_id": "c-1", "loser_id": "c-2", "merged_at": T0,
+                        "contacts_moved": 1, "interactions_moved": 0, "tags": ["a"]},
+    "interaction_logged": {"id": "i-1", "customer_id": "c-1", "kind": "call",
+                           "occurred_at": T0, "user_id": "u-1", "summary": "s",
+                           "outcome": None, "contact_id": None, "owner_id": "u-1"},
+    "contact_added": contact(),
+    "deal_won": deal(), "deal_lost": deal(stage="lost", lost_reason="price"),
+    "deal_stage_changed": {"deal_id": "d-1", "from_stage": "won", "to_stage": "proposal",
+                           "probability": 40, "amount": "1000.00", "currency": "EUR",
+                           "owner_id": "u-1", "changed_by": "u-1",
+                           "changed_at": T0 + timedelta(days=5), "reason": None},
+    "order_placed": order(),
+}
+CONSUMED_TYPES = [(source, event_type) for source, copies in CONSUMED.items()
+                  for event_type in copies]
+
+
+@pytest.mark.parametrize("source, event_type", CONSUMED_TYPES)
+def test_each_copy_loads_what_its_producer_dumps(source, event_type):
+    assert event_type in PRODUCERS[source], f"{source} no longer publishes {event_type}"
+    wire = PRODUCERS[source][event_type].dump(SAMPLES[event_type])
+    copy = CONSUMED[source][event_type]()
+    loaded = copy.load({**wire, "added_later": 1})
+    assert set(loaded) == set(copy.fields)
+    for name, value in loaded.items():          # the value the producer meant, typed
+        expected = SAMPLES[event_type][name]
+        if name == "lines":
+            assert [line["product_id"] for line in value] == [
+                line["product_id"] for line in expected]
+        else:
+            assert str(value) == str(expected), (event_type, name)
+
+
+def test_contact_added_still_has_no_email():
+    """If customers starts publishing a contact's email, marketing should read it (contact
+    persons are not sendable by email until then: docs/contracts.md#marketing)."""
+    assert "email" not in CUSTOMERS["contact_added"].fields
+
+
+def test_marketing_consumes_exactly_these_and_listens_live_to_each():
+    assert {source: set(types) for source, types in MarketingService.subscriptions.mapping.items()} \
+        == {source: set(copies) for source, copies in CONSUMED.items()}
+    live = {(entrypoint.source_service, entrypoint.event_type)
+            for name in dir(MarketingService)
+            for entrypoint in getattr(getattr(MarketingService, name), "nameko_entrypoints", ())
+            if isinstance(entrypoint, EventHandler)}
+    assert set(CONSUMED_TYPES) <= live
