@@ -30,6 +30,7 @@ test-all:
 test-fast: bootstrap
 	.venv/bin/ruff check --quiet .
 	scripts/ensure_prometheus.sh || true
+	scripts/ensure_kubectl.sh || true
 	.venv/bin/pytest tests/unit tests/contract
 
 test-e2e:

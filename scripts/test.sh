@@ -15,6 +15,8 @@ scripts/ensure_postgres.sh
 # promtool + prometheus for the monitoring tests; if they cannot be installed here those tests
 # fail saying so (tests/prometheus_tools.py) — the rest of the suite still runs.
 scripts/ensure_prometheus.sh || true
+# kubectl for the Kubernetes manifest tests (tests/unit/test_k8s.py): the same rule.
+scripts/ensure_kubectl.sh || true
 # Chromium for the browser test (tests/integration/gateway/test_docs_browser.py): the same rule.
 scripts/ensure_apt.sh "the browser test" chromium:chromium || true
 

@@ -4,7 +4,7 @@
   metrics port (services/chassis/settings.py), the gateway's readiness check, `make run`
   (scripts/run.sh asks `python -m services.registry ports`), the e2e system and the bench;
 - generated from it (`python -m services.registry generate`, output committed): deploy/supervisord.conf,
-  deploy/prometheus.yml, deploy/postgres-init.sql;
+  deploy/prometheus.yml, deploy/postgres-init.sql, the Kubernetes objects in deploy/k8s;
 - checked against it by tests/unit/test_registry.py: those generated files, docker-compose.yml
   and the Dockerfile's EXPOSE line.
 

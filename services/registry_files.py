@@ -1,8 +1,9 @@
 """The files services/registry.py generates, and the ones it only checks.
 
     python -m services.registry generate    rewrite deploy/supervisord.conf, deploy/prometheus.yml,
-                                            deploy/postgres-init.sql from the registry, and the
-                                            Grafana dashboards from services/dashboards.py
+                                            deploy/postgres-init.sql from the registry, the
+                                            Grafana dashboards from services/dashboards.py, and
+                                            deploy/k8s from services/k8s_manifests.py
     python -m services.registry check       exit 1 naming every file that drifted from it
                                             (the generated ones, docker-compose.yml, the Dockerfile)
     python -m services.registry ports       "<name> <metrics port>" per service, as the services
@@ -16,7 +17,7 @@ template): `compose_problems` checks its service blocks instead.
 import argparse
 import re
 
-from services import dashboards
+from services import dashboards, k8s_manifests
 from services.registry import ROOT, SERVICES, with_database
 
 HEADER = "Generated from services/registry.py by `python -m services.registry generate`; do not edit."
@@ -174,6 +175,7 @@ GENERATED = {
     "deploy/postgres-init.sql": postgres_init,
 }
 GENERATED.update({path: (lambda text=text: text) for path, text in dashboards.rendered().items()})
+GENERATED.update(k8s_manifests.renderers())      # deploy/k8s: Deployments, autoscalers, databases
 
 
 def generated_drift(root=ROOT):
