@@ -44,8 +44,9 @@ def queues(service):
 
 
 def pattern(service_name):
-    """One anchored regular expression (RE2 and Python alike) for a service's queues: its RPC
-    queue and its pooled event-handler queues. KEDA sums the matching queues' backlogs (one
-    management-API call) instead of opening one AMQP connection per queue — 42 for audit."""
+    """One anchored regular expression for a service's queues: its RPC queue and its pooled
+    event-handler queues. RabbitMQ's management API filters its queues with it (Erlang's PCRE
+    `re`, the same meaning as Python's for this pattern) and KEDA sums their backlogs: one HTTP
+    call instead of one AMQP connection per queue (42 for audit)."""
     name = re.escape(service_name)
     return f"^(rpc-{name}|evt-.+--{name}\\..+)$"

@@ -14,7 +14,8 @@ import functools
 import yaml
 
 from services import registry
-from services.k8s_workloads import (APP_SECRET, IMAGE, PART_OF, POSTGRES_CLUSTER, database_credentials,
+from services.k8s_workloads import (APP_SECRET, CONTAINER_SECURITY, IMAGE, PART_OF, POD_SECURITY,
+                                    POSTGRES_CLUSTER, RABBITMQ_CLUSTER, broker_env, database_credentials,
                                     database_url, k8s_name, labels, metrics_service, pod_disruption_budget,
                                     pod_monitor, workload)
 from services.k8s_sizes import SIZES, max_connections, resources
@@ -24,7 +25,6 @@ HEADER = "# Generated from services/registry.py by `python -m services.registry 
 HAND_WRITTEN = ["config.yaml", "rabbitmq.yaml", "keda-auth.yaml"]
 OVERLAY_EXTRAS = {"large": ["ingress.yaml"]}      # hand-written, next to the overlay's kustomization
 NAMESPACE = "crm"
-RABBITMQ_CLUSTER = "crm-rabbitmq"                 # base/rabbitmq.yaml
 QUEUE_LENGTH_PER_REPLICA = 20        # messages waiting (ready + unacked) one process should carry
 
 
@@ -58,10 +58,10 @@ def scaled_object(service):
             "triggers": [{
                 "type": "rabbitmq",
                 "metadata": {
-                    "protocol": "http", "mode": "QueueLength",
-                    "value": str(QUEUE_LENGTH_PER_REPLICA),
-                    "useRegex": "true", "operation": "sum",
-                    "queueName": pattern(service.name), "vhostName": "/",
+                    "host": f"http://{RABBITMQ_CLUSTER}:15672", "protocol": "http", "vhostName": "/",
+                    "mode": "QueueLength", "value": str(QUEUE_LENGTH_PER_REPLICA),
+                    "useRegex": "true", "operation": "sum", "queueName": pattern(service.name),
+                    "pageSize": "500",      # the management API's largest page (default 100)
                 },
                 "authenticationRef": {"name": "crm-rabbitmq"},
             }],
@@ -129,7 +129,7 @@ def migrate_job():
     env = [{"name": "ADMIN_EMAIL", "valueFrom": {"secretKeyRef": {"name": APP_SECRET, "key": "ADMIN_EMAIL"}}},
            {"name": "ADMIN_PASSWORD", "valueFrom": {"secretKeyRef": {"name": APP_SECRET,
                                                                      "key": "ADMIN_PASSWORD"}}}]
-    env += database_credentials() + [database_url(s) for s in registry.with_database()]
+    env += broker_env() + database_credentials() + [database_url(s) for s in registry.with_database()]
     job_labels = {"app.kubernetes.io/name": "migrate", "app.kubernetes.io/part-of": PART_OF}
     container = {
         "name": "migrate", "image": IMAGE,
@@ -137,6 +137,7 @@ def migrate_job():
                     " && python -m services.identity.bootstrap"],
         "env": env,
         "resources": {"requests": {"cpu": "100m", "memory": "256Mi"}, "limits": {"memory": "512Mi"}},
+        "securityContext": CONTAINER_SECURITY,
     }
     return dump({
         "apiVersion": "batch/v1", "kind": "Job",
@@ -148,7 +149,7 @@ def migrate_job():
             "ttlSecondsAfterFinished": 3600,
             "template": {"metadata": {"labels": job_labels},
                          "spec": {"restartPolicy": "Never", "automountServiceAccountToken": False,
-                                  "containers": [container]}},
+                                  "securityContext": POD_SECURITY, "containers": [container]}},
         },
     }, comment="# Every service's migrations, then the first admin. A Job's pod template cannot be\n"
                "# changed: delete a finished one (`kubectl delete job crm-migrate`) before applying\n"

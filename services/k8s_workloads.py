@@ -6,7 +6,8 @@ Probes — what each process really exposes (no endpoint was added for Kubernete
   DB_START_WAIT_SECONDS), before its consumers attach to the broker. Under nameko's eventlet that
   listener is a green thread of the same hub as the workers, so an answer also says the hub is not
   stuck. It does not say the broker is reachable: nothing but an RPC round trip (`health`) does,
-  and an exec probe that imports nameko to make one would cost a CPU-second per try per pod.
+  and an exec probe making one would start a Python importing nameko (0.3 CPU-seconds here)
+  every period in every pod.
 - the gateway also answers /health (its process; no dependencies). Its /ready asks every service
   over RPC: fine for a dashboard or a smoke test, wrong for a readiness probe — one slow service
   would take every gateway replica out of its Service at once, turning 503s for one domain into
@@ -28,10 +29,16 @@ CONFIG_MAP = "crm-config"
 APP_SECRET = "crm-secrets"          # created by the user (README "Kubernetes"), never in git
 POSTGRES_CLUSTER = "crm-pg"
 DATABASE_SECRET = f"{POSTGRES_CLUSTER}-app"     # CloudNativePG's secret for the initdb owner
+RABBITMQ_CLUSTER = "crm-rabbitmq"               # deploy/k8s/base/rabbitmq.yaml
+RABBITMQ_SECRET = f"{RABBITMQ_CLUSTER}-default-user"    # made by the RabbitMQ operator
 USER_ID = 10001                     # deploy/Dockerfile's `crm` user
 GRACE_SECONDS = 30                  # > the longest worker we expect: RPC deadlines are 5 s
 GATEWAY_DRAIN_SECONDS = 5           # endpoints removal reaching every node before the listener closes
 DB_START_WAIT = 120                 # DB_START_WAIT_SECONDS' default: the startup probe outlasts it
+
+
+POD_SECURITY = {"runAsNonRoot": True, "runAsUser": USER_ID, "seccompProfile": {"type": "RuntimeDefault"}}
+CONTAINER_SECURITY = {"allowPrivilegeEscalation": False, "capabilities": {"drop": ["ALL"]}}
 
 
 def k8s_name(service):
@@ -53,7 +60,8 @@ def secret(name, key, env_name=None):
 
 
 def database_credentials():
-    """The owner's name and password, for the URLs below to refer to as $(POSTGRES_USER)..."""
+    """The owner's name and password (CloudNativePG generates letters and digits), for the URLs
+    below to refer to as $(POSTGRES_USER)..."""
     return [secret(DATABASE_SECRET, "username", "POSTGRES_USER"),
             secret(DATABASE_SECRET, "password", "POSTGRES_PASSWORD")]
 
@@ -65,10 +73,16 @@ def database_url(service):
                      f"@{POSTGRES_CLUSTER}-rw:5432/{service.name}"}
 
 
+def broker_env():
+    """AMQP_URI from the RabbitMQ operator's generated user (URL-safe base64: no escaping needed)."""
+    return [secret(RABBITMQ_SECRET, "username", "RABBITMQ_USER"),
+            secret(RABBITMQ_SECRET, "password", "RABBITMQ_PASSWORD"),
+            {"name": "AMQP_URI", "value": f"amqp://$(RABBITMQ_USER):$(RABBITMQ_PASSWORD)@{RABBITMQ_CLUSTER}:5672/"}]
+
+
 def environment(service):
-    env = [secret(APP_SECRET, "AMQP_URI"), secret(APP_SECRET, "JWT_SECRET"),
-           secret(APP_SECRET, "CURSOR_SECRET"),
-           {"name": service.metrics_setting, "value": str(service.metrics_port)}]
+    env = broker_env() + [secret(APP_SECRET, "JWT_SECRET"), secret(APP_SECRET, "CURSOR_SECRET"),
+                          {"name": service.metrics_setting, "value": str(service.metrics_port)}]
     if service.has_database:
         env += database_credentials() + [database_url(service)]
     if service.name == registry.GATEWAY:
@@ -99,8 +113,7 @@ def container(service):
         "env": environment(service),
         "resources": resources(SIZES["base"]),
         **probes(service),
-        "securityContext": {"allowPrivilegeEscalation": False, "readOnlyRootFilesystem": True,
-                            "capabilities": {"drop": ["ALL"]}},
+        "securityContext": {**CONTAINER_SECURITY, "readOnlyRootFilesystem": True},
         # CRM_DATA_DIR (the image's /app/var) and /tmp are the only places written to.
         "volumeMounts": [{"name": "data", "mountPath": "/app/var"}, {"name": "tmp", "mountPath": "/tmp"}],
     }
@@ -126,8 +139,7 @@ def workload(service):
                 "spec": {
                     "automountServiceAccountToken": False,
                     "terminationGracePeriodSeconds": grace,
-                    "securityContext": {"runAsNonRoot": True, "runAsUser": USER_ID,
-                                        "seccompProfile": {"type": "RuntimeDefault"}},
+                    "securityContext": POD_SECURITY,
                     "topologySpreadConstraints": [{
                         "maxSkew": 1, "topologyKey": "kubernetes.io/hostname",
                         "whenUnsatisfiable": "ScheduleAnyway",

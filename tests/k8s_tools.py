@@ -1,12 +1,15 @@
 """kubectl (Debian's `kubernetes-client`, installed by scripts/ensure_kubectl.sh, which
-scripts/test.sh runs) and the offline checks of deploy/k8s that no schema bundle covers.
+scripts/test.sh runs) and the offline checks of deploy/k8s beyond Kubernetes' own schemas: the
+operators' kinds against their CRDs' schemas (vendored), and the references between objects.
 
 A missing kubectl fails the test with the command that installs it, never skips it: CI must not
 pass with the overlays unrendered."""
+import json
 import re
 import shutil
 import subprocess
 
+import jsonschema
 import pytest
 import yaml
 
@@ -17,17 +20,37 @@ OVERLAYS = sorted(path.name for path in (K8S / "overlays").iterdir())
 INSTALL = ("scripts/ensure_kubectl.sh (as root), or: "
            "sudo apt-get install -y --no-install-recommends kubernetes-client")
 
-# The custom resources' apiVersions and the fields their CRDs require (or that the operator
-# cannot do without), read from the operators' CRDs: RabbitMQ Cluster Operator 2.x,
-# CloudNativePG 1.25+ (the Database kind), KEDA 2.x, prometheus-operator 0.7x+.
-CUSTOM_KINDS = {
-    "RabbitmqCluster": ("rabbitmq.com/v1beta1", ["spec.replicas", "spec.rabbitmq.additionalConfig"]),
-    "Cluster": ("postgresql.cnpg.io/v1", ["spec.instances", "spec.storage.size"]),
-    "Database": ("postgresql.cnpg.io/v1", ["spec.name", "spec.owner", "spec.cluster.name"]),
-    "ScaledObject": ("keda.sh/v1alpha1", ["spec.scaleTargetRef.name", "spec.triggers"]),
-    "TriggerAuthentication": ("keda.sh/v1alpha1", ["spec.secretTargetRef"]),
-    "PodMonitor": ("monitoring.coreos.com/v1", ["spec.selector", "spec.podMetricsEndpoints"]),
-}
+CRD_SCHEMAS = registry.ROOT / "tests" / "k8s_crd_schemas"     # scripts/vendor_crd_schemas.py
+
+
+def strict(node):
+    """A CRD's structural schema as the API server applies it with strict field validation
+    (kubectl's default since 1.27): a field the schema does not declare is an error, unless the
+    schema keeps unknown fields; int-or-string accepts both."""
+    if isinstance(node, list):
+        return [strict(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    node = {key: strict(value) for key, value in node.items()}
+    if (node.get("type") == "object" and isinstance(node.get("properties"), dict)
+            and "additionalProperties" not in node and not node.get("x-kubernetes-preserve-unknown-fields")):
+        node["additionalProperties"] = False
+    if node.get("x-kubernetes-int-or-string") and "anyOf" not in node:
+        node["anyOf"] = [{"type": "integer"}, {"type": "string"}]
+    return node
+
+
+def _custom_kinds():
+    kinds = {}
+    for path in sorted(CRD_SCHEMAS.glob("*.json")):
+        crd = json.loads(path.read_text())
+        kinds[crd["kind"]] = (f"{crd['group']}/{crd['version']}",
+                              jsonschema.Draft4Validator(strict(crd["schema"])))
+    return kinds
+
+
+# The operators' kinds the manifests use: apiVersion and schema from their CRDs.
+CUSTOM_KINDS = _custom_kinds()
 
 
 def kubectl(*args):
@@ -55,21 +78,18 @@ def field(doc, dotted):
 
 
 def custom_resource_problems(doc):
+    """What the operator's CRD would refuse: another apiVersion, a missing required field, a
+    wrong type or value, an unknown field. Its CEL rules (x-kubernetes-validations) and the
+    operator's own webhook are not run."""
     kind = doc.get("kind")
     if kind not in CUSTOM_KINDS:
         return []
-    api_version, required = CUSTOM_KINDS[kind]
+    api_version, validator = CUSTOM_KINDS[kind]
     name = f"{kind}/{field(doc, 'metadata.name')}"
-    problems = [] if doc.get("apiVersion") == api_version else [
-        f"{name}: apiVersion {doc.get('apiVersion')} is not {api_version}"]
-    problems += [f"{name}: no {path}" for path in required if field(doc, path) in (None, "", [], {})]
-    for trigger in field(doc, "spec.triggers") or []:
-        if not trigger.get("type") or not trigger.get("metadata"):
-            problems.append(f"{name}: a trigger without type or metadata")
-    for ref in field(doc, "spec.secretTargetRef") or []:
-        problems += [f"{name}: secretTargetRef without {key}" for key in ("parameter", "name", "key")
-                     if not ref.get(key)]
-    return problems
+    if doc.get("apiVersion") != api_version:
+        return [f"{name}: apiVersion {doc.get('apiVersion')} is not {api_version}"]
+    return [f"{name}: {'.'.join(map(str, error.absolute_path)) or '(top)'}: {error.message}"
+            for error in validator.iter_errors(doc)]
 
 
 def by_kind(documents, kind):
@@ -78,6 +98,18 @@ def by_kind(documents, kind):
 
 def matches(selector, pod_labels):
     return all(pod_labels.get(key) == value for key, value in selector.items())
+
+
+def secret_references(documents):
+    """(who, secret, key) for every secretKeyRef of a pod and every KEDA secretTargetRef."""
+    refs = []
+    for doc in documents:
+        who = f"{doc['kind']}/{doc['metadata']['name']}"
+        for container in field(doc, "spec.template.spec.containers") or []:
+            refs += [(who, e["valueFrom"]["secretKeyRef"]["name"], e["valueFrom"]["secretKeyRef"]["key"])
+                     for e in container.get("env", []) if "secretKeyRef" in e.get("valueFrom", {})]
+        refs += [(who, ref["name"], ref["key"]) for ref in field(doc, "spec.secretTargetRef") or []]
+    return refs
 
 
 def reference_problems(documents):
@@ -128,4 +160,7 @@ def reference_problems(documents):
                 url = re.fullmatch(r"postgresql\+psycopg2://.*@([\w.-]+):5432/(\w+)", env.get("value", ""))
                 if url and (url[1] not in {f"{c}-rw" for c in clusters} or url[2] not in databases):
                     problems.append(f"Deployment/{name}: {env['name']} is not a Database on a cluster's -rw")
+                broker = re.fullmatch(r"amqp://.*@([\w.-]+):5672/", env.get("value", ""))
+                if broker and broker[1] not in by_kind(documents, "RabbitmqCluster"):
+                    problems.append(f"Deployment/{name}: {env['name']} is not a RabbitmqCluster's")
     return problems

@@ -15,13 +15,15 @@ from kubernetes_validate.utils import latest_version
 from services import consumed_queues, k8s_manifests, registry
 from services.k8s_sizes import POOL_PER_PROCESS, SIZES
 from tests.k8s_tools import (CUSTOM_KINDS, K8S, OVERLAYS, by_kind, custom_resource_problems, field,
-                             reference_problems, render)
+                             reference_problems, render, secret_references)
 
 # The oldest Kubernetes the manifests are meant for (autoscaling/v2, policy/v1, seccompProfile
 # are older) and the newest kubernetes-validate knows.
 KUBERNETES_VERSIONS = ("1.29.0", latest_version())
-SECRET_KEYS = {"AMQP_URI", "RABBITMQ_MANAGEMENT_URL", "JWT_SECRET", "CURSOR_SECRET", "ADMIN_EMAIL",
-               "ADMIN_PASSWORD"}
+# The one secret the user creates (README "Kubernetes"), and those the operators make.
+SECRET_KEYS = {"JWT_SECRET", "CURSOR_SECRET", "ADMIN_EMAIL", "ADMIN_PASSWORD"}
+SECRETS = {"crm-secrets": SECRET_KEYS, "crm-pg-app": {"username", "password"},
+           "crm-rabbitmq-default-user": {"username", "password"}}
 
 
 @pytest.fixture(scope="module")
@@ -55,10 +57,15 @@ def test_builtin_kinds_match_the_kubernetes_schemas(rendered, overlay, version):
 @pytest.mark.parametrize("overlay", OVERLAYS)
 def test_custom_resources_and_references_hold(rendered, overlay):
     documents = rendered[overlay]
-    assert [p for doc in documents for p in custom_resource_problems(doc)] == []
+    assert crd_problems(documents) == []
     assert reference_problems(documents) == []
+    assert [ref for ref in secret_references(documents) if ref[2] not in SECRETS.get(ref[1], ())] == []
     assert {doc["kind"] for doc in documents} >= set(CUSTOM_KINDS)
     assert {doc["metadata"].get("namespace") for doc in documents} == {k8s_manifests.NAMESPACE}
+
+
+def crd_problems(documents):
+    return [problem for doc in documents for problem in custom_resource_problems(doc)]
 
 
 def _deployment(documents, name):
@@ -74,10 +81,23 @@ BREAKAGES = {
         schema_problems, "Deployment/audit"),
     "a ScaledObject without triggers": (
         lambda docs: by_kind(docs, "ScaledObject")["reporting"]["spec"].pop("triggers"),
-        lambda docs: [p for d in docs for p in custom_resource_problems(d)], "ScaledObject/reporting: no"),
+        crd_problems, "ScaledObject/reporting: spec: 'triggers' is a required property"),
+    "a misspelt ScaledObject field": (
+        lambda docs: by_kind(docs, "ScaledObject")["sales"]["spec"].update(maxReplicas=9),
+        crd_problems, "ScaledObject/sales: spec: Additional properties"),
+    "a Database without its owner": (
+        lambda docs: by_kind(docs, "Database")["crm-pg-audit"]["spec"].pop("owner"),
+        crd_problems, "Database/crm-pg-audit: spec: 'owner' is a required property"),
+    "a RabbitmqCluster size as a string": (
+        lambda docs: by_kind(docs, "RabbitmqCluster")["crm-rabbitmq"]["spec"].update(replicas="3"),
+        crd_problems, "RabbitmqCluster/crm-rabbitmq: spec.replicas: '3' is not of type 'integer'"),
+    "a PodMonitor endpoint field nobody declares": (
+        lambda docs: by_kind(docs, "PodMonitor")["gateway"]["spec"]["podMetricsEndpoints"][0].update(
+            metricsPath="/metrics"),
+        crd_problems, "PodMonitor/gateway: spec.podMetricsEndpoints.0: Additional properties"),
     "a Database of another API group": (
         lambda docs: by_kind(docs, "Database")["crm-pg-sales"].update(apiVersion="postgresql.k8s.io/v1"),
-        lambda docs: [p for d in docs for p in custom_resource_problems(d)], "Database/crm-pg-sales"),
+        crd_problems, "Database/crm-pg-sales: apiVersion"),
     "a renamed metrics port": (
         lambda docs: _deployment(docs, "customers")["ports"][0].update(name="prom"),
         reference_problems, "PodMonitor/customers: no pod port named metrics"),
@@ -85,6 +105,10 @@ BREAKAGES = {
         lambda docs: _deployment(docs, "identity")["env"][-1].update(
             value="postgresql+psycopg2://u:p@crm-pg-rw:5432/identiti"),
         reference_problems, "Deployment/identity: IDENTITY_DATABASE_URL"),
+    "a broker URL to no RabbitmqCluster": (
+        lambda docs: next(e for e in _deployment(docs, "audit")["env"] if e["name"] == "AMQP_URI").update(
+            value="amqp://u:p@rabbitmq:5672/"),
+        reference_problems, "Deployment/audit: AMQP_URI"),
     "a ScaledObject aimed at nothing": (
         lambda docs: by_kind(docs, "ScaledObject")["webhooks"]["spec"]["scaleTargetRef"].update(name="hooks"),
         reference_problems, "ScaledObject/webhooks: scales no Deployment"),
@@ -125,9 +149,7 @@ def test_each_service_runs_as_the_registry_says(rendered, service):
     assert name in by_kind(documents, "PodDisruptionBudget")
     autoscaler = "HorizontalPodAutoscaler" if service.name == registry.GATEWAY else "ScaledObject"
     assert name in by_kind(documents, autoscaler)
-    keys = {e["valueFrom"]["secretKeyRef"]["key"] for e in env.values() if "valueFrom" in e
-            and e["valueFrom"]["secretKeyRef"]["name"] == "crm-secrets"}
-    assert keys <= SECRET_KEYS
+    assert env["AMQP_URI"]["value"] == "amqp://$(RABBITMQ_USER):$(RABBITMQ_PASSWORD)@crm-rabbitmq:5672/"
 
 
 @pytest.mark.parametrize("service", registry.behind_gateway(), ids=lambda s: s.name)
