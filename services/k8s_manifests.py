@@ -5,7 +5,8 @@ its class, env from the `crm-config` ConfigMap and the `crm-secrets` / CloudNati
 a Service for its metrics port, a PodDisruptionBudget, a PodMonitor, and its autoscaler — a
 KEDA ScaledObject on the queues it consumes (services/consumed_queues.py), or for the gateway an
 HPA on CPU plus its HTTP Service. Also the CloudNativePG `Database` per service, the migrate Job,
-the base kustomization and the overlays' size patches (services/k8s_sizes.py's table). The
+deploy/prometheus's rules as PrometheusRules, the base kustomization and the overlays' size
+patches (services/k8s_sizes.py's table). The
 RabbitMQ cluster, the ConfigMap, the KEDA TriggerAuthentication and the Ingress are hand-written
 files next to these: nothing in them depends on the list of services.
 """
@@ -31,6 +32,14 @@ QUEUE_LENGTH_PER_REPLICA = 20        # messages waiting (ready + unacked) one pr
 class _Dumper(yaml.SafeDumper):
     def ignore_aliases(self, data):
         return True             # a probe's check written out three times, not as &id001 / *id001
+
+
+def _text(dumper, value):
+    """Multi-line strings (PromQL, RabbitMQ's config) as `|` blocks, as a person writes them."""
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style="|" if "\n" in value else None)
+
+
+_Dumper.add_representer(str, _text)
 
 
 def dump(*documents, comment=""):
@@ -156,8 +165,23 @@ def migrate_job():
                "# a new image, or wait for its TTL.\n")
 
 
+def prometheus_rules():
+    """deploy/prometheus's recording and alerting rules as the Prometheus operator loads them."""
+    documents = []
+    for path in sorted((registry.ROOT / "deploy" / "prometheus").glob("*.rules.yml")):
+        groups = yaml.safe_load(path.read_text())["groups"]
+        documents.append({
+            "apiVersion": "monitoring.coreos.com/v1", "kind": "PrometheusRule",
+            "metadata": {"name": f"crm-{path.name.removesuffix('.rules.yml')}",
+                         "labels": {"app.kubernetes.io/part-of": PART_OF}},
+            "spec": {"groups": groups},
+        })
+    return dump(*documents, comment=(
+        "# deploy/prometheus/*.rules.yml (unit-tested there with promtool), for the Prometheus operator.\n"))
+
+
 def base_kustomization():
-    resources = HAND_WRITTEN + ["postgres.yaml", "migrate.yaml"]
+    resources = HAND_WRITTEN + ["postgres.yaml", "migrate.yaml", "prometheus-rules.yaml"]
     resources += [f"services/{s.name}.yaml" for s in registry.SERVICES]
     return dump({"apiVersion": "kustomize.config.k8s.io/v1beta1", "kind": "Kustomization",
                  "resources": resources})
@@ -210,7 +234,8 @@ def renderers():
     imports its class (its queues); listing the paths imports nothing."""
     files = {f"{K8S}/base/kustomization.yaml": base_kustomization,
              f"{K8S}/base/postgres.yaml": postgres,
-             f"{K8S}/base/migrate.yaml": migrate_job}
+             f"{K8S}/base/migrate.yaml": migrate_job,
+             f"{K8S}/base/prometheus-rules.yaml": prometheus_rules}
     files.update({f"{K8S}/base/services/{s.name}.yaml": functools.partial(service_file, s)
                   for s in registry.SERVICES})
     for name in (size for size in SIZES if size != "base"):

@@ -196,3 +196,11 @@ def test_the_readme_names_every_secret_key():
     readme = (registry.ROOT / "README.md").read_text()
     section = readme[readme.index("### Kubernetes"):]
     assert [key for key in sorted(SECRET_KEYS) if f"{key}=" not in section] == []
+
+
+def test_the_alerts_and_recording_rules_ship_as_prometheus_rules(rendered):
+    shipped = by_kind(rendered["large"], "PrometheusRule")
+    rules = {name: doc["spec"]["groups"] for name, doc in shipped.items()}
+    files = sorted((registry.ROOT / "deploy" / "prometheus").glob("*.rules.yml"))
+    assert rules == {f"crm-{path.name.removesuffix('.rules.yml')}": yaml.safe_load(path.read_text())["groups"]
+                     for path in files}
