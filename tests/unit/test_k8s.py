@@ -164,6 +164,21 @@ def test_each_autoscaler_watches_exactly_the_queues_its_service_consumes(service
     assert not [queue for queue in others if watched.fullmatch(queue)]
 
 
+@pytest.mark.parametrize("overlay", OVERLAYS)
+def test_pods_outlast_their_waits_and_are_never_scaled_away(rendered, overlay):
+    """A starting service may wait DB_START_WAIT_SECONDS (120 s) for PostgreSQL before it
+    serves anything: its startup probe must allow more. The gateway's preStop sleep must fit in
+    its grace period with time left to finish requests. Timers run in every service: never 0."""
+    for name, deployment in by_kind(rendered[overlay], "Deployment").items():
+        pod = deployment["spec"]["template"]["spec"]
+        startup = pod["containers"][0]["startupProbe"]
+        assert startup["periodSeconds"] * startup["failureThreshold"] > 120, name
+        pre_stop = field(pod["containers"][0], "lifecycle.preStop.exec.command") or ["sleep", "0"]
+        assert pod["terminationGracePeriodSeconds"] >= int(pre_stop[-1]) + 30, name
+    scaled = by_kind(rendered[overlay], "ScaledObject").values()
+    assert all(1 <= so["spec"]["minReplicaCount"] <= so["spec"]["maxReplicaCount"] for so in scaled)
+
+
 def test_a_new_service_gets_its_objects(monkeypatch):
     """Adding a line to services/registry.py is all Kubernetes needs (service_desk has 9106)."""
     desk = registry.Service("service_desk", "services.service_desk.service:ServiceDeskService", 9106)
