@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 PY := .venv/bin/python
 
-.PHONY: help run test test-all test-fast test-e2e chaos soak bench migrate bootstrap clean clean-data bare-debian-check
+.PHONY: help run test test-all test-fast test-e2e chaos soak bench migrate bootstrap clean clean-data bare-debian-check compose-check
 
 help:
 	@echo "make run         start the whole system with demo data (Ctrl-C stops it)"
@@ -17,6 +17,7 @@ help:
 	@echo "make clean       remove the virtualenv and caches (keeps your data in var/)"
 	@echo "make clean-data  delete var/: local databases, secrets, demo marker"
 	@echo "make bare-debian-check  the README's quick start in a bare Debian 12 container (root, podman; ~6 min)"
+	@echo "make compose-check      docker-compose.yml started under podman, used through the gateway (root; ~2-5 min)"
 
 run:
 	scripts/run.sh
@@ -31,6 +32,7 @@ test-fast: bootstrap
 	.venv/bin/ruff check --quiet .
 	scripts/ensure_prometheus.sh || true
 	scripts/ensure_kubectl.sh || true
+	scripts/ensure_apt.sh "the compose validation" docker-compose:docker-compose || true
 	.venv/bin/pytest tests/unit tests/contract
 
 test-e2e:
@@ -69,3 +71,8 @@ clean-data:
 # `make run` inside it until /ready, then Ctrl-C (BARE_CHECK_TEST=1: `make test` too).
 bare-debian-check:
 	scripts/bare_debian_check.sh
+
+# docker-compose.yml built and started under podman (images made from Debian's packages, as none
+# can be pulled here), then /ready, a login + customer round trip, every Prometheus target up.
+compose-check: bootstrap
+	scripts/compose_check.sh

@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # `make bare-debian-check`: the README's quick start on a bare Debian 12, proven in a container.
 #
-# Builds (once, then cached) a minimal Debian 12 image from Debian's own packages — debootstrap
-# --variant=minbase, imported into podman: no registry, no Docker Hub —, copies this working tree
-# in (tracked files, as they are now, not .venv or var/), and inside it runs exactly what the
-# README tells a new user:
+# Builds (once, then cached; scripts/debian_base_image.sh) a minimal Debian 12 image from Debian's
+# own packages — debootstrap --variant=minbase, imported into podman: no registry, no Docker Hub —,
+# copies this working tree in (tracked files, as they are now, not .venv or var/), and inside it
+# runs exactly what the README tells a new user:
 #     apt-get install -y make git python3-venv
 #     make run            # until /ready answers 200 and the banner is printed, then Ctrl-C
 # and checks that Ctrl-C stopped every service. `make run` installs the rest by itself
@@ -14,31 +14,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-IMAGE=${BARE_CHECK_IMAGE:-localhost/crm-debian-base:bookworm}
-MIRROR=${BARE_CHECK_MIRROR:-$(sed -n 's/^URIs: *\(http[^ ]*\/debian\)$/\1/p' \
-    /etc/apt/sources.list.d/debian.sources 2>/dev/null | head -n1)}
-MIRROR=${MIRROR:-http://deb.debian.org/debian}
-
 [ "$(id -u)" = 0 ] || { echo "bare-debian-check: needs root (rootful podman)" >&2; exit 1; }
-missing=()
-for tool in podman runc debootstrap; do
-    command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
-done
-if [ "${#missing[@]}" -gt 0 ]; then
-    echo "bare-debian-check: apt-get install -y ${missing[*]}" >&2
-    DEBIAN_FRONTEND=noninteractive apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq podman runc debootstrap >/dev/null
-fi
-
-if ! podman image exists "$IMAGE"; then
-    rootfs=$(mktemp -d)
-    trap 'rm -rf "$rootfs"' EXIT
-    echo "bare-debian-check: building $IMAGE (debootstrap --variant=minbase bookworm, ~1 min)" >&2
-    debootstrap --variant=minbase bookworm "$rootfs" "$MIRROR" >/dev/null
-    tar -C "$rootfs" -c . | podman import - "$IMAGE" >/dev/null
-    rm -rf "$rootfs"
-    trap - EXIT
-fi
+# podman, runc, debootstrap and the base image (BARE_CHECK_IMAGE / BARE_CHECK_MIRROR still work).
+IMAGE=$(scripts/debian_base_image.sh)
 
 # The machine's CA bundle goes in as a file the container's pip and apt may use: some networks
 # (a proxy that inspects TLS) need their own CA, which a bare Debian does not have. It adds

@@ -19,6 +19,8 @@ scripts/ensure_prometheus.sh || true
 scripts/ensure_kubectl.sh || true
 # Chromium for the browser test (tests/integration/gateway/test_docs_browser.py): the same rule.
 scripts/ensure_apt.sh "the browser test" chromium:chromium || true
+# Debian's docker-compose (1.29) validates docker-compose.yml (tests/unit/test_compose.py): the same rule.
+scripts/ensure_apt.sh "the compose validation" docker-compose:docker-compose || true
 
 if [ "$#" -eq 0 ]; then
     set -- tests

@@ -22,7 +22,7 @@ from services.registry import ROOT, SERVICES, with_database
 
 HEADER = "Generated from services/registry.py by `python -m services.registry generate`; do not edit."
 # docker-compose.yml services that are infrastructure, not ours.
-COMPOSE_INFRASTRUCTURE = {"rabbitmq", "postgres", "migrate", "prometheus"}
+COMPOSE_INFRASTRUCTURE = {"rabbitmq", "postgres", "migrate", "prometheus", "grafana", "mailpit"}
 GATEWAY_HTTP_PORT = 8000
 
 

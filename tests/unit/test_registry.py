@@ -49,7 +49,8 @@ def test_docker_compose_agrees_with_the_registry():
     (("postgres:5432/sales", "postgres:5432/customers"), "sales: SALES_DATABASE_URL is not the `sales`"),
     (("  reporting:\n    <<: *service", "  reports:\n    <<: *service"), "reports: in docker-compose.yml"),
     (("migrate upgrade &&", "migrate upgrade identity &&"), "migrate: should run"),
-    (("      - reporting\n\nvolumes", "\nvolumes"), "prometheus: does not depend on reporting"),
+    (("      - reporting\n\n  # The dashboards", "\n  # The dashboards"),
+     "prometheus: does not depend on reporting"),
 ])
 def test_a_compose_block_that_disagrees_is_named(edit, problem):
     old, new = edit
