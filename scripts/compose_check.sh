@@ -21,7 +21,7 @@ cd "$(dirname "$0")/.."
 started=$SECONDS
 step() { echo "compose-check: [$((SECONDS - started))s] $*" >&2; }
 
-PROJECT=crm-compose-check
+PROJECT=${COMPOSE_CHECK_PROJECT:-crm-compose-check-$$}    # two runs at once do not meet
 NOT_LOCAL="grafana mailpit"       # kept in docker-compose.yml; no local image (README)
 export CONTAINERS_CONF=$PWD/deploy/local/containers.conf    # runc, ulimits the kernel allows
 PY=(.venv/bin/python -W ignore)   # the helpers import eventlet, which warns it is deprecated
