@@ -1,12 +1,15 @@
 """Marketing (marketing): the audience — marketing's copy of customers and their contacts with
-purchase behaviour. Marketers, managers and admins read it; reps are refused (403)."""
-from gateway.routing import QUERY, Route, path
+purchase behaviour — and consent per contact and channel. Marketers, managers and admins read;
+marketers and admins change; reps are refused (403)."""
+from gateway.routing import BODY, QUERY, Route, path
 from gateway.settings import API_PREFIX as API
 
 MARKETING = f"{API}/marketing"
-TAG_AUDIENCE = "marketing audience"
+TAG_AUDIENCE, TAG_CONSENT = "marketing audience", "marketing consent"
 READERS = ("marketer", "manager")              # admin always; the service checks again
+MANAGERS = ("marketer",)
 CONTACT_ID = path("contact_id")
+CONSENT = f"{MARKETING}/audience/{{contact_id}}/consent"
 
 
 def _route(method, url, rpc, tag, **options):
@@ -24,4 +27,19 @@ AUDIENCE = [
            summary="One contact's profile"),
 ]
 
-ROUTES = AUDIENCE
+CONSENTS = [
+    _route("GET", CONSENT, "get_consent", TAG_CONSENT, args=(CONTACT_ID,), roles=READERS,
+           response_schema="marketing:ContactConsent",
+           summary="A contact's consent on every channel, and whether it may be sent to"),
+    _route("PUT", CONSENT, "set_consent", TAG_CONSENT,
+           args=(CONTACT_ID, BODY), body="json", roles=MANAGERS,
+           request_schema="marketing:ConsentSet", response_schema="marketing:ContactConsent",
+           summary="Set a contact's consent on a channel: subscribed, unsubscribed, or "
+                   "do_not_contact with a reason (unsubscribed, bounced, complained, manual)"),
+    _route("GET", f"{CONSENT}/history", "list_consent_history", TAG_CONSENT,
+           args=(CONTACT_ID, QUERY), query="marketing:ConsentHistoryQuery", roles=READERS,
+           response_schema="marketing:ConsentChange", response_page=True,
+           summary="Every change of a contact's consent, newest first"),
+]
+
+ROUTES = AUDIENCE + CONSENTS

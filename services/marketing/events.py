@@ -1,4 +1,6 @@
 """The events marketing publishes — names and payload schemas, its contract (DESIGN.md §4) —
 one registry built from each area's events module (the outbox dumps every payload through
 these). The audience publishes none: it is a copy of customers' and sales' records."""
-EVENT_SCHEMAS = {}
+from services.marketing.consent import events as consent
+
+EVENT_SCHEMAS = {**consent.EVENT_SCHEMAS}

@@ -3,3 +3,4 @@ and MarketingService's Database read `Base.metadata`)."""
 from services.marketing.audience.models import (AudienceContact, AudienceCustomer,  # noqa: F401
                                                 AudiencePurchase)
 from services.marketing.base import Base  # noqa: F401
+from services.marketing.consent.models import Consent, ConsentChange  # noqa: F401

@@ -1,3 +1,5 @@
 """The schemas of marketing's RPC inputs and outputs, by name: the gateway's routes and OpenAPI
 document resolve "marketing:AudienceMember", ... here (gateway/routing.py)."""
 from services.marketing.audience.schemas import AudienceMember, AudienceQuery  # noqa: F401
+from services.marketing.consent.schemas import (ConsentChange, ConsentHistoryQuery,  # noqa: F401
+                                                ConsentSet, ContactConsent)

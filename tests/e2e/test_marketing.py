@@ -31,3 +31,27 @@ def test_a_new_customer_and_its_contact_appear_in_the_audience(admin, region):
     assert rep.get("marketing/audience").status_code == 403
     assert marketer.get("marketing/audience", params={"kind": "robot"}).status_code == 422
     assert marketer.get("marketing/audience/no-such-contact").status_code == 404
+
+
+def test_consent_is_set_by_marketers_and_decides_sendability(admin):
+    marketer = admin.create_user("marketer")
+    manager = admin.create_user("manager")
+    customer = admin.create_customer(name="Consent GmbH", email="news@consent.example")
+    consent = f"marketing/audience/{customer['id']}/consent"
+    wait_until(lambda: marketer.get(consent).status_code == 200, timeout=30,
+               message="the customer in the audience")
+
+    def email(answer):
+        return next(c for c in answer["channels"] if c["channel"] == "email")
+    assert email(marketer.ok("GET", consent))["sendable"] is True
+    answer = marketer.ok("PUT", consent, json={
+        "channel": "email", "status": "do_not_contact", "reason": "complained", "source": "abuse report"})
+    assert (email(answer)["status"], email(answer)["sendable"]) == ("do_not_contact", False)
+    assert manager.request("PUT", consent,
+                           json={"channel": "email", "status": "subscribed"}).status_code == 403
+    bad = marketer.request("PUT", consent, json={"channel": "email", "status": "do_not_contact"})
+    assert bad.status_code == 422 and "reason" in bad.json()["errors"]
+    assert email(manager.ok("GET", consent))["status"] == "do_not_contact"     # unchanged
+    history = manager.ok("GET", f"{consent}/history")["items"]
+    assert [(h["status"], h["reason"], h["changed_by"]) for h in history] == [
+        ("do_not_contact", "complained", marketer.user["id"])]
