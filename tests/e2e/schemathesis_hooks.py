@@ -15,7 +15,10 @@ summary or the field's description states:
   currency with an amount, lines that add up to less than 10^15, a task on
   something, each follow-up trigger once, a target's period starts on the first day of the
   period and only a company target has no scope_value, an import has a header row of known
-  columns and a row, a report's period runs forwards for at most 3660 days;
+  columns and a row, a report's period runs forwards for at most 3660 days; a do-not-contact
+  says why and a subscription does not; a segment's rules are conditions its fields take
+  (the document cannot tie an operator to a field), it includes no segment that may not exist,
+  and a static list takes contacts of the audience;
 - an Idempotency-Key names one request: a positive case that sends one sends a new one (the
   generated keys repeat — "0", "!" — and the same key with another body is rightly a 422).
 """
@@ -206,6 +209,26 @@ def _audit_query(query):
         query["record_type"] = "customer"
 
 
+def _consent(body):
+    if body.get("status") == "do_not_contact" and not body.get("reason"):
+        body["reason"] = "manual"           # a do-not-contact says why
+    elif body.get("status") == "subscribed":
+        body.pop("reason", None)            # a subscription has no reason
+
+
+def _segment(body):
+    if "rules" in body:                     # a change does not know the kind: no rules
+        body["rules"] = [[{"field": "region", "op": "eq", "value": "R1"}]] \
+            if body.get("kind") == "dynamic" else []
+    body.pop("include", None)               # existing segments only: none named here
+    body.pop("exclude", None)
+
+
+def _static_members(body):
+    if isinstance(body.get("contact_ids"), list) and "customer" in IDS:
+        body["contact_ids"] = [IDS["customer"]]     # a customer is its own contact
+
+
 QUERY_RULES = {
     "GET /api/v1/audit": _audit_query,
     "GET /api/v1/customers/{customer_id}/history": _audit_query,
@@ -231,6 +254,11 @@ RULES = {
     "POST /api/v1/tasks": _task,
     "PUT /api/v1/tasks/rules": _rules,
     "POST /api/v1/targets": _target,
+    "PUT /api/v1/marketing/audience/{contact_id}/consent": _consent,
+    "POST /api/v1/marketing/segments": _segment,
+    "PATCH /api/v1/marketing/segments/{segment_id}": _segment,
+    "POST /api/v1/marketing/segments/{segment_id}/members": _static_members,
+    "POST /api/v1/marketing/segments/{segment_id}/members/remove": _static_members,
 }
 
 
