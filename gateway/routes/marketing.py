@@ -1,11 +1,13 @@
 """Marketing (marketing): the audience — marketing's copy of customers and their contacts with
-purchase behaviour — and consent per contact and channel. Marketers, managers and admins read;
-marketers and admins change; reps are refused (403)."""
+purchase behaviour — consent per contact and channel, and segments (dynamic rules or static
+lists, their members kept up to date as contacts change, and their history). Marketers,
+managers and admins read; marketers and admins change; reps are refused (403)."""
 from gateway.routing import BODY, QUERY, Route, path
 from gateway.settings import API_PREFIX as API
 
 MARKETING = f"{API}/marketing"
 TAG_AUDIENCE, TAG_CONSENT = "marketing audience", "marketing consent"
+TAG_SEGMENTS = "marketing segments"
 READERS = ("marketer", "manager")              # admin always; the service checks again
 MANAGERS = ("marketer",)
 CONTACT_ID = path("contact_id")
@@ -42,4 +44,45 @@ CONSENTS = [
            summary="Every change of a contact's consent, newest first"),
 ]
 
-ROUTES = AUDIENCE + CONSENTS
+SEGMENTS_URL = f"{MARKETING}/segments"
+SEGMENT = f"{SEGMENTS_URL}/{{segment_id}}"
+SEGMENT_ID = path("segment_id")
+
+SEGMENTS = [
+    _route("GET", SEGMENTS_URL, "list_segments", TAG_SEGMENTS, args=(QUERY,),
+           query="marketing:SegmentQuery", roles=READERS, response_schema="marketing:Segment",
+           response_page=True, summary="Segments, newest first, each with its member count"),
+    _route("POST", SEGMENTS_URL, "create_segment", TAG_SEGMENTS, args=(BODY,), body="json",
+           roles=MANAGERS, status=201, location=f"{SEGMENTS_URL}/{{id}}",
+           request_schema="marketing:SegmentCreate", response_schema="marketing:Segment",
+           summary="Define a dynamic segment (rules: groups of conditions, AND within a group, "
+                   "OR across) or a static list, including / excluding other segments; its "
+                   "members are evaluated at once"),
+    _route("GET", SEGMENT, "get_segment", TAG_SEGMENTS, args=(SEGMENT_ID,), roles=READERS,
+           response_schema="marketing:Segment", summary="A segment with its member count"),
+    _route("PATCH", SEGMENT, "update_segment", TAG_SEGMENTS, args=(SEGMENT_ID, BODY),
+           body="json", roles=MANAGERS, request_schema="marketing:SegmentUpdate",
+           response_schema="marketing:Segment",
+           summary="Rename it, or replace its rules, includes or excludes (re-evaluated at once)"),
+    _route("DELETE", SEGMENT, "delete_segment", TAG_SEGMENTS, args=(SEGMENT_ID,),
+           roles=MANAGERS, status=204, produces="none",
+           summary="Remove a segment no other segment includes or excludes (else 409)"),
+    _route("GET", f"{SEGMENT}/members", "list_segment_members", TAG_SEGMENTS,
+           args=(SEGMENT_ID, QUERY), query="marketing:SegmentQuery", roles=READERS,
+           response_schema="marketing:AudienceMember", response_page=True,
+           summary="The segment's members now (a preview page of their profiles, by id)"),
+    _route("POST", f"{SEGMENT}/members", "add_segment_members", TAG_SEGMENTS,
+           args=(SEGMENT_ID, BODY), body="json", roles=MANAGERS,
+           request_schema="marketing:StaticMembers", response_schema="marketing:StaticResult",
+           summary="Put contacts on a static list (a dynamic segment: 409)"),
+    _route("POST", f"{SEGMENT}/members/remove", "remove_segment_members", TAG_SEGMENTS,
+           args=(SEGMENT_ID, BODY), body="json", roles=MANAGERS,
+           request_schema="marketing:StaticMembers", response_schema="marketing:StaticResult",
+           summary="Take contacts off a static list"),
+    _route("GET", f"{SEGMENT}/history", "list_segment_history", TAG_SEGMENTS,
+           args=(SEGMENT_ID, QUERY), query="marketing:MembershipQuery", roles=READERS,
+           response_schema="marketing:MembershipChange", response_page=True,
+           summary="Who joined and left the segment, when and why, newest first"),
+]
+
+ROUTES = AUDIENCE + CONSENTS + SEGMENTS

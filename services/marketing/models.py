@@ -4,3 +4,5 @@ from services.marketing.audience.models import (AudienceContact, AudienceCustome
                                                 AudiencePurchase)
 from services.marketing.base import Base  # noqa: F401
 from services.marketing.consent.models import Consent, ConsentChange  # noqa: F401
+from services.marketing.segments.models import (Segment, SegmentMember,  # noqa: F401
+                                                SegmentMembershipChange, SegmentStaticMember)

@@ -3,3 +3,7 @@ document resolve "marketing:AudienceMember", ... here (gateway/routing.py)."""
 from services.marketing.audience.schemas import AudienceMember, AudienceQuery  # noqa: F401
 from services.marketing.consent.schemas import (ConsentChange, ConsentHistoryQuery,  # noqa: F401
                                                 ConsentSet, ContactConsent)
+from services.marketing.segments.schemas import (MembershipChange,  # noqa: F401
+                                                 MembershipQuery, Segment, SegmentCreate,
+                                                 SegmentQuery, SegmentUpdate, StaticMembers,
+                                                 StaticResult)

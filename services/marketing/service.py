@@ -7,6 +7,10 @@ of one mixin per business area, each in its own package:
 - consent/   consent per contact and channel (subscribed / unsubscribed / do-not-contact with a
              reason, source and time; its history; consent_changed) and the one rule of who
              may be sent to (consent/rules.py)
+- segments/  dynamic segments (rules: groups of conditions) and static lists, including and
+             excluding each other; memberships kept incrementally — the contacts an event
+             changed are re-evaluated in the event's own transaction (`reevaluate` below),
+             relative dates when they reach their edge — with their history
 
 Shared: roles.py (who may do what), settings.py, and the registries models.py, events.py,
 schemas.py, consumes.py. Events are applied exactly once through the chassis's inbox, live and
@@ -14,15 +18,26 @@ by the catch-up; rebuild.py empties the copy so the catch-up replays it.
 """
 from services.chassis.db import Database
 from services.chassis.inbox import Subscriptions
+from services.chassis.models import utcnow
 from services.chassis.service import ChassisService
 from services.marketing.audience import projection
 from services.marketing.audience.entrypoints import AudienceEntrypoints
 from services.marketing.consent.entrypoints import ConsentEntrypoints
+from services.marketing.segments import membership
+from services.marketing.segments.entrypoints import SegmentEntrypoints
 from services.marketing.events import EVENT_SCHEMAS
 from services.marketing.models import Base
 
 
-class MarketingService(AudienceEntrypoints, ConsentEntrypoints, ChassisService):
+
+
+def reevaluate(uow, contact_ids, envelope):
+    """After an event changed these contacts: their segments, in the same transaction."""
+    membership.reevaluate(uow.session, contact_ids, envelope["event_type"], utcnow())
+
+
+class MarketingService(AudienceEntrypoints, ConsentEntrypoints, SegmentEntrypoints,
+                       ChassisService):
     name = "marketing"
     db = Database(Base.metadata, event_schemas=EVENT_SCHEMAS)
-    subscriptions = Subscriptions(projection.handlers())
+    subscriptions = Subscriptions(projection.handlers(after=reevaluate))

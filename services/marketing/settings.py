@@ -3,6 +3,12 @@ environment — or a test — takes effect. The README's configuration table lis
 from services.chassis.settings import env
 
 
+def segment_recheck_seconds():
+    """How often the contacts whose relative-date segment rule reached its edge are looked at
+    again (only those: audience_contact.recheck_at)."""
+    return env.float("MARKETING_SEGMENT_RECHECK_SECONDS", 60.0)
+
+
 def email_opt_in_required():
     """true: only a contact who explicitly subscribed is sent email (nothing recorded → not
     sendable); false (default): anyone with an address who did not unsubscribe and is not on

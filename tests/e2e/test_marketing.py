@@ -1,6 +1,10 @@
 """Marketing through the gateway against the real processes: a customer and its contact person
 created in customers appear in marketing's audience (from customers' events), its change
-follows; a marketer and a manager read, a rep is refused."""
+follows; a dynamic segment takes them in and lets them go as the customer changes, within a
+deadline; consent decides sendability; a marketer manages, a manager reads, a rep is refused."""
+import time
+import uuid
+
 import pytest
 
 from tests.helpers import wait_until
@@ -55,3 +59,49 @@ def test_consent_is_set_by_marketers_and_decides_sendability(admin):
     history = manager.ok("GET", f"{consent}/history")["items"]
     assert [(h["status"], h["reason"], h["changed_by"]) for h in history] == [
         ("do_not_contact", "complained", marketer.user["id"])]
+
+
+def test_a_customer_change_moves_its_contacts_in_and_out_of_a_dynamic_segment(admin, region):
+    region_name, team = region
+    rep = admin.create_user("sales_rep", region=region_name, team_id=team["id"])
+    marketer = admin.create_user("marketer")
+    manager = admin.create_user("manager")
+    tag = f"edu-{uuid.uuid4().hex[:8]}"
+    segment = marketer.ok("POST", "marketing/segments", expect=201, json={
+        "name": f"Education in {region_name}", "kind": "dynamic", "rules": [
+            [{"field": "region", "op": "eq", "value": region_name},
+             {"field": "tags", "op": "any", "value": [tag]}],
+            [{"field": "industry", "op": "eq", "value": f"never-{tag}"}]]})
+    assert segment["member_count"] == 0
+    members = f"marketing/segments/{segment['id']}/members"
+
+    customer = rep.create_customer(name="Segmented Ltd", region=region_name)
+    person = rep.ok("POST", f"customers/{customer['id']}/contacts", expect=201,
+                    json={"name": "Katherine Johnson"})
+    rep.ok("POST", "customers/tags", json={"customer_ids": [customer["id"]], "tags": [tag]})
+
+    def member_ids():
+        return {m["id"] for m in manager.ok("GET", members, params={"limit": 100})["items"]}
+    wait_until(lambda: member_ids() == {customer["id"], person["id"]}, timeout=30,
+               message="the tagged customer and its contact in the segment")
+    assert manager.ok("GET", f"marketing/segments/{segment['id']}")["member_count"] == 2
+
+    moved = time.monotonic()
+    rep.ok("PATCH", f"customers/{customer['id']}", json={"region": f"{region_name}-moved"})
+    wait_until(lambda: member_ids() == set(), timeout=10, interval=0.02,
+               message="the moved customer out of the segment")
+    print(f"\nsegment left {time.monotonic() - moved:.3f} s after the change was answered")
+    history = manager.ok("GET", f"marketing/segments/{segment['id']}/history",
+                         params={"contact_id": person["id"]})["items"]
+    assert [(h["change"], h["reason"]) for h in history] == [
+        ("left", "customer_updated"), ("joined", "customer_tagged")]
+
+    assert rep.get("marketing/segments").status_code == 403
+    assert manager.request("POST", "marketing/segments",
+                           json={"name": "No", "kind": "static"}).status_code == 403
+    bad = marketer.request("POST", "marketing/segments", json={
+        "name": f"Bad {tag}", "kind": "dynamic",
+        "rules": [[{"field": "colour", "op": "eq", "value": "red"}]]})
+    assert bad.status_code == 422 and "field" in bad.json()["errors"]["rules"]["0"]["0"]
+    assert all(s["name"] != f"Bad {tag}" for s in marketer.ok(
+        "GET", "marketing/segments", params={"limit": 100})["items"])

@@ -64,6 +64,8 @@ class AudienceContact(Base):
     role: Mapped[str | None] = mapped_column(String(100))
     created_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     active: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)  # false: merged
+    # when a relative-date rule may next change its segments (segments/membership.py recheck)
+    recheck_at: Mapped[datetime | None] = mapped_column(UtcDateTime, index=True)
 
     __table_args__ = (Index("ix_audience_contact_list", "active", "id"),)
 

@@ -1,0 +1,45 @@
+"""What the audience's projections share: reading a payload through marketing's tolerant copy,
+the customer's row (locked; a stub until its customer_created arrives), a merged customer's
+surviving winner, and a customer's contacts."""
+from marshmallow import ValidationError
+from sqlalchemy import select
+
+from services.chassis.db import insert_ignoring_conflicts
+from services.marketing.audience.models import AudienceContact, AudienceCustomer
+
+
+def read(envelope, table):
+    try:
+        return table[envelope["event_type"]]().load(envelope["payload"])
+    except ValidationError as error:
+        raise ValueError(f"unreadable {envelope.get('event_type')} payload: {error.messages}")
+
+
+def customer(session, customer_id):
+    """The customer's row, locked, created as an unknown stub if an event about it came first.
+    The lock serialises the events of one customer across workers and replicas: the segments
+    of its contacts are then evaluated on what the other transaction committed, never on a
+    state it is about to replace."""
+    insert_ignoring_conflicts(session, AudienceCustomer, {
+        "id": customer_id, "known": False, "tags": "[]", "lifetime_value": "{}",
+        "products": "[]", "record_sequence": 0, "owner_sequence": 0, "tags_sequence": 0},
+        ("id",))
+    return session.get(AudienceCustomer, customer_id, with_for_update=True,
+                       populate_existing=True)
+
+
+def surviving(session, customer_id):
+    """A merged customer's winner (followed to the end), else the customer itself."""
+    seen = set()
+    while customer_id not in seen:
+        seen.add(customer_id)
+        row = session.get(AudienceCustomer, customer_id)
+        if row is None or row.merged_into is None:
+            return customer_id
+        customer_id = row.merged_into
+    return customer_id
+
+
+def contacts_of(session, customer_id):
+    return set(session.scalars(select(AudienceContact.id)
+                               .where(AudienceContact.customer_id == customer_id)))

@@ -1,0 +1,80 @@
+"""Segments: marketers (and admins) define them and manage static lists; managers read them,
+their members and history. A mixin of MarketingService (it provides db, principal); the
+memberships follow the audience's events (service.py) and relative dates (the recheck timer).
+"""
+import logging
+
+from services.chassis.models import utcnow
+from services.chassis.periodic import periodic
+from services.chassis.rpc import rpc  # replies without confirms
+from services.marketing import roles, settings
+from services.marketing.segments import membership
+from services.marketing.segments.handlers import definitions, members
+
+log = logging.getLogger(__name__)
+
+
+class SegmentEntrypoints:
+    @rpc
+    def create_segment(self, data):
+        principal = self.principal.require(*roles.MANAGE)
+        with self.db.unit_of_work(actor=principal.user_id) as uow:
+            return definitions.create_segment(uow, principal, data)
+
+    @rpc
+    def update_segment(self, segment_id, data):
+        principal = self.principal.require(*roles.MANAGE)
+        with self.db.unit_of_work(actor=principal.user_id) as uow:
+            return definitions.update_segment(uow, principal, segment_id, data)
+
+    @rpc
+    def delete_segment(self, segment_id):
+        principal = self.principal.require(*roles.MANAGE)
+        with self.db.unit_of_work(actor=principal.user_id) as uow:
+            return definitions.delete_segment(uow, principal, segment_id)
+
+    @rpc
+    def get_segment(self, segment_id):
+        principal = self.principal.require(*roles.READ)
+        with self.db.read_only() as session:
+            return definitions.get_segment(session, principal, segment_id)
+
+    @rpc
+    def list_segments(self, query=None):
+        principal = self.principal.require(*roles.READ)
+        with self.db.read_only() as session:
+            return definitions.list_segments(session, principal, query)
+
+    @rpc
+    def list_segment_members(self, segment_id, query=None):
+        principal = self.principal.require(*roles.READ)
+        with self.db.read_only() as session:
+            return members.list_members(session, principal, segment_id, query)
+
+    @rpc
+    def add_segment_members(self, segment_id, data):
+        principal = self.principal.require(*roles.MANAGE)
+        with self.db.unit_of_work(actor=principal.user_id) as uow:
+            return members.add_members(uow, principal, segment_id, data)
+
+    @rpc
+    def remove_segment_members(self, segment_id, data):
+        principal = self.principal.require(*roles.MANAGE)
+        with self.db.unit_of_work(actor=principal.user_id) as uow:
+            return members.remove_members(uow, principal, segment_id, data)
+
+    @rpc
+    def list_segment_history(self, segment_id, query=None):
+        principal = self.principal.require(*roles.READ)
+        with self.db.read_only() as session:
+            return members.membership_history(session, principal, segment_id, query)
+
+    @periodic(settings.segment_recheck_seconds)
+    def recheck_relative_dates(self):
+        """The contacts whose relative-date rule reached its edge (recheck_at), and only them."""
+        with self.db.unit_of_work() as uow:
+            now = utcnow()
+            due = membership.due_for_recheck(uow.session, now)
+            changed = membership.reevaluate(uow.session, due, "time", now) if due else 0
+        if changed:
+            log.info("segments: %s membership change(s) from relative dates", changed)

@@ -1,0 +1,137 @@
+"""Keeping segment memberships up to date, incrementally: only the contacts that something
+touched are evaluated — the ones an event changed (audience/projection.py hands them over in
+the event's transaction), the ones put on or taken off a static list, every contact once when a
+segment is created or its rules change, and the ones whose relative-date rule has reached its
+edge (`recheck_at`, a timer picks just those). Never a rescan on a timer.
+
+A contact is in a segment if it is in the audience (known, not merged away) and either matches
+the segment's own rules (dynamic) or is on its list (static), or is in a segment it includes —
+and is in none it excludes. Segments are evaluated in dependency order (graph.py), so an
+included segment's answer for the contact is known when it is needed.
+
+Writes are race-safe across replicas: a member row is inserted with ON CONFLICT DO NOTHING and
+deleted by key, and only the statement that changed a row records the history and moves the
+count (an atomic increment).
+"""
+import json
+import uuid
+
+from sqlalchemy import delete, select, update
+
+from services.chassis.db import insert_ignoring_conflicts
+from services.marketing import metrics
+from services.marketing.audience.models import AudienceContact
+from services.marketing.audience.profile import load_profiles
+from services.marketing.segments import graph, rules
+from services.marketing.segments.models import (DYNAMIC, JOINED, LEFT, Segment, SegmentMember,
+                                                SegmentMembershipChange, SegmentStaticMember)
+
+BATCH = 500
+
+
+class Compiled:
+    """A segment ready to evaluate: its validated rules, includes and excludes."""
+
+    def __init__(self, segment):
+        self.id, self.kind = segment.id, segment.kind
+        self.groups = rules.validate(json.loads(segment.rules))[0] or []
+        self.include, self.exclude = json.loads(segment.include), json.loads(segment.exclude)
+
+    def contains(self, profile, now, statics, already):
+        own = rules.matches(self.groups, profile, now) if self.kind == DYNAMIC \
+            else (self.id, profile["id"]) in statics
+        return ((own or any(s in already for s in self.include))
+                and not any(s in already for s in self.exclude))
+
+
+def compiled_segments(session):
+    """Every segment, compiled, in dependency order (includes / excludes first)."""
+    segments = {s.id: Compiled(s) for s in session.scalars(select(Segment))}
+    return [segments[i] for i in graph.order({i: s.include + s.exclude
+                                              for i, s in segments.items()})]
+
+
+def reevaluate(session, contact_ids, reason, now, segments=None):
+    """Bring the memberships of `contact_ids` up to date; returns the number of changes."""
+    with metrics.evaluating(reason):
+        segments = compiled_segments(session) if segments is None else segments
+        changes, ids = 0, sorted(contact_ids)
+        for start in range(0, len(ids), BATCH):
+            changes += _batch(session, ids[start:start + BATCH], reason, now, segments)
+    return changes
+
+
+def _batch(session, ids, reason, now, segments):
+    profiles = load_profiles(session, ids)
+    current = set(session.execute(select(SegmentMember.segment_id, SegmentMember.contact_id)
+                                  .where(SegmentMember.contact_id.in_(ids))).all())
+    statics = set(session.execute(
+        select(SegmentStaticMember.segment_id, SegmentStaticMember.contact_id)
+        .where(SegmentStaticMember.contact_id.in_(ids))).all())
+    changes = 0
+    for contact_id in ids:
+        profile = profiles.get(contact_id)
+        inside = set()
+        if profile is not None and profile["in_audience"]:
+            for segment in segments:
+                if segment.contains(profile, now, statics, inside):
+                    inside.add(segment.id)
+        before = {s for s, c in current if c == contact_id}
+        for segment_id in inside - before:
+            changes += _join(session, segment_id, contact_id, reason, now)
+        for segment_id in before - inside:
+            changes += _leave(session, segment_id, contact_id, reason, now)
+        if profile is not None:
+            _schedule(session, contact_id, segments,
+                      profile if profile["in_audience"] else None, now)
+    return changes
+
+
+def _schedule(session, contact_id, segments, profile, now):
+    """When time alone may next change this contact's segments (relative dates; never for a
+    contact outside the audience: `profile` None)."""
+    recheck = None if profile is None else min(
+        (moment for segment in segments
+         if (moment := rules.next_boundary(segment.groups, profile, now))), default=None)
+    session.execute(update(AudienceContact).where(AudienceContact.id == contact_id)
+                    .values(recheck_at=recheck))
+
+
+def _record(session, segment_id, contact_id, change, reason, now, delta):
+    session.execute(update(Segment).where(Segment.id == segment_id)
+                    .values(member_count=Segment.member_count + delta))
+    session.add(SegmentMembershipChange(id=str(uuid.uuid4()), segment_id=segment_id,
+                                        contact_id=contact_id, change=change,
+                                        reason=reason[:80], at=now))
+    metrics.changed(reason, change)
+    return 1
+
+
+def _join(session, segment_id, contact_id, reason, now):
+    inserted = insert_ignoring_conflicts(session, SegmentMember, {
+        "segment_id": segment_id, "contact_id": contact_id, "joined_at": now},
+        ("segment_id", "contact_id")).rowcount
+    return _record(session, segment_id, contact_id, JOINED, reason, now, 1) if inserted else 0
+
+
+def _leave(session, segment_id, contact_id, reason, now):
+    deleted = session.execute(delete(SegmentMember).where(
+        SegmentMember.segment_id == segment_id, SegmentMember.contact_id == contact_id)).rowcount
+    return _record(session, segment_id, contact_id, LEFT, reason, now, -1) if deleted else 0
+
+
+def everyone(session):
+    """Every contact id (a new or changed segment is evaluated for all, once, at the edit)."""
+    return list(session.scalars(select(AudienceContact.id)))
+
+
+def due_for_recheck(session, now, limit=BATCH):
+    return list(session.scalars(select(AudienceContact.id)
+                                .where(AudienceContact.recheck_at <= now)
+                                .order_by(AudienceContact.recheck_at).limit(limit)))
+
+
+def remove_segment(session, segment_id):
+    """A deleted segment's rows go with it (its members, list and history)."""
+    for model in (SegmentMember, SegmentStaticMember, SegmentMembershipChange):
+        session.execute(delete(model).where(model.segment_id == segment_id))

@@ -1,0 +1,65 @@
+"""Segments — marketing's own data — and their memberships, kept up to date incrementally:
+
+- `segment`: a dynamic segment (rules: groups of conditions, segments/rules.py) or a static
+  list, either including / excluding other segments; `member_count` is kept with the members
+  (an atomic increment per change), so a count is answered at once;
+- `segment_static_member`: who was put on a static list (by whom, when);
+- `segment_member`: who is in a segment now (rebuilt only for the contacts an event, a list
+  change, a segment edit or a relative date touches — never by a timer rescan);
+- `segment_membership_change`: joined / left, when and why (the event type, the edit, the
+  list change or `time`).
+"""
+from datetime import datetime
+
+from sqlalchemy import Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from services.chassis.models import UtcDateTime
+from services.marketing.base import Base
+
+DYNAMIC, STATIC = "dynamic", "static"
+JOINED, LEFT = "joined", "left"
+
+
+class Segment(Base):
+    __tablename__ = "segment"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), nullable=False)
+    name_norm: Mapped[str] = mapped_column(String(200), nullable=False, unique=True)
+    description: Mapped[str | None] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(String(10), nullable=False)          # dynamic | static
+    rules: Mapped[str] = mapped_column(Text, nullable=False, default="[]")   # JSON groups
+    include: Mapped[str] = mapped_column(Text, nullable=False, default="[]")  # segment ids
+    exclude: Mapped[str] = mapped_column(Text, nullable=False, default="[]")
+    member_count: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    created_by: Mapped[str] = mapped_column(String(64), nullable=False)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, nullable=False)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, nullable=False)
+
+
+class SegmentStaticMember(Base):
+    __tablename__ = "segment_static_member"
+    segment_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    contact_id: Mapped[str] = mapped_column(String(36), primary_key=True, index=True)
+    added_by: Mapped[str] = mapped_column(String(64), nullable=False)
+    added_at: Mapped[datetime] = mapped_column(UtcDateTime, nullable=False)
+
+
+class SegmentMember(Base):
+    __tablename__ = "segment_member"
+    segment_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    contact_id: Mapped[str] = mapped_column(String(36), primary_key=True, index=True)
+    joined_at: Mapped[datetime] = mapped_column(UtcDateTime, nullable=False)
+
+
+class SegmentMembershipChange(Base):
+    __tablename__ = "segment_membership_change"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    segment_id: Mapped[str] = mapped_column(String(36), nullable=False)
+    contact_id: Mapped[str] = mapped_column(String(36), nullable=False)
+    change: Mapped[str] = mapped_column(String(6), nullable=False)          # joined | left
+    reason: Mapped[str] = mapped_column(String(80), nullable=False)
+    at: Mapped[datetime] = mapped_column(UtcDateTime, nullable=False)
+
+    __table_args__ = (Index("ix_segment_change_segment", "segment_id", "at", "id"),
+                      Index("ix_segment_change_contact", "contact_id", "at", "id"))

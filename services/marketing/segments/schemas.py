@@ -1,0 +1,82 @@
+"""Segments' RPC inputs (validated here; the rules by segments/rules.py, named per position)
+and outputs; the gateway names them ("marketing:Segment", ...)."""
+from marshmallow import Schema, fields, validate
+
+from services.chassis.fields import Input, page_cursor, page_limit, text
+from services.marketing.segments.models import DYNAMIC, JOINED, LEFT, STATIC
+
+RULES_DOC = ("groups of conditions — a contact matches if every condition of at least one "
+             "group holds; a condition is {field, op, value} (lifetime_value also takes a "
+             "currency); see docs/contracts.md#marketing for the fields and operators")
+IDS_DOC = "segment ids"
+
+
+def _ids(description):
+    return fields.List(fields.String(validate=validate.Length(1, 36)),
+                       validate=validate.Length(max=50), metadata={"description": description})
+
+
+class SegmentCreate(Input):
+    name = text(200, required=True)
+    description = text(2000, multiline=True)
+    kind = fields.String(required=True, validate=validate.OneOf((DYNAMIC, STATIC)))
+    rules = fields.Raw(load_default=list, metadata={"description": RULES_DOC,
+                                                    "type": "array"})
+    include = _ids("contacts in any of these segments are members too")
+    exclude = _ids("contacts in any of these segments are never members")
+
+
+class SegmentUpdate(Input):
+    name = text(200, required=True)
+    description = text(2000, multiline=True)
+    rules = fields.Raw(metadata={"description": RULES_DOC, "type": "array"})
+    include = _ids("contacts in any of these segments are members too")
+    exclude = _ids("contacts in any of these segments are never members")
+
+
+class Segment(Schema):
+    id = fields.String(required=True)
+    name = fields.String(required=True)
+    description = fields.String(allow_none=True)
+    kind = fields.String(required=True, validate=validate.OneOf((DYNAMIC, STATIC)))
+    rules = fields.Raw(required=True, metadata={"description": RULES_DOC, "type": "array"})
+    include = fields.List(fields.String(), required=True)
+    exclude = fields.List(fields.String(), required=True)
+    member_count = fields.Integer(required=True)
+    created_by = fields.String(required=True)
+    created_at = fields.DateTime(required=True)
+    updated_at = fields.DateTime(required=True)
+
+
+class SegmentQuery(Input):
+    cursor = page_cursor()
+    limit = page_limit()
+
+
+class StaticMembers(Input):
+    contact_ids = fields.List(fields.String(validate=validate.Length(1, 36)), required=True,
+                              validate=validate.Length(1, 1000))
+
+
+class StaticResult(Schema):
+    segment_id = fields.String(required=True)
+    changed = fields.Integer(required=True, metadata={
+        "description": "contacts put on (or taken off) the list that were not (were) on it"})
+    member_count = fields.Integer(required=True)
+
+
+class MembershipQuery(Input):
+    contact_id = text(36, metadata={"description": "one contact's joins and leaves"})
+    cursor = page_cursor()
+    limit = page_limit()
+
+
+class MembershipChange(Schema):
+    id = fields.String(required=True)
+    segment_id = fields.String(required=True)
+    contact_id = fields.String(required=True)
+    change = fields.String(required=True, validate=validate.OneOf((JOINED, LEFT)))
+    reason = fields.String(required=True, metadata={
+        "description": "what changed it: the event type (customer_updated, deal_won, ...), "
+                       "segment_created, segment_updated, list_added, list_removed or time"})
+    at = fields.DateTime(required=True)
