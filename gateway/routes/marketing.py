@@ -75,6 +75,12 @@ SEGMENTS = [
            args=(SEGMENT_ID, BODY), body="json", roles=MANAGERS,
            request_schema="marketing:StaticMembers", response_schema="marketing:StaticResult",
            summary="Put contacts on a static list (a dynamic segment: 409)"),
+    _route("POST", f"{SEGMENT}/members/csv", "import_segment_members", TAG_SEGMENTS,
+           args=(SEGMENT_ID, BODY), body="csv", roles=MANAGERS,
+           response_schema="marketing:StaticResult",
+           summary="Put the contacts of a CSV file on a static list (text/csv: a header naming "
+                   "contact_id or email, a contact per row); a row naming no contact of the "
+                   "audience is a 422 naming it, and nothing is added"),
     _route("POST", f"{SEGMENT}/members/remove", "remove_segment_members", TAG_SEGMENTS,
            args=(SEGMENT_ID, BODY), body="json", roles=MANAGERS,
            request_schema="marketing:StaticMembers", response_schema="marketing:StaticResult",

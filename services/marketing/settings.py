@@ -9,6 +9,11 @@ def segment_recheck_seconds():
     return env.float("MARKETING_SEGMENT_RECHECK_SECONDS", 60.0)
 
 
+def list_import_max_rows():
+    """Most rows of one CSV file put on a static list."""
+    return env.int("MARKETING_LIST_IMPORT_MAX_ROWS", 10_000)
+
+
 def email_opt_in_required():
     """true: only a contact who explicitly subscribed is sent email (nothing recorded → not
     sendable); false (default): anyone with an address who did not unsubscribe and is not on

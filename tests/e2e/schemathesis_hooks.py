@@ -18,7 +18,7 @@ summary or the field's description states:
   columns and a row, a report's period runs forwards for at most 3660 days; a do-not-contact
   says why and a subscription does not; a segment's rules are conditions its fields take
   (the document cannot tie an operator to a field), it includes no segment that may not exist,
-  and a static list takes contacts of the audience;
+  and a static list takes contacts of the audience (a CSV file of them too);
 - an Idempotency-Key names one request: a positive case that sends one sends a new one (the
   generated keys repeat — "0", "!" — and the same key with another body is rightly a 422).
 """
@@ -136,6 +136,11 @@ def _user_update(body):
 def _import_csv(case):
     if isinstance(case.body, str):           # a header row of known columns, and a row
         case.body = "name\nFuzzed import\n" + case.body
+
+
+def _list_csv(case):
+    if isinstance(case.body, str) and "customer" in IDS:     # a contact of the audience
+        case.body = f"contact_id\n{IDS['customer']}\n"
 
 
 def _money_with_currency(body):
@@ -315,6 +320,8 @@ def map_case(context, case):
             QUERY_RULES[label](case.query)
     if label == "POST /api/v1/customers/imports":
         _import_csv(case)
+    if label == "POST /api/v1/marketing/segments/{segment_id}/members/csv":
+        _list_csv(case)
     if isinstance(case.body, dict):
         _reference(case.body)
         rule = RULES.get(label)

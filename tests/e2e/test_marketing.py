@@ -96,6 +96,17 @@ def test_a_customer_change_moves_its_contacts_in_and_out_of_a_dynamic_segment(ad
     assert [(h["change"], h["reason"]) for h in history] == [
         ("left", "customer_updated"), ("joined", "customer_tagged")]
 
+    static = marketer.ok("POST", "marketing/segments", expect=201,
+                         json={"name": f"Imported {tag}", "kind": "static"})
+    imported = marketer.request("POST", f"marketing/segments/{static['id']}/members/csv",
+                                data="email\nnobody@nowhere.example\n",
+                                headers={"Content-Type": "text/csv"})
+    assert imported.status_code == 422 and "rows" in imported.json()["errors"]
+    imported = marketer.ok("POST", f"marketing/segments/{static['id']}/members/csv",
+                           data=f"contact_id\n{customer['id']}\n{person['id']}\n",
+                           headers={"Content-Type": "text/csv"})
+    assert imported["member_count"] == 2
+
     assert rep.get("marketing/segments").status_code == 403
     assert manager.request("POST", "marketing/segments",
                            json={"name": "No", "kind": "static"}).status_code == 403

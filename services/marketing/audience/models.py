@@ -61,6 +61,7 @@ class AudienceContact(Base):
     kind: Mapped[str] = mapped_column(String(10), nullable=False)       # customer | contact
     name: Mapped[str | None] = mapped_column(String(200))
     email: Mapped[str | None] = mapped_column(String(254))
+    email_norm: Mapped[str | None] = mapped_column(String(254), index=True)   # lower-cased
     role: Mapped[str | None] = mapped_column(String(100))
     created_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     active: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)  # false: merged

@@ -16,6 +16,11 @@ from services.marketing.audience.purchases import recompute_purchases
 from services.marketing.audience.rows import contacts_of, customer as locked_customer, read
 from services.marketing.audience.rows import surviving
 
+def normalized_email(email):
+    """How a list import finds a contact by email: trimmed, lower-cased."""
+    return email.strip().lower() if email and email.strip() else None
+
+
 RECORD_FIELDS = ("kind", "name", "email", "industry", "size", "lifecycle_stage", "value_class",
                  "created_at")
 
@@ -37,6 +42,7 @@ def customer_record(uow, envelope):
                                      active=row.merged_into is None)
             session.add(itself)
         itself.name, itself.email, itself.created_at = row.name, row.email, row.created_at
+        itself.email_norm = normalized_email(row.email)
     _set_owner(row, data, sequence)
     session.flush()
     return contacts_of(session, row.id)

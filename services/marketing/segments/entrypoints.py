@@ -9,7 +9,7 @@ from services.chassis.periodic import periodic
 from services.chassis.rpc import rpc  # replies without confirms
 from services.marketing import roles, settings
 from services.marketing.segments import membership
-from services.marketing.segments.handlers import definitions, members
+from services.marketing.segments.handlers import definitions, lists, members
 
 log = logging.getLogger(__name__)
 
@@ -56,6 +56,12 @@ class SegmentEntrypoints:
         principal = self.principal.require(*roles.MANAGE)
         with self.db.unit_of_work(actor=principal.user_id) as uow:
             return members.add_members(uow, principal, segment_id, data)
+
+    @rpc
+    def import_segment_members(self, segment_id, csv_text):
+        principal = self.principal.require(*roles.MANAGE)
+        with self.db.unit_of_work(actor=principal.user_id) as uow:
+            return lists.import_members(uow, principal, segment_id, csv_text)
 
     @rpc
     def remove_segment_members(self, segment_id, data):

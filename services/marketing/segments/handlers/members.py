@@ -1,7 +1,7 @@
 """A segment's members: the preview (a page of their profiles, by contact id, from the kept
 membership — answered at once), a static list's additions and removals (the contacts, and
-the segments including the list, re-evaluated in the same transaction), and the history of
-joins and leaves, newest first."""
+the segments including the list, re-evaluated in the same transaction; from a CSV file:
+lists.py), and the history of joins and leaves, newest first."""
 from datetime import datetime
 
 from sqlalchemy import select
@@ -41,7 +41,7 @@ def list_members(session, principal, segment_id, query=None):
             "next_cursor": pagination.encode_cursor([ids[-1]], scope) if more else None}
 
 
-def _static(session, segment_id):
+def static_list(session, segment_id):
     segment = get(session, segment_id, for_write=True)
     if segment.kind != STATIC:
         raise Conflict("Only a static list takes contacts; a dynamic segment follows its rules.",
@@ -52,13 +52,19 @@ def _static(session, segment_id):
 def add_members(uow, principal, segment_id, data):
     """Unknown contacts (or not in the audience) are a 422 naming them; nothing is added."""
     ids = list(dict.fromkeys(load(schemas.StaticMembers(), data)["contact_ids"]))
-    session, now = uow.session, utcnow()
-    segment = _static(session, segment_id)
-    profiles = load_profiles(session, ids)
+    static_list(uow.session, segment_id)
+    profiles = load_profiles(uow.session, ids)
     missing = [i for i in ids if i not in profiles or not profiles[i]["in_audience"]]
     if missing:
         raise Invalid("Not every contact is in the audience.",
                       {"contact_ids": [f"Unknown: {', '.join(missing[:20])}."]})
+    return put_on_list(uow, principal, segment_id, ids)
+
+
+def put_on_list(uow, principal, segment_id, ids):
+    """`ids`: contacts of the audience (checked by the caller)."""
+    session, now = uow.session, utcnow()
+    segment = static_list(session, segment_id)
     added = sum(insert_ignoring_conflicts(session, SegmentStaticMember, {
         "segment_id": segment.id, "contact_id": contact_id, "added_by": principal.user_id,
         "added_at": now}, ("segment_id", "contact_id")).rowcount for contact_id in ids)
@@ -70,7 +76,7 @@ def add_members(uow, principal, segment_id, data):
 def remove_members(uow, principal, segment_id, data):
     ids = list(dict.fromkeys(load(schemas.StaticMembers(), data)["contact_ids"]))
     session, now = uow.session, utcnow()
-    segment = _static(session, segment_id)
+    segment = static_list(session, segment_id)
     removed = session.query(SegmentStaticMember).filter(
         SegmentStaticMember.segment_id == segment.id,
         SegmentStaticMember.contact_id.in_(ids)).delete(synchronize_session=False)
