@@ -32,7 +32,9 @@ from services.marketing.models import Base
 
 
 def reevaluate(uow, contact_ids, envelope):
-    """After an event changed these contacts: their segments, in the same transaction."""
+    """After an event changed these contacts (their customer's row is locked): their segments,
+    in the same transaction."""
+    membership.definitions_fixed(uow.session)
     membership.reevaluate(uow.session, contact_ids, envelope["event_type"], utcnow())
 
 

@@ -81,6 +81,10 @@ class SegmentEntrypoints:
         with self.db.unit_of_work() as uow:
             now = utcnow()
             due = membership.due_for_recheck(uow.session, now)
-            changed = membership.reevaluate(uow.session, due, "time", now) if due else 0
+            changed = 0
+            if due:
+                membership.lock_customers_of(uow.session, due)
+                membership.definitions_fixed(uow.session)
+                changed = membership.reevaluate(uow.session, due, "time", now)
         if changed:
             log.info("segments: %s membership change(s) from relative dates", changed)

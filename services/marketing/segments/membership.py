@@ -20,10 +20,11 @@ from sqlalchemy import delete, select, update
 
 from services.chassis.db import insert_ignoring_conflicts
 from services.marketing import metrics
-from services.marketing.audience.models import AudienceContact
+from services.marketing.audience.models import AudienceContact, AudienceCustomer
 from services.marketing.audience.profile import load_profiles
 from services.marketing.segments import graph, rules
-from services.marketing.segments.models import (DYNAMIC, JOINED, LEFT, Segment, SegmentMember,
+from services.marketing.segments.models import (DYNAMIC, JOINED, LEFT, Segment,
+                                                SegmentCatalog, SegmentMember,
                                                 SegmentMembershipChange, SegmentStaticMember)
 
 BATCH = 500
@@ -42,6 +43,36 @@ class Compiled:
             else (self.id, profile["id"]) in statics
         return ((own or any(s in already for s in self.include))
                 and not any(s in already for s in self.exclude))
+
+
+def _catalog(session, exclusive):
+    insert_ignoring_conflicts(session, SegmentCatalog, {"id": 1, "version": 0}, ("id",))
+    return session.get(SegmentCatalog, 1, with_for_update={"read": not exclusive},
+                       populate_existing=True)
+
+
+def definitions_fixed(session):
+    """Before evaluating after an event (whose customer row is already locked): no edit or
+    list change runs meanwhile (PostgreSQL; SQLite writers are serialised anyway)."""
+    _catalog(session, exclusive=False)
+
+
+def definitions_changing(session):
+    """Before a segment edit or a list change: waits for the evaluations in flight, and holds
+    off new ones until this transaction ends, so both see each other's committed result."""
+    catalog = _catalog(session, exclusive=True)
+    catalog.version += 1
+
+
+def lock_customers_of(session, contact_ids):
+    """The customer rows of `contact_ids`, locked in id order (as an event locks its own), so a
+    re-evaluation that no event started (a relative date) sees each customer's latest state.
+    Taken before definitions_fixed, in the order an event takes them (no deadlock)."""
+    customer_ids = sorted(set(session.scalars(
+        select(AudienceContact.customer_id).where(AudienceContact.id.in_(sorted(contact_ids))))))
+    if customer_ids:
+        session.execute(select(AudienceCustomer.id).where(AudienceCustomer.id.in_(customer_ids))
+                        .order_by(AudienceCustomer.id).with_for_update())
 
 
 def compiled_segments(session):

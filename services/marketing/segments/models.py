@@ -7,7 +7,8 @@
 - `segment_member`: who is in a segment now (rebuilt only for the contacts an event, a list
   change, a segment edit or a relative date touches — never by a timer rescan);
 - `segment_membership_change`: joined / left, when and why (the event type, the edit, the
-  list change or `time`).
+  list change or `time`);
+- `segment_catalog`: the lock that orders edits against evaluations.
 """
 from datetime import datetime
 
@@ -35,6 +36,16 @@ class Segment(Base):
     created_by: Mapped[str] = mapped_column(String(64), nullable=False)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, nullable=False)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime, nullable=False)
+
+
+class SegmentCatalog(Base):
+    """One row, locked to keep evaluations consistent with definitions (membership.py
+    `definitions_fixed` / `definitions_changing`): every evaluation after an event holds it
+    shared, a segment edit or list change exclusively — so an edit never evaluates a contact
+    that a concurrent event is changing on the old definitions, nor the reverse."""
+    __tablename__ = "segment_catalog"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
 
 
 class SegmentStaticMember(Base):

@@ -80,6 +80,7 @@ def _event(uow, event_type, segment, principal, now):
 def create_segment(uow, principal, data):
     data = load(schemas.SegmentCreate(), data)
     session, segment_id, now = uow.session, str(uuid.uuid4()), utcnow()
+    membership.definitions_changing(session)
     typed, references = _checked(session, data["kind"], data, segment_id)
     segment = Segment(id=segment_id, name=data["name"],
                       name_norm=_unique_name(session, data["name"]),
@@ -101,6 +102,7 @@ def update_segment(uow, principal, segment_id, data):
     and those including it, re-evaluated for everyone)."""
     changes = load(schemas.SegmentUpdate(), data, partial=True)
     session, now = uow.session, utcnow()
+    membership.definitions_changing(session)
     segment = get(session, segment_id, for_write=True)
     merged = {"rules": changes.get("rules", json.loads(segment.rules)),
               "include": changes.get("include", json.loads(segment.include)),
@@ -129,6 +131,7 @@ def update_segment(uow, principal, segment_id, data):
 def delete_segment(uow, principal, segment_id):
     """Refused (409) while another segment includes or excludes it; its members leave."""
     session, now = uow.session, utcnow()
+    membership.definitions_changing(session)
     segment = get(session, segment_id, for_write=True)
     users = [row.id for row in session.scalars(select(Segment).where(Segment.id != segment.id))
              if segment.id in json.loads(row.include) + json.loads(row.exclude)]
