@@ -96,14 +96,19 @@ timeout 900 docker-compose -p "$PROJECT" --env-file deploy/compose.env.example \
     up -d --no-build $services >&2
 
 step "migrate exit status, every service running"
-migrate=$(compose ps -q migrate)
-[ "$(podman inspect -f '{{.State.ExitCode}}' "$migrate")" = 0 ] || { echo "migrate failed" >&2; exit 1; }
-compose logs --no-color migrate | tail -n 3 >&2
+# One container per service (no --scale here): "<service> <exit code> <Up|Exited|...> ...".
+states=$(podman ps -a --filter "label=com.docker.compose.project=$PROJECT" \
+    --format '{{index .Labels "com.docker.compose.service"}} {{.ExitCode}} {{.State}}')
+echo "$states" | sed 's/^/compose-check:   /' >&2
 for service in $services; do
-    [ "$service" = migrate ] && continue
-    state=$(podman inspect -f '{{.State.Status}}' "$(compose ps -q "$service")")
-    [ "$state" = running ] || { echo "compose-check: $service is $state" >&2; exit 1; }
+    row=$(awk -v s="$service" '$1 == s {print $2, $3}' <<<"$states")      # "<exit code> <state>"
+    want="* Up"                             # a pattern: any exit code, running
+    [ "$service" = migrate ] && want="0 Exited"
+    # shellcheck disable=SC2053
+    [[ $row == $want ]] || {
+        echo "compose-check: $service is '${row:-missing}', not '$want'" >&2; exit 1; }
 done
+compose logs --no-color migrate | tail -n 1 >&2
 
 step "probe through the published ports (gateway :$GATEWAY_PORT, Prometheus :$PROMETHEUS_PORT)"
 "${PY[@]}" scripts/compose_probe.py "http://127.0.0.1:$GATEWAY_PORT" \
