@@ -17,7 +17,7 @@ help:
 	@echo "make clean       remove the virtualenv and caches (keeps your data in var/)"
 	@echo "make clean-data  delete var/: local databases, secrets, demo marker"
 	@echo "make bare-debian-check  the README's quick start in a bare Debian 12 container (root, podman; ~6 min)"
-	@echo "make compose-check      docker-compose.yml started under podman, used through the gateway (root; ~2-5 min)"
+	@echo "make compose-check      docker-compose.yml started under podman, used through the gateway (root; ~1-2 min)"
 
 run:
 	scripts/run.sh
