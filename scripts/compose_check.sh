@@ -90,7 +90,12 @@ set +a
 
 services=$(compose config --services | grep -vxF -f <(tr ' ' '\n' <<<"$NOT_LOCAL") | tr '\n' ' ')
 step "docker-compose build (deploy/Dockerfile FROM $CRM_BASE_IMAGE)"
+old=$(podman image inspect -f '{{.Id}}' crm:latest 2>/dev/null || true)
 compose build --quiet migrate
+# The image it replaced (if the code changed) would stay behind untagged, one per run.
+if [ -n "$old" ] && [ "$old" != "$(podman image inspect -f '{{.Id}}' crm:latest)" ]; then
+    podman rmi "$old" >/dev/null 2>&1 || true
+fi
 step "docker-compose up -d $services"
 timeout 900 docker-compose -p "$PROJECT" --env-file deploy/compose.env.example \
     up -d --no-build $services >&2
