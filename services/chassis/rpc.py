@@ -42,7 +42,7 @@ from nameko.rpc import (AMQP_SSL_CONFIG_KEY, AMQP_URI_CONFIG_KEY, DEFAULT_SERIAL
                         LOGIN_METHOD_CONFIG_KEY, SERIALIZER_CONFIG_KEY, MethodProxy, ReplyListener,
                         Responder, Rpc, RpcConsumer, get_rpc_exchange)
 
-from services.chassis import idempotency, settings
+from services.chassis import idempotency, queues, settings
 from services.chassis.db import DatabaseAccess
 from services.chassis.errors import CrmError
 from services.chassis.logs import quiet_client_errors
@@ -118,6 +118,12 @@ class _RpcConsumer(RpcConsumer):
         # declared with this module's `rpc` or still with nameko's: two would split the queue's
         # messages between them and each would answer MethodNotFound for the other's methods.
         return RpcConsumer
+
+    def setup(self):
+        super().setup()
+        # quorum under QUEUE_TYPE=quorum; a poison request is dropped, not dead-lettered
+        # (services/chassis/queues.py says why)
+        queues.prepare(self.queue, self.container.config, dead_letter=False)
 
     def handle_result(self, message, result, exc_info):
         config = self.container.config

@@ -7,7 +7,6 @@ from it when the class is defined, so no service writes one stub per event.
 import logging
 from datetime import datetime, timedelta
 
-from nameko.events import event_handler
 from sqlalchemy import text
 
 from services.chassis import idempotency, inbox, settings
@@ -15,6 +14,7 @@ from services.chassis.auth import CurrentPrincipal
 from services.chassis.metrics import Metrics
 from services.chassis.models import utcnow
 from services.chassis.periodic import periodic
+from services.chassis.queues import event_handler    # nameko's, on a queue of QUEUE_TYPE
 from services.chassis.rpc import CallContext, ServiceRpc, rpc   # rpc: replies without confirms
 
 log = logging.getLogger(__name__)

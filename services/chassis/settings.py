@@ -70,6 +70,15 @@ def metrics_port(service_name):
     return env.int(f"{service_name.upper()}_METRICS_PORT", registry.default_metrics_port(service_name))
 
 
+def queue_type():
+    """`classic` (default) or `quorum`: the type of the services' durable RPC and event queues
+    (services/chassis/queues.py). Changing it on a running deployment is a migration (README)."""
+    value = env.str("QUEUE_TYPE", "classic").strip().lower()
+    if value not in ("classic", "quorum"):
+        raise ValueError(f"QUEUE_TYPE must be 'classic' or 'quorum', not {value!r}")
+    return value
+
+
 def rpc_timeout():
     return env.float("RPC_TIMEOUT_SECONDS", 5.0)
 

@@ -1,12 +1,12 @@
 """Two tiny services built on the chassis: a producer of `note_written` and a consumer."""
 from marshmallow import Schema, fields
-from nameko.rpc import rpc
 from sqlalchemy import String, select
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from services.chassis.db import Database
 from services.chassis.errors import NotFound
 from services.chassis.inbox import Subscriptions
+from services.chassis.rpc import rpc
 from services.chassis.service import ChassisService
 
 

@@ -1,0 +1,133 @@
+"""Which type of RabbitMQ queue the chassis declares: classic (the default) or quorum.
+
+`QUEUE_TYPE=quorum` (services/chassis/settings.py) makes every durable queue a service consumes
+from — its `rpc-<service>` queue and its `evt-<source>-<type>--<service>.<method>` event queues —
+a quorum queue: replicated over the cluster's nodes, so it survives the loss of a minority of
+them. Everything else stays classic, because RabbitMQ refuses those as quorum: RPC reply queues
+(nameko's ReplyListener, `x-expires`), exclusive and auto-delete queues (the gateway's broadcast
+queue for revoked tokens). nameko sets QoS per consumer (`basic.qos` with global=False), the only
+kind quorum queues accept.
+
+Quorum queues get a delivery limit, so a poison message — one whose delivery kills its consumer
+(a message nameko cannot decode kills the whole container), or one requeued forever — is taken
+out of the queue after DELIVERY_LIMIT returns instead of crash-looping every replica:
+- event queues dead-letter it to the fanout exchange `crm.dead-letter` and its queue of the same
+  name, kept for inspection (`x-death` says which queue and why). Losing it there would not lose
+  the event anyway: the producer's event log still has it and the catch-up retries it, stopping
+  at it with `last_error` if it fails there too (services/chassis/inbox.py).
+- RPC queues drop it: nobody waits for a request after its deadline, and RPC requests carry that
+  deadline as a per-message TTL, which quorum queues dead-letter too ("expired") — a dead-letter
+  queue would fill with every request that outlived its caller.
+Dead-lettering is at-most-once (RabbitMQ's default). At-least-once needs `x-overflow:
+reject-publish` and keeps an unroutable dead letter in the source queue; since every dead-lettered
+event is still in its producer's log, the cheaper mode loses nothing that cannot be replayed.
+
+The type and arguments are declared by the services (queue arguments, not a broker policy), so
+every deployment gets the same queues with no operator step. RabbitMQ refuses to redeclare an
+existing queue with other arguments (PRECONDITION_FAILED, `inequivalent arg`): switching an
+existing deployment means draining and deleting its queues or moving to a new vhost (README,
+"Quorum queues"). Each consumer's queue is declared while the service starts, so a mismatch stops
+the start with a message saying that, instead of a bare broker error from the consumer thread.
+"""
+import logging
+
+import amqp.exceptions
+import kombu.exceptions
+import nameko.events
+from kombu import Exchange, Queue
+from nameko.amqp.publish import get_connection
+from nameko.constants import (AMQP_SSL_CONFIG_KEY, AMQP_URI_CONFIG_KEY, LOGIN_METHOD_CONFIG_KEY,
+                              TRANSPORT_OPTIONS_CONFIG_KEY)
+
+from services.chassis import settings
+
+log = logging.getLogger(__name__)
+
+CLASSIC, QUORUM = "classic", "quorum"
+QUEUE_TYPES = (CLASSIC, QUORUM)
+DEAD_LETTER_EXCHANGE = DEAD_LETTER_QUEUE = "crm.dead-letter"
+# Returns of a message (a consumer that died holding it counts) before it is dead-lettered or
+# dropped; RabbitMQ 4's default. A queue argument: changing it is a migration like the type.
+DELIVERY_LIMIT = 20
+MIGRATION_HELP = "README.md, operations, 'Quorum queues' (migrating from classic queues)"
+
+
+class QueueMismatch(RuntimeError):
+    """The broker has this queue with other arguments than the chassis declares."""
+
+
+def can_be_quorum(queue):
+    return bool(queue.durable) and not queue.exclusive and not queue.auto_delete
+
+
+def quorum_arguments(dead_letter):
+    arguments = {"x-queue-type": QUORUM, "x-delivery-limit": DELIVERY_LIMIT}
+    if dead_letter:
+        arguments["x-dead-letter-exchange"] = DEAD_LETTER_EXCHANGE
+    return arguments
+
+
+def dead_letter_queue():
+    """Where quorum event queues dead-letter to: one queue for the whole vhost, itself quorum."""
+    exchange = Exchange(DEAD_LETTER_EXCHANGE, type="fanout", durable=True)
+    return Queue(DEAD_LETTER_QUEUE, exchange=exchange, durable=True,
+                 queue_arguments={"x-queue-type": QUORUM})
+
+
+def apply_queue_type(queue, dead_letter):
+    """Give `queue` the configured type's arguments (in place); True if it became quorum.
+    Classic queues keep exactly the arguments they had, so a deployment that does not set
+    QUEUE_TYPE redeclares the queues it already has."""
+    if settings.queue_type() != QUORUM or not can_be_quorum(queue):
+        return False
+    queue.queue_arguments = {**(queue.queue_arguments or {}), **quorum_arguments(dead_letter)}
+    return True
+
+
+def prepare(queue, config, dead_letter):
+    """Apply the queue type and declare the queue now (with the dead-letter queue it needs).
+    Only durable shared queues: an exclusive queue belongs to the connection that declares it
+    (nameko's consumer must be that one), an auto-delete one is nameko's to create and lose."""
+    if not can_be_quorum(queue):
+        return
+    entities = [queue]
+    if apply_queue_type(queue, dead_letter) and dead_letter:
+        entities.insert(0, dead_letter_queue())
+    try:
+        with get_connection(config[AMQP_URI_CONFIG_KEY], ssl=config.get(AMQP_SSL_CONFIG_KEY),
+                            login_method=config.get(LOGIN_METHOD_CONFIG_KEY),
+                            transport_options=config.get(TRANSPORT_OPTIONS_CONFIG_KEY)) as conn:
+            with conn.channel() as channel:
+                for entity in entities:
+                    _declare(entity, channel)
+    except (OSError, kombu.exceptions.OperationalError,
+            amqp.exceptions.RecoverableConnectionError) as exc:
+        # The consumer declares it when it connects (it waits for the broker; a service must
+        # not exit because the broker is down while it starts).
+        log.warning("queue %s not declared at start: broker unreachable (%s)", queue.name, exc)
+
+
+def _declare(queue, channel):
+    try:
+        queue(channel).declare()
+    except amqp.exceptions.PreconditionFailed as exc:
+        arguments = queue.queue_arguments or {}
+        declared = arguments.get("x-queue-type", CLASSIC)
+        raise QueueMismatch(
+            f"RabbitMQ has queue {queue.name!r} with other arguments than this service declares "
+            f"(QUEUE_TYPE={settings.queue_type()}: a {declared} queue, arguments {arguments}); "
+            f"the broker said: {exc.reply_text}. A queue's type "
+            f"and arguments cannot change in place: drain and delete the queue (or move the "
+            f"services to a new vhost), or set QUEUE_TYPE back to what the queues were declared "
+            f"with. See {MIGRATION_HELP}.") from None
+
+
+class EventHandler(nameko.events.EventHandler):
+    """nameko's event handler on a queue of the configured type (see the module docstring)."""
+
+    def setup(self):
+        super().setup()
+        prepare(self.queue, self.container.config, dead_letter=True)
+
+
+event_handler = EventHandler.decorator
