@@ -26,8 +26,9 @@ The type and arguments are declared by the services (queue arguments, not a brok
 every deployment gets the same queues with no operator step. RabbitMQ refuses to redeclare an
 existing queue with other arguments (PRECONDITION_FAILED, `inequivalent arg`): switching an
 existing deployment means draining and deleting its queues or moving to a new vhost (README,
-"Quorum queues"). Each consumer's queue is declared while the service starts, so a mismatch stops
-the start with a message saying that, instead of a bare broker error from the consumer thread.
+"Quorum queues"). Each consumer's durable queue is declared while the service starts, so a
+mismatch stops the start with a message saying what to do — nameko's consumer would take the
+refusal for a lost connection and retry it forever, a service that never consumes.
 """
 import logging
 
@@ -44,7 +45,6 @@ from services.chassis import settings
 log = logging.getLogger(__name__)
 
 CLASSIC, QUORUM = "classic", "quorum"
-QUEUE_TYPES = (CLASSIC, QUORUM)
 DEAD_LETTER_EXCHANGE = DEAD_LETTER_QUEUE = "crm.dead-letter"
 # Returns of a message (a consumer that died holding it counts) before it is dead-lettered or
 # dropped; RabbitMQ 4's default. A queue argument: changing it is a migration like the type.
