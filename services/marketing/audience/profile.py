@@ -39,7 +39,8 @@ def in_audience(contact, customer):
 
 
 def load_profiles(session, contact_ids):
-    """{contact id: profile} of the given contacts (missing ids are left out)."""
+    """{contact id: profile} of the given contacts (missing ids are left out), with whether
+    each is in the audience and when its segments are next rechecked (segments)."""
     if not contact_ids:
         return {}
     rows = session.execute(
@@ -47,5 +48,6 @@ def load_profiles(session, contact_ids):
         .outerjoin(AudienceCustomer, AudienceCustomer.id == AudienceContact.customer_id)
         .where(AudienceContact.id.in_(sorted(contact_ids)))).all()
     return {contact.id: {**profile(contact, customer),
-                         "in_audience": in_audience(contact, customer)}
+                         "in_audience": in_audience(contact, customer),
+                         "recheck_at": contact.recheck_at}
             for contact, customer in rows}

@@ -16,7 +16,7 @@ count (an atomic increment).
 import json
 import uuid
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, insert, select, update
 
 from services.chassis.db import insert_ignoring_conflicts
 from services.marketing import metrics
@@ -94,12 +94,15 @@ def reevaluate(session, contact_ids, reason, now, segments=None):
 
 def _batch(session, ids, reason, now, segments):
     profiles = load_profiles(session, ids)
-    current = set(session.execute(select(SegmentMember.segment_id, SegmentMember.contact_id)
-                                  .where(SegmentMember.contact_id.in_(ids))).all())
+    current = {}
+    for segment_id, contact_id in session.execute(
+            select(SegmentMember.segment_id, SegmentMember.contact_id)
+            .where(SegmentMember.contact_id.in_(ids))):
+        current.setdefault(contact_id, set()).add(segment_id)
     statics = set(session.execute(
         select(SegmentStaticMember.segment_id, SegmentStaticMember.contact_id)
         .where(SegmentStaticMember.contact_id.in_(ids))).all())
-    changes = 0
+    changes = Changes(reason, now)
     for contact_id in ids:
         profile = profiles.get(contact_id)
         inside = set()
@@ -107,48 +110,61 @@ def _batch(session, ids, reason, now, segments):
             for segment in segments:
                 if segment.contains(profile, now, statics, inside):
                     inside.add(segment.id)
-        before = {s for s, c in current if c == contact_id}
+        before = current.get(contact_id, set())
         for segment_id in inside - before:
-            changes += _join(session, segment_id, contact_id, reason, now)
+            changes.join(session, segment_id, contact_id)
         for segment_id in before - inside:
-            changes += _leave(session, segment_id, contact_id, reason, now)
+            changes.leave(session, segment_id, contact_id)
         if profile is not None:
-            _schedule(session, contact_id, segments,
-                      profile if profile["in_audience"] else None, now)
-    return changes
+            _schedule(session, segments, profile, now)
+    return changes.write(session)
 
 
-def _schedule(session, contact_id, segments, profile, now):
+def _schedule(session, segments, profile, now):
     """When time alone may next change this contact's segments (relative dates; never for a
-    contact outside the audience: `profile` None)."""
-    recheck = None if profile is None else min(
+    contact outside the audience). Written only when it moves."""
+    recheck = None if not profile["in_audience"] else min(
         (moment for segment in segments
          if (moment := rules.next_boundary(segment.groups, profile, now))), default=None)
-    session.execute(update(AudienceContact).where(AudienceContact.id == contact_id)
-                    .values(recheck_at=recheck))
+    if recheck != profile["recheck_at"]:
+        session.execute(update(AudienceContact).where(AudienceContact.id == profile["id"])
+                        .values(recheck_at=recheck))
 
 
-def _record(session, segment_id, contact_id, change, reason, now, delta):
-    session.execute(update(Segment).where(Segment.id == segment_id)
-                    .values(member_count=Segment.member_count + delta))
-    session.add(SegmentMembershipChange(id=str(uuid.uuid4()), segment_id=segment_id,
-                                        contact_id=contact_id, change=change,
-                                        reason=reason[:80], at=now))
-    metrics.changed(reason, change)
-    return 1
+class Changes:
+    """The joins and leaves of one batch: each row insert / delete that changed a row is a
+    change; the history rows and the counts' increments are written once per batch."""
 
+    def __init__(self, reason, now):
+        self.reason, self.now, self.history, self.deltas = reason[:80], now, [], {}
 
-def _join(session, segment_id, contact_id, reason, now):
-    inserted = insert_ignoring_conflicts(session, SegmentMember, {
-        "segment_id": segment_id, "contact_id": contact_id, "joined_at": now},
-        ("segment_id", "contact_id")).rowcount
-    return _record(session, segment_id, contact_id, JOINED, reason, now, 1) if inserted else 0
+    def _record(self, segment_id, contact_id, change, delta):
+        self.deltas[segment_id] = self.deltas.get(segment_id, 0) + delta
+        self.history.append({"id": str(uuid.uuid4()), "segment_id": segment_id,
+                             "contact_id": contact_id, "change": change,
+                             "reason": self.reason, "at": self.now})
+        metrics.changed(self.reason, change)
 
+    def join(self, session, segment_id, contact_id):
+        if insert_ignoring_conflicts(session, SegmentMember, {
+                "segment_id": segment_id, "contact_id": contact_id, "joined_at": self.now},
+                ("segment_id", "contact_id")).rowcount:
+            self._record(segment_id, contact_id, JOINED, 1)
 
-def _leave(session, segment_id, contact_id, reason, now):
-    deleted = session.execute(delete(SegmentMember).where(
-        SegmentMember.segment_id == segment_id, SegmentMember.contact_id == contact_id)).rowcount
-    return _record(session, segment_id, contact_id, LEFT, reason, now, -1) if deleted else 0
+    def leave(self, session, segment_id, contact_id):
+        if session.execute(delete(SegmentMember).where(
+                SegmentMember.segment_id == segment_id,
+                SegmentMember.contact_id == contact_id)).rowcount:
+            self._record(segment_id, contact_id, LEFT, -1)
+
+    def write(self, session):
+        if self.history:
+            session.execute(insert(SegmentMembershipChange), self.history)
+        for segment_id, delta in sorted(self.deltas.items()):
+            if delta:
+                session.execute(update(Segment).where(Segment.id == segment_id)
+                                .values(member_count=Segment.member_count + delta))
+        return len(self.history)
 
 
 def everyone(session):
