@@ -165,6 +165,14 @@ class FakeAudit:
         return {"service": "audit", "status": "ok"}
 
 
+class FakeMarketing:
+    name = "marketing"
+
+    @rpc
+    def health(self):
+        return {"service": "marketing", "status": "ok"}
+
+
 class FakeSales:
     name = "sales"
 
