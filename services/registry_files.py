@@ -150,6 +150,16 @@ def prometheus(targets=None, interval="15s", rule_files=PROMETHEUS_RULE_FILES):
             '      - names: ["rabbitmq"]',
             "        type: A",
             "        port: 15692",
+            # Per-queue depths (the aggregated /metrics has no queue label): the dead-letter
+            # queue's alert (CrmDeadLetters) reads rabbitmq_detailed_queue_messages from here.
+            "  - job_name: rabbitmq-queues",
+            "    metrics_path: /metrics/detailed",
+            "    params:",
+            '      family: ["queue_coarse_metrics"]',
+            "    dns_sd_configs:",
+            '      - names: ["rabbitmq"]',
+            "        type: A",
+            "        port: 15692",
         ]
     itself = (targets or {}).get("prometheus", "localhost:9090")
     lines += [
