@@ -49,7 +49,8 @@ def customer_round_trip(gateway, email, password):
 
 
 def targets_up(prometheus):
-    expected = set(registry.names()) | {"rabbitmq", "prometheus"}
+    # rabbitmq-queues: the broker's per-queue depths (/metrics/detailed), for CrmDeadLetters
+    expected = set(registry.names()) | {"rabbitmq", "rabbitmq-queues", "prometheus"}
     seen = {}
 
     def all_up():
