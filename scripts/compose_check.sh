@@ -47,7 +47,7 @@ cleanup() {
         compose logs --no-color --tail=40 >&2 2>/dev/null || true
     fi
     if [ "${COMPOSE_CHECK_KEEP:-0}" = 1 ] && [ "$status" = 0 ]; then
-        step "kept running (DOCKER_HOST=$DOCKER_HOST); stop it: kill $(cat "$work"/*.pid | tr '\n' ' ')"
+        step "kept running (DOCKER_HOST=$DOCKER_HOST); remove it: DOCKER_HOST=$DOCKER_HOST docker-compose -p $PROJECT --env-file deploy/compose.env.example down --volumes; kill $(cat "$work"/*.pid | tr '\n' ' ')"
         exit 0
     fi
     compose down --volumes --timeout 15 >/dev/null 2>&1 || true
