@@ -1,13 +1,14 @@
 """Marketing (marketing): the audience — marketing's copy of customers and their contacts with
 purchase behaviour — consent per contact and channel, and segments (dynamic rules or static
-lists, their members kept up to date as contacts change, and their history). Marketers,
-managers and admins read; marketers and admins change; reps are refused (403)."""
+lists, their members kept up to date as contacts change, and their history), and campaigns
+(planned, run, costed). Marketers, managers and admins read; marketers and admins change; reps
+are refused (403)."""
 from gateway.routing import BODY, QUERY, Route, path
 from gateway.settings import API_PREFIX as API
 
 MARKETING = f"{API}/marketing"
 TAG_AUDIENCE, TAG_CONSENT = "marketing audience", "marketing consent"
-TAG_SEGMENTS = "marketing segments"
+TAG_SEGMENTS, TAG_CAMPAIGNS = "marketing segments", "marketing campaigns"
 READERS = ("marketer", "manager")              # admin always; the service checks again
 MANAGERS = ("marketer",)
 CONTACT_ID = path("contact_id")
@@ -91,4 +92,46 @@ SEGMENTS = [
            summary="Who joined and left the segment, when and why, newest first"),
 ]
 
-ROUTES = AUDIENCE + CONSENTS + SEGMENTS
+CAMPAIGNS_URL = f"{MARKETING}/campaigns"
+CAMPAIGN = f"{CAMPAIGNS_URL}/{{campaign_id}}"
+CAMPAIGN_ID = path("campaign_id")
+
+CAMPAIGNS = [
+    _route("GET", CAMPAIGNS_URL, "list_campaigns", TAG_CAMPAIGNS, args=(QUERY,),
+           query="marketing:CampaignQuery", roles=READERS, response_schema="marketing:Campaign",
+           response_page=True, summary="Campaigns, newest first; by status or channel"),
+    _route("POST", CAMPAIGNS_URL, "create_campaign", TAG_CAMPAIGNS, args=(BODY,), body="json",
+           roles=MANAGERS, status=201, location=f"{CAMPAIGNS_URL}/{{id}}",
+           request_schema="marketing:CampaignCreate", response_schema="marketing:Campaign",
+           summary="Plan a campaign (a draft): goal, theme, channel, budget, dates, target and "
+                   "excluded segments, owner"),
+    _route("GET", CAMPAIGN, "get_campaign", TAG_CAMPAIGNS, args=(CAMPAIGN_ID,), roles=READERS,
+           response_schema="marketing:Campaign", summary="A campaign with its cost so far"),
+    _route("PATCH", CAMPAIGN, "update_campaign", TAG_CAMPAIGNS, args=(CAMPAIGN_ID, BODY),
+           body="json", roles=MANAGERS, request_schema="marketing:CampaignUpdate",
+           response_schema="marketing:Campaign",
+           summary="Change a campaign: anything before it runs; name, theme, goal, budget, end "
+                   "and owner while it runs; nothing once completed or cancelled (409)"),
+    _route("POST", f"{CAMPAIGN}/status", "change_campaign_status", TAG_CAMPAIGNS,
+           args=(CAMPAIGN_ID, BODY), body="json", roles=MANAGERS,
+           request_schema="marketing:CampaignTransition", response_schema="marketing:Campaign",
+           summary="Move a campaign: draft → scheduled (needs starts_at) | cancelled; scheduled "
+                   "→ draft | running | cancelled; running → completed | cancelled (else 409)"),
+    _route("GET", f"{CAMPAIGN}/audience", "get_campaign_audience", TAG_CAMPAIGNS,
+           args=(CAMPAIGN_ID,), roles=READERS, response_schema="marketing:CampaignAudience",
+           summary="How many contacts the campaign targets and how many its channel may reach "
+                   "now; says so when nobody would be"),
+    _route("GET", f"{CAMPAIGN}/costs", "list_campaign_costs", TAG_CAMPAIGNS,
+           args=(CAMPAIGN_ID, QUERY), query="marketing:CostQuery", roles=READERS,
+           response_schema="marketing:Cost", response_page=True,
+           summary="The campaign's cost entries, newest first"),
+    _route("POST", f"{CAMPAIGN}/costs", "record_campaign_cost", TAG_CAMPAIGNS,
+           args=(CAMPAIGN_ID, BODY), body="json", roles=MANAGERS, status=201,
+           request_schema="marketing:CostCreate", response_schema="marketing:Cost",
+           summary="Record an actual cost (exact money, the campaign's currency), in any status"),
+    _route("DELETE", f"{CAMPAIGN}/costs/{{cost_id}}", "remove_campaign_cost", TAG_CAMPAIGNS,
+           args=(CAMPAIGN_ID, path("cost_id")), roles=MANAGERS, status=204, produces="none",
+           summary="Remove a wrong cost entry (the total follows)"),
+]
+
+ROUTES = AUDIENCE + CONSENTS + SEGMENTS + CAMPAIGNS

@@ -3,6 +3,7 @@ and MarketingService's Database read `Base.metadata`)."""
 from services.marketing.audience.models import (AudienceContact, AudienceCustomer,  # noqa: F401
                                                 AudiencePurchase)
 from services.marketing.base import Base  # noqa: F401
+from services.marketing.campaigns.models import Campaign, CampaignCost  # noqa: F401
 from services.marketing.consent.models import Consent, ConsentChange  # noqa: F401
 from services.marketing.segments.models import (Segment, SegmentMember,  # noqa: F401
                                                 SegmentMembershipChange, SegmentStaticMember)

@@ -2,8 +2,9 @@
 as well; record scopes do not apply: the audience is the whole customer base, and marketers
 read every record (services/chassis/auth.py READ_ALL_ROLES).
 
-- MANAGE: create and change segments, set consent;
-- READ: read the audience, consent, segments and their members (managers read, reps do not).
+- MANAGE: create and change segments and campaigns (their status and costs), set consent;
+- READ: read the audience, consent, segments and their members, campaigns, their audience
+  counts and costs (managers read, reps do not).
 """
 MANAGE = ("marketer",)
 READ = ("marketer", "manager")

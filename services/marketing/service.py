@@ -7,6 +7,10 @@ of one mixin per business area, each in its own package:
 - consent/   consent per contact and channel (subscribed / unsubscribed / do-not-contact with a
              reason, source and time; its history; consent_changed) and the one rule of who
              may be sent to (consent/rules.py)
+- campaigns/ campaigns (goal, theme, channel, budget and cost entries in exact money, dates,
+             target and excluded segments, owner) through draft → scheduled → running →
+             completed / cancelled (campaigns/lifecycle.py), started and completed on time by
+             a timer; their audience counted from the segments' members and consent
 - segments/  dynamic segments (rules: groups of conditions) and static lists, including and
              excluding each other; memberships kept incrementally — the contacts an event
              changed are re-evaluated in the event's own transaction (`reevaluate` below),
@@ -22,6 +26,7 @@ from services.chassis.models import utcnow
 from services.chassis.service import ChassisService
 from services.marketing.audience import projection
 from services.marketing.audience.entrypoints import AudienceEntrypoints
+from services.marketing.campaigns.entrypoints import CampaignEntrypoints
 from services.marketing.consent.entrypoints import ConsentEntrypoints
 from services.marketing.segments import membership
 from services.marketing.segments.entrypoints import SegmentEntrypoints
@@ -39,7 +44,7 @@ def reevaluate(uow, contact_ids, envelope):
 
 
 class MarketingService(AudienceEntrypoints, ConsentEntrypoints, SegmentEntrypoints,
-                       ChassisService):
+                       CampaignEntrypoints, ChassisService):
     name = "marketing"
     db = Database(Base.metadata, event_schemas=EVENT_SCHEMAS)
     subscriptions = Subscriptions(projection.handlers(after=reevaluate))

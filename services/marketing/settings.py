@@ -19,3 +19,9 @@ def email_opt_in_required():
     sendable); false (default): anyone with an address who did not unsubscribe and is not on
     do-not-contact."""
     return env.bool("MARKETING_EMAIL_OPT_IN_REQUIRED", False)
+
+
+def campaign_check_seconds():
+    """How often scheduled campaigns whose start came are started, and running ones whose end
+    came are completed."""
+    return env.float("MARKETING_CAMPAIGN_CHECK_SECONDS", 30.0)

@@ -12,6 +12,7 @@ from services.chassis import normalize, pagination
 from services.chassis.errors import Conflict, Invalid, NotFound
 from services.chassis.models import utcnow
 from services.chassis.validation import load
+from services.marketing.campaigns.audience import campaigns_using
 from services.marketing.segments import graph, membership, rules, schemas
 from services.marketing.segments.models import DYNAMIC, Segment
 
@@ -129,7 +130,8 @@ def update_segment(uow, principal, segment_id, data):
 
 
 def delete_segment(uow, principal, segment_id):
-    """Refused (409) while another segment includes or excludes it; its members leave."""
+    """Refused (409) while another segment includes or excludes it, or a campaign that has not
+    ended aims at or excludes it; its members leave."""
     session, now = uow.session, utcnow()
     membership.definitions_changing(session)
     segment = get(session, segment_id, for_write=True)
@@ -137,6 +139,10 @@ def delete_segment(uow, principal, segment_id):
              if segment.id in json.loads(row.include) + json.loads(row.exclude)]
     if users:
         raise Conflict("Other segments include or exclude this one.", {"id": users[0]})
+    campaign = campaigns_using(session, segment.id)
+    if campaign:
+        raise Conflict("A campaign that has not ended targets or excludes this segment.",
+                       {"campaign_id": campaign})
     membership.remove_segment(session, segment.id)
     _event(uow, "segment_deleted", segment, principal, now)
     session.delete(segment)
