@@ -1,0 +1,1 @@
+"""The service desk: tickets, email in and out, routing, SLA clocks on business hours (issue 12)."""
