@@ -38,6 +38,7 @@ class Problem(Schema):
     allowed = _texts("405: the methods allowed; 409: the lead statuses allowed next")
     to = _text("409: the quote or campaign status asked for")
     campaign_id = _text("409: the campaign that still targets or excludes the segment")
+    campaign_status = _text("409: the campaign's status that forbids the move or change")
     refused = _texts("409: the fields a campaign's status does not let change")
     valid_until = _text("409: when the quote expired")
     assignee_id = _text("The task assignee involved")

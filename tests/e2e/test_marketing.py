@@ -116,3 +116,41 @@ def test_a_customer_change_moves_its_contacts_in_and_out_of_a_dynamic_segment(ad
     assert bad.status_code == 422 and "field" in bad.json()["errors"]["rules"]["0"]["0"]
     assert all(s["name"] != f"Bad {tag}" for s in marketer.ok(
         "GET", "marketing/segments", params={"limit": 100})["items"])
+
+
+def test_a_campaign_is_planned_aimed_costed_and_moved_through_the_gateway(admin):
+    marketer = admin.create_user("marketer")
+    manager = admin.create_user("manager")
+    tag = f"camp-{uuid.uuid4().hex[:8]}"
+    customer = admin.create_customer(name=f"Campaign {tag} AG", email=f"{tag}@campaign.example")
+    admin.ok("POST", "customers/tags", json={"customer_ids": [customer["id"]], "tags": [tag]})
+    segment = marketer.ok("POST", "marketing/segments", expect=201, json={
+        "name": f"Tagged {tag}", "kind": "dynamic",
+        "rules": [[{"field": "tags", "op": "any", "value": [tag]}]]})
+    campaign = marketer.ok("POST", "marketing/campaigns", expect=201, json={
+        "name": f"Renewal {tag}", "channel": "email", "currency": "EUR", "budget": "500.00",
+        "goal_metric": "leads", "goal_target": "10", "segment_ids": [segment["id"]]})
+    url = f"marketing/campaigns/{campaign['id']}"
+    wait_until(lambda: marketer.ok("GET", f"{url}/audience")["reachable"] == 1, timeout=30,
+               message="the tagged customer in the campaign's audience")
+
+    bad = marketer.request("POST", "marketing/campaigns", json={
+        "name": "Half a goal", "channel": "email", "currency": "EUR", "goal_metric": "leads"})
+    assert bad.status_code == 422 and "goal_target" in bad.json()["errors"]
+    illegal = marketer.request("POST", f"{url}/status", json={"to": "completed"})
+    assert illegal.status_code == 409 and illegal.json()["campaign_status"] == "draft"
+    assert manager.request("POST", f"{url}/costs",
+                           json={"amount": "1.00", "description": "x"}).status_code == 403
+    for amount in ("120.10", "79.90"):
+        marketer.ok("POST", f"{url}/costs", expect=201,
+                    json={"amount": amount, "description": "Search ads"})
+    assert manager.ok("GET", url)["cost_total"] == "200.00"
+    marketer.ok("PATCH", url, json={"starts_at": "2026-01-05T09:00:00+01:00"})
+    for to in ("scheduled", "running"):
+        assert marketer.ok("POST", f"{url}/status", json={"to": to})["status"] == to
+    refused = marketer.request("PATCH", url, json={"segment_ids": []})
+    assert refused.status_code == 409 and refused.json()["refused"] == ["segment_ids"]
+    in_use = marketer.request("DELETE", f"marketing/segments/{segment['id']}")
+    assert in_use.status_code == 409 and in_use.json()["campaign_id"] == campaign["id"]
+    listed = manager.ok("GET", "marketing/campaigns", params={"status": "running"})["items"]
+    assert campaign["id"] in [c["id"] for c in listed]

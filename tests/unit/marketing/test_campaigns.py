@@ -116,7 +116,7 @@ def test_a_campaign_moves_only_along_its_life(db):
     assert "starts_at" in error.value.details
     with pytest.raises(Conflict) as error:
         write(db, campaigns.change_status, campaign["id"], {"to": "completed"})
-    assert error.value.details == {"status": "draft", "to": "completed"}
+    assert error.value.details == {"campaign_status": "draft", "to": "completed"}
     write(db, campaigns.update_campaign, campaign["id"], {"starts_at": T0.isoformat()})
     for to in ("scheduled", "draft", "scheduled", "running", "completed"):
         assert write(db, campaigns.change_status, campaign["id"], {"to": to})["status"] == to

@@ -116,7 +116,7 @@ def update_campaign(uow, principal, campaign_id, data):
     refused = lifecycle.refused_fields(campaign.status, changes)
     if refused:
         raise Conflict(f"A {campaign.status} campaign cannot change {', '.join(refused)}.",
-                       {"status": campaign.status, "refused": refused})
+                       {"campaign_status": campaign.status, "refused": refused})
     for name in ("segment_ids", "exclude_segment_ids"):
         if name in changes:
             changes[name] = _ids(changes[name])
@@ -145,7 +145,7 @@ def move(uow, campaign, to, actor, now):
     """Move `campaign` (locked) to `to`, or Conflict; emits campaign_status_changed."""
     if not lifecycle.allowed(campaign.status, to):
         raise Conflict(f"A {campaign.status} campaign cannot become {to}.",
-                       {"status": campaign.status, "to": to})
+                       {"campaign_status": campaign.status, "to": to})
     previous, campaign.status = campaign.status, to
     campaign.status_changed_at = campaign.updated_at = now
     uow.session.flush()
