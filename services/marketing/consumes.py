@@ -1,6 +1,7 @@
 """What marketing consumes, and from whom (tolerant copies: unknown=EXCLUDE, a producer may add
 fields): customers' customers, tags, merges, interactions and contacts; sales' won / lost deals,
-stage changes and orders (purchase behaviour). The copies live in audience/consumes.py."""
+stage changes and orders (purchase behaviour) — the copies in audience/consumes.py — and the
+events automation rules are triggered by that the audience does not read (sales'
+target_at_risk: automation/consumes.py; the catalogue of triggers: automation/catalogue.py)."""
 from services.marketing.audience.consumes import FROM_CUSTOMERS, FROM_SALES  # noqa: F401
-
-CONSUMED = {"customers": FROM_CUSTOMERS, "sales": FROM_SALES}
+from services.marketing.automation.catalogue import CONSUMED  # noqa: F401

@@ -1,8 +1,10 @@
 """The events marketing publishes — names and payload schemas, its contract (DESIGN.md §4) —
 one registry built from each area's events module (the outbox dumps every payload through
 these). The audience publishes none: it is a copy of customers' and sales' records."""
+from services.marketing.automation import events as automation
 from services.marketing.campaigns import events as campaigns
 from services.marketing.consent import events as consent
 from services.marketing.segments import events as segments
 
-EVENT_SCHEMAS = {**consent.EVENT_SCHEMAS, **segments.EVENT_SCHEMAS, **campaigns.EVENT_SCHEMAS}
+EVENT_SCHEMAS = {**consent.EVENT_SCHEMAS, **segments.EVENT_SCHEMAS, **campaigns.EVENT_SCHEMAS,
+                 **automation.EVENT_SCHEMAS}

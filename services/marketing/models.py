@@ -2,6 +2,7 @@
 and MarketingService's Database read `Base.metadata`)."""
 from services.marketing.audience.models import (AudienceContact, AudienceCustomer,  # noqa: F401
                                                 AudiencePurchase)
+from services.marketing.automation.models import AutomationRule, AutomationRun  # noqa: F401
 from services.marketing.base import Base  # noqa: F401
 from services.marketing.campaigns.models import Campaign, CampaignCost  # noqa: F401
 from services.marketing.consent.models import Consent, ConsentChange  # noqa: F401

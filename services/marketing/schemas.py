@@ -1,6 +1,10 @@
 """The schemas of marketing's RPC inputs and outputs, by name: the gateway's routes and OpenAPI
 document resolve "marketing:AudienceMember", ... here (gateway/routing.py)."""
 from services.marketing.audience.schemas import AudienceMember, AudienceQuery  # noqa: F401
+from services.marketing.automation.schemas import (AutomationCatalogue,  # noqa: F401
+                                                   AutomationRule, AutomationRuleCreate,
+                                                   AutomationRuleQuery, AutomationRuleUpdate,
+                                                   AutomationRun, AutomationRunQuery)
 from services.marketing.campaigns.schemas import (Campaign, CampaignAudience,  # noqa: F401
                                                   CampaignCreate, CampaignQuery,
                                                   CampaignTransition, CampaignUpdate, Cost,

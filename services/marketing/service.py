@@ -7,6 +7,10 @@ of one mixin per business area, each in its own package:
 - consent/   consent per contact and channel (subscribed / unsubscribed / do-not-contact with a
              reason, source and time; its history; consent_changed) and the one rule of who
              may be sent to (consent/rules.py)
+- automation/ rules: a catalogued event (automation/catalogue.py) with conditions on it and on
+             the customer's profile → actions (tags, static lists, tasks; email next), each
+             run once per (rule, event), optionally delayed, fired by a timer once across
+             replicas, with loop protection and a log of runs
 - campaigns/ campaigns (goal, theme, channel, budget and cost entries in exact money, dates,
              target and excluded segments, owner) through draft → scheduled → running →
              completed / cancelled (campaigns/lifecycle.py), started and completed on time by
@@ -26,6 +30,8 @@ from services.chassis.models import utcnow
 from services.chassis.service import ChassisService
 from services.marketing.audience import projection
 from services.marketing.audience.entrypoints import AudienceEntrypoints
+from services.marketing.automation.entrypoints import AutomationEntrypoints
+from services.marketing.automation.handlers import triggering
 from services.marketing.campaigns.entrypoints import CampaignEntrypoints
 from services.marketing.consent.entrypoints import ConsentEntrypoints
 from services.marketing.segments import membership
@@ -44,7 +50,7 @@ def reevaluate(uow, contact_ids, envelope):
 
 
 class MarketingService(AudienceEntrypoints, ConsentEntrypoints, SegmentEntrypoints,
-                       CampaignEntrypoints, ChassisService):
+                       CampaignEntrypoints, AutomationEntrypoints, ChassisService):
     name = "marketing"
     db = Database(Base.metadata, event_schemas=EVENT_SCHEMAS)
-    subscriptions = Subscriptions(projection.handlers(after=reevaluate))
+    subscriptions = Subscriptions(triggering.with_triggers(projection.handlers(after=reevaluate)))

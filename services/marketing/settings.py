@@ -25,3 +25,25 @@ def campaign_check_seconds():
     """How often scheduled campaigns whose start came are started, and running ones whose end
     came are completed."""
     return env.float("MARKETING_CAMPAIGN_CHECK_SECONDS", 30.0)
+
+
+def automation_tick_seconds():
+    """How often the automation runs that are due (at once or after their delay) are fired."""
+    return env.float("MARKETING_AUTOMATION_TICK_SECONDS", 1.0)
+
+
+def automation_max_depth():
+    """Loop protection: an event caused by this many rule actions in a row triggers no rule
+    (automation/causation.py)."""
+    return env.int("MARKETING_AUTOMATION_MAX_DEPTH", 3)
+
+
+def automation_max_attempts():
+    """How often a run is tried while a service is unavailable (or its customer not yet known)
+    before it is logged as failed."""
+    return env.int("MARKETING_AUTOMATION_MAX_ATTEMPTS", 8)
+
+
+def automation_retry_seconds():
+    """The first wait before a run is tried again; doubled each time, at most an hour."""
+    return env.float("MARKETING_AUTOMATION_RETRY_SECONDS", 30.0)

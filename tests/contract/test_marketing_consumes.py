@@ -1,7 +1,7 @@
 """marketing's tolerant copies of customers' and sales' events load what the producers' own
 schemas dump (every field marketing reads is still published, with the type it expects), a
 producer's added field is ignored, and marketing listens live to each event it consumes."""
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from nameko.events import EventHandler
@@ -30,6 +30,11 @@ SAMPLES = {
                            "owner_id": "u-1", "changed_by": "u-1",
                            "changed_at": T0 + timedelta(days=5), "reason": None},
     "order_placed": order(),
+    "target_at_risk": {"id": "t-1", "period_kind": "month", "period_start": date(2026, 3, 1),
+                       "period_end": date(2026, 3, 31), "scope": "rep", "scope_value": "u-rep1",
+                       "measure": "revenue", "amount": "10000.00", "attained": "1000.00",
+                       "expected_by_now": "5000.00", "pace_percent": 20, "currency": "EUR",
+                       "detected_at": T0 + timedelta(days=15)},     # automation's trigger
 }
 CONSUMED_TYPES = [(source, event_type) for source, copies in CONSUMED.items()
                   for event_type in copies]

@@ -8,7 +8,9 @@ contact's profile (audience/profile.py), an operator allowed for its type, and a
     {"field": "lifetime_value", "op": "gte", "value": "5000.00", "currency": "EUR"}
 
 `validate` names every problem at its place (groups → index → index → key), so a bad rule is a
-precise 422 that changes nothing; `matches` evaluates a validated rule at a given time;
+precise 422 that changes nothing; `matches` evaluates a validated rule at a given time (both
+take another field catalogue too: automation rules name an event's payload fields with the
+same operators, automation/conditions.py);
 `next_boundary` says when the passing of time alone could change the answer (relative dates),
 so the contact is looked at again then — and only then.
 """
@@ -39,8 +41,9 @@ MAX_GROUPS, MAX_CONDITIONS, MAX_VALUES, MAX_DAYS = 20, 50, 500, 36500
 
 # --- validation -------------------------------------------------------------------------------
 
-def validate(groups):
-    """(the rules with typed values, {}) or (None, errors) — errors keyed by position."""
+def validate(groups, known=FIELDS):
+    """(the rules with typed values, {}) or (None, errors) — errors keyed by position.
+    `known`: {field: kind} the conditions may name (a contact's profile by default)."""
     if not isinstance(groups, list) or len(groups) > MAX_GROUPS:
         return None, {"_schema": [f"A list of at most {MAX_GROUPS} groups of conditions."]}
     errors, typed = {}, []
@@ -50,7 +53,7 @@ def validate(groups):
             continue
         typed_group = []
         for c, condition in enumerate(group):
-            value, problems = _condition(condition)
+            value, problems = _condition(condition, known)
             if problems:
                 errors.setdefault(g, {})[c] = problems
             typed_group.append(value)
@@ -58,15 +61,15 @@ def validate(groups):
     return (None, errors) if errors else (typed, {})
 
 
-def _condition(condition):
+def _condition(condition, known=FIELDS):
     if not isinstance(condition, dict):
         return None, {"_schema": ["A condition is an object: field, op, value."]}
     problems = {key: ["Unknown key."] for key in condition
                 if key not in ("field", "op", "value", "currency")}
     field = condition.get("field")
-    kind = FIELDS.get(field) if isinstance(field, str) else None
+    kind = known.get(field) if isinstance(field, str) else None
     if kind is None:
-        problems["field"] = [f"Unknown field. Known: {', '.join(sorted(FIELDS))}."]
+        problems["field"] = [f"Unknown field. Known: {', '.join(sorted(known))}."]
         return None, problems
     op = condition.get("op")
     if op not in OPERATORS[kind]:
@@ -77,7 +80,7 @@ def _condition(condition):
         if condition.get("currency") not in CURRENCIES:
             problems["currency"] = ["An ISO 4217 currency code (e.g. EUR) is required."]
     elif "currency" in condition:
-        problems["currency"] = ["Only lifetime_value takes a currency."]
+        problems["currency"] = ["Only an amount (lifetime_value) takes a currency."]
     value, message = _value(kind, op, condition.get("value"), "value" in condition)
     if message:
         problems["value"] = [message]
@@ -146,20 +149,22 @@ def _money(value):
 
 # --- evaluation -------------------------------------------------------------------------------
 
-def matches(groups, profile, now):
-    """Whether `profile` satisfies validated `groups` at `now` (no group: nobody)."""
-    return any(all(_holds(condition, profile, now) for condition in group) for group in groups)
+def matches(groups, profile, now, known=FIELDS):
+    """Whether `profile` satisfies validated `groups` at `now` (no group: nobody). An amount
+    field of `profile` is {currency: Decimal} (an amount in another currency counts as 0)."""
+    return any(all(_holds(condition, profile, now, known) for condition in group)
+               for group in groups)
 
 
 def _fold(value):
     return value.casefold() if isinstance(value, str) else value
 
 
-def _holds(condition, profile, now):
+def _holds(condition, profile, now, known=FIELDS):
     field, op, wanted = condition["field"], condition["op"], condition["value"]
-    kind, actual = FIELDS[field], profile.get(field)
+    kind, actual = known[field], profile.get(field)
     if kind == MONEY:
-        actual = profile.get("lifetime_value", {}).get(condition["currency"], Decimal(0))
+        actual = (profile.get(field) or {}).get(condition["currency"], Decimal(0))
     if op == "empty":
         return actual in (None, "", [])
     if op == "not_empty":

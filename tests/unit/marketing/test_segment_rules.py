@@ -92,7 +92,7 @@ def test_time_alone_changes_the_answer_at_the_boundary():
     ([[{"field": "lifetime_value", "op": "gt", "value": "1.001", "currency": "EUR"}]],
      (0, 0, "value"), "2 decimals"),
     ([[{"field": "region", "op": "eq", "value": "x", "currency": "EUR"}]], (0, 0, "currency"),
-     "Only lifetime_value"),
+     "Only an amount (lifetime_value)"),
     ([[{"field": "region", "op": "eq", "value": "x", "weight": 2}]], (0, 0, "weight"), "Unknown"),
     ([[{"field": "region", "op": "eq", "value": "x"}], []], (1, "_schema"), "1..50"),
     ([["region = x"]], (0, 0, "_schema"), "object"),
