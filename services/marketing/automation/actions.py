@@ -78,7 +78,7 @@ def validate_all(session, trigger, actions):
 
 def _one(session, trigger, action):
     kind = action.get("type") if isinstance(action, dict) else None
-    if kind not in SCHEMAS:
+    if not isinstance(kind, str) or kind not in SCHEMAS:
         return None, {"type": [f"One of: {', '.join(TYPES)}."]}
     try:
         value = SCHEMAS[kind]().load(action)
