@@ -55,6 +55,7 @@ class Problem(Schema):
     parent_amount = _text("409: the parent target's amount (decimal)")
     parts_exceed_by = _text("409: by how much the parts exceed (decimal)")
     parts_sum = _text("409: the sum of the parts (decimal)")
+    actions = _texts("409: the automation actions not available yet (the rule cannot be enabled)")
     by = _text("409: the split (region | rep | product_line) that exceeds")
     source = _text("409: the producer whose event log does not reach back far enough")
     service = _text("503: the service that did not answer")
