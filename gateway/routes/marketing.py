@@ -3,12 +3,14 @@ purchase behaviour — consent per contact and channel, and segments (dynamic ru
 lists, their members kept up to date as contacts change, and their history), and campaigns
 (planned, run, costed). Marketers, managers and admins read; marketers and admins change; reps
 are refused (403)."""
+from gateway.pipeline import client_ip
 from gateway.routing import BODY, QUERY, Route, path
 from gateway.settings import API_PREFIX as API
 
 MARKETING = f"{API}/marketing"
 TAG_AUDIENCE, TAG_CONSENT = "marketing audience", "marketing consent"
 TAG_SEGMENTS, TAG_CAMPAIGNS = "marketing segments", "marketing campaigns"
+TAG_RESPONSES = "marketing responses"
 READERS = ("marketer", "manager")              # admin always; the service checks again
 MANAGERS = ("marketer",)
 CONTACT_ID = path("contact_id")
@@ -134,4 +136,33 @@ CAMPAIGNS = [
            summary="Remove a wrong cost entry (the total follows)"),
 ]
 
-ROUTES = AUDIENCE + CONSENTS + SEGMENTS + CAMPAIGNS
+
+
+def submit_form(gateway, request, call):
+    """Public: marketing limits responses per sender address, so it is told the address
+    (behind TRUSTED_PROXY_HOPS proxies, the one they recorded)."""
+    address = client_ip(request, gateway.runtime.settings.trusted_proxy_hops)
+    return 202, gateway.services.call("marketing", "submit_campaign_form",
+                                      call.path["campaign_id"], call.body, client_ip=address)
+
+
+RESPONSES = [
+    Route("POST", f"{MARKETING}/forms/{{campaign_id}}", "marketing", handler=submit_form,
+          body="json", public=True, status=202, tag=TAG_RESPONSES, errors=(404, 409, 429),
+          request_schema="marketing:FormResponse", response_schema="marketing:FormAccepted",
+          summary="A campaign's public form (no login): name, email or phone, company, "
+                  "message; only while the campaign runs (409), at most "
+                  "MARKETING_FORM_RESPONSES_PER_HOUR per sender address (429); sales makes a "
+                  "lead of it, attributed to the campaign"),
+    _route("GET", f"{CAMPAIGN}/responses", "list_campaign_responses", TAG_RESPONSES,
+           args=(CAMPAIGN_ID, QUERY), query="marketing:ResponseQuery", roles=READERS,
+           response_schema="marketing:Response", response_page=True,
+           summary="The campaign's responses, newest first"),
+    _route("POST", f"{CAMPAIGN}/responses", "record_campaign_response", TAG_RESPONSES,
+           args=(CAMPAIGN_ID, BODY), body="json", roles=MANAGERS, status=201,
+           request_schema="marketing:ManualResponse", response_schema="marketing:Response",
+           summary="Enter a response (a card from the fair, a call after a mailing); sales "
+                   "makes a lead of it unless create_lead is false"),
+]
+
+ROUTES = AUDIENCE + CONSENTS + SEGMENTS + CAMPAIGNS + RESPONSES

@@ -4,7 +4,8 @@ these). The audience publishes none: it is a copy of customers' and sales' recor
 from services.marketing.automation import events as automation
 from services.marketing.campaigns import events as campaigns
 from services.marketing.consent import events as consent
+from services.marketing.responses import events as responses
 from services.marketing.segments import events as segments
 
 EVENT_SCHEMAS = {**consent.EVENT_SCHEMAS, **segments.EVENT_SCHEMAS, **campaigns.EVENT_SCHEMAS,
-                 **automation.EVENT_SCHEMAS}
+                 **automation.EVENT_SCHEMAS, **responses.EVENT_SCHEMAS}

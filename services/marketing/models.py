@@ -6,5 +6,6 @@ from services.marketing.automation.models import AutomationRule, AutomationRun  
 from services.marketing.base import Base  # noqa: F401
 from services.marketing.campaigns.models import Campaign, CampaignCost  # noqa: F401
 from services.marketing.consent.models import Consent, ConsentChange  # noqa: F401
+from services.marketing.responses.models import CampaignResponse  # noqa: F401
 from services.marketing.segments.models import (Segment, SegmentMember,  # noqa: F401
                                                 SegmentMembershipChange, SegmentStaticMember)

@@ -11,6 +11,8 @@ from services.marketing.campaigns.schemas import (Campaign, CampaignAudience,  #
                                                   CostCreate, CostQuery)
 from services.marketing.consent.schemas import (ConsentChange, ConsentHistoryQuery,  # noqa: F401
                                                 ConsentSet, ContactConsent)
+from services.marketing.responses.schemas import (FormAccepted, FormResponse,  # noqa: F401
+                                                  ManualResponse, Response, ResponseQuery)
 from services.marketing.segments.schemas import (MembershipChange,  # noqa: F401
                                                  MembershipQuery, Segment, SegmentCreate,
                                                  SegmentQuery, SegmentUpdate, StaticMembers,

@@ -15,6 +15,9 @@ of one mixin per business area, each in its own package:
              target and excluded segments, owner) through draft → scheduled → running →
              completed / cancelled (campaigns/lifecycle.py), started and completed on time by
              a timer; their audience counted from the segments' members and consent
+- responses/ answers to campaigns: the public form (validated, honeypot, per-address limit)
+             and responses marketers enter, matched to contacts and published for sales to
+             make leads of
 - segments/  dynamic segments (rules: groups of conditions) and static lists, including and
              excluding each other; memberships kept incrementally — the contacts an event
              changed are re-evaluated in the event's own transaction (`reevaluate` below),
@@ -34,6 +37,7 @@ from services.marketing.automation.entrypoints import AutomationEntrypoints
 from services.marketing.automation.handlers import triggering
 from services.marketing.campaigns.entrypoints import CampaignEntrypoints
 from services.marketing.consent.entrypoints import ConsentEntrypoints
+from services.marketing.responses.entrypoints import ResponseEntrypoints
 from services.marketing.segments import membership
 from services.marketing.segments.entrypoints import SegmentEntrypoints
 from services.marketing.events import EVENT_SCHEMAS
@@ -50,7 +54,8 @@ def reevaluate(uow, contact_ids, envelope):
 
 
 class MarketingService(AudienceEntrypoints, ConsentEntrypoints, SegmentEntrypoints,
-                       CampaignEntrypoints, AutomationEntrypoints, ChassisService):
+                       CampaignEntrypoints, ResponseEntrypoints, AutomationEntrypoints,
+                       ChassisService):
     name = "marketing"
     db = Database(Base.metadata, event_schemas=EVENT_SCHEMAS)
     subscriptions = Subscriptions(triggering.with_triggers(projection.handlers(after=reevaluate)))

@@ -47,3 +47,14 @@ def automation_max_attempts():
 def automation_retry_seconds():
     """The first wait before a run is tried again; doubled each time, at most an hour."""
     return env.float("MARKETING_AUTOMATION_RETRY_SECONDS", 30.0)
+
+
+def form_responses_per_hour():
+    """Most responses one sender address may send to one campaign's public form in an hour
+    (more: 429 with Retry-After)."""
+    return env.int("MARKETING_FORM_RESPONSES_PER_HOUR", 5)
+
+
+def form_sender_key():
+    """The key of the sender-address hash (the address itself is not kept)."""
+    return env.str("MARKETING_FORM_SENDER_KEY", "dev-form-sender-key-change-me")
