@@ -185,3 +185,17 @@ def memory_engine():
     engine = create_engine("sqlite://", connect_args={"check_same_thread": False}, poolclass=StaticPool)
     yield engine
     engine.dispose()
+
+
+# --- a real SMTP server ---------------------------------------------------------------------
+
+@pytest.fixture
+def smtp_server(tmp_path, monkeypatch):
+    """A real SMTP server (aiosmtpd, its own process: tests/smtp_server.py) on a free port, with
+    the SMTP_* settings pointing at it; stopped afterwards."""
+    from tests.smtp_server import SmtpServer
+    server = SmtpServer(tmp_path / "smtp").start()
+    for name, value in server.environment().items():
+        monkeypatch.setenv(name, value)
+    yield server
+    server.stop()
