@@ -1,8 +1,8 @@
 """Marketing (marketing): the audience — marketing's copy of customers and their contacts with
-purchase behaviour — consent per contact and channel, and segments (dynamic rules or static
-lists, their members kept up to date as contacts change, and their history), and campaigns
-(planned, run, costed). Marketers, managers and admins read; marketers and admins change; reps
-are refused (403)."""
+purchase behaviour — consent per contact and channel, segments (dynamic rules or static
+lists, their members kept up to date as contacts change, and their history), campaigns
+(planned, run, costed) and email templates (previews for a contact, test sends). Marketers,
+managers and admins read; marketers and admins change; reps are refused (403)."""
 from gateway.pipeline import client_ip
 from gateway.routing import BODY, QUERY, Route, path
 from gateway.settings import API_PREFIX as API
@@ -165,4 +165,43 @@ RESPONSES = [
                    "makes a lead of it unless create_lead is false"),
 ]
 
-ROUTES = AUDIENCE + CONSENTS + SEGMENTS + CAMPAIGNS + RESPONSES
+
+TEMPLATES_URL = f"{MARKETING}/templates"
+TEMPLATE = f"{TEMPLATES_URL}/{{template_id}}"
+TEMPLATE_ID = path("template_id")
+TAG_TEMPLATES = "marketing templates"
+
+TEMPLATES = [
+    _route("GET", TEMPLATES_URL, "list_templates", TAG_TEMPLATES, args=(QUERY,),
+           query="marketing:TemplateQuery", roles=READERS,
+           response_schema="marketing:EmailTemplate", response_page=True,
+           summary="Email templates, newest first"),
+    _route("POST", TEMPLATES_URL, "create_template", TAG_TEMPLATES, args=(BODY,), body="json",
+           roles=MANAGERS, status=201, location=f"{TEMPLATES_URL}/{{id}}",
+           request_schema="marketing:TemplateCreate", response_schema="marketing:EmailTemplate",
+           summary="Write an email template: subject, HTML and text with personalisation tokens "
+                   "({{ contact.first_name | default(\"there\") }}); a syntax error or an "
+                   "unknown token is a 422 naming the field and its line"),
+    _route("GET", TEMPLATE, "get_template", TAG_TEMPLATES, args=(TEMPLATE_ID,), roles=READERS,
+           response_schema="marketing:EmailTemplate", summary="An email template"),
+    _route("PATCH", TEMPLATE, "update_template", TAG_TEMPLATES, args=(TEMPLATE_ID, BODY),
+           body="json", roles=MANAGERS, request_schema="marketing:TemplateUpdate",
+           response_schema="marketing:EmailTemplate",
+           summary="Change any of a template's fields (checked as when written)"),
+    _route("DELETE", TEMPLATE, "delete_template", TAG_TEMPLATES, args=(TEMPLATE_ID,),
+           roles=MANAGERS, status=204, produces="none", summary="Remove an email template"),
+    _route("GET", f"{TEMPLATE}/preview", "preview_template", TAG_TEMPLATES,
+           args=(TEMPLATE_ID, QUERY), query="marketing:PreviewQuery", roles=READERS,
+           response_schema="marketing:RenderedEmail",
+           summary="The template rendered for a contact of the audience (no contact: every "
+                   "token's default)"),
+    _route("POST", f"{TEMPLATE}/test-send", "send_test_template", TAG_TEMPLATES,
+           args=(TEMPLATE_ID, BODY), body="json", roles=MANAGERS,
+           request_schema="marketing:TestSend", response_schema="marketing:TestSent",
+           errors=(503,),
+           summary="Send the template rendered for a contact to an address (yours) through the "
+                   "configured SMTP server; a refused address is a 422, a mail server that is "
+                   "down a 503"),
+]
+
+ROUTES = AUDIENCE + CONSENTS + SEGMENTS + CAMPAIGNS + RESPONSES + TEMPLATES

@@ -2,11 +2,11 @@
 as well; record scopes do not apply: the audience is the whole customer base, and marketers
 read every record (services/chassis/auth.py READ_ALL_ROLES).
 
-- MANAGE: create and change segments and campaigns (their status and costs), set consent;
-  define, enable and read automation rules and their runs (managers do not read rules: they
-  are configuration, not reports);
+- MANAGE: create and change segments, campaigns (their status and costs) and email templates,
+  set consent, send test mails; define, enable and read automation rules and their runs
+  (managers do not read rules: they are configuration, not reports);
 - READ: read the audience, consent, segments and their members, campaigns, their audience
-  counts and costs (managers read, reps do not).
+  counts and costs, templates and their previews (managers read, reps do not).
 """
 MANAGE = ("marketer",)
 READ = ("marketer", "manager")

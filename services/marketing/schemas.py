@@ -17,3 +17,6 @@ from services.marketing.segments.schemas import (MembershipChange,  # noqa: F401
                                                  MembershipQuery, Segment, SegmentCreate,
                                                  SegmentQuery, SegmentUpdate, StaticMembers,
                                                  StaticResult)
+from services.marketing.templates.schemas import (EmailTemplate, PreviewQuery,  # noqa: F401
+                                                  RenderedEmail, TemplateCreate, TemplateQuery,
+                                                  TemplateUpdate, TestSend, TestSent)

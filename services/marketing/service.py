@@ -22,6 +22,9 @@ of one mixin per business area, each in its own package:
              excluding each other; memberships kept incrementally — the contacts an event
              changed are re-evaluated in the event's own transaction (`reevaluate` below),
              relative dates when they reach their edge — with their history
+- templates/ email templates (subject, HTML, text) with personalisation tokens rendered in a
+             sandbox (templates/rendering.py), previews for a contact and test sends through
+             the chassis's mail sending (services/chassis/mail.py)
 
 Shared: roles.py (who may do what), settings.py, and the registries models.py, events.py,
 schemas.py, consumes.py. Events are applied exactly once through the chassis's inbox, live and
@@ -40,6 +43,7 @@ from services.marketing.consent.entrypoints import ConsentEntrypoints
 from services.marketing.responses.entrypoints import ResponseEntrypoints
 from services.marketing.segments import membership
 from services.marketing.segments.entrypoints import SegmentEntrypoints
+from services.marketing.templates.entrypoints import TemplateEntrypoints
 from services.marketing.events import EVENT_SCHEMAS
 from services.marketing.models import Base
 
@@ -55,6 +59,7 @@ def reevaluate(uow, contact_ids, envelope):
 
 class MarketingService(AudienceEntrypoints, ConsentEntrypoints, SegmentEntrypoints,
                        CampaignEntrypoints, ResponseEntrypoints, AutomationEntrypoints,
+                       TemplateEntrypoints,
                        ChassisService):
     name = "marketing"
     db = Database(Base.metadata, event_schemas=EVENT_SCHEMAS)
