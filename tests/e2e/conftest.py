@@ -1,10 +1,11 @@
 """One real system per test session: every service of services/registry.py as a separate
 `nameko run` process on a dedicated RabbitMQ vhost, temp SQLite files and free ports.
 
-Fixtures: `system` (the processes; `system.stop_service("customers")` / `start_service`),
-`admin` (an API client logged in as the bootstrapped admin), `region` (a fresh region name
-with its own team, so tests do not see each other's reps). The full-dataset demo load runs
-last (its 8,800 deals would otherwise be replayed by every later rebuild and reconcile).
+Fixtures: `mailbox` (a real SMTP server every process sends to), `system` (the processes;
+`system.stop_service("customers")` / `start_service`), `admin` (an API client logged in as the
+bootstrapped admin), `region` (a fresh region name with its own team, so tests do not see each
+other's reps). The full-dataset demo load runs last (its 8,800 deals would otherwise be
+replayed by every later rebuild and reconcile).
 """
 import contextlib
 import uuid
@@ -14,6 +15,7 @@ import pytest
 
 from tests.e2e.client import Api
 from tests.e2e.system import System
+from tests.smtp_server import SmtpServer
 
 _running = []          # the session's system, for the failure report below
 
@@ -38,8 +40,17 @@ def e2e_vhost(request, rabbit_manager):
 
 
 @pytest.fixture(scope="session")
-def system(tmp_path_factory, e2e_vhost):
-    system = System(tmp_path_factory.mktemp("e2e"), e2e_vhost)
+def mailbox(tmp_path_factory):
+    """The real SMTP server (tests/smtp_server.py) every process of the system sends mail to;
+    tests tell their mails apart by recipient (`mailbox.messages_to(address)`)."""
+    server = SmtpServer(tmp_path_factory.mktemp("smtp")).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def system(tmp_path_factory, e2e_vhost, mailbox):
+    system = System(tmp_path_factory.mktemp("e2e"), e2e_vhost, settings=mailbox.environment())
     _running.append(system)
     try:
         system.start()

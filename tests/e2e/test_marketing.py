@@ -154,3 +154,37 @@ def test_a_campaign_is_planned_aimed_costed_and_moved_through_the_gateway(admin)
     assert in_use.status_code == 409 and in_use.json()["campaign_id"] == campaign["id"]
     listed = manager.ok("GET", "marketing/campaigns", params={"status": "running"})["items"]
     assert campaign["id"] in [c["id"] for c in listed]
+
+
+def test_a_template_is_previewed_for_a_contact_and_test_sent_to_the_smtp_server(admin, mailbox):
+    marketer = admin.create_user("marketer")
+    manager = admin.create_user("manager")
+    customer = admin.create_customer(name="Ada Lovelace", kind="individual",
+                                     email=f"ada-{uuid.uuid4().hex[:8]}@example.com")
+    wait_until(lambda: marketer.get(f"marketing/audience/{customer['id']}").status_code == 200,
+               timeout=30, message="the customer in the audience")
+    bad = marketer.request("POST", "marketing/templates", json={
+        "name": "Broken", "subject": "Hi", "text": "ok",
+        "html": "<p>Hello</p>\n<p>{{ contact.first_name </p>"})
+    assert bad.status_code == 422 and bad.json()["errors"]["html"][0].startswith("Line 2:")
+    template = marketer.ok("POST", "marketing/templates", expect=201, json={
+        "name": f"Welcome {uuid.uuid4().hex[:8]}",
+        "subject": "Welcome, {{ contact.first_name | default('there') }}",
+        "html": "<p>Hello {{ contact.first_name | default('there') }} &amp; welcome</p>",
+        "text": "Hello {{ contact.first_name | default('there') }}, welcome."})
+    preview = manager.ok("GET", f"marketing/templates/{template['id']}/preview",
+                         params={"contact_id": customer["id"]})
+    assert (preview["subject"], preview["text"]) == ("Welcome, Ada", "Hello Ada, welcome.")
+    assert manager.request("POST", f"marketing/templates/{template['id']}/test-send",
+                           json={"to": "boss@crm.example"}).status_code == 403
+
+    me = f"marketer-{uuid.uuid4().hex[:8]}@crm.example"
+    sent = marketer.ok("POST", f"marketing/templates/{template['id']}/test-send",
+                       json={"to": me, "contact_id": customer["id"]})
+    [message] = wait_until(lambda: mailbox.messages_to(me), timeout=30,
+                           message="the test mail at the SMTP server")
+    assert (str(message["Subject"]), message["Message-ID"]) == ("Welcome, Ada", sent["message_id"])
+    assert message.get_body(("plain",)).get_content().strip() == "Hello Ada, welcome."
+    assert "Hello Ada &amp; welcome" in message.get_body(("html",)).get_content()
+    assert marketer.request("POST", f"marketing/templates/{template['id']}/test-send",
+                            json={"to": "nope"}).status_code == 422
