@@ -3,8 +3,10 @@ fields); service.py subscribes to these:
 
 - identity's users (assignment pools, teams): the shared kernel's schema, the same in every
   service keeping a users copy (services/sales/users.py);
-- customers' contacts, owners and merges (birthday reminders): tasks/consumes.py.
+- customers' contacts, owners and merges (birthday reminders): tasks/consumes.py;
+- marketing's campaign responses (leads attributed to their campaign): leads/consumes.py.
 """
 from services.kernel.users_copy import USER_EVENTS, UserEvent  # noqa: F401
+from services.sales.leads.consumes import CONSUMED_FROM_MARKETING, MARKETING_EVENTS  # noqa: F401
 from services.sales.tasks.consumes import (CONSUMED_FROM_CUSTOMERS, CUSTOMER_EVENTS,  # noqa: F401
                                            ContactEvent, CustomerAssigned, CustomerMerged)

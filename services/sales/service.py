@@ -28,6 +28,7 @@ from services.sales.documents.entrypoints import DocumentEntrypoints
 from services.sales.events import EVENT_SCHEMAS
 from services.sales.imports.entrypoints import DealImportEntrypoints
 from services.sales.leads.entrypoints import LeadEntrypoints
+from services.sales.leads.handlers import from_campaigns
 from services.sales.models import Base
 from services.sales.products.entrypoints import ProductEntrypoints
 from services.sales.targets.entrypoints import TargetEntrypoints
@@ -44,6 +45,8 @@ class SalesService(ProductEntrypoints, LeadEntrypoints, DealEntrypoints, Documen
     # identity's users copy: its live entrypoints and the refresh before a create are the
     # kernel's (KeepsUsersCopy), at most once per USERS_REFRESH_MIN_INTERVAL_SECONDS per key.
     users = users_copy
-    # customers' contacts with birthdays, and customers' owners (birthday reminders)
+    # customers' contacts with birthdays, and customers' owners (birthday reminders);
+    # marketing's campaign responses (leads attributed to their campaign)
     subscriptions = Subscriptions({"identity": users_copy.handlers(),
-                                   "customers": birthdays.handlers()})
+                                   "customers": birthdays.handlers(),
+                                   "marketing": from_campaigns.handlers()})

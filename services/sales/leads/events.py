@@ -15,6 +15,7 @@ class LeadRecord(Schema):
     status = fields.String(required=True)
     source = fields.String(allow_none=True)
     campaign = fields.String(allow_none=True)
+    campaign_id = fields.String(allow_none=True)       # marketing's campaign it came from
     company_name = fields.String(allow_none=True)
     industry = fields.String(allow_none=True)
     company_size = fields.Integer(allow_none=True)

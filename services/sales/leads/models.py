@@ -14,6 +14,10 @@ class Lead(Base):
     status: Mapped[str] = mapped_column(String(20), nullable=False, default="new")
     source: Mapped[str | None] = mapped_column(String(50))
     campaign: Mapped[str | None] = mapped_column(String(100))
+    # set when marketing's campaign response made the lead: the campaign it is attributed to,
+    # and the response (unique: one lead per response, whatever is redelivered)
+    campaign_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    campaign_response_id: Mapped[str | None] = mapped_column(String(36))
     contact_name: Mapped[str] = mapped_column(String(200), nullable=False)
     contact_email: Mapped[str | None] = mapped_column(String(254))
     contact_phone: Mapped[str | None] = mapped_column(String(40))
@@ -34,7 +38,8 @@ class Lead(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, nullable=False, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime, nullable=False, default=utcnow)
 
-    __table_args__ = (Index("ix_lead_created_sort", "created_at", "id"),)
+    __table_args__ = (Index("ix_lead_created_sort", "created_at", "id"),
+                      Index("ux_lead_campaign_response", "campaign_response_id", unique=True))
 
 
 class LeadConversion(Base):

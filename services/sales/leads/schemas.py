@@ -49,6 +49,8 @@ class Lead(Schema):
     status = fields.String()
     source = fields.String(allow_none=True)
     campaign = fields.String(allow_none=True)
+    campaign_id = fields.String(allow_none=True, metadata={
+        "description": "the marketing campaign whose response made the lead"})
     contact_name = fields.String()
     contact_email = fields.String(allow_none=True)
     contact_phone = fields.String(allow_none=True)
