@@ -188,3 +188,35 @@ def test_a_template_is_previewed_for_a_contact_and_test_sent_to_the_smtp_server(
     assert "Hello Ada &amp; welcome" in message.get_body(("html",)).get_content()
     assert marketer.request("POST", f"marketing/templates/{template['id']}/test-send",
                             json={"to": "nope"}).status_code == 422
+
+
+def test_a_public_form_answer_becomes_a_lead_attributed_to_its_campaign(admin, anonymous):
+    marketer = admin.create_user("marketer")
+    tag = uuid.uuid4().hex[:8]
+    campaign = marketer.ok("POST", "marketing/campaigns", expect=201, json={
+        "name": f"Webinar {tag}", "channel": "social", "currency": "EUR",
+        "starts_at": "2026-01-05T09:00:00+00:00"})
+    form = f"marketing/forms/{campaign['id']}"
+    answer = {"name": "Lin Yu", "email": f"lin.{tag}@example.cn", "company": "Yu Trading",
+              "message": "Please send the recording"}
+    closed = anonymous.request("POST", form, json=answer)            # a draft takes no answers
+    assert closed.status_code == 409
+    for to in ("scheduled", "running"):
+        marketer.ok("POST", f"marketing/campaigns/{campaign['id']}/status", json={"to": to})
+    assert anonymous.request("POST", form, json={"name": "no way to reach me"}).status_code == 422
+    assert anonymous.request("POST", form, data="{not json",
+                             headers={"Content-Type": "application/json"}).status_code == 400
+    robot = anonymous.request("POST", form, json={**answer, "website_url": "http://x.example"})
+    assert (robot.status_code, robot.json()) == (202, {"received": True})
+    accepted = anonymous.request("POST", form, json=answer)
+    assert (accepted.status_code, accepted.json()) == (202, {"received": True})
+
+    def lead():
+        leads = admin.ok("GET", "leads", params={"limit": 100})["items"]
+        found = [item for item in leads if item["campaign_id"] == campaign["id"]]
+        return found or None
+    [made] = wait_until(lead, timeout=30, message="sales' lead from the form answer")
+    assert (made["source"], made["campaign"], made["contact_email"], made["company_name"]) == (
+        "campaign", f"Webinar {tag}", answer["email"], "Yu Trading")
+    responses = marketer.ok("GET", f"marketing/campaigns/{campaign['id']}/responses")["items"]
+    assert [(r["source"], r["recorded_by"]) for r in responses] == [("form", "public")]
