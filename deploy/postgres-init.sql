@@ -7,3 +7,4 @@ CREATE DATABASE reporting;
 CREATE DATABASE webhooks;
 CREATE DATABASE audit;
 CREATE DATABASE marketing;
+CREATE DATABASE service_desk;

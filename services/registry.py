@@ -18,7 +18,6 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 GATEWAY = "gateway"
-# Reserved so nobody takes it meanwhile: service_desk 9106.
 
 
 @dataclass(frozen=True)
@@ -53,6 +52,7 @@ SERVICES = (
     Service("webhooks", "services.webhooks.service:WebhooksService", 9107),
     Service("audit", "services.audit.service:AuditService", 9108),
     Service("marketing", "services.marketing.service:MarketingService", 9105),
+    Service("service_desk", "services.service_desk.service:ServiceDeskService", 9106),
     Service(GATEWAY, "gateway.service:GatewayService", 9100, has_database=False),
 )
 

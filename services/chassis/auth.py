@@ -13,7 +13,7 @@ from sqlalchemy import false, or_, true
 
 from services.chassis.errors import Forbidden, Unauthorized
 
-ROLES = ("admin", "manager", "sales_rep", "marketer", "agent")
+ROLES = ("admin", "manager", "sales_rep", "marketer", "agent", "support_manager")
 CONTEXT_KEY = "principal"
 
 
@@ -68,8 +68,9 @@ class CurrentPrincipal(DependencyProvider):
 
 
 # Roles that read every record of a shared book (support answers any customer; marketing
-# segments the whole base) but own none of them.
-READ_ALL_ROLES = ("marketer", "agent")
+# segments the whole base) but own none of them. support_manager: the service desk's supervisor
+# (every ticket queue, services/service_desk/roles.py).
+READ_ALL_ROLES = ("marketer", "agent", "support_manager")
 
 
 def owner_scope(owner_column, principal, team_member_ids=(), for_write=False):

@@ -1,0 +1,91 @@
+"""Applying customers' events to the directory copy (directory/models.py). A payload the
+consumer copy cannot read raises: the catch-up stops there, visibly. A merge moves the loser's
+tickets to the winner (tickets/handlers/merge_customer.py), in the event's own transaction."""
+from marshmallow import ValidationError
+from sqlalchemy import update
+
+from services.chassis.db import insert_ignoring_conflicts
+from services.service_desk.directory import consumes
+from services.service_desk.directory.models import DeskContact, DeskCustomer
+
+
+def read(envelope):
+    try:
+        return consumes.FROM_CUSTOMERS[envelope["event_type"]]().load(envelope["payload"])
+    except ValidationError as error:
+        raise ValueError(f"unreadable {envelope.get('event_type')} payload: {error.messages}")
+
+
+def locked_customer(session, customer_id):
+    """The customer's row, locked, created as an unknown stub if an event about it came first."""
+    insert_ignoring_conflicts(session, DeskCustomer, {
+        "id": customer_id, "known": False, "record_sequence": 0, "owner_sequence": 0}, ("id",))
+    return session.get(DeskCustomer, customer_id, with_for_update=True, populate_existing=True)
+
+
+def surviving(session, customer_id):
+    """A merged customer's winner (followed to the end), else the customer itself."""
+    seen = set()
+    while customer_id not in seen:
+        seen.add(customer_id)
+        row = session.get(DeskCustomer, customer_id)
+        if row is None or row.merged_into is None:
+            return customer_id
+        customer_id = row.merged_into
+    return customer_id
+
+
+def _set_owner(row, owner_id, sequence):
+    if sequence > row.owner_sequence:
+        row.owner_id, row.owner_sequence = owner_id, sequence
+
+
+def customer_record(uow, envelope):
+    data, sequence = read(envelope), envelope["sequence"]
+    row = locked_customer(uow.session, data["id"])
+    if sequence > row.record_sequence:
+        row.name, row.email, row.value_class = data["name"], data["email"], data["value_class"]
+        row.known, row.record_sequence = True, sequence
+    _set_owner(row, data["owner_id"], sequence)
+    uow.session.flush()
+
+
+def customer_assigned(uow, envelope):
+    data = read(envelope)
+    row = locked_customer(uow.session, data["id"])
+    _set_owner(row, data["owner_id"], envelope["sequence"])
+    uow.session.flush()
+
+
+def contact_added(uow, envelope):
+    data, session = read(envelope), uow.session
+    customer_id = locked_customer(session, surviving(session, data["customer_id"])).id
+    contact = session.get(DeskContact, data["id"])
+    if contact is None:
+        contact = DeskContact(id=data["id"], customer_id=customer_id)
+        session.add(contact)
+    contact.customer_id = customer_id
+    contact.name, contact.role, contact.created_at = data["name"], data["role"], data["created_at"]
+    session.flush()
+
+
+def customer_merged(uow, envelope, move_tickets):
+    """The loser's contact persons and tickets move to the winner; the loser stays, marked, so
+    a late event about it lands on the winner (`surviving`)."""
+    data, session = read(envelope), uow.session
+    loser = locked_customer(session, data["loser_id"])
+    winner = locked_customer(session, data["winner_id"])
+    loser.merged_into = winner.id
+    session.execute(update(DeskContact).where(DeskContact.customer_id == loser.id)
+                    .values(customer_id=winner.id))
+    session.flush()
+    move_tickets(uow, loser.id, winner.id)
+
+
+def handlers(move_tickets):
+    """{event_type: apply(uow, envelope)} for customers' events."""
+    def merged(uow, envelope):
+        customer_merged(uow, envelope, move_tickets)
+    return {"customer_created": customer_record, "customer_updated": customer_record,
+            "customer_assigned": customer_assigned, "contact_added": contact_added,
+            "customer_merged": merged}

@@ -1,0 +1,17 @@
+"""The service desk's own Prometheus metrics (module-level; the chassis exports them on
+SERVICE_DESK_METRICS_PORT with the rest): tickets created by channel and priority, status
+changes by the status reached and why. Counted when made (a transaction rolled back afterwards
+is counted too: the counter says how much work was done)."""
+from prometheus_client import Counter
+
+CREATED = Counter("crm_tickets_created_total", "Tickets created", ["channel", "priority"])
+STATUS_CHANGES = Counter("crm_ticket_status_changes_total", "Ticket status changes",
+                         ["to_status", "reason"])
+
+
+def created(ticket):
+    CREATED.labels(ticket.channel, ticket.priority).inc()
+
+
+def status_changed(to_status, reason):
+    STATUS_CHANGES.labels(to_status, reason).inc()

@@ -1,0 +1,5 @@
+"""The service desk database's metadata: every area's tables on one Base (the migrations'
+env.py and ServiceDeskService's Database read `Base.metadata`)."""
+from services.service_desk.base import Base  # noqa: F401
+from services.service_desk.directory.models import DeskContact, DeskCustomer, UserCopy  # noqa: F401
+from services.service_desk.tickets.models import Ticket, TicketChange, TicketEntry  # noqa: F401

@@ -1,0 +1,6 @@
+"""The schemas of the service desk's RPC inputs and outputs, by name: the gateway's routes and
+OpenAPI document resolve "service_desk:Ticket", ... here (gateway/routing.py)."""
+from services.service_desk.tickets.schemas import (MergeRequest, NoteCreate, PageQuery,  # noqa: F401
+                                                   ReplyCreate, StatusChange, Ticket,
+                                                   TicketChange, TicketCreate, TicketEntry,
+                                                   TicketQuery, TicketUpdate)

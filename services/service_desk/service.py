@@ -1,0 +1,31 @@
+"""service_desk: tickets (issue 12). ServiceDeskService is composed of one mixin per business
+area, each in its own package:
+
+- directory/  its copy of customers (name, email, owner, value class), their contact persons,
+              from customers' events, and of identity's users (agents, teams) from identity's —
+              who a ticket is about, who may be assigned it, which tickets a sales rep sees
+- tickets/    tickets with their status flow (tickets/statuses.py), public replies and internal
+              notes, full history, merging duplicates; the scopes (tickets/scopes.py)
+
+Shared: roles.py (who may do what), settings.py, metrics.py, and the registries models.py,
+events.py, schemas.py, consumes.py. Events are applied exactly once through the chassis's
+inbox, live and by the catch-up; every change of a ticket is published (tickets/events.py).
+"""
+from services.chassis.db import Database
+from services.chassis.inbox import Subscriptions
+from services.chassis.service import ChassisService
+from services.kernel.users_copy import KeepsUsersCopy
+from services.service_desk.directory import projection
+from services.service_desk.directory.users import users as users_copy
+from services.service_desk.events import EVENT_SCHEMAS
+from services.service_desk.models import Base
+from services.service_desk.tickets.entrypoints import TicketEntrypoints
+from services.service_desk.tickets.handlers.merge import move_customer_tickets
+
+
+class ServiceDeskService(TicketEntrypoints, KeepsUsersCopy, ChassisService):
+    name = "service_desk"
+    db = Database(Base.metadata, event_schemas=EVENT_SCHEMAS)
+    users = users_copy
+    subscriptions = Subscriptions({"customers": projection.handlers(move_customer_tickets),
+                                   "identity": users_copy.handlers()})

@@ -1,0 +1,68 @@
+"""What the ticket use cases share: reading a ticket out (with whether the caller may change
+it), its event payload, and recording a change — the history row and the event, in the
+change's own transaction — including a status change with its timestamps."""
+import json
+import uuid
+
+from services.chassis.models import utcnow
+from services.service_desk import metrics
+from services.service_desk.directory.models import DeskCustomer
+from services.service_desk.tickets import events, schemas, scopes, statuses
+from services.service_desk.tickets.models import Ticket, TicketChange
+
+TICKET, RECORD = schemas.Ticket(), events.TicketRecord()
+
+
+def new_id():
+    return str(uuid.uuid4())
+
+
+def values(ticket):
+    return {column.key: getattr(ticket, column.key) for column in Ticket.__table__.columns
+            if column.key != "tags"} | {"tags": json.loads(ticket.tags)}
+
+
+def dump(session, principal, ticket):
+    customer = session.get(DeskCustomer, ticket.customer_id)
+    return TICKET.dump({**values(ticket), "customer_name": customer.name if customer else None,
+                        "read_only": not scopes.may_work(principal)})
+
+
+def payload(ticket):
+    return RECORD.dump(values(ticket))
+
+
+def _plain(value):
+    return value.isoformat() if hasattr(value, "isoformat") else value
+
+
+def record_change(uow, ticket, action, changes, actor, reason=None, at=None):
+    """One history row: {field: [from, to]} (JSON-able)."""
+    uow.session.add(TicketChange(
+        id=new_id(), ticket_id=ticket.id, action=action, reason=reason, changed_by=actor,
+        changed_at=at or utcnow(),
+        changes=json.dumps({name: [_plain(old), _plain(new)] for name, (old, new)
+                            in changes.items()})))
+
+
+def set_status(uow, ticket, target, reason, actor, note=None):
+    """Move the ticket to `target` (the caller checked the flow), stamping when it was resolved
+    or closed; history row, ticket_status_changed, metrics."""
+    now, previous = utcnow(), ticket.status
+    ticket.status, ticket.status_category = target, statuses.category(target)
+    ticket.updated_at = now
+    if target == statuses.RESOLVED:
+        ticket.resolved_at = now
+    elif target == statuses.CLOSED:
+        ticket.closed_at = now
+        ticket.resolved_at = ticket.resolved_at or now
+    elif statuses.category(target) == "open":
+        ticket.resolved_at = None            # reopened: it will be resolved again
+    record_change(uow, ticket, "status_changed", {"status": (previous, target)}, actor,
+                  reason=note or reason, at=now)
+    uow.emit("ticket_status_changed", {
+        "ticket_id": ticket.id, "customer_id": ticket.customer_id, "from_status": previous,
+        "to_status": target, "from_category": statuses.category(previous),
+        "to_category": statuses.category(target), "reason": reason, "changed_by": actor,
+        "changed_at": now})
+    metrics.status_changed(target, reason)

@@ -1,0 +1,145 @@
+"""Tickets' RPC inputs (validated here; unknown fields refused) and outputs; the gateway names
+them ("service_desk:Ticket", ...)."""
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+
+from services.chassis.fields import Boolean, Input, not_blank, page_cursor, page_limit, text
+from services.service_desk import settings
+from services.service_desk.tickets.models import CHANNELS, PRIORITIES
+from services.service_desk.tickets.statuses import CATEGORY_NAMES, STATUSES
+
+
+def reference(**kwargs):
+    return fields.String(validate=validate.Length(min=1, max=36), **kwargs)
+
+
+def tags():
+    return fields.List(fields.String(validate=[validate.Length(min=1, max=50), not_blank]),
+                       metadata={"description": "the ticket's tags (all of them)"})
+
+
+class TicketFields(Input):
+    subject = text(200)
+    description = text(20_000, multiline=True)
+    category = text(64, metadata={"description": "free text, e.g. billing, delivery, repair"})
+    priority = fields.String(validate=validate.OneOf(PRIORITIES))
+    team_id = reference(allow_none=True)
+    assignee_id = reference(allow_none=True, metadata={
+        "description": "an active agent / support manager / admin (of the team, if it has one)"})
+    tags = tags()
+
+    @validates_schema
+    def _few_tags(self, data, **kwargs):
+        if len(data.get("tags") or ()) > settings.max_tags():
+            raise ValidationError(f"At most {settings.max_tags()} tags.", "tags")
+
+
+class TicketCreate(TicketFields):
+    customer_id = reference(required=True)
+    contact_id = reference(allow_none=True, metadata={
+        "description": "one of the customer's contact persons"})
+    subject = text(200, required=True)
+    priority = fields.String(load_default="medium", validate=validate.OneOf(PRIORITIES))
+    channel = fields.String(load_default="api", validate=validate.OneOf(CHANNELS))
+
+
+class TicketUpdate(TicketFields):
+    """Only the fields given change (status has its own route; customer and channel stay)."""
+    @validates_schema
+    def _something(self, data, **kwargs):
+        if not data:
+            raise ValidationError("Nothing to change.", "_schema")
+
+    @validates_schema
+    def _subject_not_removed(self, data, **kwargs):
+        if "subject" in data and data["subject"] is None:
+            raise ValidationError("A ticket keeps a subject.", "subject")
+        if "priority" in data and data["priority"] is None:
+            raise ValidationError("A ticket keeps a priority.", "priority")
+
+
+class StatusChange(Input):
+    status = fields.String(required=True, validate=validate.OneOf(STATUSES))
+    reason = text(200)
+
+
+class ReplyCreate(Input):
+    body = text(20_000, required=True, multiline=True)
+    from_customer = Boolean(load_default=False, metadata={
+        "description": "the customer's reply (taken by phone, pasted from mail): it reopens a "
+                       "paused or resolved ticket; default: the agent's own public reply"})
+
+
+class NoteCreate(Input):
+    body = text(20_000, required=True, multiline=True)
+
+
+class MergeRequest(Input):
+    into = reference(required=True, metadata={
+        "description": "the ticket that carries on (same customer, not closed)"})
+
+
+class TicketQuery(Input):
+    status = fields.String(validate=validate.OneOf(STATUSES))
+    status_category = fields.String(validate=validate.OneOf(CATEGORY_NAMES))
+    priority = fields.String(validate=validate.OneOf(PRIORITIES))
+    channel = fields.String(validate=validate.OneOf(CHANNELS))
+    team_id = reference()
+    assignee_id = reference(metadata={"description": "a user id, or `none` for unassigned"})
+    customer_id = reference()
+    category = text(64)
+    tag = text(50)
+    cursor = page_cursor()
+    limit = page_limit()
+
+
+class PageQuery(Input):
+    cursor = page_cursor()
+    limit = page_limit()
+
+
+class Ticket(Schema):
+    id = fields.String(required=True)
+    customer_id = fields.String(required=True)
+    customer_name = fields.String(allow_none=True)
+    contact_id = fields.String(allow_none=True)
+    subject = fields.String(required=True)
+    description = fields.String(allow_none=True)
+    category = fields.String(allow_none=True)
+    priority = fields.String(required=True)
+    channel = fields.String(required=True)
+    team_id = fields.String(allow_none=True)
+    assignee_id = fields.String(allow_none=True)
+    tags = fields.List(fields.String(), required=True)
+    status = fields.String(required=True)
+    status_category = fields.String(required=True)
+    merged_into = fields.String(allow_none=True)
+    replies = fields.Integer(required=True)
+    created_by = fields.String(required=True)
+    created_at = fields.DateTime(required=True)
+    updated_at = fields.DateTime(required=True)
+    first_responded_at = fields.DateTime(allow_none=True)
+    resolved_at = fields.DateTime(allow_none=True)
+    closed_at = fields.DateTime(allow_none=True)
+    read_only = fields.Boolean(required=True, metadata={
+        "description": "the caller may read but not change it (a sales rep)"})
+
+
+class TicketEntry(Schema):
+    id = fields.String(required=True)
+    ticket_id = fields.String(required=True)
+    kind = fields.String(required=True, metadata={"description": "reply | note (internal)"})
+    author_kind = fields.String(required=True, metadata={"description": "agent | customer"})
+    author_id = fields.String(required=True)
+    body = fields.String(required=True)
+    created_at = fields.DateTime(required=True)
+    merged_from = fields.String(allow_none=True)
+
+
+class TicketChange(Schema):
+    id = fields.String(required=True)
+    ticket_id = fields.String(required=True)
+    action = fields.String(required=True)
+    changes = fields.Dict(required=True, metadata={"description": "{field: [from, to]}"})
+    reason = fields.String(allow_none=True)
+    changed_by = fields.String(required=True)
+    changed_at = fields.DateTime(required=True)
