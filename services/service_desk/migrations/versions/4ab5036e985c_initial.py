@@ -127,8 +127,8 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id')
     )
     with op.batch_alter_table('ticket', schema=None) as batch_op:
-        batch_op.create_index('ix_ticket_assignee_queue', ['assignee_id', 'status_category', 'created_at', 'id'],
-                              unique=False)
+        batch_op.create_index('ix_ticket_assignee_queue',
+                              ['assignee_id', 'status_category', 'created_at', 'id'], unique=False)
         batch_op.create_index('ix_ticket_created', ['created_at', 'id'], unique=False)
         batch_op.create_index(batch_op.f('ix_ticket_customer_id'), ['customer_id'], unique=False)
         batch_op.create_index('ix_ticket_team_queue', ['team_id', 'status_category', 'created_at', 'id'],

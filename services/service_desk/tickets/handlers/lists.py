@@ -33,7 +33,7 @@ def list_tickets(session, principal, query=None):
         statement = statement.where(Ticket.assignee_id == filters["assignee_id"])
     if filters.get("tag"):
         # tags are a sorted JSON list of strings: the quoted tag is an exact element
-        statement = statement.where(Ticket.tags.contains(json.dumps(filters["tag"])))
+        statement = statement.where(Ticket.tags.contains(json.dumps(filters["tag"]), autoescape=True))
     scope = "tickets:" + json.dumps({k: v for k, v in filters.items()
                                      if k not in ("cursor", "limit")}, sort_keys=True)
     return pagination.newest_first(session, statement, Ticket, filters, scope,

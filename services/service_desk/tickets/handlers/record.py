@@ -7,10 +7,10 @@ import uuid
 from services.chassis.models import utcnow
 from services.service_desk import metrics
 from services.service_desk.directory.models import DeskCustomer
-from services.service_desk.tickets import events, schemas, scopes, statuses
+from services.service_desk.tickets import schemas, scopes, statuses
 from services.service_desk.tickets.models import Ticket, TicketChange
 
-TICKET, RECORD = schemas.Ticket(), events.TicketRecord()
+TICKET = schemas.Ticket()
 
 
 def new_id():
@@ -29,7 +29,8 @@ def dump(session, principal, ticket):
 
 
 def payload(ticket):
-    return RECORD.dump(values(ticket))
+    """The ticket as its events carry it (uow.emit dumps it through the event's schema)."""
+    return values(ticket)
 
 
 def _plain(value):

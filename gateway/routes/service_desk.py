@@ -1,0 +1,70 @@
+"""Service desk (service_desk): tickets — create, list (filtered, paginated), read, change, move
+along the status flow (open: new, open; paused: waiting on customer / third party; resolved:
+resolved, closed — an illegal move is a 409), answer (public replies, internal notes), read
+their conversation and history, merge duplicates. Agents and support managers work tickets
+(agents their team's queue); sales reps and managers read the tickets of the customers they
+can see; admins everything. The service enforces the scopes (services/service_desk/tickets/
+scopes.py); a ticket out of scope is a 404."""
+from gateway.routing import BODY, QUERY, Route, path
+from gateway.settings import API_PREFIX as API
+
+TICKETS = f"{API}/service-desk/tickets"
+TICKET = f"{TICKETS}/{{ticket_id}}"
+TICKET_ID = path("ticket_id")
+TAG = "service desk tickets"
+WORKERS = ("agent", "support_manager")            # admin always; the service checks again
+READERS = WORKERS + ("sales_rep", "manager")
+
+
+def _route(method, url, rpc, **options):
+    return Route(method, url, "service_desk", rpc, tag=TAG, **options)
+
+
+ROUTES = [
+    _route("GET", TICKETS, "list_tickets", args=(QUERY,), query="service_desk:TicketQuery",
+           roles=READERS, response_schema="service_desk:Ticket", response_page=True,
+           summary="Tickets the caller may see, newest first: by status or its category, "
+                   "priority, channel, team, assignee (`none`: unassigned), customer, category, "
+                   "tag"),
+    _route("POST", TICKETS, "create_ticket", args=(BODY,), body="json", roles=WORKERS,
+           status=201, location=f"{TICKETS}/{{id}}", request_schema="service_desk:TicketCreate",
+           response_schema="service_desk:Ticket",
+           summary="Open a ticket for a customer (and one of its contact persons): status new, "
+                   "in the team given, else the assignee's, else the creating agent's"),
+    _route("GET", TICKET, "get_ticket", args=(TICKET_ID,), roles=READERS,
+           response_schema="service_desk:Ticket", summary="One ticket"),
+    _route("PATCH", TICKET, "update_ticket", args=(TICKET_ID, BODY), body="json",
+           roles=WORKERS, request_schema="service_desk:TicketUpdate",
+           response_schema="service_desk:Ticket", errors=(409,),
+           summary="Change its subject, description, category, priority, tags, team or "
+                   "assignee (a closed ticket: 409)"),
+    _route("POST", f"{TICKET}/status", "change_ticket_status", args=(TICKET_ID, BODY),
+           body="json", roles=WORKERS, request_schema="service_desk:StatusChange",
+           response_schema="service_desk:Ticket", errors=(409,),
+           summary="Move it along the status flow (closed is final; nothing goes back to new; "
+                   "an illegal move: 409 naming the allowed ones)"),
+    _route("GET", f"{TICKET}/entries", "list_ticket_entries", args=(TICKET_ID, QUERY),
+           query="service_desk:PageQuery", roles=READERS,
+           response_schema="service_desk:TicketEntry", response_page=True,
+           summary="Its conversation, oldest first: public replies and internal notes"),
+    _route("POST", f"{TICKET}/replies", "add_ticket_reply", args=(TICKET_ID, BODY),
+           body="json", roles=WORKERS, status=201, request_schema="service_desk:ReplyCreate",
+           response_schema="service_desk:TicketEntry", errors=(409,),
+           summary="A public reply: the agent's (the first is the first response; a new ticket "
+                   "opens) or the customer's (reopens a paused or resolved ticket); closed: 409"),
+    _route("POST", f"{TICKET}/notes", "add_ticket_note", args=(TICKET_ID, BODY), body="json",
+           roles=WORKERS, status=201, request_schema="service_desk:NoteCreate",
+           response_schema="service_desk:TicketEntry", errors=(409,),
+           summary="An internal note (changes no status)"),
+    _route("GET", f"{TICKET}/history", "list_ticket_history", args=(TICKET_ID, QUERY),
+           query="service_desk:PageQuery", roles=READERS,
+           response_schema="service_desk:TicketChange", response_page=True,
+           summary="Every change of the ticket, oldest first: what, from what to what, who, "
+                   "when, why"),
+    _route("POST", f"{TICKET}/merge", "merge_tickets", args=(TICKET_ID, BODY), body="json",
+           roles=WORKERS, request_schema="service_desk:MergeRequest",
+           response_schema="service_desk:Ticket", errors=(409,),
+           summary="Merge this duplicate into another ticket of the same customer: its "
+                   "conversation moves there, it is closed (answers the ticket that carries "
+                   "on)"),
+]

@@ -1,0 +1,50 @@
+"""The directory copy from customers' events: records and owners (an older event never
+overwrites a newer one), contact persons, a merge that moves the loser's contacts and tickets
+to the winner (each ticket's history and a ticket_updated), repeats applied once."""
+from services.service_desk.directory.models import DeskContact, DeskCustomer
+from tests.unit.service_desk import ops
+from tests.unit.service_desk.support import (AGENT_A, Log, apply, contact, customer, desk_db,
+                                             events, seeded_db)
+
+
+def test_records_owners_and_contacts():
+    db, log = desk_db(), Log("customers")
+    created = log.emit("customer_created", customer())
+    renamed = log.emit("customer_updated", {**customer(name="Acme Corp", value_class="B"),
+                                            "changed": ["name", "value_class"]})
+    added = log.emit("contact_added", contact())
+    assert apply(db, renamed, created, added, added) == [
+        "processed", "processed", "processed", "duplicate"]
+    with db.read_only() as session:
+        row = session.get(DeskCustomer, "c-1")
+        assert (row.known, row.name, row.value_class, row.owner_id) == (
+            True, "Acme Corp", "B", "u-rep1")               # the older record did not win
+        assert session.get(DeskContact, "ct-1").customer_id == "c-1"
+
+
+def test_a_contact_before_its_customer_leaves_the_customer_unknown():
+    db, log = desk_db(), Log("customers")
+    apply(db, log.emit("contact_added", contact()))
+    with db.read_only() as session:
+        assert session.get(DeskCustomer, "c-1").known is False
+
+
+def test_a_customer_merge_moves_contacts_and_tickets_to_the_winner():
+    db = seeded_db()
+    ticket = ops.create_ticket(db, AGENT_A, customer_id="c-2", contact_id="ct-2")
+    log = db.logs["customers"]
+    apply(db, log.emit("customer_merged", {
+        "winner_id": "c-1", "loser_id": "c-2", "merged_at": customer()["created_at"],
+        "contacts_moved": 1, "interactions_moved": 0, "tags": []}))
+    moved = ops.get(db, AGENT_A, ticket["id"])
+    assert (moved["customer_id"], moved["contact_id"]) == ("c-1", "ct-2")
+    assert events(db, "ticket_updated")[-1][1]["changed"] == ["customer_id"]
+    assert ops.history(db, AGENT_A, ticket["id"])["items"][-1]["changes"] == {
+        "customer_id": ["c-2", "c-1"]}
+    with db.read_only() as session:
+        assert session.get(DeskContact, "ct-2").customer_id == "c-1"
+        assert session.get(DeskCustomer, "c-2").merged_into == "c-1"
+    late = log.emit("contact_added", contact(id="ct-3", customer_id="c-2"))
+    apply(db, late)
+    with db.read_only() as session:
+        assert session.get(DeskContact, "ct-3").customer_id == "c-1"
