@@ -4,7 +4,8 @@ import pytest
 from gateway.service import GatewayService
 from tests.integration.gateway import fakes
 from tests.integration.gateway.fakes import (FakeAudit, FakeCustomers, FakeIdentity, FakeMarketing,
-                                            FakeReporting, FakeSales, FakeWebhooks)
+                                            FakeReporting, FakeSales, FakeServiceDesk,
+                                            FakeWebhooks)
 from tests.integration.gateway.support import Client
 from tests.helpers import free_port
 
@@ -15,7 +16,7 @@ def start_gateway(container_factory, rabbit_config, monkeypatch):
     fakes.reset()
 
     def start(env=None, services=(FakeIdentity, FakeCustomers, FakeSales, FakeReporting,
-                                   FakeWebhooks, FakeAudit, FakeMarketing)):
+                                   FakeWebhooks, FakeAudit, FakeMarketing, FakeServiceDesk)):
         for name, value in (env or {}).items():
             monkeypatch.setenv(name, str(value))
         for service in services:

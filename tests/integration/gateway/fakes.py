@@ -173,6 +173,14 @@ class FakeMarketing:
         return {"service": "marketing", "status": "ok"}
 
 
+class FakeServiceDesk:
+    name = "service_desk"
+
+    @rpc
+    def health(self):
+        return {"service": "service_desk", "status": "ok"}
+
+
 class FakeSales:
     name = "sales"
 

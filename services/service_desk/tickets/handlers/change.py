@@ -18,7 +18,7 @@ EDITABLE = ("subject", "description", "category", "priority", "team_id", "assign
 def refuse_if_closed(ticket, what):
     if ticket.status == statuses.CLOSED:
         raise Conflict(f"Ticket {ticket.id} is closed: {what} is not possible.",
-                       {"status": ticket.status})
+                       {"id": ticket.id})
 
 
 def _fit_assignee_to_team(session, ticket, fields):
@@ -75,7 +75,7 @@ def change_status(uow, principal, ticket_id, data):
         return dump(session, principal, ticket)
     if not statuses.may_move(ticket.status, target):
         raise Conflict(f"A ticket cannot go from {ticket.status} to {target}.",
-                       {"status": ticket.status, "allowed": sorted(statuses.ALLOWED[
+                       {"id": ticket.id, "allowed": sorted(statuses.ALLOWED[
                            ticket.status])})
     set_status(uow, ticket, target, "manual", principal.user_id, note=fields.get("reason"))
     session.flush()

@@ -23,7 +23,7 @@ ENTRY = schemas.TicketEntry()
 def _closed(ticket):
     if ticket.status == statuses.CLOSED:
         raise Conflict(f"Ticket {ticket.id} is closed; open a new ticket.",
-                       {"status": ticket.status})
+                       {"id": ticket.id})
 
 
 def _entry(uow, ticket, kind, author_kind, author_id, body, now):

@@ -19,7 +19,7 @@ from services.service_desk.tickets.models import AGENT, NOTE, Ticket, TicketEntr
 def _mergeable(ticket, role):
     if ticket.merged_into or ticket.status == statuses.CLOSED:
         raise Conflict(f"The {role} ticket {ticket.id} is closed or merged already.",
-                       {"id": ticket.id, "status": ticket.status})
+                       {"id": ticket.id, "merged_into": ticket.merged_into})
 
 
 def merge_tickets(uow, principal, source_id, data):
@@ -35,7 +35,7 @@ def merge_tickets(uow, principal, source_id, data):
     _mergeable(target, "target")
     if source.customer_id != target.customer_id:
         raise Conflict("Only tickets of the same customer merge.",
-                       {"customer_id": source.customer_id, "into_customer_id": target.customer_id})
+                       {"customer_id": source.customer_id})
     now = utcnow()
     moved = session.execute(update(TicketEntry).where(TicketEntry.ticket_id == source.id)
                             .values(ticket_id=target.id, merged_from=source.id)).rowcount
