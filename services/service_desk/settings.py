@@ -9,7 +9,3 @@ def customers_refresh_timeout():
     the way; past it the creation is refused (422) as for an unknown customer."""
     return env.float("SERVICE_DESK_CUSTOMERS_REFRESH_TIMEOUT_SECONDS", 3.0)
 
-
-def max_tags():
-    """Most tags on one ticket."""
-    return env.int("SERVICE_DESK_MAX_TAGS", 20)

@@ -18,7 +18,8 @@ summary or the field's description states:
   columns and a row, a report's period runs forwards for at most 3660 days; a do-not-contact
   says why and a subscription does not; a segment's rules are conditions its fields take
   (the document cannot tie an operator to a field), it includes no segment that may not exist,
-  and a static list takes contacts of the audience (a CSV file of them too);
+  and a static list takes contacts of the audience (a CSV file of them too); a ticket names
+  no contact person and no assignee (none is seeded);
 - an Idempotency-Key names one request: a positive case that sends one sends a new one (the
   generated keys repeat — "0", "!" — and the same key with another body is rightly a 422).
 """
@@ -234,6 +235,13 @@ def _static_members(body):
         body["contact_ids"] = [IDS["customer"]]     # a customer is its own contact
 
 
+def _ticket(body):
+    """No seeded agent to assign, no contact person known to be the customer's."""
+    for name in ("assignee_id", "contact_id"):
+        if name in body:
+            body[name] = None
+
+
 QUERY_RULES = {
     "GET /api/v1/audit": _audit_query,
     "GET /api/v1/customers/{customer_id}/history": _audit_query,
@@ -260,6 +268,8 @@ RULES = {
     "PUT /api/v1/tasks/rules": _rules,
     "POST /api/v1/targets": _target,
     "PUT /api/v1/marketing/audience/{contact_id}/consent": _consent,
+    "POST /api/v1/service-desk/tickets": _ticket,
+    "PATCH /api/v1/service-desk/tickets/{ticket_id}": _ticket,
     "POST /api/v1/marketing/segments": _segment,
     "PATCH /api/v1/marketing/segments/{segment_id}": _segment,
     "POST /api/v1/marketing/segments/{segment_id}/members": _static_members,

@@ -1,9 +1,8 @@
 """Tickets' RPC inputs (validated here; unknown fields refused) and outputs; the gateway names
 them ("service_desk:Ticket", ...)."""
-from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import Schema, fields, validate
 
 from services.chassis.fields import Boolean, Input, not_blank, page_cursor, page_limit, text
-from services.service_desk import settings
 from services.service_desk.tickets.models import CHANNELS, PRIORITIES
 from services.service_desk.tickets.statuses import CATEGORY_NAMES, STATUSES
 
@@ -12,8 +11,12 @@ def reference(**kwargs):
     return fields.String(validate=validate.Length(min=1, max=36), **kwargs)
 
 
+MAX_TAGS = 20
+
+
 def tags():
     return fields.List(fields.String(validate=[validate.Length(min=1, max=50), not_blank]),
+                       validate=validate.Length(max=MAX_TAGS),
                        metadata={"description": "the ticket's tags (all of them)"})
 
 
@@ -27,11 +30,6 @@ class TicketFields(Input):
         "description": "an active agent / support manager / admin (of the team, if it has one)"})
     tags = tags()
 
-    @validates_schema
-    def _few_tags(self, data, **kwargs):
-        if len(data.get("tags") or ()) > settings.max_tags():
-            raise ValidationError(f"At most {settings.max_tags()} tags.", "tags")
-
 
 class TicketCreate(TicketFields):
     customer_id = reference(required=True)
@@ -43,18 +41,9 @@ class TicketCreate(TicketFields):
 
 
 class TicketUpdate(TicketFields):
-    """Only the fields given change (status has its own route; customer and channel stay)."""
-    @validates_schema
-    def _something(self, data, **kwargs):
-        if not data:
-            raise ValidationError("Nothing to change.", "_schema")
-
-    @validates_schema
-    def _subject_not_removed(self, data, **kwargs):
-        if "subject" in data and data["subject"] is None:
-            raise ValidationError("A ticket keeps a subject.", "subject")
-        if "priority" in data and data["priority"] is None:
-            raise ValidationError("A ticket keeps a priority.", "priority")
+    """Only the fields given change (status has its own route; customer and channel stay);
+    nothing given changes nothing. A ticket keeps a subject and a priority (no null)."""
+    subject = fields.String(validate=[validate.Length(min=1, max=200), not_blank])
 
 
 class StatusChange(Input):

@@ -92,8 +92,9 @@ def test_a_change_records_only_what_differs(db):
     last = ops.history(db, AGENT_A, ticket["id"])["items"][-1]
     assert last["changes"] == {"priority": ["medium", "urgent"], "tags": [[], ["a", "b"]],
                                "assignee_id": [None, AGENT_A2.user_id]}
+    assert ops.update(db, AGENT_A, ticket["id"])["updated_at"] == changed["updated_at"]
     with pytest.raises(Invalid):
-        ops.update(db, AGENT_A, ticket["id"])                 # nothing to change
+        ops.update(db, AGENT_A, ticket["id"], subject=None)   # a ticket keeps a subject
 
 
 def test_moving_to_another_team_drops_an_assignee_who_is_not_in_it(db):
