@@ -68,3 +68,43 @@ ROUTES = [
                    "conversation moves there, it is closed (answers the ticket that carries "
                    "on)"),
 ]
+
+ROUTING = f"{API}/service-desk/routing"
+AGENTS = f"{API}/service-desk/agents"
+TEAM_ID, USER_ID = path("team_id"), path("user_id")
+TAG_ROUTING = "service desk routing"
+MANAGERS = ("support_manager",)
+
+
+def _routing(method, url, rpc, **options):
+    return Route(method, url, "service_desk", rpc, tag=TAG_ROUTING, **options)
+
+
+ROUTES += [
+    _routing("GET", f"{ROUTING}/rules", "get_routing_rules", roles=WORKERS,
+             response_schema="service_desk:RoutingRules",
+             summary="The routing rules, in order: a new ticket without a team goes to the team "
+                     "of the first rule its category and / or channel match"),
+    _routing("PUT", f"{ROUTING}/rules", "replace_routing_rules", args=(BODY,), body="json",
+             roles=MANAGERS, request_schema="service_desk:RuleSet",
+             response_schema="service_desk:RoutingRules",
+             summary="Replace the routing rules (each matches a category, a channel or both)"),
+    _routing("GET", f"{ROUTING}/teams/{{team_id}}", "get_team_routing", args=(TEAM_ID,),
+             roles=WORKERS, response_schema="service_desk:TeamRouting",
+             summary="How a team's new tickets get an agent (manual when never set) and whose "
+                     "turn it is"),
+    _routing("PUT", f"{ROUTING}/teams/{{team_id}}", "set_team_routing", args=(TEAM_ID, BODY),
+             body="json", roles=MANAGERS, request_schema="service_desk:TeamRoutingSet",
+             response_schema="service_desk:TeamRouting",
+             summary="Set a team's mode: manual (its queue), round_robin or least_loaded (the "
+                     "fewest unresolved tickets); agents who are away are skipped"),
+    _routing("GET", AGENTS, "list_agents", args=(QUERY,), query="service_desk:AgentQuery",
+             roles=WORKERS, response_schema="service_desk:Agent", response_page=True,
+             summary="Agents and support managers (of a team), whether they are away and how "
+                     "many unresolved tickets they hold; by id"),
+    _routing("PUT", f"{AGENTS}/{{user_id}}/availability", "set_agent_availability",
+             args=(USER_ID, BODY), body="json", roles=WORKERS,
+             request_schema="service_desk:AvailabilitySet", response_schema="service_desk:Agent",
+             summary="Mark an agent away (no new tickets routed to them) or back; an agent sets "
+                     "only their own (403)"),
+]

@@ -3,3 +3,5 @@ env.py and ServiceDeskService's Database read `Base.metadata`)."""
 from services.service_desk.base import Base  # noqa: F401
 from services.service_desk.directory.models import DeskContact, DeskCustomer, UserCopy  # noqa: F401
 from services.service_desk.tickets.models import Ticket, TicketChange, TicketEntry  # noqa: F401
+from services.service_desk.routing.models import (AgentAvailability, RoutingRule,  # noqa: F401
+                                                  TeamRouting)

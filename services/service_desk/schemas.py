@@ -4,3 +4,6 @@ from services.service_desk.tickets.schemas import (MergeRequest, NoteCreate, Pag
                                                    ReplyCreate, StatusChange, Ticket,
                                                    TicketChange, TicketCreate, TicketEntry,
                                                    TicketQuery, TicketUpdate)
+from services.service_desk.routing.schemas import (Agent, AgentQuery,  # noqa: F401
+                                                   AvailabilitySet, RoutingRules, RuleSet,
+                                                   TeamRouting, TeamRoutingSet)

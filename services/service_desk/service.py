@@ -6,6 +6,9 @@ area, each in its own package:
               who a ticket is about, who may be assigned it, which tickets a sales rep sees
 - tickets/    tickets with their status flow (tickets/statuses.py), public replies and internal
               notes, full history, merging duplicates; the scopes (tickets/scopes.py)
+- routing/    a new ticket's team from rules (category / channel) and its agent from the team's
+              mode (round robin or least loaded over the agents who are not away), fair across
+              replicas (routing/assign.py); agents' availability
 
 Shared: roles.py (who may do what), settings.py, metrics.py, and the registries models.py,
 events.py, schemas.py, consumes.py. Events are applied exactly once through the chassis's
@@ -19,11 +22,12 @@ from services.service_desk.directory import projection
 from services.service_desk.directory.users import users as users_copy
 from services.service_desk.events import EVENT_SCHEMAS
 from services.service_desk.models import Base
+from services.service_desk.routing.entrypoints import RoutingEntrypoints
 from services.service_desk.tickets.entrypoints import TicketEntrypoints
 from services.service_desk.tickets.handlers.merge import move_customer_tickets
 
 
-class ServiceDeskService(TicketEntrypoints, KeepsUsersCopy, ChassisService):
+class ServiceDeskService(TicketEntrypoints, RoutingEntrypoints, KeepsUsersCopy, ChassisService):
     name = "service_desk"
     db = Database(Base.metadata, event_schemas=EVENT_SCHEMAS)
     users = users_copy

@@ -33,6 +33,13 @@ AGREED = {
                           "author_id": "u-1", "added_at": T},
     "ticket_merged": {"source_id": "tk-2", "target_id": "tk-1", "customer_id": "c-1",
                       "entries_moved": 3, "merged_by": "u-1", "merged_at": T},
+    "routing_rules_replaced": {"rules": [{"category": "billing", "channel": None,
+                                          "team_id": "t-1"}],
+                               "changed_by": "u-sm", "changed_at": T},
+    "team_routing_changed": {"team_id": "t-1", "mode": "round_robin", "previous_mode": "manual",
+                             "changed_by": "u-sm", "changed_at": T},
+    "agent_availability_changed": {"user_id": "u-1", "team_id": "t-1", "away": True,
+                                   "changed_by": "u-1", "changed_at": T},
 }
 TIMES = {"created_at", "updated_at", "first_responded_at", "assigned_at", "changed_at",
          "replied_at", "added_at", "merged_at"}

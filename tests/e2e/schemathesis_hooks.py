@@ -19,7 +19,7 @@ summary or the field's description states:
   says why and a subscription does not; a segment's rules are conditions its fields take
   (the document cannot tie an operator to a field), it includes no segment that may not exist,
   and a static list takes contacts of the audience (a CSV file of them too); a ticket names
-  no contact person and no assignee (none is seeded);
+  no contact person and no assignee (none is seeded), a routing rule matches something;
 - an Idempotency-Key names one request: a positive case that sends one sends a new one (the
   generated keys repeat — "0", "!" — and the same key with another body is rightly a 422).
 """
@@ -242,6 +242,16 @@ def _ticket(body):
             body[name] = None
 
 
+def _routing_rules(body):
+    """A rule matches a category, a channel or both, and names a team (the seeded one)."""
+    for rule in body.get("rules") or []:
+        if isinstance(rule, dict):
+            if not rule.get("category") and not rule.get("channel"):
+                rule["channel"] = "email"
+            if "team" in IDS:
+                rule["team_id"] = IDS["team"]
+
+
 QUERY_RULES = {
     "GET /api/v1/audit": _audit_query,
     "GET /api/v1/customers/{customer_id}/history": _audit_query,
@@ -270,6 +280,7 @@ RULES = {
     "PUT /api/v1/marketing/audience/{contact_id}/consent": _consent,
     "POST /api/v1/service-desk/tickets": _ticket,
     "PATCH /api/v1/service-desk/tickets/{ticket_id}": _ticket,
+    "PUT /api/v1/service-desk/routing/rules": _routing_rules,
     "POST /api/v1/marketing/segments": _segment,
     "PATCH /api/v1/marketing/segments/{segment_id}": _segment,
     "POST /api/v1/marketing/segments/{segment_id}/members": _static_members,

@@ -112,3 +112,38 @@ def test_the_routes_are_in_the_api_document(anonymous):
     paths = anonymous.ok("GET", "/openapi.json")["paths"]
     assert {"/api/v1/service-desk/tickets", "/api/v1/service-desk/tickets/{ticket_id}/merge"} \
         <= set(paths)
+
+
+def test_routing_by_rule_and_round_robin_skipping_who_is_away(desk, admin):
+    people, customer, _contact, team_a = desk
+    agent_a, manager = people["agent_a"], people["support_manager"]
+    agent_a2 = admin.create_user("agent", team_id=team_a["id"])
+    a, a2 = agent_a.user["id"], agent_a2.user["id"]
+    wait_until(lambda: {x["id"] for x in manager.ok("GET", "service-desk/agents", params={
+        "team_id": team_a["id"]})["items"]} == {a, a2}, timeout=30,
+        message="both agents known to the service desk")
+    category = f"billing-{uuid.uuid4().hex[:6]}"
+    rules = manager.ok("PUT", "service-desk/routing/rules", json={"rules": [
+        {"category": category, "team_id": team_a["id"]}]})["rules"]
+    assert rules[0]["team_id"] == team_a["id"]
+    mode = manager.ok("PUT", f"service-desk/routing/teams/{team_a['id']}",
+                      json={"mode": "round_robin"})
+    assert mode["mode"] == "round_robin"
+    assert agent_a.request("PUT", f"service-desk/routing/teams/{team_a['id']}",
+                           json={"mode": "manual"}).status_code == 403
+
+    def routed():
+        made = manager.ok("POST", TICKETS, expect=201, json={
+            "customer_id": customer["id"], "subject": "Invoice wrong", "category": category})
+        assert made["team_id"] == team_a["id"]
+        return made["assignee_id"]
+    first = [routed() for _ in range(4)]
+    assert sorted(first) == sorted([a, a, a2, a2]) and first[0] != first[1]
+    assert agent_a.request("PUT", f"service-desk/agents/{a2}/availability",
+                           json={"away": True}).status_code == 403
+    away = agent_a2.ok("PUT", f"service-desk/agents/{a2}/availability", json={"away": True})
+    assert away["away"] is True
+    assert [routed() for _ in range(2)] == [a, a]
+    loads = {x["id"]: x["unresolved"] for x in manager.ok(
+        "GET", "service-desk/agents", params={"team_id": team_a["id"]})["items"]}
+    assert loads[a] >= 4 and loads[a2] == 2

@@ -39,7 +39,7 @@ class TicketAssigned(Schema):
     assignee_id = fields.String(allow_none=True)
     previous_team_id = fields.String(allow_none=True)
     previous_assignee_id = fields.String(allow_none=True)
-    reason = fields.String(required=True)          # created | manual
+    reason = fields.String(required=True)   # created | manual | round_robin | least_loaded
     assigned_by = fields.String(required=True)
     assigned_at = fields.AwareDateTime(required=True)
 

@@ -81,10 +81,10 @@ def user(principal, **changes):
             "updated_at": T0, **changes}
 
 
-def seeded_db():
+def seeded_db(engine=None):
     """Two customers (c-1 owned by REP with contact ct-1; c-2 owned by OTHER_REP with ct-2)
     and every person of the tests in the users copy."""
-    db, customers, identity = desk_db(), Log("customers"), Log("identity")
+    db, customers, identity = desk_db(engine), Log("customers"), Log("identity")
     apply(db, *[identity.emit("user_created", user(person)) for person in PEOPLE])
     apply(db, customers.emit("customer_created", customer()),
           customers.emit("contact_added", contact()),

@@ -1,7 +1,7 @@
 """Creating a ticket: for a customer the service desk knows (and, if given, one of its contact
-persons), in a team's queue — the one given, else the assignee's, else the creating agent's —
-status `new`. Published as ticket_created (and ticket_assigned when it starts with an
-assignee). Idempotent through the chassis (an Idempotency-Key answers its first answer)."""
+persons), routed to a team and maybe an agent (`_route`), status `new`. Published as
+ticket_created (and ticket_assigned when it starts with a team or an assignee). Idempotent
+through the chassis (an Idempotency-Key answers its first answer)."""
 import json
 
 from services.chassis.errors import Invalid
@@ -10,6 +10,7 @@ from services.chassis.validation import load
 from services.service_desk import metrics, roles
 from services.service_desk.directory.models import DeskContact, DeskCustomer
 from services.service_desk.directory.users import check_assignee, team_of
+from services.service_desk.routing import assign, handlers as routing
 from services.service_desk.tickets import schemas, statuses
 from services.service_desk.tickets.handlers.record import dump, new_id, payload, record_change
 from services.service_desk.tickets.models import Ticket
@@ -41,15 +42,26 @@ def _check_customer(session, customer_id, contact_id):
                 "Not a contact person of this customer."]})
 
 
-def create_ticket(uow, principal, data):
-    fields, session = read_input(data), uow.session
-    _check_customer(session, fields["customer_id"], fields.get("contact_id"))
+def _route(session, principal, fields):
+    """(team, assignee, reason). The team: the one given, else the assignee's, else the routing
+    rules' (category / channel), else the creating agent's. The assignee: the one given, else
+    the team's mode's choice (routing/assign.py; reason round_robin / least_loaded), else
+    nobody (the team's queue; reason created)."""
     team_id, assignee_id = fields.get("team_id"), fields.get("assignee_id")
     if assignee_id:
         assignee_team = check_assignee(session, assignee_id, team_id)
-        team_id = team_id or assignee_team
+        return team_id or assignee_team, assignee_id, "created"
+    team_id = team_id or routing.team_for(session, fields.get("category"), fields["channel"])
     if not team_id and principal.role == roles.AGENT:
         team_id = team_of(session, principal)
+    chosen, mode = assign.next_agent(session, team_id)
+    return team_id, chosen, mode if chosen else "created"
+
+
+def create_ticket(uow, principal, data):
+    fields, session = read_input(data), uow.session
+    _check_customer(session, fields["customer_id"], fields.get("contact_id"))
+    team_id, assignee_id, reason = _route(session, principal, fields)
     now = utcnow()
     ticket = Ticket(
         id=new_id(), customer_id=fields["customer_id"], contact_id=fields.get("contact_id"),
@@ -68,6 +80,8 @@ def create_ticket(uow, principal, data):
         uow.emit("ticket_assigned", {
             "ticket_id": ticket.id, "customer_id": ticket.customer_id, "team_id": team_id,
             "assignee_id": assignee_id, "previous_team_id": None, "previous_assignee_id": None,
-            "reason": "created", "assigned_by": principal.user_id, "assigned_at": now})
+            "reason": reason, "assigned_by": principal.user_id, "assigned_at": now})
     metrics.created(ticket)
+    if assignee_id:
+        metrics.assigned(reason)
     return dump(session, principal, ticket)
