@@ -19,7 +19,9 @@ summary or the field's description states:
   says why and a subscription does not; a segment's rules are conditions its fields take
   (the document cannot tie an operator to a field), it includes no segment that may not exist,
   and a static list takes contacts of the audience (a CSV file of them too); a ticket names
-  no contact person and no assignee (none is seeded), a routing rule matches something;
+  no contact person and no assignee (none is seeded), a routing rule matches something; a
+  campaign's goal is a metric with its target (a whole count), it ends after it starts and
+  aims at no segment that may not exist; a response gives an email or a phone;
 - an Idempotency-Key names one request: a positive case that sends one sends a new one (the
   generated keys repeat — "0", "!" — and the same key with another body is rightly a 422).
 """
@@ -230,6 +232,23 @@ def _segment(body):
     body.pop("exclude", None)
 
 
+def _campaign(body):
+    if body.get("goal_metric") is None or body.get("goal_target") is None:
+        body.pop("goal_metric", None)       # a goal is a metric and its target, or neither
+        body.pop("goal_target", None)
+    elif body["goal_metric"] != "revenue":
+        body["goal_target"] = str(int(Decimal(str(body["goal_target"]))))   # a whole count
+    if body.get("starts_at") and body.get("ends_at"):
+        body.pop("ends_at")                 # it ends after it starts
+    body.pop("segment_ids", None)           # existing segments only: none named here
+    body.pop("exclude_segment_ids", None)
+
+
+def _response(body):
+    if not body.get("email") and not body.get("phone"):
+        body["email"] = "fuzz@example.com"  # someone to answer
+
+
 def _static_members(body):
     if isinstance(body.get("contact_ids"), list) and "customer" in IDS:
         body["contact_ids"] = [IDS["customer"]]     # a customer is its own contact
@@ -281,6 +300,10 @@ RULES = {
     "POST /api/v1/service-desk/tickets": _ticket,
     "PATCH /api/v1/service-desk/tickets/{ticket_id}": _ticket,
     "PUT /api/v1/service-desk/routing/rules": _routing_rules,
+    "POST /api/v1/marketing/campaigns": _campaign,
+    "PATCH /api/v1/marketing/campaigns/{campaign_id}": _campaign,
+    "POST /api/v1/marketing/campaigns/{campaign_id}/responses": _response,
+    "POST /api/v1/marketing/forms/{campaign_id}": _response,
     "POST /api/v1/marketing/segments": _segment,
     "PATCH /api/v1/marketing/segments/{segment_id}": _segment,
     "POST /api/v1/marketing/segments/{segment_id}/members": _static_members,
