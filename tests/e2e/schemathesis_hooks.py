@@ -21,7 +21,9 @@ summary or the field's description states:
   and a static list takes contacts of the audience (a CSV file of them too); a ticket names
   no contact person and no assignee (none is seeded), a routing rule matches something; a
   campaign's goal is a metric with its target (a whole count), it ends after it starts and
-  aims at no segment that may not exist; a response gives an email or a phone;
+  aims at no segment that may not exist; a response gives an email or a phone; an automation
+  rule names a trigger of the catalogue, and conditions and actions that trigger's fields and
+  customer take (the document cannot tie them to the trigger);
 - an Idempotency-Key names one request: a positive case that sends one sends a new one (the
   generated keys repeat — "0", "!" — and the same key with another body is rightly a 422).
 """
@@ -249,6 +251,15 @@ def _response(body):
         body["email"] = "fuzz@example.com"  # someone to answer
 
 
+def _automation_rule(body):
+    """A trigger of the catalogue that names a customer, no condition and an action that runs on
+    any customer — all three together, as the rule is validated whole (a seeded example's
+    conditions name its own trigger's fields)."""
+    if any(key in body for key in ("trigger", "conditions", "actions")):
+        body.update(trigger="customers.customer_created", conditions=[],
+                    actions=[{"type": "add_tag", "tags": ["fuzz"]}])
+
+
 def _static_members(body):
     if isinstance(body.get("contact_ids"), list) and "customer" in IDS:
         body["contact_ids"] = [IDS["customer"]]     # a customer is its own contact
@@ -308,6 +319,8 @@ RULES = {
     "PATCH /api/v1/marketing/segments/{segment_id}": _segment,
     "POST /api/v1/marketing/segments/{segment_id}/members": _static_members,
     "POST /api/v1/marketing/segments/{segment_id}/members/remove": _static_members,
+    "POST /api/v1/marketing/automation/rules": _automation_rule,
+    "PATCH /api/v1/marketing/automation/rules/{rule_id}": _automation_rule,
 }
 
 
