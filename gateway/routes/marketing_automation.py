@@ -1,6 +1,6 @@
 """Marketing automation (marketing): rules — a catalogued event, conditions on it and on the
-customer's profile, actions (tags, static lists, tasks for the owner; email next) — and the log
-of their runs. Marketers and admins only (the service checks again)."""
+customer's profile, actions (tags, static lists, tasks for the owner, mail to the customer or
+to a user) — and the log of their runs. Marketers and admins only (the service checks again)."""
 from gateway.routes.marketing import MARKETING
 from gateway.routing import BODY, QUERY, Route, path
 

@@ -1,32 +1,32 @@
 """A rule's actions, run in order when its conditions hold. Each is validated when the rule is
-saved (an unknown type, a missing or wrong field, a segment that is not a static list: a 422
-naming the action's index and field):
+saved (an unknown type, a missing or wrong field, a segment that is not a static list, a
+template that does not exist: a 422 naming the action's index and field):
 
     {"type": "add_tag", "tags": ["welcomed"]}                 customers' tag_customers
     {"type": "remove_tag", "tags": ["prospect"]}              customers' untag_customers
     {"type": "add_to_segment", "segment_id": "<static list>"} marketing's own list
     {"type": "create_task", "title": "Call about the order", "kind": "follow_up",
      "due_in_days": 2}                                        sales' create_task, for the owner
-    {"type": "send_email", "template": "<template key>"}      (next slice: email)
-    {"type": "notify_user", "template": "<template key>", "to": "owner" | "owner_manager"}
-                                                              (next slice: email) — the owner
-                         is the customer's, or on target_at_risk the rep whose target it is
+    {"type": "send_email", "template_id": "<email template>"} to the customer (if sendable)
+    {"type": "notify_user", "template_id": "<email template>", "to": "owner" | "owner_manager"}
+                                                              to a user (identity's address)
 
-Every action but the email ones acts on the customer the event names, so the trigger must name
-one. The email actions wait for the chassis mail module and marketing's templates: a rule with
-them is kept (the shipped examples are such rules) but cannot be enabled yet (409) — see
-AVAILABLE below.
+All but notify_user act on the customer the event names, so the trigger must name one. The
+owner notify_user writes to is the event's `owner_id` where the trigger has one, on
+target_at_risk the rep whose target it is (scope rep), else the customer's owner; the owner's
+manager is identity's `manager_id` of that user.
 """
 from marshmallow import ValidationError, fields, validate
 
 from services.chassis.fields import Input, text
 from services.marketing.segments.models import STATIC, Segment
+from services.marketing.templates.models import EmailTemplate
 
 ADD_TAG, REMOVE_TAG, ADD_TO_SEGMENT, CREATE_TASK = (
     "add_tag", "remove_tag", "add_to_segment", "create_task")
 SEND_EMAIL, NOTIFY_USER = "send_email", "notify_user"
 TYPES = (ADD_TAG, REMOVE_TAG, ADD_TO_SEGMENT, CREATE_TASK, SEND_EMAIL, NOTIFY_USER)
-AVAILABLE = (ADD_TAG, REMOVE_TAG, ADD_TO_SEGMENT, CREATE_TASK)     # runnable today
+AVAILABLE = TYPES          # every type runs (a type added later may wait for its slice here)
 TASK_KINDS = ("call", "email", "meeting", "follow_up", "other")
 RECIPIENTS = ("owner", "owner_manager")
 MAX_ACTIONS = 10
@@ -51,7 +51,7 @@ class Task(_Action):
 
 
 class Email(_Action):
-    template = text(100, required=True)
+    template_id = fields.String(required=True, validate=validate.Length(1, 36))
 
 
 class Notify(Email):
@@ -90,6 +90,9 @@ def _one(session, trigger, action):
         segment = session.get(Segment, value["segment_id"])
         if segment is None or segment.kind != STATIC:
             return None, {"segment_id": ["Not an existing static list."]}
+    if kind in (SEND_EMAIL, NOTIFY_USER) and session.get(EmailTemplate,
+                                                          value["template_id"]) is None:
+        return None, {"template_id": ["Not an existing email template."]}
     return value, {}
 
 

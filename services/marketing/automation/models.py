@@ -58,6 +58,10 @@ class AutomationRun(Base):
     reason: Mapped[str | None] = mapped_column(String(40))
     detail: Mapped[str | None] = mapped_column(Text)
     attempts: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    # how many of the rule's actions are done: a retry resumes after them (a mail sent before
+    # a later action met an outage is not sent again)
+    actions_done: Mapped[int] = mapped_column(Integer, nullable=False, default=0,
+                                              server_default="0")
     due_at: Mapped[datetime] = mapped_column(UtcDateTime, nullable=False)
     claim: Mapped[str | None] = mapped_column(String(36))      # the firing replica's token
     lease_until: Mapped[datetime | None] = mapped_column(UtcDateTime)

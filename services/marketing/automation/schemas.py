@@ -12,8 +12,8 @@ TRIGGER_DOC = ("the event that starts the rule, as source.event_type "
 CONDITIONS_DOC = ("all must hold: {on: event|contact, field, op, value[, currency]} or "
                   "{on: segment, op: in|not_in, value: segment id}; see docs/contracts.md#marketing")
 ACTIONS_DOC = ("run in order: add_tag / remove_tag {tags}, add_to_segment {segment_id}, "
-               "create_task {title, kind, due_in_days}, send_email {template}, notify_user "
-               "{template, to}; see docs/contracts.md#marketing")
+               "create_task {title, kind, due_in_days}, send_email {template_id}, notify_user "
+               "{template_id, to: owner | owner_manager}; see docs/contracts.md#marketing")
 
 
 def _conditions(**kwargs):

@@ -4,20 +4,23 @@ catalogued event schedules exactly one run per enabled rule (not for events befo
 enabled, not twice for one event even after the inbox was emptied), the timer fires it once
 with the conditions evaluated then, the actions call customers / sales as the rule (causation)
 and the loop protection skips what a rule's own action caused."""
-import importlib
 import json
 from datetime import timedelta
 
 import pytest
 from sqlalchemy import create_engine, delete, func, select
+from sqlalchemy.orm import Session
 
 from services.chassis.auth import Principal
 from services.chassis.errors import Conflict, Invalid, NotFound
 from services.chassis.models import InboxEvent, OutboxEvent
 from services.chassis.rpc import ServiceUnavailable
 from services.marketing.automation.handlers import log, rules, runs, triggering
-from services.marketing.automation.models import AutomationRun
+from services.marketing.automation.models import AutomationRule, AutomationRun
+from services.marketing.consent.handlers import set_consent
 from services.marketing.segments.handlers import definitions, members
+from services.marketing.templates import rendering
+from services.marketing.templates.models import EmailTemplate
 from tests.unit.marketing.support import T0, Log, apply, customer, marketing_db, order
 
 MARKETER = Principal("u-mkt", "marketer")
@@ -138,24 +141,32 @@ def test_a_rule_is_saved_published_and_enabled_or_not(db):
         write(db, rules.set_enabled, "nope", True)
 
 
-def test_a_rule_with_an_email_action_is_kept_but_cannot_be_enabled_yet(db):
-    rule = write(db, rules.create_rule, {**TAG_NEW, "enabled": False, "actions": [
-        {"type": "send_email", "template": "order_thank_you_user_guide"}]})
-    assert rule["runnable"] is False
-    with pytest.raises(Conflict) as refused:
-        write(db, rules.set_enabled, rule["id"], True)
-    assert refused.value.details == {"actions": ["send_email"]}
+def test_an_email_action_names_an_existing_template(db):
+    with pytest.raises(Invalid) as refused:
+        write(db, rules.create_rule, {**TAG_NEW, "actions": [
+            {"type": "send_email", "template_id": "nope"}]})
+    assert refused.value.details == {"actions": {0: {"template_id": [
+        "Not an existing email template."]}}}
 
 
-def test_the_shipped_examples_are_valid_rules_waiting_for_email():
-    migration = importlib.import_module(
-        "services.marketing.migrations.versions.8755f315d983_automation_rules")
-    db = marketing_db(create_engine("sqlite://"))
-    with db.read_only() as session:
-        for example in migration.EXAMPLES:
-            rules.checked(session, example["trigger"], example["conditions"], example["actions"])
-    assert [e["trigger"] for e in migration.EXAMPLES] == ["sales.order_placed",
-                                                          "sales.target_at_risk"]
+def test_the_shipped_examples_are_disabled_valid_rules_with_their_templates(migrated_database):
+    engine = create_engine(migrated_database("marketing"))
+    try:
+        with Session(engine) as session:
+            shipped = list(session.scalars(select(AutomationRule).where(
+                AutomationRule.created_by == "system").order_by(AutomationRule.trigger)))
+            assert [(r.trigger, r.enabled) for r in shipped] == [
+                ("sales.order_placed", False), ("sales.target_at_risk", False)]
+            for rule in shipped:
+                rules.checked(session, rule.trigger, json.loads(rule.conditions),
+                              json.loads(rule.actions))
+                (action,) = json.loads(rule.actions)
+                template = session.get(EmailTemplate, action["template_id"])
+                assert rendering.check({f: getattr(template, f) for f in rendering.FIELDS}) == {}
+            assert [json.loads(r.actions)[0]["type"] for r in shipped] == ["send_email",
+                                                                         "notify_user"]
+    finally:
+        engine.dispose()
 
 
 # --- once per event ------------------------------------------------------------------------------
@@ -322,3 +333,38 @@ def test_a_chain_of_rules_stops_at_the_maximum_depth(db, remote):
     apply(db, caused_by(tagged, 3, "another-rule"))
     (run,) = all_runs(db)
     assert (run.outcome, run.reason) == ("skipped", "loop") and "3 rule actions deep" in run.detail
+
+
+# --- email: who may be sent to -------------------------------------------------------------------
+
+def template(db):
+    with db.unit_of_work() as uow:
+        uow.session.add(EmailTemplate(id="tpl-1", name="Hi", name_norm="hi", subject="Hi",
+                                      html="<p>Hi</p>", text="Hi", created_by="u", created_at=T0,
+                                      updated_by="u", updated_at=T0))
+    return "tpl-1"
+
+
+@pytest.mark.parametrize("email, consent, sendable", [
+    ("info@acme.example", None, True), (None, None, False),
+    ("info@acme.example", "do_not_contact", False), ("info@acme.example", "unsubscribed", False),
+])
+def test_a_mail_rule_skips_a_contact_that_may_not_be_sent_to(db, remote, monkeypatch, email,
+                                                              consent, sendable):
+    sent = []
+    monkeypatch.setattr("services.chassis.mail.send", sent.append)
+    write(db, rules.create_rule, {**TAG_NEW, "actions": [
+        {"type": "add_tag", "tags": ["mailed"]},
+        {"type": "send_email", "template_id": template(db)}]})
+    apply(db, Log("customers").emit("customer_created", customer(email=email)))
+    if consent:
+        write(db, set_consent, "c-1", {"channel": "email", "status": consent,
+                                       "reason": "manual" if consent == "do_not_contact" else None})
+    fire(db, remote, T0 + timedelta(hours=1))
+    (run,) = all_runs(db)
+    if sendable:
+        assert (run.outcome, run.actions_done, len(sent), len(remote.calls)) == ("done", 2, 1, 1)
+        assert sent[0]["To"] == "info@acme.example"
+    else:       # none of the rule's actions: the run is skipped whole
+        assert (run.outcome, run.reason, sent, remote.calls) == (
+            "skipped", "contact_not_sendable", [], [])

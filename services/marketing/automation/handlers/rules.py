@@ -67,7 +67,7 @@ def _refuse_unavailable(rule):
     missing = actions.unavailable(json.loads(rule.actions))
     if missing:
         raise Conflict(f"The rule cannot be enabled: its action(s) {', '.join(missing)} are not "
-                       "available yet (email delivery is the next slice).",
+                       "available yet.",
                        {"actions": missing})
 
 

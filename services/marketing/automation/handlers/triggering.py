@@ -43,7 +43,8 @@ def schedule(uow, envelope):
                "trigger": trigger.key, "payload": json.dumps(payload),
                "customer_id": customer_id if isinstance(customer_id, str) else None,
                "depth": depth, "outcome": SCHEDULED, "reason": None, "detail": None,
-               "attempts": 0, "due_at": now + timedelta(seconds=rule.delay_seconds),
+               "attempts": 0, "actions_done": 0,
+               "due_at": now + timedelta(seconds=rule.delay_seconds),
                "created_at": now, "finished_at": None}
         loop = _loop(rule, depth, cause)
         if loop:

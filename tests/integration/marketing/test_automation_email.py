@@ -1,0 +1,138 @@
+"""Automation's email actions against a real SMTP server (aiosmtpd, tests/smtp_server.py):
+send_email renders the template for the customer and the mail arrives, with a Message-ID made
+of the run and the action; the server down → the run waits and resumes, one mail in the end;
+a later action's outage does not send the mail again; an address refused for good fails the
+run and puts the contact on do-not-contact; notify_user writes to the rep's manager on
+target_at_risk (identity's users faked: their addresses and managers)."""
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import create_engine
+
+from services.chassis import mail
+from services.chassis.rpc import ServiceUnavailable
+from services.marketing.automation.handlers import rules, triggering
+from services.marketing.consent.handlers import get_consent
+from services.marketing.templates.models import EmailTemplate
+from tests.unit.marketing.support import T0, Log, apply, customer
+from tests.unit.marketing.support import marketing_db
+from tests.unit.marketing.test_automation import FakeRemote, all_runs, fire, read, write
+
+AT = T0 + timedelta(minutes=5)
+USERS = {"u-rep1": {"id": "u-rep1", "email": "rep@crm.example", "manager_id": "u-boss",
+                    "active": True},
+         "u-boss": {"id": "u-boss", "email": "boss@crm.example", "manager_id": None,
+                    "active": True}}
+
+
+@pytest.fixture
+def db(monkeypatch):
+    """Rules enabled at T0 (the events of support.Log occur after it)."""
+    for module in (rules, triggering):
+        monkeypatch.setattr(module, "utcnow", lambda: T0)
+    return marketing_db(create_engine("sqlite://"))
+
+
+@pytest.fixture
+def remote():
+    return FakeRemote()
+
+
+class Identity(FakeRemote):
+    def call(self, principal, service, method, *args, idempotency=None):
+        if service == "identity":
+            self.calls.append((principal.user_id, service, method, args, idempotency))
+            return USERS[args[0]]
+        return super().call(principal, service, method, *args, idempotency=idempotency)
+
+
+@pytest.fixture
+def identity():
+    return Identity()
+
+
+def template(db, template_id="tpl-thanks", subject="Thanks, {{ contact.name }}"):
+    with db.unit_of_work() as uow:
+        uow.session.add(EmailTemplate(
+            id=template_id, name=template_id, name_norm=template_id, subject=subject,
+            html="<p>Hello {{ contact.name }}</p>", text="Hello {{ contact.name }}",
+            created_by="u", created_at=T0, updated_by="u", updated_at=T0))
+    return template_id
+
+
+def mail_rule(db, *more):
+    return write(db, rules.create_rule, {
+        "name": "Thanks", "trigger": "customers.customer_created", "enabled": True,
+        "actions": [{"type": "send_email", "template_id": template(db)}, *more]})
+
+
+def test_the_mail_arrives_rendered_once(db, remote, smtp_server):
+    mail_rule(db)
+    apply(db, Log("customers").emit("customer_created", customer()))
+    fire(db, remote, AT)
+    [(envelope, received)] = smtp_server.wait_for(1)
+    (run,) = all_runs(db)
+    assert envelope["rcpt_tos"] == ["info@acme.example"]
+    assert str(received["Subject"]) == "Thanks, Acme"
+    assert received["Message-ID"] == mail.message_id(f"automation-run/{run.id}/0")
+    assert (run.outcome, run.actions_done) == ("done", 1)
+
+
+def test_the_server_down_the_run_waits_and_resumes_with_one_mail(db, remote, smtp_server):
+    mail_rule(db)
+    apply(db, Log("customers").emit("customer_created", customer()))
+    smtp_server.stop()
+    fire(db, remote, AT)
+    (run,) = all_runs(db)
+    assert (run.outcome, run.attempts) == ("scheduled", 1) and "mail server" in run.detail
+    smtp_server.start()
+    fire(db, remote, AT + timedelta(minutes=1))
+    assert len(smtp_server.wait_for(1)) == 1 and all_runs(db)[0].outcome == "done"
+
+
+def test_a_later_outage_does_not_send_the_mail_again(db, remote, smtp_server):
+    mail_rule(db, {"type": "create_task", "title": "Call them"})
+    apply(db, Log("customers").emit("customer_created", customer()))
+    remote.fail = ServiceUnavailable("sales is away")
+    fire(db, remote, AT)
+    (run,) = all_runs(db)
+    assert (run.outcome, run.actions_done) == ("scheduled", 1)
+    remote.fail = None
+    fire(db, remote, AT + timedelta(minutes=1))
+    assert all_runs(db)[0].outcome == "done" and len(remote.calls) == 2
+    assert len(smtp_server.wait_for(1)) == 1
+    assert len(smtp_server.received()) == 1
+
+
+def test_an_address_refused_for_good_fails_the_run_and_is_do_not_contact(db, remote,
+                                                                         smtp_server):
+    mail_rule(db)
+    smtp_server.refuse("info@acme.example")
+    apply(db, Log("customers").emit("customer_created", customer()))
+    fire(db, remote, AT)
+    (run,) = all_runs(db)
+    assert (run.outcome, run.reason) == ("failed", "action_failed")
+    email = next(c for c in read(db, get_consent, "c-1")["channels"] if c["channel"] == "email")
+    assert (email["status"], email["reason"], email["sendable"]) == (
+        "do_not_contact", "bounced", False)
+
+
+def test_target_at_risk_notifies_the_reps_manager(db, identity, smtp_server):
+    write(db, rules.create_rule, {
+        "name": "Behind", "trigger": "sales.target_at_risk", "enabled": True,
+        "conditions": [{"on": "event", "field": "scope", "op": "eq", "value": "rep"}],
+        "actions": [{"type": "notify_user", "to": "owner_manager",
+                     "template_id": template(db, "tpl-risk", "Behind {{ contact.name | "
+                                                            "default('pace') }}")}]})
+    sales = Log("sales")
+    apply(db, sales.emit("target_at_risk", {
+        "id": "t-1", "period_kind": "month", "period_start": date(2026, 3, 1),
+        "period_end": date(2026, 3, 31), "scope": "rep", "scope_value": "u-rep1",
+        "measure": "revenue", "amount": "10000.00", "attained": "1000.00",
+        "expected_by_now": "5000.00", "pace_percent": 20, "currency": "EUR",
+        "detected_at": T0}))
+    fire(db, identity, AT)
+    [(envelope, received)] = smtp_server.wait_for(1)
+    assert envelope["rcpt_tos"] == ["boss@crm.example"] and str(received["Subject"]) == "Behind pace"
+    assert [c[3] for c in identity.calls] == [("u-rep1",), ("u-boss",)]
+    assert all_runs(db)[0].outcome == "done"
