@@ -1,5 +1,6 @@
 """The marketing database's metadata: every area's tables on one Base (the migrations' env.py
 and MarketingService's Database read `Base.metadata`)."""
+from services.marketing.attribution.models import CampaignAttribution, CampaignLead  # noqa: F401
 from services.marketing.audience.models import (AudienceContact, AudienceCustomer,  # noqa: F401
                                                 AudiencePurchase)
 from services.marketing.automation.models import AutomationRule, AutomationRun  # noqa: F401

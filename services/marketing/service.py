@@ -2,6 +2,8 @@
 customers' and sales' events), consent and segments (issue 11). MarketingService is composed
 of one mixin per business area, each in its own package:
 
+- attribution/ sales' campaign leads and won deals credited to campaigns (first and last
+             touch), from sales' events
 - audience/  the copy of customers and their contacts, with tags, last interaction and purchase
              behaviour (won deals and orders); read by marketers, managers and admins
 - consent/   consent per contact and channel (subscribed / unsubscribed / do-not-contact with a
@@ -34,6 +36,7 @@ from services.chassis.db import Database
 from services.chassis.inbox import Subscriptions
 from services.chassis.models import utcnow
 from services.chassis.service import ChassisService
+from services.marketing.attribution import projection as attribution
 from services.marketing.audience import projection
 from services.marketing.audience.entrypoints import AudienceEntrypoints
 from services.marketing.automation.entrypoints import AutomationEntrypoints
@@ -63,4 +66,5 @@ class MarketingService(AudienceEntrypoints, ConsentEntrypoints, SegmentEntrypoin
                        ChassisService):
     name = "marketing"
     db = Database(Base.metadata, event_schemas=EVENT_SCHEMAS)
-    subscriptions = Subscriptions(triggering.with_triggers(projection.handlers(after=reevaluate)))
+    subscriptions = Subscriptions(triggering.with_triggers(
+        attribution.with_attribution(projection.handlers(after=reevaluate))))

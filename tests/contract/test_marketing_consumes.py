@@ -35,6 +35,14 @@ SAMPLES = {
                        "measure": "revenue", "amount": "10000.00", "attained": "1000.00",
                        "expected_by_now": "5000.00", "pace_percent": 20, "currency": "EUR",
                        "detected_at": T0 + timedelta(days=15)},     # automation's trigger
+    "lead_created": {"id": "l-1", "status": "new", "source": "campaign", "campaign": "Fair",
+                     "campaign_id": "cmp-1", "company_name": None, "industry": None,
+                     "company_size": None, "region": None, "owner_id": "u-1", "score": 0,
+                     "score_factors": [], "disqualified_reason": None, "created_by": "marketing",
+                     "created_at": T0, "updated_at": T0},                # attribution
+    "lead_converted": {"lead_id": "l-1", "customer_id": "c-1", "customer_link": "created",
+                       "deal_id": "d-1", "owner_id": "u-1", "converted_at": T0,
+                       "converted_by": "u-1"},
 }
 CONSUMED_TYPES = [(source, event_type) for source, copies in CONSUMED.items()
                   for event_type in copies]
@@ -70,3 +78,11 @@ def test_marketing_consumes_exactly_these_and_listens_live_to_each():
             for entrypoint in getattr(getattr(MarketingService, name), "nameko_entrypoints", ())
             if isinstance(entrypoint, EventHandler)}
     assert set(CONSUMED_TYPES) <= live
+
+
+def test_attributions_deal_won_copy_reads_the_deals_lead():
+    from services.marketing.attribution.consumes import FROM_SALES as ATTRIBUTION
+    wire = SALES["deal_won"].dump(deal(lead_id="l-1"))
+    loaded = ATTRIBUTION["deal_won"]().load({**wire, "added_later": 1})
+    assert (loaded["id"], loaded["lead_id"], str(loaded["amount"]), loaded["customer_id"]) == (
+        "d-1", "l-1", "1000.00", "c-1")
