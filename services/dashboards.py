@@ -109,6 +109,11 @@ DASHBOARDS = {
         panel("Segment re-evaluation p99",
               (quantile(0.99, "trigger", "crm_segment_evaluation_seconds_bucket"), "{{trigger}}"),
               unit="s"),
+        panel("Automation runs",
+              (f"sum by (outcome, reason) (increase(crm_automation_runs_total{RATE}))",
+               "{{outcome}} {{reason}}"),
+              description="Marketing's automation rule runs as they end (done, skipped and why, "
+                          "failed and why) or wait again after an outage (scheduled)"),
         panel("RabbitMQ: messages ready / unacked",
               ("sum by (queue) (rabbitmq_queue_messages_ready)", "ready {{queue}}"),
               ("sum by (queue) (rabbitmq_queue_messages_unacked)", "unacked {{queue}}"),

@@ -15,6 +15,7 @@ from services.chassis.auth import Principal
 from services.chassis.errors import Conflict, Invalid, NotFound
 from services.chassis.models import InboxEvent, OutboxEvent
 from services.chassis.rpc import ServiceUnavailable
+from services.marketing import metrics
 from services.marketing.automation.handlers import log, rules, runs, triggering
 from services.marketing.automation.models import AutomationRule, AutomationRun
 from services.marketing.consent.handlers import set_consent
@@ -196,7 +197,12 @@ def test_events_before_the_rule_was_enabled_are_not_its_own(db, clock):
 
 # --- firing ------------------------------------------------------------------------------------
 
+def counted(outcome, reason=""):
+    return metrics.AUTOMATION_RUNS.labels(outcome, reason)._value.get()
+
+
 def test_a_due_run_fires_once_as_the_rule_and_logs_done(db, remote):
+    done_before = counted("done")
     rule = write(db, rules.create_rule, TAG_NEW)
     apply(db, Log("customers").emit("customer_created", customer()))
     at = T0 + timedelta(minutes=5)
@@ -207,6 +213,7 @@ def test_a_due_run_fires_once_as_the_rule_and_logs_done(db, remote):
                                             "tag_customers", (["c-1"], ["welcome"]))
     (run,) = all_runs(db)
     assert (run.outcome, run.reason, run.attempts, run.finished_at) == ("done", None, 1, at)
+    assert counted("done") == done_before + 1
 
 
 def test_conditions_on_the_event_and_the_contact_decide_at_fire_time(db, remote):
@@ -330,7 +337,9 @@ def test_a_chain_of_rules_stops_at_the_maximum_depth(db, remote):
     write(db, rules.create_rule, {**TAG_NEW, "trigger": "customers.customer_tagged"})
     tagged = Log("customers").emit("customer_tagged", {"customer_id": "c-1", "tags": ["x"],
                                                        "added": ["x"], "removed": []})
+    loops_before = counted("skipped", "loop")
     apply(db, caused_by(tagged, 3, "another-rule"))
+    assert counted("skipped", "loop") == loops_before + 1
     (run,) = all_runs(db)
     assert (run.outcome, run.reason) == ("skipped", "loop") and "3 rule actions deep" in run.detail
 

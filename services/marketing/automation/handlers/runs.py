@@ -25,7 +25,7 @@ from sqlalchemy import and_, or_, select
 
 from services.chassis.errors import CrmError
 from services.chassis.periodic import claim
-from services.marketing import settings
+from services.marketing import metrics, settings
 from services.marketing.automation import actions, catalogue, causation, conditions
 from services.marketing.automation.handlers import acting
 from services.marketing.automation.handlers.acting import Retry
@@ -148,7 +148,10 @@ def _again(db, run_id, token, now, why):
 def _finish(db, run_id, token, **values):
     """Only the claimant (its token, still running) writes the result."""
     with db.unit_of_work() as uow:
-        if not claim(uow.session, AutomationRun, AutomationRun.id == run_id,
-                     AutomationRun.claim == token, AutomationRun.outcome == RUNNING,
-                     claim=None, **values):
-            log.info("automation run %s was taken over by another replica", run_id)
+        won = claim(uow.session, AutomationRun, AutomationRun.id == run_id,
+                    AutomationRun.claim == token, AutomationRun.outcome == RUNNING,
+                    claim=None, **values)
+    if won:
+        metrics.automation_run(values["outcome"], values.get("reason"))
+    else:
+        log.info("automation run %s was taken over by another replica", run_id)

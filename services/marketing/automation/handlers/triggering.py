@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from services.chassis.db import insert_ignoring_conflicts
 from services.chassis.models import utcnow
-from services.marketing import settings
+from services.marketing import metrics, settings
 from services.marketing.automation import catalogue, causation
 from services.marketing.automation.models import LOOP, SCHEDULED, SKIPPED, AutomationRule, AutomationRun
 
@@ -49,8 +49,11 @@ def schedule(uow, envelope):
         loop = _loop(rule, depth, cause)
         if loop:
             row.update(outcome=SKIPPED, reason=LOOP, detail=loop, finished_at=now)
-        recorded += insert_ignoring_conflicts(session, AutomationRun, row,
-                                              ("rule_id", "event_id")).rowcount
+        inserted = insert_ignoring_conflicts(session, AutomationRun, row,
+                                             ("rule_id", "event_id")).rowcount
+        if inserted and loop:
+            metrics.automation_run(SKIPPED, LOOP)
+        recorded += inserted
     return recorded
 
 
