@@ -11,10 +11,11 @@ from services.marketing.events import EVENT_SCHEMAS as MARKETING
 from services.marketing.segments.rules import MONEY, NUMBER, SET, TEXT
 from services.marketing.service import MarketingService
 from services.sales.events import EVENT_SCHEMAS as SALES
+from services.service_desk.events import EVENT_SCHEMAS as SERVICE_DESK
 from tests.contract.test_marketing_consumes import SAMPLES as AUDIENCE_SAMPLES
 from tests.unit.marketing.support import T0, deal, order, updated
 
-PRODUCERS = {"customers": CUSTOMERS, "sales": SALES}
+PRODUCERS = {"customers": CUSTOMERS, "sales": SALES, "service_desk": SERVICE_DESK}
 SAMPLES = {
     **AUDIENCE_SAMPLES,
     "customer_updated": updated(["region"], region="south"),

@@ -1,6 +1,7 @@
-"""marketing's tolerant copies of customers' and sales' events load what the producers' own
-schemas dump (every field marketing reads is still published, with the type it expects), a
-producer's added field is ignored, and marketing listens live to each event it consumes."""
+"""marketing's tolerant copies of customers', sales' and the service desk's events load what the
+producers' own schemas dump (every field marketing reads is still published, with the type it
+expects), a producer's added field is ignored, and marketing listens live to each event it
+consumes."""
 from datetime import date, timedelta
 
 import pytest
@@ -10,9 +11,15 @@ from services.customers.events import EVENT_SCHEMAS as CUSTOMERS
 from services.marketing.consumes import CONSUMED
 from services.marketing.service import MarketingService
 from services.sales.events import EVENT_SCHEMAS as SALES
+from services.service_desk.events import EVENT_SCHEMAS as SERVICE_DESK
 from tests.unit.marketing.support import T0, contact, customer, deal, order, updated
 
-PRODUCERS = {"customers": CUSTOMERS, "sales": SALES}
+PRODUCERS = {"customers": CUSTOMERS, "sales": SALES, "service_desk": SERVICE_DESK}
+TICKET = {"id": "tk-1", "customer_id": "c-1", "contact_id": None, "subject": "Broken",
+          "category": "billing", "priority": "high", "channel": "email", "team_id": None,
+          "assignee_id": None, "tags": ["vip"], "status": "new", "status_category": "open",
+          "merged_into": None, "created_by": "u-agent", "created_at": T0, "updated_at": T0,
+          "first_responded_at": None, "resolved_at": None, "closed_at": None}
 SAMPLES = {
     "customer_created": customer(), "customer_updated": updated(["name"]),
     "customer_assigned": {"id": "c-1", "owner_id": "u-2", "previous_owner_id": "u-1",
@@ -35,6 +42,11 @@ SAMPLES = {
                        "measure": "revenue", "amount": "10000.00", "attained": "1000.00",
                        "expected_by_now": "5000.00", "pace_percent": 20, "currency": "EUR",
                        "detected_at": T0 + timedelta(days=15)},     # automation's trigger
+    "ticket_created": TICKET,                                            # automation's triggers
+    "ticket_status_changed": {"ticket_id": "tk-1", "customer_id": "c-1", "from_status": "open",
+                              "to_status": "resolved", "from_category": "open",
+                              "to_category": "resolved", "reason": "manual",
+                              "changed_by": "u-agent", "changed_at": T0},
     "lead_created": {"id": "l-1", "status": "new", "source": "campaign", "campaign": "Fair",
                      "campaign_id": "cmp-1", "company_name": None, "industry": None,
                      "company_size": None, "region": None, "owner_id": "u-1", "score": 0,

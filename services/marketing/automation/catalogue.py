@@ -7,6 +7,7 @@ actions). Marketing subscribes to every entry (service.py), so each is received 
 the catch-up; a rule naming anything else is a 422 that names it.
 
 deal_stage_changed and target_at_risk carry no customer: conditions on their payload only.
+The service desk's ticket events name the ticket's customer.
 """
 from dataclasses import dataclass
 
@@ -72,11 +73,20 @@ TRIGGERS = {t.key: t for t in (
              "amount": MONEY, "attained": MONEY, "expected_by_now": MONEY,
              "pace_percent": NUMBER, "currency": TEXT}, None,
             "A sales target is behind its pace (scope_value: the rep or region; no customer)."),
+    Trigger("service_desk", "ticket_created", consumes.TicketCreated,
+            {"id": TEXT, "customer_id": TEXT, "subject": TEXT, "category": TEXT,
+             "priority": TEXT, "channel": TEXT, "tags": SET, "status": TEXT}, "customer_id",
+            "A support ticket was opened for a customer."),
+    Trigger("service_desk", "ticket_status_changed", consumes.TicketStatusChanged,
+            {"ticket_id": TEXT, "customer_id": TEXT, "from_status": TEXT, "to_status": TEXT,
+             "from_category": TEXT, "to_category": TEXT, "reason": TEXT}, "customer_id",
+            "A ticket changed status (to_category resolved: the customer's issue is solved)."),
 )}
 
 # Every (source, event type) marketing consumes, for the audience or for automation.
 CONSUMED = {"customers": dict(FROM_CUSTOMERS),
-            "sales": {**FROM_SALES, **consumes.FROM_SALES}}
+            "sales": {**FROM_SALES, **consumes.FROM_SALES},
+            "service_desk": dict(consumes.FROM_SERVICE_DESK)}
 
 
 def trigger(key):

@@ -80,5 +80,28 @@ class TargetAtRisk(Tolerant):
     currency = fields.String(required=True)
 
 
+class TicketCreated(Tolerant):
+    id = fields.String(required=True)
+    customer_id = fields.String(required=True)
+    subject = fields.String(required=True)
+    category = _text()
+    priority = fields.String(required=True)
+    channel = fields.String(required=True)
+    tags = fields.List(fields.String(), load_default=list)
+    status = fields.String(required=True)
+
+
+class TicketStatusChanged(Tolerant):
+    ticket_id = fields.String(required=True)
+    customer_id = fields.String(required=True)
+    from_status = fields.String(required=True)
+    to_status = fields.String(required=True)
+    from_category = fields.String(required=True)
+    to_category = fields.String(required=True)
+    reason = fields.String(required=True)
+
+
 # Only what marketing did not consume before automation (the audience consumes the rest).
 FROM_SALES = {"target_at_risk": TargetAtRisk}
+FROM_SERVICE_DESK = {"ticket_created": TicketCreated,
+                     "ticket_status_changed": TicketStatusChanged}

@@ -377,3 +377,24 @@ def test_a_mail_rule_skips_a_contact_that_may_not_be_sent_to(db, remote, monkeyp
     else:       # none of the rule's actions: the run is skipped whole
         assert (run.outcome, run.reason, sent, remote.calls) == (
             "skipped", "contact_not_sendable", [], [])
+
+
+# --- the service desk's events ---------------------------------------------------------------------
+
+def test_a_resolved_ticket_triggers_a_rule_on_its_customer(db, remote):
+    from services.service_desk.events import EVENT_SCHEMAS as SERVICE_DESK
+    write(db, rules.create_rule, {
+        "name": "Resolved → tag", "trigger": "service_desk.ticket_status_changed",
+        "conditions": [{"on": "event", "field": "to_category", "op": "eq", "value": "resolved"}],
+        "actions": [{"type": "add_tag", "tags": ["recently-helped"]}], "enabled": True})
+    apply(db, Log("customers").emit("customer_created", customer()))
+    changed = {"ticket_id": "tk-1", "customer_id": "c-1", "from_status": "open",
+               "to_status": "resolved", "from_category": "open", "to_category": "resolved",
+               "reason": "manual", "changed_by": "u-agent", "changed_at": T0}
+    apply(db, {"event_id": "7b0d3c1e-0000-4000-8000-000000000001", "source": "service_desk",
+               "event_type": "ticket_status_changed", "version": 1, "sequence": 1,
+               "occurred_at": (T0 + timedelta(minutes=2)).isoformat(), "actor": "u-agent",
+               "payload": SERVICE_DESK["ticket_status_changed"].dump(changed)})
+    fire(db, remote, T0 + timedelta(hours=1))
+    assert [(c[2], c[3]) for c in remote.calls] == [("tag_customers",
+                                                     (["c-1"], ["recently-helped"]))]
