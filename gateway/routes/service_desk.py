@@ -14,6 +14,8 @@ TICKET_ID = path("ticket_id")
 TAG = "service desk tickets"
 WORKERS = ("agent", "support_manager")            # admin always; the service checks again
 READERS = WORKERS + ("sales_rep", "manager")
+SLA = f"{API}/service-desk/sla"
+SLA_TAG = "service desk SLA"
 
 
 def _route(method, url, rpc, **options):
@@ -67,6 +69,31 @@ ROUTES = [
            summary="Merge this duplicate into another ticket of the same customer: its "
                    "conversation moves there, it is closed (answers the ticket that carries "
                    "on)"),
+    # SLA (services/service_desk/sla): a ticket's clock; calendars and policies
+    _route("GET", f"{TICKET}/sla", "get_ticket_sla", args=(TICKET_ID,), roles=READERS,
+           response_schema="service_desk:TicketSlaState",
+           summary="Its SLA clock as of now: first response, resolution and update targets "
+                   "(business time allowed and consumed, due and 75 % warning instants, status "
+                   "running / paused / fulfilled / breached), escalation"),
+    Route("GET", f"{SLA}/calendars", "service_desk", "list_sla_calendars", tag=SLA_TAG,
+          roles=READERS, response_schema="service_desk:Calendar", response_many=True,
+          summary="The business-hours calendars (\"default\": Monday–Friday 09:00–18:00 in "
+                  "SERVICE_DESK_SLA_TIME_ZONE until one is stored)"),
+    Route("PUT", f"{SLA}/calendars/{{calendar_id}}", "service_desk", "set_sla_calendar",
+          tag=SLA_TAG, args=(path("calendar_id"), BODY), body="json",
+          roles=("support_manager",), request_schema="service_desk:CalendarInput",
+          response_schema="service_desk:Calendar",
+          summary="Create or replace a calendar: time zone, working periods per weekday, "
+                  "holidays"),
+    Route("GET", f"{SLA}/policies", "service_desk", "list_sla_policies", tag=SLA_TAG,
+          roles=READERS, response_schema="service_desk:Policy", response_many=True,
+          summary="The SLA targets per priority (defaults where none is stored), then the "
+                  "value classes' own"),
+    Route("POST", f"{SLA}/policies", "service_desk", "set_sla_policy", tag=SLA_TAG,
+          args=(BODY,), body="json", roles=("support_manager",),
+          request_schema="service_desk:PolicyInput", response_schema="service_desk:Policy",
+          summary="Set the targets of a priority (or of a value class: only faster); tickets "
+                  "created or re-prioritised afterwards get them"),
 ]
 
 ROUTING = f"{API}/service-desk/routing"

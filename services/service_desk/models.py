@@ -5,3 +5,4 @@ from services.service_desk.directory.models import DeskContact, DeskCustomer, Us
 from services.service_desk.tickets.models import Ticket, TicketChange, TicketEntry  # noqa: F401
 from services.service_desk.routing.models import (AgentAvailability, RoutingRule,  # noqa: F401
                                                   TeamRouting)
+from services.service_desk.sla.models import SlaAlarm, SlaCalendar, SlaPolicyRow, TicketSla  # noqa: F401

@@ -1,5 +1,7 @@
 """The schemas of the service desk's RPC inputs and outputs, by name: the gateway's routes and
 OpenAPI document resolve "service_desk:Ticket", ... here (gateway/routing.py)."""
+from services.service_desk.sla.schemas import (Calendar, CalendarInput, Policy,  # noqa: F401
+                                               PolicyInput, TicketSlaState)
 from services.service_desk.tickets.schemas import (MergeRequest, NoteCreate, PageQuery,  # noqa: F401
                                                    ReplyCreate, StatusChange, Ticket,
                                                    TicketChange, TicketCreate, TicketEntry,

@@ -9,6 +9,9 @@ area, each in its own package:
 - routing/    a new ticket's team from rules (category / channel) and its agent from the team's
               mode (round robin or least loaded over the agents who are not away), fair across
               replicas (routing/assign.py); agents' availability
+- sla/        business-hours calendars and the SLA clock of each ticket (first response,
+              resolution, update targets; pauses), policies per priority and value class, the
+              timer firing warnings (75 %) and breaches (escalation) once across replicas
 
 Shared: roles.py (who may do what), settings.py, metrics.py, and the registries models.py,
 events.py, schemas.py, consumes.py. Events are applied exactly once through the chassis's
@@ -23,11 +26,13 @@ from services.service_desk.directory.users import users as users_copy
 from services.service_desk.events import EVENT_SCHEMAS
 from services.service_desk.models import Base
 from services.service_desk.routing.entrypoints import RoutingEntrypoints
+from services.service_desk.sla.entrypoints import SlaEntrypoints
 from services.service_desk.tickets.entrypoints import TicketEntrypoints
 from services.service_desk.tickets.handlers.merge import move_customer_tickets
 
 
-class ServiceDeskService(TicketEntrypoints, RoutingEntrypoints, KeepsUsersCopy, ChassisService):
+class ServiceDeskService(TicketEntrypoints, RoutingEntrypoints, SlaEntrypoints, KeepsUsersCopy,
+                         ChassisService):
     name = "service_desk"
     db = Database(Base.metadata, event_schemas=EVENT_SCHEMAS)
     users = users_copy

@@ -8,6 +8,7 @@ from services.chassis.errors import Conflict, Invalid
 from services.chassis.models import utcnow
 from services.chassis.validation import load
 from services.service_desk.directory.users import check_assignee
+from services.service_desk.sla import track as sla
 from services.service_desk.tickets import schemas, scopes, statuses
 from services.service_desk.tickets.handlers.record import (dump, payload, record_change,
                                                            set_status)
@@ -54,6 +55,8 @@ def update_ticket(uow, principal, ticket_id, data):
     shown = {name: ((json.loads(old), json.loads(new)) if name == "tags" else (old, new))
              for name, (old, new) in changes.items()}
     record_change(uow, ticket, "updated", shown, principal.user_id, at=now)
+    if "priority" in changes:
+        sla.priority_changed(session, ticket, now)
     session.flush()
     uow.emit("ticket_updated", {**payload(ticket), "changed": sorted(changes),
                                 "changed_by": principal.user_id})

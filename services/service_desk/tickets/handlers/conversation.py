@@ -12,6 +12,7 @@ from sqlalchemy import select
 from services.chassis.errors import Conflict
 from services.chassis.models import utcnow
 from services.chassis.validation import load
+from services.service_desk.sla import track as sla
 from services.service_desk.tickets import schemas, scopes, statuses
 from services.service_desk.tickets.handlers.lists import oldest_first
 from services.service_desk.tickets.handlers.record import new_id, record_change, set_status
@@ -47,6 +48,8 @@ def add_reply(uow, principal, ticket_id, data, author_id=None):
         else principal.user_id
     entry = _entry(uow, ticket, REPLY, author_kind, author, fields["body"], now)
     ticket.replies += 1
+    if not from_customer:
+        sla.agent_replied(session, ticket, now)
     first = not from_customer and ticket.first_responded_at is None
     if first:
         ticket.first_responded_at = now

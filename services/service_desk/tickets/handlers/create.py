@@ -11,6 +11,7 @@ from services.service_desk import metrics, roles
 from services.service_desk.directory.models import DeskContact, DeskCustomer
 from services.service_desk.directory.users import check_assignee, team_of
 from services.service_desk.routing import assign, handlers as routing
+from services.service_desk.sla import track as sla
 from services.service_desk.tickets import schemas, statuses
 from services.service_desk.tickets.handlers.record import dump, new_id, payload, record_change
 from services.service_desk.tickets.models import Ticket
@@ -75,6 +76,7 @@ def create_ticket(uow, principal, data):
     record_change(uow, ticket, "created", {"status": (None, statuses.NEW)}, principal.user_id,
                   at=now)
     session.flush()
+    sla.ticket_created(session, ticket, now)
     uow.emit("ticket_created", payload(ticket))
     if assignee_id or team_id:
         uow.emit("ticket_assigned", {

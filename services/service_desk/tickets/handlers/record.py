@@ -7,6 +7,7 @@ import uuid
 from services.chassis.models import utcnow
 from services.service_desk import metrics
 from services.service_desk.directory.models import DeskCustomer
+from services.service_desk.sla import track as sla
 from services.service_desk.tickets import schemas, scopes, statuses
 from services.service_desk.tickets.models import Ticket, TicketChange
 
@@ -61,6 +62,7 @@ def set_status(uow, ticket, target, reason, actor, note=None):
         ticket.resolved_at = None            # reopened: it will be resolved again
     record_change(uow, ticket, "status_changed", {"status": (previous, target)}, actor,
                   reason=note or reason, at=now)
+    sla.status_changed(uow.session, ticket, now)
     uow.emit("ticket_status_changed", {
         "ticket_id": ticket.id, "customer_id": ticket.customer_id, "from_status": previous,
         "to_status": target, "from_category": statuses.category(previous),
