@@ -23,7 +23,9 @@ summary or the field's description states:
   campaign's goal is a metric with its target (a whole count), it ends after it starts and
   aims at no segment that may not exist; a response gives an email or a phone; an automation
   rule names a trigger of the catalogue, and conditions and actions that trigger's fields and
-  customer take (the document cannot tie them to the trigger);
+  customer take (the document cannot tie them to the trigger); an SLA calendar's week names
+  weekdays with sorted periods and a policy's first response is not slower than its
+  resolution;
 - an Idempotency-Key names one request: a positive case that sends one sends a new one (the
   generated keys repeat — "0", "!" — and the same key with another body is rightly a 422).
 """
@@ -282,6 +284,23 @@ def _routing_rules(body):
                 rule["team_id"] = IDS["team"]
 
 
+def _sla_calendar(body):
+    """A calendar's week names weekdays (the document cannot restrict a dict's keys) with
+    sorted periods that do not overlap, in a zone the tz database knows."""
+    body["week"] = {"mon": [["09:00", "12:00"], ["13:00", "18:00"]], "sat": [["00:00", "24:00"]]}
+    body["time_zone"] = "Europe/Berlin"
+
+
+def _sla_policy(body):
+    """A policy's first response allows no more than its resolution; an any-class policy on the
+    default calendar (a class's own must be faster than what the run set before)."""
+    times = sorted(body.get(k) for k in ("first_response_seconds", "resolution_seconds")
+                   if isinstance(body.get(k), int))
+    if len(times) == 2:
+        body["first_response_seconds"], body["resolution_seconds"] = times
+    body["value_class"], body["calendar_id"] = "", "default"
+
+
 QUERY_RULES = {
     "GET /api/v1/audit": _audit_query,
     "GET /api/v1/customers/{customer_id}/history": _audit_query,
@@ -315,6 +334,8 @@ RULES = {
     "PATCH /api/v1/marketing/campaigns/{campaign_id}": _campaign,
     "POST /api/v1/marketing/campaigns/{campaign_id}/responses": _response,
     "POST /api/v1/marketing/forms/{campaign_id}": _response,
+    "PUT /api/v1/service-desk/sla/calendars/{calendar_id}": _sla_calendar,
+    "POST /api/v1/service-desk/sla/policies": _sla_policy,
     "POST /api/v1/marketing/segments": _segment,
     "PATCH /api/v1/marketing/segments/{segment_id}": _segment,
     "POST /api/v1/marketing/segments/{segment_id}/members": _static_members,
