@@ -9,7 +9,7 @@ from sqlalchemy import select
 from services.chassis import pagination
 from services.chassis.validation import load
 from services.service_desk.tickets import schemas, scopes
-from services.service_desk.tickets.handlers.record import dump
+from services.service_desk.tickets.handlers.record import dump, dump_many
 from services.service_desk.tickets.models import Ticket, TicketChange
 
 CHANGE = schemas.TicketChange()
@@ -37,7 +37,7 @@ def list_tickets(session, principal, query=None):
     scope = "tickets:" + json.dumps({k: v for k, v in filters.items()
                                      if k not in ("cursor", "limit")}, sort_keys=True)
     return pagination.newest_first(session, statement, Ticket, filters, scope,
-                                   lambda s, rows: [dump(s, principal, row) for row in rows])
+                                   lambda s, rows: dump_many(s, principal, rows))
 
 
 def list_history(session, principal, ticket_id, query=None):
