@@ -4,12 +4,13 @@ tickets' handlers call these hooks; the clock itself is clock.py (pure).
 
 After each change the state is recomputed from the ticket's whole timeline, and the alarms the
 timer acts on are replaced: a warning and a breach per running target, a breach for a target that
-ran late without the timer having fired it yet (a late reply right after the due instant). Alarms
-already fired stay, so a warning or breach is announced once per target (per update interval)."""
+ran late without the timer having fired it yet (a late reply right after the due instant); an
+unfired breach already due stays (a previous update interval's). Alarms already fired stay, so a
+warning or breach is announced once per target (per update interval)."""
 import json
 from datetime import datetime
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, or_, select
 
 from services.service_desk.directory.models import DeskCustomer
 from services.service_desk.sla import clock, config
@@ -86,7 +87,8 @@ def refresh(session, row, now):
     row.breached = row.breached or sla.breached
     row.evaluated_at = now
     replies = json.loads(row.replies)
-    _replace_alarms(session, row.ticket_id, _wanted_alarms(sla, replies[-1] if replies else ""))
+    _replace_alarms(session, row.ticket_id, _wanted_alarms(sla, replies[-1] if replies else ""),
+                    now)
     return sla
 
 
@@ -108,16 +110,19 @@ def _wanted_alarms(sla, last_reply):
     return wanted
 
 
-def _replace_alarms(session, ticket_id, wanted):
-    # Delete first, then read what was fired: on PostgreSQL the DELETE waits for a timer that is
-    # firing one of these alarms, and the SELECT after it sees that alarm fired — so it is not
-    # inserted again (the timer claims only unfired rows, which this DELETE holds until commit).
-    session.execute(delete(SlaAlarm).where(SlaAlarm.ticket_id == ticket_id,
-                                           SlaAlarm.fired_at.is_(None)))
-    fired = set(session.execute(
+def _replace_alarms(session, ticket_id, wanted, now):
+    """Unfired alarms are replaced by `wanted`, except a breach already due: it records a breach
+    that happened (a late update before the timer ran) and must still be announced. Delete
+    first, then read what stays: on PostgreSQL the DELETE waits for a timer firing one of these
+    alarms, and the SELECT after it sees that alarm fired — so it is not inserted again (the
+    timer claims only unfired rows, which this DELETE holds until commit)."""
+    session.execute(delete(SlaAlarm).where(
+        SlaAlarm.ticket_id == ticket_id, SlaAlarm.fired_at.is_(None),
+        or_(SlaAlarm.kind != BREACH, SlaAlarm.fire_at > now)))
+    staying = set(session.execute(
         select(SlaAlarm.target, SlaAlarm.kind, SlaAlarm.cycle).where(
-            SlaAlarm.ticket_id == ticket_id, SlaAlarm.fired_at.is_not(None))).all())
+            SlaAlarm.ticket_id == ticket_id)).all())
     for (target, kind, cycle), fire_at in wanted.items():
-        if (target, kind, cycle) not in fired:
+        if (target, kind, cycle) not in staying:
             session.add(SlaAlarm(ticket_id=ticket_id, target=target, kind=kind, cycle=cycle,
                                  fire_at=fire_at))

@@ -160,6 +160,22 @@ def test_the_update_rule_starts_after_the_first_response(db, clock):
     assert fire(db, T0 + 4 * H + 45 * timedelta(minutes=1)) == 1          # its own warning
 
 
+def test_a_late_update_before_the_timer_ran_is_still_announced(db, clock):
+    with db.unit_of_work() as uow:
+        handlers.set_policy(uow, SUPPORT_MANAGER, {"priority": "low", "first_response_seconds": 4 * 3600,
+                                                   "resolution_seconds": 72 * 3600,
+                                                   "update_every_seconds": 3600})
+    ticket = ops.create_ticket(db, AGENT_A, priority="low", channel="email")
+    for hours in (1, 3):                                  # the second reply comes an hour late
+        clock.at(T0 + hours * H)
+        ops.reply(db, AGENT_A, ticket["id"])
+    assert fire(db, T0 + 3 * H) == 1                      # the first interval's breach, at 10:00 …
+    (breach,) = [p for n, p in events(db) if n == "ticket_sla_breached"]
+    assert (breach["target"], breach["due_at"]) == ("update", (T0 + 2 * H).isoformat())
+    assert fire(db, T0 + 3 * H) == 0                      # … once; the new interval runs
+    assert sla(db, ticket["id"], T0 + 3 * H)["update"]["due_at"] == (T0 + 4 * H).isoformat()
+
+
 def test_a_priority_change_by_a_person_takes_that_policy(db, clock):
     ticket = ops.create_ticket(db, AGENT_A, priority="low", channel="email")
     clock.at(T0 + H / 4)
