@@ -51,7 +51,11 @@ MAX_EXAMPLES = int(os.environ.get("SCHEMATHESIS_MAX_EXAMPLES", "3"))
 # rep's differences are who may do what and which records answer, which fuzzing reaches.
 PHASES = {"admin": "coverage,fuzzing", "rep": "fuzzing"}
 SEED = int(os.environ.get("SCHEMATHESIS_SEED", "20261203"))
-RUN_TIMEOUT = 600
+# A bound on one role's schemathesis run, not a performance target: the admin half walks every
+# operation (the service desk and marketing's campaigns, forms and templates added dozens) and
+# passed 600 s on the shared machine at a load average of 8-12 (2026-12-04) — a timeout there
+# says nothing about the API.
+RUN_TIMEOUT = 1200
 
 
 @pytest.fixture(scope="module")
