@@ -1,7 +1,7 @@
 """campaign attribution
 
 Revision ID: f43ab10dbcc4
-Revises: 93a58cd29231
+Revises: 86e8fefa6568
 Create Date: 2026-12-04 14:06:32.110427
 
 campaign_lead (sales\' leads made from campaign responses, and what they became) and
@@ -17,7 +17,7 @@ import services.chassis.models  # custom column types render with their module p
 
 # revision identifiers, used by Alembic.
 revision: str = 'f43ab10dbcc4'
-down_revision: Union[str, Sequence[str], None] = '93a58cd29231'
+down_revision: Union[str, Sequence[str], None] = '86e8fefa6568'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
