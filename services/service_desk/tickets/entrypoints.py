@@ -6,6 +6,7 @@ import logging
 
 from services.chassis import inbox
 from services.chassis.rpc import rpc  # replies without confirms
+from services.chassis.throttle import Throttle
 from services.service_desk import roles, settings
 from services.service_desk.tickets.handlers import change, conversation, create, lists, merge
 
@@ -13,10 +14,15 @@ log = logging.getLogger(__name__)
 
 
 class TicketEntrypoints:
+    # A ticket for an unknown customer reads customers' log: at most once per interval per
+    # (customer, contact) and process, so repeated bad ids cannot turn into a stream of RPCs.
+    customers_refresh = Throttle("SERVICE_DESK_CUSTOMERS_REFRESH_MIN_INTERVAL_SECONDS", 5.0)
+
     @rpc
     def create_ticket(self, data):
         principal = self.principal.require(*roles.WORK)
         self._refresh_directory(data)
+        self._refresh_assignee(data)
         with self.db.unit_of_work(actor=principal.user_id) as uow:
             return create.create_ticket(uow, principal, data)
 
@@ -88,6 +94,8 @@ class TicketEntrypoints:
         with self.db.read_only() as session:
             if create.known(session, customer_id, contact_id):
                 return
+        if not self.customers_refresh.due((customer_id, contact_id)):
+            return
         timeout = settings.customers_refresh_timeout()
 
         def fetch(position, limit):
@@ -97,7 +105,6 @@ class TicketEntrypoints:
             inbox.catch_up(self.db, self.subscriptions, fetch, "customers", max_pages=5)
         except Exception:
             log.warning("customers copy refresh failed; using the copy as it is", exc_info=True)
-        self._refresh_assignee(data)
 
     def _refresh_assignee(self, data):
         if isinstance(data, dict) and data.get("assignee_id"):

@@ -11,6 +11,7 @@ from services.chassis.auth import Principal
 from services.chassis.db import Database
 from services.chassis.errors import Conflict, Forbidden, Invalid, NotFound
 from services.chassis.idempotency import FINGERPRINT_CONTEXT, KEY_CONTEXT
+from services.service_desk.directory.models import DeskCustomer
 from services.service_desk.events import EVENT_SCHEMAS
 from services.service_desk.tickets.models import Ticket
 from tests.helpers import wait_until
@@ -107,3 +108,20 @@ def test_a_customer_created_a_moment_ago_is_read_from_customers_log(producers, d
     made = call(desk, "create_ticket", {"customer_id": "c-new", "subject": "Fresh"},
                 principal=ADMIN)
     assert made["customer_name"] == "Acme"
+
+
+def test_an_agent_created_a_moment_ago_is_read_from_identitys_log(producers, desk):
+    """The agent was published before the service desk's queues existed (no live event comes,
+    the catch-up timer has not run); the customer arrives live: creation reads identity's log
+    before refusing the assignee."""
+    call(producers["identity"], "publish", [("user_created", user(AGENT_B))])
+    desk.start()
+    call(producers["customers"], "publish", [("customer_created", customer())])
+
+    def customer_known():
+        with db_of(desk).read_only() as session:
+            return session.get(DeskCustomer, "c-1") is not None
+    wait_until(customer_known, message="the customer, live")
+    made = call(desk, "create_ticket", {"customer_id": "c-1", "subject": "Assigned at once",
+                                        "assignee_id": AGENT_B.user_id}, principal=ADMIN)
+    assert (made["assignee_id"], made["team_id"]) == (AGENT_B.user_id, AGENT_B.team_id)
