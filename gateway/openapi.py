@@ -77,9 +77,13 @@ def _parameters(route):
 def _success(route):
     if route.produces == "none":
         return {"description": "Done; no content"}
-    kinds = {"csv": "text/csv", "html": "text/html"}
+    if route.produces == "redirect":
+        return {"description": "Found: on to the target", "headers": {"Location": {
+            "schema": {"type": "string"}, "description": "where to go"}}}
+    kinds = {"csv": "text/csv", "html": "text/html", "gif": "image/gif"}
     if route.produces in kinds:
-        return {"description": "OK", "content": {kinds[route.produces]: {"schema": {"type": "string"}}}}
+        schema = {"type": "string", **({"format": "binary"} if route.produces == "gif" else {})}
+        return {"description": "OK", "content": {kinds[route.produces]: {"schema": schema}}}
     schema = _schema_ref(route.response_schema)
     if route.response_page:
         schema = {"type": "object", "required": ["items", "next_cursor"], "properties": {

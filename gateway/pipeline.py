@@ -14,7 +14,8 @@ from services.chassis.validation import load
 
 log = logging.getLogger(__name__)
 
-CONTENT_TYPES = {"csv": "text/csv; charset=utf-8", "html": "text/html; charset=utf-8"}
+CONTENT_TYPES = {"csv": "text/csv; charset=utf-8", "html": "text/html; charset=utf-8",
+                 "gif": "image/gif"}
 
 
 def handle(gateway, request):

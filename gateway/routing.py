@@ -42,7 +42,7 @@ class Route:
                                     # with; it types, validates and documents the query string
                                     # (gateway/query.py)
     status: int = 200
-    produces: str = "json"          # "json" | "csv" | "html" | "none" (204)
+    produces: str = "json"          # "json" | "csv" | "html" | "gif" | "redirect" (302) | "none" (204)
     public: bool = False            # no authentication
     roles: tuple = ()               # coarse authorisation; services enforce the real scopes
     location: str = None            # Location header template for 201/202, e.g. "/customers/{id}"

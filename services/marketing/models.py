@@ -11,3 +11,4 @@ from services.marketing.responses.models import CampaignResponse  # noqa: F401
 from services.marketing.segments.models import (Segment, SegmentMember,  # noqa: F401
                                                 SegmentMembershipChange, SegmentStaticMember)
 from services.marketing.templates.models import EmailTemplate  # noqa: F401
+from services.marketing.tracking.models import EmailEngagement, EmailEngagementFirst  # noqa: F401

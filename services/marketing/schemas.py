@@ -20,3 +20,4 @@ from services.marketing.segments.schemas import (MembershipChange,  # noqa: F401
 from services.marketing.templates.schemas import (EmailTemplate, PreviewQuery,  # noqa: F401
                                                   RenderedEmail, TemplateCreate, TemplateQuery,
                                                   TemplateUpdate, TestSend, TestSent)
+from services.marketing.tracking.schemas import InboundReport  # noqa: F401

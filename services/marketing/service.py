@@ -20,6 +20,8 @@ of one mixin per business area, each in its own package:
 - responses/ answers to campaigns: the public form (validated, honeypot, per-address limit)
              and responses marketers enter, matched to contacts and published for sales to
              make leads of
+- tracking/  opens, clicks and unsubscribes from signed links in sent mail, bounces and
+             complaints from the inbound webhook and SMTP permanent failures
 - segments/  dynamic segments (rules: groups of conditions) and static lists, including and
              excluding each other; memberships kept incrementally — the contacts an event
              changed are re-evaluated in the event's own transaction (`reevaluate` below),
@@ -46,6 +48,7 @@ from services.marketing.consent.entrypoints import ConsentEntrypoints
 from services.marketing.responses.entrypoints import ResponseEntrypoints
 from services.marketing.segments import membership
 from services.marketing.segments.entrypoints import SegmentEntrypoints
+from services.marketing.tracking.entrypoints import TrackingEntrypoints
 from services.marketing.templates.entrypoints import TemplateEntrypoints
 from services.marketing.events import EVENT_SCHEMAS
 from services.marketing.models import Base
@@ -62,8 +65,7 @@ def reevaluate(uow, contact_ids, envelope):
 
 class MarketingService(AudienceEntrypoints, ConsentEntrypoints, SegmentEntrypoints,
                        CampaignEntrypoints, ResponseEntrypoints, AutomationEntrypoints,
-                       TemplateEntrypoints,
-                       ChassisService):
+                       TemplateEntrypoints, TrackingEntrypoints, ChassisService):
     name = "marketing"
     db = Database(Base.metadata, event_schemas=EVENT_SCHEMAS)
     subscriptions = Subscriptions(triggering.with_triggers(

@@ -58,3 +58,21 @@ def form_responses_per_hour():
 def form_sender_key():
     """The key of the sender-address hash (the address itself is not kept)."""
     return env.str("MARKETING_FORM_SENDER_KEY", "dev-form-sender-key-change-me")
+
+
+def tracking_secret():
+    """The key tracking tokens (open, click, unsubscribe links) are signed with; changing it
+    voids the links in every mail already sent."""
+    return env.str("MARKETING_TRACKING_SECRET", "dev-tracking-secret-change-me")
+
+
+def tracking_base_url():
+    """The gateway's public address as recipients reach it: tracking and unsubscribe links in
+    sent mail start with it."""
+    return env.str("MARKETING_TRACKING_BASE_URL", "http://localhost:8000")
+
+
+def inbound_webhook_secret():
+    """The shared secret an email provider's bounce / complaint webhook sends (header
+    X-Webhook-Secret); empty: the webhook refuses everything."""
+    return env.str("MARKETING_INBOUND_WEBHOOK_SECRET", "")

@@ -220,3 +220,37 @@ def test_a_public_form_answer_becomes_a_lead_attributed_to_its_campaign(admin, a
         "campaign", f"Webinar {tag}", answer["email"], "Yu Trading")
     responses = marketer.ok("GET", f"marketing/campaigns/{campaign['id']}/responses")["items"]
     assert [(r["source"], r["recorded_by"]) for r in responses] == [("form", "public")]
+
+
+def test_the_links_in_sent_mail_track_opens_clicks_and_unsubscribe_without_login(admin, anonymous):
+    from services.marketing.tracking import links
+    marketer = admin.create_user("marketer")
+    customer = admin.create_customer(name="Tracked Ltd", email=f"t-{uuid.uuid4().hex[:8]}@x.example")
+    consent = f"marketing/audience/{customer['id']}/consent"
+    wait_until(lambda: marketer.get(consent).status_code == 200, timeout=30,
+               message="the customer in the audience")
+
+    def path(url):
+        return url.split("/api/v1/", 1)[1]
+    pixel = anonymous.request("GET", path(links.open_url("cmp-e2e", customer["id"])))
+    assert (pixel.status_code, pixel.headers["Content-Type"]) == (200, "image/gif")
+    click = path(links.click_url("cmp-e2e", customer["id"], "https://example.com/guide"))
+    followed = anonymous.request("GET", click, allow_redirects=False)
+    assert (followed.status_code, followed.headers["Location"]) == (302, "https://example.com/guide")
+    forged = click[:-4] + ("AAAA" if not click.endswith("AAAA") else "BBBB")
+    assert anonymous.request("GET", forged, allow_redirects=False).status_code == 404
+
+    unsubscribe = path(links.unsubscribe_url("cmp-e2e", customer["id"]))
+    page = anonymous.request("GET", unsubscribe)
+    assert page.status_code == 200 and "<form" in page.text
+    assert marketer.ok("GET", consent)["channels"][0]["status"] is None or all(
+        c["status"] != "unsubscribed" for c in marketer.ok("GET", consent)["channels"])
+    one_click = anonymous.request("POST", unsubscribe, data="List-Unsubscribe=One-Click",
+                                  headers={"Content-Type": "application/x-www-form-urlencoded"})
+    assert one_click.status_code == 200
+    email = next(c for c in marketer.ok("GET", consent)["channels"] if c["channel"] == "email")
+    assert (email["status"], email["source"], email["sendable"]) == (
+        "unsubscribed", "unsubscribe link", False)
+    refused = anonymous.request("POST", "marketing/inbound/email-reports",
+                                json={"kind": "bounce", "email": customer["email"]})
+    assert refused.status_code == 401
