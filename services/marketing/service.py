@@ -10,7 +10,8 @@ of one mixin per business area, each in its own package:
              reason, source and time; its history; consent_changed) and the one rule of who
              may be sent to (consent/rules.py)
 - automation/ rules: a catalogued event (automation/catalogue.py) with conditions on it and on
-             the customer's profile → actions (tags, static lists, tasks; email next), each
+             the customer's profile → actions (tags, static lists, tasks, email to the contact
+             with its own unsubscribe link, a notice to a user), each
              run once per (rule, event), optionally delayed, fired by a timer once across
              replicas, with loop protection and a log of runs
 - campaigns/ campaigns (goal, theme, channel, budget and cost entries in exact money, dates,

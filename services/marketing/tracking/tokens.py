@@ -18,6 +18,7 @@ def _serializer(purpose):
 
 
 def sign(purpose, campaign_id, contact_id, url=None):
+    """`campaign_id` None: the mail came from an automation rule, not a campaign."""
     data = {"c": campaign_id, "k": contact_id}
     if url is not None:
         data["u"] = url
@@ -32,9 +33,10 @@ def read(purpose, token):
         data = _serializer(purpose).loads(token)
     except BadData:
         return None
-    if not isinstance(data, dict) or not isinstance(data.get("c"), str) \
-            or not isinstance(data.get("k"), str):
-        return None
+    if not isinstance(data, dict) or not isinstance(data.get("k"), str) \
+            or not isinstance(data.get("c"), (str, type(None))):
+        return None                     # no campaign: a mail an automation rule sent
+
     url = data.get("u")
     if purpose == CLICK and not (isinstance(url, str) and url.startswith(("http://", "https://"))):
         return None

@@ -14,6 +14,7 @@ from services.chassis.rpc import ServiceUnavailable
 from services.marketing.automation.handlers import rules, triggering
 from services.marketing.consent.handlers import get_consent
 from services.marketing.templates.models import EmailTemplate
+from services.marketing.tracking import links
 from tests.unit.marketing.support import T0, Log, apply, customer
 from tests.unit.marketing.support import marketing_db
 from tests.unit.marketing.test_automation import FakeRemote, all_runs, fire, read, write
@@ -55,7 +56,8 @@ def template(db, template_id="tpl-thanks", subject="Thanks, {{ contact.name }}")
     with db.unit_of_work() as uow:
         uow.session.add(EmailTemplate(
             id=template_id, name=template_id, name_norm=template_id, subject=subject,
-            html="<p>Hello {{ contact.name }}</p>", text="Hello {{ contact.name }}",
+            html="<p>Hello {{ contact.name }}</p>",
+            text="Hello {{ contact.name }}. Unsubscribe: {{ unsubscribe_url }}",
             created_by="u", created_at=T0, updated_by="u", updated_at=T0))
     return template_id
 
@@ -76,6 +78,10 @@ def test_the_mail_arrives_rendered_once(db, remote, smtp_server):
     assert str(received["Subject"]) == "Thanks, Acme"
     assert received["Message-ID"] == mail.message_id(f"automation-run/{run.id}/0")
     assert (run.outcome, run.actions_done) == ("done", 1)
+    unsubscribe = links.unsubscribe_url(None, "c-1")       # the contact's own, signed
+    assert received["List-Unsubscribe"] == f"<{unsubscribe}>"
+    assert received["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert unsubscribe in received.get_body(("plain",)).get_content()
 
 
 def test_the_server_down_the_run_waits_and_resumes_with_one_mail(db, remote, smtp_server):

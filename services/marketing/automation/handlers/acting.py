@@ -22,6 +22,7 @@ from services.marketing.consent.models import Consent
 from services.marketing.segments.handlers import members
 from services.marketing.templates import rendering
 from services.marketing.templates.models import EmailTemplate
+from services.marketing.tracking import links
 
 
 class Refused(CrmError):
@@ -96,22 +97,22 @@ def sendable(session, contact):
     return consent_rules.sendable(contact, "email", row.status if row else None)
 
 
-def _rendered(db, template_id, profile):
+def _rendered(db, template_id, profile, unsubscribe_url=rendering.PREVIEW_UNSUBSCRIBE_URL):
     with db.read_only() as session:
         template = session.get(EmailTemplate, template_id)
         if template is None:
             raise Refused(f"The email template {template_id} no longer exists.")
         try:
-            return rendering.render(template, profile)
+            return rendering.render(template, profile, unsubscribe_url)
         except rendering.RenderError as error:
             raise Refused(f"The email template cannot be rendered: {error.errors}")
 
 
-def _send(context, index, to, rendered):
+def _send(context, index, to, rendered, headers=None):
     message = mail.build_message(
         to=to, subject=rendered["subject"], text=rendered["text"], html=rendered["html"],
         message_id=mail.message_id(context.key(index)),
-        headers={"X-CRM-Automation-Rule": context.rule_id})
+        headers={"X-CRM-Automation-Rule": context.rule_id, **(headers or {})})
     try:
         mail.send(message)
     except mail.TransientMailError as error:
@@ -121,9 +122,12 @@ def _send(context, index, to, rendered):
 
 def _send_email(db, context, index, action):
     contact = context.contact
-    rendered = _rendered(db, action["template_id"], contact)
+    # the contact's own unsubscribe link (tracking/links.py; no campaign: a rule's mail)
+    rendered = _rendered(db, action["template_id"], contact,
+                         links.unsubscribe_url(None, contact["id"]))
     try:
-        sent = _send(context, index, contact["email"], rendered)
+        sent = _send(context, index, contact["email"], rendered,
+                     links.unsubscribe_headers(None, contact["id"]))
     except mail.RecipientRefused as error:
         _bounced(db, context, str(error))
         raise Refused(f"The mail server refused the address for good (now do-not-contact): "
