@@ -204,4 +204,23 @@ TEMPLATES = [
                    "down a 503"),
 ]
 
-ROUTES = AUDIENCE + CONSENTS + SEGMENTS + CAMPAIGNS + RESPONSES + TEMPLATES
+SENDS = [
+    _route("POST", f"{CAMPAIGN}/send", "start_campaign_send", TAG_CAMPAIGNS,
+           args=(CAMPAIGN_ID, BODY), body="json", roles=MANAGERS, status=202,
+           request_schema="marketing:SendStart", response_schema="marketing:CampaignSend",
+           summary="Broadcast a running email campaign's template to its audience, once per "
+                   "contact: who is reachable now is snapshotted, then sent in batches at the "
+                   "configured rate; an SMTP outage makes it wait and resume. Once per campaign "
+                   "(again: 409); nobody to reach is allowed (recipients 0)"),
+    _route("GET", f"{CAMPAIGN}/send", "get_campaign_send", TAG_CAMPAIGNS, args=(CAMPAIGN_ID,),
+           roles=READERS, response_schema="marketing:CampaignSend",
+           summary="The broadcast's progress: sending / waiting (for the SMTP server) / done, "
+                   "and its recipients counted by state"),
+    _route("GET", f"{CAMPAIGN}/send/recipients", "list_campaign_recipients", TAG_CAMPAIGNS,
+           args=(CAMPAIGN_ID, QUERY), query="marketing:RecipientQuery", roles=READERS,
+           response_schema="marketing:Recipient", response_page=True,
+           summary="The broadcast's recipients by contact id, each with its state (pending, "
+                   "sending, sent, bounced, failed, skipped) and why"),
+]
+
+ROUTES = AUDIENCE + CONSENTS + SEGMENTS + CAMPAIGNS + SENDS + RESPONSES + TEMPLATES

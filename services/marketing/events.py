@@ -6,10 +6,11 @@ from services.marketing.campaigns import events as campaigns
 from services.marketing.consent import events as consent
 from services.marketing.responses import events as responses
 from services.marketing.segments import events as segments
+from services.marketing.sending import events as sending
 from services.marketing.tracking import events as tracking
 from services.marketing.templates import events as templates
 
 EVENT_SCHEMAS = {**consent.EVENT_SCHEMAS, **segments.EVENT_SCHEMAS, **campaigns.EVENT_SCHEMAS,
                  **automation.EVENT_SCHEMAS, **responses.EVENT_SCHEMAS,
                  **tracking.EVENT_SCHEMAS,
-                 **templates.EVENT_SCHEMAS}
+                 **templates.EVENT_SCHEMAS, **sending.EVENT_SCHEMAS}

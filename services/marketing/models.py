@@ -8,6 +8,8 @@ from services.marketing.base import Base  # noqa: F401
 from services.marketing.campaigns.models import Campaign, CampaignCost  # noqa: F401
 from services.marketing.consent.models import Consent, ConsentChange  # noqa: F401
 from services.marketing.responses.models import CampaignResponse  # noqa: F401
+from services.marketing.sending.models import (CampaignRecipient, CampaignSend,  # noqa: F401
+                                               CampaignSendBatch)
 from services.marketing.segments.models import (Segment, SegmentMember,  # noqa: F401
                                                 SegmentMembershipChange, SegmentStaticMember)
 from services.marketing.templates.models import EmailTemplate  # noqa: F401

@@ -17,6 +17,8 @@ from services.marketing.segments.schemas import (MembershipChange,  # noqa: F401
                                                  MembershipQuery, Segment, SegmentCreate,
                                                  SegmentQuery, SegmentUpdate, StaticMembers,
                                                  StaticResult)
+from services.marketing.sending.schemas import (CampaignSend, Recipient,  # noqa: F401
+                                                RecipientQuery, SendStart)
 from services.marketing.templates.schemas import (EmailTemplate, PreviewQuery,  # noqa: F401
                                                   RenderedEmail, TemplateCreate, TemplateQuery,
                                                   TemplateUpdate, TestSend, TestSent)

@@ -30,6 +30,11 @@ of one mixin per business area, each in its own package:
 - templates/ email templates (subject, HTML, text) with personalisation tokens rendered in a
              sandbox (templates/rendering.py), previews for a contact and test sends through
              the chassis's mail sending (services/chassis/mail.py)
+- sending/   a campaign's email broadcast, once per contact: the recipients snapshotted as
+             (campaign, contact) rows, batches released at the configured rate as messages
+             on RabbitMQ to any replica, each recipient claimed before it is sent; an SMTP
+             outage makes the send wait and resume (sending/batches.py says how, and where
+             the one window is)
 
 Shared: roles.py (who may do what), settings.py, and the registries models.py, events.py,
 schemas.py, consumes.py. Events are applied exactly once through the chassis's inbox, live and
@@ -49,6 +54,7 @@ from services.marketing.consent.entrypoints import ConsentEntrypoints
 from services.marketing.responses.entrypoints import ResponseEntrypoints
 from services.marketing.segments import membership
 from services.marketing.segments.entrypoints import SegmentEntrypoints
+from services.marketing.sending.entrypoints import SendingEntrypoints
 from services.marketing.tracking.entrypoints import TrackingEntrypoints
 from services.marketing.templates.entrypoints import TemplateEntrypoints
 from services.marketing.events import EVENT_SCHEMAS
@@ -66,7 +72,8 @@ def reevaluate(uow, contact_ids, envelope):
 
 class MarketingService(AudienceEntrypoints, ConsentEntrypoints, SegmentEntrypoints,
                        CampaignEntrypoints, ResponseEntrypoints, AutomationEntrypoints,
-                       TemplateEntrypoints, TrackingEntrypoints, ChassisService):
+                       TemplateEntrypoints, TrackingEntrypoints, SendingEntrypoints,
+                       ChassisService):
     name = "marketing"
     db = Database(Base.metadata, event_schemas=EVENT_SCHEMAS)
     subscriptions = Subscriptions(triggering.with_triggers(

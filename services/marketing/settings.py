@@ -76,3 +76,38 @@ def inbound_webhook_secret():
     """The shared secret an email provider's bounce / complaint webhook sends (header
     X-Webhook-Secret); empty: the webhook refuses everything."""
     return env.str("MARKETING_INBOUND_WEBHOOK_SECRET", "")
+
+
+def send_batch_size():
+    """Recipients per batch of a broadcast (one RabbitMQ message, one SMTP session)."""
+    return env.int("MARKETING_SEND_BATCH_SIZE", 100)
+
+
+def send_rate_per_second():
+    """Emails a broadcast releases per second at most, over every replica (0: no limit)."""
+    return env.float("MARKETING_SEND_RATE_PER_SECOND", 50.0)
+
+
+def send_tick_seconds():
+    """How often broadcasts release batches, resume after an SMTP outage, and take back
+    batches whose worker vanished."""
+    return env.float("MARKETING_SEND_TICK_SECONDS", 1.0)
+
+
+def send_lease_seconds():
+    """A released batch not done after this is released again; a recipient claimed this long
+    ago by a worker that vanished is sent again (with the same Message-ID)."""
+    return env.float("MARKETING_SEND_LEASE_SECONDS", 120.0)
+
+
+def send_retry_seconds():
+    """(first, most) seconds a broadcast waits after the SMTP server failed transiently;
+    doubled after each further failure."""
+    return (env.float("MARKETING_SEND_RETRY_SECONDS", 5.0),
+            env.float("MARKETING_SEND_RETRY_MAX_SECONDS", 300.0))
+
+
+def frequency_cap():
+    """(emails, days): a contact is sent at most this many campaign emails in this many days
+    (0 emails: no cap); one more is skipped (`frequency_cap`)."""
+    return (env.int("MARKETING_FREQUENCY_CAP", 3), env.int("MARKETING_FREQUENCY_CAP_DAYS", 7))

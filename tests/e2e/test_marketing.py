@@ -254,3 +254,40 @@ def test_the_links_in_sent_mail_track_opens_clicks_and_unsubscribe_without_login
     refused = anonymous.request("POST", "marketing/inbound/email-reports",
                                 json={"kind": "bounce", "email": customer["email"]})
     assert refused.status_code == 401
+
+
+def test_a_campaign_email_reaches_each_contact_of_its_audience_once(admin, region, mailbox):
+    region_name, _team = region
+    marketer = admin.create_user("marketer")
+    tag = uuid.uuid4().hex[:8]
+    people = [admin.create_customer(name=f"Reader{n} {tag}", kind="individual", region=region_name,
+                                    email=f"reader{n}-{tag}@example.com") for n in range(5)]
+    # in the audience before the segment is defined (as in test_sending_service.py)
+    for person in people:
+        wait_until(lambda: marketer.get(f"marketing/audience/{person['id']}").status_code == 200,
+                   timeout=30, message="the reader in the audience")
+    segment = marketer.ok("POST", "marketing/segments", expect=201, json={
+        "name": f"Readers {tag}", "kind": "dynamic",
+        "rules": [[{"field": "region", "op": "eq", "value": region_name}]]})
+    wait_until(lambda: marketer.ok("GET", f"marketing/segments/{segment['id']}")["member_count"]
+               == len(people), timeout=30, message="the readers in the segment")
+    campaign = marketer.ok("POST", "marketing/campaigns", expect=201, json={
+        "name": f"Readers' news {tag}", "channel": "email", "currency": "EUR",
+        "segment_ids": [segment["id"]], "starts_at": "2099-01-01T09:00:00Z"})
+    for to in ("scheduled", "running"):
+        marketer.ok("POST", f"marketing/campaigns/{campaign['id']}/status", json={"to": to})
+    template = marketer.ok("POST", "marketing/templates", expect=201, json={
+        "name": f"News {tag}", "subject": "News for {{ contact.first_name }}",
+        "html": "<p>Hello {{ contact.first_name }}</p>", "text": "Hello {{ contact.first_name }}"})
+    send = f"marketing/campaigns/{campaign['id']}/send"
+    started = marketer.ok("POST", send, expect=202, json={"template_id": template["id"]})
+    assert started["recipients"] == len(people)
+    assert marketer.request("POST", send, json={"template_id": template["id"]}).status_code == 409
+    wait_until(lambda: marketer.ok("GET", send)["status"] == "done", timeout=60,
+               message="the broadcast done")
+    for n, person in enumerate(people):
+        [message] = mailbox.messages_to(person["email"])
+        assert str(message["Subject"]) == f"News for Reader{n}"
+        assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    sent = marketer.ok("GET", f"{send}/recipients", params={"state": "sent"})["items"]
+    assert {r["contact_id"] for r in sent} == {p["id"] for p in people}
