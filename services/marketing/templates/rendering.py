@@ -12,6 +12,8 @@
   powers are capped and the output is cut at MAX_OUTPUT characters, so a template cannot make
   a worker spin or fill its memory.
 """
+import functools
+
 from jinja2 import TemplateError, TemplateSyntaxError, meta, nodes
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
@@ -104,6 +106,12 @@ def contact_context(profile):
     return {key: value for key, value in values.items() if value not in (None, "", [])}
 
 
+@functools.lru_cache(maxsize=256)
+def _compiled(field, source):
+    """Compiled once per source (a broadcast renders one template for every recipient)."""
+    return ENVIRONMENTS[field].from_string(source)
+
+
 def render(template, profile, unsubscribe_url=PREVIEW_UNSUBSCRIBE_URL):
     """{subject, html, text} of `template` (anything with those attributes) for `profile`;
     RenderError naming the field that fails at run time (a sandbox violation, 1/0, …)."""
@@ -111,7 +119,7 @@ def render(template, profile, unsubscribe_url=PREVIEW_UNSUBSCRIBE_URL):
     rendered, errors = {}, {}
     for field in FIELDS:
         try:
-            compiled = ENVIRONMENTS[field].from_string(getattr(template, field))
+            compiled = _compiled(field, getattr(template, field))
             output, size = [], 0
             for chunk in compiled.generate(context):
                 size += len(chunk)
