@@ -135,3 +135,24 @@ ROUTES += [
              summary="Mark an agent away (no new tickets routed to them) or back; an agent sets "
                      "only their own (403)"),
 ]
+
+INBOUND_EMAIL = f"{API}/service-desk/inbound/email"
+
+
+def inbound_email(gateway, request, call):
+    """The provider's inbound webhook: its shared secret in X-Webhook-Secret (the service
+    compares it; none configured refuses everything)."""
+    return 200, gateway.services.call("service_desk", "receive_email", call.body,
+                                      secret=request.headers.get("X-Webhook-Secret"))
+
+
+ROUTES += [
+    Route("POST", INBOUND_EMAIL, "service_desk", handler=inbound_email, body="json",
+          public=True, tag="service desk email", errors=(401,),
+          request_schema="service_desk:InboundEmail",
+          response_schema="service_desk:InboundEmailResult",
+          summary="A mail to the service desk as a raw RFC 5322 message (shared secret in "
+                  "X-Webhook-Secret): a new ticket, or a customer's reply threaded onto its "
+                  "ticket by In-Reply-To / References / the subject's [#T-<id>]; the same "
+                  "Message-ID again changes nothing"),
+]

@@ -6,3 +6,4 @@ from services.service_desk.tickets.models import Ticket, TicketChange, TicketEnt
 from services.service_desk.routing.models import (AgentAvailability, RoutingRule,  # noqa: F401
                                                   TeamRouting)
 from services.service_desk.sla.models import SlaAlarm, SlaCalendar, SlaPolicyRow, TicketSla  # noqa: F401
+from services.service_desk.email_channel.models import TicketMail  # noqa: F401

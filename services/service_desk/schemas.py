@@ -9,3 +9,5 @@ from services.service_desk.tickets.schemas import (MergeRequest, NoteCreate, Pag
 from services.service_desk.routing.schemas import (Agent, AgentQuery,  # noqa: F401
                                                    AvailabilitySet, RoutingRules, RuleSet,
                                                    TeamRouting, TeamRoutingSet)
+from services.service_desk.email_channel.schemas import (InboundEmail,  # noqa: F401
+                                                         InboundEmailResult)

@@ -12,6 +12,10 @@ area, each in its own package:
 - sla/        business-hours calendars and the SLA clock of each ticket (first response,
               resolution, update targets; pauses), policies per priority and value class, the
               timer firing warnings (75 %) and breaches (escalation) once across replicas
+- email_channel/  email in and out: the inbound webhook (raw RFC 5322 → a new ticket or a reply
+              threaded by In-Reply-To / References / the subject's ticket token, duplicates
+              ignored) and agents' public replies mailed through services/chassis/mail.py from
+              an outbox row and a retrying timer
 
 Shared: roles.py (who may do what), settings.py, metrics.py, and the registries models.py,
 events.py, schemas.py, consumes.py. Events are applied exactly once through the chassis's
@@ -23,6 +27,7 @@ from services.chassis.service import ChassisService
 from services.kernel.users_copy import KeepsUsersCopy
 from services.service_desk.directory import projection
 from services.service_desk.directory.users import users as users_copy
+from services.service_desk.email_channel.entrypoints import EmailEntrypoints
 from services.service_desk.events import EVENT_SCHEMAS
 from services.service_desk.models import Base
 from services.service_desk.routing.entrypoints import RoutingEntrypoints
@@ -31,8 +36,8 @@ from services.service_desk.tickets.entrypoints import TicketEntrypoints
 from services.service_desk.tickets.handlers.merge import move_customer_tickets
 
 
-class ServiceDeskService(TicketEntrypoints, RoutingEntrypoints, SlaEntrypoints, KeepsUsersCopy,
-                         ChassisService):
+class ServiceDeskService(TicketEntrypoints, RoutingEntrypoints, SlaEntrypoints, EmailEntrypoints,
+                         KeepsUsersCopy, ChassisService):
     name = "service_desk"
     db = Database(Base.metadata, event_schemas=EVENT_SCHEMAS)
     users = users_copy

@@ -19,3 +19,34 @@ def sla_time_zone():
 def sla_check_seconds():
     """How often the SLA timer looks for due warnings (75 %) and breaches."""
     return env.float("SERVICE_DESK_SLA_CHECK_SECONDS", 30.0)
+
+
+def email_inbound_secret():
+    """The shared secret the inbound mail webhook must carry in X-Webhook-Secret; unset or
+    empty refuses every inbound mail (401)."""
+    return env.str("SERVICE_DESK_EMAIL_INBOUND_SECRET", "")
+
+
+def email_unmatched_customer_id():
+    """The customer a new mail from an unknown address becomes a ticket of (tagged
+    unmatched_sender); unset: such a mail is kept as unmatched, no ticket."""
+    return env.str("SERVICE_DESK_EMAIL_UNMATCHED_CUSTOMER_ID", "")
+
+
+def email_send_seconds():
+    """How often the timer mails pending public replies."""
+    return env.float("SERVICE_DESK_EMAIL_SEND_SECONDS", 5.0)
+
+
+def email_retry_seconds():
+    """The first wait after a transient SMTP failure; doubled each attempt up to the max."""
+    return env.float("SERVICE_DESK_EMAIL_RETRY_SECONDS", 30.0)
+
+
+def email_retry_max_seconds():
+    return env.float("SERVICE_DESK_EMAIL_RETRY_MAX_SECONDS", 3600.0)
+
+
+def email_claim_seconds():
+    """How long a sender holds a mail it is sending; a sender that died releases it then."""
+    return env.float("SERVICE_DESK_EMAIL_CLAIM_SECONDS", 120.0)

@@ -5,6 +5,8 @@ time, oldest first.
   takes a `new` ticket into `open`.
 - A customer's reply reopens a paused or resolved ticket (back to `open`, reason
   customer_reply); a closed ticket takes nothing more (409: a new ticket is the way).
+- An agent's public reply is mailed to the customer (email_channel/outbound.py: queued in
+  this transaction, sent by a timer).
 - A note is internal: it changes no status.
 """
 from sqlalchemy import select
@@ -12,6 +14,7 @@ from sqlalchemy import select
 from services.chassis.errors import Conflict
 from services.chassis.models import utcnow
 from services.chassis.validation import load
+from services.service_desk.email_channel import outbound
 from services.service_desk.sla import track as sla
 from services.service_desk.tickets import schemas, scopes, statuses
 from services.service_desk.tickets.handlers.lists import oldest_first
@@ -50,6 +53,8 @@ def add_reply(uow, principal, ticket_id, data, author_id=None):
     ticket.replies += 1
     if not from_customer:
         sla.agent_replied(session, ticket, now)
+        session.flush()
+        outbound.queue_reply(session, ticket, entry)     # mailed by the timer, even if SMTP is down
     first = not from_customer and ticket.first_responded_at is None
     if first:
         ticket.first_responded_at = now
