@@ -134,7 +134,8 @@ def tally(ndjson):
                     failure = check["failure_info"]["failure"]
                     request = recorder.get("interactions", {}).get(case_id, {}).get("request", {})
                     failures.append((check["name"], failure["operation"],
-                                     failure["message"].splitlines()[0],
+                                     (failure["message"].splitlines()
+                                      or [failure.get("title") or "(no message)"])[0],
                                      f"{request.get('method')} {request.get('uri')}"[:300]))
     return counts, failures
 
