@@ -22,6 +22,8 @@ MODULES = {service.name: service.target for service in registry.SERVICES}
 DATABASES = tuple(service.name for service in registry.with_database())
 START_TIMEOUT = 60.0
 STOP_TIMEOUT = 10.0
+# The service desk's inbound mail webhook secret in every e2e system (tests/e2e/test_service_desk_email.py).
+INBOUND_EMAIL_SECRET = "e2e-inbound-mail-secret"
 
 
 def replica(name, number):
@@ -81,6 +83,8 @@ class System:
             "SALES_TASK_DUE_CHECK_SECONDS": "1",
             "SALES_BIRTHDAY_CHECK_SECONDS": "1",
             "WEBHOOKS_SEND_SECONDS": "0.5",
+            "SERVICE_DESK_EMAIL_SEND_SECONDS": "0.5",
+            "SERVICE_DESK_EMAIL_INBOUND_SECRET": INBOUND_EMAIL_SECRET,
             "LOG_LEVEL": "INFO",
             "PYTHONUNBUFFERED": "1",
             "PYTHONWARNINGS": "ignore::Warning:nameko.cli.commands,ignore::Warning:nameko.extensions",
