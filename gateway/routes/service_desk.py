@@ -156,3 +156,61 @@ ROUTES += [
                   "ticket by In-Reply-To / References / the subject's [#T-<id>]; the same "
                   "Message-ID again changes nothing"),
 ]
+
+# The knowledge base (services/service_desk/knowledge): agents and support managers write
+# (drafts are theirs to see); they and sales reps read published articles, search them and
+# say whether one helped. A draft out of a reader's sight is a 404.
+KB = f"{API}/service-desk/knowledge"
+ARTICLES = f"{KB}/articles"
+ARTICLE = f"{ARTICLES}/{{article_id}}"
+ARTICLE_ID = path("article_id")
+TAG_KB = "service desk knowledge base"
+KB_READERS = WORKERS + ("sales_rep",)
+
+
+def _kb(method, url, rpc, **options):
+    return Route(method, url, "service_desk", rpc, tag=TAG_KB, **options)
+
+
+ROUTES += [
+    _kb("GET", ARTICLES, "list_articles", args=(QUERY,), query="service_desk:ArticleQuery",
+        roles=KB_READERS, response_schema="service_desk:Article", response_page=True,
+        summary="Articles newest first, by status, category or tag (readers: published "
+                "only)"),
+    _kb("POST", ARTICLES, "create_article", args=(BODY,), body="json", roles=WORKERS,
+        status=201, location=f"{ARTICLES}/{{id}}", request_schema="service_desk:ArticleCreate",
+        response_schema="service_desk:Article",
+        summary="Write an article (a draft): title, category, tags, Markdown body (rendered to "
+                "safe HTML: raw HTML shown as text, unsafe links dropped)"),
+    _kb("GET", f"{KB}/search", "search_articles", args=(QUERY,),
+        query="service_desk:SearchQuery", roles=KB_READERS,
+        response_schema="service_desk:ArticleHit", response_page=True,
+        summary="Full-text search: every word must match (Chinese, Japanese, Korean by "
+                "characters), best first; nothing to search for or too long: 422"),
+    _kb("GET", f"{KB}/suggestions", "suggest_articles", args=(QUERY,),
+        query="service_desk:SuggestionQuery", roles=WORKERS,
+        response_schema="service_desk:ArticleHit", response_page=True,
+        summary="Published articles for a ticket, from its subject: the most words in common "
+                "first (next_cursor is always null)"),
+    _kb("GET", ARTICLE, "get_article", args=(ARTICLE_ID,), roles=KB_READERS,
+        response_schema="service_desk:Article", summary="One article"),
+    _kb("PATCH", ARTICLE, "update_article", args=(ARTICLE_ID, BODY), body="json",
+        roles=WORKERS, request_schema="service_desk:ArticleUpdate",
+        response_schema="service_desk:Article",
+        summary="Change its title, category, tags or body (re-rendered, re-indexed)"),
+    _kb("POST", f"{ARTICLE}/status", "change_article_status", args=(ARTICLE_ID, BODY),
+        body="json", roles=WORKERS, request_schema="service_desk:ArticleStatusChange",
+        response_schema="service_desk:Article", errors=(409,),
+        summary="Publish a draft or take a published article back to draft (already there: "
+                "409)"),
+    _kb("PUT", f"{ARTICLE}/feedback", "set_article_feedback", args=(ARTICLE_ID, BODY),
+        body="json", roles=KB_READERS, request_schema="service_desk:FeedbackInput",
+        response_schema="service_desk:Article", errors=(409,),
+        summary="Was this helpful: the caller's yes / no (one per reader, changeable; a draft: "
+                "409)"),
+    _kb("POST", f"{ARTICLE}/solutions", "link_article_solution", args=(ARTICLE_ID, BODY),
+        body="json", roles=WORKERS, request_schema="service_desk:SolutionLink",
+        response_schema="service_desk:Solution", errors=(409,),
+        summary="Link the article to a ticket as its solution (replaces the ticket's earlier "
+                "one; a draft: 409); the ticket's history records it"),
+]

@@ -5,5 +5,7 @@ from services.service_desk.directory.models import DeskContact, DeskCustomer, Us
 from services.service_desk.tickets.models import Ticket, TicketChange, TicketEntry  # noqa: F401
 from services.service_desk.routing.models import (AgentAvailability, RoutingRule,  # noqa: F401
                                                   TeamRouting)
+from services.service_desk.knowledge.models import (Article, ArticleFeedback,  # noqa: F401
+                                                    ArticleToken, TicketSolution)
 from services.service_desk.sla.models import SlaAlarm, SlaCalendar, SlaPolicyRow, TicketSla  # noqa: F401
 from services.service_desk.email_channel.models import TicketMail  # noqa: F401

@@ -6,6 +6,11 @@ from services.service_desk.tickets.schemas import (MergeRequest, NoteCreate, Pag
                                                    ReplyCreate, StatusChange, Ticket,
                                                    TicketChange, TicketCreate, TicketEntry,
                                                    TicketQuery, TicketUpdate)
+from services.service_desk.knowledge.schemas import (Article, ArticleCreate,  # noqa: F401
+                                                     ArticleHit, ArticleQuery,
+                                                     ArticleStatusChange, ArticleUpdate,
+                                                     FeedbackInput, SearchQuery, Solution,
+                                                     SolutionLink, SuggestionQuery)
 from services.service_desk.routing.schemas import (Agent, AgentQuery,  # noqa: F401
                                                    AvailabilitySet, RoutingRules, RuleSet,
                                                    TeamRouting, TeamRoutingSet)

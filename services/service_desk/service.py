@@ -16,6 +16,9 @@ area, each in its own package:
               threaded by In-Reply-To / References / the subject's ticket token, duplicates
               ignored) and agents' public replies mailed through services/chassis/mail.py from
               an outbox row and a retrying timer
+- knowledge/  the knowledge base: Markdown articles rendered to safe HTML, draft / published,
+              full-text search (Chinese by characters, on SQLite and PostgreSQL alike), "was
+              this helpful", suggestions for a ticket and an article linked as its solution
 
 Shared: roles.py (who may do what), settings.py, metrics.py, and the registries models.py,
 events.py, schemas.py, consumes.py. Events are applied exactly once through the chassis's
@@ -29,6 +32,7 @@ from services.service_desk.directory import projection
 from services.service_desk.directory.users import users as users_copy
 from services.service_desk.email_channel.entrypoints import EmailEntrypoints
 from services.service_desk.events import EVENT_SCHEMAS
+from services.service_desk.knowledge.entrypoints import KnowledgeEntrypoints
 from services.service_desk.models import Base
 from services.service_desk.routing.entrypoints import RoutingEntrypoints
 from services.service_desk.sla.entrypoints import SlaEntrypoints
@@ -37,7 +41,7 @@ from services.service_desk.tickets.handlers.merge import move_customer_tickets
 
 
 class ServiceDeskService(TicketEntrypoints, RoutingEntrypoints, SlaEntrypoints, EmailEntrypoints,
-                         KeepsUsersCopy, ChassisService):
+                         KnowledgeEntrypoints, KeepsUsersCopy, ChassisService):
     name = "service_desk"
     db = Database(Base.metadata, event_schemas=EVENT_SCHEMAS)
     users = users_copy
