@@ -1,6 +1,8 @@
 """The service desk's own Prometheus metrics (module-level; the chassis exports them on
 SERVICE_DESK_METRICS_PORT with the rest): tickets created by channel and priority, new tickets'
-assignments by how they were made, status changes by the status reached and why. Counted when
+assignments by how they were made, status changes by the status reached and why, mails
+received by outcome and send attempts of replies by result (a growing `retrying` with no
+`sent`: the SMTP server is down). Counted when
 made (a transaction rolled back afterwards is counted too: the counter says how much work was
 done)."""
 from prometheus_client import Counter
@@ -11,6 +13,12 @@ ASSIGNMENTS = Counter("crm_ticket_assignments_total",
                       ["reason"])
 STATUS_CHANGES = Counter("crm_ticket_status_changes_total", "Ticket status changes",
                          ["to_status", "reason"])
+
+MAIL_RECEIVED = Counter("crm_ticket_mail_received_total",
+                        "Mails to the inbound webhook (created / replied / duplicate / unmatched)",
+                        ["outcome"])
+MAIL_SENT = Counter("crm_ticket_mail_send_attempts_total",
+                    "Attempts to mail agents' replies (sent / retrying / failed)", ["result"])
 
 
 def created(ticket):
@@ -23,3 +31,13 @@ def assigned(reason):
 
 def status_changed(to_status, reason):
     STATUS_CHANGES.labels(to_status, reason).inc()
+
+
+def mail_received(outcome):
+    MAIL_RECEIVED.labels(outcome).inc()
+
+
+def mail_sent(counts):
+    for result, number in counts.items():
+        if number:
+            MAIL_SENT.labels(result).inc(number)

@@ -24,7 +24,7 @@ from services.chassis.db import insert_ignoring_conflicts
 from services.chassis.errors import Unauthorized
 from services.chassis.models import utcnow
 from services.chassis.validation import load
-from services.service_desk import settings
+from services.service_desk import metrics, settings
 from services.service_desk.directory.models import DeskCustomer
 from services.service_desk.email_channel import parse, schemas
 from services.service_desk.email_channel.models import IN, RECEIVED, UNMATCHED, TicketMail
@@ -112,6 +112,7 @@ def receive(uow, data):
     row = _claim(session, mail, now)
     if row is None:
         seen = session.scalar(select(TicketMail).where(TicketMail.message_id == mail.message_id))
+        metrics.mail_received("duplicate")
         return {"outcome": "duplicate", "ticket_id": seen.ticket_id if seen else None,
                 "message_id": mail.message_id}
     ticket = thread_of(session, mail)
@@ -125,4 +126,5 @@ def receive(uow, data):
         if row.ticket_id is None:
             row.status, row.body = UNMATCHED, mail.text
     session.flush()
+    metrics.mail_received(outcome)
     return {"outcome": outcome, "ticket_id": row.ticket_id, "message_id": mail.message_id}

@@ -24,7 +24,7 @@ from sqlalchemy import select, update
 
 from services.chassis import mail
 from services.chassis.models import utcnow
-from services.service_desk import settings
+from services.service_desk import metrics, settings
 from services.service_desk.directory.models import DeskCustomer
 from services.service_desk.email_channel import parse
 from services.service_desk.email_channel.models import (FAILED, IN, OUT, PENDING, SENT,
@@ -118,4 +118,5 @@ def send_due(db, now=None, send=mail.send, limit=50):
         _finish(db, row_id, attempts=attempts + 1, status=SENT, sent_at=utcnow(),
                 last_error=None)
         counts["sent"] += 1
+    metrics.mail_sent(counts)
     return counts

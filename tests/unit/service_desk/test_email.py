@@ -244,3 +244,21 @@ def test_a_refused_mail_fails_with_the_servers_answer(db):
     assert outbound.send_due(db, row.next_attempt_at, send=server)["failed"] == 1
     failed = mails(db, "out")[0]
     assert failed.status == "failed" and "550" in failed.last_error
+
+
+def test_mail_is_counted_for_monitoring(db):
+    from prometheus_client import REGISTRY
+
+    def sample(name, **labels):
+        return REGISTRY.get_sample_value(name, labels) or 0.0
+    before = (sample("crm_ticket_mail_received_total", outcome="created"),
+              sample("crm_ticket_mail_received_total", outcome="duplicate"),
+              sample("crm_ticket_mail_send_attempts_total", result="retrying"))
+    receive(db, raw())
+    receive(db, raw())
+    row = _agent_answer(db, mails(db, "in")[0].ticket_id)
+    outbound.send_due(db, row.next_attempt_at, send=Server(mail.TransientMailError("down")))
+    after = (sample("crm_ticket_mail_received_total", outcome="created"),
+             sample("crm_ticket_mail_received_total", outcome="duplicate"),
+             sample("crm_ticket_mail_send_attempts_total", result="retrying"))
+    assert [b - a for a, b in zip(before, after)] == [1, 1, 1]
