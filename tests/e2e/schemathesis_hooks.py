@@ -25,7 +25,7 @@ summary or the field's description states:
   rule names a trigger of the catalogue, and conditions and actions that trigger's fields and
   customer take (the document cannot tie them to the trigger); an SLA calendar's week names
   weekdays with sorted periods and a policy's first response is not slower than its
-  resolution;
+  resolution; a knowledge-base search has letters or digits to look for;
 - an Idempotency-Key names one request: a positive case that sends one sends a new one (the
   generated keys repeat — "0", "!" — and the same key with another body is rightly a 422).
 """
@@ -36,6 +36,8 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import schemathesis
+
+from services.service_desk.knowledge import search as kb_search
 
 IDS = json.loads(os.environ.get("CRM_FUZZ_IDS", "{}"))
 
@@ -301,7 +303,16 @@ def _sla_policy(body):
     body["value_class"], body["calendar_id"] = "", "default"
 
 
+def _kb_search(query):
+    """A knowledge-base query has something to search for (letters or digits, at most 32
+    tokens): the document can bound its length, not what the tokenizer finds in it."""
+    tokens = kb_search.query_tokens(query.get("q")) if isinstance(query.get("q"), str) else []
+    if not 0 < len(tokens) <= kb_search.MAX_QUERY_TOKENS:
+        query["q"] = "打印机 printer"
+
+
 QUERY_RULES = {
+    "GET /api/v1/service-desk/knowledge/search": _kb_search,
     "GET /api/v1/audit": _audit_query,
     "GET /api/v1/customers/{customer_id}/history": _audit_query,
 }
