@@ -21,7 +21,8 @@ summary or the field's description states:
   and a static list takes contacts of the audience (a CSV file of them too); a ticket names
   no contact person and no assignee (none is seeded), a routing rule matches something; a
   campaign's goal is a metric with its target (a whole count), it ends after it starts and
-  aims at no segment that may not exist; a response gives an email or a phone; an automation
+  aims at no segment that may not exist; a response gives an email or a phone; a template's
+  texts hold no Jinja2 delimiters (and its body is an object); an automation
   rule names a trigger of the catalogue, and conditions and actions that trigger's fields and
   customer take (the document cannot tie them to the trigger); an SLA calendar's week names
   weekdays with sorted periods and a policy's first response is not slower than its
@@ -250,6 +251,14 @@ def _campaign(body):
     body.pop("exclude_segment_ids", None)
 
 
+def _template_text(body):
+    """A template's texts are Jinja2: generated text with its delimiters is a syntax error the
+    document cannot rule out (the service names the line), so a positive case has none."""
+    for name in ("subject", "html", "text"):
+        if isinstance(body.get(name), str):
+            body[name] = body[name].translate(str.maketrans("{}%#", "()+-")) or "x"
+
+
 def _response(body):
     if not body.get("email") and not body.get("phone"):
         body["email"] = "fuzz@example.com"  # someone to answer
@@ -347,6 +356,8 @@ RULES = {
     "POST /api/v1/marketing/forms/{campaign_id}": _response,
     "PUT /api/v1/service-desk/sla/calendars/{calendar_id}": _sla_calendar,
     "POST /api/v1/service-desk/sla/policies": _sla_policy,
+    "POST /api/v1/marketing/templates": _template_text,
+    "PATCH /api/v1/marketing/templates/{template_id}": _template_text,
     "POST /api/v1/marketing/segments": _segment,
     "PATCH /api/v1/marketing/segments/{segment_id}": _segment,
     "POST /api/v1/marketing/segments/{segment_id}/members": _static_members,
@@ -411,6 +422,11 @@ def map_case(context, case):
         _import_csv(case)
     if label == "POST /api/v1/marketing/segments/{segment_id}/members/csv":
         _list_csv(case)
+    if label == "POST /api/v1/marketing/templates" and not isinstance(case.body, dict):
+        # the coverage phase offers a bare 0 as this body's positive case (its texts' patterns
+        # leave it no example); a positive case is a template
+        case.body = {"name": f"Fuzzed {uuid.uuid4().hex[:8]}", "subject": "Hello",
+                     "html": "<p>Hello</p>", "text": "Hello"}
     if isinstance(case.body, dict):
         _reference(case.body)
         rule = RULES.get(label)

@@ -59,12 +59,14 @@ RUN_TIMEOUT = 1200
 
 
 @pytest.fixture(scope="module")
-def fuzzed(request, rabbit_manager, tmp_path_factory):
-    """A system of its own: schemathesis creates, changes and deletes at random."""
+def fuzzed(request, rabbit_manager, tmp_path_factory, mailbox):
+    """A system of its own: schemathesis creates, changes and deletes at random. Its mail goes
+    to the session's real SMTP server (a test send is a 200, not a 503 for a missing server)."""
     with own_vhost(request, rabbit_manager) as amqp_uri:
         # A slow answer is not the question here (argon2 on this shared 2-core machine can
         # take seconds under the run's load): a deadline well above it, not a 503.
-        system = System(tmp_path_factory.mktemp("api_document"), amqp_uri, rpc_timeout=20.0)
+        system = System(tmp_path_factory.mktemp("api_document"), amqp_uri, rpc_timeout=20.0,
+                        settings=mailbox.environment())
         try:
             system.start()
             yield system
