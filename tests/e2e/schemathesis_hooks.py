@@ -26,10 +26,13 @@ summary or the field's description states:
   rule names a trigger of the catalogue, and conditions and actions that trigger's fields and
   customer take (the document cannot tie them to the trigger); an SLA calendar's week names
   weekdays with sorted periods and a policy's first response is not slower than its
-  resolution; a knowledge-base search has letters or digits to look for;
+  resolution; a knowledge-base search has letters or digits to look for; an inbound mail is
+  one RFC 5322 message with a sender (raw text or its bytes in base64, not both) — reached only
+  by a run that sends the webhook's secret;
 - an Idempotency-Key names one request: a positive case that sends one sends a new one (the
   generated keys repeat — "0", "!" — and the same key with another body is rightly a 422).
 """
+import base64
 import json
 import os
 import uuid
@@ -320,6 +323,19 @@ def _kb_search(query):
         query["q"] = "打印机 printer"
 
 
+def _inbound_email(body):
+    """One readable message with a sender and a Message-ID of its own (a repeat would rightly
+    be a `duplicate`), as text or as base64 bytes, whichever the case chose."""
+    message = (f"From: Fuzz <fuzz@fuzz.example>\r\nSubject: Fuzzed\r\n"
+               f"Message-ID: <{uuid.uuid4().hex}@fuzz.example>\r\n\r\nHello.\r\n")
+    as_bytes = body.get("raw_base64") is not None
+    body.clear()
+    if as_bytes:
+        body["raw_base64"] = base64.b64encode(message.encode()).decode()
+    else:
+        body["raw"] = message
+
+
 QUERY_RULES = {
     "GET /api/v1/service-desk/knowledge/search": _kb_search,
     "GET /api/v1/audit": _audit_query,
@@ -358,6 +374,7 @@ RULES = {
     "POST /api/v1/service-desk/sla/policies": _sla_policy,
     "POST /api/v1/marketing/templates": _template_text,
     "PATCH /api/v1/marketing/templates/{template_id}": _template_text,
+    "POST /api/v1/service-desk/inbound/email": _inbound_email,
     "POST /api/v1/marketing/segments": _segment,
     "PATCH /api/v1/marketing/segments/{segment_id}": _segment,
     "POST /api/v1/marketing/segments/{segment_id}/members": _static_members,
