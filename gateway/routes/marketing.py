@@ -123,6 +123,11 @@ CAMPAIGNS = [
            args=(CAMPAIGN_ID,), roles=READERS, response_schema="marketing:CampaignAudience",
            summary="How many contacts the campaign targets and how many its channel may reach "
                    "now; says so when nobody would be"),
+    _route("GET", f"{CAMPAIGN}/results", "get_campaign_results", TAG_CAMPAIGNS,
+           args=(CAMPAIGN_ID,), roles=READERS, response_schema="marketing:CampaignResults",
+           summary="What the campaign did: recipients by outcome, unique opens / clicks, "
+                   "unsubscribes, responses, leads, converted leads, won deals and revenue "
+                   "credited by first and last touch, cost, cost per lead, CAC and ROI"),
     _route("GET", f"{CAMPAIGN}/costs", "list_campaign_costs", TAG_CAMPAIGNS,
            args=(CAMPAIGN_ID, QUERY), query="marketing:CostQuery", roles=READERS,
            response_schema="marketing:Cost", response_page=True,

@@ -6,6 +6,7 @@ from services.marketing.automation.schemas import (AutomationCatalogue,  # noqa:
                                                    AutomationRuleQuery, AutomationRuleUpdate,
                                                    AutomationRun, AutomationRunQuery)
 from services.marketing.campaigns.schemas import (Campaign, CampaignAudience,  # noqa: F401
+                                                  CampaignResults,
                                                   CampaignCreate, CampaignQuery,
                                                   CampaignTransition, CampaignUpdate, Cost,
                                                   CostCreate, CostQuery)

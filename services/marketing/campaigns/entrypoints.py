@@ -50,6 +50,12 @@ class CampaignEntrypoints:
             return campaigns.campaign_audience(session, principal, campaign_id)
 
     @rpc
+    def get_campaign_results(self, campaign_id):
+        principal = self.principal.require(*roles.READ)
+        with self.db.read_only() as session:
+            return campaigns.campaign_results(session, principal, campaign_id)
+
+    @rpc
     def record_campaign_cost(self, campaign_id, data):
         principal = self.principal.require(*roles.MANAGE)
         with self.db.unit_of_work(actor=principal.user_id) as uow:

@@ -115,3 +115,36 @@ class Cost(Schema):
 class CostQuery(Input):
     cursor = page_cursor()
     limit = page_limit()
+
+
+class ModelResults(Schema):
+    won_deals = fields.Integer(required=True)
+    revenue = fields.List(fields.Dict(), required=True, metadata={
+        "description": "[{currency, amount}] of the won deals credited under this model"})
+    cac = Money(allow_none=True, metadata={"description": "cost per won deal"})
+    roi = fields.String(allow_none=True, metadata={
+        "description": "(revenue in the campaign's currency − cost) / cost, 4 decimals; null "
+                       "without cost"})
+
+
+class CampaignResults(Schema):
+    campaign_id = fields.String(required=True)
+    currency = fields.String(required=True)
+    recipients = fields.Integer(required=True)
+    sent = fields.Integer(required=True)
+    delivered = fields.Integer(required=True, metadata={"description": "sent, less bounces "
+                                                                       "reported later"})
+    bounced = fields.Integer(required=True)
+    not_sent = fields.Dict(keys=fields.String(), values=fields.Integer(), required=True,
+                           metadata={"description": "recipients by state: pending, sending, "
+                                                    "failed, skipped"})
+    unique_opens = fields.Integer(required=True)
+    unique_clicks = fields.Integer(required=True)
+    unsubscribes = fields.Integer(required=True)
+    responses = fields.Integer(required=True)
+    leads = fields.Integer(required=True)
+    converted_leads = fields.Integer(required=True)
+    cost = Money(required=True)
+    cost_per_lead = Money(allow_none=True)
+    attribution = fields.Dict(keys=fields.String(), values=fields.Nested(ModelResults),
+                              required=True, metadata={"description": "first and last touch"})

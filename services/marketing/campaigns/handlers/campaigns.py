@@ -12,7 +12,7 @@ from services.chassis import normalize, pagination
 from services.chassis.errors import Conflict, Invalid, NotFound
 from services.chassis.models import utcnow
 from services.chassis.validation import load
-from services.marketing.campaigns import audience, lifecycle, schemas
+from services.marketing.campaigns import audience, lifecycle, results, schemas
 from services.marketing.campaigns.models import MONEY_GOALS, Campaign
 from services.marketing.segments.models import Segment
 
@@ -204,3 +204,7 @@ def campaign_audience(session, principal, campaign_id):
                                    "through the system")
     return AUDIENCE.dump({"campaign_id": campaign.id, "contacts": contacts,
                           "reachable": reach, "notice": notice})
+
+
+def campaign_results(session, principal, campaign_id):
+    return schemas.CampaignResults().dump(results.results(session, get(session, campaign_id)))
