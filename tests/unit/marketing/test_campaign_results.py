@@ -87,4 +87,4 @@ def test_without_cost_there_is_no_roi_and_other_currencies_are_not_converted(db)
     assert got["attribution"]["last"] == {
         "won_deals": 1, "revenue": [{"currency": "USD", "amount": "1000.00"}], "cac": "0.00",
         "roi": None}
-    assert (got["recipients"], got["cost_per_lead"]) == (0, None)
+    assert (got["recipients"], got["cost_per_lead"]) == (0, "0.00")      # one lead, no cost
