@@ -291,3 +291,69 @@ def test_a_campaign_email_reaches_each_contact_of_its_audience_once(admin, regio
         assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     sent = marketer.ok("GET", f"{send}/recipients", params={"state": "sent"})["items"]
     assert {r["contact_id"] for r in sent} == {p["id"] for p in people}
+
+
+def test_the_campaign_journey_from_segment_to_roi(admin, anonymous, region, mailbox):
+    """Issue 11 §12: segment → campaign → send → the SMTP server has the mail → open → click →
+    form response → lead → converted → deal won → the campaign's ROI."""
+    region_name, _team = region
+    marketer = admin.create_user("marketer")
+    tag = uuid.uuid4().hex[:8]
+    email = f"buyer-{tag}@example.com"
+    buyer = admin.create_customer(name=f"Buyer {tag}", region=region_name, email=email)
+    wait_until(lambda: marketer.get(f"marketing/audience/{buyer['id']}").status_code == 200,
+               timeout=30, message="the buyer in the audience")
+    segment = marketer.ok("POST", "marketing/segments", expect=201, json={
+        "name": f"Journey {tag}", "kind": "dynamic",
+        "rules": [[{"field": "region", "op": "eq", "value": region_name}]]})
+    campaign = marketer.ok("POST", "marketing/campaigns", expect=201, json={
+        "name": f"Journey {tag}", "channel": "email", "currency": "EUR", "budget": "500.00",
+        "segment_ids": [segment["id"]], "starts_at": "2026-01-05T09:00:00Z"})
+    url = f"marketing/campaigns/{campaign['id']}"
+    for to in ("scheduled", "running"):
+        marketer.ok("POST", f"{url}/status", json={"to": to})
+    marketer.ok("POST", f"{url}/costs", expect=201, json={"amount": "1000.00",
+                                                           "description": "agency"})
+    template = marketer.ok("POST", "marketing/templates", expect=201, json={
+        "name": f"Offer {tag}", "subject": "An offer for {{ contact.name }}",
+        "html": '<p>See <a href="https://example.com/offer">the offer</a></p>',
+        "text": "See https://example.com/offer"})
+    marketer.ok("POST", f"{url}/send", expect=202, json={"template_id": template["id"]})
+    wait_until(lambda: marketer.ok("GET", f"{url}/send")["status"] == "done", timeout=60,
+               message="the broadcast done")
+    [message] = mailbox.messages_to(email)
+    html = message.get_body(("html",)).get_content()
+    tracked = [part.split('"')[0].replace("&amp;", "&") for part in html.split('"http')[1:]]
+    pixel = next("http" + u for u in tracked if "/t/open/" in u)
+    click = next("http" + u for u in tracked if "/t/click/" in u)
+    assert anonymous.request("GET", pixel.split("/api/v1/", 1)[1]).status_code == 200
+    followed = anonymous.request("GET", click.split("/api/v1/", 1)[1], allow_redirects=False)
+    assert followed.headers["Location"] == "https://example.com/offer"
+
+    assert anonymous.request("POST", f"marketing/forms/{campaign['id']}", json={
+        "name": "The Buyer", "email": email, "company": f"Buyer {tag}"}).status_code == 202
+
+    def lead():
+        found = [item for item in admin.ok("GET", "leads", params={"limit": 100})["items"]
+                 if item["campaign_id"] == campaign["id"]]
+        return found[0] if found else None
+    made = wait_until(lead, timeout=30, message="sales' lead from the form")
+    for status in ("contacted", "qualified"):
+        admin.ok("POST", f"leads/{made['id']}/status", json={"status": status})
+    product = admin.ok("POST", "products", expect=201, json={
+        "name": f"Journey {tag}", "series": "JRN", "list_price": "2500.00", "currency": "EUR"})
+    converted = admin.ok("POST", f"leads/{made['id']}/convert", json={
+        "currency": "EUR", "deal_name": f"Journey {tag}",
+        "lines": [{"product_id": product["id"], "quantity": 2}]})
+    admin.ok("POST", f"deals/{converted['deal']['id']}/stage", json={"stage": "won"})
+
+    def won():
+        results = marketer.ok("GET", f"{url}/results")
+        return results if results["attribution"]["last"]["won_deals"] == 1 else None
+    results = wait_until(won, timeout=30, message="the won deal credited to the campaign")
+    assert (results["sent"], results["delivered"], results["unique_opens"],
+            results["unique_clicks"], results["responses"], results["leads"],
+            results["converted_leads"]) == (1, 1, 1, 1, 1, 1, 1)
+    assert results["attribution"]["last"] == {
+        "won_deals": 1, "revenue": [{"currency": "EUR", "amount": "5000.00"}],
+        "cac": "1000.00", "roi": "4.0000"}                     # (5000 − 1000) / 1000
