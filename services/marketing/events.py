@@ -1,6 +1,7 @@
 """The events marketing publishes — names and payload schemas, its contract (DESIGN.md §4) —
 one registry built from each area's events module (the outbox dumps every payload through
 these). The audience publishes none: it is a copy of customers' and sales' records."""
+from services.marketing.attribution import events as attribution
 from services.marketing.automation import events as automation
 from services.marketing.campaigns import events as campaigns
 from services.marketing.consent import events as consent
@@ -10,7 +11,7 @@ from services.marketing.sending import events as sending
 from services.marketing.tracking import events as tracking
 from services.marketing.templates import events as templates
 
-EVENT_SCHEMAS = {**consent.EVENT_SCHEMAS, **segments.EVENT_SCHEMAS, **campaigns.EVENT_SCHEMAS,
-                 **automation.EVENT_SCHEMAS, **responses.EVENT_SCHEMAS,
-                 **tracking.EVENT_SCHEMAS,
-                 **templates.EVENT_SCHEMAS, **sending.EVENT_SCHEMAS}
+EVENT_SCHEMAS = {**attribution.EVENT_SCHEMAS, **automation.EVENT_SCHEMAS,
+                 **campaigns.EVENT_SCHEMAS, **consent.EVENT_SCHEMAS, **responses.EVENT_SCHEMAS,
+                 **segments.EVENT_SCHEMAS, **sending.EVENT_SCHEMAS, **templates.EVENT_SCHEMAS,
+                 **tracking.EVENT_SCHEMAS}

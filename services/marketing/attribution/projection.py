@@ -2,7 +2,7 @@
 event (exactly once: the inbox). A won deal is credited when the audience has it as a purchase
 (the deal has a customer), and loses its credit when the audience drops the purchase (the deal
 lost, or moved out of its won stage later) — one rule of "won" for both."""
-from sqlalchemy import delete, select, union_all
+from sqlalchemy import select, union_all
 
 from services.marketing.attribution import consumes
 from services.marketing.attribution.models import (FIRST, LAST, CampaignAttribution,
@@ -43,9 +43,25 @@ def touches(session, customer_id, lead_id, until):
         select(both.c.at, both.c.campaign_id).order_by(both.c.at, both.c.campaign_id))]
 
 
+def _withdraw(uow, deal_id):
+    """Remove the deal's credits, each with campaign_deal_uncredited."""
+    session = uow.session
+    for credit in session.scalars(select(CampaignAttribution).where(
+            CampaignAttribution.deal_id == deal_id).order_by(CampaignAttribution.model)):
+        uow.emit("campaign_deal_uncredited", _payload(credit))
+        session.delete(credit)
+    session.flush()
+
+
+def _payload(credit):
+    return {name: getattr(credit, name) for name in (
+        "deal_id", "model", "campaign_id", "customer_id", "amount", "currency", "won_at",
+        "touched_at")}
+
+
 def credit_won_deal(uow, envelope):
     data, session = read(envelope, consumes.FROM_SALES), uow.session
-    session.execute(delete(CampaignAttribution).where(CampaignAttribution.deal_id == data["id"]))
+    _withdraw(uow, data["id"])
     purchase = session.get(AudiencePurchase, f"deal:{data['id']}")
     if purchase is None:
         return                          # no customer: not a purchase, nobody to credit
@@ -54,10 +70,12 @@ def credit_won_deal(uow, envelope):
     if not found:
         return
     for model, (touched_at, campaign_id) in ((FIRST, found[0]), (LAST, found[-1])):
-        session.add(CampaignAttribution(
+        credit = CampaignAttribution(
             deal_id=data["id"], model=model, campaign_id=campaign_id, customer_id=customer_id,
             amount=purchase.amount, currency=purchase.currency, won_at=purchase.purchased_at,
-            touched_at=touched_at))
+            touched_at=touched_at)
+        session.add(credit)
+        uow.emit("campaign_deal_credited", _payload(credit))
 
 
 def drop_unwon(uow, envelope):
@@ -65,8 +83,7 @@ def drop_unwon(uow, envelope):
     payload = envelope["payload"]
     deal_id = payload.get("deal_id") or payload.get("id")
     if deal_id and uow.session.get(AudiencePurchase, f"deal:{deal_id}") is None:
-        uow.session.execute(delete(CampaignAttribution)
-                            .where(CampaignAttribution.deal_id == deal_id))
+        _withdraw(uow, deal_id)
 
 
 def _then(project, step):

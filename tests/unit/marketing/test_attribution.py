@@ -3,12 +3,14 @@ deal of a customer who answered campaigns is credited to the earliest (first tou
 (last touch) campaign before the win — a response matched to the customer, or a campaign lead
 converted to it; touches after the win do not count; a deal that leaves its won stage loses its
 credit; a deal without a touch is credited to nobody."""
+import json
 from datetime import timedelta
 
 import pytest
 from sqlalchemy import create_engine, select
 
 from services.chassis.auth import Principal
+from services.chassis.models import OutboxEvent
 from services.marketing.attribution.models import CampaignAttribution
 from services.marketing.campaigns.handlers import campaigns
 from services.marketing.responses import handlers as responses
@@ -86,6 +88,13 @@ def test_a_converted_campaign_lead_is_a_touch_and_a_lost_deal_loses_its_credit(d
         "amount": "1000.00", "currency": "EUR", "owner_id": "u-rep1", "changed_by": "u-rep1",
         "changed_at": T0 + timedelta(days=5), "reason": None}))
     assert credits(db) == {}
+    with db.read_only() as session:             # each credit given, then withdrawn, published
+        published = [(e.event_type, json.loads(e.payload)["model"]) for e in session.scalars(
+            select(OutboxEvent).where(OutboxEvent.event_type.like("campaign_deal_%"))
+            .order_by(OutboxEvent.sequence))]
+    assert published == [("campaign_deal_credited", "first"), ("campaign_deal_credited", "last"),
+                         ("campaign_deal_uncredited", "first"),
+                         ("campaign_deal_uncredited", "last")]
 
 
 def test_a_deal_without_touches_is_credited_to_nobody(db):
