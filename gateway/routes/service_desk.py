@@ -189,9 +189,9 @@ ROUTES += [
                 "characters), best first; nothing to search for or too long: 422"),
     _kb("GET", f"{KB}/suggestions", "suggest_articles", args=(QUERY,),
         query="service_desk:SuggestionQuery", roles=WORKERS,
-        response_schema="service_desk:ArticleHit", response_page=True,
+        response_schema="service_desk:ArticleHit", response_page=True, errors=(404,),
         summary="Published articles for a ticket, from its subject: the most words in common "
-                "first (next_cursor is always null)"),
+                "first (next_cursor is always null; a ticket the caller cannot see: 404)"),
     _kb("GET", ARTICLE, "get_article", args=(ARTICLE_ID,), roles=KB_READERS,
         response_schema="service_desk:Article", summary="One article"),
     _kb("PATCH", ARTICLE, "update_article", args=(ARTICLE_ID, BODY), body="json",

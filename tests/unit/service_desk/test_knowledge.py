@@ -106,7 +106,8 @@ def test_the_same_status_again_is_a_409_that_changes_nothing(db):
 def test_bad_input_is_a_422_that_writes_nothing(db):
     before = snapshot(db)
     for data in ({"title": ""}, {"title": "   "}, {"body": None}, {"status": "draft"},
-                 {"tags": ["x"] * 21}, {"title": "x" * 201}):
+                 {"tags": ["x"] * 21}, {"title": "x" * 201}, {"body": "x" * 20_001},
+                 {"body": "a\x00b"}):
         with pytest.raises(Invalid):
             kb.write(db, AGENT_A, **data)
     article = kb.write(db, AGENT_A)
