@@ -18,7 +18,8 @@ def _route(method, url, rpc, **options):
 
 ROUTES = [
     *(_route("GET", f"{R}/{report.path}", report.rpc, args=(QUERY,), query=report.query_schema,
-             response_schema=report.response_schema, summary=report.summary)
+             response_schema=report.response_schema, summary=report.summary,
+             roles=report.roles)
       for report in REPORTS.values()),
     _route("GET", f"{R}/freshness", "get_freshness", response_schema="reporting:Freshness",
            summary="How far behind the events the reports are (every report also carries this)"),

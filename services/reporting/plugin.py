@@ -35,6 +35,7 @@ class Report:
     query_schema: str
     response_schema: str
     summary: str
+    roles: tuple = ()       # who may read it (admin too); none: everyone, scoped by its query
 
 
 @dataclass(frozen=True)

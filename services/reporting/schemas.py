@@ -7,6 +7,8 @@ from services.reporting.domains import PROJECTIONS
 from services.reporting.domains.customers.schemas import (  # noqa: F401  (resolved by name)
     CUSTOMER_DIMENSIONS, INTERACTION_DIMENSIONS, CompositionQuery, InteractionsQuery,
     NewCustomersQuery, Report, SeriesReport)
+from services.reporting.domains.marketing.schemas import (  # noqa: F401  (resolved by name)
+    CAMPAIGN_GROUPS, CampaignsQuery, CampaignsReport)
 from services.reporting.domains.sales.schemas import (  # noqa: F401  (resolved by name)
     CASH_DIMENSIONS, DEAL_OUTCOME_DIMENSIONS, DEAL_STAGE_DIMENSIONS, TARGET_MEASURES,
     TARGET_SCOPES, CashQuery, FunnelQuery, OutcomeQuery, ReceivablesQuery, ReceivablesReport,

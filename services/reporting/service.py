@@ -20,7 +20,7 @@ GAUGE_LABELS = {}        # labels the business gauges have had in this process (
 
 def _report_rpc(report):
     def answer(self, query=None):
-        return self._report(report.run, query)
+        return self._report(report.run, query, report.roles)
     answer.__name__ = answer.__qualname__ = report.rpc
     answer.__doc__ = report.summary
     return rpc(answer)
@@ -48,8 +48,8 @@ class ReportingService(ChassisService):
         return inbox.consume(self.db, envelope)
 
     # --- reports (scoped by the caller's principal) --------------------------------------------
-    def _report(self, query_function, query):
-        principal = self.principal.require()
+    def _report(self, query_function, query, roles=()):
+        principal = self.principal.require(*roles)
         with self.db.read_only() as session:
             report = query_function(session, principal, query)
             report["freshness"] = freshness.read(session)

@@ -7,7 +7,7 @@ from services.chassis.models import utcnow
 from services.chassis.periodic import periodic
 from services.chassis.rpc import rpc
 from services.marketing import roles, settings
-from services.marketing.campaigns.handlers import campaigns, costs
+from services.marketing.campaigns.handlers import campaigns, costs, reconcile
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +54,13 @@ class CampaignEntrypoints:
         principal = self.principal.require(*roles.READ)
         with self.db.read_only() as session:
             return campaigns.campaign_results(session, principal, campaign_id)
+
+    @rpc
+    def reconcile_campaign_results(self, cursor=None, limit=500):
+        """Every campaign's results, paged (reporting's reconcile of the marketing KPIs)."""
+        self.principal.require("admin")
+        with self.db.read_only() as session:
+            return reconcile.campaign_results(session, cursor, limit)
 
     @rpc
     def record_campaign_cost(self, campaign_id, data):

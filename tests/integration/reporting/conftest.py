@@ -5,6 +5,7 @@ import pytest
 
 from services.chassis.db import create_schema, make_engine
 from services.customers.service import CustomersService
+from services.marketing.service import MarketingService
 from services.reporting.service import ReportingService
 from services.sales.service import SalesService
 from tests.integration.customers.fake_identity import FakeIdentity, IdentityBase
@@ -17,13 +18,16 @@ def databases(dialect, migrated_database, monkeypatch, tmp_path):
     reporting_url = migrated_database("reporting", dialect)
     customers_url = migrated_database("customers")
     sales_url = migrated_database("sales")
+    marketing_url = migrated_database("marketing")
     identity_url = f"sqlite:///{tmp_path / 'identity.db'}"
     monkeypatch.setenv("SALES_DATABASE_URL", sales_url)
     monkeypatch.setenv("REPORTING_DATABASE_URL", reporting_url)
     monkeypatch.setenv("CUSTOMERS_DATABASE_URL", customers_url)
     monkeypatch.setenv("IDENTITY_DATABASE_URL", identity_url)
+    monkeypatch.setenv("MARKETING_DATABASE_URL", marketing_url)
     engines = {"reporting": make_engine(reporting_url), "customers": make_engine(customers_url),
-               "identity": make_engine(identity_url), "sales": make_engine(sales_url)}
+               "identity": make_engine(identity_url), "sales": make_engine(sales_url),
+               "marketing": make_engine(marketing_url)}
     create_schema(engines["identity"], IdentityBase.metadata)
     yield engines
     for engine in engines.values():
@@ -45,7 +49,7 @@ def started(databases, rabbit_config, container_factory):
 def producers(started):
     """Every producer reporting reads (its catch-up and reconcile ask each of them)."""
     return {"identity": started(FakeIdentity), "customers": started(CustomersService),
-            "sales": started(SalesService)}
+            "sales": started(SalesService), "marketing": started(MarketingService)}
 
 
 @pytest.fixture

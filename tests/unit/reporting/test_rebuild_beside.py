@@ -13,7 +13,8 @@ from services.reporting.models import ProjectionInbox
 from tests.unit.reporting.sales_support import outcomes, stages
 from tests.unit.reporting.support import T0, apply
 
-NOTHING = {"customers": lambda position, limit: [], "identity": lambda position, limit: []}
+NOTHING = {"customers": lambda position, limit: [], "identity": lambda position, limit: [],
+           "marketing": lambda position, limit: []}
 
 
 def many_deals(sales, count=40):

@@ -46,7 +46,8 @@ def workload(db, customers, identity, sales):
     customers.merge("c2", "c5")
     deal_workload(sales)
     apply(db, *customers.events[::2], *sales.events[1::2])
-    return {"customers": customers.fetch, "identity": identity.fetch, "sales": sales.fetch}
+    return {"customers": customers.fetch, "identity": identity.fetch, "sales": sales.fetch,
+            "marketing": lambda _position, _limit: []}
 
 
 def run_reconcile(db, fetchers, call):
@@ -58,10 +59,12 @@ def test_reconcile_finds_no_difference_after_a_workload(db, customers, sales, wo
     result = run_reconcile(db, workload, rpc)
     assert result["differences"] == [] and result["ok"] and result["stable"]
     assert result["as_of_sequence"] == len(customers.events)
-    assert result["as_of"] == {"customers": len(customers.events), "sales": len(sales.events)}
+    assert result["as_of"] == {"customers": len(customers.events), "sales": len(sales.events),
+                               "marketing": 0}
     assert result["checked"] == {"customers": 7, "live_customers": 6, "interactions": 7,
                                  "deals": 5, "closed_deals": 1, "stage_entries": 9,
-                                 "invoices": 0, "targets": None}
+                                 "invoices": 0, "targets": None, "campaigns": 0,
+                                 "campaign_emails_sent": 0, "campaign_leads": 0}
     assert result["not_reconciled"] == ["sales.reconcile_target_facts"]
 
 

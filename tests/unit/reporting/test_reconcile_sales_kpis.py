@@ -40,7 +40,8 @@ def workload(db, customers, identity, sales):
     cash.target("gone", "1.00")
     cash.remove("gone")
     apply(db, *reversed(sales.events[1::2]))
-    return {"customers": customers.fetch, "identity": identity.fetch, "sales": sales.fetch}
+    return {"customers": customers.fetch, "identity": identity.fetch, "sales": sales.fetch,
+            "marketing": lambda _position, _limit: []}
 
 
 def run(db, fetchers, rpc):

@@ -1,0 +1,59 @@
+"""The marketing KPIs against marketing's own rows: its reconcile_campaign_results pages (each
+campaign's results as get_campaign_results answers them, counted by results.py from its
+recipients, engagement, responses, leads, credits and costs) compared exactly with what our
+report shows — every count, the cost and revenue in cents, and the derived cost per lead, CAC
+and ROI as exact decimals. The pending recipients (not yet sent) are marketing's alone: no
+event tells of them, so `recipients` and `not_sent` are not compared."""
+from collections import Counter
+from decimal import Decimal
+
+from services.reporting.domains.marketing import figures, queries
+from services.reporting.plugin import Reconciliation
+
+METHOD = "reconcile_campaign_results"
+CAMPAIGN = ("campaign_id",)
+PER_MODEL = ("campaign_id", "model")
+KEYS = {**{f"campaigns.{name}": CAMPAIGN for name in (*figures.COUNTS, "cost", "cost_per_lead")},
+        "campaigns.won_deals": PER_MODEL, "campaigns.cac": PER_MODEL, "campaigns.roi": PER_MODEL,
+        "campaigns.revenue": ("campaign_id", "model", "currency")}
+
+
+def _decimal(value):
+    return None if value is None else Decimal(value)
+
+
+def _kpis(results):
+    """{kpi: Counter} of results shaped like marketing's CampaignResults (strings for money)."""
+    found = {kpi: Counter() for kpi in KEYS}
+    for row in results:
+        cid = row["campaign_id"]
+        for name in figures.COUNTS:
+            found[f"campaigns.{name}"][(cid,)] = row[name]
+        for name in ("cost", "cost_per_lead"):
+            found[f"campaigns.{name}"][(cid,)] = _decimal(row[name])
+        for model, part in row["attribution"].items():
+            found["campaigns.won_deals"][(cid, model)] = part["won_deals"]
+            found["campaigns.cac"][(cid, model)] = _decimal(part["cac"])
+            found["campaigns.roi"][(cid, model)] = _decimal(part["roi"])
+            for money in part["revenue"]:
+                found["campaigns.revenue"][(cid, model, money["currency"])] = Decimal(
+                    money["amount"])
+    return found
+
+
+def expected(_session, data):
+    return _kpis(data[METHOD])
+
+
+def actual(session):
+    return _kpis({"campaign_id": row["campaign_id"], **queries.present(row, row["currency"])}
+                 for row in figures.campaigns(session).values())
+
+
+def checked(data, want):
+    return {"campaigns": len(data[METHOD]),
+            "campaign_emails_sent": sum(want["campaigns.sent"].values()),
+            "campaign_leads": sum(want["campaigns.leads"].values())}
+
+
+RECONCILIATION = Reconciliation("marketing", (METHOD,), KEYS, expected, actual, checked)
