@@ -15,6 +15,13 @@ region one of 10, value class A/B/C, tags, lifetime value). Then, timed:
    — a change that moves it in, and one that moves it out.
 
 Prints one line per step; nothing here is a test.
+
+Measured 2026-12-04 on the shared 2-core machine (PostgreSQL, run under `nice` while four other
+sessions ran tests; figures are upper bounds), 1,000,000 contacts: written in 167 s; the
+segment created in 280 s (its full evaluation: profiles loaded and matched in Python in
+batches — the weak point, ~3.6 k contacts/s; a SQL translation of the rules is the fix); count
+1.6 ms (goal < 1 s: met — the kept member_count); first page of members 7.6 ms; one customer's
+change applied and re-evaluated 12-26 ms (goal < 50 ms: met). 121,213 members.
 """
 import argparse
 import json
