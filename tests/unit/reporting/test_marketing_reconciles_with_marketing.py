@@ -3,6 +3,7 @@ campaign, its costs — one removed —, tracked opens and clicks, a late bounce
 leads, a won deal credited and another credited then withdrawn) write its rows and outbox;
 its published events and sales' are applied to reporting; then reporting's report and
 reconcile read exactly what get_campaign_results / reconcile_campaign_results answer."""
+import json
 from datetime import timedelta
 
 import pytest
@@ -132,6 +133,22 @@ def test_the_report_and_reconcile_equal_marketings_results(db, marketing, monkey
     assert pages["items"] == [theirs] and pages["next_cursor"] is None
     want = reconcile.expected(None, {reconcile.METHOD: pages["items"]})
     assert differences(want, have, reconcile.KEYS) == []
+
+
+def test_a_money_difference_is_listed_as_json(db, marketing, monkeypatch):
+    """The reconcile job stores its result as JSON: a cost that differs is a listed
+    difference, exact, not a job that fails to serialise it."""
+    cid, _sales = history(marketing, monkeypatch)
+    events = [e for e in published(marketing) if e["event_type"] != "campaign_cost_removed"]
+    apply(db, *events)                               # the removal never arrived
+    with marketing.read_only() as session:
+        pages = marketing_pages.campaign_results(session)
+    with db.read_only() as session:
+        have = reconcile.actual(session)
+    found = differences(reconcile.expected(None, {reconcile.METHOD: pages["items"]}), have,
+                        reconcile.KEYS)
+    assert {"kpi": "campaigns.cost", "key": {"campaign_id": cid}, "expected": "1000",
+            "actual": "1250"} in json.loads(json.dumps(found))
 
 
 def test_reconcile_names_a_figure_that_drifted(db, marketing, monkeypatch):

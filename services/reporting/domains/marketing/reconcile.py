@@ -19,7 +19,9 @@ KEYS = {**{f"campaigns.{name}": CAMPAIGN for name in (*figures.COUNTS, "cost", "
 
 
 def _decimal(value):
-    return None if value is None else Decimal(value)
+    """An exact decimal as a canonical string ("1000.00" and "1000" alike): compared exactly,
+    and JSON-able in the reconcile job's result (a difference is listed, not a failed job)."""
+    return None if value is None else format(Decimal(value).normalize(), "f")
 
 
 def _kpis(results):
@@ -36,7 +38,7 @@ def _kpis(results):
             found["campaigns.cac"][(cid, model)] = _decimal(part["cac"])
             found["campaigns.roi"][(cid, model)] = _decimal(part["roi"])
             for money in part["revenue"]:
-                found["campaigns.revenue"][(cid, model, money["currency"])] = Decimal(
+                found["campaigns.revenue"][(cid, model, money["currency"])] = _decimal(
                     money["amount"])
     return found
 
