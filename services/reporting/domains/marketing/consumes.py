@@ -23,20 +23,25 @@ class CampaignRecord(Tolerant):
 
 
 class CostChange(Tolerant):
-    """campaign_cost_recorded / _removed: the campaign's total after the change."""
+    """campaign_cost_recorded / _removed: the entry, and the campaign's total after it."""
+    id = fields.String(required=True)
     campaign_id = fields.String(required=True)
+    amount = fields.Decimal(required=True)
+    incurred_on = fields.Date(required=True)
     cost_total = fields.Decimal(required=True)
 
 
 class EmailSent(Tolerant):
     campaign_id = fields.String(required=True)
     contact_id = fields.String(required=True)
+    sent_at = fields.AwareDateTime(required=True)
 
 
 class EmailNotSent(Tolerant):
     campaign_id = fields.String(required=True)
     contact_id = fields.String(required=True)
     outcome = fields.String(required=True)           # bounced | failed | skipped
+    at = fields.AwareDateTime(required=True)
 
 
 class Engagement(Tolerant):
@@ -57,14 +62,17 @@ class DealCredit(Tolerant):
     campaign_id = fields.String(required=True)
     amount = fields.Decimal(required=True)
     currency = fields.String(required=True)
+    won_at = fields.AwareDateTime(required=True)
 
 
 class LeadCreated(Tolerant):
     """sales' lead_created: a lead from a campaign's response carries its campaign_id."""
     id = fields.String(required=True)
     campaign_id = fields.String(allow_none=True, load_default=None)
+    created_at = fields.AwareDateTime(required=True)
 
 
 class LeadConverted(Tolerant):
     lead_id = fields.String(required=True)
     deal_id = fields.String(required=True)
+    converted_at = fields.AwareDateTime(required=True)

@@ -20,21 +20,27 @@ COUNTS = ("sent", "delivered", "bounced", "unique_opens", "unique_clicks", "unsu
 ENGAGED = {"opened": "unique_opens", "clicked": "unique_clicks", "unsubscribed": "unsubscribes"}
 
 
-def _empty(fact):
+def empty(fact):
     return {"campaign_id": fact.id, "name": fact.name, "channel": fact.channel,
             "currency": fact.currency, "status": fact.status, **dict.fromkeys(COUNTS, 0),
             "cost_cents": fact.cost_cents,
             "attribution": {model: {"won_deals": 0, "revenue_cents": {}} for model in MODELS}}
 
 
-def campaigns(session, campaign_ids=None, channels=None):
-    """{campaign_id: its figures}, for the campaigns whose record we have (filtered)."""
+def records(session, campaign_ids=None, channels=None):
+    """{campaign_id: CampaignFact} of the campaigns whose record we have (filtered)."""
     query = select(CampaignFact).where(CampaignFact.record_sequence > 0)
     if campaign_ids:
         query = query.where(CampaignFact.id.in_(campaign_ids))
     if channels:
         query = query.where(CampaignFact.channel.in_(channels))
-    found = {fact.id: _empty(fact) for fact in session.scalars(query)}
+    return {fact.id: fact for fact in session.scalars(query)}
+
+
+def campaigns(session, campaign_ids=None, channels=None):
+    """{campaign_id: its figures}, for the campaigns whose record we have (filtered)."""
+    found = {cid: empty(fact) for cid, fact in records(session, campaign_ids,
+                                                        channels).items()}
     if not found:
         return found
     ids = list(found)

@@ -1,9 +1,12 @@
 """The campaign KPIs' facts: one row per producer record, keyed by its natural id, so an event
 applied twice or out of order lands on the same row (the sequence columns keep an older event
 from overwriting a newer one). The reports count and sum them per campaign."""
-from sqlalchemy import BigInteger, Boolean, String
+from datetime import date, datetime
+
+from sqlalchemy import BigInteger, Boolean, Date, String
 from sqlalchemy.orm import Mapped, mapped_column
 
+from services.chassis.models import UtcDateTime
 from services.reporting.models import Base
 
 
@@ -23,27 +26,32 @@ class CampaignFact(Base):
 
 
 class CampaignRecipientFact(Base):
-    """A broadcast's recipient and its final outcome: sent | bounced | failed | skipped."""
+    """A broadcast's recipient and its final outcome: sent | bounced | failed | skipped, and
+    when (the event's sent_at / at: the period it counts in)."""
     __tablename__ = "campaign_recipient_fact"
     campaign_id: Mapped[str] = mapped_column(String(36), primary_key=True)
     contact_id: Mapped[str] = mapped_column(String(36), primary_key=True)
     outcome: Mapped[str] = mapped_column(String(10), nullable=False)
+    at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     sequence: Mapped[int] = mapped_column(BigInteger, nullable=False, default=0)
 
 
 class CampaignEngagementFact(Base):
     """A contact's first open / click / unsubscribe / bounce / complaint of a campaign: one row
-    per (campaign, contact, kind) whatever the order or repetition — the unique counts."""
+    per (campaign, contact, kind) whatever the order or repetition — the unique counts; `at`
+    the earliest seen (the first's, as marketing's email_engagement_first keeps it)."""
     __tablename__ = "campaign_engagement_fact"
     campaign_id: Mapped[str] = mapped_column(String(36), primary_key=True)
     contact_id: Mapped[str] = mapped_column(String(36), primary_key=True)
     kind: Mapped[str] = mapped_column(String(12), primary_key=True)
+    at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
 
 class CampaignResponseFact(Base):
     __tablename__ = "campaign_response_fact"
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     campaign_id: Mapped[str] = mapped_column(String(36), nullable=False, index=True)
+    received_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
 
 class CampaignLeadFact(Base):
@@ -53,6 +61,8 @@ class CampaignLeadFact(Base):
     lead_id: Mapped[str] = mapped_column(String(36), primary_key=True)
     campaign_id: Mapped[str | None] = mapped_column(String(36), index=True)
     deal_id: Mapped[str | None] = mapped_column(String(36))
+    created_at: Mapped[datetime | None] = mapped_column(UtcDateTime)       # counts as a lead
+    converted_at: Mapped[datetime | None] = mapped_column(UtcDateTime)     # as converted
 
 
 class CampaignCreditFact(Base):
@@ -65,4 +75,16 @@ class CampaignCreditFact(Base):
     amount_cents: Mapped[int] = mapped_column(BigInteger, nullable=False)
     currency: Mapped[str] = mapped_column(String(3), nullable=False)
     credited: Mapped[bool] = mapped_column(Boolean, nullable=False)
+    won_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     sequence: Mapped[int] = mapped_column(BigInteger, nullable=False, default=0)
+
+
+class CampaignCostFact(Base):
+    """One cost entry (campaign_cost_recorded), on the day it was incurred; removed by
+    campaign_cost_removed whatever the order. The live entries sum to the campaign's total."""
+    __tablename__ = "campaign_cost_fact"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    campaign_id: Mapped[str] = mapped_column(String(36), nullable=False, index=True)
+    amount_cents: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    incurred_on: Mapped[date] = mapped_column(Date, nullable=False)
+    removed: Mapped[bool] = mapped_column(Boolean, nullable=False)

@@ -10,7 +10,8 @@ never overwrites a newer one. The `first` flag of engagement events is not neede
 """
 from services.reporting import rollups
 from services.reporting.domains.marketing import consumes
-from services.reporting.domains.marketing.models import (CampaignCreditFact, CampaignEngagementFact,
+from services.reporting.domains.marketing.models import (CampaignCostFact, CampaignCreditFact,
+                                                         CampaignEngagementFact,
                                                          CampaignFact, CampaignLeadFact,
                                                          CampaignRecipientFact,
                                                          CampaignResponseFact)
@@ -44,46 +45,65 @@ def apply_campaign(session, envelope):
 
 
 def apply_cost(session, envelope):
+    """The total (the campaign's cost now) and the entry itself (its cost per day): an entry
+    removed stays removed whichever of its two events comes first."""
     data = load(consumes.CostChange(), envelope)
     _cost(_campaign(session, data["campaign_id"]), data["cost_total"], envelope["sequence"])
+    entry = rollups.locked_row(session, CampaignCostFact, {"id": data["id"]},
+                               campaign_id=data["campaign_id"],
+                               amount_cents=rollups.cents(data["amount"]),
+                               incurred_on=data["incurred_on"], removed=False)
+    if envelope["event_type"] == "campaign_cost_removed":
+        entry.removed = True
 
 
-def _outcome(session, data, outcome, sequence):
+def _outcome(session, data, outcome, at, sequence):
     fact = rollups.locked_row(session, CampaignRecipientFact,
                               {"campaign_id": data["campaign_id"],
-                               "contact_id": data["contact_id"]}, outcome=outcome, sequence=0)
+                               "contact_id": data["contact_id"]}, outcome=outcome, at=at,
+                              sequence=0)
     if sequence > fact.sequence:
-        fact.outcome, fact.sequence = outcome, sequence
+        fact.outcome, fact.at, fact.sequence = outcome, at, sequence
 
 
 def apply_sent(session, envelope):
-    _outcome(session, load(consumes.EmailSent(), envelope), SENT, envelope["sequence"])
+    data = load(consumes.EmailSent(), envelope)
+    _outcome(session, data, SENT, data["sent_at"], envelope["sequence"])
 
 
 def apply_not_sent(session, envelope):
     data = load(consumes.EmailNotSent(), envelope)
-    _outcome(session, data, data["outcome"], envelope["sequence"])
+    _outcome(session, data, data["outcome"], data["at"], envelope["sequence"])
+
+
+def _earliest(fact, name, at):
+    """Keep the earliest time seen (events of one fact may come in any order)."""
+    current = getattr(fact, name)
+    if current is None or at < current:
+        setattr(fact, name, at)
 
 
 def apply_engagement(session, envelope):
     data = load(consumes.Engagement(), envelope)
     if data["campaign_id"] is None:          # a mail of no campaign (an automation's, a test)
         return
-    rollups.locked_row(session, CampaignEngagementFact, {
+    fact = rollups.locked_row(session, CampaignEngagementFact, {
         "campaign_id": data["campaign_id"], "contact_id": data["contact_id"],
-        "kind": ENGAGEMENT_KINDS[envelope["event_type"]]})
+        "kind": ENGAGEMENT_KINDS[envelope["event_type"]]}, at=data["at"])
+    _earliest(fact, "at", data["at"])
 
 
 def apply_response(session, envelope):
     data = load(consumes.ResponseReceived(), envelope)
-    rollups.locked_row(session, CampaignResponseFact, {"id": data["id"]},
-                       campaign_id=data["campaign_id"])
+    fact = rollups.locked_row(session, CampaignResponseFact, {"id": data["id"]},
+                              campaign_id=data["campaign_id"], received_at=data["received_at"])
+    fact.received_at = data["received_at"]
 
 
 def apply_credit(session, envelope):
     data, sequence = load(consumes.DealCredit(), envelope), envelope["sequence"]
     values = {"campaign_id": data["campaign_id"], "amount_cents": rollups.cents(data["amount"]),
-              "currency": data["currency"],
+              "currency": data["currency"], "won_at": data["won_at"],
               "credited": envelope["event_type"] == "campaign_deal_credited"}
     fact = rollups.locked_row(session, CampaignCreditFact,
                               {"deal_id": data["deal_id"], "model": data["model"]},
@@ -100,13 +120,13 @@ def apply_lead_created(session, envelope):
     if data["campaign_id"] is None:
         return
     fact = rollups.locked_row(session, CampaignLeadFact, {"lead_id": data["id"]})
-    fact.campaign_id = data["campaign_id"]
+    fact.campaign_id, fact.created_at = data["campaign_id"], data["created_at"]
 
 
 def apply_lead_converted(session, envelope):
     data = load(consumes.LeadConverted(), envelope)
     fact = rollups.locked_row(session, CampaignLeadFact, {"lead_id": data["lead_id"]})
-    fact.deal_id = data["deal_id"]
+    fact.deal_id, fact.converted_at = data["deal_id"], data["converted_at"]
 
 
 CAMPAIGNS = Projection("campaigns", {
@@ -121,4 +141,4 @@ CAMPAIGNS = Projection("campaigns", {
     },
     "sales": {"lead_created": apply_lead_created, "lead_converted": apply_lead_converted},
 }, (CampaignFact, CampaignRecipientFact, CampaignEngagementFact, CampaignResponseFact,
-    CampaignLeadFact, CampaignCreditFact))
+    CampaignLeadFact, CampaignCreditFact, CampaignCostFact))

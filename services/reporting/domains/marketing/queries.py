@@ -5,11 +5,18 @@ marketing's own results compute them (services/marketing/campaigns/results.py). 
 another currency is listed, never converted: no exchange rates are kept. The funnel is
 reach (delivered) → unique clicks → responses → leads → deals (converted leads).
 
+Per period (group_by=period, period=day | week | month) every fact counts on its event's own
+time in the caller's `tz` (dated.py); a campaign's periods sum to its totals. `from` / `to`
+bound any grouping to what happened in those local days.
+
 Campaigns are not owned records: marketers and managers read them all (as in marketing)."""
+from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 
+from services.chassis.errors import Invalid
 from services.chassis.validation import load
-from services.reporting.domains.marketing import figures, schemas
+from services.reporting import periods
+from services.reporting.domains.marketing import dated, figures, schemas
 
 CENTS, RATIO = Decimal("0.01"), Decimal("0.0001")
 
@@ -42,21 +49,54 @@ def present(row, currency):
                 ("lead", "leads"), ("deal", "converted_leads"))]}
 
 
+def _span(query):
+    """The query's periods and bounds: local days in `tz` → UTC instants [first, last)."""
+    start, end = query.get("from_"), query.get("to")
+    if start and end and start > end:
+        raise Invalid("The request is not valid.", {"from": ["Must not be after 'to'."]})
+    granularity = query["period"] if query["group_by"] == "period" else "total"
+    period = periods.Period(start, end, query["tz"], granularity)
+
+    def instant(day):
+        return datetime.fromtimestamp(periods.local_midnight(day, period.zone), timezone.utc)
+    span = dated.Span(period if granularity != "total" else None,
+                      instant(start) if start else None,
+                      instant(end + timedelta(days=1)) if end else None, start, end)
+    return span, {"from": start and start.isoformat(), "to": end and end.isoformat(),
+                  "tz": query["tz"], "granularity": granularity}
+
+
+def _campaign_row(row):
+    return {"campaign_id": row["campaign_id"], "name": row["name"], "channel": row["channel"],
+            "status": row["status"], **present(row, row["currency"])}
+
+
 def campaigns(session, principal, query, now=None):
     query = load(schemas.CampaignsQuery(), query or {})
     filters = {name: query[name] for name in ("campaign_id", "channel") if name in query}
-    found = figures.campaigns(session, query.get("campaign_id"), query.get("channel"))
+    span, period = _span(query)
+    ids, channels = query.get("campaign_id"), query.get("channel")
+    if query["group_by"] == "period":
+        found = dated.campaigns(session, span, ids, channels)
+        rows = [{"period": row["period"], **_campaign_row(row)}
+                for row in sorted(found.values(), key=lambda row: (
+                    row["period"] is None, row["period"] or "", row["name"] or "",
+                    row["campaign_id"]))]
+        start = query["offset"]
+        return {"group_by": ["period"], "period": period, "filters": filters,
+                "total": len(rows), "rows": rows[start:start + query["limit"]]}
+    if span.first or span.last or span.start or span.end:
+        found = dated.totals(session, span, ids, channels)
+    else:
+        found = figures.campaigns(session, ids, channels)
     if query["group_by"] == "channel":
         totals = figures.combine(found.values(), lambda row: (row["channel"], row["currency"]))
         rows = [{"channel": channel, "campaigns": total["campaigns"],
                  **present(total, currency)}
                 for (channel, currency), total in sorted(totals.items())]
     else:
-        rows = [{"campaign_id": row["campaign_id"], "name": row["name"],
-                 "channel": row["channel"], "status": row["status"],
-                 **present(row, row["currency"])}
-                for row in sorted(found.values(), key=lambda row: (row["name"] or "",
-                                                                   row["campaign_id"]))]
+        rows = [_campaign_row(row) for row in sorted(
+            found.values(), key=lambda row: (row["name"] or "", row["campaign_id"]))]
     start = query["offset"]
-    return {"group_by": [query["group_by"]], "filters": filters, "total": len(rows),
-            "rows": rows[start:start + query["limit"]]}
+    return {"group_by": [query["group_by"]], "period": period, "filters": filters,
+            "total": len(rows), "rows": rows[start:start + query["limit"]]}

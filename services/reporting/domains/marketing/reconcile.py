@@ -3,19 +3,25 @@ campaign's results as get_campaign_results answers them, counted by results.py f
 recipients, engagement, responses, leads, credits and costs) compared exactly with what our
 report shows — every count, the cost and revenue in cents, and the derived cost per lead, CAC
 and ROI as exact decimals. The pending recipients (not yet sent) are marketing's alone: no
-event tells of them, so `recipients` and `not_sent` are not compared."""
+event tells of them, so `recipients` and `not_sent` are not compared.
+
+The dated facts (the report per period, dated.py) are compared too, summed over their periods
+(`campaign_periods.*`): every count, cost entry and credit dated once adds up to the same
+results, so no period lost or doubled a fact."""
 from collections import Counter
 from decimal import Decimal
 
-from services.reporting.domains.marketing import figures, queries
+from services.reporting.domains.marketing import dated, figures, queries
 from services.reporting.plugin import Reconciliation
 
 METHOD = "reconcile_campaign_results"
 CAMPAIGN = ("campaign_id",)
 PER_MODEL = ("campaign_id", "model")
-KEYS = {**{f"campaigns.{name}": CAMPAIGN for name in (*figures.COUNTS, "cost", "cost_per_lead")},
-        "campaigns.won_deals": PER_MODEL, "campaigns.cac": PER_MODEL, "campaigns.roi": PER_MODEL,
-        "campaigns.revenue": ("campaign_id", "model", "currency")}
+PREFIXES = ("campaigns", "campaign_periods")
+KEYS = {f"{prefix}.{name}": key for prefix in PREFIXES for name, key in (
+    *((name, CAMPAIGN) for name in (*figures.COUNTS, "cost", "cost_per_lead")),
+    ("won_deals", PER_MODEL), ("cac", PER_MODEL), ("roi", PER_MODEL),
+    ("revenue", ("campaign_id", "model", "currency")))}
 
 
 def _decimal(value):
@@ -24,32 +30,37 @@ def _decimal(value):
     return None if value is None else format(Decimal(value).normalize(), "f")
 
 
-def _kpis(results):
+def _kpis(results, prefix="campaigns"):
     """{kpi: Counter} of results shaped like marketing's CampaignResults (strings for money)."""
-    found = {kpi: Counter() for kpi in KEYS}
+    found = {kpi: Counter() for kpi in KEYS if kpi.startswith(prefix + ".")}
     for row in results:
         cid = row["campaign_id"]
         for name in figures.COUNTS:
-            found[f"campaigns.{name}"][(cid,)] = row[name]
+            found[f"{prefix}.{name}"][(cid,)] = row[name]
         for name in ("cost", "cost_per_lead"):
-            found[f"campaigns.{name}"][(cid,)] = _decimal(row[name])
+            found[f"{prefix}.{name}"][(cid,)] = _decimal(row[name])
         for model, part in row["attribution"].items():
-            found["campaigns.won_deals"][(cid, model)] = part["won_deals"]
-            found["campaigns.cac"][(cid, model)] = _decimal(part["cac"])
-            found["campaigns.roi"][(cid, model)] = _decimal(part["roi"])
+            found[f"{prefix}.won_deals"][(cid, model)] = part["won_deals"]
+            found[f"{prefix}.cac"][(cid, model)] = _decimal(part["cac"])
+            found[f"{prefix}.roi"][(cid, model)] = _decimal(part["roi"])
             for money in part["revenue"]:
-                found["campaigns.revenue"][(cid, model, money["currency"])] = _decimal(
+                found[f"{prefix}.revenue"][(cid, model, money["currency"])] = _decimal(
                     money["amount"])
     return found
 
 
 def expected(_session, data):
-    return _kpis(data[METHOD])
+    return {**_kpis(data[METHOD]), **_kpis(data[METHOD], "campaign_periods")}
+
+
+def _presented(rows):
+    return [{"campaign_id": row["campaign_id"], **queries.present(row, row["currency"])}
+            for row in rows]
 
 
 def actual(session):
-    return _kpis({"campaign_id": row["campaign_id"], **queries.present(row, row["currency"])}
-                 for row in figures.campaigns(session).values())
+    return {**_kpis(_presented(figures.campaigns(session).values())),
+            **_kpis(_presented(dated.totals(session).values()), "campaign_periods")}
 
 
 def checked(data, want):
