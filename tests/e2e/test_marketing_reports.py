@@ -1,8 +1,10 @@
 """The marketing KPIs in reporting (issue 11 §9) through the gateway against the real
 processes: a campaign's costs (one removed), two form responses → sales' leads → converted →
 deals won, one reopened (its credit withdrawn) — reporting's campaign report then shows exactly
-what marketing's own results say; marketers and managers read it, a rep is refused."""
+what marketing's own results say, and per month (the cost on the day it was incurred, the
+rest now) its months add up to the same; marketers and managers read it, a rep is refused."""
 import uuid
+from decimal import Decimal
 
 import pytest
 
@@ -13,6 +15,8 @@ pytestmark = pytest.mark.e2e
 FIGURES = ("sent", "delivered", "bounced", "unique_opens", "unique_clicks", "unsubscribes",
            "responses", "leads", "converted_leads", "cost", "cost_per_lead", "attribution",
            "currency")
+COUNTED = ("sent", "delivered", "bounced", "unique_opens", "unique_clicks", "unsubscribes",
+           "responses", "leads", "converted_leads")
 
 
 def _won_deal(admin, anonymous, campaign, tag, n):
@@ -53,7 +57,8 @@ def test_the_campaign_report_equals_marketings_results(admin, anonymous):
     for to in ("scheduled", "running"):
         marketer.ok("POST", f"{url}/status", json={"to": to})
     marketer.ok("POST", f"{url}/costs", expect=201, json={"amount": "1000.00",
-                                                           "description": "stand"})
+                                                           "description": "stand",
+                                                           "incurred_on": "2026-01-10"})
     wrong = marketer.ok("POST", f"{url}/costs", expect=201, json={"amount": "250.00",
                                                                    "description": "typo"})
     assert marketer.request("DELETE", f"{url}/costs/{wrong['id']}").status_code == 204
@@ -82,3 +87,29 @@ def test_the_campaign_report_equals_marketings_results(admin, anonymous):
     assert rep.request("GET", "reports/marketing/campaigns").status_code == 403
     assert marketer.request("GET", "reports/marketing/campaigns",
                             params={"group_by": "owner_id"}).status_code == 422
+
+    def summed(rows):
+        return ({name: sum(row[name] for row in rows) for name in COUNTED},
+                sum(Decimal(row["cost"]) for row in rows),
+                sum(row["attribution"]["first"]["won_deals"] for row in rows))
+
+    def monthly():
+        rows = manager.ok("GET", "reports/marketing/campaigns", params={
+            "campaign_id": campaign["id"], "group_by": "period", "period": "month"})["rows"]
+        return rows if summed(rows) == summed([theirs]) else None
+    months = wait_until(monthly, timeout=30, message="the months add up to marketing's")
+    assert months[0]["period"] == "2026-01-01" and months[0]["cost"] == "1000.00"
+    assert sum(row["leads"] for row in months[1:]) == 2        # the leads came now, not then
+    days = manager.ok("GET", "reports/marketing/campaigns", params={
+        "campaign_id": campaign["id"], "group_by": "period", "period": "day",
+        "tz": "Europe/Berlin"})
+    assert days["period"]["granularity"] == "day" and summed(days["rows"]) == summed([theirs])
+    january = manager.ok("GET", "reports/marketing/campaigns", params={
+        "campaign_id": campaign["id"], "from": "2026-01-01", "to": "2026-01-31"})["rows"]
+    assert [(row["cost"], row["leads"], row["responses"]) for row in january] == [
+        ("1000.00", 0, 0)]
+    backwards = manager.request("GET", "reports/marketing/campaigns",
+                                params={"from": "2026-02-01", "to": "2026-01-01"})
+    assert backwards.status_code == 422 and "from" in backwards.text
+    assert manager.request("GET", "reports/marketing/campaigns",
+                           params={"group_by": "period", "period": "hour"}).status_code == 422
