@@ -72,14 +72,15 @@ class InteractionLogged(Schema):
 
 
 class ContactAdded(Schema):
-    """Lean: contact details (email, phone) stay in this service. The birthday and the
-    customer's owner travel since sales makes birthday reminders from them (issue #4: "from
-    customer events"); added fields, so still version 1 (tests/contract/
-    test_sales_consumes_customers.py)."""
+    """The phone stays in this service. The email travels since marketing mails contact persons
+    and the service desk knows an inbound mail's sender by it; the birthday and the customer's
+    owner since sales makes birthday reminders from them (issue #4: "from customer events");
+    added fields, so still version 1 (tests/contract/test_*_consumes_customers.py)."""
     id = fields.String(required=True)
     customer_id = fields.String(required=True)
     name = fields.String(required=True)
     role = fields.String(allow_none=True)
+    email = fields.String(allow_none=True)
     birthday = fields.Date(allow_none=True)             # ISO date; null: not known
     owner_id = fields.String(allow_none=True)           # the customer's owner when added
     created_at = fields.AwareDateTime(required=True)

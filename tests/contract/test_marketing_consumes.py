@@ -30,7 +30,7 @@ SAMPLES = {
     "interaction_logged": {"id": "i-1", "customer_id": "c-1", "kind": "call",
                            "occurred_at": T0, "user_id": "u-1", "summary": "s",
                            "outcome": None, "contact_id": None, "owner_id": "u-1"},
-    "contact_added": contact(),
+    "contact_added": contact(email="ada@acme.example"),
     "deal_won": deal(), "deal_lost": deal(stage="lost", lost_reason="price"),
     "deal_stage_changed": {"deal_id": "d-1", "from_stage": "won", "to_stage": "proposal",
                            "probability": 40, "amount": "1000.00", "currency": "EUR",
@@ -76,10 +76,9 @@ def test_each_copy_loads_what_its_producer_dumps(source, event_type):
             assert str(value) == str(expected), (event_type, name)
 
 
-def test_contact_added_still_has_no_email():
-    """If customers starts publishing a contact's email, marketing should read it (contact
-    persons are not sendable by email until then: docs/contracts.md#marketing)."""
-    assert "email" not in CUSTOMERS["contact_added"].fields
+def test_contact_added_carries_the_email_marketing_mails_contact_persons_at():
+    assert {"email"} <= set(CUSTOMERS["contact_added"].fields) \
+        & set(CONSUMED["customers"]["contact_added"]().fields)
 
 
 def test_marketing_consumes_exactly_these_and_listens_live_to_each():

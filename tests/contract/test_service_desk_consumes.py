@@ -17,7 +17,7 @@ SAMPLES = {
                           "region": "EU", "reason": "manual", "assigned_by": "u-admin"},
     "customer_merged": {"winner_id": "c-1", "loser_id": "c-2", "merged_at": T0,
                         "contacts_moved": 1, "interactions_moved": 0, "tags": ["a"]},
-    "contact_added": contact(),
+    "contact_added": contact(email="ada@acme.example"),
     "user_created": user(AGENT_A), "user_updated": user(AGENT_A, team_id="t-2"),
     "user_deactivated": user(AGENT_A, active=False),
 }

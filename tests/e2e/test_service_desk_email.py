@@ -2,8 +2,9 @@
 server: a customer's mail to the inbound webhook becomes an email ticket (the same mail again
 changes nothing); the agent's public reply arrives at the customer's address with the ticket
 token and threading headers; the customer's answer to that mail threads back onto the ticket
-and reopens it. The webhook refuses a missing secret (401) and a body over the gateway's limit
-(413), and a mail without a sender (422) — never a 5xx."""
+and reopens it. A contact person's mail is a ticket of their customer. The webhook refuses a
+missing secret (401) and a body over the gateway's limit (413), and a mail without a sender
+(422) — never a 5xx."""
 import uuid
 
 import pytest
@@ -68,6 +69,23 @@ def test_a_mail_becomes_a_ticket_the_reply_is_mailed_and_the_answer_threads_back
     assert [(e["author_kind"], e["body"]) for e in entries] == [
         ("agent", "Unplug it, please."), ("customer", "Still smoking.")]
     assert len(mailbox.messages_to(customer["email"])) == 1
+
+
+def test_a_mail_from_a_contact_persons_address_is_a_ticket_of_their_customer(admin, anonymous,
+                                                                           customer):
+    manager = admin.create_user("support_manager")
+    address = f"grace-{uuid.uuid4().hex[:8]}@desk.example"
+    person = admin.ok("POST", f"customers/{customer['id']}/contacts", expect=201,
+                      json={"name": "Grace Hopper", "email": address.upper()})
+    wait_until(lambda: manager.post("service-desk/tickets", json={
+        "customer_id": customer["id"], "contact_id": person["id"],
+        "subject": "Known yet?"}).status_code == 201,
+        timeout=30, message="the contact person in the service desk's copy")
+    received = anonymous.ok("POST", INBOUND, headers=SECRET, json={"raw": mail(
+        address, "Invoice missing", "Where is it?", f"<{uuid.uuid4().hex}@customer.example>")})
+    ticket = manager.ok("GET", f"service-desk/tickets/{received['ticket_id']}")
+    assert (received["outcome"], ticket["customer_id"], ticket["contact_id"], ticket["tags"]) == (
+        "created", customer["id"], person["id"], [])
 
 
 def test_the_webhook_refuses_without_a_secret_too_large_or_without_a_sender(anonymous):

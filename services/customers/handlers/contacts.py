@@ -18,7 +18,8 @@ def add_contact(uow, principal, customer_id, data):
     contact = Contact(id=str(uuid.uuid4()), customer_id=customer.id, created_at=utcnow(), **data)
     uow.session.add(contact)
     uow.emit("contact_added", {"id": contact.id, "customer_id": customer.id, "name": contact.name,
-                               "role": contact.role, "birthday": contact.birthday,
+                               "role": contact.role, "email": contact.email,
+                               "birthday": contact.birthday,
                                "owner_id": customer.owner_id, "created_at": contact.created_at})
     return schemas.Contact().dump(contact)
 

@@ -51,11 +51,12 @@ class InteractionLogged(Tolerant):
 
 
 class ContactAdded(Tolerant):
-    """No email: customers keeps contact details to itself (its events.py ContactAdded)."""
+    """The contact person's email since customers sends it (absent from older events: none)."""
     id = fields.String(required=True)
     customer_id = fields.String(required=True)
     name = fields.String(required=True)
     role = fields.String(allow_none=True, load_default=None)
+    email = fields.String(allow_none=True, load_default=None)
     created_at = fields.AwareDateTime(required=True)
 
 

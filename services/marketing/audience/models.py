@@ -6,8 +6,9 @@
   on another queue); such a row is in no list and no segment until it is known.
 - `audience_contact`: the people marketing addresses: every customer itself (kind
   `customer`: its name and email) and every contact person of a customer (kind `contact`).
-  customers' contact_added does not carry the contact's email (their details stay in
-  customers), so a contact person has none here and is never sendable by email.
+  customers' contact_added carries the contact's email (none in events from before it did:
+  such a contact person is not sendable by email). One address gets one mail per campaign
+  (campaigns/audience.py `reachable`), however many contacts share it.
 - `audience_purchase`: one row per won deal and per order — the lifetime value is the sum of
   the won deals (an order comes from a won deal, so it adds its date and products, not its
   value); a deal reopened or lost after it was won is removed again.

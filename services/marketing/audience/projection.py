@@ -114,6 +114,7 @@ def contact_added(uow, envelope):
         session.add(contact)
     contact.customer_id = customer_id
     contact.name, contact.role, contact.created_at = data["name"], data["role"], data["created_at"]
+    contact.email, contact.email_norm = data["email"], normalized_email(data["email"])
     session.flush()
     return {contact.id}
 

@@ -1,11 +1,13 @@
 """Who a campaign is aimed at, as SQL (never a contact at a time): the members of any of its
-target segments who are in none of its excluded segments — and, of those, who its channel may
-reach now by the one rule of consent/rules.py (an email address; not unsubscribed nor on
-do-not-contact; subscribed when MARKETING_EMAIL_OPT_IN_REQUIRED). The sender snapshots
+target segments who are in none of its excluded segments — and, of those, the addresses its
+channel may reach now by the rule of consent/rules.py, applied per address (an email address
+nobody holding it unsubscribed or put on do-not-contact; subscribed when
+MARKETING_EMAIL_OPT_IN_REQUIRED), one mail per address. The sender snapshots
 `reachable` when a send starts; the count is answered from the same query."""
 import json
 
-from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy import and_, exists, func, select
+from sqlalchemy.orm import aliased
 
 from services.marketing import settings
 from services.marketing.audience.models import AudienceContact
@@ -28,21 +30,30 @@ def targeted(campaign):
 
 
 def reachable(campaign):
-    """SELECT contact_id, email of the targeted contacts its channel may reach now (email only:
-    the other channels reach nobody through the system)."""
+    """SELECT id, email: one row per address its channel may mail now (email only: the other
+    channels reach nobody through the system). A contact person often shares the company's
+    address, so consent is the address's: nobody holding it (targeted or not) unsubscribed or
+    on do-not-contact — the person asked — and, under opt-in, this contact subscribed. One
+    address gets one mail, as the lowest of its allowed contacts' ids."""
     ids = targeted(campaign).subquery()
-    consent = and_(Consent.contact_id == AudienceContact.id, Consent.channel == "email")
-    query = (select(AudienceContact.id, AudienceContact.email)
-             .join(ids, ids.c.contact_id == AudienceContact.id)
-             .outerjoin(Consent, consent)
-             .where(AudienceContact.active.is_(True), AudienceContact.email.is_not(None),
-                    AudienceContact.email != ""))
+    own = and_(Consent.contact_id == AudienceContact.id, Consent.channel == "email")
+    holder, holder_consent = aliased(AudienceContact), aliased(Consent)
+    refused = exists().where(holder.email_norm == AudienceContact.email_norm,
+                             holder_consent.contact_id == holder.id,
+                             holder_consent.channel == "email",
+                             holder_consent.status.in_((UNSUBSCRIBED, DO_NOT_CONTACT)))
+    allowed = (select(AudienceContact.id, AudienceContact.email, AudienceContact.email_norm)
+               .join(ids, ids.c.contact_id == AudienceContact.id)
+               .outerjoin(Consent, own)
+               .where(AudienceContact.active.is_(True), AudienceContact.email_norm.is_not(None),
+                      ~refused))
     if campaign.channel != "email":
-        return query.where(False)
+        allowed = allowed.where(False)
     if settings.email_opt_in_required():
-        return query.where(Consent.status == SUBSCRIBED)
-    return query.where(or_(Consent.status.is_(None),
-                           Consent.status.not_in((UNSUBSCRIBED, DO_NOT_CONTACT))))
+        allowed = allowed.where(Consent.status == SUBSCRIBED)
+    rows = allowed.subquery()
+    return (select(func.min(rows.c.id).label("id"), func.min(rows.c.email).label("email"))
+            .group_by(rows.c.email_norm))
 
 
 def counts(session, campaign):

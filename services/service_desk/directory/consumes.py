@@ -34,6 +34,7 @@ class ContactAdded(Tolerant):
     customer_id = fields.String(required=True)
     name = fields.String(required=True)
     role = fields.String(allow_none=True, load_default=None)
+    email = fields.String(allow_none=True, load_default=None)   # older events: none
     created_at = fields.AwareDateTime(required=True)
 
 

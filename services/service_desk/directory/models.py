@@ -4,7 +4,8 @@ customers' and identity's events (never from their tables):
 - `desk_customer`: a customer's name, email, owner (a sales rep sees the tickets of the
   customers they can see) and value class; `merged_into` once merged away. A row may exist
   before its customer_created arrived (`known` false) when a later event came first;
-- `desk_contact`: a customer's contact persons (a ticket's contact must be one of them);
+- `desk_contact`: a customer's contact persons (a ticket's contact must be one of them) and
+  their email (an inbound mail from it is theirs);
 - `user_copy`: identity's users (the shared kernel's columns): agents, their teams, managers.
 
 Each group of fields remembers the sequence (customers' log) of the event that set it last,
@@ -39,6 +40,7 @@ class DeskContact(Base):
     customer_id: Mapped[str] = mapped_column(String(36), nullable=False, index=True)
     name: Mapped[str | None] = mapped_column(String(200))
     role: Mapped[str | None] = mapped_column(String(100))
+    email: Mapped[str | None] = mapped_column(String(254), index=True)   # trimmed, lower-cased
     created_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
 

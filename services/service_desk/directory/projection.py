@@ -66,6 +66,7 @@ def contact_added(uow, envelope):
         session.add(contact)
     contact.customer_id = customer_id
     contact.name, contact.role, contact.created_at = data["name"], data["role"], data["created_at"]
+    contact.email = data["email"].strip().lower() if data["email"] and data["email"].strip() else None
     session.flush()
 
 

@@ -8,8 +8,9 @@
    → a customer's reply on that ticket (the tickets area's own: it reopens a paused or resolved
    ticket). A merged ticket's answer goes to the ticket it was merged into; a closed ticket's
    starts a new ticket (a closed ticket takes nothing more);
-3. otherwise a new ticket, channel email, for the customer whose address the sender is (the
-   service desk's customer copy; contact persons carry no address there). No such customer:
+3. otherwise a new ticket, channel email, for the customer whose address the sender is, else
+   for the customer of the contact person whose address it is (the ticket's contact set; the
+   service desk's copies of customers and their contacts). No such customer:
    the ticket goes to SERVICE_DESK_EMAIL_UNMATCHED_CUSTOMER_ID tagged `unmatched_sender` (the
    sender in its description), or — no fallback configured — the mail is kept as `unmatched`
    and no ticket is made.
@@ -25,7 +26,7 @@ from services.chassis.errors import Unauthorized
 from services.chassis.models import utcnow
 from services.chassis.validation import load
 from services.service_desk import metrics, settings
-from services.service_desk.directory.models import DeskCustomer
+from services.service_desk.directory.models import DeskContact, DeskCustomer
 from services.service_desk.email_channel import parse, schemas
 from services.service_desk.email_channel.models import IN, RECEIVED, UNMATCHED, TicketMail
 from services.service_desk.tickets import statuses
@@ -81,15 +82,26 @@ def thread_of(session, mail):
     return None
 
 
-def customer_of(session, address):
-    return session.scalar(select(DeskCustomer.id).where(
+def sender_of(session, address):
+    """(customer_id, contact_id) of the sender: a customer's own address first, then a contact
+    person's (whose customer is known and not merged away); (None, None) when nobody's."""
+    customer_id = session.scalar(select(DeskCustomer.id).where(
         func.lower(DeskCustomer.email) == address, DeskCustomer.known.is_(True),
         DeskCustomer.merged_into.is_(None)).order_by(DeskCustomer.id).limit(1))
+    if customer_id is not None:
+        return customer_id, None
+    contact = session.execute(
+        select(DeskContact.customer_id, DeskContact.id)
+        .join(DeskCustomer, DeskCustomer.id == DeskContact.customer_id)
+        .where(DeskContact.email == address, DeskCustomer.known.is_(True),
+               DeskCustomer.merged_into.is_(None))
+        .order_by(DeskContact.created_at, DeskContact.id).limit(1)).first()
+    return (contact.customer_id, contact.id) if contact else (None, None)
 
 
 def _new_ticket(uow, mail, follow_up_of=None):
     session = uow.session
-    customer_id, tags = customer_of(session, mail.sender), []
+    (customer_id, contact_id), tags = sender_of(session, mail.sender), []
     description = mail.text
     if customer_id is None:
         customer_id = settings.email_unmatched_customer_id()
@@ -99,8 +111,8 @@ def _new_ticket(uow, mail, follow_up_of=None):
     if follow_up_of:
         description = f"Follow-up of closed ticket {follow_up_of}.\n\n{description}"
     ticket = create.create_ticket(uow, BY_MAIL, {
-        "customer_id": customer_id, "subject": mail.subject, "channel": "email", "tags": tags,
-        "description": parse._cut(description, parse.MAX_BODY)})
+        "customer_id": customer_id, "contact_id": contact_id, "subject": mail.subject,
+        "channel": "email", "tags": tags, "description": parse._cut(description, parse.MAX_BODY)})
     return ticket["id"]
 
 

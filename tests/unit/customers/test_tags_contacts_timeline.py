@@ -53,10 +53,11 @@ def test_contacts_with_birthday_and_role(people, monkeypatch):
     assert added["birthday"] == "1980-02-29" and added["customer_id"] == customer
     assert call(people, contacts.list_contacts, REP_A, customer, write=False) == [added]
     (_, payload), = events(people, "contact_added")
-    # the birthday and the owner travel (sales' birthday reminders); email and phone do not
-    assert (payload["name"], payload["birthday"], payload["owner_id"]) == \
-        ("李伟", "1980-02-29", REP_A.user_id)
-    assert "email" not in payload and "phone" not in payload
+    # the birthday and the owner travel (sales' birthday reminders), the email (marketing mails
+    # contact persons, the service desk knows a mail's sender by it); the phone does not
+    assert (payload["name"], payload["birthday"], payload["owner_id"], payload["email"]) == \
+        ("李伟", "1980-02-29", REP_A.user_id, "li@acme.example")
+    assert "phone" not in payload
     for bad in ({"name": ""}, {"name": "x", "birthday": "2024-03-01"},     # tomorrow
                 {"name": "x", "birthday": "1899-12-31"}, {"name": "x", "email": "nope"},
                 {"name": "x", "customer_id": customer}):

@@ -34,6 +34,7 @@ def segments(db):
           log.emit("customer_created", customer(id="c-3", name="Gamma", region="south",
                                                 email="g@gamma.example")),
           log.emit("contact_added", contact()))           # a contact person: no email
+    db.customers_log = log
     north = write(db, definitions.create_segment, {"name": "North", "kind": "dynamic",
                                                    "rules": NORTH})
     c_class = write(db, definitions.create_segment, {"name": "C class", "kind": "dynamic", "rules": [
@@ -201,6 +202,20 @@ def test_the_audience_is_the_targets_minus_the_excluded_and_reach_follows_consen
     assert read(db, campaigns.campaign_audience, event["id"])["reachable"] == 0
     empty = plan(db, name="No segments")
     assert "targets no segment" in read(db, campaigns.campaign_audience, empty["id"])["notice"]
+
+
+def test_one_address_gets_one_mail_and_an_unsubscribe_holds_for_everyone_sharing_it(db, segments):
+    north, _ = segments                                     # c-1 info@acme, c-2 b@beta, ct-1
+    log = db.customers_log
+    apply(db, log.emit("contact_added", contact(id="ct-2", email="Ada@Work.example")),
+          log.emit("contact_added", contact(id="ct-3", name="Reception",
+                                            email=" INFO@acme.example ")))
+    campaign = plan(db, segment_ids=[north])
+    audience = read(db, campaigns.campaign_audience, campaign["id"])
+    assert (audience["contacts"], audience["reachable"]) == (5, 3)   # acme, beta, ada@work
+    write(db, consent.set_consent, "ct-3", {"channel": "email", "status": "unsubscribed"})
+    audience = read(db, campaigns.campaign_audience, campaign["id"])
+    assert (audience["contacts"], audience["reachable"]) == (5, 2)   # acme asked: c-1 too
 
 
 def test_a_segment_a_live_campaign_uses_cannot_be_deleted(db, segments):

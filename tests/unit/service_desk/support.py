@@ -82,7 +82,8 @@ def user(principal, **changes):
 
 
 def seeded_db(engine=None):
-    """Two customers (c-1 owned by REP with contact ct-1; c-2 owned by OTHER_REP with ct-2)
+    """Two customers (c-1 owned by REP with contact ct-1, no email — as contact_added was before
+    it carried one; c-2 owned by OTHER_REP with ct-2, grace@globex.example)
     and every person of the tests in the users copy."""
     db, customers, identity = desk_db(engine), Log("customers"), Log("identity")
     apply(db, *[identity.emit("user_created", user(person)) for person in PEOPLE])
@@ -90,7 +91,8 @@ def seeded_db(engine=None):
           customers.emit("contact_added", contact()),
           customers.emit("customer_created", customer(id="c-2", name="Globex",
                                                       owner_id=OTHER_REP.user_id)),
-          customers.emit("contact_added", contact(id="ct-2", customer_id="c-2")))
+          customers.emit("contact_added", contact(id="ct-2", customer_id="c-2",
+                                                  email=" Grace@Globex.example ")))
     db.logs = {"customers": customers, "identity": identity}
     return db
 

@@ -15,7 +15,8 @@ from services.service_desk.email_channel import inbound, outbound, parse
 from services.service_desk.email_channel.models import TicketMail
 from services.service_desk.tickets.models import Ticket, TicketEntry
 from tests.unit.service_desk import ops
-from tests.unit.service_desk.support import AGENT_A, SUPPORT_MANAGER, count, seeded_db
+from tests.unit.service_desk.support import (AGENT_A, SUPPORT_MANAGER, apply, contact, count,
+                                             seeded_db)
 
 
 @pytest.fixture
@@ -122,6 +123,20 @@ def test_an_unknown_sender_is_kept_unmatched_or_goes_to_the_fallback_customer(db
     ticket = ops.get(db, SUPPORT_MANAGER, result["ticket_id"])
     assert (ticket["customer_id"], ticket["tags"]) == ("c-2", ["unmatched_sender"])
     assert ticket["description"].startswith("From: stranger@nowhere.example")
+
+
+def test_a_mail_from_a_contact_persons_address_is_a_ticket_of_their_customer(db):
+    result = receive(db, raw(sender="Grace <GRACE@globex.example>"))
+    ticket = ops.get(db, SUPPORT_MANAGER, result["ticket_id"])
+    assert (result["outcome"], ticket["customer_id"], ticket["contact_id"], ticket["tags"]) == (
+        "created", "c-2", "ct-2", [])
+
+
+def test_a_customers_own_address_wins_over_a_contact_person_sharing_it(db):
+    apply(db, db.logs["customers"].emit("contact_added", contact(
+        id="ct-3", customer_id="c-2", email="info@acme.example")))
+    ticket = ops.get(db, SUPPORT_MANAGER, receive(db, raw())["ticket_id"])
+    assert (ticket["customer_id"], ticket["contact_id"]) == ("c-1", None)
 
 
 def test_html_only_mail_becomes_text_without_its_scripts(db):
