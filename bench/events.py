@@ -1,9 +1,10 @@
 """Events into reporting: freshness while writes run, and the sustained consumption rate.
 
 Both come from the two databases, not from probes: the customers service stamps every event
-`occurred_at` in its outbox (in the writing transaction), and the reporting service's inbox
-stamps `processed_at` when it applies the event (same transaction as its effect). Freshness =
-processed_at - occurred_at for every event written in the window.
+`occurred_at` in its outbox (in the writing transaction), and the reporting service's
+`projection_inbox` stamps `processed_at` when a projection applies the event (same transaction
+as its effect; one row per projection that consumes it). Freshness = the last projection's
+processed_at - occurred_at for every event written in the window: when every report shows it.
 """
 import sqlite3
 import statistics
@@ -37,7 +38,8 @@ def percentile(values, p):
 def applied_count(customers_db, reporting_db):
     connection = _connect(customers_db, reporting_db)
     try:
-        return connection.execute("SELECT count(*) FROM r.inbox WHERE source = 'customers'").fetchone()[0]
+        return connection.execute(
+            "SELECT count(*) FROM r.projection_inbox WHERE source = 'customers'").fetchone()[0]
     finally:
         connection.close()
 
@@ -61,7 +63,9 @@ def events_between(customers_db, reporting_db, start, end):
     try:
         rows = connection.execute(
             "SELECT o.event_type, o.occurred_at, i.processed_at FROM outbox o "
-            "LEFT JOIN r.inbox i ON i.event_id = o.event_id "
+            "LEFT JOIN (SELECT event_id, max(processed_at) AS processed_at "
+            "FROM r.projection_inbox WHERE source = 'customers' GROUP BY event_id) i "
+            "ON i.event_id = o.event_id "
             "WHERE o.occurred_at >= ? AND o.occurred_at <= ?",
             (_db_time(start), _db_time(end))).fetchall()
     finally:

@@ -183,7 +183,8 @@ def events_section(results, misses):
         lines.append(f"| freshness while the write scenario runs: p50 / p95 / p99 / max | "
                      f"{_f(fresh['p50_s'], 3)} / {_f(fresh['p95_s'], 3)} / {_f(fresh['p99_s'], 3)} / "
                      f"{_f(fresh['max_s'], 3)} s | p99 < 1 s | {_ok(met)} |")
-        lines += ["", f"Freshness = reporting inbox `processed_at` − customers outbox `occurred_at`, "
+        lines += ["", "Freshness = reporting `projection_inbox` `processed_at` (its last projection) − "
+                  f"customers outbox `occurred_at`, "
                   f"for all {fresh['events']:,} events written during the measured write runs "
                   f"({fresh['applied']:,} applied, {fresh['missing']:,} missing after the drain). "
                   f"Types consumed: {', '.join(fresh['types']) or '–'}; not recorded by reporting "
