@@ -60,6 +60,13 @@ class Conflict(CrmError):
     code = "conflict"
 
 
+class Gone(CrmError):
+    """It existed and is over for good (an expired link): 410, distinct from never having
+    existed (404)."""
+    http_status = 410
+    code = "gone"
+
+
 class TooManyRequests(CrmError):
     """Refused for a while; `details["retry_after"]` is the whole seconds to wait (the gateway
     answers 429 with a Retry-After header)."""

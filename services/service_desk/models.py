@@ -9,3 +9,5 @@ from services.service_desk.knowledge.models import (Article, ArticleFeedback,  #
                                                     ArticleToken, TicketSolution)
 from services.service_desk.sla.models import SlaAlarm, SlaCalendar, SlaPolicyRow, TicketSla  # noqa: F401
 from services.service_desk.email_channel.models import TicketMail  # noqa: F401
+from services.service_desk.surveys.models import TicketSurvey  # noqa: F401
+from services.service_desk.followups.models import TicketFollowup  # noqa: F401

@@ -19,6 +19,11 @@ area, each in its own package:
 - knowledge/  the knowledge base: Markdown articles rendered to safe HTML, draft / published,
               full-text search (Chinese by characters, on SQLite and PostgreSQL alike), "was
               this helpful", suggestions for a ticket and an article linked as its solution
+- surveys/    satisfaction surveys: one per resolution, mailed with a signed link through the
+              email channel's outbox; the public answer (score 0–100 or 1–5 stars, comment,
+              the first answer wins); a score below the threshold escalates to the supervisor
+- followups/  follow-up visits (回访) after a resolution — A-class customers, low scores, or by
+              hand — assigned, listed within the tickets' scopes, completed or cancelled
 
 Shared: roles.py (who may do what), settings.py, metrics.py, and the registries models.py,
 events.py, schemas.py, consumes.py. Events are applied exactly once through the chassis's
@@ -32,16 +37,19 @@ from services.service_desk.directory import projection
 from services.service_desk.directory.users import users as users_copy
 from services.service_desk.email_channel.entrypoints import EmailEntrypoints
 from services.service_desk.events import EVENT_SCHEMAS
+from services.service_desk.followups.entrypoints import FollowupEntrypoints
 from services.service_desk.knowledge.entrypoints import KnowledgeEntrypoints
 from services.service_desk.models import Base
 from services.service_desk.routing.entrypoints import RoutingEntrypoints
 from services.service_desk.sla.entrypoints import SlaEntrypoints
+from services.service_desk.surveys.entrypoints import SurveyEntrypoints
 from services.service_desk.tickets.entrypoints import TicketEntrypoints
 from services.service_desk.tickets.handlers.merge import move_customer_tickets
 
 
 class ServiceDeskService(TicketEntrypoints, RoutingEntrypoints, SlaEntrypoints, EmailEntrypoints,
-                         KnowledgeEntrypoints, KeepsUsersCopy, ChassisService):
+                         KnowledgeEntrypoints, SurveyEntrypoints, FollowupEntrypoints,
+                         KeepsUsersCopy, ChassisService):
     name = "service_desk"
     db = Database(Base.metadata, event_schemas=EVENT_SCHEMAS)
     users = users_copy

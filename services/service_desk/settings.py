@@ -50,3 +50,38 @@ def email_retry_max_seconds():
 def email_claim_seconds():
     """How long a sender holds a mail it is sending; a sender that died releases it then."""
     return env.float("SERVICE_DESK_EMAIL_CLAIM_SECONDS", 120.0)
+
+
+def survey_secret():
+    """The key survey links are signed with (itsdangerous); changing it voids the links in
+    every survey already mailed."""
+    return env.str("SERVICE_DESK_SURVEY_SECRET", "dev-survey-secret-change-me")
+
+
+def survey_base_url():
+    """The gateway's public address as customers reach it: a survey link is
+    <this>/api/v1/service-desk/surveys/<token>."""
+    return env.str("SERVICE_DESK_SURVEY_BASE_URL", "http://localhost:8000")
+
+
+def survey_valid_days():
+    """How long a survey's link takes an answer after the ticket was resolved."""
+    return env.int("SERVICE_DESK_SURVEY_VALID_DAYS", 30)
+
+
+def survey_score_threshold():
+    """A survey answered with a score (0–100) below this escalates to the team's supervisor
+    and schedules a follow-up visit."""
+    return env.int("SERVICE_DESK_SURVEY_SCORE_THRESHOLD", 80)
+
+
+def followup_delay_days():
+    """A follow-up visit is due this many days after the ticket was resolved."""
+    return env.int("SERVICE_DESK_FOLLOWUP_DELAY_DAYS", 7)
+
+
+def followup_value_classes():
+    """Customers of these value classes (comma-separated) get a follow-up visit after every
+    resolved ticket; empty: none by class."""
+    return {value.strip().upper() for value in env.str("SERVICE_DESK_FOLLOWUP_VALUE_CLASSES",
+                                                       "A").split(",") if value.strip()}

@@ -1,6 +1,8 @@
 """The service desk's copy of identity's users (the shared kernel's UsersCopy over its own
 table): who may be assigned a ticket, agents' teams, sales managers' teams (their reps'
 customers' tickets)."""
+from sqlalchemy import select
+
 from services.chassis.errors import Invalid
 from services.kernel.users_copy import UsersCopy
 from services.service_desk import roles
@@ -28,3 +30,24 @@ def check_assignee(session, assignee_id, team_id):
         raise Invalid("The request is not valid.", {"assignee_id": [
             "This agent is not in the ticket's team."]})
     return user.team_id
+
+
+def supervisor_of(session, team_id, agent_id=None):
+    """Who a ticket of `team_id` (handled by `agent_id`) escalates to, from the users copy:
+    the team's active support manager (the lowest id when it has several), else the agent's
+    own manager when that is an active support manager or admin, else a support manager of no
+    team (the whole desk's); None when there is nobody."""
+    active = (UserCopy.active.is_(True), UserCopy.role == roles.SUPPORT_MANAGER)
+    if team_id:
+        found = session.scalar(select(UserCopy.id).where(*active, UserCopy.team_id == team_id)
+                               .order_by(UserCopy.id).limit(1))
+        if found:
+            return found
+    agent = session.get(UserCopy, agent_id) if agent_id else None
+    if agent is not None and agent.manager_id:
+        manager = session.get(UserCopy, agent.manager_id)
+        if manager is not None and manager.active and manager.role in (roles.SUPPORT_MANAGER,
+                                                                       "admin"):
+            return manager.id
+    return session.scalar(select(UserCopy.id).where(*active, UserCopy.team_id.is_(None))
+                          .order_by(UserCopy.id).limit(1))

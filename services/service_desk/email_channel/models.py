@@ -5,7 +5,8 @@
   References finds its ticket;
 - `direction` out: an agent's public reply to be mailed — the outbox of the service desk's
   mail: written in the reply's own transaction, sent by the timer (outbound.py), with the
-  deterministic Message-ID the customer's answer will name.
+  deterministic Message-ID the customer's answer will name — and, the same way, the mail
+  inviting the customer to a satisfaction survey (`survey_id`, surveys/mailing.py).
 
 `status`: in → received | unmatched (no customer has the sender's address and no fallback
 customer is configured); out → pending | sent | failed (refused for good by the server).
@@ -31,6 +32,7 @@ class TicketMail(Base):
     status: Mapped[str] = mapped_column(String(10), nullable=False)
     ticket_id: Mapped[str | None] = mapped_column(String(36))
     entry_id: Mapped[str | None] = mapped_column(String(36))
+    survey_id: Mapped[str | None] = mapped_column(String(36))           # out: a survey's mail
     address: Mapped[str] = mapped_column(String(254), nullable=False)   # sender in / recipient out
     subject: Mapped[str] = mapped_column(String(250), nullable=False)
     body: Mapped[str | None] = mapped_column(Text)                      # out: what is mailed

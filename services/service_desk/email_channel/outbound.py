@@ -1,4 +1,5 @@
-"""An agent's public reply → a mail to the customer, never lost when SMTP is down.
+"""An agent's public reply (or a satisfaction survey's invitation, surveys/mailing.py) → a mail
+to the customer, never lost when SMTP is down.
 
 Why an outbox row and a timer (not sending inside the RPC, and not marketing automation's
 "the run waits" state machine): the reply is the agent's write and must commit whether or not
@@ -29,6 +30,7 @@ from services.service_desk.directory.models import DeskCustomer
 from services.service_desk.email_channel import parse
 from services.service_desk.email_channel.models import (FAILED, IN, OUT, PENDING, SENT,
                                                         TicketMail)
+from services.service_desk.surveys import delivery
 
 MAX_REFERENCES = 20
 
@@ -39,13 +41,21 @@ def _thread(session, ticket_id):
         .order_by(TicketMail.created_at, TicketMail.id)))
 
 
-def subject_for(ticket):
+def subject_for(ticket, prefix="Re: "):
     tag = parse.token(ticket.id)
-    return f"Re: {ticket.subject}"[:250 - len(tag) - 1] + " " + tag
+    return f"{prefix}{ticket.subject}"[:250 - len(tag) - 1] + " " + tag
 
 
 def queue_reply(session, ticket, entry):
     """The reply's mail, due now, in the caller's transaction (None: no address to mail)."""
+    return queue(session, ticket, f"ticket-reply/{entry.id}", subject_for(ticket), entry.body,
+                 entry_id=entry.id)
+
+
+def queue(session, ticket, key, subject, body, entry_id=None, survey_id=None):
+    """A mail of the ticket to its customer, due now, in the caller's transaction, with the
+    Message-ID derived from `key` and the headers that thread its answer back (None: no
+    address to mail)."""
     thread = _thread(session, ticket.id)
     received = [row for row in thread if row.direction == IN]
     address = received[-1].address if received else session.scalar(
@@ -54,9 +64,9 @@ def queue_reply(session, ticket, entry):
         return None
     ids = [row.message_id for row in thread][-MAX_REFERENCES:]
     now = utcnow()
-    row = TicketMail(id=str(uuid.uuid4()), message_id=mail.message_id(f"ticket-reply/{entry.id}"),
-                     direction=OUT, status=PENDING, ticket_id=ticket.id, entry_id=entry.id,
-                     address=address, subject=subject_for(ticket), body=entry.body,
+    row = TicketMail(id=str(uuid.uuid4()), message_id=mail.message_id(key), direction=OUT,
+                     status=PENDING, ticket_id=ticket.id, entry_id=entry_id,
+                     survey_id=survey_id, address=address, subject=subject, body=body,
                      in_reply_to=ids[-1] if ids else None, references=" ".join(ids) or None,
                      attempts=0, next_attempt_at=now, created_at=now)
     session.add(row)
@@ -89,6 +99,11 @@ def _claim(db, row_id, now):
 def _finish(db, row_id, **values):
     with db.unit_of_work() as uow:
         uow.session.execute(update(TicketMail).where(TicketMail.id == row_id).values(**values))
+        if values.get("status") == SENT:
+            survey_id = uow.session.scalar(select(TicketMail.survey_id)
+                                           .where(TicketMail.id == row_id))
+            if survey_id:                 # marked sent with the mail, in one transaction
+                delivery.mailed(uow, survey_id, values["sent_at"])
 
 
 def send_due(db, now=None, send=mail.send, limit=50):

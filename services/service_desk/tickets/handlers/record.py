@@ -10,6 +10,7 @@ from services.chassis.models import utcnow
 from services.service_desk import metrics
 from services.service_desk.directory.models import DeskCustomer
 from services.service_desk.sla import track as sla
+from services.service_desk.surveys import resolution as aftercare
 from services.service_desk.tickets import schemas, scopes, statuses
 from services.service_desk.tickets.models import Ticket, TicketChange
 
@@ -59,7 +60,8 @@ def record_change(uow, ticket, action, changes, actor, reason=None, at=None):
 
 def set_status(uow, ticket, target, reason, actor, note=None):
     """Move the ticket to `target` (the caller checked the flow), stamping when it was resolved
-    or closed; history row, ticket_status_changed, metrics."""
+    or closed; history row, ticket_status_changed, metrics — and what a resolution sets off (its
+survey, an A-class follow-up visit: surveys/resolution.py)."""
     now, previous = utcnow(), ticket.status
     ticket.status, ticket.status_category = target, statuses.category(target)
     ticket.updated_at = now
@@ -78,4 +80,5 @@ def set_status(uow, ticket, target, reason, actor, note=None):
         "to_status": target, "from_category": statuses.category(previous),
         "to_category": statuses.category(target), "reason": reason, "changed_by": actor,
         "changed_at": now})
+    aftercare.status_changed(uow, ticket, statuses.category(previous), reason, now)
     metrics.status_changed(target, reason)
