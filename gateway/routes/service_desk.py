@@ -214,3 +214,70 @@ ROUTES += [
         summary="Link the article to a ticket as its solution (replaces the ticket's earlier "
                 "one; a draft: 409); the ticket's history records it"),
 ]
+
+# Satisfaction surveys (services/service_desk/surveys): the link mailed on a resolution is
+# public (no login: the signed token in the path is the proof; forged: 404, expired: 410);
+# the first answer wins (the same again: 200 as before; another: 409).
+SURVEYS = f"{API}/service-desk/surveys"
+TOKEN = path("token")
+TAG_SURVEYS = "service desk surveys"
+
+ROUTES += [
+    Route("GET", f"{SURVEYS}/{{token}}", "service_desk", "get_survey", args=(TOKEN,),
+          public=True, tag=TAG_SURVEYS, errors=(404, 410),
+          response_schema="service_desk:PublicSurvey",
+          summary="The satisfaction survey of a resolved ticket, from the mailed link: the "
+                  "ticket's subject, whether it was answered and how"),
+    Route("POST", f"{SURVEYS}/{{token}}", "service_desk", "answer_survey", args=(TOKEN, BODY),
+          body="json", public=True, tag=TAG_SURVEYS, errors=(404, 409, 410),
+          request_schema="service_desk:SurveyAnswer",
+          response_schema="service_desk:PublicSurvey",
+          summary="Answer it: a score 0–100 or 1–5 stars (scored 0, 25, 50, 75, 100) and a "
+                  "comment; below SERVICE_DESK_SURVEY_SCORE_THRESHOLD it escalates to the "
+                  "supervisor with a follow-up visit. The same answer again: 200, unchanged; "
+                  "another: 409"),
+    Route("GET", SURVEYS, "service_desk", "list_surveys", args=(QUERY,), tag=TAG_SURVEYS,
+          query="service_desk:SurveyQuery", roles=READERS,
+          response_schema="service_desk:Survey", response_page=True,
+          summary="Surveys of the tickets the caller may see, newest first: by ticket, "
+                  "customer, status, escalated"),
+]
+
+# Follow-up visits (回访, services/service_desk/followups): scheduled by a resolution
+# (A-class customers) or a low survey score, or planned by hand; closed by their assignee or
+# a support manager (another agent: 403; closed already: 409).
+FOLLOWUPS = f"{API}/service-desk/followups"
+FOLLOWUP = f"{FOLLOWUPS}/{{followup_id}}"
+FOLLOWUP_ID = path("followup_id")
+TAG_FOLLOWUPS = "service desk follow-ups"
+
+
+def _followup(method, url, rpc, **options):
+    return Route(method, url, "service_desk", rpc, tag=TAG_FOLLOWUPS, **options)
+
+
+ROUTES += [
+    _followup("GET", FOLLOWUPS, "list_followups", args=(QUERY,),
+              query="service_desk:FollowupQuery", roles=READERS,
+              response_schema="service_desk:Followup", response_page=True,
+              summary="Follow-up visits of the tickets the caller may see (and their own), "
+                      "newest first: by status, reason, assignee, ticket, customer, due before"),
+    _followup("GET", FOLLOWUP, "get_followup", args=(FOLLOWUP_ID,), roles=READERS,
+              response_schema="service_desk:Followup", summary="One follow-up visit"),
+    _followup("POST", f"{TICKET}/followups", "create_followup", args=(TICKET_ID, BODY),
+              body="json", roles=WORKERS, status=201, location=f"{FOLLOWUPS}/{{id}}",
+              request_schema="service_desk:FollowupCreate",
+              response_schema="service_desk:Followup", errors=(409,),
+              summary="Plan a follow-up visit by hand for a resolved ticket (not resolved: "
+                      "409): when, who (default the ticket's agent), what about"),
+    _followup("POST", f"{FOLLOWUP}/complete", "complete_followup", args=(FOLLOWUP_ID, BODY),
+              body="json", roles=WORKERS, request_schema="service_desk:FollowupComplete",
+              response_schema="service_desk:Followup", errors=(409,),
+              summary="Record the visit's outcome (its assignee or a support manager: else "
+                      "403; completed or cancelled already: 409)"),
+    _followup("POST", f"{FOLLOWUP}/cancel", "cancel_followup", args=(FOLLOWUP_ID, BODY),
+              body="json", roles=WORKERS, request_schema="service_desk:FollowupCancel",
+              response_schema="service_desk:Followup", errors=(409,),
+              summary="Cancel the visit with a reason (its assignee or a support manager: "
+                      "else 403; closed already: 409)"),
+]

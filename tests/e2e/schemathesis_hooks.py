@@ -28,7 +28,8 @@ summary or the field's description states:
   weekdays with sorted periods and a policy's first response is not slower than its
   resolution; a knowledge-base search has letters or digits to look for; an inbound mail is
   one RFC 5322 message with a sender (raw text or its bytes in base64, not both) — reached only
-  by a run that sends the webhook's secret;
+  by a run that sends the webhook's secret; a survey's answer gives a score or stars, not both
+  (a fuzzed token is a 404 before the body is read; a follow-up's fuzzed ids likewise);
 - an Idempotency-Key names one request: a positive case that sends one sends a new one (the
   generated keys repeat — "0", "!" — and the same key with another body is rightly a 422).
 """
@@ -336,6 +337,14 @@ def _inbound_email(body):
         body["raw"] = message
 
 
+def _survey_answer(body):
+    """A survey takes exactly one of a score and stars (the document cannot say "one of")."""
+    if body.get("score") is not None and body.get("stars") is not None:
+        body.pop("stars")
+    elif body.get("score") is None and body.get("stars") is None:
+        body["score"] = 80
+
+
 QUERY_RULES = {
     "GET /api/v1/service-desk/knowledge/search": _kb_search,
     "GET /api/v1/audit": _audit_query,
@@ -375,6 +384,7 @@ RULES = {
     "POST /api/v1/marketing/templates": _template_text,
     "PATCH /api/v1/marketing/templates/{template_id}": _template_text,
     "POST /api/v1/service-desk/inbound/email": _inbound_email,
+    "POST /api/v1/service-desk/surveys/{token}": _survey_answer,
     "POST /api/v1/marketing/segments": _segment,
     "PATCH /api/v1/marketing/segments/{segment_id}": _segment,
     "POST /api/v1/marketing/segments/{segment_id}/members": _static_members,
