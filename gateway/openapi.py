@@ -15,7 +15,7 @@ from services.chassis import characters
 log = logging.getLogger(__name__)
 
 PROBLEMS = {400: "BadRequest", 401: "Unauthorized", 403: "Forbidden", 404: "NotFound",
-            405: "MethodNotAllowed", 409: "Conflict", 413: "PayloadTooLarge",
+            405: "MethodNotAllowed", 409: "Conflict", 410: "Gone", 413: "PayloadTooLarge",
             415: "UnsupportedMediaType", 422: "UnprocessableContent", 429: "TooManyRequests",
             500: "InternalError", 503: "ServiceUnavailable"}
 RETRY_AFTER = {"Retry-After": {"description": "Seconds to wait", "schema": {"type": "integer"}}}

@@ -58,6 +58,9 @@ class Problem(Schema):
     actions = _texts("409: the automation actions not available yet (the rule cannot be enabled)")
     by = _text("409: the split (region | rep | product_line) that exceeds")
     source = _text("409: the producer whose event log does not reach back far enough")
+    score = fields.Integer(metadata={"description": "409: the survey's answer that stands"})
+    answered_at = _text("409: when the survey was answered")
+    expired_at = _text("410: when the survey's link expired")
     service = _text("503: the service that did not answer")
     may_have_applied = fields.Boolean(metadata={
         "description": "503 on a write: it may still be applied; retry with the same "

@@ -10,6 +10,7 @@ from marshmallow import EXCLUDE
 from services.service_desk.events import EVENT_SCHEMAS
 from tests.contract.test_service_desk_kb_events import AGREED as KB_AGREED
 from tests.contract.test_service_desk_sla_events import AGREED as SLA_AGREED
+from tests.contract.test_service_desk_survey_events import AGREED as SURVEY_AGREED
 
 T = datetime(2026, 3, 2, 9, 30, tzinfo=timezone.utc)
 RECORD = {"id": "tk-1", "customer_id": "c-1", "contact_id": "ct-1", "subject": "Broken",
@@ -48,7 +49,8 @@ TIMES = {"created_at", "updated_at", "first_responded_at", "assigned_at", "chang
 
 
 def test_every_published_event_has_an_agreed_sample():
-    assert set(EVENT_SCHEMAS) == set(AGREED) | set(SLA_AGREED) | set(KB_AGREED)
+    assert set(EVENT_SCHEMAS) == set(AGREED) | set(SLA_AGREED) | set(KB_AGREED) | set(
+        SURVEY_AGREED)
 
 
 @pytest.mark.parametrize("event_type", sorted(AGREED))

@@ -50,7 +50,7 @@ def create_followup(uow, principal, ticket_id, data):
     ticket = ticket_scopes.one(session, principal, ticket_id, for_write=True)
     if ticket.status_category != "resolved" or ticket.merged_into:
         raise Conflict(f"Ticket {ticket.id} is not resolved: a follow-up visit comes after "
-                       "the service.", {"id": ticket.id, "status": ticket.status})
+                       "the service.", {"id": ticket.id})
     assignee = fields.get("assignee_id") or ticket.assignee_id or principal.user_id
     check_assignee(session, assignee, ticket.team_id)
     row = schedule.schedule(
@@ -65,7 +65,7 @@ def create_followup(uow, principal, ticket_id, data):
 def _open(row):
     if row.status != SCHEDULED:
         raise Conflict(f"Follow-up {row.id} is {row.status}: nothing more can change.",
-                       {"id": row.id, "status": row.status})
+                       {"id": row.id})
 
 
 def complete_followup(uow, principal, followup_id, data):
