@@ -5,7 +5,7 @@ escalation; ticket_followup: follow-up visits (回访) after a resolution; ticke
 the survey a mail invites to (sent by the email channel's timer like agents' replies).
 
 Revision ID: 7e3a9c41b5d2
-Revises: efbac384eebb
+Revises: 3f6c2a9d81e0
 Create Date: 2026-12-04 16:50:00.000000
 
 """
@@ -18,7 +18,7 @@ import services.chassis.models  # custom column types render with their module p
 
 # revision identifiers, used by Alembic.
 revision: str = '7e3a9c41b5d2'
-down_revision: Union[str, Sequence[str], None] = 'efbac384eebb'
+down_revision: Union[str, Sequence[str], None] = '3f6c2a9d81e0'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
