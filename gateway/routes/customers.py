@@ -49,8 +49,9 @@ ROUTES = [
            response_schema="customers:Contact", summary="Add a contact person"),
     _route("GET", f"{ONE}/interactions", "get_timeline",
            args=(CUSTOMER_ID, query("cursor"), query("limit")), query="customers:TimelineQuery",
-           response_schema="customers:Interaction", response_page=True,
-           summary="A customer's timeline, newest first"),
+           response_schema="customers:TimelineItem", response_page=True,
+           summary="A customer's whole history, newest first: interactions, campaign touches, "
+                   "tickets, surveys, follow-ups"),
     _route("POST", f"{ONE}/interactions", "log_interaction", args=(CUSTOMER_ID, BODY),
            body="json", status=201, request_schema="customers:InteractionCreate",
            response_schema="customers:Interaction", summary="Log a call, email, meeting or note"),

@@ -6,7 +6,7 @@ duplicate detection and free-text search compare, so both stay index-friendly an
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text, event, text
+from sqlalchemy import BigInteger, Date, ForeignKey, Index, Integer, String, Text, event, text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from services.chassis.models import Cents, UtcDateTime, utcnow
@@ -125,6 +125,41 @@ class Interaction(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, nullable=False, default=utcnow)
 
     __table_args__ = (Index("ix_interaction_timeline", "customer_id", "occurred_at", "id"),)
+
+
+class TimelineEntry(Base):
+    """What another service did with the customer, from its events (handlers/timeline.py):
+    marketing's campaign touches, the service desk's tickets, surveys and follow-ups. Small on
+    purpose — what happened, when, the campaign / ticket it belongs to — never a mail body.
+    `source_event_id` is the producer's event id: a redelivered or replayed event finds its
+    entry already there (besides the inbox), so it is written once."""
+    __tablename__ = "timeline_entry"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    customer_id: Mapped[str] = mapped_column(ForeignKey("customer.id"), nullable=False)
+    kind: Mapped[str] = mapped_column(String(30), nullable=False)
+    occurred_at: Mapped[datetime] = mapped_column(UtcDateTime, nullable=False)
+    source: Mapped[str] = mapped_column(String(20), nullable=False)       # marketing | service_desk
+    source_event_id: Mapped[str] = mapped_column(String(64), nullable=False, unique=True)
+    ref_type: Mapped[str | None] = mapped_column(String(20))              # campaign | ticket
+    ref_id: Mapped[str | None] = mapped_column(String(36))
+    user_id: Mapped[str | None] = mapped_column(String(64))               # the agent / rep, if any
+    contact_id: Mapped[str | None] = mapped_column(String(36))
+    summary: Mapped[str] = mapped_column(String(500), nullable=False)
+    outcome: Mapped[str | None] = mapped_column(String(500))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, nullable=False, default=utcnow)
+
+    __table_args__ = (Index("ix_timeline_entry_timeline", "customer_id", "occurred_at", "id"),)
+
+
+class TimelineRef(Base):
+    """The title of what an entry links to (a campaign's name, a ticket's subject), kept from
+    the producers' events so a rename shows on every entry of it."""
+    __tablename__ = "timeline_ref"
+    ref_type: Mapped[str] = mapped_column(String(20), primary_key=True)
+    ref_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    title: Mapped[str] = mapped_column(String(300), nullable=False)
+    # the producer's sequence of the event that set the title: an older one never overwrites it
+    sequence: Mapped[int] = mapped_column(BigInteger, nullable=False, default=0)
 
 
 class AssignmentCursor(AssignmentCursorColumns, Base):

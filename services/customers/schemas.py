@@ -184,6 +184,31 @@ class Interaction(Schema):
     created_at = fields.AwareDateTime()
 
 
+TIMELINE_SOURCES = ("customers", "marketing", "service_desk")
+
+
+class TimelineItem(Schema):
+    """One line of a customer's timeline: an interaction logged here (source `customers`,
+    kind call / email / meeting / note), or what marketing or the service desk did with the
+    customer (kind campaign_sent / _opened / _clicked / _responded, ticket_created / _resolved /
+    _closed / _reopened, survey_answered, followup_scheduled / _completed), linking to its
+    campaign or ticket by `ref_type` / `ref_id` with its `title`."""
+    id = fields.String()
+    customer_id = fields.String()
+    kind = fields.String()
+    occurred_at = fields.AwareDateTime()
+    user_id = fields.String(allow_none=True, metadata={"description": "who did it, if a user"})
+    summary = fields.String()
+    outcome = fields.String(allow_none=True)
+    contact_id = fields.String(allow_none=True)
+    created_at = fields.AwareDateTime()
+    source = fields.String(metadata={"enum": list(TIMELINE_SOURCES)})
+    ref_type = fields.String(allow_none=True, metadata={"description": "campaign | ticket"})
+    ref_id = fields.String(allow_none=True)
+    title = fields.String(allow_none=True, metadata={"description": "the campaign's name or "
+                                                                     "the ticket's subject"})
+
+
 class Timeline(Input):
     customer_id = fields.String(required=True, validate=validate.Length(min=1, max=36))
     cursor = fields.String(allow_none=True, validate=validate.Length(max=2000))

@@ -12,7 +12,8 @@ from services.kernel.users_copy import KeepsUsersCopy
 from services.customers import settings, users_copy
 from services.customers.events import EVENT_SCHEMAS
 from services.customers.handlers import (assignment, contacts, customers, export, import_runner,
-                                         imports, interactions, merge, reconcile, search)
+                                         imports, interactions, merge, reconcile, search,
+                                         timeline)
 from services.customers.handlers import tags as tagging
 from services.customers.models import Base
 
@@ -24,7 +25,8 @@ class CustomersService(KeepsUsersCopy, ChassisService):
     # the refresh before a create is KeepsUsersCopy's, at most once per
     # USERS_REFRESH_MIN_INTERVAL_SECONDS per key.
     users = users_copy.users
-    subscriptions = Subscriptions({"identity": users.handlers()})
+    # marketing's and the service desk's events: the customer's timeline (handlers/timeline.py)
+    subscriptions = Subscriptions({"identity": users.handlers(), **timeline.SUBSCRIPTIONS})
 
     # --- customers ---------------------------------------------------------------------------
     @rpc

@@ -1,15 +1,16 @@
-"""Interaction history: calls, emails, meetings, notes; the timeline is newest first."""
+"""Interaction history: calls, emails, meetings, notes the reps log; the timeline (newest first)
+merges them with what other services did with the customer (handlers/timeline.py)."""
 import uuid
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import and_, literal, select, union_all
 
 from services.chassis import pagination
 from services.chassis.errors import Invalid
 from services.chassis.models import utcnow
 from services.chassis.validation import load
 from services.customers import schemas
-from services.customers.models import Contact, Interaction
+from services.customers.models import Contact, Interaction, TimelineEntry, TimelineRef
 from services.customers.queries import scopes
 
 
@@ -34,23 +35,63 @@ def log_interaction(uow, principal, customer_id, data):
     return result
 
 
+def _positions(model, customer_id, position, size):
+    """(occurred_at, id, origin) of `model`'s next page for the customer: a walk of its
+    (customer_id, occurred_at, id) index from the cursor, at most size + 1 rows."""
+    query = select(model.occurred_at.label("occurred_at"), model.id.label("id"),
+                   literal(model.__tablename__).label("origin")).where(model.customer_id == customer_id)
+    if position is not None:
+        query = query.where(pagination.after(model.occurred_at, model.id, *position,
+                                             descending=True))
+    newest_first = pagination.order_by(model.occurred_at, model.id, descending=True)
+    return query.order_by(*newest_first).limit(size + 1).subquery()
+
+
 def get_timeline(session, principal, customer_id, cursor=None, limit=None):
+    """The customer's whole history, newest first: the interactions logged here merged with
+    the timeline entries other services' events wrote, one keyset over (occurred_at, id)."""
     load(schemas.Timeline(), {"customer_id": customer_id, "cursor": cursor, "limit": limit})
     size = pagination.page_size(limit)
     customer, _ = scopes.readable(session, principal, customer_id)
     scope = f"timeline:{customer.id}"
-    query = select(Interaction).where(Interaction.customer_id == customer.id)
+    position = None
     if cursor:
-        position = pagination.decode_cursor(cursor, scope)
-        when = pagination.from_json(position[0], datetime)
-        query = query.where(pagination.after(Interaction.occurred_at, Interaction.id, when,
-                                             str(position[1]), descending=True))
-    newest_first = pagination.order_by(Interaction.occurred_at, Interaction.id, descending=True)
-    rows = list(session.scalars(query.order_by(*newest_first).limit(size + 1)))
+        values = pagination.decode_cursor(cursor, scope)
+        position = (pagination.from_json(values[0], datetime), str(values[1]))
+    merged = union_all(*(select(*_positions(model, customer.id, position, size).c)
+                         for model in (Interaction, TimelineEntry))).subquery()
+    page = session.execute(select(merged).order_by(merged.c.occurred_at.desc(), merged.c.id.desc())
+                           .limit(size + 1)).all()
     next_cursor = None
-    if len(rows) > size:
-        rows = rows[:size]
-        last = rows[-1]
-        next_cursor = pagination.encode_cursor([pagination.to_json(last.occurred_at), last.id],
-                                               scope)
-    return {"items": [schemas.Interaction().dump(row) for row in rows], "next_cursor": next_cursor}
+    if len(page) > size:
+        page = page[:size]
+        next_cursor = pagination.encode_cursor([pagination.to_json(page[-1].occurred_at),
+                                                page[-1].id], scope)
+    return {"items": _dump(session, page), "next_cursor": next_cursor}
+
+
+INTERACTIONS, ENTRIES = Interaction.__tablename__, TimelineEntry.__tablename__
+COMMON = ("id", "customer_id", "kind", "occurred_at", "user_id", "summary", "outcome",
+          "contact_id", "created_at")
+
+
+def _dump(session, page):
+    """The page's rows, in its order; an entry carries the title of what it links to."""
+    ids = {origin: [row.id for row in page if row.origin == origin]
+           for origin in (INTERACTIONS, ENTRIES)}
+    items = {}
+    if ids[INTERACTIONS]:
+        for row in session.scalars(select(Interaction).where(Interaction.id.in_(ids[INTERACTIONS]))):
+            items[row.id] = {**{name: getattr(row, name) for name in COMMON},
+                             "source": "customers", "ref_type": None, "ref_id": None,
+                             "title": None}
+    if ids[ENTRIES]:
+        for entry, title in session.execute(
+                select(TimelineEntry, TimelineRef.title).outerjoin(TimelineRef, and_(
+                    TimelineRef.ref_type == TimelineEntry.ref_type,
+                    TimelineRef.ref_id == TimelineEntry.ref_id))
+                .where(TimelineEntry.id.in_(ids[ENTRIES]))):
+            items[entry.id] = {**{name: getattr(entry, name) for name in COMMON},
+                               "source": entry.source, "ref_type": entry.ref_type,
+                               "ref_id": entry.ref_id, "title": title}
+    return [schemas.TimelineItem().dump(items[row.id]) for row in page]

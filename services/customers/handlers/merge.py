@@ -1,5 +1,6 @@
-"""Merge two customers: the loser's contacts, tags and interactions move to the winner; the
-loser stays as a tombstone (merged_into) so old links redirect and writes to it are refused."""
+"""Merge two customers: the loser's contacts, tags, interactions and timeline entries move to the
+winner; the loser stays as a tombstone (merged_into) so old links redirect and writes to it are
+refused."""
 from sqlalchemy import func, select, update
 
 from services.chassis.errors import Invalid
@@ -7,7 +8,7 @@ from services.chassis.models import utcnow
 from services.chassis.validation import load
 from services.customers import parent_companies, schemas
 from services.customers.handlers.customers import normalise
-from services.customers.models import Contact, Customer, CustomerTag, Interaction
+from services.customers.models import Contact, Customer, CustomerTag, Interaction, TimelineEntry
 from services.customers.queries import scopes
 from services.customers.queries.views import RECORD_FIELDS, dump_one, record, tag_names
 
@@ -38,6 +39,8 @@ def merge_customers(uow, principal, winner_id, loser_id):
     interactions = _count(session, Interaction, loser.id)
     session.execute(update(Contact).where(Contact.customer_id == loser.id).values(customer_id=winner.id))
     session.execute(update(Interaction).where(Interaction.customer_id == loser.id)
+                    .values(customer_id=winner.id))
+    session.execute(update(TimelineEntry).where(TimelineEntry.customer_id == loser.id)
                     .values(customer_id=winner.id))
     winner_tags = set(session.scalars(
         select(CustomerTag.tag_id).where(CustomerTag.customer_id == winner.id)))

@@ -31,6 +31,7 @@ from services.chassis.errors import NotFound
 from services.chassis.models import utcnow
 from services.chassis.periodic import claim
 from services.marketing import settings
+from services.marketing.audience.models import AudienceContact
 from services.marketing.audience.profile import load_profiles
 from services.marketing.consent import rules
 from services.marketing.consent.models import Consent
@@ -112,6 +113,8 @@ def _record(db, send, contact_id, outcome, detail, message, now):
             recipient.message_id = message["Message-ID"]
             uow.emit("campaign_email_sent", {
                 "campaign_id": send.campaign_id, "contact_id": contact_id,
+                "customer_id": uow.session.scalar(select(AudienceContact.customer_id).where(
+                    AudienceContact.id == contact_id)),
                 "email": recipient.email, "message_id": recipient.message_id, "sent_at": now})
             dispatch.recovered(uow.session, send.campaign_id)
             EMAILS.labels(SENT).inc()

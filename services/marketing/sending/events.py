@@ -25,6 +25,8 @@ class BatchReleased(Schema):
 class EmailSent(Schema):
     campaign_id = fields.String(required=True)
     contact_id = fields.String(required=True)
+    # the contact's customer (the customer itself or its contact person's): its timeline
+    customer_id = fields.String(allow_none=True)
     email = fields.String(required=True)
     message_id = fields.String(required=True)
     sent_at = fields.AwareDateTime(required=True)

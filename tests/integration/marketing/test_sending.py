@@ -121,6 +121,11 @@ def test_each_contact_gets_the_mail_once_with_its_own_unsubscribe_link(db, smtp_
     assert final["status"] == "done" and final["counts"]["sent"] == PEOPLE
     assert event_types(db, "campaign_email") == ["campaign_email_sent"] * PEOPLE
     assert event_types(db, "campaign_send_completed") == ["campaign_send_completed"]
+    with db.read_only() as session:             # whose customer each went to (its timeline)
+        sent = [json.loads(row.payload) for row in session.scalars(select(OutboxEvent).where(
+            OutboxEvent.event_type == "campaign_email_sent"))]
+    assert sorted((p["contact_id"], p["customer_id"]) for p in sent) == [
+        (f"c-{n}", f"c-{n}") for n in range(PEOPLE)]
 
 
 def test_a_refused_address_bounces_to_do_not_contact_and_the_rest_go(db, smtp_server):
