@@ -1,0 +1,104 @@
+"""The customer's whole history through the gateway against the real processes (issue 11 §10,
+issue 12 §7): a campaign sent to the customer, its mail opened and its link clicked, a form
+response, and a ticket opened and resolved for the customer all show on the customer's timeline
+beside the calls its rep logged, newest first — for whoever may read the customer (its owner
+rep); another rep gets the 404 they get for the customer itself."""
+import uuid
+
+import pytest
+
+from tests.helpers import wait_until
+
+pytestmark = pytest.mark.e2e
+
+
+def whole_timeline(user, customer_id, limit=2):
+    items, cursor = [], None
+    while True:
+        params = {"limit": limit, **({"cursor": cursor} if cursor else {})}
+        page = user.ok("GET", f"customers/{customer_id}/interactions", params=params)
+        items += page["items"]
+        cursor = page.get("next_cursor")
+        if not cursor:
+            return items
+
+
+def test_campaign_touches_and_tickets_show_on_the_owners_timeline_only(
+        admin, anonymous, region, mailbox):
+    region_name, team = region
+    rep = admin.create_user("sales_rep", region=region_name, team_id=team["id"])
+    other_rep = admin.create_user("sales_rep", region=region_name)
+    marketer = admin.create_user("marketer")
+    agent = admin.create_user("agent")
+    tag = uuid.uuid4().hex[:8]
+    email = f"timeline-{tag}@example.com"
+    customer = rep.create_customer(name=f"Timeline {tag} Ltd", region=region_name, email=email)
+    url = f"customers/{customer['id']}/interactions"
+    rep.ok("POST", url, expect=201, json={"kind": "call", "summary": "Intro call"})
+
+    # marketing: segment → campaign → send → open → click → form response
+    wait_until(lambda: marketer.get(f"marketing/audience/{customer['id']}").status_code == 200,
+               timeout=30, message="the customer in the audience")
+    segment = marketer.ok("POST", "marketing/segments", expect=201, json={
+        "name": f"Timeline {tag}", "kind": "dynamic",
+        "rules": [[{"field": "region", "op": "eq", "value": region_name}]]})
+    wait_until(lambda: marketer.ok("GET", f"marketing/segments/{segment['id']}")["member_count"]
+               == 1, timeout=30, message="the customer in the segment")
+    campaign = marketer.ok("POST", "marketing/campaigns", expect=201, json={
+        "name": f"Timeline news {tag}", "channel": "email", "currency": "EUR",
+        "segment_ids": [segment["id"]], "starts_at": "2099-01-01T09:00:00Z"})
+    c_url = f"marketing/campaigns/{campaign['id']}"
+    for to in ("scheduled", "running"):
+        marketer.ok("POST", f"{c_url}/status", json={"to": to})
+    template = marketer.ok("POST", "marketing/templates", expect=201, json={
+        "name": f"Timeline {tag}", "subject": "News",
+        "html": '<p>See <a href="https://example.com/news">the news</a></p>',
+        "text": "See https://example.com/news"})
+    marketer.ok("POST", f"{c_url}/send", expect=202, json={"template_id": template["id"]})
+    wait_until(lambda: marketer.ok("GET", f"{c_url}/send")["status"] == "done", timeout=60,
+               message="the broadcast done")
+    [message] = mailbox.messages_to(email)
+    html = message.get_body(("html",)).get_content()
+    tracked = [part.split('"')[0].replace("&amp;", "&") for part in html.split('"http')[1:]]
+    pixel = next("http" + u for u in tracked if "/t/open/" in u).split("/api/v1/", 1)[1]
+    click = next("http" + u for u in tracked if "/t/click/" in u).split("/api/v1/", 1)[1]
+    for _ in range(2):                    # the mail read twice: one open on the timeline
+        assert anonymous.request("GET", pixel).status_code == 200
+    assert anonymous.request("GET", click, allow_redirects=False).status_code == 302
+    assert anonymous.request("POST", f"marketing/forms/{campaign['id']}", json={
+        "name": "Tim Line", "email": email, "company": customer["name"]}).status_code == 202
+
+    # the service desk: a ticket for the customer, resolved
+    def open_ticket():
+        response = agent.post("service-desk/tickets", json={
+            "customer_id": customer["id"], "priority": "medium", "channel": "phone",
+            "subject": f"Invoice question {tag}", "description": "Which VAT rate?"})
+        return response.json() if response.status_code == 201 else None
+    ticket = wait_until(open_ticket, timeout=30, message="the customer known to the desk")
+    agent.ok("POST", f"service-desk/tickets/{ticket['id']}/status", json={"status": "resolved"})
+
+    wanted = {"call", "campaign_sent", "campaign_opened", "campaign_clicked",
+              "campaign_responded", "ticket_created", "ticket_resolved"}
+    items = wait_until(lambda: (lambda got: {i["kind"] for i in got} >= wanted and got)(
+        whole_timeline(rep, customer["id"])), timeout=60, message="the whole history")
+    kinds = [item["kind"] for item in items]
+    assert sorted(kinds) == sorted(wanted), kinds           # once each: the second open is none
+    times = [(item["occurred_at"], item["id"]) for item in items]
+    assert times == sorted(times, reverse=True)
+    by_kind = {item["kind"]: item for item in items}
+    for kind in ("campaign_sent", "campaign_opened", "campaign_clicked", "campaign_responded"):
+        assert (by_kind[kind]["source"], by_kind[kind]["ref_type"], by_kind[kind]["ref_id"],
+                by_kind[kind]["title"]) == ("marketing", "campaign", campaign["id"],
+                                            campaign["name"]), kind
+    for kind in ("ticket_created", "ticket_resolved"):
+        assert (by_kind[kind]["source"], by_kind[kind]["ref_id"], by_kind[kind]["title"]) == (
+            "service_desk", ticket["id"], f"Invoice question {tag}"), kind
+    assert by_kind["call"]["source"] == "customers"
+    assert "Which VAT rate" not in str(items) and "<p>" not in str(items)   # no bodies
+
+    assert admin.ok("GET", url, params={"limit": 100})["items"] == rep.ok(
+        "GET", url, params={"limit": 100})["items"]
+    assert other_rep.get(f"customers/{customer['id']}").status_code == 404
+    refused = other_rep.get(url)
+    assert refused.status_code == 404
+    assert refused.headers["Content-Type"].startswith("application/problem+json")
