@@ -87,6 +87,7 @@ class SurveyAnswered(Tolerant):
     customer_id = fields.String(required=True)
     agent_id = _optional()
     score = _optional(fields.Integer)
+    comment = _optional()                      # what the customer wrote for the desk (clipped)
     answered_at = fields.AwareDateTime(required=True)
 
 
@@ -96,7 +97,8 @@ class FollowupScheduled(Tolerant):
     customer_id = fields.String(required=True)
     assignee_id = _optional()
     due_at = fields.AwareDateTime(required=True)
-    reason = _optional()
+    reason = _optional()                       # low_score | a_class | manual
+    scheduled_at = _optional(fields.AwareDateTime)   # else the event's occurred_at
 
 
 class FollowupCompleted(Tolerant):
@@ -108,6 +110,16 @@ class FollowupCompleted(Tolerant):
     completed_at = fields.AwareDateTime(required=True)
 
 
+class FollowupCancelled(Tolerant):
+    followup_id = fields.String(required=True)
+    ticket_id = _optional()
+    customer_id = fields.String(required=True)
+    assignee_id = _optional()
+    reason = _optional()
+    cancelled_by = _optional()
+    cancelled_at = fields.AwareDateTime(required=True)
+
+
 MARKETING_EVENTS = {"campaign_created": CampaignRecord(), "campaign_updated": CampaignRecord(),
                     "campaign_email_sent": CampaignEmailSent(), "email_opened": Engagement(),
                     "email_clicked": Engagement(),
@@ -116,4 +128,5 @@ SERVICE_DESK_EVENTS = {"ticket_created": TicketRecord(), "ticket_updated": Ticke
                        "ticket_status_changed": TicketStatusChanged(),
                        "survey_answered": SurveyAnswered(),
                        "followup_scheduled": FollowupScheduled(),
-                       "followup_completed": FollowupCompleted()}
+                       "followup_completed": FollowupCompleted(),
+                       "followup_cancelled": FollowupCancelled()}

@@ -1,11 +1,8 @@
 """customers' tolerant copies of the events its timeline is written from (services/customers/
 consumes.py) load what marketing's and the service desk's own schemas dump, through JSON as the
 broker carries them; the copies need nothing the producers do not send, and tolerate additions.
-The survey / follow-up events are built in parallel: until the service desk publishes them, the
-copies are checked against the agreed payloads (the brief's field lists) instead."""
+The samples are the producers' own contract tests' (their agreed payloads)."""
 import json
-from datetime import datetime, timezone
-
 import pytest
 
 from services.customers.consumes import MARKETING_EVENTS, SERVICE_DESK_EVENTS
@@ -14,9 +11,9 @@ from services.marketing.events import EVENT_SCHEMAS as MARKETING_PUBLISHED
 from services.service_desk.events import EVENT_SCHEMAS as DESK_PUBLISHED
 from tests.contract.test_reporting_consumes_marketing import RESPONSE, SENT
 from tests.contract.test_service_desk_events import AGREED as DESK_AGREED
+from tests.contract.test_service_desk_survey_events import AGREED as SURVEY_AGREED
 from tests.unit.reporting.test_marketing_campaigns import campaign, engagement
 
-T = datetime(2026, 3, 2, 9, 30, tzinfo=timezone.utc)
 MARKETING_SAMPLES = {
     "campaign_created": campaign(), "campaign_updated": campaign(name="Autumn"),
     "campaign_email_sent": {**SENT, "customer_id": "c-1"},
@@ -24,19 +21,10 @@ MARKETING_SAMPLES = {
         **engagement("cmp-1", "k1"), "url": "https://example.com/x", "customer_id": "c-1"},
     "campaign_response_received": RESPONSE,
 }
-PENDING_DESK = {     # agreed with the surveys work (issue 12 §7)
-    "survey_answered": {"survey_id": "s-1", "ticket_id": "tk-1", "customer_id": "c-1",
-                        "agent_id": "u-1", "team_id": "t-1", "category": "repair",
-                        "priority": "high", "score": 70, "comment": "ok", "answered_at": T},
-    "followup_scheduled": {"followup_id": "f-1", "ticket_id": "tk-1", "customer_id": "c-1",
-                           "assignee_id": "u-1", "due_at": T, "reason": "low_score"},
-    "followup_completed": {"followup_id": "f-1", "ticket_id": "tk-1", "customer_id": "c-1",
-                           "assignee_id": "u-1", "outcome": "fine", "completed_at": T},
-}
-DESK_SAMPLES = {name: DESK_AGREED.get(name) or PENDING_DESK[name] for name in SERVICE_DESK_EVENTS}
-CASES = [("marketing", name, MARKETING_EVENTS[name], MARKETING_PUBLISHED.get(name), sample)
+DESK_SAMPLES = {name: {**DESK_AGREED, **SURVEY_AGREED}[name] for name in SERVICE_DESK_EVENTS}
+CASES = [("marketing", name, MARKETING_EVENTS[name], MARKETING_PUBLISHED[name], sample)
          for name, sample in MARKETING_SAMPLES.items()] + [
-        ("service_desk", name, SERVICE_DESK_EVENTS[name], DESK_PUBLISHED.get(name), sample)
+        ("service_desk", name, SERVICE_DESK_EVENTS[name], DESK_PUBLISHED[name], sample)
         for name, sample in DESK_SAMPLES.items()]
 
 
@@ -44,14 +32,14 @@ def test_the_subscriptions_are_the_copies_and_marketings_all_exist():
     assert set(SUBSCRIPTIONS["marketing"]) == set(MARKETING_EVENTS) == set(MARKETING_SAMPLES)
     assert set(SUBSCRIPTIONS["service_desk"]) == set(SERVICE_DESK_EVENTS)
     assert set(MARKETING_EVENTS) <= set(MARKETING_PUBLISHED)
-    assert set(SERVICE_DESK_EVENTS) - set(PENDING_DESK) <= set(DESK_PUBLISHED)
+    assert set(SERVICE_DESK_EVENTS) <= set(DESK_PUBLISHED)
 
 
 @pytest.mark.parametrize("source,event_type,copy,producer,sample", CASES,
                          ids=[f"{case[0]}:{case[1]}" for case in CASES])
 def test_producer_events_load_into_the_timeline_copies(source, event_type, copy, producer,
                                                        sample):
-    payload = producer.dump(sample) if producer is not None else dict(sample)
+    payload = producer.dump(sample)
     wire = json.loads(json.dumps(payload, default=str))
     loaded = copy.load({**wire, "a_field_added_later": 1})
     for name, value in loaded.items():

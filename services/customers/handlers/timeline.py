@@ -6,9 +6,10 @@ redelivered or replayed event never adds a second one.
 
 What counts: campaign emails sent, first opens (a mail client reloading the pixel is no new
 touch), every click, responses; tickets created, resolved, closed and reopened (the other
-status moves are the desk's own business); surveys answered; follow-up visits scheduled and
-completed. An event naming no customer customers knows (e.g. a contact that is no customer's)
-writes nothing; a merged customer's events go to the winner, like its interactions did.
+status moves are the desk's own business); surveys answered (the score and the customer's
+comment, clipped); follow-up visits scheduled, completed and cancelled. An event naming no
+customer customers knows (e.g. a contact that is no customer's) writes nothing; a merged
+customer's events go to the winner, like its interactions did.
 """
 import logging
 import uuid
@@ -153,15 +154,17 @@ def _ticket(data):
 
 def survey_answered(uow, envelope):
     data = _load(SERVICE_DESK_EVENTS, envelope)
-    score = data["score"]
+    said = [f"score {data['score']}/100"] if data["score"] is not None else []
+    said += [data["comment"].strip()] if (data["comment"] or "").strip() else []
     _entry(uow, envelope, data["customer_id"], "survey_answered", data["answered_at"],
            "Satisfaction survey answered", ref=_ticket(data), user_id=data["agent_id"],
-           outcome=None if score is None else f"score {score}/100")
+           outcome=": ".join(said) or None)
 
 
 def followup_scheduled(uow, envelope):
     data = _load(SERVICE_DESK_EVENTS, envelope)
-    _entry(uow, envelope, data["customer_id"], "followup_scheduled", envelope_time(envelope),
+    _entry(uow, envelope, data["customer_id"], "followup_scheduled",
+           data["scheduled_at"] or envelope_time(envelope),
            f"Follow-up visit scheduled for {data['due_at'].date().isoformat()}",
            ref=_ticket(data), user_id=data["assignee_id"], outcome=data["reason"])
 
@@ -171,6 +174,13 @@ def followup_completed(uow, envelope):
     _entry(uow, envelope, data["customer_id"], "followup_completed", data["completed_at"],
            "Follow-up visit completed", ref=_ticket(data), user_id=data["assignee_id"],
            outcome=data["outcome"])
+
+
+def followup_cancelled(uow, envelope):
+    data = _load(SERVICE_DESK_EVENTS, envelope)
+    _entry(uow, envelope, data["customer_id"], "followup_cancelled", data["cancelled_at"],
+           "Follow-up visit cancelled", ref=_ticket(data), user_id=data["cancelled_by"],
+           outcome=data["reason"])
 
 
 def envelope_time(envelope):
@@ -189,5 +199,6 @@ SUBSCRIPTIONS = {
     SERVICE_DESK: {"ticket_created": ticket_recorded, "ticket_updated": ticket_recorded,
                    "ticket_status_changed": ticket_status_changed,
                    "survey_answered": survey_answered, "followup_scheduled": followup_scheduled,
-                   "followup_completed": followup_completed},
+                   "followup_completed": followup_completed,
+                   "followup_cancelled": followup_cancelled},
 }

@@ -41,8 +41,7 @@ class Verbatim:
 
 
 MARKETING = {name: Verbatim() for name in MARKETING_EVENTS}
-SERVICE_DESK = {name: Verbatim() for name in (*DESK_EVENTS, "survey_answered",
-                                              "followup_scheduled", "followup_completed")}
+SERVICE_DESK = {name: Verbatim() for name in DESK_EVENTS}
 
 
 def producer(source, schemas):

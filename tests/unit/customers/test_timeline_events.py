@@ -98,11 +98,14 @@ def ticket_story(customer):
         moved("open", "closed", 14),
         desk("survey_answered", survey_id="s-1", ticket_id="t-1", customer_id=customer,
              agent_id="u-agent", team_id=None, category=None, priority="high", score=65,
-             comment="slow, and my long private story", answered_at=at(15)),
+             comment="slow, " + "x" * 600, answered_at=at(15)),
         desk("followup_scheduled", followup_id="f-1", ticket_id="t-1", customer_id=customer,
              assignee_id="u-agent", due_at=at(60 * 24 * 7), reason="low_score"),
         desk("followup_completed", followup_id="f-1", ticket_id="t-1", customer_id=customer,
              assignee_id="u-agent", outcome="visited, all fine now", completed_at=at(20)),
+        desk("followup_cancelled", followup_id="f-2", ticket_id="t-1", customer_id=customer,
+             assignee_id=None, reason="ticket_reopened", cancelled_by="system",
+             cancelled_at=at(21)),
     ]
 
 
@@ -113,7 +116,8 @@ def test_campaign_touches_and_tickets_show_on_the_timeline_with_interactions(boo
     consume(db, *campaign_touches(customer, person), *ticket_story(customer))
     items = whole_timeline(db, REP_A, customer)
     assert [(item["source"], item["kind"]) for item in items] == [
-        ("service_desk", "followup_completed"), ("service_desk", "survey_answered"),
+        ("service_desk", "followup_cancelled"), ("service_desk", "followup_completed"),
+        ("service_desk", "survey_answered"),
         ("service_desk", "ticket_closed"), ("service_desk", "ticket_reopened"),
         ("service_desk", "ticket_resolved"), ("service_desk", "ticket_created"),
         ("marketing", "campaign_responded"), ("marketing", "campaign_clicked"),
@@ -126,8 +130,8 @@ def test_campaign_touches_and_tickets_show_on_the_timeline_with_interactions(boo
     # the ticket's title follows its latest subject
     assert by_kind["ticket_created"]["title"] == "Printer jams daily"
     assert by_kind["ticket_created"]["ref_type"] == "ticket"
-    assert by_kind["survey_answered"]["outcome"] == "score 65/100"
-    assert "private" not in str(items)                           # no comments, no bodies
+    assert by_kind["survey_answered"]["outcome"] == ("score 65/100: slow, " + "x" * 600)[:500]
+    assert by_kind["followup_cancelled"]["outcome"] == "ticket_reopened"
     assert by_kind["campaign_clicked"]["summary"] == "Clicked https://example.com/offer"
     assert by_kind["campaign_clicked"]["contact_id"] == person   # resolved to Ann's customer
     assert by_kind["followup_completed"]["outcome"] == "visited, all fine now"
@@ -137,9 +141,15 @@ def test_campaign_touches_and_tickets_show_on_the_timeline_with_interactions(boo
 def test_followup_scheduled_is_dated_when_it_was_scheduled(book):
     db, customer, _ = book
     consume(db, desk("followup_scheduled", followup_id="f-9", ticket_id=None,
-                     customer_id=customer, assignee_id=None, due_at=at(600), reason=None))
-    (item,) = whole_timeline(db, REP_A, customer)
-    assert item["occurred_at"] == at(0) and item["summary"].endswith("2026-03-02")
+                     customer_id=customer, assignee_id=None, due_at=at(60 * 24), reason=None),
+            desk("followup_scheduled", followup_id="f-8", ticket_id="t-8",
+                 customer_id=customer, assignee_id=None, due_at=at(60 * 48), reason="a_class",
+                 scheduled_at=at(9)))
+    later, earlier = whole_timeline(db, REP_A, customer)
+    assert (later["occurred_at"], later["summary"], later["outcome"]) == (
+        at(9), "Follow-up visit scheduled for 2026-03-04", "a_class")
+    assert (earlier["occurred_at"], earlier["summary"]) == (   # no scheduled_at: the event's time
+        at(0), "Follow-up visit scheduled for 2026-03-03")
 
 
 def test_a_redelivered_or_replayed_event_adds_nothing(book):
