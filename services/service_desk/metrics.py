@@ -2,7 +2,8 @@
 SERVICE_DESK_METRICS_PORT with the rest): tickets created by channel and priority, new tickets'
 assignments by how they were made, status changes by the status reached and why, mails
 received by outcome and send attempts of replies by result (a growing `retrying` with no
-`sent`: the SMTP server is down). Counted when
+`sent`: the SMTP server is down), notices to supervisors queued (or not: nobody to tell).
+Counted when
 made (a transaction rolled back afterwards is counted too: the counter says how much work was
 done)."""
 from prometheus_client import Counter
@@ -19,6 +20,10 @@ MAIL_RECEIVED = Counter("crm_ticket_mail_received_total",
                         ["outcome"])
 MAIL_SENT = Counter("crm_ticket_mail_send_attempts_total",
                     "Attempts to mail agents' replies (sent / retrying / failed)", ["result"])
+
+NOTICES = Counter("crm_ticket_supervisor_notices_total",
+                  "Escalation notices to a supervisor (queued / no_supervisor: nobody to mail)",
+                  ["outcome"])
 
 
 def created(ticket):
@@ -41,3 +46,7 @@ def mail_sent(counts):
     for result, number in counts.items():
         if number:
             MAIL_SENT.labels(result).inc(number)
+
+
+def notice_queued(outcome):
+    NOTICES.labels(outcome).inc()

@@ -5,14 +5,16 @@ Each replica runs the timer; an alarm is fired by the replica whose conditional 
 - a warning: `ticket_sla_warning`;
 - a breach: the ticket's SLA marked breached and escalated (`escalated_at`, first time), the
   ticket raised one priority (low → medium → high → urgent) unless it is urgent already or
-  resolved — recorded in its history and published as ticket_updated, by "system" — and
-  `ticket_sla_breached`. The escalation keeps the ticket's SLA policy: a raised priority does not
+  resolved — recorded in its history and published as ticket_updated, by "system" —,
+  `ticket_sla_breached`, and a notice to the supervisor at the next business moment
+  (email_channel/notices.py). The escalation keeps the ticket's SLA policy: a raised priority does not
   shorten the targets the ticket was given (which would breach it again at once).
 The pass reads only unfired alarms due by now (an index range), in batches.
 """
 from sqlalchemy import select
 
 from services.chassis.periodic import claim, mark_each
+from services.service_desk.email_channel.notices import notify_supervisor
 from services.service_desk.sla.models import SlaAlarm, TicketSla
 from services.service_desk.sla.track import BREACH
 from services.service_desk.tickets.handlers.record import payload, record_change
@@ -66,4 +68,11 @@ def fire(uow, key, now):
         uow.emit("ticket_updated", {**payload(ticket), "changed": ["priority"], "changed_by": "system"})
     uow.emit("ticket_sla_breached", {**event, "priority": ticket.priority,
                                      "previous_priority": previous, "escalated": escalated})
+    target_name = target.replace("_", " ")
+    notify_supervisor(uow, ticket, f"sla-breach/{ticket_id}/{target}/{cycle}",
+                      f"SLA breached ({target_name}): {ticket.subject}",
+                      [f"The {target_name} target of this ticket was due at "
+                       f"{due_at.isoformat(timespec='minutes')} and was missed.",
+                       f"Priority raised from {previous} to {ticket.priority}." if escalated
+                       else f"Priority stays {ticket.priority}."], now)
     return True

@@ -7,7 +7,8 @@
   A score below SERVICE_DESK_SURVEY_SCORE_THRESHOLD (default 80) escalates — in the same
   transaction — to the supervisor (directory/users.py supervisor_of): the ticket's history
   records it, the ticket's scheduled A-class visit gives way to a follow-up visit of the
-  supervisor's (low_score, due SERVICE_DESK_FOLLOWUP_DELAY_DAYS after the resolution), and
+  supervisor's (low_score, due SERVICE_DESK_FOLLOWUP_DELAY_DAYS after the resolution), the
+  supervisor gets a notice by mail at the next business moment (email_channel/notices.py), and
   survey_escalated names both.
 
 A forged or altered token, or one whose survey does not exist, is a 404; an expired link (past
@@ -20,6 +21,7 @@ from services.chassis.errors import Conflict, Gone, NotFound
 from services.chassis.validation import load
 from services.service_desk import settings
 from services.service_desk.directory.users import supervisor_of
+from services.service_desk.email_channel.notices import notify_supervisor
 from services.service_desk.followups import schedule
 from services.service_desk.followups.models import LOW_SCORE
 from services.service_desk.surveys import schemas, tokens
@@ -96,6 +98,12 @@ def _escalate(uow, survey, threshold, now):
     if ticket is not None:
         record_change(uow, ticket, "survey_escalated", {"survey_score": (None, survey.score)},
                       "system", reason=f"satisfaction score below {threshold}", at=now)
+        notify_supervisor(uow, ticket, f"low-score/{survey.id}",
+                          f"Low satisfaction ({survey.score}/100): {ticket.subject}",
+                          [f"The customer scored this ticket {survey.score} of 100 (below "
+                           f"{threshold}).", f"Comment: {survey.comment or '(none)'}",
+                           "A follow-up visit is scheduled."], now,
+                          agent_id=survey.agent_id)
     schedule.cancel_class_visits(uow, survey.ticket_id, "superseded_by_low_score", now)
     visit = schedule.schedule(
         uow, origin=f"{LOW_SCORE}:{survey.id}", ticket_id=survey.ticket_id,

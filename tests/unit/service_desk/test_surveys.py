@@ -10,15 +10,16 @@ import pytest
 
 from services.chassis.errors import Conflict, Gone, Invalid, NotFound
 from services.service_desk.directory.users import supervisor_of
-from services.service_desk.email_channel import outbound
+from services.service_desk.email_channel import inbound, outbound
+from services.service_desk.email_channel.models import TicketMail
 from services.service_desk.surveys import tokens
 from services.service_desk.surveys.models import TicketSurvey
 from tests.unit.service_desk import ops
 from tests.unit.service_desk.support import (AGENT_A, AGENT_B, OTHER_REP, REP, SUPPORT_MANAGER,
                                              apply, count, customer, events, seeded_db, user)
 from tests.unit.service_desk.survey_ops import (followups_of, give, list_surveys,
-                                                resolved_ticket, show, survey_mail, surveys_of,
-                                                token_of)
+                                                resolved_ticket, rows, show, survey_mail,
+                                                surveys_of, token_of)
 
 
 @pytest.fixture
@@ -153,6 +154,29 @@ def test_a_low_score_escalates_to_the_supervisor_with_a_follow_up_visit(db):
     history = ops.history(db, SUPPORT_MANAGER, ticket_id)["items"]
     assert history[-1]["action"] == "survey_escalated"
     assert history[-1]["changes"] == {"survey_score": [None, 60]}
+
+
+def test_the_supervisor_gets_a_notice_at_the_next_business_moment_outside_any_thread(db):
+    ticket_id = resolved_ticket(db)
+    resolved = surveys_of(db, ticket_id)[0].resolved_at
+    saturday = (resolved + timedelta(days=(5 - resolved.weekday()) % 7 or 7)).replace(
+        hour=3, minute=0, second=0, microsecond=0)                  # the weekend: nobody works
+    give(db, token_of(db, ticket_id), saturday, score=20, comment="Rude.")
+    [notice] = [row for row in rows(db, TicketMail) if row.ticket_id is None]
+    assert notice.address == f"{SUPPORT_MANAGER.user_id}@crm.example"
+    assert notice.next_attempt_at == saturday + timedelta(days=2, hours=6)   # Monday 09:00 UTC
+    assert notice.subject.startswith("Low satisfaction (20/100): ") and "[#T-" not in notice.subject
+    assert "Comment: Rude." in notice.body and ticket_id in notice.body
+    sent = []
+    outbound.send_due(db, now=saturday + timedelta(hours=1), send=sent.append)
+    assert notice.message_id not in [message["Message-ID"] for message in sent]
+    outbound.send_due(db, now=saturday + timedelta(days=2, hours=6), send=sent.append)
+    assert sent[-1]["Message-ID"] == notice.message_id
+    # the supervisor answering the notice is no customer's reply on the ticket
+    answer = ("From: u-sm@crm.example\r\nSubject: Re: notice\r\nMessage-ID: <sm-1@crm.example>"
+              f"\r\nIn-Reply-To: {notice.message_id}\r\n\r\nOn it.")
+    with db.unit_of_work(actor="inbound_email") as uow:
+        assert inbound.receive(uow, {"raw": answer})["outcome"] == "unmatched"
 
 
 def test_the_threshold_is_a_setting(db, monkeypatch):

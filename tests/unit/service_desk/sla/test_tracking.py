@@ -8,11 +8,13 @@ import pytest
 from sqlalchemy import select
 
 from services.chassis.errors import Invalid
+from services.service_desk.email_channel.models import TicketMail
 from services.service_desk.sla import alarms, handlers
 from services.service_desk.sla.models import SlaAlarm, SlaCalendar, SlaPolicyRow
 from services.service_desk.tickets.handlers import change, conversation, create, merge, record
 from services.service_desk.tickets.models import Ticket
 from tests.unit.service_desk import ops
+from tests.unit.service_desk.survey_ops import rows
 from tests.unit.service_desk.support import (AGENT_A, SUPPORT_MANAGER, T0, apply, count, customer,
                                              events, seeded_db)
 
@@ -52,6 +54,11 @@ def sla(db, ticket_id, now):
 
 def fire(db, now):
     return alarms.fire_due(db, now)
+
+
+def notices(db):
+    """The supervisor notices queued (mails of no ticket conversation)."""
+    return [row for row in rows(db, TicketMail) if row.ticket_id is None]
 
 
 def test_a_new_ticket_gets_its_priority_policy_on_business_hours(db, clock):
@@ -114,10 +121,27 @@ def test_the_timer_warns_then_breaches_once_and_escalates(db, clock):
     assert (escalation["action"], escalation["changed_by"]) == ("escalated", "system")
     updated = [p for name, p in events(db) if name == "ticket_updated"][-1]
     assert (updated["changed"], updated["priority"]) == (["priority"], "high")
+    [notice] = notices(db)                        # the supervisor told, in business hours
+    assert (notice.address, notice.next_attempt_at, notice.subject) == (
+        f"{SUPPORT_MANAGER.user_id}@crm.example", T0 + 8 * H,
+        f"SLA breached (first response): {ticket['subject']}")
+    assert "Priority raised from medium to high." in notice.body
     state = sla(db, ticket["id"], T0 + 9 * H)
     assert state["breached"] and state["escalated_at"] == (T0 + 8 * H).isoformat()
     # The escalation keeps the policy the ticket was given: no instant breach of a shorter one.
     assert state["priority"] == "medium" and state["resolution"]["status"] == "running"
+
+
+def test_a_breach_found_at_night_notifies_the_supervisor_when_the_day_starts(db, clock):
+    ticket = ops.create_ticket(db, AGENT_A, priority="urgent", channel="phone")  # 30 min / 4 h
+    assert fire(db, T0 + 15 * H) == 4         # the timer was down until 00:00 (an outage)
+    assert sorted(notice.subject for notice in notices(db)) == [
+        f"SLA breached ({target}): {ticket['subject']}" for target in ("first response",
+                                                                        "resolution")]
+    for notice in notices(db):
+        assert notice.next_attempt_at == T0 + 24 * H                  # Tuesday 09:00
+        assert "Priority stays urgent." in notice.body and ticket["id"] in notice.body
+    assert fire(db, T0 + 16 * H) == 0 and len(notices(db)) == 2
 
 
 def test_a_late_reply_before_the_timer_ran_still_breaches_once(db, clock):
