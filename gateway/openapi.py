@@ -130,9 +130,11 @@ def _operation(route, seen):
             "application/json": {"schema": _schema_ref(schema)}}}
     if route.public:
         operation["security"] = []
-    if route.body == "json":
-        operation["requestBody"] = {"required": True, "content": {"application/json": {
-            "schema": _schema_ref(route.body_schema or route.request_schema)}}}
+    if route.body in ("json", "form"):
+        media = ("application/json",) + (("application/x-www-form-urlencoded",)
+                                          if route.body == "form" else ())
+        operation["requestBody"] = {"required": True, "content": {kind: {
+            "schema": _schema_ref(route.body_schema or route.request_schema)} for kind in media}}
     elif route.body == "csv":
         operation["requestBody"] = {"required": True, "content": {"text/csv": {
             "schema": {"type": "string", "minLength": 1,

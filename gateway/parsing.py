@@ -1,5 +1,5 @@
-"""Reading a request safely: size limits, content types, JSON and CSV bodies (query strings:
-gateway/query.py).
+"""Reading a request safely: size limits, content types, JSON, HTML form and CSV bodies (query
+strings: gateway/query.py).
 
 A JSON body is refused before any service sees it (400) when it is not text — invalid UTF-8, or
 a lone surrogate such as "\\ud800", which no service could store or send on — or when it nests
@@ -12,6 +12,7 @@ reading and again while reading, so neither a lying header nor a chunked stream 
 """
 import json
 from decimal import Decimal
+from urllib.parse import parse_qsl
 
 from gateway.problems import HttpProblem
 from services.chassis import characters
@@ -19,6 +20,8 @@ from services.chassis import characters
 READ_CHUNK = 64 * 1024
 MAX_EXACT_INTEGER = 2 ** 53          # beyond it, 1e300 would become a 300-digit integer
 MAX_DEPTH = 32                       # objects and arrays inside each other; ours nest 3 deep
+MAX_FORM_FIELDS = 100                # an HTML form's fields; ours have fewer than ten
+FORM = "application/x-www-form-urlencoded"
 
 
 def _refuse_to_drain():
@@ -104,6 +107,32 @@ def parse_json_object(raw):
         raise HttpProblem(422, "The request body must be a JSON object.", "invalid",
                           errors={"_schema": ["Expected a JSON object."]})
     return value
+
+
+def parse_form_object(raw):
+    """An HTML form's body (application/x-www-form-urlencoded, UTF-8 as a page in UTF-8 posts
+    it) as the object its JSON twin would be: each field a string. A field left empty is
+    absent — a browser posts every input, filled in or not, so `email=&phone=+49…` means no
+    email, and the hidden honeypot arrives empty. 400 when it is not a form in UTF-8 or has
+    more than MAX_FORM_FIELDS fields; 422 for a field given twice (ours take one value)."""
+    if not raw.strip():
+        raise HttpProblem(400, "The request body is empty; form fields are expected.")
+    try:
+        pairs = parse_qsl(raw.decode("ascii"), keep_blank_values=True,
+                          encoding="utf-8", errors="strict", max_num_fields=MAX_FORM_FIELDS)
+    except UnicodeDecodeError:
+        raise HttpProblem(400, "The form is not valid: percent-encode it as UTF-8.",
+                          "malformed_form")
+    except ValueError as exc:
+        raise HttpProblem(400, f"The form is not valid: {exc}.", "malformed_form")
+    found, twice = {}, {}
+    for name, value in pairs:
+        if name in found:
+            twice[name] = ["Give this field once."]
+        found[name] = value
+    if twice:
+        raise HttpProblem(422, "The request is not valid.", "invalid", errors=twice)
+    return {name: value for name, value in found.items() if value != ""}
 
 
 def _too_deep():

@@ -133,6 +133,13 @@ def _body(settings, request, route, raw):
         body = parsing.parse_json_object(raw[-1])
         schema = resolve_schema(route.body_schema)
         return load(schema(), body) if schema else body
+    if route.body == "form":                # JSON, or an HTML form's fields as its object
+        parsing.check_declared_length(request, settings.max_body_bytes)
+        parsing.require_media_type(request, "application/json", parsing.FORM)
+        raw.append(parsing.read_body(request, settings.max_body_bytes))
+        if parsing.media_type(request) == parsing.FORM:
+            return parsing.parse_form_object(raw[-1])
+        return parsing.parse_json_object(raw[-1])
     if route.body == "csv":
         parsing.check_declared_length(request, settings.import_max_bytes)
         parsing.require_media_type(request, "text/csv")

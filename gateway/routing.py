@@ -35,7 +35,8 @@ class Route:
     rpc: str = None
     args: tuple = ()                # parts → positional arguments
     kwargs: dict = dc_field(default_factory=dict)
-    body: str = None                # None | "json" | "csv"
+    body: str = None                # None | "json" | "csv" | "form" (JSON, or an HTML form's
+                                    # urlencoded fields read as the same object)
     body_schema: Any = None         # "service:Schema", validated here when its fields become
                                     # RPC arguments (the service validates `data` bodies itself)
     query: Any = None               # "service:Query": the schema the service loads the query

@@ -153,10 +153,11 @@ def submit_form(gateway, request, call):
 
 RESPONSES = [
     Route("POST", f"{MARKETING}/forms/{{campaign_id}}", "marketing", handler=submit_form,
-          body="json", public=True, status=202, tag=TAG_RESPONSES, errors=(404, 409, 429),
+          body="form", public=True, status=202, tag=TAG_RESPONSES, errors=(404, 409, 429),
           request_schema="marketing:FormResponse", response_schema="marketing:FormAccepted",
-          summary="A campaign's public form (no login): name, email or phone, company, "
-                  "message; only while the campaign runs (409), at most "
+          summary="A campaign's public form (no login), posted as JSON or straight from an "
+                  "HTML <form> (urlencoded, UTF-8; an empty field counts as not given): name, "
+                  "email or phone, company, message; only while the campaign runs (409), at most "
                   "MARKETING_FORM_RESPONSES_PER_HOUR per sender address (429); sales makes a "
                   "lead of it, attributed to the campaign"),
     _route("GET", f"{CAMPAIGN}/responses", "list_campaign_responses", TAG_RESPONSES,

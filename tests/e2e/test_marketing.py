@@ -222,6 +222,55 @@ def test_a_public_form_answer_becomes_a_lead_attributed_to_its_campaign(admin, a
     assert [(r["source"], r["recorded_by"]) for r in responses] == [("form", "public")]
 
 
+FORM = {"Content-Type": "application/x-www-form-urlencoded"}
+
+
+def test_an_html_form_posts_its_fields_urlencoded(admin, anonymous):
+    """The form as a browser posts it from a page in UTF-8: every input sent, the empty ones
+    (the hidden honeypot, a phone not given) as `name=`, '+' for spaces, the rest
+    percent-encoded. Validated, honeypot-checked and limited exactly as the JSON twin."""
+    from urllib.parse import urlencode
+    marketer = admin.create_user("marketer")
+    tag = uuid.uuid4().hex[:8]
+    campaign = marketer.ok("POST", "marketing/campaigns", expect=201, json={
+        "name": f"Fair {tag}", "channel": "event", "currency": "EUR",
+        "starts_at": "2026-01-05T09:00:00+00:00"})
+    for to in ("scheduled", "running"):
+        marketer.ok("POST", f"marketing/campaigns/{campaign['id']}/status", json={"to": to})
+    form = f"marketing/forms/{campaign['id']}"
+
+    def post(email, **fields):
+        inputs = {"name": "Jürgen Müller", "email": email, "phone": "", "company": "Müller & Co",
+                  "message": "Call me\r\nafter 5 pm", "website_url": "", **fields}
+        return anonymous.request("POST", form, data=urlencode(inputs), headers=FORM)
+
+    accepted = post(f"jm.{tag}@example.de")
+    assert (accepted.status_code, accepted.json()) == (202, {"received": True})
+    unreachable = post("")                                 # no email, no phone: like JSON
+    assert unreachable.status_code == 422 and "email" in unreachable.json()["errors"]
+    assert post("not-an-address").json()["errors"].keys() == {"email"}
+    robot = post(f"robot.{tag}@example.de", website_url="http://spam.example")
+    assert (robot.status_code, robot.json()) == (202, {"received": True})
+    for bad, status in ((b"name=%FF&email=x%40y.example", 400),
+                        (b"email=a%40b.example&email=c%40d.example", 422)):
+        refused = anonymous.request("POST", form, data=bad, headers=FORM)
+        assert refused.status_code == status and refused.headers["Content-Type"] == (
+            "application/problem+json")
+    assert anonymous.request("POST", form, data="email=x@y.example",
+                             headers={"Content-Type": "text/plain"}).status_code == 415
+
+    responses = marketer.ok("GET", f"marketing/campaigns/{campaign['id']}/responses")["items"]
+    assert [(r["name"], r["email"], r["company"], r["phone"], r["message"]) for r in responses] == [
+        ("Jürgen Müller", f"jm.{tag}@example.de", "Müller & Co", None, "Call me\r\nafter 5 pm")]
+    for n in range(4):                                     # the per-address limit counts both
+        assert anonymous.request("POST", form, json={"email": f"j{n}.{tag}@example.de"}
+                                 ).status_code == 202
+    limited = post(f"late.{tag}@example.de")
+    assert limited.status_code == 429 and int(limited.headers["Retry-After"]) > 0
+    assert len(marketer.ok("GET", f"marketing/campaigns/{campaign['id']}/responses",
+                           params={"limit": 100})["items"]) == 5
+
+
 def test_the_links_in_sent_mail_track_opens_clicks_and_unsubscribe_without_login(admin, anonymous):
     from services.marketing.tracking import links
     marketer = admin.create_user("marketer")

@@ -93,6 +93,10 @@ def test_request_and_response_bodies(document):
         "$ref": "#/components/schemas/Login"}
     page = document["paths"][customers]["get"]["responses"]["200"]["content"]["application/json"]
     assert set(page["schema"]["properties"]) == {"items", "next_cursor"}
+    form = document["paths"]["/api/v1/marketing/forms/{campaign_id}"]["post"]["requestBody"]
+    assert form["content"] == {media: {"schema": {"$ref": "#/components/schemas/FormResponse"}}
+                               for media in ("application/json",
+                                             "application/x-www-form-urlencoded")}
     limit = next(p for p in document["paths"][customers]["get"]["parameters"] if p["name"] == "limit")
     assert limit["schema"] == {"type": "integer", "minimum": 1, "maximum": 100}
 

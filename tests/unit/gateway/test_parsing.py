@@ -172,3 +172,28 @@ def test_control_characters_in_query_strings_are_422_naming_the_parameter():
     with pytest.raises(Invalid) as caught:
         query.parse(MultiDict({"tags_any": "ok,b\x00d"}), "customers:ListQuery")
     assert list(caught.value.details) == ["tags_any"]
+
+
+def test_an_html_forms_fields_are_its_object():
+    """As a browser posts a page in UTF-8: '+' a space, non-ASCII percent-encoded, every input
+    sent even when left empty (those are absent, so an empty honeypot or email is no value)."""
+    raw = (b"name=J%C3%BCrgen+M%C3%BCller&email=&phone=%2B49+30+123456&website_url="
+           b"&message=line+1%0D%0Aline+2")
+    assert parsing.parse_form_object(raw) == {
+        "name": "Jürgen Müller", "phone": "+49 30 123456", "message": "line 1\r\nline 2"}
+    assert parsing.parse_form_object(b"email=a%40b.example&") == {"email": "a@b.example"}
+
+
+@pytest.mark.parametrize("raw, status", [
+    (b"", 400), (b"   ", 400), (b"name=%FF%FE", 400),               # not UTF-8
+    ("name=Jürgen".encode(), 400),                                  # not percent-encoded
+    (b"&".join(b"f%d=x" % n for n in range(parsing.MAX_FORM_FIELDS + 1)), 400),
+    (b"email=a%40b.example&email=c%40d.example", 422)])             # one value a field
+def test_a_bad_form_is_refused(raw, status):
+    assert status_of(parsing.parse_form_object, raw) == status
+
+
+def test_a_field_given_twice_is_named():
+    with pytest.raises(HttpProblem) as caught:
+        parsing.parse_form_object(b"name=a&name=b&email=x%40y.example")
+    assert caught.value.extensions["errors"] == {"name": ["Give this field once."]}
