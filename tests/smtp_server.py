@@ -7,7 +7,9 @@ the same port (an SMTP outage), and is reachable by the services of an e2e syste
 Every accepted message is written to DIRECTORY/mail/<n>.json ({mail_from, rcpt_tos, data}),
 atomically, in arrival order. DIRECTORY/rules.json, read at each RCPT TO, says which recipients
 to refuse: {"address": "550 5.1.1 User unknown", "other": "421 4.3.0 Try later"} — the reply is
-given as is. DIRECTORY/port holds the bound port once it listens.
+given as is. While DIRECTORY/hold exists, DATA is not answered (at most HOLD_SECONDS): a mail
+held at the server, its sender waiting for the reply. DIRECTORY/port holds the bound port once
+it listens.
 
 `SmtpServer` is the tests' handle on it (the `smtp_server` fixture in tests/conftest.py).
 """
@@ -24,6 +26,7 @@ import sys
 from pathlib import Path
 
 TLS_SUBJECT = "/CN=localhost"
+HOLD_SECONDS = 60
 
 
 # --- the server process ---------------------------------------------------------------------
@@ -54,6 +57,10 @@ class Recorder:
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
+        loop = asyncio.get_running_loop()
+        until = loop.time() + HOLD_SECONDS
+        while (self.directory / "hold").exists() and loop.time() < until:
+            await asyncio.sleep(0.02)
         number = next(self.counter)
         record = {"mail_from": envelope.mail_from, "rcpt_tos": envelope.rcpt_tos,
                   "data": envelope.original_content.decode("utf-8", "replace"),
@@ -164,6 +171,13 @@ class SmtpServer:
         rules = self._rules() if address else {}
         rules.pop((address or "").lower(), None)
         self._write_rules(rules)
+
+    def hold(self):
+        """DATA is not answered from now on until `release()`: mails wait at the server."""
+        (self.directory / "hold").touch()
+
+    def release(self):
+        (self.directory / "hold").unlink(missing_ok=True)
 
     def _rules(self):
         path = self.directory / "rules.json"

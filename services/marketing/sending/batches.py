@@ -6,7 +6,9 @@ Once per contact — how:
    committed before anything is sent; of two workers given the same batch (a redelivery, a
    batch released again) one wins each recipient and the other skips it;
 2. check, in the claim's transaction: still sendable (consent/rules.py: consent may have
-   changed since the snapshot) and under the frequency cap — else `skipped` with why;
+   changed since the snapshot) and under the frequency cap — counting the contact's mails of
+   other campaigns in flight, under a per-contact lock (sending/cap.py), so two campaigns
+   sending at once cannot both take its last slot — else `skipped` with why;
 3. send, with the Message-ID derived from (campaign, contact) alone;
 4. record the outcome and its event in one commit: `sent`; `bounced` (a 5xx to RCPT: the
    contact goes on do-not-contact with reason bounced); `failed` (the message was refused,
@@ -20,7 +22,6 @@ system and the recipient's client can recognise the repeat (many deduplicate on 
 it instead would risk never sending; the window is one SMTP reply long.
 """
 import logging
-from datetime import timedelta
 
 from prometheus_client import Counter
 
@@ -30,12 +31,11 @@ from services.chassis import mail
 from services.chassis.errors import NotFound
 from services.chassis.models import utcnow
 from services.chassis.periodic import claim
-from services.marketing import settings
 from services.marketing.audience.models import AudienceContact
 from services.marketing.audience.profile import load_profiles
 from services.marketing.consent import rules
 from services.marketing.consent.models import Consent
-from services.marketing.sending import dispatch
+from services.marketing.sending import cap, dispatch
 from services.marketing.sending.models import (BOUNCED, CLAIMED, DONE, FAILED, PENDING,
                                                RELEASED, SENDING, SENT, SKIPPED,
                                                CampaignRecipient, CampaignSend,
@@ -51,16 +51,6 @@ EMAILS = Counter("crm_campaign_emails_total", "Campaign emails by outcome",
 
 def message_key(campaign_id, contact_id):
     return f"campaign/{campaign_id}/contact/{contact_id}"
-
-
-def _over_cap(session, contact_id, now):
-    most, days = settings.frequency_cap()
-    if most <= 0:
-        return False
-    recent = session.scalar(select(func.count()).select_from(CampaignRecipient).where(
-        CampaignRecipient.contact_id == contact_id, CampaignRecipient.state == SENT,
-        CampaignRecipient.sent_at >= now - timedelta(days=days)))
-    return recent >= most
 
 
 def _not_sent(uow, recipient, outcome, reason, now):
@@ -86,7 +76,7 @@ def _prepare(uow, send, contact_id, now):
             profile, "email", consent.status if consent else None):
         _not_sent(uow, recipient, SKIPPED, "not_sendable", now)
         return None
-    if _over_cap(session, contact_id, now):
+    if cap.over_cap(session, send.campaign_id, contact_id, now):
         _not_sent(uow, recipient, SKIPPED, "frequency_cap", now)
         return None
     url = links.unsubscribe_url(send.campaign_id, contact_id)

@@ -10,7 +10,9 @@
   server refused the address for good: do-not-contact), failed (the message was refused or
   could not be rendered) or skipped (not sendable any more, or over the frequency cap);
 - `campaign_send_batch`: which batches were released (a message on RabbitMQ) and when, and
-  which are done; a released batch not done within the lease is released again.
+  which are done; a released batch not done within the lease is released again;
+- `contact_send_lock`: one row per contact claimed for a campaign email, locked by each claim
+  of that contact while it checks the frequency cap (sending/cap.py).
 """
 from datetime import datetime
 
@@ -74,3 +76,11 @@ class CampaignSendBatch(Base):
     number: Mapped[int] = mapped_column(Integer, primary_key=True)
     state: Mapped[str] = mapped_column(String(10), nullable=False)      # released | done
     released_at: Mapped[datetime] = mapped_column(UtcDateTime, nullable=False)
+
+
+class ContactSendLock(Base):
+    """The row every claim of a contact's campaign email locks (SELECT … FOR UPDATE) until its
+    transaction commits: two workers sending two campaigns to one contact check its frequency
+    cap one after the other, the second counting the first's claim (sending/cap.py)."""
+    __tablename__ = "contact_send_lock"
+    contact_id: Mapped[str] = mapped_column(String(36), primary_key=True)

@@ -1,0 +1,50 @@
+"""The per-contact frequency cap (MARKETING_FREQUENCY_CAP emails in MARKETING_FREQUENCY_CAP_DAYS
+days), held when several campaigns send to one contact at once.
+
+The race it closes: each broadcast claims its own recipient row (campaign, contact), so two
+workers sending two campaigns never meet on a row. Counting only the mails already `sent`, each
+would see the other's mail still in flight (claimed, at the SMTP server) as nothing, and both
+would send — a contact at its last allowed mail got two. And on PostgreSQL (READ COMMITTED)
+two claims checking at the same moment cannot see each other's uncommitted claim at all.
+
+So a claim, in its own transaction, before it counts:
+1. locks the contact's `contact_send_lock` row (INSERT … ON CONFLICT DO NOTHING, then SELECT …
+   FOR UPDATE): a second claim of the same contact waits there until the first commits — on
+   PostgreSQL a row lock; on SQLite the claim's UPDATE already holds the database's single
+   write lock, which serialises the same way;
+2. counts the contact's mails sent in the window **and** those claimed by other campaigns and
+   still in flight (claimed within the lease: one whose worker died is not counted past it,
+   when the dispatcher hands it out again);
+3. commits its own claim (or its skip) — releasing the lock with its claim visible.
+"""
+from datetime import timedelta
+
+from sqlalchemy import and_, func, or_, select
+
+from services.chassis.db import insert_ignoring_conflicts
+from services.marketing import settings
+from services.marketing.sending.models import CLAIMED, SENT, CampaignRecipient, ContactSendLock
+
+
+def lock_contact(session, contact_id):
+    insert_ignoring_conflicts(session, ContactSendLock, {"contact_id": contact_id},
+                              ("contact_id",))
+    session.execute(select(ContactSendLock.contact_id)
+                    .where(ContactSendLock.contact_id == contact_id).with_for_update())
+
+
+def over_cap(session, campaign_id, contact_id, now):
+    """True if one more campaign email to the contact would break the cap; called by the
+    claim of (campaign_id, contact_id), in its transaction."""
+    most, days = settings.frequency_cap()
+    if most <= 0:
+        return False
+    lock_contact(session, contact_id)
+    lease = timedelta(seconds=settings.send_lease_seconds())
+    recipient = CampaignRecipient
+    taken = session.scalar(select(func.count()).select_from(recipient).where(
+        recipient.contact_id == contact_id,
+        or_(and_(recipient.state == SENT, recipient.sent_at >= now - timedelta(days=days)),
+            and_(recipient.state == CLAIMED, recipient.campaign_id != campaign_id,
+                 recipient.claimed_at >= now - lease))))
+    return taken >= most
