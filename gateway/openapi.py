@@ -167,7 +167,7 @@ def build(routes, title="CRM API", version="1.0.0"):
             operations.setdefault(route.path, {})[route.method.lower()] = _operation(route, seen)
     for url, ops in operations.items():
         spec.path(path=url, operations=ops)
-    return _partial_updates(spec.to_dict())
+    return _form_bodies(_partial_updates(spec.to_dict()))
 
 
 def _partial_updates(doc):
@@ -183,6 +183,41 @@ def _partial_updates(doc):
             partial = {key: value for key, value in schemas[name].items() if key != "required"}
             schemas[f"{name}Partial"] = partial
             body["schema"] = {"$ref": f"#/components/schemas/{name}Partial"}
+    return doc
+
+
+FORM = "application/x-www-form-urlencoded"
+
+
+def _form_field(prop):
+    """A JSON body's property as an HTML form sends it: always a string (a form has no null,
+    number or boolean), or empty — which the gateway reads as not given."""
+    text = {key: value for key, value in prop.items() if key != "description"}
+    text["type"] = "string"
+    field = {"anyOf": [{"type": "string", "maxLength": 0}, text]}
+    if "description" in prop:
+        field["description"] = prop["description"]
+    return field
+
+
+def _form_bodies(doc):
+    """A body taken as JSON or as an HTML form (route body "form") documents the form with
+    its own schema, `<name>Form`: the same fields, each a string or empty (gateway/parsing.py
+    parse_form_object)."""
+    schemas = doc.get("components", {}).get("schemas", {})
+    for operations in doc.get("paths", {}).values():
+        for operation in operations.values():
+            body = operation.get("requestBody", {}).get("content", {}).get(FORM)
+            if not body:
+                continue
+            name = body.get("schema", {}).get("$ref", "").rsplit("/", 1)[-1]
+            if name not in schemas:
+                continue
+            schemas[f"{name}Form"] = {**schemas[name], "properties": {
+                key: _form_field(prop) for key, prop in schemas[name]["properties"].items()},
+                "description": "An HTML form's fields (UTF-8, percent-encoded): each a string; "
+                               "one left empty counts as not given."}
+            body["schema"] = {"$ref": f"#/components/schemas/{name}Form"}
     return doc
 
 

@@ -94,9 +94,14 @@ def test_request_and_response_bodies(document):
     page = document["paths"][customers]["get"]["responses"]["200"]["content"]["application/json"]
     assert set(page["schema"]["properties"]) == {"items", "next_cursor"}
     form = document["paths"]["/api/v1/marketing/forms/{campaign_id}"]["post"]["requestBody"]
-    assert form["content"] == {media: {"schema": {"$ref": "#/components/schemas/FormResponse"}}
-                               for media in ("application/json",
-                                             "application/x-www-form-urlencoded")}
+    assert form["content"] == {
+        "application/json": {"schema": {"$ref": "#/components/schemas/FormResponse"}},
+        "application/x-www-form-urlencoded": {
+            "schema": {"$ref": "#/components/schemas/FormResponseForm"}}}
+    fields = document["components"]["schemas"]["FormResponseForm"]["properties"]
+    assert set(fields) == set(document["components"]["schemas"]["FormResponse"]["properties"])
+    assert fields["phone"]["anyOf"][0] == {"type": "string", "maxLength": 0}     # left empty
+    assert fields["phone"]["anyOf"][1]["type"] == "string"                       # never null
     limit = next(p for p in document["paths"][customers]["get"]["parameters"] if p["name"] == "limit")
     assert limit["schema"] == {"type": "integer", "minimum": 1, "maximum": 100}
 

@@ -2,7 +2,7 @@
 plain dicts of this shape), resolved by the gateway as "reporting:<name>"."""
 from marshmallow import Schema, fields, validate
 
-from services.reporting.schema_parts import Freshness, Input, Period, Values, time_zone
+from services.reporting.schema_parts import Freshness, Input, Values, time_zone
 
 CAMPAIGN_GROUPS = ("campaign_id", "channel", "period")
 PERIODS = ("day", "week", "month")
@@ -25,11 +25,18 @@ class CampaignsQuery(Input):
     offset = fields.Integer(load_default=0, validate=validate.Range(0, 1_000_000))
 
 
+class Bounds(Schema):
+    start = fields.Date(data_key="from", allow_none=True, metadata={"description": "null: from "
+                                                                                   "the first"})
+    end = fields.Date(data_key="to", allow_none=True, metadata={"description": "null: to the last"})
+    tz = fields.String()
+    granularity = fields.String(metadata={"description": "day, week, month; total unless "
+                                                         "group_by=period"})
+
+
 class CampaignsReport(Schema):
     group_by = fields.List(fields.String())
-    period = fields.Nested(Period, metadata={
-        "description": "from / to (null: unbounded), tz, granularity (total unless "
-                       "group_by=period)"})
+    period = fields.Nested(Bounds)
     filters = fields.Dict()
     total = fields.Integer(metadata={"description": "rows in all (the page is limit/offset)"})
     rows = fields.List(fields.Dict(), metadata={
