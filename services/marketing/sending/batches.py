@@ -15,11 +15,30 @@ Once per contact — how:
    or could not be rendered); a transient failure (server down, 4xx, timeout) puts the
    recipient back to pending and the send waits (dispatch.wait) — nothing is lost.
 
-The one window left: a crash after the SMTP server accepted a mail (3) and before its outcome
-commits (4). The recipient stays `sending`; after MARKETING_SEND_LEASE_SECONDS the dispatcher
-puts it back to pending and it is sent again — with the same Message-ID, so the receiving
-system and the recipient's client can recognise the repeat (many deduplicate on it). Skipping
-it instead would risk never sending; the window is one SMTP reply long.
+Where a mail can still go out twice — the crash window, precisely. The claim (1) is already
+the outbox-style record: committed before the message is handed to SMTP, it says "this mail may
+be at the server". What no commit of ours can record is whether the server took it: that is
+decided by the server's reply to the end of DATA (the "." line: RFC 5321 §4.1.1.4 — before
+it, an interrupted transaction is discarded by the server; after its 250, the mail is the
+server's). So the window is from the server writing that 250 to our commit of (4):
+  a. the worker dies (killed, host lost) or its database is unreachable in `_record` after
+     `connection.send` returned;
+  b. the 250 is written but never read: the connection drops or SMTP_TIMEOUT_SECONDS runs out
+     waiting for it — smtplib raises, we take it as transient (`_defer`) and resend after the
+     back-off (RFC 1047 describes this duplicate);
+  c. a send slower than MARKETING_SEND_LEASE_SECONDS (keep SMTP_TIMEOUT_SECONDS far below it):
+     the lease runs out and another worker claims and sends it while the first still waits;
+     `_record` of the first then finds the row not `sending` and records nothing.
+In (a) and (c) the recipient is `sending` past the lease, and the dispatcher puts it back to
+pending (counted by crm_campaign_emails_reclaimed_total: each may be a duplicate); in (b) it
+is pending at once. Either way it is sent again — with the same Message-ID, derived from
+(campaign, contact) alone, so the receiving system and the recipient's client can recognise
+the repeat (many deduplicate on it). A crash anywhere before the end of DATA (rendering,
+connecting, mid-message) sends nothing twice. Closing the window for good needs the server's
+help (a relay that deduplicates on Message-ID, or a sending API with idempotency keys);
+recording "sent" before the handoff, or never resending a reclaimed recipient, would trade
+the duplicate for a contact never mailed — the issue asks for neither, so at-least-once with
+a stable Message-ID it is.
 """
 import logging
 

@@ -8,6 +8,7 @@ its message was lost) is released again, and recipients a vanished worker had cl
 to pending. A send whose every recipient has an outcome is done (campaign_send_completed)."""
 from datetime import timedelta
 
+from prometheus_client import Counter
 from sqlalchemy import func, select, update
 
 from services.marketing import settings
@@ -17,6 +18,11 @@ from services.marketing.sending.models import (CLAIMED, DONE, OUTCOMES, PENDING,
                                                CampaignSend, CampaignSendBatch)
 
 SEND = schemas.CampaignSend()
+# The crash window of sending/batches.py: a recipient claimed by a worker that vanished may
+# already be at the SMTP server; handed out again, it may go out twice (same Message-ID).
+RECLAIMED = Counter("crm_campaign_emails_reclaimed_total",
+                    "Campaign emails whose claim outlived its lease (a vanished worker) and were "
+                    "handed out again: each may reach its contact twice, with one Message-ID")
 
 
 def counts(session, campaign_id):
@@ -79,10 +85,12 @@ def advance(uow, campaign_id, now):
     if send is None or send.status == DONE:
         return
     lease = timedelta(seconds=settings.send_lease_seconds())
-    session.execute(update(CampaignRecipient).where(
+    reclaimed = session.execute(update(CampaignRecipient).where(
         CampaignRecipient.campaign_id == campaign_id, CampaignRecipient.state == CLAIMED,
         CampaignRecipient.claimed_at < now - lease).values(state=PENDING, claimed_at=None)
-        .execution_options(synchronize_session=False))
+        .execution_options(synchronize_session=False)).rowcount
+    if reclaimed:
+        RECLAIMED.inc(reclaimed)
     if send.status == WAITING:
         if send.waiting_until and send.waiting_until > now:
             return

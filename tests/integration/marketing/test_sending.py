@@ -6,6 +6,7 @@ import json
 from datetime import timedelta
 
 import pytest
+from prometheus_client import REGISTRY
 from sqlalchemy import create_engine, select, update
 
 from services.chassis.auth import Principal
@@ -179,8 +180,10 @@ def test_a_worker_that_died_after_claiming_leaves_its_recipient_to_be_sent_again
     drain(db, campaign_id)                     # the others; c-0 still claimed by the dead worker
     assert state(db, campaign_id)["counts"]["sending"] == 1
     later = utcnow() + timedelta(seconds=31)
+    before = REGISTRY.get_sample_value("crm_campaign_emails_reclaimed_total") or 0
     with db.unit_of_work() as uow:
         dispatch.advance(uow, campaign_id, later)                  # lease over: back to pending
+    assert REGISTRY.get_sample_value("crm_campaign_emails_reclaimed_total") == before + 1
     drain(db, campaign_id)
     received = smtp_server.wait_for(PEOPLE)
     assert sorted(r["rcpt_tos"][0] for r, _m in received).count("p0@example.com") == 1
