@@ -10,7 +10,7 @@ from services.marketing.consent.models import Consent, ConsentChange  # noqa: F4
 from services.marketing.responses.models import CampaignResponse  # noqa: F401
 from services.marketing.sending.models import (CampaignRecipient, CampaignSend,  # noqa: F401
                                                CampaignSendBatch)
-from services.marketing.segments.models import (Segment, SegmentMember,  # noqa: F401
+from services.marketing.segments.models import (Segment, SegmentBackfill, SegmentMember,  # noqa: F401
                                                 SegmentMembershipChange, SegmentStaticMember)
 from services.marketing.templates.models import EmailTemplate  # noqa: F401
 from services.marketing.tracking.models import EmailEngagement, EmailEngagementFirst  # noqa: F401

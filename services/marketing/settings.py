@@ -9,6 +9,18 @@ def segment_recheck_seconds():
     return env.float("MARKETING_SEGMENT_RECHECK_SECONDS", 60.0)
 
 
+def segment_backfill_seconds():
+    """How often a new or redefined segment's evaluation over every contact is carried on
+    (segments/backfill.py); each round runs chunks until none is left or the round's time is up."""
+    return env.float("MARKETING_SEGMENT_BACKFILL_SECONDS", 1.0)
+
+
+def segment_backfill_chunk():
+    """Contacts per backfill chunk: one short transaction each, holding their customers' rows
+    and the segment catalog shared (an event touching one of them waits at most that long)."""
+    return env.int("MARKETING_SEGMENT_BACKFILL_CHUNK", 1000)
+
+
 def list_import_max_rows():
     """Most rows of one CSV file put on a static list."""
     return env.int("MARKETING_LIST_IMPORT_MAX_ROWS", 10_000)

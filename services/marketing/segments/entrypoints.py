@@ -1,14 +1,16 @@
 """Segments: marketers (and admins) define them and manage static lists; managers read them,
 their members and history. A mixin of MarketingService (it provides db, principal); the
-memberships follow the audience's events (service.py) and relative dates (the recheck timer).
+memberships follow the audience's events (service.py), relative dates (the recheck timer) and
+a new or redefined segment's evaluation over every contact (the backfill timer).
 """
 import logging
+import time
 
 from services.chassis.models import utcnow
 from services.chassis.periodic import periodic
 from services.chassis.rpc import rpc  # replies without confirms
 from services.marketing import roles, settings
-from services.marketing.segments import membership
+from services.marketing.segments import backfill, membership
 from services.marketing.segments.handlers import definitions, lists, members
 
 log = logging.getLogger(__name__)
@@ -88,3 +90,12 @@ class SegmentEntrypoints:
                 changed = membership.reevaluate(uow.session, due, "time", now)
         if changed:
             log.info("segments: %s membership change(s) from relative dates", changed)
+
+    @periodic(settings.segment_backfill_seconds)
+    def evaluate_segments(self):
+        """New or redefined segments evaluated for every contact, a chunk per transaction, until
+        none is left or the round's time is up (the next round carries on); every replica runs
+        it, and each chunk is taken by one (segments/backfill.py)."""
+        return backfill.run(self.db, settings.segment_backfill_chunk(),
+                             deadline=time.monotonic() + backfill.ROUND_SECONDS)
+

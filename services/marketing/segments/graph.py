@@ -1,6 +1,8 @@
 """Segments that include or exclude other segments form a graph that must stay acyclic (a
 segment cannot, through others, depend on itself): `order` gives an evaluation order with every
-segment after the ones it depends on; `cycle` names one if an edit would make one."""
+segment after the ones it depends on; `cycle` names one if an edit would make one;
+`dependents` are the segments a change of one reaches (itself and those including or excluding
+it, transitively)."""
 
 
 def order(dependencies):
@@ -32,3 +34,15 @@ def cycle(dependencies, start):
                     return found
         return None
     return walk(start, [start])
+
+
+def dependents(dependencies, start):
+    """`start` and every id that depends on it, directly or through others."""
+    found, frontier = {start}, [start]
+    while frontier:
+        node = frontier.pop()
+        for other, needs in dependencies.items():
+            if node in needs and other not in found:
+                found.add(other)
+                frontier.append(other)
+    return found

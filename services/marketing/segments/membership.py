@@ -1,8 +1,10 @@
 """Keeping segment memberships up to date, incrementally: only the contacts that something
 touched are evaluated — the ones an event changed (audience/projection.py hands them over in
-the event's transaction), the ones put on or taken off a static list, every contact once when a
-segment is created or its rules change, and the ones whose relative-date rule has reached its
-edge (`recheck_at`, a timer picks just those). Never a rescan on a timer.
+the event's transaction), the ones put on or taken off a static list, every contact once after
+a segment is created or its rules change (in chunks, after the edit: segments/backfill.py —
+only that segment and the ones depending on it, the contact's other memberships read as kept),
+and the ones whose relative-date rule has reached its edge (`recheck_at`, a timer picks just
+those). Never a rescan on a timer.
 
 A contact is in a segment if it is in the audience (known, not merged away) and either matches
 the segment's own rules (dynamic) or is on its list (static), or is in a segment it includes —
@@ -82,17 +84,23 @@ def compiled_segments(session):
                                               for i, s in segments.items()})]
 
 
-def reevaluate(session, contact_ids, reason, now, segments=None):
-    """Bring the memberships of `contact_ids` up to date; returns the number of changes."""
+def reevaluate(session, contact_ids, reason, now, scope=None):
+    """Bring the memberships of `contact_ids` up to date; returns the number of changes.
+
+    `scope`: only these segments (ids; closed over dependents — graph.dependents — so every
+    segment including or excluding a scoped one is scoped too); the contacts' memberships of
+    the others are taken as kept (segment_member), which they are: every change of a contact
+    or a definition brings them up to date in its own transaction."""
     with metrics.evaluating(reason):
-        segments = compiled_segments(session) if segments is None else segments
+        segments = [segment for segment in compiled_segments(session)
+                    if scope is None or segment.id in scope]
         changes, ids = 0, sorted(contact_ids)
         for start in range(0, len(ids), BATCH):
-            changes += _batch(session, ids[start:start + BATCH], reason, now, segments)
+            changes += _batch(session, ids[start:start + BATCH], reason, now, segments, scope)
     return changes
 
 
-def _batch(session, ids, reason, now, segments):
+def _batch(session, ids, reason, now, segments, scope):
     profiles = load_profiles(session, ids)
     current = {}
     for segment_id, contact_id in session.execute(
@@ -105,27 +113,31 @@ def _batch(session, ids, reason, now, segments):
     changes = Changes(reason, now)
     for contact_id in ids:
         profile = profiles.get(contact_id)
-        inside = set()
+        before = current.get(contact_id, set())
+        inside = set() if scope is None else before - scope
         if profile is not None and profile["in_audience"]:
             for segment in segments:
                 if segment.contains(profile, now, statics, inside):
                     inside.add(segment.id)
-        before = current.get(contact_id, set())
         for segment_id in inside - before:
             changes.join(session, segment_id, contact_id)
         for segment_id in before - inside:
             changes.leave(session, segment_id, contact_id)
         if profile is not None:
-            _schedule(session, segments, profile, now)
+            _schedule(session, segments, profile, now, partial=scope is not None)
     return changes.write(session)
 
 
-def _schedule(session, segments, profile, now):
+def _schedule(session, segments, profile, now, partial=False):
     """When time alone may next change this contact's segments (relative dates; never for a
-    contact outside the audience). Written only when it moves."""
-    recheck = None if not profile["in_audience"] else min(
-        (moment for segment in segments
-         if (moment := rules.next_boundary(segment.groups, profile, now))), default=None)
+    contact outside the audience). Written only when it moves. `partial` (only some segments
+    evaluated): never later than the kept one — at worst a recheck comes early, and a recheck
+    evaluates every segment and sets it exactly."""
+    moments = [moment for segment in segments
+               if (moment := rules.next_boundary(segment.groups, profile, now))]
+    if partial and profile["recheck_at"] is not None:
+        moments.append(profile["recheck_at"])
+    recheck = min(moments, default=None) if profile["in_audience"] else None
     if recheck != profile["recheck_at"]:
         session.execute(update(AudienceContact).where(AudienceContact.id == profile["id"])
                         .values(recheck_at=recheck))
@@ -165,11 +177,6 @@ class Changes:
                 session.execute(update(Segment).where(Segment.id == segment_id)
                                 .values(member_count=Segment.member_count + delta))
         return len(self.history)
-
-
-def everyone(session):
-    """Every contact id (a new or changed segment is evaluated for all, once, at the edit)."""
-    return list(session.scalars(select(AudienceContact.id)))
 
 
 def due_for_recheck(session, now, limit=BATCH):

@@ -8,7 +8,9 @@
   change, a segment edit or a relative date touches — never by a timer rescan);
 - `segment_membership_change`: joined / left, when and why (the event type, the edit, the
   list change or `time`);
-- `segment_catalog`: the lock that orders edits against evaluations.
+- `segment_catalog`: the lock that orders edits against evaluations;
+- `segment_backfill`: a new or redefined segment's evaluation over every contact, run after
+  the edit in chunks by a timer (segments/backfill.py) — its cursor, progress and generation.
 """
 from datetime import datetime
 
@@ -46,6 +48,22 @@ class SegmentCatalog(Base):
     __tablename__ = "segment_catalog"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     version: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+
+
+class SegmentBackfill(Base):
+    """One per segment: the evaluation of every contact its last (re)definition started.
+    `after_id` is the last contact id evaluated ("" before the first chunk); `generation`
+    grows with each redefinition, so an edit meanwhile starts it again from the beginning;
+    `finished_at` is set by the chunk that found no contact left (ready)."""
+    __tablename__ = "segment_backfill"
+    segment_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    generation: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
+    reason: Mapped[str] = mapped_column(String(40), nullable=False)   # segment_created | _updated
+    after_id: Mapped[str] = mapped_column(String(36), nullable=False, default="")
+    evaluated: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    total: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    started_at: Mapped[datetime] = mapped_column(UtcDateTime, nullable=False)
+    finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime, index=True)
 
 
 class SegmentStaticMember(Base):

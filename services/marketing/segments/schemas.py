@@ -34,6 +34,18 @@ class SegmentUpdate(Input):
     exclude = _ids("contacts in any of these segments are never members")
 
 
+class SegmentEvaluation(Schema):
+    status = fields.String(required=True, validate=validate.OneOf(("evaluating", "ready")),
+                           metadata={"description": "evaluating: the evaluation of every contact "
+                                     "a new or changed definition needs is under way (the count "
+                                     "grows); ready: members and count are exact"})
+    evaluated = fields.Integer(required=True, metadata={
+        "description": "contacts evaluated so far by the last (re)definition's evaluation"})
+    total = fields.Integer(required=True, metadata={
+        "description": "contacts to evaluate (those there were when it began; once ready, "
+                       "those evaluated)"})
+
+
 class Segment(Schema):
     id = fields.String(required=True)
     name = fields.String(required=True)
@@ -43,6 +55,7 @@ class Segment(Schema):
     include = fields.List(fields.String(), required=True)
     exclude = fields.List(fields.String(), required=True)
     member_count = fields.Integer(required=True)
+    evaluation = fields.Nested(SegmentEvaluation, required=True)
     created_by = fields.String(required=True)
     created_at = fields.DateTime(required=True)
     updated_at = fields.DateTime(required=True)

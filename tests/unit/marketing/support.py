@@ -36,6 +36,13 @@ class Log:
         return envelope
 
 
+def evaluate_segments(db, size=2):
+    """Run the segment backfills (the timer's work) to the end, in chunks of `size` contacts;
+    the number of contacts evaluated."""
+    from services.marketing.segments import backfill
+    return backfill.run(db, size)
+
+
 def apply(db, *envelopes):
     return [inbox.consume(db, MarketingService.subscriptions, e) for e in envelopes]
 

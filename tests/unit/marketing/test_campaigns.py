@@ -14,7 +14,8 @@ from services.chassis.models import OutboxEvent
 from services.marketing.campaigns.handlers import campaigns, costs
 from services.marketing.consent import handlers as consent
 from services.marketing.segments.handlers import definitions
-from tests.unit.marketing.support import T0, Log, apply, contact, customer, marketing_db
+from tests.unit.marketing.support import (T0, Log, apply, contact, customer, evaluate_segments,
+                                          marketing_db)
 
 MARKETER = Principal("u-mkt", "marketer")
 NORTH = [[{"field": "region", "op": "eq", "value": "north"}]]
@@ -39,6 +40,7 @@ def segments(db):
                                                    "rules": NORTH})
     c_class = write(db, definitions.create_segment, {"name": "C class", "kind": "dynamic", "rules": [
         [{"field": "value_class", "op": "eq", "value": "C"}]]})
+    evaluate_segments(db)
     return north["id"], c_class["id"]
 
 

@@ -9,7 +9,8 @@ from services.marketing import rebuild
 from services.marketing.audience import handlers
 from services.marketing.segments.handlers import definitions
 from services.marketing.service import MarketingService
-from tests.unit.marketing.support import (Log, contact, customer, deal, marketing_db, order,
+from tests.unit.marketing.support import (Log, contact, customer, deal, evaluate_segments,
+                                          marketing_db, order,
                                           updated)
 
 MARKETER = Principal("u-mkt", "marketer")
@@ -44,6 +45,7 @@ def test_a_rebuild_replays_the_logs_into_the_same_audience(tmp_path):
             "name": "South buyers", "kind": "dynamic", "rules": [[
                 {"field": "region", "op": "eq", "value": "south"},
                 {"field": "lifetime_value", "op": "gte", "value": "1000", "currency": "EUR"}]]})
+    evaluate_segments(db)
     before = snapshot(db, segment["id"])
     assert before[1] == 2 and len(before[0]) == 2
 

@@ -14,8 +14,8 @@ from services.marketing.audience.models import AudienceContact
 from services.marketing.segments import membership
 from services.marketing.segments.handlers import definitions, members
 from services.marketing.segments.models import Segment, SegmentMembershipChange
-from tests.unit.marketing.support import (T0, Log, apply, contact, customer, marketing_db,
-                                          updated)
+from tests.unit.marketing.support import (T0, Log, apply, contact, customer, evaluate_segments,
+                                          marketing_db, updated)
 
 MARKETER = Principal("u-mkt", "marketer")
 NORTH = [[{"field": "region", "op": "eq", "value": "north"}]]
@@ -58,6 +58,11 @@ def counts(db):
 def test_a_dynamic_segment_follows_its_contacts_changes(db, customers):
     segment = write(db, definitions.create_segment, {"name": "North", "kind": "dynamic",
                                                      "rules": NORTH})
+    assert segment["evaluation"] == {"status": "evaluating", "evaluated": 0, "total": 3}
+    assert segment["member_count"] == 0
+    assert evaluate_segments(db) == 3
+    segment = read(db, definitions.get_segment, segment["id"])
+    assert segment["evaluation"] == {"status": "ready", "evaluated": 3, "total": 3}
     assert segment["member_count"] == 2
     assert member_ids(db, segment["id"]) == ["c-1", "ct-1"]
     apply(db, customers.emit("customer_updated", updated(["region"], region="south")))
@@ -94,6 +99,7 @@ def test_static_lists_includes_and_excludes(db, customers):
         "name": "North or VIP, not blocked", "kind": "dynamic", "include": [vip["id"], north["id"]]})
     blocked = write(db, definitions.create_segment, {"name": "Blocked", "kind": "static"})
     write(db, definitions.update_segment, target["id"], {"exclude": [blocked["id"]]})
+    evaluate_segments(db)
     assert member_ids(db, target["id"]) == ["c-1", "ct-1"]
     added = write(db, members.add_members, vip["id"], {"contact_ids": ["c-2", "c-2"]})
     assert (added["changed"], added["member_count"]) == (1, 1)
@@ -114,6 +120,7 @@ def test_static_lists_includes_and_excludes(db, customers):
 def test_a_relative_date_is_rechecked_when_it_reaches_its_edge_only(db, customers):
     write(db, definitions.create_segment, {"name": "New", "kind": "dynamic", "rules": [[
         {"field": "created_at", "op": "within_last_days", "value": 3650}]]})
+    evaluate_segments(db)
     with db.read_only() as session:
         due = session.scalar(select(AudienceContact.recheck_at).where(AudienceContact.id == "c-1"))
     assert due == T0 + timedelta(days=3650, seconds=1)
@@ -148,6 +155,7 @@ def test_a_bad_definition_is_a_precise_422_that_writes_nothing(db, customers, bo
 def test_a_bad_change_changes_nothing(db, customers):
     segment = write(db, definitions.create_segment, {"name": "North", "kind": "dynamic",
                                                      "rules": NORTH})
+    evaluate_segments(db)
     before = counts(db)
     with pytest.raises(Invalid) as error:
         write(db, definitions.update_segment, segment["id"], {

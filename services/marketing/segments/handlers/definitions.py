@@ -1,8 +1,9 @@
 """Creating, changing and removing segments. A segment's rules are validated position by
 position (segments/rules.py) and its includes / excludes must name existing segments without a
 cycle — anything wrong is a precise 422 and nothing is written. A new segment, or one whose
-rules or includes changed, is evaluated for every contact at once in the same transaction,
-so its count and members are right the moment it is answered."""
+rules or includes changed, is evaluated for every contact after the edit has committed, in
+chunks (segments/backfill.py): the edit answers at once with `evaluation.status` `evaluating`,
+and its count and members are exact once it is `ready`."""
 import json
 import uuid
 
@@ -13,17 +14,23 @@ from services.chassis.errors import Conflict, Invalid, NotFound
 from services.chassis.models import utcnow
 from services.chassis.validation import load
 from services.marketing.campaigns.audience import campaigns_using
-from services.marketing.segments import graph, membership, rules, schemas
+from services.marketing.segments import backfill, graph, membership, rules, schemas
 from services.marketing.segments.models import DYNAMIC, Segment
 
 SEGMENT = schemas.Segment()
 
 
-def dump(segment):
+def dump(segment, evaluation):
     return SEGMENT.dump({**{name: getattr(segment, name) for name in (
         "id", "name", "description", "kind", "member_count", "created_by", "created_at",
         "updated_at")}, "rules": json.loads(segment.rules),
-        "include": json.loads(segment.include), "exclude": json.loads(segment.exclude)})
+        "include": json.loads(segment.include), "exclude": json.loads(segment.exclude),
+        "evaluation": evaluation})
+
+
+def dump_all(session, segments):
+    states = backfill.states(session, [segment.id for segment in segments])
+    return [dump(segment, states[segment.id]) for segment in segments]
 
 
 def get(session, segment_id, for_write=False):
@@ -91,18 +98,19 @@ def create_segment(uow, principal, data):
                       exclude=json.dumps(references["exclude"]), member_count=0,
                       created_by=principal.user_id, created_at=now, updated_at=now)
     session.add(segment)
+    backfill.start(session, segment_id, "segment_created", now)
     session.flush()
-    membership.reevaluate(session, membership.everyone(session), "segment_created", now)
-    session.refresh(segment)
     _event(uow, "segment_created", segment, principal, now)
-    return dump(segment)
+    return dump_all(session, [segment])[0]
 
 
 def update_segment(uow, principal, segment_id, data):
     """Name and description; rules, includes and excludes replaced when given (the segment,
-    and those including it, re-evaluated for everyone)."""
+    and those including it, re-evaluated for everyone after the edit)."""
     changes = load(schemas.SegmentUpdate(), data, partial=True)
     session, now = uow.session, utcnow()
+    if isinstance(segment_id, str):
+        backfill.lock(session, segment_id)
     membership.definitions_changing(session)
     segment = get(session, segment_id, for_write=True)
     merged = {"rules": changes.get("rules", json.loads(segment.rules)),
@@ -123,16 +131,18 @@ def update_segment(uow, principal, segment_id, data):
     segment.updated_at = now
     session.flush()
     if redefined:
-        membership.reevaluate(session, membership.everyone(session), "segment_updated", now)
-        session.refresh(segment)
+        backfill.start(session, segment.id, "segment_updated", now)
+        session.flush()
     _event(uow, "segment_updated", segment, principal, now)
-    return dump(segment)
+    return dump_all(session, [segment])[0]
 
 
 def delete_segment(uow, principal, segment_id):
     """Refused (409) while another segment includes or excludes it, or a campaign that has not
     ended aims at or excludes it; its members leave."""
     session, now = uow.session, utcnow()
+    if isinstance(segment_id, str):
+        backfill.lock(session, segment_id)
     membership.definitions_changing(session)
     segment = get(session, segment_id, for_write=True)
     users = [row.id for row in session.scalars(select(Segment).where(Segment.id != segment.id))
@@ -144,17 +154,18 @@ def delete_segment(uow, principal, segment_id):
         raise Conflict("A campaign that has not ended targets or excludes this segment.",
                        {"campaign_id": campaign})
     membership.remove_segment(session, segment.id)
+    backfill.remove(session, segment.id)
     _event(uow, "segment_deleted", segment, principal, now)
     session.delete(segment)
     return None
 
 
 def get_segment(session, principal, segment_id):
-    return dump(get(session, segment_id))
+    return dump_all(session, [get(session, segment_id)])[0]
 
 
 def list_segments(session, principal, query=None):
     filters = load(schemas.SegmentQuery(), query or {})
     statement = select(Segment)
     return pagination.newest_first(session, statement, Segment, filters, "segments",
-                                   lambda _session, rows: [dump(row) for row in rows])
+                                   dump_all)
