@@ -131,6 +131,14 @@ def states(session, segment_ids):
     return {segment_id: state(rows.get(segment_id)) for segment_id in segment_ids}
 
 
+def evaluating(session, segment_ids):
+    """Those of `segment_ids` whose evaluation after an edit is not done (their members are
+    not all known yet)."""
+    return sorted(session.scalars(select(SegmentBackfill.segment_id).where(
+        SegmentBackfill.segment_id.in_(list(segment_ids)),
+        SegmentBackfill.finished_at.is_(None))))
+
+
 def state(row):
     if row is None:                         # defined before backfills existed: evaluated at once
         return {"status": READY, "evaluated": 0, "total": 0}

@@ -2,7 +2,12 @@
 its segments reach by consent now: campaigns/audience.py `reachable`) as one row per
 (campaign, contact) numbered into batches, the template copied as it is, and the first
 batches released. A campaign is broadcast once: starting it again is a 409. A campaign whose
-audience is empty is allowed, and its send is done at once (recipients: 0)."""
+audience is empty is allowed, and its send is done at once (recipients: 0). A target or
+excluded segment still being evaluated after an edit (segments/backfill.py) is a 409 too: its
+members are not all known yet (the catalog held shared, so no edit slips in before the
+snapshot commits)."""
+import json
+
 from sqlalchemy import func, insert, literal, select
 
 from services.chassis.errors import Conflict, Invalid
@@ -11,6 +16,7 @@ from services.chassis.validation import load
 from services.marketing import settings
 from services.marketing.campaigns import audience, lifecycle
 from services.marketing.campaigns.handlers.campaigns import get as get_campaign
+from services.marketing.segments import backfill, membership
 from services.marketing.sending import dispatch, schemas
 from services.marketing.sending.models import (DONE, PENDING, SENDING, CampaignRecipient,
                                                CampaignSend)
@@ -44,6 +50,12 @@ def start_send(uow, principal, campaign_id, data):
     if session.get(CampaignSend, campaign.id) is not None:
         raise Conflict("This campaign's email was already sent (once per contact).",
                        {"id": campaign.id})
+    membership.definitions_fixed(session)
+    unready = backfill.evaluating(session, json.loads(campaign.segment_ids)
+                                  + json.loads(campaign.exclude_segment_ids))
+    if unready:
+        raise Conflict("A segment of this campaign is still being evaluated: send once it is "
+                       "ready.", {"segment_ids": unready})
     template = get_template(session, values["template_id"])
     problems = rendering.check({f: getattr(template, f) for f in rendering.FIELDS})
     if problems:

@@ -65,3 +65,12 @@ def call(container, method, *args, principal=None, **kwargs):
     context = {"principal": principal.to_json()} if principal else {}
     with entrypoint_hook(container, method, context_data=context) as hook:
         return hook(*args, **kwargs)
+
+
+def evaluated(container, segment_id, principal, timeout=30):
+    """The segment once its evaluation after its edit is done (the backfill timer's work)."""
+    from tests.helpers import wait_until
+    wait_until(lambda: call(container, "get_segment", segment_id, principal=principal)
+               ["evaluation"]["status"] == "ready", timeout=timeout,
+               message=f"segment {segment_id} evaluated")
+    return call(container, "get_segment", segment_id, principal=principal)

@@ -11,7 +11,7 @@ from nameko.testing.services import entrypoint_hook
 from services.chassis.auth import Principal
 from services.chassis.models import utcnow
 from tests.helpers import wait_until
-from tests.integration.marketing.conftest import call
+from tests.integration.marketing.conftest import call, evaluated
 from tests.unit.marketing.support import contact, customer
 
 MARKETER = Principal("u-mkt", "marketer")
@@ -28,6 +28,7 @@ def test_a_campaign_is_planned_costed_and_run_on_time(producers, marketing):
     north = call(marketing, "create_segment", {
         "name": "North", "kind": "dynamic",
         "rules": [[{"field": "region", "op": "eq", "value": "north"}]]}, principal=MARKETER)
+    evaluated(marketing, north["id"], MARKETER)
     now = utcnow()
     campaign = call(marketing, "create_campaign", {
         "name": "Renewal", "channel": "email", "currency": "EUR", "budget": "1000.00",

@@ -9,7 +9,7 @@ from services.chassis.auth import Principal
 from services.chassis.models import InboxEvent
 from services.marketing.segments.models import SegmentMember
 from tests.helpers import wait_until
-from tests.integration.marketing.conftest import call
+from tests.integration.marketing.conftest import call, evaluated
 from tests.integration.marketing.test_audience import db_of
 from tests.unit.marketing.support import contact, customer, updated
 
@@ -36,6 +36,7 @@ def test_a_burst_of_changes_ends_in_the_membership_of_the_last_state(producers, 
     tagged = call(marketing, "create_segment", {
         "name": "Tagged", "kind": "dynamic",
         "rules": [[{"field": "tags", "op": "all", "value": ["t-29"]}]]}, principal=MARKETER)
+    north, tagged = (evaluated(marketing, segment["id"], MARKETER) for segment in (north, tagged))
     assert (north["member_count"], members(marketing, north["id"])) == (2, ["c-1", "ct-1"])
     for n in range(30):                     # each change its own message, as fast as they go
         region = "north" if n % 2 else "south"

@@ -19,7 +19,8 @@ from services.marketing.sending import batches, dispatch, recipients, start
 from services.marketing.sending.models import CampaignRecipient, CampaignSend
 from services.marketing.templates import handlers as templates
 from services.marketing.tracking import tokens
-from tests.unit.marketing.support import Log, apply, customer, marketing_db
+from tests.unit.marketing.support import (Log, apply, customer, evaluate_segments,
+                                          marketing_db)
 
 MARKETER = Principal("u-mkt", "marketer")
 NORTH = [[{"field": "region", "op": "eq", "value": "north"}]]
@@ -56,6 +57,7 @@ def running_campaign(db, name="Spring"):
     if not segment_id:
         segment_id = [write(db, definitions.create_segment,
                             {"name": "North", "kind": "dynamic", "rules": NORTH})]
+        evaluate_segments(db)
     campaign = write(db, campaigns.create_campaign, {
         "name": name, "channel": "email", "currency": "EUR",
         "segment_ids": [segment_id[0]["id"]], "starts_at": (utcnow() + timedelta(days=1)).isoformat()})
@@ -230,3 +232,19 @@ def test_nobody_to_reach_is_allowed_and_done_at_once(db):
     assert (answer["recipients"], answer["status"]) == (0, "done")
     with pytest.raises(NotFound):
         read(db, recipients.get_send, "no-such-campaign")
+
+
+def test_a_segment_still_being_evaluated_is_not_sent_to_yet(db):
+    campaign_id = running_campaign(db)
+    segment_id = read(db, definitions.list_segments)["items"][0]["id"]
+    write(db, definitions.update_segment, segment_id, {"rules": [
+        [{"field": "region", "op": "eq", "value": "south"}]]})
+    template_id = template(db)
+    with pytest.raises(Conflict) as refused:
+        write(db, start.start_send, campaign_id, {"template_id": template_id})
+    assert refused.value.details == {"segment_ids": [segment_id]}
+    with db.read_only() as session:
+        assert session.get(CampaignSend, campaign_id) is None
+    evaluate_segments(db)
+    answer = write(db, start.start_send, campaign_id, {"template_id": template_id})
+    assert answer["recipients"] == 1                       # c-south only
