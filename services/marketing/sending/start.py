@@ -55,7 +55,7 @@ def start_send(uow, principal, campaign_id, data):
                                   + json.loads(campaign.exclude_segment_ids))
     if unready:
         raise Conflict("A segment of this campaign is still being evaluated: send once it is "
-                       "ready.", {"segment_ids": unready})
+                       "ready.", {"id": unready[0], "field": "segment_ids"})
     template = get_template(session, values["template_id"])
     problems = rendering.check({f: getattr(template, f) for f in rendering.FIELDS})
     if problems:

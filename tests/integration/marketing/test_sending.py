@@ -242,7 +242,7 @@ def test_a_segment_still_being_evaluated_is_not_sent_to_yet(db):
     template_id = template(db)
     with pytest.raises(Conflict) as refused:
         write(db, start.start_send, campaign_id, {"template_id": template_id})
-    assert refused.value.details == {"segment_ids": [segment_id]}
+    assert refused.value.details == {"id": segment_id, "field": "segment_ids"}
     with db.read_only() as session:
         assert session.get(CampaignSend, campaign_id) is None
     evaluate_segments(db)
