@@ -84,6 +84,7 @@ class System:
             "SALES_BIRTHDAY_CHECK_SECONDS": "1",
             "WEBHOOKS_SEND_SECONDS": "0.5",
             "SERVICE_DESK_EMAIL_SEND_SECONDS": "0.5",
+            "MARKETING_SEGMENT_BACKFILL_SECONDS": "0.5",
             "SERVICE_DESK_EMAIL_INBOUND_SECRET": INBOUND_EMAIL_SECRET,
             "LOG_LEVEL": "INFO",
             "PYTHONUNBUFFERED": "1",
