@@ -19,6 +19,7 @@ import json
 import uuid
 
 from sqlalchemy import delete, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 
 from services.chassis.db import insert_ignoring_conflicts
 from services.marketing import metrics
@@ -30,6 +31,7 @@ from services.marketing.segments.models import (DYNAMIC, JOINED, LEFT, Segment,
                                                 SegmentMembershipChange, SegmentStaticMember)
 
 BATCH = 500
+ROWS_PER_STATEMENT = 1000       # member rows per INSERT (3 parameters each: within SQLite's limit)
 
 
 class Compiled:
@@ -120,9 +122,9 @@ def _batch(session, ids, reason, now, segments, scope):
                 if segment.contains(profile, now, statics, inside):
                     inside.add(segment.id)
         for segment_id in inside - before:
-            changes.join(session, segment_id, contact_id)
+            changes.join(segment_id, contact_id)
         for segment_id in before - inside:
-            changes.leave(session, segment_id, contact_id)
+            changes.leave(segment_id, contact_id)
         if profile is not None:
             _schedule(session, segments, profile, now, partial=scope is not None)
     return changes.write(session)
@@ -144,11 +146,21 @@ def _schedule(session, segments, profile, now, partial=False):
 
 
 class Changes:
-    """The joins and leaves of one batch: each row insert / delete that changed a row is a
-    change; the history rows and the counts' increments are written once per batch."""
+    """The joins and leaves of one batch, written together: the member rows inserted (ON
+    CONFLICT DO NOTHING) and deleted a few statements at a time, and only the rows those
+    statements changed (RETURNING) are changes — their history rows and the counts'
+    increments are written once per batch."""
 
     def __init__(self, reason, now):
         self.reason, self.now, self.history, self.deltas = reason[:80], now, [], {}
+        self.joins, self.leaves = [], {}
+
+    def join(self, segment_id, contact_id):
+        self.joins.append({"segment_id": segment_id, "contact_id": contact_id,
+                           "joined_at": self.now})
+
+    def leave(self, segment_id, contact_id):
+        self.leaves.setdefault(segment_id, []).append(contact_id)
 
     def _record(self, segment_id, contact_id, change, delta):
         self.deltas[segment_id] = self.deltas.get(segment_id, 0) + delta
@@ -157,19 +169,21 @@ class Changes:
                              "reason": self.reason, "at": self.now})
         metrics.changed(self.reason, change)
 
-    def join(self, session, segment_id, contact_id):
-        if insert_ignoring_conflicts(session, SegmentMember, {
-                "segment_id": segment_id, "contact_id": contact_id, "joined_at": self.now},
-                ("segment_id", "contact_id")).rowcount:
-            self._record(segment_id, contact_id, JOINED, 1)
-
-    def leave(self, session, segment_id, contact_id):
-        if session.execute(delete(SegmentMember).where(
-                SegmentMember.segment_id == segment_id,
-                SegmentMember.contact_id == contact_id)).rowcount:
-            self._record(segment_id, contact_id, LEFT, -1)
-
     def write(self, session):
+        table = SegmentMember.__table__
+        dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+        for start in range(0, len(self.joins), ROWS_PER_STATEMENT):
+            for segment_id, contact_id in session.execute(
+                    dialect.insert(table).values(self.joins[start:start + ROWS_PER_STATEMENT])
+                    .on_conflict_do_nothing(index_elements=["segment_id", "contact_id"])
+                    .returning(table.c.segment_id, table.c.contact_id)).all():
+                self._record(segment_id, contact_id, JOINED, 1)
+        for segment_id, contact_ids in sorted(self.leaves.items()):
+            for contact_id in session.scalars(
+                    delete(table).where(table.c.segment_id == segment_id,
+                                        table.c.contact_id.in_(sorted(contact_ids)))
+                    .returning(table.c.contact_id)).all():
+                self._record(segment_id, contact_id, LEFT, -1)
         if self.history:
             session.execute(insert(SegmentMembershipChange), self.history)
         for segment_id, delta in sorted(self.deltas.items()):
