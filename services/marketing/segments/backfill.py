@@ -124,23 +124,28 @@ def _dependencies(session):
                 select(Segment.id, Segment.include, Segment.exclude))}
 
 
+def unready(session):
+    """The segments whose members are not all known yet: those being evaluated, and those
+    including or excluding one of them (directly or through others)."""
+    evaluating = pending(session)
+    if not evaluating:
+        return set()
+    dependencies = _dependencies(session)
+    return set().union(*(graph.dependents(dependencies, segment_id) for segment_id in evaluating))
+
+
 def states(session, segment_ids):
-    """{segment id: {status, evaluated, total}} for the API."""
+    """{segment id: {status, evaluated, total}} for the API: `evaluated` / `total` of its own
+    last evaluation; `evaluating` while it, or a segment it depends on, is being evaluated."""
     rows = {row.segment_id: row for row in session.scalars(
         select(SegmentBackfill).where(SegmentBackfill.segment_id.in_(list(segment_ids))))}
-    return {segment_id: state(rows.get(segment_id)) for segment_id in segment_ids}
+    waiting = unready(session)
+    return {segment_id: state(rows.get(segment_id), segment_id in waiting)
+            for segment_id in segment_ids}
 
 
-def evaluating(session, segment_ids):
-    """Those of `segment_ids` whose evaluation after an edit is not done (their members are
-    not all known yet)."""
-    return sorted(session.scalars(select(SegmentBackfill.segment_id).where(
-        SegmentBackfill.segment_id.in_(list(segment_ids)),
-        SegmentBackfill.finished_at.is_(None))))
-
-
-def state(row):
+def state(row, waiting=False):
     if row is None:                         # defined before backfills existed: evaluated at once
-        return {"status": READY, "evaluated": 0, "total": 0}
-    return {"status": READY if row.finished_at is not None else EVALUATING,
+        return {"status": EVALUATING if waiting else READY, "evaluated": 0, "total": 0}
+    return {"status": EVALUATING if waiting else READY,
             "evaluated": row.evaluated, "total": max(row.total, row.evaluated)}

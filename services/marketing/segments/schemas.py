@@ -37,8 +37,9 @@ class SegmentUpdate(Input):
 class SegmentEvaluation(Schema):
     status = fields.String(required=True, validate=validate.OneOf(("evaluating", "ready")),
                            metadata={"description": "evaluating: the evaluation of every contact "
-                                     "a new or changed definition needs is under way (the count "
-                                     "grows); ready: members and count are exact"})
+                                     "a new or changed definition needs is under way, for this "
+                                     "segment or one it includes or excludes (the count moves); "
+                                     "ready: members and count are exact"})
     evaluated = fields.Integer(required=True, metadata={
         "description": "contacts evaluated so far by the last (re)definition's evaluation"})
     total = fields.Integer(required=True, metadata={

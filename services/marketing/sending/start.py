@@ -3,7 +3,8 @@ its segments reach by consent now: campaigns/audience.py `reachable`) as one row
 (campaign, contact) numbered into batches, the template copied as it is, and the first
 batches released. A campaign is broadcast once: starting it again is a 409. A campaign whose
 audience is empty is allowed, and its send is done at once (recipients: 0). A target or
-excluded segment still being evaluated after an edit (segments/backfill.py) is a 409 too: its
+excluded segment still being evaluated after an edit (itself or a segment it depends on:
+segments/backfill.py) is a 409 too: its
 members are not all known yet (the catalog held shared, so no edit slips in before the
 snapshot commits)."""
 import json
@@ -51,8 +52,8 @@ def start_send(uow, principal, campaign_id, data):
         raise Conflict("This campaign's email was already sent (once per contact).",
                        {"id": campaign.id})
     membership.definitions_fixed(session)
-    unready = backfill.evaluating(session, json.loads(campaign.segment_ids)
-                                  + json.loads(campaign.exclude_segment_ids))
+    unready = sorted(backfill.unready(session) & set(json.loads(campaign.segment_ids)
+                                                     + json.loads(campaign.exclude_segment_ids)))
     if unready:
         raise Conflict("A segment of this campaign is still being evaluated: send once it is "
                        "ready.", {"id": unready[0], "field": "segment_ids"})

@@ -149,7 +149,10 @@ def test_only_the_segment_and_those_depending_on_it_are_evaluated(db, customers)
     write(db, definitions.update_segment, north["id"], {"rules": SOUTH})
     with db.read_only() as session:
         assert backfill.pending(session) == [north["id"]]
+    assert [state(db, s["id"])["evaluation"]["status"] for s in (south, north, either)] == [
+        "ready", "evaluating", "evaluating"]                # `either` excludes north
     evaluate_segments(db)
+    assert state(db, either["id"])["evaluation"]["status"] == "ready"
     assert members(db, north["id"]) == ["c-2", "c-4", "c-6"]
     assert members(db, either["id"]) == ["c-1", "c-3", "c-5", "ct-1"]   # depends on north
     assert "c-2" not in members(db, south["id"])           # not evaluated: not depending
