@@ -38,11 +38,11 @@ sessions ran tests; figures are upper bounds):
   49.5 ms; 24,242 members.
 - Wall times on this machine swing tenfold with the other sessions' load, so the per-contact
   cost was also measured in CPU seconds (SQLite, 20,000 contacts, five other segments, back to
-  back, time.process_time around the create and its evaluation): before 2.20 s (9.1 k contacts per CPU-second, every segment
-  matched for every contact, a statement per member row), after 1.32 s (15.2 k per
-  CPU-second: only the changed segment and its dependents matched, the others' memberships
-  read; member rows written a few statements per batch with RETURNING; profiles read as plain
-  columns) — 1.67x less work per contact.
+  back, time.process_time around the create and its evaluation): before 2.20 s (9.1 k
+  contacts per CPU-second — every segment matched for every contact, a statement per member
+  row), after 1.32 s (15.2 k per CPU-second — only the changed segment and its dependents
+  matched, the others' memberships read; member rows written a few statements per batch with
+  RETURNING; profiles read as plain columns): 1.67x less work per contact.
 """
 import argparse
 import json
