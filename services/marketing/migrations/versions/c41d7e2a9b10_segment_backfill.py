@@ -1,7 +1,7 @@
 """segment backfill
 
 Revision ID: c41d7e2a9b10
-Revises: 92fc268bf42b
+Revises: 3e5f7a9b1c20
 Create Date: 2026-12-04 16:55:00.000000
 
 segment_backfill: a new or redefined segment's evaluation over every contact, run after the
@@ -17,7 +17,7 @@ import services.chassis.models  # custom column types render with their module p
 
 # revision identifiers, used by Alembic.
 revision: str = 'c41d7e2a9b10'
-down_revision: Union[str, Sequence[str], None] = '92fc268bf42b'
+down_revision: Union[str, Sequence[str], None] = '3e5f7a9b1c20'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
