@@ -24,7 +24,7 @@ from services.marketing.sending import batches, start
 from services.marketing.sending.models import CampaignRecipient, CampaignSend
 from services.marketing.templates import handlers as templates
 from tests.helpers import wait_until
-from tests.unit.marketing.support import Log, apply, customer, marketing_db
+from tests.unit.marketing.support import Log, apply, customer, evaluate_segments, marketing_db
 
 pytestmark = pytest.mark.postgres
 
@@ -55,6 +55,7 @@ def two_sends(db):
     """Two running campaigns, each sending to the segment (the one contact): their ids."""
     segment = write(db, definitions.create_segment, {"name": "North", "kind": "dynamic", "rules": [
         [{"field": "region", "op": "eq", "value": "north"}]]})
+    evaluate_segments(db)                                   # the backfill after the edit
     template = write(db, templates.create_template, {
         "name": "Hello", "subject": "Hi", "html": "<p>Hi</p>", "text": "Hi"})
     ids = []
