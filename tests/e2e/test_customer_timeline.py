@@ -42,9 +42,12 @@ def test_campaign_touches_and_tickets_show_on_the_owners_timeline_only(
     segment = marketer.ok("POST", "marketing/segments", expect=201, json={
         "name": f"Timeline {tag}", "kind": "dynamic",
         "rules": [[{"field": "region", "op": "eq", "value": region_name}]]})
-    wait_until(lambda: (lambda s: (s["evaluation"]["status"], s["member_count"]))(marketer.ok(
-        "GET", f"marketing/segments/{segment['id']}")) == ("ready", 1), timeout=60,
-        message="the segment evaluated (after its edit, in chunks), the customer in it")
+
+    def evaluated():
+        found = marketer.ok("GET", f"marketing/segments/{segment['id']}")
+        return (found["evaluation"]["status"], found["member_count"]) == ("ready", 1)
+    wait_until(evaluated, timeout=60,
+               message="the segment evaluated (after its edit, in chunks), the customer in it")
     campaign = marketer.ok("POST", "marketing/campaigns", expect=201, json={
         "name": f"Timeline news {tag}", "channel": "email", "currency": "EUR",
         "segment_ids": [segment["id"]], "starts_at": "2099-01-01T09:00:00Z"})
