@@ -9,6 +9,7 @@ from sqlalchemy.orm import DeclarativeBase
 from services.chassis.db import Database, create_schema, make_engine
 from services.chassis.service import ChassisService
 from services.marketing.service import MarketingService
+from tests.helpers import wait_until
 from tests.unit.marketing.support import PRODUCERS
 
 
@@ -69,7 +70,6 @@ def call(container, method, *args, principal=None, **kwargs):
 
 def evaluated(container, segment_id, principal, timeout=30):
     """The segment once its evaluation after its edit is done (the backfill timer's work)."""
-    from tests.helpers import wait_until
     wait_until(lambda: call(container, "get_segment", segment_id, principal=principal)
                ["evaluation"]["status"] == "ready", timeout=timeout,
                message=f"segment {segment_id} evaluated")

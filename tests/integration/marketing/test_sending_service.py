@@ -10,7 +10,7 @@ from services.chassis.auth import Principal
 from services.chassis.errors import Conflict, Forbidden
 from services.chassis.models import utcnow
 from tests.helpers import wait_until
-from tests.integration.marketing.conftest import call
+from tests.integration.marketing.conftest import call, evaluated
 from tests.unit.marketing.support import customer
 
 MARKETER = Principal("u-mkt", "marketer")
@@ -38,8 +38,7 @@ def prepared(producers, marketing):
                message="everyone in the audience")
     segment = call(marketing, "create_segment", {"name": "North", "kind": "dynamic", "rules": [
         [{"field": "region", "op": "eq", "value": "north"}]]}, principal=MARKETER)
-    wait_until(lambda: call(marketing, "get_segment", segment["id"], principal=MARKETER)
-               ["member_count"] == PEOPLE, message="everyone in the segment")
+    assert evaluated(marketing, segment["id"], MARKETER)["member_count"] == PEOPLE
     campaign = call(marketing, "create_campaign", {
         "name": "Autumn", "channel": "email", "currency": "EUR", "segment_ids": [segment["id"]],
         "starts_at": (utcnow() + timedelta(days=1)).isoformat()}, principal=MARKETER)
