@@ -12,6 +12,7 @@ from services.reporting.inbox import SUBSCRIPTIONS
 from services.reporting.domains.customers import consumes
 from services.reporting.domains.identity import consumes as identity_copies
 from services.sales.events import EVENT_SCHEMAS as SALES_EVENTS
+from services.service_desk.events import EVENT_SCHEMAS as DESK_EVENTS
 from tests.contract.cash_targets_samples import CASH_AND_TARGETS
 
 WHEN = datetime(2025, 3, 14, 23, 30, tzinfo=timezone.utc)
@@ -34,7 +35,7 @@ SAMPLES = {
         "summary": "s", "outcome": None, "contact_id": None, "owner_id": "u-1"}),
 }
 PUBLISHED = {"identity": IDENTITY_EVENTS, "customers": CUSTOMERS_EVENTS, "sales": SALES_EVENTS,
-             "marketing": MARKETING_EVENTS}
+             "marketing": MARKETING_EVENTS, "service_desk": DESK_EVENTS}
 
 
 def test_every_subscribed_event_is_published():
@@ -48,10 +49,12 @@ def test_every_subscribed_event_has_a_contract_sample():
     tests' samples: a new consumer copy without one fails here instead of going unchecked."""
     from tests.contract.test_reporting_consumes_marketing import CASES as MARKETING_CASES
     from tests.contract.test_reporting_consumes_sales import SAMPLES as DEAL_SAMPLES
+    from tests.contract.test_reporting_consumes_service_desk import SAMPLES as DESK_SAMPLES
     sampled = {("customers", name) for name in SAMPLES} | {
         ("identity", name) for name in identity_copies.USER_EVENTS} | {
         ("sales", name) for name in (*DEAL_SAMPLES, *CASH_AND_TARGETS)} | {
-        (source, name) for source, name, *_rest in MARKETING_CASES}
+        (source, name) for source, name, *_rest in MARKETING_CASES} | {
+        ("service_desk", name) for name in DESK_SAMPLES}
     subscribed = {(source, event_type) for source, handlers in SUBSCRIPTIONS.mapping.items()
                   for event_type in handlers}
     assert subscribed, "reporting subscribes to nothing: the guard has nothing to check"

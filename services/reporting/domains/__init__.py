@@ -1,10 +1,11 @@
 """The domain registry: one plugin per producer whose events reporting consumes (plugin.py says
 what a plugin declares). Explicit imports, so `Base.metadata` is complete once this is imported
 and the order here is the order of rebuilds, reconcile and reports."""
-from services.reporting.domains import customers, identity, marketing, sales
+from services.reporting.domains import customers, identity, marketing, sales, service_desk
 from services.reporting.models import Base
 
-DOMAINS = (identity.DOMAIN, customers.DOMAIN, sales.DOMAIN, marketing.DOMAIN)
+DOMAINS = (identity.DOMAIN, customers.DOMAIN, sales.DOMAIN, marketing.DOMAIN,
+           service_desk.DOMAIN)
 PROJECTIONS = {projection.name: projection
                for domain in DOMAINS for projection in domain.projections}
 REPORTS = {report.rpc: report for domain in DOMAINS for report in domain.reports}

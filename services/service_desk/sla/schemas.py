@@ -17,6 +17,15 @@ def _clock(value):
         raise ValidationError(str(error)) from None
 
 
+class SlaMeasures(Schema):
+    """A ticket's SLA in its events (track.measures): business seconds consumed up to the
+    instant that stopped each target (None while it runs) and the target's status then."""
+    first_response_seconds = fields.Integer(allow_none=True)
+    first_response_status = fields.String(validate=validate.OneOf(TARGET_STATUSES))
+    resolution_seconds = fields.Integer(allow_none=True)
+    resolution_status = fields.String(validate=validate.OneOf(TARGET_STATUSES))
+
+
 Period = fields.List(fields.String(validate=_clock), validate=validate.Length(equal=2))
 
 

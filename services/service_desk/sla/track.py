@@ -77,6 +77,23 @@ def evaluate(session, row, now):
                           changes, replies, now=max(now, row.created_at))
 
 
+def measures(session, ticket_id, now):
+    """The ticket's SLA as its events carry it (reporting's service KPIs): per target the
+    business seconds the clock consumed up to the instant that stopped it (the first public
+    reply or resolution; None while it runs) and its status at `now`. None without a clock."""
+    row = session.get(TicketSla, ticket_id)
+    if row is None:
+        return None
+    sla = evaluate(session, row, now)
+    found = {}
+    for name in ("first_response", "resolution"):
+        target = getattr(sla, name)
+        found[f"{name}_seconds"] = (None if target.stopped_at is None
+                                    else int(target.consumed.total_seconds()))
+        found[f"{name}_status"] = target.status
+    return found
+
+
 def refresh(session, row, now):
     sla = evaluate(session, row, now)
     row.first_response_due_at, row.first_response_status = (sla.first_response.due_at,

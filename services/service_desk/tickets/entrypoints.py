@@ -8,7 +8,8 @@ from services.chassis import inbox
 from services.chassis.rpc import rpc  # replies without confirms
 from services.chassis.throttle import Throttle
 from services.service_desk import roles, settings
-from services.service_desk.tickets.handlers import change, conversation, create, lists, merge
+from services.service_desk.tickets.handlers import (change, conversation, create, kpis, lists,
+                                                   merge)
 
 log = logging.getLogger(__name__)
 
@@ -80,6 +81,13 @@ class TicketEntrypoints:
         principal = self.principal.require(*roles.WORK)
         with self.db.unit_of_work(actor=principal.user_id) as uow:
             return merge.merge_tickets(uow, principal, ticket_id, data)
+
+    @rpc
+    def reconcile_ticket_kpis(self, cursor=None, limit=500):
+        """Every ticket's KPI facts, paged (reporting's reconcile of the service KPIs)."""
+        self.principal.require("admin")
+        with self.db.read_only() as session:
+            return kpis.ticket_kpis(session, cursor, limit)
 
     # --- the copies may be a moment behind ---------------------------------------------------
     def _refresh_directory(self, data):

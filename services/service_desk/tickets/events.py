@@ -3,6 +3,12 @@ change, so reporting, webhooks and audit follow each ticket. Bodies of replies a
 the service desk (they may hold anything a customer wrote); events say who, when and where."""
 from marshmallow import Schema, fields
 
+from services.service_desk.sla.schemas import SlaMeasures
+
+# Added (v1, tolerant): each ticket event says the ticket's SLA after the change (business
+# seconds to first response / resolution and the targets' statuses; sla/track.measures).
+SLA = {"allow_none": True, "load_default": None}
+
 
 class TicketRecord(Schema):
     """ticket_created, and the whole ticket after a ticket_updated."""
@@ -25,6 +31,7 @@ class TicketRecord(Schema):
     first_responded_at = fields.AwareDateTime(allow_none=True)
     resolved_at = fields.AwareDateTime(allow_none=True)
     closed_at = fields.AwareDateTime(allow_none=True)
+    sla = fields.Nested(SlaMeasures, **SLA)
 
 
 class TicketUpdated(TicketRecord):
@@ -54,6 +61,7 @@ class TicketStatusChanged(Schema):
     reason = fields.String(required=True)          # manual | first_reply | customer_reply | merged
     changed_by = fields.String(required=True)
     changed_at = fields.AwareDateTime(required=True)
+    sla = fields.Nested(SlaMeasures, **SLA)
 
 
 class TicketReplied(Schema):
@@ -64,6 +72,7 @@ class TicketReplied(Schema):
     author_id = fields.String(required=True)
     first_response = fields.Boolean(required=True)  # the agents' first public reply
     replied_at = fields.AwareDateTime(required=True)
+    sla = fields.Nested(SlaMeasures, **SLA)
 
 
 class TicketNoteAdded(Schema):

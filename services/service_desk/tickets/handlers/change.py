@@ -58,7 +58,7 @@ def update_ticket(uow, principal, ticket_id, data):
     if "priority" in changes:
         sla.priority_changed(session, ticket, now)
     session.flush()
-    uow.emit("ticket_updated", {**payload(ticket), "changed": sorted(changes),
+    uow.emit("ticket_updated", {**payload(session, ticket), "changed": sorted(changes),
                                 "changed_by": principal.user_id})
     if "team_id" in changes or "assignee_id" in changes:
         uow.emit("ticket_assigned", {

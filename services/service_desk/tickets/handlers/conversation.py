@@ -63,7 +63,7 @@ def add_reply(uow, principal, ticket_id, data, author_id=None):
     uow.emit("ticket_replied", {
         "ticket_id": ticket.id, "customer_id": ticket.customer_id, "entry_id": entry.id,
         "author_kind": author_kind, "author_id": author, "first_response": first,
-        "replied_at": now})
+        "replied_at": now, "sla": sla.measures(session, ticket.id, now)})
     if from_customer and statuses.reopens_on_customer_reply(ticket.status):
         set_status(uow, ticket, statuses.OPEN, "customer_reply", principal.user_id)
     elif not from_customer and ticket.status == statuses.NEW:

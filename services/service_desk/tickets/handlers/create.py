@@ -77,7 +77,7 @@ def create_ticket(uow, principal, data):
                   at=now)
     session.flush()
     sla.ticket_created(session, ticket, now)
-    uow.emit("ticket_created", payload(ticket))
+    uow.emit("ticket_created", payload(session, ticket))
     if assignee_id or team_id:
         uow.emit("ticket_assigned", {
             "ticket_id": ticket.id, "customer_id": ticket.customer_id, "team_id": team_id,

@@ -69,5 +69,5 @@ def move_customer_tickets(uow, loser_id, winner_id):
         record_change(uow, ticket, "customer_merged", {"customer_id": (loser_id, winner_id)},
                       uow.actor, at=now)
         session.flush()
-        uow.emit("ticket_updated", {**payload(ticket), "changed": ["customer_id"],
+        uow.emit("ticket_updated", {**payload(session, ticket), "changed": ["customer_id"],
                                     "changed_by": uow.actor})

@@ -40,9 +40,10 @@ def dump_many(session, principal, tickets):
                          "read_only": read_only}) for ticket in tickets]
 
 
-def payload(ticket):
-    """The ticket as its events carry it (uow.emit dumps it through the event's schema)."""
-    return values(ticket)
+def payload(session, ticket):
+    """The ticket as its events carry it (uow.emit dumps it through the event's schema), with
+    its SLA measures as of its last change."""
+    return values(ticket) | {"sla": sla.measures(session, ticket.id, ticket.updated_at)}
 
 
 def _plain(value):
@@ -79,6 +80,6 @@ survey, an A-class follow-up visit: surveys/resolution.py)."""
         "ticket_id": ticket.id, "customer_id": ticket.customer_id, "from_status": previous,
         "to_status": target, "from_category": statuses.category(previous),
         "to_category": statuses.category(target), "reason": reason, "changed_by": actor,
-        "changed_at": now})
+        "changed_at": now, "sla": sla.measures(uow.session, ticket.id, now)})
     aftercare.status_changed(uow, ticket, statuses.category(previous), reason, now)
     metrics.status_changed(target, reason)
