@@ -65,7 +65,8 @@ def fire(uow, key, now):
         record_change(uow, ticket, "escalated", {"priority": (previous, ticket.priority)}, "system",
                       reason=f"sla_{target}_breached", at=now)
         session.flush()
-        uow.emit("ticket_updated", {**payload(session, ticket), "changed": ["priority"], "changed_by": "system"})
+        uow.emit("ticket_updated", {**payload(session, ticket), "changed": ["priority"],
+                                    "changed_by": "system"})
     uow.emit("ticket_sla_breached", {**event, "priority": ticket.priority,
                                      "previous_priority": previous, "escalated": escalated})
     target_name = target.replace("_", " ")

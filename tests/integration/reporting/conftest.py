@@ -8,6 +8,7 @@ from services.customers.service import CustomersService
 from services.marketing.service import MarketingService
 from services.reporting.service import ReportingService
 from services.sales.service import SalesService
+from services.service_desk.service import ServiceDeskService
 from tests.integration.customers.fake_identity import FakeIdentity, IdentityBase
 
 
@@ -19,15 +20,17 @@ def databases(dialect, migrated_database, monkeypatch, tmp_path):
     customers_url = migrated_database("customers")
     sales_url = migrated_database("sales")
     marketing_url = migrated_database("marketing")
+    desk_url = migrated_database("service_desk")
     identity_url = f"sqlite:///{tmp_path / 'identity.db'}"
     monkeypatch.setenv("SALES_DATABASE_URL", sales_url)
     monkeypatch.setenv("REPORTING_DATABASE_URL", reporting_url)
     monkeypatch.setenv("CUSTOMERS_DATABASE_URL", customers_url)
     monkeypatch.setenv("IDENTITY_DATABASE_URL", identity_url)
     monkeypatch.setenv("MARKETING_DATABASE_URL", marketing_url)
+    monkeypatch.setenv("SERVICE_DESK_DATABASE_URL", desk_url)
     engines = {"reporting": make_engine(reporting_url), "customers": make_engine(customers_url),
                "identity": make_engine(identity_url), "sales": make_engine(sales_url),
-               "marketing": make_engine(marketing_url)}
+               "marketing": make_engine(marketing_url), "service_desk": make_engine(desk_url)}
     create_schema(engines["identity"], IdentityBase.metadata)
     yield engines
     for engine in engines.values():
@@ -49,7 +52,8 @@ def started(databases, rabbit_config, container_factory):
 def producers(started):
     """Every producer reporting reads (its catch-up and reconcile ask each of them)."""
     return {"identity": started(FakeIdentity), "customers": started(CustomersService),
-            "sales": started(SalesService), "marketing": started(MarketingService)}
+            "sales": started(SalesService), "marketing": started(MarketingService),
+            "service_desk": started(ServiceDeskService)}
 
 
 @pytest.fixture
