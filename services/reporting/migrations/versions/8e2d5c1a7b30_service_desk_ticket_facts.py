@@ -2,7 +2,7 @@
 breaches.
 
 Revision ID: 8e2d5c1a7b30
-Revises: 6b1c4a7e9d10
+Revises: 7c2d4e6f8a10
 Create Date: 2026-12-04 16:50:00
 
 """
@@ -15,7 +15,7 @@ from services.chassis.models import UtcDateTime
 
 
 revision: str = '8e2d5c1a7b30'
-down_revision: Union[str, Sequence[str], None] = '6b1c4a7e9d10'
+down_revision: Union[str, Sequence[str], None] = '7c2d4e6f8a10'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
