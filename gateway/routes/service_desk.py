@@ -270,6 +270,12 @@ ROUTES += [
               response_schema="service_desk:Followup", errors=(409,),
               summary="Plan a follow-up visit by hand for a resolved ticket (not resolved: "
                       "409): when, who (default the ticket's agent), what about"),
+    _followup("PATCH", FOLLOWUP, "update_followup", args=(FOLLOWUP_ID, BODY), body="json",
+              roles=WORKERS, request_schema="service_desk:FollowupUpdate",
+              response_schema="service_desk:Followup", errors=(409,),
+              summary="Reassign it (an active agent of the ticket's team, a support manager or "
+                      "admin), reschedule it or change its note — its assignee or a support "
+                      "manager (else 403); completed or cancelled: 409"),
     _followup("POST", f"{FOLLOWUP}/complete", "complete_followup", args=(FOLLOWUP_ID, BODY),
               body="json", roles=WORKERS, request_schema="service_desk:FollowupComplete",
               response_schema="service_desk:Followup", errors=(409,),

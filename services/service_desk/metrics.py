@@ -2,8 +2,8 @@
 SERVICE_DESK_METRICS_PORT with the rest): tickets created by channel and priority, new tickets'
 assignments by how they were made, status changes by the status reached and why, mails
 received by outcome and send attempts of replies by result (a growing `retrying` with no
-`sent`: the SMTP server is down), notices to supervisors queued (or not: nobody to tell).
-Counted when
+`sent`: the SMTP server is down), notices to supervisors queued (or not: nobody to tell),
+satisfaction surveys and follow-up visits by step. Counted when
 made (a transaction rolled back afterwards is counted too: the counter says how much work was
 done)."""
 from prometheus_client import Counter
@@ -20,6 +20,11 @@ MAIL_RECEIVED = Counter("crm_ticket_mail_received_total",
                         ["outcome"])
 MAIL_SENT = Counter("crm_ticket_mail_send_attempts_total",
                     "Attempts to mail agents' replies (sent / retrying / failed)", ["result"])
+SURVEYS = Counter("crm_ticket_surveys_total",
+                  "Satisfaction surveys by step (created / sent / answered / escalated)", ["step"])
+FOLLOWUPS = Counter("crm_ticket_followups_total",
+                    "Follow-up visits by step (scheduled / completed / cancelled) and reason",
+                    ["step", "reason"])
 
 NOTICES = Counter("crm_ticket_supervisor_notices_total",
                   "Escalation notices to a supervisor (queued / no_supervisor: nobody to mail)",
@@ -50,3 +55,11 @@ def mail_sent(counts):
 
 def notice_queued(outcome):
     NOTICES.labels(outcome).inc()
+
+
+def survey(step):
+    SURVEYS.labels(step).inc()
+
+
+def followup(step, reason):
+    FOLLOWUPS.labels(step, reason).inc()

@@ -20,4 +20,4 @@ from services.service_desk.surveys.schemas import (PublicSurvey, Survey,  # noqa
                                                    SurveyAnswer, SurveyQuery)
 from services.service_desk.followups.schemas import (Followup, FollowupCancel,  # noqa: F401
                                                      FollowupComplete, FollowupCreate,
-                                                     FollowupQuery)
+                                                     FollowupQuery, FollowupUpdate)

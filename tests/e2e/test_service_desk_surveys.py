@@ -3,7 +3,8 @@ the real SMTP server: an A-class customer's ticket resolved → a follow-up visi
 for the agent and the survey mailed with a signed link; the link (public, no login) shows the
 survey and takes 60 → escalated to the team's support manager, whose low-score visit replaces
 the agent's; the same answer again is a 200 unchanged, another a 409; a forged link 404, a bad
-answer 422; the supervisor completes the visit (another agent: 403; again: 409)."""
+answer 422; the supervisor completes the visit (another agent: 403; again: 409). A visit
+planned by hand for a resolved ticket only, reassigned and rescheduled by the supervisor."""
 import uuid
 from urllib.parse import urlsplit
 
@@ -126,3 +127,11 @@ def test_a_visit_planned_by_hand_and_the_refusals(desk):
     assert agent.request("GET", f"{FOLLOWUPS}/{uuid.uuid4()}").status_code == 404
     assert people["rep"].request("POST", f"{FOLLOWUPS}/{made.json()['id']}/complete",
                                  json={"outcome": "x"}).status_code == 403
+    visit = f"{FOLLOWUPS}/{made.json()['id']}"
+    moved = people["supervisor"].ok("PATCH", visit, json={
+        "assignee_id": people["other_agent"].user["id"], "due_at": "2027-01-06T09:00:00Z"})
+    assert (moved["assignee_id"], moved["due_at"]) == (
+        people["other_agent"].user["id"], "2027-01-06T09:00:00+00:00")
+    assert agent.request("PATCH", visit, json={"note": "still mine?"}).status_code == 403
+    assert people["supervisor"].request("PATCH", visit, json={
+        "assignee_id": people["rep"].user["id"]}).status_code == 422

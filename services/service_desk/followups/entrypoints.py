@@ -23,8 +23,16 @@ class FollowupEntrypoints:
     @rpc
     def create_followup(self, ticket_id, data):
         principal = self.principal.require(*roles.WORK)
+        self._refresh_assignee(data)
         with self.db.unit_of_work(actor=principal.user_id) as uow:
             return handlers.create_followup(uow, principal, ticket_id, data)
+
+    @rpc
+    def update_followup(self, followup_id, data):
+        principal = self.principal.require(*roles.WORK)
+        self._refresh_assignee(data)
+        with self.db.unit_of_work(actor=principal.user_id) as uow:
+            return handlers.update_followup(uow, principal, followup_id, data)
 
     @rpc
     def complete_followup(self, followup_id, data):

@@ -1,8 +1,8 @@
 """Follow-up visits people work with (issue 12 §7): read them (a page newest first, by status,
 reason, assignee, ticket, customer, due before; one), plan one by hand for a resolved ticket,
-complete one with its outcome or cancel it with a reason — each change published. Closed
-(completed or cancelled) is final: closing again is a 409 and changes nothing. The system's
-own scheduling is followups/schedule.py."""
+reassign or reschedule one, complete one with its outcome or cancel it with a reason — each
+change published. Closed (completed or cancelled) is final: changing or closing it again is a
+409 and changes nothing. The system's own scheduling is followups/schedule.py."""
 import json
 import uuid
 
@@ -12,6 +12,7 @@ from services.chassis import pagination
 from services.chassis.errors import Conflict
 from services.chassis.models import utcnow
 from services.chassis.validation import load
+from services.service_desk import metrics
 from services.service_desk.directory.users import check_assignee
 from services.service_desk.followups import schedule, schemas, scopes
 from services.service_desk.followups.models import COMPLETED, MANUAL, SCHEDULED, TicketFollowup
@@ -62,6 +63,31 @@ def create_followup(uow, principal, ticket_id, data):
     return dump(row)
 
 
+def update_followup(uow, principal, followup_id, data):
+    """Reassign, reschedule or change the note of a scheduled visit (its assignee or a support
+    manager); only what differs is recorded and published (followup_updated)."""
+    fields, session, now = load(schemas.FollowupUpdate(), data), uow.session, utcnow()
+    row = scopes.one(session, principal, followup_id, for_write=True)
+    _open(row)
+    if fields.get("assignee_id"):
+        check_assignee(session, fields["assignee_id"], row.team_id)
+    changed = sorted(name for name in ("due_at", "assignee_id", "note")
+                     if name in fields and getattr(row, name) != fields[name])
+    if not changed:
+        return dump(row)
+    previous = row.assignee_id
+    for name in changed:
+        setattr(row, name, fields[name])
+    row.updated_at = now
+    uow.emit("followup_updated", {
+        "followup_id": row.id, "ticket_id": row.ticket_id, "customer_id": row.customer_id,
+        "assignee_id": row.assignee_id, "previous_assignee_id": previous, "due_at": row.due_at,
+        "reason": row.reason, "changed": changed, "updated_by": principal.user_id,
+        "updated_at": now})
+    session.flush()
+    return dump(row)
+
+
 def _open(row):
     if row.status != SCHEDULED:
         raise Conflict(f"Follow-up {row.id} is {row.status}: nothing more can change.",
@@ -78,6 +104,7 @@ def complete_followup(uow, principal, followup_id, data):
         "followup_id": row.id, "ticket_id": row.ticket_id, "customer_id": row.customer_id,
         "assignee_id": row.assignee_id, "reason": row.reason, "outcome": row.outcome,
         "due_at": row.due_at, "completed_by": principal.user_id, "completed_at": now})
+    metrics.followup("completed", row.reason)
     session.flush()
     return dump(row)
 

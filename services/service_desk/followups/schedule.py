@@ -8,7 +8,7 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from services.chassis.db import insert_ignoring_conflicts
-from services.service_desk import settings
+from services.service_desk import metrics, settings
 from services.service_desk.followups.models import (A_CLASS, CANCELLED, SCHEDULED,
                                                     TicketFollowup)
 
@@ -37,6 +37,7 @@ def schedule(uow, *, origin, ticket_id, customer_id, reason, due_at, assignee_id
         return None
     row = uow.session.get(TicketFollowup, row_id)
     uow.emit("followup_scheduled", scheduled_event(row))
+    metrics.followup("scheduled", reason)
     return row
 
 
@@ -47,6 +48,7 @@ def cancel(uow, row, reason, actor, now):
         "followup_id": row.id, "ticket_id": row.ticket_id, "customer_id": row.customer_id,
         "assignee_id": row.assignee_id, "reason": reason, "cancelled_by": actor,
         "cancelled_at": now})
+    metrics.followup("cancelled", row.reason)
 
 
 def cancel_class_visits(uow, ticket_id, reason, now):

@@ -19,6 +19,14 @@ class FollowupCreate(Input):
     note = text(2000, multiline=True, metadata={"description": "what to talk about"})
 
 
+class FollowupUpdate(Input):
+    """Only the fields given change; nothing given changes nothing."""
+    due_at = fields.AwareDateTime(metadata={"description": "when"})
+    assignee_id = reference(metadata={
+        "description": "an active agent (of the ticket's team), support manager or admin"})
+    note = text(2000, multiline=True)
+
+
 class FollowupComplete(Input):
     outcome = text(2000, required=True, multiline=True, metadata={
         "description": "what came of the visit"})

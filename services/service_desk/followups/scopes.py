@@ -1,7 +1,7 @@
 """Who sees which follow-up visits, always inside the query: those of the tickets the caller
 may see (tickets/scopes.py — an agent their team's, support managers and admins all, sales
-reps read-only the tickets of their customers) and those assigned to the caller. Who may close
-one: its assignee, a support manager or an admin (another agent who sees it: 403). Someone
+reps read-only the tickets of their customers) and those assigned to the caller. Who may
+change or close one: its assignee, a support manager or an admin (another agent who sees it: 403). Someone
 else's follow-up is NotFound, never Forbidden."""
 from sqlalchemy import or_, select
 
@@ -28,5 +28,5 @@ def one(session, principal, followup_id, for_write=False):
         raise NotFound(f"No follow-up {followup_id}.", {"id": followup_id})
     if for_write and not (principal.is_admin or principal.role == roles.SUPPORT_MANAGER
                           or found.assignee_id == principal.user_id):
-        raise Forbidden("Only its assignee or a support manager may close a follow-up.")
+        raise Forbidden("Only its assignee or a support manager may change a follow-up.")
     return found

@@ -19,7 +19,7 @@ from sqlalchemy import select
 
 from services.chassis.errors import Conflict, Gone, NotFound
 from services.chassis.validation import load
-from services.service_desk import settings
+from services.service_desk import metrics, settings
 from services.service_desk.directory.users import supervisor_of
 from services.service_desk.email_channel.notices import notify_supervisor
 from services.service_desk.followups import schedule
@@ -82,9 +82,11 @@ def answer(uow, token, data, now):
         "team_id": survey.team_id, "category": survey.category, "priority": survey.priority,
         "score": score, "stars": stars, "comment": comment, "resolved_at": survey.resolved_at,
         "answered_at": now})
+    metrics.survey("answered")
     threshold = settings.survey_score_threshold()
     if score < threshold:
         _escalate(uow, survey, threshold, now)
+        metrics.survey("escalated")
     session.flush()
     return _view(session, survey)
 

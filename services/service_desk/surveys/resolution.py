@@ -16,7 +16,7 @@ import uuid
 from datetime import timedelta
 
 from services.chassis.db import insert_ignoring_conflicts
-from services.service_desk import settings
+from services.service_desk import metrics, settings
 from services.service_desk.directory.models import DeskCustomer
 from services.service_desk.directory.users import supervisor_of
 from services.service_desk.email_channel import outbound
@@ -39,6 +39,7 @@ def status_changed(uow, ticket, previous_category, reason, now):
 def resolved(uow, ticket, now):
     survey = _survey(uow, ticket, now)
     if survey is not None:
+        metrics.survey("created")
         mail = outbound.queue(uow.session, ticket, f"ticket-survey/{survey.id}",
                               outbound.subject_for(ticket, prefix="How did we do? "),
                               invitation(ticket, survey), survey_id=survey.id)

@@ -85,3 +85,8 @@ def complete(db, principal, followup_id, **data):
 def cancel(db, principal, followup_id, **data):
     with db.unit_of_work(actor=principal.user_id) as uow:
         return followups.cancel_followup(uow, principal, followup_id, data)
+
+
+def update(db, principal, followup_id, **data):
+    with db.unit_of_work(actor=principal.user_id) as uow:
+        return followups.update_followup(uow, principal, followup_id, data)

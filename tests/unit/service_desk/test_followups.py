@@ -12,7 +12,7 @@ from tests.unit.service_desk.support import (ADMIN, AGENT_A, AGENT_A2, AGENT_B, 
                                              OTHER_REP, REP, SUPPORT_MANAGER, events, seeded_db)
 from tests.unit.service_desk.survey_ops import (cancel, complete, create_followup,
                                                 followups_of, get_followup, list_followups,
-                                                resolved_ticket)
+                                                resolved_ticket, update)
 
 
 @pytest.fixture
@@ -124,3 +124,26 @@ def test_an_unknown_or_foreign_id_is_404(db):
     for bad in ("nope", "x" * 40, None, 7):
         with pytest.raises(NotFound):
             get_followup(db, SUPPORT_MANAGER, bad)
+
+
+def test_a_support_manager_reassigns_and_reschedules_a_visit(db):
+    visit_id = visit_of(db, resolved_ticket(db))
+    due = datetime(2027, 1, 4, 9, 0, tzinfo=timezone.utc)
+    moved = update(db, SUPPORT_MANAGER, visit_id, assignee_id=AGENT_A2.user_id,
+                   due_at=due.isoformat())
+    assert (moved["assignee_id"], moved["due_at"]) == (AGENT_A2.user_id, due.isoformat())
+    [(_, payload)] = events(db, "followup_updated")
+    assert (payload["previous_assignee_id"], payload["assignee_id"], payload["changed"]) == (
+        AGENT_A.user_id, AGENT_A2.user_id, ["assignee_id", "due_at"])
+    assert update(db, AGENT_A2, visit_id, due_at=due.isoformat()) == moved     # no change
+    assert len(events(db, "followup_updated")) == 1
+    with pytest.raises(Forbidden):
+        update(db, AGENT_A, visit_id, note="mine again?")      # no longer its assignee
+    with pytest.raises(Invalid):
+        update(db, SUPPORT_MANAGER, visit_id, assignee_id=AGENT_B.user_id)   # other team
+    with pytest.raises(Invalid):
+        update(db, SUPPORT_MANAGER, visit_id, assignee_id=None)
+    complete(db, AGENT_A2, visit_id, outcome="Done")
+    with pytest.raises(Conflict):
+        update(db, SUPPORT_MANAGER, visit_id, note="late")
+    assert get_followup(db, SUPPORT_MANAGER, visit_id)["assignee_id"] == AGENT_A2.user_id

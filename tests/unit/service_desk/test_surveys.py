@@ -7,6 +7,7 @@ escalates to the supervisor with a low-score follow-up visit in place of the A-c
 from datetime import timedelta
 
 import pytest
+from prometheus_client import REGISTRY
 
 from services.chassis.errors import Conflict, Gone, Invalid, NotFound
 from services.service_desk.directory.users import supervisor_of
@@ -281,3 +282,26 @@ def test_survey_lists_follow_the_tickets_scopes(db):
     rest = list_surveys(db, SUPPORT_MANAGER, limit=1, cursor=page["next_cursor"])
     assert rest["items"][0]["id"] != page["items"][0]["id"] and rest["next_cursor"] is None
     assert count(db, TicketSurvey) == 2
+
+
+def test_a_customer_merge_moves_the_surveys_and_visits_to_the_winner(db):
+    ticket_id = resolved_ticket(db, principal=AGENT_B, customer_id="c-2")
+    apply(db, db.logs["customers"].emit("customer_merged", {
+        "winner_id": "c-1", "loser_id": "c-2", "merged_at": customer()["created_at"],
+        "contacts_moved": 1, "interactions_moved": 0, "tags": []}))
+    assert surveys_of(db, ticket_id)[0].customer_id == "c-1"
+    assert followups_of(db, ticket_id)[0].customer_id == "c-1"
+    give(db, token_of(db, ticket_id), answered_at(db, ticket_id), score=95)
+    assert events(db, "survey_answered")[0][1]["customer_id"] == "c-1"
+
+
+def test_surveys_and_visits_are_counted_by_step(db):
+    def value(name, **labels):
+        return REGISTRY.get_sample_value(name, labels) or 0
+    before = (value("crm_ticket_surveys_total", step="escalated"),
+              value("crm_ticket_followups_total", step="scheduled", reason="low_score"))
+    ticket_id = resolved_ticket(db)
+    give(db, token_of(db, ticket_id), answered_at(db, ticket_id), score=10)
+    assert (value("crm_ticket_surveys_total", step="escalated"),
+            value("crm_ticket_followups_total", step="scheduled", reason="low_score")) == (
+        before[0] + 1, before[1] + 1)

@@ -10,6 +10,8 @@ from sqlalchemy import select, update
 from services.chassis.errors import Conflict, Invalid
 from services.chassis.models import utcnow
 from services.chassis.validation import load
+from services.service_desk.followups.models import TicketFollowup
+from services.service_desk.surveys.models import TicketSurvey
 from services.service_desk.tickets import schemas, scopes, statuses
 from services.service_desk.tickets.handlers.record import (dump, new_id, payload, record_change,
                                                            set_status)
@@ -60,8 +62,13 @@ def merge_tickets(uow, principal, source_id, data):
 
 
 def move_customer_tickets(uow, loser_id, winner_id):
-    """customers merged `loser_id` into `winner_id`: its tickets are the winner's now."""
+    """customers merged `loser_id` into `winner_id`: its tickets are the winner's now — and
+    their surveys and follow-up visits (published later with the winner; what was published
+    before keeps the customer it was about then)."""
     session, now = uow.session, utcnow()
+    for model in (TicketSurvey, TicketFollowup):
+        session.execute(update(model).where(model.customer_id == loser_id)
+                        .values(customer_id=winner_id))
     tickets = list(session.scalars(select(Ticket).where(Ticket.customer_id == loser_id)
                                    .order_by(Ticket.id).with_for_update()))
     for ticket in tickets:
