@@ -106,3 +106,46 @@ def test_campaign_touches_and_tickets_show_on_the_owners_timeline_only(
     refused = other_rep.get(url)
     assert refused.status_code == 404
     assert refused.headers["Content-Type"].startswith("application/problem+json")
+
+
+def test_a_survey_answered_and_follow_up_visits_show_on_the_customers_timeline(
+        admin, anonymous, region, mailbox):
+    """Issue 12 §7: the survey after resolution and the follow-up visits (an A-class customer's,
+    replaced by the low score's, completed) show on the customer's timeline."""
+    from tests.e2e.test_service_desk_surveys import survey_path
+    region_name, sales_team = region
+    support = admin.create_team(name=f"Support T {uuid.uuid4().hex[:6]}")
+    rep = admin.create_user("sales_rep", region=region_name, team_id=sales_team["id"])
+    agent = admin.create_user("agent", team_id=support["id"])
+    supervisor = admin.create_user("support_manager", team_id=support["id"])
+    tag = uuid.uuid4().hex[:8]
+    customer = rep.create_customer(name=f"Visited {tag} Ltd", region=region_name,
+                                   email=f"visited-{tag}@desk.example", value_class="A")
+    ticket = wait_until(lambda: (r := agent.post("service-desk/tickets", json={
+        "customer_id": customer["id"], "subject": f"No heat {tag}", "category": "repair",
+        "assignee_id": agent.user["id"]})).status_code == 201 and r.json(), timeout=30,
+        message="customer and agent known to the desk")
+    agent.ok("POST", f"service-desk/tickets/{ticket['id']}/status", json={"status": "resolved"})
+    [invitation] = wait_until(lambda: [   # strip: a long subject arrives folded, " How ..."
+        m for m in mailbox.messages_to(customer["email"])
+        if str(m["Subject"]).strip().startswith("How did we do? ")] or None, timeout=30,
+        message="the survey at the SMTP server")
+    anonymous.ok("POST", survey_path(invitation), json={"score": 60, "comment": "Took two days."})
+    low = wait_until(lambda: [v for v in supervisor.ok("GET", "service-desk/followups", params={
+        "ticket_id": ticket["id"]})["items"] if v["reason"] == "low_score"] or None, timeout=30,
+        message="the low score's visit")[0]
+    supervisor.ok("POST", f"service-desk/followups/{low['id']}/complete",
+                  json={"outcome": "Apologised."})
+
+    wanted = ["ticket_created", "ticket_resolved", "followup_scheduled", "survey_answered",
+              "followup_cancelled", "followup_scheduled", "followup_completed"]
+    items = wait_until(lambda: (lambda got: len(got) >= len(wanted) and got)(
+        whole_timeline(rep, customer["id"], limit=3)), timeout=60, message="the desk's history")
+    assert sorted(item["kind"] for item in items) == sorted(wanted)
+    assert {(item["ref_type"], item["ref_id"], item["title"]) for item in items} == {
+        ("ticket", ticket["id"], f"No heat {tag}")}
+    by_kind = {item["kind"]: item for item in items}
+    assert by_kind["survey_answered"]["outcome"] == "score 60/100: Took two days."
+    assert by_kind["followup_completed"]["outcome"] == "Apologised."
+    assert sorted(item["outcome"] for item in items if item["kind"] == "followup_scheduled") == [
+        "a_class", "low_score"]
