@@ -110,6 +110,16 @@ class FollowupCompleted(Tolerant):
     completed_at = fields.AwareDateTime(required=True)
 
 
+class FollowupUpdated(Tolerant):
+    followup_id = fields.String(required=True)
+    ticket_id = _optional()
+    customer_id = fields.String(required=True)
+    due_at = fields.AwareDateTime(required=True)
+    changed = fields.List(fields.String(), load_default=list)
+    updated_by = _optional()
+    updated_at = fields.AwareDateTime(required=True)
+
+
 class FollowupCancelled(Tolerant):
     followup_id = fields.String(required=True)
     ticket_id = _optional()
@@ -129,4 +139,5 @@ SERVICE_DESK_EVENTS = {"ticket_created": TicketRecord(), "ticket_updated": Ticke
                        "survey_answered": SurveyAnswered(),
                        "followup_scheduled": FollowupScheduled(),
                        "followup_completed": FollowupCompleted(),
+                       "followup_updated": FollowupUpdated(),
                        "followup_cancelled": FollowupCancelled()}

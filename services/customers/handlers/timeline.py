@@ -7,7 +7,7 @@ redelivered or replayed event never adds a second one.
 What counts: campaign emails sent, first opens (a mail client reloading the pixel is no new
 touch), every click, responses; tickets created, resolved, closed and reopened (the other
 status moves are the desk's own business); surveys answered (the score and the customer's
-comment, clipped); follow-up visits scheduled, completed and cancelled. An event naming no
+comment, clipped); follow-up visits scheduled, rescheduled, completed and cancelled. An event naming no
 customer customers knows (e.g. a contact that is no customer's) writes nothing; a merged
 customer's events go to the winner, like its interactions did.
 """
@@ -176,6 +176,16 @@ def followup_completed(uow, envelope):
            outcome=data["outcome"])
 
 
+def followup_updated(uow, envelope):
+    """Only a new date is the customer's business (a reassignment or a note is the desk's)."""
+    data = _load(SERVICE_DESK_EVENTS, envelope)
+    if "due_at" not in data["changed"]:
+        return
+    _entry(uow, envelope, data["customer_id"], "followup_rescheduled", data["updated_at"],
+           f"Follow-up visit rescheduled for {data['due_at'].date().isoformat()}",
+           ref=_ticket(data), user_id=data["updated_by"])
+
+
 def followup_cancelled(uow, envelope):
     data = _load(SERVICE_DESK_EVENTS, envelope)
     _entry(uow, envelope, data["customer_id"], "followup_cancelled", data["cancelled_at"],
@@ -200,5 +210,6 @@ SUBSCRIPTIONS = {
                    "ticket_status_changed": ticket_status_changed,
                    "survey_answered": survey_answered, "followup_scheduled": followup_scheduled,
                    "followup_completed": followup_completed,
+                   "followup_updated": followup_updated,
                    "followup_cancelled": followup_cancelled},
 }

@@ -152,6 +152,19 @@ def test_followup_scheduled_is_dated_when_it_was_scheduled(book):
         at(0), "Follow-up visit scheduled for 2026-03-03")
 
 
+def test_a_rescheduled_visit_shows_and_a_reassignment_does_not(book):
+    db, customer, _ = book
+
+    def updated(changed, minutes):
+        return desk("followup_updated", followup_id="f-1", ticket_id="t-1", customer_id=customer,
+                    assignee_id="u-2", previous_assignee_id="u-1", due_at=at(60 * 24 * 3),
+                    reason="a_class", changed=changed, updated_by="u-sm", updated_at=at(minutes))
+    consume(db, updated(["assignee_id"], 1), updated(["due_at", "assignee_id"], 2))
+    (item,) = whole_timeline(db, REP_A, customer)
+    assert (item["kind"], item["summary"], item["occurred_at"], item["user_id"]) == (
+        "followup_rescheduled", "Follow-up visit rescheduled for 2026-03-05", at(2), "u-sm")
+
+
 def test_a_redelivered_or_replayed_event_adds_nothing(book):
     db, customer, person = book
     touches = campaign_touches(customer, person)
