@@ -8,3 +8,4 @@ CREATE DATABASE webhooks;
 CREATE DATABASE audit;
 CREATE DATABASE marketing;
 CREATE DATABASE service_desk;
+CREATE DATABASE procurement;

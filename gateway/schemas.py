@@ -31,7 +31,8 @@ class Problem(Schema):
     customer_ids = _texts("404: the customers not found (or not yours to change)")
     merged_into = _text("409: the customer a merged id now lives on")
     duplicate_of = _text("409 duplicate: the existing record")
-    match = _text("409 duplicate: email | name_phone")
+    match = _text("409 duplicate: email | name_phone (customers); tax_id | email | name "
+                  "(suppliers)")
     field = _text("409 / 403: the field whose value conflicts or may not be chosen; 400: where "
                   "a lone surrogate is (a path such as lines[0].name)")
     stage = _text("409: the deal's or pipeline's stage involved")

@@ -53,6 +53,7 @@ SERVICES = (
     Service("audit", "services.audit.service:AuditService", 9108),
     Service("marketing", "services.marketing.service:MarketingService", 9105),
     Service("service_desk", "services.service_desk.service:ServiceDeskService", 9106),
+    Service("procurement", "services.procurement.service:ProcurementService", 9109),
     Service(GATEWAY, "gateway.service:GatewayService", 9100, has_database=False),
 )
 

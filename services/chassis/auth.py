@@ -13,7 +13,7 @@ from sqlalchemy import false, or_, true
 
 from services.chassis.errors import Forbidden, Unauthorized
 
-ROLES = ("admin", "manager", "sales_rep", "marketer", "agent", "support_manager")
+ROLES = ("admin", "manager", "sales_rep", "marketer", "agent", "support_manager", "buyer")
 CONTEXT_KEY = "principal"
 
 

@@ -159,6 +159,20 @@ class Money(fields.Field):
         return None if value is None else str(value)
 
 
+class Percent(Money):
+    """A percentage, or any score out of 100 (a discount, a supplier's evaluation): the rules
+    of `Money` (at most 2 decimals, strings or integers, never floats), capped at 100."""
+    json_schema = {**Money.json_schema, "maximum": 100,
+                   "pattern": r"^(100(\.00?)?|[0-9]{1,2}(\.[0-9]{1,2})?)$"}
+    HUNDRED = Decimal("100")
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        amount = super()._deserialize(value, attr, data, **kwargs)
+        if amount > self.HUNDRED:
+            raise ValidationError("Must be between 0 and 100.")
+        return amount
+
+
 # The page of a list query, declared once so every query schema (and so the API document the
 # gateway renders from them) says the same; the range is pagination's own.
 

@@ -6,7 +6,8 @@ position nor replay a stale one.
 
 - `page_size`, `encode_cursor`, `decode_cursor`: the signed cursors;
 - `order_by`, `after`, `to_json`, `from_json`: seek over (sort column, id), nulls last;
-- `newest_first`: a whole page over (created_at, id), newest first;
+- `newest_first`: a whole page over (created_at, id), newest first; `oldest_first`: over
+  (a time column, id) ascending, for what reads from its start (a history, a conversation);
 - `reconcile_page`: a page by id stamped with the service's event sequence (reconciliation).
 """
 import base64
@@ -130,6 +131,22 @@ def newest_first(session, query, model, filters, scope, dump):
     more, rows = len(rows) > size, rows[:size]
     cursor = encode_cursor([rows[-1].created_at.isoformat(), rows[-1].id], scope) if more else None
     return {"items": dump(session, rows), "next_cursor": cursor}
+
+
+def oldest_first(session, statement, model, at, filters, scope, dump_row):
+    """{"items", "next_cursor"} over (at, id) ascending: a conversation or a history reads
+    from its start."""
+    size = page_size(filters.get("limit"))
+    if filters.get("cursor"):
+        when, last_id = decode_cursor(filters["cursor"], scope)
+        statement = statement.where(after(
+            at, model.id, from_json(when, datetime), last_id, descending=False))
+    rows = list(session.scalars(statement.order_by(*order_by(
+        at, model.id, descending=False)).limit(size + 1)))
+    more, rows = len(rows) > size, rows[:size]
+    cursor = encode_cursor([getattr(rows[-1], at.key).isoformat(), rows[-1].id],
+                           scope) if more else None
+    return {"items": [dump_row(row) for row in rows], "next_cursor": cursor}
 
 
 # --- reconciliation pages ---------------------------------------------------------------------

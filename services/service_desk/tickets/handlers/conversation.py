@@ -11,13 +11,13 @@ time, oldest first.
 """
 from sqlalchemy import select
 
+from services.chassis import pagination
 from services.chassis.errors import Conflict
 from services.chassis.models import utcnow
 from services.chassis.validation import load
 from services.service_desk.email_channel import outbound
 from services.service_desk.sla import track as sla
 from services.service_desk.tickets import schemas, scopes, statuses
-from services.service_desk.tickets.handlers.lists import oldest_first
 from services.service_desk.tickets.handlers.record import new_id, record_change, set_status
 from services.service_desk.tickets.models import AGENT, CUSTOMER, NOTE, REPLY, TicketEntry
 
@@ -89,6 +89,6 @@ def list_entries(session, principal, ticket_id, query=None):
     filters = load(schemas.PageQuery(), query or {})
     ticket = scopes.one(session, principal, ticket_id)
     statement = select(TicketEntry).where(TicketEntry.ticket_id == ticket.id)
-    return oldest_first(session, statement, TicketEntry, TicketEntry.created_at, filters,
-                         f"entries:{ticket.id}", ENTRY.dump)
+    return pagination.oldest_first(session, statement, TicketEntry, TicketEntry.created_at,
+                                   filters, f"entries:{ticket.id}", ENTRY.dump)
 

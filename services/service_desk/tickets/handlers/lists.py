@@ -2,7 +2,6 @@
 them newest first with filters (status or its category, priority, channel, team, assignee —
 `none` for unassigned —, customer, category, tag), and a ticket's history oldest first."""
 import json
-from datetime import datetime
 
 from sqlalchemy import select
 
@@ -44,27 +43,11 @@ def list_history(session, principal, ticket_id, query=None):
     filters = load(schemas.PageQuery(), query or {})
     ticket = scopes.one(session, principal, ticket_id)
     statement = select(TicketChange).where(TicketChange.ticket_id == ticket.id)
-    return oldest_first(session, statement, TicketChange, TicketChange.changed_at, filters,
-                        f"history:{ticket.id}",
-                        lambda row: CHANGE.dump({**_columns(row),
-                                                 "changes": json.loads(row.changes)}))
+    return pagination.oldest_first(session, statement, TicketChange, TicketChange.changed_at,
+                                   filters, f"history:{ticket.id}",
+                                   lambda row: CHANGE.dump({**_columns(row),
+                                                            "changes": json.loads(row.changes)}))
 
 
 def _columns(row):
     return {column.key: getattr(row, column.key) for column in row.__table__.columns}
-
-
-def oldest_first(session, statement, model, at, filters, scope, dump_row):
-    """{"items", "next_cursor"} over (at, id) ascending: a conversation or a history reads
-    from its start."""
-    size = pagination.page_size(filters.get("limit"))
-    if filters.get("cursor"):
-        when, last_id = pagination.decode_cursor(filters["cursor"], scope)
-        statement = statement.where(pagination.after(
-            at, model.id, pagination.from_json(when, datetime), last_id, descending=False))
-    rows = list(session.scalars(statement.order_by(*pagination.order_by(
-        at, model.id, descending=False)).limit(size + 1)))
-    more, rows = len(rows) > size, rows[:size]
-    cursor = pagination.encode_cursor([getattr(rows[-1], at.key).isoformat(), rows[-1].id],
-                                      scope) if more else None
-    return {"items": [dump_row(row) for row in rows], "next_cursor": cursor}

@@ -1,0 +1,151 @@
+"""Evaluation's use cases: read and set the criteria and threshold; score a supplier for a
+period (each criterion once; weights in force kept with it; one evaluation per supplier and
+period: again is a 409 naming it); the supplier's score follows its latest period — under the
+threshold it is flagged (supplier_flagged), back at or above it the flag clears — and, when
+asked, a flagged active supplier is put on hold; its evaluation history, newest first."""
+import json
+import uuid
+
+from sqlalchemy import select
+
+from services.chassis import pagination
+from services.chassis.errors import Conflict, Invalid
+from services.chassis.models import utcnow
+from services.chassis.validation import load
+from services.procurement import metrics
+from services.procurement.evaluation import criteria, schemas
+from services.procurement.evaluation.models import EvaluationConfig, SupplierEvaluation
+from services.procurement.suppliers import handlers as suppliers, statuses
+from services.procurement.suppliers.record import one as supplier_one, record_change
+
+CRITERIA, EVALUATION = schemas.Criteria(), schemas.Evaluation()
+HOLD_REASON = "Evaluation {period}: weighted score {score} under the threshold {threshold}."
+
+
+def get_criteria(session):
+    return CRITERIA.dump(criteria.current(session))
+
+
+def set_criteria(uow, principal, data):
+    fields, session = load(schemas.CriteriaSet(), data), uow.session
+    keys = [criterion["key"] for criterion in fields["criteria"]]
+    repeated = sorted({key for key in keys if keys.count(key) > 1})
+    if repeated:
+        raise Invalid("The request is not valid.", {"criteria": [
+            f"Each criterion once: {', '.join(repeated)} repeated."]})
+    now = utcnow()
+    row = session.get(EvaluationConfig, 1, with_for_update=True)
+    if row is None:
+        row = EvaluationConfig(id=1)
+        session.add(row)
+    row.criteria = json.dumps(fields["criteria"], ensure_ascii=False)
+    row.flag_threshold, row.updated_by, row.updated_at = (fields["flag_threshold"],
+                                                          principal.user_id, now)
+    uow.emit("evaluation_criteria_changed", {
+        "criteria": fields["criteria"], "flag_threshold": fields["flag_threshold"],
+        "changed_by": principal.user_id, "changed_at": now})
+    return get_criteria(session)
+
+
+def _scores(fields, config):
+    weights = {c["key"]: c["weight"] for c in config["criteria"]}
+    given, errors = {}, []
+    for item in fields["scores"]:
+        key = item["criterion"]
+        if key not in weights:
+            errors.append(f"{key}: not a criterion (criteria: {', '.join(weights)}).")
+        elif key in given:
+            errors.append(f"{key}: scored twice.")
+        given[key] = item["score"]
+    missing = [key for key in weights if key not in given]
+    if missing:
+        errors.append(f"Not scored: {', '.join(missing)}.")
+    if errors:
+        raise Invalid("The request is not valid.", {"scores": errors})
+    return given, weights
+
+
+def dump(row, current):
+    scores, weights = json.loads(row.scores), json.loads(row.weights)
+    return EVALUATION.dump({
+        **{c.key: getattr(row, c.key) for c in SupplierEvaluation.__table__.columns},
+        "scores": [{"criterion": key, "score": scores[key], "weight": weight}
+                   for key, weight in weights.items()],
+        "current": current})
+
+
+def latest(session, supplier_id):
+    """The evaluation the supplier's score is: its latest period (then the latest entered)."""
+    return session.scalar(select(SupplierEvaluation)
+                          .where(SupplierEvaluation.supplier_id == supplier_id)
+                          .order_by(SupplierEvaluation.period_end.desc(),
+                                    SupplierEvaluation.created_at.desc(),
+                                    SupplierEvaluation.id.desc()).limit(1))
+
+
+def evaluate_supplier(uow, principal, supplier_id, data):
+    fields, session = load(schemas.EvaluationCreate(), data), uow.session
+    start, end = fields["period_start"], fields["period_end"]
+    if end < start:
+        raise Invalid("The request is not valid.", {"period_end": ["Before period_start."]})
+    supplier = supplier_one(session, supplier_id, for_write=True)
+    config = criteria.current(session)
+    scores, weights = _scores(fields, config)
+    subject = f"period:{start.isoformat()}/{end.isoformat()}"
+    existing = session.scalar(select(SupplierEvaluation.id).where(
+        SupplierEvaluation.supplier_id == supplier.id, SupplierEvaluation.subject == subject))
+    if existing:
+        raise Conflict(f"Supplier {supplier.id} is already evaluated for {start} – {end}.",
+                       {"id": existing})
+    now, threshold = utcnow(), config["flag_threshold"]
+    score = criteria.weighted(scores, weights)
+    row = SupplierEvaluation(
+        id=str(uuid.uuid4()), supplier_id=supplier.id, subject=subject, period_start=start,
+        period_end=end, scores=json.dumps({k: str(v) for k, v in scores.items()}),
+        weights=json.dumps(weights), weighted_score=score, threshold=threshold,
+        below_threshold=score < threshold, comment=fields.get("comment"),
+        evaluated_by=principal.user_id, created_at=now)
+    session.add(row)
+    session.flush()
+    is_current = latest(session, supplier.id).id == row.id
+    uow.emit("supplier_evaluated", {
+        "evaluation_id": row.id, "supplier_id": supplier.id, "period_start": start,
+        "period_end": end, "order_id": None, "scores": scores, "weights": weights,
+        "weighted_score": score, "threshold": threshold, "current": is_current,
+        "evaluated_by": principal.user_id, "evaluated_at": now})
+    metrics.supplier_evaluated(row.below_threshold)
+    if is_current:
+        _follow(uow, principal, supplier, row, fields["hold_if_flagged"], now)
+    return dump(row, is_current)
+
+
+def _follow(uow, principal, supplier, row, hold, now):
+    """The supplier's score becomes this evaluation's; flag or clear; hold if asked."""
+    was_flagged = supplier.flagged
+    changes = {"score": (supplier.score, row.weighted_score)}
+    supplier.score, supplier.flagged, supplier.updated_at = row.weighted_score, row.below_threshold, now
+    if was_flagged != row.below_threshold:
+        changes["flagged"] = (was_flagged, row.below_threshold)
+    record_change(uow, supplier, "evaluated", changes, principal.user_id,
+                  reason=f"{row.period_start} – {row.period_end}", at=now)
+    event = {"supplier_id": supplier.id, "evaluation_id": row.id,
+             "weighted_score": row.weighted_score, "threshold": row.threshold, "at": now}
+    if row.below_threshold:
+        uow.emit("supplier_flagged", event)
+        metrics.supplier_flagged()
+        if hold and supplier.status == statuses.ACTIVE:
+            reason = HOLD_REASON.format(period=f"{row.period_start} – {row.period_end}",
+                                        score=row.weighted_score, threshold=row.threshold)
+            suppliers.set_status(uow, supplier, statuses.ON_HOLD, reason, principal.user_id)
+    elif was_flagged:
+        uow.emit("supplier_flag_cleared", event)
+
+
+def list_evaluations(session, supplier_id, query=None):
+    filters = load(schemas.PageQuery(), query or {})
+    supplier = supplier_one(session, supplier_id)
+    current = latest(session, supplier.id)
+    statement = select(SupplierEvaluation).where(SupplierEvaluation.supplier_id == supplier.id)
+    return pagination.newest_first(
+        session, statement, SupplierEvaluation, filters, f"evaluations:{supplier.id}",
+        lambda s, rows: [dump(row, current is not None and row.id == current.id) for row in rows])

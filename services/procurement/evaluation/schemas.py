@@ -1,0 +1,80 @@
+"""Evaluation's RPC inputs and outputs ("procurement:Evaluation", ...)."""
+from marshmallow import Schema, fields, validate
+
+from services.chassis.fields import Boolean, Input, Percent, page_cursor, page_limit, text
+
+MAX_CRITERIA = 20
+
+
+class CriterionInput(Input):
+    key = fields.String(required=True, validate=validate.Regexp(
+        r"^[a-z][a-z0-9_]{0,31}\Z", error="Lower-case letters, digits and _ (e.g. quality)."))
+    name = text(100, required=True)
+    weight = fields.Integer(strict=True, required=True, validate=validate.Range(1, 1000),
+                            metadata={"description": "relative weight (need not sum to 100)"})
+
+
+class CriteriaSet(Input):
+    """The whole set: criteria (each key once) and the threshold under which a supplier's
+    weighted score flags it."""
+    criteria = fields.List(fields.Nested(CriterionInput), required=True,
+                           validate=validate.Length(min=1, max=MAX_CRITERIA))
+    flag_threshold = Percent(required=True, metadata={"description": "0-100"})
+
+
+class ScoreInput(Input):
+    criterion = fields.String(required=True, validate=validate.Length(min=1, max=32),
+                              metadata={"description": "a criterion's key"})
+    score = Percent(required=True, metadata={"description": "0-100"})
+
+
+class EvaluationCreate(Input):
+    period_start = fields.Date(required=True)
+    period_end = fields.Date(required=True, metadata={"description": "not before period_start"})
+    scores = fields.List(fields.Nested(ScoreInput), required=True,
+                         validate=validate.Length(min=1, max=MAX_CRITERIA), metadata={
+                             "description": "one score for each criterion, no other"})
+    comment = text(2000, multiline=True)
+    hold_if_flagged = Boolean(load_default=False, metadata={
+        "description": "put an active supplier on hold when this evaluation flags it"})
+
+
+class PageQuery(Input):
+    cursor = page_cursor()
+    limit = page_limit()
+
+
+class Criterion(Schema):
+    key = fields.String(required=True)
+    name = fields.String(required=True)
+    weight = fields.Integer(required=True)
+
+
+class Criteria(Schema):
+    criteria = fields.List(fields.Nested(Criterion), required=True)
+    flag_threshold = fields.Decimal(required=True, as_string=True)
+    updated_by = fields.String(allow_none=True)
+    updated_at = fields.DateTime(allow_none=True)
+
+
+class Score(Schema):
+    criterion = fields.String(required=True)
+    score = fields.Decimal(required=True, as_string=True)
+    weight = fields.Integer(required=True)
+
+
+class Evaluation(Schema):
+    id = fields.String(required=True)
+    supplier_id = fields.String(required=True)
+    period_start = fields.Date(allow_none=True)
+    period_end = fields.Date(allow_none=True)
+    order_id = fields.String(allow_none=True)
+    scores = fields.List(fields.Nested(Score), required=True)
+    weighted_score = fields.Decimal(required=True, as_string=True)
+    threshold = fields.Decimal(required=True, as_string=True)
+    below_threshold = fields.Boolean(required=True)
+    current = fields.Boolean(required=True, metadata={
+        "description": "the supplier's score is this one (its latest period)"})
+    comment = fields.String(allow_none=True)
+    evaluated_by = fields.String(required=True)
+    created_at = fields.DateTime(required=True)

@@ -1,0 +1,11 @@
+"""The schemas of procurement's RPC inputs and outputs, by name: the gateway's routes and
+OpenAPI document resolve "procurement:Supplier", ... here (gateway/routing.py). Their names
+are unique across the services (the document has one namespace of components)."""
+from services.procurement.suppliers.schemas import (  # noqa: F401
+    CreateOptions, Document, DocumentCreate, PageQuery, Supplier, SupplierChange, SupplierContact,
+    SupplierCreate, SupplierQuery, SupplierStatusChange, SupplierUpdate)
+from services.procurement.evaluation.schemas import (Criteria, CriteriaSet,  # noqa: F401
+                                                     Evaluation, EvaluationCreate)
+from services.procurement.requests.schemas import (  # noqa: F401
+    ApprovalDecision, ApprovalPolicies, ApprovalPolicySet, PurchaseRequest, RequestCreate,
+    RequestQuery, RequestUpdate)

@@ -1,0 +1,33 @@
+"""procurement: suppliers, their evaluation, purchase requests and their approval (issue 14).
+ProcurementService is composed of one mixin per business area, each in its own package:
+
+- suppliers/   the supplier book: company details, contacts, categories supplied, payment
+               terms, status active / on_hold / blocked with its reason (suppliers/statuses.py),
+               documents' metadata, history; duplicates refused like customers' (409 unless
+               forced, then kept as possible_duplicate_of)
+- evaluation/  configurable criteria with weights and a flag threshold; a supplier scored per
+               evaluation period, its weighted score and history; under the threshold it is
+               flagged (supplier_flagged) and may be put on hold
+- requests/    purchase requests (lines with exact estimates in one currency, needed-by
+               dates, a justification) and their approval chain by amount (requests/policy.py),
+               decided step by step by the right people (requests/handlers/approval.py)
+
+Later areas fit beside them: quotations (from an approved request's lines to several
+suppliers), orders and receipts (which compute on-time delivery), the reporting plugin.
+Shared: roles.py (who may do what), metrics.py, and the registries models.py, events.py,
+schemas.py. It consumes no other service's events: who a caller is (role, team) travels with
+each call (services/chassis/auth.py).
+"""
+from services.chassis.db import Database
+from services.chassis.service import ChassisService
+from services.procurement.evaluation.entrypoints import EvaluationEntrypoints
+from services.procurement.events import EVENT_SCHEMAS
+from services.procurement.models import Base
+from services.procurement.requests.entrypoints import RequestEntrypoints
+from services.procurement.suppliers.entrypoints import SupplierEntrypoints
+
+
+class ProcurementService(SupplierEntrypoints, EvaluationEntrypoints, RequestEntrypoints,
+                         ChassisService):
+    name = "procurement"
+    db = Database(Base.metadata, event_schemas=EVENT_SCHEMAS)

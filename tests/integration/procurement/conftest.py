@@ -1,0 +1,44 @@
+"""Procurement in a real container (its own alembic chain, SQLite or PostgreSQL) on a real
+RabbitMQ vhost, and a listener of procurement's events as a consumer receives them."""
+import pytest
+from nameko.testing.services import entrypoint_hook
+
+from services.chassis.queues import event_handler
+from services.procurement.events import EVENT_SCHEMAS
+from services.procurement.service import ProcurementService
+
+RECEIVED = []
+
+
+def _listener():
+    class ProcurementListener:
+        """Every event procurement publishes, as a consumer receives it off the broker."""
+        name = "procurement_listener"
+    for event_type in EVENT_SCHEMAS:
+        def handle(self, envelope):
+            RECEIVED.append(envelope)
+        handle.__name__ = f"on_{event_type}"
+        setattr(ProcurementListener, handle.__name__,
+                event_handler("procurement", event_type)(handle))
+    return ProcurementListener
+
+
+@pytest.fixture
+def received(container_factory, rabbit_config):
+    RECEIVED.clear()
+    container_factory(_listener(), rabbit_config).start()
+    return RECEIVED
+
+
+@pytest.fixture
+def procurement(dialect, migrated_database, monkeypatch, container_factory, rabbit_config):
+    monkeypatch.setenv("PROCUREMENT_DATABASE_URL", migrated_database("procurement", dialect))
+    container = container_factory(ProcurementService, rabbit_config)
+    container.start()
+    return container
+
+
+def call(container, method, *args, principal=None, context=None, **kwargs):
+    data = {"principal": principal.to_json()} if principal else {}
+    with entrypoint_hook(container, method, context_data={**data, **(context or {})}) as hook:
+        return hook(*args, **kwargs)
