@@ -28,7 +28,11 @@ summary or the field's description states:
   weekdays with sorted periods and a policy's first response is not slower than its
   resolution; a knowledge-base search has letters or digits to look for; an inbound mail is
   one RFC 5322 message with a sender (raw text or its bytes in base64, not both) — reached only
-  by a run that sends the webhook's secret; a survey's answer gives a score or stars, not both
+  by a run that sends the webhook's secret; a supplier has at most one primary contact, a
+  document's validity runs forwards, an evaluation period too, evaluation criteria are each
+  named once, a purchase request's lines add up to less than 10^15, a rejection says why, an
+  approval policy names each currency once and "*", its tiers ascending and only the last
+  without a limit; a survey's answer gives a score or stars, not both
   (a fuzzed token is a 404 before the body is read; a follow-up's fuzzed ids likewise);
 - an Idempotency-Key names one request: a positive case that sends one sends a new one (the
   generated keys repeat — "0", "!" — and the same key with another body is rightly a 422).
@@ -345,6 +349,93 @@ def _survey_answer(body):
         body["score"] = 80
 
 
+def _supplier(body):
+    """At most one primary contact person."""
+    contacts = [c for c in body.get("contacts") or [] if isinstance(c, dict)]
+    for contact in contacts[1:]:
+        if contact.get("is_primary") is True:
+            contact["is_primary"] = False
+
+
+def _supplier_document(body):
+    """A document is not valid until before it is valid from."""
+    start, end = body.get("valid_from"), body.get("valid_until")
+    if isinstance(start, str) and isinstance(end, str) and end < start:
+        body["valid_from"], body["valid_until"] = end, start
+
+
+def _criteria(body):
+    """Each criterion once."""
+    criteria = body.get("criteria")
+    if isinstance(criteria, list):
+        seen = set()
+        for index, criterion in enumerate(criteria):
+            if isinstance(criterion, dict) and isinstance(criterion.get("key"), str):
+                if criterion["key"] in seen:
+                    criterion["key"] = f"c{index}"[:32]
+                seen.add(criterion["key"])
+
+
+def _evaluation(body):
+    """A period ends on or after its start (its scores name the criteria: no supplier is
+    seeded, so the positive cases end at the supplier's 404)."""
+    start, end = body.get("period_start"), body.get("period_end")
+    if isinstance(start, str) and isinstance(end, str) and end < start:
+        body["period_start"], body["period_end"] = end, start
+
+
+def _purchase_lines(body):
+    """Lines that add up to less than 10^15: a quantity of at most 1,000 at most 10^11 each."""
+    for line in body.get("lines") or []:
+        if not isinstance(line, dict):
+            continue
+        quantity, price = line.get("quantity"), line.get("estimated_unit_price")
+        if isinstance(quantity, (int, str)) and not isinstance(quantity, bool):
+            try:
+                if Decimal(str(quantity)) > 1000:
+                    line["quantity"] = "1000"
+            except ArithmeticError:
+                pass
+        if isinstance(price, (int, str)) and not isinstance(price, bool):
+            try:
+                if Decimal(str(price)) > Decimal("1e11"):
+                    line["estimated_unit_price"] = "100000000000.00"
+            except ArithmeticError:
+                pass
+
+
+def _rejection(body):
+    """A rejection says why."""
+    if not body.get("comment"):
+        body["comment"] = "Not needed."
+
+
+def _approval_policy(body):
+    """Each currency once and one for "*"; a policy's tiers ascending by up_to, only the last
+    without a limit."""
+    policies = [p for p in body.get("policies") or [] if isinstance(p, dict)]
+    if not policies:
+        return
+    seen = set()
+    for policy in policies:
+        if policy.get("currency") in seen:
+            policy["currency"] = "*" if "*" not in seen else next(
+                code for code in ("EUR", "USD", "JPY", "CNY", "GBP", "CHF", "AED", "BHD")
+                if code not in seen)
+        seen.add(policy.get("currency"))
+        tiers = [t for t in policy.get("tiers") or [] if isinstance(t, dict)]
+        if tiers:
+            limits = sorted({Decimal(str(t["up_to"])) for t in tiers
+                             if isinstance(t.get("up_to"), (int, str)) and not
+                             isinstance(t.get("up_to"), bool)})
+            for tier, limit in zip(tiers, limits):
+                tier["up_to"] = str(limit)
+            tiers[len(limits) if len(limits) < len(tiers) else -1]["up_to"] = None
+            policy["tiers"] = tiers[:min(len(limits), len(tiers) - 1) + 1]
+    if "*" not in seen:
+        policies[0]["currency"] = "*"
+
+
 QUERY_RULES = {
     "GET /api/v1/service-desk/knowledge/search": _kb_search,
     "GET /api/v1/audit": _audit_query,
@@ -391,6 +482,15 @@ RULES = {
     "POST /api/v1/marketing/segments/{segment_id}/members/remove": _static_members,
     "POST /api/v1/marketing/automation/rules": _automation_rule,
     "PATCH /api/v1/marketing/automation/rules/{rule_id}": _automation_rule,
+    "POST /api/v1/procurement/suppliers": _supplier,
+    "PATCH /api/v1/procurement/suppliers/{supplier_id}": _supplier,
+    "POST /api/v1/procurement/suppliers/{supplier_id}/documents": _supplier_document,
+    "PUT /api/v1/procurement/evaluation/criteria": _criteria,
+    "POST /api/v1/procurement/suppliers/{supplier_id}/evaluations": _evaluation,
+    "POST /api/v1/procurement/purchase-requests": _purchase_lines,
+    "PATCH /api/v1/procurement/purchase-requests/{request_id}": _purchase_lines,
+    "POST /api/v1/procurement/purchase-requests/{request_id}/reject": _rejection,
+    "PUT /api/v1/procurement/approval-policy": _approval_policy,
 }
 
 

@@ -8,7 +8,7 @@ MAX_CRITERIA = 20
 
 class CriterionInput(Input):
     key = fields.String(required=True, validate=validate.Regexp(
-        r"^[a-z][a-z0-9_]{0,31}\Z", error="Lower-case letters, digits and _ (e.g. quality)."))
+        r"^[a-z][a-z0-9_]{0,31}$", error="Lower-case letters, digits and _ (e.g. quality)."))
     name = text(100, required=True)
     weight = fields.Integer(strict=True, required=True, validate=validate.Range(1, 1000),
                             metadata={"description": "relative weight (need not sum to 100)"})

@@ -95,7 +95,7 @@ class PolicyTierInput(Input):
 
 class CurrencyPolicyInput(Input):
     currency = fields.String(required=True, validate=validate.Regexp(
-        r"^([A-Z]{3}|\*)\Z", error="ISO 4217, or * for every other currency"))
+        r"^([A-Z]{3}|\*)$", error="ISO 4217, or * for every other currency"))
     tiers = fields.List(fields.Nested(PolicyTierInput), required=True,
                         validate=validate.Length(min=1, max=10), metadata={
                             "description": "ascending up_to; only the last without a limit"})

@@ -12,7 +12,7 @@ MAX_CONTACTS = 20
 
 
 def country(**kwargs):
-    return fields.String(validate=validate.Regexp(r"^[A-Z]{2}\Z", error="An ISO 3166-1 alpha-2 "
+    return fields.String(validate=validate.Regexp(r"^[A-Z]{2}$", error="An ISO 3166-1 alpha-2 "
                                                   "code in capitals (e.g. DE, CN, US)."),
                          metadata={"description": "ISO 3166-1 alpha-2"}, **kwargs)
 
@@ -74,7 +74,7 @@ class DocumentCreate(Input):
     title = text(200, required=True)
     file_name = text(255)
     content_type = fields.String(allow_none=True, validate=validate.Regexp(
-        r"^[a-z0-9][a-z0-9!#$&^_.+-]{0,40}/[a-z0-9][a-z0-9!#$&^_.+-]{0,55}\Z",
+        r"^[a-z0-9][a-z0-9!#$&^_.+-]{0,40}/[a-z0-9][a-z0-9!#$&^_.+-]{0,55}$",
         error="A media type, e.g. application/pdf."))
     size_bytes = fields.Integer(strict=True, allow_none=True,
                                 validate=validate.Range(0, 10 * 1024 ** 3))
