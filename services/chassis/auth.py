@@ -13,6 +13,7 @@ from sqlalchemy import false, or_, true
 
 from services.chassis.errors import Forbidden, Unauthorized
 
+# buyer: procurement's (services/procurement/roles.py); it owns and reads no customer records.
 ROLES = ("admin", "manager", "sales_rep", "marketer", "agent", "support_manager", "buyer")
 CONTEXT_KEY = "principal"
 
