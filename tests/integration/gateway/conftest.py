@@ -4,8 +4,8 @@ import pytest
 from gateway.service import GatewayService
 from tests.integration.gateway import fakes
 from tests.integration.gateway.fakes import (FakeAudit, FakeCustomers, FakeIdentity, FakeMarketing,
-                                            FakeReporting, FakeSales, FakeServiceDesk,
-                                            FakeWebhooks)
+                                            FakeProcurement, FakeReporting, FakeSales,
+                                            FakeServiceDesk, FakeWebhooks)
 from tests.integration.gateway.support import Client
 from tests.helpers import free_port
 
@@ -16,7 +16,8 @@ def start_gateway(container_factory, rabbit_config, monkeypatch):
     fakes.reset()
 
     def start(env=None, services=(FakeIdentity, FakeCustomers, FakeSales, FakeReporting,
-                                   FakeWebhooks, FakeAudit, FakeMarketing, FakeServiceDesk)):
+                                   FakeWebhooks, FakeAudit, FakeMarketing, FakeServiceDesk,
+                                   FakeProcurement)):
         for name, value in (env or {}).items():
             monkeypatch.setenv(name, str(value))
         for service in services:

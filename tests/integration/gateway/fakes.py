@@ -181,6 +181,14 @@ class FakeServiceDesk:
         return {"service": "service_desk", "status": "ok"}
 
 
+class FakeProcurement:
+    name = "procurement"
+
+    @rpc
+    def health(self):
+        return {"service": "procurement", "status": "ok"}
+
+
 class FakeSales:
     name = "sales"
 
