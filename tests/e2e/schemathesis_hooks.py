@@ -28,12 +28,13 @@ summary or the field's description states:
   weekdays with sorted periods and a policy's first response is not slower than its
   resolution; a knowledge-base search has letters or digits to look for; an inbound mail is
   one RFC 5322 message with a sender (raw text or its bytes in base64, not both) — reached only
-  by a run that sends the webhook's secret; a supplier has at most one primary contact, a
-  document's validity runs forwards, an evaluation period too, evaluation criteria are each
-  named once, a purchase request's lines add up to less than 10^15, a rejection says why, an
+  by a run that sends the webhook's secret; a supplier has at most one primary contact and
+  goes on hold or blocked with a reason, a document's validity runs forwards, an evaluation
+  period too, evaluation criteria keep the default keys and an evaluation scores each of them
+  once, a purchase request's lines add up to less than 10^15, a rejection says why, an
   approval policy names each currency once and "*", its tiers ascending and only the last
-  without a limit; a survey's answer gives a score or stars, not both
-  (a fuzzed token is a 404 before the body is read; a follow-up's fuzzed ids likewise);
+  without a limit; a survey's answer gives a score or stars, not both (a fuzzed token is a
+  404 before the body is read; a follow-up's fuzzed ids likewise);
 - an Idempotency-Key names one request: a positive case that sends one sends a new one (the
   generated keys repeat — "0", "!" — and the same key with another body is rightly a 422).
 """
@@ -357,6 +358,12 @@ def _supplier(body):
             contact["is_primary"] = False
 
 
+def _supplier_status(body):
+    """On hold and blocked say why."""
+    if body.get("status") in ("on_hold", "blocked") and not body.get("reason"):
+        body["reason"] = "Fuzzed."
+
+
 def _supplier_document(body):
     """A document is not valid until before it is valid from."""
     start, end = body.get("valid_from"), body.get("valid_until")
@@ -364,24 +371,27 @@ def _supplier_document(body):
         body["valid_from"], body["valid_until"] = end, start
 
 
+CRITERIA = ("quality", "on_time_delivery", "price", "service")   # procurement's defaults
+
+
 def _criteria(body):
-    """Each criterion once."""
-    criteria = body.get("criteria")
-    if isinstance(criteria, list):
-        seen = set()
-        for index, criterion in enumerate(criteria):
-            if isinstance(criterion, dict) and isinstance(criterion.get("key"), str):
-                if criterion["key"] in seen:
-                    criterion["key"] = f"c{index}"[:32]
-                seen.add(criterion["key"])
+    """The criteria keep their keys (procurement's defaults), each once: the evaluations'
+    positive cases name them (a run that renamed them would make every later one a 422)."""
+    criteria = [c for c in body.get("criteria") or [] if isinstance(c, dict)]
+    if criteria:
+        criteria = (criteria * len(CRITERIA))[:len(CRITERIA)]
+        body["criteria"] = [{**criterion, "key": key} for criterion, key in zip(criteria, CRITERIA)]
 
 
 def _evaluation(body):
-    """A period ends on or after its start (its scores name the criteria: no supplier is
-    seeded, so the positive cases end at the supplier's 404)."""
+    """A period ends on or after its start; the scores name each criterion once."""
     start, end = body.get("period_start"), body.get("period_end")
     if isinstance(start, str) and isinstance(end, str) and end < start:
         body["period_start"], body["period_end"] = end, start
+    scores = [s for s in body.get("scores") or [] if isinstance(s, dict) and "score" in s]
+    if scores:
+        scores = (scores * len(CRITERIA))[:len(CRITERIA)]
+        body["scores"] = [{**score, "criterion": key} for score, key in zip(scores, CRITERIA)]
 
 
 def _purchase_lines(body):
@@ -484,6 +494,7 @@ RULES = {
     "PATCH /api/v1/marketing/automation/rules/{rule_id}": _automation_rule,
     "POST /api/v1/procurement/suppliers": _supplier,
     "PATCH /api/v1/procurement/suppliers/{supplier_id}": _supplier,
+    "POST /api/v1/procurement/suppliers/{supplier_id}/status": _supplier_status,
     "POST /api/v1/procurement/suppliers/{supplier_id}/documents": _supplier_document,
     "PUT /api/v1/procurement/evaluation/criteria": _criteria,
     "POST /api/v1/procurement/suppliers/{supplier_id}/evaluations": _evaluation,
