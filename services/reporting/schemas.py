@@ -15,8 +15,8 @@ from services.reporting.domains.sales.schemas import (  # noqa: F401  (resolved 
     RevenueQuery, SalesReport, StageQuery, StageReport, TargetsQuery, TargetsReport,
     WinRateQuery)
 from services.reporting.domains.service_desk.schemas import (  # noqa: F401  (resolved by name)
-    BACKLOG_DIMENSIONS, TICKET_DIMENSIONS, AgentsQuery, BacklogQuery, ServiceDeskReport,
-    TicketsQuery)
+    BACKLOG_DIMENSIONS, SURVEY_DIMENSIONS, TICKET_DIMENSIONS, AgentsQuery, BacklogQuery,
+    FollowupsQuery, SatisfactionQuery, ServiceDeskReport, TicketsQuery)
 from services.reporting.schema_parts import (  # noqa: F401  (resolved by name)
     GRANULARITIES, Freshness, Input, Period, PeriodQuery, SourceFreshness, Values)
 

@@ -1,4 +1,5 @@
-"""reporting's tolerant copies of the service desk's ticket and SLA events load what the
+"""reporting's tolerant copies of the service desk's ticket, SLA, survey and follow-up events
+load what the
 service desk's own schemas dump, through JSON as the broker carries them — the SLA measures
 included, and an event without them (an older producer) too; reporting subscribes to exactly
 these."""
@@ -8,7 +9,7 @@ from datetime import datetime, timezone
 import pytest
 
 from services.reporting.domains.service_desk import consumes
-from services.reporting.domains.service_desk.projections import TICKETS
+from services.reporting.domains.service_desk.projections import SURVEYS, TICKETS
 from services.reporting.inbox import SUBSCRIPTIONS
 from services.service_desk.events import EVENT_SCHEMAS as DESK_EVENTS
 
@@ -39,13 +40,29 @@ SAMPLES = {
         "ticket_id": "tk-1", "customer_id": "c-1", "team_id": "t-1", "assignee_id": "u-1",
         "target": "first_response", "due_at": T, "priority": "urgent", "occurred_at": T,
         "previous_priority": "high", "escalated": True}),
+    "survey_answered": (consumes.SurveyAnswered, {
+        "survey_id": "sv-1", "ticket_id": "tk-1", "customer_id": "c-1", "agent_id": "u-1",
+        "team_id": "t-1", "category": "repair", "priority": "high", "score": 75, "stars": 4,
+        "comment": "fine", "resolved_at": T, "answered_at": T}),
+    "followup_scheduled": (consumes.FollowupScheduled, {
+        "followup_id": "f-1", "ticket_id": "tk-1", "customer_id": "c-1", "assignee_id": "u-1",
+        "team_id": "t-1", "survey_id": "sv-1", "due_at": T, "reason": "low_score",
+        "scheduled_by": "system", "scheduled_at": T}),
+    "followup_completed": (consumes.FollowupCompleted, {
+        "followup_id": "f-1", "ticket_id": "tk-1", "customer_id": "c-1", "assignee_id": "u-1",
+        "reason": "low_score", "outcome": "happy", "due_at": T, "completed_by": "u-1",
+        "completed_at": T}),
+    "followup_cancelled": (consumes.FollowupCancelled, {
+        "followup_id": "f-1", "ticket_id": "tk-1", "customer_id": "c-1", "assignee_id": "u-1",
+        "reason": "ticket_reopened", "cancelled_by": "system", "cancelled_at": T}),
 }
 
 
 def test_reporting_subscribes_to_these_service_desk_events_and_they_exist():
     assert set(SUBSCRIPTIONS.mapping["service_desk"]) == set(SAMPLES)
     assert set(SAMPLES) <= set(DESK_EVENTS)
-    assert set(TICKETS.event_types()) == {("service_desk", name) for name in SAMPLES}
+    assert set(TICKETS.event_types()) | set(SURVEYS.event_types()) == {
+        ("service_desk", name) for name in SAMPLES}
 
 
 @pytest.mark.parametrize("event_type", sorted(SAMPLES))

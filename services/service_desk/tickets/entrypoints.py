@@ -89,6 +89,20 @@ class TicketEntrypoints:
         with self.db.read_only() as session:
             return kpis.ticket_kpis(session, cursor, limit)
 
+    @rpc
+    def reconcile_survey_kpis(self, cursor=None, limit=500):
+        """Every answered survey, paged (reporting's reconcile of CSAT)."""
+        self.principal.require("admin")
+        with self.db.read_only() as session:
+            return kpis.survey_kpis(session, cursor, limit)
+
+    @rpc
+    def reconcile_followup_kpis(self, cursor=None, limit=500):
+        """Every follow-up visit, paged (reporting's reconcile of the follow-ups done)."""
+        self.principal.require("admin")
+        with self.db.read_only() as session:
+            return kpis.followup_kpis(session, cursor, limit)
+
     # --- the copies may be a moment behind ---------------------------------------------------
     def _refresh_directory(self, data):
         """A customer (or contact) created a moment ago may not be in the copy yet: read

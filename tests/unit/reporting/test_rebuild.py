@@ -111,7 +111,8 @@ def test_unknown_projections_are_invalid():
     with pytest.raises(Invalid):
         rebuild.expand(["customers", "tickets"])
     assert rebuild.expand(None) == ["users", "customers", "interactions", "deals", "cash",
-                                    "targets", "campaigns", "service_desk_tickets"]
+                                    "targets", "campaigns", "service_desk_tickets",
+                                    "service_desk_surveys"]
 
 
 def test_the_lease_excludes_a_second_holder_until_released_or_expired(db, monkeypatch):

@@ -65,7 +65,8 @@ def test_reconcile_finds_no_difference_after_a_workload(db, customers, sales, wo
                                  "deals": 5, "closed_deals": 1, "stage_entries": 9,
                                  "invoices": 0, "targets": None, "campaigns": 0,
                                  "campaign_emails_sent": 0, "campaign_leads": 0, "tickets": 0,
-                                 "ticket_sla_breaches": 0, "ticket_reopens": 0}
+                                 "ticket_sla_breaches": 0, "ticket_reopens": 0,
+                                 "surveys_answered": 0, "followups": 0}
     assert result["not_reconciled"] == ["sales.reconcile_target_facts"]
 
 

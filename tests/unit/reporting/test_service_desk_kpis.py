@@ -7,19 +7,19 @@ default calendar is Monday–Friday 09:00–18:00 UTC and T0 a Monday 09:00."""
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from services.chassis.auth import Principal
 from services.chassis.errors import Forbidden, Invalid
 from services.chassis.outbox import OutboxEvent, envelope
 from services.reporting.domains.service_desk import queries, reconcile
-from services.reporting.domains.service_desk.models import TicketFact
+from services.reporting.domains.service_desk.models import SurveyFact, TicketFact
 from services.reporting.reconcile import differences
 from services.service_desk.sla import alarms, handlers as sla_handlers
 from services.service_desk.tickets.handlers import (change, conversation, create, kpis, merge,
                                                    record)
 from tests.unit.reporting.support import apply
-from tests.unit.service_desk import ops
+from tests.unit.service_desk import ops, survey_ops
 from tests.unit.service_desk.support import AGENT_A, AGENT_A2, AGENT_B, T0, seeded_db
 
 H, M = timedelta(hours=1), timedelta(minutes=1)
@@ -38,6 +38,8 @@ class Clock:
 
 @pytest.fixture
 def clock(monkeypatch):
+    monkeypatch.setenv("SMTP_FROM", "Support <support@desk.example>")
+    monkeypatch.setenv("SERVICE_DESK_SURVEY_BASE_URL", "https://crm.example")
     fixed = Clock()
     for module in (change, conversation, create, merge, record, sla_handlers, kpis):
         monkeypatch.setattr(module, "utcnow", fixed)
@@ -85,7 +87,9 @@ def published(desk):
 
 def desk_pages(desk):
     with desk.read_only() as session:
-        return {reconcile.METHOD: kpis.ticket_kpis(session)["items"]}
+        return {reconcile.METHOD: kpis.ticket_kpis(session)["items"],
+                reconcile.SURVEYS: kpis.survey_kpis(session)["items"],
+                reconcile.FOLLOWUPS: kpis.followup_kpis(session)["items"]}
 
 
 def report(db, function, principal=MANAGER, **query):
@@ -218,3 +222,31 @@ def test_an_event_without_sla_measures_still_counts_the_ticket(db):
     apply(db, log.emit("ticket_created", record_))
     row, = report(db, queries.ticket_kpis, granularity="total", **DAY)["rows"]
     assert row["tickets"] == 1 and row["sla"]["first_response"]["pending"] == 1
+
+
+def test_csat_and_followups_from_the_real_survey_and_followup_handlers(db, clock):
+    """The customer of t3 answers its survey 60 (below 80: escalated, a low-score follow-up);
+    t1's A-class follow-up is completed: reporting's CSAT and follow-ups equal the service
+    desk's own rows, which reconcile compares too."""
+    desk, ids = history(clock)
+    survey_ops.give(desk, survey_ops.token_of(desk, ids["t3"]), NOW, score=60, comment="slow")
+    # t1's first A-class visit was cancelled by its reopening; its second one is done now
+    [visit] = [v for v in survey_ops.followups_of(desk, ids["t1"]) if v.status == "scheduled"]
+    clock.now = NOW
+    survey_ops.complete(desk, AGENT_A, visit.id, outcome="All good now.")
+    apply(db, *published(desk))
+    pages = desk_pages(desk)
+    assert [row["score"] for row in pages[reconcile.SURVEYS]] == [60]
+    assert {row["state"] for row in pages[reconcile.FOLLOWUPS]} >= {"completed", "scheduled"}
+    assert compare(db, desk) == []
+    wide = {"from": "2026-03-01", "to": "2026-03-31", "granularity": "total"}
+    [csat] = report(db, queries.satisfaction, group_by=["agent_id"], **wide)["rows"]
+    assert (csat["agent_id"], csat["answered"], csat["csat_average"], csat["satisfied_percent"]) \
+        == (AGENT_A2.user_id, 1, "60.00", "0.00")
+    visits = report(db, queries.followup_visits, **wide)["rows"]
+    assert sum(row["done"] for row in visits) == 1
+    assert sum(row["due"] for row in visits) == len(pages[reconcile.FOLLOWUPS])
+    with db.unit_of_work() as uow:                      # a wrong score: reconcile finds it
+        uow.session.execute(update(SurveyFact).values(score=61))
+    assert {"service_desk.surveys.score", "service_desk.teams.csat_average"} <= {
+        d["kpi"] for d in compare(db, desk)}

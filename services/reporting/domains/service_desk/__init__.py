@@ -6,9 +6,10 @@ own rows (its admin/system RPC reconcile_ticket_kpis)."""
 from sqlalchemy import func, select
 
 from services.reporting.domains.service_desk import queries
-from services.reporting.domains.service_desk.models import (TicketBreachFact, TicketFact,
+from services.reporting.domains.service_desk.models import (FollowupFact, SurveyFact,
+                                                            TicketBreachFact, TicketFact,
                                                             TicketReopenFact)
-from services.reporting.domains.service_desk.projections import TICKETS
+from services.reporting.domains.service_desk.projections import SURVEYS, TICKETS
 from services.reporting.domains.service_desk.reconcile import RECONCILIATION
 from services.reporting.plugin import Domain, Report
 
@@ -30,9 +31,20 @@ REPORTS = (
            "own only", roles=READERS),
     Report("service_desk_agents", queries.agents, "service-desk/agents",
            "reporting:AgentsQuery", "reporting:ServiceDeskReport",
-           "Agent performance: per agent the backlog now and the KPIs of the tickets assigned "
-           "to them that were created in the period. An agent: their own row only",
+           "Agent performance: per agent the backlog now, the KPIs of the tickets assigned "
+           "to them that were created in the period, the CSAT of the surveys answered about "
+           "them and the follow-up visits due then. An agent: their own row only",
            roles=READERS),
+    Report("service_desk_satisfaction", queries.satisfaction, "service-desk/satisfaction",
+           "reporting:SatisfactionQuery", "reporting:ServiceDeskReport",
+           "CSAT of the surveys answered in the period, per period and any of team, agent, "
+           "category, priority (the ticket's at its resolution): answered, average score "
+           "(0–100), satisfied % (score ≥ 80), distribution in bands of 20. An agent: their own",
+           roles=READERS),
+    Report("service_desk_followups", queries.followup_visits, "service-desk/followups",
+           "reporting:FollowupsQuery", "reporting:ServiceDeskReport",
+           "Follow-up visits due in the period, per period and / or assignee: due, done, done "
+           "on time, cancelled, open, overdue now. An agent: their own", roles=READERS),
 )
 
 
@@ -41,8 +53,9 @@ def snapshot(session):
         return session.scalar(select(func.count()).select_from(model).where(*where))
     return {"tickets": count(TicketFact, TicketFact.created_at.is_not(None)),
             "ticket_reopens": count(TicketReopenFact),
-            "ticket_sla_breaches": count(TicketBreachFact)}
+            "ticket_sla_breaches": count(TicketBreachFact),
+            "surveys_answered": count(SurveyFact), "followups": count(FollowupFact)}
 
 
-DOMAIN = Domain("service_desk", projections=(TICKETS,), reports=REPORTS,
+DOMAIN = Domain("service_desk", projections=(TICKETS, SURVEYS), reports=REPORTS,
                 reconciliation=RECONCILIATION, snapshot=snapshot)

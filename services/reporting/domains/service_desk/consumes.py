@@ -58,3 +58,43 @@ class TicketSlaBreached(Tolerant):
     ticket_id = fields.String(required=True)
     target = fields.String(required=True)            # first_response | resolution | update
     due_at = fields.AwareDateTime(required=True)
+
+
+# --- satisfaction surveys and follow-up visits (issue 12 §7) -----------------------------------
+SURVEY_EVENTS = ("survey_answered",)
+FOLLOWUP_EVENTS = ("followup_scheduled", "followup_completed", "followup_cancelled")
+
+
+class SurveyAnswered(Tolerant):
+    """What the ticket was at its resolution (agent, team, category, priority) and the score."""
+    survey_id = fields.String(required=True)
+    ticket_id = fields.String(required=True)
+    agent_id = fields.String(allow_none=True, load_default=None)
+    team_id = fields.String(allow_none=True, load_default=None)
+    category = fields.String(allow_none=True, load_default=None)
+    priority = fields.String(allow_none=True, load_default=None)
+    score = fields.Integer(required=True)
+    answered_at = fields.AwareDateTime(required=True)
+
+
+class FollowupScheduled(Tolerant):
+    followup_id = fields.String(required=True)
+    ticket_id = fields.String(required=True)
+    assignee_id = fields.String(allow_none=True, load_default=None)
+    due_at = fields.AwareDateTime(required=True)
+    reason = fields.String(allow_none=True, load_default=None)
+
+
+class FollowupCompleted(Tolerant):
+    followup_id = fields.String(required=True)
+    ticket_id = fields.String(required=True)
+    assignee_id = fields.String(allow_none=True, load_default=None)
+    due_at = fields.AwareDateTime(allow_none=True, load_default=None)
+    outcome = fields.String(allow_none=True, load_default=None)
+    completed_at = fields.AwareDateTime(required=True)
+
+
+class FollowupCancelled(Tolerant):
+    followup_id = fields.String(required=True)
+    ticket_id = fields.String(required=True)
+    reason = fields.String(allow_none=True, load_default=None)

@@ -81,3 +81,38 @@ def grouped(tickets, key):
     for ticket in tickets:
         groups.setdefault(key(ticket), []).append(ticket)
     return groups
+
+
+# --- satisfaction and follow-ups ----------------------------------------------------------------
+SATISFIED = 80          # the issue's threshold: a score below it escalates (issue 12 §7)
+BANDS = ((0, 19), (20, 39), (40, 59), (60, 79), (80, 100))
+CENT = Decimal("0.01")
+
+
+def satisfaction(surveys):
+    """CSAT of answered surveys (dicts with `score` 0–100): answered, average (2 decimals),
+    satisfied % (score ≥ 80), and the distribution over five bands of 20."""
+    scores = [survey["score"] for survey in surveys]
+    return {"answered": len(scores),
+            "csat_average": _ratio(sum(scores), len(scores), CENT),
+            "satisfied_percent": _ratio(sum(s >= SATISFIED for s in scores), len(scores),
+                                        PERCENT, 100),
+            "distribution": {f"{low}-{high}": sum(low <= s <= high for s in scores)
+                             for low, high in BANDS}}
+
+
+def followups(visits, now=None):
+    """Follow-up visits (dicts with `state`, `due_at`, `completed_at`): how many were due, done
+    (completed), done on time (by their due instant), cancelled, still open, and — given `now` —
+    overdue (open past their due)."""
+    visits = list(visits)
+    done = [v for v in visits if v["state"] == "completed"]
+    found = {"due": len(visits), "done": len(done),
+             "done_on_time": sum(v["due_at"] is not None and v["completed_at"] <= v["due_at"]
+                                 for v in done),
+             "cancelled": sum(v["state"] == "cancelled" for v in visits),
+             "open": sum(v["state"] == "scheduled" for v in visits)}
+    if now is not None:
+        found["overdue"] = sum(v["state"] == "scheduled" and v["due_at"] is not None
+                               and v["due_at"] < now for v in visits)
+    return found

@@ -5,7 +5,7 @@ newer one (the service desk locks a ticket for every change, so its events' sequ
 the ticket's history)."""
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Index, String
+from sqlalchemy import BigInteger, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from services.chassis.models import UtcDateTime
@@ -55,3 +55,35 @@ class TicketBreachFact(Base):
     ticket_id: Mapped[str] = mapped_column(String(36), primary_key=True)
     target: Mapped[str] = mapped_column(String(16), primary_key=True)
     due_at: Mapped[datetime] = mapped_column(UtcDateTime, primary_key=True)
+
+
+class SurveyFact(Base):
+    """A satisfaction survey's answer (the first answer is the only one the service desk takes),
+    with what its ticket was at the resolution it asks about."""
+    __tablename__ = "desk_survey_fact"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    ticket_id: Mapped[str] = mapped_column(String(36), nullable=False)
+    agent_id: Mapped[str | None] = mapped_column(String(36))
+    team_id: Mapped[str | None] = mapped_column(String(36))
+    category: Mapped[str | None] = mapped_column(String(64))
+    priority: Mapped[str | None] = mapped_column(String(10))
+    score: Mapped[int] = mapped_column(Integer, nullable=False)
+    answered_at: Mapped[datetime] = mapped_column(UtcDateTime, nullable=False)
+
+    __table_args__ = (Index("ix_desk_survey_fact_answered", "answered_at"),)
+
+
+class FollowupFact(Base):
+    """A follow-up visit: scheduled (its assignee and due instant), then completed or cancelled
+    (final); `state_sequence` keeps the latest event's state whatever the order of arrival."""
+    __tablename__ = "desk_followup_fact"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    ticket_id: Mapped[str] = mapped_column(String(36), nullable=False)
+    assignee_id: Mapped[str | None] = mapped_column(String(36))
+    due_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    state: Mapped[str] = mapped_column(String(10), nullable=False)
+    completed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    state_sequence: Mapped[int] = mapped_column(BigInteger, nullable=False, default=0)
+    scheduled_sequence: Mapped[int] = mapped_column(BigInteger, nullable=False, default=0)
+
+    __table_args__ = (Index("ix_desk_followup_fact_due", "due_at"),)

@@ -1,5 +1,6 @@
 """The `service_desk_tickets` projection: the service desk's ticket and SLA events into the
-facts of models.py.
+facts of models.py; `service_desk_surveys`: its satisfaction survey answers and follow-up
+visits.
 
 Every handler is order-independent and idempotent (live handler and catch-up race, rebuilds
 replay): a ticket's row is made by whichever of its events arrives first, each group of its
@@ -8,7 +9,8 @@ one), and a reopening or a breach is a row keyed by the ticket and its instant.
 """
 from services.reporting import rollups
 from services.reporting.domains.service_desk import consumes
-from services.reporting.domains.service_desk.models import (TicketBreachFact, TicketFact,
+from services.reporting.domains.service_desk.models import (FollowupFact, SurveyFact,
+                                                            TicketBreachFact, TicketFact,
                                                             TicketReopenFact)
 from services.reporting.plugin import Projection
 from services.reporting.tolerant import load
@@ -88,3 +90,64 @@ TICKETS = Projection("service_desk_tickets", {
         "ticket_sla_breached": apply_breached,
     },
 }, (TicketFact, TicketReopenFact, TicketBreachFact))
+
+
+def apply_survey(session, envelope):
+    data = load(consumes.SurveyAnswered(), envelope)
+    values = {name: data[name] for name in ("ticket_id", "agent_id", "team_id", "category",
+                                            "priority", "score", "answered_at")}
+    fact = rollups.locked_row(session, SurveyFact, {"id": data["survey_id"]}, **values)
+    for name, value in values.items():          # one answer per survey: the same values again
+        setattr(fact, name, value)
+
+
+def _followup(session, data):
+    return rollups.locked_row(session, FollowupFact, {"id": data["followup_id"]},
+                              ticket_id=data["ticket_id"], state=SCHEDULED, state_sequence=0,
+                              scheduled_sequence=0)
+
+
+SCHEDULED, COMPLETED, CANCELLED = "scheduled", "completed", "cancelled"
+
+
+def _plan(fact, assignee_id, due_at, sequence):
+    """The assignee and due instant of the latest event that tells them (a due instant only
+    the earlier event told is kept)."""
+    if due_at is not None and (sequence > fact.scheduled_sequence or fact.due_at is None):
+        fact.due_at = due_at
+    if sequence > fact.scheduled_sequence:
+        fact.assignee_id, fact.scheduled_sequence = assignee_id, sequence
+
+
+def _move(fact, state, sequence, completed_at=None):
+    if sequence > fact.state_sequence:
+        fact.state, fact.completed_at, fact.state_sequence = state, completed_at, sequence
+
+
+def apply_followup_scheduled(session, envelope):
+    data, sequence = load(consumes.FollowupScheduled(), envelope), envelope["sequence"]
+    fact = _followup(session, data)
+    _plan(fact, data["assignee_id"], data["due_at"], sequence)
+    _move(fact, SCHEDULED, sequence)
+
+
+def apply_followup_completed(session, envelope):
+    data, sequence = load(consumes.FollowupCompleted(), envelope), envelope["sequence"]
+    fact = _followup(session, data)
+    _plan(fact, data["assignee_id"], data["due_at"], sequence)
+    _move(fact, COMPLETED, sequence, data["completed_at"])
+
+
+def apply_followup_cancelled(session, envelope):
+    data = load(consumes.FollowupCancelled(), envelope)
+    _move(_followup(session, data), CANCELLED, envelope["sequence"])
+
+
+SURVEYS = Projection("service_desk_surveys", {
+    "service_desk": {
+        "survey_answered": apply_survey,
+        "followup_scheduled": apply_followup_scheduled,
+        "followup_completed": apply_followup_completed,
+        "followup_cancelled": apply_followup_cancelled,
+    },
+}, (SurveyFact, FollowupFact))

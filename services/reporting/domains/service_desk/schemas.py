@@ -8,6 +8,7 @@ from services.reporting.schema_parts import (Freshness, Input, Period, PeriodQue
 
 TICKET_DIMENSIONS = ("team_id", "assignee_id", "category", "priority", "channel")
 BACKLOG_DIMENSIONS = ("status", "team_id", "assignee_id", "priority", "category", "channel")
+SURVEY_DIMENSIONS = ("team_id", "agent_id", "category", "priority")
 
 
 class TicketsQuery(PeriodQuery):
@@ -40,6 +41,23 @@ class AgentsQuery(Input):
     offset = fields.Integer(load_default=0, validate=validate.Range(0, 1_000_000))
 
 
+class SatisfactionQuery(PeriodQuery):
+    """The surveys answered in the period, by what their tickets were at resolution (agent,
+    team, category, priority)."""
+    group_by = group_by(("period",) + SURVEY_DIMENSIONS, ["period"])
+    team_id, agent_id, category, priority = Values(), Values(), Values(), Values()
+    limit = fields.Integer(load_default=100, validate=validate.Range(1, 500))
+    offset = fields.Integer(load_default=0, validate=validate.Range(0, 1_000_000))
+
+
+class FollowupsQuery(PeriodQuery):
+    """The follow-up visits due in the period, per period and / or assignee."""
+    group_by = group_by(("period", "assignee_id"), ["period"])
+    assignee_id = Values()
+    limit = fields.Integer(load_default=100, validate=validate.Range(1, 500))
+    offset = fields.Integer(load_default=0, validate=validate.Range(0, 1_000_000))
+
+
 class ServiceDeskReport(Schema):
     group_by = fields.List(fields.String())
     filters = fields.Dict()
@@ -51,5 +69,8 @@ class ServiceDeskReport(Schema):
                        "p90_seconds} in business seconds, sla {first_response, resolution: "
                        "met, breached, pending, compliance_percent}, breaches {first_response, "
                        "resolution, update, total}, reopened_tickets, reopens, reopen_rate "
-                       "(the backlog: count and oldest_created_at; agents: backlog too)"})
+                       "(the backlog: count and oldest_created_at; agents: backlog, "
+                       "satisfaction and followups too; satisfaction: answered, csat_average, "
+                       "satisfied_percent, distribution; follow-ups: due, done, done_on_time, "
+                       "cancelled, open, overdue)"})
     freshness = fields.Nested(Freshness)

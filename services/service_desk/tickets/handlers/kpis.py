@@ -6,7 +6,8 @@ Per ticket: its dimensions and status now; the SLA clock's business seconds to f
 and to resolution and the targets' statuses (sla/track.measures, evaluated now: a stopped
 target's figures do not move with time); the SLA breaches the timer announced, per target
 (fired breach alarms); and how often it was reopened (its history: a status change out of a
-resolved status into an open one)."""
+resolved status into an open one). And every answered satisfaction survey and every
+follow-up visit (reconcile_survey_kpis / reconcile_followup_kpis)."""
 import json
 from collections import Counter
 
@@ -15,7 +16,9 @@ from sqlalchemy import func, select
 from services.chassis.models import utcnow
 from services.chassis.pagination import reconcile_page
 from services.service_desk.sla import track
+from services.service_desk.followups.models import TicketFollowup
 from services.service_desk.sla.models import SlaAlarm
+from services.service_desk.surveys.models import ANSWERED, TicketSurvey
 from services.service_desk.tickets import statuses
 from services.service_desk.tickets.models import Ticket, TicketChange
 
@@ -65,3 +68,36 @@ def _facts(session, rows):
 
 def ticket_kpis(session, cursor=None, limit=500):
     return reconcile_page(session, select(Ticket), Ticket.id, cursor, limit, SCOPE, _facts)
+
+
+# --- satisfaction surveys and follow-up visits ---------------------------------------------------
+SURVEY_SCOPE, FOLLOWUP_SCOPE = "reconcile:survey_kpis", "reconcile:followup_kpis"
+
+
+def _iso(value):
+    return value.isoformat() if value is not None else None
+
+
+def _surveys(_session, rows):
+    return [{"survey_id": row.id, "ticket_id": row.ticket_id, "agent_id": row.agent_id,
+             "team_id": row.team_id, "category": row.category, "priority": row.priority,
+             "score": row.score, "answered_at": _iso(row.answered_at)} for row in rows]
+
+
+def survey_kpis(session, cursor=None, limit=500):
+    """Every answered survey: its score and what its ticket was at the resolution it asks
+    about (the dimensions reporting measures CSAT by)."""
+    return reconcile_page(session, select(TicketSurvey).where(TicketSurvey.status == ANSWERED),
+                          TicketSurvey.id, cursor, limit, SURVEY_SCOPE, _surveys)
+
+
+def _followups(_session, rows):
+    return [{"followup_id": row.id, "ticket_id": row.ticket_id, "assignee_id": row.assignee_id,
+             "state": row.status, "due_at": _iso(row.due_at),
+             "completed_at": _iso(row.completed_at)} for row in rows]
+
+
+def followup_kpis(session, cursor=None, limit=500):
+    """Every follow-up visit: its assignee, due instant, status and completion."""
+    return reconcile_page(session, select(TicketFollowup), TicketFollowup.id, cursor, limit,
+                          FOLLOWUP_SCOPE, _followups)
