@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Makes sure RabbitMQ answers on AMQP (5672); with --management also its HTTP API (15672),
-# which the tests use to create a vhost per test. Starts or installs it when it can.
-#     scripts/ensure_rabbitmq.sh [--management]
+# which the tests use to create a vhost per test. Starts or installs it when it can. A local
+# broker that answers on its port but does not work (a login refused, its schema database
+# broken) is left alone: a node of the project's own is started (own_rabbitmq.sh) and the
+# exports that point at it are printed on stdout — callers run it as
+#     eval "$(scripts/ensure_rabbitmq.sh [--management])"
 set -euo pipefail
 
 HOST=${RABBITMQ_HOST:-127.0.0.1}
@@ -70,5 +73,21 @@ if $management && ! reachable "$MGMT_PORT"; then
     echo "ensure_rabbitmq: enabling rabbitmq_management" >&2
     rabbitmq-plugins enable rabbitmq_management >/dev/null
     wait_for_port "$MGMT_PORT"
+fi
+# Up is not enough: it must let us in. The management API answers for the broker's own
+# database (users, vhosts); without it, an AMQP handshake by the project's python.
+working() {
+    if reachable "$MGMT_PORT" && command -v curl >/dev/null 2>&1; then
+        curl -fsS -o /dev/null --max-time 10 -u "${RABBITMQ_USER:-guest}:${RABBITMQ_PASSWORD:-guest}" \
+            "http://$HOST:$MGMT_PORT/api/whoami"
+    elif [ -x .venv/bin/python ]; then
+        .venv/bin/python -c "import kombu, sys; kombu.Connection(sys.argv[1], connect_timeout=10).connect()" \
+            "${AMQP_URI:-amqp://guest:guest@$HOST:$AMQP_PORT/}" >/dev/null 2>&1
+    fi
+}
+if $local_broker && [ -z "${AMQP_URI:-}" ] && ! working; then
+    echo "ensure_rabbitmq: the broker on $HOST:$AMQP_PORT answers but refuses work (see /var/log/rabbitmq/);" >&2
+    echo "  leaving it alone and using a node of the project's own" >&2
+    exec "$(dirname "$0")/own_rabbitmq.sh"
 fi
 echo "ensure_rabbitmq: RabbitMQ is up on $HOST:$AMQP_PORT$($management && echo " (management :$MGMT_PORT)")" >&2

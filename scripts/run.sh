@@ -12,7 +12,7 @@ export PATH="$PWD/.venv/bin:$PATH"
 export PYTHONWARNINGS=${PYTHONWARNINGS:-ignore::Warning:nameko.cli.commands,ignore::Warning:nameko.extensions}
 
 scripts/bootstrap.sh
-scripts/ensure_rabbitmq.sh
+eval "$(scripts/ensure_rabbitmq.sh)"     # exports only when it falls back to its own node
 
 # --- secrets: generated once into var/secrets.env; the environment wins over the file --------
 VAR=${CRM_DATA_DIR:-var}              # SQLite files, secrets, the demo marker, logs/

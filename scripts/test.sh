@@ -9,7 +9,7 @@ scripts/bootstrap.sh
 # ruff (pinned in pyproject.toml, configured in [tool.ruff]) over the whole repository, whatever
 # the pytest arguments: a finding fails the run before any test starts (CI runs `make test`).
 .venv/bin/ruff check --quiet .
-scripts/ensure_rabbitmq.sh --management
+eval "$(scripts/ensure_rabbitmq.sh --management)"     # exports only when it falls back
 export PGPASSWORD=${PGPASSWORD:-postgres}     # ignored where PostgreSQL trusts local TCP
 scripts/ensure_postgres.sh
 # promtool + prometheus for the monitoring tests; if they cannot be installed here those tests
