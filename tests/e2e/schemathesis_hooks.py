@@ -395,7 +395,8 @@ def _evaluation(body):
 
 
 def _purchase_lines(body):
-    """Lines that add up to less than 10^15: a quantity of at most 1,000 at most 10^11 each."""
+    """Lines that add up to less than 10^15: at most 100 lines of a quantity of at most 1,000 at
+    most 10^9 each (10^14)."""
     for line in body.get("lines") or []:
         if not isinstance(line, dict):
             continue
@@ -408,8 +409,8 @@ def _purchase_lines(body):
                 pass
         if isinstance(price, (int, str)) and not isinstance(price, bool):
             try:
-                if Decimal(str(price)) > Decimal("1e11"):
-                    line["estimated_unit_price"] = "100000000000.00"
+                if Decimal(str(price)) > Decimal("1e9"):
+                    line["estimated_unit_price"] = "1000000000.00"
             except ArithmeticError:
                 pass
 
