@@ -8,10 +8,11 @@ agent their own (anyone else's: 403), a rep nothing (403); bad parameters are 42
 import math
 import statistics
 import uuid
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 import pytest
 
+from tests.e2e.test_service_desk_surveys import survey_path
 from tests.helpers import wait_until
 
 pytestmark = pytest.mark.e2e
@@ -143,3 +144,64 @@ def test_who_may_read_the_service_kpis_and_bad_parameters(desk):
         assert bad.headers["Content-Type"].startswith("application/problem+json")
     assert people["lead"].request("GET", f"{REPORTS}/backlog",
                                   params={"group_by": "period"}).status_code == 422
+
+
+def test_csat_and_followups_reach_the_reports(admin, region, anonymous, mailbox):
+    """An A-class customer's ticket resolved, its survey (mailed, link read at the SMTP server)
+    answered 60 → escalated: the supervisor's low-score visit, completed. Reporting's CSAT,
+    follow-ups and agents' view show it; reconcile compares surveys and follow-ups too."""
+    region_name, _team = region
+    team = admin.create_team(name=f"Support CSAT {uuid.uuid4().hex[:6]}")
+    agent = admin.create_user("agent", team_id=team["id"])
+    supervisor = admin.create_user("support_manager", team_id=team["id"])
+    rep = admin.create_user("sales_rep", region=region_name)
+    suffix = uuid.uuid4().hex[:8]
+    customer = rep.create_customer(name=f"CSAT {suffix} Ltd", region=region_name,
+                                   email=f"csat-{suffix}@desk.example", value_class="A")
+    ticket = _ticket(agent, customer, agent, "medium")
+    agent.ok("POST", f"{TICKETS}/{ticket['id']}/replies", expect=201, json={"body": "Fixed."})
+    agent.ok("POST", f"{TICKETS}/{ticket['id']}/status", json={"status": "resolved"})
+    invitation = wait_until(lambda: [m for m in mailbox.messages_to(customer["email"])
+                                     if str(m["Subject"]).startswith("How did we do? ")] or None,
+                            timeout=30, message="the survey at the SMTP server")[0]
+    anonymous.ok("POST", survey_path(invitation), json={"score": 60, "comment": "Slow."})
+    low = wait_until(lambda: [v for v in supervisor.ok("GET", "service-desk/followups", params={
+        "ticket_id": ticket["id"]})["items"] if v["reason"] == "low_score"] or None, timeout=30,
+        message="the low-score visit")[0]
+    supervisor.ok("POST", f"service-desk/followups/{low['id']}/complete",
+                  json={"outcome": "Apologised."})
+
+    today = datetime.now(timezone.utc).date()
+    window = {"from": (today - timedelta(days=1)).isoformat(),
+              "to": (today + timedelta(days=30)).isoformat(), "granularity": "total"}
+
+    def csat():
+        rows = supervisor.ok("GET", f"{REPORTS}/satisfaction", params={
+            **window, "team_id": team["id"], "group_by": "agent_id"})["rows"]
+        return rows if rows and rows[0]["answered"] == 1 else None
+    [row] = wait_until(csat, timeout=30, message="the answer in reporting")
+    assert (row["agent_id"], row["csat_average"], row["satisfied_percent"]) == (
+        agent.user["id"], "60.00", "0.00")
+    assert row["distribution"]["60-79"] == 1
+
+    def visits():
+        rows = supervisor.ok("GET", f"{REPORTS}/followups", params={
+            **window, "assignee_id": supervisor.user["id"], "group_by": "assignee_id"})["rows"]
+        return rows if rows and rows[0]["done"] == 1 else None
+    [done] = wait_until(visits, timeout=30, message="the visit done in reporting")
+    assert (done["due"], done["done_on_time"], done["open"]) == (1, 1, 0)
+    mine = agent.ok("GET", f"{REPORTS}/agents", params={"from": window["from"],
+                                                        "to": window["to"]})["rows"]
+    assert [(r["assignee_id"], r["satisfaction"]["answered"]) for r in mine] == [
+        (agent.user["id"], 1)]
+    assert agent.request("GET", f"{REPORTS}/satisfaction",
+                         params={"agent_id": supervisor.user["id"]}).status_code == 403
+
+    job = admin.ok("POST", "reports/reconcile", expect=202)
+    finished = wait_until(lambda: (lambda j: j if j["status"] in ("done", "failed") else None)(
+        admin.ok("GET", f"reports/jobs/{job['id']}")), timeout=90, message="reconcile")
+    assert finished["status"] == "done", finished
+    result = finished["result"]
+    assert [d for d in result["differences"] if d["kpi"].startswith("service_desk.")] == []
+    assert not [name for name in result["not_reconciled"] if name.startswith("service_desk.")]
+    assert result["checked"]["surveys_answered"] >= 1 and result["checked"]["followups"] >= 2

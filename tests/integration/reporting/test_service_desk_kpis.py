@@ -5,12 +5,14 @@ reconcile job compares them exactly — on SQLite and PostgreSQL (reporting's da
 from datetime import datetime, timezone
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from services.chassis.auth import Principal
 from services.chassis.errors import Forbidden, Invalid
 from services.reporting.domains.service_desk import figures
 from services.reporting.domains.service_desk.models import TicketFact
+from services.service_desk.surveys import tokens
+from services.service_desk.surveys.models import TicketSurvey
 from tests.helpers import wait_until
 from tests.integration.customers.fake_identity import user
 from tests.integration.customers.support import copied_users, rpc
@@ -122,3 +124,34 @@ def test_who_reads_the_service_kpis(producers, databases, start_reporting):
         reported(reporting, LEAD, group_by=["subject"])
     with pytest.raises(Forbidden):
         rpc(producers["service_desk"], "reconcile_ticket_kpis", LEAD)
+
+
+@pytest.mark.dialect_sensitive("the survey and follow-up facts' upserts and reconcile queries")
+def test_csat_and_followups_equal_the_service_desks_rows(producers, databases, start_reporting):
+    """A resolved ticket's survey answered 60 through the service desk's public RPC: reporting's
+    CSAT shows it, and reconcile compares every survey and follow-up exactly."""
+    reporting = start_reporting()
+    desk_people(producers, databases)
+    _first, second, _third = tickets_workload(producers)
+    with databases["service_desk"].connect() as connection:
+        survey_id = connection.scalar(select(TicketSurvey.id).where(
+            TicketSurvey.ticket_id == second))
+    rpc(producers["service_desk"], "answer_survey", ADMIN, tokens.sign(survey_id),
+        {"score": 60, "comment": "slow"})
+    surveys = rpc(producers["service_desk"], "reconcile_survey_kpis", ADMIN)["items"]
+    visits = rpc(producers["service_desk"], "reconcile_followup_kpis", ADMIN)["items"]
+    assert [(s["survey_id"], s["score"], s["agent_id"]) for s in surveys] == [
+        (survey_id, 60, AGENT_2.user_id)]
+
+    def csat():
+        rows = reported(reporting, report="service_desk_satisfaction", granularity="total",
+                        group_by=["agent_id"])["rows"]
+        return rows if rows and rows[0]["answered"] == 1 else None
+    [row] = wait_until(csat, timeout=30, message="the answer reported")
+    assert (row["agent_id"], row["csat_average"], row["distribution"]["60-79"]) == (
+        AGENT_2.user_id, "60.00", 1)
+    result = reconcile(reporting)
+    assert result["ok"], result
+    assert not [name for name in result["not_reconciled"] if name.startswith("service_desk.")]
+    assert result["checked"]["surveys_answered"] == 1
+    assert result["checked"]["followups"] == len(visits) >= 1
