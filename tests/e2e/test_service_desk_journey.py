@@ -3,8 +3,10 @@ processes and the real SMTP server: a customer's mail → a ticket routed to the
 assigned round robin → the agent's reply (the first response met, mailed with the ticket
 token) → waiting on the customer (the clock paused) → the customer's answer by mail threads
 back (the clock resumes) → resolved → the survey mailed, answered 60 → escalated to the team's
-supervisor with a follow-up visit, which the supervisor completes."""
+supervisor with a follow-up visit, which the supervisor completes → reporting's service KPIs
+(the team's resolved ticket, its first response met, the CSAT of 60) show it."""
 import uuid
+from datetime import datetime, timedelta, timezone
 from urllib.parse import urlsplit
 
 import pytest
@@ -15,6 +17,7 @@ from tests.helpers import wait_until
 pytestmark = pytest.mark.e2e
 TICKETS = "service-desk/tickets"
 RULES = "service-desk/routing/rules"
+REPORTS = "reports/service-desk"
 
 
 def mail(sender, subject, body, message_id, extra=""):
@@ -115,3 +118,22 @@ def test_from_a_customers_mail_to_the_supervisors_follow_up(desk, email_routed_t
     done = supervisor.ok("POST", f"service-desk/followups/{visit['id']}/complete",
                          json={"outcome": "Called; the valve is replaced for free."})
     assert done["status"] == "completed"
+
+    created = datetime.fromisoformat(ticket["created_at"]).astimezone(timezone.utc).date()
+    window = {"from": created.isoformat(), "to": (created + timedelta(days=1)).isoformat(),
+              "granularity": "total", "team_id": team["id"]}
+
+    def kpis():
+        rows = supervisor.ok("GET", f"{REPORTS}/tickets", params=window)["rows"]
+        return rows[0] if rows and rows[0]["resolved"] == 1 else None
+    row = wait_until(kpis, timeout=30, message="the resolved ticket in reporting")
+    assert (row["tickets"], row["open"], row["reopens"]) == (1, 0, 0)
+    assert row["first_response_time"]["measured"] == 1
+    assert row["sla"]["first_response"]["met"] == 1
+
+    def satisfaction():
+        rows = supervisor.ok("GET", f"{REPORTS}/satisfaction",
+                             params={**window, "group_by": "agent_id"})["rows"]
+        return rows if rows and rows[0]["answered"] == 1 else None
+    [csat] = wait_until(satisfaction, timeout=30, message="the survey's answer in reporting")
+    assert (csat["agent_id"], csat["csat_average"]) == (agent.user["id"], "60.00")
