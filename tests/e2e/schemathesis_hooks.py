@@ -47,6 +47,7 @@ from decimal import Decimal
 
 import schemathesis
 
+from services.chassis.fields import CURRENCIES
 from services.service_desk.knowledge import search as kb_search
 
 IDS = json.loads(os.environ.get("CRM_FUZZ_IDS", "{}"))
@@ -394,25 +395,29 @@ def _evaluation(body):
         body["scores"] = [{**score, "criterion": key} for score, key in zip(scores, CRITERIA)]
 
 
+def _number(value):
+    """The Decimal of a JSON number or numeric text; None for anything else."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        return None
+    try:
+        number = Decimal(str(value))
+    except ArithmeticError:
+        return None
+    return number if number.is_finite() else None
+
+
 def _purchase_lines(body):
     """Lines that add up to less than 10^15: at most 100 lines of a quantity of at most 1,000 at
     most 10^9 each (10^14)."""
     for line in body.get("lines") or []:
         if not isinstance(line, dict):
             continue
-        quantity, price = line.get("quantity"), line.get("estimated_unit_price")
-        if isinstance(quantity, (int, str)) and not isinstance(quantity, bool):
-            try:
-                if Decimal(str(quantity)) > 1000:
-                    line["quantity"] = "1000"
-            except ArithmeticError:
-                pass
-        if isinstance(price, (int, str)) and not isinstance(price, bool):
-            try:
-                if Decimal(str(price)) > Decimal("1e9"):
-                    line["estimated_unit_price"] = "1000000000.00"
-            except ArithmeticError:
-                pass
+        quantity = _number(line.get("quantity"))
+        if quantity is not None and quantity > 1000:
+            line["quantity"] = "1000"
+        price = _number(line.get("estimated_unit_price"))
+        if price is not None and price > Decimal("1e9"):
+            line["estimated_unit_price"] = "1000000000.00"
 
 
 def _rejection(body):
@@ -430,15 +435,13 @@ def _approval_policy(body):
     seen = set()
     for policy in policies:
         if policy.get("currency") in seen:
-            policy["currency"] = "*" if "*" not in seen else next(
-                code for code in ("EUR", "USD", "JPY", "CNY", "GBP", "CHF", "AED", "BHD")
-                if code not in seen)
+            policy["currency"] = next(code for code in ("*", *sorted(CURRENCIES))
+                                      if code not in seen)      # 50 policies at most
         seen.add(policy.get("currency"))
         tiers = [t for t in policy.get("tiers") or [] if isinstance(t, dict)]
         if tiers:
-            limits = sorted({Decimal(str(t["up_to"])) for t in tiers
-                             if isinstance(t.get("up_to"), (int, str)) and not
-                             isinstance(t.get("up_to"), bool)})
+            limits = sorted({limit for t in tiers
+                             if (limit := _number(t.get("up_to"))) is not None})
             for tier, limit in zip(tiers, limits):
                 tier["up_to"] = str(limit)
             tiers[len(limits) if len(limits) < len(tiers) else -1]["up_to"] = None
