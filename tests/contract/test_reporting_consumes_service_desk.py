@@ -48,6 +48,10 @@ SAMPLES = {
         "followup_id": "f-1", "ticket_id": "tk-1", "customer_id": "c-1", "assignee_id": "u-1",
         "team_id": "t-1", "survey_id": "sv-1", "due_at": T, "reason": "low_score",
         "scheduled_by": "system", "scheduled_at": T}),
+    "followup_updated": (consumes.FollowupUpdated, {
+        "followup_id": "f-1", "ticket_id": "tk-1", "customer_id": "c-1", "assignee_id": "u-2",
+        "previous_assignee_id": "u-1", "due_at": T, "reason": "low_score",
+        "changed": ["assignee_id", "due_at"], "updated_by": "u-sm", "updated_at": T}),
     "followup_completed": (consumes.FollowupCompleted, {
         "followup_id": "f-1", "ticket_id": "tk-1", "customer_id": "c-1", "assignee_id": "u-1",
         "reason": "low_score", "outcome": "happy", "due_at": T, "completed_by": "u-1",

@@ -103,9 +103,11 @@ def test_two_replicas_share_the_work_apply_it_once_and_survive_a_graceful_stop(
             "name": f"{TIMER_PREFIX}contact {customer['id'][:8]}",
             "birthday": soon.replace(year=1980).isoformat()})
 
-    # identity has little else to do here (logins, one user): reads of it, shared like the rest
+    # identity has little else to do here (logins, one user), procurement nothing (it consumes
+    # no one's events): reads of them, shared like the rest
     for _ in range(10):
         admin.ok("GET", "users")
+        admin.ok("GET", "procurement/suppliers")
 
     workload = Workload(system.url, admin.token, product["id"], run.new_run_id(), WRITES, CLIENTS,
                         write_deadline=90.0, seed=13)

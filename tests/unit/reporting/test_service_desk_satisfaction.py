@@ -100,6 +100,25 @@ def test_followups_done_on_time_open_and_overdue(db):
         ("u-agent-a", 4, 2, 1, 1, 1, 1), ("u-agent-b", 1, 0, 0, 0, 1, 0)]
 
 
+def updated(log, followup_id, assignee, due):
+    return log.emit("followup_updated", {
+        "followup_id": followup_id, "ticket_id": "tk-1", "customer_id": "c-1",
+        "assignee_id": assignee, "previous_assignee_id": "u-agent-a", "due_at": due.isoformat(),
+        "reason": "low_score", "changed": ["assignee_id", "due_at"], "updated_by": "u-sm",
+        "updated_at": T0.isoformat()})
+
+
+@pytest.mark.parametrize("order", [1, -1])
+def test_a_visit_reassigned_and_rescheduled_counts_for_its_new_assignee(db, order):
+    log, day = Log("service_desk"), timedelta(days=1)
+    events = [scheduled(log, "f1", "u-agent-a", T0 + day), updated(log, "f1", "u-agent-b", NOW + day)]
+    apply(db, *events[::order])
+    rows = report(db, queries.followup_visits, group_by=["assignee_id"],
+                  granularity="total")["rows"]
+    assert [(r["assignee_id"], r["due"], r["open"], r["overdue"]) for r in rows] == [
+        ("u-agent-b", 1, 1, 0)]
+
+
 def test_the_agents_view_carries_csat_and_followups(db):
     apply(db, *story())
     rows = {r["assignee_id"]: r for r in report(db, queries.agents)["rows"]}

@@ -62,7 +62,8 @@ class TicketSlaBreached(Tolerant):
 
 # --- satisfaction surveys and follow-up visits (issue 12 §7) -----------------------------------
 SURVEY_EVENTS = ("survey_answered",)
-FOLLOWUP_EVENTS = ("followup_scheduled", "followup_completed", "followup_cancelled")
+FOLLOWUP_EVENTS = ("followup_scheduled", "followup_updated", "followup_completed",
+                   "followup_cancelled")
 
 
 class SurveyAnswered(Tolerant):
@@ -83,6 +84,14 @@ class FollowupScheduled(Tolerant):
     assignee_id = fields.String(allow_none=True, load_default=None)
     due_at = fields.AwareDateTime(required=True)
     reason = fields.String(allow_none=True, load_default=None)
+
+
+class FollowupUpdated(Tolerant):
+    """Reassigned or rescheduled while scheduled: its assignee and due instant now."""
+    followup_id = fields.String(required=True)
+    ticket_id = fields.String(required=True)
+    assignee_id = fields.String(allow_none=True, load_default=None)
+    due_at = fields.AwareDateTime(required=True)
 
 
 class FollowupCompleted(Tolerant):

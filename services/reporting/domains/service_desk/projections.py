@@ -131,6 +131,11 @@ def apply_followup_scheduled(session, envelope):
     _move(fact, SCHEDULED, sequence)
 
 
+def apply_followup_updated(session, envelope):
+    data, sequence = load(consumes.FollowupUpdated(), envelope), envelope["sequence"]
+    _plan(_followup(session, data), data["assignee_id"], data["due_at"], sequence)
+
+
 def apply_followup_completed(session, envelope):
     data, sequence = load(consumes.FollowupCompleted(), envelope), envelope["sequence"]
     fact = _followup(session, data)
@@ -147,6 +152,7 @@ SURVEYS = Projection("service_desk_surveys", {
     "service_desk": {
         "survey_answered": apply_survey,
         "followup_scheduled": apply_followup_scheduled,
+        "followup_updated": apply_followup_updated,
         "followup_completed": apply_followup_completed,
         "followup_cancelled": apply_followup_cancelled,
     },
