@@ -6,3 +6,8 @@ from services.procurement.suppliers.models import (Supplier, SupplierChange,  # 
 from services.procurement.evaluation.models import EvaluationConfig, SupplierEvaluation  # noqa: F401
 from services.procurement.requests.models import (ApprovalPolicy, PurchaseRequest,  # noqa: F401
                                                   PurchaseRequestLine, PurchaseRequestStep)
+from services.procurement.sourcing.models import Quotation, QuotationLine  # noqa: F401
+from services.procurement.orders.models import (DocumentCounter, GoodsReceipt,  # noqa: F401
+                                                GoodsReceiptLine, PurchaseContract,
+                                                PurchaseContractLine, PurchaseOrder,
+                                                PurchaseOrderLine)

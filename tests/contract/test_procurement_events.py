@@ -23,6 +23,13 @@ REQUEST = {"id": "r-1", "requester_id": "u-2", "requester_team_id": "t-1", "titl
            "created_at": T, "updated_at": T}
 STEP = {"request_id": "r-1", "position": 1, "role": "manager", "decided_by": "u-3",
         "comment": "ok", "decided_at": T, "next_role": "admin"}
+OFFER_LINE = {"request_line_id": "l-1", "quantity": Decimal("2.500"),
+              "unit_price": Decimal("9.60"), "line_total": Decimal("24.00")}
+CONTRACT_LINE = {"id": "cl-1", "position": 1, "request_line_id": "l-1", "item": "Laptop",
+                 "unit": "pcs", "category": "IT", "quantity": Decimal("2.500"),
+                 "unit_price": Decimal("9.60"), "line_total": Decimal("24.00")}
+ORDER_LINE = {**{k: v for k, v in CONTRACT_LINE.items() if k != "request_line_id"},
+              "id": "ol-1", "contract_line_id": "cl-1"}
 FLAG = {"supplier_id": "s-1", "evaluation_id": "e-1", "weighted_score": Decimal("51.55"),
         "threshold": Decimal("60.00"), "at": T}
 AGREED = {
@@ -62,6 +69,48 @@ AGREED = {
         {"up_to": Decimal("5000.00"), "steps": ["manager"]},
         {"up_to": None, "steps": ["manager", "admin"]}]}], "changed_by": "u-1",
         "changed_at": T},
+    "quotation_requested": {"quotation_id": "q-1", "request_id": "r-1", "supplier_id": "s-1",
+                            "respond_by": date(2026, 3, 9), "requested_by": "u-1",
+                            "requested_at": T},
+    "quotation_received": {"quotation_id": "q-1", "request_id": "r-1", "supplier_id": "s-1",
+                           "currency": "EUR", "total": Decimal("24.00"),
+                           "delivery_date": date(2026, 4, 1), "valid_until": None,
+                           "lines": [OFFER_LINE], "recorded_by": "u-1", "recorded_at": T},
+    "quotation_chosen": {"quotation_id": "q-1", "request_id": "r-1", "supplier_id": "s-1",
+                         "currency": "EUR", "total": Decimal("24.00"), "reason": "Cheapest",
+                         "declined": ["q-2", "q-3"], "chosen_by": "u-1", "chosen_at": T},
+    "quotation_withdrawn": {"quotation_id": "q-2", "request_id": "r-1", "supplier_id": "s-2",
+                            "reason": None, "withdrawn_by": "u-1", "withdrawn_at": T},
+    "purchase_contract_created": {"id": "c-1", "number": "PC-2026-00001", "request_id": "r-1",
+                                  "quotation_id": "q-1", "supplier_id": "s-1",
+                                  "currency": "EUR", "total": Decimal("24.00"),
+                                  "payment_terms_days": 30, "delivery_date": date(2026, 4, 1),
+                                  "lines": [CONTRACT_LINE], "created_by": "u-1",
+                                  "created_at": T},
+    "purchase_contract_status_changed": {"contract_id": "c-1", "number": "PC-2026-00001",
+                                         "from_status": "active", "to_status": "completed",
+                                         "changed_by": "u-1", "changed_at": T},
+    "purchase_order_created": {"id": "o-1", "number": "PO-2026-00001", "contract_id": "c-1",
+                               "request_id": "r-1", "supplier_id": "s-1", "currency": "EUR",
+                               "total": Decimal("24.00"), "status": "draft",
+                               "expected_on": date(2026, 4, 1), "lines": [ORDER_LINE],
+                               "created_by": "u-1", "created_at": T},
+    "purchase_order_status_changed": {"order_id": "o-1", "number": "PO-2026-00001",
+                                      "supplier_id": "s-1", "currency": "EUR",
+                                      "total": Decimal("24.00"),
+                                      "accepted_value": Decimal("9.60"), "from_status": "sent",
+                                      "to_status": "partially_received", "reason": None,
+                                      "changed_by": "u-1", "changed_at": T},
+    "goods_received": {"receipt_id": "g-1", "number": "GR-2026-00001", "order_id": "o-1",
+                       "order_number": "PO-2026-00001", "supplier_id": "s-1", "currency": "EUR",
+                       "received_on": date(2026, 4, 2), "expected_on": date(2026, 4, 1),
+                       "on_time": False, "accepted_value": Decimal("9.60"),
+                       "lines": [{"order_line_id": "ol-1", "category": "IT",
+                                  "quantity_received": Decimal("1.000"),
+                                  "quantity_rejected": Decimal("0.000"),
+                                  "unit_price": Decimal("9.60"),
+                                  "accepted_value": Decimal("9.60")}],
+                       "recorded_by": "u-1", "recorded_at": T},
 }
 
 
