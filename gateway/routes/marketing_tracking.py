@@ -3,10 +3,11 @@ the proof; a forged or altered one is a 404 that records nothing): the open pixe
 redirect (only to the link the template had), the unsubscribe page and its one-click POST
 (RFC 8058), and the inbound bounce / complaint webhook (shared secret in X-Webhook-Secret)."""
 import base64
-import html
 
 from werkzeug.wrappers import Response
 
+from gateway import pages
+from gateway.pages import NO_STORE
 from gateway.routing import Route
 from gateway.routes.marketing import MARKETING
 
@@ -14,18 +15,12 @@ TAG = "marketing tracking"
 TRACK = f"{MARKETING}/t"
 # The smallest transparent GIF (1×1).
 PIXEL = base64.b64decode("R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7")
-NO_STORE = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"}
 
 
 def _page(title, text, form=False):
     button = ('<form method="post"><button type="submit">Unsubscribe</button></form>'
               if form else "")
-    body = (f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{html.escape(title)}'
-            f'</title><meta name="viewport" content="width=device-width, initial-scale=1"></head>'
-            f'<body><main><h1>{html.escape(title)}</h1><p>{html.escape(text)}</p>{button}</main>'
-            f'</body></html>')
-    return Response(body, status=200, content_type="text/html; charset=utf-8", headers={
-        **NO_STORE, "Content-Security-Policy": "default-src 'none'; form-action 'self'"})
+    return pages.page(title, pages.paragraph(text) + button)
 
 
 def open_pixel(gateway, request, call):

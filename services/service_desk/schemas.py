@@ -17,7 +17,8 @@ from services.service_desk.routing.schemas import (Agent, AgentQuery,  # noqa: F
 from services.service_desk.email_channel.schemas import (InboundEmail,  # noqa: F401
                                                          InboundEmailResult)
 from services.service_desk.surveys.schemas import (PublicSurvey, Survey,  # noqa: F401
-                                                   SurveyAnswer, SurveyQuery)
+                                                   SurveyAnswer, SurveyPageAnswer,
+                                                   SurveyQuery)
 from services.service_desk.followups.schemas import (Followup, FollowupCancel,  # noqa: F401
                                                      FollowupComplete, FollowupCreate,
                                                      FollowupQuery, FollowupUpdate)

@@ -60,7 +60,7 @@ def survey_secret():
 
 def survey_base_url():
     """The gateway's public address as customers reach it: a survey link is
-    <this>/api/v1/service-desk/surveys/<token>."""
+    <this>/api/v1/service-desk/surveys/<token>/page."""
     return env.str("SERVICE_DESK_SURVEY_BASE_URL", "http://localhost:8000")
 
 

@@ -27,9 +27,9 @@ def mail(sender, subject, body, message_id, extra=""):
 
 
 def link_of(message):
-    """The API path (after /api/v1/) of the survey link in a mail."""
+    """The survey's API path (after /api/v1/) from the page link in a mail."""
     url = next(line.strip() for line in message.get_content().splitlines() if "/surveys/" in line)
-    return urlsplit(url).path.split("/api/v1/", 1)[1]
+    return urlsplit(url).path.split("/api/v1/", 1)[1].removesuffix("/page")
 
 
 @pytest.fixture

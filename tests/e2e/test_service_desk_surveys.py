@@ -33,9 +33,9 @@ def desk(admin, region):
 
 
 def survey_path(message):
-    """The API path of the mail's survey link (after /api/v1/)."""
+    """The survey's API path (after /api/v1/) from the mail's page link."""
     url = next(line.strip() for line in message.get_content().splitlines() if "/surveys/" in line)
-    return urlsplit(url).path.split("/api/v1/", 1)[1]
+    return urlsplit(url).path.split("/api/v1/", 1)[1].removesuffix("/page")
 
 
 def test_a_low_score_escalates_and_the_supervisors_visit_is_completed(desk, anonymous,
@@ -135,3 +135,49 @@ def test_a_visit_planned_by_hand_and_the_refusals(desk):
     assert agent.request("PATCH", visit, json={"note": "still mine?"}).status_code == 403
     assert people["supervisor"].request("PATCH", visit, json={
         "assignee_id": people["rep"].user["id"]}).status_code == 422
+
+
+def test_the_customer_answers_on_the_page_the_mail_links_to(desk, anonymous, mailbox):
+    """What a customer's browser does: opens the mailed link (an HTML page with the ticket's
+    subject and the star form), posts the form urlencoded, and sees the answer — which the
+    survey's API then shows; the page answers the same again unchanged, another answer 409."""
+    people, customer = desk
+    agent = people["agent"]
+    ticket = wait_until(lambda: (lambda r: r if r.status_code == 201 else None)(agent.post(
+        TICKETS, json={"customer_id": customer["id"], "subject": "Printer <jams> & squeaks",
+                       "assignee_id": agent.user["id"]})), timeout=30,
+        message="customer and agent known to the desk").json()
+    agent.ok("POST", f"{TICKETS}/{ticket['id']}/status", json={"status": "resolved"})
+    [invitation] = wait_until(lambda: [m for m in mailbox.messages_to(customer["email"]) if str(
+        m["Subject"]).startswith("How did we do? ")] or None, timeout=30,
+        message="the survey at the SMTP server")
+    page_url = next(line.strip() for line in invitation.get_content().splitlines()
+                    if "/surveys/" in line)
+    assert page_url.endswith("/page")
+    page = anonymous.request("GET", urlsplit(page_url).path)
+    assert page.status_code == 200 and page.headers["Content-Type"].startswith("text/html")
+    assert "default-src 'none'" in page.headers["Content-Security-Policy"]
+    assert page.headers["Cache-Control"] == "no-store"
+    assert "Printer &lt;jams&gt; &amp; squeaks" in page.text and "<jams>" not in page.text
+    assert page.text.count('type="radio" name="stars"') == 5 and 'method="post"' in page.text
+
+    form = {"Content-Type": "application/x-www-form-urlencoded"}
+    none_chosen = anonymous.request("POST", urlsplit(page_url).path, headers=form,
+                                    data="stars=&comment=")
+    assert none_chosen.status_code == 422
+    assert anonymous.ok("GET", survey_path(invitation))["status"] == "open"
+
+    sent = anonymous.request("POST", urlsplit(page_url).path, headers=form,
+                             data="stars=4&comment=Quick+%E2%80%94+thanks")
+    assert sent.status_code == 200 and "★★★★☆" in sent.text and "Quick — thanks" in sent.text
+    shown = anonymous.ok("GET", survey_path(invitation))
+    assert (shown["status"], shown["stars"], shown["score"], shown["comment"]) == (
+        "answered", 4, 75, "Quick — thanks")
+    again = anonymous.request("POST", urlsplit(page_url).path, headers=form,
+                              data="stars=4&comment=Quick+%E2%80%94+thanks")
+    assert again.status_code == 200
+    assert "★★★★☆" in anonymous.request("GET", urlsplit(page_url).path).text
+    other = anonymous.request("POST", urlsplit(page_url).path, headers=form, data="stars=1")
+    assert other.status_code == 409
+    forged = anonymous.request("GET", urlsplit(page_url).path.replace("/page", "x/page"))
+    assert forged.status_code == 404

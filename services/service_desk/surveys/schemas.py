@@ -24,6 +24,14 @@ class SurveyAnswer(Input):
             raise ValidationError("Give exactly one of score (0–100) and stars (1–5).", "score")
 
 
+class SurveyPageAnswer(Input):
+    """What the survey page's form posts (the gateway turns the form's "4" into 4 and answers
+    through SurveyAnswer; documentation of the page's body)."""
+    stars = fields.Integer(strict=True, required=True, validate=validate.Range(1, 5),
+                           metadata={"description": "1 to 5 stars, scored 0, 25, 50, 75, 100"})
+    comment = text(MAX_COMMENT, multiline=True)
+
+
 class PublicSurvey(Schema):
     """What the survey's link shows the customer: nothing about them beyond the ticket's
     subject; the answer once given."""

@@ -32,4 +32,6 @@ def read(token):
 
 
 def link(survey_id):
-    return f"{settings.survey_base_url().rstrip('/')}/api/v1/service-desk/surveys/{sign(survey_id)}"
+    """The survey's page (gateway/routes/service_desk_survey_page.py): the customer's way in."""
+    base = settings.survey_base_url().rstrip("/")
+    return f"{base}/api/v1/service-desk/surveys/{sign(survey_id)}/page"

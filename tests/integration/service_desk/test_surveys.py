@@ -51,7 +51,7 @@ def test_resolved_mailed_answered_escalated_and_visited(producers, desk, receive
     assert envelope["rcpt_tos"] == ["info@acme.example"]
     assert str(message["Subject"]) == f"How did we do? No heat [#T-{ticket['id']}]"
     link = next(line for line in message.get_content().splitlines() if "/surveys/" in line)
-    token = urlsplit(link.strip()).path.rsplit("/", 1)[1]
+    token = urlsplit(link.strip()).path.split("/surveys/", 1)[1].split("/")[0]
 
     assert call(desk, "get_survey", token)["status"] == "open"
     with pytest.raises(NotFound):

@@ -44,7 +44,7 @@ def token_of(db, ticket_id):
     """The token of the survey link mailed for the ticket's latest resolution."""
     body = survey_mail(db, ticket_id)[-1].body
     url = next(line for line in body.splitlines() if "/surveys/" in line)
-    return urlsplit(url.strip()).path.rsplit("/", 1)[1]
+    return urlsplit(url.strip()).path.split("/surveys/", 1)[1].split("/")[0]
 
 
 def show(db, token, now):
