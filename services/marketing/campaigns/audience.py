@@ -1,19 +1,19 @@
 """Who a campaign is aimed at, as SQL (never a contact at a time): the members of any of its
 target segments who are in none of its excluded segments — and, of those, the addresses its
 channel may reach now by the rule of consent/rules.py, applied per address (an email address
-nobody holding it unsubscribed or put on do-not-contact; subscribed when
+nobody holding it unsubscribed or put on do-not-contact: consent/addresses.py; subscribed when
 MARKETING_EMAIL_OPT_IN_REQUIRED), one mail per address. The sender snapshots
 `reachable` when a send starts; the count is answered from the same query."""
 import json
 
 from sqlalchemy import and_, exists, func, select
-from sqlalchemy.orm import aliased
 
 from services.marketing import settings
 from services.marketing.audience.models import AudienceContact
 from services.marketing.campaigns.lifecycle import FINAL
 from services.marketing.campaigns.models import Campaign
-from services.marketing.consent.models import DO_NOT_CONTACT, SUBSCRIBED, UNSUBSCRIBED, Consent
+from services.marketing.consent import addresses
+from services.marketing.consent.models import SUBSCRIBED, Consent
 from services.marketing.segments.models import SegmentMember
 
 
@@ -37,16 +37,11 @@ def reachable(campaign):
     address gets one mail, as the lowest of its allowed contacts' ids."""
     ids = targeted(campaign).subquery()
     own = and_(Consent.contact_id == AudienceContact.id, Consent.channel == "email")
-    holder, holder_consent = aliased(AudienceContact), aliased(Consent)
-    refused = exists().where(holder.email_norm == AudienceContact.email_norm,
-                             holder_consent.contact_id == holder.id,
-                             holder_consent.channel == "email",
-                             holder_consent.status.in_((UNSUBSCRIBED, DO_NOT_CONTACT)))
     allowed = (select(AudienceContact.id, AudienceContact.email, AudienceContact.email_norm)
                .join(ids, ids.c.contact_id == AudienceContact.id)
                .outerjoin(Consent, own)
                .where(AudienceContact.active.is_(True), AudienceContact.email_norm.is_not(None),
-                      ~refused))
+                      ~addresses.refused(AudienceContact.email_norm)))
     if campaign.channel != "email":
         allowed = allowed.where(False)
     if settings.email_opt_in_required():

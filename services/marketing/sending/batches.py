@@ -5,10 +5,12 @@ Once per contact — how:
 1. claim: `UPDATE … SET state = 'sending' WHERE (campaign, contact) AND state = 'pending'`,
    committed before anything is sent; of two workers given the same batch (a redelivery, a
    batch released again) one wins each recipient and the other skips it;
-2. check, in the claim's transaction: still sendable (consent/rules.py: consent may have
-   changed since the snapshot) and under the frequency cap — counting the contact's mails of
-   other campaigns in flight, under a per-contact lock (sending/cap.py), so two campaigns
-   sending at once cannot both take its last slot — else `skipped` with why;
+2. check, in the claim's transaction: still sendable — by the contact's own consent
+   (consent/rules.py: `not_sendable`) and by its address's (consent/addresses.py: another
+   contact holding the address unsubscribed or went on do-not-contact, `address_unsubscribed`);
+   either may have changed since the snapshot — and under the frequency cap — counting the
+   contact's mails of other campaigns in flight, under a per-contact lock (sending/cap.py), so
+   two campaigns sending at once cannot both take its last slot — else `skipped` with why;
 3. send, with the Message-ID derived from (campaign, contact) alone;
 4. record the outcome and its event in one commit: `sent`; `bounced` (a 5xx to RCPT: the
    contact goes on do-not-contact with reason bounced); `failed` (the message was refused,
@@ -52,7 +54,7 @@ from services.chassis.models import utcnow
 from services.chassis.periodic import claim
 from services.marketing.audience.models import AudienceContact
 from services.marketing.audience.profile import load_profiles
-from services.marketing.consent import rules
+from services.marketing.consent import addresses, rules
 from services.marketing.consent.models import Consent
 from services.marketing.sending import cap, dispatch
 from services.marketing.sending.models import (BOUNCED, CLAIMED, DONE, FAILED, PENDING,
@@ -94,6 +96,9 @@ def _prepare(uow, send, contact_id, now):
     if profile is None or not profile["in_audience"] or not rules.sendable(
             profile, "email", consent.status if consent else None):
         _not_sent(uow, recipient, SKIPPED, "not_sendable", now)
+        return None
+    if addresses.contact_refused(session, contact_id):
+        _not_sent(uow, recipient, SKIPPED, "address_unsubscribed", now)
         return None
     if cap.over_cap(session, send.campaign_id, contact_id, now):
         _not_sent(uow, recipient, SKIPPED, "frequency_cap", now)

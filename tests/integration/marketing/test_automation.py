@@ -2,7 +2,8 @@
 event, its action calls another service over RPC as the rule (a stand-in customers that records
 the calls and publishes customer_tagged with the caller as the actor, as the real one does), and
 the event that action causes is received again — the rule it came from is not triggered by it
-(loop protection), the run log says so, and each action happened exactly once."""
+(loop protection), the run log says so, and each action happened exactly once; a mail rule
+skips a contact whose address another contact holding it unsubscribed (a real SMTP server)."""
 import eventlet
 import pytest
 from nameko.rpc import rpc
@@ -15,7 +16,7 @@ from services.marketing.service import MarketingService
 from tests.helpers import wait_until
 from tests.integration.marketing.conftest import call, producer
 from tests.integration.marketing.test_audience import db_of
-from tests.unit.marketing.support import customer
+from tests.unit.marketing.support import contact, customer
 
 MARKETER = Principal("u-mkt", "marketer")
 CALLS = []          # (principal user id, customer ids, tags): the stand-in's record
@@ -110,3 +111,37 @@ def test_replicas_firing_at_once_run_each_rule_once_per_event(customers, contain
     assert sorted(customer_ids[0] for _who, customer_ids, _tags in CALLS) == sorted(ids)
     with db_of(marketing).read_only() as session:
         assert {run.attempts for run in session.scalars(select(AutomationRun))} == {1}
+
+
+@pytest.mark.dialect_sensitive("the address's consent (a correlated EXISTS over every holder) "
+                               "asked when a live worker fires the run, on PostgreSQL")
+def test_a_mail_rule_skips_an_address_another_contact_unsubscribed(
+        customers, container_factory, rabbit_config, databases, monkeypatch, smtp_server):
+    """info@acme.example is also Beta's reception's; the reception unsubscribes after the
+    events and before the runs fire: Acme's run is skipped, Beta's mail goes."""
+    monkeypatch.setenv("MARKETING_AUTOMATION_TICK_SECONDS", "3600")    # the test fires
+    marketing = container_factory(MarketingService, rabbit_config)
+    marketing.start()
+    template = call(marketing, "create_template", {
+        "name": "Welcome mail", "subject": "Welcome", "html": "<p>Welcome</p>",
+        "text": "Welcome"}, principal=MARKETER)
+    rule = call(marketing, "create_automation_rule", {
+        "name": "Welcome mail", "trigger": "customers.customer_created", "enabled": True,
+        "actions": [{"type": "send_email", "template_id": template["id"]}]}, principal=MARKETER)
+    call(customers, "publish", [
+        ("customer_created", customer()),
+        ("customer_created", customer(id="c-2", name="Beta", email="b@beta.example")),
+        ("contact_added", contact(id="ct-reception", customer_id="c-2",
+                                  email="INFO@acme.example"))])
+    wait_until(lambda: len(call(marketing, "list_audience", {"customer_id": "c-2"},
+                                principal=MARKETER)["items"]) == 2
+               and len(runs_of(marketing, rule["id"])) == 2,
+               timeout=30, message="the reception known and a run per customer scheduled")
+    call(marketing, "set_consent", "ct-reception", {"channel": "email", "status": "unsubscribed"},
+         principal=MARKETER)
+    with entrypoint_hook(marketing, "fire_automation_runs") as hook:
+        hook()
+    assert runs_of(marketing, rule["id"]) == [("done", "", 0),
+                                              ("skipped", "contact_not_sendable", 0)]
+    assert [r["rcpt_tos"] for r, _m in smtp_server.wait_for(1)] == [["b@beta.example"]]
+    assert len(smtp_server.received()) == 1

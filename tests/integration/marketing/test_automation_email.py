@@ -2,8 +2,9 @@
 send_email renders the template for the customer and the mail arrives, with a Message-ID made
 of the run and the action; the server down → the run waits and resumes, one mail in the end;
 a later action's outage does not send the mail again; an address refused for good fails the
-run and puts the contact on do-not-contact; notify_user writes to the rep's manager on
-target_at_risk (identity's users faked: their addresses and managers)."""
+run and puts the contact on do-not-contact; an address another contact holding it unsubscribed
+gets nothing; notify_user writes to the rep's manager on target_at_risk (identity's users
+faked: their addresses and managers)."""
 from datetime import date, timedelta
 
 import pytest
@@ -12,10 +13,10 @@ from sqlalchemy import create_engine
 from services.chassis import mail
 from services.chassis.rpc import ServiceUnavailable
 from services.marketing.automation.handlers import rules, triggering
-from services.marketing.consent.handlers import get_consent
+from services.marketing.consent.handlers import get_consent, set_consent
 from services.marketing.templates.models import EmailTemplate
 from services.marketing.tracking import links
-from tests.unit.marketing.support import T0, Log, apply, customer
+from tests.unit.marketing.support import T0, Log, apply, contact, customer
 from tests.unit.marketing.support import marketing_db
 from tests.unit.marketing.test_automation import FakeRemote, all_runs, fire, read, write
 
@@ -121,6 +122,24 @@ def test_an_address_refused_for_good_fails_the_run_and_is_do_not_contact(db, rem
     email = next(c for c in read(db, get_consent, "c-1")["channels"] if c["channel"] == "email")
     assert (email["status"], email["reason"], email["sendable"]) == (
         "do_not_contact", "bounced", False)
+
+
+def test_an_address_another_contact_unsubscribed_gets_no_mail(db, remote, smtp_server):
+    """info@acme.example is also Beta's reception's; it unsubscribed before the run fired."""
+    mail_rule(db)
+    log = Log("customers")
+    apply(db, log.emit("customer_created", customer()),
+          log.emit("customer_created", customer(id="c-2", name="Beta", email="b@beta.example")),
+          log.emit("contact_added", contact(id="ct-reception", customer_id="c-2",
+                                            email="INFO@acme.example")))
+    write(db, set_consent, "ct-reception", {"channel": "email", "status": "unsubscribed"})
+    fire(db, remote, AT + timedelta(minutes=5))          # Acme's run first, then Beta's
+    acme, beta = sorted(all_runs(db), key=lambda run: run.customer_id)
+    assert (acme.outcome, acme.reason, acme.actions_done) == ("skipped", "contact_not_sendable", 0)
+    assert "another contact holding its address" in acme.detail
+    assert beta.outcome == "done"
+    assert [r["rcpt_tos"] for r, _m in smtp_server.wait_for(1)] == [["b@beta.example"]]
+    assert len(smtp_server.received()) == 1
 
 
 def test_target_at_risk_notifies_the_reps_manager(db, identity, smtp_server):

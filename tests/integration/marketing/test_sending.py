@@ -1,7 +1,8 @@
 """A campaign's broadcast over a real marketing database and a real SMTP server (the batches
 driven by hand here; tests/integration/marketing/test_sending_service.py runs them over
 RabbitMQ): once per contact whatever is redelivered or crashes, bounces to do-not-contact,
-an outage waits and resumes, the frequency cap, the rate, 0 recipients."""
+an outage waits and resumes, the frequency cap, consent (the contact's or its address's)
+changed since the snapshot, the rate, 0 recipients."""
 import json
 from datetime import timedelta
 
@@ -19,7 +20,7 @@ from services.marketing.sending import batches, dispatch, recipients, start
 from services.marketing.sending.models import CampaignRecipient, CampaignSend
 from services.marketing.templates import handlers as templates
 from services.marketing.tracking import tokens
-from tests.unit.marketing.support import (Log, apply, customer, evaluate_segments,
+from tests.unit.marketing.support import (Log, apply, contact, customer, evaluate_segments,
                                           marketing_db)
 
 MARKETER = Principal("u-mkt", "marketer")
@@ -39,6 +40,7 @@ def db(monkeypatch, smtp_server):
         for n in range(PEOPLE)])
     apply(db, log.emit("customer_created", customer(id="c-south", region="south",
                                                     email="south@example.com")))
+    db.customers_log = log
     return db
 
 
@@ -207,6 +209,36 @@ def test_the_frequency_cap_and_consent_changed_since_the_snapshot_skip(db, smtp_
     reasons = {r["contact_id"]: r["reason"] for r in skipped["items"]}
     assert reasons["c-2"] == "not_sendable" and reasons["c-0"] == "frequency_cap"
     assert len(reasons) == PEOPLE and state(db, second)["status"] == "done"
+
+
+@pytest.mark.parametrize("status, reason", [("unsubscribed", None), ("do_not_contact", "complained")])
+def test_an_address_another_holder_refused_since_the_snapshot_is_skipped(db, smtp_server, status,
+                                                                         reason):
+    """p3@example.com is also the south customer's reception's (not targeted, so not in the
+    snapshot); the reception unsubscribes after the send started: c-3 is not mailed."""
+    apply(db, db.customers_log.emit("contact_added", contact(
+        id="ct-reception", customer_id="c-south", name="Reception", email="P3@Example.com")))
+    campaign_id = running_campaign(db)
+    answer = write(db, start.start_send, campaign_id, {"template_id": template(db)})
+    assert answer["recipients"] == PEOPLE                  # c-3 reachable when the send started
+    write(db, consent.set_consent, "ct-reception", {"channel": "email", "status": status,
+                                                    "reason": reason})
+    drain(db, campaign_id)
+    final = state(db, campaign_id)
+    assert (final["status"], final["counts"]["sent"], final["counts"]["skipped"]) == (
+        "done", PEOPLE - 1, 1)
+    [skipped] = read(db, recipients.list_recipients, campaign_id, {"state": "skipped"})["items"]
+    assert (skipped["contact_id"], skipped["reason"]) == ("c-3", "address_unsubscribed")
+    received = smtp_server.wait_for(PEOPLE - 1)
+    assert sorted(r["rcpt_tos"][0] for r, _m in received) == sorted(
+        f"p{n}@example.com" for n in range(PEOPLE) if n != 3)
+    with db.read_only() as session:                # c-3's own consent is untouched
+        failed = [json.loads(row.payload) for row in session.scalars(select(OutboxEvent).where(
+            OutboxEvent.event_type == "campaign_email_failed"))]
+    assert [(p["contact_id"], p["outcome"], p["reason"]) for p in failed] == [
+        ("c-3", "skipped", "address_unsubscribed")]
+    assert next(c for c in read(db, consent.get_consent, "c-3")["channels"]
+                if c["channel"] == "email")["status"] is None
 
 
 def test_the_rate_releases_batches_over_time(db, monkeypatch):

@@ -1,7 +1,8 @@
 """A campaign's broadcast in the real marketing container: batches fanned out over RabbitMQ
 (marketing's own campaign_send_batch_released messages, taken by its workers) to a real SMTP
 server, each contact once; with the server down the send waits, and resumes by itself (the
-timer) once it is back — nobody lost, nobody doubled."""
+timer) once it is back — nobody lost, nobody doubled; an address another contact holding it
+unsubscribed meanwhile is skipped when its batch comes."""
 from datetime import timedelta
 
 import pytest
@@ -93,3 +94,34 @@ def test_an_smtp_outage_makes_the_send_wait_and_resume_by_itself(producers, mark
     wait_until(lambda: done(marketing, campaign_id), timeout=30, message="the send resumed")
     received = smtp_server.wait_for(PEOPLE)
     assert len(received) == len({r["rcpt_tos"][0] for r, _m in received}) == PEOPLE
+
+
+@pytest.mark.dialect_sensitive("the address's consent asked again in the claim's transaction, "
+                               "with concurrent workers, on PostgreSQL")
+def test_an_address_another_holder_unsubscribed_while_the_send_waited_is_not_mailed(
+        producers, marketing, smtp_server, fast):
+    """r3@example.com is also a south customer's (not targeted): it unsubscribes after the
+    snapshot, while the send waits for the SMTP server — its batch then skips Reader3."""
+    campaign_id, template_id = prepared(producers, marketing)
+    call(producers["customers"], "publish", [("customer_created", customer(
+        id="c-south", region="south", name="Southern Reception", email="R3@Example.com"))])
+    wait_until(lambda: call(marketing, "list_audience", {"customer_id": "c-south"},
+                            principal=MARKETER)["items"], message="the south customer known")
+    smtp_server.stop()
+    started = call(marketing, "start_campaign_send", campaign_id, {"template_id": template_id},
+                   principal=MARKETER)
+    assert started["recipients"] == PEOPLE                  # Reader3 reachable at the snapshot
+    wait_until(lambda: call(marketing, "get_campaign_send", campaign_id,
+                            principal=MARKETER)["status"] == "waiting",
+               timeout=30, message="the send waiting for the SMTP server")
+    call(marketing, "set_consent", "c-south", {"channel": "email", "status": "unsubscribed"},
+         principal=MARKETER)
+    smtp_server.start()
+    final = wait_until(lambda: done(marketing, campaign_id), timeout=30, message="the send done")
+    assert (final["counts"]["sent"], final["counts"]["skipped"]) == (PEOPLE - 1, 1)
+    [skipped] = call(marketing, "list_campaign_recipients", campaign_id, {"state": "skipped"},
+                     principal=MARKETER)["items"]
+    assert (skipped["contact_id"], skipped["reason"]) == ("c-3", "address_unsubscribed")
+    received = smtp_server.wait_for(PEOPLE - 1)
+    assert sorted(r["rcpt_tos"][0] for r, _m in received) == sorted(
+        f"r{n}@example.com" for n in range(PEOPLE) if n != 3)

@@ -22,7 +22,8 @@ from services.marketing.consent.handlers import set_consent
 from services.marketing.segments.handlers import definitions, members
 from services.marketing.templates import rendering
 from services.marketing.templates.models import EmailTemplate
-from tests.unit.marketing.support import T0, Log, apply, customer, marketing_db, order
+from tests.unit.marketing.support import (T0, Log, apply, contact, customer, marketing_db,
+                                          order)
 
 MARKETER = Principal("u-mkt", "marketer")
 TAG_NEW = {"name": "Welcome", "trigger": "customers.customer_created",
@@ -354,21 +355,30 @@ def template(db):
     return "tpl-1"
 
 
-@pytest.mark.parametrize("email, consent, sendable", [
-    ("info@acme.example", None, True), (None, None, False),
-    ("info@acme.example", "do_not_contact", False), ("info@acme.example", "unsubscribed", False),
+@pytest.mark.parametrize("email, who, consent, sendable", [
+    ("info@acme.example", "c-1", None, True), (None, "c-1", None, False),
+    ("info@acme.example", "c-1", "do_not_contact", False),
+    ("info@acme.example", "c-1", "unsubscribed", False),
+    # the address's consent: another contact holding it (ct-2) refused — or one holding
+    # another address (ct-3), which changes nothing
+    ("info@acme.example", "ct-2", "unsubscribed", False),
+    ("info@acme.example", "ct-2", "do_not_contact", False),
+    ("info@acme.example", "ct-3", "unsubscribed", True),
 ])
 def test_a_mail_rule_skips_a_contact_that_may_not_be_sent_to(db, remote, monkeypatch, email,
-                                                              consent, sendable):
+                                                              who, consent, sendable):
     sent = []
     monkeypatch.setattr("services.chassis.mail.send", sent.append)
     write(db, rules.create_rule, {**TAG_NEW, "actions": [
         {"type": "add_tag", "tags": ["mailed"]},
         {"type": "send_email", "template_id": template(db)}]})
-    apply(db, Log("customers").emit("customer_created", customer(email=email)))
+    customers = Log("customers")
+    apply(db, customers.emit("customer_created", customer(email=email)),
+          customers.emit("contact_added", contact(id="ct-2", email="Info@Acme.example")),
+          customers.emit("contact_added", contact(id="ct-3", email="sales@acme.example")))
     if consent:
-        write(db, set_consent, "c-1", {"channel": "email", "status": consent,
-                                       "reason": "manual" if consent == "do_not_contact" else None})
+        write(db, set_consent, who, {"channel": "email", "status": consent,
+                                     "reason": "manual" if consent == "do_not_contact" else None})
     fire(db, remote, T0 + timedelta(hours=1))
     (run,) = all_runs(db)
     if sendable:

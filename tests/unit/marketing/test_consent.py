@@ -7,7 +7,7 @@ from sqlalchemy import create_engine, func, select
 from services.chassis.auth import Principal
 from services.chassis.errors import Invalid, NotFound
 from services.chassis.models import OutboxEvent
-from services.marketing.consent import handlers, rules
+from services.marketing.consent import addresses, handlers, rules
 from services.marketing.consent.models import ConsentChange
 from tests.unit.marketing.support import Log, apply, contact, customer, marketing_db
 
@@ -40,6 +40,7 @@ def db():
     customers = Log("customers")
     apply(db, customers.emit("customer_created", customer()),
           customers.emit("contact_added", contact()))
+    db.customers_log = customers
     return db
 
 
@@ -104,3 +105,36 @@ def test_an_unknown_contact_is_not_found(db):
     with pytest.raises(NotFound):
         set_consent(db, "nobody", "email", {"status": "subscribed"})
     assert counts(db) == (0, 0)
+
+
+# --- the address's consent (consent/addresses.py) -----------------------------------------------
+
+def refused(db, contact_id):
+    with db.read_only() as session:
+        return addresses.contact_refused(session, contact_id)
+
+
+@pytest.mark.parametrize("status, reason", [("unsubscribed", None), ("do_not_contact", "bounced")])
+def test_an_address_anyone_holding_it_refused_is_refused_for_every_holder(db, status, reason):
+    customers = db.customers_log
+    apply(db, customers.emit("contact_added", contact(id="ct-2", name="Reception",
+                                                      email=" INFO@Acme.example ")),
+          customers.emit("customer_created", customer(id="c-2", email="b@beta.example")))
+    assert [refused(db, c) for c in ("c-1", "ct-2", "c-2", "ct-1")] == [False] * 4
+    set_consent(db, "ct-2", "email", {"status": status, "reason": reason})
+    # c-1 holds the same address (case and spaces aside): refused too; its own consent is
+    # untouched, and other addresses and a contact without one are not affected
+    assert [refused(db, c) for c in ("c-1", "ct-2", "c-2", "ct-1")] == [True, True, False, False]
+    with db.read_only() as session:
+        assert email_state(handlers.get_consent(session, MARKETER, "c-1"))["status"] is None
+
+
+def test_another_channel_or_a_resubscribe_does_not_refuse_the_address(db):
+    apply(db, db.customers_log.emit("contact_added", contact(id="ct-2",
+                                                             email="info@acme.example")))
+    set_consent(db, "ct-2", "phone", {"status": "do_not_contact", "reason": "manual"})
+    assert refused(db, "c-1") is False
+    set_consent(db, "ct-2", "email", {"status": "unsubscribed"})
+    assert refused(db, "c-1") is True
+    set_consent(db, "ct-2", "email", {"status": "subscribed"})
+    assert refused(db, "c-1") is False and refused(db, "no-such-contact") is False

@@ -16,7 +16,7 @@ from services.chassis.auth import Principal
 from services.chassis.errors import CrmError
 from services.chassis.idempotency import Idempotency, fingerprint
 from services.marketing.automation import actions
-from services.marketing.consent import rules as consent_rules
+from services.marketing.consent import addresses, rules as consent_rules
 from services.marketing.consent.handlers import set_consent
 from services.marketing.consent.models import Consent
 from services.marketing.segments.handlers import members
@@ -92,9 +92,12 @@ def _task(remote, context, index, action):
 # --- email -------------------------------------------------------------------------------------
 
 def sendable(session, contact):
-    """The one rule every sender asks (consent/rules.py), for the contact's email."""
+    """The rule every sender asks, for the contact's email: its own consent (consent/rules.py)
+    and its address's — nobody holding the address unsubscribed or on do-not-contact
+    (consent/addresses.py)."""
     row = session.get(Consent, (contact["id"], "email"))
-    return consent_rules.sendable(contact, "email", row.status if row else None)
+    return consent_rules.sendable(contact, "email", row.status if row else None) \
+        and not addresses.contact_refused(session, contact["id"])
 
 
 def _rendered(db, template_id, profile, unsubscribe_url=rendering.PREVIEW_UNSUBSCRIBE_URL):

@@ -7,10 +7,11 @@ again, and the actions are safe to repeat (acting.py).
 At fire time: the rule must still be enabled (else skipped: rule_disabled); the conditions are
 evaluated on the event and on the customer's profile as marketing knows it now (false: skipped:
 condition_false); a rule that sends the customer a mail skips a contact that may not be sent
-to (skipped: contact_not_sendable — before any action, so a run does all or none of its
-actions for that reason); then the actions run in order, each recorded when done
-(`actions_done`), so a retry resumes after them and does not evaluate the conditions again
-(the decision was made, and an action may have changed what they read). A refusal (4xx: the
+to (skipped: contact_not_sendable — by its own consent or its address's: anyone holding the
+address unsubscribed; checked before any action, so a run does all or none of its actions for
+that reason); then the actions run in order, each recorded when done (`actions_done`), so a
+retry resumes after them and does not evaluate the conditions again (the decision was made,
+and an action may have changed what they read). A refusal (4xx: the
 customer was deleted, the owner has no manager, the address bounces…) fails the run with its
 reason; an outage (5xx, no answer, the mail server deferring) or a customer marketing does not
 know yet (its customer_created travels on another queue) schedules it again with a growing
@@ -107,8 +108,9 @@ def _fire(db, remote, run_id, token, now):
                 return SKIPPED, CONDITION_FALSE, f"Condition {false} is false: {shown}"
             if any(a["type"] == actions.SEND_EMAIL for a in todo) \
                     and not acting.sendable(session, contact):
-                return SKIPPED, NOT_SENDABLE, (f"Contact {contact['id']} may not be sent email "
-                                               "(no address, unsubscribed or do-not-contact).")
+                return SKIPPED, NOT_SENDABLE, (
+                    f"Contact {contact['id']} may not be sent email (no address, unsubscribed "
+                    "or do-not-contact — itself or another contact holding its address).")
         context = acting.Context(run, rule, trigger, event_fields, contact,
                                  causation.actor(run.depth + 1, rule.id))
     done = [f"the first {started} action(s) done on an earlier attempt"] if started else []

@@ -1,0 +1,35 @@
+"""The per-address half of the consent rule (consent/rules.py is the per-contact half). An email
+address is often shared — a company and its reception, a person entered twice — and the one who
+reads it is the one who asked: when ANY contact holding an address unsubscribed or is on
+do-not-contact (a bounce, a complaint), no contact holding it is mailed (issue 11 §2).
+
+One SQL expression, asked by every sender at the moment it decides:
+- campaigns/audience.py `reachable`: the whole audience at once (count, and the send's snapshot);
+- sending/batches.py: each recipient again when its batch claims it — an unsubscribe of another
+  holder between the snapshot and the batch counts;
+- automation's send_email (automation/handlers/acting.py `sendable`), when its run fires.
+"""
+from sqlalchemy import exists, select
+from sqlalchemy.orm import aliased
+
+from services.marketing.audience.models import AudienceContact
+from services.marketing.consent.models import DO_NOT_CONTACT, UNSUBSCRIBED, Consent
+
+REFUSING = (UNSUBSCRIBED, DO_NOT_CONTACT)
+
+
+def refused(email_norm):
+    """EXISTS: some contact holding the address `email_norm` (a column the query correlates,
+    or a value) unsubscribed from email or is on do-not-contact — merged-away holders too (the
+    person asked, whatever became of the record)."""
+    holder, consent = aliased(AudienceContact), aliased(Consent)
+    return exists().where(holder.email_norm == email_norm, consent.contact_id == holder.id,
+                          consent.channel == "email", consent.status.in_(REFUSING))
+
+
+def contact_refused(session, contact_id):
+    """True if the contact's email address is refused, by itself or another holder (False for
+    a contact without an address or not known: rules.sendable says no to those)."""
+    contact = aliased(AudienceContact)
+    return bool(session.scalar(select(refused(contact.email_norm))
+                               .where(contact.id == contact_id, contact.email_norm.is_not(None))))
