@@ -8,7 +8,10 @@ well. The record scopes of purchase requests are requests/scopes.py.
 - EVALUATE: score a supplier for a period — buyers; CONFIGURE: the criteria and the flag
   threshold — buyers (admin always); the approval policy (amount thresholds) — admin only;
 - REQUEST: raise a purchase request — any signed-in role (requesters are anybody);
-- APPROVERS: the roles an approval step may name (manager, buyer, admin).
+- APPROVERS: the roles an approval step may name (manager, buyer, admin);
+- SOURCING: ask suppliers to quote, record, choose and withdraw their offers, make and cancel
+  purchase contracts — buyers. Quotations and contracts are read by whoever sees their request
+  (requests/scopes.py: buyers all, a manager the team's, anyone else their own).
 Unblocking a blocked supplier (blocked → active) is admin's alone (suppliers/statuses.py).
 """
 from services.chassis.auth import ROLES
@@ -20,3 +23,4 @@ EVALUATE = (BUYER,)
 CONFIGURE_CRITERIA = (BUYER,)
 REQUEST = tuple(role for role in ROLES if role != "admin")
 APPROVERS = ("manager", BUYER, "admin")
+SOURCING = (BUYER,)

@@ -9,3 +9,8 @@ from services.procurement.evaluation.schemas import (Criteria, CriteriaSet,  # n
 from services.procurement.requests.schemas import (  # noqa: F401
     ApprovalDecision, ApprovalPolicies, ApprovalPolicySet, PurchaseRequest, RequestCreate,
     RequestQuery, RequestUpdate)
+from services.procurement.sourcing.schemas import (  # noqa: F401
+    OfferRecord, Quotation, QuotationChoice, QuotationComparison, QuotationsRequest,
+    QuotationWithdrawal)
+from services.procurement.orders.contract_schemas import (  # noqa: F401
+    PurchaseContract, PurchaseContractCreate, PurchaseContractQuery)

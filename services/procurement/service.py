@@ -11,9 +11,14 @@ ProcurementService is composed of one mixin per business area, each in its own p
 - requests/    purchase requests (lines with exact estimates in one currency, needed-by
                dates, a justification) and their approval chain by amount (requests/policy.py),
                decided step by step by the right people (requests/handlers/approval.py)
+- sourcing/    supplier selection: quotations asked of several active suppliers for an
+               approved request, their offers recorded (every line priced once, the request's
+               currency), compared side by side, one chosen with its reason (sourcing/statuses.py)
+- orders/      purchase contracts from the chosen offer (orders/contracts.py: numbered
+               PC-<year>-NNNNN, cancelled while no order is under them)
 
-Later areas fit beside them: quotations (from an approved request's lines to several
-suppliers), orders and receipts (which compute on-time delivery), the reporting plugin.
+Later areas fit beside them: orders and receipts (which compute on-time delivery), the
+reporting plugin.
 Shared: roles.py (who may do what), metrics.py, and the registries models.py, events.py,
 schemas.py. It consumes no other service's events: who a caller is (role, team) travels with
 each call (services/chassis/auth.py).
@@ -23,11 +28,14 @@ from services.chassis.service import ChassisService
 from services.procurement.evaluation.entrypoints import EvaluationEntrypoints
 from services.procurement.events import EVENT_SCHEMAS
 from services.procurement.models import Base
+from services.procurement.orders.contract_entrypoints import ContractEntrypoints
 from services.procurement.requests.entrypoints import RequestEntrypoints
+from services.procurement.sourcing.entrypoints import SourcingEntrypoints
 from services.procurement.suppliers.entrypoints import SupplierEntrypoints
 
 
 class ProcurementService(SupplierEntrypoints, EvaluationEntrypoints, RequestEntrypoints,
+                         SourcingEntrypoints, ContractEntrypoints,
                          ChassisService):
     name = "procurement"
     db = Database(Base.metadata, event_schemas=EVENT_SCHEMAS)
