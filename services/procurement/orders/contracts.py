@@ -145,7 +145,7 @@ def cancel_contract(uow, principal, contract_id):
                             .where(PurchaseOrder.contract_id == contract.id))
     if orders:
         raise Conflict(f"Purchase contract {contract.number} has {orders} order(s) placed "
-                       f"under it: cancel those instead.", {"id": contract.id, "orders": orders})
+                       f"under it: cancel those instead.", {"id": contract.id})
     now, previous = utcnow(), contract.status
     contract.status, contract.updated_at = statuses.CANCELLED, now
     session.flush()

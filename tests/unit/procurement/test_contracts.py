@@ -105,7 +105,7 @@ def test_cancel_while_no_order_is_under_it(db, clock):
             created_by="u-buyer", created_at=NOW, updated_at=NOW))
     with pytest.raises(Conflict) as refused:
         write(db, BUYER, contracts.cancel_contract, ordered["id"])
-    assert refused.value.details == {"id": ordered["id"], "orders": 1}
+    assert refused.value.details == {"id": ordered["id"]} and "1 order" in refused.value.message
     cancelled = write(db, ADMIN, contracts.cancel_contract, free["id"])
     assert cancelled["status"] == "cancelled"
     with pytest.raises(Conflict) as refused:

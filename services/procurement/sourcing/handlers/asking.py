@@ -29,7 +29,7 @@ def require_active(supplier):
     if supplier.status != supplier_statuses.ACTIVE:
         raise Conflict(f"Supplier {supplier.id} is {supplier.status}: only an active supplier "
                        f"may be asked, chosen or contracted.",
-                       {"id": supplier.id, "status": supplier.status})
+                       {"id": supplier.id})
 
 
 def _suppliers(session, supplier_ids):
