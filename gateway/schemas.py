@@ -49,6 +49,7 @@ class Problem(Schema):
     reference = _text("409: the client reference already used")
     total = _text("409: the invoice total (decimal)")
     lines = fields.List(fields.Raw(), metadata={"description": "409: the lines (none to order)"})
+    remaining = _text("409: what the purchase contract line has left to order (decimal)")
     rows = _text("409: why the import batch must be sent again")
     scope = _text("403 / 409: the target scope involved")
     scope_value = _text("403: the target scope value involved")

@@ -50,3 +50,23 @@ def step_decided(role, outcome):
 
 def decision_refused(role):
     REFUSED.labels(role).inc()
+
+
+ORDERS = Counter("crm_purchase_orders_placed_total", "Purchase orders placed under contracts")
+ORDER_MOVES = Counter("crm_purchase_order_status_changes_total",
+                      "Purchase order status changes (a person's or a receipt's), by status",
+                      ["to_status"])
+RECEIPTS = Counter("crm_goods_receipts_total", "Goods receipts recorded, on time or late",
+                   ["on_time"])
+
+
+def order_placed():
+    ORDERS.inc()
+
+
+def order_moved(to_status):
+    ORDER_MOVES.labels(to_status).inc()
+
+
+def goods_received(on_time):
+    RECEIPTS.labels("true" if on_time else "false").inc()

@@ -11,7 +11,10 @@ well. The record scopes of purchase requests are requests/scopes.py.
 - APPROVERS: the roles an approval step may name (manager, buyer, admin);
 - SOURCING: ask suppliers to quote, record, choose and withdraw their offers, make and cancel
   purchase contracts — buyers. Quotations and contracts are read by whoever sees their request
-  (requests/scopes.py: buyers all, a manager the team's, anyone else their own).
+  (requests/scopes.py: buyers all, a manager the team's, anyone else their own);
+- ORDER: place, send, cancel and close purchase orders and record goods received — buyers;
+  ORDERS_READ: orders and their receipts — buyers and managers (those of the requests they
+  see: orders/scopes.py).
 Unblocking a blocked supplier (blocked → active) is admin's alone (suppliers/statuses.py).
 """
 from services.chassis.auth import ROLES
@@ -24,3 +27,5 @@ CONFIGURE_CRITERIA = (BUYER,)
 REQUEST = tuple(role for role in ROLES if role != "admin")
 APPROVERS = ("manager", BUYER, "admin")
 SOURCING = (BUYER,)
+ORDER = (BUYER,)
+ORDERS_READ = (BUYER, "manager")

@@ -5,7 +5,8 @@ from services.procurement.suppliers.schemas import (  # noqa: F401
     CreateOptions, Document, DocumentCreate, PageQuery, Supplier, SupplierChange, SupplierContact,
     SupplierCreate, SupplierQuery, SupplierStatusChange, SupplierUpdate)
 from services.procurement.evaluation.schemas import (Criteria, CriteriaSet,  # noqa: F401
-                                                     Evaluation, EvaluationCreate)
+                                                     Evaluation, EvaluationCreate,
+                                                     SupplierOnTimeDelivery)
 from services.procurement.requests.schemas import (  # noqa: F401
     ApprovalDecision, ApprovalPolicies, ApprovalPolicySet, PurchaseRequest, RequestCreate,
     RequestQuery, RequestUpdate)
@@ -14,3 +15,6 @@ from services.procurement.sourcing.schemas import (  # noqa: F401
     QuotationWithdrawal)
 from services.procurement.orders.contract_schemas import (  # noqa: F401
     PurchaseContract, PurchaseContractCreate, PurchaseContractQuery)
+from services.procurement.orders.schemas import (  # noqa: F401
+    GoodsReceipt, GoodsReceiptCreate, GoodsReceiptQuery, PurchaseOrder, PurchaseOrderCreate,
+    PurchaseOrderQuery, PurchaseOrderStatusChange)

@@ -1,4 +1,5 @@
-"""procurement: suppliers, their evaluation, purchase requests and their approval (issue 14).
+"""procurement: suppliers, their evaluation, purchase requests and their approval, purchase
+orders and goods receipts (issue 14).
 ProcurementService is composed of one mixin per business area, each in its own package:
 
 - suppliers/   the supplier book: company details, contacts, categories supplied, payment
@@ -15,10 +16,13 @@ ProcurementService is composed of one mixin per business area, each in its own p
                approved request, their offers recorded (every line priced once, the request's
                currency), compared side by side, one chosen with its reason (sourcing/statuses.py)
 - orders/      purchase contracts from the chosen offer (orders/contracts.py: numbered
-               PC-<year>-NNNNN, cancelled while no order is under them)
+               PC-<year>-NNNNN, cancelled while no order is under them); purchase orders
+               placed under active contracts (PO-<year>-NNNNN), sent / cancelled / closed
+               (orders/statuses.py), and goods receipts (GR-<year>-NNNNN) that move them to
+               partially received / received, complete the contract, and are what on-time
+               delivery is computed from (evaluation/on_time.py)
 
-Later areas fit beside them: orders and receipts (which compute on-time delivery), the
-reporting plugin.
+Later areas fit beside them: the reporting plugin.
 Shared: roles.py (who may do what), metrics.py, and the registries models.py, events.py,
 schemas.py. It consumes no other service's events: who a caller is (role, team) travels with
 each call (services/chassis/auth.py).
@@ -29,13 +33,14 @@ from services.procurement.evaluation.entrypoints import EvaluationEntrypoints
 from services.procurement.events import EVENT_SCHEMAS
 from services.procurement.models import Base
 from services.procurement.orders.contract_entrypoints import ContractEntrypoints
+from services.procurement.orders.entrypoints import OrderEntrypoints
 from services.procurement.requests.entrypoints import RequestEntrypoints
 from services.procurement.sourcing.entrypoints import SourcingEntrypoints
 from services.procurement.suppliers.entrypoints import SupplierEntrypoints
 
 
 class ProcurementService(SupplierEntrypoints, EvaluationEntrypoints, RequestEntrypoints,
-                         SourcingEntrypoints, ContractEntrypoints,
+                         SourcingEntrypoints, ContractEntrypoints, OrderEntrypoints,
                          ChassisService):
     name = "procurement"
     db = Database(Base.metadata, event_schemas=EVENT_SCHEMAS)

@@ -1,5 +1,6 @@
 """Evaluation: the criteria and threshold (read: the supplier book's readers; set: buyers),
-a supplier scored for a period, its history. A mixin of ProcurementService."""
+a supplier scored for a period, its history, its on-time delivery (computed from receipts). A
+mixin of ProcurementService."""
 from services.chassis.rpc import rpc  # replies without confirms
 from services.procurement import roles
 from services.procurement.evaluation import handlers
@@ -29,3 +30,9 @@ class EvaluationEntrypoints:
         self.principal.require(*roles.SUPPLIERS_READ)
         with self.db.read_only() as session:
             return handlers.list_evaluations(session, supplier_id, query)
+
+    @rpc
+    def get_supplier_on_time_delivery(self, supplier_id):
+        self.principal.require(*roles.SUPPLIERS_READ)
+        with self.db.read_only() as session:
+            return handlers.get_on_time_delivery(session, supplier_id)

@@ -2,7 +2,11 @@
 period (each criterion once; weights in force kept with it; one evaluation per supplier and
 period: again is a 409 naming it); the supplier's score follows its latest period — under the
 threshold it is flagged (supplier_flagged), back at or above it the flag clears — and, when
-asked, a flagged active supplier is put on hold; its evaluation history, newest first."""
+asked, a flagged active supplier is put on hold; its evaluation history, newest first.
+On-time delivery is not typed: it is the period's receipts' on-time rate (on_time.py); with no
+receipts in the period it is left out (the evaluation's `left_out` says so; its event's scores
+and weights simply omit it) and the other criteria's weights count alone. The supplier's
+on-time delivery over all its receipts: `get_on_time_delivery`."""
 import json
 import uuid
 
@@ -13,12 +17,12 @@ from services.chassis.errors import Conflict, Invalid
 from services.chassis.models import utcnow
 from services.chassis.validation import load
 from services.procurement import metrics
-from services.procurement.evaluation import criteria, schemas
+from services.procurement.evaluation import criteria, on_time, schemas
 from services.procurement.evaluation.models import EvaluationConfig, SupplierEvaluation
 from services.procurement.suppliers import handlers as suppliers, statuses
 from services.procurement.suppliers.record import one as supplier_one, record_change
 
-CRITERIA, EVALUATION = schemas.Criteria(), schemas.Evaluation()
+CRITERIA, EVALUATION, ON_TIME = schemas.Criteria(), schemas.Evaluation(), schemas.SupplierOnTimeDelivery()
 HOLD_REASON = "Evaluation {period}: weighted score {score} under the threshold {threshold}."
 
 
@@ -48,21 +52,43 @@ def set_criteria(uow, principal, data):
 
 
 def _scores(fields, config):
+    """The typed scores and the weights in force — on_time_delivery is not typed: it is
+    computed from receipts (`_computed`)."""
     weights = {c["key"]: c["weight"] for c in config["criteria"]}
     given, errors = {}, []
     for item in fields["scores"]:
         key = item["criterion"]
-        if key not in weights:
+        if key == on_time.CRITERION and key in weights:
+            errors.append(f"{key}: computed from the supplier's goods receipts in the period, "
+                          f"not typed in — leave it out.")
+        elif key not in weights:
             errors.append(f"{key}: not a criterion (criteria: {', '.join(weights)}).")
         elif key in given:
             errors.append(f"{key}: scored twice.")
         given[key] = item["score"]
-    missing = [key for key in weights if key not in given]
+    missing = [key for key in weights if key not in given and key != on_time.CRITERION]
     if missing:
         errors.append(f"Not scored: {', '.join(missing)}.")
     if errors:
         raise Invalid("The request is not valid.", {"scores": errors})
     return given, weights
+
+
+def _computed(session, supplier_id, start, end, scores, weights):
+    """on_time_delivery (when a criterion) from the period's receipts; none in the period: it
+    is left out and the other weights count alone. Returns the criteria left out."""
+    if on_time.CRITERION not in weights:
+        return []
+    rate = on_time.delivery(session, supplier_id, start, end)["on_time_rate"]
+    if rate is not None:
+        scores[on_time.CRITERION] = rate
+        return []
+    del weights[on_time.CRITERION]
+    if not weights:
+        raise Invalid("The request is not valid.", {"period_end": [
+            f"No goods receipts from this supplier in the period, and {on_time.CRITERION} is "
+            f"the only criterion: nothing to score."]})
+    return [on_time.CRITERION]
 
 
 def dump(row, current):
@@ -71,6 +97,8 @@ def dump(row, current):
         **{c.key: getattr(row, c.key) for c in SupplierEvaluation.__table__.columns},
         "scores": [{"criterion": key, "score": scores[key], "weight": weight}
                    for key, weight in weights.items()],
+        "left_out": [{"criterion": key, "reason": on_time.NO_RECEIPTS}
+                     for key, score in scores.items() if score is None],
         "current": current})
 
 
@@ -91,6 +119,7 @@ def evaluate_supplier(uow, principal, supplier_id, data):
     supplier = supplier_one(session, supplier_id, for_write=True)
     config = criteria.current(session)
     scores, weights = _scores(fields, config)
+    left_out = _computed(session, supplier.id, start, end, scores, weights)
     subject = f"period:{start.isoformat()}/{end.isoformat()}"
     existing = session.scalar(select(SupplierEvaluation.id).where(
         SupplierEvaluation.supplier_id == supplier.id, SupplierEvaluation.subject == subject))
@@ -101,7 +130,8 @@ def evaluate_supplier(uow, principal, supplier_id, data):
     score = criteria.weighted(scores, weights)
     row = SupplierEvaluation(
         id=str(uuid.uuid4()), supplier_id=supplier.id, subject=subject, period_start=start,
-        period_end=end, scores=json.dumps({k: str(v) for k, v in scores.items()}),
+        period_end=end, scores=json.dumps({**{k: str(v) for k, v in scores.items()},
+                                           **dict.fromkeys(left_out)}),
         weights=json.dumps(weights), weighted_score=score, threshold=threshold,
         below_threshold=score < threshold, comment=fields.get("comment"),
         evaluated_by=principal.user_id, created_at=now)
@@ -139,6 +169,11 @@ def _follow(uow, principal, supplier, row, hold, now):
             suppliers.set_status(uow, supplier, statuses.ON_HOLD, reason, principal.user_id)
     elif was_flagged:
         uow.emit("supplier_flag_cleared", event)
+
+
+def get_on_time_delivery(session, supplier_id):
+    """The supplier's on-time delivery over all its receipts."""
+    return ON_TIME.dump(on_time.delivery(session, supplier_one(session, supplier_id).id))
 
 
 def list_evaluations(session, supplier_id, query=None):

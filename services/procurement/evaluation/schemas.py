@@ -32,8 +32,10 @@ class EvaluationCreate(Input):
     period_start = fields.Date(required=True)
     period_end = fields.Date(required=True, metadata={"description": "not before period_start"})
     scores = fields.List(fields.Nested(ScoreInput), required=True,
-                         validate=validate.Length(min=1, max=MAX_CRITERIA), metadata={
-                             "description": "one score for each criterion, no other"})
+                         validate=validate.Length(max=MAX_CRITERIA), metadata={
+                             "description": "one score for each criterion, no other — except "
+                                            "on_time_delivery, computed from the goods "
+                                            "receipts received in the period"})
     comment = text(2000, multiline=True)
     hold_if_flagged = Boolean(load_default=False, metadata={
         "description": "put an active supplier on hold when this evaluation flags it"})
@@ -63,13 +65,31 @@ class Score(Schema):
     weight = fields.Integer(required=True)
 
 
+class EvaluationLeftOut(Schema):
+    criterion = fields.String(required=True)
+    reason = fields.String(required=True)
+
+
+class SupplierOnTimeDelivery(Schema):
+    supplier_id = fields.String(required=True)
+    receipts = fields.Integer(required=True, metadata={"description": "goods receipts, all time"})
+    on_time = fields.Integer(required=True, metadata={
+        "description": "those received on or before their order's expected date"})
+    on_time_rate = fields.Decimal(required=True, allow_none=True, as_string=True, metadata={
+        "description": "100 × on_time / receipts, half up to 2 decimals; null without receipts"})
+
+
 class Evaluation(Schema):
     id = fields.String(required=True)
     supplier_id = fields.String(required=True)
     period_start = fields.Date(allow_none=True)
     period_end = fields.Date(allow_none=True)
     order_id = fields.String(allow_none=True)
-    scores = fields.List(fields.Nested(Score), required=True)
+    scores = fields.List(fields.Nested(Score), required=True, metadata={
+        "description": "the criteria that count (on_time_delivery computed from receipts)"})
+    left_out = fields.List(fields.Nested(EvaluationLeftOut), required=True, metadata={
+        "description": "criteria not in the weighted score, and why (on_time_delivery without "
+                       "receipts in the period)"})
     weighted_score = fields.Decimal(required=True, as_string=True)
     threshold = fields.Decimal(required=True, as_string=True)
     below_threshold = fields.Boolean(required=True)
