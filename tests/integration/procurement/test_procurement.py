@@ -32,7 +32,7 @@ def test_suppliers_evaluation_and_approvals_over_the_broker(procurement, receive
     evaluation = call(procurement, "evaluate_supplier", supplier["id"], {
         "period_start": "2026-01-01", "period_end": "2026-03-31", "hold_if_flagged": True,
         "scores": [{"criterion": key, "score": "40"} for key in
-                   ("quality", "on_time_delivery", "price", "service")]}, principal=BUYER)
+                   ("quality", "price", "service")]}, principal=BUYER)
     assert evaluation["below_threshold"] is True
     assert call(procurement, "get_supplier", supplier["id"], principal=MANAGER)["status"] == "on_hold"
 
