@@ -373,6 +373,7 @@ def _supplier_document(body):
 
 
 CRITERIA = ("quality", "on_time_delivery", "price", "service")   # procurement's defaults
+TYPED = tuple(key for key in CRITERIA if key != "on_time_delivery")   # that one is computed
 
 
 def _criteria(body):
@@ -385,14 +386,15 @@ def _criteria(body):
 
 
 def _evaluation(body):
-    """A period ends on or after its start; the scores name each criterion once."""
+    """A period ends on or after its start; the scores name each typed criterion once
+    (on-time delivery is computed from receipts: typed, it is a 422)."""
     start, end = body.get("period_start"), body.get("period_end")
     if isinstance(start, str) and isinstance(end, str) and end < start:
         body["period_start"], body["period_end"] = end, start
     scores = [s for s in body.get("scores") or [] if isinstance(s, dict) and "score" in s]
     if scores:
-        scores = (scores * len(CRITERIA))[:len(CRITERIA)]
-        body["scores"] = [{**score, "criterion": key} for score, key in zip(scores, CRITERIA)]
+        scores = (scores * len(TYPED))[:len(TYPED)]
+        body["scores"] = [{**score, "criterion": key} for score, key in zip(scores, TYPED)]
 
 
 def _number(value):

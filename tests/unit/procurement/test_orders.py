@@ -72,6 +72,10 @@ def test_part_of_a_line_never_more_than_remains(db):
                                          {"contract_line_id": desk, "quantity": "1"}])
     assert [line["quantity"] for line in rest["lines"]] == ["7.500", "1.000"]
     assert _ordered(db, found["id"]) == [Decimal("10"), Decimal("1")]
+    with pytest.raises(Conflict) as none_left:
+        order(db, found["id"], lines=[{"contract_line_id": toner}])
+    assert none_left.value.details == {"id": toner, "remaining": "0.000"}
+    assert "nothing left to order" in none_left.value.message
     for lines, message in (([{"contract_line_id": "nope"}], "not a line"),
                            ([{"contract_line_id": desk}, {"contract_line_id": desk}], "twice")):
         with pytest.raises(Invalid) as wrong:

@@ -66,9 +66,10 @@ def _chosen(contract_lines, wanted):
         seen.add(line.id)
         remaining = line.quantity - line.ordered_quantity
         quantity = item.get("quantity") or remaining
-        if quantity <= 0 or quantity > remaining:
-            raise Conflict(f"Contract line {line.position} ({line.item}) has {remaining} "
-                           f"{line.unit} left to order: {quantity} is more.",
+        if remaining <= 0 or quantity > remaining:
+            left = (f"{remaining} {line.unit} left to order: {quantity} is more" if remaining > 0
+                    else "nothing left to order")
+            raise Conflict(f"Contract line {line.position} ({line.item}) has {left}.",
                            {"id": line.id, "remaining": str(remaining)})
         chosen.append((line, quantity))
     return chosen
