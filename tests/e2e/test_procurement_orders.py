@@ -1,34 +1,48 @@
-"""Purchase orders and goods receipts through the gateway against the real processes: a buyer
-orders everything of an active contract (written as the contract a chosen quotation makes —
-supplier selection has its own journey), sends it; two partial deliveries, the second late and
-retried with one Idempotency-Key (applied once), leave it received; a receipt accepting more
-than was ordered is a 422 that changes nothing, an illegal move a 409 naming the allowed ones;
-the supplier's on-time rate is 50.00 over its two receipts and a manager outside the request's
-team does not see the order."""
+"""Purchase orders and goods receipts through the gateway against the real processes: a rep's
+purchase request approved by the team's manager, quoted by a supplier and chosen, its contract
+made; a buyer orders everything of the contract and sends it; two partial deliveries, the second
+late and retried with one Idempotency-Key (applied once), leave it received and the contract
+completed; a receipt accepting more than was ordered is a 422 that changes nothing, an illegal
+move a 409 naming the allowed ones; the supplier's on-time rate is 50.00 over its two receipts;
+the team's manager sees the order, a manager of another team does not."""
 import uuid
 
 import pytest
-from sqlalchemy import create_engine
-
-from tests.unit.procurement.contracts import insert_contract_into
 
 pytestmark = pytest.mark.e2e
-SUPPLIERS, ORDERS = "procurement/suppliers", "procurement/purchase-orders"
+BASE = "procurement"
+SUPPLIERS, ORDERS = f"{BASE}/suppliers", f"{BASE}/purchase-orders"
 LINES = [("Toner", "10", "19.99", "Office supplies"), ("Desk", "3", "333.33", "Furniture")]
 
 
 @pytest.fixture
-def contract(system, admin):
-    """An active supplier's active contract (delivery promised 2026-03-31) and its buyer."""
-    buyer = admin.create_user("buyer")
+def contract(admin):
+    """An active contract made from the chosen offer of an approved request (1,199.89 EUR:
+    one manager's step), delivery promised 2026-03-31."""
+    team = admin.create_team(name=f"Orders {uuid.uuid4().hex[:6]}")
+    buyer, manager = admin.create_user("buyer"), admin.create_user("manager", team_id=team["id"])
+    rep = admin.create_user("sales_rep", team_id=team["id"])
     supplier = buyer.ok("POST", SUPPLIERS, expect=201,
                         json={"name": f"Orders {uuid.uuid4().hex[:8]} Ltd", "currency": "EUR"})
-    engine = create_engine(system.env["PROCUREMENT_DATABASE_URL"])
-    try:
-        found = insert_contract_into(engine, supplier["id"], LINES)
-    finally:
-        engine.dispose()
-    return {**found, "supplier_id": supplier["id"], "buyer": buyer}
+    request = rep.ok("POST", f"{BASE}/purchase-requests", expect=201, json={
+        "title": "Office restock", "justification": "The new floor opens.", "currency": "EUR",
+        "submit": True, "lines": [{"item": item, "quantity": quantity, "unit": "pcs",
+                                   "estimated_unit_price": price, "category": category}
+                                  for item, quantity, price, category in LINES]})
+    manager.ok("POST", f"{BASE}/purchase-requests/{request['id']}/approve", json={})
+    [quotation] = buyer.ok("POST", f"{BASE}/purchase-requests/{request['id']}/quotations",
+                           expect=(200, 201), json={"supplier_ids": [supplier["id"]]})
+    buyer.ok("PUT", f"{BASE}/quotations/{quotation['id']}/offer", json={
+        "currency": "EUR", "delivery_date": "2026-03-31",
+        "lines": [{"request_line_id": line["id"], "unit_price": line["estimated_unit_price"]}
+                  for line in request["lines"]]})
+    buyer.ok("POST", f"{BASE}/quotations/{quotation['id']}/choose",
+             json={"reason": "The only offer, at the estimate"})
+    made = buyer.ok("POST", f"{BASE}/purchase-contracts", expect=201,
+                    json={"request_id": request["id"]})
+    assert (made["status"], made["total"], made["delivery_date"]) == ("active", "1199.89",
+                                                                      "2026-03-31")
+    return {**made, "buyer": buyer, "manager": manager}
 
 
 def _receipt(order, received_on, toner, desk, rejected="0"):
@@ -71,6 +85,9 @@ def test_an_order_two_partial_receipts_one_late_and_the_on_time_rate(contract, a
     listed = buyer.ok("GET", ORDERS, params={"supplier_id": contract["supplier_id"]})["items"]
     assert [o["id"] for o in listed] == [order["id"]]
 
-    stranger = admin.create_user("manager")
-    assert stranger.get(url).status_code == 404
+    assert contract["manager"].ok("GET", url)["id"] == order["id"]      # the team's request
+    assert admin.create_user("manager").get(url).status_code == 404
+    made = buyer.ok("GET", f"{BASE}/purchase-contracts/{contract['id']}")
+    assert made["status"] == "completed"
+    assert [line["ordered_quantity"] for line in made["lines"]] == ["10.000", "3.000"]
     assert admin.create_user("sales_rep").get(url).status_code == 403

@@ -64,10 +64,10 @@ def _checked_lines(order_lines, wanted):
 
 def record_receipt(uow, principal, order_id, data):
     fields, session = load(schemas.GoodsReceiptCreate(), data), uow.session
-    if fields["received_on"] > today():
-        raise _invalid("received_on", ["Goods cannot be received in the future."])
     order = scopes.one(session, principal, order_id, for_write=True)
     statuses.refuse_receipt(order)
+    if fields["received_on"] > today():
+        raise _invalid("received_on", ["Goods cannot be received in the future."])
     order_lines = lines_of(session, [order.id], for_write=True).get(order.id, [])
     checked = _checked_lines(order_lines, fields["lines"])
     now = utcnow()
