@@ -21,8 +21,9 @@ ProcurementService is composed of one mixin per business area, each in its own p
                (orders/statuses.py), and goods receipts (GR-<year>-NNNNN) that move them to
                partially received / received, complete the contract, and are what on-time
                delivery is computed from (evaluation/on_time.py)
+- kpis/        answers reporting's reconcile of the procurement reports (admin / system only;
+               the reports are reporting's `procurement` domain)
 
-Later areas fit beside them: the reporting plugin.
 Shared: roles.py (who may do what), metrics.py, and the registries models.py, events.py,
 schemas.py. It consumes no other service's events: who a caller is (role, team) travels with
 each call (services/chassis/auth.py).
@@ -31,6 +32,7 @@ from services.chassis.db import Database
 from services.chassis.service import ChassisService
 from services.procurement.evaluation.entrypoints import EvaluationEntrypoints
 from services.procurement.events import EVENT_SCHEMAS
+from services.procurement.kpis.entrypoints import KpiEntrypoints
 from services.procurement.models import Base
 from services.procurement.orders.contract_entrypoints import ContractEntrypoints
 from services.procurement.orders.entrypoints import OrderEntrypoints
@@ -41,6 +43,6 @@ from services.procurement.suppliers.entrypoints import SupplierEntrypoints
 
 class ProcurementService(SupplierEntrypoints, EvaluationEntrypoints, RequestEntrypoints,
                          SourcingEntrypoints, ContractEntrypoints, OrderEntrypoints,
-                         ChassisService):
+                         KpiEntrypoints, ChassisService):
     name = "procurement"
     db = Database(Base.metadata, event_schemas=EVENT_SCHEMAS)
