@@ -8,6 +8,7 @@ import pytest
 from services.customers.events import EVENT_SCHEMAS as CUSTOMERS_EVENTS
 from services.identity.events import EVENT_SCHEMAS as IDENTITY_EVENTS
 from services.marketing.events import EVENT_SCHEMAS as MARKETING_EVENTS
+from services.procurement.events import EVENT_SCHEMAS as PROCUREMENT_EVENTS
 from services.reporting.inbox import SUBSCRIPTIONS
 from services.reporting.domains.customers import consumes
 from services.reporting.domains.identity import consumes as identity_copies
@@ -35,7 +36,8 @@ SAMPLES = {
         "summary": "s", "outcome": None, "contact_id": None, "owner_id": "u-1"}),
 }
 PUBLISHED = {"identity": IDENTITY_EVENTS, "customers": CUSTOMERS_EVENTS, "sales": SALES_EVENTS,
-             "marketing": MARKETING_EVENTS, "service_desk": DESK_EVENTS}
+             "marketing": MARKETING_EVENTS, "service_desk": DESK_EVENTS,
+             "procurement": PROCUREMENT_EVENTS}
 
 
 def test_every_subscribed_event_is_published():
@@ -48,13 +50,15 @@ def test_every_subscribed_event_has_a_contract_sample():
     """Each (source, event type) a reporting domain consumes is checked by one of the contract
     tests' samples: a new consumer copy without one fails here instead of going unchecked."""
     from tests.contract.test_reporting_consumes_marketing import CASES as MARKETING_CASES
+    from tests.contract.test_reporting_consumes_procurement import SAMPLES as PROC_SAMPLES
     from tests.contract.test_reporting_consumes_sales import SAMPLES as DEAL_SAMPLES
     from tests.contract.test_reporting_consumes_service_desk import SAMPLES as DESK_SAMPLES
     sampled = {("customers", name) for name in SAMPLES} | {
         ("identity", name) for name in identity_copies.USER_EVENTS} | {
         ("sales", name) for name in (*DEAL_SAMPLES, *CASH_AND_TARGETS)} | {
         (source, name) for source, name, *_rest in MARKETING_CASES} | {
-        ("service_desk", name) for name in DESK_SAMPLES}
+        ("service_desk", name) for name in DESK_SAMPLES} | {
+        ("procurement", name) for name in PROC_SAMPLES}
     subscribed = {(source, event_type) for source, handlers in SUBSCRIPTIONS.mapping.items()
                   for event_type in handlers}
     assert subscribed, "reporting subscribes to nothing: the guard has nothing to check"

@@ -190,7 +190,7 @@ class ReportingSystem:
         self.sales = sales
         self.fetchers = {"sales": sales.events, "customers": lambda _p, _l: [],
                          "identity": lambda _p, _l: [], "marketing": lambda _p, _l: [],
-                         "service_desk": lambda _p, _l: []}
+                         "service_desk": lambda _p, _l: [], "procurement": lambda _p, _l: []}
 
     def deliver(self, envelopes):
         for item in envelopes:

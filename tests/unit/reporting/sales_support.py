@@ -126,7 +126,7 @@ class ProducersRpc:
     def __call__(self, service, method, cursor=None, limit=500):
         if service == "customers":
             return self.customers_rpc(service, method, cursor, limit)
-        if service in ("marketing", "service_desk"):   # nothing published in these workloads
+        if service in ("marketing", "service_desk", "procurement"):   # nothing published here
             return {"items": [], "sequence": 0, "next_cursor": None}
         assert service == "sales"
         if method == "reconcile_target_facts" and not (self.sales.cash and self.sales.cash.targets):

@@ -53,7 +53,8 @@ def fold(fresh_db, *logs):
 @pytest.fixture
 def loaded(db, customers, identity, sales):
     fetchers = {"customers": customers.fetch, "identity": identity.fetch, "sales": sales.fetch,
-            "marketing": lambda _position, _limit: [], "service_desk": lambda _position, _limit: []}
+            "marketing": lambda _position, _limit: [], "service_desk": lambda _position, _limit: [],
+            "procurement": lambda _position, _limit: []}
     history(customers, identity)
     with lease.hold(db) as held:
         consumer.catch_up_sources(db, fetchers, held)
@@ -67,7 +68,8 @@ def test_rebuild_with_live_traffic_counts_nothing_twice(db, customers, identity,
         uow.session.execute(delete(InteractionActivity))
     live = {"customers": live_during_replay(db, customers, customers.fetch),
             "identity": identity.fetch, "sales": loaded["sales"],
-            "marketing": loaded["marketing"], "service_desk": loaded["service_desk"]}
+            "marketing": loaded["marketing"], "service_desk": loaded["service_desk"],
+            "procurement": loaded["procurement"]}
     with lease.hold(db) as held:
         result = rebuild.rebuild(db, live, names, held, page_size=4)
         consumer.catch_up_sources(db, loaded, held)  # the next periodic round
@@ -100,7 +102,8 @@ def test_a_purged_log_is_refused_before_anything_is_cleared(db, customers, ident
     before = state(db)
     purged = {"customers": lambda position, limit: customers.fetch(max(position, 3), limit),
               "identity": identity.fetch, "sales": loaded["sales"],
-            "marketing": loaded["marketing"], "service_desk": loaded["service_desk"]}
+            "marketing": loaded["marketing"], "service_desk": loaded["service_desk"],
+            "procurement": loaded["procurement"]}
     with lease.hold(db) as held, pytest.raises(Conflict) as refused:
         rebuild.rebuild(db, purged, ["all"], held)
     assert refused.value.details == {"source": "customers"}
@@ -112,7 +115,8 @@ def test_unknown_projections_are_invalid():
         rebuild.expand(["customers", "tickets"])
     assert rebuild.expand(None) == ["users", "customers", "interactions", "deals", "cash",
                                     "targets", "campaigns", "service_desk_tickets",
-                                    "service_desk_surveys"]
+                                    "service_desk_surveys", "procurement_suppliers",
+                                    "procurement_approvals", "procurement_orders"]
 
 
 def test_the_lease_excludes_a_second_holder_until_released_or_expired(db, monkeypatch):
@@ -146,7 +150,8 @@ def test_a_rebuild_of_a_database_that_never_consumed_reaches_the_head(db, custom
                                                                       fresh_db):
     history(customers, identity)
     fetchers = {"customers": customers.fetch, "identity": identity.fetch, "sales": sales.fetch,
-            "marketing": lambda _position, _limit: [], "service_desk": lambda _position, _limit: []}
+            "marketing": lambda _position, _limit: [], "service_desk": lambda _position, _limit: [],
+            "procurement": lambda _position, _limit: []}
     with lease.hold(db) as held:
         result = rebuild.rebuild(db, fetchers, ["all"], held)
     assert result["sources"]["customers"] == {"applied": 27, "position": 27, "target": 27,
@@ -174,12 +179,14 @@ def test_rebuilding_the_deals_with_live_deal_traffic_counts_nothing_twice(db, sa
         return sales.fetch(position, limit)
     with lease.hold(db) as held:
         consumer.catch_up_sources(db, {"sales": sales.fetch,
-            "marketing": lambda _position, _limit: [], "service_desk": lambda _position, _limit: []}, held)
+            "marketing": lambda _position, _limit: [], "service_desk": lambda _position, _limit: [],
+            "procurement": lambda _position, _limit: []}, held)
         with db.unit_of_work() as uow:            # damage: the replay must recompute
             uow.session.execute(delete(DealOutcomes))
         result = rebuild.rebuild(db, {"sales": live_page}, ["deals"], held, page_size=3)
         consumer.catch_up_sources(db, {"sales": sales.fetch,
-            "marketing": lambda _position, _limit: [], "service_desk": lambda _position, _limit: []}, held)
+            "marketing": lambda _position, _limit: [], "service_desk": lambda _position, _limit: [],
+            "procurement": lambda _position, _limit: []}, held)
     assert result["projections"] == ["deals"]
     assert len(sales.events) > result["sources"]["sales"]["target"] + 3
     want = fresh_db()
@@ -219,13 +226,15 @@ def test_rebuilding_the_sales_kpi_facts_ends_where_applying_the_log_once_does(db
     cash.remove("t2")
     with lease.hold(db) as held:
         consumer.catch_up_sources(db, {"sales": sales.fetch,
-            "marketing": lambda _position, _limit: [], "service_desk": lambda _position, _limit: []}, held)
+            "marketing": lambda _position, _limit: [], "service_desk": lambda _position, _limit: [],
+            "procurement": lambda _position, _limit: []}, held)
         with db.unit_of_work() as uow:            # damage: the replay must recompute
             uow.session.execute(update(PaymentFact).values(amount_cents=1))
         rebuild.rebuild(db, {"sales": sales.fetch, "customers": lambda position, limit: [],
                              "identity": lambda position, limit: [],
                              "marketing": lambda position, limit: [],
-                             "service_desk": lambda position, limit: []}, names, held, page_size=3)
+                             "service_desk": lambda position, limit: [],
+           "procurement": lambda position, limit: []}, names, held, page_size=3)
     want = fresh_db()
     apply(want, *sales.events)
     assert kpi_facts(db) == kpi_facts(want)

@@ -14,7 +14,8 @@ from tests.unit.reporting.sales_support import outcomes, stages
 from tests.unit.reporting.support import T0, apply
 
 NOTHING = {"customers": lambda position, limit: [], "identity": lambda position, limit: [],
-           "marketing": lambda position, limit: [], "service_desk": lambda position, limit: []}
+           "marketing": lambda position, limit: [], "service_desk": lambda position, limit: [],
+           "procurement": lambda position, limit: []}
 
 
 def many_deals(sales, count=40):

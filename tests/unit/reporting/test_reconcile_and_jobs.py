@@ -47,7 +47,8 @@ def workload(db, customers, identity, sales):
     deal_workload(sales)
     apply(db, *customers.events[::2], *sales.events[1::2])
     return {"customers": customers.fetch, "identity": identity.fetch, "sales": sales.fetch,
-            "marketing": lambda _position, _limit: [], "service_desk": lambda _position, _limit: []}
+            "marketing": lambda _position, _limit: [], "service_desk": lambda _position, _limit: [],
+            "procurement": lambda _position, _limit: []}
 
 
 def run_reconcile(db, fetchers, call):
@@ -60,13 +61,15 @@ def test_reconcile_finds_no_difference_after_a_workload(db, customers, sales, wo
     assert result["differences"] == [] and result["ok"] and result["stable"]
     assert result["as_of_sequence"] == len(customers.events)
     assert result["as_of"] == {"customers": len(customers.events), "sales": len(sales.events),
-                               "marketing": 0, "service_desk": 0}
+                               "marketing": 0, "service_desk": 0, "procurement": 0}
     assert result["checked"] == {"customers": 7, "live_customers": 6, "interactions": 7,
                                  "deals": 5, "closed_deals": 1, "stage_entries": 9,
                                  "invoices": 0, "targets": None, "campaigns": 0,
                                  "campaign_emails_sent": 0, "campaign_leads": 0, "tickets": 0,
                                  "ticket_sla_breaches": 0, "ticket_reopens": 0,
-                                 "surveys_answered": 0, "followups": 0}
+                                 "surveys_answered": 0, "followups": 0, "suppliers": 0,
+                                 "supplier_evaluations": 0, "requests_decided": 0, "orders": 0,
+                                 "receipts": 0}
     assert result["not_reconciled"] == ["sales.reconcile_target_facts"]
 
 

@@ -41,7 +41,8 @@ def workload(db, customers, identity, sales):
     cash.remove("gone")
     apply(db, *reversed(sales.events[1::2]))
     return {"customers": customers.fetch, "identity": identity.fetch, "sales": sales.fetch,
-            "marketing": lambda _position, _limit: [], "service_desk": lambda _position, _limit: []}
+            "marketing": lambda _position, _limit: [], "service_desk": lambda _position, _limit: [],
+            "procurement": lambda _position, _limit: []}
 
 
 def run(db, fetchers, rpc):
