@@ -6,6 +6,7 @@ import pytest
 from services.chassis.db import create_schema, make_engine
 from services.customers.service import CustomersService
 from services.marketing.service import MarketingService
+from services.procurement.service import ProcurementService
 from services.reporting.service import ReportingService
 from services.sales.service import SalesService
 from services.service_desk.service import ServiceDeskService
@@ -21,6 +22,7 @@ def databases(dialect, migrated_database, monkeypatch, tmp_path):
     sales_url = migrated_database("sales")
     marketing_url = migrated_database("marketing")
     desk_url = migrated_database("service_desk")
+    procurement_url = migrated_database("procurement")
     identity_url = f"sqlite:///{tmp_path / 'identity.db'}"
     monkeypatch.setenv("SALES_DATABASE_URL", sales_url)
     monkeypatch.setenv("REPORTING_DATABASE_URL", reporting_url)
@@ -28,9 +30,11 @@ def databases(dialect, migrated_database, monkeypatch, tmp_path):
     monkeypatch.setenv("IDENTITY_DATABASE_URL", identity_url)
     monkeypatch.setenv("MARKETING_DATABASE_URL", marketing_url)
     monkeypatch.setenv("SERVICE_DESK_DATABASE_URL", desk_url)
+    monkeypatch.setenv("PROCUREMENT_DATABASE_URL", procurement_url)
     engines = {"reporting": make_engine(reporting_url), "customers": make_engine(customers_url),
                "identity": make_engine(identity_url), "sales": make_engine(sales_url),
-               "marketing": make_engine(marketing_url), "service_desk": make_engine(desk_url)}
+               "marketing": make_engine(marketing_url), "service_desk": make_engine(desk_url),
+               "procurement": make_engine(procurement_url)}
     create_schema(engines["identity"], IdentityBase.metadata)
     yield engines
     for engine in engines.values():
@@ -53,7 +57,8 @@ def producers(started):
     """Every producer reporting reads (its catch-up and reconcile ask each of them)."""
     return {"identity": started(FakeIdentity), "customers": started(CustomersService),
             "sales": started(SalesService), "marketing": started(MarketingService),
-            "service_desk": started(ServiceDeskService)}
+            "service_desk": started(ServiceDeskService),
+            "procurement": started(ProcurementService)}
 
 
 @pytest.fixture
