@@ -14,7 +14,7 @@ from tests.helpers import wait_until
 
 pytestmark = pytest.mark.e2e
 REPORTS = "reports/procurement"
-SCORES = ("quality", "on_time_delivery", "price", "service")
+SCORES = ("quality", "price", "service")
 REQUEST = {"title": "Paper", "justification": "Printer", "currency": "EUR", "submit": True,
            "lines": [{"item": "Paper", "quantity": "10", "unit": "box",
                       "estimated_unit_price": "25.00", "category": "Office"}]}

@@ -37,7 +37,7 @@ def evaluated_supplier(procurement):
     rpc(procurement, "evaluate_supplier", BUYER, supplier["id"], {
         "period_start": "2026-01-01", "period_end": "2026-02-28", "hold_if_flagged": True,
         "scores": [{"criterion": key, "score": "40"} for key in
-                   ("quality", "on_time_delivery", "price", "service")]})
+                   ("quality", "price", "service")]})
     return supplier
 
 

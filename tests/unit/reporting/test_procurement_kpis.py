@@ -219,9 +219,9 @@ def _pages(pdb):
 def test_reconcile_against_procurements_own_rows_is_exact_and_finds_a_wrong_fact(db):
     pdb = proc.procurement_db()
     supplier = proc.new_supplier(pdb, name="Acme")
-    proc.evaluate(pdb, supplier["id"], {"quality": 50, "on_time_delivery": 50, "price": 50,
+    proc.evaluate(pdb, supplier["id"], {"quality": 50, "price": 50,
                                         "service": 50})
-    proc.evaluate(pdb, supplier["id"], {"quality": 90, "on_time_delivery": 90, "price": 90,
+    proc.evaluate(pdb, supplier["id"], {"quality": 90, "price": 90,
                                         "service": 90}, start="2025-01-01", end="2025-03-31")
     approved = proc.new_request(pdb)
     proc.approve(pdb, proc.MANAGER, approved["id"])
