@@ -1,44 +1,38 @@
-"""The procurement reports against the real procurement service: a supplier evaluated under the
-threshold (flagged, on hold), a request approved in two steps and another rejected through its
-RPCs reach reporting over the broker; an order sent and two partial receipts (one late) are
-written as procurement's tables hold them with the events its outbox would publish (their
-producers are being built: services/procurement/orders/events.py is the agreed contract) — and
-the reports show them, reconcile against procurement's reconcile_*_kpis is exact, and a
-simulated drift is found. Reporting's database on SQLite and PostgreSQL."""
+"""The procurement reports against the real procurement service, everything through its RPCs
+and over the broker: orders placed under contracts (written as a chosen quotation makes them),
+sent, one received in two deliveries — one on time, one late, the second moving no status —
+one in USD left open, one cancelled; the supplier then scored under the threshold (flagged, on
+hold); a request approved in two steps and another rejected. The reports show spend per
+category and currency, open commitments, on-time delivery 50.00, the scorecard and the
+approval cycle; reconcile against procurement's reconcile_*_kpis is exact, and a simulated
+drift is found. Reporting's database on SQLite and PostgreSQL."""
 from datetime import date, datetime, timedelta, timezone
-from decimal import Decimal
 
 import pytest
 from sqlalchemy import update
 
 from services.chassis.auth import Principal
 from services.chassis.errors import Forbidden
-from services.procurement.events import EVENT_SCHEMAS
-from services.procurement.models import Base as ProcurementBase
-from services.procurement.orders.models import (GoodsReceipt, GoodsReceiptLine, PurchaseOrder,
-                                                PurchaseOrderLine)
 from services.reporting.domains.procurement.models import OrderFact
 from tests.helpers import wait_until
 from tests.integration.customers.support import rpc
 from tests.integration.reporting.support import ADMIN, MANAGER, REP_A
 from tests.integration.reporting.test_reconcile import reconcile
-from tests.unit.chassis.fakes import make_db
+from tests.unit.procurement.contracts import insert_contract_into
 
 BUYER = Principal("u-buyer", "buyer")
 LAPTOPS = {"title": "Laptops", "justification": "New hires", "currency": "EUR", "submit": True,
            "lines": [{"item": "Laptop", "quantity": "3", "unit": "pcs",
                       "estimated_unit_price": "1800.00", "category": "IT"}]}
 MARCH = {"from": "2026-03-01", "to": "2026-03-31"}
-NOW = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
 
 
-def evaluated_supplier(procurement):
-    supplier = rpc(procurement, "create_supplier", BUYER, {"name": "Acme", "currency": "EUR"})
+def evaluate(procurement, supplier):
+    """Scored under the threshold for a period without receipts: flagged, put on hold."""
     rpc(procurement, "evaluate_supplier", BUYER, supplier["id"], {
         "period_start": "2026-01-01", "period_end": "2026-02-28", "hold_if_flagged": True,
         "scores": [{"criterion": key, "score": "40"} for key in
                    ("quality", "price", "service")]})
-    return supplier
 
 
 def decided_requests(procurement):
@@ -51,73 +45,30 @@ def decided_requests(procurement):
 
 
 class Orders:
-    """An order and its receipts written as procurement's handlers will: rows and outbox events
-    in one unit of work of procurement's own database (reporting reads them off its log)."""
+    """Orders placed, sent, received and cancelled through procurement's own RPCs, under
+    contracts written as a chosen quotation makes them (sourcing is tested on its own)."""
 
-    def __init__(self, engine, supplier_id):
-        self.db = make_db(engine, ProcurementBase.metadata, source="procurement",
-                          event_schemas=EVENT_SCHEMAS)
-        self.supplier_id = supplier_id
+    def __init__(self, procurement, engine, supplier_id):
+        self.procurement, self.engine, self.supplier_id = procurement, engine, supplier_id
 
-    def _moved(self, uow, order, to_status):
-        from_status, order.status = order.status, to_status
-        uow.emit("purchase_order_status_changed", {
-            "order_id": order.id, "number": order.number, "supplier_id": order.supplier_id,
-            "currency": order.currency, "total": order.total,
-            "accepted_value": order.accepted_value, "from_status": from_status,
-            "to_status": to_status, "reason": None, "changed_by": BUYER.user_id,
-            "changed_at": NOW})
+    def send(self, lines, currency="EUR"):
+        """`lines`: [(item, quantity, unit price, category)]; due 10 March 2026."""
+        contract = insert_contract_into(self.engine, self.supplier_id, lines,
+                                        delivery_date=date(2026, 3, 10), currency=currency)
+        return rpc(self.procurement, "create_purchase_order", BUYER,
+                   {"contract_id": contract["id"], "send": True})
 
-    def send(self, order_id, total, currency="EUR"):
-        with self.db.unit_of_work(actor=BUYER.user_id) as uow:
-            order = PurchaseOrder(
-                id=order_id, number=f"PO-2026-{order_id}", contract_id="c", request_id="r",
-                supplier_id=self.supplier_id, currency=currency, total=Decimal(total),
-                accepted_value=Decimal(0), expected_on=date(2026, 3, 10), status="draft",
-                created_by=BUYER.user_id, created_at=NOW, updated_at=NOW)
-            uow.session.add(order)
-            for position, category in ((1, "IT"), (2, None)):
-                uow.session.add(PurchaseOrderLine(
-                    id=f"{order_id}-l{position}", order_id=order_id, position=position,
-                    contract_line_id="cl", item="x", unit="pcs", category=category,
-                    quantity=Decimal(10), unit_price=Decimal(1), line_total=Decimal(10),
-                    received_quantity=Decimal(0), rejected_quantity=Decimal(0)))
-            self._moved(uow, order, "sent")
+    def receive(self, order, day, quantities):
+        """`quantities`: {line position: quantity accepted}."""
+        return rpc(self.procurement, "record_goods_receipt", BUYER, order["id"], {
+            "received_on": date(2026, 3, day).isoformat(),
+            "lines": [{"order_line_id": order["lines"][position - 1]["id"],
+                       "quantity_received": quantity, "quantity_rejected": "0"}
+                      for position, quantity in quantities.items()]})
 
-    def receive(self, receipt_id, order_id, day, values, to_status):
-        """`values`: {line position: accepted value}."""
-        with self.db.unit_of_work(actor=BUYER.user_id) as uow:
-            order = uow.session.get(PurchaseOrder, order_id)
-            received_on = date(2026, 3, day)
-            accepted = sum(Decimal(v) for v in values.values())
-            uow.session.add(GoodsReceipt(
-                id=receipt_id, number=f"GR-{receipt_id}", order_id=order_id,
-                supplier_id=order.supplier_id, received_on=received_on,
-                on_time=received_on <= order.expected_on, accepted_value=accepted,
-                recorded_by=BUYER.user_id, recorded_at=NOW))
-            lines = []
-            for position, value in values.items():
-                line = uow.session.get(PurchaseOrderLine, f"{order_id}-l{position}")
-                uow.session.add(GoodsReceiptLine(
-                    id=f"{receipt_id}-{position}", receipt_id=receipt_id, order_line_id=line.id,
-                    quantity_received=Decimal(1), quantity_rejected=Decimal(0),
-                    accepted_value=Decimal(value)))
-                lines.append({"order_line_id": line.id, "category": line.category,
-                              "quantity_received": Decimal(1), "quantity_rejected": Decimal(0),
-                              "unit_price": Decimal(value), "accepted_value": Decimal(value)})
-            order.accepted_value += accepted
-            uow.emit("goods_received", {
-                "receipt_id": receipt_id, "number": f"GR-{receipt_id}", "order_id": order_id,
-                "order_number": order.number, "supplier_id": order.supplier_id,
-                "currency": order.currency, "received_on": received_on,
-                "expected_on": order.expected_on, "on_time": received_on <= order.expected_on,
-                "accepted_value": accepted, "lines": lines, "recorded_by": BUYER.user_id,
-                "recorded_at": NOW})
-            self._moved(uow, order, to_status)
-
-    def cancel(self, order_id):
-        with self.db.unit_of_work(actor=BUYER.user_id) as uow:
-            self._moved(uow, uow.session.get(PurchaseOrder, order_id), "cancelled")
+    def cancel(self, order):
+        rpc(self.procurement, "change_purchase_order_status", BUYER, order["id"],
+            {"status": "cancelled", "reason": "Not needed"})
 
 
 def report(reporting, name, principal=BUYER, **query):
@@ -128,15 +79,18 @@ def report(reporting, name, principal=BUYER, **query):
 def test_procurement_reports_equal_procurements_rows_and_reconcile_is_exact(
         producers, databases, start_reporting):
     reporting, procurement = start_reporting(), producers["procurement"]
-    supplier = evaluated_supplier(procurement)
+    supplier = rpc(procurement, "create_supplier", BUYER, {"name": "Acme", "currency": "EUR"})
+    orders = Orders(procurement, databases["procurement"], supplier["id"])
+    laptops = orders.send([("Laptop", "10", "100.00", "IT"), ("Cable", "10", "10.00", None)])
+    orders.send([("Chair", "1", "300.00", "Furniture")], currency="USD")
+    desks = orders.send([("Desk", "1", "50.00", "Furniture")])
+    assert orders.receive(laptops, 9, {1: "4"})["on_time"] is True               # 400.00
+    assert orders.receive(laptops, 12, {1: "3", 2: "10"})["on_time"] is False    # 300 + 100
+    assert rpc(procurement, "get_purchase_order", BUYER, laptops["id"])["status"] == \
+        "partially_received"          # the second delivery moved no status: no status event
+    orders.cancel(desks)
+    evaluate(procurement, supplier)
     decided_requests(procurement)
-    orders = Orders(databases["procurement"], supplier["id"])
-    orders.send("o-1", "1000.00")
-    orders.send("o-2", "300.00", currency="USD")
-    orders.send("o-3", "50.00")
-    orders.receive("g-1", "o-1", 9, {1: "400.00"}, "partially_received")          # on time
-    orders.receive("g-2", "o-1", 12, {1: "300.00", 2: "100.00"}, "partially_received")  # late
-    orders.cancel("o-3")
 
     def caught_up():
         rpc(reporting, "catch_up_events", ADMIN)          # the catch-up timer's tick, now
@@ -150,7 +104,7 @@ def test_procurement_reports_equal_procurements_rows_and_reconcile_is_exact(
         ("IT", "EUR", "700.00"), ("uncategorised", "EUR", "100.00")]
     commitments = report(reporting, "procurement_commitments", MANAGER)
     assert [(r["currency"], r["orders"], r["committed"]) for r in commitments] == [
-        ("EUR", 1, "200.00"), ("USD", 1, "300.00")]                # o-3 cancelled: nothing
+        ("EUR", 1, "300.00"), ("USD", 1, "300.00")]        # the desk's order cancelled: nothing
 
     def decisions():
         today = datetime.now(timezone.utc).date()          # the real service decides now
@@ -172,11 +126,11 @@ def test_procurement_reports_equal_procurements_rows_and_reconcile_is_exact(
     assert [result["checked"][name] for name in counted] == [1, 1, 2, 3, 2]
 
     with databases["reporting"].begin() as connection:          # a bug, simulated
-        connection.execute(update(OrderFact).where(OrderFact.id == "o-3")
+        connection.execute(update(OrderFact).where(OrderFact.id == desks["id"])
                            .values(status="sent"))
     result = reconcile(reporting)
     assert not result["ok"]
-    assert {"kpi": "procurement.orders.status", "key": {"order_id": "o-3"},
+    assert {"kpi": "procurement.orders.status", "key": {"order_id": desks["id"]},
             "expected": "cancelled", "actual": "sent"} in result["differences"]
 
 
