@@ -2,14 +2,15 @@
 scores a new supplier under the threshold (flagged, on hold) and the supplier's scorecard shows
 it; a rep's request approved by the team's manager and another rejected show in the approval
 cycle time; managers, buyers and admins read the reports, a rep gets 403, bad parameters 422;
-the reconcile job finds no difference in the procurement KPIs. (Orders and receipts — spend,
-commitments, on-time delivery — join when their producers land; the coordinator's journey
-covers them.)"""
+the reconcile job finds no difference in the procurement KPIs. An order made from a chosen
+offer, sent and received in two deliveries (one late): its open commitment after the first,
+then spend per category, on-time delivery 50.00 and the scorecard's receipts and spend."""
 import uuid
 from datetime import datetime, timedelta, timezone
 
 import pytest
 
+from tests.e2e.test_procurement_orders import contract  # noqa: F401  (the fixture)
 from tests.helpers import wait_until
 
 pytestmark = pytest.mark.e2e
@@ -89,3 +90,43 @@ def test_who_may_read_the_procurement_reports_and_bad_parameters(people):
                          params={"from": "2026-03-02", "to": "2026-03-01"}).status_code == 422
     assert buyer.request("GET", f"{REPORTS}/commitments",
                          params={"limit": "0"}).status_code == 422
+
+
+def _rows(reader, report, **params):
+    return reader.ok("GET", f"{REPORTS}/{report}", params=params)["rows"]
+
+
+def test_an_orders_commitment_spend_and_on_time_rate(contract):  # noqa: F811
+    buyer, manager, supplier_id = contract["buyer"], contract["manager"], contract["supplier_id"]
+    order = buyer.ok("POST", "procurement/purchase-orders", expect=201,
+                     json={"contract_id": contract["id"], "send": True})
+    toner, desk = (line["id"] for line in order["lines"])
+    url = f"procurement/purchase-orders/{order['id']}/receipts"
+
+    def receive(day, toners, desks):
+        return buyer.ok("POST", url, expect=201, json={"received_on": day, "lines": [
+            {"order_line_id": toner, "quantity_received": toners},
+            {"order_line_id": desk, "quantity_received": desks}]})
+    assert receive("2026-03-30", "4", "1")["accepted_value"] == "413.29"       # on time
+
+    def committed():
+        rows = _rows(manager, "commitments", supplier_id=supplier_id)
+        return rows if rows and rows[0]["accepted_value"] == "413.29" else None
+    assert [(r["currency"], r["orders"], r["total"], r["committed"]) for r in wait_until(
+        committed, timeout=30, message="the commitment")] == [("EUR", 1, "1199.89", "786.60")]
+    receive("2026-04-02", "6", "2")                                               # late
+    assert wait_until(lambda: _rows(manager, "commitments", supplier_id=supplier_id) == [],
+                      timeout=30, message="received: nothing committed")
+
+    spring = {"from": "2026-03-01", "to": "2026-04-30", "supplier_id": supplier_id}
+    spend = _rows(buyer, "spend", group_by="category", granularity="total", **spring)
+    assert [(r["category"], r["currency"], r["spend"], r["receipts"]) for r in spend] == [
+        ("Furniture", "EUR", "999.99", 2), ("Office supplies", "EUR", "199.90", 2)]
+    monthly = _rows(buyer, "on-time", **spring)
+    assert [(r["period"], r["receipts"], r["on_time"], r["on_time_rate"]) for r in monthly] == [
+        ("2026-03-01", 1, 1, "100.00"), ("2026-04-01", 1, 0, "0.00")]
+    [total] = _rows(buyer, "on-time", granularity="total", **spring)
+    assert (total["receipts"], total["on_time"], total["on_time_rate"]) == (2, 1, "50.00")
+    [card] = _rows(manager, "suppliers", supplier_id=supplier_id)
+    assert (card["receipts"], card["on_time"], card["on_time_rate"], card["spend"]) == (
+        2, 1, "50.00", [{"currency": "EUR", "amount": "1199.89"}])
