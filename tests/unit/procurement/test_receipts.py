@@ -122,3 +122,21 @@ def test_a_contract_with_something_left_to_order_stays_active(db):
     assert [line["item"] for line in rest["lines"]] == ["Desk"]
     receive(db, rest["id"], [(rest["lines"][0]["id"], "3", "0")])
     assert len(events(db, "purchase_contract_status_changed")) == 1
+
+
+def test_a_rejected_quantity_may_be_zero_and_the_document_says_what_is_accepted():
+    import re
+
+    from marshmallow import ValidationError
+
+    from services.procurement.orders.schemas import QuantityOrZero
+
+    field, pattern = QuantityOrZero(), re.compile(QuantityOrZero.json_schema["pattern"])
+    for value in ("0", "0.0", "0.000", ".0", "0.001", "2.5", "999999999.999", "-0", "0.0001",
+                  "00", "", "1.2345", "1000000000"):
+        try:
+            accepted = field.deserialize(value) is not None
+        except ValidationError:
+            accepted = False
+        assert accepted == bool(pattern.match(value)), value
+    assert field.deserialize(0) == 0 and field.deserialize("0") == 0
