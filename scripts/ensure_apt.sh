@@ -3,13 +3,15 @@
 # (root + apt) without letting a package start a system-wide service: the tests start what they
 # need on ports of their own.
 #     scripts/ensure_apt.sh WHY PACKAGE:COMMAND...     e.g. chromium:chromium
+# A COMMAND starting with / is a file the package installs (a font has no command).
 # Exits 1, naming the install command, when a command is missing and cannot be installed.
 set -euo pipefail
 
 why=$1; shift
+present() { case $1 in /*) [ -e "$1" ] ;; *) command -v "$1" >/dev/null 2>&1 ;; esac; }
 missing=()
 for pair in "$@"; do
-    command -v "${pair#*:}" >/dev/null 2>&1 || missing+=("${pair%%:*}")
+    present "${pair#*:}" || missing+=("${pair%%:*}")
 done
 [ "${#missing[@]}" -eq 0 ] && exit 0
 packages=$(printf '%s\n' "${missing[@]}" | sort -u | tr '\n' ' ')
@@ -36,6 +38,6 @@ apt-get update -qq
 # shellcheck disable=SC2086
 apt-get install -y -qq --no-install-recommends -o DPkg::Lock::Timeout=300 $packages >/dev/null
 for pair in "$@"; do
-    command -v "${pair#*:}" >/dev/null 2>&1 || {
+    present "${pair#*:}" || {
         echo "ensure_apt: installed ${pair%%:*}, but ${pair#*:} is not on PATH" >&2; exit 1; }
 done

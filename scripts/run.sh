@@ -127,6 +127,7 @@ cat <<EOF
 
 ================================================================================
  CRM is running (Ctrl-C stops every service)
+   console        $URL/console    (English / 简体中文; sign in as a demo rep or the admin below)
    API            $URL/api/v1
    API docs       $URL/docs
    OpenAPI        $URL/openapi.json

@@ -17,8 +17,11 @@ scripts/ensure_postgres.sh
 scripts/ensure_prometheus.sh || true
 # kubectl for the Kubernetes manifest tests (tests/unit/test_k8s.py): the same rule.
 scripts/ensure_kubectl.sh || true
-# Chromium for the browser test (tests/integration/gateway/test_docs_browser.py): the same rule.
-scripts/ensure_apt.sh "the browser test" chromium:chromium || true
+# Chromium for the browser tests (tests/integration/gateway/test_docs_browser.py, the console's
+# tests/e2e/test_console_browser.py — driven through Debian's chromedriver; a Chinese font so
+# the 简体中文 screenshots are legible): the same rule.
+scripts/ensure_apt.sh "the browser tests" chromium:chromium chromium-driver:chromedriver \
+    fonts-wqy-microhei:/usr/share/fonts/truetype/wqy/wqy-microhei.ttc || true
 # Debian's docker-compose (1.29) validates docker-compose.yml (tests/unit/test_compose.py): the same rule.
 scripts/ensure_apt.sh "the compose validation" docker-compose:docker-compose || true
 

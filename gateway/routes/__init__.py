@@ -5,6 +5,7 @@ from gateway.routes import (audit, auth, customers, marketing, ops, reports, sal
 from gateway.routes import marketing_automation, marketing_tracking
 from gateway.routes import procurement, service_desk, service_desk_survey_page
 from gateway.routes import procurement_orders, procurement_sourcing
+from gateway.routes import console
 
 ROUTES = (ops.ROUTES + auth.ROUTES + users.ROUTES + customers.ROUTES + sales.ROUTES
           + sales_cash.ROUTES + sales_documents.ROUTES + sales_tasks.ROUTES + sales_targets.ROUTES
@@ -12,4 +13,5 @@ ROUTES = (ops.ROUTES + auth.ROUTES + users.ROUTES + customers.ROUTES + sales.ROU
           + marketing.ROUTES
           + marketing_automation.ROUTES + marketing_tracking.ROUTES
           + service_desk.ROUTES + service_desk_survey_page.ROUTES + procurement.ROUTES
-          + procurement_sourcing.ROUTES + procurement_orders.ROUTES)
+          + procurement_sourcing.ROUTES + procurement_orders.ROUTES
+          + console.ROUTES)

@@ -9,6 +9,7 @@ data directory, a RabbitMQ vhost and user of its own, PostgreSQL databases that 
   admin and demo passwords (finding 7: migrate printed each database URL with its password).
 """
 import os
+import re
 import secrets
 import signal
 import subprocess
@@ -181,6 +182,11 @@ def test_make_run_heals_a_killed_service_stops_on_ctrl_c_and_prints_no_secret(
         run.wait_ready(START_TIMEOUT)
         admin = run.login()
         assert run.list_users(admin) == 200
+        # the banner's console address opens the console (issue 16)
+        console = re.search(r"console +(http://\S+/console) ", run.printed())
+        assert console, run.printed()[-3000:]
+        page = requests.get(console.group(1), timeout=30)
+        assert page.status_code == 200 and 'src="/console/js/app.js"' in page.text
 
         # kill -9 one service: it comes back; identity (through the gateway) answers throughout
         killed = run.pid("customers")
