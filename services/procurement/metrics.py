@@ -2,7 +2,8 @@
 PROCUREMENT_METRICS_PORT with the rest): suppliers created (as duplicates on purpose or not)
 and their status changes, evaluations (under the threshold or not) and flags, purchase
 requests submitted by the length of their chain, approval decisions by step role and outcome,
-and refused decisions (403: someone without the right tried). Counted when made (a transaction
+and refused decisions (403: someone without the right tried); quotations by the status they
+move to, purchase contracts made and cancelled. Counted when made (a transaction
 rolled back afterwards is counted too: the counter says how much work was done)."""
 from prometheus_client import Counter
 
@@ -70,3 +71,18 @@ def order_moved(to_status):
 
 def goods_received(on_time):
     RECEIPTS.labels("true" if on_time else "false").inc()
+
+
+QUOTATIONS = Counter("crm_quotation_status_changes_total",
+                     "Quotations asked of suppliers and every move after (received, chosen, "
+                     "declined, withdrawn)", ["to_status"])
+CONTRACTS = Counter("crm_purchase_contract_changes_total",
+                    "Purchase contracts made (created) and cancelled", ["change"])
+
+
+def quotation_moved(to_status, count=1):
+    QUOTATIONS.labels(to_status).inc(count)
+
+
+def contract_changed(change):
+    CONTRACTS.labels(change).inc()

@@ -15,6 +15,7 @@ from services.chassis.errors import Conflict, NotFound
 from services.chassis.models import utcnow
 from services.chassis.numbering import next_number
 from services.chassis.validation import load
+from services.procurement import metrics
 from services.procurement.orders import contract_schemas as schemas, contract_statuses as statuses
 from services.procurement.orders.models import (DocumentCounter, PurchaseContract,
                                                 PurchaseContractLine, PurchaseOrder)
@@ -118,6 +119,7 @@ def create_contract(uow, principal, data):
             "id", "number", "request_id", "quotation_id", "supplier_id", "currency", "total",
             "payment_terms_days", "delivery_date", "created_by", "created_at")},
         "lines": [{name: getattr(line, name) for name in LINE_FIELDS} for line in lines]})
+    metrics.contract_changed("created")
     return dump_many(session, [contract])[0]
 
 
@@ -152,4 +154,5 @@ def cancel_contract(uow, principal, contract_id):
     uow.emit("purchase_contract_status_changed", {
         "contract_id": contract.id, "number": contract.number, "from_status": previous,
         "to_status": contract.status, "changed_by": principal.user_id, "changed_at": now})
+    metrics.contract_changed(statuses.CANCELLED)
     return dump_many(session, [contract])[0]

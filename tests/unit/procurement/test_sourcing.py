@@ -5,6 +5,7 @@ choice is made (the same offer again publishes nothing); the comparison marks th
 choice needs a reason, a received offer still valid and an active supplier, declines the rest,
 and is made once; withdrawing before a choice; reads follow the request's scope."""
 import pytest
+from prometheus_client import REGISTRY
 
 from services.chassis.errors import Conflict, Invalid, NotFound
 from services.procurement.sourcing.handlers import reads
@@ -117,7 +118,13 @@ def test_choose_one_with_a_reason_once_the_others_declined(db, clock):
         choose(db, qb["id"])                                  # on hold: not chosen
     supplier_status(db, BUYER, bolt, "active")
 
+    counted = [REGISTRY.get_sample_value("crm_quotation_status_changes_total",
+                                         {"to_status": status}) or 0
+               for status in ("chosen", "declined")]
     chosen = choose(db, qb["id"], reason="Lowest total, trusted")
+    assert [REGISTRY.get_sample_value("crm_quotation_status_changes_total",
+                                      {"to_status": status}) - before
+            for status, before in zip(("chosen", "declined"), counted)] == [1, 2]
     assert (chosen["status"], chosen["reason"], chosen["decided_by"]) == (
         "chosen", "Lowest total, trusted", BUYER.user_id)
     statuses = {q["id"]: q["status"] for q in read(db, reads.list_quotations, BUYER,

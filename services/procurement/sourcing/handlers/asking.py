@@ -8,6 +8,7 @@ from sqlalchemy import select
 from services.chassis.errors import Conflict, Invalid
 from services.chassis.models import utcnow
 from services.chassis.validation import load
+from services.procurement import metrics
 from services.procurement.requests import scopes as request_scopes, statuses as request_statuses
 from services.procurement.requests.handlers.record import new_id
 from services.procurement.sourcing import schemas, statuses
@@ -75,4 +76,5 @@ def request_quotations(uow, principal, request_id, data):
             "quotation_id": quotation.id, "request_id": request.id,
             "supplier_id": quotation.supplier_id, "respond_by": quotation.respond_by,
             "requested_by": principal.user_id, "requested_at": now})
+    metrics.quotation_moved(statuses.REQUESTED, len(created))
     return dump_many(session, created)

@@ -7,6 +7,7 @@ reason optional). `quotation_chosen` names the ones declined; `quotation_withdra
 from services.chassis.errors import Conflict
 from services.chassis.models import utcnow
 from services.chassis.validation import load
+from services.procurement import metrics
 from services.procurement.sourcing import schemas, statuses
 from services.procurement.sourcing.handlers.asking import require_active, require_no_choice
 from services.procurement.sourcing.handlers.record import dump, for_write, of_request
@@ -47,6 +48,9 @@ def choose_quotation(uow, principal, quotation_id, data):
         "total": quotation.total, "reason": fields["reason"],
         "declined": [other.id for other in declined], "chosen_by": principal.user_id,
         "chosen_at": now})
+    metrics.quotation_moved(statuses.CHOSEN)
+    if declined:
+        metrics.quotation_moved(statuses.DECLINED, len(declined))
     return dump(session, quotation)
 
 
@@ -61,4 +65,5 @@ def withdraw_quotation(uow, principal, quotation_id, data=None):
         "quotation_id": quotation.id, "request_id": request.id,
         "supplier_id": quotation.supplier_id, "reason": fields.get("reason"),
         "withdrawn_by": principal.user_id, "withdrawn_at": now})
+    metrics.quotation_moved(statuses.WITHDRAWN)
     return dump(session, quotation)

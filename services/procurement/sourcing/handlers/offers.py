@@ -9,6 +9,7 @@ from sqlalchemy import delete
 from services.chassis.errors import Invalid
 from services.chassis.models import utcnow
 from services.chassis.validation import load
+from services.procurement import metrics
 from services.procurement.requests.handlers.record import (MAX_TOTAL, lines_of, line_total,
                                                            new_id)
 from services.procurement.sourcing import schemas, statuses
@@ -93,4 +94,5 @@ def record_offer(uow, principal, quotation_id, data):
         "lines": [{"request_line_id": line.id, "quantity": quantity, "unit_price": price,
                    "line_total": total} for line, quantity, price, total in priced],
         "recorded_by": principal.user_id, "recorded_at": now})
+    metrics.quotation_moved(statuses.RECEIVED)
     return dump(session, quotation)
