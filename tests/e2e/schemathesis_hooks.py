@@ -392,8 +392,8 @@ def _evaluation(body):
     if isinstance(start, str) and isinstance(end, str) and end < start:
         body["period_start"], body["period_end"] = end, start
     scores = [s for s in body.get("scores") or [] if isinstance(s, dict) and "score" in s]
-    if scores:
-        scores = (scores * len(TYPED))[:len(TYPED)]
+    if isinstance(body.get("scores"), list):     # an empty list scores nothing: a 422 too
+        scores = (scores or [{"score": "50"}]) * len(TYPED)
         body["scores"] = [{**score, "criterion": key} for score, key in zip(scores, TYPED)]
 
 

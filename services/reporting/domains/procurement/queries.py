@@ -6,7 +6,7 @@ Dates: a receipt counts on its `received_on` (a calendar date as recorded: no ti
 convert); a decision on its instant, dated in the caller's `tz`."""
 from datetime import datetime, timezone
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from services.chassis.validation import load
 from services.reporting import periods, scoping
@@ -227,7 +227,3 @@ def scorecards(session, principal, query, now=None):
     start = query["offset"]
     return {"group_by": ["supplier_id"], "filters": filters, "period": None,
             "total": len(rows), "rows": rows[start:start + query["limit"]]}
-
-
-def receipt_count(session):
-    return session.scalar(select(func.count()).select_from(ReceiptFact))
