@@ -9,7 +9,7 @@ One SQL expression, asked by every sender at the moment it decides:
   holder between the snapshot and the batch counts;
 - automation's send_email (automation/handlers/acting.py `sendable`), when its run fires.
 """
-from sqlalchemy import exists, select
+from sqlalchemy import bindparam, exists, select
 from sqlalchemy.orm import aliased
 
 from services.marketing.audience.models import AudienceContact
@@ -27,9 +27,19 @@ def refused(email_norm):
                           consent.channel == "email", consent.status.in_(REFUSING))
 
 
+def _of_contact():
+    contact = aliased(AudienceContact)
+    return select(refused(contact.email_norm)).where(contact.id == bindparam("contact_id"),
+                                                     contact.email_norm.is_not(None))
+
+
+# Built once: the sender asks this for every recipient, and building the statement (aliases,
+# EXISTS, its cache key) cost 25x running it — ~1.9 ms of CPU against 0.08 ms
+# (bench/marketing_send.py).
+_OF_CONTACT = _of_contact()
+
+
 def contact_refused(session, contact_id):
     """True if the contact's email address is refused, by itself or another holder (False for
     a contact without an address or not known: rules.sendable says no to those)."""
-    contact = aliased(AudienceContact)
-    return bool(session.scalar(select(refused(contact.email_norm))
-                               .where(contact.id == contact_id, contact.email_norm.is_not(None))))
+    return bool(session.scalar(_OF_CONTACT, {"contact_id": contact_id}))

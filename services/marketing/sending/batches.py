@@ -89,8 +89,7 @@ def _prepare(uow, send, contact_id, now):
                  CampaignRecipient.contact_id == contact_id, CampaignRecipient.state == PENDING,
                  state=CLAIMED, claimed_at=now, attempts=CampaignRecipient.attempts + 1):
         return None
-    recipient = session.get(CampaignRecipient, (send.campaign_id, contact_id))
-    session.refresh(recipient)
+    recipient = session.get(CampaignRecipient, (send.campaign_id, contact_id))   # as claimed
     profile = load_profiles(session, {contact_id}).get(contact_id)
     consent = session.get(Consent, (contact_id, "email"))
     if profile is None or not profile["in_audience"] or not rules.sendable(

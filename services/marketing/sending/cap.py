@@ -19,18 +19,28 @@ So a claim, in its own transaction, before it counts:
 """
 from datetime import timedelta
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, bindparam, func, or_, select
 
 from services.chassis.db import insert_ignoring_conflicts
 from services.marketing import settings
 from services.marketing.sending.models import CLAIMED, SENT, CampaignRecipient, ContactSendLock
 
 
+# Built once (asked for every recipient: building a statement costs more CPU than running it).
+_LOCK = select(ContactSendLock.contact_id).where(
+    ContactSendLock.contact_id == bindparam("contact_id")).with_for_update()
+_TAKEN = select(func.count()).select_from(CampaignRecipient).where(
+    CampaignRecipient.contact_id == bindparam("contact_id"),
+    or_(and_(CampaignRecipient.state == SENT, CampaignRecipient.sent_at >= bindparam("sent_since")),
+        and_(CampaignRecipient.state == CLAIMED,
+             CampaignRecipient.campaign_id != bindparam("campaign_id"),
+             CampaignRecipient.claimed_at >= bindparam("claimed_since"))))
+
+
 def lock_contact(session, contact_id):
     insert_ignoring_conflicts(session, ContactSendLock, {"contact_id": contact_id},
                               ("contact_id",))
-    session.execute(select(ContactSendLock.contact_id)
-                    .where(ContactSendLock.contact_id == contact_id).with_for_update())
+    session.execute(_LOCK, {"contact_id": contact_id})
 
 
 def over_cap(session, campaign_id, contact_id, now):
@@ -41,10 +51,7 @@ def over_cap(session, campaign_id, contact_id, now):
         return False
     lock_contact(session, contact_id)
     lease = timedelta(seconds=settings.send_lease_seconds())
-    recipient = CampaignRecipient
-    taken = session.scalar(select(func.count()).select_from(recipient).where(
-        recipient.contact_id == contact_id,
-        or_(and_(recipient.state == SENT, recipient.sent_at >= now - timedelta(days=days)),
-            and_(recipient.state == CLAIMED, recipient.campaign_id != campaign_id,
-                 recipient.claimed_at >= now - lease))))
+    taken = session.scalar(_TAKEN, {"contact_id": contact_id, "campaign_id": campaign_id,
+                                    "sent_since": now - timedelta(days=days),
+                                    "claimed_since": now - lease})
     return taken >= most
