@@ -12,6 +12,8 @@ from services.reporting.domains.marketing.schemas import (  # noqa: F401  (resol
 from services.reporting.domains.procurement.schemas import (  # noqa: F401  (resolved by name)
     SPEND_FILTERS, SPEND_GROUPS, ApprovalsQuery, CommitmentsQuery, OnTimeQuery, ProcurementReport,
     ScorecardsQuery, SpendQuery)
+from services.reporting.domains.sales.forecast.schemas import (  # noqa: F401  (resolved by name)
+    FORECAST_DIMENSIONS, ForecastQuery, ForecastReport)
 from services.reporting.domains.sales.schemas import (  # noqa: F401  (resolved by name)
     CASH_DIMENSIONS, DEAL_OUTCOME_DIMENSIONS, DEAL_STAGE_DIMENSIONS, TARGET_MEASURES,
     TARGET_SCOPES, CashQuery, FunnelQuery, OutcomeQuery, ReceivablesQuery, ReceivablesReport,

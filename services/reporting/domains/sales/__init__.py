@@ -4,6 +4,7 @@ reconcile RPCs."""
 from sqlalchemy import func, select
 
 from services.reporting.domains.sales import gauges
+from services.reporting.domains.sales.forecast import report as forecast
 from services.reporting.domains.sales.models import (DealLineFact, DealOutcomes, DealStageEntry,
                                                      DealStages, InvoiceFact, PaymentFact,
                                                      TargetFact)
@@ -53,6 +54,13 @@ REPORTS = (
            "reporting:TargetsQuery", "reporting:TargetsReport",
            "Targets of a period (period_kind month/quarter/year, period_start) with "
            "their attainment: won_revenue from won deals, cash_collected from payments"),
+    Report("sales_forecast", forecast.forecast, "sales/forecast",
+           "reporting:ForecastQuery", "reporting:ForecastReport",
+           "Won so far, the open pipeline weighted by the configured and by the calibrated "
+           "(observed) stage win rates, and a time-series forecast (ETS, 95 % interval) of the "
+           "won amount for the current and next periods (month / quarter; per currency; "
+           "group_by owner_id, region, product_id), with the method's back-test error (MAE, "
+           "MAPE) on this scope's history next to the naive baselines"),
 )
 
 

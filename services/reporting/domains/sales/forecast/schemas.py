@@ -1,0 +1,92 @@
+"""The forecast report's query and answer (resolved by the gateway as "reporting:<name>"
+through services/reporting/schemas.py)."""
+from marshmallow import Schema, fields, validate
+
+from services.reporting.schema_parts import Freshness, Input, group_by, time_zone
+
+FORECAST_DIMENSIONS = ("owner_id", "region", "product_id")
+MAX_PERIODS = 12
+
+
+class ForecastQuery(Input):
+    """`periods` periods from the current one (month or quarter, local dates in `tz`), for the
+    company (no group_by) or per owner, the owner's region or product."""
+    granularity = fields.String(load_default="month", validate=validate.OneOf(("month", "quarter")))
+    periods = fields.Integer(load_default=3, validate=validate.Range(min=1, max=MAX_PERIODS),
+                             strict=True)
+    group_by = group_by(FORECAST_DIMENSIONS, [])
+    tz = fields.String(load_default="UTC", validate=time_zone)
+
+
+Money = fields.String   # a decimal string in the row's currency (exact where it is a sum)
+
+
+class Interval(Schema):
+    mean = Money(metadata={"description": "the model's forecast of the period's won amount"})
+    lower = Money()
+    upper = Money()
+    level = fields.Float(metadata={"description": "the prediction interval's level (0.95)"})
+
+
+class ForecastPeriod(Schema):
+    period = fields.Date(metadata={"description": "the period's first local day"})
+    current = fields.Boolean(metadata={"description": "the period containing today"})
+    won_so_far = Money(metadata={"description": "won amount closed in the period up to now (exact)"})
+    forecast = fields.Nested(Interval, allow_none=True, metadata={
+        "description": "time-series forecast of the won amount; null: too little history"})
+
+
+class Pipeline(Schema):
+    open_deals = fields.Integer()
+    amount = Money()
+    weighted_configured = Money(metadata={
+        "description": "sum of amount × the stage's configured probability (per deal, half-up)"})
+    weighted_calibrated = Money(metadata={
+        "description": "sum of amount × the observed win rate from the deal's stage (the "
+                       "configured probability where the stage has no closed history)"})
+
+
+class MethodError(Schema):
+    mae = fields.String(allow_none=True)
+    mape = fields.Float(allow_none=True, metadata={"description": "percent"})
+
+
+class Backtest(Schema):
+    train_periods = fields.Integer()
+    test_periods = fields.Integer()
+    season_length = fields.Integer(allow_none=True)
+    methods = fields.Dict(keys=fields.String(), values=fields.Nested(MethodError), metadata={
+        "description": "model, naive_last_period, naive_same_period_last_year, "
+                       "naive_same_period_last_cycle: their errors on the held-out periods"})
+
+
+class ForecastRow(Schema):
+    owner_id = fields.String(allow_none=True)
+    owner_name = fields.String(allow_none=True)
+    region = fields.String(allow_none=True)
+    product_id = fields.String(allow_none=True)
+    product_name = fields.String(allow_none=True)
+    currency = fields.String()
+    history = fields.List(fields.Dict(), metadata={
+        "description": "the complete periods before the current one: period, won (exact)"})
+    periods = fields.List(fields.Nested(ForecastPeriod))
+    open_pipeline = fields.Nested(Pipeline)
+    backtest = fields.Nested(Backtest, allow_none=True)
+
+
+class StageProbability(Schema):
+    stage = fields.String()
+    configured = fields.Integer(allow_none=True, metadata={"description": "percent"})
+    calibrated = fields.Float(allow_none=True, metadata={"description": "won / closed, 0..1"})
+    won = fields.Integer()
+    closed = fields.Integer()
+
+
+class ForecastReport(Schema):
+    granularity = fields.String()
+    tz = fields.String()
+    today = fields.Date()
+    group_by = fields.List(fields.String())
+    probabilities = fields.List(fields.Nested(StageProbability))
+    rows = fields.List(fields.Nested(ForecastRow))
+    freshness = fields.Nested(Freshness)

@@ -1,0 +1,108 @@
+"""The forecast report over reporting's deal facts, with a fixed clock: calibration from a
+hand-made stage history, won so far and the weighted pipeline (exact, per currency), the
+time series' shape and the rep's scope."""
+from datetime import datetime, timezone
+
+import pytest
+
+from services.chassis.auth import Principal
+from services.chassis.errors import Invalid
+from services.reporting.domains.sales.forecast import calibration
+from services.reporting.domains.sales.forecast.report import forecast
+from tests.unit.reporting.support import apply
+
+ADMIN = Principal("u-admin", "admin")
+REP_A = Principal("u-a", "sales_rep", team_id="t1")
+NOW = datetime(2025, 12, 10, 9, 0, tzinfo=timezone.utc)
+
+
+def month(number, day=15):
+    return datetime(2025, number, day, 12, 0, tzinfo=timezone.utc)
+
+
+def test_calibration_counts_each_closed_deal_once_per_stage():
+    entries = [("d1", "initial_contact", "won"), ("d1", "proposal", "won"),
+               ("d1", "proposal", "won"), ("d1", "won", "won"),
+               ("d2", "initial_contact", "lost"), ("d2", "proposal", "lost"),
+               ("d3", "initial_contact", "lost"), ("d4", "initial_contact", "open")]
+    counts = calibration.calibrate(entries)
+    assert counts == {"initial_contact": (1, 3), "proposal": (1, 2)}
+    assert float(calibration.rate(counts, "initial_contact")) == pytest.approx(1 / 3)
+    assert calibration.rate(counts, "negotiation") is None
+
+
+@pytest.fixture
+def history(sales):
+    """u-a won 100.00 in each month Jan–Nov 2025 (200.00 at each quarter's end) and 30.00 on
+    2025-12-05; lost one from proposal; has an open 1,000.00 EUR deal in proposal and an open
+    50.00 USD one. u-b won 999.00 in November."""
+    events = []
+    for number in range(1, 12):
+        deal = f"w{number}"
+        amount = "200.00" if number % 3 == 0 else "100.00"
+        events += sales.create(deal, "u-a", amount, created_at=month(number, 1))
+        events += sales.move(deal, "proposal", month(number, 2)) + sales.move(deal, "won", month(number))
+    events += sales.create("now", "u-a", "30.00", created_at=month(12, 1))
+    events += sales.move("now", "won", datetime(2025, 12, 5, 12, 0, tzinfo=timezone.utc))
+    events += sales.create("l1", "u-a", created_at=month(3, 1))
+    events += sales.move("l1", "proposal", month(3, 2)) + sales.move("l1", "lost", month(3), "price")
+    events += sales.create("o1", "u-a", "1000.00", created_at=month(11, 1))
+    events += sales.move("o1", "proposal", month(11, 2))
+    events += sales.create("o2", "u-a", "50.00", currency="USD", created_at=month(11, 1))
+    events += sales.create("b1", "u-b", "999.00", created_at=month(11, 1))
+    events += sales.move("b1", "won", month(11))
+    return events
+
+
+def run(db, principal, **query):
+    with db.read_only() as session:
+        return forecast(session, principal, query, now=NOW)
+
+
+def test_rep_sees_own_won_so_far_pipeline_and_forecast(db, history):
+    apply(db, *history)
+    result = run(db, REP_A, periods=2)
+    assert result["today"] == "2025-12-10"
+    rows = {row["currency"]: row for row in result["rows"]}
+    eur = rows["EUR"]
+    assert [p["period"] for p in eur["periods"]] == ["2025-12-01", "2026-01-01"]
+    assert [p["won_so_far"] for p in eur["periods"]] == ["30.00", "0.00"]   # not u-b's 999
+    assert eur["history"][0] == {"period": "2025-01-01", "won": "100.00"}
+    assert [h["won"] for h in eur["history"]][-3:] == ["200.00", "100.00", "100.00"]
+    assert len(eur["history"]) == 11
+    # proposal: 11 won, 1 lost → 11/12; configured 50 %
+    assert eur["open_pipeline"] == {"open_deals": 1, "amount": "1000.00",
+                                    "weighted_configured": "500.00",
+                                    "weighted_calibrated": "916.67"}
+    forecast_point = eur["periods"][0]["forecast"]
+    assert float(forecast_point["lower"]) <= float(forecast_point["mean"]) <= float(
+        forecast_point["upper"])
+    assert eur["backtest"]["test_periods"] == 2
+    assert eur["backtest"]["methods"]["naive_last_period"]["mae"] is not None
+    # USD has no history; its deal is in initial_contact: 13 closed deals of u-a entered it, 12
+    # won (w1–w11 and "now")
+    usd = rows["USD"]
+    assert usd["history"] == [] and usd["backtest"] is None
+    assert usd["periods"][0]["forecast"] is None
+    assert usd["open_pipeline"]["weighted_calibrated"] == "46.15"      # 50 × 12/13
+    stages = {row["stage"]: row for row in result["probabilities"]}
+    assert (stages["proposal"]["won"], stages["proposal"]["closed"]) == (11, 12)
+    assert stages["proposal"]["configured"] == 50
+
+
+def test_admin_per_owner_and_quarters(db, history):
+    apply(db, *history)
+    result = run(db, ADMIN, granularity="quarter", periods=1, group_by=["owner_id"])
+    by_owner = {(row["owner_id"], row["currency"]): row for row in result["rows"]}
+    assert by_owner[("u-b", "EUR")]["periods"][0]["won_so_far"] == "999.00"
+    assert by_owner[("u-a", "EUR")]["periods"][0]["period"] == "2025-10-01"
+    assert by_owner[("u-a", "EUR")]["periods"][0]["won_so_far"] == "230.00"   # Oct, Nov, Dec 5
+    assert [h["won"] for h in by_owner[("u-a", "EUR")]["history"]] == [
+        "400.00", "400.00", "400.00"]
+
+
+@pytest.mark.parametrize("query", [{"granularity": "week"}, {"periods": 0}, {"periods": 13},
+                                   {"group_by": ["stage"]}, {"tz": "Mars/Base"}])
+def test_bad_parameters_are_refused(db, query):
+    with pytest.raises(Invalid):
+        run(db, ADMIN, **query)
