@@ -34,8 +34,8 @@ def test_calibration_counts_each_closed_deal_once_per_stage():
 @pytest.fixture
 def history(sales):
     """u-a won 100.00 in each month Jan–Nov 2025 (200.00 at each quarter's end) and 30.00 on
-    2025-12-05; lost one from proposal; has an open 1,000.00 EUR deal in proposal and an open
-    50.00 USD one. u-b won 999.00 in November."""
+    2025-12-05; lost one from proposal; has an open 1,000.00 EUR deal in proposal expected to
+    close on 2026-01-20 and an open 50.00 USD one with no expected date. u-b won 999.00 in November."""
     events = []
     for number in range(1, 12):
         deal = f"w{number}"
@@ -48,6 +48,7 @@ def history(sales):
     events += sales.move("l1", "proposal", month(3, 2)) + sales.move("l1", "lost", month(3), "price")
     events += sales.create("o1", "u-a", "1000.00", created_at=month(11, 1))
     events += sales.move("o1", "proposal", month(11, 2))
+    events += sales.update("o1", expected_close_date="2026-01-20")
     events += sales.create("o2", "u-a", "50.00", currency="USD", created_at=month(11, 1))
     events += sales.create("b1", "u-b", "999.00", created_at=month(11, 1))
     events += sales.move("b1", "won", month(11))
@@ -71,9 +72,12 @@ def test_rep_sees_own_won_so_far_pipeline_and_forecast(db, history):
     assert [h["won"] for h in eur["history"]][-3:] == ["200.00", "100.00", "100.00"]
     assert len(eur["history"]) == 11
     # proposal: 11 won, 1 lost → 11/12; configured 50 %
-    assert eur["open_pipeline"] == {"open_deals": 1, "amount": "1000.00",
-                                    "weighted_configured": "500.00",
-                                    "weighted_calibrated": "916.67"}
+    weighted = {"open_deals": 1, "amount": "1000.00", "weighted_configured": "500.00",
+                "weighted_calibrated": "916.67"}
+    nothing = {"open_deals": 0, "amount": "0.00", "weighted_configured": "0.00",
+               "weighted_calibrated": "0.00"}
+    assert eur["open_pipeline"] == {**weighted, "undated": nothing}
+    assert [p["pipeline"] for p in eur["periods"]] == [nothing, weighted]   # January
     forecast_point = eur["periods"][0]["forecast"]
     assert float(forecast_point["lower"]) <= float(forecast_point["mean"]) <= float(
         forecast_point["upper"])
@@ -85,6 +89,8 @@ def test_rep_sees_own_won_so_far_pipeline_and_forecast(db, history):
     assert usd["history"] == [] and usd["backtest"] is None
     assert usd["periods"][0]["forecast"] is None
     assert usd["open_pipeline"]["weighted_calibrated"] == "46.15"      # 50 × 12/13
+    assert usd["open_pipeline"]["undated"]["weighted_calibrated"] == "46.15"
+    assert usd["periods"][0]["pipeline"]["open_deals"] == 0
     stages = {row["stage"]: row for row in result["probabilities"]}
     assert (stages["proposal"]["won"], stages["proposal"]["closed"]) == (11, 12)
     assert stages["proposal"]["configured"] == 50
@@ -99,6 +105,9 @@ def test_admin_per_owner_and_quarters(db, history):
     assert by_owner[("u-a", "EUR")]["periods"][0]["won_so_far"] == "230.00"   # Oct, Nov, Dec 5
     assert [h["won"] for h in by_owner[("u-a", "EUR")]["history"]] == [
         "400.00", "400.00", "400.00"]
+    # 2026-01-20 lies beyond the one quarter asked for: in the total only
+    assert by_owner[("u-a", "EUR")]["periods"][0]["pipeline"]["open_deals"] == 0
+    assert by_owner[("u-a", "EUR")]["open_pipeline"]["open_deals"] == 1
 
 
 @pytest.mark.parametrize("query", [{"granularity": "week"}, {"periods": 0}, {"periods": 13},

@@ -30,6 +30,7 @@ class DealRecord(Tolerant):
     currency = fields.String(required=True)
     closed_at = fields.AwareDateTime(allow_none=True)
     created_at = fields.AwareDateTime(required=True)
+    expected_close_date = fields.Date(allow_none=True, load_default=None)
     lines = fields.List(fields.Nested(DealLine), load_default=None)
 
 

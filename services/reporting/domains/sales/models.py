@@ -34,6 +34,8 @@ class DealFact(Base):
     currency: Mapped[str | None] = mapped_column(String(3))
     created_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    # the newest whole record's (deal_stage_changed carries none): the forecast's period
+    expected_close_date: Mapped[date | None] = mapped_column(Date)
     sequence: Mapped[int] = mapped_column(BigInteger, nullable=False, default=0)
     # The whole-record event (not deal_stage_changed, which carries no lines) whose lines
     # deal_line_fact holds: lines follow the newest record, not the newest event.

@@ -3,7 +3,9 @@ region or product, and per currency (never summed across currencies):
 
 - won so far in each period (exact sums of the won deals closed in it, local dates in `tz`);
 - the open pipeline weighted two ways: by the configured stage probabilities and by the win
-  rates calibrated from the scope's own closed deals (calibration.py);
+  rates calibrated from the scope's own closed deals (calibration.py) — in the period of each
+  deal's expected close date (the current one when that date is past), all of it beside the
+  periods (with the part that has no expected close date);
 - a time-series forecast of the won amount of the current and next periods with its 95 %
   prediction interval, fitted on the complete periods before the current one (series.py);
 - that method's back-test on the same history (the last periods held out) next to the naive
@@ -66,30 +68,34 @@ def forecast(session, principal, query, now=None):
 
 
 def _groups(session, query, where, counts, current):
-    """{(*cuts, currency): {"won": {period: cents}, "pipeline": [deals, cents, configured,
-    calibrated]}} from the scope's open and won deals (a product's share: its line totals)."""
+    """{(*cuts, currency): {"won": {period: cents}, "pipeline": {period of the expected close
+    or None: [deals, cents, configured, calibrated]}}} from the scope's open and won deals (a
+    product's share: its line totals)."""
     group_by, zone = query["group_by"], ZoneInfo(query["tz"])
     label = periods.Period(current, current, query["tz"], query["granularity"]).label_of_day
     deals = session.execute(
         select(DealFact.id, DealFact.owner_id, DealFact.stage, DealFact.status,
-               DealFact.probability, DealFact.amount_cents, DealFact.currency, DealFact.closed_at)
+               DealFact.probability, DealFact.amount_cents, DealFact.currency, DealFact.closed_at,
+               DealFact.expected_close_date)
         .where(DealFact.status.in_(("open", "won")), DealFact.currency.is_not(None), *where))
     lines = _lines(session, where) if "product_id" in group_by else {}
     cut, groups = sales_cuts.owner_cut(session, group_by), {}
-    for deal_id, owner, stage, status, probability, cents, currency, closed_at in deals:
+    for deal_id, owner, stage, status, probability, cents, currency, closed_at, expected in deals:
         owner_cuts = dict(zip([n for n in group_by if n in sales_cuts.OWNER_CUTS], cut(owner)))
         shares = lines.get(deal_id, []) if "product_id" in group_by else [(None, cents)]
         for product, share_cents in shares:
             cuts = {**owner_cuts, "product_id": product}
             group = groups.setdefault((*(cuts[name] for name in group_by), currency),
-                                      {"won": {}, "pipeline": [0, 0, 0, 0]})
+                                      {"won": {}, "pipeline": {}})
             if status == "won" and closed_at is not None:
                 period = label(closed_at.astimezone(zone).date())
                 group["won"][period] = group["won"].get(period, 0) + share_cents
             elif status == "open":
                 rate = calibration.rate(counts, stage)
                 configured = _weighted(share_cents, Fraction(probability or 0, 100))
-                pipeline = group["pipeline"]
+                # an expected close date already past, the deal still open: expected now
+                period = max(label(expected), current) if expected else None
+                pipeline = group["pipeline"].setdefault(period, [0, 0, 0, 0])
                 pipeline[0] += 1
                 pipeline[1] += share_cents
                 pipeline[2] += configured
@@ -119,21 +125,28 @@ def _row(key, group, group_by, granularity, current, horizon):
             label = shift(label, granularity, 1)
     amounts = [won.get(label, 0) / 100 for label in history]
     points = series.forecast(amounts, horizon, granularity, LEVEL)
-    deals, amount, configured, calibrated = group["pipeline"]
+    pipeline = group["pipeline"]
+    total = [sum(values[index] for values in pipeline.values()) for index in range(4)]
     return {**dict(zip(group_by, values)), "currency": currency,
             "history": [{"period": label.isoformat(), "won": _cents(won.get(label, 0))}
                         for label in history],
-            "periods": [_period(shift(current, granularity, index), index, won,
+            "periods": [_period(shift(current, granularity, index), index, won, pipeline,
                                 points[index] if points else None) for index in range(horizon)],
-            "open_pipeline": {"open_deals": deals, "amount": _cents(amount),
-                              "weighted_configured": _cents(configured),
-                              "weighted_calibrated": _cents(calibrated)},
+            "open_pipeline": {**_pipeline(total),
+                              "undated": _pipeline(pipeline.get(None, [0, 0, 0, 0]))},
             "backtest": _backtest(amounts, horizon, granularity)}
 
 
-def _period(label, index, won, point):
+def _pipeline(values):
+    deals, amount, configured, calibrated = values
+    return {"open_deals": deals, "amount": _cents(amount),
+            "weighted_configured": _cents(configured), "weighted_calibrated": _cents(calibrated)}
+
+
+def _period(label, index, won, pipeline, point):
     return {"period": label.isoformat(), "current": index == 0,
             "won_so_far": _cents(won.get(label, 0)),
+            "pipeline": _pipeline(pipeline.get(label, [0, 0, 0, 0])),
             "forecast": {"mean": _money(point.mean), "lower": _money(point.lower),
                          "upper": _money(point.upper), "level": LEVEL} if point else None}
 

@@ -28,15 +28,8 @@ class Interval(Schema):
     level = fields.Float(metadata={"description": "the prediction interval's level (0.95)"})
 
 
-class ForecastPeriod(Schema):
-    period = fields.Date(metadata={"description": "the period's first local day"})
-    current = fields.Boolean(metadata={"description": "the period containing today"})
-    won_so_far = Money(metadata={"description": "won amount closed in the period up to now (exact)"})
-    forecast = fields.Nested(Interval, allow_none=True, metadata={
-        "description": "time-series forecast of the won amount; null: too little history"})
-
-
 class Pipeline(Schema):
+    """Open deals now, weighted."""
     open_deals = fields.Integer()
     amount = Money()
     weighted_configured = Money(metadata={
@@ -44,6 +37,21 @@ class Pipeline(Schema):
     weighted_calibrated = Money(metadata={
         "description": "sum of amount × the observed win rate from the deal's stage (the "
                        "configured probability where the stage has no closed history)"})
+
+
+class OpenPipeline(Pipeline):
+    undated = fields.Nested(Pipeline, metadata={
+        "description": "the part with no expected close date (in no period)"})
+
+
+class ForecastPeriod(Schema):
+    period = fields.Date(metadata={"description": "the period's first local day"})
+    current = fields.Boolean(metadata={"description": "the period containing today"})
+    won_so_far = Money(metadata={"description": "won amount closed in the period up to now (exact)"})
+    pipeline = fields.Nested(Pipeline, metadata={
+        "description": "open deals expected to close in the period (past dates: the current one)"})
+    forecast = fields.Nested(Interval, allow_none=True, metadata={
+        "description": "time-series forecast of the won amount; null: too little history"})
 
 
 class MethodError(Schema):
@@ -70,7 +78,7 @@ class ForecastRow(Schema):
     history = fields.List(fields.Dict(), metadata={
         "description": "the complete periods before the current one: period, won (exact)"})
     periods = fields.List(fields.Nested(ForecastPeriod))
-    open_pipeline = fields.Nested(Pipeline)
+    open_pipeline = fields.Nested(OpenPipeline)
     backtest = fields.Nested(Backtest, allow_none=True)
 
 

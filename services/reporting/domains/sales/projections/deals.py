@@ -111,6 +111,8 @@ def apply_record(session, envelope):
     def change(fact):
         if fact.created_at is None:
             fact.created_at, fact.customer_id = data["created_at"], data["customer_id"]
+        if sequence > fact.lines_sequence:      # the newest whole record (lines: the same rule)
+            fact.expected_close_date = data.get("expected_close_date")
         if sequence > fact.sequence:
             closed_at = data.get("closed_at") if status in CLOSED else None
             _set_state(session, fact, data, sequence, status, closed_at)
