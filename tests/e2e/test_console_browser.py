@@ -59,7 +59,8 @@ def reps(admin):
     rep_a.ok("POST", f"customers/{mine[0]['id']}/interactions", expect=201,
              json={"kind": "call", "summary": "Discussed the renewal"})
     theirs = rep_b.create_customer(name=f"{marker} Hidden Ltd")
-    return dict(a=rep_a, password=password, marker=marker, mine=mine, theirs=theirs)
+    return dict(a=rep_a, password=password, marker=marker, mine=mine, theirs=theirs,
+                region=region, team=team)
 
 
 def wait(driver, condition, message, timeout=45):
@@ -179,3 +180,58 @@ def test_an_account_locked_by_failed_sign_ins_is_told_to_wait(system, admin, bro
     assert shown.startswith(("Too many failed sign-ins. Try again in 15 minutes",
                              "登录失败次数过多，请在 15 分钟后重试")), shown
     screenshot(browser, "07-login-throttled")
+
+
+def test_a_manager_picks_an_owner_among_their_team(system, admin, browser, reps):
+    password = f"pw-{uuid.uuid4().hex}"
+    manager = create_user(admin, "manager", region=reps["region"], team_id=reps["team"]["id"],
+                          password=password)
+    browser.get(f"{system.url}/console")
+    browser.refresh()                                 # whoever was signed in is gone
+    Select(wait(browser, lambda d: d.find_element(By.ID, "login-language"), "the login page")
+           ).select_by_value("en")
+    wait(browser, lambda d: text(d, "h1") == "Sign in to the CRM", "the login page in English")
+    assert submit_login(browser, manager.user["email"], password) == ""
+    assert text(browser, "#current-role") == "Sales manager"
+    owner = Select(wait(browser, lambda d: d.find_element(By.NAME, "owner_id"), "the owner filter"))
+    assert reps["a"].user["name"] in [option.text for option in owner.options]
+    owner.select_by_value(reps["a"].user["id"])
+    browser.find_element(By.NAME, "q").send_keys(reps["marker"])
+    browser.find_element(By.CSS_SELECTOR, "#customer-filters button[type=submit]").click()
+    listed(browser, [customer["name"] for customer in reps["mine"]], "the rep's customers, for their manager")
+    screenshot(browser, "08-customers-manager")
+
+
+def test_a_field_error_sits_by_its_field_and_a_service_down_is_said_plainly(system, browser, reps):
+    rep, marker = reps["a"], reps["marker"]
+    browser.get(f"{system.url}/console#/customers")
+    browser.refresh()
+    Select(wait(browser, lambda d: d.find_element(By.ID, "login-language"), "the login page")
+           ).select_by_value("en")
+    wait(browser, lambda d: text(d, "h1") == "Sign in to the CRM", "the login page in English")
+    assert submit_login(browser, rep.user["email"], reps["password"]) == ""
+    listed(browser, [customer["name"] for customer in reps["mine"]], "the rep's customers")
+
+    region = browser.find_element(By.NAME, "region")
+    region.send_keys("R" * 65)                        # the API allows 64 characters
+    browser.find_element(By.CSS_SELECTOR, "#customer-filters button[type=submit]").click()
+    error = wait(browser, lambda d: text(d, '.field-error[data-for="region"]'), "the region's error")
+    assert "64" in error, error
+    assert browser.find_element(By.NAME, "region").get_attribute("aria-invalid") == "true"
+    screenshot(browser, "09-field-error")
+
+    system.stop_service("customers")
+    try:
+        search = browser.find_element(By.NAME, "q")
+        search.send_keys(marker)
+        browser.find_element(By.NAME, "region").clear()
+        browser.find_element(By.CSS_SELECTOR, "#customer-filters button[type=submit]").click()
+        wait(browser, lambda d: text(d, "#customers-status").startswith(
+            "A part of the CRM is not available right now."), "the 503 said plainly")
+        assert browser.find_element(By.NAME, "q").get_attribute("value") == marker   # kept
+        screenshot(browser, "10-service-unavailable")
+    finally:
+        system.start_service("customers")
+    system.wait_ready()
+    browser.find_element(By.CSS_SELECTOR, "#customer-filters button[type=submit]").click()
+    listed(browser, [customer["name"] for customer in reps["mine"]], "the list once customers is back")

@@ -75,5 +75,7 @@ onUnauthorized(() => {
   render();
 });
 window.addEventListener("hashchange", render);
-await use(preferred());
+// A catalogue that cannot be loaded falls back to English, then to the keys themselves: the
+// console still starts (and says what fails) rather than staying blank.
+await use(preferred()).catch(() => use("en")).catch(() => {});
 render();
