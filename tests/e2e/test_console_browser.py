@@ -95,7 +95,7 @@ def submit_login(driver, email, password):
 
 
 def rows(driver):
-    return [row.find_element(By.CSS_SELECTOR, "td").text
+    return [row.find_element(By.CSS_SELECTOR, "td.name").text
             for row in driver.find_elements(By.CSS_SELECTOR, "#customers-table tbody tr")]
 
 
@@ -202,6 +202,39 @@ def test_a_manager_picks_an_owner_among_their_team(system, admin, browser, reps)
     screenshot(browser, "08-customers-manager")
 
 
+def test_a_rep_tags_the_customers_they_tick(system, browser, reps):
+    rep, marker = reps["a"], reps["marker"]
+    browser.get(f"{system.url}/console#/customers?q={marker}")
+    browser.refresh()
+    Select(wait(browser, lambda d: d.find_element(By.ID, "login-language"), "the login page")
+           ).select_by_value("en")
+    wait(browser, lambda d: text(d, "h1") == "Sign in to the CRM", "the login page in English")
+    assert submit_login(browser, rep.user["email"], reps["password"]) == ""
+    beta, gamma = (customer["name"] for customer in reps["mine"][1:])
+    listed(browser, [customer["name"] for customer in reps["mine"]], "the rep's customers")
+
+    browser.find_element(By.ID, "tag-selected").click()                # nothing ticked yet
+    wait(browser, lambda d: text(d, "#batch-tag-status") == "Select customers first.", "the hint")
+    for name in (beta, gamma):
+        browser.find_element(By.CSS_SELECTOR, f'input.pick[aria-label="Select {name}"]').click()
+    browser.find_element(By.CSS_SELECTOR, "#batch-tag input[name=tags]").send_keys("T" * 51)
+    browser.find_element(By.ID, "tag-selected").click()                # a tag is 50 at most
+    wait(browser, lambda d: text(d, '#batch-tag .field-error[data-for="tags"]'), "the tag's error")
+
+    tag = f"VIP-{marker}"
+    field = browser.find_element(By.CSS_SELECTOR, "#batch-tag input[name=tags]")
+    field.clear()
+    field.send_keys(tag)
+    browser.find_element(By.ID, "tag-selected").click()
+    wait(browser, lambda d: text(d, "#customers-status") == f"2 customers tagged “{tag}”.", "done")
+    tagged = {row.find_element(By.CSS_SELECTOR, "td.name").text
+              for row in browser.find_elements(By.CSS_SELECTOR, "#customers-table tbody tr")
+              if tag in row.text}
+    assert tagged == {beta, gamma}
+    screenshot(browser, "09-batch-tagged")
+    assert sorted(c["name"] for c in rep.list_all("customers", {"tags_any": tag})) == sorted(tagged)
+
+
 def test_a_field_error_sits_by_its_field_and_a_service_down_is_said_plainly(system, browser, reps):
     rep, marker = reps["a"], reps["marker"]
     browser.get(f"{system.url}/console#/customers")
@@ -218,7 +251,7 @@ def test_a_field_error_sits_by_its_field_and_a_service_down_is_said_plainly(syst
     error = wait(browser, lambda d: text(d, '.field-error[data-for="region"]'), "the region's error")
     assert "64" in error, error
     assert browser.find_element(By.NAME, "region").get_attribute("aria-invalid") == "true"
-    screenshot(browser, "09-field-error")
+    screenshot(browser, "10-field-error")
 
     system.stop_service("customers")
     try:
@@ -229,7 +262,7 @@ def test_a_field_error_sits_by_its_field_and_a_service_down_is_said_plainly(syst
         wait(browser, lambda d: text(d, "#customers-status").startswith(
             "A part of the CRM is not available right now."), "the 503 said plainly")
         assert browser.find_element(By.NAME, "q").get_attribute("value") == marker   # kept
-        screenshot(browser, "10-service-unavailable")
+        screenshot(browser, "11-service-unavailable")
     finally:
         system.start_service("customers")
     system.wait_ready()

@@ -2,6 +2,7 @@
 // searched and filtered (tag, owner, region, class, stage) with the filters in the URL
 // (#/customers?q=…), paged with the API's opaque cursors.
 import { request } from "./api.js";
+import { selectBox, tagBar } from "./batch_tag.js";
 import { h, clear, field, navigate, options } from "./dom.js";
 import { message, showFieldErrors } from "./errors.js";
 import { label, t } from "./i18n.js";
@@ -14,6 +15,7 @@ const PAGE_SIZE = 25;             // #/customers?limit=N asks for another size (
 // The cursors of the pages before this one, per filter set: "previous" pops one. Memory only,
 // like the rest of the session.
 const trails = new Map();
+let flash = "";                  // said once on the next rendering (after a batch tagging)
 
 export async function renderCustomers(main, params) {
   const filters = Object.fromEntries(FILTERS.map((name) => [name, params.get(name) || ""]));
@@ -34,11 +36,14 @@ export async function renderCustomers(main, params) {
   const status = h("p", { class: "muted", role: "status", id: "customers-status", text: t("common.loading") });
   const body = h("tbody");
   const pager = h("div", { class: "pager" });
-  clear(main, h("h1", { text: t("customers.title") }), form, status,
-    h("table", { id: "customers-table" }, h("thead", {}, h("tr", {},
-      ["customers.name", "customers.region", "customers.class", "customers.stage",
-       "customers.owner", "customers.tags"].map((column) => h("th", { scope: "col", text: t(column) })))),
-    body), pager);
+  const table = h("table", { id: "customers-table" }, h("thead", {}, h("tr", {},
+    h("td"), ["customers.name", "customers.region", "customers.class", "customers.stage",
+              "customers.owner", "customers.tags"].map((column) => h("th", { scope: "col", text: t(column) })))),
+  body);
+  const said = flash;
+  flash = "";
+  clear(main, h("h1", { text: t("customers.title") }), form, status, table, pager,
+    tagBar(table, tags, (text) => { flash = text; navigate(location.hash); }));
 
   let page;
   try {
@@ -49,7 +54,7 @@ export async function renderCustomers(main, params) {
     status.setAttribute("role", "alert");
     return;
   }
-  status.textContent = page.items.length ? "" : t("customers.empty");
+  status.textContent = page.items.length ? said : t("customers.empty");
   body.append(...page.items.map((customer) => row(customer, names)));
 
   const trail = trails.get(key) || [];
@@ -65,8 +70,8 @@ export async function renderCustomers(main, params) {
 
 function row(customer, names) {
   const owner = customer.owner_id ? names.get(customer.owner_id) || customer.owner_id : t("customers.unassigned");
-  return h("tr", { "data-id": customer.id },
-    h("td", {}, h("a", { href: `#/customers/${encodeURIComponent(customer.id)}`, text: customer.name })),
+  return h("tr", { "data-id": customer.id }, h("td", {}, selectBox(customer)),
+    h("td", { class: "name" }, h("a", { href: `#/customers/${encodeURIComponent(customer.id)}`, text: customer.name })),
     h("td", { text: customer.region || "" }),
     h("td", { text: customer.value_class ? label("class", customer.value_class) : "" }),
     h("td", { text: label("stage", customer.lifecycle_stage) }),
