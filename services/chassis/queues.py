@@ -35,6 +35,7 @@ import logging
 import amqp.exceptions
 import kombu.exceptions
 import nameko.events
+import nameko.messaging
 from kombu import Exchange, Queue
 from nameko.amqp.publish import get_connection
 from nameko.constants import (AMQP_SSL_CONFIG_KEY, AMQP_URI_CONFIG_KEY, LOGIN_METHOD_CONFIG_KEY,
@@ -131,3 +132,24 @@ class EventHandler(nameko.events.EventHandler):
 
 
 event_handler = EventHandler.decorator
+
+
+class _BulkQueueConsumer(nameko.messaging.QueueConsumer):
+    """A consumer connection of its own for long-running handlers. nameko gives each consumer a
+    prefetch of `max_workers`, and a handler keeps its message unacknowledged until it returns:
+    ten campaign batches of a few minutes each would hold all ten workers of the process, and an
+    RPC arriving meanwhile would wait for a free one (seen: 20 s median, timeouts). Here the
+    prefetch is BULK_WORKERS, so these handlers never hold more workers than that. A separate
+    shared extension (keyed by its type), so the RPC and other event consumers keep theirs."""
+
+    @property
+    def prefetch_count(self):
+        return settings.bulk_workers(self.container.max_workers)
+
+
+class BulkEventHandler(EventHandler):
+    """An event handler for long-running work (see _BulkQueueConsumer)."""
+    queue_consumer = _BulkQueueConsumer()
+
+
+bulk_event_handler = BulkEventHandler.decorator

@@ -70,6 +70,18 @@ def metrics_port(service_name):
     return env.int(f"{service_name.upper()}_METRICS_PORT", registry.default_metrics_port(service_name))
 
 
+def bulk_workers(max_workers):
+    """`BULK_WORKERS`: how many of a process's `max_workers` its long-running event handlers
+    (queues.bulk_event_handler: a campaign's batches) may hold at once — the rest stay free for
+    its RPCs, which would otherwise wait behind a running send. Default half, at least 1; never
+    more than max_workers − 1 when there is more than one worker."""
+    default = max(1, max_workers // 2)
+    value = env.int("BULK_WORKERS", default)
+    if value < 1:
+        raise ValueError(f"BULK_WORKERS must be at least 1, not {value}")
+    return min(value, max_workers - 1) if max_workers > 1 else 1
+
+
 def queue_type():
     """`classic` (default) or `quorum`: the type of the services' durable RPC and event queues
     (services/chassis/queues.py). Changing it on a running deployment is a migration (README)."""

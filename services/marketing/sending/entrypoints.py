@@ -5,7 +5,7 @@ import logging
 
 from services.chassis.models import utcnow
 from services.chassis.periodic import periodic
-from services.chassis.queues import event_handler    # on a queue of QUEUE_TYPE
+from services.chassis.queues import bulk_event_handler    # on a queue of QUEUE_TYPE
 from services.chassis.rpc import rpc
 from services.marketing import roles, settings
 from services.marketing.sending import batches, dispatch, recipients, start
@@ -32,9 +32,11 @@ class SendingEntrypoints:
         with self.db.read_only() as session:
             return recipients.list_recipients(session, principal, campaign_id, query)
 
-    @event_handler("marketing", "campaign_send_batch_released")
+    @bulk_event_handler("marketing", "campaign_send_batch_released")
     def on_campaign_send_batch_released(self, envelope):
-        """Marketing's own fan-out: any replica sends any batch (once per contact: batches.py)."""
+        """Marketing's own fan-out: any replica sends any batch (once per contact: batches.py).
+        A batch takes minutes: at most BULK_WORKERS of them at once per process, so the
+        marketing API keeps answering during a send."""
         payload = envelope["payload"]
         sent = batches.send_batch(self.db, payload["campaign_id"], payload["batch"])
         log.info("broadcast %s batch %s: %s sent", payload["campaign_id"], payload["batch"], sent)
