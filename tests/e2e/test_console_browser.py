@@ -268,3 +268,23 @@ def test_a_field_error_sits_by_its_field_and_a_service_down_is_said_plainly(syst
     system.wait_ready()
     browser.find_element(By.CSS_SELECTOR, "#customer-filters button[type=submit]").click()
     listed(browser, [customer["name"] for customer in reps["mine"]], "the list once customers is back")
+
+
+def test_a_manager_reassigns_a_customer_from_its_360_page(system, admin, browser, reps):
+    password = f"pw-{uuid.uuid4().hex}"
+    manager = create_user(admin, "manager", region=reps["region"], team_id=reps["team"]["id"],
+                          password=password)
+    alpha = reps["mine"][0]
+    browser.get(f"{system.url}/console#/customers/{alpha['id']}")
+    browser.refresh()
+    wait(browser, lambda d: d.find_elements(By.NAME, "email"), "the login page")
+    assert submit_login(browser, manager.user["email"], password) == ""
+    wait(browser, lambda d: text(d, "#customer-name") == alpha["name"], "the 360 page after sign-in")
+    owner = Select(wait(browser, lambda d: d.find_element(By.CSS_SELECTOR, "#reassign-form select"),
+                        "the reassign form"))
+    assert owner.first_selected_option.get_attribute("value") == reps["a"].user["id"]
+    owner.select_by_value(manager.user["id"])
+    browser.find_element(By.ID, "reassign").click()
+    wait(browser, lambda d: manager.user["name"] in text(d, "#customer-details"), "the new owner shown")
+    screenshot(browser, "12-customer-reassigned")
+    assert manager.ok("GET", f"customers/{alpha['id']}")["owner_id"] == manager.user["id"]

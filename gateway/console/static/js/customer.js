@@ -5,6 +5,7 @@ import { request } from "./api.js";
 import { h, clear } from "./dom.js";
 import { message } from "./errors.js";
 import { dateTime, label, money, t } from "./i18n.js";
+import { reassignForm } from "./reassign.js";
 
 export async function renderCustomer(main, customerId) {
   const id = encodeURIComponent(customerId);
@@ -21,9 +22,10 @@ export async function renderCustomer(main, customerId) {
     ? await request(`/users/${encodeURIComponent(customer.owner_id)}`).then((u) => u.name)
         .catch(() => customer.owner_id)
     : t("customers.unassigned");
+  const reassign = await reassignForm(customer);
   clear(main, back(), h("h1", { id: "customer-name", text: customer.name }),
     h("div", { class: "grid" },
-      h("div", {}, details(customer, owner), contactList(contacts)),
+      h("div", {}, details(customer, owner, reassign), contactList(contacts)),
       timelineSection(id, timeline)));
 }
 
@@ -31,7 +33,7 @@ function back() {
   return h("p", {}, h("a", { href: "#/customers", text: `← ${t("customers.title")}` }));
 }
 
-function details(customer, owner) {
+function details(customer, owner, reassign) {
   const rows = [
     ["customer.kind", label("kind", customer.kind)],
     ["customers.stage", label("stage", customer.lifecycle_stage)],
@@ -47,7 +49,8 @@ function details(customer, owner) {
     h("h2", { id: "details-title", text: t("customer.details") }),
     h("dl", { class: "details", id: "customer-details" },
       rows.map(([key, value]) => [h("dt", { text: t(key) }), h("dd", { text: value })])),
-    (customer.tags || []).length ? h("p", {}, customer.tags.map((tag) => h("span", { class: "tag", text: tag }))) : null);
+    (customer.tags || []).length ? h("p", {}, customer.tags.map((tag) => h("span", { class: "tag", text: tag }))) : null,
+    reassign);
 }
 
 function contactList(contacts) {
