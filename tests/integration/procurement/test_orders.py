@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import create_engine
 
 from services.chassis.auth import Principal
-from services.chassis.errors import Conflict, Invalid
+from services.chassis.errors import Conflict, Forbidden, Invalid
 from services.chassis.idempotency import FINGERPRINT_CONTEXT, KEY_CONTEXT
 from tests.helpers import wait_until
 from tests.integration.procurement.conftest import call
@@ -91,3 +91,28 @@ def test_an_order_received_in_two_deliveries_over_the_broker(procurement, receiv
             if e["event_type"] == "purchase_order_status_changed"] == [
         "sent", "partially_received", "received"]
     assert ordered[5]["payload"]["lines"][0]["accepted_value"] == "139.93"
+
+    # What reporting's reconcile reads (kpis/), paged one row at a time on this dialect.
+    admin = Principal("u-admin", "admin")
+    [order_row] = call(procurement, "reconcile_order_kpis", None, 1, principal=admin)["items"]
+    assert order_row == {"order_id": order["id"], "supplier_id": supplier["id"],
+                         "currency": "EUR", "status": "received", "total": "1199.89",
+                         "accepted_value": "1199.89"}
+    pages, cursor = [], None
+    while True:
+        page = call(procurement, "reconcile_receipt_kpis", cursor, 1, principal=admin)
+        pages.append(page)
+        cursor = page["next_cursor"]
+        if cursor is None:
+            break
+    rows = sorted((item for page in pages for item in page["items"]),
+                  key=lambda row: row["received_on"])
+    assert [(r["received_on"], r["on_time"], r["accepted_value"], r["currency"]) for r in rows] \
+        == [("2026-03-30", True, "393.30", "EUR"), ("2026-04-02", False, "806.59", "EUR")]
+    assert sorted(line["category"] for line in rows[1]["lines"]) == ["Furniture",
+                                                                     "Office supplies"]
+    assert len({page["sequence"] for page in pages}) == 1          # nothing changed meanwhile
+    [card] = call(procurement, "reconcile_supplier_kpis", None, 10, principal=admin)["items"]
+    assert (card["score"], [e["current"] for e in card["evaluations"]]) == ("86.00", [True])
+    with pytest.raises(Forbidden):
+        call(procurement, "reconcile_order_kpis", principal=BUYER)
