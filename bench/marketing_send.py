@@ -80,8 +80,9 @@ batches of 100, rate 5,000/s (never binding), PostgreSQL 15.
   after the lease was released again (below).
 
 Found by these runs:
-- (fixed in 29deafa: the batches hold at most BULK_WORKERS workers) While a send runs, the marketing service's RPCs queue behind its batch workers (one pool of
-  10 per process): `get_campaign_send` — what the console polls — answered in 20.1 s median,
+- (fixed in 29deafa: the batches hold at most BULK_WORKERS workers) While a send ran, the
+  marketing service's RPCs queued behind its batch workers (one pool of 10 per process):
+  `get_campaign_send` — what the console polls — answered in 20.1 s median,
   107.5 s at worst, and 4 of 20 calls timed out at 120 s (after the fix: 27.6 s median,
   71.4 s at worst, none timed out). Every marketing API call waits like that during a
   broadcast; the gateway's RPC deadline (RPC_TIMEOUT_SECONDS, 5 s) turns them into 504s.
