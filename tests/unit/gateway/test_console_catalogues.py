@@ -1,6 +1,7 @@
-"""The console's language catalogues (gateway/console/static/i18n/): English and 简体中文 carry
-the same keys, every key the scripts ask for exists in both, and no visible text is left in
-English in the Chinese one by accident (a copied value)."""
+"""The console's language catalogues (gateway/console/static/i18n/<language>/<screen>.json,
+served merged as /console/i18n/<language>.json): each part exists in both languages, no key is in
+two parts, English and 简体中文 carry the same keys, every key the scripts ask for exists in
+both, and no visible text is left in English in the Chinese one by accident (a copied value)."""
 import json
 import re
 from pathlib import Path
@@ -15,8 +16,28 @@ LABELLED = re.compile(r"""\blabel\(\s*"(\w+)\"""")
 SAME_IN_BOTH = {"class.A", "class.B", "class.C"}      # single letters are not translated
 
 
+def part(language, name):
+    return json.loads((STATIC / "i18n" / language / name).read_text(encoding="utf-8"))
+
+
 def catalogue(language):
-    return json.loads((STATIC / "i18n" / f"{language}.json").read_text(encoding="utf-8"))
+    from gateway.console import catalogue_parts
+    merged = {}
+    for path in catalogue_parts(language):
+        merged.update(part(language, path.name))
+    return merged
+
+
+def test_each_part_is_in_both_languages_and_no_key_is_in_two_parts():
+    names = {language: sorted(path.name for path in (STATIC / "i18n" / language).glob("*.json"))
+             for language in LANGUAGES}
+    assert names["en"] == names["zh-CN"] and "core.json" in names["en"], names
+    for language in LANGUAGES:
+        seen = {}
+        for name in names[language]:
+            for key in part(language, name):
+                assert key not in seen, f"{language}: {key} in {seen.get(key)} and {name}"
+                seen[key] = name
 
 
 def scripts():

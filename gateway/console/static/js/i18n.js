@@ -1,4 +1,4 @@
-// The catalogues (../i18n/<language>.json) hold every visible string; t("key", {name}) fills
+// The catalogues (../i18n/<language>/*.json, served merged as <language>.json) hold every visible string; t("key", {name}) fills
 // {name} placeholders. The chosen language is remembered in localStorage — the language only,
 // never a token.
 const STORAGE_KEY = "crm.console.language";
