@@ -88,6 +88,7 @@ def summary(results, misses):
             misses.append(("write", f"{write['rps']:.0f} req/s", "write"))
         lines.append(_row("write: POST customer (validate, insert, outbox, events)", write, ceiling,
                           "≥ 400 req/s", met))
+    lines += _monolith_rows(results, ceiling)
     tickets = _median(results, "ticket_write")
     if tickets:
         lines.append(_row("ticket write: POST service-desk ticket (validate, directory check, "
@@ -100,6 +101,20 @@ def summary(results, misses):
             lines.append(_row(f"list/search: {entry['title']} ({largest:,})", big["median"], ceiling,
                               "p95 < 50 ms, ≤ 2× smallest (see below)"))
     return lines
+
+
+def _monolith_rows(results, ceiling):
+    """The monolith baseline (bench/monolith.py) and the microservice path as a share of it."""
+    rows = []
+    for key, title, path_key in (("monolith_read", "monolith read: GET customer in one process "
+                                  "(same JWT check, handler, query; no gateway hop)", "read"),
+                                 ("monolith_write", "monolith write: POST customer in one process "
+                                  "(same handler, insert, outbox rows; no relay, no broker)", "write")):
+        m, path = _median(results, key), _median(results, path_key)
+        if m:
+            share = f"{path_key} = {path['rps'] / m['rps']:.2f}× monolith" if path and m["rps"] else ""
+            rows.append(_row(title, m, ceiling, share))
+    return rows
 
 
 def list_table(results, misses):

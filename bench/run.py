@@ -28,7 +28,7 @@ from bench.system import BenchSystem, Vhost  # noqa: E402
 from services.chassis.auth import Principal  # noqa: E402
 from tests.e2e.client import Api  # noqa: E402
 
-GROUPS = ("ceiling", "hop", "read", "write", "tickets", "list", "events", "profile")
+GROUPS = ("ceiling", "hop", "read", "write", "monolith", "tickets", "list", "events", "profile")
 STARTED = time.monotonic()
 
 
@@ -168,9 +168,14 @@ def reference(ctx):
                          url + "/hop-unconfirmed"))
 
 
-def read(ctx, key="read"):
+def read_paths(ctx, key="read"):
     paths = ctx.paths / f"{key}.txt"
     paths.write_text("".join(f"{lists.API}/{customer.id}\n" for customer in ctx.sample))
+    return paths
+
+
+def read(ctx, key="read"):
+    paths = read_paths(ctx, key)
     ctx.run(ctx.http(key, f"GET /api/v1/customers/{{id}} at {ctx.size:,} customers",
                      ctx.system.url, script="paths.lua",
                      env={**ctx.auth, "BENCH_PATHS": str(paths)}))
@@ -193,6 +198,24 @@ def write(ctx):
                                           run["started_at"], run["ended_at"])
         ctx.results["events"] = {"freshness": events.freshness(rows)}
         log(f"freshness while writing: {ctx.results['events']['freshness']}")
+
+
+def monolith(ctx):
+    """The same GET and POST in one process (bench/monolith.py) on a copy of the customers
+    database as it is now (seeded, the reps known): the baseline the microservice path is
+    compared with."""
+    source = ctx.system.database("customers")
+    copy = Path(ctx.system.workdir) / "monolith.db"
+    with sqlite3.connect(source) as original, sqlite3.connect(copy) as target:
+        original.backup(target)
+    ctx.system.start_monolith(f"sqlite:///{copy}", ctx.admin.token)
+    ctx.run(ctx.http("monolith_read", f"monolith: GET customer in one process at {ctx.size:,} "
+                     "customers", ctx.system.monolith_url, script="paths.lua",
+                     env={**ctx.auth, "BENCH_PATHS": str(ctx.paths / "read.txt")}))
+    ctx.run(ctx.http("monolith_write", "monolith: POST customer in one process",
+                     ctx.system.monolith_url + "/api/v1/customers", script="post_customer.lua",
+                     env={**ctx.auth, "BENCH_REGIONS": ",".join(seed.REP_REGIONS)}))
+    ctx.system.stop_service("bench_monolith")
 
 
 def desk_customers(ctx, count=50, timeout=60.0):
@@ -336,6 +359,10 @@ def main():
             read(ctx)
         if "write" in args.only:
             write(ctx)
+        if "monolith" in args.only:
+            if "read" not in args.only:
+                read_paths(ctx)
+            monolith(ctx)
         if "tickets" in args.only:
             tickets(ctx)
         if "list" in args.only:

@@ -14,6 +14,7 @@ from tests.e2e import system as e2e
 
 ROOT = e2e.ROOT
 REFERENCE = {"bench_http": "bench.hello:BenchHttp", "bench_echo": "bench.hello:BenchEcho"}
+MONOLITH = {"bench_monolith": "bench.monolith:BenchMonolith"}
 
 # The e2e harness shortens every timer to 1 s so tests finish fast; a benchmark measures the
 # defaults a deployment runs with (services/chassis/settings.py), with rate limits out of reach
@@ -69,6 +70,8 @@ class BenchSystem(e2e.System):
         self.reporting, self.reporting_name = self.modules["reporting"], "reporting"
         self.reference_port = e2e.free_port()
         self.reference_url = f"http://127.0.0.1:{self.reference_port}"
+        self.monolith_port = e2e.free_port()
+        self.monolith_url = f"http://127.0.0.1:{self.monolith_port}"
 
     def database(self, name):
         return self.workdir / f"{name}.db"
@@ -80,10 +83,12 @@ class BenchSystem(e2e.System):
     def start_service(self, name, extra_env=None):
         """Like the e2e harness, for any target (the reference services too)."""
         assert name not in self.processes, f"{name} is already running"
-        target = self.modules.get(name) or REFERENCE[name]
+        target = self.modules.get(name) or REFERENCE.get(name) or MONOLITH[name]
         env = dict(self.env, **(extra_env or {}))
         if name == "bench_http":
             env["GATEWAY_ADDRESS"] = f"127.0.0.1:{self.reference_port}"
+        if name == "bench_monolith":
+            env["GATEWAY_ADDRESS"] = f"127.0.0.1:{self.monolith_port}"
         log = open(self.workdir / f"{name}.log", "ab")
         self.log_files[name] = log
         self.processes[name] = subprocess.Popen(
@@ -104,6 +109,21 @@ class BenchSystem(e2e.System):
                 return False
         e2e.wait_until(answering, timeout=e2e.START_TIMEOUT, interval=0.2,
                        message=f"{self.reference_url}/hop")
+
+    def start_monolith(self, database_url, token):
+        """bench/monolith.py on its own port and database; up once it answers a signed-in GET."""
+        self.start_service("bench_monolith", {"MONOLITH_DATABASE_URL": database_url})
+
+        def answering():
+            if self.processes["bench_monolith"].poll() is not None:
+                raise RuntimeError(f"bench_monolith exited:\n{self.logs('bench_monolith')}")
+            try:
+                return requests.get(self.monolith_url + "/api/v1/customers/none", timeout=2,
+                                    headers={"Authorization": f"Bearer {token}"}).status_code == 404
+            except requests.RequestException:
+                return False
+        e2e.wait_until(answering, timeout=e2e.START_TIMEOUT, interval=0.2,
+                       message=f"{self.monolith_url}/api/v1/customers/none → 404")
 
     def wait_consuming(self, name, service_name, timeout=e2e.START_TIMEOUT):
         """A consumer without an HTTP port is up once its RPC `health` answers."""
