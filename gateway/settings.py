@@ -25,6 +25,7 @@ class GatewaySettings:
     api_key_cache_seconds: float = 5.0
     token_state_cache_seconds: float = 30.0
     ready_timeout: float = 2.0
+    customer_360_part_timeout: float = 2.0     # one part of GET /customers/{id}/360
     cors_origins: tuple = field(default_factory=tuple)
     cors_max_age: int = 600
     trusted_proxy_hops: int = 0
@@ -40,6 +41,7 @@ class GatewaySettings:
             api_key_cache_seconds=env.float("API_KEY_CACHE_SECONDS", 5),
             token_state_cache_seconds=env.float("TOKEN_STATE_CACHE_SECONDS", 30),
             ready_timeout=env.float("READY_TIMEOUT_SECONDS", 2),
+            customer_360_part_timeout=env.float("CUSTOMER_360_PART_TIMEOUT_SECONDS", 2),
             cors_origins=_csv(env.str("CORS_ORIGINS", "")),
             cors_max_age=env.int("CORS_MAX_AGE_SECONDS", 600),
             trusted_proxy_hops=env.int("TRUSTED_PROXY_HOPS", 0),

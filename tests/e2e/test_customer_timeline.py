@@ -7,6 +7,7 @@ import uuid
 
 import pytest
 
+from tests.e2e.system import elapsed
 from tests.helpers import wait_until
 
 pytestmark = pytest.mark.e2e
@@ -149,3 +150,66 @@ def test_a_survey_answered_and_follow_up_visits_show_on_the_customers_timeline(
     assert by_kind["followup_completed"]["outcome"] == "Apologised."
     assert sorted(item["outcome"] for item in items if item["kind"] == "followup_scheduled") == [
         "a_class", "low_score"]
+
+
+def test_customer_360_gathers_every_part_scoped_and_survives_a_stopped_service(
+        system, admin, region):
+    """Issue 17 §8: one answer with every service's part, each scoped by its service (a rep
+    is not a marketing reader: that part says so); another rep gets a 404; with the service
+    desk stopped its part is unavailable, fast, and the rest still answers."""
+    region_name, team = region
+    rep = admin.create_user("sales_rep", region=region_name, team_id=team["id"])
+    other_rep = admin.create_user("sales_rep", region=region_name)
+    agent = admin.create_user("agent")
+    tag = uuid.uuid4().hex[:8]
+    customer = rep.create_customer(name=f"Whole view {tag} Ltd", region=region_name)
+    rep.ok("POST", f"customers/{customer['id']}/contacts", expect=201,
+           json={"name": "Ada Whole", "email": f"ada-{tag}@example.com"})
+    rep.ok("POST", f"customers/{customer['id']}/interactions", expect=201,
+           json={"kind": "call", "summary": "Intro call"})
+    deal = rep.ok("POST", "deals", expect=201, json={
+        "name": f"Whole deal {tag}", "customer_id": customer["id"], "currency": "EUR"})
+    rep.ok("POST", f"deals/{deal['id']}/stage", json={"stage": "proposal"})    # a follow-up
+    ticket = wait_until(lambda: (r := agent.post("service-desk/tickets", json={
+        "customer_id": customer["id"], "subject": f"Whole question {tag}"})).status_code == 201
+        and r.json(), timeout=30, message="the customer known to the desk")
+    url = f"customers/{customer['id']}/360"
+
+    def complete():
+        view = rep.ok("GET", url)
+        kinds = {item["kind"] for item in view["interactions"]["items"]}
+        ready = view["tasks"]["items"] and view["tickets"]["items"] and "ticket_created" in kinds
+        return view if ready else None
+    view = wait_until(complete, timeout=30, message="the follow-up task and the ticket seen")
+    assert view["customer_id"] == customer["id"]
+    assert view["customer"] == {"available": True, "record": rep.ok(
+        "GET", f"customers/{customer['id']}")}
+    assert [c["name"] for c in view["contacts"]["items"]] == ["Ada Whole"]
+    assert sorted(i["kind"] for i in view["interactions"]["items"]) == ["call", "ticket_created"]
+    assert [d["id"] for d in view["deals"]["items"]] == [deal["id"]]
+    assert [t["deal_id"] for t in view["tasks"]["items"]] == [deal["id"]]
+    assert [t["id"] for t in view["tickets"]["items"]] == [ticket["id"]]
+    for part in ("quotes", "orders", "invoices"):
+        assert view[part] == {"available": True, "items": [], "next_cursor": None}, part
+    assert view["campaign_touches"]["available"] is False
+    assert view["campaign_touches"]["reason"].startswith("not permitted")
+    assert admin.ok("GET", url)["campaign_touches"]["available"] is True
+
+    refused = other_rep.get(url)
+    assert refused.status_code == 404
+    assert refused.headers["Content-Type"].startswith("application/problem+json")
+
+    system.stop_service("service_desk")
+    try:
+        response, seconds = elapsed(rep.get, url)
+        assert response.status_code == 200, response.text
+        assert seconds < 2.0 + 2.0, f"the 360 took {seconds:.1f}s with a service down"
+        partial = response.json()
+        assert partial["tickets"]["available"] is False
+        assert "service_desk unavailable" in partial["tickets"]["reason"]
+        assert {name: part for name, part in partial.items() if name != "tickets"} == {
+            name: part for name, part in view.items() if name != "tickets"}
+    finally:
+        system.start_service("service_desk")
+    system.wait_ready()
+    assert rep.ok("GET", url)["tickets"]["available"] is True

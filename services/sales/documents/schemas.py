@@ -36,6 +36,7 @@ class QuoteCreate(QuoteUpdate):
 
 class QuoteQuery(Input):
     deal_id = fields.String(allow_none=True, validate=validate.Length(max=36))
+    customer_id = fields.String(allow_none=True, validate=validate.Length(max=36))
     status = fields.String(allow_none=True, validate=validate.OneOf(QUOTE_STATUSES))
     cursor = page_cursor()
     limit = page_limit()
@@ -95,6 +96,7 @@ class OrderCreate(Input):
 
 class DocumentQuery(Input):
     deal_id = fields.String(allow_none=True, validate=validate.Length(max=36))
+    customer_id = fields.String(allow_none=True, validate=validate.Length(max=36))
     cursor = page_cursor()
     limit = page_limit()
 

@@ -113,3 +113,25 @@ def test_an_order_is_invoiced_once_with_its_lines(db):
         call(db, invoices.issue_invoice, REP_A, {"order_id": order["id"]})
     with pytest.raises(NotFound):
         call(db, invoices.issue_invoice, REP_A, {"order_id": "nope"})
+
+
+def test_quotes_contracts_and_orders_listed_by_customer_within_the_callers_scope(db):
+    """The customer 360 view asks sales for one customer's documents (customer_id filter)."""
+    item = product(db, f"Doc item {next(_names)}", "50.00")
+    theirs = {}
+    for customer_id in ("c-1", "c-2"):
+        made = deal(db, REP_A, customer_id=customer_id,
+                    lines=[{"product_id": item["id"], "quantity": 1}])
+        quote = call(db, quotes.create_quote, REP_A, made["id"], {})
+        call(db, quotes.send_quote, REP_A, quote["id"])
+        call(db, quotes.accept_quote, REP_A, quote["id"])
+        signed = call(db, contracts.sign_contract, REP_A, {"quote_id": quote["id"],
+                                                           "term_months": 12})
+        order = call(db, orders.place_order, REP_A, {"contract_id": signed["id"]})
+        theirs[customer_id] = (quote["id"], signed["id"], order["id"])
+    for index, listing in enumerate((quotes.list_quotes, contracts.list_contracts,
+                                     orders.list_orders)):
+        for customer_id, ids in theirs.items():
+            listed = call(db, listing, REP_A, {"customer_id": customer_id}, write=False)
+            assert [row["id"] for row in listed["items"]] == [ids[index]], listing.__name__
+        assert call(db, listing, REP_C, {"customer_id": "c-1"}, write=False)["items"] == []

@@ -52,13 +52,23 @@ def get_contract(session, principal, contract_id):
     return dump_many(session, [scopes.one(session, principal, Contract, contract_id)])[0]
 
 
-def list_contracts(session, principal, query=None):
+DOCUMENT_FILTERS = ("deal_id", "customer_id")
+
+
+def list_documents(session, principal, model, query, dump):
+    """Contracts or orders the caller may see, newest first, by deal and / or customer."""
     filters = load(schemas.DocumentQuery(), query or {})
-    statement = select(Contract).where(scopes.condition(session, principal, Contract.owner_id))
-    if filters.get("deal_id"):
-        statement = statement.where(Contract.deal_id == filters["deal_id"])
-    return pagination.newest_first(session, statement, Contract, filters,
-                                   f"contracts:{filters.get('deal_id')}", dump_many)
+    statement = select(model).where(scopes.condition(session, principal, model.owner_id))
+    for name in DOCUMENT_FILTERS:
+        if filters.get(name):
+            statement = statement.where(getattr(model, name) == filters[name])
+    scope = f"{model.__tablename__}:" + ":".join(str(filters.get(name))
+                                                 for name in DOCUMENT_FILTERS)
+    return pagination.newest_first(session, statement, model, filters, scope, dump)
+
+
+def list_contracts(session, principal, query=None):
+    return list_documents(session, principal, Contract, query, dump_many)
 
 
 def won_deal(session, principal, deal_id, what):

@@ -7,7 +7,6 @@ import uuid
 
 from sqlalchemy import select
 
-from services.chassis import pagination
 from services.chassis.errors import Conflict
 from services.chassis.models import utcnow
 from services.chassis.validation import load
@@ -46,13 +45,7 @@ def get_order(session, principal, order_id):
 
 
 def list_orders(session, principal, query=None):
-    filters = load(schemas.DocumentQuery(), query or {})
-    statement = select(SalesOrder).where(scopes.condition(session, principal,
-                                                          SalesOrder.owner_id))
-    if filters.get("deal_id"):
-        statement = statement.where(SalesOrder.deal_id == filters["deal_id"])
-    return pagination.newest_first(session, statement, SalesOrder, filters,
-                                   f"orders:{filters.get('deal_id')}", dump_many)
+    return contracts.list_documents(session, principal, SalesOrder, query, dump_many)
 
 
 def _from_quote(session, quote, contract_id=None):

@@ -72,13 +72,16 @@ def get_quote(session, principal, quote_id):
     return dump_many(session, [scopes.one(session, principal, Quote, quote_id)])[0]
 
 
+FILTERS = ("deal_id", "customer_id", "status")
+
+
 def list_quotes(session, principal, query=None):
     filters = load(schemas.QuoteQuery(), query or {})
     statement = select(Quote).where(scopes.condition(session, principal, Quote.owner_id))
-    for name in ("deal_id", "status"):
+    for name in FILTERS:
         if filters.get(name) is not None:
             statement = statement.where(getattr(Quote, name) == filters[name])
-    scope = "quotes:" + ":".join(str(filters.get(name)) for name in ("deal_id", "status"))
+    scope = "quotes:" + ":".join(str(filters.get(name)) for name in FILTERS)
     return pagination.newest_first(session, statement, Quote, filters, scope, dump_many)
 
 
