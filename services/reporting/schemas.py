@@ -4,6 +4,9 @@ a schema lives), and the administration's own (rebuild requests, jobs)."""
 from marshmallow import Schema, fields, validate
 
 from services.reporting.domains import PROJECTIONS
+from services.reporting.domains.analytics.value.schemas import (  # noqa: F401  (resolved by name)
+    LIFETIME_DIMENSIONS, REPURCHASE_DIMENSIONS, LifetimeValueQuery, LifetimeValueReport,
+    RepurchaseQuery, RepurchaseReport, ValueClassesQuery, ValueClassesReport)
 from services.reporting.domains.customers.schemas import (  # noqa: F401  (resolved by name)
     CUSTOMER_DIMENSIONS, INTERACTION_DIMENSIONS, CompositionQuery, InteractionsQuery,
     NewCustomersQuery, Report, SeriesReport)

@@ -1,0 +1,119 @@
+"""The customer-value reports' queries and answers (resolved by the gateway as
+"reporting:<name>" through services/reporting/schemas.py)."""
+from marshmallow import Schema, ValidationError, fields, validate
+
+from services.reporting.schema_parts import Freshness, Input, Period, Values, group_by, time_zone
+
+CLASSES = ("A", "B", "C")
+REPURCHASE_DIMENSIONS = ("value_class", "region", "product_id")
+LIFETIME_DIMENSIONS = ("value_class", "region")
+MAX_MONTHS = 60
+
+
+class ClassValues(Values):
+    """A value class filter: A, B or C, one or a list."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        values = super()._deserialize(value, attr, data, **kwargs)
+        if any(item not in CLASSES for item in values):
+            raise ValidationError(f"Each one of: {', '.join(CLASSES)}.")
+        return values
+
+
+class Paged(Input):
+    limit = fields.Integer(load_default=100, validate=validate.Range(1, 500), strict=True)
+    offset = fields.Integer(load_default=0, validate=validate.Range(0, 1_000_000), strict=True)
+
+
+class AsOf(Input):
+    """Measured up to the local day `as_of` in `tz` (default today there), over the `months`
+    months before it."""
+    as_of = fields.Date()
+    tz = fields.String(load_default="UTC", validate=time_zone)
+    months = fields.Integer(load_default=12, validate=validate.Range(1, MAX_MONTHS), strict=True)
+
+
+class ValueClassesQuery(AsOf, Paged):
+    suggested_class = ClassValues()
+    changed_only = fields.Boolean(load_default=False, metadata={
+        "description": "only the customers whose suggested class differs from the current one"})
+
+
+class RepurchaseQuery(Input):
+    """The buyers of each period (month, quarter, year or the whole; local dates in `tz`;
+    default the 12 months up to today), per class, region or product."""
+    from_ = fields.Date(data_key="from")
+    to = fields.Date()
+    tz = fields.String(load_default="UTC", validate=time_zone)
+    granularity = fields.String(load_default="month",
+                                validate=validate.OneOf(("month", "quarter", "year", "total")))
+    group_by = group_by(REPURCHASE_DIMENSIONS, [])
+
+
+class LifetimeValueQuery(AsOf):
+    group_by = group_by(LIFETIME_DIMENSIONS, [])
+
+
+class Scores(Schema):
+    recency = fields.Integer()
+    frequency = fields.Integer()
+    monetary = fields.Integer()
+
+
+class ValueClassRow(Schema):
+    customer_id = fields.String()
+    owner_id = fields.String(allow_none=True)
+    owner_name = fields.String(allow_none=True)
+    region = fields.String(allow_none=True)
+    current_class = fields.String(allow_none=True)
+    suggested_class = fields.String()
+    change = fields.String(metadata={"description": "up | down | same | new (no class now)"})
+    recency_days = fields.Integer(allow_none=True, metadata={
+        "description": "days from the last won deal to as_of; null: none yet"})
+    frequency = fields.Integer(metadata={"description": "won deals in the window"})
+    monetary = fields.String(allow_none=True, metadata={
+        "description": "their amount in the main currency (exact)"})
+    currency = fields.String(allow_none=True, metadata={
+        "description": "the customer's main currency: that of most of its won deals"})
+    scores = fields.Nested(Scores, metadata={"description": "quintiles 1..5; 0: nothing to rank"})
+    reason = fields.String()
+
+
+class ValueClassesReport(Schema):
+    as_of = fields.Date()
+    tz = fields.String()
+    months = fields.Integer()
+    distribution = fields.Dict(metadata={
+        "description": "in the caller's scope: suggested {A, B, C: customers}, current "
+                       "{A, B, C, none: customers}, changes (suggested ≠ current)"})
+    total = fields.Integer(metadata={"description": "rows in all (the page is limit/offset)"})
+    rows = fields.List(fields.Nested(ValueClassRow))
+    freshness = fields.Nested(Freshness)
+
+
+class RepurchaseReport(Schema):
+    period = fields.Nested(Period)
+    group_by = fields.List(fields.String())
+    rows = fields.List(fields.Dict(), metadata={
+        "description": "per period (its first local day) and group: buyers (customers with a "
+                       "won deal closed in the period), repeat_buyers (of those, the ones with "
+                       "a won deal closed before the period — of the same product when grouped "
+                       "by product_id), repurchase_rate (repeat / buyers, 0..1, 4 decimals)"})
+    totals = fields.List(fields.Dict(), metadata={
+        "description": "per period, all the scope's customers (the class and region rows "
+                       "sum to it)"})
+    freshness = fields.Nested(Freshness)
+
+
+class LifetimeValueReport(Schema):
+    as_of = fields.Date()
+    tz = fields.String()
+    months = fields.Integer()
+    group_by = fields.List(fields.String())
+    formula = fields.String()
+    rows = fields.List(fields.Dict(), metadata={
+        "description": "per group and currency: customers (buyers in the window), orders, "
+                       "revenue (exact), average_order_value, purchase_frequency (orders per "
+                       "customer per year), retention (of the previous window's buyers, the "
+                       "share that bought again), expected_lifespan_years, lifetime_value"})
+    freshness = fields.Nested(Freshness)

@@ -1,0 +1,73 @@
+"""Customer value through the gateway: value classes suggested from the won deals — a rep sees
+only their own customers, the manager the team's and applies a suggestion through the
+customers API (the report then shows it unchanged); bad parameters are 422; the routes are in
+the API document."""
+import uuid
+from decimal import Decimal
+
+import pytest
+
+from tests.helpers import wait_until
+
+pytestmark = pytest.mark.e2e
+
+CLASSES = "reports/customers/value-classes"
+
+
+def rows(client, path, **params):
+    response = client.get(path, params={"limit": 500, **params})
+    assert response.status_code == 200, response.text
+    return {row["customer_id"]: row for row in response.json()["rows"]}
+
+
+@pytest.fixture
+def bought(admin, region):
+    """rep_a's customer won two deals (3 + 1 widgets), rep_b's one (5 widgets)."""
+    region_name, team = region
+    manager = admin.create_user("manager", region=region_name, team_id=team["id"])
+    rep_a = admin.create_user("sales_rep", region=region_name, team_id=team["id"])
+    rep_b = admin.create_user("sales_rep", region=region_name, team_id=team["id"])
+    tag = uuid.uuid4().hex[:8]
+    widget = admin.ok("POST", "products", expect=201, json={
+        "name": f"Value widget {tag}", "list_price": "19.99", "currency": "EUR"})
+    customers = {}
+    for rep, quantities in ((rep_a, (3, 1)), (rep_b, (5,))):
+        customer = rep.create_customer(region=region_name)
+        customers[rep.user["id"]] = customer["id"]
+        for quantity in quantities:
+            deal = rep.ok("POST", "deals", expect=201, json={
+                "name": f"Value {tag} {quantity}", "customer_id": customer["id"],
+                "currency": "EUR", "lines": [{"product_id": widget["id"], "quantity": quantity}]})
+            rep.ok("POST", f"deals/{deal['id']}/stage", json={"stage": "won"})
+    return manager, rep_a, rep_b, customers
+
+
+def test_value_classes_are_scoped_and_applied_through_customers(admin, bought):
+    manager, rep_a, rep_b, customers = bought
+    mine, theirs = customers[rep_a.user["id"]], customers[rep_b.user["id"]]
+    expected = {mine: (2, "79.96"), theirs: (1, "99.95")}
+
+    def caught_up():
+        found = rows(manager, CLASSES)
+        return found if {key: (found[key]["frequency"], found[key]["monetary"])
+                         for key in expected if key in found} == expected else None
+    team = wait_until(caught_up, timeout=30, message="the classes see the team's won deals")
+    assert set(rows(rep_a, CLASSES)) == {mine}
+    assert set(rows(rep_b, CLASSES)) == {theirs}
+    row = team[theirs]
+    assert row["current_class"] is None and row["change"] == "new"
+    assert row["reason"].startswith(f"{row['suggested_class']}: ")
+    assert Decimal(row["monetary"]) == Decimal("99.95") and row["currency"] == "EUR"
+
+    manager.ok("PATCH", f"customers/{theirs}", json={"value_class": row["suggested_class"]})
+    applied = wait_until(lambda: rows(manager, CLASSES)[theirs]["change"] == "same" or None,
+                         timeout=30, message="the applied class reaches the report")
+    assert applied
+    assert theirs not in rows(manager, CLASSES, changed_only="true")
+
+    for params in ({"months": 0}, {"as_of": "yesterday"}, {"suggested_class": "Z"},
+                   {"limit": 501}, {"tz": "Nowhere/Else"}):
+        response = rep_a.get(CLASSES, params=params)
+        assert response.status_code == 422, (params, response.text)
+        assert "errors" in response.json()
+    assert f"/api/v1/{CLASSES}" in admin.ok("GET", "/openapi.json")["paths"]
