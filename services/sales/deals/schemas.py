@@ -43,16 +43,25 @@ class StageMove(Input):
     lost_reason = text(500, multiline=True, metadata={"description": "required when moving to a lost stage"})
 
 
-class DealQuery(Input):
-    stage = fields.String(allow_none=True, validate=validate.Length(max=40))
+class DealFilters(Input):
+    """What the deals list and the pipeline board are both narrowed by (handlers/selection.py)."""
     owner_id = fields.String(allow_none=True, validate=validate.Length(max=36))
+    product_id = fields.String(allow_none=True, validate=validate.Length(max=36), metadata={
+        "description": "deals with a line of this product"})
+    close_from = fields.Date(allow_none=True, metadata={
+        "description": "expected close date on or after (deals without one are left out)"})
+    close_to = fields.Date(allow_none=True, metadata={"description": "expected close date on or before"})
+
+
+class DealQuery(DealFilters):
+    stage = fields.String(allow_none=True, validate=validate.Length(max=40))
     customer_id = fields.String(allow_none=True, validate=validate.Length(max=36))
     cursor = page_cursor()
     limit = page_limit()
 
 
-class BoardQuery(Input):
-    owner_id = fields.String(allow_none=True, validate=validate.Length(max=36))
+class BoardQuery(DealFilters):
+    pass
 
 
 class StageChange(Schema):

@@ -94,3 +94,26 @@ def test_the_board_sums_each_deals_weighted_amount(db):
     shown = call(db, deals.get_deal, REP_A, made[0]["id"], write=False)["weighted_amount"]
     column = call(db, board.pipeline_board, REP_A, {}, write=False)["stages"][0]
     assert (shown, column["totals"][0]["weighted_amount"]) == ("0.01", "0.03")
+
+
+def test_the_board_and_the_list_narrow_alike_by_owner_product_and_close_date(db):
+    gtx, mg = product(db, "GTX Pro", "100.00"), product(db, "MG Special", "10.00")
+    early = deal(db, REP_A, lines=[{"product_id": gtx["id"], "quantity": 1}],
+                 expected_close_date="2017-03-31")
+    deal(db, REP_A, lines=[{"product_id": mg["id"], "quantity": 2}], expected_close_date="2017-06-30")
+    deal(db, REP_A, lines=[{"product_id": gtx["id"], "quantity": 4}])              # no close date
+    deal(db, REP_B, lines=[{"product_id": gtx["id"], "quantity": 8}], expected_close_date="2017-03-01")
+
+    def shown(query):
+        found = call(db, board.pipeline_board, MANAGER, query, write=False)
+        listed = call(db, deals.list_deals, MANAGER, query, write=False)["items"]
+        assert sum(c["count"] for c in found["stages"]) == len(listed)
+        return found["totals"][0]["amount"] if found["totals"] else None, sorted(d["amount"] for d in listed)
+    assert shown({"product_id": gtx["id"]}) == ("1300.00", ["100.00", "400.00", "800.00"])
+    assert shown({"product_id": gtx["id"], "owner_id": REP_A.user_id}) == ("500.00", ["100.00", "400.00"])
+    assert shown({"close_from": "2017-03-15", "close_to": "2017-12-31"}) == ("120.00", ["100.00", "20.00"])
+    assert shown({"close_to": "2017-03-31", "owner_id": REP_A.user_id}) == ("100.00", [early["amount"]])
+    assert shown({"product_id": "no-such-product"}) == (None, [])
+    with pytest.raises(Invalid) as error:
+        call(db, board.pipeline_board, MANAGER, {"close_from": "31.03.2017"}, write=False)
+    assert "close_from" in error.value.details

@@ -12,7 +12,7 @@ from sqlalchemy import BigInteger, func, select, type_coerce
 from services.chassis.validation import load
 from services.sales import scopes
 from services.sales.deals import schemas
-from services.sales.deals.handlers import pipeline
+from services.sales.deals.handlers import pipeline, selection
 from services.sales.deals.models import Deal, PipelineStage
 
 CENT = Decimal("0.01")
@@ -37,8 +37,7 @@ def pipeline_board(session, principal, query=None):
                  .join(PipelineStage, PipelineStage.key == Deal.stage)
                  .where(scopes.condition(session, principal, Deal.owner_id))
                  .group_by(Deal.stage, Deal.currency))
-    if filters.get("owner_id") is not None:
-        statement = statement.where(Deal.owner_id == filters["owner_id"])
+    statement = selection.narrowed(statement, filters)
     sums = {}
     for stage_key, currency, count, amount, weighted in session.execute(statement):
         # Summed as the stored integer cents (exact), then back to decimal amounts.

@@ -10,7 +10,7 @@ from services.chassis.validation import load
 from services.sales import scopes, users
 from services.sales.deals import schemas
 from services.sales.deals.events import DealRecord
-from services.sales.deals.handlers import lines, pipeline
+from services.sales.deals.handlers import lines, pipeline, selection
 from services.sales.deals.models import Deal, DealLine, DealStageChange
 
 DEAL_SCHEMA = schemas.Deal(many=True)
@@ -97,10 +97,11 @@ def get_deal(session, principal, deal_id):
 def list_deals(session, principal, query=None):
     filters = load(schemas.DealQuery(), query or {})
     statement = select(Deal).where(scopes.condition(session, principal, Deal.owner_id))
-    for name in ("stage", "owner_id", "customer_id"):
+    for name in ("stage", "customer_id"):
         if filters.get(name) is not None:
             statement = statement.where(getattr(Deal, name) == filters[name])
-    scope = "deals:" + ":".join(str(filters.get(n)) for n in ("stage", "owner_id", "customer_id"))
+    statement = selection.narrowed(statement, filters)
+    scope = "deals:" + ":".join(str(filters.get(n)) for n in ("stage", "customer_id", *selection.SHARED))
     return pagination.newest_first(session, statement, Deal, filters, scope, dump_many)
 
 
