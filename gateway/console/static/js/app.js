@@ -9,6 +9,7 @@ import { renderCustomers } from "./customers.js";
 import { renderHeader } from "./header.js";
 import { preferred, t, use } from "./i18n.js";
 import { renderLogin } from "./login.js";
+import { renderPipeline } from "./pipeline.js";
 import { signOut, user } from "./session.js";
 
 const main = document.getElementById("main");
@@ -17,6 +18,7 @@ const notice = document.getElementById("notice");
 const ROUTES = [
   [/^\/customers\/?$/, (into, params) => renderCustomers(into, params)],
   [/^\/customers\/([^/]+)$/, (into, params, id) => renderCustomer(into, decodeURIComponent(id))],
+  [/^\/pipeline\/?$/, (into, params) => renderPipeline(into, params)],
 ];
 let reason = null;          // why the login is shown (expired, signed out), said once
 
