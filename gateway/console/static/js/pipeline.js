@@ -66,7 +66,9 @@ function stageName(stage) {
 
 function column(stage, page, toCard) {
   const title = `stage-${stage.key}-title`;
-  const figures = stage.totals.length ? stage.totals : [{ currency: "", amount: "0.00", weighted_amount: "0.00" }];
+  const none = [{ currency: "", amount: "0.00", weighted_amount: "0.00" }];
+  const figures = stage.totals.length ? stage.totals : none;
+  const amounts = (name) => figures.map((f) => h("div", { text: money(f[name], f.currency) }));
   const list = h("div", { class: "cards" }, page.items.map(toCard));
   const section = h("section", { class: "column", "data-stage": stage.key, "aria-labelledby": title },
     h("h2", { id: title }, stageName(stage), " ",
@@ -74,11 +76,12 @@ function column(stage, page, toCard) {
     h("dl", { class: "figures" },
       h("dt", { text: t("pipeline.count") }), h("dd", { class: "count", text: String(stage.count) }),
       h("dt", { text: t("pipeline.sum") }),
-      h("dd", { class: "sum" }, figures.map((f) => h("div", { text: money(f.amount, f.currency) }))),
+      h("dd", { class: "sum" }, amounts("amount")),
       h("dt", { text: t("pipeline.weighted") }),
-      h("dd", { class: "weighted" }, figures.map((f) => h("div", { text: money(f.weighted_amount, f.currency) })))),
+      h("dd", { class: "weighted" }, amounts("weighted_amount"))),
     list,
-    page.next_cursor ? h("p", { class: "muted", text: t("pipeline.more_deals", { shown: page.items.length }) }) : null);
+    page.next_cursor
+      ? h("p", { class: "muted", text: t("pipeline.more_deals", { shown: page.items.length }) }) : null);
   if (stage.active) dropZone(section, list, stage);
   return section;
 }
@@ -90,8 +93,8 @@ function filterForm(filters, products, people, mayPickOwner) {
       options(any.concat(people.map((person) => [person.id, person.name])), filters.owner_id))) : null,
     field(t("pipeline.product"), h("select", { name: "product_id" },
       options(any.concat(products.map((product) => [product.id, product.name])), filters.product_id))),
-    field(t("pipeline.close_from"), h("input", { name: "close_from", type: "date", value: filters.close_from })),
-    field(t("pipeline.close_to"), h("input", { name: "close_to", type: "date", value: filters.close_to })),
+    [["close_from", t("pipeline.close_from")], ["close_to", t("pipeline.close_to")]].map(([name, text]) =>
+      field(text, h("input", { name, type: "date", value: filters[name] }))),
     h("button", { class: "primary", type: "submit", text: t("common.apply") }),
     h("button", { type: "button", text: t("common.reset"), onclick: () => navigate("#/pipeline") }));
   return form;

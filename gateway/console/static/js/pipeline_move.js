@@ -37,7 +37,8 @@ export function card(deal, stage, moves, ownerName) {
   },
   h("strong", { text: deal.name }),
   h("div", { text: money(deal.amount, deal.currency) }),
-  deal.expected_close_date ? h("div", { class: "muted", text: t("pipeline.closes", { date: deal.expected_close_date }) }) : null,
+  deal.expected_close_date
+    ? h("div", { class: "muted", text: t("pipeline.closes", { date: deal.expected_close_date }) }) : null,
   ownerName ? h("div", { class: "muted", text: ownerName }) : null,
   form);
   to.addEventListener("change", () => { reasonField.hidden = !isLost(to.value); });
