@@ -1,7 +1,7 @@
 """Customer value through the gateway: value classes suggested from the won deals — a rep sees
 only their own customers, the manager the team's and applies a suggestion through the
-customers API (the report then shows it unchanged); bad parameters are 422; the routes are in
-the API document."""
+customers API (the report then shows it unchanged); the repurchase rate and lifetime value in
+a rep's scope; bad parameters are 422; the routes are in the API document."""
 import uuid
 from decimal import Decimal
 
@@ -12,6 +12,8 @@ from tests.helpers import wait_until
 pytestmark = pytest.mark.e2e
 
 CLASSES = "reports/customers/value-classes"
+REPURCHASE = "reports/customers/repurchase"
+LIFETIME = "reports/customers/lifetime-value"
 
 
 def rows(client, path, **params):
@@ -65,9 +67,20 @@ def test_value_classes_are_scoped_and_applied_through_customers(admin, bought):
     assert applied
     assert theirs not in rows(manager, CLASSES, changed_only="true")
 
-    for params in ({"months": 0}, {"as_of": "yesterday"}, {"suggested_class": "Z"},
-                   {"limit": 501}, {"tz": "Nowhere/Else"}):
-        response = rep_a.get(CLASSES, params=params)
-        assert response.status_code == 422, (params, response.text)
+    # rep_a's one customer bought twice today, for the first time: 1 buyer, no repeat
+    assert [(row["buyers"], row["repeat_buyers"]) for row in rep_a.ok(
+        "GET", REPURCHASE, params={"granularity": "total"})["totals"]] == [(1, 0)]
+    (mine_total,) = rep_a.ok("GET", LIFETIME)["totals"]
+    assert (mine_total["customers"], mine_total["orders"], mine_total["revenue"],
+            mine_total["average_order_value"]) == (1, 2, "79.96", "39.98")
+
+    for path, params in ((CLASSES, {"months": 0}), (CLASSES, {"as_of": "yesterday"}),
+                         (CLASSES, {"suggested_class": "Z"}), (CLASSES, {"limit": 501}),
+                         (CLASSES, {"tz": "Nowhere/Else"}), (REPURCHASE, {"granularity": "day"}),
+                         (REPURCHASE, {"from": "2025-02-01", "to": "2025-01-01"}),
+                         (LIFETIME, {"group_by": "owner_id"})):
+        response = rep_a.get(path, params=params)
+        assert response.status_code == 422, (path, params, response.text)
         assert "errors" in response.json()
-    assert f"/api/v1/{CLASSES}" in admin.ok("GET", "/openapi.json")["paths"]
+    document = admin.ok("GET", "/openapi.json")["paths"]
+    assert {f"/api/v1/{path}" for path in (CLASSES, REPURCHASE, LIFETIME)} <= set(document)

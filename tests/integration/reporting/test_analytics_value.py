@@ -2,6 +2,7 @@
 customers and sales services' events: each customer's won deals in the window and their value
 equal sales' own deals, and each caller sees only the customers in their scope."""
 from collections import Counter
+from decimal import Decimal
 
 import pytest
 from sqlalchemy import select
@@ -61,3 +62,17 @@ def test_value_classes_match_sales_own_deals_in_each_scope(producers, databases,
     report = rpc(reporting, "customer_value_classes", ADMIN, {"changed_only": True})
     assert {row["customer_id"]: (row["change"], row["suggested_class"])
             for row in report["rows"]} == {mine: ("up", "B"), theirs: ("up", "A")}
+
+    # everyone bought today for the first time: 2 buyers, no repeat; the won amounts sum exactly
+    repurchase = rpc(reporting, "customer_repurchase", MANAGER, {"granularity": "total"})
+    assert [(row["buyers"], row["repeat_buyers"]) for row in repurchase["totals"]] == [(2, 0)]
+    lifetime = rpc(reporting, "customer_lifetime_value", ADMIN, {"group_by": ["value_class"]})
+    (total,) = lifetime["totals"]
+    revenue = sum(Decimal(amount) for _count, amount in expected.values())
+    assert (total["currency"], total["customers"], total["orders"], total["revenue"]) == (
+        "EUR", 2, 3, str(revenue))
+    assert total["average_order_value"] == str((revenue / 3).quantize(Decimal("0.01")))
+    assert total["lifetime_value"] is None        # no earlier window to measure retention on
+    assert sum(Decimal(row["revenue"]) for row in lifetime["rows"]) == revenue
+    assert [row["customers"] for row in rpc(reporting, "customer_lifetime_value", REP_A,
+                                             {})["totals"]] == [1]

@@ -1,7 +1,7 @@
 """Customer value (issue 17 items 4 and 6): value classes suggested from behaviour (RFM), the
 repurchase rate and the customer lifetime value — read from the customers' and sales' read
 models, so they keep no tables of their own and are rebuilt with those."""
-from services.reporting.domains.analytics.value import classes
+from services.reporting.domains.analytics.value import classes, lifetime, repurchase
 from services.reporting.plugin import Report
 
 REPORTS = (
@@ -12,4 +12,17 @@ REPORTS = (
            "in tz), each scored 1..5 by quintile among all customers, the suggested class A / B "
            "/ C with the reason in words next to the current class (apply one with PATCH "
            "/customers/{id}); paged (limit, offset)"),
+    Report("customer_repurchase", repurchase.repurchase, "customers/repurchase",
+           "reporting:RepurchaseQuery", "reporting:RepurchaseReport",
+           "Repurchase rate per period (month / quarter / year / total of from..to, local dates "
+           "in tz; default the 12 months up to today): of the customers with a won deal closed "
+           "in the period, the share that had one before it (repeat buyers / buyers); group_by "
+           "value_class, region (rows sum to the totals) or product_id (repeat: that product "
+           "before)"),
+    Report("customer_lifetime_value", lifetime.lifetime_value, "customers/lifetime-value",
+           "reporting:LifetimeValueQuery", "reporting:LifetimeValueReport",
+           "Customer lifetime value per currency (group_by value_class, region): average order "
+           "value × purchase frequency (orders per customer per year) × expected lifespan "
+           "((months / 12) / (1 − retention) years, retention: the previous window's buyers who "
+           "bought again; at most 10 years), over the won deals of the `months` before as_of"),
 )

@@ -116,4 +116,7 @@ class LifetimeValueReport(Schema):
                        "revenue (exact), average_order_value, purchase_frequency (orders per "
                        "customer per year), retention (of the previous window's buyers, the "
                        "share that bought again), expected_lifespan_years, lifetime_value"})
+    totals = fields.List(fields.Dict(), metadata={
+        "description": "the same per currency for all the scope's customers (the groups' "
+                       "customers, orders and revenue sum to it)"})
     freshness = fields.Nested(Freshness)
