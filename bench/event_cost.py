@@ -22,20 +22,18 @@ import pstats
 import random
 import time
 import uuid
-from contextlib import contextmanager
 from datetime import timedelta
 from types import SimpleNamespace
 
-import psycopg2
 from sqlalchemy.orm import sessionmaker
 
+from bench import databases
 from services.chassis.db import DatabaseAccess, create_schema, make_engine
 from services.reporting import inbox
 from services.reporting import consumer
 from services.reporting.domains import METADATA
 from tests.unit.reporting.support import T0, Customers, Identity
 
-PG_ADMIN_DSN = "dbname=postgres host=127.0.0.1 user=postgres"
 STAGES = ("lead", "prospect", "customer", "churned")
 REGIONS = ("north", "south", "east", "west", "central")
 
@@ -72,22 +70,6 @@ def build_logs(count, seed=7):
     return customers, identity
 
 
-@contextmanager
-def database(kind, tmp_dir):
-    if kind == "sqlite":
-        yield f"sqlite:///{tmp_dir}/reporting-{uuid.uuid4().hex[:8]}.db"
-        return
-    name = f"crm_bench_{uuid.uuid4().hex[:12]}"
-    admin = psycopg2.connect(PG_ADMIN_DSN)
-    admin.autocommit = True
-    admin.cursor().execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield f"postgresql+psycopg2://postgres@127.0.0.1:5432/{name}"
-    finally:
-        admin.cursor().execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.close()
-
-
 def make_db(url):
     """The service's Database access (real engine and pragmas), minus nameko and the relay."""
     engine = make_engine(url)
@@ -119,7 +101,7 @@ def run_catchup(db, logs):
 def measure(kind, path, count, tmp_dir, profile=False):
     logs = build_logs(count)
     total = sum(len(log.events) for log in logs)
-    with database(kind, tmp_dir) as url:
+    with databases.scratch(kind, tmp_dir, prefix="reporting") as url:
         db, engine = make_db(url)
         try:
             run = run_live if path == "live" else run_catchup

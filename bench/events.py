@@ -6,26 +6,17 @@ Both come from the two databases, not from probes: the customers service stamps 
 as its effect; one row per projection that consumes it). Freshness = the last projection's
 processed_at - occurred_at for every event written in the window: when every report shows it.
 """
-import sqlite3
 import statistics
 import time
 from datetime import datetime, timezone
 
+from sqlalchemy import func, select
 
-def _ts(value):
-    moment = datetime.fromisoformat(value)
-    return (moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)).timestamp()
+from services.chassis.db import make_engine
+from services.chassis.models import OutboxEvent
+from services.reporting.models import ProjectionInbox
 
-
-def _db_time(moment):
-    """A Unix time as SQLAlchemy stores UtcDateTime in SQLite (naive UTC, microseconds)."""
-    return datetime.fromtimestamp(moment, timezone.utc).strftime("%Y-%m-%d %H:%M:%S.%f")
-
-
-def _connect(customers_db, reporting_db):
-    connection = sqlite3.connect(f"file:{customers_db}?mode=ro", uri=True, timeout=30)
-    connection.execute("ATTACH DATABASE ? AS r", (f"file:{reporting_db}?mode=ro",))
-    return connection
+OUTBOX, INBOX = OutboxEvent.__table__, ProjectionInbox.__table__
 
 
 def percentile(values, p):
@@ -35,43 +26,52 @@ def percentile(values, p):
     return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
 
 
-def applied_count(customers_db, reporting_db):
-    connection = _connect(customers_db, reporting_db)
+def applied_count(reporting_url):
+    engine = make_engine(reporting_url)
     try:
-        return connection.execute(
-            "SELECT count(*) FROM r.projection_inbox WHERE source = 'customers'").fetchone()[0]
+        with engine.connect() as connection:
+            return connection.scalar(select(func.count()).select_from(INBOX)
+                                     .where(INBOX.c.source == "customers"))
     finally:
-        connection.close()
+        engine.dispose()
 
 
-def wait_drained(customers_db, reporting_db, quiet=3.0, limit=120.0):
-    """Until reporting's inbox stops growing for `quiet` seconds (or `limit`)."""
+def wait_drained(reporting_url, quiet=3.0, limit=120.0, at_least=0):
+    """Until reporting's inbox holds `at_least` rows and stops growing for `quiet` seconds (or
+    `limit`): a restarted reporting may take longer than `quiet` to start consuming."""
     started, last, last_change = time.monotonic(), -1, time.monotonic()
     while time.monotonic() - started < limit:
-        now = applied_count(customers_db, reporting_db)
+        now = applied_count(reporting_url)
         if now != last:
             last, last_change = now, time.monotonic()
-        elif time.monotonic() - last_change >= quiet:
+        elif time.monotonic() - last_change >= quiet and now >= at_least:
             break
         time.sleep(0.5)
     return last
 
 
-def events_between(customers_db, reporting_db, start, end):
-    """[(event_type, occurred_at, processed_at or None)] for customers events in the window."""
-    connection = _connect(customers_db, reporting_db)
+def events_between(customers_url, reporting_url, start, end):
+    """[(event_type, occurred_at, processed_at or None)] for customers events in the window:
+    the outbox rows of the window, then the last projection's processed_at of each (two
+    databases, joined here: on PostgreSQL they are separate databases)."""
+    low, high = (datetime.fromtimestamp(moment, timezone.utc) for moment in (start, end))
+    customers, reporting = make_engine(customers_url), make_engine(reporting_url)
     try:
-        rows = connection.execute(
-            "SELECT o.event_type, o.occurred_at, i.processed_at FROM outbox o "
-            "LEFT JOIN (SELECT event_id, max(processed_at) AS processed_at "
-            "FROM r.projection_inbox WHERE source = 'customers' GROUP BY event_id) i "
-            "ON i.event_id = o.event_id "
-            "WHERE o.occurred_at >= ? AND o.occurred_at <= ?",
-            (_db_time(start), _db_time(end))).fetchall()
+        with customers.connect() as connection:
+            written = connection.execute(
+                select(OUTBOX.c.event_id, OUTBOX.c.event_type, OUTBOX.c.occurred_at)
+                .where(OUTBOX.c.occurred_at >= low, OUTBOX.c.occurred_at <= high)).all()
+        with reporting.connect() as connection:
+            processed = dict(connection.execute(
+                select(INBOX.c.event_id, func.max(INBOX.c.processed_at))
+                .where(INBOX.c.source == "customers", INBOX.c.processed_at >= low)
+                .group_by(INBOX.c.event_id)).all())
     finally:
-        connection.close()
-    return [(kind, _ts(occurred), _ts(processed) if processed else None)
-            for kind, occurred, processed in rows]
+        customers.dispose()
+        reporting.dispose()
+    return [(kind, occurred.timestamp(),
+             processed[event_id].timestamp() if event_id in processed else None)
+            for event_id, kind, occurred in written]
 
 
 def freshness(rows):

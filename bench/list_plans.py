@@ -42,7 +42,7 @@ def seed_all(sizes):
         path = seeded(size)
         if not path.exists():
             command.upgrade(alembic_config("customers", f"sqlite:///{path}"), BASE_REVISION)
-        result = seed.top_up(path, SIZES[size], OWNERS, ADMIN.user_id)
+        result = seed.top_up(f"sqlite:///{path}", SIZES[size], OWNERS, ADMIN.user_id)
         print(f"{size}: {result}")
 
 
@@ -58,13 +58,13 @@ def working_copy(size, label):
         command.upgrade(alembic_config("customers", url), BASE_REVISION)
     else:
         upgrade("customers", url)
-    return target, time.monotonic() - started
+    return url, time.monotonic() - started
 
 
 def measure(sizes, label):
     results = {}
     for size in sizes:
-        path, migrate_s = working_copy(size, label)
+        path, migrate_s = working_copy(size, label)     # its URL
         print(f"{size} {label}: migrated in {migrate_s:.1f}s")
         sample = seed.sample(path, 50)
         shapes = lists.shapes(ADMIN, sample, OWNERS)

@@ -70,10 +70,10 @@ def write_paths(path, queries):
     return path
 
 
-def explain(db_path, principal, query, repeat=5):
+def explain(url, principal, query, repeat=5):
     """Run the service's own list_customers in-process on the bench's database: its
-    median time (no RPC, no gateway) and SQLite's plan for each statement it ran."""
-    engine = seed.engine_for(db_path)
+    median time (no RPC, no gateway) and the database's plan for each statement it ran."""
+    engine = seed.engine_for(url)
     statements = []
 
     @event.listens_for(engine, "before_cursor_execute")
@@ -91,10 +91,12 @@ def explain(db_path, principal, query, repeat=5):
             timings.append((time.perf_counter() - started) * 1000)
     event.remove(engine, "before_cursor_execute", _capture)
     plans = []
+    sqlite = engine.dialect.name == "sqlite"
     with engine.connect() as connection:
         for statement, parameters in statements:
-            rows = connection.exec_driver_sql("EXPLAIN QUERY PLAN " + statement, parameters)
-            plans.append([row[-1] for row in rows])
+            rows = connection.exec_driver_sql(
+                ("EXPLAIN QUERY PLAN " if sqlite else "EXPLAIN ") + statement, parameters)
+            plans.append([row[-1] if sqlite else row[0] for row in rows])
     engine.dispose()
     return {"handler_ms": statistics.median(timings), "plans": plans,
             "statements": [" ".join(statement.split()) for statement, _ in statements]}

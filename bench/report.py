@@ -288,6 +288,65 @@ def misses_section(results, misses):
     return lines
 
 
+def _database_words(settings):
+    if settings.get("database") == "postgresql":
+        return ("**PostgreSQL** (the machine's server; one database per service, created for the "
+                "run and dropped after it)")
+    return "**SQLite** files (the embedded default; WAL)"
+
+
+def side_by_side(runs):
+    """One row per scenario, the databases' figures next to each other."""
+    kinds = list(runs)
+    lines = ["## SQLite and PostgreSQL side by side", "",
+             "The same scenarios, one run per database in the same invocation (each its own "
+             "system); req/s (× the ceiling of the same run) and p99 ms.", "",
+             "| scenario | " + " | ".join(f"{kind} req/s | × ceiling | p99" for kind in kinds) + " |",
+             "|---|" + "---:|---:|---:|" * len(kinds)]
+    keys = []
+    for results in runs.values():
+        for key in results["scenarios"]:
+            if key not in keys:
+                keys.append(key)
+        for key, entry in results["lists"].items():
+            for size_key in entry:
+                if "@" in size_key and size_key not in keys:
+                    keys.append(size_key)
+    for key in keys:
+        cells = []
+        for results in runs.values():
+            ceiling = _median(results, "ceiling")
+            entry = results["scenarios"].get(key) or results["lists"].get(key.split("@")[0], {}).get(key)
+            m = entry["median"] if entry else None
+            if m is None:
+                cells += ["–", "–", "–"]
+                continue
+            cells += [_f(m["rps"]), f"{m['rps'] / ceiling['rps']:.2f}" if ceiling else "–",
+                      _f(m["p99_ms"], 1)]
+        lines.append(f"| {key} | " + " | ".join(cells) + " |")
+    for label, path in (("events: freshness p99 (s)", ("freshness", "p99_s")),
+                        ("events: drain (events/s)", ("drain", "events_per_s"))):
+        cells = []
+        for results in runs.values():
+            value = ((results.get("events") or {}).get(path[0]) or {}).get(path[1])
+            cells += [_f(value, 3 if "freshness" in path else 0), "", ""]
+        lines.append(f"| {label} | " + " | ".join(cells) + " |")
+    return lines
+
+
+def render_all(runs):
+    """{database: results} → RESULTS.md: one run as before; both, the side-by-side table first
+    and then each database's whole report."""
+    if len(runs) == 1:
+        return render(next(iter(runs.values())))
+    lines = ["# Benchmark results — SQLite and PostgreSQL", ""] + side_by_side(runs) + [""]
+    for kind, results in runs.items():
+        lines += [f"# {kind}", ""]
+        lines += [("#" + line if line.startswith("#") else line)
+                  for line in render(results).splitlines()[1:]]
+    return "\n".join(lines) + "\n"
+
+
 def render(results):
     meta, settings = results["meta"], results["settings"]
     misses = []
@@ -309,15 +368,16 @@ def render(results):
         "figures are depressed by contention (another user of the machine).",
         "- **System**: every service its own `nameko run` process (the e2e harness, "
         "`tests/e2e/system.py`), config.yml as shipped (max_workers 10), a RabbitMQ vhost of "
-        "its own, **SQLite** files (the embedded default; WAL) — no PostgreSQL column in this run. "
+        f"its own, {_database_words(settings)}. "
         "Production timer defaults; rate limits set out of reach (the limiter still runs).",
         f"- **Load**: wrk (C, epoll), {settings['connections']} connections (list/search: "
         f"{settings['list_connections']}), 1 thread, closed loop; per scenario a "
         f"{settings['warmup']:g} s warm-up then {settings['runs']} × {settings['duration']:g} s "
         f"(list/search {settings['list_duration']:g} s); every figure is the **median of the runs**. "
         "Latency is wrk's, per request, from the Lua `done()` hook.",
-        f"- **Data**: customers seeded straight into the customers service's SQLite database "
-        f"with bulk INSERTs of rows built by the service's own table objects and normalisation "
+        f"- **Data**: customers seeded straight into the customers service's database "
+        f"with bulk INSERTs (SQLite) or COPY (PostgreSQL) of rows built by the service's own "
+        f"table objects and normalisation "
         f"functions (`bench/seed.py`; seeding a million through the API would take hours), "
         f"{', '.join(f'{s:,}' for s in _sizes(results))} rows; no events for seeded rows. "
         "Reads use 2,000 random seeded ids; written customers add to the table. Seeding took "

@@ -23,9 +23,13 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench import events, lists, procstat, profile, report, scenarios, seed  # noqa: E402
+from sqlalchemy import func, select  # noqa: E402
+
+from bench import databases, events, lists, procstat, profile, report, scenarios, seed  # noqa: E402
 from bench.system import BenchSystem, Vhost  # noqa: E402
 from services.chassis.auth import Principal  # noqa: E402
+from services.chassis.db import make_engine  # noqa: E402
+from services.service_desk.directory.models import DeskCustomer  # noqa: E402
 from tests.e2e.client import Api  # noqa: E402
 
 GROUPS = ("ceiling", "hop", "read", "write", "monolith", "tickets", "list", "events", "profile")
@@ -52,6 +56,9 @@ def parse_args():
     parser.add_argument("--no-profile", action="store_true", help="skip the py-spy runs")
     parser.add_argument("--quick", action="store_true",
                         help="harness smoke test: 1 short run each, sizes 10000,50000")
+    parser.add_argument("--database", default="sqlite,postgresql",
+                        help="sqlite, postgresql or both (comma-separated): one whole run each, "
+                             "reported side by side")
     parser.add_argument("--keep", action="store_true", help="keep the work directory (databases, logs)")
     parser.add_argument("--output", default=str(ROOT / "bench" / "RESULTS.md"))
     parser.add_argument("--json", default=str(ROOT / "bench" / "results.json"))
@@ -63,6 +70,10 @@ def parse_args():
             args.sizes = "10000,50000"
     args.sizes = [int(size) for size in args.sizes.split(",")]
     args.only = set(args.only.split(","))
+    args.database = [kind for kind in args.database.split(",") if kind]
+    unknown = set(args.database) - set(databases.KINDS)
+    if unknown or not args.database:
+        parser.error(f"--database: one or more of {', '.join(databases.KINDS)}")
     if args.no_profile:
         args.only.discard("profile")
     return args
@@ -191,7 +202,7 @@ def write(ctx):
     result = ctx.run(write_scenario(ctx))
     system = ctx.system
     if system.reporting:
-        events.wait_drained(system.database("customers"), system.database("reporting"))
+        events.wait_drained(system.database("reporting"))
         rows = []
         for run in result["runs"]:
             rows += events.events_between(system.database("customers"), system.database("reporting"),
@@ -204,11 +215,8 @@ def monolith(ctx):
     """The same GET and POST in one process (bench/monolith.py) on a copy of the customers
     database as it is now (seeded, the reps known): the baseline the microservice path is
     compared with."""
-    source = ctx.system.database("customers")
-    copy = Path(ctx.system.workdir) / "monolith.db"
-    with sqlite3.connect(source) as original, sqlite3.connect(copy) as target:
-        original.backup(target)
-    ctx.system.start_monolith(f"sqlite:///{copy}", ctx.admin.token)
+    copy = ctx.system.databases.copy("customers", "monolith")
+    ctx.system.start_monolith(copy, ctx.admin.token)
     ctx.run(ctx.http("monolith_read", f"monolith: GET customer in one process at {ctx.size:,} "
                      "customers", ctx.system.monolith_url, script="paths.lua",
                      env={**ctx.auth, "BENCH_PATHS": str(ctx.paths / "read.txt")}))
@@ -223,14 +231,14 @@ def desk_customers(ctx, count=50, timeout=60.0):
     ticket is only taken for a customer the desk knows; seeded customers have no events)."""
     ids = [ctx.admin.create_customer(region=seed.REP_REGIONS[n % len(seed.REP_REGIONS)])["id"]
            for n in range(count)]
-    database = ctx.system.database("service_desk")
+    engine = make_engine(ctx.system.database("service_desk"))
     deadline = time.monotonic() + timeout
     while True:
-        with sqlite3.connect(database) as connection:
-            marks = ",".join("?" * len(ids))
-            known = connection.execute(
-                f"SELECT count(*) FROM desk_customer WHERE known AND id IN ({marks})", ids).fetchone()[0]
+        with engine.connect() as connection:
+            known = connection.scalar(select(func.count()).select_from(DeskCustomer).where(
+                DeskCustomer.known, DeskCustomer.id.in_(ids)))
         if known == len(ids):
+            engine.dispose()
             return ids
         if time.monotonic() > deadline:
             raise RuntimeError(f"the service desk knows {known} of {len(ids)} new customers "
@@ -267,6 +275,7 @@ def drain(ctx):
         return
     log("events: stopping reporting, writing for a backlog")
     system.stop_service("reporting")
+    before = events.applied_count(system.database("reporting"))
     scenario = write_scenario(ctx)
     figures = scenarios.wrk(ctx.bench(), scenario, ctx.args.drain_seconds)
     backlog_end = time.time()
@@ -278,8 +287,10 @@ def drain(ctx):
         system.wait_consuming("reporting", system.reporting_name)     # past imports and start-up
         raw = Path(system.workdir) / "drain-reporting.raw"
         spy = (profile.start(system.pids()["reporting"], 10, raw), raw)
-    applied = events.wait_drained(system.database("customers"), system.database("reporting"),
-                                  quiet=5.0, limit=300.0)
+    backlog = len(events.events_between(system.database("customers"), system.database("reporting"),
+                                        figures["started_at"], backlog_end))
+    applied = events.wait_drained(system.database("reporting"), quiet=5.0, limit=300.0,
+                                  at_least=before + backlog)
     rows = events.events_between(system.database("customers"), system.database("reporting"),
                                  figures["started_at"], backlog_end)
     if spy:
@@ -337,50 +348,21 @@ def profiles(ctx):
 
 # --- main -------------------------------------------------------------------------------------
 
-def main():
-    args = parse_args()
-    for tool in ("wrk",):
-        if not shutil.which(tool):
-            sys.exit(f"bench: {tool} is not installed; run bench/setup.sh (make bench does)")
-    workdir = Path(tempfile.mkdtemp(prefix="crm-bench-"))
+def run_once(args, kind):
+    """The whole sequence on one database kind, its own system; returns its results."""
+    workdir = Path(tempfile.mkdtemp(prefix=f"crm-bench-{kind}-"))
     amqp = os.environ.get("AMQP_URI", "amqp://guest:guest@127.0.0.1:5672/")
     vhost = Vhost(amqp, os.environ.get("RABBITMQ_MANAGEMENT_URL", "http://127.0.0.1:15672")).create()
-    system = BenchSystem(workdir, vhost.uri)
+    dbs = databases.Databases(kind, workdir)
+    system = BenchSystem(workdir, vhost.uri, dbs)
     ctx = Context(args, system)
     ctx.results["settings"] = {key: (sorted(value) if isinstance(value, set) else value)
                                for key, value in vars(args).items()}
-    ctx.results["settings"]["reporting"] = system.reporting or "not available"
+    ctx.results["settings"].update(reporting=system.reporting or "not available", database=kind)
     ok = False
     try:
-        prepare(ctx)
-        reference(ctx)
-        seed_to(ctx, args.sizes[0])
-        if "read" in args.only:
-            read(ctx)
-        if "write" in args.only:
-            write(ctx)
-        if "monolith" in args.only:
-            if "read" not in args.only:
-                read_paths(ctx)
-            monolith(ctx)
-        if "tickets" in args.only:
-            tickets(ctx)
-        if "list" in args.only:
-            list_search(ctx)
-        if "events" in args.only:
-            drain(ctx)
-        for size in args.sizes[1:]:
-            if "list" in args.only or "read" in args.only:
-                seed_to(ctx, size)
-            if "read" in args.only and size == args.sizes[-1]:
-                read(ctx, key=f"read@{size}")
-            if "list" in args.only:
-                list_search(ctx)
-        if "profile" in args.only:
-            profiles(ctx)
-        scenarios.settle(ctx.bench(), ("gateway", "customers", "identity", "reporting"))
-        time.sleep(5)
-        ctx.results["memory"]["idle_end"] = procstat.snapshot_rss(ctx.bench().pids)
+        log(f"--- {kind} ---")
+        sequence(ctx, args)
         ok = True
     finally:
         ctx.results["meta"]["loadavg_after"] = procstat.loadavg()
@@ -388,14 +370,59 @@ def main():
         log("stopping the system")
         system.stop()
         vhost.delete()
-        Path(args.json).write_text(json.dumps(ctx.results, indent=1, default=str))
-        if ok:
-            Path(args.output).write_text(report.render(ctx.results))
-            log(f"wrote {args.output} and {args.json}")
+        dbs.drop()
         if args.keep or not ok:
             log(f"work directory kept: {workdir}")
         else:
             shutil.rmtree(workdir, ignore_errors=True)
+    return ctx.results
+
+
+def sequence(ctx, args):
+    prepare(ctx)
+    reference(ctx)
+    seed_to(ctx, args.sizes[0])
+    if "read" in args.only:
+        read(ctx)
+    if "write" in args.only:
+        write(ctx)
+    if "monolith" in args.only:
+        if "read" not in args.only:
+            read_paths(ctx)
+        monolith(ctx)
+    if "tickets" in args.only:
+        tickets(ctx)
+    if "list" in args.only:
+        list_search(ctx)
+    if "events" in args.only:
+        drain(ctx)
+    for size in args.sizes[1:]:
+        if "list" in args.only or "read" in args.only:
+            seed_to(ctx, size)
+        if "read" in args.only and size == args.sizes[-1]:
+            read(ctx, key=f"read@{size}")
+        if "list" in args.only:
+            list_search(ctx)
+    if "profile" in args.only:
+        profiles(ctx)
+    scenarios.settle(ctx.bench(), ("gateway", "customers", "identity", "reporting"))
+    time.sleep(5)
+    ctx.results["memory"]["idle_end"] = procstat.snapshot_rss(ctx.bench().pids)
+
+
+def main():
+    args = parse_args()
+    for tool in ("wrk",):
+        if not shutil.which(tool):
+            sys.exit(f"bench: {tool} is not installed; run bench/setup.sh (make bench does)")
+    runs = {}
+    try:
+        for kind in args.database:
+            runs[kind] = run_once(args, kind)
+    finally:
+        Path(args.json).write_text(json.dumps(runs, indent=1, default=str))
+    Path(args.output).write_text(report.render_all(runs))
+    log(f"wrote {args.output} and {args.json}")
 
 
 if __name__ == "__main__":

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # bench's own setup (make bench runs it first), idempotent: the project's virtualenv, wrk (the
 # Debian package; the load generator is C so it is never the bottleneck), py-spy pinned in
-# bench/requirements.txt, and RabbitMQ with its management API (each run makes its own vhost).
+# bench/requirements.txt, RabbitMQ with its management API (each run makes its own vhost), and
+# PostgreSQL with its client tools (each run makes its own databases; pg_dump/pg_restore copy
+# the customers database for the monolith baseline).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -23,3 +25,5 @@ if ! .venv/bin/python -m pip install -q --disable-pip-version-check -r bench/req
 fi
 
 scripts/ensure_rabbitmq.sh --management
+scripts/ensure_postgres.sh
+scripts/ensure_apt.sh "the PostgreSQL benchmark" postgresql-client:pg_dump

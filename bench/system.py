@@ -1,7 +1,8 @@
 """The system under test, started exactly as the e2e tests start it (tests/e2e/system.py):
 every service of services/registry.py its own `nameko run` process, SQLite files in a temp
-directory, free ports, fresh secrets, a RabbitMQ vhost of its own. Added here: production-like
-knobs instead of the e2e test ones, and the two reference services of bench/hello.py.
+directory or PostgreSQL databases of its own (bench/databases.py), free ports, fresh secrets,
+a RabbitMQ vhost of its own. Added here: production-like knobs instead of the e2e test ones,
+the two reference services of bench/hello.py and the monolith baseline (bench/monolith.py).
 """
 import subprocess
 import sys
@@ -62,8 +63,10 @@ class Vhost:
 
 
 class BenchSystem(e2e.System):
-    def __init__(self, workdir, amqp_uri):
-        super().__init__(workdir, amqp_uri, rpc_timeout=5.0)
+    def __init__(self, workdir, amqp_uri, databases):
+        """`databases`: bench/databases.py's Databases (SQLite files or PostgreSQL)."""
+        super().__init__(workdir, amqp_uri, rpc_timeout=5.0, database_urls=databases.urls)
+        self.databases = databases
         self.env.update(BENCH_ENV)
         self.modules = dict(e2e.MODULES)
         # bench/run.py still asks whether reporting runs (early results had none): it always does.
@@ -74,7 +77,8 @@ class BenchSystem(e2e.System):
         self.monolith_url = f"http://127.0.0.1:{self.monolith_port}"
 
     def database(self, name):
-        return self.workdir / f"{name}.db"
+        """The SQLAlchemy URL of a service's database."""
+        return self.databases.urls[name]
 
     def start(self):
         super().start()
