@@ -158,3 +158,42 @@ def test_a_card_moves_by_keyboard_and_the_filters_narrow_the_board(system, brows
     screenshot(browser, "pipeline-zh")
     Select(browser.find_element(By.ID, "language")).select_by_value("en")
     assert not console_errors(browser), console_errors(browser)
+
+
+def test_a_new_customer_with_a_field_error_then_fixed_loses_nothing_typed(system, browser, seller):
+    rep, name = seller["rep"], f"Neukunde {uuid.uuid4().hex[:6]} GmbH"
+    sign_in(browser, system, seller, "/customers")
+    wait(browser, lambda d: d.find_element(By.ID, "new-customer"), "the new-customer link").click()
+    for field, value in (("name", name), ("email", "not-an-email"), ("industry", "Machinery")):
+        wait(browser, lambda d: d.find_element(By.NAME, field), field).send_keys(value)
+    browser.find_element(By.ID, "create-customer").click()
+    said = wait(browser, lambda d: text(d, '#customer-new .field-error[data-for="email"]'), "the email's error")
+    assert "email" in said.lower(), said
+    assert browser.find_element(By.NAME, "email").get_attribute("aria-invalid") == "true"
+    assert text(browser, "#customer-new-status") == "Some fields need your attention."
+    assert browser.find_element(By.NAME, "name").get_attribute("value") == name
+    screenshot(browser, "customer-create-error")
+
+    browser.find_element(By.CSS_SELECTOR, 'header nav a[href="#/customers"]').click()   # away and back
+    wait(browser, lambda d: d.find_element(By.ID, "new-customer"), "the customers list").click()
+    kept = wait(browser, lambda d: d.find_element(By.NAME, "email").get_attribute("value"), "the kept form")
+    assert kept == "not-an-email" and browser.find_element(By.NAME, "name").get_attribute("value") == name
+    email = browser.find_element(By.NAME, "email")
+    email.clear()
+    email.send_keys("einkauf@neukunde.example")
+    system.stop_service("customers")
+    try:
+        browser.find_element(By.ID, "create-customer").click()
+        wait(browser, lambda d: text(d, "#customer-new-status").startswith(
+            "A part of the CRM is not available right now."), "the 503 said plainly")
+        assert [browser.find_element(By.NAME, n).get_attribute("value") for n in ("name", "email", "industry")] \
+            == [name, "einkauf@neukunde.example", "Machinery"]
+    finally:
+        system.start_service("customers")
+    system.wait_ready()
+    browser.find_element(By.ID, "create-customer").click()
+    wait(browser, lambda d: text(d, "#customer-name") == name, "the new customer's 360 page")
+    [created] = rep.ok("GET", "customers", params={"q": name})["items"]
+    assert (created["email"], created["industry"], created["owner_id"]) == (
+        "einkauf@neukunde.example", "Machinery", rep.user["id"])
+    assert not console_errors(browser), console_errors(browser)

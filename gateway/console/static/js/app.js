@@ -6,6 +6,7 @@ import { clear, h } from "./dom.js";
 import { message } from "./errors.js";
 import { renderCustomer } from "./customer.js";
 import { renderCustomers } from "./customers.js";
+import { renderNewCustomer } from "./customer_new.js";
 import { renderHeader } from "./header.js";
 import { preferred, t, use } from "./i18n.js";
 import { renderLogin } from "./login.js";
@@ -17,6 +18,7 @@ const header = document.getElementById("header");
 const notice = document.getElementById("notice");
 const ROUTES = [
   [/^\/customers\/?$/, (into, params) => renderCustomers(into, params)],
+  [/^\/customers\/new$/, (into) => renderNewCustomer(into)],
   [/^\/customers\/([^/]+)$/, (into, params, id) => renderCustomer(into, decodeURIComponent(id))],
   [/^\/pipeline\/?$/, (into, params) => renderPipeline(into, params)],
 ];

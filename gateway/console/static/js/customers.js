@@ -42,7 +42,9 @@ export async function renderCustomers(main, params) {
   body);
   const said = flash;
   flash = "";
-  clear(main, h("h1", { text: t("customers.title") }), form, status, table, pager,
+  clear(main, h("div", { class: "row" }, h("h1", { text: t("customers.title") }),
+    h("a", { href: "#/customers/new", id: "new-customer", text: t("customer_new.title") })),
+  form, status, table, pager,
     tagBar(table, tags, (text) => { flash = text; navigate(location.hash); }));
 
   let page;
