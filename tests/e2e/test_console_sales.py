@@ -167,7 +167,8 @@ def test_a_new_customer_with_a_field_error_then_fixed_loses_nothing_typed(system
     for field, value in (("name", name), ("email", "not-an-email"), ("industry", "Machinery")):
         wait(browser, lambda d: d.find_element(By.NAME, field), field).send_keys(value)
     browser.find_element(By.ID, "create-customer").click()
-    said = wait(browser, lambda d: text(d, '#customer-new .field-error[data-for="email"]'), "the email's error")
+    said = wait(browser, lambda d: text(d, '#customer-new .field-error[data-for="email"]'),
+                "the email's error")
     assert "email" in said.lower(), said
     assert browser.find_element(By.NAME, "email").get_attribute("aria-invalid") == "true"
     assert text(browser, "#customer-new-status") == "Some fields need your attention."
@@ -186,8 +187,9 @@ def test_a_new_customer_with_a_field_error_then_fixed_loses_nothing_typed(system
         browser.find_element(By.ID, "create-customer").click()
         wait(browser, lambda d: text(d, "#customer-new-status").startswith(
             "A part of the CRM is not available right now."), "the 503 said plainly")
-        assert [browser.find_element(By.NAME, n).get_attribute("value") for n in ("name", "email", "industry")] \
-            == [name, "einkauf@neukunde.example", "Machinery"]
+        values = [browser.find_element(By.NAME, n).get_attribute("value")
+                  for n in ("name", "email", "industry")]
+        assert values == [name, "einkauf@neukunde.example", "Machinery"]
     finally:
         system.start_service("customers")
     system.wait_ready()
