@@ -186,7 +186,7 @@ def test_a_manager_picks_an_owner_among_their_team(system, admin, browser, reps)
     password = f"pw-{uuid.uuid4().hex}"
     manager = create_user(admin, "manager", region=reps["region"], team_id=reps["team"]["id"],
                           password=password)
-    browser.get(f"{system.url}/console")
+    browser.get(f"{system.url}/console#/customers")   # not the dashboard, the landing
     browser.refresh()                                 # whoever was signed in is gone
     Select(wait(browser, lambda d: d.find_element(By.ID, "login-language"), "the login page")
            ).select_by_value("en")

@@ -7,6 +7,7 @@ import { message } from "./errors.js";
 import { renderCustomer } from "./customer.js";
 import { renderCustomers } from "./customers.js";
 import { renderNewCustomer } from "./customer_new.js";
+import { renderDashboard } from "./dashboard.js";
 import { renderHeader } from "./header.js";
 import { preferred, t, use } from "./i18n.js";
 import { renderLogin } from "./login.js";
@@ -17,6 +18,7 @@ const main = document.getElementById("main");
 const header = document.getElementById("header");
 const notice = document.getElementById("notice");
 const ROUTES = [
+  [/^\/dashboard\/?$/, (into, params) => renderDashboard(into, params)],
   [/^\/customers\/?$/, (into, params) => renderCustomers(into, params)],
   [/^\/customers\/new$/, (into) => renderNewCustomer(into)],
   [/^\/customers\/([^/]+)$/, (into, params, id) => renderCustomer(into, decodeURIComponent(id))],
@@ -25,7 +27,7 @@ const ROUTES = [
 let reason = null;          // why the login is shown (expired, signed out), said once
 
 function where() {
-  const [path, query] = (location.hash.replace(/^#/, "") || "/customers").split("?");
+  const [path, query] = (location.hash.replace(/^#/, "") || "/dashboard").split("?");
   return { path, params: new URLSearchParams(query || "") };
 }
 

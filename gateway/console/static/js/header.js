@@ -9,6 +9,7 @@ export function renderHeader(header, user, { onLanguage, onSignOut }) {
   clear(header,
     h("span", { class: "brand", text: t("app.title") }),
     h("nav", { "aria-label": t("header.navigation") },
+      h("a", { href: "#/dashboard", text: t("nav.dashboard") }),
       h("a", { href: "#/customers", text: t("nav.customers") }),
       h("a", { href: "#/pipeline", text: t("nav.pipeline") })),
     h("span", { class: "user", id: "current-user" },

@@ -1,0 +1,155 @@
+"""The console's dashboard (issue 16, screen 2) in a real headless Chromium against the shared
+e2e system: a manager signs in and lands on it, on the latest year their team has won deals in
+(2017 here, like the demo data — not on empty charts); the revenue total and the win rate per
+rep equal the reports API for the same period; another period (a quarter) changes them, again
+as the API says; the dashboard in 简体中文; a rep sees only their own figures and the service
+desk and marketing panels as not available for the role. Screenshots dashboard-en.png and
+dashboard-zh.png in artifacts/screenshots/ (tests/e2e/browser.py)."""
+import uuid
+
+import pytest
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import Select
+
+from tests.e2e.browser import console_errors, screenshot
+from tests.e2e.test_console_browser import create_user, submit_login, text, wait
+from tests.e2e import test_console_browser
+from tests.helpers import wait_until
+
+pytestmark = pytest.mark.e2e
+YEAR = {"from": "2017-01-01", "to": "2017-12-31"}
+FIRST_QUARTER = {"from": "2017-01-01", "to": "2017-03-31"}
+browser = test_console_browser.browser          # the same module-scoped Chromium fixture
+
+
+def imported(rep, customer, ref, price, quantity, stages, lost_reason=None):
+    """A deal row for POST /deals/import: its stage history at the given days (noon UTC)."""
+    row = {"external_ref": f"dash-{ref}-{uuid.uuid4().hex[:8]}", "name": f"Dashboard deal {ref}",
+           "customer_id": customer["id"], "owner_id": rep.user["id"], "currency": "USD",
+           "lines": [{"product_id": price["id"], "quantity": quantity}],
+           "history": [{"stage": stage, "at": f"{day}T12:00:00Z"} for stage, day in stages]}
+    return {**row, "lost_reason": lost_reason} if lost_reason else row
+
+
+@pytest.fixture(scope="module")
+def team(admin):
+    """A manager and two reps of a new team, with deals closed in 2016 and 2017 (imported with
+    their history, as the demo loader does): rep A won 3,000.00 in February 2017 and lost one in
+    April, won 1,000.00 in 2016; rep B won 2,501.00 in August 2017 and has one open."""
+    region = f"Region-{uuid.uuid4().hex[:8]}"
+    group = admin.create_team(name=f"Team {region}", region=region)
+    password = f"pw-{uuid.uuid4().hex}"
+    people = {role: create_user(admin, kind, region=region, team_id=group["id"], password=password)
+              for role, kind in (("manager", "manager"), ("a", "sales_rep"), ("b", "sales_rep"))}
+    product = admin.ok("POST", "products", expect=201, json={
+        "name": f"Dashboard kit {uuid.uuid4().hex[:6]}", "list_price": "1000.00", "currency": "USD"})
+    pricier = admin.ok("POST", "products", expect=201, json={
+        "name": f"Dashboard kit XL {uuid.uuid4().hex[:6]}", "list_price": "1250.50", "currency": "USD"})
+    rep_a, rep_b = people["a"], people["b"]
+    mine, theirs = rep_a.create_customer(region=region), rep_b.create_customer(region=region)
+    first = "initial_contact"
+    rows = [
+        imported(rep_a, mine, "a-won", product, 3, [(first, "2017-01-10"), ("won", "2017-02-14")]),
+        imported(rep_a, mine, "a-lost", product, 1, [(first, "2017-03-01"), ("lost", "2017-04-20")],
+                 lost_reason="price"),
+        imported(rep_a, mine, "a-2016", product, 1, [(first, "2016-10-01"), ("won", "2016-11-20")]),
+        imported(rep_b, theirs, "b-won", pricier, 2, [(first, "2017-05-02"), ("won", "2017-08-08")]),
+        imported(rep_b, theirs, "b-open", product, 1, [(first, "2017-06-01"), ("proposal", "2017-06-09")]),
+    ]
+    answer = admin.ok("POST", "deals/import", json={"rows": rows})
+    assert answer["created"] == len(rows), answer
+    revenue = {"granularity": "month", **YEAR}
+    wait_until(lambda: revenue_total(people["manager"], revenue) == "5501.00 USD", timeout=60,
+               message="reporting to count the imported deals")
+    return dict(people, password=password)
+
+
+def revenue_total(client, period):
+    """The revenue report's totals as the dashboard shows them (per currency, as sent)."""
+    report = client.ok("GET", "reports/sales/revenue", params={**period, "granularity": "month"})
+    return " · ".join(f"{v['revenue']} {c}" for c, v in report["totals"]["by_currency"].items())
+
+
+def win_rates(client, period):
+    """The win-rate report's rows as the dashboard's table shows them."""
+    report = client.ok("GET", "reports/sales/win-rate",
+                       params={**period, "granularity": "total", "group_by": "owner_id"})
+    return sorted([row["owner_id_name"], f"{row['win_rate'] * 100:.2f} %", f"{row['won']} of {row['closed']}"]
+                  for row in report["rows"])
+
+
+def table(driver, figure):
+    """The rows of a chart's data table (its cells' text, whether the table is open or not)."""
+    return sorted(driver.execute_script(
+        "return [...document.querySelectorAll(arguments[0] + ' tbody tr')]"
+        ".map((row) => [...row.cells].map((cell) => cell.textContent))", f"#{figure}"))
+
+
+def loaded(driver):
+    return driver.find_elements(By.ID, "dashboard") and not driver.find_elements(
+        By.CSS_SELECTOR, "#dashboard [aria-busy=true]")
+
+
+def sign_in(driver, url, person, password):
+    driver.get(f"{url}/console")
+    driver.refresh()                                  # whoever was signed in is gone
+    Select(wait(driver, lambda d: d.find_element(By.ID, "login-language"), "the login page")
+           ).select_by_value("en")
+    wait(driver, lambda d: text(d, "h1") == "Sign in to the CRM", "the login page in English")
+    assert submit_login(driver, person.user["email"], password) == ""
+    wait(driver, loaded, "the dashboard, every panel drawn")
+
+
+def test_a_manager_sees_the_reports_figures_for_the_period_they_pick(system, browser, team):
+    manager = team["manager"]
+    sign_in(browser, system.url, manager, team["password"])
+    assert browser.current_url.endswith("/console") or "#/dashboard" in browser.current_url
+    assert text(browser, "h1") == "Dashboard"
+    note = text(browser, "#dashboard-note")
+    assert "2017-01-01" in note and "2017 is the latest year with won deals" in note, note
+    assert text(browser, "#dashboard-revenue-total") == revenue_total(manager, YEAR) == "5501.00 USD"
+    assert table(browser, "chart-win-rate") == win_rates(manager, YEAR)
+    assert sorted(row[1:] for row in table(browser, "chart-win-rate")) == [["100.00 %", "1 of 1"],
+                                                                            ["50.00 %", "1 of 2"]]
+    revenue = {row[0]: row[1] for row in table(browser, "chart-revenue")}
+    assert len(revenue) == 12 and revenue["2017-02"] == "3000.00 USD" and revenue["2017-08"] == "2501.00 USD"
+    funnel = {row[0]: row[1:] for row in table(browser, "chart-funnel")}
+    assert funnel == {"Won": ["2", "5501.00 USD"], "Lost": ["1", "1000.00 USD"],
+                      "Proposal / quote": ["1", "1000.00 USD"]}, funnel
+    assert browser.find_element(By.CSS_SELECTOR, "#chart-revenue svg title").get_attribute("textContent")
+    screenshot(browser, "dashboard-en")
+
+    Select(browser.find_element(By.ID, "dashboard-year")).select_by_value("2017")
+    Select(browser.find_element(By.ID, "dashboard-quarter")).select_by_value("1")
+    browser.find_element(By.CSS_SELECTOR, "#dashboard-period button[type=submit]").click()
+    wait(browser, lambda d: "from=2017-01-01&to=2017-03-31" in d.current_url and loaded(d)
+         and text(d, "#dashboard-revenue-total") == "3000.00 USD", "the first quarter's figures")
+    assert text(browser, "#dashboard-revenue-total") == revenue_total(manager, FIRST_QUARTER)
+    assert table(browser, "chart-win-rate") == win_rates(manager, FIRST_QUARTER)
+
+    Select(browser.find_element(By.ID, "language")).select_by_value("zh-CN")
+    wait(browser, lambda d: text(d, "h1") == "仪表盘" and loaded(d), "the dashboard in Chinese")
+    assert text(browser, "#panel-funnel-title") == "销售漏斗"
+    assert text(browser, "#panel-win-rate-title") == "销售代表赢单率"
+    assert text(browser, "#dashboard-revenue-total") == "3000.00 USD"
+    assert "仪表盘" in text(browser, "header nav")
+    screenshot(browser, "dashboard-zh")
+    Select(browser.find_element(By.ID, "language")).select_by_value("en")
+    wait(browser, lambda d: text(d, "h1") == "Dashboard", "back in English")
+    assert not console_errors(browser), console_errors(browser)
+
+
+def test_a_rep_sees_only_their_own_figures(system, browser, team):
+    rep = team["a"]
+    sign_in(browser, system.url, rep, team["password"])
+    assert "2017 is the latest year" in text(browser, "#dashboard-note")
+    assert text(browser, "#dashboard-revenue-total") == revenue_total(rep, YEAR) == "3000.00 USD"
+    assert table(browser, "chart-win-rate") == win_rates(rep, YEAR) == [
+        [rep.user["name"], "50.00 %", "1 of 2"]]
+    assert team["b"].user["name"] not in text(browser, "#dashboard")
+    for panel in ("sla", "csat", "roi"):                  # the API answers a rep 403 for these
+        section = browser.find_element(By.ID, f"panel-{panel}")
+        assert section.get_attribute("data-state") == "not-available", panel
+        assert "Not available for your role." in section.text
+    screenshot(browser, "dashboard-rep")
+    assert not console_errors(browser), console_errors(browser)
