@@ -58,9 +58,15 @@ def team(admin):
     ]
     answer = admin.ok("POST", "deals/import", json={"rows": rows})
     assert answer["created"] == len(rows), answer
+    for rep, start, amount in ((rep_a, "2017-01-01", "10000.00"), (rep_b, "2017-07-01", "2000.00")):
+        people["manager"].ok("POST", "targets", json={
+            "period_kind": "quarter", "period_start": start, "scope": "rep", "scope_value": rep.user["id"],
+            "measure": "won_revenue", "amount": amount, "currency": "USD"})
     revenue = {"granularity": "month", **YEAR}
     wait_until(lambda: revenue_total(people["manager"], revenue) == "5501.00 USD", timeout=60,
                message="reporting to count the imported deals")
+    wait_until(lambda: len(people["manager"].ok("GET", "reports/sales/targets")["rows"]) == 2, timeout=60,
+               message="reporting to know the targets")
     return dict(people, password=password)
 
 
@@ -74,7 +80,7 @@ def win_rates(client, period):
     """The win-rate report's rows as the dashboard's table shows them."""
     report = client.ok("GET", "reports/sales/win-rate",
                        params={**period, "granularity": "total", "group_by": "owner_id"})
-    return sorted([row["owner_id_name"], f"{row['win_rate'] * 100:.2f} %", f"{row['won']} of {row['closed']}"]
+    return sorted([row["owner_name"], f"{row['win_rate'] * 100:.2f} %", f"{row['won']} of {row['closed']}"]
                   for row in report["rows"])
 
 
@@ -83,6 +89,18 @@ def table(driver, figure):
     return sorted(driver.execute_script(
         "return [...document.querySelectorAll(arguments[0] + ' tbody tr')]"
         ".map((row) => [...row.cells].map((cell) => cell.textContent))", f"#{figure}"))
+
+
+def whole_page_screenshot(driver, name):
+    """The screenshot of every panel: the window as tall as the page for the shot."""
+    size = driver.get_window_size()
+    width, height = size["width"], size["height"]
+    page = driver.execute_script("return document.documentElement.scrollHeight")
+    driver.set_window_size(width, max(height, page + 140))
+    try:
+        screenshot(driver, name)
+    finally:
+        driver.set_window_size(width, height)
 
 
 def loaded(driver):
@@ -117,7 +135,16 @@ def test_a_manager_sees_the_reports_figures_for_the_period_they_pick(system, bro
     assert funnel == {"Won": ["2", "5501.00 USD"], "Lost": ["1", "1000.00 USD"],
                       "Proposal / quote": ["1", "1000.00 USD"]}, funnel
     assert browser.find_element(By.CSS_SELECTOR, "#chart-revenue svg title").get_attribute("textContent")
-    screenshot(browser, "dashboard-en")
+    assert len(browser.find_elements(By.CSS_SELECTOR, "#chart-revenue svg circle.point")) == 12
+    assert "3000.00 USD" in browser.find_element(By.CSS_SELECTOR, "#chart-revenue svg").text
+    # Attainment from the targets report; rep A's quarter ended at 30 %: at risk (sales' pace).
+    attained = {row[0].split(" · ")[0]: row[1:] for row in table(browser, "chart-targets")}
+    risk = "At risk: behind the pace the period needs"
+    assert attained == {team["a"].user["name"]: ["30.00 %", f"3000.00 USD / 10000.00 USD · {risk}"],
+                        team["b"].user["name"]: ["125.05 %", "2501.00 USD / 2000.00 USD"]}, attained
+    marked = browser.find_elements(By.CSS_SELECTOR, "#chart-targets tr.marked th, #chart-targets .at-risk")
+    assert len(marked) == 2 and team["a"].user["name"] in marked[0].get_attribute("textContent")
+    whole_page_screenshot(browser, "dashboard-en")
 
     Select(browser.find_element(By.ID, "dashboard-year")).select_by_value("2017")
     Select(browser.find_element(By.ID, "dashboard-quarter")).select_by_value("1")
@@ -133,7 +160,7 @@ def test_a_manager_sees_the_reports_figures_for_the_period_they_pick(system, bro
     assert text(browser, "#panel-win-rate-title") == "销售代表赢单率"
     assert text(browser, "#dashboard-revenue-total") == "3000.00 USD"
     assert "仪表盘" in text(browser, "header nav")
-    screenshot(browser, "dashboard-zh")
+    whole_page_screenshot(browser, "dashboard-zh")
     Select(browser.find_element(By.ID, "language")).select_by_value("en")
     wait(browser, lambda d: text(d, "h1") == "Dashboard", "back in English")
     assert not console_errors(browser), console_errors(browser)
@@ -151,5 +178,5 @@ def test_a_rep_sees_only_their_own_figures(system, browser, team):
         section = browser.find_element(By.ID, f"panel-{panel}")
         assert section.get_attribute("data-state") == "not-available", panel
         assert "Not available for your role." in section.text
-    screenshot(browser, "dashboard-rep")
+    whole_page_screenshot(browser, "dashboard-rep")
     assert not console_errors(browser), console_errors(browser)

@@ -17,7 +17,7 @@ function s(tag, attributes = {}, ...children) {
   for (const [name, value] of Object.entries(attributes)) {
     if (value !== undefined && value !== null) element.setAttribute(name, String(value));
   }
-  for (const child of children.flat()) {
+  for (const child of children.flat(Infinity)) {
     if (child !== null && child !== undefined) element.append(child);
   }
   return element;
@@ -91,7 +91,7 @@ export function lineChart(id, title, points, headings = [t("dashboard.period"), 
     points.map((point, index) => s("g", {},
       s("circle", { cx: at[index][0], cy: at[index][1], r: 4, class: "point" },
         s("title", {}, `${point.label}: ${point.text}`)),
-      index % every === 0 ? text(at[index][0], height - 10, point.label, "label", "middle") : null,
+      index % every === 0 ? text(at[index][0], height - 10, point.label, "label small", "middle") : null,
       point.value ? text(at[index][0], at[index][1] - 8, point.text, "figure small", "middle") : null)),
   ];
   return figure(id, title, svg(title, height, shapes), points, headings);

@@ -70,7 +70,7 @@ export async function winRate(period) {
   const report = await request("/reports/sales/win-rate",
     { query: { ...range(period), granularity: "total", group_by: "owner_id" } });
   if (!report.rows.length) return null;
-  const items = report.rows.map((row) => ({ label: row.owner_id_name || row.owner_id, value: row.win_rate,
+  const items = report.rows.map((row) => ({ label: row.owner_name || row.owner_id, value: row.win_rate,
     text: percent(row.win_rate), note: t("dashboard.won_of_closed", { won: row.won, closed: row.closed }) }));
   return barChart("chart-win-rate", t("dashboard.win_rate"), items,
     [t("dashboard.rep"), t("dashboard.win_rate"), t("dashboard.won_closed")]);
