@@ -6,6 +6,9 @@ import { clear, h } from "./dom.js";
 import { message } from "./errors.js";
 import { renderCustomer } from "./customer.js";
 import { renderCustomers } from "./customers.js";
+import { renderDeal } from "./deal.js";
+import { renderLead } from "./lead.js";
+import { renderLeads } from "./leads.js";
 import { renderNewCustomer } from "./customer_new.js";
 import { renderDashboard } from "./dashboard.js";
 import { renderHeader } from "./header.js";
@@ -23,6 +26,9 @@ const ROUTES = [
   [/^\/customers\/new$/, (into) => renderNewCustomer(into)],
   [/^\/customers\/([^/]+)$/, (into, params, id) => renderCustomer(into, decodeURIComponent(id))],
   [/^\/pipeline\/?$/, (into, params) => renderPipeline(into, params)],
+  [/^\/leads\/?$/, (into, params) => renderLeads(into, params)],
+  [/^\/leads\/([^/]+)$/, (into, params, id) => renderLead(into, decodeURIComponent(id))],
+  [/^\/deals\/([^/]+)$/, (into, params, id) => renderDeal(into, decodeURIComponent(id))],
 ];
 let reason = null;          // why the login is shown (expired, signed out), said once
 

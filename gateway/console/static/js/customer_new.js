@@ -6,7 +6,7 @@
 // it forgets the token. "Discard" empties it; a created customer opens on its 360 page.
 import { request } from "./api.js";
 import { h, clear, field, navigate, options } from "./dom.js";
-import { clearFieldErrors, message, showFieldErrors } from "./errors.js";
+import { filled, send } from "./form_send.js";
 import { label, t } from "./i18n.js";
 
 const KINDS = ["company", "individual"];
@@ -21,7 +21,7 @@ export function renderNewCustomer(main) {
   const status = h("p", { class: "form-error", role: "alert", id: "customer-new-status" });
   const submit = h("button", { class: "primary", type: "submit", id: "create-customer",
                                text: t("customer_new.create") });
-  const form = h("form", { class: "card", id: "customer-new", novalidate: true, onsubmit: send,
+  const form = h("form", { class: "card", id: "customer-new", novalidate: true, onsubmit: create,
                            oninput: keep, onchange: keep },
     h("div", { class: "form-grid" },
       field(t("customer.kind"), select("kind", KINDS.map((k) => [k, label("kind", k)]), "company")),
@@ -54,24 +54,14 @@ export function renderNewCustomer(main) {
     draft = Object.fromEntries(new FormData(form));
   }
 
-  async function send(event) {
+  async function create(event) {
     event.preventDefault();
     keep();
-    clearFieldErrors(form);
-    status.textContent = "";
-    submit.disabled = true;
-    // Empty fields are left out rather than sent blank: the service's defaults apply.
-    const body = Object.fromEntries(Object.entries(draft).map(([name, value]) => [name, value.trim()])
-      .filter(([, value]) => value !== ""));
-    try {
-      const created = await request("/customers", { method: "POST", body });
+    const body = filled(form);
+    const created = await send(form, status, () => request("/customers", { method: "POST", body }));
+    if (created) {
       draft = {};
       navigate(`#/customers/${encodeURIComponent(created.id)}`);
-    } catch (error) {
-      const unplaced = error.status === 422 ? showFieldErrors(form, error.errors) : [];
-      status.textContent = [message(error), ...unplaced].join(" ");
-      form.querySelector("[aria-invalid=true]")?.focus();
-      submit.disabled = false;
     }
   }
 }

@@ -5,7 +5,8 @@
 // when the service refuses, with the service's own reason said; a lost deal asks for its reason.
 import { request } from "./api.js";
 import { h, options } from "./dom.js";
-import { clearFieldErrors, message, showFieldErrors } from "./errors.js";
+import { clearFieldErrors, showFieldErrors } from "./errors.js";
+import { refusal } from "./form_send.js";
 import { money, t } from "./i18n.js";
 
 let dragged = null;               // the card being dragged (the drop finds it here, not in dataTransfer)
@@ -35,7 +36,8 @@ export function card(deal, stage, moves, ownerName) {
       if (next) go(next.key);
     },
   },
-  h("strong", { text: deal.name }),
+  h("strong", {},
+    h("a", { href: `#/deals/${encodeURIComponent(deal.id)}`, draggable: "false", text: deal.name })),
   h("div", { text: money(deal.amount, deal.currency) }),
   deal.expected_close_date
     ? h("div", { class: "muted", text: t("pipeline.closes", { date: deal.expected_close_date }) }) : null,
@@ -77,12 +79,6 @@ export function card(deal, stage, moves, ownerName) {
   function isLost(key) {
     return moves.targets.some((target) => target.key === key && target.kind === "lost");
   }
-}
-
-// The service's own words when it refuses a move (a closed deal reopened by a rep, a deal
-// without a customer won), else the console's sentence for the status.
-function refusal(error) {
-  return [403, 409].includes(error.status) && error.detail ? error.detail : message(error);
 }
 
 export function dropZone(section, list, stage) {
