@@ -5,7 +5,7 @@
 // before the quote is accepted, a payment above the balance) is said in its own words, with a
 // field's message beside the field.
 import { request } from "./api.js";
-import { h, field, navigate } from "./dom.js";
+import { h, clear, field, navigate } from "./dom.js";
 import { refusal, send } from "./form_send.js";
 import { label, money, t } from "./i18n.js";
 
@@ -33,7 +33,7 @@ export async function documentsSection(deal) {
   const accepted = quotes.find((quote) => quote.status === "accepted");
   const source = (kind, found) => (found ? { [`${kind}_id`]: found.id } : { deal_id: deal.id });
 
-  form.append(
+  clear(form,
     h("h2", { text: t("documents.title") }),
     part("quotes", "documents.quotes", quotes.map((quote) => row(quote, label("quote_status", quote.status),
       quote.total, quote.currency,
@@ -74,8 +74,8 @@ function paymentFields(invoice, act) {
   if (!invoice) return null;
   const amount = h("input", { name: "amount", value: invoice.outstanding, inputmode: "decimal" });
   const received = h("input", { name: "received_on", type: "date" });
-  const body = () => Object.fromEntries(
-    Object.entries({ amount: amount.value.trim(), received_on: received.value }).filter(([, value]) => value));
+  const body = () => Object.fromEntries([["amount", amount.value.trim()], ["received_on", received.value]]
+    .filter(([, value]) => value));
   return h("fieldset", { id: "payment" },
     h("legend", { text: t("documents.payment", { number: invoice.number }) }),
     field(t("documents.amount"), amount), field(t("documents.received_on"), received),

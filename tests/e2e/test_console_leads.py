@@ -1,0 +1,81 @@
+"""The console's leads and deals (issue 16, screen 5) in a real headless Chromium against the
+session's system: a lead created after a field error, edited, qualified and converted into a
+customer and a deal; on the deal, a quote sent and accepted, then contract, order, invoice and
+its payment (a payment above the balance refused beside its field) — each checked in the API."""
+import uuid
+
+import pytest
+from selenium.webdriver.common.by import By
+
+from tests.e2e import test_console_browser as console
+from tests.e2e import test_console_sales as sales
+from tests.e2e.browser import console_errors, screenshot
+
+pytestmark = pytest.mark.e2e
+browser, seller = console.browser, sales.seller       # this module's Chromium and rep
+wait, text = console.wait, console.text
+
+
+def type_into(driver, form, values):
+    for name, value in values.items():
+        element = wait(driver, lambda d: d.find_element(By.CSS_SELECTOR, f"#{form} [name={name}]"), name)
+        element.clear()
+        element.send_keys(value)
+
+
+def click(driver, css):
+    wait(driver, lambda d: d.find_element(By.CSS_SELECTOR, css), css).click()
+
+
+def test_a_lead_becomes_a_deal_and_the_deal_goes_from_quote_to_payment(system, browser, seller):
+    rep, product, tag = seller["rep"], seller["product"], uuid.uuid4().hex[:6]
+    company = f"Compilers {tag}"
+    sales.sign_in(browser, system, seller, "/leads")
+    type_into(browser, "lead-new", {"contact_name": "Grace Hopper", "contact_email": "grace@",
+                                    "company_name": company})
+    click(browser, "#create-lead")
+    said = wait(browser, lambda d: text(d, '#lead-new .field-error[data-for="contact_email"]'), "the error")
+    assert "email" in said.lower(), said
+    type_into(browser, "lead-new", {"contact_email": f"grace-{tag}@navy.example"})
+    click(browser, "#create-lead")
+    wait(browser, lambda d: text(d, "#lead-name") == "Grace Hopper", "the new lead's page")
+    lead_id = browser.current_url.rsplit("/", 1)[1]
+
+    type_into(browser, "lead-edit", {"industry": "Software"})
+    click(browser, "#save-lead")
+    wait(browser, lambda d: rep.ok("GET", f"leads/{lead_id}")["industry"] == "Software", "the edit saved")
+    for status, shown in (("contacted", "Contacted"), ("qualified", "Qualified")):
+        click(browser, f'#lead-status button[data-status="{status}"]')
+        wait(browser, lambda d: text(d, "#lead-summary").startswith(shown), f"the lead {status}")
+    screenshot(browser, "lead-qualified")
+
+    click(browser, f'#lead-convert [name=product_id] option[value="{product["id"]}"]')
+    type_into(browser, "lead-convert", {"quantity": "2"})
+    click(browser, "#convert-lead")
+    wait(browser, lambda d: text(d, "#deal-name") == company, "the deal the lead became")
+    deal_id = browser.current_url.rsplit("/", 1)[1]
+    assert "2000.00 EUR" in text(browser, "#deal-details")
+    assert rep.ok("GET", f"leads/{lead_id}")["status"] == "converted"
+
+    click(browser, "#new-quote")
+    click(browser, "#deal-quotes button[id^=send-]")
+    click(browser, "#deal-quotes button[id^=accept-]")
+    wait(browser, lambda d: "Accepted" in text(d, "#deal-quotes"), "the quote accepted")
+    rep.ok("POST", f"deals/{deal_id}/stage", json={"stage": "won"})        # the board's job (its tests)
+    browser.execute_script("window.dispatchEvent(new HashChangeEvent('hashchange'))")
+    for button, part in (("sign-contract", "contracts"), ("place-order", "orders"),
+                         ("issue-invoice", "invoices")):
+        click(browser, f"#{button}")
+        wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, f"#deal-{part} li"), f"the {part}")
+    type_into(browser, "payment", {"amount": "2000.01"})                   # above the balance
+    click(browser, "#record-payment")
+    refused = wait(browser, lambda d: text(d, '#payment .field-error[data-for="amount"]'), "the refusal")
+    assert refused == "At most 2000.00 EUR is outstanding.", refused
+    assert browser.find_element(By.NAME, "amount").get_attribute("value") == "2000.01"   # kept
+    type_into(browser, "payment", {"amount": "2000.00"})
+    click(browser, "#record-payment")
+    wait(browser, lambda d: "Paid" in text(d, "#deal-invoices"), "the invoice paid")
+    screenshot(browser, "deal-quote-to-payment")
+    [invoice] = rep.ok("GET", "invoices", params={"deal_id": deal_id})["items"]
+    assert (invoice["status"], invoice["outstanding"], invoice["total"]) == ("paid", "0.00", "2000.00")
+    assert not console_errors(browser), console_errors(browser)
