@@ -1,13 +1,16 @@
 """The console's sales screens (issue 16, screens 3 and 9) in a real headless Chromium against
 the session's system (tests/e2e/conftest.py), sharing test_console_browser.py's helpers: the
-pipeline board's columns equal GET /pipeline; a deal dragged to won moves the won column and
-the revenue report; an illegal move (a rep reopening a won deal) says the service's reason and
-the card goes back; a card moves by keyboard; the filters narrow the board; it speaks Chinese.
+pipeline board's columns equal GET /pipeline; a deal dragged to won moves the won column, the
+revenue report and the dashboard's revenue total; an illegal move (a rep reopening a won deal)
+says the service's reason and the card goes back; a card moves by keyboard; the filters narrow
+the board; it speaks Chinese. A new customer keeps what was typed across a 422, a 503 and
+leaving the screen.
 
 Chromedriver cannot perform a native HTML5 drag (a known WebDriver limitation), so the drag is
 the browser's own DragEvents dispatched on the card and the column — the page's handlers run
 exactly as for a mouse."""
 import uuid
+from datetime import datetime, timedelta, timezone
 
 import pytest
 from selenium.webdriver.common.by import By
@@ -94,11 +97,23 @@ def won_revenue(rep):
     return answer["totals"]["by_currency"].get("EUR", {}).get("revenue")
 
 
-def test_a_deal_dragged_to_won_moves_the_won_column_and_the_revenue_report(system, browser, seller):
+def dashboard_total(driver, deal):
+    """The dashboard's revenue total on the UTC days around when `deal` was won (its own
+    closed_at, not today's date: a run across midnight keeps its window)."""
+    day = datetime.fromisoformat(deal["closed_at"]).astimezone(timezone.utc).date()
+    route = f"#/dashboard?from={day}&to={day + timedelta(days=1)}"
+    driver.execute_script("location.hash = arguments[0]", route)
+    return wait(driver, lambda d: text(d, "#dashboard-revenue-total"), "the dashboard's revenue total")
+
+
+def test_a_deal_dragged_to_won_moves_the_won_column_the_revenue_report_and_the_dashboard(
+        system, browser, seller):
     rep, hot, closed = seller["rep"], seller["deals"]["hot"], seller["deals"]["closed"]
     mine = {"product_id": seller["product"]["id"]}
     wait_until(lambda: won_revenue(rep) == "2000.00", timeout=60, message="the won deal reported")
     sign_in(browser, system, seller, f"/pipeline?product_id={mine['product_id']}")
+    assert dashboard_total(browser, closed) == "2000.00 EUR"
+    browser.back()
     board_shown(browser, rep.ok("GET", "pipeline", params=mine))
     assert cards(browser, "won") == [closed["name"]] and cards(browser, "negotiation") == [hot["name"]]
     assert text(browser, 'section.column[data-stage="won"] dd.sum') == "2000.00 EUR"
@@ -113,6 +128,8 @@ def test_a_deal_dragged_to_won_moves_the_won_column_and_the_revenue_report(syste
     assert text(browser, 'section.column[data-stage="won"] dd.sum') == "5000.00 EUR"
     assert sorted(cards(browser, "won")) == sorted([hot["name"], closed["name"]])
     wait_until(lambda: won_revenue(rep) == "5000.00", timeout=60, message="the revenue report follows")
+    assert dashboard_total(browser, closed) == "5000.00 EUR"
+    screenshot(browser, "dashboard-after-won")
     assert not console_errors(browser), console_errors(browser)
 
 
