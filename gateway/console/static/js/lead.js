@@ -32,11 +32,15 @@ function back() {
   return h("p", {}, h("a", { href: "#/leads", text: `← ${t("leads.title")}` }));
 }
 
+// The statuses a lead goes on to from here (disqualifying, which needs a reason, is the API's for now).
+const NEXT = { new: ["contacted", "qualified"], contacted: ["qualified"] };
+
 function statusBar(path, lead) {
+  if (!NEXT[lead.status]) return null;
   const status = h("p", { class: "form-error", role: "alert", id: "lead-status-error" });
   const form = h("form", { class: "card", id: "lead-status" },
     h("h2", { text: t("leads.status") }),
-    ["contacted", "qualified"].filter((next) => next !== lead.status).map((next) =>
+    NEXT[lead.status].map((next) =>
       h("button", { type: "button", "data-status": next, text: label("lead_status", next),
                     onclick: () => move(next) })), status);
   return form;
