@@ -1,8 +1,9 @@
 """The console's dashboard (issue 16, screen 2) in a real headless Chromium against the shared
 e2e system: a manager signs in and lands on it, on the latest year their team has won deals in
-(2017 here, like the demo data — not on empty charts); the revenue total and the win rate per
-rep equal the reports API for the same period; another period (a quarter) changes them, again
-as the API says; the dashboard in 简体中文; a rep sees only their own figures and the service
+(2017 here, like the demo data — not on empty charts); the revenue total, revenue per month,
+funnel, win rate per rep, target attainment (a missed target marked at risk) and receivables
+ageing equal the reports API for the same period; another period (a quarter) changes them,
+again as the API says; the dashboard in 简体中文; a rep sees only their own figures and the service
 desk and marketing panels as not available for the role. Screenshots dashboard-en.png and
 dashboard-zh.png in artifacts/screenshots/ (tests/e2e/browser.py)."""
 import uuid
@@ -58,6 +59,11 @@ def team(admin):
     ]
     answer = admin.ok("POST", "deals/import", json={"rows": rows})
     assert answer["created"] == len(rows), answer
+    # Invoiced in 2017: on 31 December rep A's is 11 days overdue, rep B's 113 (ageing 90+).
+    deal_ids = {row["external_ref"]: result["deal_id"] for row, result in zip(rows, answer["results"])}
+    for rep, row, issued in ((rep_a, rows[0], "2017-11-20"), (rep_b, rows[3], "2017-08-10")):
+        rep.ok("POST", "invoices", expect=201,
+               json={"deal_id": deal_ids[row["external_ref"]], "issued_on": issued})
     for rep, start, amount in ((rep_a, "2017-01-01", "10000.00"), (rep_b, "2017-07-01", "2000.00")):
         people["manager"].ok("POST", "targets", json={
             "period_kind": "quarter", "period_start": start, "scope": "rep", "scope_value": rep.user["id"],
@@ -67,6 +73,8 @@ def team(admin):
                message="reporting to count the imported deals")
     wait_until(lambda: len(people["manager"].ok("GET", "reports/sales/targets")["rows"]) == 2, timeout=60,
                message="reporting to know the targets")
+    wait_until(lambda: ageing(people["manager"], "2017-12-31")["Over 90 days"] == "2501.00 USD", timeout=60,
+               message="reporting to know the invoices")
     return dict(people, password=password)
 
 
@@ -82,6 +90,20 @@ def win_rates(client, period):
                        params={**period, "granularity": "total", "group_by": "owner_id"})
     return sorted([row["owner_name"], f"{row['win_rate'] * 100:.2f} %", f"{row['won']} of {row['closed']}"]
                   for row in report["rows"])
+
+
+AGES = {"Not yet due": None, "1–30 days": "1-30", "31–60 days": "31-60", "61–90 days": "61-90",
+        "Over 90 days": "90+"}
+
+
+def ageing(client, as_of):
+    """The receivables report's USD balances by age, as the dashboard's table names them."""
+    report = client.ok("GET", "reports/sales/receivables", params={"as_of": as_of, "limit": 0})
+    row = next((row for row in report["rows"] if row["currency"] == "USD"), None)
+    if not row:
+        return {}
+    return {name: f"{row['current'] if key is None else row['aging'][key]['amount']} USD"
+            for name, key in AGES.items()}
 
 
 def table(driver, figure):
@@ -139,6 +161,11 @@ def test_a_manager_sees_the_reports_figures_for_the_period_they_pick(system, bro
     assert "3000.00 USD" in browser.find_element(By.CSS_SELECTOR, "#chart-revenue svg").text
     # Attainment from the targets report; rep A's quarter ended at 30 %: at risk (sales' pace).
     attained = {row[0].split(" · ")[0]: row[1:] for row in table(browser, "chart-targets")}
+    receivables = {row[0]: row[1] for row in table(browser, "chart-receivables-USD")}
+    assert receivables == ageing(manager, "2017-12-31")
+    assert (receivables["1–30 days"], receivables["Over 90 days"]) == ("3000.00 USD", "2501.00 USD")
+    for panel in ("sla", "csat", "roi"):                  # a manager may read these reports
+        assert browser.find_element(By.ID, f"panel-{panel}").get_attribute("data-state") is None, panel
     risk = "At risk: behind the pace the period needs"
     assert attained == {team["a"].user["name"]: ["30.00 %", f"3000.00 USD / 10000.00 USD · {risk}"],
                         team["b"].user["name"]: ["125.05 %", "2501.00 USD / 2000.00 USD"]}, attained
@@ -173,6 +200,8 @@ def test_a_rep_sees_only_their_own_figures(system, browser, team):
     assert text(browser, "#dashboard-revenue-total") == revenue_total(rep, YEAR) == "3000.00 USD"
     assert table(browser, "chart-win-rate") == win_rates(rep, YEAR) == [
         [rep.user["name"], "50.00 %", "1 of 2"]]
+    assert {row[0]: row[1] for row in table(browser, "chart-receivables-USD")} == ageing(rep, "2017-12-31")
+    assert ageing(rep, "2017-12-31")["Over 90 days"] == "0.00 USD"          # rep B's invoice: not theirs
     assert team["b"].user["name"] not in text(browser, "#dashboard")
     for panel in ("sla", "csat", "roi"):                  # the API answers a rep 403 for these
         section = browser.find_element(By.ID, f"panel-{panel}")

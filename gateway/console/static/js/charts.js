@@ -27,10 +27,19 @@ function text(x, y, content, className, anchor = "start") {
   return s("text", { x, y, class: className, "text-anchor": anchor }, String(content));
 }
 
-// The longest label that fits beside a bar; the full one is in the table and the <title>.
+// The longest label that fits beside a bar (a CJK character is about two Latin ones wide); the
+// full one is in the table and the <title>.
 function short(label, room = 24) {
-  const value = String(label ?? "");
-  return value.length > room ? `${value.slice(0, room - 1)}…` : value;
+  const characters = [...String(label ?? "")];
+  const width = (character) => (/[\u2e80-\uffff]/.test(character) ? 2 : 1);
+  if (characters.reduce((sum, character) => sum + width(character), 0) <= room) return characters.join("");
+  let used = 1, kept = "";                   // 1: the ellipsis
+  for (const character of characters) {
+    used += width(character);
+    if (used > room) break;
+    kept += character;
+  }
+  return `${kept}…`;
 }
 
 function svg(title, height, ...shapes) {
