@@ -92,6 +92,10 @@ def _success(route):
     elif route.response_many:
         schema = {"type": "array", "items": schema}
     response = {"description": "OK", "content": {"application/json": {"schema": schema}}}
+    for media in route.alternates:          # text (CSV, SVG) or bytes (XLSX, PNG)
+        text = media.startswith("text/") or media.endswith("+xml")
+        response["content"][media] = {"schema": {"type": "string",
+                                                 **({} if text else {"format": "binary"})}}
     if route.location:
         response["headers"] = {"Location": {"schema": {"type": "string"},
                                             "description": "URL of the new resource"}}

@@ -59,6 +59,7 @@ class Route:
     operation_id: str = None        # default: the rpc (or handler) name, made unique
     errors: tuple = ()              # extra error statuses to document (problem+json)
     responses: dict = dc_field(default_factory=dict)  # other documented {status: (text, schema)}
+    alternates: tuple = ()          # other media types the success may be (a report's exports)
     limited: bool = True            # rate limited (probes are not)
 
     @property

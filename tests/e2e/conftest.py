@@ -96,3 +96,11 @@ def pytest_runtest_makereport(item, call):
     report = outcome.get_result()
     if report.failed and _running and "/e2e/" in str(item.fspath):
         report.sections.append(("service logs", _running[0].all_logs(tail=60)))
+
+
+@pytest.fixture
+def sales_team(admin, region):
+    """A manager and two reps of a fresh region's team: (manager, rep_a, rep_b)."""
+    region_name, team = region
+    return tuple(admin.create_user(role, region=region_name, team_id=team["id"])
+                 for role in ("manager", "sales_rep", "sales_rep"))

@@ -2,6 +2,7 @@
 import csv
 import io
 
+from services.chassis.spreadsheet import spreadsheet_safe
 from services.chassis.validation import load
 from services.customers import schemas, settings
 from services.customers.handlers import search
@@ -11,20 +12,6 @@ COLUMNS = ("id", "kind", "name", "industry", "size", "annual_revenue", "currency
            "address", "phone", "email", "website", "source", "lifecycle_stage", "value_class",
            "owner_id", "tags", "created_at", "updated_at")
 CHUNK = 1000
-
-
-def spreadsheet_safe(value):
-    """Defuse CSV formula injection (OWASP): a cell a spreadsheet would evaluate gets a leading
-    apostrophe. Phone numbers and amounts starting with + or - stay as they are."""
-    if not isinstance(value, str) or not value:
-        return value
-    if value[0] in "=@\t\r" or (value[0] in "+-" and not _phone_or_number(value)):
-        return "'" + value
-    return value
-
-
-def _phone_or_number(value):
-    return all(ch.isdigit() or ch in " +-().," for ch in value)
 
 
 def export_customers(session, principal, query):

@@ -64,3 +64,15 @@ def producers(started):
 @pytest.fixture
 def start_reporting(started):
     return lambda: started(ReportingService)
+
+
+@pytest.fixture
+def reporting(producers, databases, start_reporting):
+    """reporting running before anything is written (it hears every event live, the managers'
+    teams too), once sales knows the people (their deals are then owned and scoped)."""
+    from tests.integration.reporting.sales_support import wait_for_sales_users
+    from tests.integration.reporting.support import publish_people
+    container = start_reporting()
+    publish_people(producers, databases)
+    wait_for_sales_users(databases)
+    return container

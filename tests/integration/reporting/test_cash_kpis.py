@@ -8,21 +8,13 @@ import pytest
 
 from tests.helpers import wait_until
 from tests.integration.customers.support import rpc
-from tests.integration.reporting.sales_support import deal_workload, wait_for_sales_users
-from tests.integration.reporting.support import ADMIN, REP_A, REP_B, REP_C, publish_people
+from tests.integration.reporting.sales_support import deal_workload
+from tests.integration.reporting.support import ADMIN, REP_A, REP_B, REP_C
 from tests.integration.reporting.test_reconcile import reconcile
 
 pytestmark = pytest.mark.dialect_sensitive("upserted rollups; money sums and ageing dates")
 
 AS_OF = "2025-03-15"
-
-
-@pytest.fixture
-def reporting(producers, databases, start_reporting):
-    container = start_reporting()
-    publish_people(producers, databases)
-    wait_for_sales_users(databases)
-    return container
 
 
 def invoices(producers):

@@ -12,19 +12,10 @@ from sqlalchemy.orm import Session
 from services.sales.deals.models import DealStageChange
 from tests.helpers import wait_until
 from tests.integration.customers.support import rpc
-from tests.integration.reporting.sales_support import (_deals, deal_workload, sales_kpis_match,
-                                                       wait_for_sales_users)
-from tests.integration.reporting.support import ADMIN, REP_A, REP_B, publish_people
+from tests.integration.reporting.sales_support import (_deals, deal_workload, sales_kpis_match)
+from tests.integration.reporting.support import ADMIN, REP_A, REP_B
 
 pytestmark = pytest.mark.dialect_sensitive("month buckets in a time zone; exact sums")
-
-
-@pytest.fixture
-def reporting(producers, databases, start_reporting):
-    container = start_reporting()
-    publish_people(producers, databases)
-    wait_for_sales_users(databases)
-    return container
 
 
 def expected(engine, today, owner=None):

@@ -19,14 +19,6 @@ from tests.integration.reporting.test_reconcile import reconcile
 REGION = {person.user_id: person.region for person in PEOPLE}
 
 
-@pytest.fixture
-def reporting(producers, databases, start_reporting):
-    container = start_reporting()
-    publish_people(producers, databases)
-    wait_for_sales_users(databases)
-    return container
-
-
 def oracle(engine):
     """({(region, currency): revenue}, {(product name, currency): revenue},
     {stage: (count, median seconds)}) from sales' own rows."""

@@ -31,16 +31,6 @@ def people(producers, databases):
     wait_for_sales_users(databases)
 
 
-@pytest.fixture
-def reporting(producers, databases, start_reporting):
-    """reporting running before anything is written: it hears every event live (the
-    managers' teams too)."""
-    container = start_reporting()
-    publish_people(producers, databases)
-    wait_for_sales_users(databases)
-    return container
-
-
 @pytest.mark.dialect_sensitive("upserted rollups under live delivery")
 def test_live_sales_events_make_funnel_win_rate_and_revenue_right(producers, databases, reporting):
     deal_workload(producers)

@@ -11,21 +11,13 @@ from nameko.standalone.events import event_dispatcher
 
 from tests.helpers import wait_until
 from tests.integration.customers.support import rpc
-from tests.integration.reporting.sales_support import _deals, deal_workload, wait_for_sales_users
-from tests.integration.reporting.support import ADMIN, REP_A, REP_C, publish_people
+from tests.integration.reporting.sales_support import _deals, deal_workload
+from tests.integration.reporting.support import ADMIN, REP_A, REP_C
 from tests.integration.reporting.test_reconcile import reconcile
 
 pytestmark = pytest.mark.dialect_sensitive("upserted rollups; month windows; reconcile")
 
 SEQUENCE_BASE = 1_000_000       # far above what sales' own log reaches in a test
-
-
-@pytest.fixture
-def reporting(producers, databases, start_reporting):
-    container = start_reporting()
-    publish_people(producers, databases)
-    wait_for_sales_users(databases)
-    return container
 
 
 def quarter(engine):
