@@ -2,7 +2,10 @@
 
 A subclass sets `name`, `db = Database(...)` and, if it consumes events, `subscriptions`: the
 live `@event_handler` entrypoints (`on_<event_type>`, each calling `self.apply_event`) are made
-from it when the class is defined, so no service writes one stub per event.
+from it when the class is defined, so no service writes one stub per event. With
+`batch_events = True` they are batched handlers instead (queues.batch_event_handler, each
+calling `self.apply_events` with a list): a service whose inbox applies many events in one
+transaction (`consume_events`) sets it — reporting.
 """
 import logging
 from datetime import datetime, timedelta
@@ -14,18 +17,22 @@ from services.chassis.auth import CurrentPrincipal
 from services.chassis.metrics import Metrics
 from services.chassis.models import utcnow
 from services.chassis.periodic import periodic
-from services.chassis.queues import event_handler    # nameko's, on a queue of QUEUE_TYPE
+from services.chassis.queues import batch_event_handler, event_handler   # on queues of QUEUE_TYPE
 from services.chassis.rpc import CallContext, ServiceRpc, rpc   # rpc: replies without confirms
 
 log = logging.getLogger(__name__)
 
 
-def _live_handler(source, event_type, name):
-    def handle(self, envelope):
-        return self.apply_event(envelope)
+def _live_handler(source, event_type, name, batched):
+    if batched:
+        def handle(self, envelopes):
+            return self.apply_events(envelopes)
+    else:
+        def handle(self, envelope):
+            return self.apply_event(envelope)
     handle.__name__ = handle.__qualname__ = name
     handle.__doc__ = f"{source}.{event_type}, live (the catch-up reads what this misses)."
-    return event_handler(source, event_type)(handle)
+    return (batch_event_handler if batched else event_handler)(source, event_type)(handle)
 
 
 def add_live_handlers(cls):
@@ -40,7 +47,7 @@ def add_live_handlers(cls):
                             f"{source}; give one of them a hand-written handler")
         made[name] = source
         if not hasattr(cls, name):
-            setattr(cls, name, _live_handler(source, event_type, name))
+            setattr(cls, name, _live_handler(source, event_type, name, cls.batch_events))
 
 
 def _lag_seconds(envelope, outcome):
@@ -57,6 +64,7 @@ class ChassisService:
     name = None
     db = None                                   # a Database(...) in every subclass
     subscriptions = inbox.Subscriptions({})
+    batch_events = False                        # True: live events arrive in lists (apply_events)
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
@@ -109,6 +117,26 @@ class ChassisService:
             outcome = inbox.FAILED
         self.metrics.event_consumed(source, event_type, outcome, _lag_seconds(envelope, outcome))
         return outcome
+
+    def apply_events(self, envelopes):
+        """Live path for batched handlers: the whole list in one transaction (consume_events);
+        if that fails, event by event (apply_event), so a bad event costs only itself and the
+        catch-up retries it."""
+        try:
+            outcomes = self.consume_events(envelopes)
+        except Exception as exc:
+            log.info("a batch of %s events failed as a whole (%r); applying them one by one",
+                     len(envelopes), exc)
+            return [self.apply_event(envelope) for envelope in envelopes]
+        for envelope, outcome in zip(envelopes, outcomes):
+            self.metrics.event_consumed(envelope.get("source"), envelope.get("event_type"),
+                                        outcome, _lag_seconds(envelope, outcome))
+        return outcomes
+
+    def consume_events(self, envelopes):
+        """Several events, each exactly once; their outcomes. This default commits each on its
+        own; a service whose inbox takes a list in one transaction overrides it."""
+        return [self.consume_event(envelope) for envelope in envelopes]
 
     def consume_event(self, envelope):
         """Apply one event exactly once through the inbox; returns the outcome, raises if the

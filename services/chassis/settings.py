@@ -82,6 +82,25 @@ def bulk_workers(max_workers):
     return min(value, max_workers - 1) if max_workers > 1 else 1
 
 
+def event_batch_size():
+    """`EVENT_BATCH_SIZE`: most events a batched consumer (queues.batch_event_handler: reporting's
+    live path) applies in one transaction. Its queue's prefetch is twice this, so the next batch
+    arrives while one is applied."""
+    value = env.int("EVENT_BATCH_SIZE", 100)
+    if value < 1:
+        raise ValueError(f"EVENT_BATCH_SIZE must be at least 1, not {value}")
+    return value
+
+
+def event_batch_wait():
+    """`EVENT_BATCH_WAIT_SECONDS`: how long a batched consumer waits for more events after the
+    first of a batch before applying what it has — the most a quiet stream's event is delayed."""
+    value = env.float("EVENT_BATCH_WAIT_SECONDS", 0.02)
+    if value < 0:
+        raise ValueError(f"EVENT_BATCH_WAIT_SECONDS must not be negative, not {value}")
+    return value
+
+
 def queue_type():
     """`classic` (default) or `quorum`: the type of the services' durable RPC and event queues
     (services/chassis/queues.py). Changing it on a running deployment is a migration (README)."""

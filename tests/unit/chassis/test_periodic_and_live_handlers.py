@@ -46,6 +46,34 @@ def test_a_live_handler_per_subscribed_event_named_like_the_queue():
     assert Ticker.on_deal_lost(None, {}) == "mine"
 
 
+class Batcher(ChassisService):
+    name = "batcher"
+    subscriptions = Subscriptions({"sales": {"deal_won": ignore}})
+    batch_events = True
+    applied = []
+
+    def consume_event(self, envelope):
+        if envelope.get("bad"):
+            raise RuntimeError("bad event")
+        self.applied.append(envelope["n"])
+        return "processed"
+
+
+def test_batch_events_makes_batched_handlers_and_a_bad_event_costs_only_itself():
+    from services.chassis.queues import BatchEventHandler
+    handlers = entrypoints(Batcher, BatchEventHandler)
+    assert sorted(handlers) == ["on_deal_won"]
+    assert not isinstance(entrypoints(Ticker, EventHandler)["on_deal_won"], BatchEventHandler)
+    service = Batcher()
+    service.metrics = type("NoMetrics", (), {"event_consumed": lambda *args: None})()
+    Batcher.applied = []
+    assert service.on_deal_won([{"n": 1}, {"n": 2}]) == ["processed", "processed"]
+    # the default consume_events commits each on its own; a failure sends the batch one by one
+    assert service.on_deal_won([{"n": 3}, {"n": 4, "bad": True}, {"n": 5}]) == [
+        "processed", "failed", "processed"]
+    assert Batcher.applied == [1, 2, 3, 3, 5]     # 3 again: a real inbox makes it a duplicate
+
+
 def test_one_event_type_from_two_sources_needs_a_hand_written_handler():
     with pytest.raises(TypeError, match="user_created"):
         class Confused(ChassisService):

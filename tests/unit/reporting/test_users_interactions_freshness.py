@@ -77,8 +77,9 @@ def test_a_failed_apply_observes_no_freshness(db, customers):
 
 
 def test_the_generated_live_handlers_go_through_the_per_projection_inbox(db, customers):
-    """ChassisService makes `on_<event_type>` from reporting's subscriptions; each lands in the
-    inbox of every projection its event feeds, once."""
+    """ChassisService makes `on_<event_type>` from reporting's subscriptions, batched (a list
+    of events per call, one transaction); each event lands in the inbox of every projection it
+    feeds, once — a repeat in the same batch or a later one is a duplicate."""
     from nameko.testing.services import worker_factory
     from sqlalchemy import select
 
@@ -86,9 +87,12 @@ def test_the_generated_live_handlers_go_through_the_per_projection_inbox(db, cus
     from services.reporting.service import ReportingService
     service = worker_factory(ReportingService, db=db)
     created, logged = customers.create("c1"), customers.interaction("u1")
-    assert service.on_customer_created(created) == inbox.PROCESSED
-    assert service.on_interaction_logged(logged) == inbox.PROCESSED
-    assert service.on_customer_created(created) == inbox.DUPLICATE
+    other = customers.create("c2")
+    assert service.on_customer_created([created, other, created]) == [
+        inbox.PROCESSED, inbox.PROCESSED, inbox.DUPLICATE]
+    assert service.on_interaction_logged([logged]) == [inbox.PROCESSED]
+    assert service.on_customer_created([created]) == [inbox.DUPLICATE]
     with db.read_only() as session:
         rows = set(session.execute(select(ProjectionInbox.projection, ProjectionInbox.event_id)))
-    assert rows == {("customers", created["event_id"]), ("interactions", logged["event_id"])}
+    assert rows == {("customers", created["event_id"]), ("customers", other["event_id"]),
+                    ("interactions", logged["event_id"])}
