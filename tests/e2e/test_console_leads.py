@@ -1,7 +1,8 @@
 """The console's leads and deals (issue 16, screen 5) in a real headless Chromium against the
 session's system: a lead created after a field error, edited, qualified and converted into a
 customer and a deal; on the deal, a quote sent and accepted, then contract, order, invoice and
-its payment (a payment above the balance refused beside its field) — each checked in the API."""
+its payment (a payment above the balance refused beside its field) — each checked in the API.
+And a deal dragged to lost on the board asks for the reason before it moves."""
 import uuid
 
 import pytest
@@ -79,3 +80,19 @@ def test_a_lead_becomes_a_deal_and_the_deal_goes_from_quote_to_payment(system, b
     [invoice] = rep.ok("GET", "invoices", params={"deal_id": deal_id})["items"]
     assert (invoice["status"], invoice["outstanding"], invoice["total"]) == ("paid", "0.00", "2000.00")
     assert not console_errors(browser), console_errors(browser)
+
+
+def test_a_deal_dragged_to_lost_asks_for_the_reason_first(system, browser, seller):
+    rep, keys = seller["rep"], seller["deals"]["keys"]
+    sales.sign_in(browser, system, seller, f"/pipeline?product_id={seller['product']['id']}")
+    card = wait(browser, lambda d: d.find_element(By.CSS_SELECTOR, f'[data-deal="{keys["id"]}"]'), "the card")
+    browser.execute_script(sales.DRAG, card, sales.column(browser, "lost"))
+    asked = f"Say why “{keys['name']}” was lost, then press Move."
+    wait(browser, lambda d: text(d, "#pipeline-error") == asked, "the reason asked for")
+    reason = browser.switch_to.active_element
+    assert reason.get_attribute("name") == "lost_reason"
+    assert keys["name"] in sales.cards(browser, "initial_contact")               # not moved yet
+    reason.send_keys("Budget went to a competitor\n")
+    wait(browser, lambda d: keys["name"] in sales.cards(d, "lost"), "the deal lost")
+    deal = rep.ok("GET", f"deals/{keys['id']}")
+    assert (deal["stage"], deal["lost_reason"]) == ("lost", "Budget went to a competitor")
