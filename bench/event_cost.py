@@ -1,7 +1,7 @@
 """CPU per event applied by reporting, in-process (no broker): the code path, not the machine.
 
     .venv/bin/python -m bench.event_cost [--events 3000] [--db sqlite|postgresql|both]
-                                         [--path live|catchup|both] [--profile]
+                                         [--path live|batched|catchup|all] [--profile]
 
 Builds N envelopes exactly as the producers' outboxes serve them (the fake logs of
 tests/unit/reporting/support.py, which mirror services/customers/events.py and identity's user
@@ -10,7 +10,11 @@ pairs, with updates, interactions, a few merges and user events — then applies
 reporting database (SQLite file with the service's pragmas; a throw-away PostgreSQL database)
 through the code the service runs:
 
-- live:    `inbox.consume(db, envelope)` per event (the @event_handler path);
+- live:    `inbox.consume(db, envelope)` per event (the per-event @event_handler path, before
+           batching);
+- batched: the live path as it runs now (queues.batch_event_handler): each queue's events —
+           one per (source, event type) — in lists of EVENT_BATCH_SIZE, one `consume_all`
+           transaction per list;
 - catchup: `consumer.catch_up_sources` over the log (the timer's and the rebuild's path).
 
 Prints events/s and ms/event of wall time and of this process's CPU time (PostgreSQL's own
@@ -28,6 +32,7 @@ from types import SimpleNamespace
 from sqlalchemy.orm import sessionmaker
 
 from bench import databases
+from services.chassis import settings
 from services.chassis.db import DatabaseAccess, create_schema, make_engine
 from services.reporting import inbox
 from services.reporting import consumer
@@ -92,6 +97,20 @@ def run_live(db, logs):
     assert outcomes.count(inbox.PROCESSED) == len(merged), "every event applies once"
 
 
+def run_batched(db, logs, size=None):
+    size = size or settings.event_batch_size()
+    queues = {}
+    for envelope in sorted((event for log in logs for event in log.events),
+                           key=lambda e: e["occurred_at"]):
+        queues.setdefault((envelope["source"], envelope["event_type"]), []).append(envelope)
+    outcomes = []
+    for events in queues.values():
+        for start in range(0, len(events), size):
+            outcomes += inbox.consume_all(db, events[start:start + size])
+    assert outcomes.count(inbox.PROCESSED) == sum(len(log.events) for log in logs), \
+        "every event applies once"
+
+
 def run_catchup(db, logs):
     results = consumer.catch_up_sources(db, {log.source: log.fetch for log in logs}, NoLease(),
                                         until={log.source: len(log.events) for log in logs})
@@ -104,7 +123,7 @@ def measure(kind, path, count, tmp_dir, profile=False):
     with databases.scratch(kind, tmp_dir, prefix="reporting") as url:
         db, engine = make_db(url)
         try:
-            run = run_live if path == "live" else run_catchup
+            run = {"live": run_live, "batched": run_batched, "catchup": run_catchup}[path]
             profiler = cProfile.Profile() if profile else None
             wall, cpu = time.perf_counter(), time.process_time()
             if profiler:
@@ -127,11 +146,11 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--events", type=int, default=3000)
     parser.add_argument("--db", choices=("sqlite", "postgresql", "both"), default="both")
-    parser.add_argument("--path", choices=("live", "catchup", "both"), default="both")
+    parser.add_argument("--path", choices=("live", "batched", "catchup", "all"), default="all")
     parser.add_argument("--profile", action="store_true", help="cProfile each run (slower)")
     args = parser.parse_args(argv)
     kinds = ("sqlite", "postgresql") if args.db == "both" else (args.db,)
-    paths = ("live", "catchup") if args.path == "both" else (args.path,)
+    paths = ("live", "batched", "catchup") if args.path == "all" else (args.path,)
     with tempfile.TemporaryDirectory() as tmp_dir:
         for kind in kinds:
             for path in paths:
