@@ -13,7 +13,8 @@ LANGUAGES = ("en", "zh-CN")
 # t("key") in the scripts; label("prefix", value) keys are checked through their prefixes.
 # Keys also asked for as plain "prefix.key" strings (tables of keys), by their screens' prefixes.
 PREFIXES = ("customers?", "common", "login", "error", "header", "nav", "pipeline", "customer_new",
-            "dashboard", "leads", "deal", "documents")
+            "dashboard", "leads", "deal", "documents", "tickets?", "tasks", "sla", "csat",
+            "campaigns?", "segment")
 ASKED = re.compile(r"""\bt\(\s*"(\w+\.[\w.]+)"|"((?:""" + "|".join(PREFIXES) + r""")\.[\w.]+)\"""")
 LABELLED = re.compile(r"""\blabel\(\s*"(\w+)\"""")
 SAME_IN_BOTH = {"class.A", "class.B", "class.C"}      # single letters are not translated

@@ -11,6 +11,7 @@ import { renderLead } from "./lead.js";
 import { renderLeads } from "./leads.js";
 import { renderNewCustomer } from "./customer_new.js";
 import { renderDashboard } from "./dashboard.js";
+import { DESK_ROUTES } from "./desk.js";
 import { renderHeader } from "./header.js";
 import { preferred, t, use } from "./i18n.js";
 import { renderLogin } from "./login.js";
@@ -29,6 +30,7 @@ const ROUTES = [
   [/^\/leads\/?$/, (into, params) => renderLeads(into, params)],
   [/^\/leads\/([^/]+)$/, (into, params, id) => renderLead(into, decodeURIComponent(id))],
   [/^\/deals\/([^/]+)$/, (into, params, id) => renderDeal(into, decodeURIComponent(id))],
+  ...DESK_ROUTES,
 ];
 let reason = null;          // why the login is shown (expired, signed out), said once
 

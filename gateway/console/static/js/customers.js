@@ -4,6 +4,7 @@
 import { request } from "./api.js";
 import { selectBox, tagBar } from "./batch_tag.js";
 import { h, clear, field, navigate, options } from "./dom.js";
+import { hashQuery, pager } from "./paging.js";
 import { message, showFieldErrors } from "./errors.js";
 import { label, t } from "./i18n.js";
 import { user } from "./session.js";
@@ -12,16 +13,12 @@ const FILTERS = ["q", "tags_any", "owner_id", "region", "value_class", "lifecycl
 const STAGES = ["lead", "prospect", "customer", "churned"];
 const CLASSES = ["A", "B", "C"];
 const PAGE_SIZE = 25;             // #/customers?limit=N asks for another size (1..100)
-// The cursors of the pages before this one, per filter set: "previous" pops one. Memory only,
-// like the rest of the session.
-const trails = new Map();
 let flash = "";                  // said once on the next rendering (after a batch tagging)
 
 export async function renderCustomers(main, params) {
   const filters = Object.fromEntries(FILTERS.map((name) => [name, params.get(name) || ""]));
   const cursor = params.get("cursor") || "";
   const limit = Math.min(100, Math.max(1, Number(params.get("limit")) || PAGE_SIZE));
-  const key = JSON.stringify(filters);
   const me = user();
   const mayPickOwner = me.role !== "sales_rep";
   const [tags, users] = await Promise.all([
@@ -35,16 +32,16 @@ export async function renderCustomers(main, params) {
   const form = filterForm(filters, tags, users, mayPickOwner);
   const status = h("p", { class: "muted", role: "status", id: "customers-status", text: t("common.loading") });
   const body = h("tbody");
-  const pager = h("div", { class: "pager" });
   const table = h("table", { id: "customers-table" }, h("thead", {}, h("tr", {},
     h("td"), ["customers.name", "customers.region", "customers.class", "customers.stage",
               "customers.owner", "customers.tags"].map((column) => h("th", { scope: "col", text: t(column) })))),
   body);
+  const paging = h("div");
   const said = flash;
   flash = "";
   clear(main, h("div", { class: "row" }, h("h1", { text: t("customers.title") }),
     h("a", { href: "#/customers/new", id: "new-customer", text: t("customer_new.title") })),
-  form, status, table, pager,
+  form, status, table, paging,
     tagBar(table, tags, (text) => { flash = text; navigate(location.hash); }));
 
   let page;
@@ -59,15 +56,8 @@ export async function renderCustomers(main, params) {
   status.textContent = page.items.length ? said : t("customers.empty");
   body.append(...page.items.map((customer) => row(customer, names)));
 
-  const trail = trails.get(key) || [];
-  trails.clear();
-  trails.set(key, trail);
-  const go = (next) => navigate("#/customers" + hashQuery({ ...filters, limit: params.get("limit"), cursor: next }));
-  pager.append(
-    h("button", { type: "button", id: "previous-page", disabled: !cursor, text: t("common.previous"),
-                  onclick: () => go(trail.pop() || "") }),
-    h("button", { type: "button", id: "next-page", disabled: !page.next_cursor, text: t("common.next"),
-                  onclick: () => { trail.push(cursor); go(page.next_cursor); } }));
+  paging.replaceWith(pager("#/customers", { ...filters, limit: params.get("limit") }, cursor,
+                           page.next_cursor));
 }
 
 function row(customer, names) {
@@ -103,11 +93,4 @@ function filterForm(filters, tags, users, mayPickOwner) {
     const chosen = Object.fromEntries(new FormData(form));
     navigate("#/customers" + hashQuery({ ...chosen, q: (chosen.q || "").trim() }));
   }
-}
-
-function hashQuery(values) {
-  const search = new URLSearchParams();
-  for (const [name, value] of Object.entries(values)) if (value) search.set(name, value);
-  const text = search.toString();
-  return text ? `?${text}` : "";
 }

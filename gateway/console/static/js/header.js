@@ -1,4 +1,5 @@
 // The bar on every screen: the screens, who is signed in (name and role), the language.
+import { deskLinks } from "./desk.js";
 import { h, clear, options } from "./dom.js";
 import { LANGUAGES, label, language, t } from "./i18n.js";
 
@@ -12,7 +13,8 @@ export function renderHeader(header, user, { onLanguage, onSignOut }) {
       h("a", { href: "#/dashboard", text: t("nav.dashboard") }),
       h("a", { href: "#/customers", text: t("nav.customers") }),
       h("a", { href: "#/pipeline", text: t("nav.pipeline") }),
-      h("a", { href: "#/leads", text: t("nav.leads") })),
+      h("a", { href: "#/leads", text: t("nav.leads") }),
+      deskLinks(user.role).map(([href, key]) => h("a", { href, text: t(key) }))),
     h("span", { class: "user", id: "current-user" },
       h("strong", { text: user.name }), " · ", h("span", { id: "current-role", text: label("role", user.role) })),
     picker,
