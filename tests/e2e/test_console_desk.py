@@ -163,8 +163,15 @@ def test_a_marketer_builds_a_segment_and_reads_a_campaigns_results(system, admin
     assert audience
     campaign = marketer.ok("POST", "marketing/campaigns", expect=201, json={
         "name": f"Spring fair {region}", "channel": "event", "currency": "EUR", "budget": "500.00"})
-    marketer.ok("POST", f"marketing/campaigns/{campaign['id']}/costs", expect=201,
-                json={"amount": "200.00", "description": "Booth"})
+    url = f"marketing/campaigns/{campaign['id']}"
+    marketer.ok("POST", f"{url}/costs", expect=201, json={"amount": "200.00", "description": "Booth"})
+    marketer.ok("PATCH", url, json={"starts_at": "2027-03-01T09:00:00+00:00"})
+    for status in ("scheduled", "running"):
+        marketer.ok("POST", f"{url}/status", json={"to": status})
+    marketer.ok("POST", f"{url}/responses", expect=201, json={
+        "name": "Visitor", "email": f"visitor-{region.lower()}@fair.example", "create_lead": False})
+    wait_until(lambda: marketer.ok("GET", f"{url}/results")["responses"] == 1, timeout=30,
+               message="the response counted")
 
     sign_in(browser, system, marketer, password, "/campaigns")
     wait(browser, lambda d: d.find_elements(By.LINK_TEXT, campaign["name"]), "the campaign listed")
@@ -183,10 +190,10 @@ def test_a_marketer_builds_a_segment_and_reads_a_campaigns_results(system, admin
 
     browser.find_element(By.LINK_TEXT, campaign["name"]).click()
     wait(browser, lambda d: text(d, "#campaign-name") == campaign["name"], "the campaign's page")
-    results = marketer.ok("GET", f"marketing/campaigns/{campaign['id']}/results")
+    results = marketer.ok("GET", f"{url}/results")
     steps = {row.get_attribute("data-step"): row.find_element(By.CSS_SELECTOR, "td.count").text
              for row in browser.find_elements(By.CSS_SELECTOR, "#campaign-funnel tr")}
-    assert steps["sent"] == str(results["sent"]) and steps["responded"] == str(results["responses"])
+    assert steps["sent"] == str(results["sent"]) and steps["responded"] == "1" == str(results["responses"])
     roi = {row.get_attribute("data-model"): row.find_element(By.CSS_SELECTOR, "td.roi").text
            for row in browser.find_elements(By.CSS_SELECTOR, "#campaign-roi tbody tr")}
     assert roi and all(roi[model] == f"{float(results['attribution'][model]['roi']) * 100:.1f} %"

@@ -23,7 +23,7 @@ export async function renderCampaign(main, campaignId) {
   clear(main, back(), h("h1", { id: "campaign-name", text: campaign.name }),
     h("p", { class: "muted", text: [label("campaign_status", campaign.status),
                                     label("campaign_channel", campaign.channel)].join(" · ") }),
-    h("div", { class: "grid" }, funnel(results), returns(campaign, results)));
+    h("div", { class: "grid even" }, funnel(results), returns(campaign, results)));
 }
 
 function back() {
@@ -31,7 +31,8 @@ function back() {
 }
 
 function funnel(results) {
-  const base = results.recipients || 0;
+  // Shares of the widest step (the recipients of a mailing; an event's responses).
+  const base = Math.max(0, ...FUNNEL.map(([, key]) => results[key] || 0));
   return h("section", { class: "card", "aria-labelledby": "funnel-title" },
     h("h2", { id: "funnel-title", text: t("campaign.funnel") }),
     h("table", { id: "campaign-funnel" }, h("tbody", {}, FUNNEL.map(([step, key]) => {
