@@ -8,7 +8,7 @@ import time
 import uuid
 
 import pytest
-from selenium.common.exceptions import StaleElementReferenceException
+from selenium.common.exceptions import StaleElementReferenceException, TimeoutException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
@@ -100,8 +100,13 @@ def rows(driver):
 
 
 def listed(driver, expected, message):
-    wait(driver, lambda d: sorted(rows(d)) == sorted(expected) and not text(d, "#customers-status")
-         .startswith(("Loading", "加载")), f"{message}: {expected}, shown {rows(driver)}")
+    # What was shown is read only on a timeout: read while the list is being redrawn, its rows
+    # would be stale elements.
+    try:
+        wait(driver, lambda d: sorted(rows(d)) == sorted(expected) and not text(d, "#customers-status")
+             .startswith(("Loading", "加载")), message)
+    except TimeoutException:
+        raise AssertionError(f"{message}: {expected}, shown {rows(driver)}") from None
 
 
 def test_a_rep_signs_in_sees_only_their_customers_and_switches_to_chinese(system, browser, reps):
