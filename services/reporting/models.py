@@ -10,9 +10,9 @@ is imported.
 Rollup key columns are NOT NULL with "" standing for "none": SQL unique keys treat NULLs as
 distinct, and the upserts that keep the counts need one row per key.
 """
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import BigInteger, Float, Index, Integer, String, Text
+from sqlalchemy import BigInteger, Date, Float, Index, Integer, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from services.chassis.models import UtcDateTime, utcnow
@@ -99,3 +99,13 @@ class RebuildFence(Base):
     __tablename__ = "rebuild_fence"
     projection: Mapped[str] = mapped_column(String(40), primary_key=True)
     since: Mapped[datetime] = mapped_column(UtcDateTime, nullable=False, default=utcnow)
+
+
+class DigestSent(Base):
+    """A manager's weekly digest (digest.py): claimed before the mail goes — one replica wins
+    the (manager, week) row, the others skip it — and dropped again if the mail fails, so the
+    next round tries once more. The week is its Monday."""
+    __tablename__ = "digest_sent"
+    manager_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    week: Mapped[date] = mapped_column(Date, primary_key=True)
+    sent_at: Mapped[datetime] = mapped_column(UtcDateTime, nullable=False, default=utcnow)

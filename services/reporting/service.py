@@ -11,7 +11,8 @@ from services.chassis.periodic import periodic
 from services.chassis.rpc import rpc                # replies without confirms
 from services.chassis.service import ChassisService
 from services.chassis.validation import load
-from services.reporting import consumer, freshness, gauges, inbox, jobs, rebuild, schemas, settings
+from services.reporting import (consumer, digest, freshness, gauges, inbox, jobs, periods,
+                                 rebuild, schemas, settings)
 from services.reporting.domains import METADATA, REPORTS, SOURCES
 
 ADMIN = "admin"          # require() also lets the system principal through
@@ -111,6 +112,15 @@ class ReportingService(ChassisService):
         job_id = jobs.claim_next(self.db)
         if job_id:
             jobs.run(self.db, job_id, *self._producers())
+
+    # A timer passes no argument (the wall clock); a test passes a fixed `now`.
+    @periodic(settings.digest_check_seconds)
+    def send_weekly_digests(self, now=None):
+        _fetchers, call = self._producers()
+        tz = settings.digest_time_zone()
+        return digest.send_digests(self.db, lambda user_id: call("identity", "get_user",
+                                                                 user_id)["email"],
+                                   periods.today_in(tz, now), tz)
 
     @periodic(settings.gauge_seconds)
     def refresh_gauges(self):

@@ -33,3 +33,13 @@ def gauge_seconds():
 def catch_up_seconds():
     """The periodic catch-up (CATCH_UP_SECONDS, shared with every consumer)."""
     return chassis.catch_up_interval()
+
+
+def digest_check_seconds():
+    """How often each replica looks for managers whose last week's digest is not mailed yet."""
+    return env.float("REPORTING_DIGEST_CHECK_SECONDS", 3600.0)
+
+
+def digest_time_zone():
+    """The zone whose Monday 00:00 ends a digest's week (REPORTING_DIGEST_TZ)."""
+    return env.str("REPORTING_DIGEST_TZ", "UTC")

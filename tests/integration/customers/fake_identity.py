@@ -6,6 +6,7 @@ from sqlalchemy import String
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from services.chassis.db import Database
+from services.chassis.errors import NotFound
 from services.chassis.service import ChassisService
 from services.customers.consumes import USER_EVENTS
 
@@ -50,6 +51,14 @@ class FakeIdentity(ChassisService):
             uow.session.merge(User(id=data["id"]))
             uow.emit(event_type, data)
         return data["id"]
+
+    @rpc
+    def get_user(self, user_id):
+        """The address every user of this double has (reporting mails managers' digests)."""
+        with self.db.read_only() as session:
+            if session.get(User, user_id) is None:
+                raise NotFound(f"No user {user_id}.")
+        return {"id": user_id, "email": f"{user_id}@example.com"}
 
     @rpc
     def get_token_state(self, user_id):
