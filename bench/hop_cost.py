@@ -6,7 +6,8 @@ Wall-clock req/s on this shared 2-core machine moves with whatever the other eng
 the CPU a process spends per request does not (much): it is read from /proc/<pid>/stat before
 and after N requests (bench/procstat.py). req/s is printed too, for reference only.
 
-Starts the system as `make bench` does (bench/system.py: own vhost, SQLite, production timers;
+Starts the system as `make bench` does (bench/system.py: own vhost, SQLite or --database
+postgresql, production timers;
 reporting too, as the gateway's readiness needs it), creates one sales rep per bench region, then:
 - write: N `POST /api/v1/customers` (unique names/emails, regions with reps: round robin);
 - read: N `GET /api/v1/customers/{id}` over the customers just created.
@@ -32,8 +33,9 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench import procstat, profile, seed  # noqa: E402
+from bench import databases, procstat, profile, seed  # noqa: E402
 from bench.system import BenchSystem, Vhost  # noqa: E402
+from tests.e2e import system as e2e  # noqa: E402
 from tests.e2e.client import Api  # noqa: E402
 
 MEASURED = ("gateway", "customers", "identity")
@@ -66,8 +68,20 @@ def drive(url, token, make_request, count, concurrency):
     return time.monotonic() - started, statuses, results
 
 
-def measure(label, system, token, make_request, count, concurrency):
-    pids = {name: pid for name, pid in system.pids().items() if name in MEASURED}
+def measured_pids(system, processes):
+    """{name: pid} of `processes` (replicas included: `customers.2`), "rabbitmq" the broker's."""
+    pids = {name: pid for name, pid in system.pids().items() if e2e.service_of(name) in processes}
+    brokers = procstat.pids_named("beam.smp") if "rabbitmq" in processes else []
+    if brokers:         # the machine's broker: other vhosts' traffic counts here too
+        pids["rabbitmq"] = max(brokers, key=lambda pid: procstat.rss_mb(pid) or 0)
+    return pids
+
+
+def measure(label, system, token, make_request, count, concurrency, with_figures=False,
+            processes=MEASURED):
+    """Drive `count` requests; print req/s and CPU ms per request of each of `processes`.
+    Returns the answers (and, `with_figures`, {"rps", "cpu_ms": {process: ms per request}})."""
+    pids = measured_pids(system, processes)
     window = procstat.CpuWindow(pids).start()
     seconds, statuses, results = drive(system.url, token, make_request, count, concurrency)
     usage = window.stop()
@@ -75,7 +89,21 @@ def measure(label, system, token, make_request, count, concurrency):
     cpu = "  ".join(f"{name} {ms:5.2f}" for name, ms in per_request.items())
     print(f"{label:<22} {count / seconds:7.1f} req/s   CPU ms/request: {cpu}   "
           f"others {usage['other_cores']:.2f} cores   statuses {statuses}", flush=True)
+    if with_figures:
+        return results, {"rps": count / seconds, "cpu_ms": per_request,
+                         "other_cores": usage["other_cores"]}
     return results
+
+
+def start(system):
+    """Start the system, sign in as the admin, one sales rep per bench region (known to
+    customers, so round-robin assignment has someone); returns the admin's client."""
+    system.start()
+    admin = Api(system.url).login(system.admin_email, system.admin_password)
+    for region in seed.REP_REGIONS:
+        rep = admin.create_user(role="sales_rep", region=region).user["id"]
+        admin.wait_known_to_customers(rep)
+    return admin
 
 
 def creates(nonce, regions):
@@ -103,18 +131,16 @@ def main():
     parser.add_argument("--region-without-reps", action="store_true")
     parser.add_argument("--idempotency-keys", action="store_true")
     parser.add_argument("--profile", choices=MEASURED, help="py-spy this process (extra rounds)")
+    parser.add_argument("--database", choices=databases.KINDS, default="sqlite")
     args = parser.parse_args()
 
     workdir = Path(tempfile.mkdtemp(prefix="crm-hopcost-"))
     amqp = os.environ.get("AMQP_URI", "amqp://guest:guest@127.0.0.1:5672/")
     vhost = Vhost(amqp, os.environ.get("RABBITMQ_MANAGEMENT_URL", "http://127.0.0.1:15672")).create()
-    system = BenchSystem(workdir, vhost.uri)
+    dbs = databases.Databases(args.database, workdir)
+    system = BenchSystem(workdir, vhost.uri, dbs)
     try:
-        system.start()
-        admin = Api(system.url).login(system.admin_email, system.admin_password)
-        for region in seed.REP_REGIONS:
-            rep = admin.create_user(role="sales_rep", region=region).user["id"]
-            admin.wait_known_to_customers(rep)
+        admin = start(system)
         nonce = uuid.uuid4().hex[:8]
         write = creates(nonce, seed.REP_REGIONS)
         drive(system.url, admin.token, creates(nonce + "w", seed.REP_REGIONS), 100,
@@ -155,6 +181,7 @@ def main():
     finally:
         system.stop()
         vhost.delete()
+        dbs.drop()
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@ from urllib.parse import quote, urlparse
 
 import requests
 
+from services import registry
 from tests.e2e import system as e2e
 
 ROOT = e2e.ROOT
@@ -87,8 +88,11 @@ class BenchSystem(e2e.System):
     def start_service(self, name, extra_env=None):
         """Like the e2e harness, for any target (the reference services too)."""
         assert name not in self.processes, f"{name} is already running"
-        target = self.modules.get(name) or REFERENCE.get(name) or MONOLITH[name]
+        service = e2e.service_of(name)          # a replica (`customers.2`) runs its module
+        target = self.modules.get(service) or REFERENCE.get(name) or MONOLITH[name]
         env = dict(self.env, **(extra_env or {}))
+        if service in self.modules and name != service:        # its own metrics port
+            env[registry.get(service).metrics_setting] = str(e2e.free_port())
         if name == "bench_http":
             env["GATEWAY_ADDRESS"] = f"127.0.0.1:{self.reference_port}"
         if name == "bench_monolith":
