@@ -14,6 +14,8 @@ from services.chassis.validation import load
 from services.reporting import (consumer, digest, freshness, gauges, inbox, jobs, periods,
                                  rebuild, schemas, settings)
 from services.reporting.domains import METADATA, REPORTS, SOURCES
+from services.reporting.domains.analytics.risk import crossing as churn_risk
+from services.reporting.events import EVENT_SCHEMAS
 
 ADMIN = "admin"          # require() also lets the system principal through
 GAUGE_LABELS = {}        # labels the business gauges have had in this process (zeroed if gone)
@@ -37,7 +39,7 @@ def with_report_rpcs(cls):
 @with_report_rpcs
 class ReportingService(ChassisService):
     name = "reporting"
-    db = Database(METADATA)
+    db = Database(METADATA, event_schemas=EVENT_SCHEMAS)    # customer_at_risk (events.py)
     # every (source, event type) the domains consume: ChassisService makes the live
     # `on_<event_type>` handlers from it (each calls apply_event → consume_event below)
     subscriptions = inbox.SUBSCRIPTIONS
@@ -126,3 +128,8 @@ class ReportingService(ChassisService):
     def refresh_gauges(self):
         with self.db.read_only() as session:
             gauges.refresh_business_gauges(session, GAUGE_LABELS)
+
+    @periodic(settings.churn_risk_seconds)
+    def evaluate_churn_risk(self):
+        """Score every customer; customer_at_risk for each upward crossing of the threshold."""
+        churn_risk.evaluate(self.db)

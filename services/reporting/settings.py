@@ -43,3 +43,14 @@ def digest_check_seconds():
 def digest_time_zone():
     """The zone whose Monday 00:00 ends a digest's week (REPORTING_DIGEST_TZ)."""
     return env.str("REPORTING_DIGEST_TZ", "UTC")
+
+
+def churn_risk_threshold():
+    """The churn-risk score (0–100) from which a customer is at risk: crossing it upward
+    publishes customer_at_risk once (REPORTING_CHURN_RISK_THRESHOLD)."""
+    return env.int("REPORTING_CHURN_RISK_THRESHOLD", 70)
+
+
+def churn_risk_seconds():
+    """How often the churn-risk pass scores every customer (REPORTING_CHURN_RISK_SECONDS)."""
+    return env.float("REPORTING_CHURN_RISK_SECONDS", 3600.0)

@@ -116,7 +116,8 @@ def test_unknown_projections_are_invalid():
     assert rebuild.expand(None) == ["users", "customers", "interactions", "deals", "cash",
                                     "targets", "campaigns", "service_desk_tickets",
                                     "service_desk_surveys", "procurement_suppliers",
-                                    "procurement_approvals", "procurement_orders"]
+                                    "procurement_approvals", "procurement_orders",
+                                    "churn_contacts"]
 
 
 def test_the_lease_excludes_a_second_holder_until_released_or_expired(db, monkeypatch):

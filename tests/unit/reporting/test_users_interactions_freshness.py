@@ -95,4 +95,4 @@ def test_the_generated_live_handlers_go_through_the_per_projection_inbox(db, cus
     with db.read_only() as session:
         rows = set(session.execute(select(ProjectionInbox.projection, ProjectionInbox.event_id)))
     assert rows == {("customers", created["event_id"]), ("customers", other["event_id"]),
-                    ("interactions", logged["event_id"])}
+                    ("interactions", logged["event_id"]), ("churn_contacts", logged["event_id"])}

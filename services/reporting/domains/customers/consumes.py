@@ -29,6 +29,7 @@ class CustomerMerged(Tolerant):
 
 class InteractionLogged(Tolerant):
     id = fields.String(required=True)
+    customer_id = fields.String(load_default=None)      # churn risk's latest contact per customer
     kind = fields.String(required=True)
     occurred_at = fields.AwareDateTime(required=True)
     user_id = fields.String(required=True)
