@@ -33,7 +33,7 @@ from services.sales.models import Base
 from services.sales.products.entrypoints import ProductEntrypoints
 from services.sales.targets.entrypoints import TargetEntrypoints
 from services.sales.tasks.entrypoints import TaskEntrypoints
-from services.sales.tasks.handlers import birthdays
+from services.sales.tasks.handlers import at_risk, birthdays
 from services.sales.users import users as users_copy
 
 
@@ -46,7 +46,9 @@ class SalesService(ProductEntrypoints, LeadEntrypoints, DealEntrypoints, Documen
     # kernel's (KeepsUsersCopy), at most once per USERS_REFRESH_MIN_INTERVAL_SECONDS per key.
     users = users_copy
     # customers' contacts with birthdays, and customers' owners (birthday reminders);
-    # marketing's campaign responses (leads attributed to their campaign)
+    # marketing's campaign responses (leads attributed to their campaign); reporting's
+    # customers at risk of churning (a follow-up task for the owner)
     subscriptions = Subscriptions({"identity": users_copy.handlers(),
                                    "customers": birthdays.handlers(),
-                                   "marketing": from_campaigns.handlers()})
+                                   "marketing": from_campaigns.handlers(),
+                                   "reporting": at_risk.handlers()})

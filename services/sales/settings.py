@@ -46,6 +46,12 @@ def quote_validity_days():
     return env.int("SALES_QUOTE_VALIDITY_DAYS", 30)
 
 
+def churn_risk_task_days():
+    """The follow-up task for a customer at risk of churning (reporting's customer_at_risk) is
+    due this many days after the risk was found."""
+    return env.int("SALES_CHURN_RISK_TASK_DAYS", 2)
+
+
 def birthday_notice_days():
     """A birthday task is due this many days before the contact's birthday."""
     return env.int("SALES_BIRTHDAY_NOTICE_DAYS", 7)

@@ -1,6 +1,7 @@
 """Tolerant copies (unknown=EXCLUDE: a producer may add fields) of customers' events the
 birthday reminders are made from (handlers/birthdays.py): contacts with their birthday and the
-customer's owner, and the customer's owner changes and merges.
+customer's owner, and the customer's owner changes and merges; and of reporting's
+customer_at_risk, from which the owner's follow-up task is made (handlers/at_risk.py).
 """
 from marshmallow import EXCLUDE, Schema, fields
 
@@ -37,3 +38,30 @@ class CustomerMerged(Schema):
 
 CONSUMED_FROM_CUSTOMERS = {"contact_added": ContactEvent, "customer_assigned": CustomerAssigned,
                            "customer_merged": CustomerMerged}
+
+
+REPORTING_EVENTS = ("customer_at_risk",)
+
+
+class RiskFactor(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+    factor = fields.String(required=True)
+    points = fields.Float(required=True)
+    detail = fields.String(required=True)
+
+
+class CustomerAtRisk(Schema):
+    """customer_at_risk: the customer's churn-risk score crossed reporting's threshold."""
+    class Meta:
+        unknown = EXCLUDE
+
+    customer_id = fields.String(required=True)
+    owner_id = fields.String(allow_none=True, load_default=None)
+    score = fields.Integer(required=True)
+    threshold = fields.Integer(required=True)
+    factors = fields.List(fields.Nested(RiskFactor), required=True)
+
+
+CONSUMED_FROM_REPORTING = {"customer_at_risk": CustomerAtRisk}

@@ -6,7 +6,7 @@ from services.chassis.fields import Boolean, Input, page_cursor, page_limit, tex
 
 TASK_KINDS = ("call", "email", "meeting", "follow_up", "renewal", "birthday", "other")
 TASK_STATUSES = ("open", "done", "cancelled")
-TASK_ORIGINS = ("manual", "stage_follow_up", "quote_follow_up", "renewal", "birthday")
+TASK_ORIGINS = ("manual", "stage_follow_up", "quote_follow_up", "renewal", "birthday", "churn_risk")
 TRIGGER = r"^(stage:[a-z0-9_]{1,40}|quote_sent)$"
 
 

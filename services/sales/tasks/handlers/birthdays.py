@@ -26,7 +26,7 @@ def notice_days():
     return settings.birthday_notice_days()
 
 
-def _read(schema, envelope):
+def read_payload(schema, envelope):
     try:
         return schema.load(envelope["payload"])
     except ValidationError as error:            # raise: the catch-up stops here, visibly
@@ -38,7 +38,7 @@ def _read(schema, envelope):
 def apply_contact_event(uow, envelope):
     """contact_added: keep the contact if it has a birthday (a later event without one forgets
     it)."""
-    contact = _read(ContactEvent(), envelope)
+    contact = read_payload(ContactEvent(), envelope)
     session = uow.session
     row = session.get(ContactBirthday, contact["id"])
     if contact.get("birthday") is None:
@@ -56,7 +56,7 @@ def apply_contact_event(uow, envelope):
 
 
 def apply_customer_assigned(uow, envelope):
-    assigned = _read(CustomerAssigned(), envelope)
+    assigned = read_payload(CustomerAssigned(), envelope)
     uow.session.execute(update(ContactBirthday)
                         .where(ContactBirthday.customer_id == assigned["id"])
                         .values(owner_id=assigned.get("owner_id"), updated_at=utcnow())
@@ -65,7 +65,7 @@ def apply_customer_assigned(uow, envelope):
 
 def apply_customer_merged(uow, envelope):
     """The loser's contacts moved to the winner; its owner's next assignment reaches them."""
-    merged = _read(CustomerMerged(), envelope)
+    merged = read_payload(CustomerMerged(), envelope)
     uow.session.execute(update(ContactBirthday)
                         .where(ContactBirthday.customer_id == merged["loser_id"])
                         .values(customer_id=merged["winner_id"], updated_at=utcnow())
