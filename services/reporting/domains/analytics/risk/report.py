@@ -20,9 +20,10 @@ def cutoff_of(as_of, tz):
 
 
 def scored(session, where, cutoff):
-    """[{customer_id, owner_id, score, factors}] of the live customers `where` selects, highest
-    score first (then by id: a stable page order)."""
-    customers = select(CustomerFact.id).where(CustomerFact.merged.is_(False), *where)
+    """[{customer_id, owner_id, score, factors}] of the live customers `where` selects that
+    existed before `cutoff`, highest score first (then by id: a stable page order)."""
+    customers = select(CustomerFact.id).where(CustomerFact.merged.is_(False),
+                                              CustomerFact.created_at < cutoff, *where)
     owners = dict(session.execute(select(CustomerFact.id, CustomerFact.owner_id)
                                   .where(CustomerFact.id.in_(customers))).all())
     rows = []
