@@ -6,6 +6,8 @@ from marshmallow import Schema, fields, validate
 from services.reporting.domains import PROJECTIONS
 from services.reporting.domains.analytics.adhoc.schemas import (  # noqa: F401  (by name)
     AdhocQuery, AdhocReport)
+from services.reporting.domains.analytics.drivers.schemas import (  # noqa: F401  (resolved by name)
+    OpenDealOddsQuery, OpenDealOddsReport, WinDriversQuery, WinDriversReport)
 from services.reporting.domains.analytics.risk.schemas import (  # noqa: F401  (resolved by name)
     ChurnRiskQuery, ChurnRiskReport)
 from services.reporting.domains.analytics.value.schemas import (  # noqa: F401  (resolved by name)

@@ -13,6 +13,7 @@ class CustomerRecord(Tolerant):
     region = fields.String(allow_none=True)
     value_class = fields.String(allow_none=True)
     industry = fields.String(allow_none=True)
+    size = fields.Integer(allow_none=True, load_default=None)      # employees: the win drivers
     owner_id = fields.String(allow_none=True)
     created_at = fields.AwareDateTime(required=True)
 

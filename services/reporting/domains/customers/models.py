@@ -2,7 +2,7 @@
 (see services/reporting/models.py for the "" key convention)."""
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Boolean, String
+from sqlalchemy import BigInteger, Boolean, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from services.chassis.models import UtcDateTime
@@ -19,6 +19,7 @@ class CustomerFact(Base):
     region: Mapped[str | None] = mapped_column(String(64))
     value_class: Mapped[str | None] = mapped_column(String(1))
     industry: Mapped[str | None] = mapped_column(String(100))
+    size: Mapped[int | None] = mapped_column(Integer)          # employees (no rollup keys on it)
     owner_id: Mapped[str | None] = mapped_column(String(36))
     created_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     merged: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)

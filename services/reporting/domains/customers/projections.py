@@ -18,7 +18,7 @@ from services.reporting.plugin import Projection
 from services.reporting.tolerant import load
 
 DIMENSIONS = ("owner_id", "lifecycle_stage", "region", "value_class", "industry")
-RECORD_FIELDS = ("lifecycle_stage", "region", "value_class", "industry", "created_at")
+RECORD_FIELDS = ("lifecycle_stage", "region", "value_class", "industry", "size", "created_at")
 
 
 def contribution(fact):
