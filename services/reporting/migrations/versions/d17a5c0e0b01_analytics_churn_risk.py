@@ -1,7 +1,7 @@
 """analytics: churn risk's interactions per customer and the at-risk state of the risk pass.
 
 Revision ID: d17a5c0e0b01
-Revises: c5d2e8a1f7b3
+Revises: d1a3e57c0b17
 Create Date: 2026-12-04 22:40:00
 
 """
@@ -14,7 +14,7 @@ from services.chassis.models import UtcDateTime
 
 
 revision: str = 'd17a5c0e0b01'
-down_revision: Union[str, Sequence[str], None] = 'c5d2e8a1f7b3'
+down_revision: Union[str, Sequence[str], None] = 'd1a3e57c0b17'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
