@@ -1,37 +1,22 @@
 """The databases a bench run's services use: SQLite files in the run's directory (the embedded
 default) or one PostgreSQL database per service on the machine's server (what production runs
-on; BENCH_POSTGRES_DSN, default the local trust-auth superuser), created for the run and dropped
-after it. Everything the harness reads from a service's database goes through the URL it hands
-out here, so every scenario runs the same on both.
+on; TEST_POSTGRES_DSN, default the local trust-auth superuser: tests/postgres.py), created for
+the run and dropped after it. Everything the harness reads from a service's database goes
+through the URL it hands out here, so every scenario runs the same on both.
 """
-import os
 import shutil
 import sqlite3
 import subprocess
 import uuid
 from contextlib import contextmanager
 
-import psycopg2
 from sqlalchemy.engine import make_url
 
 from services import registry
+from tests import postgres
 
-PG_ADMIN_DSN = os.environ.get("BENCH_POSTGRES_DSN", "dbname=postgres host=127.0.0.1 user=postgres")
 KINDS = ("sqlite", "postgresql")
-
-
-def pg_url(name):
-    return f"postgresql+psycopg2://postgres@127.0.0.1:5432/{name}"
-
-
-def pg_admin(*statements):
-    admin = psycopg2.connect(PG_ADMIN_DSN)
-    admin.autocommit = True
-    try:
-        for statement in statements:
-            admin.cursor().execute(statement)
-    finally:
-        admin.close()
+pg_url, pg_admin = postgres.url, postgres.admin
 
 
 @contextmanager

@@ -15,13 +15,13 @@ import shutil
 import sqlite3
 import uuid
 
-import psycopg2
 import pytest
 from sqlalchemy.orm import sessionmaker
 
 from services import registry
 from services.chassis import migrate
 from services.chassis.db import create_schema, make_engine
+from tests import postgres
 
 # Tests never bind the fixed metrics ports (several services share one process here) and never
 # depend on the developer's environment for secrets.
@@ -30,22 +30,9 @@ for _service in registry.SERVICES:
 os.environ.setdefault("JWT_SECRET", "test-jwt-secret-" + "x" * 32)
 os.environ.setdefault("CURSOR_SECRET", "test-cursor-secret")
 
-PG_ADMIN_DSN = os.environ.get("TEST_POSTGRES_DSN", "dbname=postgres host=127.0.0.1 user=postgres")
+PG_ADMIN_DSN = postgres.ADMIN_DSN
 ALL_DIALECTS = os.environ.get("TEST_ALL_DIALECTS", "") not in ("", "0")
-
-
-def _pg_url(name):
-    return f"postgresql+psycopg2://postgres@127.0.0.1:5432/{name}"
-
-
-def _pg_admin(*statements):
-    admin = psycopg2.connect(PG_ADMIN_DSN)
-    admin.autocommit = True
-    try:
-        for statement in statements:
-            admin.cursor().execute(statement)
-    finally:
-        admin.close()
+_pg_url, _pg_admin = postgres.url, postgres.admin
 
 
 # --- choosing the dialects ------------------------------------------------------------------

@@ -18,12 +18,11 @@ import uuid
 from pathlib import Path
 from urllib.parse import urlparse
 
-import psycopg2
 import pytest
 import requests
 
 from services import registry
-from tests.conftest import PG_ADMIN_DSN
+from tests import postgres
 from tests.helpers import free_port, wait_until
 
 pytestmark = [pytest.mark.e2e, pytest.mark.postgres]
@@ -32,14 +31,7 @@ START_TIMEOUT = 240          # migrate four PostgreSQL databases and start five 
 HEAL_TIMEOUT = 90            # supervisord's first retry is at once, a nameko start ~10 s under load
 
 
-def _pg(*statements):
-    connection = psycopg2.connect(PG_ADMIN_DSN)
-    connection.autocommit = True
-    try:
-        for statement in statements:
-            connection.cursor().execute(statement)
-    finally:
-        connection.close()
+_pg = postgres.admin
 
 
 @pytest.fixture

@@ -12,19 +12,13 @@ import psycopg2
 import pytest
 
 from services import registry
+from tests import postgres
 from tests.conftest import PG_ADMIN_DSN
 
 pytestmark = pytest.mark.postgres
 
 
-def _admin(*statements):
-    connection = psycopg2.connect(PG_ADMIN_DSN)
-    connection.autocommit = True
-    try:
-        for statement in statements:
-            connection.cursor().execute(statement)
-    finally:
-        connection.close()
+_admin = postgres.admin
 
 
 @contextlib.contextmanager
