@@ -8,6 +8,8 @@ from services.reporting.domains.analytics.adhoc.schemas import (  # noqa: F401  
     AdhocQuery, AdhocReport)
 from services.reporting.domains.analytics.drivers.schemas import (  # noqa: F401  (resolved by name)
     OpenDealOddsQuery, OpenDealOddsReport, WinDriversQuery, WinDriversReport)
+from services.reporting.domains.analytics.groups.schemas import (  # noqa: F401  (resolved by name)
+    GroupsQuery, GroupsReport)
 from services.reporting.domains.analytics.risk.schemas import (  # noqa: F401  (resolved by name)
     ChurnRiskQuery, ChurnRiskReport)
 from services.reporting.domains.analytics.value.schemas import (  # noqa: F401  (resolved by name)

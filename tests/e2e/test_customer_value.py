@@ -1,7 +1,7 @@
 """Customer value through the gateway: value classes suggested from the won deals — a rep sees
 only their own customers, the manager the team's and applies a suggestion through the
-customers API (the report then shows it unchanged); the repurchase rate and lifetime value in
-a rep's scope; bad parameters are 422; the routes are in the API document."""
+customers API (the report then shows it unchanged); the repurchase rate, lifetime value and
+customer groups in a rep's scope; bad parameters are 422; the routes are in the API document."""
 import uuid
 from decimal import Decimal
 
@@ -14,6 +14,7 @@ pytestmark = pytest.mark.e2e
 CLASSES = "reports/customers/value-classes"
 REPURCHASE = "reports/customers/repurchase"
 LIFETIME = "reports/customers/lifetime-value"
+GROUPS = "reports/customers/groups"
 
 
 def rows(client, path, **params):
@@ -74,13 +75,38 @@ def test_value_classes_are_scoped_and_applied_through_customers(admin, bought):
     assert (mine_total["customers"], mine_total["orders"], mine_total["revenue"],
             mine_total["average_order_value"]) == (1, 2, "79.96", "39.98")
 
+    # a third buyer (admin's: in nobody's team) so there is something to group, whatever ran before
+    other = admin.create_customer(owner_id=admin.user["id"])     # else assigned to a rep
+    gadget = admin.ok("POST", "products", expect=201, json={
+        "name": f"Value gadget {uuid.uuid4().hex[:8]}", "list_price": "5.00", "currency": "EUR"})
+    deal = admin.ok("POST", "deals", expect=201, json={
+        "name": "Value third buyer", "customer_id": other["id"], "currency": "EUR",
+        "lines": [{"product_id": gadget["id"], "quantity": 1}]})
+    admin.ok("POST", f"deals/{deal['id']}/stage", json={"stage": "won"})
+
+    def grouped(client, wanted):
+        response = client.get(GROUPS)       # the first one loads scikit-learn: may outlast 3 s
+        if response.status_code == 503:
+            return None
+        assert response.status_code == 200, response.text
+        report = response.json()
+        members = [m for group in report["groups"] for m in group["members"]]
+        return report if sorted(members) == sorted(wanted) else None
+    mine_grouped = wait_until(lambda: grouped(rep_a, [mine]), timeout=60,
+                              message="rep_a's customer in a group")
+    assert mine_grouped["k"] >= 2 and all(group["description"] for group in mine_grouped["groups"])
+    assert sum(group["size"] for group in mine_grouped["groups"]) >= 3
+    wait_until(lambda: grouped(manager, [mine, theirs]), timeout=60,
+               message="the team's customers in groups")
+
     for path, params in ((CLASSES, {"months": 0}), (CLASSES, {"as_of": "yesterday"}),
                          (CLASSES, {"suggested_class": "Z"}), (CLASSES, {"limit": 501}),
                          (CLASSES, {"tz": "Nowhere/Else"}), (REPURCHASE, {"granularity": "day"}),
                          (REPURCHASE, {"from": "2025-02-01", "to": "2025-01-01"}),
-                         (LIFETIME, {"group_by": "owner_id"})):
+                         (LIFETIME, {"group_by": "owner_id"}), (GROUPS, {"limit": 0}),
+                         (GROUPS, {"k": 4})):
         response = rep_a.get(path, params=params)
         assert response.status_code == 422, (path, params, response.text)
         assert "errors" in response.json()
     document = admin.ok("GET", "/openapi.json")["paths"]
-    assert {f"/api/v1/{path}" for path in (CLASSES, REPURCHASE, LIFETIME)} <= set(document)
+    assert {f"/api/v1/{path}" for path in (CLASSES, REPURCHASE, LIFETIME, GROUPS)} <= set(document)

@@ -4,7 +4,7 @@ one producer's events — customer value and groups, churn risk, repurchase, wha
 ad-hoc reports. Each theme is a sub-package declaring its `REPORTS` (and, where it keeps state
 of its own, `PROJECTIONS`); they are gathered here so the themes never edit each other's files.
 Listed last in domains/__init__.py: its reports read the other domains' tables."""
-from services.reporting.domains.analytics import adhoc, drivers, risk, value
+from services.reporting.domains.analytics import adhoc, drivers, groups, risk, value
 from services.reporting.plugin import Domain
 
 THEMES = (
@@ -12,6 +12,7 @@ THEMES = (
     adhoc,
     risk,
     drivers,
+    groups,
 )     # the sub-packages, each with REPORTS and optionally PROJECTIONS
 
 DOMAIN = Domain(

@@ -1,0 +1,33 @@
+"""Customer groups (GET /reports/customers/groups, issue 17 item 3): k-means on the customers'
+standardised behaviour (features.py, clusters.py), each group described in words from its
+mean against everyone's. The groups are the company's (every customer with a won deal, whoever
+reads them), so a customer's group does not depend on the reader; the members listed are the
+caller's customers (a rep: their own; a manager: the team's; admin: all).
+
+Turning a group into a marketing segment is left: marketing's segments select contacts by
+profile rules (marketing/segments/rules.py) or static lists of contact ids, and neither can
+name a customer or a cluster yet.
+"""
+from services.chassis.validation import load
+from services.reporting.domains.analytics.groups import clusters, features
+from services.reporting.domains.analytics.groups.schemas import GroupsQuery
+from services.reporting.domains.analytics.value import facts, window
+
+
+def groups(session, principal, query, now=None):
+    query = load(GroupsQuery(), query or {})
+    day, months = window.as_of(query, now), query["months"]
+    ids, matrix = features.behaviour(session, query["tz"], day, months)
+    visible = facts.in_scope(session, principal)
+    found = clusters.cluster(matrix, features.NAMES)
+    answer = {"as_of": day.isoformat(), "tz": query["tz"], "months": months,
+              "features": found["used"] if found else [], "k": found and found["k"],
+              "silhouette": {str(k): v for k, v in found["silhouette"].items()} if found else {},
+              "groups": [], "not_grouped": len(visible - set(ids))}
+    if not found:
+        return answer
+    for group in clusters.describe(matrix, features.NAMES, found["labels"]):
+        mine = sorted(customer for customer, label in zip(ids, found["labels"])
+                      if label == group["cluster"] and customer in visible)
+        answer["groups"].append({**group, "in_scope": len(mine), "members": mine[:query["limit"]]})
+    return answer
