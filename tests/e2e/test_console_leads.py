@@ -7,6 +7,8 @@ import uuid
 
 import pytest
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support.expected_conditions import staleness_of
+from selenium.webdriver.support.ui import WebDriverWait
 
 from tests.e2e import test_console_browser as console
 from tests.e2e import test_console_sales as sales
@@ -28,6 +30,16 @@ def click(driver, css):
     wait(driver, lambda d: d.find_element(By.CSS_SELECTOR, css), css).click()
 
 
+def click_and_reload(driver, css):
+    """Clicks what re-reads the record, and waits until the screen is drawn again: a later look
+    would otherwise find the previous drawing's elements (same ids), about to be replaced."""
+    button = wait(driver, lambda d: d.find_element(By.CSS_SELECTOR, css), css)
+    title = driver.find_element(By.CSS_SELECTOR, "#main h1")          # the button's screen's title
+    button.click()
+    WebDriverWait(driver, 45).until(staleness_of(title), message=f"the screen redrawn after {css}")
+    wait(driver, lambda d: d.find_element(By.CSS_SELECTOR, "#main h1"), "the redrawn screen")
+
+
 def test_a_lead_becomes_a_deal_and_the_deal_goes_from_quote_to_payment(system, browser, seller):
     rep, product, tag = seller["rep"], seller["product"], uuid.uuid4().hex[:6]
     company = f"Compilers {tag}"
@@ -43,10 +55,10 @@ def test_a_lead_becomes_a_deal_and_the_deal_goes_from_quote_to_payment(system, b
     lead_id = browser.current_url.rsplit("/", 1)[1]
 
     type_into(browser, "lead-edit", {"industry": "Software"})
-    click(browser, "#save-lead")
+    click_and_reload(browser, "#save-lead")
     wait(browser, lambda d: rep.ok("GET", f"leads/{lead_id}")["industry"] == "Software", "the edit saved")
     for status, shown in (("contacted", "Contacted"), ("qualified", "Qualified")):
-        click(browser, f'#lead-status button[data-status="{status}"]')
+        click_and_reload(browser, f'#lead-status button[data-status="{status}"]')
         wait(browser, lambda d: text(d, "#lead-summary").startswith(shown), f"the lead {status}")
     screenshot(browser, "lead-qualified")
 
@@ -58,15 +70,15 @@ def test_a_lead_becomes_a_deal_and_the_deal_goes_from_quote_to_payment(system, b
     assert "2000.00 EUR" in text(browser, "#deal-details")
     assert rep.ok("GET", f"leads/{lead_id}")["status"] == "converted"
 
-    click(browser, "#new-quote")
-    click(browser, "#deal-quotes button[id^=send-]")
-    click(browser, "#deal-quotes button[id^=accept-]")
+    click_and_reload(browser, "#new-quote")
+    click_and_reload(browser, "#deal-quotes button[id^=send-]")
+    click_and_reload(browser, "#deal-quotes button[id^=accept-]")
     wait(browser, lambda d: "Accepted" in text(d, "#deal-quotes"), "the quote accepted")
     rep.ok("POST", f"deals/{deal_id}/stage", json={"stage": "won"})        # the board's job (its tests)
     browser.execute_script("window.dispatchEvent(new HashChangeEvent('hashchange'))")
     for button, part in (("sign-contract", "contracts"), ("place-order", "orders"),
                          ("issue-invoice", "invoices")):
-        click(browser, f"#{button}")
+        click_and_reload(browser, f"#{button}")
         wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, f"#deal-{part} li"), f"the {part}")
     type_into(browser, "payment", {"amount": "2000.01"})                   # above the balance
     click(browser, "#record-payment")
@@ -74,7 +86,7 @@ def test_a_lead_becomes_a_deal_and_the_deal_goes_from_quote_to_payment(system, b
     assert refused == "At most 2000.00 EUR is outstanding.", refused
     assert browser.find_element(By.NAME, "amount").get_attribute("value") == "2000.01"   # kept
     type_into(browser, "payment", {"amount": "2000.00"})
-    click(browser, "#record-payment")
+    click_and_reload(browser, "#record-payment")
     wait(browser, lambda d: "Paid" in text(d, "#deal-invoices"), "the invoice paid")
     screenshot(browser, "deal-quote-to-payment")
     [invoice] = rep.ok("GET", "invoices", params={"deal_id": deal_id})["items"]
