@@ -16,6 +16,7 @@ from services.reporting import (consumer, digest, freshness, gauges, inbox, jobs
 from services.reporting.domains import METADATA, REPORTS, SOURCES
 from services.reporting.domains.analytics.risk import crossing as churn_risk
 from services.reporting.events import EVENT_SCHEMAS
+from services.reporting.preload import AnalyticsLibraries
 
 ADMIN = "admin"          # require() also lets the system principal through
 GAUGE_LABELS = {}        # labels the business gauges have had in this process (zeroed if gone)
@@ -43,6 +44,7 @@ class ReportingService(ChassisService):
     # every (source, event type) the domains consume: ChassisService makes the live
     # `on_<event_type>` handlers from it (each calls apply_event → consume_event below)
     subscriptions = inbox.SUBSCRIPTIONS
+    analytics_libraries = AnalyticsLibraries()      # imported at start, not by a first request
     batch_events = True         # live events in batches, each batch one transaction
 
     def consume_events(self, envelopes):
