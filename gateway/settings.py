@@ -18,7 +18,7 @@ def _csv(value):
 @dataclass(frozen=True)
 class GatewaySettings:
     max_body_bytes: int = 1024 * 1024
-    import_max_bytes: int = 10 * 1024 * 1024
+    import_max_bytes: int = 512 * 1024 * 1024
     rate_per_minute: float = 600.0
     rate_burst: int = 100
     rate_limit_storage_url: str = "memory://"

@@ -162,7 +162,7 @@ def jwt_ttl_seconds():
 
 def import_max_bytes():
     """One limit for CSV imports, read by the gateway (413) and by customers (422) alike."""
-    return env.int("IMPORT_MAX_BYTES", 10 * 1024 * 1024)
+    return env.int("IMPORT_MAX_BYTES", 512 * 1024 * 1024)
 
 
 def outbox_retention_days():

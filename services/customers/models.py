@@ -183,6 +183,18 @@ class ImportJob(Base):
     lease_until: Mapped[datetime | None] = mapped_column(UtcDateTime)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, nullable=False, default=utcnow)
     finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    # The upload, part by part (status "uploading"): the header, the last part taken (a retried
+    # part is ignored), records read so far (header included: they number the rows), line
+    # breaks before `carry` (they number an error's line), the incomplete last record waiting
+    # for the next part, and the bytes received. `error`: why a failed upload failed.
+    header: Mapped[str | None] = mapped_column(Text)               # JSON list of column names
+    parts: Mapped[int] = mapped_column(Integer, nullable=False, default=0, server_default="0")
+    records: Mapped[int] = mapped_column(Integer, nullable=False, default=0, server_default="0")
+    lines: Mapped[int] = mapped_column(Integer, nullable=False, default=0, server_default="0")
+    carry: Mapped[str | None] = mapped_column(Text)
+    received_bytes: Mapped[int] = mapped_column(BigInteger, nullable=False, default=0,
+                                                server_default="0")
+    error: Mapped[str | None] = mapped_column(Text)
 
 
 class ImportRow(Base):
@@ -193,3 +205,7 @@ class ImportRow(Base):
     status: Mapped[str] = mapped_column(String(20), nullable=False, default="pending")
     customer_id: Mapped[str | None] = mapped_column(String(36))
     errors: Mapped[str | None] = mapped_column(Text)               # JSON [{field, message}]
+
+    # The runner's next batch (pending, in row order) and the rows report (by status) seek
+    # this index instead of walking a million-row job from its first row.
+    __table_args__ = (Index("ix_import_row_job_status_row", "job_id", "status", "row"),)

@@ -226,14 +226,31 @@ class ImportRowError(Schema):
 
 class ImportJob(Schema):
     id = fields.String()
-    status = fields.String(metadata={"description": "pending | running | done"})
+    status = fields.String(metadata={"description": "uploading | pending | running | done | failed"})
     total_rows = fields.Integer()
     processed_rows = fields.Integer()
     created = fields.Integer()
     duplicates = fields.Integer()
     failed = fields.Integer()
     errors = fields.List(fields.Nested(ImportRowError))
-    errors_truncated = Boolean()
+    errors_truncated = Boolean(metadata={"description": "more rows failed: see /rows?status="})
+    error = fields.String(allow_none=True, metadata={"description": "why the upload failed"})
     created_by = fields.String()
     created_at = fields.AwareDateTime()
     finished_at = fields.AwareDateTime(allow_none=True)
+
+
+class ImportRowsQuery(Input):
+    status = fields.String(required=True, validate=validate.OneOf(("created", "duplicate", "failed",
+                                                                   "pending")))
+    cursor = page_cursor()
+    limit = page_limit()
+
+
+class ImportRowReport(Schema):
+    row = fields.Integer(metadata={"description": "Spreadsheet row: the header is row 1"})
+    status = fields.String()
+    customer_id = fields.String(allow_none=True, metadata={"description": "the customer created"})
+    cells = fields.Dict(keys=fields.String(), values=fields.Raw(), metadata={
+        "description": "the row's cells by column (a row with the wrong cell count: the counts)"})
+    errors = fields.List(fields.Nested(ImportRowError))

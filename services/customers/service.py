@@ -12,7 +12,7 @@ from services.kernel.users_copy import KeepsUsersCopy
 from services.customers import settings, users_copy
 from services.customers.events import EVENT_SCHEMAS
 from services.customers.handlers import (assignment, contacts, customers, export, import_runner,
-                                         imports, interactions, merge, reconcile, search,
+                                         import_upload, imports, interactions, merge, reconcile, search,
                                          timeline)
 from services.customers.handlers import tags as tagging
 from services.customers.models import Base
@@ -132,6 +132,36 @@ class CustomersService(KeepsUsersCopy, ChassisService):
         principal = self.principal.require()
         with self.db.unit_of_work(actor=principal.user_id) as uow:
             return imports.start_import(uow, principal, csv_text)
+
+    @rpc
+    def open_import(self):
+        principal = self.principal.require()
+        with self.db.unit_of_work(actor=principal.user_id) as uow:
+            return import_upload.open_import(uow, principal)
+
+    @rpc
+    def append_import(self, job_id, part_number, text):
+        principal = self.principal.require()
+        with self.db.unit_of_work(actor=principal.user_id) as uow:
+            return import_upload.append_import(uow, principal, job_id, part_number, text)
+
+    @rpc
+    def close_import(self, job_id):
+        principal = self.principal.require()
+        with self.db.unit_of_work(actor=principal.user_id) as uow:
+            return import_upload.close_import(uow, principal, job_id)
+
+    @rpc
+    def abort_import(self, job_id, reason):
+        principal = self.principal.require()
+        with self.db.unit_of_work(actor=principal.user_id) as uow:
+            return import_upload.abort_import(uow, principal, job_id, reason)
+
+    @rpc
+    def list_import_rows(self, job_id, query):
+        principal = self.principal.require()
+        with self.db.read_only() as session:
+            return imports.list_import_rows(session, principal, job_id, query)
 
     @rpc
     def get_import(self, job_id):

@@ -25,7 +25,7 @@ def import_lease_seconds():
 
 def import_max_rows():
     """Most data rows in one CSV import."""
-    return env.int("IMPORT_MAX_ROWS", 10_000)
+    return env.int("IMPORT_MAX_ROWS", 1_000_000)
 
 
 def export_max_rows():
