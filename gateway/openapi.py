@@ -139,7 +139,7 @@ def _operation(route, seen):
                                           if route.body == "form" else ())
         operation["requestBody"] = {"required": True, "content": {kind: {
             "schema": _schema_ref(route.body_schema or route.request_schema)} for kind in media}}
-    elif route.body == "csv":
+    elif route.body in ("csv", "csv_stream"):
         operation["requestBody"] = {"required": True, "content": {"text/csv": {
             "schema": {"type": "string", "minLength": 1,
                        "pattern": characters.pattern(multiline=True),

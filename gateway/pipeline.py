@@ -116,13 +116,17 @@ def _idempotency_key(request, route):
     return idempotency.parse_key(request.headers.get(idempotency.HEADER))
 
 
+def request_target(request):
+    """The path and query string, as the idempotency fingerprint takes them."""
+    return request.path + ("?" + request.query_string.decode("latin-1")
+                           if request.query_string else "")
+
+
 def _idempotency(request, key, raw):
     if key is None:
         return None
-    target = request.path + ("?" + request.query_string.decode("latin-1")
-                             if request.query_string else "")
     return idempotency.Idempotency(
-        key, idempotency.request_fingerprint(request.method, target, b"".join(raw)))
+        key, idempotency.request_fingerprint(request.method, request_target(request), b"".join(raw)))
 
 
 def _body(settings, request, route, raw):
@@ -145,6 +149,10 @@ def _body(settings, request, route, raw):
         parsing.require_media_type(request, "text/csv")
         raw.append(parsing.read_body(request, settings.import_max_bytes))
         return parsing.decode_text(raw[-1])
+    if route.body == "csv_stream":          # the route's handler reads it (gateway/imports.py)
+        parsing.check_declared_length(request, settings.import_max_bytes)
+        parsing.require_media_type(request, "text/csv")
+        return None
     # No body expected: refuse a large one rather than let the server drain it.
     parsing.check_declared_length(request, settings.max_body_bytes)
     return None

@@ -36,7 +36,8 @@ class Route:
     args: tuple = ()                # parts → positional arguments
     kwargs: dict = dc_field(default_factory=dict)
     body: str = None                # None | "json" | "csv" | "form" (JSON, or an HTML form's
-                                    # urlencoded fields read as the same object)
+                                    # urlencoded fields read as the same object) | "csv_stream"
+                                    # (CSV the route's handler reads as it comes)
     body_schema: Any = None         # "service:Schema", validated here when its fields become
                                     # RPC arguments (the service validates `data` bodies itself)
     query: Any = None               # "service:Query": the schema the service loads the query

@@ -1,4 +1,5 @@
 """Customers, tags, contacts, interactions, imports and exports (customers)."""
+from gateway import imports
 from gateway.routing import BODY, QUERY, Route, field, path, query
 from gateway.settings import API_PREFIX as API
 
@@ -55,11 +56,17 @@ ROUTES = [
     _route("POST", f"{ONE}/interactions", "log_interaction", args=(CUSTOMER_ID, BODY),
            body="json", status=201, request_schema="customers:InteractionCreate",
            response_schema="customers:Interaction", summary="Log a call, email, meeting or note"),
-    _route("POST", f"{C}/imports", "start_import", args=(BODY,), body="csv", status=202,
+    _route("POST", f"{C}/imports", None, handler=imports.upload, body="csv_stream", status=202,
            location=f"{C}/imports/{{id}}", response_schema="customers:ImportJob",
-           summary="Start a CSV import (text/csv body); poll the job"),
+           operation_id="start_import",
+           summary="Start a CSV import (text/csv body, streamed: up to IMPORT_MAX_BYTES); poll the job"),
     _route("GET", f"{C}/imports/{{job_id}}", "get_import", args=(path("job_id"),),
-           response_schema="customers:ImportJob", summary="An import job: progress and row errors"),
+           response_schema="customers:ImportJob",
+           summary="An import job: progress and its first 1000 row errors"),
+    _route("GET", f"{C}/imports/{{job_id}}/rows", "list_import_rows", args=(path("job_id"), QUERY),
+           query="customers:ImportRowsQuery", response_schema="customers:ImportRowReport",
+           response_page=True, summary="An import job's rows of one status (created, duplicate, "
+                                       "failed, pending), in row order, a page at a time"),
     _route("GET", f"{C}/export", "export_customers", args=(QUERY,), kwargs={"with_meta": lambda call: True},
            query="customers:ExportQuery", produces="csv",
            summary="Export the customers you may see as CSV (X-Export-Truncated says if capped)"),

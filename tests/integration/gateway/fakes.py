@@ -131,9 +131,26 @@ class FakeCustomers:
     def tag_customers(self, customer_ids, tags):
         return {"tagged": len(customer_ids), "tags": tags}
 
+    uploads = {}            # job id → the parts received, by number (a class: one per worker)
+
     @rpc
-    def start_import(self, csv_text):
-        return {"id": "job-1", "status": "pending", "lines": len(csv_text.splitlines())}
+    def open_import(self):
+        FakeCustomers.uploads["job-1"] = {}
+        return {"id": "job-1", "status": "uploading"}
+
+    @rpc
+    def append_import(self, job_id, part_number, text):
+        FakeCustomers.uploads[job_id][part_number] = text
+        return {"id": job_id, "status": "uploading"}
+
+    @rpc
+    def close_import(self, job_id):
+        text = "".join(part for _, part in sorted(FakeCustomers.uploads[job_id].items()))
+        return {"id": job_id, "status": "pending", "lines": len(text.splitlines())}
+
+    @rpc
+    def abort_import(self, job_id, reason):
+        return {"id": job_id, "status": "failed", "error": reason}
 
     @rpc
     def export_customers(self, query, with_meta=False):
