@@ -23,6 +23,7 @@ def test_every_consumed_user_event_is_published_and_loads(event_type):
 
 
 def test_sales_subscribes_to_exactly_the_user_events():
-    # and customers' and marketing's (tests/contract/test_sales_consumes_{customers,marketing}.py)
-    assert set(SalesService.subscriptions.mapping) == {"identity", "customers", "marketing"}
+    # and customers', marketing's and reporting's (tests/contract/test_sales_consumes_*.py)
+    assert set(SalesService.subscriptions.mapping) == {"identity", "customers", "marketing",
+                                                       "reporting"}
     assert set(SalesService.subscriptions.mapping["identity"]) == set(USER_EVENTS)
