@@ -12,17 +12,22 @@ GRANULARITIES = ("day", "week", "month", "quarter", "year", "total")
 
 class Values(fields.List):
     """A filter: one value or a list of them. An array of 1..200-character strings in the API
-    document (the gateway reads comma-separated and repeated parameters into one list)."""
+    document (the gateway reads comma-separated and repeated parameters into one list); with
+    `choices`, each one of those (an enum in the document)."""
 
-    def __init__(self, **kwargs):
-        super().__init__(fields.String(validate=validate.Length(1, 200)),
-                         validate=validate.Length(min=1), **kwargs)
+    def __init__(self, choices=None, **kwargs):
+        item = (fields.String(validate=validate.OneOf(choices)) if choices
+                else fields.String(validate=validate.Length(1, 200)))
+        super().__init__(item, validate=validate.Length(min=1), **kwargs)
+        self.choices = tuple(choices or ())
 
     def _deserialize(self, value, attr, data, **kwargs):
         values = [value] if isinstance(value, str) else value
         if not isinstance(values, list) or not values or not all(
                 isinstance(item, str) and 0 < len(item) <= 200 for item in values):
             raise ValidationError("One value or a list of 1..200-character strings.")
+        if self.choices and any(item not in self.choices for item in values):
+            raise ValidationError(f"Each one of: {', '.join(self.choices)}.")
         return values
 
 

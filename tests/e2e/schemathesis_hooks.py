@@ -14,7 +14,8 @@ summary or the field's description states:
   audit trail's time range runs forwards and a record id comes with its type, a
   currency with an amount, lines that add up to less than 10^15, a task on
   something, each follow-up trigger once, a target's period starts on the first day of the
-  period and only a company target has no scope_value, an import has a header row of known
+  period and only a company target has no scope_value, an ad-hoc report names what its source
+  has, an import has a header row of known
   columns and a row, a report's period runs forwards for at most 3660 days; a do-not-contact
   says why and a subscription does not; a segment's rules are conditions its fields take
   (the document cannot tie an operator to a field), it includes no segment that may not exist,
@@ -452,7 +453,30 @@ def _approval_policy(body):
         policies[0]["currency"] = "*"
 
 
+def _adhoc_query(query):
+    """An ad-hoc report's measures, dimensions, filters and dated_by are its source's: the
+    document lists every source's, and a name the chosen source lacks is rightly a 422."""
+    from services.reporting.domains.analytics.adhoc.sources import SOURCES
+    source = SOURCES.get(query.get("source") if isinstance(query.get("source"), str) else "deals")
+    if source is None:
+        return
+
+    def kept(key, allowed):
+        value = query.get(key)
+        values = [value] if isinstance(value, str) else value if isinstance(value, list) else []
+        return [item for item in values if item in allowed]
+    query["measure"] = kept("measure", source.measures) or ["count"]
+    query["dimension"] = kept("dimension", source.dimensions)
+    if query.get("dated_by") not in source.dates:
+        query.pop("dated_by", None)
+    for name in [key for key in query if key not in ADHOC_OPTIONS and key not in source.dimensions]:
+        query.pop(name)
+
+
+ADHOC_OPTIONS = ("source", "measure", "dimension", "dated_by", "from", "to", "tz", "granularity",
+                 "limit", "offset", "format")
 QUERY_RULES = {
+    "GET /api/v1/reports/analytics/adhoc": _adhoc_query,
     "GET /api/v1/service-desk/knowledge/search": _kb_search,
     "GET /api/v1/audit": _audit_query,
     "GET /api/v1/customers/{customer_id}/history": _audit_query,

@@ -1,6 +1,6 @@
 """The customer-value reports' queries and answers (resolved by the gateway as
 "reporting:<name>" through services/reporting/schemas.py)."""
-from marshmallow import Schema, ValidationError, fields, validate
+from marshmallow import Schema, fields, validate
 
 from services.reporting.schema_parts import Freshness, Input, Period, Values, group_by, time_zone
 
@@ -8,16 +8,6 @@ CLASSES = ("A", "B", "C")
 REPURCHASE_DIMENSIONS = ("value_class", "region", "product_id")
 LIFETIME_DIMENSIONS = ("value_class", "region")
 MAX_MONTHS = 60
-
-
-class ClassValues(Values):
-    """A value class filter: A, B or C, one or a list."""
-
-    def _deserialize(self, value, attr, data, **kwargs):
-        values = super()._deserialize(value, attr, data, **kwargs)
-        if any(item not in CLASSES for item in values):
-            raise ValidationError(f"Each one of: {', '.join(CLASSES)}.")
-        return values
 
 
 class Paged(Input):
@@ -34,7 +24,7 @@ class AsOf(Input):
 
 
 class ValueClassesQuery(AsOf, Paged):
-    suggested_class = ClassValues()
+    suggested_class = Values(choices=CLASSES)    # A, B or C, one or a list
     changed_only = fields.Boolean(load_default=False, metadata={
         "description": "only the customers whose suggested class differs from the current one"})
 
