@@ -153,7 +153,7 @@ def main():
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--database", choices=databases.KINDS, default="sqlite")
-    parser.add_argument("--batch-rows", type=int, default=int(os.environ.get("IMPORT_BATCH_ROWS", 100)))
+    parser.add_argument("--batch-rows", type=int, default=int(os.environ.get("IMPORT_BATCH_ROWS", 500)))
     parser.add_argument("--process-seconds", type=float, default=0,
                         help="stop measuring the processing after this long (0: until done)")
     parser.add_argument("--profile", type=int, default=0, help="py-spy seconds on customers")

@@ -15,7 +15,7 @@ def import_poll_seconds():
 
 def import_batch_rows():
     """Rows an import commits per transaction."""
-    return env.int("IMPORT_BATCH_ROWS", 100)
+    return env.int("IMPORT_BATCH_ROWS", 500)
 
 
 def import_lease_seconds():
