@@ -50,7 +50,8 @@ def _reason(exc):
     if isinstance(exc, CrmError) and exc.details:
         return "; ".join(f"{field}: {' '.join(map(str, messages))}" if isinstance(messages, list)
                          else f"{field}: {messages}" for field, messages in exc.details.items())
-    return getattr(exc, "message", None) or f"The upload broke off ({type(exc).__name__})."
+    message = getattr(exc, "message", None) or getattr(exc, "detail", None)   # CrmError, HttpProblem
+    return message or f"The upload broke off ({type(exc).__name__})."
 
 
 def upload(gateway, request, call):

@@ -132,6 +132,7 @@ class FakeCustomers:
         return {"tagged": len(customer_ids), "tags": tags}
 
     uploads = {}            # job id → the parts received, by number (a class: one per worker)
+    aborted = {}            # job id → the reason given
 
     @rpc
     def open_import(self):
@@ -150,6 +151,7 @@ class FakeCustomers:
 
     @rpc
     def abort_import(self, job_id, reason):
+        FakeCustomers.aborted[job_id] = reason
         return {"id": job_id, "status": "failed", "error": reason}
 
     @rpc

@@ -1,9 +1,10 @@
 """Size limits, rate limits and the deadlines that keep the gateway from hanging."""
 import time
 
+from gateway.imports import PART_BYTES
 from services import registry
 from tests.integration.gateway.support import API, assert_problem
-from tests.integration.gateway.fakes import FakeIdentity
+from tests.integration.gateway.fakes import FakeCustomers, FakeIdentity
 
 
 def test_oversized_body_by_content_length_is_413(start_gateway):
@@ -41,6 +42,16 @@ def test_imports_have_their_own_larger_limit(start_gateway):
     big = client.post(f"{API}/customers/imports", data=csv_text * 6,
                       headers={"Content-Type": "text/csv"})
     assert_problem(big, 413)
+
+
+def test_an_import_too_large_midway_is_413_and_its_job_aborted_with_the_reason(start_gateway):
+    client = start_gateway(env={"IMPORT_MAX_BYTES": PART_BYTES + 10}).as_user()
+    FakeCustomers.aborted.clear()
+    chunks = iter([b"name\n" + b"Acme\n" * (PART_BYTES // 5), b"Late\n" * 10])   # no length: chunked
+    response = client.post(f"{API}/customers/imports", data=chunks, headers={"Content-Type": "text/csv"})
+    assert_problem(response, 413)
+    assert FakeCustomers.aborted == {
+        "job-1": f"The request body exceeds the limit of {PART_BYTES + 10} bytes."}
 
 
 def test_rate_limit_is_per_principal_with_retry_after(start_gateway):
