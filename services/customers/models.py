@@ -178,7 +178,8 @@ class ImportJob(Base):
     created: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     duplicates: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     failed: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
-    # A worker's claim: its token, held until lease_until (renewed every batch).
+    # A worker's claim: its token, held until lease_until (renewed every batch); while
+    # uploading, when the upload is given up unless another part comes.
     claim: Mapped[str | None] = mapped_column(String(36))
     lease_until: Mapped[datetime | None] = mapped_column(UtcDateTime)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, nullable=False, default=utcnow)

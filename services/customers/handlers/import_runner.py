@@ -16,7 +16,7 @@ from services.chassis.auth import Principal
 from services.chassis.errors import Conflict, CrmError
 from services.chassis.models import utcnow
 from services.customers import settings
-from services.customers.handlers import customers
+from services.customers.handlers import customers, import_upload
 from services.customers.models import ImportJob, ImportRow
 
 log = logging.getLogger(__name__)
@@ -34,6 +34,7 @@ def process_pending(db, batch_size=None, max_batches=50):
     """Work through claimable jobs for at most `max_batches` batches; a job left unfinished is
     released for the next round. Returns the number of batches run."""
     batch_size = batch_size or settings.import_batch_rows()
+    import_upload.expire_stalled_uploads(db)
     batches = 0
     while batches < max_batches:
         claim = claim_next(db)

@@ -7,14 +7,16 @@ quoted multi-line cell, between \\r and \\n — so each part's text is read line
 one csv reader, and the record still open when the part's lines run out is carried into the
 next part. Rows are numbered exactly as a whole-file read numbers them (header row 1, a blank
 row counted, a multi-line cell one row). A retried part (its number already taken) is ignored;
-an upload that breaks off is `abort_import`ed: failed, with the reason, its rows dropped.
+an upload that breaks off is `abort_import`ed: failed, with the reason, its rows dropped — or,
+if the gateway itself went away, expired by the runner once no part came for a lease.
 """
 import csv
 import io
 import json
 import uuid
+from datetime import timedelta
 
-from sqlalchemy import delete, insert
+from sqlalchemy import delete, insert, select
 
 from services.chassis import characters
 from services.chassis.errors import Invalid, NotFound
@@ -54,7 +56,7 @@ def open_import(uow, principal):
     job = ImportJob(id=str(uuid.uuid4()), created_by=principal.user_id,
                     principal=principal.to_json(), status="uploading", total_rows=0,
                     processed_rows=0, created=0, duplicates=0, failed=0, created_at=utcnow(),
-                    parts=0, records=0, lines=0, received_bytes=0)
+                    parts=0, records=0, lines=0, received_bytes=0, lease_until=_deadline())
     uow.session.add(job)
     uow.session.flush()
     return _state(job)
@@ -83,7 +85,7 @@ def append_import(uow, principal, job_id, part_number, text):
     if job.received_bytes > max_bytes:
         raise invalid(f"The file is larger than {max_bytes} bytes; split it.")
     _read(uow.session, job, text if job.parts else text.lstrip("\ufeff"), final=False)
-    job.parts = part_number
+    job.parts, job.lease_until = part_number, _deadline()
     return _state(job)
 
 
@@ -94,7 +96,7 @@ def close_import(uow, principal, job_id):
         raise invalid("The first line must be a header naming the columns.", "header")
     if not job.total_rows:
         raise invalid("The file has a header but no rows.")
-    job.status, job.carry = "pending", None
+    job.status, job.carry, job.lease_until = "pending", None, None
     return _state(job)
 
 
@@ -103,9 +105,26 @@ def abort_import(uow, principal, job_id, reason):
     of its own: the failed part's was rolled back)."""
     job = _uploading(uow.session, principal, job_id)
     uow.session.execute(delete(ImportRow).where(ImportRow.job_id == job.id))
-    job.status, job.carry, job.finished_at = "failed", None, utcnow()
+    job.status, job.carry, job.finished_at, job.lease_until = "failed", None, utcnow(), None
     job.error = str(reason)[:1000] if reason else "The upload broke off."
     return _state(job)
+
+
+def _deadline():
+    """An upload is given up (expire_stalled_uploads) if no part comes for a lease."""
+    return utcnow() + timedelta(seconds=settings.import_lease_seconds())
+
+
+def expire_stalled_uploads(db):
+    """Uploads whose gateway went away mid-file (no part for a lease): failed, rows dropped."""
+    with db.unit_of_work() as uow:
+        stalled = uow.session.scalars(select(ImportJob).where(
+            ImportJob.status == "uploading", ImportJob.lease_until < utcnow())).all()
+        for job in stalled:
+            uow.session.execute(delete(ImportRow).where(ImportRow.job_id == job.id))
+            job.status, job.carry, job.finished_at, job.lease_until = "failed", None, utcnow(), None
+            job.error = "The upload stopped: no part came for too long."
+        return len(stalled)
 
 
 def _state(job):

@@ -1,10 +1,13 @@
 """CSV import: header checks, per-row outcomes, dedup on re-run, crash and resume, visibility."""
+from datetime import timedelta
+
 import pytest
 from sqlalchemy import select, update
 
 from services.chassis.errors import Invalid, NotFound
-from services.customers.handlers import import_runner, imports, search
-from services.customers.models import ImportJob
+from services.chassis.models import utcnow
+from services.customers.handlers import import_runner, import_upload, imports, search
+from services.customers.models import ImportJob, ImportRow
 from tests.unit.customers.support import ADMIN, MANAGER, REP_A, REP_B, call, events
 
 GOOD = ("name,email,phone,region,annual_revenue,currency,size\n"
@@ -151,3 +154,20 @@ def test_a_released_job_is_picked_up_again(people):
     assert report(people, ADMIN, job["id"])["status"] == "done"
     with people.read_only() as session:
         assert session.scalar(select(ImportJob.claim)) is None
+
+
+def test_an_upload_stalled_for_a_lease_is_failed_and_its_rows_dropped(people):
+    job = call(people, import_upload.open_import, ADMIN)
+    call(people, import_upload.append_import, ADMIN, job["id"], 1, "name\nKept?\nHalf")
+    run(people)
+    assert report(people, ADMIN, job["id"])["status"] == "uploading"     # within its lease
+    with people.unit_of_work() as uow:
+        uow.session.execute(update(ImportJob).values(lease_until=utcnow() - timedelta(seconds=1)))
+    run(people)
+    stalled = report(people, ADMIN, job["id"])
+    assert (stalled["status"], stalled["error"], stalled["processed_rows"]) == (
+        "failed", "The upload stopped: no part came for too long.", 0)
+    with people.read_only() as session:
+        assert session.scalars(select(ImportRow)).all() == []
+    with pytest.raises(Invalid):
+        call(people, import_upload.append_import, ADMIN, job["id"], 2, "Late\n")
