@@ -457,17 +457,18 @@ def _adhoc_query(query):
     """An ad-hoc report's measures, dimensions, filters and dated_by are its source's: the
     document lists every source's, and a name the chosen source lacks is rightly a 422."""
     from services.reporting.domains.analytics.adhoc.sources import SOURCES
-    source = SOURCES.get(query.get("source") if isinstance(query.get("source"), str) else "deals")
+    name = query.get("source")
+    source = SOURCES.get(name if isinstance(name, str) else "deals")
     if source is None:
         return
 
-    def kept(key, allowed):
+    def kept(key, allowed):       # generated values may be anything: only strings are names
         value = query.get(key)
         values = [value] if isinstance(value, str) else value if isinstance(value, list) else []
-        return [item for item in values if item in allowed]
+        return [item for item in values if isinstance(item, str) and item in allowed]
     query["measure"] = kept("measure", source.measures) or ["count"]
     query["dimension"] = kept("dimension", source.dimensions)
-    if query.get("dated_by") not in source.dates:
+    if not kept("dated_by", source.dates):
         query.pop("dated_by", None)
     for name in [key for key in query if key not in ADHOC_OPTIONS and key not in source.dimensions]:
         query.pop(name)
