@@ -49,6 +49,9 @@ from decimal import Decimal
 import schemathesis
 
 from services.chassis.fields import CURRENCIES
+# Imported here, on the main thread: importing the services (nameko, eventlet) first inside a
+# schemathesis worker thread left that thread unjoinable and hung the run at its end.
+from services.reporting.domains.analytics.adhoc.sources import SOURCES
 from services.service_desk.knowledge import search as kb_search
 
 IDS = json.loads(os.environ.get("CRM_FUZZ_IDS", "{}"))
@@ -456,7 +459,6 @@ def _approval_policy(body):
 def _adhoc_query(query):
     """An ad-hoc report's measures, dimensions, filters and dated_by are its source's: the
     document lists every source's, and a name the chosen source lacks is rightly a 422."""
-    from services.reporting.domains.analytics.adhoc.sources import SOURCES
     name = query.get("source")
     source = SOURCES.get(name if isinstance(name, str) else "deals")
     if source is None:
