@@ -235,6 +235,8 @@ class ImportJob(Schema):
     errors = fields.List(fields.Nested(ImportRowError))
     errors_truncated = Boolean(metadata={"description": "more rows failed: see /rows?status="})
     error = fields.String(allow_none=True, metadata={"description": "why the upload failed"})
+    parts = fields.Integer(metadata={"description": "parts of the streamed upload received (the "
+                                                    "answer to the upload)"})
     created_by = fields.String()
     created_at = fields.AwareDateTime()
     finished_at = fields.AwareDateTime(allow_none=True)

@@ -472,6 +472,9 @@ def _adhoc_query(query):
     query["dimension"] = kept("dimension", source.dimensions)
     if not kept("dated_by", source.dates):
         query.pop("dated_by", None)
+    if not source.dates:            # nothing dated (campaigns): no period to ask for
+        query.pop("from", None)
+        query.pop("to", None)
     for name in [key for key in query if key not in ADHOC_OPTIONS and key not in source.dimensions]:
         query.pop(name)
 
