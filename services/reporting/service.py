@@ -45,7 +45,12 @@ class ReportingService(ChassisService):
     # `on_<event_type>` handlers from it (each calls apply_event → consume_event below)
     subscriptions = inbox.SUBSCRIPTIONS
     analytics_libraries = AnalyticsLibraries()      # imported at start, not by a first request
-    batch_events = True         # live events in batches, each batch one transaction
+    # Not batched: a batch holds one queue's events, and reporting's projections rely on a
+    # source's events arriving in about the order they were written across its event types
+    # (a ticket's assignment after its creation); batches of different queues applied in
+    # parallel reordered them (tests/integration/reporting/test_service_desk_kpis.py caught
+    # it). Batching needs one ordered queue per source first (bench/FINDINGS.md).
+    batch_events = False
 
     def consume_events(self, envelopes):
         """The live path's batches: every projection each event feeds, once each, the whole
