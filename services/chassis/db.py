@@ -248,6 +248,7 @@ class Database(DependencyProvider):
         self.in_flight = set()
 
     def stop(self):
+        self.relay.close()
         self.engine.dispose()
 
     def get_dependency(self, worker_ctx):

@@ -2,27 +2,30 @@
 
 Events are rows in the service's own database (written by the unit of work). The relay publishes
 them to the service's topic exchange `<service>.events` with publisher confirms — the same
-exchange and routing key nameko's `@event_handler(<service>, <event_type>)` binds to — and marks
-them sent. What a crash or a broker outage left unsent is swept by a timer. Rows are kept as the
-event log that `events_since` serves for replay, so delivery is at-least-once and nothing is
-lost while a consumer is away.
+exchange and routing key nameko's `@event_handler(<service>, <event_type>)` binds to — a batch
+with one wait for the broker's confirms (confirms.py), and marks them sent. What a crash or a
+broker outage left unsent is swept by a timer. Rows are kept as the event log that
+`events_since` serves for replay, so delivery is at-least-once and nothing is lost while a
+consumer is away.
 """
 import json
 import logging
 
-import eventlet
 from datetime import datetime, timezone
 
 from kombu import Exchange
-from nameko.amqp.publish import Publisher
 from sqlalchemy import delete, func, select, update
 
 from services.chassis import settings
+from services.chassis.confirms import BatchPublisher, Unconfirmed
 from services.chassis.models import EventSequence, OutboxEvent, utcnow
 
 log = logging.getLogger(__name__)
 
 MAX_PAGE = 1000
+# The sweep's batches (up to 500 events) may wait longer for their confirms than the after-commit
+# relay, which a caller's reply waits on.
+SWEEP_CONFIRM_TIMEOUT = 30.0
 _OUTBOX = OutboxEvent.__table__
 
 
@@ -45,18 +48,21 @@ class Relay:
         self.sessionmaker = sessionmaker
         self.exchange = Exchange(f"{source}.events", type="topic", durable=True,
                                  auto_delete=config.get("AUTO_DELETE_EVENT_EXCHANGES", False))
-        self.publisher = Publisher(config.get("AMQP_URI", settings.amqp_uri()), use_confirms=True,
-                                   declare=[self.exchange], retry=False)
+        self.publisher = BatchPublisher(config.get("AMQP_URI", settings.amqp_uri()), self.exchange)
 
     def publish_committed(self, sequences):
         """Right after a commit, with a short deadline: the commit already succeeded, so a broker
         outage must not hold the caller's reply (or fail it) — the sweep retries."""
         try:
-            with eventlet.Timeout(settings.outbox_publish_timeout()):
-                self._publish(sequences)
-        except (Exception, eventlet.Timeout):
+            self._publish(sequences, settings.outbox_publish_timeout())
+        except Unconfirmed as exc:
+            log.warning("outbox relay: %s event(s) left for the sweep: %s", len(sequences), exc)
+        except Exception:
             log.warning("outbox relay: broker unavailable, %s event(s) left for the sweep",
                         len(sequences), exc_info=True)
+
+    def close(self):
+        self.publisher.close()
 
     def sweep(self, min_age_seconds=None, batch=500):
         """Publish unsent rows old enough that no after-commit relay is still working on them."""
@@ -69,38 +75,40 @@ class Relay:
             ).all()
         due = [seq for seq, occurred in rows if occurred.timestamp() <= cutoff]
         if due:
-            self._publish(due)
+            self._publish(due, SWEEP_CONFIRM_TIMEOUT)
         return len(due)
 
-    def _publish(self, sequences):
-        """Publish (each with a confirm, in order), then mark all that were confirmed sent with
-        one UPDATE and one commit — not a commit per event (bench/FINDINGS.md §3). A failure
-        half-way still marks the ones before it (in `finally`) and leaves the rest unsent for
-        the sweep; should that marking fail too, those are published again: at-least-once, the
-        consumers' inbox drops the duplicates."""
+    def _publish(self, sequences, timeout):
+        """Publish in order with one confirm wait for the batch, then mark those the broker
+        confirmed sent with one UPDATE and one commit — not a commit per event (bench/FINDINGS.md
+        §3). Whatever was not confirmed (time out, lost connection, a nack) stays unsent for the
+        sweep; should the marking fail, confirmed events are published again: at-least-once,
+        the consumers' inbox drops the duplicates."""
         with self.sessionmaker() as session:
             # Columns and Core statements, not ORM entities and an ORM bulk update: this runs
             # after every write, and the ORM's identity map and bulk-update paths buy nothing here.
             rows = session.execute(
                 select(*_OUTBOX.c).where(_OUTBOX.c.sequence.in_(sequences), _OUTBOX.c.sent_at.is_(None))
                 .order_by(_OUTBOX.c.sequence)).all()
-            batch = [(row.id, row.event_type, row.event_id, row.sequence, envelope(row, self.source))
-                     for row in rows]
+            messages = [(row.event_type, envelope(row, self.source), row.event_id,
+                         {"event_type": row.event_type, "sequence": row.sequence}) for row in rows]
             # End the read transaction before publishing: on SQLite a read transaction that later
             # writes fails (busy snapshot) if another writer committed in between.
             session.rollback()
-            published = []
+            confirmed = []
             try:
-                for row_id, event_type, event_id, sequence, message in batch:
-                    self.publisher.publish(
-                        message, exchange=self.exchange, routing_key=event_type,
-                        message_id=event_id, headers={"event_type": event_type, "sequence": sequence})
-                    published.append(row_id)
+                confirmed = self.publisher.publish(messages, timeout)
+            except Unconfirmed as exc:
+                confirmed = exc.confirmed
+                raise
             finally:
-                if published:
-                    session.execute(update(_OUTBOX).where(_OUTBOX.c.id.in_(published))
+                if confirmed:
+                    session.execute(update(_OUTBOX).where(_OUTBOX.c.id.in_([rows[i].id for i in confirmed]))
                                     .values(sent_at=utcnow()))
                     session.commit()
+            if len(confirmed) < len(messages):
+                log.warning("outbox relay: the broker refused %s event(s); left for the sweep",
+                            len(messages) - len(confirmed))
 
     def backlog(self):
         """(unsent count, age in seconds of the oldest unsent event) for the metrics."""

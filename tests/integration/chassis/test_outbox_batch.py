@@ -1,4 +1,5 @@
-"""The relay publishes a batch of events, then marks them sent with one UPDATE and one commit."""
+"""The relay publishes a batch of events with one confirm wait, then marks them sent with one
+UPDATE and one commit."""
 import json
 import uuid
 
@@ -8,6 +9,7 @@ from sqlalchemy.orm import sessionmaker
 
 from services.chassis.db import create_schema, make_engine
 from services.chassis.models import OutboxEvent, utcnow
+from services.chassis.confirms import Unconfirmed
 from services.chassis.outbox import Relay
 
 pytestmark = pytest.mark.dialect_sensitive("one UPDATE marking a batch of outbox rows sent")
@@ -17,7 +19,8 @@ N = 5
 
 @pytest.fixture
 def outbox(database_url, rabbit_config):
-    """(relay, commit counter, publish counter) over N unsent events on a real broker."""
+    """(relay, commit counter, the batches published, session factory) over N unsent events on a
+    real broker."""
     engine = make_engine(database_url)
     create_schema(engine)
     factory = sessionmaker(bind=engine, expire_on_commit=False)
@@ -33,9 +36,9 @@ def outbox(database_url, rabbit_config):
     event.listen(engine, "commit", lambda connection: commits.append(1))
     real_publish = relay.publisher.publish
 
-    def counting(*args, **kwargs):
-        published.append(kwargs["headers"]["sequence"])
-        return real_publish(*args, **kwargs)
+    def counting(messages, timeout):
+        published.append([headers["sequence"] for _key, _body, _id, headers in messages])
+        return real_publish(messages, timeout)
     relay.publisher.publish = counting
     yield relay, commits, published, factory
     engine.dispose()
@@ -47,31 +50,37 @@ def unsent(factory):
                                     .where(OutboxEvent.sent_at.is_(None)).order_by(OutboxEvent.sequence)))
 
 
-def test_a_batch_of_events_costs_one_commit(outbox):
+def test_a_batch_of_events_costs_one_confirm_wait_and_one_commit(outbox):
     relay, commits, published, factory = outbox
     relay.publish_committed(list(range(1, N + 1)))
-    assert published == list(range(1, N + 1))
+    assert published == [list(range(1, N + 1))]         # one publish call: one wait for confirms
     assert len(commits) == 1
     assert unsent(factory) == []
 
 
-def test_a_failure_mid_batch_leaves_the_rest_for_the_sweep(outbox):
+def test_what_the_broker_did_not_confirm_is_left_for_the_sweep(outbox):
     relay, commits, published, factory = outbox
     counting = relay.publisher.publish
 
-    def third_fails(*args, **kwargs):
-        if len(published) == 2:
-            published.append("failed")
-            raise ConnectionError("broker went away")
-        return counting(*args, **kwargs)
-    relay.publisher.publish = third_fails
+    def two_confirmed(messages, timeout):
+        published.append("failed")
+        raise Unconfirmed([0, 1], ConnectionError("broker went away"))
+    relay.publisher.publish = two_confirmed
     relay.publish_committed(list(range(1, N + 1)))           # logs, does not raise
-    assert unsent(factory) == [3, 4, 5] and len(commits) == 1  # the two published are marked
+    assert unsent(factory) == [3, 4, 5] and len(commits) == 1  # the two confirmed are marked
 
     relay.publisher.publish = counting
     commits.clear()
     assert relay.sweep(min_age_seconds=0) == 3
-    assert published[-3:] == [3, 4, 5] and len(commits) == 1
+    assert published[-1] == [3, 4, 5] and len(commits) == 1
     assert unsent(factory) == [] and relay.backlog()[0] == 0
     with factory() as session:
         assert session.scalar(select(func.count()).select_from(OutboxEvent)) == N
+
+
+def test_a_relay_closes_its_connections(outbox):
+    relay, commits, published, factory = outbox
+    relay.publish_committed([1])
+    connection = relay.publisher._idle[0].connection
+    relay.close()
+    assert relay.publisher._idle == [] and not connection.connected

@@ -5,6 +5,7 @@ import pytest
 from nameko.testing.services import entrypoint_hook, entrypoint_waiter
 from sqlalchemy import func, select, update
 
+from services.chassis import confirms
 from services.chassis.db import create_schema, make_engine
 from services.chassis.errors import NotFound
 from services.chassis.models import ConsumerPosition, InboxEvent, OutboxEvent
@@ -180,8 +181,8 @@ def test_a_hanging_broker_does_not_hold_the_reply(container_factory, rabbit_conf
     monkeypatch.setenv("OUTBOX_PUBLISH_TIMEOUT_SECONDS", "0.2")
     notes = container_factory(Notes, rabbit_config)
     notes.start()
-    relay = next(dep for dep in notes.dependencies if dep.attr_name == "db").relay
-    relay.publisher.publish = lambda *args, **kwargs: eventlet.sleep(30)   # a broker that never confirms
+    monkeypatch.setattr(confirms._ConfirmChannel, "publish",                # a broker that never
+                        lambda self, messages, batches: eventlet.sleep(30))    # confirms
     started = time.monotonic()
     with entrypoint_hook(notes, "write_note") as write_note:
         assert write_note("n1", "t") == "n1"

@@ -79,7 +79,7 @@ def test_one_event_per_crossing_and_one_task_per_event(producers, databases, rep
     # comes, and the waiter's timeout fails the test
     with entrypoint_waiter(sales, "on_customer_at_risk", callback=lambda _ctx, result, _exc:
                            result == inbox.DUPLICATE) as delivered:
-        relay._publish([sequence])                        # the same event, delivered again
+        relay._publish([sequence], 10)                      # the same event, delivered again
     assert delivered.get() == inbox.DUPLICATE
     assert len(risk_tasks(databases["sales"], customer)) == 1
 
