@@ -7,6 +7,7 @@ or an exception escaping the worker — is rendered here as problem+json too, ne
 """
 import json
 import logging
+import socket
 
 from nameko.web.handlers import HttpRequestHandler
 from nameko.web.server import WebServer, WsgiApp
@@ -43,6 +44,15 @@ class GatewayWebServer(WebServer):
 
     def get_wsgi_app(self):
         return ProblemWsgiApp(self)
+
+    def process_request(self, sock, address):
+        # Nagle's algorithm off. eventlet's wsgi writes a response bigger than its 16 KiB write
+        # buffer in two sends; with Nagle on, the second waits for the client's ACK of the
+        # first, which the client — waiting for the rest — delays by 40 ms (Linux's delayed
+        # ACK). A 20 KB answer took 46 ms instead of 5 (bench/FINDINGS.md): every list page
+        # of 25 customers paid it.
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        super().process_request(sock, address)
 
 
 class GatewayHttp(HttpRequestHandler):
