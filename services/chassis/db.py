@@ -15,6 +15,7 @@ import json
 import logging
 import time
 import uuid
+from collections import namedtuple
 from contextlib import contextmanager
 
 from nameko.extensions import DependencyProvider
@@ -119,6 +120,11 @@ def insert_ignoring_conflicts(session, model, values, conflict_columns):
                                        build), values)
 
 
+_OUTBOX = OutboxEvent.__table__
+# What the relay (and an idempotent call's held commit) needs of an outbox row written.
+Emitted = namedtuple("Emitted", "sequence event_id event_type")
+
+
 class UnitOfWork:
     """One transaction: `session` for the service's rows, `emit` for its events."""
 
@@ -128,7 +134,7 @@ class UnitOfWork:
         self.actor = actor
         self._event_schemas = event_schemas
         self._pending = []
-        self.emitted = []          # OutboxEvent rows written by this unit, for the relay
+        self.emitted = []          # Emitted: the outbox rows written by this unit, for the relay
 
     def emit(self, event_type, data, version=1):
         """Dump `data` through the service's published schema for `event_type` (its contract)."""
@@ -146,14 +152,16 @@ class UnitOfWork:
             update(EventSequence).where(EventSequence.id == 1)
             .values(last=EventSequence.last + count).returning(EventSequence.last)
         ).scalar_one()
-        now = utcnow()
-        for offset, (event_type, version, payload) in enumerate(self._pending):
-            row = OutboxEvent(
-                sequence=last - count + 1 + offset, event_id=str(uuid.uuid4()),
-                event_type=event_type, version=version, occurred_at=now,
-                actor=self.actor, payload=json.dumps(payload, ensure_ascii=False))
-            self.session.add(row)
-            self.emitted.append(row)
+        now, first = utcnow(), last - count + 1
+        rows = [{"sequence": first + offset, "event_id": str(uuid.uuid4()), "event_type": event_type,
+                 "version": version, "occurred_at": now, "actor": self.actor,
+                 "payload": json.dumps(payload, ensure_ascii=False)}
+                for offset, (event_type, version, payload) in enumerate(self._pending)]
+        # One executemany (multi-row VALUES on both dialects), not an ORM object per event: a
+        # unit of work may hold a thousand events (an import batch), bench/FINDINGS.md.
+        self.session.execute(insert(_OUTBOX), rows)
+        self.emitted.extend(Emitted(row["sequence"], row["event_id"], row["event_type"])
+                            for row in rows)
         self._pending = []
 
 

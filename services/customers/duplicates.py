@@ -2,6 +2,8 @@
 
 Checked across the whole book (not just what the caller sees): two reps must not each keep a
 twin of one company. The answer names only the existing id, which the caller still cannot read.
+The earliest live customer (created_at, then id) is the one named; the email match wins over
+the name + phone one. One definition for a single create and a whole import batch (`Lookup`).
 """
 from sqlalchemy import select
 
@@ -15,29 +17,75 @@ MESSAGES = {
 }
 
 
-def find(session, email, name, phone, exclude_id=None):
-    """(existing id, "email" | "name_phone") or None. Merged-away customers do not count."""
-    live = [Customer.merged_into.is_(None)]
-    if exclude_id is not None:
-        live.append(Customer.id != exclude_id)
-    email_key = normalize.email(email)
-    if email_key:
-        found = session.scalar(select(Customer.id).where(Customer.email_norm == email_key, *live)
-                               .order_by(Customer.created_at, Customer.id).limit(1))
-        if found:
-            return found, "email"
+def keys(email, name, phone):
+    """(email key or None, (name key, phone key) or None): what two customers share to be twins."""
     name_key, phone_key = normalize.text(name), normalize.digits(phone)
-    if name_key and phone_key:
-        found = session.scalar(select(Customer.id).where(
-            Customer.name_norm == name_key, Customer.phone_norm == phone_key, *live)
-            .order_by(Customer.created_at, Customer.id).limit(1))
-        if found:
-            return found, "name_phone"
-    return None
+    return normalize.email(email) or None, (name_key, phone_key) if name_key and phone_key else None
+
+
+class Lookup:
+    """The duplicates of a batch of candidates ({email, name, phone} each): every match in the
+    book read with two IN queries, then each candidate asked in turn, with what the earlier
+    ones became (`add`) counted as the book too — a file may hold the same customer twice."""
+
+    def __init__(self, session, candidates, exclude_id=None):
+        self.first = {"email": {}, "name_phone": {}}     # key -> (created_at, id) of the earliest
+        wanted = [keys(c.get("email"), c.get("name"), c.get("phone")) for c in candidates]
+        emails = sorted({email for email, _ in wanted if email})
+        pairs = {pair for _, pair in wanted if pair}
+        live = [Customer.merged_into.is_(None)]          # merged-away customers do not count
+        if exclude_id is not None:
+            live.append(Customer.id != exclude_id)
+        if emails:
+            for row in session.execute(select(Customer.email_norm, Customer.created_at, Customer.id)
+                                       .where(Customer.email_norm.in_(emails), *live)):
+                self._keep("email", row.email_norm, row.created_at, row.id)
+        if pairs:
+            # Names IN and phones IN (the (name_norm, phone_norm) index), then the exact pairs:
+            # plainer for both planners than a row-value IN.
+            for row in session.execute(
+                    select(Customer.name_norm, Customer.phone_norm, Customer.created_at, Customer.id)
+                    .where(Customer.name_norm.in_(sorted({name for name, _ in pairs})),
+                           Customer.phone_norm.in_(sorted({phone for _, phone in pairs})), *live)):
+                pair = (row.name_norm, row.phone_norm)
+                if pair in pairs:
+                    self._keep("name_phone", pair, row.created_at, row.id)
+
+    def _keep(self, kind, key, created_at, customer_id):
+        known = self.first[kind].get(key)
+        if known is None or (created_at, customer_id) < known:
+            self.first[kind][key] = (created_at, customer_id)
+
+    def find(self, email, name, phone):
+        """(existing id, "email" | "name_phone") or None."""
+        email_key, pair = keys(email, name, phone)
+        for kind, key in (("email", email_key), ("name_phone", pair)):
+            found = self.first[kind].get(key) if key else None
+            if found:
+                return found[1], kind
+        return None
+
+    def add(self, customer):
+        """A customer created since the lookup (normalised, created_at set) is a twin too."""
+        email_key, pair = keys(customer.email, customer.name, customer.phone)
+        if email_key:
+            self._keep("email", email_key, customer.created_at, customer.id)
+        if pair:
+            self._keep("name_phone", pair, customer.created_at, customer.id)
+
+
+def find(session, email, name, phone, exclude_id=None):
+    """(existing id, "email" | "name_phone") or None."""
+    return Lookup(session, [{"email": email, "name": name, "phone": phone}], exclude_id).find(
+        email, name, phone)
+
+
+def conflict(match):
+    duplicate_of, kind = match
+    return Conflict(MESSAGES[kind], {"duplicate_of": duplicate_of, "match": kind})
 
 
 def refuse_duplicate(session, data, exclude_id=None):
     match = find(session, data.get("email"), data.get("name"), data.get("phone"), exclude_id)
     if match:
-        duplicate_of, kind = match
-        raise Conflict(MESSAGES[kind], {"duplicate_of": duplicate_of, "match": kind})
+        raise conflict(match)

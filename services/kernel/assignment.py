@@ -32,35 +32,64 @@ class Owners:
         self.cursor = cursor_model
 
     def next_owner(self, session, region):
-        """The next active rep of `region` (else of all regions) after the last one served.
+        """The next active rep of `region` (else of all regions) after the last one served."""
+        return self.next_owners(session, [region])[0]
 
-        The pool's cursor row is updated before the choice: on PostgreSQL that row lock, on
-        SQLite the database write lock, serialises concurrent creators, so each sees the previous
-        choice and reps take strict turns. Turns follow id order and survive reps joining or
-        leaving."""
-        reps = self.users.active_reps(session, region) if region else []
-        pool = region if reps else ALL_REPS
-        reps = reps or self.users.active_reps(session)
-        if not reps:
-            return None                # nobody to assign to yet: unowned (admins see it)
-        turn = self._take_turn(session, pool)
-        if turn is None:               # the pool's first create: make its cursor row, then take it
-            insert_ignoring_conflicts(session, self.cursor, {"pool": pool, "turns": 0}, ["pool"])
-            turn = self._take_turn(session, pool)
-        last = turn.last_owner_id
-        chosen = next((rep for rep in reps if last is None or rep > last), reps[0])
-        session.execute(update(self.cursor).where(self.cursor.pool == pool)
-                        .values(last_owner_id=chosen))
+    def next_owners(self, session, regions):
+        """The owners of new records of `regions` (in order), exactly as `next_owner` called once
+        per record would choose them, with one read of the active reps and one turn of each
+        pool's cursor (an import batch: bench/FINDINGS.md).
+
+        A record of a region without active reps (or of no region) goes to the all-reps pool
+        "*"; with no active rep at all it stays unowned (None; admins see it) and takes no turn.
+        The pools' cursor rows are updated before the choice: on PostgreSQL that row lock, on
+        SQLite the database write lock, serialises concurrent creators, so each sees the
+        previous choices and reps take strict turns. Turns follow id order and survive reps
+        joining or leaving."""
+        everyone, by_region = [], {}
+        for rep_id, rep_region in self.users.active_reps_and_regions(session):
+            everyone.append(rep_id)
+            by_region.setdefault(rep_region, []).append(rep_id)
+        plan = []                          # (pool, its reps) per record; None: nobody to assign
+        for region in regions:
+            reps = by_region.get(region) if region else None
+            plan.append((region, reps) if reps else (ALL_REPS, everyone) if everyone else None)
+        turns = {}
+        for step in plan:
+            if step:
+                turns[step[0]] = turns.get(step[0], 0) + 1
+        # Pools locked in sorted order: two batches never wait for each other's next pool.
+        last = {pool: self._take_turns(session, pool, turns[pool]) for pool in sorted(turns)}
+        chosen = []
+        for step in plan:
+            if step is None:
+                chosen.append(None)
+                continue
+            pool, reps = step
+            previous = last[pool]
+            last[pool] = next((rep for rep in reps if previous is None or rep > previous), reps[0])
+            chosen.append(last[pool])
+        for pool in sorted(last):
+            session.execute(update(self.cursor).where(self.cursor.pool == pool)
+                            .values(last_owner_id=last[pool]))
         return chosen
 
-    def _take_turn(self, session, pool):
-        """Count a turn on the pool's cursor row (locking it) and return its previous chooser;
-        None if the row does not exist yet. Updating first saves the insert-if-missing on every
-        create."""
+    def _take_turns(self, session, pool, count):
+        """Count `count` turns on the pool's cursor row (locking it; made on the pool's first
+        turn) and return its previous chooser."""
+        turn = self._update_turns(session, pool, count)
+        if turn is None:
+            insert_ignoring_conflicts(session, self.cursor, {"pool": pool, "turns": 0}, ["pool"])
+            turn = self._update_turns(session, pool, count)
+        return turn.last_owner_id
+
+    def _update_turns(self, session, pool, count):
+        """None if the row does not exist yet. Updating first saves the insert-if-missing on
+        every create."""
         cursor = self.cursor
         return session.execute(
             update(cursor).where(cursor.pool == pool)
-            .values(turns=cursor.turns + 1).returning(cursor.last_owner_id)
+            .values(turns=cursor.turns + count).returning(cursor.last_owner_id)
         ).first()
 
     def check_owner_choice(self, session, principal, owner_id):

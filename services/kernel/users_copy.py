@@ -120,6 +120,12 @@ class UsersCopy:
             query = query.where(model.region == region)
         return list(session.scalars(query.order_by(model.id)))
 
+    def active_reps_and_regions(self, session):
+        """(id, region) of every active sales rep, ordered by id: all round-robin pools at once."""
+        model = self.model
+        return session.execute(select(model.id, model.region).where(
+            model.role == "sales_rep", model.active.is_(True)).order_by(model.id)).all()
+
     def may_be_stale(self, session, owner_id, region):
         """True when the copy may not know yet what identity already does: an owner it has never
         heard of, or a region without an active rep (one may have been created a moment ago and

@@ -11,6 +11,7 @@ from services.customers.users_copy import users
 # customers' own users copy and cursor table.
 owners = Owners(users, AssignmentCursor)
 next_owner = owners.next_owner
+next_owners = owners.next_owners
 check_owner_choice = owners.check_owner_choice
 
 

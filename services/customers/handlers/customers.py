@@ -42,35 +42,63 @@ def _require_currency(customer):
 def create_customer(uow, principal, data, force=False):
     """Validate, refuse a duplicate (unless forced), store, assign an owner, emit.
 
-    Every refusal happens before the first write, so the CSV import can run rows through
-    here inside one batch transaction and a bad row leaves nothing behind.
+    Every refusal happens before the first write. An import batch goes through the same rules,
+    a batch at a time (customers_bulk.create_customers): build_customer, the duplicates' Lookup,
+    owner_rule, the kernel's round-robin and announce are the one definition of each.
     """
     if not isinstance(force, bool):
         raise Invalid("The request is not valid.", {"force": ["Must be a boolean."]})
     session = uow.session
     data = load(schemas.CustomerCreate(), data)
+    customer, owner_id = build_customer(session, principal, data)
+    if not force:
+        duplicates.refuse_duplicate(session, data)
+    stamp(customer)
+    session.add(customer)
+    customer.owner_id, reason = owner_rule(principal, owner_id)
+    if reason == "round_robin":
+        customer.owner_id = assignment.next_owner(session, customer.region)
+    announce(uow, principal, customer, reason)
+    return dump_with_tags(customer, [])            # a new customer has no tags yet
+
+
+def build_customer(session, principal, data):
+    """(a new customer from `data` loaded by schemas.CustomerCreate, the owner asked for or
+    None), checked (currency, parent, who may choose the owner) but not stored; raises the
+    refusal (Invalid, Forbidden)."""
+    data = dict(data)
     owner_id = data.pop("owner_id", None)
     customer = Customer(id=str(uuid.uuid4()), created_by=principal.user_id, **data)
     _require_currency(customer)
-    customer.parent_id = parent_companies.check_parent(session, principal, customer.id, customer.parent_id)
+    customer.parent_id = parent_companies.check_parent(session, principal, customer.id,
+                                                       customer.parent_id)
     if owner_id is not None:
         assignment.check_owner_choice(session, principal, owner_id)
-    if not force:
-        duplicates.refuse_duplicate(session, data)
+    return customer, owner_id
+
+
+def stamp(customer):
+    """Creation time and normalised keys, once the customer is known not to be a duplicate."""
     customer.created_at = customer.updated_at = utcnow()
     normalise(customer)
-    session.add(customer)
+
+
+def owner_rule(principal, owner_id):
+    """(owner, reason): the one asked for, else a rep's own, else None — the round-robin's turn
+    (`assignment.next_owner`)."""
     if owner_id is not None:
-        customer.owner_id, reason = owner_id, "manual"
-    elif principal.role == "sales_rep":
-        customer.owner_id, reason = principal.user_id, "creator"
-    else:
-        customer.owner_id, reason = assignment.next_owner(session, customer.region), "round_robin"
+        return owner_id, "manual"
+    if principal.role == "sales_rep":
+        return principal.user_id, "creator"
+    return None, "round_robin"
+
+
+def announce(uow, principal, customer, reason):
+    """customer_created, then customer_assigned if it has an owner."""
     uow.emit("customer_created", record(customer))
     if customer.owner_id:
         uow.emit("customer_assigned", assignment.assigned_event(
             customer, None, reason, principal.user_id if reason != "round_robin" else "system"))
-    return dump_with_tags(customer, [])            # a new customer has no tags yet
 
 
 def get_customer(session, principal, customer_id):

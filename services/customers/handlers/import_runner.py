@@ -1,7 +1,8 @@
 """CSV import, part 2: the worker a timer drives.
 
 A job is claimed with a token and a lease; each batch of rows is one transaction that renews
-the lease, runs every row through the same create handler as the RPC, and commits the rows'
+the lease, runs the rows through create_customer's rules a batch at a time (customers_bulk:
+the same outcome per row as the RPC, a few statements per batch), and commits the rows'
 outcomes with the job's counters. A crash loses at most the uncommitted batch, whose rows are
 still pending when the lease runs out and another worker (or this one, restarted) claims it.
 """
@@ -16,7 +17,7 @@ from services.chassis.auth import Principal
 from services.chassis.errors import Conflict, CrmError
 from services.chassis.models import utcnow
 from services.customers import settings
-from services.customers.handlers import customers, import_upload
+from services.customers.handlers import customers_bulk, import_upload
 from services.customers.models import ImportJob, ImportRow
 
 log = logging.getLogger(__name__)
@@ -123,8 +124,7 @@ def _batch(db, job_id, token, size):
             return False
         principal = Principal.from_json(job.principal)
         uow.actor = principal.user_id          # the importer is the author of what it creates
-        for row in rows:
-            _process_row(uow, principal, job, row)
+        _process_rows(uow, principal, job, rows)
         job.processed_rows += len(rows)
         return True
 
@@ -148,23 +148,32 @@ def _cells_to_input(cells):
     return data
 
 
-def _process_row(uow, principal, job, row):
-    cells = json.loads(row.data)
-    if "_cell_count" in cells:
-        return _record(job, row, "failed", [{"field": None, "message":
-                       f"The row has {cells['_cell_count']} cells; the header has "
-                       f"{cells['_header_count']}."}])
-    try:
-        created = customers.create_customer(uow, principal, _cells_to_input(cells))
-    except Conflict as conflict:
-        if "duplicate_of" not in conflict.details:
-            return _record(job, row, "failed", [{"field": None, "message": conflict.message}])
-        field = "email" if conflict.details["match"] == "email" else "name"
-        return _record(job, row, "duplicate", [{"field": field, "message": conflict.message,
-                                                "duplicate_of": conflict.details["duplicate_of"]}])
-    except CrmError as error:
-        return _record(job, row, "failed", _field_errors(error))
-    row.customer_id = created["id"]
+def _process_rows(uow, principal, job, rows):
+    creatable, inputs = [], []
+    for row in rows:
+        cells = json.loads(row.data)
+        if "_cell_count" in cells:
+            _record(job, row, "failed", [{"field": None, "message":
+                    f"The row has {cells['_cell_count']} cells; the header has "
+                    f"{cells['_header_count']}."}])
+        else:
+            creatable.append(row)
+            inputs.append(_cells_to_input(cells))
+    for row, outcome in zip(creatable, customers_bulk.create_customers(uow, principal, inputs)):
+        _record_outcome(job, row, outcome)
+
+
+def _record_outcome(job, row, outcome):
+    """A stored customer, or the error create_customer raised for the row."""
+    if isinstance(outcome, Conflict):
+        if "duplicate_of" not in outcome.details:
+            return _record(job, row, "failed", [{"field": None, "message": outcome.message}])
+        field = "email" if outcome.details["match"] == "email" else "name"
+        return _record(job, row, "duplicate", [{"field": field, "message": outcome.message,
+                                                "duplicate_of": outcome.details["duplicate_of"]}])
+    if isinstance(outcome, CrmError):
+        return _record(job, row, "failed", _field_errors(outcome))
+    row.customer_id = outcome.id
     _record(job, row, "created", None)
 
 

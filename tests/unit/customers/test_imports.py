@@ -6,7 +6,7 @@ from sqlalchemy import select, update
 
 from services.chassis.errors import Invalid, NotFound
 from services.chassis.models import utcnow
-from services.customers.handlers import import_runner, import_upload, imports, search
+from services.customers.handlers import customers, import_runner, import_upload, imports, search
 from services.customers.models import ImportJob, ImportRow
 from tests.unit.customers.support import ADMIN, MANAGER, REP_A, REP_B, call, events
 
@@ -95,21 +95,21 @@ def test_row_errors_name_the_row_and_field_and_the_rest_goes_in(people):
 
 def test_a_crash_mid_batch_loses_nothing_and_the_job_resumes(people, monkeypatch):
     job = start(people, MANAGER, "name\n" + "".join(f"Row {n}\n" for n in range(5)))
-    real = import_runner._process_row
+    real = customers.announce
     calls = {"n": 0}
 
-    def crash_on_the_fourth(uow, principal, job_row, row):
-        calls["n"] += 1
+    def crash_on_the_fourth(uow, principal, customer, reason):
+        calls["n"] += 1              # the second batch's customers are inserted, not committed
         if calls["n"] == 4:
             raise SystemExit("worker killed")      # not an Exception: nothing catches it
-        return real(uow, principal, job_row, row)
-    monkeypatch.setattr(import_runner, "_process_row", crash_on_the_fourth)
+        return real(uow, principal, customer, reason)
+    monkeypatch.setattr(customers, "announce", crash_on_the_fourth)
     with pytest.raises(SystemExit):
         run(people, batch_size=2)
     stuck = report(people, ADMIN, job["id"])
     assert (stuck["status"], stuck["processed_rows"], stuck["created"]) == ("running", 2, 2)
 
-    monkeypatch.setattr(import_runner, "_process_row", real)
+    monkeypatch.setattr(customers, "announce", real)
     run(people)
     assert report(people, ADMIN, job["id"])["status"] == "running"   # the lease still holds
     with people.unit_of_work() as uow:                               # ... until it runs out
@@ -122,13 +122,13 @@ def test_a_crash_mid_batch_loses_nothing_and_the_job_resumes(people, monkeypatch
 
 def test_an_unexpected_row_failure_is_reported_not_looped(people, monkeypatch):
     job = start(people, ADMIN, "name\nOk\nBoom\nAlso ok\n")
-    real = import_runner.customers.create_customer
+    real = import_runner.customers_bulk.create_customers
 
-    def explode(uow, principal, data, force=False):
-        if data["name"] == "Boom":
+    def explode(uow, principal, inputs):
+        if any(data["name"] == "Boom" for data in inputs):
             raise RuntimeError("database said no")
-        return real(uow, principal, data, force)
-    monkeypatch.setattr(import_runner.customers, "create_customer", explode)
+        return real(uow, principal, inputs)
+    monkeypatch.setattr(import_runner.customers_bulk, "create_customers", explode)
     run(people)
     done = report(people, ADMIN, job["id"])
     assert (done["status"], done["created"], done["failed"]) == ("done", 2, 1)
