@@ -8,8 +8,10 @@ from sqlalchemy import text as sql
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from services.chassis import normalize
+from services.chassis.errors import Invalid
 from services.chassis.fields import Input, Money, currency, not_blank, phone, text
 from services.chassis.models import Cents
+from services.chassis.validation import load_each
 from tests.unit.chassis.fakes import make_db
 
 
@@ -81,3 +83,12 @@ def test_inputs_refuse_unknown_fields_and_required_text_must_not_be_blank():
         with pytest.raises(ValidationError) as refused:
             Named().load(bad)
         assert set(refused.value.messages) == {field}
+
+
+def test_load_each_answers_every_item_even_beside_one_the_pre_load_refuses():
+    """many=True would fail the whole list at the character check of one item."""
+    loaded = load_each(Named(), [{"name": "Acme"}, {"name": "Bell\x07"}, {"name": " "},
+                                 "not an object", {"name": "Zeta", "note": "ok"}])
+    assert loaded[0] == {"name": "Acme"} and loaded[4] == {"name": "Zeta", "note": "ok"}
+    assert [set(item.details) for item in loaded[1:4]] == [{"name"}, {"name"}, {"_schema"}]
+    assert all(isinstance(item, Invalid) for item in loaded[1:4])

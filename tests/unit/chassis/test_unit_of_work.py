@@ -52,3 +52,13 @@ def test_an_event_without_a_published_schema_is_refused(db):
         with db.unit_of_work() as uow:
             uow.emit("not_in_the_contract", {})
     assert outbox(db) == []
+
+
+def test_a_unit_with_many_events_writes_them_in_emit_order(db):
+    with db.unit_of_work(actor="importer") as uow:
+        for n in range(1200):
+            uow.emit("priced", {"amount": Decimal(n), "name": f"n{n}"})
+    rows = outbox(db)
+    assert [row.sequence for row in rows] == list(range(1, 1201))
+    assert [json.loads(row.payload)["name"] for row in rows] == [f"n{n}" for n in range(1200)]
+    assert {row.actor for row in rows} == {"importer"} and db.relay.published == list(range(1, 1201))
