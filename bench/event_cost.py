@@ -12,9 +12,9 @@ through the code the service runs:
 
 - live:    `inbox.consume(db, envelope)` per event (the per-event @event_handler path, before
            batching);
-- batched: the live path as it runs now (queues.batch_event_handler): each queue's events —
-           one per (source, event type) — in lists of EVENT_BATCH_SIZE, one `consume_all`
-           transaction per list;
+- batched: the live path as it runs now (queues.batch_event_handler): each source's queue —
+           all its event types, in the producer's order — in lists of EVENT_BATCH_SIZE, one
+           `consume_all` transaction per list;
 - catchup: `consumer.catch_up_sources` over the log (the timer's and the rebuild's path).
 
 Prints events/s and ms/event of wall time and of this process's CPU time (PostgreSQL's own
@@ -102,7 +102,7 @@ def run_batched(db, logs, size=None):
     queues = {}
     for envelope in sorted((event for log in logs for event in log.events),
                            key=lambda e: e["occurred_at"]):
-        queues.setdefault((envelope["source"], envelope["event_type"]), []).append(envelope)
+        queues.setdefault(envelope["source"], []).append(envelope)     # one queue per source
     outcomes = []
     for events in queues.values():
         for start in range(0, len(events), size):

@@ -1,8 +1,9 @@
 """Which type of RabbitMQ queue the chassis declares: classic (the default) or quorum.
 
 `QUEUE_TYPE=quorum` (services/chassis/settings.py) makes every durable queue a service consumes
-from — its `rpc-<service>` queue and its `evt-<source>-<type>--<service>.<method>` event queues —
-a quorum queue: replicated over the cluster's nodes, so it survives the loss of a minority of
+from — its `rpc-<service>` queue, its `evt-<source>-<type>--<service>.<method>` event queues and
+the batched `evt-<source>--<service>.batch` ones (BatchEventHandler, which also carry
+`x-single-active-consumer` whatever the type) — a quorum queue: replicated over the cluster's nodes, so it survives the loss of a minority of
 them. Everything else stays classic, because RabbitMQ refuses those as quorum: RPC reply queues
 (nameko's ReplyListener, `x-expires`), exclusive and auto-delete queues (the gateway's broadcast
 queue for revoked tokens). nameko sets QoS per consumer (`basic.qos` with global=False), the only
@@ -35,10 +36,11 @@ from functools import partial
 
 import amqp.exceptions
 import eventlet
+import eventlet.event
 import kombu.exceptions
 import nameko.events
 import nameko.messaging
-from kombu import Exchange, Queue
+from kombu import Exchange, Queue, binding
 from nameko.amqp.publish import get_connection
 from nameko.constants import (AMQP_SSL_CONFIG_KEY, AMQP_URI_CONFIG_KEY, LOGIN_METHOD_CONFIG_KEY,
                               TRANSPORT_OPTIONS_CONFIG_KEY)
@@ -161,43 +163,89 @@ bulk_event_handler = BulkEventHandler.decorator
 class _BatchQueueConsumer(nameko.messaging.QueueConsumer):
     """The consumer connection of batched handlers: a prefetch of two batches per queue, so the
     next batch is delivered while one is applied (nameko's default, max_workers, would cap a
-    batch at ten)."""
+    batch at ten). Each delivery is handed to its handler in this consumer's own thread, in the
+    order the broker delivered it: nameko's spawn of a thread per message leaves their start
+    order to the hub's timers, and a batch must be the queue's order."""
 
     @property
     def prefetch_count(self):
         return 2 * settings.event_batch_size()
 
+    def handle_message(self, provider, body, message):
+        provider.handle_message(body, message)
+
+
+def batch_queue_name(source, service):
+    return f"evt-{source}--{service}.batch"
+
 
 class BatchEventHandler(EventHandler):
-    """An event handler whose method gets a list of event bodies: up to EVENT_BATCH_SIZE, or
-    what arrived within EVENT_BATCH_WAIT_SECONDS of the first, in the queue's order. Every
-    message of a batch is acknowledged when the method returns (raising or not, like nameko's
-    event handler without requeue_on_error: the consumer's catch-up re-reads what failed), so
-    one transaction can apply many events — per-event commits were reporting's cost. Messages
-    still waiting in a batch when the service stops are returned to the queue."""
+    """Events of several types from ONE source through ONE queue, `evt-<source>--<service>.batch`,
+    bound to the source's topic exchange once per event type: the queue holds the producer's
+    order across its event types (a ticket's assignment after its creation), which one queue
+    per event type did not — two queues' batches applied side by side reordered them.
+
+    The method gets a list of event bodies: up to EVENT_BATCH_SIZE, or what arrived within
+    EVENT_BATCH_WAIT_SECONDS of the first, in the queue's order, so one transaction can apply
+    many events (per-event commits were reporting's cost). Batches of the queue are applied
+    strictly one after another: the next one is delivered (prefetch) and gathered while one
+    is applied, and starts when that one has returned. Across replicas the queue has a single
+    active consumer (`x-single-active-consumer`): the broker delivers to one replica and keeps
+    the others waiting until it goes, so competing consumers cannot reorder a source either.
+
+    Every message of a batch is acknowledged when the method returns (raising or not, like
+    nameko's event handler without requeue_on_error: the consumer's catch-up re-reads what
+    failed). A stopping service lets its running batch finish and returns what it had not
+    started to the queue, for the next consumer. One batched handler per source in a service:
+    the queue's name is the source's, not the method's."""
     queue_consumer = _BatchQueueConsumer()
 
+    def __init__(self, source_service, event_types, **kwargs):
+        self.event_types = ((event_types,) if isinstance(event_types, str)
+                            else tuple(event_types))
+        super().__init__(source_service, None, **kwargs)
+
     def setup(self):
-        super().setup()
-        self._waiting, self._timer = [], None
+        # Not nameko's EventHandler.setup: it binds a queue per (source, event type).
+        exchange = nameko.events.get_event_exchange(self.source_service, self.container.config)
+        self.queue = Queue(
+            batch_queue_name(self.source_service, self.container.service_name), durable=True,
+            bindings=[binding(exchange, routing_key=event_type)
+                      for event_type in self.event_types],
+            # One replica at a time: competing consumers of one queue would apply its batches
+            # side by side and reorder the source's events (works on classic and quorum).
+            queue_arguments={"x-single-active-consumer": True})
+        nameko.messaging.Consumer.setup(self)
+        prepare(self.queue, self.container.config, dead_letter=True)
+        self._waiting, self._timer, self._running, self._stopping = [], None, None, False
 
     def handle_message(self, body, message):
+        """In the consumer's thread (_BatchQueueConsumer): must not yield, so that deliveries
+        join the batch in the queue's order."""
+        if self._stopping:
+            self.queue_consumer.requeue_message(message)
+            return
         self._waiting.append((body, message))
-        if len(self._waiting) >= settings.event_batch_size():
-            self._flush()
-        elif self._timer is None:
+        if self._running is None and self._timer is None:
             self._timer = eventlet.spawn_after(settings.event_batch_wait(), self._flush)
+        if self._running is None and len(self._waiting) == settings.event_batch_size():
+            eventlet.spawn(self._flush)
 
     def _flush(self):
-        # nameko calls handle_message in a green thread per message, and cancelling a timer
-        # switches threads: the batch is taken before anything can yield, or a message
-        # appended meanwhile would join a full batch.
-        batch, self._waiting = self._waiting, []
+        # Everything is taken and marked before anything can yield (cancelling a timer
+        # switches threads): a message appended meanwhile must not join a full batch, and a
+        # second flush must find this batch running.
         timer, self._timer = self._timer, None
+        batch = []
+        if self._running is None and not self._stopping:
+            size = settings.event_batch_size()
+            batch, self._waiting = self._waiting[:size], self._waiting[size:]
+        if batch:
+            self._running = eventlet.event.Event()
         if timer is not None:
             timer.cancel()      # a flush by size; the timer's own flush is running: a no-op
         if not batch:
-            return
+            return              # none waiting, or one running: its end flushes (_handled)
         messages = [message for _body, message in batch]
         try:
             self.container.spawn_worker(
@@ -207,13 +255,28 @@ class BatchEventHandler(EventHandler):
         except ContainerBeingKilled:
             for message in messages:
                 self.queue_consumer.requeue_message(message)
+            self._done()
 
     def _handled(self, messages, worker_ctx, result=None, exc_info=None):
         for message in messages:
             self.handle_message_processed(message, result, exc_info)
+        self._done()
         return result, exc_info
 
+    def _done(self):
+        running, self._running = self._running, None
+        running.send()
+        if self._waiting:
+            # In a thread of its own: this worker holds its pool slot until it returns, and
+            # the next batch's worker would wait for it (for ever, with one worker).
+            eventlet.spawn(self._flush)
+
     def stop(self):
+        self._stopping = True
+        if self._running is not None:
+            # Its events are applied and acknowledged before the rest go back: the queue's
+            # next consumer starts after them, in order.
+            self._running.wait()
         waiting, self._waiting = self._waiting, []
         timer, self._timer = self._timer, None
         if timer is not None:

@@ -3,8 +3,9 @@
 A subclass sets `name`, `db = Database(...)` and, if it consumes events, `subscriptions`: the
 live `@event_handler` entrypoints (`on_<event_type>`, each calling `self.apply_event`) are made
 from it when the class is defined, so no service writes one stub per event. With
-`batch_events = True` they are batched handlers instead (queues.batch_event_handler, each
-calling `self.apply_events` with a list): a service whose inbox applies many events in one
+`batch_events = True` there is one batched handler per source instead (`on_<source>_events`,
+queues.batch_event_handler: one queue per source holding the producer's order, each call
+`self.apply_events` with a list): a service whose inbox applies many events in one
 transaction (`consume_events`) sets it — reporting.
 """
 import logging
@@ -23,22 +24,41 @@ from services.chassis.rpc import CallContext, ServiceRpc, rpc   # rpc: replies w
 log = logging.getLogger(__name__)
 
 
-def _live_handler(source, event_type, name, batched):
-    if batched:
-        def handle(self, envelopes):
-            return self.apply_events(envelopes)
-    else:
-        def handle(self, envelope):
-            return self.apply_event(envelope)
+def _live_handler(source, event_type, name):
+    def handle(self, envelope):
+        return self.apply_event(envelope)
     handle.__name__ = handle.__qualname__ = name
     handle.__doc__ = f"{source}.{event_type}, live (the catch-up reads what this misses)."
-    return (batch_event_handler if batched else event_handler)(source, event_type)(handle)
+    return event_handler(source, event_type)(handle)
+
+
+def _batched_live_handler(source, event_types, name):
+    def handle(self, envelopes):
+        return self.apply_events(envelopes)
+    handle.__name__ = handle.__qualname__ = name
+    handle.__doc__ = (f"{source}'s {', '.join(event_types)}, live, in batches in the order "
+                      f"{source} wrote them (the catch-up reads what this misses).")
+    return batch_event_handler(source, event_types)(handle)
 
 
 def add_live_handlers(cls):
-    """One `on_<event_type>` entrypoint per subscribed (source, event type). The name is the
-    queue's (`evt-<source>-<type>--<service>.on_<type>`), kept as the hand-written stubs had it so
-    no deployed queue is orphaned; a method already defined under that name is left alone."""
+    """The live entrypoints of the subscribed (source, event type)s; a method already defined
+    under the name is left alone.
+
+    Per event: one `on_<event_type>` each, on the queue `evt-<source>-<type>--<service>.on_<type>`
+    (the name the hand-written stubs had, so no deployed queue is orphaned). Batched
+    (`batch_events`): one `on_<source>_events` per source, on `evt-<source>--<service>.batch`
+    with every subscribed type of the source bound to it — one queue per type would lose the
+    order between types, which batches applied side by side turn into real reorderings."""
+    if cls.batch_events:
+        by_source = {}
+        for source, event_type in cls.subscriptions.event_types():
+            by_source.setdefault(source, []).append(event_type)
+        for source, event_types in by_source.items():
+            name = f"on_{source}_events"
+            if not hasattr(cls, name):
+                setattr(cls, name, _batched_live_handler(source, event_types, name))
+        return
     made = {}
     for source, event_type in cls.subscriptions.event_types():
         name = f"on_{event_type}"
@@ -47,7 +67,7 @@ def add_live_handlers(cls):
                             f"{source}; give one of them a hand-written handler")
         made[name] = source
         if not hasattr(cls, name):
-            setattr(cls, name, _live_handler(source, event_type, name, cls.batch_events))
+            setattr(cls, name, _live_handler(source, event_type, name))
 
 
 def _lag_seconds(envelope, outcome):

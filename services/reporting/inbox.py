@@ -38,7 +38,7 @@ for _projection in PROJECTIONS.values():
         ROUTES.setdefault((_source, _event_type), []).append(
             (_projection.name, _projection.handles[_source][_event_type]))
 
-# What the live handlers subscribe to (ChassisService makes one `on_<event_type>` per entry):
+# What the live handlers subscribe to (ChassisService binds each to its source's batched queue):
 # {source: {event type: the names of the projections it feeds}}.
 SUBSCRIPTIONS = Subscriptions({})
 for (_source, _event_type), _routes in ROUTES.items():

@@ -41,16 +41,14 @@ def with_report_rpcs(cls):
 class ReportingService(ChassisService):
     name = "reporting"
     db = Database(METADATA, event_schemas=EVENT_SCHEMAS)    # customer_at_risk (events.py)
-    # every (source, event type) the domains consume: ChassisService makes the live
-    # `on_<event_type>` handlers from it (each calls apply_event → consume_event below)
+    # every (source, event type) the domains consume: ChassisService makes the live handlers
+    # from it — batched, one `on_<source>_events` per source, each on one queue
+    # (`evt-<source>--reporting.batch`) bound to all the source's types the domains consume,
+    # so a batch is the producer's order: the projections rely on it (a ticket's assignment
+    # after its creation), and one queue per type reordered them (queues.BatchEventHandler)
     subscriptions = inbox.SUBSCRIPTIONS
     analytics_libraries = AnalyticsLibraries()      # imported at start, not by a first request
-    # Not batched: a batch holds one queue's events, and reporting's projections rely on a
-    # source's events arriving in about the order they were written across its event types
-    # (a ticket's assignment after its creation); batches of different queues applied in
-    # parallel reordered them (tests/integration/reporting/test_service_desk_kpis.py caught
-    # it). Batching needs one ordered queue per source first (bench/FINDINGS.md).
-    batch_events = False
+    batch_events = True
 
     def consume_events(self, envelopes):
         """The live path's batches: every projection each event feeds, once each, the whole

@@ -1,16 +1,25 @@
 """Batched event handlers (queues.batch_event_handler) against the real broker: a burst of
 events arrives in lists of at most EVENT_BATCH_SIZE, in the queue's order, each event exactly
 once and every message acknowledged; a lone event is not held longer than the batch wait; and
-what a stopping service still holds in a batch goes back to the queue for the next one."""
+what a stopping service still holds in a batch goes back to the queue for the next one.
+
+One queue per source: events of several types from one source are applied in the order the
+source published them, batches of the queue one after another (never two at once), and one
+replica at a time consumes the queue (single active consumer); the queue's bindings and
+arguments as the broker has them."""
 import time
 
+import eventlet
 import pytest
+from nameko.dependency_providers import Config
 from nameko.standalone.events import event_dispatcher
 
 from services.chassis import queues
 from tests.helpers import wait_until
 
-seen = {"batches": [], "hold": None}
+seen = {"batches": [], "hold": None, "applied": [], "active": 0, "most_active": 0}
+DESK_TYPES = ("ticket_created", "ticket_reassigned", "ticket_closed")
+DESK_QUEUE = "evt-desk--ordered.batch"
 
 
 class Batched:
@@ -23,11 +32,30 @@ class Batched:
         seen["batches"].append([body["n"] for body in bodies])
 
 
+class Ordered:
+    """A desk's events of three types on one queue; each batch takes a while (a transaction's
+    commit), so that a second batch started before the first returned would overlap it."""
+    name = "ordered"
+    config = Config()
+
+    @queues.batch_event_handler("desk", DESK_TYPES)
+    def on_desk_events(self, bodies):
+        seen["active"] += 1
+        seen["most_active"] = max(seen["most_active"], seen["active"])
+        try:
+            eventlet.sleep(0.05)
+            seen["batches"].append(len(bodies))
+            seen["applied"] += [(self.config.get("REPLICA"), body["type"], body["n"])
+                                for body in bodies]
+        finally:
+            seen["active"] -= 1
+
+
 @pytest.fixture(autouse=True)
 def fresh(monkeypatch):
     monkeypatch.setenv("EVENT_BATCH_SIZE", "10")
     monkeypatch.setenv("EVENT_BATCH_WAIT_SECONDS", "0.2")
-    seen.update(batches=[], hold=None)
+    seen.update(batches=[], hold=None, applied=[], active=0, most_active=0)
 
 
 def _received():
@@ -91,3 +119,81 @@ def test_a_stopping_service_returns_what_it_holds(container_factory, rabbit_conf
     container_factory(Batched, rabbit_config).start()
     wait_until(lambda: sorted(_received()) == list(range(12)), timeout=15,
                message=f"all 12 events once (got {seen['batches']})")
+
+
+def publish_desk(rabbit_config, tickets):
+    """created / reassigned / (every other one) closed per ticket, interleaved across
+    tickets as a busy desk writes them; returns [(type, n)] in the order published."""
+    dispatch = event_dispatcher(rabbit_config)
+    published = []
+    for n in tickets:
+        published.append(("ticket_created", n))
+        if n > tickets[0]:
+            published.append(("ticket_reassigned", n - 1))
+        if n % 2:
+            published.append(("ticket_closed", n - 1))
+    published.append(("ticket_reassigned", tickets[-1]))
+    for event_type, n in published:
+        dispatch("desk", event_type, {"type": event_type, "n": n})
+    return published
+
+
+def _applied(replica=None):
+    return [(event_type, n) for who, event_type, n in seen["applied"]
+            if replica is None or who == replica]
+
+
+def test_a_sources_types_are_applied_in_its_order_one_batch_at_a_time(
+        container_factory, rabbit_config):
+    """One queue per (source, type) applied the reassignments apart from the creations (and
+    two batches at once reordered them even on one queue): both fail here."""
+    container_factory(Ordered, rabbit_config).start()
+    published = publish_desk(rabbit_config, list(range(60)))
+    wait_until(lambda: len(seen["applied"]) == len(published), timeout=30,
+               message=f"{len(published)} events applied")
+    assert _applied() == published, "applied in the order the source published them"
+    assert max(seen["batches"]) > 1, seen["batches"]
+    assert all(size <= 10 for size in seen["batches"]), seen["batches"]
+    assert len(seen["batches"]) > 2, seen["batches"]
+    assert seen["most_active"] == 1, "a queue's batches never overlap"
+
+
+@pytest.mark.parametrize("queue_type", ["classic", "quorum"])
+def test_one_queue_per_source_bound_to_its_types_with_a_single_active_consumer(
+        queue_type, monkeypatch, container_factory, rabbit_config, rabbit_manager):
+    monkeypatch.setenv("QUEUE_TYPE", queue_type)
+    container_factory(Ordered, rabbit_config).start()
+    vhost = rabbit_config["vhost"]
+    queue = rabbit_manager.get_queue(vhost, DESK_QUEUE)
+    quorum = {} if queue_type == "classic" else {
+        "x-queue-type": "quorum", "x-delivery-limit": queues.DELIVERY_LIMIT,
+        "x-dead-letter-exchange": queues.DEAD_LETTER_EXCHANGE}
+    assert queue["durable"] and not queue["auto_delete"] and not queue["exclusive"]
+    assert queue["type"] == queue_type
+    assert queue["arguments"] == {"x-single-active-consumer": True, **quorum}
+    bindings = {(b["source"], b["routing_key"]) for b in
+                rabbit_manager.get_queue_bindings(vhost, DESK_QUEUE) if b["source"]}
+    assert bindings == {("desk.events", event_type) for event_type in DESK_TYPES}
+    consumers = wait_until(lambda: rabbit_manager.get_queue(vhost, DESK_QUEUE)["consumer_details"],
+                           message="the consumer")
+    assert [consumer["prefetch_count"] for consumer in consumers] == [20], "two batches"
+    published = publish_desk(rabbit_config, list(range(10)))
+    wait_until(lambda: _applied() == published, timeout=20, message="applied in order")
+
+
+def test_one_replica_at_a_time_consumes_a_source_and_the_next_takes_over_in_order(
+        container_factory, rabbit_config):
+    """Competing consumers of one queue would apply its batches side by side: with the queue's
+    single active consumer the second replica waits, and takes over when the first stops."""
+    first = container_factory(Ordered, {**rabbit_config, "REPLICA": "a"})
+    first.start()
+    container_factory(Ordered, {**rabbit_config, "REPLICA": "b"}).start()
+    published = publish_desk(rabbit_config, list(range(40)))
+    wait_until(lambda: len(seen["applied"]) == len(published), timeout=30,
+               message=f"{len(published)} events applied")
+    assert _applied("a") == published and _applied("b") == []
+    first.stop()
+    later = publish_desk(rabbit_config, list(range(40, 60)))
+    wait_until(lambda: _applied("b") == later, timeout=30, message="the second replica's turn")
+    assert _applied() == published + later
+    assert seen["most_active"] == 1

@@ -65,7 +65,7 @@ def test_business_gauges_and_consumer_counters(producers, databases, start_repor
     before = REGISTRY.get_sample_value("crm_events_consumed_total", {
         "service": "reporting", "source": "customers", "event_type": "customer_created",
         "outcome": "processed"}) or 0
-    with entrypoint_waiter(reporting, "on_customer_created"):
+    with entrypoint_waiter(reporting, "on_customers_events"):
         rpc(producers["customers"], "create_customer", ADMIN,
             {"name": "Gauge Ltd", "lifecycle_stage": "prospect", "value_class": "A"})
     rpc(reporting, "refresh_gauges", ADMIN)

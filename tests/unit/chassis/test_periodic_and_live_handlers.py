@@ -48,7 +48,8 @@ def test_a_live_handler_per_subscribed_event_named_like_the_queue():
 
 class Batcher(ChassisService):
     name = "batcher"
-    subscriptions = Subscriptions({"sales": {"deal_won": ignore}})
+    subscriptions = Subscriptions({"sales": {"deal_won": ignore, "deal_lost": ignore},
+                                   "identity": {"user_created": ignore}})
     batch_events = True
     applied = []
 
@@ -59,19 +60,44 @@ class Batcher(ChassisService):
         return "processed"
 
 
-def test_batch_events_makes_batched_handlers_and_a_bad_event_costs_only_itself():
+def test_batch_events_makes_one_batched_handler_per_source_and_a_bad_event_costs_only_itself():
+    """One queue per source, every subscribed type of it bound there: the producer's order
+    across its event types is the queue's (one handler per type would lose it)."""
     from services.chassis.queues import BatchEventHandler
     handlers = entrypoints(Batcher, BatchEventHandler)
-    assert sorted(handlers) == ["on_deal_won"]
+    assert sorted(handlers) == ["on_identity_events", "on_sales_events"]
+    assert handlers["on_sales_events"].source_service == "sales"
+    assert handlers["on_sales_events"].event_types == ("deal_won", "deal_lost")
+    assert not entrypoints(Batcher, EventHandler).keys() - handlers.keys(), "no per-type handler"
     assert not isinstance(entrypoints(Ticker, EventHandler)["on_deal_won"], BatchEventHandler)
     service = Batcher()
     service.metrics = type("NoMetrics", (), {"event_consumed": lambda *args: None})()
     Batcher.applied = []
-    assert service.on_deal_won([{"n": 1}, {"n": 2}]) == ["processed", "processed"]
+    assert service.on_sales_events([{"n": 1}, {"n": 2}]) == ["processed", "processed"]
     # the default consume_events commits each on its own; a failure sends the batch one by one
-    assert service.on_deal_won([{"n": 3}, {"n": 4, "bad": True}, {"n": 5}]) == [
+    assert service.on_sales_events([{"n": 3}, {"n": 4, "bad": True}, {"n": 5}]) == [
         "processed", "failed", "processed"]
     assert Batcher.applied == [1, 2, 3, 3, 5]     # 3 again: a real inbox makes it a duplicate
+
+
+@pytest.mark.parametrize("queue_type", ["classic", "quorum"])
+def test_a_batched_queue_per_source_bound_to_its_types_with_a_single_active_consumer(
+        queue_type, container_factory, monkeypatch):
+    """The declaration (no broker: the entrypoint's setup builds the kombu Queue); the broker's
+    view of it: tests/integration/chassis/test_batch_handlers.py."""
+    from services.chassis import queues
+    monkeypatch.setenv("QUEUE_TYPE", queue_type)
+    container = container_factory(Batcher, {"AMQP_URI": "memory://"})
+    [handler] = [ext for ext in container.entrypoints
+                 if isinstance(ext, queues.BatchEventHandler) and ext.source_service == "sales"]
+    handler.setup()
+    queue = handler.queue
+    assert queue.name == "evt-sales--batcher.batch" == queues.batch_queue_name("sales", "batcher")
+    assert queue.durable and not queue.auto_delete and not queue.exclusive
+    quorum = {} if queue_type == "classic" else queues.quorum_arguments(dead_letter=True)
+    assert queue.queue_arguments == {"x-single-active-consumer": True, **quorum}
+    assert sorted((b.exchange.name, b.exchange.type, b.routing_key) for b in queue.bindings) == [
+        ("sales.events", "topic", "deal_lost"), ("sales.events", "topic", "deal_won")]
 
 
 def test_one_event_type_from_two_sources_needs_a_hand_written_handler():

@@ -77,9 +77,9 @@ def test_a_failed_apply_observes_no_freshness(db, customers):
 
 
 def test_the_generated_live_handlers_go_through_the_per_projection_inbox(db, customers):
-    """ChassisService makes `on_<event_type>` from reporting's subscriptions; each lands in the
-    inbox of every projection its event feeds, once; consume_events (the batched path, for when
-    reporting's queues keep a source's order) applies a list in one transaction the same way."""
+    """ChassisService makes one batched `on_<source>_events` from reporting's subscriptions;
+    each event of a list lands in the inbox of every projection it feeds, once — a repeat in
+    the same list or a later one is a duplicate; the per-event path (consume_event) the same."""
     from nameko.testing.services import worker_factory
     from sqlalchemy import select
 
@@ -88,10 +88,10 @@ def test_the_generated_live_handlers_go_through_the_per_projection_inbox(db, cus
     service = worker_factory(ReportingService, db=db)
     created, logged = customers.create("c1"), customers.interaction("u1")
     other = customers.create("c2")
-    assert service.on_customer_created(created) == inbox.PROCESSED
-    assert service.on_interaction_logged(logged) == inbox.PROCESSED
-    assert service.on_customer_created(created) == inbox.DUPLICATE
-    assert service.consume_events([other, created, other]) == [
+    assert service.on_customers_events([created, logged, created]) == [
+        inbox.PROCESSED, inbox.PROCESSED, inbox.DUPLICATE]
+    assert service.consume_event(created) == inbox.DUPLICATE
+    assert service.on_customers_events([other, created, other]) == [
         inbox.PROCESSED, inbox.DUPLICATE, inbox.DUPLICATE]
     with db.read_only() as session:
         rows = set(session.execute(select(ProjectionInbox.projection, ProjectionInbox.event_id)))
