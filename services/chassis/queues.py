@@ -3,8 +3,9 @@
 `QUEUE_TYPE=quorum` (services/chassis/settings.py) makes every durable queue a service consumes
 from — its `rpc-<service>` queue, its `evt-<source>-<type>--<service>.<method>` event queues and
 the batched `evt-<source>--<service>.batch` ones (BatchEventHandler, which also carry
-`x-single-active-consumer` whatever the type) — a quorum queue: replicated over the cluster's nodes, so it survives the loss of a minority of
-them. Everything else stays classic, because RabbitMQ refuses those as quorum: RPC reply queues
+`x-single-active-consumer` whatever the type) — a quorum queue: replicated over the cluster's
+nodes, so it survives the loss of a minority of them. Everything else stays classic, because
+RabbitMQ refuses those as quorum: RPC reply queues
 (nameko's ReplyListener, `x-expires`), exclusive and auto-delete queues (the gateway's broadcast
 queue for revoked tokens). nameko sets QoS per consumer (`basic.qos` with global=False), the only
 kind quorum queues accept.
@@ -218,6 +219,7 @@ class BatchEventHandler(EventHandler):
         nameko.messaging.Consumer.setup(self)
         prepare(self.queue, self.container.config, dead_letter=True)
         self._waiting, self._timer, self._running, self._stopping = [], None, None, False
+        self._size, self._wait = settings.event_batch_size(), settings.event_batch_wait()
 
     def handle_message(self, body, message):
         """In the consumer's thread (_BatchQueueConsumer): must not yield, so that deliveries
@@ -227,8 +229,8 @@ class BatchEventHandler(EventHandler):
             return
         self._waiting.append((body, message))
         if self._running is None and self._timer is None:
-            self._timer = eventlet.spawn_after(settings.event_batch_wait(), self._flush)
-        if self._running is None and len(self._waiting) == settings.event_batch_size():
+            self._timer = eventlet.spawn_after(self._wait, self._flush)
+        if self._running is None and len(self._waiting) == self._size:
             eventlet.spawn(self._flush)
 
     def _flush(self):
@@ -238,8 +240,7 @@ class BatchEventHandler(EventHandler):
         timer, self._timer = self._timer, None
         batch = []
         if self._running is None and not self._stopping:
-            size = settings.event_batch_size()
-            batch, self._waiting = self._waiting[:size], self._waiting[size:]
+            batch, self._waiting = self._waiting[:self._size], self._waiting[self._size:]
         if batch:
             self._running = eventlet.event.Event()
         if timer is not None:
