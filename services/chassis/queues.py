@@ -5,10 +5,9 @@ from — its `rpc-<service>` queue, its `evt-<source>-<type>--<service>.<method>
 the batched `evt-<source>--<service>.batch` ones (BatchEventHandler, which also carry
 `x-single-active-consumer` whatever the type) — a quorum queue: replicated over the cluster's
 nodes, so it survives the loss of a minority of them. Everything else stays classic, because
-RabbitMQ refuses those as quorum: RPC reply queues
-(nameko's ReplyListener, `x-expires`), exclusive and auto-delete queues (the gateway's broadcast
-queue for revoked tokens). nameko sets QoS per consumer (`basic.qos` with global=False), the only
-kind quorum queues accept.
+RabbitMQ refuses those as quorum: RPC reply queues (nameko's ReplyListener, `x-expires`), exclusive
+and auto-delete queues (the gateway's broadcast queue for revoked tokens). nameko sets QoS per
+consumer (`basic.qos` with global=False), the only kind quorum queues accept.
 
 Quorum queues get a delivery limit, so a poison message — one whose delivery kills its consumer
 (a message nameko cannot decode kills the whole container), or one requeued forever — is taken
