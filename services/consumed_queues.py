@@ -1,11 +1,12 @@
 """The RabbitMQ queues each service consumes, as nameko itself names them.
 
-Read from the service classes of services/registry.py, not from a naming rule copied here:
-each entrypoint is bound in a ServiceContainer and its `setup()` builds the kombu Queue nameko
+Read from the service classes of services/registry.py, not from a naming rule copied here: each
+entrypoint is bound in a ServiceContainer and its `setup()` builds the kombu Queue nameko
 declares at start (`rpc-<service>`; `evt-<source>-<event>--<service>.<method>` for a pooled
-event handler). Nothing connects: only the entrypoints' own setup runs (the QueueConsumer's,
-which would dial the broker, does not). The Kubernetes autoscaling (KEDA) watches these queues
-(services/k8s_manifests.py), so a renamed queue or a new handler changes what is generated.
+event handler, `evt-<source>--<service>.batch` for a batched one). Nothing connects: only the
+entrypoints' own setup runs (the QueueConsumer's, which would dial the broker, does not). The
+Kubernetes autoscaling (KEDA) watches these queues (services/k8s_manifests.py), so a renamed
+queue or a new handler changes what is generated.
 
 Broadcast handlers (the gateway's token revocation: one auto-named queue per process) are not
 work queues: their length says nothing about load, so they are left out.
