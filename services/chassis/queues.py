@@ -239,7 +239,10 @@ class BatchEventHandler(EventHandler):
         timer, self._timer = self._timer, None
         batch = []
         if self._running is None and not self._stopping:
-            batch, self._waiting = self._waiting[:self._size], self._waiting[self._size:]
+            # Deliveries of a connection since lost are the broker's again (redelivered, maybe
+            # to another replica): applying them here too could overtake their redelivery.
+            live = [(body, message) for body, message in self._waiting if message.channel.connection]
+            batch, self._waiting = live[:self._size], live[self._size:]
         if batch:
             self._running = eventlet.event.Event()
         if timer is not None:
