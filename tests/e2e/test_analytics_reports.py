@@ -1,10 +1,12 @@
 """Analytics reports through the gateway (issue 17 §7, §9): the ad-hoc report's figures equal
 the deals the reps made, scoped (a rep sees their own, the manager the team's); a name outside
 its whitelist is a 422 naming the field; a report exported as CSV and as XLSX reads back to its
-JSON rows, and revenue by month is also a PNG and SVG chart."""
+JSON rows; revenue by month, the ad-hoc report and the funnel are also PNG and SVG charts, and a
+report with nothing to chart (churn risk) refuses them."""
 import csv
 import io
 import uuid
+import xml.etree.ElementTree as ElementTree
 from decimal import Decimal
 
 import pytest
@@ -99,8 +101,6 @@ def test_a_report_exported_as_csv_and_xlsx_equals_its_json(team_deals):
             else:
                 assert cell == expected, name
 
-    assert manager.get(ADHOC, params={**params, "format": "png"}).status_code == 422
-
 
 def test_revenue_by_month_as_csv_and_as_a_chart(team_deals):
     manager = team_deals["manager"]
@@ -117,3 +117,19 @@ def test_revenue_by_month_as_csv_and_as_a_chart(team_deals):
     assert png.content.startswith(b"\x89PNG")
     svg = manager.get("reports/sales/revenue", params={**params, "format": "svg"})
     assert svg.headers["Content-Type"].startswith("image/svg+xml") and b"<svg" in svg.content
+
+
+def test_adhoc_and_funnel_as_charts_and_a_worklist_refuses_one(team_deals):
+    manager, params = team_deals["manager"], team_deals["params"]
+    svg = manager.get(ADHOC, params={**params, "format": "svg"})
+    assert svg.status_code == 200 and svg.headers["Content-Type"].startswith("image/svg+xml")
+    root = ElementTree.fromstring(svg.content)
+    text = " ".join(root.itertext())
+    bars = [element for element in root.iter() if (element.get("id") or "").startswith("bar-")]
+    assert len(bars) == len(team_deals["report"]["rows"]) == 2      # count by rep
+    assert all(row["rep_name"][:20] in text for row in team_deals["report"]["rows"])
+    funnel = manager.get("reports/sales/funnel", params={"format": "png"})
+    assert (funnel.status_code, funnel.headers["Content-Type"]) == (200, "image/png")
+    assert funnel.content.startswith(b"\x89PNG")
+    refused = manager.get("reports/customers/churn-risk", params={"format": "png"})
+    assert refused.status_code == 422 and "format" in refused.json()["errors"]

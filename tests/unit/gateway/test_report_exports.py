@@ -1,6 +1,7 @@
 """Reports as files (gateway/exports.py, gateway/charts.py, the report route): the rows
 flattened the same way for every report, as CSV and XLSX that read back to the same values,
-spreadsheet formulas defused, charts for the reports that declare one."""
+spreadsheet formulas defused; png / svg offered for the reports that have a chart
+(test_report_charts.py draws them)."""
 import csv
 import io
 from decimal import Decimal
@@ -55,16 +56,6 @@ def test_xlsx_reads_back_with_numbers_for_decimals_and_a_sheet_per_list():
     assert cells[1][COLUMNS.index("tags")] == "a; b" and cells[1][0] == "2025-01-01"
     assert [list(row) for row in workbook["overdue_invoices"].iter_rows(values_only=True)] == [
         ["id", "balance"], ["i-1", 10]]
-
-
-def test_revenue_charts_one_line_per_owner_and_currency_as_png_and_svg():
-    chart = charts.CHARTS["sales_revenue"]
-    assert charts.series(REPORT, chart) == {
-        "=HYPERLINK(\"x\") EUR": [("2025-01-01", Decimal("150.50"))],
-        "Bea USD": [("2025-02-01", Decimal("-3.00"))]}
-    assert charts.render(REPORT, chart, "png").startswith(b"\x89PNG\r\n\x1a\n")
-    svg = charts.render(REPORT, chart, "svg")
-    assert b"<svg" in svg and charts.render(REPORT, chart, "svg") == svg   # reproducible
 
 
 @pytest.mark.parametrize("rpc", sorted(REPORTS))
