@@ -101,6 +101,16 @@ class RebuildFence(Base):
     since: Mapped[datetime] = mapped_column(UtcDateTime, nullable=False, default=utcnow)
 
 
+class ReadModelGeneration(Base):
+    """Bumped by a rebuild's switch, in its transaction (shadow.copy_over): the one change to
+    the read models that applies no event live, so no `freshness` row moves. Figures cached
+    from the read models (computed.py) are keyed by both."""
+    __tablename__ = "read_model_generation"
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    generation: Mapped[int] = mapped_column(BigInteger, nullable=False, default=0)
+    switched_at: Mapped[datetime] = mapped_column(UtcDateTime, nullable=False, default=utcnow)
+
+
 class DigestSent(Base):
     """A manager's weekly digest (digest.py): claimed before the mail goes — one replica wins
     the (manager, week) row, the others skip it — and dropped again if the mail fails, so the

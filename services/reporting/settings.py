@@ -54,3 +54,9 @@ def churn_risk_threshold():
 def churn_risk_seconds():
     """How often the churn-risk pass scores every customer (REPORTING_CHURN_RISK_SECONDS)."""
     return env.float("REPORTING_CHURN_RISK_SECONDS", 3600.0)
+
+
+def computed_entries():
+    """Costly figures (the win-drivers model per scope, the customer groups per as_of) kept in
+    each reporting process until the read models change (computed.py); 0: none kept."""
+    return env.int("REPORTING_COMPUTED_ENTRIES", 32)

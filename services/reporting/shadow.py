@@ -31,11 +31,13 @@ import tempfile
 from contextlib import contextmanager
 from types import SimpleNamespace
 
-from sqlalchemy import MetaData, create_engine, delete, insert, select
+from sqlalchemy import MetaData, create_engine, delete, insert, select, update
 from sqlalchemy.orm import sessionmaker
 
 from services.chassis.db import DatabaseAccess, make_engine
-from services.reporting.models import Base, ProjectionInbox, ProjectionPosition
+from services.chassis.models import utcnow
+from services.reporting.models import (Base, ProjectionInbox, ProjectionPosition,
+                                       ReadModelGeneration)
 
 SCHEMA = "reporting_rebuild"        # the shadow's schema (PostgreSQL) or attached name (SQLite)
 
@@ -130,3 +132,14 @@ def copy_over(connection, tables, names):
         connection.execute(insert(table).from_select(
             columns, select(*[source.c[name] for name in columns])
             .where(source.c.projection.in_(names))))
+    bump_generation(connection)
+
+
+def bump_generation(connection):
+    """The read models' generation + 1 (the figures cached from them are then stale: computed.py);
+    no concurrent bump: the switch holds the lease."""
+    table, now = ReadModelGeneration.__table__, utcnow()
+    bumped = connection.execute(update(table).where(table.c.name == "tables").values(
+        generation=table.c.generation + 1, switched_at=now))
+    if not bumped.rowcount:
+        connection.execute(insert(table).values(name="tables", generation=1, switched_at=now))

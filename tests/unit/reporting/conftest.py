@@ -3,10 +3,18 @@ import pytest
 from sqlalchemy import create_engine
 from sqlalchemy.pool import StaticPool
 
+from services.reporting import computed
 from services.reporting.domains import METADATA
 from tests.unit.chassis.fakes import make_db
 from tests.unit.reporting.sales_support import Sales
 from tests.unit.reporting.support import Customers, Identity
+
+
+@pytest.fixture(autouse=True)
+def no_figures_cached_by_another_test():
+    """Each test has databases of its own: a figure an earlier test cached (computed.py) under
+    an equal data version must not answer."""
+    computed.CACHE.clear()
 
 
 @pytest.fixture

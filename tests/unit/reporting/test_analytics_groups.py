@@ -1,13 +1,16 @@
 """Customer groups: k chosen by silhouette on well-separated hand-made groups, each described
 from its mean against everyone's; the report groups every buyer of the base
-(analytics_support.BASE) company-wide and lists only the caller's customers."""
+(analytics_support.BASE) company-wide and lists only the caller's customers; the clustering is
+done once for every reader until an event or a rebuild changes the read models."""
 import pytest
 
 from services.chassis.auth import Principal
 from services.chassis.errors import Invalid
+from services.reporting import computed, shadow
 from services.reporting.domains.analytics.groups import clusters
 from services.reporting.domains.analytics.groups.report import groups
-from tests.unit.reporting.analytics_support import load_base
+from tests.unit.reporting.analytics_support import load_base, noon
+from tests.unit.reporting.support import T0, apply
 
 NAMES = ("recency_days", "frequency", "monetary", "products", "tickets")
 ADMIN = Principal("u-admin", "admin")
@@ -74,3 +77,44 @@ def test_report_groups_every_buyer_and_lists_the_callers(db, base):
 def test_bad_queries_are_refused(db, query):
     with pytest.raises(Invalid):
         run(db, ADMIN, **query)
+
+
+def counted(monkeypatch):
+    calls = []
+    real = clusters.cluster
+    monkeypatch.setattr(clusters, "cluster", lambda *args: calls.append(1) or real(*args))
+    return calls
+
+
+def test_the_groups_are_clustered_once_for_every_reader_until_the_facts_change(
+        db, base, customers, sales, monkeypatch):
+    calls = counted(monkeypatch)
+    first = run(db, ADMIN)
+    assert run(db, ADMIN) == first and len(calls) == 1
+    mine = run(db, REP_A)                     # the shared clustering, scoped afterwards
+    assert len(calls) == 1
+    assert sorted(m for group in mine["groups"] for m in group["members"]) == ["c1", "c2", "c3"]
+    run(db, ADMIN, months=6)                  # other parameters: clustered for them
+    assert len(calls) == 2
+    apply(db, customers.create("c9", owner_id="u-b", region="North", lifecycle_stage="customer"),
+          *sales.create("c9-0", "u-b", currency="EUR", created_at=T0, customer_id="c9",
+                        lines=[("p1", "p1", "10.00")]),
+          *sales.move("c9-0", "won", noon(T0.date())))
+    after = run(db, ADMIN)
+    assert len(calls) == 3 and sum(g["size"] for g in after["groups"]) == 7
+
+
+def test_a_rebuild_switch_makes_the_next_request_cluster_again(db, base, monkeypatch):
+    calls = counted(monkeypatch)
+    run(db, ADMIN)
+    with db.engine.begin() as connection:      # what a rebuild's switch does besides the copy
+        shadow.bump_generation(connection)
+    run(db, ADMIN), run(db, ADMIN)
+    assert len(calls) == 2
+
+
+def test_the_cache_keeps_at_most_its_size(db, base, monkeypatch):
+    monkeypatch.setenv("REPORTING_COMPUTED_ENTRIES", "1")
+    calls = counted(monkeypatch)
+    run(db, ADMIN), run(db, ADMIN, months=6), run(db, ADMIN)     # the first one was dropped
+    assert len(calls) == 3 and len(computed.CACHE._entries) == 1

@@ -1,13 +1,14 @@
 """The win-drivers model on small data whose drivers are known: GTX Pro wins 4 deals in 5, MG
 Special 1 in 5, the industry and size say nothing. The odds ratios point that way and say so
 in words, the hold-out beats the base rate, open deals are ranked by it; the scope and bad
-queries."""
+queries; the model fitted once per scope until an event or a rebuild changes the facts."""
 from datetime import datetime, timedelta, timezone
 
 import pytest
 
 from services.chassis.auth import Principal
 from services.chassis.errors import Invalid
+from services.reporting import shadow
 from services.reporting.domains.analytics.drivers import features, model
 from services.reporting.domains.analytics.drivers.report import open_deal_odds, win_drivers
 from tests.unit.reporting.support import apply
@@ -15,6 +16,7 @@ from tests.unit.reporting.support import apply
 NOW = datetime(2025, 12, 10, 9, 0, tzinfo=timezone.utc)
 ADMIN = Principal("u-admin", "admin")
 REP_B = Principal("u-b", "sales_rep", team_id="t1")
+MANAGER = Principal("u-m", "manager", team_id="t1")
 PRODUCTS = {"good": "GTX Pro", "bad": "MG Special"}
 
 
@@ -101,3 +103,36 @@ def test_bad_queries_are_refused_precisely(story, function, query, field):
     with pytest.raises(Invalid) as error:
         run(story, function, **query)
     assert field in error.value.details
+
+
+def counted(monkeypatch):
+    """Every logistic regression fitted (the model on all closed deals, the hold-out's)."""
+    fits = []
+    real = model._fit
+    monkeypatch.setattr(model, "_fit", lambda *args: fits.append(1) or real(*args))
+    return fits
+
+
+def test_the_model_is_fitted_once_per_scope_until_an_event_changes_the_facts(
+        story, sales, monkeypatch):
+    fits = counted(monkeypatch)
+    first = run(story, win_drivers)
+    assert len(fits) == 2                                   # the model and the hold-out's
+    assert run(story, win_drivers) == first and run(story, open_deal_odds)["rows"]
+    assert len(fits) == 2
+    assert run(story, win_drivers, REP_B)["closed_deals"] == 4       # their own deals only
+    team = run(story, open_deal_odds, MANAGER)          # another scope: a model of its own
+    assert len(fits) == 3 and team["closed_deals"] == 84
+    apply(story, *sales.create("late", "u-a", customer_id="c-retail", created_at=NOW),
+          *sales.move("late", "lost", NOW, "price"))
+    assert run(story, win_drivers)["closed_deals"] == 85 and len(fits) == 5
+    assert run(story, win_drivers, REP_B)["closed_deals"] == 4
+
+
+def test_a_rebuild_switch_makes_the_next_request_fit_again(story, monkeypatch):
+    fits = counted(monkeypatch)
+    run(story, open_deal_odds)
+    with story.engine.begin() as connection:   # what a rebuild's switch does besides the copy
+        shadow.bump_generation(connection)
+    run(story, open_deal_odds), run(story, open_deal_odds)
+    assert len(fits) == 2

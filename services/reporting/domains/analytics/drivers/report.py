@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from services.chassis.models import utcnow
 from services.chassis.validation import load
-from services.reporting import scoping
+from services.reporting import computed, scoping
 from services.reporting.domains.analytics.drivers import features, model
 from services.reporting.domains.analytics.drivers.schemas import OpenDealOddsQuery, WinDriversQuery
 from services.reporting.domains.identity.queries import names
@@ -18,12 +18,29 @@ SUBJECT = {"product": "Deals for {}", "industry": "Deals with customers in {}",
            "size": "Deals with companies of {}", "region": "Deals in region {}",
            "rep": "Deals owned by {}", "age": "Deals {} old"}
 
+def _scope_key(condition):
+    """The scope as its SQL: readers whose scopes select the same deals share one model (admins
+    and the read-all roles), a rep has their own. Not one shared fit scoped afterwards: the
+    coefficients would carry the outcomes of deals the reader may not see."""
+    return str(condition.compile(compile_kwargs={"literal_binds": True}))
+
+
 def _closed_and_fitted(session, principal, now):
+    """The scope's closed deals and the model fitted on them (none: too few) — computed once
+    per scope until the read models change (computed.py). A closed deal's attributes do not
+    depend on `now` (its age ends at its close)."""
     where = [scoping.scope(session, principal, DealFact.owner_id)]
-    closed = features.deals(session, where, now, ("won", "lost"))
-    if not model.fittable(closed):
-        return where, closed, None
-    return where, closed, model.fit(closed)
+
+    def fitted():
+        closed = features.deals(session, where, now, ("won", "lost"))
+        return closed, model.fit(closed) if model.fittable(closed) else None
+    closed, found = computed.CACHE.get(session, ("win-model", _scope_key(where[0])), fitted)
+    return where, closed, found
+
+
+def _holdout(session, where, closed):
+    return dict(computed.CACHE.get(session, ("win-holdout", _scope_key(where[0])),
+                                   lambda: model.holdout(closed)))
 
 
 def _reason(closed):
@@ -50,7 +67,7 @@ def _factor(fitted, key, label):
 
 def win_drivers(session, principal, query, now=None):
     query = load(WinDriversQuery(), query or {})
-    _where, closed, fitted = _closed_and_fitted(session, principal, now or utcnow())
+    where, closed, fitted = _closed_and_fitted(session, principal, now or utcnow())
     won = sum(deal.status == "won" for deal in closed)
     answer = {"closed_deals": len(closed), "won": won,
               "base_rate": round(won / len(closed), 4) if closed else None,
@@ -64,7 +81,7 @@ def win_drivers(session, principal, query, now=None):
     start = query["offset"]
     page = keys[start:start + query["limit"]]
     labels = _labels(session, page)
-    return {**answer, "holdout": model.holdout(closed), "total": len(keys),
+    return {**answer, "holdout": _holdout(session, where, closed), "total": len(keys),
             "factors": [_factor(fitted, key, labels[key]) for key in page]}
 
 
