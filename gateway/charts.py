@@ -192,48 +192,55 @@ def _forecast(axes, report, chart):
         label = _cut(_join(_groups(report, chart, row), row.get("currency")), LEGEND)
         history = [(xs.index(item["period"]), _number(item.get("won")))
                    for item in row.get("history") or ()]
-        ahead = [(xs.index(item["period"]), item["forecast"])
+        history = [(x, y) for x, y in history if y is not None]
+        ahead = [(xs.index(item["period"]), [_number(item["forecast"].get(name))
+                                             for name in ("mean", "lower", "upper")])
                  for item in row.get("periods") or () if item.get("forecast")]
+        ahead = [(x, values) for x, values in ahead if None not in values]
         line, = axes.plot([x for x, _ in history], [y for _, y in history], marker="o",
                           label=f"{label} won")
         line.set_gid(f"line-{number}")
         if ahead:
             at = [x for x, _ in ahead]
-            axes.fill_between(at, [_number(f["lower"]) for _, f in ahead],
-                              [_number(f["upper"]) for _, f in ahead], alpha=0.2,
+            axes.fill_between(at, [lower for _, (_m, lower, _u) in ahead],
+                              [upper for _, (_m, _l, upper) in ahead], alpha=0.2,
                               color=line.get_color()).set_gid(f"band-{number}")
-            axes.plot(at, [_number(f["mean"]) for _, f in ahead], linestyle="--", marker="o",
-                      color=line.get_color(), label=f"{label} forecast").set_gid(
+            axes.plot(at, [mean for _, (mean, _l, _u) in ahead], linestyle="--", marker="o",
+                      color=line.get_color(), label=f"{label} forecast")[0].set_gid(
                 f"forecast-{number}")
     axes.set_xticks(range(len(xs)), xs)
     axes.tick_params(axis="x", labelrotation=45)
     return bool(xs)
 
 
+# no timestamp, creator or random element ids in the file: the same report, the same bytes;
+# SVG text as text (searchable, read by screen readers), not as glyph outlines; a "$" in a name
+# is a dollar sign, not the start of a formula
+STYLE = {"svg.hashsalt": "report", "svg.fonttype": "none", "text.parse_math": False}
+
+
 def render(report, chart, kind):
     """The chart's bytes as `kind` ("png" or "svg")."""
-    figure = Figure(figsize=(8, 4.5), dpi=100)
-    axes = figure.add_subplot()
-    if chart.kind == "forecast":
-        drawn = _forecast(axes, report, chart)
-    else:
-        over_periods, xs, series = table(report, chart)
-        drawn = bool(series)
-        if over_periods:
-            _lines(axes, xs, series)
-        elif series:
-            figure.set_figheight(max(3.0, 1.5 + 0.35 * len(xs)))
-            _bars(axes, xs, series)
-    if not drawn:
-        axes.text(0.5, 0.5, "No data", ha="center", va="center", transform=axes.transAxes)
-    axes.set_title(chart.title)
-    if axes.get_legend_handles_labels()[0]:
-        axes.legend(fontsize="small")
-    figure.tight_layout()
-    out = io.BytesIO()
-    # no timestamp, creator or random element ids in the file: the same report, the same bytes;
-    # SVG text as text (searchable, read by screen readers), not as glyph outlines
-    with matplotlib.rc_context({"svg.hashsalt": "report", "svg.fonttype": "none"}):
+    with matplotlib.rc_context(STYLE):
+        figure = Figure(figsize=(8, 4.5), dpi=100)
+        axes = figure.add_subplot()
+        if chart.kind == "forecast":
+            drawn = _forecast(axes, report, chart)
+        else:
+            over_periods, xs, series = table(report, chart)
+            drawn = bool(series)
+            if over_periods:
+                _lines(axes, xs, series)
+            elif series:
+                figure.set_figheight(max(3.0, 1.5 + 0.35 * len(xs)))
+                _bars(axes, xs, series)
+        if not drawn:
+            axes.text(0.5, 0.5, "No data", ha="center", va="center", transform=axes.transAxes)
+        axes.set_title(chart.title)
+        if axes.get_legend_handles_labels()[0]:
+            axes.legend(fontsize="small")
+        figure.tight_layout()
+        out = io.BytesIO()
         figure.savefig(out, format=kind,
                        metadata={"Date": None} if kind == "svg" else {"Software": None})
     return out.getvalue()
