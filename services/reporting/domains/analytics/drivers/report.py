@@ -26,21 +26,24 @@ def _scope_key(condition):
 
 
 def _closed_and_fitted(session, principal, now):
-    """The scope's closed deals and the model fitted on them (none: too few) — computed once
+    """The scope's closed deals and the model fitted on them (none: too few), as an entry kept
     per scope until the read models change (computed.py). A closed deal's attributes do not
     depend on `now` (its age ends at its close)."""
     where = [scoping.scope(session, principal, DealFact.owner_id)]
 
     def fitted():
         closed = features.deals(session, where, now, ("won", "lost"))
-        return closed, model.fit(closed) if model.fittable(closed) else None
-    closed, found = computed.CACHE.get(session, ("win-model", _scope_key(where[0])), fitted)
-    return where, closed, found
+        return {"closed": closed, "fitted": model.fit(closed) if model.fittable(closed) else None}
+    entry = computed.CACHE.get(session, ("win-model", _scope_key(where[0])), fitted)
+    return where, entry
 
 
-def _holdout(session, where, closed):
-    return dict(computed.CACHE.get(session, ("win-holdout", _scope_key(where[0])),
-                                   lambda: model.holdout(closed)))
+def _holdout(entry):
+    """The hold-out's figures for the entry's deals: computed once, kept with the model they
+    judge (so of the same data)."""
+    if "holdout" not in entry:
+        entry["holdout"] = model.holdout(entry["closed"])
+    return dict(entry["holdout"])
 
 
 def _reason(closed):
@@ -67,7 +70,8 @@ def _factor(fitted, key, label):
 
 def win_drivers(session, principal, query, now=None):
     query = load(WinDriversQuery(), query or {})
-    where, closed, fitted = _closed_and_fitted(session, principal, now or utcnow())
+    _where, entry = _closed_and_fitted(session, principal, now or utcnow())
+    closed, fitted = entry["closed"], entry["fitted"]
     won = sum(deal.status == "won" for deal in closed)
     answer = {"closed_deals": len(closed), "won": won,
               "base_rate": round(won / len(closed), 4) if closed else None,
@@ -81,14 +85,15 @@ def win_drivers(session, principal, query, now=None):
     start = query["offset"]
     page = keys[start:start + query["limit"]]
     labels = _labels(session, page)
-    return {**answer, "holdout": _holdout(session, where, closed), "total": len(keys),
+    return {**answer, "holdout": _holdout(entry), "total": len(keys),
             "factors": [_factor(fitted, key, labels[key]) for key in page]}
 
 
 def open_deal_odds(session, principal, query, now=None):
     query = load(OpenDealOddsQuery(), query or {})
     now = now or utcnow()
-    where, closed, fitted = _closed_and_fitted(session, principal, now)
+    where, entry = _closed_and_fitted(session, principal, now)
+    closed, fitted = entry["closed"], entry["fitted"]
     _filters, owner_filter = scoping.filters(DealFact, query, ("owner_id",))
     open_deals = features.deals(session, where + owner_filter, now, ("open",))
     odds = model.probabilities(fitted, open_deals) if fitted else [None] * len(open_deals)
