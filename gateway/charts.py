@@ -155,7 +155,7 @@ def table(report, chart):
 
 
 def _measure_label(path):
-    return " ".join(part for part in path.split(".") if part != "amount").replace("_", " ")
+    return path.removesuffix(".amount").replace(".", " ").replace("_", " ")
 
 
 def _lines(axes, xs, series):
