@@ -10,13 +10,15 @@ from marshmallow import fields, validate
 from werkzeug.wrappers import Response
 
 from gateway import charts, exports
-from gateway.routing import Route, field, path, resolve_schema
+from gateway.routing import BODY, Route, field, path, resolve_schema
 from gateway.settings import API_PREFIX as API
 from services.reporting.domains import REPORTS, PROJECTIONS
 
 TAG = "reports"
 R = f"{API}/reports"
 ADMIN = ("admin",)
+MANAGERS = ("manager",)                     # admin always; reporting checks again
+GROUP_TO_SEGMENT = ("manager", "marketer")  # marketing checks again (roles.FROM_GROUP)
 TABLES = {"csv": exports.CSV, "xlsx": exports.XLSX}
 
 
@@ -77,6 +79,28 @@ ROUTES = [
              summary=report.summary, roles=report.roles,
              alternates=_alternates(report))
       for report in REPORTS.values()),
+    Route("POST", f"{R}/customers/groups/{{group}}/segment", "marketing",
+          "create_segment_from_customer_group", args=(path("group"), BODY), body="json",
+          roles=GROUP_TO_SEGMENT, status=201, location=f"{API}/marketing/segments/{{id}}",
+          request_schema="marketing:GroupSegmentRequest", response_schema="marketing:Segment",
+          errors=(404, 409), tag=TAG,
+          summary="Make a customer group a marketing segment: a static list of the contacts "
+                  "of the group's customers in the caller's scope, as the groups report names "
+                  "them with the same as_of, tz and months (a snapshot: groups are recomputed "
+                  "from the data); named after the group's description and as-of day; 404: no "
+                  "such group; 409: the group's description is no longer the one sent, or a "
+                  "segment of that name exists"),
+    _route("GET", f"{R}/customers/value-classes/rule", "get_value_class_rule", roles=MANAGERS,
+           response_schema="reporting:ValueClassRule",
+           summary="The caller's value-class rule (a manager's: the team's; an admin's: the "
+                   "company's) and its last pass"),
+    _route("PUT", f"{R}/customers/value-classes/rule", "set_value_class_rule", args=(BODY,),
+           body="json", roles=MANAGERS, request_schema="reporting:ValueClassRuleSet",
+           response_schema="reporting:ValueClassRule",
+           summary="Turn the value-class rule on or off and say what it applies (all, upgrades, "
+                   "unclassified): a periodic pass then applies the suggested classes through "
+                   "the customers service, as the actor value_class_rule; a team's rule, on or "
+                   "off, takes precedence over the company's for its customers"),
     _route("GET", f"{R}/freshness", "get_freshness", response_schema="reporting:Freshness",
            summary="How far behind the events the reports are (every report also carries this)"),
     _route("POST", f"{R}/rebuild", "request_rebuild", args=(field("projections"),), body="json",

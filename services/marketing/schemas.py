@@ -14,7 +14,7 @@ from services.marketing.consent.schemas import (ConsentChange, ConsentHistoryQue
                                                 ConsentSet, ContactConsent)
 from services.marketing.responses.schemas import (FormAccepted, FormResponse,  # noqa: F401
                                                   ManualResponse, Response, ResponseQuery)
-from services.marketing.segments.schemas import (MembershipChange,  # noqa: F401
+from services.marketing.segments.schemas import (GroupSegmentRequest, MembershipChange,  # noqa: F401
                                                  MembershipQuery, Segment, SegmentCreate,
                                                  SegmentQuery, SegmentUpdate, StaticMembers,
                                                  StaticResult)

@@ -9,12 +9,13 @@ from services.reporting.domains.analytics.adhoc.schemas import (  # noqa: F401  
 from services.reporting.domains.analytics.drivers.schemas import (  # noqa: F401  (resolved by name)
     OpenDealOddsQuery, OpenDealOddsReport, WinDriversQuery, WinDriversReport)
 from services.reporting.domains.analytics.groups.schemas import (  # noqa: F401  (resolved by name)
-    GroupsQuery, GroupsReport)
+    GroupMembersQuery, GroupsQuery, GroupsReport)
 from services.reporting.domains.analytics.risk.schemas import (  # noqa: F401  (resolved by name)
     ChurnRiskQuery, ChurnRiskReport)
 from services.reporting.domains.analytics.value.schemas import (  # noqa: F401  (resolved by name)
     LIFETIME_DIMENSIONS, REPURCHASE_DIMENSIONS, LifetimeValueQuery, LifetimeValueReport,
-    RepurchaseQuery, RepurchaseReport, ValueClassesQuery, ValueClassesReport)
+    RepurchaseQuery, RepurchaseReport, ValueClassesQuery, ValueClassesReport, ValueClassRule,
+    ValueClassRuleSet)
 from services.reporting.domains.customers.schemas import (  # noqa: F401  (resolved by name)
     CUSTOMER_DIMENSIONS, INTERACTION_DIMENSIONS, CompositionQuery, InteractionsQuery,
     NewCustomersQuery, Report, SeriesReport)

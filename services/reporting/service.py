@@ -14,11 +14,14 @@ from services.chassis.validation import load
 from services.reporting import (consumer, digest, freshness, gauges, inbox, jobs, periods,
                                  rebuild, schemas, settings)
 from services.reporting.domains import METADATA, REPORTS, SOURCES
+from services.reporting.domains.analytics.groups import report as customer_groups
 from services.reporting.domains.analytics.risk import crossing as churn_risk
+from services.reporting.domains.analytics.value import autoapply as value_class_rule
 from services.reporting.events import EVENT_SCHEMAS
 from services.reporting.preload import AnalyticsLibraries
 
 ADMIN = "admin"          # require() also lets the system principal through
+MANAGER = "manager"
 GAUGE_LABELS = {}        # labels the business gauges have had in this process (zeroed if gone)
 
 
@@ -75,6 +78,28 @@ class ReportingService(ChassisService):
         self.principal.require()
         with self.db.read_only() as session:
             return freshness.read(session)
+
+    @rpc
+    def get_customer_group(self, group, query=None):
+        """One customer group with every one of the caller's customers in it (marketing makes
+        a segment of it: services/reporting/domains/analytics/groups/report.py)."""
+        principal = self.principal.require()
+        with self.db.read_only() as session:
+            return customer_groups.group_members(session, principal, group, query)
+
+    # --- the value-class rule (domains/analytics/value/autoapply.py) -------------------------
+    @rpc
+    def get_value_class_rule(self):
+        principal = self.principal.require(MANAGER)
+        with self.db.read_only() as session:
+            return schemas.ValueClassRule().dump(value_class_rule.get_rule(session, principal))
+
+    @rpc
+    def set_value_class_rule(self, data):
+        principal = self.principal.require(MANAGER)
+        with self.db.unit_of_work(actor=principal.user_id) as uow:
+            answer = value_class_rule.set_rule(uow, principal, data)
+        return schemas.ValueClassRule().dump(answer)
 
     # --- administration --------------------------------------------------------------------
     @rpc
@@ -138,3 +163,12 @@ class ReportingService(ChassisService):
     def evaluate_churn_risk(self):
         """Score every customer; customer_at_risk for each upward crossing of the threshold."""
         churn_risk.evaluate(self.db)
+
+    # A timer passes no argument (the wall clock); a test passes a fixed `now`.
+    @periodic(settings.value_class_rule_seconds)
+    def apply_value_class_rule(self, now=None):
+        """The suggested classes the rules select, applied through customers as the rule."""
+        self.principal.set(value_class_rule.ACTOR)
+        return value_class_rule.run(
+            self.db, lambda service, method, *args: self.services.call(service, method, *args),
+            now)

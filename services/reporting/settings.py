@@ -60,3 +60,9 @@ def computed_entries():
     """Costly figures (the win-drivers model per scope, the customer groups per as_of) kept in
     each reporting process until the read models change (computed.py); 0: none kept."""
     return env.int("REPORTING_COMPUTED_ENTRIES", 32)
+
+
+def value_class_rule_seconds():
+    """How often the value-class rule applies the suggested classes
+    (REPORTING_VALUE_CLASS_RULE_SECONDS)."""
+    return env.float("REPORTING_VALUE_CLASS_RULE_SECONDS", 3600.0)

@@ -1,7 +1,10 @@
 """Customer value through the gateway: value classes suggested from the won deals — a rep sees
 only their own customers, the manager the team's and applies a suggestion through the
-customers API (the report then shows it unchanged); the repurchase rate, lifetime value and
-customer groups in a rep's scope; bad parameters are 422; the routes are in the API document."""
+customers API (the report then shows it unchanged), or lets the team's value-class rule apply
+them (audited as the rule's changes, none twice); the repurchase rate, lifetime value and
+customer groups in a rep's scope, and a group made a marketing segment a campaign can aim at
+(retried with its Idempotency-Key: the same segment); bad parameters are 422; the routes are
+in the API document."""
 import uuid
 from decimal import Decimal
 
@@ -15,6 +18,7 @@ CLASSES = "reports/customers/value-classes"
 REPURCHASE = "reports/customers/repurchase"
 LIFETIME = "reports/customers/lifetime-value"
 GROUPS = "reports/customers/groups"
+RULE = "reports/customers/value-classes/rule"
 
 
 def rows(client, path, **params):
@@ -96,8 +100,9 @@ def test_value_classes_are_scoped_and_applied_through_customers(admin, bought):
                               message="rep_a's customer in a group")
     assert mine_grouped["k"] >= 2 and all(group["description"] for group in mine_grouped["groups"])
     assert sum(group["size"] for group in mine_grouped["groups"]) >= 3
-    wait_until(lambda: grouped(manager, [mine, theirs]), timeout=60,
-               message="the team's customers in groups")
+    team_groups = wait_until(lambda: grouped(manager, [mine, theirs]), timeout=60,
+                             message="the team's customers in groups")
+    segment_of_a_group(admin, manager, rep_a, team_groups, theirs)
 
     for path, params in ((CLASSES, {"months": 0}), (CLASSES, {"as_of": "yesterday"}),
                          (CLASSES, {"suggested_class": "Z"}), (CLASSES, {"limit": 501}),
@@ -109,4 +114,91 @@ def test_value_classes_are_scoped_and_applied_through_customers(admin, bought):
         assert response.status_code == 422, (path, params, response.text)
         assert "errors" in response.json()
     document = admin.ok("GET", "/openapi.json")["paths"]
-    assert {f"/api/v1/{path}" for path in (CLASSES, REPURCHASE, LIFETIME, GROUPS)} <= set(document)
+    assert {f"/api/v1/{path}" for path in (CLASSES, REPURCHASE, LIFETIME, GROUPS, RULE)} <= set(
+        document)
+    assert "post" in document[f"/api/v1/{GROUPS}/{{group}}/segment"]
+
+
+def segment_of_a_group(admin, manager, rep_a, report, customer):
+    """The manager makes the group `customer` is in a marketing segment: a static list of the
+    contacts of the manager's customers in it, which a campaign then aims at."""
+    number, group = next((n, g) for n, g in enumerate(report["groups"])
+                         if customer in g["members"])
+    for member in group["members"]:
+        wait_until(lambda m=member: manager.get(f"marketing/audience/{m}").status_code == 200,
+                   timeout=30, message="marketing's audience has the group's customers")
+    url = f"{GROUPS}/{number}/segment"
+    body = {"description": group["description"], "name": f"Group {uuid.uuid4().hex[:8]}"}
+    key = {"Idempotency-Key": str(uuid.uuid4())}
+    made = manager.ok("POST", url, expect=201, json=body, headers=key)
+    assert manager.ok("POST", url, expect=201, json=body, headers=key)["id"] == made["id"]
+    assert (made["kind"], made["name"], made["member_count"]) == (
+        "static", body["name"], len(group["members"]))
+    assert group["description"] in made["description"]
+    listed = manager.ok("GET", f"marketing/segments/{made['id']}/members")["items"]
+    assert sorted(item["id"] for item in listed) == sorted(group["members"])
+    assert manager.request("POST", url, json=body).status_code == 409    # no key: the name
+    default = manager.ok("POST", url, expect=201, json={"description": group["description"]})
+    assert default["name"].lower().startswith(group["description"].split(",")[0])
+
+    marketer = admin.create_user("marketer")
+    campaign = marketer.ok("POST", "marketing/campaigns", expect=201, json={
+        "name": f"Win back {made['id'][:8]}", "channel": "email", "currency": "EUR",
+        "segment_ids": [made["id"]]})
+    wait_until(lambda: marketer.ok("GET", f"marketing/campaigns/{campaign['id']}/audience")[
+        "contacts"] == len(group["members"]), timeout=30,
+        message="the group's segment is the campaign's audience")
+
+    for path, data, status in ((f"{GROUPS}/99/segment", {}, 404),
+                               (f"{GROUPS}/abc/segment", {}, 404),
+                               (url, {"description": "not what it says now"}, 409),
+                               (url, {"months": 0}, 422), (url, {"colour": "red"}, 422),
+                               (url, {"name": ""}, 422)):
+        response = manager.request("POST", path, json=data)
+        assert response.status_code == status, (path, data, response.text)
+    assert rep_a.request("POST", url, json=body).status_code == 403
+
+
+def test_the_teams_value_class_rule_applies_the_suggestions_once(admin, bought):
+    manager, rep_a, _rep_b, customers = bought
+    ids = set(customers.values())
+    assert rep_a.get(RULE).status_code == 403
+    state = manager.ok("GET", RULE)
+    assert state["enabled"] is False and state["last_run_at"] is None
+    assert state["scope"].startswith("team:")
+    for bad in ({}, {"enabled": "yes"}, {"enabled": True, "applies": "most"},
+                {"enabled": True, "months": 61}):
+        response = manager.request("PUT", RULE, json=bad)
+        assert response.status_code == 422 and "errors" in response.json(), (bad, response.text)
+
+    def suggested():
+        found = rows(manager, CLASSES)
+        return {key: found[key]["suggested_class"] for key in ids} if ids <= set(found) and all(
+            found[key]["frequency"] for key in ids) else None
+    wanted = wait_until(suggested, timeout=30, message="the team's suggestions")
+    try:
+        rule = manager.ok("PUT", RULE, json={"enabled": True, "applies": "unclassified"},
+                          headers={"Idempotency-Key": str(uuid.uuid4())})
+        assert (rule["enabled"], rule["applies"], rule["months"]) == (True, "unclassified", 12)
+        applied = wait_until(lambda: {key: manager.ok("GET", f"customers/{key}")["value_class"]
+                                      for key in ids} == wanted or None, timeout=30,
+                             message="the rule applied the suggestions")
+        assert applied
+
+        def audited(key):
+            items = admin.ok("GET", "audit", params={"record_type": "customer",
+                                                     "record_id": key, "limit": 100})["items"]
+            return [i for i in items if i["field"] == "value_class"] or None
+        for key in ids:
+            (change,) = wait_until(lambda key=key: audited(key), timeout=30,
+                                   message="the class change audited")
+            assert (change["actor_id"], change["new_value"]) == ("value_class_rule", wanted[key])
+
+        def a_later_pass():
+            now = manager.ok("GET", RULE)
+            return now if now["last_run_at"] and now["last_applied"] == 0 else None
+        wait_until(a_later_pass, timeout=30, message="a pass that changes nothing")
+        for key in ids:
+            assert len(audited(key)) == 1                            # not applied twice
+    finally:
+        manager.ok("PUT", RULE, json={"enabled": False})

@@ -11,7 +11,7 @@ from services.chassis.periodic import periodic
 from services.chassis.rpc import rpc  # replies without confirms
 from services.marketing import roles, settings
 from services.marketing.segments import backfill, membership
-from services.marketing.segments.handlers import definitions, lists, members
+from services.marketing.segments.handlers import definitions, from_group, lists, members
 
 log = logging.getLogger(__name__)
 
@@ -22,6 +22,16 @@ class SegmentEntrypoints:
         principal = self.principal.require(*roles.MANAGE)
         with self.db.unit_of_work(actor=principal.user_id) as uow:
             return definitions.create_segment(uow, principal, data)
+
+    @rpc
+    def create_segment_from_customer_group(self, group, data=None):
+        """A static list of the contacts of a customer group's customers in the caller's scope
+        (reporting names them; segments/handlers/from_group.py)."""
+        principal = self.principal.require(*roles.FROM_GROUP)
+        number, query, name = from_group.group_query(group, data)
+        found = self.services.call("reporting", "get_customer_group", number, query)
+        with self.db.unit_of_work(actor=principal.user_id) as uow:
+            return from_group.create_segment(uow, principal, found, name)
 
     @rpc
     def update_segment(self, segment_id, data):

@@ -2,7 +2,7 @@
 and outputs; the gateway names them ("marketing:Segment", ...)."""
 from marshmallow import Schema, fields, validate
 
-from services.chassis.fields import Input, page_cursor, page_limit, text
+from services.chassis.fields import Input, page_cursor, page_limit, text, time_zone
 from services.marketing.segments.models import DYNAMIC, JOINED, LEFT, STATIC
 
 RULES_DOC = ("groups of conditions — a contact matches if every condition of at least one "
@@ -24,6 +24,19 @@ class SegmentCreate(Input):
                                                     "type": "array"})
     include = _ids("contacts in any of these segments are members too")
     exclude = _ids("contacts in any of these segments are never members")
+
+
+class GroupSegmentRequest(Input):
+    """The groups report's query, to name the same group (reporting checks it again), the
+    description read and, optionally, the list's name."""
+    as_of = fields.Date(metadata={"description": "the report's as_of (default today in tz)"})
+    tz = fields.String(validate=time_zone, metadata={"description": "the report's tz (UTC)"})
+    months = fields.Integer(strict=True, validate=validate.Range(1, 60),  # as the report's
+                            metadata={"description": "the report's months (default 12)"})
+    description = fields.String(validate=validate.Length(1, 500), metadata={
+        "description": "the group's description as read: a 409 if the group no longer is that"})
+    name = text(200, metadata={"description": "the list's name (default: the group's "
+                                              "description and as-of day)"})
 
 
 class SegmentUpdate(Input):

@@ -5,10 +5,10 @@ done once for every reader until an event or a rebuild changes the read models."
 import pytest
 
 from services.chassis.auth import Principal
-from services.chassis.errors import Invalid
+from services.chassis.errors import Conflict, Invalid, NotFound
 from services.reporting import computed, shadow
 from services.reporting.domains.analytics.groups import clusters
-from services.reporting.domains.analytics.groups.report import groups
+from services.reporting.domains.analytics.groups.report import group_members, groups
 from tests.unit.reporting.analytics_support import load_base, noon
 from tests.unit.reporting.support import T0, apply
 
@@ -118,3 +118,32 @@ def test_the_cache_keeps_at_most_its_size(db, base, monkeypatch):
     calls = counted(monkeypatch)
     run(db, ADMIN), run(db, ADMIN, months=6), run(db, ADMIN)     # the first one was dropped
     assert len(calls) == 3 and len(computed.CACHE._entries) == 1
+
+
+def members(db, principal, group, **query):
+    with db.read_only() as session:
+        return group_members(session, principal, group, {"as_of": "2025-12-31", **query})
+
+
+def test_one_group_names_all_the_callers_customers_in_it(db, base):
+    report = run(db, ADMIN)
+    for number, group in enumerate(report["groups"]):
+        found = members(db, ADMIN, number, description=group["description"])
+        assert (found["cluster"], found["description"], found["size"]) == (
+            number, group["description"], group["size"])
+        assert found["customer_ids"] == group["members"] and found["as_of"] == "2025-12-31"
+    mine = {m for g in run(db, REP_A)["groups"] for m in g["members"]}
+    assert {m for n in range(len(report["groups"]))
+            for m in members(db, REP_A, n)["customer_ids"]} == mine
+
+
+def test_an_unknown_or_changed_group_is_refused(db, base):
+    count = len(run(db, ADMIN)["groups"])
+    for group in (count, -1, "0", None, True):
+        with pytest.raises(NotFound):
+            members(db, ADMIN, group)
+    with pytest.raises(Conflict) as error:
+        members(db, ADMIN, 0, description="something else")
+    assert error.value.details["description"] == run(db, ADMIN)["groups"][0]["description"]
+    with pytest.raises(Invalid):
+        members(db, ADMIN, 0, months=0)

@@ -11,6 +11,12 @@ class GroupsQuery(AsOf):
                            metadata={"description": "member ids listed per group, at most"})
 
 
+class GroupMembersQuery(AsOf):
+    """The query the groups were read with, to name the same groups again."""
+    description = fields.String(validate=validate.Length(1, 500), metadata={
+        "description": "the group's description as read: a 409 if it no longer is"})
+
+
 class FeatureProfile(Schema):
     feature = fields.String()
     mean = fields.Float(metadata={"description": "the group's mean"})

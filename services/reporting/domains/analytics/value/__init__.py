@@ -1,7 +1,8 @@
 """Customer value (issue 17 items 4 and 6): value classes suggested from behaviour (RFM), the
 repurchase rate and the customer lifetime value — read from the customers' and sales' read
-models, so they keep no tables of their own and are rebuilt with those."""
-from services.reporting.domains.analytics.value import classes, lifetime, repurchase
+models, so they keep no read models of their own and are rebuilt with those; and the rule that
+applies the suggested classes automatically (autoapply.py; its table is configuration)."""
+from services.reporting.domains.analytics.value import classes, lifetime, models, repurchase  # noqa: F401
 from services.reporting.plugin import Report
 
 REPORTS = (
@@ -11,7 +12,8 @@ REPORTS = (
            "frequency and value of its won deals in the `months` before `as_of` (default today "
            "in tz), each scored 1..5 by quintile among all customers, the suggested class A / B "
            "/ C with the reason in words next to the current class (apply one with PATCH "
-           "/customers/{id}); paged (limit, offset)"),
+           "/customers/{id}, or all by the rule: /reports/customers/value-classes/rule); "
+           "paged (limit, offset)"),
     Report("customer_repurchase", repurchase.repurchase, "customers/repurchase",
            "reporting:RepurchaseQuery", "reporting:RepurchaseReport",
            "Repurchase rate per period (month / quarter / year / total of from..to, local dates "

@@ -8,8 +8,8 @@ their own customers; a manager: the team's; admin: all) and paged (limit / offse
 
 Applying a suggestion is a manager's decision, made through the customers service's own
 update (PATCH /api/v1/customers/{id} {"value_class": ...}), which checks the caller's rights
-and publishes customer_updated (the audit trail); reporting only suggests. An automatic rule
-that applies them is left for later.
+and publishes customer_updated (the audit trail). The value-class rule (value/autoapply.py)
+applies them automatically through that same update, as the actor "value_class_rule".
 """
 from services.chassis.validation import load
 from services.reporting import scoping
@@ -45,6 +45,15 @@ def change(current, suggested):
         return "new"
     return {1: "up", -1: "down"}.get((ORDER[suggested] > ORDER[current])
                                      - (ORDER[suggested] < ORDER[current]), "same")
+
+
+def suggestions(session, as_of, months, tz="UTC"):
+    """{customer id: (current class, suggested class)} of every live customer."""
+    customers = facts.customers(session)
+    rows = behaviour(customers, facts.purchases(session, tz, as_of), as_of, months)
+    scores = rfm.score(rows)
+    return {row["id"]: (customers[row["id"]].value_class,
+                        rfm.RULES[rfm.suggest(*scores[row["id"]])][0]) for row in rows}
 
 
 def value_classes(session, principal, query, now=None):

@@ -2,6 +2,7 @@
 "reporting:<name>" through services/reporting/schemas.py)."""
 from marshmallow import Schema, fields, validate
 
+from services.chassis.fields import Boolean
 from services.reporting.schema_parts import Freshness, Input, Period, Values, group_by, time_zone
 
 CLASSES = ("A", "B", "C")
@@ -27,6 +28,37 @@ class ValueClassesQuery(AsOf, Paged):
     suggested_class = Values(choices=CLASSES)    # A, B or C, one or a list
     changed_only = fields.Boolean(load_default=False, metadata={
         "description": "only the customers whose suggested class differs from the current one"})
+
+
+APPLIES_DOC = ("all: every suggestion that differs from the current class; upgrades: only a "
+               "higher class than the current one, or a first class; unclassified: only a "
+               "first class, to customers with none")
+
+
+class ValueClassRuleSet(Input):
+    """The caller's value-class rule, replaced whole (an admin's: the company's; a manager's:
+    the team's, which takes precedence over the company's for the team's customers)."""
+    enabled = Boolean(required=True, metadata={
+        "description": "true: a periodic pass applies the suggestions the rule selects"})
+    applies = fields.String(load_default="upgrades",
+                            validate=validate.OneOf(("all", "upgrades", "unclassified")),
+                            metadata={"description": APPLIES_DOC})
+    months = fields.Integer(load_default=12, validate=validate.Range(1, MAX_MONTHS), strict=True,
+                            metadata={"description": "the suggestions' window (as the report's)"})
+
+
+class ValueClassRule(Schema):
+    scope = fields.String(metadata={"description": "company, or team:<team id>"})
+    enabled = fields.Boolean()
+    applies = fields.String(metadata={"description": APPLIES_DOC})
+    months = fields.Integer()
+    set_by = fields.String(allow_none=True, metadata={"description": "null: never set"})
+    changed_at = fields.DateTime(allow_none=True)
+    last_run_at = fields.DateTime(allow_none=True, metadata={
+        "description": "the last pass that applied it (null: none yet)"})
+    last_applied = fields.Integer(metadata={"description": "classes that pass changed"})
+    last_failed = fields.Integer(metadata={
+        "description": "customers it could not change (merged or gone meanwhile)"})
 
 
 class RepurchaseQuery(Input):
