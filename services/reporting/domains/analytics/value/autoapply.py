@@ -79,10 +79,13 @@ def _setter(row):
 
 def plan(session, now):
     """[(customer id, current, suggested, scope)] the enabled rules would change now, and
-    {scope: rule} — each rule over its setter's scope, as of today (UTC) over its months."""
+    {scope: {enabled, applies, months}} — each rule over its setter's scope, as of today (UTC)
+    over its months."""
     rows = {row.scope: row for row in session.scalars(select(ValueClassRule))}
+    settings = {scope: {"enabled": row.enabled, "applies": row.applies, "months": row.months}
+                for scope, row in rows.items()}
     if not any(row.enabled for row in rows.values()):
-        return [], rows
+        return [], settings
     teams = {scope: facts.in_scope(session, _setter(row)) for scope, row in rows.items()
              if scope != rule.COMPANY}
     company = facts.customers(session) if rule.COMPANY in rows else ()
@@ -90,9 +93,7 @@ def plan(session, now):
     today = periods.today_in("UTC", now)
     suggested = {months: classes.suggestions(session, today, months)
                  for months in {row.months for row in rows.values() if row.enabled}}
-    settings = {scope: {"enabled": row.enabled, "applies": row.applies, "months": row.months}
-                for scope, row in rows.items()}
-    return rule.changes(governed, settings, suggested), rows
+    return rule.changes(governed, settings, suggested), settings
 
 
 def run(db, call, now=None):
@@ -101,13 +102,12 @@ def run(db, call, now=None):
     goes on; a service that does not answer ends the pass (the next one carries on)."""
     now = now or utcnow()
     with db.read_only() as session:
-        candidates, rows = plan(session, now)
-    counts = {scope: [0, 0] for scope, row in rows.items() if row.enabled}
-    applies = {scope: row.applies for scope, row in rows.items()}
+        candidates, rules = plan(session, now)
+    counts = {scope: [0, 0] for scope, settings in rules.items() if settings["enabled"]}
     for customer_id, _copy, suggested, scope in candidates:
         try:
             current = call("customers", "get_customer", customer_id).get("value_class")
-            if rule.applies(applies[scope], current, suggested):
+            if rule.applies(rules[scope]["applies"], current, suggested):
                 call("customers", "update_customer", customer_id, {"value_class": suggested})
                 counts[scope][0] += 1
         except ServiceUnavailable:
