@@ -54,7 +54,7 @@ def test_the_groups_customers_contacts_become_a_static_list(db):
 def test_a_group_with_none_of_the_callers_customers_in_the_audience_writes_nothing(db):
     with pytest.raises(Conflict) as error:
         make(db, {**GROUP, "customer_ids": ["c-unknown"]})
-    assert "none with a contact" in error.value.details["group"][0]
+    assert "none with a contact" in error.value.message
     with db.read_only() as session:
         assert session.scalar(select(func.count()).select_from(Segment)) == 0
 

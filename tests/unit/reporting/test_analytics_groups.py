@@ -144,6 +144,7 @@ def test_an_unknown_or_changed_group_is_refused(db, base):
             members(db, ADMIN, group)
     with pytest.raises(Conflict) as error:
         members(db, ADMIN, 0, description="something else")
-    assert error.value.details["description"] == run(db, ADMIN)["groups"][0]["description"]
+    assert error.value.details == {"field": "description"}
+    assert f'is now "{run(db, ADMIN)["groups"][0]["description"]}"' in error.value.message
     with pytest.raises(Invalid):
         members(db, ADMIN, 0, months=0)

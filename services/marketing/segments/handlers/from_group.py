@@ -30,7 +30,7 @@ def group_query(group, data):
     request = load(GroupSegmentRequest(), data or {})
     if not (isinstance(group, int) and not isinstance(group, bool) and group >= 0) and not (
             isinstance(group, str) and group.isdigit() and len(group) < 4):
-        raise NotFound(f"No customer group {group}.", {"group": group})
+        raise NotFound(f"No customer group {group}.", {"id": str(group)})
     name = request.pop("name", None)
     if "as_of" in request:
         request["as_of"] = request["as_of"].isoformat()
@@ -64,9 +64,9 @@ def create_segment(uow, principal, group, name=None):
     """`group`: reporting's get_customer_group answer. The new static list, with its members."""
     contact_ids = contacts_of(uow.session, group["customer_ids"])
     if not contact_ids:
-        raise Conflict("The group has none of your customers in marketing's audience.",
-                      {"group": [f"Group {group['cluster']}: {len(group['customer_ids'])} of "
-                                 "your customers, none with a contact in the audience yet."]})
+        raise Conflict(f"Group {group['cluster']} has {len(group['customer_ids'])} of your "
+                       "customers, none with a contact in marketing's audience yet.",
+                       {"field": "group"})
     list_name, about = _names(group, name)
     segment = definitions.create_segment(uow, principal, {
         "name": list_name, "description": about, "kind": STATIC})
