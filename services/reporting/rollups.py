@@ -8,6 +8,7 @@ transactions touching the same rows lock them in the same order (no deadlocks on
 from datetime import datetime, timezone
 
 from sqlalchemy import bindparam, event
+from sqlalchemy.orm.util import identity_key
 
 from services.chassis.db import precompiled
 
@@ -93,10 +94,13 @@ def locked_row(session, model, key, **defaults):
         if row is not None:
             return row
     values = {**defaults, **key}
-    session.execute(precompiled(session, ("locked_row", model, tuple(values), tuple(key)),
-                                lambda dialect: insert_binds(dialect, model, values)
-                                .on_conflict_do_nothing(index_elements=list(key))), values)
-    row = session.get(model, identity, with_for_update=True, populate_existing=True)
+    if identity_key(model, identity) in session.identity_map:
+        session.flush()             # its changes (made through a query) survive the refresh below
+    with session.no_autoflush:      # other rows' changes wait for the commit's one flush
+        session.execute(precompiled(session, ("locked_row", model, tuple(values), tuple(key)),
+                                    lambda dialect: insert_binds(dialect, model, values)
+                                    .on_conflict_do_nothing(index_elements=list(key))), values)
+        row = session.get(model, identity, with_for_update=True, populate_existing=True)
     locked.add((model, identity))
     return row
 

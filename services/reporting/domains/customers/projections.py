@@ -53,7 +53,7 @@ def move(session, before, after):
 
 
 def apply_record(session, envelope):
-    data = load(consumes.CustomerRecord(), envelope)
+    data = load(consumes.CustomerRecord, envelope)
     sequence = envelope["sequence"]
 
     def change(fact):
@@ -67,7 +67,7 @@ def apply_record(session, envelope):
 
 
 def apply_assigned(session, envelope):
-    data = load(consumes.CustomerAssigned(), envelope)
+    data = load(consumes.CustomerAssigned, envelope)
     sequence = envelope["sequence"]
 
     def change(fact):
@@ -78,7 +78,7 @@ def apply_assigned(session, envelope):
 
 def apply_merged(session, envelope):
     """The loser leaves the KPIs for good; the winner's own customer_updated says what it got."""
-    data = load(consumes.CustomerMerged(), envelope)
+    data = load(consumes.CustomerMerged, envelope)
 
     def change(fact):
         fact.merged = True
@@ -100,7 +100,7 @@ INTERACTION_KEY = ("bucket", "user_id", "owner_id", "kind")
 
 
 def apply_interaction(session, envelope):
-    data = load(consumes.InteractionLogged(), envelope)
+    data = load(consumes.InteractionLogged, envelope)
     key = (rollups.bucket(data["occurred_at"]), data["user_id"],
            rollups.as_key(data.get("owner_id")), data["kind"])
     rollups.add(session, InteractionActivity, INTERACTION_KEY, {key: 1})

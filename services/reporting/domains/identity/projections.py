@@ -8,7 +8,7 @@ from services.reporting.tolerant import load
 
 def apply_user_event(session, envelope):
     """Upsert; an event older (by identity's sequence) than the one applied changes nothing."""
-    data = load(consumes.UserEvent(), envelope)
+    data = load(consumes.UserEvent, envelope)
     user = locked_row(session, UserCopy, {"id": data["id"]}, sequence=0, active=True)
     if user.sequence >= envelope["sequence"]:
         return

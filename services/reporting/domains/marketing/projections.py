@@ -35,7 +35,7 @@ def _cost(fact, cost_total, sequence):
 
 
 def apply_campaign(session, envelope):
-    data, sequence = load(consumes.CampaignRecord(), envelope), envelope["sequence"]
+    data, sequence = load(consumes.CampaignRecord, envelope), envelope["sequence"]
     fact = _campaign(session, data["id"])
     if sequence > fact.record_sequence:
         for name in ("name", "channel", "currency", "status"):
@@ -47,7 +47,7 @@ def apply_campaign(session, envelope):
 def apply_cost(session, envelope):
     """The total (the campaign's cost now) and the entry itself (its cost per day): an entry
     removed stays removed whichever of its two events comes first."""
-    data = load(consumes.CostChange(), envelope)
+    data = load(consumes.CostChange, envelope)
     _cost(_campaign(session, data["campaign_id"]), data["cost_total"], envelope["sequence"])
     entry = rollups.locked_row(session, CampaignCostFact, {"id": data["id"]},
                                campaign_id=data["campaign_id"],
@@ -67,12 +67,12 @@ def _outcome(session, data, outcome, at, sequence):
 
 
 def apply_sent(session, envelope):
-    data = load(consumes.EmailSent(), envelope)
+    data = load(consumes.EmailSent, envelope)
     _outcome(session, data, SENT, data["sent_at"], envelope["sequence"])
 
 
 def apply_not_sent(session, envelope):
-    data = load(consumes.EmailNotSent(), envelope)
+    data = load(consumes.EmailNotSent, envelope)
     _outcome(session, data, data["outcome"], data["at"], envelope["sequence"])
 
 
@@ -84,7 +84,7 @@ def _earliest(fact, name, at):
 
 
 def apply_engagement(session, envelope):
-    data = load(consumes.Engagement(), envelope)
+    data = load(consumes.Engagement, envelope)
     if data["campaign_id"] is None:          # a mail of no campaign (an automation's, a test)
         return
     fact = rollups.locked_row(session, CampaignEngagementFact, {
@@ -94,14 +94,14 @@ def apply_engagement(session, envelope):
 
 
 def apply_response(session, envelope):
-    data = load(consumes.ResponseReceived(), envelope)
+    data = load(consumes.ResponseReceived, envelope)
     fact = rollups.locked_row(session, CampaignResponseFact, {"id": data["id"]},
                               campaign_id=data["campaign_id"], received_at=data["received_at"])
     fact.received_at = data["received_at"]
 
 
 def apply_credit(session, envelope):
-    data, sequence = load(consumes.DealCredit(), envelope), envelope["sequence"]
+    data, sequence = load(consumes.DealCredit, envelope), envelope["sequence"]
     values = {"campaign_id": data["campaign_id"], "amount_cents": rollups.cents(data["amount"]),
               "currency": data["currency"], "won_at": data["won_at"],
               "credited": envelope["event_type"] == "campaign_deal_credited"}
@@ -116,7 +116,7 @@ def apply_credit(session, envelope):
 
 def apply_lead_created(session, envelope):
     """Like marketing's own copy: the campaign a lead was created with is its campaign."""
-    data = load(consumes.LeadCreated(), envelope)
+    data = load(consumes.LeadCreated, envelope)
     if data["campaign_id"] is None:
         return
     fact = rollups.locked_row(session, CampaignLeadFact, {"lead_id": data["id"]})
@@ -124,7 +124,7 @@ def apply_lead_created(session, envelope):
 
 
 def apply_lead_converted(session, envelope):
-    data = load(consumes.LeadConverted(), envelope)
+    data = load(consumes.LeadConverted, envelope)
     fact = rollups.locked_row(session, CampaignLeadFact, {"lead_id": data["lead_id"]})
     fact.deal_id, fact.converted_at = data["deal_id"], data["converted_at"]
 

@@ -30,7 +30,7 @@ def _status(fact, status, sequence):
 
 
 def apply_supplier_record(session, envelope):
-    data, sequence = load(consumes.SupplierRecord(), envelope), envelope["sequence"]
+    data, sequence = load(consumes.SupplierRecord, envelope), envelope["sequence"]
     fact = _supplier(session, data["id"])
     if sequence > fact.record_sequence:
         fact.name, fact.record_sequence = data["name"], sequence
@@ -38,7 +38,7 @@ def apply_supplier_record(session, envelope):
 
 
 def apply_supplier_status(session, envelope):
-    data = load(consumes.SupplierStatusChanged(), envelope)
+    data = load(consumes.SupplierStatusChanged, envelope)
     _status(_supplier(session, data["supplier_id"]), data["to_status"], envelope["sequence"])
 
 
@@ -51,7 +51,7 @@ def apply_evaluated(session, envelope):
     """Every evaluation joins the history; one that says `current` becomes the supplier's score
     (procurement's own rule — the latest period — decided it), flagged when under its
     threshold: an evaluation of an older period entered later does not."""
-    data, sequence = load(consumes.SupplierEvaluated(), envelope), envelope["sequence"]
+    data, sequence = load(consumes.SupplierEvaluated, envelope), envelope["sequence"]
     values = {name: data[name] for name in ("supplier_id", "period_start", "period_end",
                                             "order_id", "weighted_score", "threshold",
                                             "evaluated_at")}
@@ -78,12 +78,12 @@ def _request(session, request_id):
 
 
 def apply_submitted(session, envelope):
-    data = load(consumes.RequestSubmitted(), envelope)
+    data = load(consumes.RequestSubmitted, envelope)
     _request(session, data["request_id"]).submitted_at = data["submitted_at"]
 
 
 def apply_approved(session, envelope):
-    data = load(consumes.RequestApproved(), envelope)
+    data = load(consumes.RequestApproved, envelope)
     _set(_request(session, data["request_id"]), {
         "submitted_at": data["submitted_at"], "outcome": "approved",
         "decided_at": data["approved_at"]})
@@ -91,7 +91,7 @@ def apply_approved(session, envelope):
 
 def apply_rejected(session, envelope):
     """A rejection is final; its submission instant comes from purchase_request_submitted."""
-    data = load(consumes.RequestRejected(), envelope)
+    data = load(consumes.RequestRejected, envelope)
     _set(_request(session, data["request_id"]), {"outcome": "rejected",
                                                  "decided_at": data["decided_at"]})
 
@@ -106,7 +106,7 @@ APPROVALS = Projection("procurement_approvals", {
 
 
 def apply_order_status(session, envelope):
-    data, sequence = load(consumes.OrderStatusChanged(), envelope), envelope["sequence"]
+    data, sequence = load(consumes.OrderStatusChanged, envelope), envelope["sequence"]
     values = {"supplier_id": data["supplier_id"], "currency": data["currency"],
               "total": data["total"], "accepted_value": data["accepted_value"],
               "status": data["to_status"]}
@@ -118,7 +118,7 @@ def apply_order_status(session, envelope):
 
 
 def apply_goods_received(session, envelope):
-    data = load(consumes.GoodsReceived(), envelope)
+    data = load(consumes.GoodsReceived, envelope)
     values = {name: data[name] for name in ("order_id", "supplier_id", "currency", "received_on",
                                             "on_time", "accepted_value")}
     _set(rollups.locked_row(session, ReceiptFact, {"id": data["receipt_id"]}, **values), values)

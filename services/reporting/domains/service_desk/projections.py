@@ -43,7 +43,7 @@ def _state(fact, status, category, sequence):
 
 
 def apply_record(session, envelope):
-    data, sequence = load(consumes.TicketRecord(), envelope), envelope["sequence"]
+    data, sequence = load(consumes.TicketRecord, envelope), envelope["sequence"]
     fact = _ticket(session, data["id"])
     fact.created_at = data["created_at"]
     if sequence > fact.dims_sequence:
@@ -56,12 +56,12 @@ def apply_record(session, envelope):
 
 
 def apply_assigned(session, envelope):
-    data, sequence = load(consumes.TicketAssigned(), envelope), envelope["sequence"]
+    data, sequence = load(consumes.TicketAssigned, envelope), envelope["sequence"]
     _assign(_ticket(session, data["ticket_id"]), data["team_id"], data["assignee_id"], sequence)
 
 
 def apply_status(session, envelope):
-    data, sequence = load(consumes.TicketStatusChanged(), envelope), envelope["sequence"]
+    data, sequence = load(consumes.TicketStatusChanged, envelope), envelope["sequence"]
     fact = _ticket(session, data["ticket_id"])
     _state(fact, data["to_status"], data["to_category"], sequence)
     _measures(fact, data["sla"], sequence)
@@ -71,12 +71,12 @@ def apply_status(session, envelope):
 
 
 def apply_replied(session, envelope):
-    data = load(consumes.TicketReplied(), envelope)
+    data = load(consumes.TicketReplied, envelope)
     _measures(_ticket(session, data["ticket_id"]), data["sla"], envelope["sequence"])
 
 
 def apply_breached(session, envelope):
-    data = load(consumes.TicketSlaBreached(), envelope)
+    data = load(consumes.TicketSlaBreached, envelope)
     rollups.locked_row(session, TicketBreachFact, {
         "ticket_id": data["ticket_id"], "target": data["target"], "due_at": data["due_at"]})
 
@@ -93,7 +93,7 @@ TICKETS = Projection("service_desk_tickets", {
 
 
 def apply_survey(session, envelope):
-    data = load(consumes.SurveyAnswered(), envelope)
+    data = load(consumes.SurveyAnswered, envelope)
     values = {name: data[name] for name in ("ticket_id", "agent_id", "team_id", "category",
                                             "priority", "score", "answered_at")}
     fact = rollups.locked_row(session, SurveyFact, {"id": data["survey_id"]}, **values)
@@ -125,26 +125,26 @@ def _move(fact, state, sequence, completed_at=None):
 
 
 def apply_followup_scheduled(session, envelope):
-    data, sequence = load(consumes.FollowupScheduled(), envelope), envelope["sequence"]
+    data, sequence = load(consumes.FollowupScheduled, envelope), envelope["sequence"]
     fact = _followup(session, data)
     _plan(fact, data["assignee_id"], data["due_at"], sequence)
     _move(fact, SCHEDULED, sequence)
 
 
 def apply_followup_updated(session, envelope):
-    data, sequence = load(consumes.FollowupUpdated(), envelope), envelope["sequence"]
+    data, sequence = load(consumes.FollowupUpdated, envelope), envelope["sequence"]
     _plan(_followup(session, data), data["assignee_id"], data["due_at"], sequence)
 
 
 def apply_followup_completed(session, envelope):
-    data, sequence = load(consumes.FollowupCompleted(), envelope), envelope["sequence"]
+    data, sequence = load(consumes.FollowupCompleted, envelope), envelope["sequence"]
     fact = _followup(session, data)
     _plan(fact, data["assignee_id"], data["due_at"], sequence)
     _move(fact, COMPLETED, sequence, data["completed_at"])
 
 
 def apply_followup_cancelled(session, envelope):
-    data = load(consumes.FollowupCancelled(), envelope)
+    data = load(consumes.FollowupCancelled, envelope)
     _move(_followup(session, data), CANCELLED, envelope["sequence"])
 
 

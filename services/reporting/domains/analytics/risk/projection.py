@@ -11,7 +11,7 @@ from services.reporting.tolerant import load
 
 
 def apply_interaction(session, envelope):
-    data = load(consumes.InteractionLogged(), envelope)
+    data = load(consumes.InteractionLogged, envelope)
     if data.get("customer_id"):
         insert_ignoring_conflicts(session, InteractionFact, {
             "id": data["id"], "customer_id": data["customer_id"],
@@ -19,7 +19,7 @@ def apply_interaction(session, envelope):
 
 
 def apply_merged(session, envelope):
-    data = load(consumes.CustomerMerged(), envelope)
+    data = load(consumes.CustomerMerged, envelope)
     session.execute(update(InteractionFact).where(InteractionFact.customer_id == data["loser_id"])
                     .values(customer_id=data["winner_id"])
                     .execution_options(synchronize_session=False))

@@ -25,7 +25,7 @@ def _invoice(session, invoice_id):
 
 
 def apply_issued(session, envelope):
-    data = load(consumes.InvoiceIssued(), envelope)
+    data = load(consumes.InvoiceIssued, envelope)
     invoice = _invoice(session, data["id"])
     if envelope["sequence"] <= invoice.sequence:
         return
@@ -36,7 +36,7 @@ def apply_issued(session, envelope):
 
 
 def apply_payment(session, envelope):
-    data = load(consumes.PaymentReceived(), envelope)
+    data = load(consumes.PaymentReceived, envelope)
     insert_ignoring_conflicts(session, PaymentFact, {
         "id": data["id"], "invoice_id": data["invoice_id"], "deal_id": data.get("deal_id"),
         "owner_id": data.get("owner_id"), "amount_cents": cents(data["amount"]),
@@ -44,14 +44,14 @@ def apply_payment(session, envelope):
 
 
 def apply_overdue(session, envelope):
-    data = load(consumes.InvoiceOverdue(), envelope)
+    data = load(consumes.InvoiceOverdue, envelope)
     invoice = _invoice(session, data["id"])
     if invoice.overdue_detected_at is None or data["detected_at"] < invoice.overdue_detected_at:
         invoice.overdue_detected_at = data["detected_at"]
 
 
 def apply_cancelled(session, envelope):
-    data = load(consumes.InvoiceCancelled(), envelope)
+    data = load(consumes.InvoiceCancelled, envelope)
     _invoice(session, data["id"]).cancelled = True
 
 

@@ -105,7 +105,7 @@ def _set_state(session, fact, data, sequence, status, closed_at):
 
 
 def apply_record(session, envelope):
-    data = load(consumes.DealRecord(), envelope)
+    data = load(consumes.DealRecord, envelope)
     sequence, status = envelope["sequence"], STATUS.get(envelope["event_type"], "open")
 
     def change(fact):
@@ -124,7 +124,7 @@ def apply_record(session, envelope):
 
 
 def apply_stage_changed(session, envelope):
-    data = load(consumes.DealStageChanged(), envelope)
+    data = load(consumes.DealStageChanged, envelope)
     sequence = envelope["sequence"]
 
     def change(fact):
@@ -137,7 +137,7 @@ def apply_stage_changed(session, envelope):
 
 def apply_stage_updated(session, envelope):
     """A stage's new configuration: re-weight the deals in it whose newest event is older."""
-    data = load(consumes.PipelineStageUpdated(), envelope)
+    data = load(consumes.PipelineStageUpdated, envelope)
     sequence = envelope["sequence"]
     if not stages.record(session, data, sequence):
         return

@@ -20,7 +20,7 @@ def _target(session, target_id):
 
 
 def apply_set(session, envelope):
-    data = load(consumes.TargetSet(), envelope)
+    data = load(consumes.TargetSet, envelope)
     target = _target(session, data["id"])
     if envelope["sequence"] <= target.sequence:
         return
@@ -31,14 +31,14 @@ def apply_set(session, envelope):
 
 
 def apply_removed(session, envelope):
-    data = load(consumes.TargetRemoved(), envelope)
+    data = load(consumes.TargetRemoved, envelope)
     target = _target(session, data["id"])
     if envelope["sequence"] > target.sequence:
         target.removed, target.sequence = True, envelope["sequence"]
 
 
 def apply_product(session, envelope):
-    data = load(consumes.ProductRecord(), envelope)
+    data = load(consumes.ProductRecord, envelope)
     product = locked_row(session, ProductFact, {"id": data["id"]}, sequence=0)
     if envelope["sequence"] > product.sequence:
         product.name, product.series = data.get("name"), data.get("series")
