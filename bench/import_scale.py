@@ -1,12 +1,16 @@
 """Bulk import at scale (issue 15 §5): a CSV of ROWS customers uploaded through the real
 gateway of a running system as one POST (streamed to customers part by part), then worked
 through by customers' import runner; reports rows/s of the upload and of the processing, and
-the peak RSS of the gateway and of customers, with the machine's load beside them.
+the peak RSS of the gateway and of customers, with the machine's load beside them, and the
+CPU milliseconds per processed row of every service process, of the broker and of PostgreSQL
+from the upload's end until every consumer's queue is empty again (who holds the cores while
+customers works through the file), and the rows/s through the whole system over that time.
 
     PYTHONPATH=$PWD .venv/bin/python -m bench.import_scale                  # 1,000,000 rows, SQLite
     PYTHONPATH=$PWD .venv/bin/python -m bench.import_scale --database postgresql --rows 200000
     ... --process-seconds 300        # measure the processing for 5 minutes, not to the end
     ... --profile 30                 # py-spy on customers for 30 s while it processes
+    ... --profile 30 --profile-process marketing,audit   # ... or on other service processes
 
 The file is deterministic: every 997th row has a bad e-mail (failed), every 499th repeats an
 earlier row's e-mail (duplicate), the rest are new customers spread over five regions.
@@ -88,6 +92,53 @@ def process(admin, job_id, limit_seconds, spy):
     return job, rows, seconds
 
 
+def drain(vhost, limit_seconds):
+    """Seconds until the vhost's queues are empty twice in a row (every consumer has applied
+    what the import published), or None past `limit_seconds`."""
+    started = time.monotonic()
+    empty = 0
+    while time.monotonic() - started < limit_seconds:
+        empty = empty + 1 if vhost.messages() == 0 else 0
+        if empty == 2:
+            return time.monotonic() - started
+        time.sleep(2)
+    return None
+
+
+def cpu_per_row(usage, postgres_seconds, rows):
+    """{process: CPU ms per processed row}, heaviest first, from a CpuWindow's stop() and the
+    PostgreSQL backends' CPU seconds over the same window (None on SQLite)."""
+    wall = usage["wall_s"]
+    split = {name: share * wall for name, share in usage["cores"].items()}
+    if postgres_seconds is not None:
+        split["postgres (all backends)"] = postgres_seconds
+    split["others (rest of the machine)"] = max(
+        0.0, usage["machine_cores"] * wall - sum(split.values()))
+    if not rows:
+        return {}
+    return {name: round(seconds * 1000 / rows, 2)
+            for name, seconds in sorted(split.items(), key=lambda item: -item[1])}
+
+
+def cpu_table(per_row, wall, rows):
+    """The split as a small text table: ms per row and cores (1.0 = one core busy)."""
+    lines = [f"{'process':<30} {'CPU ms/row':>10} {'cores':>6}"]
+    for name, ms in per_row.items():
+        lines.append(f"{name:<30} {ms:>10.2f} {ms * rows / 1000 / wall if wall else 0:>6.2f}")
+    lines.append(f"{'total (machine)':<30} {sum(per_row.values()):>10.2f}")
+    return "\n".join(lines)
+
+
+def measured_pids(system):
+    """Every service process of the system, and the machine's broker (its largest beam.smp:
+    other vhosts' traffic counts there too)."""
+    pids = system.pids()
+    brokers = procstat.pids_named("beam.smp")
+    if brokers:
+        pids["rabbitmq"] = max(brokers, key=lambda pid: procstat.rss_mb(pid) or 0)
+    return pids
+
+
 def run(args):
     workdir = Path(tempfile.mkdtemp(prefix=f"crm-import-{args.database}-"))
     csv_path = workdir / "customers.csv"
@@ -115,26 +166,51 @@ def run(args):
             log(f"upload: {results['upload']}")
             spy = None
             if args.profile and profile.available():
-                raw = workdir / "customers.pyspy"
+                spied = args.profile_process.split(",")
 
                 def spy():
-                    results["spy"] = (profile.start(pids["customers"], args.profile, raw), raw)
-            cpu = procstat.CpuWindow(watched).start()
+                    results["spy"] = {}
+                    for name in spied:
+                        raw = workdir / f"{name}.pyspy"
+                        results["spy"][name] = (profile.start(pids[name], args.profile, raw), raw)
+            cpu = procstat.CpuWindow(measured_pids(system)).start()
+            postgres = procstat.cpu_seconds_named("postgres") if args.database == "postgresql" else None
+            at_start = admin.ok("GET", f"customers/imports/{job['id']}")["processed_rows"]
             job, rows, seconds = process(admin, job["id"], args.process_seconds, spy)
+            # the consumers lag behind the runner: the CPU window closes once they have caught up
+            # (the events still queued when the job is done are the import's too)
+            drained = drain(vhost, args.drain_seconds) if job["status"] == "done" else None
+            usage = cpu.stop()
+            if postgres is not None:
+                postgres = procstat.cpu_seconds_named("postgres") - postgres
+            # the CPU window opens at the upload's end, the rows/s window at the first processed
+            # row: per row, count every row the job processed over the CPU window
+            per_row = cpu_per_row(usage, postgres, job["processed_rows"] - at_start)
             results["processing"] = {
                 "status": job["status"], "processed_rows": job["processed_rows"],
                 "created": job["created"], "duplicates": job["duplicates"], "failed": job["failed"],
                 "window_rows": rows, "window_seconds": round(seconds, 1),
                 "rows_per_s": round(rows / seconds) if seconds else None,
-                "cores": {k: round(v, 2) for k, v in cpu.stop()["cores"].items()},
+                "cores": {k: round(v, 2) for k, v in usage["cores"].items()},
+                "drain_seconds": None if drained is None else round(drained, 1),
+                # rows/s through the whole system: from the first processed row until every
+                # consumer's queue is empty again
+                "end_to_end_rows_per_s": round(rows / (seconds + drained)) if drained is not None
+                and seconds else None,
+                "cpu_window_seconds": round(usage["wall_s"], 1),
+                "cpu_ms_per_row": per_row,
                 "loadavg": procstat.loadavg()}
         results["peak_rss_mb"] = {k: round(v) for k, v in rss.peak.items()}
         log(f"processing: {results['processing']}")
+        log("CPU per processed row over the processing window (the machine's broker and "
+            "PostgreSQL serve other vhosts and databases too), until the queues were empty:\n"
+            + cpu_table(per_row, usage["wall_s"], job["processed_rows"] - at_start))
         if "spy" in results:
-            process_, raw = results.pop("spy")
-            process_.wait()
-            if raw.exists():
-                results["profile"] = profile.summarize(raw)
+            results["profile"] = {}
+            for name, (process_, raw) in results.pop("spy").items():
+                process_.wait()
+                if raw.exists():
+                    results["profile"][name] = profile.summarize(raw, top=15)
     finally:
         results.pop("spy", None)
         results["loadavg_after"] = procstat.loadavg()
@@ -156,7 +232,12 @@ def main():
     parser.add_argument("--batch-rows", type=int, default=int(os.environ.get("IMPORT_BATCH_ROWS", 500)))
     parser.add_argument("--process-seconds", type=float, default=0,
                         help="stop measuring the processing after this long (0: until done)")
-    parser.add_argument("--profile", type=int, default=0, help="py-spy seconds on customers")
+    parser.add_argument("--drain-seconds", type=float, default=600,
+                        help="after the job, wait at most this long for the consumers' queues")
+    parser.add_argument("--profile", type=int, default=0, help="py-spy seconds on --profile-process")
+    parser.add_argument("--profile-process", default="customers",
+                        help="the processes py-spy samples, comma-separated service names "
+                             "(reporting,audit...)")
     parser.add_argument("--keep", action="store_true", help="keep the work directory")
     parser.add_argument("--output", help="also write the results here as JSON")
     args = parser.parse_args()

@@ -48,6 +48,13 @@ def pids_named(comm):
     return found
 
 
+def cpu_seconds_named(comm):
+    """CPU seconds so far of every live process named `comm` (PostgreSQL's backends: one
+    process per connection). A process that exits takes its seconds with it, one that starts
+    brings all of its own: over a window, compare only while the set of processes is stable."""
+    return sum(cpu_seconds(pid) or 0.0 for pid in pids_named(comm))
+
+
 def loadavg():
     return Path("/proc/loadavg").read_text().split()[:3]
 

@@ -56,6 +56,14 @@ class Vhost:
         self._call("PUT", f"/api/permissions/{quote(self.name)}/{quote(self.user)}")
         return self
 
+    def messages(self):
+        """Messages held by the vhost's queues, ready or unacknowledged (the management API's
+        figures, refreshed every few seconds)."""
+        response = requests.get(f"{self.api}/api/queues/{quote(self.name)}",
+                                auth=(self.user, self.password), timeout=30)
+        response.raise_for_status()
+        return sum(queue.get("messages", 0) or 0 for queue in response.json())
+
     def delete(self):
         try:
             self._call("DELETE", f"/api/vhosts/{quote(self.name)}")
