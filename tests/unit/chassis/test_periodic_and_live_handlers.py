@@ -74,7 +74,8 @@ def test_batch_events_makes_one_batched_handler_per_source_and_a_bad_event_costs
     service.metrics = type("NoMetrics", (), {"event_consumed": lambda *args: None})()
     Batcher.applied = []
     assert service.on_sales_events([{"n": 1}, {"n": 2}]) == ["processed", "processed"]
-    # the default consume_events commits each on its own; a failure sends the batch one by one
+    # with its own consume_event, each is committed on its own; a failure sends the batch one
+    # by one
     assert service.on_sales_events([{"n": 3}, {"n": 4, "bad": True}, {"n": 5}]) == [
         "processed", "failed", "processed"]
     assert Batcher.applied == [1, 2, 3, 3, 5]     # 3 again: a real inbox makes it a duplicate
