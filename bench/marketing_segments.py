@@ -112,11 +112,13 @@ def fill(engine, contacts, others=None, batch=20_000):
                                .values(member_count=count))
 
 
-def timed(label, function):
+def timed(label, function, log=print):
+    """(the function's result, its milliseconds), printed with `label`."""
     started = time.perf_counter()
     result = function()
-    print(f"{label}: {(time.perf_counter() - started) * 1000:,.1f} ms")
-    return result
+    ms = (time.perf_counter() - started) * 1000
+    log(f"{label}: {ms:,.1f} ms")
+    return result, ms
 
 
 def customer_updated(sequence, region, value_class, customer_id="c-00000001"):
@@ -138,7 +140,7 @@ OTHER_SEGMENTS = [(f"Region R{r}", [[{"field": "region", "op": "eq", "value": f"
     ("Retail", [[{"field": "industry", "op": "eq", "value": "retail"}]], lambda n: n % 7 != 0)]
 
 
-def run_backfill(db, args, segment_id):
+def run_backfill(db, chunk, log=print):
     """The backfill (the timer's work) in a thread, timed; meanwhile, one customer's change
     applied through the inbox every 0.5 s, each timed (the latency an event sees while the
     backfill runs). c-00000003 (R3, class A): its region toggles, never a member."""
@@ -146,7 +148,7 @@ def run_backfill(db, args, segment_id):
 
     def work():
         started = time.perf_counter()
-        took["contacts"] = backfill.run(db, args.chunk)
+        took["contacts"] = backfill.run(db, chunk)
         took["seconds"] = time.perf_counter() - started
     thread = threading.Thread(target=work)
     thread.start()
@@ -162,22 +164,20 @@ def run_backfill(db, args, segment_id):
         inbox.consume(db, MarketingService.subscriptions, envelope)
         latencies.append((time.perf_counter() - started) * 1000)
     thread.join()
-    print(f"backfill: {took['contacts']:,} contacts in {took['seconds']:.1f} s "
-          f"({took['contacts'] / took['seconds']:,.0f} contacts/s, chunks of {args.chunk})")
-    return latencies
+    log(f"backfill: {took['contacts']:,} contacts in {took['seconds']:.1f} s "
+        f"({took['contacts'] / took['seconds']:,.0f} contacts/s, chunks of {chunk})")
+    return took, latencies
 
 
-def main():
-    parser = argparse.ArgumentParser(prog="python -m bench.marketing_segments")
-    parser.add_argument("--contacts", type=int, default=1_000_000)
-    parser.add_argument("--chunk", type=int, default=1000, help="contacts per backfill chunk")
-    parser.add_argument("--url", default=f"postgresql://postgres@localhost/mkt_bench_{uuid.uuid4().hex[:8]}")
-    args = parser.parse_args()
-    postgres = args.url.startswith("postgresql")
+def measure(contacts=1_000_000, chunk=1000, url=None, log=print):
+    """The steps above on a new database (dropped afterwards); returns their figures."""
+    url = url or f"postgresql://postgres@localhost/mkt_bench_{uuid.uuid4().hex[:8]}"
+    postgres = url.startswith("postgresql")
     if postgres:
-        ensure_database(args.url)
-    upgrade("marketing", args.url)
-    engine = create_engine(args.url)
+        ensure_database(url)
+    upgrade("marketing", url)
+    engine = create_engine(url)
+    figures = {"contacts": contacts, "chunk": chunk}
     try:
         db = DatabaseAccess(SimpleNamespace(
             engine=engine, source="marketing", event_schemas=EVENT_SCHEMAS, relay=NoRelay(),
@@ -188,45 +188,70 @@ def main():
                 return definitions.create_segment(uow, MARKETER, {
                     "name": name, "kind": "dynamic", "rules": rules})
         others = {create(name, rules)["id"]: member for name, rules, member in OTHER_SEGMENTS}
-        backfill.run(db, args.chunk)              # over no contact yet: ready at once
+        backfill.run(db, chunk)                   # over no contact yet: ready at once
         started = time.perf_counter()
-        fill(engine, args.contacts, others)
+        fill(engine, contacts, others)
         if postgres:
             with engine.begin() as connection:
                 connection.execute(text("ANALYZE"))
-        print(f"{args.contacts:,} contacts (and their memberships of {len(others)} other "
-              f"segments) written in {time.perf_counter() - started:.1f} s")
-        segment = timed("segment created (the edit: definition + backfill job)", lambda: create(
-            "R1 A or education", [[{"field": "region", "op": "eq", "value": "R1"},
-                                   {"field": "value_class", "op": "eq", "value": "A"}],
-                                  [{"field": "tags", "op": "any", "value": ["education"]}]]))
-        latencies = run_backfill(db, args, segment["id"])
+        figures["fill_s"] = time.perf_counter() - started
+        log(f"{contacts:,} contacts (and their memberships of {len(others)} other "
+            f"segments) written in {figures['fill_s']:.1f} s")
+        segment, figures["create_ms"] = timed(
+            "segment created (the edit: definition + backfill job)", lambda: create(
+                "R1 A or education", [[{"field": "region", "op": "eq", "value": "R1"},
+                                       {"field": "value_class", "op": "eq", "value": "A"}],
+                                      [{"field": "tags", "op": "any", "value": ["education"]}]]),
+            log)
+        took, latencies = run_backfill(db, chunk, log)
+        figures.update(backfill_contacts=took["contacts"], backfill_s=took["seconds"],
+                       backfill_contacts_per_s=took["contacts"] / took["seconds"],
+                       events_during_backfill=len(latencies),
+                       event_latency_median_ms=statistics.median(latencies) if latencies else None,
+                       event_latency_max_ms=max(latencies) if latencies else None)
         if latencies:
-            print(f"events applied while the backfill ran: {len(latencies)}, latency median "
-                  f"{statistics.median(latencies):,.1f} ms, max {max(latencies):,.1f} ms")
+            log(f"events applied while the backfill ran: {len(latencies)}, latency median "
+                f"{statistics.median(latencies):,.1f} ms, max {max(latencies):,.1f} ms")
         with db.read_only() as session:
-            count = timed("count", lambda: definitions.get_segment(session, MARKETER,
-                                                                    segment["id"])["member_count"])
-            timed("first page of members (50)", lambda: members.list_members(
-                session, MARKETER, segment["id"], {"limit": 50}))
-        print(f"members: {count:,}")
+            count, figures["count_ms"] = timed("count", lambda: definitions.get_segment(
+                session, MARKETER, segment["id"])["member_count"], log)
+            _page, figures["first_page_ms"] = timed(
+                "first page of members (50)", lambda: members.list_members(
+                    session, MARKETER, segment["id"], {"limit": 50}), log)
+        figures["members"] = count
+        log(f"members: {count:,}")
         # c-00000001: region R1, class B, untagged → not a member; to class A → in; R2 → out
+        figures["reevaluate_ms"] = []
         for sequence, (region, value_class, what) in enumerate(
                 (("R1", "A", "moved in"), ("R2", "A", "moved out"), ("R1", "A", "moved in")), 2):
             envelope = customer_updated(sequence, region, value_class)
-            timed(f"one customer's change applied and re-evaluated ({what})",
-                  lambda: inbox.consume(db, MarketingService.subscriptions, envelope))
+            _none, ms = timed(f"one customer's change applied and re-evaluated ({what})",
+                              lambda: inbox.consume(db, MarketingService.subscriptions, envelope),
+                              log)
+            figures["reevaluate_ms"].append(ms)
         with db.read_only() as session:
-            after = definitions.get_segment(session, MARKETER, segment["id"])["member_count"]
-        print(f"members after: {after:,}")
+            figures["members_after"] = definitions.get_segment(
+                session, MARKETER, segment["id"])["member_count"]
+        log(f"members after: {figures['members_after']:,}")
     finally:
         engine.dispose()
         if postgres:
-            server = create_engine(args.url.rsplit("/", 1)[0] + "/postgres",
+            server = create_engine(url.rsplit("/", 1)[0] + "/postgres",
                                    isolation_level="AUTOCOMMIT")
             with server.connect() as connection:
-                connection.execute(text(f'DROP DATABASE IF EXISTS "{args.url.rsplit("/", 1)[1]}"'))
+                connection.execute(text(f'DROP DATABASE IF EXISTS "{url.rsplit("/", 1)[1]}"'))
             server.dispose()
+    return figures
+
+
+def main():
+    parser = argparse.ArgumentParser(prog="python -m bench.marketing_segments")
+    parser.add_argument("--contacts", type=int, default=1_000_000)
+    parser.add_argument("--chunk", type=int, default=1000, help="contacts per backfill chunk")
+    parser.add_argument("--url", default=None,
+                        help="default: a new PostgreSQL database; or sqlite:///…")
+    args = parser.parse_args()
+    measure(args.contacts, args.chunk, args.url)
 
 
 if __name__ == "__main__":

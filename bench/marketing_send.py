@@ -99,6 +99,7 @@ Found by these runs:
 import argparse
 import json
 import os
+import shutil
 import signal
 import statistics
 import subprocess
@@ -427,12 +428,14 @@ def check(engine, campaign_id, summary, sink, sink_ids, contacts):
 
 
 def run(args, url, workdir):
+    """The send, printed as it goes; returns (every check passed, {figure: value})."""
     engine = create_engine(url)
     try:
         started = time.perf_counter()
         campaign_id, template_id = seed(engine, args.contacts)
+        seeded = time.perf_counter() - started
         print(f"{args.contacts:,} contacts (consent, segment rows), a campaign and a template "
-              f"seeded in {time.perf_counter() - started:.1f} s", flush=True)
+              f"seeded in {seeded:.1f} s", flush=True)
         sink_process, sink_dir, sink_port = start_sink(workdir)
         vhost = Vhost(os.environ.get("AMQP_URI", "amqp://guest:guest@127.0.0.1:5672/"),
                       os.environ.get("RABBITMQ_MANAGEMENT_URL", "http://127.0.0.1:15672")).create()
@@ -485,7 +488,9 @@ def run(args, url, workdir):
             stop_senders(senders)
             vhost.delete()
         sink, sink_ids = stop_sink(sink_process, sink_dir)
-        report(args, summary, snapshot, total, sink, sampler, used, machine, load_before)
+        figures = report(args, summary, snapshot, total, sink, sampler, used, machine, load_before)
+        figures.update(api_answered=len(prober.latencies), api_timeouts=prober.timeouts,
+                       api_median_s=statistics.median(prober.latencies) if prober.latencies else None)
         if prober.latencies or prober.timeouts:
             print(f"get_campaign_send over RPC during the send: {len(prober.latencies)} answered, "
                   f"median {statistics.median(prober.latencies or [0]):.1f} s, max "
@@ -494,7 +499,7 @@ def run(args, url, workdir):
             print(f"stopped after {args.stop_after:.0f} s (--stop-after) with "
                   f"{summary['counts']['sent']:,} of {answer['recipients']:,} sent: the figures "
                   "above are of that part; the send was left unfinished, nothing checked")
-            return True
+            return True, figures
         results, releases = check(engine, campaign_id, summary, sink, sink_ids, args.contacts)
         print(f"batch releases published: {releases:,} for {summary['batches']:,} batches "
               f"(more: batches released again after the lease)")
@@ -502,7 +507,9 @@ def run(args, url, workdir):
             print(f"{'ok  ' if ok else 'FAIL'} {what}: {detail}")
         if args.profile and profiler and profiler[0].exists():
             print_profile(profiler[0])
-        return all(ok for _what, ok, _detail in results)
+        figures.update(batch_releases=releases, exactly_once=all(ok for _w, ok, _d in results),
+                       checks_failed=[what for what, ok, _detail in results if not ok])
+        return figures["exactly_once"], figures
     finally:
         engine.dispose()
 
@@ -524,6 +531,17 @@ def report(args, summary, snapshot, total, sink, sampler, used, machine, load_be
     print("peak RSS (MB): " + ", ".join(f"{name} {value:,.0f}"
                                          for name, value in sorted(sampler.peak.items()))
           + f" (at most {sampler.backends_most} connections to the database)")
+    return {"recipients": args.contacts, "replicas": args.replicas, "sent": sent,
+            "snapshot_s": snapshot, "total_s": total, "emails_per_s": sent / total,
+            "steady_emails_per_s": steady,
+            "cpu_ms_per_email": {"senders": 1000 * senders / sent,
+                                 "database": 1000 * sampler.backends_cpu_seconds() / sent,
+                                 "sink": 1000 * used["smtp sink"] / sent},
+            "peak_rss_mb": {
+                "senders": max((v for k, v in sampler.peak.items() if k.startswith("marketing")),
+                               default=None),
+                **{k: v for k, v in sampler.peak.items() if not k.startswith("marketing")}},
+            "machine_cores": machine["machine_cores"]}
 
 
 def print_profile(raw):
@@ -539,7 +557,8 @@ def print_profile(raw):
         print(f"  {share:5.1f} %  {name}")
 
 
-def main():
+def options(**overrides):
+    """The command line's options, defaults and `overrides` (for bench/hotpaths.py)."""
     parser = argparse.ArgumentParser(prog="python -m bench.marketing_send")
     parser.add_argument("--contacts", type=int, default=100_000)
     parser.add_argument("--replicas", type=int, default=1, help="marketing processes")
@@ -553,25 +572,32 @@ def main():
                         help="stop the send after this many seconds and print the figures so "
                              "far (sizing a run too long for the machine; no checks)")
     parser.add_argument("--keep", action="store_true", help="keep the work directory (logs)")
-    parser.add_argument("--url", default=f"postgresql://postgres@127.0.0.1/mkt_send_bench_"
-                                         f"{uuid.uuid4().hex[:8]}")
-    args = parser.parse_args()
-    ensure_database(args.url)
-    upgrade("marketing", args.url)
+    parser.add_argument("--url", default=None, help="a new PostgreSQL database (default: a fresh name)")
+    parser.set_defaults(**overrides)
+    return parser
+
+
+def measure(args):
+    """One send on a new database (dropped afterwards): (every check passed, figures)."""
+    url = args.url or f"postgresql://postgres@127.0.0.1/mkt_send_bench_{uuid.uuid4().hex[:8]}"
+    ensure_database(url)
+    upgrade("marketing", url)
     workdir = Path(tempfile.mkdtemp(prefix="mkt-send-bench-"))
-    ok = False
     try:
-        ok = run(args, args.url, workdir)
+        return run(args, url, workdir)
     finally:
-        server = create_engine(args.url.rsplit("/", 1)[0] + "/postgres", isolation_level="AUTOCOMMIT")
+        server = create_engine(url.rsplit("/", 1)[0] + "/postgres", isolation_level="AUTOCOMMIT")
         with server.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{args.url.rsplit("/", 1)[1]}" '
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{url.rsplit("/", 1)[1]}" '
                                     "WITH (FORCE)"))
         server.dispose()
         print(f"work directory (logs): {workdir}" if args.keep else "")
         if not args.keep:
-            import shutil
             shutil.rmtree(workdir, ignore_errors=True)
+
+
+def main():
+    ok, _figures = measure(options().parse_args())
     sys.exit(0 if ok else 1)
 
 

@@ -334,16 +334,107 @@ def side_by_side(runs):
     return lines
 
 
+def _goal(value, limit, goal):
+    """(the goal's words, met?) for a figure that has a goal of `limit` or less."""
+    return goal, (None if value is None else value < limit)
+
+
+def hotpaths_section(hot):
+    """The `hotpaths` group (bench/hotpaths.py): one table, the issues' goals beside figures."""
+    sizes, seconds = hot["sizes"], hot.get("seconds", {})
+    sla, seg, send = hot.get("sla") or {}, hot.get("segments") or {}, hot.get("send") or {}
+    lines = ["## Hot paths of marketing and the service desk", "",
+             "Once per invocation on PostgreSQL (`bench/hotpaths.py`: each part its own new "
+             "database, dropped after it), by the standalone scripts' own functions "
+             "(`bench/sla_timer.py`, `bench/marketing_segments.py`, `bench/marketing_send.py`; "
+             "their docstrings say what each step does). Ticket create is the `ticket_write` "
+             "scenario of each database's summary (the `tickets` group). Load average before "
+             f"{' '.join(hot.get('loadavg_before', []))}, after "
+             f"{' '.join(hot.get('loadavg_after', []))}; wall time "
+             + ", ".join(f"{name} {value:.0f} s" for name, value in seconds.items()) + ".", "",
+             "| hot path | figure | goal | met |", "|---|---:|---|---|"]
+
+    def row(name, figure, goal="measured", met=None):
+        lines.append(f"| {name} | {figure} | {goal} | {_ok(met)} |")
+    for name, part in (("SLA pass", sla), ("segments", seg), ("campaign send", send)):
+        if "error" in part:
+            row(f"{name}: failed", part["error"].replace("|", "/"), "", False)
+    tickets = f"{sizes['sla_tickets']:,} open tickets"
+    if sla.get("passes"):
+        row(f"SLA: {tickets}, {sla['alarms']:,} alarms written (setup)", f"{_f(sla['fill_s'], 1)} s")
+        for one in sla["passes"]:
+            if one["due"] == 0:
+                row(f"SLA timer pass, nothing due ({tickets})", f"{_f(one['seconds'], 3)} s",
+                    *_goal(one["seconds"], 1.0, "< 1 s at 100,000 open tickets (issue 12 §10)"))
+            else:
+                per = 1000 * one["seconds"] / one["fired"] if one["fired"] else None
+                row(f"SLA timer pass, {one['due']:,} breaches due ({tickets}): fired "
+                    f"{one['fired']:,}", f"{_f(one['seconds'], 2)} s ({_f(per, 0)} ms a breach)")
+    if seg.get("reevaluate_ms"):
+        contacts = f"{seg['contacts']:,} contacts"
+        row(f"segments: {contacts} written (setup)", f"{_f(seg['fill_s'], 1)} s")
+        row("segment created (the edit: definition + backfill job)", f"{_f(seg['create_ms'], 1)} ms")
+        row(f"segment backfill: every contact evaluated ({contacts}, chunks of {seg['chunk']:,})",
+            f"{_f(seg['backfill_contacts_per_s'])} contacts/s ({_f(seg['backfill_s'], 1)} s)")
+        if seg.get("events_during_backfill"):
+            row(f"one customer's change applied during the backfill ({seg['events_during_backfill']} "
+                "events)", f"median {_f(seg['event_latency_median_ms'], 1)} ms, "
+                f"max {_f(seg['event_latency_max_ms'], 1)} ms")
+        row(f"segment count ({contacts}, {seg['members']:,} members)", f"{_f(seg['count_ms'], 1)} ms",
+            *_goal(seg["count_ms"], 1000, "< 1 s at 1,000,000 contacts (issue 11 §12; the kept "
+                   "count: does not grow with the contacts)"))
+        row("segment's first page of members (50)", f"{_f(seg['first_page_ms'], 1)} ms")
+        worst = max(seg["reevaluate_ms"])
+        row("one contact re-evaluated after a change (in, out, in: the worst)",
+            " / ".join(_f(ms, 1) for ms in seg["reevaluate_ms"]) + " ms",
+            *_goal(worst, 50, "< 50 ms (issue 11 §12)"))
+    if send.get("sent") is not None:
+        who = f"{send['recipients']:,} recipients, {send['replicas']} marketing process(es)"
+        row(f"campaign send: emails/s overall, start call to done ({who})",
+            f"{_f(send['emails_per_s'], 1)} ({_f(send['total_s'], 0)} s)",
+            "measured (issue 11 §12: emails/s and memory)")
+        row("campaign send: emails/s steady state (10-90 % of the sink's arrivals)",
+            _f(send.get("steady_emails_per_s"), 1))
+        cpu = send["cpu_ms_per_email"]
+        row("campaign send: CPU ms per email (marketing / database backends / sink)",
+            f"{_f(cpu['senders'], 1)} / {_f(cpu['database'], 1)} / {_f(cpu['sink'], 1)}")
+        rss = send["peak_rss_mb"]
+        row("campaign send: peak RSS MB (marketing / database backends summed, private / sink)",
+            f"{_f(rss.get('senders'))} / {_f(rss.get('database backends (sum)'))}, "
+            f"{_f(rss.get('database backends (sum, private)'))} / {_f(rss.get('smtp sink'))}")
+        if "exactly_once" in send:
+            row("campaign send: exactly once (every recipient sent, the sink got each Message-ID "
+                "once, none missing)", f"{send['sent']:,} sent"
+                + (f"; failed: {'; '.join(send['checks_failed'])}" if send["checks_failed"] else ""),
+                "must hold", send["exactly_once"])
+        else:
+            row("campaign send: exactly once", "not checked (stopped early)", "must hold", False)
+    return lines
+
+
 def render_all(runs):
-    """{database: results} → RESULTS.md: one run as before; both, the side-by-side table first
-    and then each database's whole report."""
+    """{database: results, "hotpaths": …} → RESULTS.md: one run as before; both, the
+    side-by-side table first and then each database's whole report; the hot paths last."""
+    runs = dict(runs)
+    hot = runs.pop("hotpaths", None)
+    tail = [""] + hotpaths_section(hot) if hot else []
+    if not runs:
+        meta = hot["meta"]
+        return "\n".join([
+            "# Benchmark results — hot paths only", "",
+            f"Written by `python -m bench.run --only hotpaths` on {meta['date']}, commit "
+            f"{meta['commit']}; {meta['cpu']}, {meta['cores']} cores, {meta['ram_gb']} GB RAM."]
+            + tail) + "\n"
     if len(runs) == 1:
-        return render(next(iter(runs.values())))
+        return render(next(iter(runs.values()))) + "\n".join(tail) + "\n"
     lines = ["# Benchmark results — SQLite and PostgreSQL", ""] + side_by_side(runs) + [""]
     for kind, results in runs.items():
         lines += [f"# {kind}", ""]
         lines += [("#" + line if line.startswith("#") else line)
                   for line in render(results).splitlines()[1:]]
+    if hot:
+        lines += ["", "# Hot paths (PostgreSQL, once)", ""] + [
+            ("#" + line if line.startswith("#") else line) for line in hotpaths_section(hot)]
     return "\n".join(lines) + "\n"
 
 

@@ -25,14 +25,17 @@ if str(ROOT) not in sys.path:
 
 from sqlalchemy import func, select  # noqa: E402
 
-from bench import databases, events, lists, procstat, profile, report, scenarios, seed  # noqa: E402
+from bench import (databases, events, hotpaths, lists, procstat, profile, report,  # noqa: E402
+                   scenarios, seed)
 from bench.system import BenchSystem, Vhost  # noqa: E402
 from services.chassis.auth import Principal  # noqa: E402
 from services.chassis.db import make_engine  # noqa: E402
 from services.service_desk.directory.models import DeskCustomer  # noqa: E402
 from tests.e2e.client import Api  # noqa: E402
 
-GROUPS = ("ceiling", "hop", "read", "write", "monolith", "tickets", "list", "events", "profile")
+GROUPS = ("ceiling", "hop", "read", "write", "monolith", "tickets", "list", "events", "profile",
+          "hotpaths")
+ONCE = {"hotpaths"}         # run once per invocation on PostgreSQL, not per --database
 STARTED = time.monotonic()
 
 
@@ -412,13 +415,19 @@ def sequence(ctx, args):
 
 def main():
     args = parse_args()
-    for tool in ("wrk",):
+    per_database = bool(args.only - ONCE)
+    for tool in ("wrk",) if per_database else ():
         if not shutil.which(tool):
             sys.exit(f"bench: {tool} is not installed; run bench/setup.sh (make bench does)")
     runs = {}
     try:
-        for kind in args.database:
+        for kind in args.database if per_database else ():
             runs[kind] = run_once(args, kind)
+        if "hotpaths" in args.only:
+            log("--- hot paths (PostgreSQL, once) ---")
+            meta = machine_notes()
+            runs["hotpaths"] = hotpaths.run(log, hotpaths.QUICK_SIZES if args.quick else hotpaths.SIZES)
+            runs["hotpaths"]["meta"] = meta
     finally:
         Path(args.json).write_text(json.dumps(runs, indent=1, default=str))
     Path(args.output).write_text(report.render_all(runs))

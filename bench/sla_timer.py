@@ -67,43 +67,54 @@ def fill(engine, tickets, batch=5000):
             connection.execute(insert(SlaAlarm), alarm_rows)
 
 
-def main():
-    parser = argparse.ArgumentParser(prog="python -m bench.sla_timer")
-    parser.add_argument("--tickets", type=int, default=100_000)
-    parser.add_argument("--due", type=int, nargs="*", default=[0, 100, 1000])
-    parser.add_argument("--url", default=f"postgresql://postgres@localhost/sla_bench_{uuid.uuid4().hex[:8]}")
-    args = parser.parse_args()
-    ensure_database(args.url)
-    upgrade("service_desk", args.url)
-    engine = create_engine(args.url)
+def measure(tickets=100_000, due=(0, 100, 1000), url=None, log=print):
+    """Fill a new database with `tickets` open tickets, then one timer pass per `due` count:
+    {tickets, fill_s, passes: [{due, fired, seconds}]}. The database is dropped afterwards."""
+    url = url or f"postgresql://postgres@localhost/sla_bench_{uuid.uuid4().hex[:8]}"
+    ensure_database(url)
+    upgrade("service_desk", url)
+    engine = create_engine(url)
+    figures = {"tickets": tickets, "alarms": 2 * tickets, "passes": []}
     try:
         started = time.perf_counter()
-        fill(engine, args.tickets)
+        fill(engine, tickets)
         with engine.begin() as connection:
             connection.execute(text("ANALYZE"))
-        print(f"{args.tickets} open tickets, {2 * args.tickets} alarms written in "
-              f"{time.perf_counter() - started:.1f} s")
+        figures["fill_s"] = time.perf_counter() - started
+        log(f"{tickets} open tickets, {2 * tickets} alarms written in {figures['fill_s']:.1f} s")
         db = DatabaseAccess(SimpleNamespace(
             engine=engine, source="service_desk", event_schemas=EVENT_SCHEMAS, relay=NoRelay(),
             sessionmaker=sessionmaker(bind=engine, expire_on_commit=False)), worker_ctx=None)
-        for due in args.due:
+        for count in due:
             with engine.begin() as connection:
                 keys = connection.execute(text(
                     "SELECT ticket_id FROM sla_alarm WHERE kind = 'breach' AND fired_at IS NULL "
-                    "ORDER BY ticket_id LIMIT :n"), {"n": due}).scalars().all()
+                    "ORDER BY ticket_id LIMIT :n"), {"n": count}).scalars().all()
                 if keys:
                     connection.execute(update(SlaAlarm).where(
                         SlaAlarm.ticket_id.in_(keys), SlaAlarm.kind == "breach")
                         .values(fire_at=NOW - timedelta(minutes=1)))
             started = time.perf_counter()
             fired = alarms.fire_due(db, NOW)
-            print(f"pass with {due} due breaches: fired {fired} in {time.perf_counter() - started:.3f} s")
+            seconds = time.perf_counter() - started
+            figures["passes"].append({"due": count, "fired": fired, "seconds": seconds})
+            log(f"pass with {count} due breaches: fired {fired} in {seconds:.3f} s")
     finally:
         engine.dispose()
-        server = create_engine(args.url.rsplit("/", 1)[0] + "/postgres", isolation_level="AUTOCOMMIT")
+        server = create_engine(url.rsplit("/", 1)[0] + "/postgres", isolation_level="AUTOCOMMIT")
         with server.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{args.url.rsplit("/", 1)[1]}"'))
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{url.rsplit("/", 1)[1]}"'))
         server.dispose()
+    return figures
+
+
+def main():
+    parser = argparse.ArgumentParser(prog="python -m bench.sla_timer")
+    parser.add_argument("--tickets", type=int, default=100_000)
+    parser.add_argument("--due", type=int, nargs="*", default=[0, 100, 1000])
+    parser.add_argument("--url", default=None, help="a new PostgreSQL database (default: a fresh name)")
+    args = parser.parse_args()
+    measure(args.tickets, args.due, args.url)
 
 
 if __name__ == "__main__":
