@@ -18,7 +18,7 @@ import uuid
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 
-from sqlalchemy import event, func, insert, select, text
+from sqlalchemy import event, func, insert, inspect, select, text
 from sqlalchemy.orm import Session
 
 from services.chassis.db import make_engine
@@ -123,11 +123,15 @@ def count(url):
 
 def _batch(job):
     """Rows (and tag links) of one batch; runs in a worker process, seeded by its position."""
-    start, size, owners, created_by, tag_ids, now, seed = job
+    start, size, owners, created_by, tag_ids, now, seed, sort_key = job
     rng = random.Random(f"{seed}:{start}")
     rows = [customer_row(start + offset, rng, owners, created_by, now) for offset in range(size)]
     links = [{"customer_id": row["id"], "tag_id": rng.choice(tag_ids)}
              for row in rows if rng.random() < 0.1]
+    if sort_key:
+        created = {row["id"]: row["created_at"] for row in rows}
+        for link in links:
+            link["customer_created_at"] = created[link["customer_id"]]
     return rows, links
 
 
@@ -194,8 +198,12 @@ def top_up(url, target, owners, created_by, seed=42, progress=print):
         tag_ids = ensure_tags(session)
         have = session.scalar(select(func.count()).select_from(Customer))
     now = datetime.now(timezone.utc)
-    jobs = [(start, min(BATCH, target - start), list(owners), created_by, tag_ids, now, seed)
-            for start in range(have, target, BATCH)]
+    # customer_tag's copy of created_at (revision c5a9e2f1b7d3): filled when the schema has it,
+    # so the seeder serves list_plans' older base revision and a database at head alike.
+    sort_key = "customer_created_at" in {column["name"] for column in
+                                         inspect(engine).get_columns("customer_tag")}
+    jobs = [(start, min(BATCH, target - start), list(owners), created_by, tag_ids, now, seed,
+             sort_key) for start in range(have, target, BATCH)]
     done = have
     with engine.begin() as connection:
         indexes = _drop_secondary_indexes(connection) if target - have > BULK_FROM else []

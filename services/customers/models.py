@@ -107,9 +107,19 @@ class Tag(Base):
 
 
 class CustomerTag(Base):
+    """A tag on a customer, carrying a copy of the customer's created_at: the list's default
+    order (newest first) with a tag filter is then one range of (tag, created_at, id) that
+    stops after a page, like region and owner, instead of a walk of every customer probing
+    this table per row (bench/FINDINGS.md, issue 15). created_at never changes after creation,
+    so the copy is set once where a link is inserted (tags.py, merge.py) and never goes stale;
+    merged customers lose their links, so tombstones are not in the range either."""
     __tablename__ = "customer_tag"
     customer_id: Mapped[str] = mapped_column(ForeignKey("customer.id"), primary_key=True)
     tag_id: Mapped[str] = mapped_column(ForeignKey("tag.id"), primary_key=True, index=True)
+    customer_created_at: Mapped[datetime] = mapped_column(UtcDateTime, nullable=False)
+
+    __table_args__ = (Index("ix_customer_tag_created_sort", "tag_id", "customer_created_at",
+                            "customer_id"),)
 
 
 class Interaction(Base):

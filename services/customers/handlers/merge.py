@@ -46,8 +46,9 @@ def merge_customers(uow, principal, winner_id, loser_id):
         select(CustomerTag.tag_id).where(CustomerTag.customer_id == winner.id)))
     for link in session.scalars(select(CustomerTag).where(CustomerTag.customer_id == loser.id)).all():
         if link.tag_id not in winner_tags:
-            session.add(CustomerTag(customer_id=winner.id, tag_id=link.tag_id))
-        session.delete(link)
+            session.add(CustomerTag(customer_id=winner.id, tag_id=link.tag_id,
+                                    customer_created_at=winner.created_at))
+        session.delete(link)            # a tombstone keeps no links: never in a tag's list range
     # Earlier losers that pointed at this loser now point straight at the winner (no chains).
     session.execute(update(Customer).where(Customer.merged_into == loser.id)
                     .values(merged_into=winner.id))

@@ -23,29 +23,35 @@ SORTS = {
 }
 
 
-def filtered(session, principal, filters):
-    """SELECT of the live customers the caller may see that match `filters`."""
+def filtered(session, principal, filters, ranged=False):
+    """(SELECT of the live customers the caller may see that match `filters`, link): with
+    `ranged` (created_at order) and a tag filter, link is the customer_tag row whose copy of
+    (created_at, id) the page sorts and seeks on (search_filters.tag_conditions)."""
     query = select(Customer).where(Customer.merged_into.is_(None),
                                    scopes.condition(session, principal))
     for name in ("owner_id", "region", "value_class", "lifecycle_stage"):
         if filters.get(name) is not None:
             query = query.where(getattr(Customer, name) == filters[name])
-    query = query.where(*search_filters.tag_conditions(session, filters))
+    conditions, link = search_filters.tag_conditions(session, filters, ranged)
+    query = query.where(*conditions)
     if filters.get("q"):
         query = query.where(*search_filters.text_conditions(session, filters["q"]))
-    return query
+    return query, link
 
 
 def page(session, principal, filters, sort, position, limit):
     """Up to `limit` customers after `position` ([sort value, id] as JSON, or None)."""
     descending, key = sort.startswith("-"), sort.lstrip("-")
     column, kind, nullable = SORTS[key]
-    query = filtered(session, principal, filters)
+    query, link = filtered(session, principal, filters, ranged=key == "created_at")
+    # The same values either way (the link's copy equals the customer's): one cursor format.
+    column, id_column = (column, Customer.id) if link is None else (
+        link.customer_created_at, link.customer_id)
     if position is not None:
         value, last_id = pagination.from_json(position[0], kind), str(position[1])
-        query = query.where(pagination.after(column, Customer.id, value, last_id, descending,
+        query = query.where(pagination.after(column, id_column, value, last_id, descending,
                                              nullable))
-    order = pagination.order_by(column, Customer.id, descending, nullable)
+    order = pagination.order_by(column, id_column, descending, nullable)
     return list(session.scalars(query.order_by(*order).limit(limit)))
 
 

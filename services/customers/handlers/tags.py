@@ -46,34 +46,37 @@ def _ensure_tags(session, names):
 
 
 def _writable_customers(session, principal, customer_ids):
-    """All of them or NotFound naming the missing: a bulk change is all-or-nothing."""
+    """{id: created_at} of all of them, in the order asked, or NotFound naming the missing: a
+    bulk change is all-or-nothing. created_at goes onto each new link (the list's sort key)."""
     wanted = list(dict.fromkeys(customer_ids))
-    found = set(session.scalars(select(Customer.id).where(
+    found = dict(session.execute(select(Customer.id, Customer.created_at).where(
         Customer.id.in_(wanted), Customer.merged_into.is_(None),
-        scopes.condition(session, principal, for_write=True))))
+        scopes.condition(session, principal, for_write=True))).all())
     missing = [customer_id for customer_id in wanted if customer_id not in found]
     if missing:
         raise NotFound("Some customers were not found.", {"customer_ids": missing})
-    return wanted
+    return {customer_id: found[customer_id] for customer_id in wanted}
 
 
 def tag_customers(uow, principal, customer_ids, tags):
     data = load(schemas.BulkTag(), {"customer_ids": customer_ids, "tags": tags})
     session = uow.session
-    ids = _writable_customers(session, principal, data["customer_ids"])
+    created = _writable_customers(session, principal, data["customer_ids"])
+    ids = list(created)
     tag_rows = _ensure_tags(session, data["tags"])
     before = tag_names(session, ids)
     for customer_id in ids:
         for tag in tag_rows:
             if tag.name not in before[customer_id]:
-                session.add(CustomerTag(customer_id=customer_id, tag_id=tag.id))
+                session.add(CustomerTag(customer_id=customer_id, tag_id=tag.id,
+                                        customer_created_at=created[customer_id]))
     return _emit_changes(uow, ids, before)
 
 
 def untag_customers(uow, principal, customer_ids, tags):
     data = load(schemas.BulkTag(), {"customer_ids": customer_ids, "tags": tags})
     session = uow.session
-    ids = _writable_customers(session, principal, data["customer_ids"])
+    ids = list(_writable_customers(session, principal, data["customer_ids"]))
     keys = list({normalize.tag(name) for name in data["tags"]})
     tag_ids = select(Tag.id).where(Tag.name_norm.in_(keys))
     before = tag_names(session, ids)

@@ -32,19 +32,47 @@ def _at_least(session, matches):
     return _count(session, matches) >= DENSE
 
 
-def tag_conditions(session, filters):
-    """Conditions for tags_any (one of) and tags_all (every one of); [] when neither."""
-    conditions = []
+def tag_conditions(session, filters, ranged=False):
+    """(conditions, link) for tags_any (one of) and tags_all (every one of); ([], None) when
+    neither.
+
+    `ranged` (the page is in created_at order, the default): when one tag alone must be on every
+    match (tags_any of one tag, or any of tags_all), `link` is a customer_tag alias joined on
+    that tag, and the page walks its (tag, customer_created_at, customer_id) index — one range
+    that stops after the page at any table size and any tag density. The other tags are probed
+    per row. Otherwise (another sort, or tags_any of several tags) `link` is None and the
+    conditions choose between walking the sort order and looking the rows up (`_tagged`).
+    """
+    groups = []
     for name, every in (("tags_any", False), ("tags_all", True)):
         if not filters.get(name):
             continue
         keys = {normalize.tag(t) for t in filters[name]}
         ids = list(session.scalars(select(Tag.id).where(Tag.name_norm.in_(keys))))
         if not ids or (every and len(ids) < len(keys)):
-            return [false()]                                  # an unknown tag matches nothing
-        groups = [[tag_id] for tag_id in ids] if every else [ids]
-        conditions.extend(_tagged(session, groups))
-    return conditions
+            return [false()], None                            # an unknown tag matches nothing
+        groups.extend([[tag_id] for tag_id in ids] if every else [ids])
+    if not groups:
+        return [], None
+    singles = [group for group in groups if len(group) == 1]
+    if not ranged or not singles:
+        return _tagged(session, groups), None
+    # The rarest single tag drives (a capped count each; none for the usual one-tag filter).
+    driver = singles[0] if len(singles) == 1 else min(
+        singles, key=lambda group: _count(session, _rows(group)))
+    link = aliased(CustomerTag)
+    conditions = [link.customer_id == Customer.id, link.tag_id == driver[0],
+                  *(_probe(group, Customer.id) for group in groups if group is not driver)]
+    return conditions, link
+
+
+def _rows(group):
+    return select(CustomerTag.customer_id).where(CustomerTag.tag_id.in_(group))
+
+
+def _probe(group, customer_id):
+    other = aliased(CustomerTag)
+    return exists().where(other.customer_id == customer_id, other.tag_id.in_(group))
 
 
 def _tagged(session, groups):
@@ -54,21 +82,14 @@ def _tagged(session, groups):
     at most that group's size; dense enough → walk the sort order probing every group per row,
     else look the candidates up and sort them.
     """
-    def rows(group):
-        return select(CustomerTag.customer_id).where(CustomerTag.tag_id.in_(group))
-
-    def probe(group, customer_id):
-        other = aliased(CustomerTag)
-        return exists().where(other.customer_id == customer_id, other.tag_id.in_(group))
-
-    sizes = [(_count(session, rows(group)), index) for index, group in enumerate(groups)]
+    sizes = [(_count(session, _rows(group)), index) for index, group in enumerate(groups)]
     driver = groups[min(sizes)[1]]
-    candidates = rows(driver).where(*(probe(group, CustomerTag.customer_id)
-                                      for group in groups if group is not driver))
+    candidates = _rows(driver).where(*(_probe(group, CustomerTag.customer_id)
+                                       for group in groups if group is not driver))
     dense = min(sizes)[0] >= DENSE if len(groups) == 1 else _at_least(session, candidates)
     if not dense:
         return [Customer.id.in_(candidates)]
-    return [probe(group, Customer.id) for group in groups]
+    return [_probe(group, Customer.id) for group in groups]
 
 
 def text_conditions(session, q):

@@ -113,6 +113,30 @@ def test_a_deep_cursor_seeks_instead_of_walking_from_the_start(shop):
     assert any("SEARCH customer USING INDEX ix_customer_created_sort (created_at<?)" in s for s in plan), plan
 
 
-def test_a_rare_tag_is_looked_up_then_sorted(shop):
-    plan = _page_plan(shop, limit=2, tags_any=["partner"])           # under DENSE
-    assert any("ix_customer_tag_tag_id" in step for step in plan), plan
+def test_a_rare_tag_in_another_order_is_looked_up_then_sorted(shop):
+    plan = _page_plan(shop, limit=2, tags_any=["partner"], sort="name")   # under DENSE
+    # either tag index serves the lookup (tag_id leads both)
+    assert any("customer_tag USING" in step and "(tag_id=?)" in step for step in plan), plan
+    assert not any("ix_customer_name_sort" in step for step in plan), plan
+
+
+@pytest.mark.parametrize("strategy_dense", [1, 10**9], ids=["common", "rare"])
+@pytest.mark.parametrize("query", [{"tags_any": ["vip"]}, {"tags_all": ["vip", "partner"]},
+                                   {"tags_any": ["vip"], "sort": "created_at"}])
+def test_a_tag_page_in_created_order_is_one_range_of_the_tag_index(shop, monkeypatch,
+                                                                    strategy_dense, query):
+    """Common or rare, the default order with a tag reads (tag, created_at, id) from the
+    tag's first entry on and joins each customer: no count, no sort, no walk of the table."""
+    monkeypatch.setattr(search_filters, "DENSE", strategy_dense)
+    plan = _page_plan(shop, limit=2, **query)
+    assert "ix_customer_tag_created_sort" in plan[0], plan
+    assert not any("TEMP B-TREE" in step or "ix_customer_created_sort" in step for step in plan), plan
+
+
+def test_a_tag_page_cursor_seeks_in_the_tag_range(shop):
+    first = call(shop, search.list_customers, ADMIN, {"limit": 1, "tags_any": ["vip"]}, write=False)
+    rest = call(shop, search.list_customers, ADMIN, {"limit": 1, "tags_any": ["vip"],
+                                                     "cursor": first["next_cursor"]}, write=False)
+    ids = [first["items"][0]["id"], rest["items"][0]["id"]]
+    assert set(ids) == {shop.ids["Acme Logistics"], shop.ids["Zeta & Co."]}
+    assert ids[0] == shop.ids["Zeta & Co."] and rest["next_cursor"] is None     # newest first
