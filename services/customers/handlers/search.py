@@ -5,6 +5,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from sqlalchemy import select
+from sqlalchemy.orm import aliased
 
 from services.chassis import pagination
 from services.chassis.errors import Invalid
@@ -24,19 +25,16 @@ SORTS = {
 
 
 def filtered(session, principal, filters, ranged=False):
-    """(SELECT of the live customers the caller may see that match `filters`, link): with
-    `ranged` (created_at order) and a tag filter, link is the customer_tag row whose copy of
-    (created_at, id) the page sorts and seeks on (search_filters.tag_conditions)."""
+    """(SELECT of the live customers the caller may see that match `filters` but `q`, link):
+    with `ranged` (created_at order) and a tag filter, link is the customer_tag row whose copy
+    of (created_at, id) the page sorts and seeks on (search_filters.tag_conditions)."""
     query = select(Customer).where(Customer.merged_into.is_(None),
                                    scopes.condition(session, principal))
     for name in ("owner_id", "region", "value_class", "lifecycle_stage"):
         if filters.get(name) is not None:
             query = query.where(getattr(Customer, name) == filters[name])
     conditions, link = search_filters.tag_conditions(session, filters, ranged)
-    query = query.where(*conditions)
-    if filters.get("q"):
-        query = query.where(*search_filters.text_conditions(session, filters["q"]))
-    return query, link
+    return query.where(*conditions), link
 
 
 def page(session, principal, filters, sort, position, limit):
@@ -52,7 +50,27 @@ def page(session, principal, filters, sort, position, limit):
         query = query.where(pagination.after(column, id_column, value, last_id, descending,
                                              nullable))
     order = pagination.order_by(column, id_column, descending, nullable)
+    if filters.get("q"):
+        # the walk re-sorts its prefix by the customer's own columns (equal to the link's)
+        sort_key = (SORTS[key][0].key, descending, nullable)
+        rows = _walked(session, query, filters["q"], order, sort_key, limit)
+        if rows is not None:
+            return rows
+        query = query.where(*search_filters.text_conditions(session, filters["q"]))
     return list(session.scalars(query.order_by(*order).limit(limit)))
+
+
+def _walked(session, query, q, order, sort, limit):
+    """The page from the next WALK rows in sort order tested for `q`, if they fill it (they
+    are then exactly the first `limit` matches); else None (search_filters.walk_first)."""
+    walked = aliased(Customer, query.order_by(*order).limit(search_filters.WALK).subquery())
+    condition = search_filters.walk_first(session, q, walked)
+    if condition is None:
+        return None
+    key, descending, nullable = sort
+    rows = list(session.scalars(select(walked).where(condition).order_by(
+        *pagination.order_by(getattr(walked, key), walked.id, descending, nullable)).limit(limit)))
+    return rows if len(rows) == limit else None
 
 
 def position_of(customer, sort):

@@ -1,0 +1,107 @@
+"""Free-text search pages on a migrated database, SQLite and PostgreSQL: a common word, a rare
+one and a word nobody has give the same pages whichever way the page is found (PostgreSQL's
+bounded walk of the sort order, then the trigram index; SQLite's FTS5 count), across keyset
+pages, sorts and scopes, with merged customers left out."""
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from sqlalchemy import event, insert
+from sqlalchemy.orm import Session
+
+from services.chassis.db import make_engine
+from services.customers import normalize
+from services.customers.handlers import search
+from services.customers.models import Customer
+from services.customers.queries import search_filters
+from tests.unit.customers.support import ADMIN, REP_A
+
+pytestmark = pytest.mark.dialect_sensitive("text search: pg_trgm and the bounded walk vs FTS5")
+
+START = datetime(2026, 1, 1, tzinfo=timezone.utc)
+
+
+def _row(index, name, owner, merged_into=None):
+    email = f"c{index}@example.com"
+    stamp = START + timedelta(minutes=index)
+    return {"id": f"c-{index:03}", "kind": "company", "name": name, "name_norm": normalize.text(name),
+            "search_text": normalize.search_text(name, email, None), "email": email,
+            "email_norm": normalize.email(email), "lifecycle_stage": "lead", "owner_id": owner,
+            "created_by": "t", "merged_into": merged_into, "created_at": stamp, "updated_at": stamp}
+
+
+@pytest.fixture
+def engine(dialect, migrated_database):
+    """60 customers: every third a "Logistics" (1 in 4 of those merged away), one "Quux Rail",
+    owners alternating between two reps."""
+    engine = make_engine(migrated_database("customers", dialect))
+    rows = []
+    for index in range(60):
+        name = f"Acme Logistics {index}" if index % 3 == 0 else f"Plain Name {index}"
+        if index == 41:
+            name = "Quux Rail"
+        merged = "c-001" if index % 12 == 0 else None
+        rows.append(_row(index, name, REP_A.user_id if index % 2 else "u-rep-b", merged))
+    with engine.begin() as connection:
+        connection.execute(insert(Customer.__table__), rows)
+    yield engine
+    engine.dispose()
+
+
+def _pages(engine, principal, **query):
+    """Every page's names, following next_cursor."""
+    pages, cursor = [], None
+    while True:
+        with Session(engine) as session:
+            page = search.list_customers(session, principal,
+                                         {**query, **({"cursor": cursor} if cursor else {})})
+        pages.append([item["name"] for item in page["items"]])
+        cursor = page["next_cursor"]
+        if cursor is None:
+            return pages
+
+
+def _expected(principal, word, sort):
+    """The live customers `principal` may see whose name holds `word`, in `sort` order."""
+    live = [i for i in range(60) if i % 12 and (principal is ADMIN or i % 2)]
+    names = {i: ("Quux Rail" if i == 41 else f"Acme Logistics {i}" if i % 3 == 0 else f"Plain Name {i}")
+             for i in live}
+    hits = [i for i in live if word in names[i].lower()]
+    if sort == "name":
+        return sorted((names[i] for i in hits), key=normalize.text)
+    return [names[i] for i in sorted(hits, reverse=sort.startswith("-"))]
+
+
+@pytest.mark.parametrize("walk", [1, 5, 10**6], ids=["index-only", "short-walk", "whole-walk"])
+@pytest.mark.parametrize("principal", [ADMIN, REP_A], ids=["admin", "rep"])
+@pytest.mark.parametrize("word", ["logistics", "quux", "zyxwv"])
+@pytest.mark.parametrize("sort", ["-created_at", "created_at", "name"])
+def test_every_page_is_the_same_whichever_path_finds_it(engine, monkeypatch, walk, principal, word, sort):
+    monkeypatch.setattr(search_filters, "WALK", walk)
+    pages = _pages(engine, principal, q=word.upper(), sort=sort, limit=3)
+    assert [name for page in pages for name in page] == _expected(principal, word, sort)
+    assert all(len(page) == 3 for page in pages[:-1])
+
+
+def _page_statements(engine, **query):
+    statements = []
+    listener = lambda *args: statements.append(args[2])   # noqa: E731
+    event.listen(engine, "before_cursor_execute", listener)
+    try:
+        with Session(engine) as session:
+            search.list_customers(session, ADMIN, query)
+    finally:
+        event.remove(engine, "before_cursor_execute", listener)
+    return [s for s in statements if "FROM customer" in s and "customer_tag" not in s]
+
+
+def test_postgresql_reads_a_bounded_prefix_for_a_common_word_and_the_index_for_a_rare_one(
+        engine, monkeypatch, dialect):
+    if dialect != "postgresql":
+        pytest.skip("SQLite counts FTS5 hits instead (tests/unit/customers/test_search_paths.py)")
+    monkeypatch.setattr(search_filters, "WALK", 12)
+    common = _page_statements(engine, q="logistics", limit=2)     # 3 of 12 rows hold it
+    assert len(common) == 1 and "LIMIT" in common[0].split("FROM (", 1)[1]
+    rare = _page_statements(engine, q="quux", limit=2)            # the walk fails, the index runs
+    assert len(rare) == 2
+    email = _page_statements(engine, q="c41@example.com", limit=2)   # exact lookup, no walk
+    assert len(email) == 1 and "email_norm" in email[0]
