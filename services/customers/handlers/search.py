@@ -61,9 +61,10 @@ def page(session, principal, filters, sort, position, limit):
 
 
 def _walked(session, query, q, order, sort, limit):
-    """The page from the next WALK rows in sort order tested for `q`, if they fill it (they
-    are then exactly the first `limit` matches); else None (search_filters.walk_first)."""
-    walked = aliased(Customer, query.order_by(*order).limit(search_filters.WALK).subquery())
+    """The page from the next WALK × limit rows in sort order tested for `q`, if they fill it
+    (they are then exactly the first `limit` matches); else None (search_filters.walk_first)."""
+    prefix = query.order_by(*order).limit(search_filters.WALK * limit)
+    walked = aliased(Customer, prefix.subquery())
     condition = search_filters.walk_first(session, q, walked)
     if condition is None:
         return None

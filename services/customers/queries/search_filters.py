@@ -17,7 +17,7 @@ from services.customers import normalize, search_index
 from services.customers.models import Customer, CustomerTag, Tag
 
 DENSE = 5_000
-WALK = 2_000      # rows of the sort order a PostgreSQL text search reads before its index
+WALK = 80         # rows of the sort order per page row a PostgreSQL text search reads first
 _FTS = table(search_index.FTS_TABLE, column("rowid"), column("search_text"))
 # a whole address (something@domain.tld): an exact lookup on the indexed email_norm
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
@@ -136,14 +136,14 @@ def text_conditions(session, q):
 
 
 def walk_first(session, q, entity):
-    """The exact test of `q` on `entity` (an alias of the page's first WALK rows in sort
+    """The exact test of `q` on `entity` (an alias of the next WALK × limit rows in sort
     order) when a bounded walk should be tried before the text index; None when not.
 
     PostgreSQL only. pg_trgm's bitmap returns *every* row holding the word, so a common word
     costs its whole posting list plus a sort of it per page (25,000 rows for "logistics" at
     1M: 105 ms, 10× its 10k figure), and the planner cannot know how many rows a `LIKE
-    '%word%'` keeps. Reading the next WALK rows of the sort order and testing each costs the
-    same at any table size and fills the page whenever 1 row in WALK / limit holds the word;
+    '%word%'` keeps. Reading the next WALK × limit rows of the sort order and testing each
+    costs the same at any table size and fills the page whenever 1 row in WALK holds the word;
     a rarer word pays that fixed read and then the index, as before. SQLite counts the FTS5
     hits instead (text_conditions). A whole email is an exact index lookup, and a term too
     short for trigrams walks anyway, so neither needs it.
