@@ -61,17 +61,26 @@ def page(session, principal, filters, sort, position, limit):
 
 
 def _walked(session, query, q, order, sort, limit):
-    """The page from the next WALK × limit rows in sort order tested for `q`, if they fill it
-    (they are then exactly the first `limit` matches); else None (search_filters.walk_first)."""
-    prefix = query.order_by(*order).limit(search_filters.WALK * limit)
-    walked = aliased(Customer, prefix.subquery())
-    condition = search_filters.walk_first(session, q, walked)
-    if condition is None:
-        return None
+    """The page from the next rows in sort order tested for `q`, if they fill it (they are
+    then exactly the first `limit` matches); else None (search_filters.walk_first).
+
+    Two steps, so a rare word pays little before the index: PROBE × limit rows first (a
+    page of a very common word ends here); none of them matching means the word is rarer
+    than the walk can serve, so the index answers; some → WALK × limit rows."""
     key, descending, nullable = sort
-    rows = list(session.scalars(select(walked).where(condition).order_by(
-        *pagination.order_by(getattr(walked, key), walked.id, descending, nullable)).limit(limit)))
-    return rows if len(rows) == limit else None
+    for per_row, needed in ((search_filters.PROBE, 1), (search_filters.WALK, limit)):
+        walked = aliased(Customer, query.order_by(*order).limit(per_row * limit).subquery())
+        condition = search_filters.walk_first(session, q, walked)
+        if condition is None:
+            return None
+        rows = list(session.scalars(select(walked).where(condition).order_by(
+            *pagination.order_by(getattr(walked, key), walked.id, descending, nullable))
+            .limit(limit)))
+        if len(rows) == limit:
+            return rows
+        if len(rows) < needed:
+            return None
+    return None
 
 
 def position_of(customer, sort):

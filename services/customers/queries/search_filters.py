@@ -18,6 +18,7 @@ from services.customers.models import Customer, CustomerTag, Tag
 
 DENSE = 5_000
 WALK = 80         # rows of the sort order per page row a PostgreSQL text search reads first
+PROBE = 20        # … in a first step: no match there → the word is rare, ask the index
 _FTS = table(search_index.FTS_TABLE, column("rowid"), column("search_text"))
 # a whole address (something@domain.tld): an exact lookup on the indexed email_norm
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
@@ -144,7 +145,7 @@ def walk_first(session, q, entity):
     1M: 105 ms, 10× its 10k figure), and the planner cannot know how many rows a `LIKE
     '%word%'` keeps. Reading the next WALK × limit rows of the sort order and testing each
     costs the same at any table size and fills the page whenever 1 row in WALK holds the word;
-    a rarer word pays that fixed read and then the index, as before. SQLite counts the FTS5
+    a rarer word pays a first PROBE × limit rows (search._walked) and then the index. SQLite counts the FTS5
     hits instead (text_conditions). A whole email is an exact index lookup, and a term too
     short for trigrams walks anyway, so neither needs it.
     """

@@ -71,11 +71,14 @@ def _expected(principal, word, sort):
     return [names[i] for i in sorted(hits, reverse=sort.startswith("-"))]
 
 
-@pytest.mark.parametrize("walk", [0, 1, 10**6], ids=["index-only", "short-walk", "whole-walk"])
+@pytest.mark.parametrize("probe, walk", [(0, 0), (1, 10**6), (10**6, 10**6)],
+                         ids=["index-only", "probe-then-walk", "probe-is-all"])
 @pytest.mark.parametrize("principal", [ADMIN, REP_A], ids=["admin", "rep"])
 @pytest.mark.parametrize("word", ["logistics", "quux", "zyxwv"])
 @pytest.mark.parametrize("sort", ["-created_at", "created_at", "name"])
-def test_every_page_is_the_same_whichever_path_finds_it(engine, monkeypatch, walk, principal, word, sort):
+def test_every_page_is_the_same_whichever_path_finds_it(engine, monkeypatch, probe, walk, principal,
+                                                        word, sort):
+    monkeypatch.setattr(search_filters, "PROBE", probe)
     monkeypatch.setattr(search_filters, "WALK", walk)
     pages = _pages(engine, principal, q=word.upper(), sort=sort, limit=3)
     assert [name for page in pages for name in page] == _expected(principal, word, sort)
@@ -98,10 +101,11 @@ def test_postgresql_reads_a_bounded_prefix_for_a_common_word_and_the_index_for_a
         engine, monkeypatch, dialect):
     if dialect != "postgresql":
         pytest.skip("SQLite counts FTS5 hits instead (tests/unit/customers/test_search_paths.py)")
-    monkeypatch.setattr(search_filters, "WALK", 4)                # 12 rows for a page of 2 (+1)
-    common = _page_statements(engine, q="logistics", limit=2)     # 3 of 12 rows hold it
-    assert len(common) == 1 and "LIMIT" in common[0].split("FROM (", 1)[1]
-    rare = _page_statements(engine, q="quux", limit=2)            # the walk fails, the index runs
-    assert len(rare) == 2
+    monkeypatch.setattr(search_filters, "PROBE", 1)               # 3 rows for a page of 2 (+1)
+    monkeypatch.setattr(search_filters, "WALK", 4)                # then 12 rows
+    common = _page_statements(engine, q="logistics", limit=2)     # 1 of the 3, 3 of the 12
+    assert len(common) == 2 and all("LIMIT" in sql.split("FROM (", 1)[1] for sql in common)
+    rare = _page_statements(engine, q="quux", limit=2)            # none of the 3: the index
+    assert len(rare) == 2 and "FROM (" in rare[0] and "FROM (" not in rare[1]
     email = _page_statements(engine, q="c41@example.com", limit=2)   # exact lookup, no walk
     assert len(email) == 1 and "email_norm" in email[0]
