@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from services.chassis.db import make_engine
 from services.customers import normalize
 from services.customers.handlers import search
-from services.customers.models import Customer
+from services.customers.models import Customer, CustomerTag, Tag
 from services.customers.queries import search_filters
 from tests.unit.customers.support import ADMIN, REP_A
 
@@ -43,6 +43,13 @@ def engine(dialect, migrated_database):
         rows.append(_row(index, name, REP_A.user_id if index % 2 else "u-rep-b", merged))
     with engine.begin() as connection:
         connection.execute(insert(Customer.__table__), rows)
+        # "vip" on every live customer divisible by 5: the tag + text case meets the
+        # customer_tag range (the link) that a tag page in created_at order walks
+        connection.execute(insert(Tag.__table__), [{"id": "t-vip", "name": "vip", "name_norm": "vip",
+                                                     "created_at": START}])
+        connection.execute(insert(CustomerTag.__table__), [
+            {"customer_id": row["id"], "tag_id": "t-vip", "customer_created_at": row["created_at"]}
+            for index, row in enumerate(rows) if index % 5 == 0 and row["merged_into"] is None])
     yield engine
     engine.dispose()
 
@@ -83,6 +90,19 @@ def test_every_page_is_the_same_whichever_path_finds_it(engine, monkeypatch, pro
     pages = _pages(engine, principal, q=word.upper(), sort=sort, limit=3)
     assert [name for page in pages for name in page] == _expected(principal, word, sort)
     assert all(len(page) == 3 for page in pages[:-1])
+
+
+@pytest.mark.parametrize("probe, walk", [(0, 0), (1, 10**6), (10**6, 10**6)],
+                         ids=["index-only", "probe-then-walk", "probe-is-all"])
+@pytest.mark.parametrize("sort", ["-created_at", "name"])
+def test_a_tag_and_a_word_together(engine, monkeypatch, probe, walk, sort):
+    monkeypatch.setattr(search_filters, "PROBE", probe)
+    monkeypatch.setattr(search_filters, "WALK", walk)
+    pages = _pages(engine, ADMIN, q="logistics", tags_any=["VIP"], sort=sort, limit=1)
+    wanted = [name for name in _expected(ADMIN, "logistics", sort) if int(name.split()[-1]) % 5 == 0]
+    assert [name for page in pages for name in page] == wanted == (
+        ["Acme Logistics 45", "Acme Logistics 30", "Acme Logistics 15"] if sort == "-created_at"
+        else ["Acme Logistics 15", "Acme Logistics 30", "Acme Logistics 45"])
 
 
 def _page_statements(engine, **query):
