@@ -4,6 +4,12 @@ from services.chassis import settings as chassis
 from services.chassis.settings import env
 
 
+def preload_analytics():
+    """Whether a replica imports the analytics libraries while it starts
+    (REPORTING_PRELOAD_ANALYTICS, default on: services/reporting/preload.py weighs it)."""
+    return env.bool("REPORTING_PRELOAD_ANALYTICS", True)
+
+
 def page_size():
     """Events per events_since call (REPORTING_PAGE_SIZE): memory per page vs round trips."""
     return env.int("REPORTING_PAGE_SIZE", 500)

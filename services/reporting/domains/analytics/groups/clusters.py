@@ -6,8 +6,6 @@ silhouette kept (ties: the fewer groups), clusters numbered by size (largest fir
 cluster is described from its members' mean against everyone's: a feature THRESHOLD standard
 deviations or more above or below the overall mean is named in words.
 """
-import numpy
-
 K_RANGE = range(2, 7)
 RANDOM_STATE = 0
 THRESHOLD = 0.5
@@ -24,7 +22,8 @@ WORDS = {       # feature: (words when high, words when low)
 def cluster(matrix, names):
     """{"used": [feature names], "silhouette": {k: mean silhouette}, "k", "labels": [cluster
     per row]} or None when there are too few customers (3) or no varying feature."""
-    from sklearn.cluster import KMeans          # heavy: loaded on the first request
+    import numpy                                # heavy: loaded on the first request
+    from sklearn.cluster import KMeans
     from sklearn.metrics import silhouette_score
     from sklearn.preprocessing import StandardScaler
     from threadpoolctl import threadpool_limits     # scikit-learn's own dependency
@@ -69,6 +68,7 @@ def _by_size(labels):
 def describe(matrix, names, labels):
     """[{cluster, size, description, profile: [{feature, mean, overall_mean, z}]}] in cluster
     order; z = (the cluster's mean − everyone's) / everyone's standard deviation."""
+    import numpy                # heavy: loaded on the first request (cluster() ran before)
     values = numpy.asarray(matrix, dtype=float)
     overall, spread = values.mean(axis=0), values.std(axis=0)
     answer = []

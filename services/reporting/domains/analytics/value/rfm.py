@@ -16,8 +16,6 @@ The suggested class (A / B / C) from value and loyalty:
 - C: bottom 40 % both by value and by frequency (monetary ≤ 2, frequency ≤ 2);
 - B: everything else.
 """
-import pandas
-
 from services.reporting.domains.sales.queries.deals import money
 
 BANDS = {5: "top 20 %", 4: "top 40 %", 3: "middle 20 %", 2: "bottom 40 %", 1: "bottom 20 %"}
@@ -33,6 +31,7 @@ def quintiles(values, higher_is_better=True):
     """1..5 per value (a list), in order; integer arithmetic, so 3 of 5 is exactly 3."""
     if not values:
         return []
+    import pandas          # heavy: loaded on the first analytics request, not with the service
     series = pandas.Series(values, dtype=float)
     ranks = (series if higher_is_better else -series).rank(method="max").astype(int)
     return [-(-int(rank) * 5 // len(values)) for rank in ranks]

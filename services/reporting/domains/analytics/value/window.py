@@ -1,7 +1,5 @@
 """The as-of day and the window of months before it that the customer-value reports measure
 (local days in the report's time zone)."""
-import pandas
-
 from services.reporting import periods
 
 
@@ -12,6 +10,7 @@ def as_of(query, now=None):
 
 def months_before(day, months):
     """The day `months` months before `day` (clamped to the month's end: 31 May - 3 = 28 Feb)."""
+    import pandas          # heavy: loaded on the first analytics request, not with the service
     return (pandas.Timestamp(day) - pandas.DateOffset(months=months)).date()
 
 
