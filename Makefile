@@ -12,7 +12,7 @@ help:
 	@echo "make test-e2e    the end-to-end journeys against real service processes"
 	@echo "make chaos       3,000 writes while services, a broker and a database of its own crash (~10 min)"
 	@echo "make soak        30 min at half the measured capacity: errors, RSS, outbox, lag (SOAK_MINUTES)"
-	@echo "make bench       load scenarios on this machine -> bench/RESULTS.md (~20 min; BENCH_ARGS=--quick)"
+	@echo "make bench       load scenarios on this machine -> bench/RESULTS.md (~45 min; BENCH_ARGS=--quick)"
 	@echo "make migrate     bring every service's database to the newest revision (services/registry.py)"
 	@echo "make clean       remove the virtualenv and caches (keeps your data in var/)"
 	@echo "make clean-data  delete var/: local databases, secrets, demo marker"
