@@ -84,15 +84,22 @@ def test_reports_equal_the_service_desks_own_figures_and_reconcile_is_exact(
     want = figures.summarise(rows)
     assert want["tickets"] == 3 and want["reopened_tickets"] == 1 and want["resolved"] == 2
 
+    def agents():
+        return {r["assignee_id"]: r for r in reported(reporting, report="service_desk_agents")[
+            "rows"]}
+
     def total():
+        # The workload's last event is the third ticket's reassignment: the totals can be
+        # complete before it is applied, so the wait covers it too.
         got = reported(reporting, granularity="total")["rows"]
-        return got[0] if got and got[0]["tickets"] == 3 and got[0]["reopens"] == 1 and \
-            got[0]["resolution_time"]["measured"] == 2 else None
+        done = got and got[0]["tickets"] == 3 and got[0]["reopens"] == 1 and \
+            got[0]["resolution_time"]["measured"] == 2 and \
+            agents().get(AGENT_2.user_id, {}).get("tickets") == 2
+        return got[0] if done else None
     row = wait_until(total, timeout=30, message="the tickets reported")
     assert {name: row[name] for name in want} == want
     assert row["reopen_rate"] == "0.5000"
-    by_agent = {r["assignee_id"]: r for r in reported(reporting, report="service_desk_agents")[
-        "rows"]}
+    by_agent = agents()
     assert by_agent[AGENT.user_id]["tickets"] == 1 and by_agent[AGENT_2.user_id]["tickets"] == 2
     assert by_agent[AGENT_2.user_id]["backlog"] == 1
     backlog = rpc(reporting, "service_desk_backlog", LEAD, {"group_by": ["assignee_id"]})["rows"]
