@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench import databases, procstat, profile  # noqa: E402
+from bench import databases, hop_cost, procstat, profile  # noqa: E402
 from bench.system import BenchSystem, Vhost  # noqa: E402
 from tests.e2e.client import Api  # noqa: E402
 
@@ -92,19 +92,6 @@ def process(admin, job_id, limit_seconds, spy):
     return job, rows, seconds
 
 
-def drain(vhost, limit_seconds):
-    """Seconds until the vhost's queues are empty twice in a row (every consumer has applied
-    what the import published), or None past `limit_seconds`."""
-    started = time.monotonic()
-    empty = 0
-    while time.monotonic() - started < limit_seconds:
-        empty = empty + 1 if vhost.messages() == 0 else 0
-        if empty == 2:
-            return time.monotonic() - started
-        time.sleep(2)
-    return None
-
-
 def cpu_per_row(usage, postgres_seconds, rows):
     """{process: CPU ms per processed row}, heaviest first, from a CpuWindow's stop() and the
     PostgreSQL backends' CPU seconds over the same window (None on SQLite)."""
@@ -127,16 +114,6 @@ def cpu_table(per_row, wall, rows):
         lines.append(f"{name:<30} {ms:>10.2f} {ms * rows / 1000 / wall if wall else 0:>6.2f}")
     lines.append(f"{'total (machine)':<30} {sum(per_row.values()):>10.2f}")
     return "\n".join(lines)
-
-
-def measured_pids(system):
-    """Every service process of the system, and the machine's broker (its largest beam.smp:
-    other vhosts' traffic counts there too)."""
-    pids = system.pids()
-    brokers = procstat.pids_named("beam.smp")
-    if brokers:
-        pids["rabbitmq"] = max(brokers, key=lambda pid: procstat.rss_mb(pid) or 0)
-    return pids
 
 
 def run(args):
@@ -173,13 +150,13 @@ def run(args):
                     for name in spied:
                         raw = workdir / f"{name}.pyspy"
                         results["spy"][name] = (profile.start(pids[name], args.profile, raw), raw)
-            cpu = procstat.CpuWindow(measured_pids(system)).start()
+            cpu = procstat.CpuWindow(hop_cost.measured_pids(system)).start()
             postgres = procstat.cpu_seconds_named("postgres") if args.database == "postgresql" else None
             at_start = admin.ok("GET", f"customers/imports/{job['id']}")["processed_rows"]
             job, rows, seconds = process(admin, job["id"], args.process_seconds, spy)
             # the consumers lag behind the runner: the CPU window closes once they have caught up
             # (the events still queued when the job is done are the import's too)
-            drained = drain(vhost, args.drain_seconds) if job["status"] == "done" else None
+            drained = vhost.wait_drained(args.drain_seconds) if job["status"] == "done" else None
             usage = cpu.stop()
             if postgres is not None:
                 postgres = procstat.cpu_seconds_named("postgres") - postgres

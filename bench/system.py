@@ -6,6 +6,7 @@ the two reference services of bench/hello.py and the monolith baseline (bench/mo
 """
 import subprocess
 import sys
+import time
 import uuid
 from urllib.parse import quote, urlparse
 
@@ -63,6 +64,19 @@ class Vhost:
                                 auth=(self.user, self.password), timeout=30)
         response.raise_for_status()
         return sum(queue.get("messages", 0) or 0 for queue in response.json())
+
+    def wait_drained(self, limit_seconds, interval=2):
+        """Seconds until the vhost's queues are empty twice in a row (every consumer has applied
+        what was published: the management API's figures lag a few seconds, hence twice), or
+        None past `limit_seconds`."""
+        started = time.monotonic()
+        empty = 0
+        while time.monotonic() - started < limit_seconds:
+            empty = empty + 1 if self.messages() == 0 else 0
+            if empty == 2:
+                return time.monotonic() - started
+            time.sleep(interval)
+        return None
 
     def delete(self):
         try:
