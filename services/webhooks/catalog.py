@@ -7,9 +7,18 @@ import functools
 
 from services.customers.events import EVENT_SCHEMAS as CUSTOMERS
 from services.identity.events import EVENT_SCHEMAS as IDENTITY
+from services.marketing.events import EVENT_SCHEMAS as MARKETING
+from services.procurement.events import EVENT_SCHEMAS as PROCUREMENT
+from services.reporting.events import EVENT_SCHEMAS as REPORTING
 from services.sales.events import EVENT_SCHEMAS as SALES
+from services.service_desk.events import EVENT_SCHEMAS as SERVICE_DESK
 
-PRODUCERS = {"identity": IDENTITY, "customers": CUSTOMERS, "sales": SALES}
+# Every service that publishes domain events (webhooks' own subscription_disabled is for its
+# operators, not a callback of itself): an outside system subscribes to tickets, campaigns,
+# purchase orders or churn risk as it does to deals.
+PRODUCERS = {"identity": IDENTITY, "customers": CUSTOMERS, "sales": SALES,
+             "marketing": MARKETING, "service_desk": SERVICE_DESK,
+             "procurement": PROCUREMENT, "reporting": REPORTING}
 
 
 @functools.cache

@@ -1,7 +1,7 @@
 """webhooks: signed HTTP callbacks of the domain events to outside systems (admin-managed).
 
 - subscriptions (handlers/subscriptions.py): target URL, event types, secret, active/disabled;
-- recording (handlers/recording.py): every event of identity, customers and sales is consumed
+- recording (handlers/recording.py): every event of every producer (catalog.PRODUCERS) is consumed
   exactly once through the chassis's inbox, and one delivery per interested subscription is
   written in the same transaction (live: in batches per producer, one transaction each);
 - sending (handlers/sender.py, on a timer, once across replicas): Standard Webhooks signatures,

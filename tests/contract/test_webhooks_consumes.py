@@ -1,17 +1,37 @@
-"""webhooks consumes every event type identity, customers and sales publish (their contracts,
+"""webhooks consumes every event type every producer publishes (their contracts,
 not a copy of the list), each bound to the right producer's exchange, and posts the producer's
 payload as it was published (no tolerant copy: a subscriber gets the producer's contract)."""
+import importlib
 import json
 
 import pytest
 
+from services import registry
 from services.customers.events import EVENT_SCHEMAS as CUSTOMERS
 from services.identity.events import EVENT_SCHEMAS as IDENTITY
+from services.marketing.events import EVENT_SCHEMAS as MARKETING
+from services.procurement.events import EVENT_SCHEMAS as PROCUREMENT
+from services.reporting.events import EVENT_SCHEMAS as REPORTING
 from services.sales.events import EVENT_SCHEMAS as SALES
+from services.service_desk.events import EVENT_SCHEMAS as SERVICE_DESK
 from services.webhooks.handlers.recording import body_of
 from services.webhooks.service import WebhooksService
 
-PUBLISHED = {"identity": IDENTITY, "customers": CUSTOMERS, "sales": SALES}
+PUBLISHED = {"identity": IDENTITY, "customers": CUSTOMERS, "sales": SALES, "marketing": MARKETING,
+             "service_desk": SERVICE_DESK, "procurement": PROCUREMENT, "reporting": REPORTING}
+
+
+def test_every_service_that_publishes_is_a_producer():
+    """A new service with events is offered to subscribers, or this says why not."""
+    publishing = set()
+    for service in registry.SERVICES:
+        try:
+            events = importlib.import_module(f"services.{service.name}.events")
+        except ModuleNotFoundError:
+            continue
+        if getattr(events, "EVENT_SCHEMAS", None):
+            publishing.add(service.name)
+    assert publishing - {"webhooks"} == set(PUBLISHED)
 
 
 def test_every_published_event_type_is_consumed_from_its_producer():

@@ -2,7 +2,7 @@
 schedule (fixed clock), with auto-disable after repeated failure and re-enabling."""
 import logging
 import random
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 
@@ -137,3 +137,22 @@ def test_a_subscription_does_not_receive_what_happened_before_it(system, receive
     wait_recorded(db, subscription["id"], 1)
     rpc(system["webhooks"], "catch_up_events")          # the old one is not recorded late either
     assert [row.sequence for row in deliveries(db, subscription["id"])] == [2]
+
+
+def test_an_event_of_a_later_producer_reaches_its_subscriber(system, receiver, clock):
+    """Every producer is offered (catalog.PRODUCERS), not only identity, customers and sales:
+    reporting's churn-risk crossing, as an outside system's retention workflow would take it."""
+    subscription = subscribe(system, receiver, ["customer_at_risk"])
+    at_risk = {"customer_id": "c-9", "owner_id": None, "score": 81, "threshold": 70,
+               "as_of": date(2026, 3, 1), "factors": []}
+    publish(system, "reporting", "customer_at_risk", at_risk)
+    publish(system, "customers", "customer_created", customer(9))       # not subscribed
+    db = db_of(system["webhooks"])
+    wait_recorded(db, subscription["id"], 1)
+
+    send_until_done(db, clock)
+
+    (request,) = receiver.requests
+    assert request["verified"] and request["body"]["source"] == "reporting"
+    assert request["body"]["type"] == "customer_at_risk"
+    assert request["body"]["data"] == {**at_risk, "as_of": "2026-03-01"}
