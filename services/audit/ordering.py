@@ -10,7 +10,12 @@ predecessor (usually being applied by another worker right now: one transaction'
 arrive on several queues at once); if it does not come, the event is left to the catch-up, run
 at once: the producer publishes after its commit and its sequences are commit-ordered, so
 everything before that event is already in its log.
+
+Live events come in batches (`batch_events`: one queue per producer, in its order): a batch's
+events that continue the position are applied in one transaction (consume_batch_in_order), the
+rest after a gap by a catch-up up to the batch's last sequence (services/audit/service.py).
 """
+import logging
 import time
 
 import eventlet
@@ -18,6 +23,8 @@ import eventlet
 from services.chassis import inbox
 from services.chassis.db import insert_ignoring_conflicts
 from services.chassis.models import ConsumerPosition
+
+log = logging.getLogger(__name__)
 
 OUT_OF_ORDER = "out_of_order"
 # How long a live event waits for its predecessor before asking the producer's log: long
@@ -71,3 +78,59 @@ def _locked_position(session, source):
     insert_ignoring_conflicts(session, ConsumerPosition, {"source": source, "last_sequence": 0},
                               ("source",))
     return session.get(ConsumerPosition, source, with_for_update=True, populate_existing=True)
+
+
+def consume_batch_in_order(db, subscriptions, envelopes):
+    """One producer's live batch, in the order its queue delivered it (`batch_events`: one
+    queue per producer, so its order), in ONE transaction: the events that continue the consumer
+    position are applied one after another (an event at or below it, or repeated in the batch,
+    is a DUPLICATE); from the first gap on nothing is applied (OUT_OF_ORDER: a missed or
+    late-published event comes first — the caller reads it from the producer's log). Raises if
+    an effect fails (nothing of the batch is written)."""
+    source = envelopes[0]["source"]
+    outcomes, run = [None] * len(envelopes), []
+    with db.unit_of_work(actor=f"event:{source}") as uow:
+        # The position first, locked: on SQLite its upsert takes the write lock before any read.
+        position = _locked_position(uow.session, source)
+        next_sequence, gap = position.last_sequence + 1, False
+        for index, envelope in enumerate(envelopes):
+            sequence = envelope["sequence"]
+            if sequence < next_sequence:
+                outcomes[index] = inbox.DUPLICATE
+            elif gap or sequence > next_sequence:
+                gap, outcomes[index] = True, OUT_OF_ORDER
+            else:
+                apply = subscriptions.handler_for(source, envelope["event_type"])
+                # an event type not consumed moves the position, as in the catch-up
+                outcomes[index] = inbox.IGNORED if apply is None else inbox.DUPLICATE
+                if apply is not None:
+                    run.append((index, apply, envelope))
+                next_sequence += 1
+        # Already in the inbox while the position is behind: a catch-up applied it and has not
+        # saved its position yet — a duplicate, and the position moves past it all the same.
+        new = inbox.record_new(uow.session, [envelope for _i, _a, envelope in run]) if run else ()
+        for index, apply, envelope in run:
+            if envelope["event_id"] in new:
+                apply(uow, envelope)
+                outcomes[index] = inbox.PROCESSED
+        if next_sequence - 1 > position.last_sequence:
+            position.last_sequence, position.last_error = next_sequence - 1, None
+    return outcomes
+
+
+def consume_one_by_one(db, subscriptions, envelopes):
+    """A batch that failed as a whole: event by event in order, up to the first that fails
+    (FAILED, logged) or is not next; that one and the rest are the catch-up's (OUT_OF_ORDER)."""
+    outcomes = []
+    for envelope in envelopes:
+        try:
+            outcome = consume_in_order(db, subscriptions, envelope)
+        except Exception:
+            log.exception("event %s from %s (sequence %s) failed; the catch-up will retry it",
+                          envelope.get("event_type"), envelope.get("source"),
+                          envelope.get("sequence"))
+            outcome = inbox.FAILED
+        outcomes.append(outcome)
+        if outcome in (inbox.FAILED, OUT_OF_ORDER):
+            break
+    return outcomes + [OUT_OF_ORDER] * (len(envelopes) - len(outcomes))

@@ -10,6 +10,15 @@ the effect, so a redelivered or replayed event changes nothing. Two paths feed t
   so "everything up to position is applied" holds. A failing event stops the position there
   and is retried next round — never skipped silently. A page is applied in one transaction
   (one commit for hundreds of events); if it fails, it is applied again event by event.
+
+The two paths must not race: while the live queue still holds a backlog, a catch-up reading
+the log to its end applies those events first and every live delivery of them becomes a
+duplicate, paid twice (FINDINGS.md, 2026-12-05: 9,472 of 20,000 events of an import on
+PostgreSQL). `LiveProgress` notes how far the live path got; a round of a source the live path
+delivered since the previous round stops there (`catch_up(until=...)`): what is below it and
+not applied was really missed (a dropped message, a failed event), what is above it is most
+likely still queued. Bounded: after MAX_DEFERRED_ROUNDS such rounds in a row, one reads to the
+log's end, and a source the live path is quiet on is always read to the end.
 """
 import logging
 
@@ -20,6 +29,11 @@ from services.chassis.db import precompiled
 from services.chassis.models import ConsumerPosition, InboxEvent, utcnow
 
 log = logging.getLogger(__name__)
+
+# Consecutive catch-up rounds of one source that stop at the live path's horizon. At the default
+# CATCH_UP_SECONDS (10) a missed event above the horizon waits at most ~5 minutes while the live
+# path keeps draining a backlog below it; one the live path has passed is caught the next round.
+MAX_DEFERRED_ROUNDS = 30
 
 PROCESSED, DUPLICATE, FAILED, IGNORED = "processed", "duplicate", "failed", "ignored"
 
@@ -118,8 +132,42 @@ def _apply_page(db, subscriptions, page):
         return None
 
 
-def catch_up(db, subscriptions, fetch_page, source, page_size=500, max_pages=20):
+class LiveProgress:
+    """How far the live path of one service (in this process) got, per source: the catch-up's
+    horizon (module docstring). Only bookkeeping in memory: a restarted process starts quiet,
+    so its first round reads to the log's end."""
+
+    def __init__(self, max_deferred_rounds=MAX_DEFERRED_ROUNDS):
+        self.max_deferred_rounds = max_deferred_rounds
+        self._highest = {}          # source -> highest sequence delivered live
+        self._fresh = set()         # sources delivered since their last catch-up round
+        self._deferred = {}         # source -> rounds in a row that stopped at the horizon
+
+    def delivered(self, envelopes):
+        """Live deliveries, whatever their outcome (a failed one is below the horizon, so the
+        next round retries it)."""
+        for envelope in envelopes:
+            source, sequence = envelope.get("source"), envelope.get("sequence")
+            if isinstance(sequence, int):
+                self._highest[source] = max(self._highest.get(source, 0), sequence)
+                self._fresh.add(source)
+
+    def horizon(self, source):
+        """Where this round's catch-up of `source` stops: the live path's highest sequence if
+        it delivered since the last round (and not too many rounds in a row), else None."""
+        fresh = source in self._fresh
+        self._fresh.discard(source)
+        deferred = self._deferred.get(source, 0)
+        if fresh and deferred < self.max_deferred_rounds:
+            self._deferred[source] = deferred + 1
+            return self._highest[source]
+        self._deferred[source] = 0
+        return None
+
+
+def catch_up(db, subscriptions, fetch_page, source, page_size=500, max_pages=20, until=None):
     """Read `source`'s log from our position; apply; advance. Returns (applied, position).
+    `until`: stop after that sequence (the live path's horizon, or the end of a live batch).
 
     Each page is applied in one transaction. If that fails, the page is applied again one
     event per transaction, so the events before the failing one go in and the position stops
@@ -129,7 +177,13 @@ def catch_up(db, subscriptions, fetch_page, source, page_size=500, max_pages=20)
         row = session.get(ConsumerPosition, source)
         position = row.last_sequence if row else 0
     for _ in range(max_pages):
-        page = fetch_page(position, page_size)
+        if until is not None and position >= until:
+            break
+        limit = page_size if until is None else min(page_size, until - position)
+        page = fetch_page(position, limit)
+        full = len(page) >= limit
+        if until is not None:                     # a producer's page may still run past it
+            page = [envelope for envelope in page if envelope["sequence"] <= until]
         if not page:
             break
         done = _apply_page(db, subscriptions, page)
@@ -149,7 +203,7 @@ def catch_up(db, subscriptions, fetch_page, source, page_size=500, max_pages=20)
                     raise
                 position = envelope["sequence"]
         _save_position(db, source, position)
-        if len(page) < page_size:
+        if not full:
             break
     return applied, position
 

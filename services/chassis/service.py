@@ -5,12 +5,17 @@ live `@event_handler` entrypoints (`on_<event_type>`, each calling `self.apply_e
 from it when the class is defined, so no service writes one stub per event. With
 `batch_events = True` there is one batched handler per source instead (`on_<source>_events`,
 queues.batch_event_handler: one queue per source holding the producer's order, each call
-`self.apply_events` with a list, applied in one transaction (`consume_events`): reporting and
-webhooks set it.
+`self.apply_events` with a list, applied in one transaction (`consume_events`): reporting,
+webhooks, service_desk, sales and customers set it (audit too, applying its own way).
+
+The catch-up timer reads each source's log only as far as the live path got since its last
+round (inbox.LiveProgress), so it fills what the live path missed without racing a backlog the
+live queue is still working through.
 """
 import logging
 from datetime import datetime, timedelta
 
+from nameko.extensions import DependencyProvider
 from sqlalchemy import text
 
 from services.chassis import idempotency, inbox, settings
@@ -80,6 +85,23 @@ def _lag_seconds(envelope, outcome):
         return None
 
 
+class LiveProgressTracker(DependencyProvider):
+    """One inbox.LiveProgress per container (so two containers of a class in one test process
+    keep theirs apart), shared by all its workers."""
+
+    def setup(self):
+        self.progress = inbox.LiveProgress()
+
+    def get_dependency(self, worker_ctx):
+        return self.progress
+
+
+def _progress(service):
+    """The service's LiveProgress; None on an instance made without a container (unit tests)."""
+    progress = service.live_progress
+    return progress if isinstance(progress, inbox.LiveProgress) else None
+
+
 class ChassisService:
     name = None
     db = None                                   # a Database(...) in every subclass
@@ -94,6 +116,7 @@ class ChassisService:
     principal = CurrentPrincipal()
     services = ServiceRpc()
     call_context = CallContext()     # `rpc`: the caller's deadline and Idempotency-Key
+    live_progress = LiveProgressTracker()   # how far the live path got: the catch-up's horizon
 
     # --- event log -------------------------------------------------------------------------
     @rpc
@@ -130,6 +153,7 @@ class ChassisService:
         """Live path for `@event_handler` methods. A failure is counted and logged, and left
         to the catch-up (which re-reads the producer's log), so the event is not lost."""
         source, event_type = envelope.get("source"), envelope.get("event_type")
+        self._delivered([envelope])
         try:
             outcome = self.consume_event(envelope)
         except Exception:
@@ -142,6 +166,7 @@ class ChassisService:
         """Live path for batched handlers: the whole list in one transaction (consume_events);
         if that fails, event by event (apply_event), so a bad event costs only itself and the
         catch-up retries it."""
+        self._delivered(envelopes)
         try:
             outcomes = self.consume_events(envelopes)
         except Exception as exc:
@@ -152,6 +177,11 @@ class ChassisService:
             self.metrics.event_consumed(envelope.get("source"), envelope.get("event_type"),
                                         outcome, _lag_seconds(envelope, outcome))
         return outcomes
+
+    def _delivered(self, envelopes):
+        progress = _progress(self)
+        if progress is not None:
+            progress.delivered(envelopes)
 
     def consume_events(self, envelopes):
         """Several events, each exactly once; their outcomes. Through the chassis's inbox the
@@ -171,11 +201,14 @@ class ChassisService:
 
     @periodic(settings.catch_up_interval)
     def catch_up_events(self):
+        """Each source's log from our position: to its end, or — while the live path is
+        delivering that source — only to where the live path got (the rest is most likely
+        still in its queue; inbox.LiveProgress bounds how many rounds in a row stop there)."""
+        progress = _progress(self)
         for source in self.subscriptions.sources:
-            def fetch(position, limit, source=source):
-                return self.services.call(source, "events_since", position, limit)
+            until = progress.horizon(source) if progress is not None else None
             try:
-                applied, position = inbox.catch_up(self.db, self.subscriptions, fetch, source)
+                applied, position = self.catch_up_source(source, until)
             except Exception:
                 log.warning("catch-up from %s incomplete; next round retries", source, exc_info=True)
                 self.metrics.catch_up_failed(source)
@@ -183,3 +216,9 @@ class ChassisService:
             self.metrics.consumer_position(source, position)
             if applied:
                 log.info("catch-up applied %s missed event(s) from %s", applied, source)
+
+    def catch_up_source(self, source, until=None):
+        """inbox.catch_up over `source`'s `events_since`; (applied, position)."""
+        def fetch(position, limit):
+            return self.services.call(source, "events_since", position, limit)
+        return inbox.catch_up(self.db, self.subscriptions, fetch, source, until=until)

@@ -27,6 +27,9 @@ class CustomersService(KeepsUsersCopy, ChassisService):
     users = users_copy.users
     # marketing's and the service desk's events: the customer's timeline (handlers/timeline.py)
     subscriptions = Subscriptions({"identity": users.handlers(), **timeline.SUBSCRIPTIONS})
+    # live events in batches, one ordered queue per source, each batch one transaction
+    # (ChassisService.consume_events; bench/FINDINGS.md 2026-12-05: a commit per event)
+    batch_events = True
 
     # --- customers ---------------------------------------------------------------------------
     @rpc

@@ -52,3 +52,6 @@ class SalesService(ProductEntrypoints, LeadEntrypoints, DealEntrypoints, Documen
                                    "customers": birthdays.handlers(),
                                    "marketing": from_campaigns.handlers(),
                                    "reporting": at_risk.handlers()})
+    # live events in batches, one ordered queue per source, each batch one transaction
+    # (ChassisService.consume_events; bench/FINDINGS.md 2026-12-05: a commit per event)
+    batch_events = True

@@ -5,11 +5,11 @@ a live entrypoint for each event it consumes."""
 from datetime import date, datetime, timezone
 
 import pytest
-from nameko.events import EventHandler
 
 from services.customers.events import EVENT_SCHEMAS as CUSTOMERS_EVENTS
 from services.sales.consumes import CONSUMED_FROM_CUSTOMERS, CUSTOMER_EVENTS
 from services.sales.service import SalesService
+from tests.live_handlers import live_event_types
 
 AT = datetime(2026, 1, 2, 3, 4, 5, tzinfo=timezone.utc)
 SAMPLES = {
@@ -41,8 +41,5 @@ def test_contact_added_carries_the_birthday_as_an_iso_date_and_the_owner():
 
 def test_sales_consumes_exactly_these_and_listens_live_to_each():
     assert set(SalesService.subscriptions.mapping["customers"]) == set(CUSTOMER_EVENTS)
-    live = {(entrypoint.source_service, entrypoint.event_type)
-            for name in dir(SalesService)
-            for entrypoint in getattr(getattr(SalesService, name), "nameko_entrypoints", ())
-            if isinstance(entrypoint, EventHandler)}
+    live = live_event_types(SalesService)
     assert {("customers", event_type) for event_type in CUSTOMER_EVENTS} <= live

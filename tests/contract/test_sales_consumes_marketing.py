@@ -4,11 +4,11 @@ adds later, and sales listens live to it."""
 from datetime import datetime, timezone
 
 import pytest
-from nameko.events import EventHandler
 
 from services.marketing.events import EVENT_SCHEMAS as MARKETING_EVENTS
 from services.sales.consumes import CONSUMED_FROM_MARKETING, MARKETING_EVENTS as CONSUMED
 from services.sales.service import SalesService
+from tests.live_handlers import live_event_types
 
 AT = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
 SAMPLES = {"campaign_response_received": {
@@ -29,8 +29,5 @@ def test_every_consumed_marketing_event_is_published_and_loads(event_type):
 
 def test_sales_consumes_exactly_these_and_listens_live_to_each():
     assert set(SalesService.subscriptions.mapping["marketing"]) == set(CONSUMED)
-    live = {(entrypoint.source_service, entrypoint.event_type)
-            for name in dir(SalesService)
-            for entrypoint in getattr(getattr(SalesService, name), "nameko_entrypoints", ())
-            if isinstance(entrypoint, EventHandler)}
+    live = live_event_types(SalesService)
     assert {("marketing", event_type) for event_type in CONSUMED} <= live

@@ -3,11 +3,11 @@
 it."""
 from datetime import date
 
-from nameko.events import EventHandler
 
 from services.reporting.events import EVENT_SCHEMAS as REPORTING_EVENTS
 from services.sales.consumes import CONSUMED_FROM_REPORTING, REPORTING_EVENTS as CONSUMED
 from services.sales.service import SalesService
+from tests.live_handlers import live_event_types
 
 SAMPLE = {"customer_id": "c-1", "owner_id": "u-rep", "score": 72, "threshold": 70,
           "as_of": date(2026, 3, 2),
@@ -27,8 +27,5 @@ def test_customer_at_risk_is_published_and_loads():
 
 def test_sales_listens_live_to_reporting():
     assert set(SalesService.subscriptions.mapping["reporting"]) == set(CONSUMED)
-    live = {(entrypoint.source_service, entrypoint.event_type)
-            for name in dir(SalesService)
-            for entrypoint in getattr(getattr(SalesService, name), "nameko_entrypoints", ())
-            if isinstance(entrypoint, EventHandler)}
+    live = live_event_types(SalesService)
     assert ("reporting", "customer_at_risk") in live

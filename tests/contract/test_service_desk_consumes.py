@@ -2,13 +2,13 @@
 producers' own schemas dump (every field it reads is still published, with the type it
 expects), a producer's added field is ignored, and it listens live to each event it consumes."""
 import pytest
-from nameko.events import EventHandler
 
 from services.customers.events import EVENT_SCHEMAS as CUSTOMERS
 from services.identity.events import EVENT_SCHEMAS as IDENTITY
 from services.service_desk.consumes import CONSUMED
 from services.service_desk.service import ServiceDeskService
 from tests.unit.service_desk.support import AGENT_A, T0, contact, customer, user
+from tests.live_handlers import live_event_types
 
 PRODUCERS = {"customers": CUSTOMERS, "identity": IDENTITY}
 SAMPLES = {
@@ -46,8 +46,5 @@ def test_the_service_desk_consumes_exactly_these_and_listens_live_to_each():
     assert {source: set(types) for source, types
             in ServiceDeskService.subscriptions.mapping.items()} \
         == {source: set(copies) for source, copies in CONSUMED.items()}
-    live = {(entrypoint.source_service, entrypoint.event_type)
-            for name in dir(ServiceDeskService)
-            for entrypoint in getattr(getattr(ServiceDeskService, name), "nameko_entrypoints", ())
-            if isinstance(entrypoint, EventHandler)}
+    live = live_event_types(ServiceDeskService)
     assert set(CONSUMED_TYPES) <= live

@@ -166,9 +166,9 @@ def test_live_events_show_on_the_owners_timeline_once_whatever_is_redelivered(
     dispatch = event_dispatcher(rabbit_config)
     for source, envelopes in logged.items():
         for envelope in envelopes:
-            with entrypoint_waiter(customers, f"on_{envelope['event_type']}") as outcome:
+            with entrypoint_waiter(customers, f"on_{source}_events") as outcome:   # batched
                 dispatch(source, envelope["event_type"], envelope)
-            assert outcome.get() == "duplicate"
+            assert outcome.get() == ["duplicate"]
     assert entries(databases["customers"]) == len(KINDS)  # the campaign's name is no entry
     assert [item["kind"] for item in timeline(customers, OWNER, customer_id)] == KINDS
 

@@ -15,7 +15,10 @@ pytestmark = pytest.mark.dialect_sensitive("concurrent round-robin turns; the us
 
 def test_live_user_events_keep_the_copy_and_deactivation_removes_a_rep(services, databases):
     publish_reps(services, databases)
-    with entrypoint_waiter(services["customers"], "on_user_deactivated"):
+    def deactivation_applied(worker_ctx, result, exc_info):     # batched: on_identity_events
+        return any(envelope["event_type"] == "user_deactivated" for envelope in worker_ctx.args[0])
+    with entrypoint_waiter(services["customers"], "on_identity_events",
+                           callback=deactivation_applied):
         rpc(services["identity"], "put_user", ADMIN,
             user("u-rep-b", region="EU", team_id="team-1", active=False), "user_deactivated")
     assert copied_users(databases["customers"]) == {"u-rep-a", "u-rep-c"}

@@ -48,3 +48,27 @@ def test_a_customer_merge_moves_contacts_and_tickets_to_the_winner():
     apply(db, late)
     with db.read_only() as session:
         assert session.get(DeskContact, "ct-3").customer_id == "c-1"
+
+
+def test_a_live_batch_with_a_repeat_and_its_redelivery_apply_once_in_one_transaction():
+    """batch_events: customers' events in one transaction through the chassis's inbox — a
+    creation, its contact and a merge sharing one unit of work see each other's changes."""
+    from services.service_desk.service import ServiceDeskService
+    from tests.unit.chassis.test_inbox_batches import CountingDb
+    db, log = desk_db(), Log("customers")
+    counting = CountingDb(db)
+    batch = [log.emit("customer_created", customer()),
+             log.emit("customer_created", customer(id="c-2", name="Beta")),
+             log.emit("contact_added", contact(id="ct-2", customer_id="c-2")),
+             log.emit("customer_merged", {
+                 "winner_id": "c-1", "loser_id": "c-2", "merged_at": customer()["created_at"],
+                 "contacts_moved": 1, "interactions_moved": 0, "tags": []})]
+    service = ServiceDeskService()
+    service.db = counting
+    assert ServiceDeskService.batch_events
+    assert service.consume_events(batch + batch[2:3]) == ["processed"] * 4 + ["duplicate"]
+    assert counting.transactions == 1
+    assert service.consume_events(batch) == ["duplicate"] * 4       # the broker redelivers it
+    with db.read_only() as session:
+        assert session.get(DeskContact, "ct-2").customer_id == "c-1"
+        assert session.get(DeskCustomer, "c-2").merged_into == "c-1"
