@@ -135,6 +135,27 @@ class UnitOfWork:
         self._event_schemas = event_schemas
         self._pending = []
         self.emitted = []          # Emitted: the outbox rows written by this unit, for the relay
+        self._collected = {}       # key → [collector, run]: before_commit, in registration order
+
+    def before_commit(self, key, make, run):
+        """Work gathered over several steps of this unit and done once at its end: the first
+        call under `key` makes a collector (`make()`) and registers `run(collector)`; every call
+        returns that collector to add to. The runs happen when the block ends without an error,
+        in registration order, inside the transaction, before its events are written: what
+        they write or emit commits with the rest, what they raise rolls it all back. (A batch
+        of events applied in one unit re-evaluates what they touched once, not per event.)"""
+        entry = self._collected.get(key)
+        if entry is None:
+            entry = self._collected[key] = [make(), run]
+        return entry[0]
+
+    def _run_before_commit(self):
+        done = set()
+        while len(done) < len(self._collected):      # a run may register another
+            for key, (collector, run) in list(self._collected.items()):
+                if key not in done:
+                    done.add(key)
+                    run(collector)
 
     def emit(self, event_type, data, version=1):
         """Dump `data` through the service's published schema for `event_type` (its contract)."""
@@ -196,6 +217,7 @@ class DatabaseAccess:
         uow = UnitOfWork(session, self._provider.source, self._provider.event_schemas, actor)
         try:
             yield uow
+            uow._run_before_commit()
             uow._write_outbox()
             if guard is not None:
                 # Under an Idempotency-Key the commit waits for the method's answer, which goes

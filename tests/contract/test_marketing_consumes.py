@@ -84,11 +84,17 @@ def test_contact_added_carries_the_email_marketing_mails_contact_persons_at():
 def test_marketing_consumes_exactly_these_and_listens_live_to_each():
     assert {source: set(types) for source, types in MarketingService.subscriptions.mapping.items()} \
         == {source: set(copies) for source, copies in CONSUMED.items()}
-    live = {(entrypoint.source_service, entrypoint.event_type)
+    live = {(entrypoint.source_service, event_type)
             for name in dir(MarketingService)
             for entrypoint in getattr(getattr(MarketingService, name), "nameko_entrypoints", ())
-            if isinstance(entrypoint, EventHandler)}
+            if isinstance(entrypoint, EventHandler)
+            for event_type in (getattr(entrypoint, "event_types", None) or [entrypoint.event_type])}
     assert set(CONSUMED_TYPES) <= live
+    # Batched (batch_events): one handler per producer, its queue bound to every type it
+    # consumes, so a customer's created and assigned keep their order.
+    for source in CONSUMED:
+        (entrypoint,) = getattr(MarketingService, f"on_{source}_events").nameko_entrypoints
+        assert entrypoint.source_service == source
 
 
 def test_attributions_deal_won_copy_reads_the_deals_lead():

@@ -68,6 +68,11 @@ def definitions_changing(session):
     catalog.version += 1
 
 
+def any_segment(session):
+    """Whether a segment exists at all (none: nothing for an event to evaluate)."""
+    return session.scalar(select(Segment.id).limit(1)) is not None
+
+
 def lock_customers_of(session, contact_ids):
     """The customer rows of `contact_ids`, locked in id order (as an event locks its own), so a
     re-evaluation that no event started (a relative date) sees each customer's latest state.
@@ -89,11 +94,14 @@ def compiled_segments(session):
 def reevaluate(session, contact_ids, reason, now, scope=None):
     """Bring the memberships of `contact_ids` up to date; returns the number of changes.
 
+    `reason`: what the history records for every change, or {contact id: reason} (a batch of
+    events: each contact's own, segments/touched.py).
+
     `scope`: only these segments (ids; closed over dependents — graph.dependents — so every
     segment including or excluding a scoped one is scoped too); the contacts' memberships of
     the others are taken as kept (segment_member), which they are: every change of a contact
     or a definition brings them up to date in its own transaction."""
-    with metrics.evaluating(reason):
+    with metrics.evaluating(reason if isinstance(reason, str) else "events"):
         segments = [segment for segment in compiled_segments(session)
                     if scope is None or segment.id in scope]
         changes, ids = 0, sorted(contact_ids)
@@ -152,8 +160,12 @@ class Changes:
     increments are written once per batch."""
 
     def __init__(self, reason, now):
-        self.reason, self.now, self.history, self.deltas = reason[:80], now, [], {}
+        self.reason, self.now, self.history, self.deltas = reason, now, [], {}
         self.joins, self.leaves = [], {}
+
+    def _reason(self, contact_id):
+        reason = self.reason if isinstance(self.reason, str) else self.reason[contact_id]
+        return reason[:80]
 
     def join(self, segment_id, contact_id):
         self.joins.append({"segment_id": segment_id, "contact_id": contact_id,
@@ -164,10 +176,11 @@ class Changes:
 
     def _record(self, segment_id, contact_id, change, delta):
         self.deltas[segment_id] = self.deltas.get(segment_id, 0) + delta
+        reason = self._reason(contact_id)
         self.history.append({"id": str(uuid.uuid4()), "segment_id": segment_id,
                              "contact_id": contact_id, "change": change,
-                             "reason": self.reason, "at": self.now})
-        metrics.changed(self.reason, change)
+                             "reason": reason, "at": self.now})
+        metrics.changed(reason, change)
 
     def write(self, session):
         table = SegmentMember.__table__

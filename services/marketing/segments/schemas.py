@@ -104,6 +104,8 @@ class MembershipChange(Schema):
     contact_id = fields.String(required=True)
     change = fields.String(required=True, validate=validate.OneOf((JOINED, LEFT)))
     reason = fields.String(required=True, metadata={
-        "description": "what changed it: the event type (customer_updated, deal_won, ...), "
-                       "segment_created, segment_updated, list_added, list_removed or time"})
+        "description": "what changed it: the event type (customer_updated, deal_won, ...; "
+                       "the types joined by '+' when several events of one batch touched the "
+                       "contact), segment_created, segment_updated, list_added, list_removed "
+                       "or time"})
     at = fields.DateTime(required=True)
