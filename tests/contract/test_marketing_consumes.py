@@ -5,13 +5,13 @@ consumes."""
 from datetime import date, timedelta
 
 import pytest
-from nameko.events import EventHandler
 
 from services.customers.events import EVENT_SCHEMAS as CUSTOMERS
 from services.marketing.consumes import CONSUMED
 from services.marketing.service import MarketingService
 from services.sales.events import EVENT_SCHEMAS as SALES
 from services.service_desk.events import EVENT_SCHEMAS as SERVICE_DESK
+from tests.live_handlers import live_event_types
 from tests.unit.marketing.support import T0, contact, customer, deal, order, updated
 
 PRODUCERS = {"customers": CUSTOMERS, "sales": SALES, "service_desk": SERVICE_DESK}
@@ -84,11 +84,7 @@ def test_contact_added_carries_the_email_marketing_mails_contact_persons_at():
 def test_marketing_consumes_exactly_these_and_listens_live_to_each():
     assert {source: set(types) for source, types in MarketingService.subscriptions.mapping.items()} \
         == {source: set(copies) for source, copies in CONSUMED.items()}
-    live = {(entrypoint.source_service, event_type)
-            for name in dir(MarketingService)
-            for entrypoint in getattr(getattr(MarketingService, name), "nameko_entrypoints", ())
-            if isinstance(entrypoint, EventHandler)
-            for event_type in (getattr(entrypoint, "event_types", None) or [entrypoint.event_type])}
+    live = live_event_types(MarketingService)
     assert set(CONSUMED_TYPES) <= live
     # Batched (batch_events): one handler per producer, its queue bound to every type it
     # consumes, so a customer's created and assigned keep their order.
