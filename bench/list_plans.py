@@ -15,7 +15,6 @@ import argparse
 import json
 import os
 import shutil
-import statistics
 import time
 from pathlib import Path
 
@@ -70,14 +69,8 @@ def measure(sizes, label):
         shapes = lists.shapes(ADMIN, sample, OWNERS)
         figures = {"migrate_s": migrate_s, "shapes": {}}
         for key, (title, queries) in shapes.items():
-            chosen = queries[:5]            # a few cursors/emails/owners: their median
-            lists.explain(path, ADMIN, chosen[0], repeat=1)          # warm the page cache
-            runs = [lists.explain(path, ADMIN, query) for query in chosen]
-            ms = statistics.median(run["handler_ms"] for run in runs)
-            figures["shapes"][key] = {"title": title, "handler_ms": ms,
-                                      "plans": runs[0]["plans"],
-                                      "statements": runs[0]["statements"]}
-            print(f"  {key:16} {ms:10.1f} ms   {' | '.join(runs[0]['plans'][0])}")
+            shape = figures["shapes"][key] = lists.timed(path, ADMIN, title, queries)
+            print(f"  {key:16} {shape['handler_ms']:10.1f} ms   {' | '.join(shape['plans'][0])}")
         results[size] = figures
     out = OUT / f"list_plans-{label}.json"
     out.write_text(json.dumps(results, indent=1))

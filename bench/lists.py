@@ -100,3 +100,13 @@ def explain(url, principal, query, repeat=5):
     engine.dispose()
     return {"handler_ms": statistics.median(timings), "plans": plans,
             "statements": [" ".join(statement.split()) for statement, _ in statements]}
+
+
+def timed(url, principal, title, queries):
+    """One shape's figures: the median handler ms over a few of its queries (cursors, emails,
+    owners), after one warm-up call so the cache is hot, with the first query's plans."""
+    chosen = queries[:5]
+    explain(url, principal, chosen[0], repeat=1)
+    runs = [explain(url, principal, query) for query in chosen]
+    return {"title": title, "handler_ms": statistics.median(run["handler_ms"] for run in runs),
+            "plans": runs[0]["plans"], "statements": runs[0]["statements"]}
