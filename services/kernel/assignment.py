@@ -8,7 +8,7 @@ Each service keeps its own cursor table (its database, its migrations):
 
     owners = Owners(users, AssignmentCursor)      # users: a kernel.users_copy.UsersCopy
 """
-from sqlalchemy import BigInteger, String, update
+from sqlalchemy import BigInteger, String, bindparam, exists, func, select, true, update
 from sqlalchemy.orm import Mapped, mapped_column
 
 from services.chassis.db import insert_ignoring_conflicts
@@ -30,10 +30,55 @@ class Owners:
     def __init__(self, users, cursor_model):
         self.users = users
         self.cursor = cursor_model
+        self._statements = {}         # next_owner's UPDATE, built once: {everyone: statement}
 
     def next_owner(self, session, region):
-        """The next active rep of `region` (else of all regions) after the last one served."""
-        return self.next_owners(session, [region])[0]
+        """The next active rep of `region` (else of all regions) after the last one served:
+        what `next_owners` would choose for one record, in one statement when the pool's cursor
+        row exists — a record created through the API pays for its owner with a single UPDATE
+        instead of the reps' SELECT and two UPDATEs (a fifth of customers' CPU per write,
+        bench/FINDINGS.md). The rule is next_owners' (tests/unit/kernel compares the two)."""
+        if region:
+            owner = self._turn(session, region)
+            if owner is not None:
+                return owner
+        return self._turn(session, ALL_REPS)
+
+    def _turn(self, session, pool):
+        """Take the pool's turn and return its owner; None (no turn taken) when the pool has no
+        active rep. Makes the cursor row on the pool's first turn."""
+        owner = session.execute(self._turn_statement(pool == ALL_REPS), {"turn_pool": pool}).scalar()
+        if owner is None and session.execute(
+                select(self._reps(pool == ALL_REPS).exists()), {"turn_pool": pool}).scalar():
+            insert_ignoring_conflicts(session, self.cursor, {"pool": pool, "turns": 0}, ["pool"])
+            owner = session.execute(self._turn_statement(pool == ALL_REPS), {"turn_pool": pool}).scalar()
+        return owner
+
+    def _reps(self, everyone):
+        """The pool's active reps (the pool is the region, or every region)."""
+        users = self.users.model.__table__
+        query = select(users.c.id).where(users.c.role == "sales_rep", users.c.active == true())
+        return query if everyone else query.where(users.c.region == bindparam("turn_pool"))
+
+    def _turn_statement(self, everyone):
+        """UPDATE the pool's cursor — its row lock (SQLite: the write lock) serialises concurrent
+        creators, as in next_owners — to the first rep after the last one served, else the
+        first rep: the choice made from the row as locked (PostgreSQL re-evaluates a concurrently
+        updated row's SET). Returns no row without an active rep or without the cursor row."""
+        statement = self._statements.get(everyone)
+        if statement is None:
+            # Tables, not the mapped classes: a Core statement skips the ORM's bulk-update
+            # path (its session synchronisation, its autoflush), which buys nothing here.
+            cursor, users = self.cursor.__table__, self.users.model.__table__
+            reps = self._reps(everyone).order_by(users.c.id).limit(1)
+            after = reps.where(users.c.id > cursor.c.last_owner_id).scalar_subquery()
+            statement = (update(cursor)
+                         .where(cursor.c.pool == bindparam("turn_pool"), exists(self._reps(everyone)))
+                         .values(turns=cursor.c.turns + 1,
+                                 last_owner_id=func.coalesce(after, reps.scalar_subquery()))
+                         .returning(cursor.c.last_owner_id))
+            self._statements[everyone] = statement
+        return statement
 
     def next_owners(self, session, regions):
         """The owners of new records of `regions` (in order), exactly as `next_owner` called once

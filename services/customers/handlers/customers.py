@@ -24,6 +24,10 @@ _GET = (select(Customer, _REQUESTED.merged_into, Tag.name)
         .where(_REQUESTED.id == bindparam("customer_id"))
         .order_by(Tag.name_norm))
 
+# One instance for every create (as views' dump): building a Schema deep-copies its declared
+# fields, ~5 % of a create's CPU; loading keeps no state on the instance.
+_CREATE = schemas.CustomerCreate()
+
 
 def normalise(customer):
     """Refresh the normalised columns duplicate detection, search and sorting compare."""
@@ -49,15 +53,17 @@ def create_customer(uow, principal, data, force=False):
     if not isinstance(force, bool):
         raise Invalid("The request is not valid.", {"force": ["Must be a boolean."]})
     session = uow.session
-    data = load(schemas.CustomerCreate(), data)
+    data = load(_CREATE, data)
     customer, owner_id = build_customer(session, principal, data)
     if not force:
         duplicates.refuse_duplicate(session, data)
     stamp(customer)
-    session.add(customer)
     customer.owner_id, reason = owner_rule(principal, owner_id)
     if reason == "round_robin":
         customer.owner_id = assignment.next_owner(session, customer.region)
+    # Added once its owner is known: added before, an autoflush inserted it without one and the
+    # commit updated it again (one INSERT and one UPDATE per create instead of one INSERT).
+    session.add(customer)
     announce(uow, principal, customer, reason)
     return dump_with_tags(customer, [])            # a new customer has no tags yet
 

@@ -1,8 +1,11 @@
 """The relay publishes a batch of events with one confirm wait, then marks them sent with one
 UPDATE and one commit."""
 import json
+import time
 import uuid
 
+import eventlet
+import eventlet.event
 import pytest
 from sqlalchemy import event, func, select
 from sqlalchemy.orm import sessionmaker
@@ -84,3 +87,34 @@ def test_a_relay_closes_its_connections(outbox):
     connection = relay.publisher._idle[0].connection
     relay.close()
     assert relay.publisher._idle == [] and not connection.connected
+
+
+def test_writes_committing_during_a_publish_are_published_together_after_it(outbox):
+    """The relay's group commit: while one write's events wait for their confirms, the writes
+    that commit meanwhile queue, and the next publish takes all of them — one read, one confirm
+    wait, one commit marking them sent — each caller returning once its events were tried."""
+    relay, commits, published, factory = outbox
+    counting, entered, release = relay.publisher.publish, eventlet.event.Event(), eventlet.event.Event()
+
+    def first_one_held(messages, timeout):
+        if not entered.ready():
+            entered.send()
+            release.wait()
+        return counting(messages, timeout)
+    relay.publisher.publish = first_one_held
+    first = eventlet.spawn(relay.publish_committed, [1])
+    entered.wait()
+    later = [eventlet.spawn(relay.publish_committed, sequences) for sequences in ([2], [3, 4])]
+    wait_until(lambda: len(relay._queue) == 2)
+    release.send()
+    for caller in (first, *later):
+        caller.wait()
+    assert published == [[1], [2, 3, 4]] and len(commits) == 2
+    assert unsent(factory) == [5]
+
+
+def wait_until(condition, timeout=5.0):
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "condition not met in time"
+        eventlet.sleep(0.001)

@@ -3,7 +3,9 @@ from unittest.mock import Mock
 
 import pytest
 from nameko.testing.services import worker_factory
+from sqlalchemy import create_engine
 from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.pool import StaticPool
 
 from services.kernel.assignment import AssignmentCursorColumns, Owners
 from services.chassis.auth import Principal
@@ -108,6 +110,37 @@ def test_round_robin_takes_turns_in_id_order_and_falls_back_to_all_reps(db):
     assert chosen == ["u-a", "u-b", "u-a", "u-a", "u-b", "u-c", "u-a"]
     with db.read_only() as session:
         assert {row.pool: row.turns for row in session.query(Cursor)} == {"EU": 3, "*": 4}
+
+
+def test_one_records_turn_chooses_what_the_batch_of_one_chooses(db):
+    """next_owner is one UPDATE choosing in SQL; next_owners chooses in Python. Through joiners,
+    leavers, region changes, rep-less regions, no region and nobody at all, both give the
+    same owners and leave the same cursors."""
+    other = make_db(create_engine("sqlite://", poolclass=StaticPool), Base.metadata)
+    script = [("EU",), ("EU",), ("US",), ("put", "u-b"), ("EU",), ("put", "u-a"), ("EU",), ("EU",),
+              ("EU",), ("Atlantis",), (None,), ("put", "u-c", {"region": "US"}), ("US",),
+              ("Atlantis",), ("Atlantis",), ("put", "u-d"), ("EU",), ("EU",),
+              ("put", "u-a", {"event_type": "user_deactivated"}), ("EU",), ("EU",), ("",),
+              ("put", "u-b", {"region": "US", "event_type": "user_updated"}), ("US",), ("US",),
+              ("EU",), ("put", "u-m", {"role": "manager"}), ("EU",), ("Atlantis",)]
+    chosen = {db: [], other: []}
+    for step in script:
+        for each in (db, other):
+            if step[0] == "put":
+                put(each, step[1], **(step[2] if len(step) > 2 else {}))
+                continue
+            with each.unit_of_work() as uow:
+                chosen[each].append(OWNERS.next_owner(uow.session, step[0]) if each is db
+                                    else OWNERS.next_owners(uow.session, [step[0]])[0])
+    assert chosen[db] == chosen[other]
+    assert chosen[db][:2] == [None, None] and None not in chosen[db][3:]
+    cursors = []
+    for each in (db, other):
+        with each.read_only() as session:
+            cursors.append(sorted((row.pool, row.last_owner_id, row.turns)
+                                  for row in session.query(Cursor)))
+    assert cursors[0] == cursors[1]
+    assert {pool for pool, _, _ in cursors[0]} == {"EU", "US", "*"}
 
 
 def test_nobody_to_assign_to_leaves_the_record_unowned(db):
