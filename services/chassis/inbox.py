@@ -18,14 +18,17 @@ PostgreSQL). `LiveProgress` notes how far the live path got; a round of a source
 delivered since the previous round stops there (`catch_up(until=...)`): what is below it and
 not applied was really missed (a dropped message, a failed event), what is above it is most
 likely still queued. Bounded: after MAX_DEFERRED_ROUNDS such rounds in a row, one reads to the
-log's end, and a source the live path is quiet on is always read to the end.
+log's end, and a source the live path is quiet on is always read to the end. A live batch from
+one ordered queue also moves the stored position over its events that continue it
+(advance_over), so the catch-up starts there, and a standby replica (a batched queue has one
+active consumer) sees the position move and stops there too.
 """
 import logging
 
 from sqlalchemy import bindparam, select
 from sqlalchemy.dialects import postgresql, sqlite
 
-from services.chassis.db import precompiled
+from services.chassis.db import insert_ignoring_conflicts, precompiled
 from services.chassis.models import ConsumerPosition, InboxEvent, utcnow
 
 log = logging.getLogger(__name__)
@@ -84,13 +87,15 @@ def record_new(session, envelopes):
     return set(session.execute(statement, rows).scalars())
 
 
-def consume_all(db, subscriptions, envelopes):
+def consume_all(db, subscriptions, envelopes, advance_position=False):
     """Apply `envelopes` (in order) in ONE transaction, each exactly once: an event already in
     the inbox, or earlier in the same list, is a duplicate and its effect is skipped. Returns
     the outcome of each. If any effect raises, the whole transaction rolls back (nothing of the
     list is applied) and the error propagates: the caller retries the events one by one to
     isolate it. Handlers share the unit of work, so they must read through its session
-    (autoflush makes an earlier event's changes visible to a later one)."""
+    (autoflush makes an earlier event's changes visible to a later one). `advance_position`
+    (a live batch from one ordered queue): the stored position moves over the batch's events
+    that continue it, in the same transaction (advance_over)."""
     outcomes, pending, seen = [], [], set()
     for envelope in envelopes:
         apply = subscriptions.handler_for(envelope["source"], envelope["event_type"])
@@ -112,7 +117,30 @@ def consume_all(db, subscriptions, envelopes):
             if envelope["event_id"] in new:
                 apply(uow, envelope)
                 outcomes[index] = PROCESSED
+        if advance_position:
+            advance_over(uow.session, envelopes)
     return outcomes
+
+
+def advance_over(session, envelopes):
+    """Move the stored position of the envelopes' source over those of them that continue it
+    (all applied in this transaction, so "everything up to the position is applied" holds):
+    the catch-up then starts there, and another replica's catch-up sees the source is being
+    worked on (LiveProgress). A gap stops it: the catch-up reads the missed event there."""
+    source = envelopes[0]["source"]
+    row = session.get(ConsumerPosition, source, with_for_update=True)
+    if row is None:
+        insert_ignoring_conflicts(session, ConsumerPosition, {"source": source, "last_sequence": 0},
+                                  ("source",))
+        row = session.get(ConsumerPosition, source, with_for_update=True, populate_existing=True)
+    position = row.last_sequence
+    for sequence in sorted({e["sequence"] for e in envelopes if e["source"] == source}):
+        if sequence == position + 1:
+            position = sequence
+        elif sequence > position:
+            break
+    if position > row.last_sequence:
+        row.last_sequence, row.last_error = position, None
 
 
 def consume(db, subscriptions, envelope):
@@ -133,15 +161,20 @@ def _apply_page(db, subscriptions, page):
 
 
 class LiveProgress:
-    """How far the live path of one service (in this process) got, per source: the catch-up's
-    horizon (module docstring). Only bookkeeping in memory: a restarted process starts quiet,
-    so its first round reads to the log's end."""
+    """How far the live path got, per source: the catch-up's horizon (module docstring).
+
+    In memory, per process: a restarted process starts quiet, so its first round reads to the
+    log's end. Replicas: a batched queue has a single active consumer, so a standby replica's
+    live path delivers nothing — yet the position in the shared database moving between its
+    rounds (the active replica's live path or catch-up moved it) says the source is being
+    worked on elsewhere, and the standby stops there too instead of reading to the log's end."""
 
     def __init__(self, max_deferred_rounds=MAX_DEFERRED_ROUNDS):
         self.max_deferred_rounds = max_deferred_rounds
         self._highest = {}          # source -> highest sequence delivered live
         self._fresh = set()         # sources delivered since their last catch-up round
         self._deferred = {}         # source -> rounds in a row that stopped at the horizon
+        self._left_at = {}          # source -> the position this process's last round left
 
     def delivered(self, envelopes):
         """Live deliveries, whatever their outcome (a failed one is below the horizon, so the
@@ -152,17 +185,23 @@ class LiveProgress:
                 self._highest[source] = max(self._highest.get(source, 0), sequence)
                 self._fresh.add(source)
 
-    def horizon(self, source):
-        """Where this round's catch-up of `source` stops: the live path's highest sequence if
-        it delivered since the last round (and not too many rounds in a row), else None."""
-        fresh = source in self._fresh
+    def horizon(self, source, position=None):
+        """Where this round's catch-up of `source` stops, None = the log's end: while the live
+        path delivers it (here, or — `position`, the stored one, moved since this process's last
+        round — elsewhere), where that got; not more than max_deferred_rounds rounds in a row."""
+        moved = position is not None and position > self._left_at.get(source, position)
+        fresh = source in self._fresh or moved
         self._fresh.discard(source)
         deferred = self._deferred.get(source, 0)
         if fresh and deferred < self.max_deferred_rounds:
             self._deferred[source] = deferred + 1
-            return self._highest[source]
+            return max(self._highest.get(source, 0), position if moved else 0)
         self._deferred[source] = 0
         return None
+
+    def round_done(self, source, position):
+        """The position this round left: the next one tells others' progress from it."""
+        self._left_at[source] = position
 
 
 def catch_up(db, subscriptions, fetch_page, source, page_size=500, max_pages=20, until=None):

@@ -191,7 +191,9 @@ class ChassisService:
         each committed on its own unless it overrides this too (reporting's inbox)."""
         if type(self).consume_event is not ChassisService.consume_event:
             return [self.consume_event(envelope) for envelope in envelopes]
-        return inbox.consume_all(self.db, self.subscriptions, envelopes)
+        # a batch from one ordered queue (batch_events) also moves the stored position
+        return inbox.consume_all(self.db, self.subscriptions, envelopes,
+                                 advance_position=self.batch_events)
 
     def consume_event(self, envelope):
         """Apply one event exactly once through the inbox; returns the outcome, raises if the
@@ -205,14 +207,17 @@ class ChassisService:
         delivering that source — only to where the live path got (the rest is most likely
         still in its queue; inbox.LiveProgress bounds how many rounds in a row stop there)."""
         progress = _progress(self)
+        stored = inbox.positions(self.db) if progress is not None else {}
         for source in self.subscriptions.sources:
-            until = progress.horizon(source) if progress is not None else None
+            until = None if progress is None else progress.horizon(source, stored.get(source, 0))
             try:
                 applied, position = self.catch_up_source(source, until)
             except Exception:
                 log.warning("catch-up from %s incomplete; next round retries", source, exc_info=True)
                 self.metrics.catch_up_failed(source)
                 continue
+            if progress is not None:
+                progress.round_done(source, position)
             self.metrics.consumer_position(source, position)
             if applied:
                 log.info("catch-up applied %s missed event(s) from %s", applied, source)

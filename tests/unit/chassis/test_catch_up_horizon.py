@@ -77,9 +77,9 @@ def test_catch_up_until_applies_the_missed_event_below_it_and_nothing_above(db):
     assert reads == []                                             # at the horizon: no read
 
 
-@pytest.mark.parametrize("horizon, duplicates", [(True, 0), (False, 49)])
+@pytest.mark.parametrize("horizon, duplicates, read", [(True, 0, 5), (False, 49, 54)])
 def test_a_draining_backlog_is_not_replayed_so_its_live_deliveries_are_not_duplicates(
-        db, horizon, duplicates):
+        db, horizon, duplicates, read):
     """The live queue holds 1..60 and delivers 10 per catch-up round; 7 never reached it.
     Without the horizon (every round to the log's end, as before) the first round applies the
     queue's whole backlog and each later live delivery of it is a duplicate, paid twice."""
@@ -95,7 +95,9 @@ def test_a_draining_backlog_is_not_replayed_so_its_live_deliveries_are_not_dupli
     assert outcomes.count(inbox.DUPLICATE) == duplicates
     assert outcomes.count(inbox.PROCESSED) == 59 - duplicates
     assert seen(db) == sorted(f"t{n}" for n in range(1, 61))     # 7 too, by the catch-up
-    assert service.services.read == 60                            # the log is read once either way
+    # the live batches move the stored position over what continues it: the catch-up reads
+    # only from the gap (7..11) — or, without the horizon, from there to the log's end
+    assert service.services.read == read
 
 
 def test_a_missed_event_above_the_horizon_is_applied_within_the_bound(db):
@@ -120,3 +122,37 @@ def test_a_missed_event_is_applied_the_first_round_the_live_path_is_quiet(db):
     assert "t5" not in seen(db)
     service.catch_up_events()
     assert seen(db) == [f"t{n}" for n in range(1, 6)]
+
+
+def test_a_standby_replica_does_not_race_the_active_ones_backlog(db):
+    """Two replicas on one database: a batched queue's single active consumer is A, so B's live
+    path delivers nothing — B's catch-up sees the stored position move between its rounds and
+    stops there too; once both are quiet, a missed event is still applied. (A replica's very
+    first round has no earlier position to compare with: it reads to the end, as before.)"""
+    log = []
+    active, standby = consumer(db, log, 100), consumer(db, log, 100)
+    standby.catch_up_events()                                    # both started before the burst
+    active.catch_up_events()
+    log += [event(n) for n in range(1, 61)]                       # an import: 60 at once
+    queue = [envelope for envelope in log if envelope["sequence"] not in (7, 60)]
+    outcomes = []
+    for start in range(0, len(queue), 10):
+        outcomes += active.on_producer_events(queue[start:start + 10])
+        standby.catch_up_events()
+        active.catch_up_events()
+    assert outcomes.count(inbox.DUPLICATE) == 0                  # B read to the end: 48
+    assert "t7" in seen(db) and "t60" not in seen(db)            # 60 is above every horizon
+    for _ in range(2):                                            # quiet: to the log's end
+        standby.catch_up_events()
+        active.catch_up_events()
+    assert seen(db) == sorted(f"t{n}" for n in range(1, 61))
+
+
+def test_a_live_batch_moves_the_position_over_what_continues_it_and_stops_at_a_gap(db):
+    service = consumer(db, [])
+    assert service.on_producer_events([event(2), event(1), event(4), event(1)]) == [
+        inbox.PROCESSED, inbox.PROCESSED, inbox.PROCESSED, inbox.DUPLICATE]
+    assert inbox.positions(db) == {"producer": 2}                 # 3 is missing
+    assert service.on_producer_events([event(4), event(3)]) == [inbox.DUPLICATE, inbox.PROCESSED]
+    assert inbox.positions(db) == {"producer": 4}
+    assert seen(db) == ["t1", "t2", "t3", "t4"]
