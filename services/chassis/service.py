@@ -5,8 +5,10 @@ live `@event_handler` entrypoints (`on_<event_type>`, each calling `self.apply_e
 from it when the class is defined, so no service writes one stub per event. With
 `batch_events = True` there is one batched handler per source instead (`on_<source>_events`,
 queues.batch_event_handler: one queue per source holding the producer's order, each call
-`self.apply_events` with a list, applied in one transaction (`consume_events`): reporting,
-webhooks, service_desk, sales and customers set it (audit too, applying its own way).
+`self.apply_events` with a list, applied in one transaction (`consume_events`): every service
+that consumes events sets it — reporting, webhooks, marketing, service_desk, sales and
+customers (audit too, applying its own way); the per-event handlers remain for a consumer
+whose events must not share a transaction.
 
 The catch-up timer reads each source's log only as far as the live path got since its last
 round (inbox.LiveProgress), so it fills what the live path missed without racing a backlog the
