@@ -214,13 +214,19 @@ def _report_period(query):
         query["from"] = (date.fromisoformat(query["to"]) - timedelta(days=30)).isoformat()
 
 
+def _number(value):
+    """A JSON number: an integer field may be generated as 21.0, which JSON Schema counts as an
+    integer (and the service reads as 21)."""
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
 def _replay_range(body):
     """A replay is a sequence range of one producer (its source named, ascending) or a time
     range (since before until)."""
     low, high = body.get("from_sequence"), body.get("to_sequence")
-    if isinstance(low, int) or isinstance(high, int):
+    if _number(low) or _number(high):
         body["source"] = body.get("source") or "customers"
-        if isinstance(low, int) and isinstance(high, int) and high < low:
+        if _number(low) and _number(high) and high < low:
             body["from_sequence"], body["to_sequence"] = high, low
     elif not isinstance(body.get("since"), str):
         body["since"] = "2026-01-01T00:00:00+00:00"

@@ -77,10 +77,12 @@ def test_one_event_per_crossing_and_one_task_per_event(producers, databases, rep
     # the first delivery's worker may still be finishing (its commit came before its end):
     # wait for the redelivery's outcome, which is a duplicate — a second "processed" never
     # comes, and the waiter's timeout fails the test
-    with entrypoint_waiter(sales, "on_customer_at_risk", callback=lambda _ctx, result, _exc:
-                           result == inbox.DUPLICATE) as delivered:
+    # sales takes reporting's events in batches (one ordered queue per producer): the
+    # redelivered event arrives as a batch of its own
+    with entrypoint_waiter(sales, "on_reporting_events", callback=lambda _ctx, result, _exc:
+                           result == [inbox.DUPLICATE]) as delivered:
         relay._publish([sequence], 10)                      # the same event, delivered again
-    assert delivered.get() == inbox.DUPLICATE
+    assert delivered.get() == [inbox.DUPLICATE]
     assert len(risk_tasks(databases["sales"], customer)) == 1
 
     monkeypatch.setenv("REPORTING_CHURN_RISK_THRESHOLD", "11")
