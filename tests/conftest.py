@@ -29,6 +29,9 @@ for _service in registry.SERVICES:
     os.environ[_service.metrics_setting] = "0"
 os.environ.setdefault("JWT_SECRET", "test-jwt-secret-" + "x" * 32)
 os.environ.setdefault("CURSOR_SECRET", "test-cursor-secret")
+# Tests publish and then call a consumer's catch-up at once: it reads the logs to their very end
+# (a test of the settle time sets its own: tests/unit/chassis/test_catch_up_settle.py).
+os.environ["CATCH_UP_SETTLE_SECONDS"] = "0"
 
 PG_ADMIN_DSN = postgres.ADMIN_DSN
 ALL_DIALECTS = os.environ.get("TEST_ALL_DIALECTS", "") not in ("", "0")

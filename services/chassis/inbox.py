@@ -18,7 +18,9 @@ PostgreSQL). `LiveProgress` notes how far the live path got; a round of a source
 delivered since the previous round stops there (`catch_up(until=...)`): what is below it and
 not applied was really missed (a dropped message, a failed event), what is above it is most
 likely still queued. Bounded: after MAX_DEFERRED_ROUNDS such rounds in a row, one reads to the
-log's end, and a source the live path is quiet on is always read to the end. A live batch from
+log's end, and a source the live path is quiet on is always read to the end — but only as far
+as the events that settled (CATCH_UP_SETTLE_SECONDS; the producer cuts: outbox.settled_prefix),
+since a burst the live path has not delivered any of yet looks quiet too. A live batch from
 one ordered queue also moves the stored position over its events that continue it
 (advance_over), so the catch-up starts there, and a standby replica (a batched queue has one
 active consumer) sees the position move and stops there too.

@@ -11,7 +11,7 @@ consumer is away.
 import json
 import logging
 
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 from eventlet.semaphore import Semaphore
 from kombu import Exchange
@@ -41,6 +41,29 @@ def envelope(row, source):
         "actor": row.actor,
         "payload": json.loads(row.payload),
     }
+
+
+def settled_prefix(rows, cutoff):
+    """The outbox rows (in sequence order) before the first one that had not settled by
+    `cutoff`: published after it (`sent_at`), or — not marked sent yet — written after it.
+
+    Why: a catch-up round that reads a log to its end while the live queue still holds a burst
+    the live path has not delivered any of yet (so LiveProgress sees a quiet source) would apply
+    the burst ahead of the queue, and every live delivery of it would be paid again as a
+    duplicate (bench/FINDINGS.md, 2026-12-05). An event published a catch-up interval ago had
+    time to be delivered live: if it is not applied, it was really missed.
+    A prefix, not a filter: the consumer's position moves to the last event it is given, so a
+    young event left out in the middle would be skipped for ever; it waits for the next round.
+    The producer cuts, not the consumer: the cutoff and the rows' times are then read from one
+    clock (this producer's hosts, which write both), so clock skew between the consumer's host
+    and the producer's cannot make it take a burst early (consumer's clock ahead) or hold back
+    missed events indefinitely (behind). `sent_at` rather than `occurred_at`: a write's events
+    are published after its commit (an import's batch of 500 rows may take seconds), or by the
+    sweep long after a broker outage — their live delivery starts then, not at the write."""
+    for index, row in enumerate(rows):
+        if (row.sent_at or row.occurred_at) > cutoff:
+            return rows[:index]
+    return rows
 
 
 class _Waiting:
@@ -154,12 +177,18 @@ class Relay:
         with self.sessionmaker() as session:
             return session.scalar(select(func.max(EventSequence.last))) or 0
 
-    def events_since(self, sequence, limit):
+    def events_since(self, sequence, limit, min_age_seconds=0, now=None):
+        """The events after `sequence`, oldest first, at most `limit`. `min_age_seconds` (a
+        periodic catch-up reading to the log's end: CATCH_UP_SETTLE_SECONDS): only the prefix
+        of them that has settled (settled_prefix), by this producer's clock (`now`: a test's)."""
         limit = max(1, min(int(limit), MAX_PAGE))
         with self.sessionmaker() as session:
             rows = session.scalars(
                 select(OutboxEvent).where(OutboxEvent.sequence > int(sequence))
                 .order_by(OutboxEvent.sequence).limit(limit)).all()
+            if min_age_seconds and float(min_age_seconds) > 0:
+                cutoff = (now or utcnow()) - timedelta(seconds=float(min_age_seconds))
+                rows = settled_prefix(rows, cutoff)
             return [envelope(row, self.source) for row in rows]
 
     def purge_sent_before(self, cutoff):

@@ -12,7 +12,9 @@ whose events must not share a transaction.
 
 The catch-up timer reads each source's log only as far as the live path got since its last
 round (inbox.LiveProgress), so it fills what the live path missed without racing a backlog the
-live queue is still working through.
+live queue is still working through; a round that reads to the log's end takes only the events
+that settled (CATCH_UP_SETTLE_SECONDS, outbox.settled_prefix), so neither does it race a burst
+the live path has not delivered any of yet.
 """
 import logging
 from datetime import datetime, timedelta
@@ -122,9 +124,11 @@ class ChassisService:
 
     # --- event log -------------------------------------------------------------------------
     @rpc
-    def events_since(self, sequence=0, limit=500):
-        """This service's events with a sequence above `sequence`, oldest first (replay)."""
-        return self.db.relay.events_since(sequence, limit)
+    def events_since(self, sequence=0, limit=500, min_age_seconds=0):
+        """This service's events with a sequence above `sequence`, oldest first (replay);
+        `min_age_seconds`: only those that settled that long ago (a periodic catch-up round to
+        the log's end, outbox.settled_prefix)."""
+        return self.db.relay.events_since(sequence, limit, min_age_seconds)
 
     @rpc
     def health(self):
@@ -213,7 +217,10 @@ class ChassisService:
         for source in self.subscriptions.sources:
             until = None if progress is None else progress.horizon(source, stored.get(source, 0))
             try:
-                applied, position = self.catch_up_source(source, until)
+                # to the log's end: only what settled (a burst the live path has not delivered
+                # any of yet looks quiet to LiveProgress); below a horizon the live path has
+                # delivered, so what is missing there was really missed
+                applied, position = self.catch_up_source(source, until, settled=until is None)
             except Exception:
                 log.warning("catch-up from %s incomplete; next round retries", source, exc_info=True)
                 self.metrics.catch_up_failed(source)
@@ -224,8 +231,21 @@ class ChassisService:
             if applied:
                 log.info("catch-up applied %s missed event(s) from %s", applied, source)
 
-    def catch_up_source(self, source, until=None):
+    def catch_up_source(self, source, until=None, settled=False):
         """inbox.catch_up over `source`'s `events_since`; (applied, position)."""
+        return inbox.catch_up(self.db, self.subscriptions, self.event_log(source, settled),
+                              source, until=until)
+
+    def event_log(self, source, settled=False):
+        """fetch(position, limit): `source`'s `events_since`. `settled` (a periodic round
+        reading to the log's end — this class's and reporting's): only the events the producer
+        published at least CATCH_UP_SETTLE_SECONDS ago (outbox.settled_prefix says why, and
+        why the producer cuts). With 0 the call is the plain one, as before."""
+        min_age = settings.catch_up_settle() if settled else 0
+
         def fetch(position, limit):
+            if min_age:
+                return self.services.call(source, "events_since", position, limit,
+                                          min_age_seconds=min_age)
             return self.services.call(source, "events_since", position, limit)
-        return inbox.catch_up(self.db, self.subscriptions, fetch, source, until=until)
+        return fetch

@@ -141,6 +141,18 @@ def catch_up_interval():
     return env.float("CATCH_UP_SECONDS", 10.0)
 
 
+def catch_up_settle():
+    """`CATCH_UP_SETTLE_SECONDS` (default: one CATCH_UP_SECONDS): a periodic catch-up round that
+    reads a producer's log to its end takes only the events published (or, unsent, written) at
+    least this long ago by the producer's clock — younger ones are most likely still on their
+    way through the live queue (services/chassis/outbox.py: Relay.events_since). 0 reads to the
+    end, as before (tests that publish and catch up at once)."""
+    value = env.float("CATCH_UP_SETTLE_SECONDS", catch_up_interval())
+    if value < 0:
+        raise ValueError(f"CATCH_UP_SETTLE_SECONDS must not be negative, not {value}")
+    return value
+
+
 def jwt_secret():
     secret = env.str("JWT_SECRET")
     if not secret:

@@ -122,20 +122,21 @@ class ReportingService(ChassisService):
             return jobs.get(session, job_id)
 
     # --- background work ---------------------------------------------------------------------
-    def _producers(self):
-        """events_since per source and any RPC, acting as the system (timers have no caller)."""
+    def _producers(self, settled=False):
+        """events_since per source and any RPC, acting as the system (timers have no caller).
+        `settled`: the periodic round, which reads every log to its end — only the events that
+        settled (the chassis's event_log: the same rule as every consumer's catch-up); a
+        rebuild's or reconcile's fixed target must be reached, so they read everything."""
         self.principal.set(SYSTEM)
 
         def call(service, method, *args):
             return self.services.call(service, method, *args)
-        fetchers = {source: (lambda position, limit, source=source:
-                             call(source, "events_since", position, limit))
-                    for source in SOURCES}
+        fetchers = {source: self.event_log(source, settled) for source in SOURCES}
         return fetchers, call
 
     @periodic(settings.catch_up_seconds)
     def catch_up_events(self):
-        fetchers, _call = self._producers()
+        fetchers, _call = self._producers(settled=True)
         for source, (_applied, position) in consumer.catch_up_round(self.db, fetchers).items():
             self.metrics.consumer_position(source, position)
 
