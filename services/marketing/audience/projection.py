@@ -9,11 +9,12 @@ import json
 
 from sqlalchemy import update
 
+from services.chassis.db import insert_ignoring_conflicts
 from services.marketing.audience import consumes, purchases
-from services.marketing.audience.models import (CONTACT, CUSTOMER, AudienceContact,
+from services.marketing.audience.models import (CONTACT, CUSTOMER, AudienceContact, AudienceCustomer,
                                                 AudiencePurchase)
 from services.marketing.audience.purchases import recompute_purchases
-from services.marketing.audience.rows import contacts_of, customer as locked_customer, read
+from services.marketing.audience.rows import STUB, contacts_of, customer as locked_customer, read
 from services.marketing.audience.rows import surviving
 
 def normalized_email(email):
@@ -31,6 +32,8 @@ def customer_record(uow, envelope):
     """customer_created / customer_updated: the whole record; the customer is its own contact."""
     data, sequence = read(envelope, consumes.FROM_CUSTOMERS), envelope["sequence"]
     session = uow.session
+    if _insert_new(session, data, sequence):
+        return {data["id"]}
     row = locked_customer(session, data["id"])
     if sequence > row.record_sequence:
         for name in RECORD_FIELDS:
@@ -46,6 +49,31 @@ def customer_record(uow, envelope):
     _set_owner(row, data, sequence)
     session.flush()
     return contacts_of(session, row.id)
+
+
+def _insert_new(session, data, sequence):
+    """A customer no event has named yet (an import's every customer_created): its row and its
+    own contact inserted complete — two INSERTs instead of a stub inserted, read back locked,
+    updated, its contact looked up and added, and its contacts listed (bench/FINDINGS.md, the
+    import's marketing CPU per row). The rows are those the path below writes; False when the
+    row exists (that path then applies the event to it; a concurrent creator's insert is waited
+    for). Its only contact is itself: a contact person or a merge names its customer's row
+    (a stub) before pointing at it, and the rebuild empties both tables together."""
+    customer_id = data["id"]
+    values = {"id": customer_id, **STUB, "known": True, "record_sequence": sequence,
+              **{name: data[name] for name in RECORD_FIELDS},
+              "owner_id": data["owner_id"], "region": data["region"], "owner_sequence": sequence}
+    if not insert_ignoring_conflicts(session, AudienceCustomer, values, ("id",)).rowcount:
+        return False
+    itself = {"name": data["name"], "email": data["email"], "created_at": data["created_at"],
+              "email_norm": normalized_email(data["email"])}
+    if not insert_ignoring_conflicts(session, AudienceContact, {
+            "id": customer_id, "customer_id": customer_id, "kind": CUSTOMER, "active": True,
+            **itself}, ("id",)).rowcount:
+        contact = session.get(AudienceContact, customer_id)     # never expected; as below
+        for name, value in itself.items():
+            setattr(contact, name, value)
+    return True
 
 
 def _set_owner(row, data, sequence):

@@ -8,11 +8,21 @@ from services.chassis.db import insert_ignoring_conflicts
 from services.marketing.audience.models import AudienceContact, AudienceCustomer
 
 
+_SCHEMAS = {}        # tolerant copy class → its one instance (loading keeps no state)
+
+
 def read(envelope, table):
+    copy = table[envelope["event_type"]]
+    schema = _SCHEMAS.get(copy) or _SCHEMAS.setdefault(copy, copy())
     try:
-        return table[envelope["event_type"]]().load(envelope["payload"])
+        return schema.load(envelope["payload"])
     except ValidationError as error:
         raise ValueError(f"unreadable {envelope.get('event_type')} payload: {error.messages}")
+
+
+# A customer's row before any event has set its fields (an unknown stub).
+STUB = {"known": False, "tags": "[]", "lifetime_value": "{}", "products": "[]",
+        "record_sequence": 0, "owner_sequence": 0, "tags_sequence": 0}
 
 
 def customer(session, customer_id):
@@ -20,10 +30,7 @@ def customer(session, customer_id):
     The lock serialises the events of one customer across workers and replicas: the segments
     of its contacts are then evaluated on what the other transaction committed, never on a
     state it is about to replace."""
-    insert_ignoring_conflicts(session, AudienceCustomer, {
-        "id": customer_id, "known": False, "tags": "[]", "lifetime_value": "{}",
-        "products": "[]", "record_sequence": 0, "owner_sequence": 0, "tags_sequence": 0},
-        ("id",))
+    insert_ignoring_conflicts(session, AudienceCustomer, {"id": customer_id, **STUB}, ("id",))
     return session.get(AudienceCustomer, customer_id, with_for_update=True,
                        populate_existing=True)
 
