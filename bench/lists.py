@@ -80,15 +80,16 @@ def explain(url, principal, query, repeat=5):
     def _capture(conn, cursor, statement, parameters, context, executemany):
         statements.append((statement, parameters))
 
-    timings = []
+    timings, cpu = [], []
     for _ in range(repeat):
         if timings and sum(timings) > 1000:        # slow shapes: a second or two is enough
             break
         statements.clear()
         with Session(engine) as session:
-            started = time.perf_counter()
+            started, cpu_started = time.perf_counter(), time.process_time()
             search.list_customers(session, principal, dict(query))
             timings.append((time.perf_counter() - started) * 1000)
+            cpu.append((time.process_time() - cpu_started) * 1000)
     event.remove(engine, "before_cursor_execute", _capture)
     plans = []
     sqlite = engine.dialect.name == "sqlite"
@@ -98,7 +99,7 @@ def explain(url, principal, query, repeat=5):
                 ("EXPLAIN QUERY PLAN " if sqlite else "EXPLAIN ") + statement, parameters)
             plans.append([row[-1] if sqlite else row[0] for row in rows])
     engine.dispose()
-    return {"handler_ms": statistics.median(timings), "plans": plans,
+    return {"handler_ms": statistics.median(timings), "cpu_ms": statistics.median(cpu), "plans": plans,
             "statements": [" ".join(statement.split()) for statement, _ in statements]}
 
 
@@ -109,4 +110,5 @@ def timed(url, principal, title, queries):
     explain(url, principal, chosen[0], repeat=1)
     runs = [explain(url, principal, query) for query in chosen]
     return {"title": title, "handler_ms": statistics.median(run["handler_ms"] for run in runs),
+            "cpu_ms": statistics.median(run["cpu_ms"] for run in runs),      # a loaded host's
             "plans": runs[0]["plans"], "statements": runs[0]["statements"]}

@@ -59,19 +59,21 @@ def seed_all(sizes):
         print(size, "fresh rows added:", add_fresh(url_of(size)))
 
 
-def add_fresh(url):
-    """FRESH customers newer than every row, shaped as the write scenario's (no seeded word in
-    name, email or phone); none if they are there already."""
+def add_fresh(url, count=FRESH):
+    """`count` customers newer than every row, shaped as the write scenario's (no seeded word
+    in name, email or phone); none if they are there already (bench/list_plans.py's `text`
+    uses it on SQLite)."""
     engine = seed.engine_for(url)
     with engine.begin() as connection:
         have = connection.scalar(select(func.count()).select_from(Customer).where(
             Customer.name_norm.startswith(normalize.text(FRESH_NAME))))
         newest = connection.scalar(select(func.max(Customer.created_at)))
         rng = random.Random("fresh")
-        rows = [_fresh_row(n, rng, newest) for n in range(have, FRESH)]
+        rows = [_fresh_row(n, rng, newest) for n in range(have, count)]
         if rows:
             seed._insert(connection, Customer.__table__, rows)
-            connection.exec_driver_sql("ANALYZE customer")
+            if connection.dialect.name == "postgresql":
+                connection.exec_driver_sql("ANALYZE customer")
     engine.dispose()
     return len(rows)
 
