@@ -56,7 +56,9 @@ def page(session, principal, filters, sort, position, limit):
         rows = _walked(session, query, filters["q"], order, sort_key, limit)
         if rows is not None:
             return rows
-        query = query.where(*search_filters.text_conditions(session, filters["q"]))
+        # a first page newest first starts among the newest rows (search_filters.NEWEST)
+        query = query.where(*search_filters.text_conditions(session, filters["q"], newest_first=(
+            key == "created_at" and descending and position is None)))
     return list(session.scalars(query.order_by(*order).limit(limit)))
 
 

@@ -1,7 +1,8 @@
 """Free-text search pages on a migrated database, SQLite and PostgreSQL: a common word, a rare
 one and a word nobody has give the same pages whichever way the page is found (PostgreSQL's
 bounded walk of the sort order, a longer walk sized by the word's sampled frequency, then the
-trigram index; SQLite's FTS5 count), across keyset pages, sorts and scopes, with merged
+trigram index; SQLite's FTS5 count, and its newest-first walk that tests its newest hits by
+membership), across keyset pages, sorts and scopes, with merged
 customers left out — also when the newest rows do not hold the word."""
 from datetime import datetime, timedelta, timezone
 
@@ -206,3 +207,61 @@ def test_postgresql_expects_a_word_s_matches_from_a_sample_once_the_table_is_ana
         assert search_filters.expected_matches(session, "LOGISTICS") == pytest.approx(20)
         assert search_filters.expected_matches(session, "zyxwv") == 0
     assert unknown == 0                             # no row count yet: sample nothing, ask the index
+
+
+def _add_imported(engine, count=4):
+    """`count` customers holding the word, inserted last (the highest rowids) but dated before
+    every other row, as an import of old records would: rowid order is not created_at order."""
+    rows = []
+    for n in range(count):
+        row = _row(100 + n, f"Old Logistics {n}", REP_A.user_id)
+        stamp = START - timedelta(days=n + 1)
+        rows.append({**row, "created_at": stamp, "updated_at": stamp})
+    with engine.begin() as connection:
+        connection.execute(insert(Customer.__table__), rows)
+    return [row["name"] for row in rows]
+
+
+@pytest.mark.parametrize("sort", ["-created_at", "created_at", "name"])
+@pytest.mark.parametrize("principal", [ADMIN, REP_A], ids=["admin", "rep"])
+def test_sqlite_s_common_word_walk_gives_the_index_s_pages_whatever_the_rowid_order(
+        engine, monkeypatch, dialect, principal, sort):
+    """SQLite walks a common word newest first testing the rows at or above its NEWEST-th
+    newest FTS5 hit by membership, the rest by the exact test: every split gives the pages the
+    FTS5 lookup gives, with rows without the word newest and rows with it at the highest
+    rowids yet oldest."""
+    if dialect != "sqlite":
+        pytest.skip("FTS5's rowids: SQLite only")
+    _add_newest(engine)
+    imported = _add_imported(engine)
+    names = _expected(principal, "logistics", sort) + imported             # created_at desc
+    wanted = {"-created_at": names, "created_at": imported[::-1] + _expected(principal, "logistics", sort),
+              "name": sorted(_expected(principal, "logistics", sort) + imported, key=normalize.text)}[sort]
+    monkeypatch.setattr(search_filters, "DENSE", 10**9)                  # rare: the lookup
+    reference = _pages(engine, principal, q="logistics", sort=sort, limit=3)
+    assert [name for page in reference for name in page] == wanted
+    monkeypatch.setattr(search_filters, "DENSE", 1)                      # common: the walk
+    for newest in (1, 2, 3, 5, 10**6):                                   # 10**6: a plain walk
+        monkeypatch.setattr(search_filters, "NEWEST", newest)
+        assert _pages(engine, principal, q="logistics", sort=sort, limit=3) == reference, newest
+        assert _pages(engine, principal, q="logistics", tags_any=["vip"], sort=sort, limit=1) == \
+            [[name] for name in wanted if name.startswith("Acme") and int(name.split()[-1]) % 5 == 0]
+
+
+def test_sqlite_s_newest_first_walk_tests_its_newest_hits_by_membership(engine, monkeypatch, dialect):
+    if dialect != "sqlite":
+        pytest.skip("FTS5's rowids: SQLite only")
+    _add_newest(engine)
+    monkeypatch.setattr(search_filters, "DENSE", 1)
+    monkeypatch.setattr(search_filters, "NEWEST", 2)
+    page = _page_statements(engine, q="logistics", limit=2)[-1]
+    assert "customer.rowid <" in page and "customer_fts.rowid >=" in page and "LIKE" in page
+    assert "customer_fts.rowid >=" not in _page_statements(engine, q="logistics", sort="name",
+                                                           limit=2)[-1]
+    with Session(engine) as session:
+        cursor = search.list_customers(session, ADMIN, {"q": "logistics", "limit": 1})["next_cursor"]
+    assert "customer_fts.rowid >=" not in _page_statements(engine, q="logistics", cursor=cursor,
+                                                           limit=2)[-1]    # a later page: as before
+    with Session(engine) as session:
+        items = search.list_customers(session, ADMIN, {"q": "logistics", "limit": 2})["items"]
+    assert [item["name"] for item in items] == ["Acme Logistics 57", "Acme Logistics 54"]
