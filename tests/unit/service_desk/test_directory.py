@@ -72,3 +72,30 @@ def test_a_live_batch_with_a_repeat_and_its_redelivery_apply_once_in_one_transac
     with db.read_only() as session:
         assert session.get(DeskContact, "ct-2").customer_id == "c-1"
         assert session.get(DeskCustomer, "c-2").merged_into == "c-1"
+
+
+def directory(db):
+    """Every column of every directory customer row."""
+    with db.read_only() as session:
+        return [{column.key: getattr(row, column.key) for column in DeskCustomer.__table__.columns}
+                for row in session.query(DeskCustomer).order_by(DeskCustomer.id)]
+
+
+def test_a_new_customer_gets_the_row_the_general_path_writes():
+    """An import's customer_created (no event named the customer yet) inserts the row complete
+    in one statement: the same row, column for column, as the event writes on a stub."""
+    from services.service_desk.directory.projection import locked_customer
+    log = Log("customers")
+    created = log.emit("customer_created", customer(email=" Info@Acme.example"))
+    new, stubbed = desk_db(), desk_db()
+    with stubbed.unit_of_work() as uow:
+        locked_customer(uow.session, "c-1")
+    assert apply(new, created) == apply(stubbed, created) == ["processed"]
+    assert directory(new) == directory(stubbed)
+    assert [(row["known"], row["record_sequence"], row["owner_sequence"])
+            for row in directory(new)] == [(True, 1, 1)]
+    assigned = log.emit("customer_assigned", {"id": "c-1", "owner_id": "u-rep2",
+                                              "previous_owner_id": None, "region": "north",
+                                              "reason": "round_robin", "assigned_by": "system"})
+    apply(new, assigned)
+    assert [(row["owner_id"], row["owner_sequence"]) for row in directory(new)] == [("u-rep2", 2)]
