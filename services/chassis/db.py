@@ -105,19 +105,36 @@ def precompiled(session, name, build):
 _PRECOMPILED = {}
 
 
+def insert_precompiled(session, name, build, params):
+    """Execute the INSERT `build` makes, `precompiled`, with `params` (a dict, or a list of
+    them). Several rows on PostgreSQL go as the built statement instead, RETURNING its primary
+    key: SQLAlchemy then sends it as ONE multi-row INSERT (insertmanyvalues; without RETURNING
+    it does not for ON CONFLICT), where psycopg2 sends a text statement's executemany a row per
+    round trip — each a wait on the server sharing the cores. Compiling it costs less than the
+    round trips from a few rows on. The rows of one call must not conflict with each other
+    (ON CONFLICT DO UPDATE cannot touch a row twice in one statement)."""
+    if isinstance(params, list) and len(params) > 1 \
+            and session.get_bind().dialect.name == "postgresql":
+        statement = build(postgresql)
+        return session.execute(statement.returning(*statement.table.primary_key.columns), params)
+    return session.execute(precompiled(session, name, build), params)
+
+
 def insert_ignoring_conflicts(session, model, values, conflict_columns):
     """INSERT ... ON CONFLICT DO NOTHING: concurrent creators of the same row both succeed
     (one inserts, the other waits for it and does nothing) instead of one failing. Compiled
-    once per table, column set and conflict target (precompiled); `values` are its parameters."""
+    once per table, column set and conflict target (precompiled); `values` are its parameters
+    (a list of them, all with the same keys: one executemany)."""
     table = model.__table__
-    columns, target = tuple(values), tuple(conflict_columns)
+    columns = tuple(values[0] if isinstance(values, list) else values)
+    target = tuple(conflict_columns)
 
     def build(dialect):
         return (dialect.insert(table)
                 .values({column: bindparam(column, type_=table.c[column].type) for column in columns})
                 .on_conflict_do_nothing(index_elements=list(target)))
-    return session.execute(precompiled(session, ("ignoring_conflicts", table, columns, target),
-                                       build), values)
+    return insert_precompiled(session, ("ignoring_conflicts", table, columns, target), build,
+                              values)
 
 
 _OUTBOX = OutboxEvent.__table__

@@ -7,10 +7,11 @@ transactions touching the same rows lock them in the same order (no deadlocks on
 """
 from datetime import datetime, timezone
 
-from sqlalchemy import bindparam, event
+from sqlalchemy import bindparam, event, inspect, select
+from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.util import identity_key
 
-from services.chassis.db import precompiled
+from services.chassis.db import insert_precompiled, precompiled
 
 BUCKET_SECONDS = 900     # 15 minutes: every zone's offset (…, +5:30, +5:45) is a whole number of them
 NONE = ""                # stands for "no value" in rollup keys (see services/reporting/models.py)
@@ -54,6 +55,16 @@ def pending(session, name, write):
     return buffers[name][1]
 
 
+def write_pending(session, name):
+    """Write `name`'s buffer now (then empty it): a statement that must see its rows comes next
+    in the same transaction."""
+    entry = session.info.get("pending", {}).get(name)
+    if entry is not None and entry[1]:
+        write, buffer = entry
+        write(session, buffer)
+        buffer.clear()
+
+
 def _hook(session):
     if not session.info.get("pending_hooked"):
         session.info["pending_hooked"] = True
@@ -68,17 +79,61 @@ def _write_pending(session):
         write, buffer = buffers[name]
         write(session, buffer)
     buffers.clear()
+    _uniform_updates(session)
+
+
+def _uniform_updates(session):
+    """Every changed row of a model locked by `lock_rows` written with all its columns: the
+    commit's flush then sends them as ONE executemany per model (the ORM groups consecutive
+    UPDATEs by their set of columns; rows changed in different columns were an UPDATE each, a
+    round trip each on PostgreSQL). Rows with no net change are left alone. The values written
+    are the row as locked plus this transaction's changes to the object, hence lock_rows's
+    rule: no Core UPDATE of such a model in the same transaction."""
+    models = session.info.get("uniform")
+    if not models:
+        return
+    for model, identity in session.info.get("locked", ()):
+        if model not in models:
+            continue
+        row = session.identity_map.get(identity_key(model, identity))
+        if row is not None and session.is_modified(row):
+            loaded = inspect(row).dict
+            for name in _value_columns(model):
+                if name in loaded:
+                    flag_modified(row, name)
+
+
+def _value_columns(model):
+    columns = _VALUE_COLUMNS.get(model)
+    if columns is None:
+        mapper = inspect(model)
+        keys = {column.key for column in mapper.primary_key}
+        columns = _VALUE_COLUMNS[model] = tuple(
+            attribute.key for attribute in mapper.column_attrs
+            if not any(column.key in keys for column in attribute.columns))
+    return columns
+
+
+_VALUE_COLUMNS = {}
 
 
 def _forget(session):
     session.info.pop("pending", None)
     session.info.pop("locked", None)
+    session.info.pop("locked_rows", None)
+    session.info.pop("uniform", None)
 
 
 def transaction_cache(session):
     """A set that lives as long as the session's transaction (the rows it has locked)."""
     _hook(session)
     return session.info.setdefault("locked", set())
+
+
+def _hold(session, rows):
+    """Keep the locked rows alive until the transaction ends: the session holds an unchanged
+    row weakly, and one collected would be SELECTed again by the next `locked_row`."""
+    session.info.setdefault("locked_rows", []).extend(rows)
 
 
 def locked_row(session, model, key, **defaults):
@@ -102,7 +157,38 @@ def locked_row(session, model, key, **defaults):
                                     .on_conflict_do_nothing(index_elements=list(key))), values)
         row = session.get(model, identity, with_for_update=True, populate_existing=True)
     locked.add((model, identity))
+    _hold(session, [row])
     return row
+
+
+def lock_rows(session, model, ids, **defaults):
+    """Lock up front, in two statements, the rows (single-column primary key `ids`, created
+    with `defaults` if missing) that a batch's handlers will ask `locked_row` for one by one:
+    those calls then find them locked in the session, with no round trip. In key order, so two
+    transactions locking overlapping batches wait for each other instead of deadlocking. Only
+    an optimisation: a row left out is locked by `locked_row` when asked for. The model's
+    changed rows are written with all their columns at commit, in one statement
+    (`_uniform_updates`): change them through the objects only, never by a Core UPDATE in the
+    same transaction (its change would be overwritten)."""
+    (key,) = [column.key for column in inspect(model).primary_key]
+    locked = transaction_cache(session)
+    session.info.setdefault("uniform", set()).add(model)
+    wanted = sorted({value for value in ids if (model, value) not in locked})
+    for start in range(0, len(wanted), 500):        # within any database's parameter limit
+        chunk = wanted[start:start + 500]
+        rows = [{**defaults, key: value} for value in chunk]
+        values = rows[0]
+        if any(identity_key(model, value) in session.identity_map for value in chunk):
+            session.flush()         # as in locked_row: a change made through a query survives
+        with session.no_autoflush:
+            insert_precompiled(session, ("locked_row", model, tuple(values), (key,)),
+                               lambda dialect: insert_binds(dialect, model, values)
+                               .on_conflict_do_nothing(index_elements=[key]), rows)
+            column = getattr(model, key)
+            _hold(session, session.scalars(select(model).where(column.in_(chunk))
+                                           .order_by(column).with_for_update()
+                                           .execution_options(populate_existing=True)).all())
+        locked.update((model, value) for value in chunk)
 
 
 def add(session, model, columns, deltas, values=("count",)):
@@ -136,7 +222,7 @@ def _upsert(session, model, columns, values, sums):
         return statement.on_conflict_do_update(
             index_elements=list(columns),
             set_={name: table.c[name] + statement.excluded[name] for name in values})
-    session.execute(precompiled(session, ("rollup", model, columns, values), build), rows)
+    insert_precompiled(session, ("rollup", model, columns, values), build, rows)
 
 
 def insert_binds(dialect, model, names):

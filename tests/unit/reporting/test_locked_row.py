@@ -2,7 +2,7 @@
 it used to cost, and without losing a change made to the same row through a query earlier in
 the same transaction (pipeline_stage_updated re-weights deals that a later event of the same
 batch locks)."""
-from sqlalchemy import select
+from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
 from services.reporting import rollups
@@ -37,3 +37,27 @@ def test_a_change_made_through_a_query_survives_the_lock_that_follows(memory_eng
         assert rollups.locked_row(session, CustomerFact, {"id": "c1"}, **DEFAULTS).region == "changed"
     with Session(memory_engine) as session:
         assert session.get(CustomerFact, "c1").region == "changed"
+
+
+def test_rows_locked_up_front_are_served_without_a_statement_and_keep_their_changes(memory_engine):
+    with fresh(memory_engine) as session, session.begin():
+        session.add(CustomerFact(id="c1", region="old", **DEFAULTS))
+    statements = []
+    listener = lambda *args: statements.append(args[2])        # noqa: E731
+    with Session(memory_engine, expire_on_commit=False) as session, session.begin():
+        loaded = session.scalars(select(CustomerFact)).one()
+        loaded.region = "changed"                       # dirty, not flushed
+        rollups.lock_rows(session, CustomerFact, ["c2", "c1", "c2"], **DEFAULTS)
+        event.listen(memory_engine, "before_cursor_execute", listener)
+        first, second = (rollups.locked_row(session, CustomerFact, {"id": key}, **DEFAULTS)
+                         for key in ("c1", "c2"))
+        assert statements == []
+        assert first.region == "changed"
+        first.lifecycle_stage, second.owner_id = "customer", "u1"     # different columns
+    event.remove(memory_engine, "before_cursor_execute", listener)
+    assert [s.split(" SET ")[0] for s in statements if s.startswith("UPDATE")] == [
+        "UPDATE customer_fact"]                         # one executemany for both rows
+    with Session(memory_engine) as session:
+        assert [(row.id, row.region, row.lifecycle_stage, row.owner_id)
+                for row in session.scalars(select(CustomerFact).order_by(CustomerFact.id))] == [
+            ("c1", "changed", "customer", None), ("c2", None, None, "u1")]

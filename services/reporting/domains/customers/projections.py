@@ -29,11 +29,22 @@ def contribution(fact):
             rollups.bucket(fact.created_at))
 
 
+FACT_DEFAULTS = {"merged": False, "record_sequence": 0, "owner_sequence": 0}
+
+
+def lock_facts(session, envelopes):
+    """A batch's facts locked in one go (Projection.prelock): the customer each event changes,
+    read from the raw payload (an unreadable one is left to its handler, which raises)."""
+    ids = [envelope["payload"].get("loser_id" if envelope["event_type"] == "customer_merged"
+                                   else "id") for envelope in envelopes]
+    rollups.lock_rows(session, CustomerFact, [i for i in ids if isinstance(i, str)],
+                      **FACT_DEFAULTS)
+
+
 def _change(session, customer_id, change):
     """Apply `change` to the customer's fact (created empty if this is the first event seen
     for it; locked for this transaction) and move its counts."""
-    fact = rollups.locked_row(session, CustomerFact, {"id": customer_id}, merged=False,
-                              record_sequence=0, owner_sequence=0)
+    fact = rollups.locked_row(session, CustomerFact, {"id": customer_id}, **FACT_DEFAULTS)
     before = contribution(fact)
     change(fact)
     move(session, before, contribution(fact))
@@ -90,7 +101,7 @@ CUSTOMERS = Projection("customers", {"customers": {
     "customer_updated": apply_record,
     "customer_assigned": apply_assigned,
     "customer_merged": apply_merged,
-}}, (CustomerFact, CustomerComposition, NewCustomers))
+}}, (CustomerFact, CustomerComposition, NewCustomers), prelock=lock_facts)
 
 
 # Interactions per rep, kind and period. An interaction is logged once and never changes its
