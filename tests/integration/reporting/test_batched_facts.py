@@ -3,14 +3,18 @@ go (rollups.lock_rows), writes the changed ones in one statement at commit, and 
 churn-risk contacts in one — with the same rollups and facts as one event per transaction,
 whatever the batch repeats, redelivers or merges."""
 import random
+import threading
+import time
 from datetime import timedelta
 
+import eventlet
 import pytest
-from sqlalchemy import create_engine, event, select
+from sqlalchemy import create_engine, event, select, text
+from sqlalchemy.orm import Session
 from sqlalchemy.pool import StaticPool
 
 from services.chassis.db import make_engine
-from services.reporting import inbox
+from services.reporting import inbox, rollups
 from services.reporting.domains import METADATA
 from services.reporting.domains.analytics.risk.models import InteractionFact
 from services.reporting.domains.customers.models import CustomerFact
@@ -127,3 +131,47 @@ def test_a_batch_costs_a_bounded_number_of_statements(reporting_db):
     assert len(statements) <= 14, statements
     assert sum(s.startswith("UPDATE customer_fact") for s in statements) == 1
     assert sum(s.startswith("INSERT INTO analytics_interaction_fact") for s in statements) == 1
+
+
+@pytest.mark.postgres
+def test_two_batches_locking_overlapping_new_facts_wait_instead_of_failing(postgres_database):
+    """A fact both batches see first (created by neither yet): the second's INSERT … ON CONFLICT
+    waits for the first's uncommitted row, then locks it and reads the first's change."""
+    engine = make_engine(postgres_database)
+    try:
+        make_db(engine, METADATA, source="reporting")
+        defaults = dict(merged=False, record_sequence=0, owner_sequence=0)
+        result, done = {}, threading.Event()
+
+        def second():
+            with Session(engine, expire_on_commit=False) as session, session.begin():
+                rollups.lock_rows(session, CustomerFact, ["c", "b"], **defaults)
+                result["b"] = rollups.locked_row(session, CustomerFact, {"id": "b"}).region
+            done.set()
+
+        with Session(engine, expire_on_commit=False) as first:
+            with first.begin():
+                rollups.lock_rows(first, CustomerFact, ["b", "a"], **defaults)
+                rollups.locked_row(first, CustomerFact, {"id": "b"}).region = "first"
+                first.flush()
+                thread = threading.Thread(target=second)
+                thread.start()
+                deadline = time.monotonic() + 10
+                with engine.connect() as probe:
+                    while not probe.execute(text(
+                            "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
+                            " AND datname = current_database()")).scalar():
+                        assert time.monotonic() < deadline, "the second batch never waited"
+                        probe.rollback()
+                        eventlet.sleep(0.01)
+                assert not done.is_set()
+        thread.join(10)
+        assert done.is_set() and result == {"b": "first"}
+        assert sorted(facts_of(engine)) == ["a", "b", "c"]
+    finally:
+        engine.dispose()
+
+
+def facts_of(engine):
+    with Session(engine) as session:
+        return list(session.scalars(select(CustomerFact.id)))
