@@ -1,5 +1,6 @@
-"""The (source, event type)s a service class listens to live: per event type (`on_<type>`) or
-batched (`batch_events`: one `on_<source>_events` per source, its queue bound to every type)."""
+"""The (source, event type)s a service class listens to live: batched (the chassis's: one
+`on_<source>_events` per source, its queue bound to every type) or per event type (a
+hand-written `on_<type>`, as marketing's own send batches)."""
 from nameko.events import EventHandler
 
 from services.chassis.queues import BatchEventHandler

@@ -11,7 +11,7 @@ arrive on several queues at once); if it does not come, the event is left to the
 at once: the producer publishes after its commit and its sequences are commit-ordered, so
 everything before that event is already in its log.
 
-Live events come in batches (`batch_events`: one queue per producer, in its order): a batch's
+Live events come in batches (one queue per producer, in its order: the chassis's): a batch's
 events that continue the position are applied in one transaction (consume_batch_in_order), the
 rest after a gap by a catch-up up to the batch's last sequence (services/audit/service.py).
 """
@@ -81,7 +81,7 @@ def _locked_position(session, source):
 
 
 def consume_batch_in_order(db, subscriptions, envelopes):
-    """One producer's live batch, in the order its queue delivered it (`batch_events`: one
+    """One producer's live batch, in the order its queue delivered it (the chassis's: one
     queue per producer, so its order), in ONE transaction: the events that continue the consumer
     position are applied one after another (an event at or below it, or repeated in the batch,
     is a DUPLICATE); from the first gap on nothing is applied (OUT_OF_ORDER: a missed or

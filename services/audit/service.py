@@ -3,7 +3,8 @@ domain events of identity, customers and sales (never from their databases).
 
 - catalog.py: what it consumes (every event type; inbox + catch-up, as every consumer);
 - ordering.py: live events applied in each producer's order (else left to the catch-up), in
-  batches (`batch_events`: one queue per producer, a batch's in-order prefix one transaction);
+  batches (the chassis's live path: one queue per producer, a batch's in-order prefix one
+  transaction);
 - records.py: what each event says about which record; trail.py: the diff against the
   record's last known state, one entry per changed field;
 - scopes.py + queries.py: the trail per record, per customer, per user, in a time range,
@@ -28,7 +29,6 @@ class AuditService(ChassisService):
     name = "audit"
     db = Database(Base.metadata, event_schemas=EVENT_SCHEMAS)
     subscriptions = Subscriptions(catalog.handlers())
-    batch_events = True
 
     @rpc
     def list_changes(self, query=None):

@@ -3,8 +3,8 @@
 Every event a service applies is recorded by `event_id` in its inbox, in the same transaction as
 the effect, so a redelivered or replayed event changes nothing. Two paths feed the same function:
 
-- live: `@event_handler` entrypoints (low latency, but the broker drops events published before
-  our queue existed, or while it was being recreated);
+- live: batched event handlers, one ordered queue per source (low latency, but the broker drops
+  events published before our queue existed, or while it was being recreated);
 - catch-up: a timer reads each producer's event log (`events_since`) after the last position
   and applies what the live path missed. Producers' sequences are gapless and commit-ordered,
   so "everything up to position is applied" holds. A failing event stops the position there
@@ -57,7 +57,8 @@ class Subscriptions:
         return self.mapping.get(source, {}).get(event_type)
 
     def event_types(self):
-        """Every (source, event type) consumed: ChassisService makes one live handler for each."""
+        """Every (source, event type) consumed: ChassisService binds them to its live handlers
+        (one per source)."""
         return [(source, event_type)
                 for source, handlers in self.mapping.items() for event_type in handlers]
 

@@ -1,14 +1,12 @@
 """The base every domain service class extends: what all of them share, written once.
 
 A subclass sets `name`, `db = Database(...)` and, if it consumes events, `subscriptions`: the
-live `@event_handler` entrypoints (`on_<event_type>`, each calling `self.apply_event`) are made
-from it when the class is defined, so no service writes one stub per event. With
-`batch_events = True` there is one batched handler per source instead (`on_<source>_events`,
-queues.batch_event_handler: one queue per source holding the producer's order, each call
-`self.apply_events` with a list, applied in one transaction (`consume_events`): every service
-that consumes events sets it — reporting, webhooks, marketing, service_desk, sales and
-customers (audit too, applying its own way); the per-event handlers remain for a consumer
-whose events must not share a transaction.
+live entrypoints are made from it when the class is defined, so no service writes one stub per
+event — one batched handler per source (`on_<source>_events`, queues.batch_event_handler: one
+queue per source holding the producer's order), each call `self.apply_events` with a list,
+applied in one transaction (`consume_events`; audit applies its own way). That is the only live
+path: the per-event handlers (one queue per event type) lost the order between types and paid a
+commit per event; `apply_event` remains as a batch's event-by-event fallback.
 
 The catch-up timer reads each source's log only as far as the live path got since its last
 round (inbox.LiveProgress), so it fills what the live path missed without racing a backlog the
@@ -27,18 +25,10 @@ from services.chassis.auth import CurrentPrincipal
 from services.chassis.metrics import Metrics
 from services.chassis.models import utcnow
 from services.chassis.periodic import periodic
-from services.chassis.queues import batch_event_handler, event_handler   # on queues of QUEUE_TYPE
+from services.chassis.queues import batch_event_handler   # on queues of QUEUE_TYPE
 from services.chassis.rpc import CallContext, ServiceRpc, rpc   # rpc: replies without confirms
 
 log = logging.getLogger(__name__)
-
-
-def _live_handler(source, event_type, name):
-    def handle(self, envelope):
-        return self.apply_event(envelope)
-    handle.__name__ = handle.__qualname__ = name
-    handle.__doc__ = f"{source}.{event_type}, live (the catch-up reads what this misses)."
-    return event_handler(source, event_type)(handle)
 
 
 def _batched_live_handler(source, event_types, name):
@@ -51,32 +41,18 @@ def _batched_live_handler(source, event_types, name):
 
 
 def add_live_handlers(cls):
-    """The live entrypoints of the subscribed (source, event type)s; a method already defined
-    under the name is left alone.
-
-    Per event: one `on_<event_type>` each, on the queue `evt-<source>-<type>--<service>.on_<type>`
-    (the name the hand-written stubs had, so no deployed queue is orphaned). Batched
-    (`batch_events`): one `on_<source>_events` per source, on `evt-<source>--<service>.batch`
-    with every subscribed type of the source bound to it — one queue per type would lose the
-    order between types, which batches applied side by side turn into real reorderings."""
-    if cls.batch_events:
-        by_source = {}
-        for source, event_type in cls.subscriptions.event_types():
-            by_source.setdefault(source, []).append(event_type)
-        for source, event_types in by_source.items():
-            name = f"on_{source}_events"
-            if not hasattr(cls, name):
-                setattr(cls, name, _batched_live_handler(source, event_types, name))
-        return
-    made = {}
+    """The live entrypoints of the subscribed (source, event type)s: one `on_<source>_events`
+    per source, on `evt-<source>--<service>.batch` with every subscribed type of the source
+    bound to it — one queue per type would lose the order between types, which batches applied
+    side by side turn into real reorderings. A method already defined under the name is left
+    alone."""
+    by_source = {}
     for source, event_type in cls.subscriptions.event_types():
-        name = f"on_{event_type}"
-        if name in made and made[name] != source:
-            raise TypeError(f"{cls.__name__}: {event_type} is consumed from both {made[name]} and "
-                            f"{source}; give one of them a hand-written handler")
-        made[name] = source
+        by_source.setdefault(source, []).append(event_type)
+    for source, event_types in by_source.items():
+        name = f"on_{source}_events"
         if not hasattr(cls, name):
-            setattr(cls, name, _live_handler(source, event_type, name))
+            setattr(cls, name, _batched_live_handler(source, event_types, name))
 
 
 def _lag_seconds(envelope, outcome):
@@ -110,7 +86,6 @@ class ChassisService:
     name = None
     db = None                                   # a Database(...) in every subclass
     subscriptions = inbox.Subscriptions({})
-    batch_events = False                        # True: live events arrive in lists (apply_events)
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
@@ -156,8 +131,9 @@ class ChassisService:
 
     # --- consuming -------------------------------------------------------------------------
     def apply_event(self, envelope):
-        """Live path for `@event_handler` methods. A failure is counted and logged, and left
-        to the catch-up (which re-reads the producer's log), so the event is not lost."""
+        """One live event: a batch's fallback (apply_events), or a hand-written handler's. A
+        failure is counted and logged, and left to the catch-up (which re-reads the producer's
+        log), so the event is not lost."""
         source, event_type = envelope.get("source"), envelope.get("event_type")
         self._delivered([envelope])
         try:
@@ -169,7 +145,7 @@ class ChassisService:
         return outcome
 
     def apply_events(self, envelopes):
-        """Live path for batched handlers: the whole list in one transaction (consume_events);
+        """The live path (the batched handlers): the whole list in one transaction (consume_events);
         if that fails, event by event (apply_event), so a bad event costs only itself and the
         catch-up retries it."""
         self._delivered(envelopes)
@@ -197,9 +173,8 @@ class ChassisService:
         each committed on its own unless it overrides this too (reporting's inbox)."""
         if type(self).consume_event is not ChassisService.consume_event:
             return [self.consume_event(envelope) for envelope in envelopes]
-        # a batch from one ordered queue (batch_events) also moves the stored position
-        return inbox.consume_all(self.db, self.subscriptions, envelopes,
-                                 advance_position=self.batch_events)
+        # a batch from one ordered queue also moves the stored position
+        return inbox.consume_all(self.db, self.subscriptions, envelopes, advance_position=True)
 
     def consume_event(self, envelope):
         """Apply one event exactly once through the inbox; returns the outcome, raises if the

@@ -29,7 +29,6 @@ class CustomersService(KeepsUsersCopy, ChassisService):
     subscriptions = Subscriptions({"identity": users.handlers(), **timeline.SUBSCRIPTIONS})
     # live events in batches, one ordered queue per source, each batch one transaction
     # (ChassisService.consume_events; bench/FINDINGS.md 2026-12-05: a commit per event)
-    batch_events = True
 
     # --- customers ---------------------------------------------------------------------------
     @rpc

@@ -74,4 +74,3 @@ class MarketingService(AudienceEntrypoints, ConsentEntrypoints, SegmentEntrypoin
     # Live events in batches, one queue per producer (`evt-<source>--marketing.batch`, in the
     # producer's order), each batch one transaction through the chassis's inbox: a bulk
     # import's two events per row were two transactions and two evaluations (bench/FINDINGS.md).
-    batch_events = True

@@ -51,7 +51,6 @@ class ReportingService(ChassisService):
     # after its creation), and one queue per type reordered them (queues.BatchEventHandler)
     subscriptions = inbox.SUBSCRIPTIONS
     analytics_libraries = AnalyticsLibraries()      # imported at start, not by a first request
-    batch_events = True
 
     def consume_events(self, envelopes):
         """The live path's batches: every projection each event feeds, once each, the whole

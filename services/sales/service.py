@@ -54,4 +54,3 @@ class SalesService(ProductEntrypoints, LeadEntrypoints, DealEntrypoints, Documen
                                    "reporting": at_risk.handlers()})
     # live events in batches, one ordered queue per source, each batch one transaction
     # (ChassisService.consume_events; bench/FINDINGS.md 2026-12-05: a commit per event)
-    batch_events = True

@@ -57,4 +57,3 @@ class ServiceDeskService(TicketEntrypoints, RoutingEntrypoints, SlaEntrypoints, 
                                    "identity": users_copy.handlers()})
     # live events in batches, one ordered queue per source, each batch one transaction
     # (ChassisService.consume_events; bench/FINDINGS.md 2026-12-05: a commit per event)
-    batch_events = True

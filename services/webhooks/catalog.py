@@ -1,8 +1,8 @@
 """The domain event types a subscription may ask for: exactly what the producers publish, read
 from their contracts (each producer's `events.py` EVENT_SCHEMAS), so a new event type is
 offered — and consumed — without a change here, and a typo is a 422 rather than a
-subscription that never fires. Event type names are unique across producers (the chassis makes
-one `on_<event_type>` handler each and refuses a clash)."""
+subscription that never fires. Event type names are unique across producers (a subscription
+names types alone: `source_of` finds their producer)."""
 import functools
 
 from services.customers.events import EVENT_SCHEMAS as CUSTOMERS

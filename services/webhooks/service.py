@@ -33,7 +33,6 @@ class WebhooksService(ChassisService):
     # producer's order), each batch one transaction through the chassis's inbox: recording is
     # an inbox row and, for the few events a subscription wants, a delivery, so the commit per
     # event was most of its cost (a bulk import's two events per row, bench/FINDINGS.md).
-    batch_events = True
 
     # --- subscriptions -----------------------------------------------------------------------
     @rpc

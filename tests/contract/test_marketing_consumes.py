@@ -86,7 +86,7 @@ def test_marketing_consumes_exactly_these_and_listens_live_to_each():
         == {source: set(copies) for source, copies in CONSUMED.items()}
     live = live_event_types(MarketingService)
     assert set(CONSUMED_TYPES) <= live
-    # Batched (batch_events): one handler per producer, its queue bound to every type it
+    # Batched: one handler per producer, its queue bound to every type it
     # consumes, so a customer's created and assigned keep their order.
     for source in CONSUMED:
         (entrypoint,) = getattr(MarketingService, f"on_{source}_events").nameko_entrypoints

@@ -43,7 +43,7 @@ def test_every_published_event_type_is_consumed_from_its_producer():
                                                 for source, schemas in PUBLISHED.items()
                                                 for event_type in schemas])
 def test_its_live_handler_listens_to_that_producer(source, event_type):
-    """Batched (batch_events): one handler per producer, its queue bound to every type."""
+    """Batched: one handler per producer, its queue bound to every type."""
     handler = getattr(WebhooksService, f"on_{source}_events")
     (entrypoint,) = handler.nameko_entrypoints
     assert entrypoint.source_service == source and event_type in entrypoint.event_types

@@ -3,7 +3,7 @@ server, driven by the chaos workload (tests/chaos/workload.py: Idempotency-Keys,
 the gateway, and one replica of each stopped gracefully (SIGTERM) while the writes go on.
 
 - work is shared: both replicas of every service handled RPCs or events (their /metrics) —
-  except a service consuming ordered per-source queues (reporting, `batch_events`): a single
+  except a service consuming ordered per-source queues (every consumer's live path): a single
   active consumer per queue, so one replica consumes them and the other takes over at the stop;
 - nothing applied twice, nothing lost: every acknowledged write is there once (the chaos
   checker), every created customer reached the webhook subscriber once;
@@ -35,7 +35,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.postgres]
 CONSUMERS = tuple(service.name for service in registry.behind_gateway())
 # one replica at a time consumes each of their queues (x-single-active-consumer)
 SINGLE_ACTIVE = {service.name for service in registry.behind_gateway()
-                 if getattr(consumed_queues.service_class(service), "batch_events", False)}
+                 if consumed_queues.service_class(service).subscriptions.sources}
 WRITES, CLIENTS = 240, 4
 DUE_TASKS, BIRTHDAYS = 12, 4
 TIMER_PREFIX = "Timer "             # the test's own customers, apart from the workload's

@@ -9,9 +9,8 @@ from nameko.testing.services import entrypoint_hook
 from sqlalchemy import func, select
 
 from services.chassis import inbox
-from services.chassis.db import Database, create_schema, make_engine
+from services.chassis.db import create_schema, make_engine
 from services.chassis.models import ConsumerPosition, InboxEvent
-from services.chassis.service import ChassisService
 from tests.helpers import wait_until
 from tests.integration.chassis.toys import Copier, Notes, ToyBase
 
@@ -21,14 +20,10 @@ BURST = 20
 live = {"gate": None, "entered": 0, "outcomes": []}
 
 
-class BatchedCopier(ChassisService):
-    """Copier's subscriptions, consumed in batches; the live path holds its batches at the gate
-    before it has seen them (before LiveProgress notes them), like a consumer still busy or
-    starting when the burst begins."""
-    name = "copier"
-    db = Database(ToyBase.metadata)
-    subscriptions = Copier.subscriptions
-    batch_events = True
+class HeldCopier(Copier):
+    """The copier whose live path holds its batches at the gate before it has seen them
+    (before LiveProgress notes them), like a consumer still busy or starting when the burst
+    begins."""
 
     def apply_events(self, envelopes):
         live["entered"] += 1
@@ -71,7 +66,7 @@ def test_a_burst_the_live_path_has_not_delivered_yet_is_applied_once(
         container_factory, rabbit_config, engines, monkeypatch, settle, ahead):
     monkeypatch.setenv("CATCH_UP_SETTLE_SECONDS", settle)
     notes = container_factory(Notes, rabbit_config)
-    copier = container_factory(BatchedCopier, rabbit_config)
+    copier = container_factory(HeldCopier, rabbit_config)
     notes.start()
     copier.start()
     with entrypoint_hook(notes, "write_note") as write_note:

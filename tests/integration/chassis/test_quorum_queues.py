@@ -19,7 +19,7 @@ from services.chassis.rpc import rpc
 from tests.helpers import wait_until
 from tests.integration.chassis.toys import Copier, Notes, ToyBase
 
-EVENT_QUEUE = "evt-notes-note_written--copier.on_note_written"
+EVENT_QUEUE = "evt-notes--copier.batch"
 
 
 class Listener(Copier):
@@ -62,7 +62,7 @@ def test_durable_queues_are_quorum_and_the_rest_stay_classic(
     notes.start()
     listener.start()
 
-    with entrypoint_waiter(listener, "on_note_written"), \
+    with entrypoint_waiter(listener, "on_notes_events"), \
             entrypoint_waiter(listener, "on_note_broadcast"):
         with entrypoint_hook(notes, "write_note") as write_note:
             write_note("n1", "on a quorum queue")
@@ -72,12 +72,13 @@ def test_durable_queues_are_quorum_and_the_rest_stay_classic(
 
     found = broker_queues(rabbit_manager, rabbit_config)
     types = {name: queue["type"] for name, queue in found.items()}
-    for name in ("rpc-notes", "rpc-listener", "evt-notes-note_written--listener.on_note_written",
+    for name in ("rpc-notes", "rpc-listener", "evt-notes--listener.batch",
                  queues.DEAD_LETTER_QUEUE):
         assert types[name] == "quorum", name
-    arguments = found["evt-notes-note_written--listener.on_note_written"]["arguments"]
+    arguments = found["evt-notes--listener.batch"]["arguments"]
     assert arguments == {"x-queue-type": "quorum", "x-delivery-limit": queues.DELIVERY_LIMIT,
-                         "x-dead-letter-exchange": queues.DEAD_LETTER_EXCHANGE}
+                         "x-dead-letter-exchange": queues.DEAD_LETTER_EXCHANGE,
+                         "x-single-active-consumer": True}
     assert found["rpc-listener"]["arguments"] == {"x-queue-type": "quorum",
                                                   "x-delivery-limit": queues.DELIVERY_LIMIT}
     stay_classic = [name for name in types
@@ -112,11 +113,11 @@ class Wedged(Copier):
     name = "copier"
     arrivals = []
 
-    @queues.event_handler("notes", "note_written")
-    def on_note_written(self, envelope):
-        if envelope["payload"]["text"] != "poison":
-            return self.apply_event(envelope)
-        self.arrivals.append(envelope["event_id"])
+    def apply_events(self, envelopes):
+        poison = [e["event_id"] for e in envelopes if e["payload"]["text"] == "poison"]
+        if not poison:
+            return super().apply_events(envelopes)
+        self.arrivals.extend(poison)
         Event().wait()                          # never sent
 
 
@@ -148,7 +149,7 @@ def test_a_poison_event_is_dead_lettered_after_the_delivery_limit(
     assert death["x-first-death-queue"] == EVENT_QUEUE
     assert death["x-first-death-reason"] == "delivery_limit"
     # the queue is free again: the replica running now applies the next event
-    with entrypoint_waiter(replica, "on_note_written"):
+    with entrypoint_waiter(replica, "on_notes_events"):
         with entrypoint_hook(notes, "write_note") as write_note:
             write_note("n2", "after the poison")
     with entrypoint_hook(replica, "note_ids") as note_ids:
@@ -179,7 +180,7 @@ def test_the_dead_letter_queue_keeps_the_event_as_published(
     catch-up) loops on a quorum queue only until the delivery limit."""
     attempts = []
 
-    class Requeuer(Copier):
+    class Requeuer:
         name = "requeuer"
 
         @queues.event_handler("notes", "note_written", requeue_on_error=True)

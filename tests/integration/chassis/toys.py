@@ -57,7 +57,7 @@ def copy_note(uow, envelope):
 class Copier(ChassisService):
     name = "copier"
     db = Database(ToyBase.metadata)
-    # its live handler (on_note_written) is made by the chassis from the subscriptions
+    # its live handler (on_notes_events, batched) is made by the chassis from the subscriptions
     subscriptions = Subscriptions({"notes": {"note_written": copy_note}})
 
     @rpc

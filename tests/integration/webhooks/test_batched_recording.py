@@ -1,4 +1,4 @@
-"""The live path in batches (WebhooksService.batch_events): one producer's events arrive on one
+"""The live path in batches (the chassis's batched handlers): one producer's events arrive on one
 queue in its order and a batch is recorded in one transaction through the chassis's inbox —
 each event exactly once (a redelivery, or the same event twice in a batch, records nothing
 more), deliveries in the producer's order. The broker side (one queue per source, batches in

@@ -1,4 +1,4 @@
-"""Audit's live path in batches (`batch_events`: one queue per producer, in its order): the
+"""Audit's live path in batches (the chassis's: one queue per producer, in its order): the
 events that continue the position are applied in one transaction, the rest after a gap by a
 catch-up up to the batch's end — every "from what" still the state just before the change."""
 import pytest

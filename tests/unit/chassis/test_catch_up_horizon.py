@@ -38,7 +38,6 @@ class NoMetrics:
 class Consumer(ChassisService):
     name = "consumer"
     subscriptions = SUBSCRIPTIONS
-    batch_events = True
 
 
 def consumer(db, log, max_deferred_rounds=3):

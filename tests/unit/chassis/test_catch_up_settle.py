@@ -86,7 +86,6 @@ class NoMetrics:
 class Consumer(ChassisService):
     name = "consumer"
     subscriptions = SUBSCRIPTIONS
-    batch_events = True
 
 
 def consumer(db):

@@ -51,7 +51,7 @@ def test_a_customer_merge_moves_contacts_and_tickets_to_the_winner():
 
 
 def test_a_live_batch_with_a_repeat_and_its_redelivery_apply_once_in_one_transaction():
-    """batch_events: customers' events in one transaction through the chassis's inbox — a
+    """The live path's batches: customers' events in one transaction through the chassis's inbox — a
     creation, its contact and a merge sharing one unit of work see each other's changes."""
     from services.service_desk.service import ServiceDeskService
     from tests.unit.chassis.test_inbox_batches import CountingDb
@@ -65,7 +65,7 @@ def test_a_live_batch_with_a_repeat_and_its_redelivery_apply_once_in_one_transac
                  "contacts_moved": 1, "interactions_moved": 0, "tags": []})]
     service = ServiceDeskService()
     service.db = counting
-    assert ServiceDeskService.batch_events
+    assert hasattr(ServiceDeskService, "on_customers_events")
     assert service.consume_events(batch + batch[2:3]) == ["processed"] * 4 + ["duplicate"]
     assert counting.transactions == 1
     assert service.consume_events(batch) == ["duplicate"] * 4       # the broker redelivers it
