@@ -4,7 +4,7 @@ tickets to the winner (tickets/handlers/merge_customer.py), in the event's own t
 from marshmallow import ValidationError
 from sqlalchemy import update
 
-from services.chassis.db import insert_ignoring_conflicts
+from services.chassis.db import insert_ignoring_conflicts, update_if_older
 from services.service_desk.directory import consumes
 from services.service_desk.directory.models import DeskContact, DeskCustomer
 
@@ -69,9 +69,14 @@ def _insert_new(session, data, sequence):
 
 
 def customer_assigned(uow, envelope):
-    data = read(envelope)
+    data, sequence = read(envelope), envelope["sequence"]
+    # an import's assignment right after its customer_created: one UPDATE (chassis
+    # update_if_older); the row missing or its owner newer: a stub, or nothing, as before
+    if update_if_older(uow.session, DeskCustomer, data["id"], "owner_sequence", sequence,
+                       {"owner_id": data["owner_id"]}):
+        return
     row = locked_customer(uow.session, data["id"])
-    _set_owner(row, data["owner_id"], envelope["sequence"])
+    _set_owner(row, data["owner_id"], sequence)
     uow.session.flush()
 
 

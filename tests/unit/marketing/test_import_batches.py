@@ -8,7 +8,7 @@ from sqlalchemy import create_engine, event, select
 
 from services.chassis import inbox
 from services.chassis.auth import Principal
-from services.marketing.audience import rows
+from services.marketing.audience import projection, rows
 from services.marketing.audience.models import AudienceContact, AudienceCustomer
 from services.marketing.automation.handlers import rules, triggering
 from services.marketing.automation.models import AutomationRun
@@ -101,3 +101,35 @@ def test_the_rules_are_read_once_per_unit_and_a_later_unit_sees_a_new_rule(monke
                                            .where(AutomationRun.rule_id == rule["id"])))
     assert scheduled == ["d-0", "d-1", "d-2"]
     assert reads[0] == 1
+
+
+def assigned(customer_id, owner_id, region):
+    return {"id": customer_id, "owner_id": owner_id, "previous_owner_id": None,
+            "region": region, "reason": "round_robin", "assigned_by": "system"}
+
+
+def test_an_assignment_moves_the_owner_in_one_update_and_a_held_copy_follows():
+    """customer_assigned on a row with an older owner: one UPDATE (and its contacts read); a copy
+    of the row the unit already holds shows the new owner; an older assignment changes nothing;
+    one for a customer without a row makes its stub, as before."""
+    log, db = Log("customers"), marketing_db(create_engine("sqlite://"))
+    created = log.emit("customer_created", customer())
+    moved = log.emit("customer_assigned", assigned("c-1", "u-rep2", "south"))
+    older = log.emit("customer_assigned", assigned("c-1", "u-rep3", "west"))
+    apply(db, created)
+    count = statements(db)
+    with db.unit_of_work() as uow:
+        held = uow.session.get(AudienceCustomer, "c-1")
+        assert held.owner_id == "u-rep1"
+        assert projection.customer_assigned(uow, moved) == {"c-1"}
+        assert (held.owner_id, held.region, held.owner_sequence) == ("u-rep2", "south", 2)
+    assert count[0] == 4       # the held copy read, the UPDATE, the contacts, its refresh
+    older["sequence"] = 1
+    apply(db, older)
+    ahead = log.emit("customer_assigned", assigned("c-9", "u-rep2", "south"))
+    apply(db, ahead)
+    rows_ = {row["id"]: row for row in snapshot(db)[0]}
+    assert (rows_["c-1"]["owner_id"], rows_["c-1"]["region"], rows_["c-1"]["owner_sequence"]) == (
+        "u-rep2", "south", 2)
+    assert (rows_["c-9"]["known"], rows_["c-9"]["owner_id"], rows_["c-9"]["owner_sequence"]) == (
+        False, "u-rep2", 4)
