@@ -47,10 +47,14 @@ def consume_in_order(db, subscriptions, envelope):
         return inbox.IGNORED
     try:
         with db.unit_of_work(actor=f"event:{source}") as uow:
-            # The inbox row first: on SQLite it takes the write lock before anything is read.
+            # The position first, locked, then the inbox row — the batch's order
+            # (consume_batch_in_order): the other way round, a batch holding the position and
+            # waiting for this event's uncommitted inbox row would deadlock with this one
+            # (PostgreSQL; a standby taking over while the old consumer falls back event by
+            # event). On SQLite the position's upsert takes the write lock before any read.
+            position = _locked_position(uow.session, source)
             if not inbox.record_new(uow.session, [envelope]):
                 return inbox.DUPLICATE
-            position = _locked_position(uow.session, source)
             if position.last_sequence != envelope["sequence"] - 1:
                 raise _NotNext()
             apply(uow, envelope)
