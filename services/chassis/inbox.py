@@ -46,8 +46,12 @@ PROCESSED, DUPLICATE, FAILED, IGNORED = "processed", "duplicate", "failed", "ign
 class Subscriptions:
     """{source: {event_type: apply(uow, envelope)}} — what a service consumes and how."""
 
-    def __init__(self, mapping):
-        self.mapping = mapping
+    def __init__(self, mapping, lock_first=None):
+        """`lock_first(session, envelopes)`: takes, in one fixed order, the shared rows a unit's
+        new events will lock, before any of them is applied (consume_all) — a batch's handlers
+        lock rows in the order of its events, which another transaction may lock in another
+        order (PostgreSQL: a deadlock)."""
+        self.mapping, self.lock_first = mapping, lock_first
 
     @property
     def sources(self):
@@ -80,8 +84,10 @@ def record_new(session, envelopes):
     duplicate (PostgreSQL), where a plain INSERT would fail on the primary key. Public for a
     consumer that orders its own transaction (services/audit/ordering.py)."""
     now = utcnow()
-    rows = [{"event_id": e["event_id"], "source": e["source"], "event_type": e["event_type"],
-             "sequence": e["sequence"], "processed_at": now} for e in envelopes]
+    # in event id order: two units inserting overlapping rows lock them in one order (no deadlock)
+    rows = sorted(({"event_id": e["event_id"], "source": e["source"], "event_type": e["event_type"],
+                    "sequence": e["sequence"], "processed_at": now} for e in envelopes),
+                  key=lambda row: row["event_id"])
     if len(rows) == 1:          # the live path: the rowcount says it, with a precompiled statement
         inserted = session.execute(precompiled(session, "inbox", _inbox_insert), rows[0]).rowcount
         return {rows[0]["event_id"]} if inserted == 1 else set()
@@ -116,6 +122,9 @@ def consume_all(db, subscriptions, envelopes, advance_position=False):
         # The inbox rows go in first: on SQLite that takes the write lock before anything is
         # read, on PostgreSQL it holds the inbox lock a reporting rebuild waits for.
         new = record_new(uow.session, [envelope for _index, _apply, envelope in pending])
+        if subscriptions.lock_first is not None and new:
+            subscriptions.lock_first(uow.session, [envelope for _index, _apply, envelope
+                                                   in pending if envelope["event_id"] in new])
         for index, apply, envelope in pending:
             if envelope["event_id"] in new:
                 apply(uow, envelope)

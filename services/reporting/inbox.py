@@ -63,9 +63,10 @@ def _insert(dialect):
 def _record_new(session, pairs):
     """Insert the inbox rows of `pairs` [(projection, envelope)]; returns those that were new."""
     now = utcnow()
-    rows = [{"projection": name, "event_id": e["event_id"], "source": e["source"],
-             "event_type": e["event_type"], "sequence": e["sequence"], "processed_at": now}
-            for name, e in pairs]
+    # in key order: two units inserting overlapping rows lock them in one order (no deadlock)
+    rows = sorted(({"projection": name, "event_id": e["event_id"], "source": e["source"],
+                    "event_type": e["event_type"], "sequence": e["sequence"], "processed_at": now}
+                   for name, e in pairs), key=lambda row: (row["projection"], row["event_id"]))
     if len(rows) == 1:          # the live path: the rowcount says it, with a precompiled statement
         inserted = session.execute(precompiled(session, "projection_inbox", _insert),
                                    rows[0]).rowcount

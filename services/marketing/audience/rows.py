@@ -5,7 +5,7 @@ from marshmallow import ValidationError
 from sqlalchemy import bindparam, select
 
 from services.chassis.db import insert_ignoring_conflicts, precompiled
-from services.marketing.audience.models import AudienceContact, AudienceCustomer
+from services.marketing.audience.models import AudienceContact, AudienceCustomer, AudiencePurchase
 
 
 _SCHEMAS = {}        # tolerant copy class → its one instance (loading keeps no state)
@@ -33,6 +33,50 @@ def customer(session, customer_id):
     insert_ignoring_conflicts(session, AudienceCustomer, {"id": customer_id, **STUB}, ("id",))
     return session.get(AudienceCustomer, customer_id, with_for_update=True,
                        populate_existing=True)
+
+
+def lock_customers(session, customer_ids):
+    """Lock these customers' rows (those there are) in id order: the one order every
+    transaction that locks several of them takes them in (a unit's events: lock_first; a
+    segment backfill chunk, a relative-date recheck: segments/membership.lock_customers_of)."""
+    if customer_ids:
+        session.execute(select(AudienceCustomer.id).where(AudienceCustomer.id.in_(sorted(customer_ids)))
+                        .order_by(AudienceCustomer.id).with_for_update())
+
+
+# The payload fields naming a customer whose row an event of that source locks.
+CUSTOMER_FIELDS = {"customers": ("id", "customer_id", "loser_id", "winner_id"),
+                   "sales": ("customer_id",)}
+UNWINNING = ("deal_lost", "deal_stage_changed")     # lock the customer of the deal's purchase
+
+
+def lock_first(session, envelopes):
+    """The chassis's Subscriptions.lock_first: before a unit applies `envelopes`, the customers'
+    rows they will lock (those named, the winners they were merged into, the customers of
+    the purchases a lost deal removes), in id order. Without it a batch locks them in the
+    order of its events — B then A — while a backfill chunk, a recheck, or the other
+    producer's batch locks A then B: a deadlock on PostgreSQL (tests/integration/marketing/
+    test_lock_order.py). One customer: nothing to order, nothing done. A row no event has
+    created yet is not locked here (its INSERT is, later): no other transaction sees it yet."""
+    named, deals = set(), set()
+    for envelope in envelopes:
+        payload = envelope.get("payload") or {}
+        named.update(value for name in CUSTOMER_FIELDS.get(envelope.get("source"), ())
+                     if isinstance(value := payload.get(name), str))
+        deal = payload.get("deal_id") or payload.get("id")
+        if envelope.get("source") == "sales" and envelope.get("event_type") in UNWINNING \
+                and isinstance(deal, str):
+            deals.add(f"deal:{deal}")
+    if deals:
+        named.update(session.scalars(select(AudiencePurchase.customer_id)
+                                     .where(AudiencePurchase.id.in_(sorted(deals)))))
+    if len(named) < 2:
+        return
+    found = session.execute(select(AudienceCustomer.id, AudienceCustomer.merged_into)
+                            .where(AudienceCustomer.id.in_(sorted(named)))).all()
+    ids = {row.id for row in found} | {row.merged_into for row in found if row.merged_into}
+    if len(ids) > 1:
+        lock_customers(session, ids)
 
 
 def surviving(session, customer_id):

@@ -23,7 +23,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from services.chassis.db import insert_ignoring_conflicts
 from services.marketing import metrics
-from services.marketing.audience.models import AudienceContact, AudienceCustomer
+from services.marketing.audience import rows
+from services.marketing.audience.models import AudienceContact
 from services.marketing.audience.profile import load_profiles
 from services.marketing.segments import graph, rules
 from services.marketing.segments.models import (DYNAMIC, JOINED, LEFT, Segment,
@@ -77,11 +78,8 @@ def lock_customers_of(session, contact_ids):
     """The customer rows of `contact_ids`, locked in id order (as an event locks its own), so a
     re-evaluation that no event started (a relative date) sees each customer's latest state.
     Taken before definitions_fixed, in the order an event takes them (no deadlock)."""
-    customer_ids = sorted(set(session.scalars(
+    rows.lock_customers(session, set(session.scalars(
         select(AudienceContact.customer_id).where(AudienceContact.id.in_(sorted(contact_ids))))))
-    if customer_ids:
-        session.execute(select(AudienceCustomer.id).where(AudienceCustomer.id.in_(customer_ids))
-                        .order_by(AudienceCustomer.id).with_for_update())
 
 
 def compiled_segments(session):

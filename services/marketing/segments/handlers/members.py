@@ -64,6 +64,7 @@ def add_members(uow, principal, segment_id, data):
 def put_on_list(uow, principal, segment_id, ids):
     """`ids`: contacts of the audience (checked by the caller)."""
     session, now = uow.session, utcnow()
+    membership.lock_customers_of(session, ids)      # the lock order: customers → catalog
     membership.definitions_changing(session)
     segment = static_list(session, segment_id)
     added = sum(insert_ignoring_conflicts(session, SegmentStaticMember, {
@@ -77,6 +78,7 @@ def put_on_list(uow, principal, segment_id, ids):
 def remove_members(uow, principal, segment_id, data):
     ids = list(dict.fromkeys(load(schemas.StaticMembers(), data)["contact_ids"]))
     session, now = uow.session, utcnow()
+    membership.lock_customers_of(session, ids)      # the lock order: customers → catalog
     membership.definitions_changing(session)
     segment = static_list(session, segment_id)
     removed = session.query(SegmentStaticMember).filter(
