@@ -24,18 +24,24 @@ class pause_after_first:      # noqa: N801 (used as a decorator factory)
     own greenlet (`pause.other`) and a wait until a session waits on a lock — which must be
     `other`'s: it must not have finished. Other greenlets' calls pass through."""
 
-    def __init__(self, engine, other, timeout=10.0):
-        self.engine, self.start, self.timeout = engine, other, timeout
+    def __init__(self, engine, other, timeout=10.0, before=False):
+        """`before`: pause before the first wrapped step instead (holding what came earlier)."""
+        self.engine, self.start, self.timeout, self.before = engine, other, timeout, before
         self.owner, self.other = greenlet.getcurrent(), None
 
     def __call__(self, function):
         def wrapped(*args, **kwargs):
+            if self.before:
+                self._pause()
             result = function(*args, **kwargs)
-            if self.other is None and greenlet.getcurrent() is self.owner:
-                self.other = eventlet.spawn(self.start)
-                wait_until(lambda: self.other.dead or waiting_on_a_lock(self.engine),
-                           timeout=self.timeout, interval=0.01,
-                           message="the other transaction to wait on a lock")
-                assert not self.other.dead, "the other transaction did not wait for this one"
+            self._pause()
             return result
         return wrapped
+
+    def _pause(self):
+        if self.other is None and greenlet.getcurrent() is self.owner:
+            self.other = eventlet.spawn(self.start)
+            wait_until(lambda: self.other.dead or waiting_on_a_lock(self.engine),
+                       timeout=self.timeout, interval=0.01,
+                       message="the other transaction to wait on a lock")
+            assert not self.other.dead, "the other transaction did not wait for this one"

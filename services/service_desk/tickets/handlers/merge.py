@@ -66,11 +66,15 @@ def move_customer_tickets(uow, loser_id, winner_id):
     their surveys and follow-up visits (published later with the winner; what was published
     before keeps the customer it was about then)."""
     session, now = uow.session, utcnow()
-    for model in (TicketSurvey, TicketFollowup):
-        session.execute(update(model).where(model.customer_id == loser_id)
-                        .values(customer_id=winner_id))
+    # The lock order of the API's writes: surveys, then tickets, then follow-ups (an answer
+    # locks its survey then its ticket; a reopen its ticket then its visits). Follow-ups
+    # before tickets, a reopen meanwhile deadlocked with this on PostgreSQL.
+    session.execute(update(TicketSurvey).where(TicketSurvey.customer_id == loser_id)
+                    .values(customer_id=winner_id))
     tickets = list(session.scalars(select(Ticket).where(Ticket.customer_id == loser_id)
                                    .order_by(Ticket.id).with_for_update()))
+    session.execute(update(TicketFollowup).where(TicketFollowup.customer_id == loser_id)
+                    .values(customer_id=winner_id))
     for ticket in tickets:
         ticket.customer_id, ticket.updated_at = winner_id, now
         record_change(uow, ticket, "customer_merged", {"customer_id": (loser_id, winner_id)},
