@@ -97,12 +97,12 @@ def measure(label, system, token, make_request, count, concurrency, with_figures
     return results
 
 
-def start(system):
-    """Start the system, sign in as the admin, one sales rep per bench region (known to
+def start(system, regions=seed.REP_REGIONS):
+    """Start the system, sign in as the admin, one active sales rep per region (known to
     customers, so round-robin assignment has someone); returns the admin's client."""
     system.start()
     admin = Api(system.url).login(system.admin_email, system.admin_password)
-    for region in seed.REP_REGIONS:
+    for region in regions:
         rep = admin.create_user(role="sales_rep", region=region).user["id"]
         admin.wait_known_to_customers(rep)
     return admin

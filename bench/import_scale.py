@@ -13,7 +13,11 @@ customers works through the file), and the rows/s through the whole system over 
     ... --profile 30 --profile-process marketing,audit   # ... or on other service processes
 
 The file is deterministic: every 997th row has a bad e-mail (failed), every 499th repeats an
-earlier row's e-mail (duplicate), the rest are new customers spread over five regions.
+earlier row's e-mail (duplicate), the rest are new customers spread over five regions. The
+system has one active sales rep per region (created through identity's API, as bench/hop_cost.py
+does), so every new row gets an owner round-robin and publishes customer_assigned after its
+customer_created, as a real import does (before 2026-12-05's fourth session it had no reps, no
+owners and no customer_assigned).
 """
 import argparse
 import json
@@ -30,7 +34,6 @@ if str(ROOT) not in sys.path:
 
 from bench import databases, hop_cost, procstat, profile  # noqa: E402
 from bench.system import BenchSystem, Vhost  # noqa: E402
-from tests.e2e.client import Api  # noqa: E402
 
 REGIONS = ("EU", "US", "APAC", "LATAM", "MEA")
 UPLOAD_PIECE = 256 * 1024          # what the client hands the socket at a time
@@ -130,8 +133,12 @@ def run(args):
     results = {"rows": args.rows, "bytes": size, "database": args.database,
                "batch_rows": args.batch_rows, "loadavg_before": procstat.loadavg()}
     try:
-        system.start()
-        admin = Api(system.url).login(system.admin_email, system.admin_password)
+        # one active rep per region of the file: every row gets an owner by round-robin and
+        # publishes customer_assigned after its customer_created, as a real import does
+        admin = hop_cost.start(system, REGIONS)
+        results["reps"] = len(REGIONS)
+        log(f"{len(REGIONS)} active sales reps (one per region of the file): every new row is "
+            "assigned round-robin (customer_created + customer_assigned)")
         pids = system.pids()
         watched = {name: pids[name] for name in ("gateway", "customers")}
         with procstat.RssSampler(watched) as rss:
