@@ -20,6 +20,7 @@ import time
 
 import eventlet
 
+from services.audit import trail
 from services.chassis import inbox
 from services.chassis.db import insert_ignoring_conflicts
 from services.chassis.models import ConsumerPosition
@@ -113,6 +114,8 @@ def consume_batch_in_order(db, subscriptions, envelopes):
         # Already in the inbox while the position is behind: a catch-up applied it and has not
         # saved its position yet — a duplicate, and the position moves past it all the same.
         new = inbox.record_new(uow.session, [envelope for _i, _a, envelope in run]) if run else ()
+        trail.preload(uow.session, [envelope for _i, _a, envelope in run
+                                    if envelope["event_id"] in new])
         for index, apply, envelope in run:
             if envelope["event_id"] in new:
                 apply(uow, envelope)

@@ -10,7 +10,7 @@ import json
 import uuid
 from datetime import datetime
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from services.audit import records
 from services.audit.models import CHANGED, CREATED, REMOVED, AuditEntry, AuditRecord
@@ -60,10 +60,32 @@ def apply(uow, envelope):
             apply_observation(uow.session, envelope, observation)
 
 
+_KNOWN = "audit_records_known"      # session.info: {(type, id): its AuditRecord, or None: absent}
+_PRELOAD_CHUNK = 500                # ids per IN list (SQLite's default limit is 999 variables)
+
+
+def preload(session, envelopes):
+    """The records `envelopes` will touch, read with one SELECT per record type (a live batch:
+    services/audit/ordering.py) instead of one per event; those not there are noted as absent,
+    so applying the batch asks the database nothing more about them."""
+    wanted = {}
+    for envelope in envelopes:
+        for observation in records.observe(envelope):
+            wanted.setdefault(observation.record_type, set()).add(observation.record_id)
+    known = session.info.setdefault(_KNOWN, {})
+    for record_type, ids in wanted.items():
+        ids = sorted(ids - {record_id for kind, record_id in known if kind == record_type})
+        for start in range(0, len(ids), _PRELOAD_CHUNK):
+            chunk = ids[start:start + _PRELOAD_CHUNK]
+            found = {row.record_id: row for row in session.scalars(select(AuditRecord).where(
+                AuditRecord.record_type == record_type, AuditRecord.record_id.in_(chunk)))}
+            known.update(((record_type, record_id), found.get(record_id)) for record_id in chunk)
+
+
 def apply_observation(session, envelope, observation):
     key = (observation.record_type, observation.record_id)
-    added = session.info.setdefault("audit_records_added", {})     # pending: not in the map
-    row = added.get(key) or session.get(AuditRecord, key)
+    known = session.info.setdefault(_KNOWN, {})     # read, preloaded or added in this session
+    row = known[key] if key in known else session.get(AuditRecord, key)
     if row is not None and row.source == envelope["source"] \
             and row.sequence >= envelope["sequence"]:
         return                  # already past this event (a replay over a kept state)
@@ -82,7 +104,7 @@ def apply_observation(session, envelope, observation):
     place = records.placement(observation.record_type, state, observation.context)
     new = row is None
     if new:
-        row = added[key] = AuditRecord(record_type=observation.record_type,
+        row = known[key] = AuditRecord(record_type=observation.record_type,
                                        record_id=observation.record_id)
         session.add(row)
     previous_owner = row.owner_id

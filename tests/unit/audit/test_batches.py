@@ -2,12 +2,13 @@
 events that continue the position are applied in one transaction, the rest after a gap by a
 catch-up up to the batch's end — every "from what" still the state just before the change."""
 import pytest
+from sqlalchemy import event
 
 from services.audit import ordering
 from services.audit.service import AuditService
 from services.chassis import inbox
 from services.chassis.inbox import LiveProgress
-from tests.unit.audit.support import SUBSCRIPTIONS, audit_db, entries
+from tests.unit.audit.support import SUBSCRIPTIONS, Log, audit_db, customer, entries
 from tests.unit.audit.test_trail import customers_log
 from tests.unit.chassis.test_inbox_batches import CountingDb
 
@@ -109,3 +110,32 @@ def test_a_failing_event_stops_the_batch_there_and_the_ones_before_it_go_in(db, 
     monkeypatch.setitem(service.subscriptions.mapping["customers"], "customer_tagged", apply)
     service.catch_up_events()
     assert entries(db, action="changed") == CHANGES
+
+
+def imported(log, count, start):
+    """`count` imported customers: customer_created with its owner, then customer_assigned."""
+    for n in range(start, start + count):
+        log.emit("customer_created", customer(id=f"c-{n}", name=f"Import {n}"))
+        log.emit("customer_assigned", {"id": f"c-{n}", "owner_id": "u-rep1",
+                                       "previous_owner_id": None, "region": "north",
+                                       "reason": "round_robin", "assigned_by": "system"})
+    return log.events[-2 * count:]
+
+
+def test_a_batchs_statements_do_not_grow_with_its_events(db, memory_engine):
+    """The records a batch touches are read with one SELECT (trail.preload), not one per event:
+    an import batch of 40 customers costs the statements of one of 5 (the rows themselves go
+    out in one executemany per table at the commit). The effects are
+    tests/integration/audit/test_batch_preload.py's."""
+    log, statements = Log("customers"), []
+    event.listen(memory_engine, "before_cursor_execute",
+                 lambda *args: statements.append(args[2]))
+    counts = []
+    for count in (5, 40):
+        batch, statements[:] = imported(log, count, start=len(log.events)), []
+        assert ordering.consume_batch_in_order(db, SUBSCRIPTIONS, batch) == \
+            [inbox.PROCESSED] * len(batch)
+        counts.append(len(statements))
+        assert sum("FROM audit_records" in s for s in statements) == 1
+    assert counts[0] == counts[1] <= 7
+    assert len(entries(db, action="created")) == 45 and not entries(db, action="changed")
