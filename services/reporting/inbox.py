@@ -104,7 +104,7 @@ def apply_in(uow, envelopes, positions, only, replaying):
     # The inbox rows go in first: on SQLite that takes the write lock before anything is read,
     # on PostgreSQL it holds the inbox lock a rebuild waits for before clearing (rebuild.py).
     new = _record_new(uow.session, [(name, envelope) for _i, name, _h, envelope in pending])
-    _prelock(uow.session, [(name, envelope) for _i, name, _h, envelope in pending
+    _lock_first(uow.session, [(name, envelope) for _i, name, _h, envelope in pending
                            if (name, envelope["event_id"]) in new])
     for index, name, handler, envelope in pending:
         if (name, envelope["event_id"]) in new:
@@ -116,18 +116,18 @@ def apply_in(uow, envelopes, positions, only, replaying):
     return outcomes
 
 
-def _prelock(session, pairs):
-    """Each projection that declares `prelock` locks the rows its new events will touch in one
+def _lock_first(session, pairs):
+    """Each projection that declares `lock_first` locks the rows its new events will touch in one
     go (one statement per table, not one or two per event: round trips on PostgreSQL)."""
     if len(pairs) < 2:
         return
     by_projection = {}
     for name, envelope in pairs:
-        if PROJECTIONS[name].prelock is not None:
+        if PROJECTIONS[name].lock_first is not None:
             by_projection.setdefault(name, []).append(envelope)
     for name, envelopes in by_projection.items():
         if len(envelopes) > 1:
-            PROJECTIONS[name].prelock(session, envelopes)
+            PROJECTIONS[name].lock_first(session, envelopes)
 
 
 def fenced(session):

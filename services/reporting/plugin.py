@@ -13,13 +13,13 @@ from typing import Callable
 class Projection:
     """A read model: its tables and the events that feed it. `handles` is {source: {event
     type: handler(session, envelope)}}; several projections may consume the same event (each
-    has its own inbox and positions, so each is rebuilt alone). `prelock(session, envelopes)`,
+    has its own inbox and positions, so each is rebuilt alone). `lock_first(session, envelopes)`,
     if given, is called once before the handlers of a batch's envelopes that are new to this
     projection, to lock in one go the rows they will lock one by one (rollups.lock_rows)."""
     name: str
     handles: dict
     tables: tuple
-    prelock: Callable = None
+    lock_first: Callable = None
 
     def event_types(self):
         return [(source, event_type)

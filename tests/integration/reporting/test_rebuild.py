@@ -10,6 +10,7 @@ the lease from the job, which went back to pending every five seconds, consumer.
 from datetime import datetime
 
 import eventlet
+import eventlet.event
 import eventlet.queue
 import pytest
 from nameko.standalone.rpc import ServiceRpcProxy
@@ -64,6 +65,31 @@ class Pacer:
                 action()
             finally:
                 self.back.put(True)
+
+
+class HeldReplay:
+    """Every page a rebuild's replay reads waits until `release`: a job cannot finish (and
+    free the way for a third) while the test is still sending its requests, however slowly a
+    loaded machine serves them."""
+
+    def __init__(self, monkeypatch):
+        self.released = eventlet.event.Event()
+        real = consumer.bounded
+
+        def bounded(fetch, held, until=None):
+            fetch_page = real(fetch, held, until)
+            if until is None:
+                return fetch_page
+
+            def page(position, limit):
+                with eventlet.Timeout(60):
+                    self.released.wait()
+                return fetch_page(position, limit)
+            return page
+        monkeypatch.setattr(consumer, "bounded", bounded)
+
+    def release(self):
+        self.released.send()
 
 
 def job_over(databases, job_id):
@@ -161,10 +187,12 @@ def test_fifty_concurrent_rebuild_requests_make_at_most_two_jobs_that_drain_fast
     monkeypatch.setenv("REPORTING_JOB_POLL_SECONDS", "0.2")
     reporting = start_reporting()
     history(producers, databases, rounds=1)
+    held = HeldReplay(monkeypatch)
     with ServiceRpcProxy("reporting", rabbit_config, context_data=as_(ADMIN),
                          timeout=60) as proxy:           # over the broker: really concurrent
         replies = [proxy.request_rebuild.call_async(["all"]) for _ in range(50)]
         ids = {reply.result()["id"] for reply in replies}
+    held.release()
     assert len(ids) <= 2, ids
     with databases["reporting"].connect() as connection:
         assert connection.execute(select(func.count()).select_from(ReportJob)).scalar() <= 2

@@ -33,7 +33,7 @@ FACT_DEFAULTS = {"merged": False, "record_sequence": 0, "owner_sequence": 0}
 
 
 def lock_facts(session, envelopes):
-    """A batch's facts locked in one go (Projection.prelock): the customer each event changes,
+    """A batch's facts locked in one go (Projection.lock_first): the customer each event changes,
     read from the raw payload (an unreadable one is left to its handler, which raises)."""
     ids = [envelope["payload"].get("loser_id" if envelope["event_type"] == "customer_merged"
                                    else "id") for envelope in envelopes]
@@ -101,7 +101,7 @@ CUSTOMERS = Projection("customers", {"customers": {
     "customer_updated": apply_record,
     "customer_assigned": apply_assigned,
     "customer_merged": apply_merged,
-}}, (CustomerFact, CustomerComposition, NewCustomers), prelock=lock_facts)
+}}, (CustomerFact, CustomerComposition, NewCustomers), lock_first=lock_facts)
 
 
 # Interactions per rep, kind and period. An interaction is logged once and never changes its
