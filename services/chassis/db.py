@@ -170,8 +170,9 @@ _OUTBOX = OutboxEvent.__table__
 _SEQUENCE = EventSequence.__table__
 _NEXT_SEQUENCES = (update(_SEQUENCE).where(_SEQUENCE.c.id == 1)
                    .values(last=_SEQUENCE.c.last + bindparam("count")).returning(_SEQUENCE.c.last))
-# What the relay (and an idempotent call's held commit) needs of an outbox row written.
-Emitted = namedtuple("Emitted", "sequence event_id event_type")
+# An outbox row as written, which is what the relay publishes after the commit (an idempotent
+# call's held commit passes them on): the relay does not read back the rows it was just handed.
+Emitted = namedtuple("Emitted", "sequence event_id event_type version occurred_at actor payload")
 
 
 class UnitOfWork:
@@ -230,8 +231,7 @@ class UnitOfWork:
         # One executemany (multi-row VALUES on both dialects), not an ORM object per event: a
         # unit of work may hold a thousand events (an import batch), bench/FINDINGS.md.
         self.session.execute(insert(_OUTBOX), rows)
-        self.emitted.extend(Emitted(row["sequence"], row["event_id"], row["event_type"])
-                            for row in rows)
+        self.emitted.extend(Emitted(**row) for row in rows)
         self._pending = []
 
 
@@ -294,7 +294,7 @@ class DatabaseAccess:
         finally:
             session.close()
         if emitted:
-            self._provider.relay.publish_committed([row.sequence for row in emitted])
+            self._provider.relay.publish_committed(emitted)
 
     @contextmanager
     def read_only(self, settle=True):

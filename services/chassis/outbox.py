@@ -15,7 +15,7 @@ from datetime import datetime, timedelta, timezone
 
 from eventlet.semaphore import Semaphore
 from kombu import Exchange
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import bindparam, delete, func, select, update
 
 from services.chassis import settings
 from services.chassis.confirms import BatchPublisher, Unconfirmed
@@ -35,7 +35,7 @@ def envelope(row, source):
         "event_id": row.event_id,
         "event_type": row.event_type,
         "version": row.version,
-        "occurred_at": row.occurred_at.isoformat(),
+        "occurred_at": row.occurred_at.astimezone(timezone.utc).isoformat(),
         "source": source,
         "sequence": row.sequence,
         "actor": row.actor,
@@ -69,8 +69,20 @@ def settled_prefix(rows, cutoff):
 class _Waiting:
     """A committed unit's events, until some caller's publish has tried them."""
 
-    def __init__(self, sequences):
-        self.sequences, self.done = sequences, False
+    def __init__(self, rows):
+        self.rows, self.done = rows, False
+
+
+# The columns `envelope` reads, for the sweep (the after-commit relay is handed the rows).
+_PUBLISHED_COLUMNS = (_OUTBOX.c.sequence, _OUTBOX.c.event_id, _OUTBOX.c.event_type,
+                      _OUTBOX.c.version, _OUTBOX.c.occurred_at, _OUTBOX.c.actor, _OUTBOX.c.payload)
+# Built once: a statement built per call pays SQLAlchemy's cache key on every execution (the
+# relay runs after every write). Only rows still unsent: a row the sweep marked meanwhile keeps
+# its first `sent_at`.
+_MARK_SENT = (update(_OUTBOX)
+              .where(_OUTBOX.c.sequence.in_(bindparam("sequences", expanding=True)),
+                     _OUTBOX.c.sent_at.is_(None))
+              .values(sent_at=bindparam("sent_at")))
 
 
 class Relay:
@@ -83,34 +95,39 @@ class Relay:
         self._turn = Semaphore(1)              # one after-commit publish at a time...
         self._queue = []                        # ...while the next writers' events queue here
 
-    def publish_committed(self, sequences):
+    def publish_committed(self, rows):
         """Right after a commit, with a short deadline: the commit already succeeded, so a broker
-        outage must not hold the caller's reply (or fail it) — the sweep retries.
+        outage must not hold the caller's reply (or fail it) — the sweep retries. `rows` are the
+        outbox rows the unit of work wrote (db.Emitted): published as they were written, not
+        read back (bench/FINDINGS.md, fourth session: the write path).
 
         Returns once these events' publish was tried, as before, but the writes that commit
         while one publish is in flight are published together after it (a group commit): one
-        read of their rows, one confirm wait, one UPDATE and one commit marking them sent for
-        all of them, instead of each per write (bench/FINDINGS.md, the write's CPU)."""
-        waiting = _Waiting(sequences)
+        confirm wait, one UPDATE and one commit marking them sent for all of them, instead of
+        each per write (bench/FINDINGS.md, the write's CPU)."""
+        waiting = _Waiting(rows)
         self._queue.append(waiting)
         with self._turn:
             if waiting.done:                    # a caller before us published ours with theirs
                 return
             group, self._queue = self._queue, []
             try:
-                self._publish_group([sequence for each in group for sequence in each.sequences])
+                # in sequence order, as the log: units may queue in another order than they
+                # committed (on PostgreSQL a commit yields to other green threads)
+                self._publish_group(sorted((row for each in group for row in each.rows),
+                                           key=lambda row: row.sequence))
             finally:
                 for each in group:
                     each.done = True
 
-    def _publish_group(self, sequences):
+    def _publish_group(self, rows):
         try:
-            self._publish(sequences, settings.outbox_publish_timeout())
+            self._publish(rows, settings.outbox_publish_timeout())
         except Unconfirmed as exc:
-            log.warning("outbox relay: %s event(s) left for the sweep: %s", len(sequences), exc)
+            log.warning("outbox relay: %s event(s) left for the sweep: %s", len(rows), exc)
         except Exception:
             log.warning("outbox relay: broker unavailable, %s event(s) left for the sweep",
-                        len(sequences), exc_info=True)
+                        len(rows), exc_info=True)
 
     def close(self):
         self.publisher.close()
@@ -121,45 +138,37 @@ class Relay:
         with self.sessionmaker() as session:
             cutoff = utcnow().timestamp() - min_age
             rows = session.execute(
-                select(OutboxEvent.sequence, OutboxEvent.occurred_at)
-                .where(OutboxEvent.sent_at.is_(None)).order_by(OutboxEvent.sequence).limit(batch)
+                select(*_PUBLISHED_COLUMNS)
+                .where(_OUTBOX.c.sent_at.is_(None)).order_by(_OUTBOX.c.sequence).limit(batch)
             ).all()
-        due = [seq for seq, occurred in rows if occurred.timestamp() <= cutoff]
+        due = [row for row in rows if row.occurred_at.timestamp() <= cutoff]
         if due:
             self._publish(due, SWEEP_CONFIRM_TIMEOUT)
         return len(due)
 
-    def _publish(self, sequences, timeout):
-        """Publish in order with one confirm wait for the batch, then mark those the broker
-        confirmed sent with one UPDATE and one commit — not a commit per event (bench/FINDINGS.md
-        §3). Whatever was not confirmed (time out, lost connection, a nack) stays unsent for the
-        sweep; should the marking fail, confirmed events are published again: at-least-once,
-        the consumers' inbox drops the duplicates."""
-        with self.sessionmaker() as session:
-            # Columns and Core statements, not ORM entities and an ORM bulk update: this runs
-            # after every write, and the ORM's identity map and bulk-update paths buy nothing here.
-            rows = session.execute(
-                select(*_OUTBOX.c).where(_OUTBOX.c.sequence.in_(sequences), _OUTBOX.c.sent_at.is_(None))
-                .order_by(_OUTBOX.c.sequence)).all()
-            messages = [(row.event_type, envelope(row, self.source), row.event_id,
-                         {"event_type": row.event_type, "sequence": row.sequence}) for row in rows]
-            # End the read transaction before publishing: on SQLite a read transaction that later
-            # writes fails (busy snapshot) if another writer committed in between.
-            session.rollback()
-            confirmed = []
-            try:
-                confirmed = self.publisher.publish(messages, timeout)
-            except Unconfirmed as exc:
-                confirmed = exc.confirmed
-                raise
-            finally:
-                if confirmed:
-                    session.execute(update(_OUTBOX).where(_OUTBOX.c.id.in_([rows[i].id for i in confirmed]))
-                                    .values(sent_at=utcnow()))
+    def _publish(self, rows, timeout):
+        """Publish `rows` (outbox rows, in sequence order) with one confirm wait for the batch,
+        then mark those the broker confirmed sent with one UPDATE and one commit — not a commit
+        per event (bench/FINDINGS.md §3). Whatever was not confirmed (time out, lost connection,
+        a nack) stays unsent for the sweep; should the marking fail, confirmed events are
+        published again: at-least-once, the consumers' inbox drops the duplicates."""
+        messages = [(row.event_type, envelope(row, self.source), row.event_id,
+                     {"event_type": row.event_type, "sequence": row.sequence}) for row in rows]
+        confirmed = []
+        try:
+            confirmed = self.publisher.publish(messages, timeout)
+        except Unconfirmed as exc:
+            confirmed = exc.confirmed
+            raise
+        finally:
+            if confirmed:
+                with self.sessionmaker() as session:
+                    session.execute(_MARK_SENT, {"sequences": [rows[i].sequence for i in confirmed],
+                                                 "sent_at": utcnow()})
                     session.commit()
-            if len(confirmed) < len(messages):
-                log.warning("outbox relay: the broker refused %s event(s); left for the sweep",
-                            len(messages) - len(confirmed))
+        if len(confirmed) < len(messages):
+            log.warning("outbox relay: the broker refused %s event(s); left for the sweep",
+                        len(messages) - len(confirmed))
 
     def backlog(self):
         """(unsent count, age in seconds of the oldest unsent event) for the metrics."""

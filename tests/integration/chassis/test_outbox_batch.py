@@ -3,14 +3,16 @@ UPDATE and one commit."""
 import json
 import time
 import uuid
+from types import SimpleNamespace
 
 import eventlet
 import eventlet.event
 import pytest
+from marshmallow import Schema, fields
 from sqlalchemy import event, func, select
 from sqlalchemy.orm import sessionmaker
 
-from services.chassis.db import create_schema, make_engine
+from services.chassis.db import DatabaseAccess, Emitted, create_schema, make_engine
 from services.chassis.models import OutboxEvent, utcnow
 from services.chassis.confirms import Unconfirmed
 from services.chassis.outbox import Relay
@@ -47,6 +49,15 @@ def outbox(database_url, rabbit_config):
     engine.dispose()
 
 
+def written(factory, *sequences):
+    """The outbox rows of `sequences` as a unit of work hands them to the relay (db.Emitted)."""
+    with factory() as session:
+        rows = session.scalars(select(OutboxEvent).where(OutboxEvent.sequence.in_(sequences))
+                               .order_by(OutboxEvent.sequence)).all()
+    return [Emitted(row.sequence, row.event_id, row.event_type, row.version, row.occurred_at,
+                    row.actor, row.payload) for row in rows]
+
+
 def unsent(factory):
     with factory() as session:
         return list(session.scalars(select(OutboxEvent.sequence)
@@ -55,7 +66,7 @@ def unsent(factory):
 
 def test_a_batch_of_events_costs_one_confirm_wait_and_one_commit(outbox):
     relay, commits, published, factory = outbox
-    relay.publish_committed(list(range(1, N + 1)))
+    relay.publish_committed(written(factory, *range(1, N + 1)))
     assert published == [list(range(1, N + 1))]         # one publish call: one wait for confirms
     assert len(commits) == 1
     assert unsent(factory) == []
@@ -69,7 +80,7 @@ def test_what_the_broker_did_not_confirm_is_left_for_the_sweep(outbox):
         published.append("failed")
         raise Unconfirmed([0, 1], ConnectionError("broker went away"))
     relay.publisher.publish = two_confirmed
-    relay.publish_committed(list(range(1, N + 1)))           # logs, does not raise
+    relay.publish_committed(written(factory, *range(1, N + 1)))           # logs, does not raise
     assert unsent(factory) == [3, 4, 5] and len(commits) == 1  # the two confirmed are marked
 
     relay.publisher.publish = counting
@@ -83,7 +94,7 @@ def test_what_the_broker_did_not_confirm_is_left_for_the_sweep(outbox):
 
 def test_a_relay_closes_its_connections(outbox):
     relay, commits, published, factory = outbox
-    relay.publish_committed([1])
+    relay.publish_committed(written(factory, 1))
     connection = relay.publisher._idle[0].connection
     relay.close()
     assert relay.publisher._idle == [] and not connection.connected
@@ -102,9 +113,10 @@ def test_writes_committing_during_a_publish_are_published_together_after_it(outb
             release.wait()
         return counting(messages, timeout)
     relay.publisher.publish = first_one_held
-    first = eventlet.spawn(relay.publish_committed, [1])
+    first = eventlet.spawn(relay.publish_committed, written(factory, 1))
     entered.wait()
-    later = [eventlet.spawn(relay.publish_committed, sequences) for sequences in ([2], [3, 4])]
+    later = [eventlet.spawn(relay.publish_committed, written(factory, *sequences))
+             for sequences in ([4], [2, 3])]      # queued out of sequence order: published in it
     wait_until(lambda: len(relay._queue) == 2)
     release.send()
     for caller in (first, *later):
@@ -118,3 +130,46 @@ def wait_until(condition, timeout=5.0):
     while not condition():
         assert time.monotonic() < deadline, "condition not met in time"
         eventlet.sleep(0.001)
+
+
+class Note(Schema):
+    text = fields.String(required=True)
+    at = fields.AwareDateTime(required=True)
+
+
+def test_a_unit_of_work_hands_the_relay_its_rows_which_publishes_them_as_the_log_serves_them(
+        database_url, rabbit_config):
+    """After the commit the relay publishes the rows the unit of work wrote without reading
+    them back (no SELECT of the outbox): the messages are exactly the envelopes `events_since`
+    serves the same events as (the replay), occurred_at included, and the rows are marked sent."""
+    engine = make_engine(database_url)
+    create_schema(engine)
+    factory = sessionmaker(bind=engine, expire_on_commit=False)
+    relay = Relay(f"handed_{uuid.uuid4().hex[:8]}", factory,
+                  {"AMQP_URI": rabbit_config["AMQP_URI"], "AUTO_DELETE_EVENT_EXCHANGES": True})
+    provider = SimpleNamespace(engine=engine, source=relay.source, sessionmaker=factory,
+                               relay=relay, event_schemas={"note_written": Note()})
+    db = DatabaseAccess(provider, worker_ctx=None)
+    bodies, real_publish = [], relay.publisher.publish
+
+    def capturing(messages, timeout):
+        bodies.extend(body for _key, body, _id, _headers in messages)
+        return real_publish(messages, timeout)
+    relay.publisher.publish = capturing
+    statements = []
+    event.listen(engine, "before_cursor_execute",
+                 lambda _conn, _cursor, sql, *_rest: statements.append(sql))
+    try:
+        with db.unit_of_work(actor="u1") as uow:
+            uow.emit("note_written", {"text": "上海 🚀", "at": utcnow()})
+            uow.emit("note_written", {"text": "b", "at": utcnow()})
+        reads = [sql for sql in statements if sql.lstrip().upper().startswith("SELECT")
+                 and "outbox" in sql.lower()]
+        assert reads == []
+        assert [body["sequence"] for body in bodies] == [1, 2]
+        assert bodies == relay.events_since(0, 10)
+        assert bodies[0]["actor"] == "u1" and bodies[0]["payload"]["text"] == "上海 🚀"
+        assert relay.backlog()[0] == 0                       # marked sent
+    finally:
+        relay.close()
+        engine.dispose()

@@ -12,8 +12,8 @@ class RecordingRelay:
     def __init__(self):
         self.published = []
 
-    def publish_committed(self, sequences):
-        self.published.extend(sequences)
+    def publish_committed(self, rows):
+        self.published.extend(row.sequence for row in rows)
 
 
 def make_db(engine, *metadatas, source="test", event_schemas=None):
