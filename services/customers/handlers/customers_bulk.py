@@ -11,15 +11,10 @@ its outcomes, row for row — at a few statements per batch instead of ~10 per r
   emits them (customer_created, customer_assigned per customer), written by the unit of work's
   outbox with one executemany too.
 """
-from sqlalchemy import inspect, insert
-
 from services.chassis.errors import CrmError, Invalid
 from services.chassis.validation import load_each
 from services.customers import duplicates, schemas
 from services.customers.handlers import assignment, customers
-from services.customers.models import Customer
-
-_COLUMNS = tuple(attribute.key for attribute in inspect(Customer).column_attrs)
 
 
 def create_customers(uow, principal, inputs):
@@ -56,8 +51,7 @@ def create_customers(uow, principal, inputs):
     for customer, owner in zip(turns, assignment.next_owners(session, [c.region for c in turns])):
         customer.owner_id = owner
     if created:
-        session.execute(insert(Customer), [{key: getattr(customer, key) for key in _COLUMNS}
-                                           for customer, _ in created])
+        customers.insert(session, [customer for customer, _ in created])
     for customer, reason in created:
         customers.announce(uow, principal, customer, reason)
     return outcomes

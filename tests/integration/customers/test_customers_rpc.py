@@ -1,10 +1,14 @@
 """The customers RPC surface over a real broker: errors cross as domain errors, scopes hold,
 events are logged with their envelope, money and text survive the round trip."""
+from decimal import Decimal
+
 import pytest
 from nameko.exceptions import RemoteError
+from sqlalchemy import select, text
 
 from services.chassis.auth import Principal
 from services.chassis.errors import Conflict, Forbidden, Invalid, NotFound, Unauthorized
+from services.customers.models import Customer
 from tests.integration.customers.support import ADMIN, REPS, proxy, publish_reps, rpc
 
 MANAGER = Principal("u-manager", "manager", team_id="team-1")
@@ -40,6 +44,33 @@ def test_crud_scopes_and_errors_over_rpc(services, databases, rabbit_config):
     with proxy(rabbit_config, MANAGER) as customers:
         moved = customers.assign_customer(created["id"], "u-rep-b")
         assert moved["owner_id"] == "u-rep-b"
+
+
+@pytest.mark.dialect_sensitive("a create's row written by a Core INSERT: money in cents, UTC times")
+def test_a_create_stores_every_field_it_answers(services, databases):
+    """The new customer is inserted as built (handlers/customers.insert, not the ORM's unit of
+    work): what the create answers is what a read answers and what the row holds, column by
+    column — money as cents, the normalised keys, the owner chosen, the times."""
+    publish_reps(services, databases)
+    parent = rpc(services["customers"], "create_customer", ADMIN, {"name": "Parent Holding"})
+    created = rpc(services["customers"], "create_customer", ADMIN, {
+        "name": "Ünïcode Tools GmbH", "kind": "company", "industry": "Tools", "size": 42,
+        "annual_revenue": "1234.56", "currency": "EUR", "region": "EU", "address": "Hauptstr. 1",
+        "phone": "+49 30 1234 5678", "email": "Info@Tools.example", "website": "https://tools.example",
+        "source": "fair", "lifecycle_stage": "customer", "value_class": "A",
+        "parent_id": parent["id"], "owner_id": REPS[1].user_id})
+    assert rpc(services["customers"], "get_customer", ADMIN, created["id"]) == created
+    assert created["annual_revenue"] == "1234.56" and created["owner_id"] == REPS[1].user_id
+    with databases["customers"].connect() as connection:
+        row = connection.execute(select(Customer.__table__).where(
+            Customer.__table__.c.id == created["id"])).mappings().one()
+        cents = connection.execute(text("SELECT annual_revenue_cents FROM customer WHERE id = :id"),
+                                   {"id": created["id"]}).scalar_one()
+    assert cents == 123456 and row["annual_revenue_cents"] == Decimal("1234.56")
+    assert row["merged_into"] is None
+    assert (row["name_norm"], row["email_norm"], row["phone_norm"]) == (
+        "ünïcode tools gmbh", "info@tools.example", "493012345678")
+    assert "ünïcode" in row["search_text"] and row["created_by"] == ADMIN.user_id
 
 
 def test_a_call_without_a_principal_is_unauthorized(services, rabbit_config):

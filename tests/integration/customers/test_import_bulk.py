@@ -116,7 +116,7 @@ def imported(db, parent_id, principal, batch_size):
 
 
 def _columns(customer):
-    return {key: getattr(customer, key) for key in customers_bulk._COLUMNS}
+    return {key: getattr(customer, key) for key, _column in customers._COLUMNS}
 
 
 @pytest.mark.parametrize("principal", [ADMIN, REP_A], ids=["round-robin", "rep-owns"])
