@@ -29,14 +29,16 @@ are, and they keep confirms and the outbox (services/chassis/outbox.py). So:
 """
 import functools
 import logging
+import sys
 import time
 
 import eventlet
 import kombu.exceptions
+import kombu.serialization
 import sqlalchemy.exc
 from nameko.amqp.publish import Publisher
 from nameko.containers import WorkerContext
-from nameko.exceptions import UnknownService
+from nameko.exceptions import UnknownService, UnserializableValueError, serialize
 from nameko.extensions import DependencyProvider
 from nameko.rpc import (AMQP_SSL_CONFIG_KEY, AMQP_URI_CONFIG_KEY, DEFAULT_SERIALIZER,
                         LOGIN_METHOD_CONFIG_KEY, SERIALIZER_CONFIG_KEY, MethodProxy, ReplyListener,
@@ -106,7 +108,29 @@ class _MethodProxy(MethodProxy):
 
 
 class _Responder(Responder):
+    """nameko's, serialising the reply once: nameko dumps the result only to check that it can,
+    then its publisher dumps the whole reply again (for a create, a customer twice)."""
     publisher_cls = RpcPublisher
+
+    def send_response(self, result, exc_info):
+        error = serialize(exc_info[1]) if exc_info is not None else None
+        # the reply is encoded the same way as the request was
+        serializer = kombu.serialization.registry.type_to_name[self.message.properties["content_type"]]
+        try:
+            content_type, encoding, body = kombu.serialization.dumps(
+                {"result": result, "error": error}, serializer)
+        except Exception:
+            # as nameko: the caller gets an UnserializableValueError (which serialises), and
+            # the container lives on
+            exc_info = sys.exc_info()
+            error, result = serialize(UnserializableValueError(result)), None
+            content_type, encoding, body = kombu.serialization.dumps(
+                {"result": None, "error": error}, serializer)
+        self.publisher_cls(self.amqp_uri, ssl=self.ssl, login_method=self.login_method).publish(
+            body, content_type=content_type, content_encoding=encoding, exchange=self.exchange,
+            routing_key=self.message.properties["reply_to"],
+            correlation_id=self.message.properties.get("correlation_id"))
+        return result, exc_info
 
 
 class _RpcConsumer(RpcConsumer):

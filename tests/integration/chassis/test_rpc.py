@@ -13,6 +13,10 @@ class Echo:
     def echo(self, value):
         return value
 
+    @rpc
+    def unserializable(self, _value):
+        return object()
+
     @nameko_rpc                 # a service not yet switched to the chassis decorator
     def shout(self, value):
         return value.upper()
@@ -86,5 +90,38 @@ def test_a_reply_the_broker_cannot_take_leaves_the_service_running(
         with pytest.raises(ServiceUnavailable):
             relay("echo_svc", "echo", "lost reply")
         assert failed
+        assert relay("echo_svc", "echo", "next") == "next"
+    assert not echo._died.ready()
+
+
+def test_a_reply_is_serialised_once_and_an_unserialisable_one_answers_as_nameko_did(
+        container_factory, rabbit_config, monkeypatch):
+    """The responder dumps the reply once (nameko dumped the result to check it, then the whole
+    reply again); a result JSON cannot take still answers UnserializableValueError, and the
+    service goes on serving."""
+    import kombu.messaging
+    import kombu.serialization
+    dumped = []
+
+    def spying(real):
+        def dumps(data, *args, **kwargs):
+            if isinstance(data, dict) and "result" in data or data == {"n": 1}:
+                dumped.append(data)
+            return real(data, *args, **kwargs)
+        return dumps
+    monkeypatch.setattr(kombu.serialization, "dumps", spying(kombu.serialization.dumps))
+    monkeypatch.setattr(kombu.messaging, "dumps", spying(kombu.messaging.dumps))
+    echo, caller = container_factory(Echo, rabbit_config), container_factory(Caller, rabbit_config)
+    echo.start()
+    caller.start()
+    with entrypoint_hook(caller, "relay") as relay:
+        assert relay("echo_svc", "echo", "warm-up") == "warm-up"
+        dumped.clear()
+        assert relay("echo_svc", "echo", {"n": 1}) == {"n": 1}
+        # the request's args hold {"n": 1} too, inside {"args": ..., "kwargs": ...}: only the
+        # reply and nameko's check of its result are counted
+        assert dumped == [{"result": {"n": 1}, "error": None}]
+        with pytest.raises(Exception, match="UnserializableValueError"):
+            relay("echo_svc", "unserializable", None)
         assert relay("echo_svc", "echo", "next") == "next"
     assert not echo._died.ready()
