@@ -210,7 +210,9 @@ class UnitOfWork:
     def emit(self, event_type, data, version=1):
         """Dump `data` through the service's published schema for `event_type` (its contract)."""
         schema = self._event_schemas[event_type]
-        payload = json.loads(json.dumps(schema.dump(data)))   # plain JSON or fail here, not in kombu
+        # Plain JSON or fail here, not in kombu; encoded once, as the outbox row stores it (the
+        # text json.dumps(json.loads(...)) of the same dump gave: bench/FINDINGS.md, fourth session)
+        payload = json.dumps(schema.dump(data), ensure_ascii=False)
         self._pending.append((event_type, version, payload))
 
     def _write_outbox(self):
@@ -226,7 +228,7 @@ class UnitOfWork:
         now, first = utcnow(), last - count + 1
         rows = [{"sequence": first + offset, "event_id": str(uuid.uuid4()), "event_type": event_type,
                  "version": version, "occurred_at": now, "actor": self.actor,
-                 "payload": json.dumps(payload, ensure_ascii=False)}
+                 "payload": payload}
                 for offset, (event_type, version, payload) in enumerate(self._pending)]
         # One executemany (multi-row VALUES on both dialects), not an ORM object per event: a
         # unit of work may hold a thousand events (an import batch), bench/FINDINGS.md.

@@ -1,5 +1,6 @@
 """Idempotency keys in the chassis, without a broker: the header's rules, the fingerprint, and
 the guard over a real SQLite file (services/chassis/idempotency.py, db.py)."""
+import json
 import uuid
 from datetime import timedelta
 from types import SimpleNamespace
@@ -212,7 +213,7 @@ def test_events_are_relayed_once_the_answer_is_committed(engine, worker):
     def emits(db, text):
         with db.unit_of_work() as uow:
             uow.session.add(Row(id=str(uuid.uuid4()), text=text))
-            uow._pending.append(("row_added", 1, {"text": text}))     # as uow.emit would
+            uow._pending.append(("row_added", 1, json.dumps({"text": text})))    # as uow.emit would
         assert relay.published == []             # held: not committed, not published yet
         return {"text": text}
     keyed.run(emits, "e")

@@ -62,3 +62,31 @@ def test_a_unit_with_many_events_writes_them_in_emit_order(db):
     assert [row.sequence for row in rows] == list(range(1, 1201))
     assert [json.loads(row.payload)["name"] for row in rows] == [f"n{n}" for n in range(1200)]
     assert {row.actor for row in rows} == {"importer"} and db.relay.published == list(range(1, 1201))
+
+
+class Loose(Schema):
+    value = fields.Raw(required=True)
+
+
+@pytest.mark.parametrize("value", [
+    {"name": "上海 🚀 \u2028 \"q\" \\", "n": 1.1, "big": 10 ** 20, "f": 1e-7, "nan": float("nan")},
+    [("a", 1), None, True, {"nested": ["ü"]}],
+    {1: "int key", "2": "str key"},
+])
+def test_a_payload_is_stored_as_the_text_its_json_round_trip_gave(memory_engine, value):
+    """emit encodes the dump once; the row holds the same text the former check
+    (json.loads(json.dumps(dump))) followed by the row's json.dumps produced."""
+    db = make_db(memory_engine, event_schemas={"loose": Loose()})
+    with db.unit_of_work() as uow:
+        uow.emit("loose", {"value": value})
+    (row,) = outbox(db)
+    dumped = Loose().dump({"value": value})
+    assert row.payload == json.dumps(json.loads(json.dumps(dumped)), ensure_ascii=False)
+
+
+def test_a_payload_that_is_not_plain_json_fails_at_emit(memory_engine):
+    db = make_db(memory_engine, event_schemas={"loose": Loose()})
+    with pytest.raises(TypeError):
+        with db.unit_of_work() as uow:
+            uow.emit("loose", {"value": {"when": object()}})
+    assert outbox(db) == [] and db.relay.published == []
