@@ -39,6 +39,13 @@ def _converter():
 
 
 @lru_cache(maxsize=None)
+def _instance(schema):
+    """One instance per query Schema class: building one deep-copies its declared fields (15 us,
+    on every POST /customers for its `force` option); validating keeps no state on it."""
+    return schema()
+
+
+@lru_cache(maxsize=None)
 def parameters(schema):
     """OpenAPI query parameters of a Schema class (cached: schemas do not change at run time)."""
     rendered = []
@@ -85,7 +92,7 @@ def parse(args, reference):
                           "invalid", errors={name: ["Unknown parameter."] for name in unknown})
     query = {name: _read(name, args.getlist(name), declared[name]) for name in args}
     if schema is not None:
-        errors = schema().validate(query)
+        errors = _instance(schema).validate(query)
         if errors:
             raise invalid_from_marshmallow(ValidationError(errors))
     return query

@@ -107,6 +107,25 @@ def test_wrong_query_types_values_and_unknown_names_are_422(args):
     assert set(details) == set(args)
 
 
+def test_one_query_schema_instance_answers_every_request_alike(monkeypatch):
+    """The schema instance is kept per class (gateway/query._instance): a refused query leaves
+    nothing on it that changes the next request's answer, and no Schema is built per request."""
+    built = []
+    schema = query.schema_of("customers:ListQuery")
+    real_init = schema.__init__
+
+    def counting(self, *args, **kwargs):
+        built.append(1)
+        real_init(self, *args, **kwargs)
+    for _ in range(2):
+        with pytest.raises(Invalid) as refused:
+            query.parse(MultiDict({"limit": "0", "sort": "colour"}), "customers:ListQuery")
+        assert set(refused.value.details) == {"limit", "sort"}
+        assert query.parse(MultiDict({"limit": "5"}), "customers:ListQuery") == {"limit": 5}
+        monkeypatch.setattr(schema, "__init__", counting)
+    assert built == []
+
+
 def test_a_boolean_query_is_true_or_false():
     with pytest.raises(HttpProblem) as caught:
         query.parse(MultiDict({"force": "maybe"}), "customers:CreateOptions")
