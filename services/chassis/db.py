@@ -314,9 +314,10 @@ class DatabaseAccess:
 class Database(DependencyProvider):
     """Engine per service, a session per unit of work, events in the same commit."""
 
-    def __init__(self, *metadatas, event_schemas=None):
+    def __init__(self, *metadatas, event_schemas=None, packed_events=()):
         self.metadatas = metadatas
         self.event_schemas = event_schemas or {}
+        self.packed_events = frozenset(packed_events)      # outbox.Relay: runs sent in packs
 
     def setup(self):
         from services.chassis.outbox import Relay   # outbox imports db helpers
@@ -325,7 +326,8 @@ class Database(DependencyProvider):
         wait_for_database(self.engine, settings.db_start_wait())
         ensure_sequence_row(self.engine)   # fails loudly if the migrations have not run
         self.sessionmaker = sessionmaker(bind=self.engine, expire_on_commit=False)
-        self.relay = Relay(self.source, self.sessionmaker, self.container.config)
+        self.relay = Relay(self.source, self.sessionmaker, self.container.config,
+                           packed_events=self.packed_events)
         self.in_flight = set()
 
     def stop(self):

@@ -27,6 +27,9 @@ MAX_PAGE = 1000
 # The sweep's batches (up to 500 events) may wait longer for their confirms than the after-commit
 # relay, which a caller's reply waits on.
 SWEEP_CONFIRM_TIMEOUT = 30.0
+# Most events in one message (messages()): a pack of 100 is ~50 KB, and a batched consumer's
+# prefetch (2 × EVENT_BATCH_SIZE messages) then holds at most 20,000 events.
+PACK_SIZE = 100
 _OUTBOX = OutboxEvent.__table__
 
 
@@ -85,9 +88,42 @@ _MARK_SENT = (update(_OUTBOX)
               .values(sent_at=bindparam("sent_at")))
 
 
+def messages(rows, source, packed_events=frozenset(), pack_size=PACK_SIZE):
+    """The messages that publish `rows` (in sequence order), each with the rows it carries:
+    [((routing key, body, message id, headers), [row index, ...]), ...].
+
+    One message per event, whose body is its envelope — except a run of consecutive events of a
+    type in `packed_events` (the producer's Database(packed_events=...)), which goes as packs:
+    one message per up to `pack_size` of them, the body the list of their envelopes, the
+    routing key their type, so the same queues get it. An import batch writes a thousand events
+    in two runs (all customer_created, then all customer_assigned): a message each was the
+    broker's millisecond per imported row and most of every consumer's cost per event (kombu,
+    the delivery, the ack) — bench/FINDINGS.md, fifth session. Only the batched consumers
+    (queues.BatchEventHandler) unpack a list; tests/unit/chassis/test_packs.py checks that no
+    other handler in the system listens to a packed type."""
+    result, start = [], 0
+    while start < len(rows):
+        row = rows[start]
+        end = start + 1
+        if row.event_type in packed_events:
+            while (end < len(rows) and end - start < pack_size
+                   and rows[end].event_type == row.event_type):
+                end += 1
+        headers = {"event_type": row.event_type, "sequence": row.sequence}
+        if end - start == 1:
+            body = envelope(row, source)
+        else:
+            body = [envelope(each, source) for each in rows[start:end]]
+            headers["events"] = end - start
+        result.append(((row.event_type, body, row.event_id, headers), list(range(start, end))))
+        start = end
+    return result
+
+
 class Relay:
-    def __init__(self, source, sessionmaker, config):
+    def __init__(self, source, sessionmaker, config, packed_events=()):
         self.source = source
+        self.packed_events = frozenset(packed_events)
         self.sessionmaker = sessionmaker
         self.exchange = Exchange(f"{source}.events", type="topic", durable=True,
                                  auto_delete=config.get("AUTO_DELETE_EVENT_EXCHANGES", False))
@@ -152,23 +188,22 @@ class Relay:
         per event (bench/FINDINGS.md §3). Whatever was not confirmed (time out, lost connection,
         a nack) stays unsent for the sweep; should the marking fail, confirmed events are
         published again: at-least-once, the consumers' inbox drops the duplicates."""
-        messages = [(row.event_type, envelope(row, self.source), row.event_id,
-                     {"event_type": row.event_type, "sequence": row.sequence}) for row in rows]
+        packs = messages(rows, self.source, self.packed_events)
         confirmed = []
         try:
-            confirmed = self.publisher.publish(messages, timeout)
+            confirmed = self.publisher.publish([message for message, _ in packs], timeout)
         except Unconfirmed as exc:
             confirmed = exc.confirmed
             raise
         finally:
             if confirmed:
                 with self.sessionmaker() as session:
-                    session.execute(_MARK_SENT, {"sequences": [rows[i].sequence for i in confirmed],
-                                                 "sent_at": utcnow()})
+                    session.execute(_MARK_SENT, {"sent_at": utcnow(), "sequences": [
+                        rows[i].sequence for message in confirmed for i in packs[message][1]]})
                     session.commit()
-        if len(confirmed) < len(messages):
+        if len(confirmed) < len(packs):
             log.warning("outbox relay: the broker refused %s event(s); left for the sweep",
-                        len(messages) - len(confirmed))
+                        sum(len(packs[m][1]) for m in set(range(len(packs))) - set(confirmed)))
 
     def backlog(self):
         """(unsent count, age in seconds of the oldest unsent event) for the metrics."""

@@ -185,7 +185,8 @@ class BatchEventHandler(EventHandler):
     order across its event types (a ticket's assignment after its creation), which one queue
     per event type did not — two queues' batches applied side by side reordered them.
 
-    The method gets a list of event bodies: up to EVENT_BATCH_SIZE, or what arrived within
+    The method gets a list of event bodies (a pack's events among them, outbox.messages): up
+    to EVENT_BATCH_SIZE (whole messages: a larger pack alone), or what arrived within
     EVENT_BATCH_WAIT_SECONDS of the first, in the queue's order, so one transaction can apply
     many events (per-event commits were reporting's cost). Batches of the queue are applied
     strictly one after another: the next one is delivered (prefetch) and gathered while one
@@ -218,19 +219,35 @@ class BatchEventHandler(EventHandler):
         nameko.messaging.Consumer.setup(self)
         prepare(self.queue, self.container.config, dead_letter=True)
         self._waiting, self._timer, self._running, self._stopping = [], None, None, False
+        self._waiting_events = 0        # events in self._waiting (a pack counts its events)
         self._size, self._wait = settings.event_batch_size(), settings.event_batch_wait()
 
     def handle_message(self, body, message):
         """In the consumer's thread (_BatchQueueConsumer): must not yield, so that deliveries
-        join the batch in the queue's order."""
+        join the batch in the queue's order. A message is one event, or a pack of several (a
+        list: outbox.messages)."""
         if self._stopping:
             self.queue_consumer.requeue_message(message)
             return
-        self._waiting.append((body, message))
+        events = body if isinstance(body, list) else [body]
+        self._waiting.append((events, message))
+        before, self._waiting_events = self._waiting_events, self._waiting_events + len(events)
         if self._running is None and self._timer is None:
             self._timer = eventlet.spawn_after(self._wait, self._flush)
-        if self._running is None and len(self._waiting) == self._size:
+        if self._running is None and before < self._size <= self._waiting_events:
             eventlet.spawn(self._flush)
+
+    def _take(self):
+        """The next batch from the waiting messages: whole messages, in order, up to
+        EVENT_BATCH_SIZE events (at least one message, so a pack larger than that goes alone)."""
+        taken, count = 0, 0
+        for events, _message in self._waiting:
+            if taken and count + len(events) > self._size:
+                break
+            taken, count = taken + 1, count + len(events)
+        batch, self._waiting = self._waiting[:taken], self._waiting[taken:]
+        self._waiting_events -= count
+        return batch
 
     def _flush(self):
         # Everything is taken and marked before anything can yield (cancelling a timer
@@ -241,18 +258,20 @@ class BatchEventHandler(EventHandler):
         if self._running is None and not self._stopping:
             # Deliveries of a connection since lost are the broker's again (redelivered, maybe
             # to another replica): applying them here too could overtake their redelivery.
-            live = [(body, message) for body, message in self._waiting if message.channel.connection]
-            batch, self._waiting = live[:self._size], live[self._size:]
+            self._waiting = [(events, message) for events, message in self._waiting
+                             if message.channel.connection]
+            self._waiting_events = sum(len(events) for events, _message in self._waiting)
+            batch = self._take()
         if batch:
             self._running = eventlet.event.Event()
         if timer is not None:
             timer.cancel()      # a flush by size; the timer's own flush is running: a no-op
         if not batch:
             return              # none waiting, or one running: its end flushes (_handled)
-        messages = [message for _body, message in batch]
+        messages = [message for _events, message in batch]
         try:
             self.container.spawn_worker(
-                self, ([body for body, _message in batch],), {},
+                self, ([event for events, _message in batch for event in events],), {},
                 context_data=self.unpack_message_headers(messages[-1]),
                 handle_result=partial(self._handled, messages))
         except ContainerBeingKilled:
@@ -280,7 +299,7 @@ class BatchEventHandler(EventHandler):
             # Its events are applied and acknowledged before the rest go back: the queue's
             # next consumer starts after them, in order.
             self._running.wait()
-        waiting, self._waiting = self._waiting, []
+        waiting, self._waiting, self._waiting_events = self._waiting, [], 0
         timer, self._timer = self._timer, None
         if timer is not None:
             timer.cancel()

@@ -115,6 +115,11 @@ def owner_rule(principal, owner_id):
 def announce(uow, principal, customer, reason):
     """customer_created, then customer_assigned if it has an owner."""
     uow.emit("customer_created", record(customer))
+    announce_owner(uow, principal, customer, reason)
+
+
+def announce_owner(uow, principal, customer, reason):
+    """customer_assigned for a new customer that has an owner."""
     if customer.owner_id:
         uow.emit("customer_assigned", assignment.assigned_event(
             customer, None, reason, principal.user_id if reason != "round_robin" else "system"))

@@ -7,9 +7,10 @@ its outcomes, row for row — at a few statements per batch instead of ~10 per r
   then compared in order with the book and with the batch's earlier creations;
 - the round-robin owners of the batch chosen in one turn of each pool's cursor
   (kernel Owners.next_owners: the order next_owner would have given, one call per customer);
-- the customers inserted with one executemany, their events emitted in the order create_customer
-  emits them (customer_created, customer_assigned per customer), written by the unit of work's
-  outbox with one executemany too.
+- the customers inserted with one executemany, their events emitted as two runs (every
+  customer_created of the batch, then every customer_assigned: each customer is created before
+  it is assigned, as create_customer emits them), which the relay sends in packs, written by
+  the unit of work's outbox with one executemany too.
 """
 from services.chassis.errors import CrmError, Invalid
 from services.chassis.validation import load_each
@@ -52,6 +53,11 @@ def create_customers(uow, principal, inputs):
         customer.owner_id = owner
     if created:
         customers.insert(session, [customer for customer, _ in created])
+    # the batch's customer_created, then its customer_assigned: two runs the relay sends in
+    # packs (outbox.messages), where announce's order per customer interleaves them — each
+    # customer still created before it is assigned
+    for customer, _reason in created:
+        uow.emit("customer_created", customers.record(customer))
     for customer, reason in created:
-        customers.announce(uow, principal, customer, reason)
+        customers.announce_owner(uow, principal, customer, reason)
     return outcomes

@@ -12,9 +12,11 @@ import time
 import eventlet
 import pytest
 from nameko.dependency_providers import Config
+from nameko.events import get_event_exchange
 from nameko.standalone.events import event_dispatcher
 
 from services.chassis import queues
+from services.chassis.confirms import BatchPublisher
 from tests.helpers import wait_until
 
 seen = {"batches": [], "hold": None, "applied": [], "active": 0, "most_active": 0}
@@ -138,6 +140,22 @@ def publish_desk(rabbit_config, tickets):
     return published
 
 
+def publish_desk_in_packs(rabbit_config, runs):
+    """`runs`: [(type, [n, ...])]: a run of several goes as one pack (a list body, as
+    outbox.messages makes it), a run of one as a lone event; returns [(type, n)] in order."""
+    publisher = BatchPublisher(rabbit_config["AMQP_URI"], get_event_exchange("desk", rabbit_config))
+    published, messages = [], []
+    for event_type, numbers in runs:
+        bodies = [{"type": event_type, "n": n} for n in numbers]
+        published += [(event_type, n) for n in numbers]
+        messages.append((event_type, bodies if len(bodies) > 1 else bodies[0], None, {}))
+    try:
+        assert len(publisher.publish(messages, timeout=10)) == len(messages)
+    finally:
+        publisher.close()
+    return published
+
+
 def _applied(replica=None):
     return [(event_type, n) for who, event_type, n in seen["applied"]
             if replica is None or who == replica]
@@ -156,6 +174,27 @@ def test_a_sources_types_are_applied_in_its_order_one_batch_at_a_time(
     assert all(size <= 10 for size in seen["batches"]), seen["batches"]
     assert len(seen["batches"]) > 2, seen["batches"]
     assert seen["most_active"] == 1, "a queue's batches never overlap"
+
+
+def test_packs_are_unpacked_in_order_into_batches_of_whole_messages(container_factory,
+                                                                    rabbit_config):
+    """A pack's events join the batch in their place in the queue; a batch takes whole messages
+    up to EVENT_BATCH_SIZE events (10 here), a pack larger than that alone."""
+    container_factory(Ordered, rabbit_config).start()
+    published = publish_desk_in_packs(rabbit_config, [
+        ("ticket_created", list(range(25))),                # larger than a batch
+        ("ticket_reassigned", [0]),
+        ("ticket_created", [25, 26, 27]),
+        ("ticket_closed", [0]),
+        ("ticket_reassigned", list(range(1, 8))),
+        ("ticket_created", list(range(28, 34))),
+        ("ticket_closed", [1, 2])])
+    wait_until(lambda: len(seen["applied"]) == len(published), timeout=30,
+               message=f"{len(published)} events applied")
+    assert _applied() == published, "in the order published, each event once"
+    assert 25 in seen["batches"], seen["batches"]           # the big pack, alone
+    assert all(size <= 10 for size in seen["batches"] if size != 25), seen["batches"]
+    assert seen["most_active"] == 1
 
 
 @pytest.mark.parametrize("queue_type", ["classic", "quorum"])

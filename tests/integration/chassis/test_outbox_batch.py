@@ -173,3 +173,24 @@ def test_a_unit_of_work_hands_the_relay_its_rows_which_publishes_them_as_the_log
     finally:
         relay.close()
         engine.dispose()
+
+
+def test_a_run_of_a_packed_type_goes_as_one_message_and_is_marked_sent_whole(outbox):
+    """outbox.messages: the N events of one type as one pack on the wire; confirmed, all N are
+    marked sent; unconfirmed, none of them (the sweep sends the pack again)."""
+    relay, commits, published, factory = outbox
+    relay.packed_events = frozenset({"note_written"})
+    counting = relay.publisher.publish
+    sent = []
+
+    def pack_refused(messages, timeout):
+        sent.append([len(body) if isinstance(body, list) else 1 for _key, body, _id, _h in messages])
+        raise Unconfirmed([], ConnectionError("broker went away"))
+    relay.publisher.publish = pack_refused
+    relay.publish_committed(written(factory, *range(1, N + 1)))
+    assert sent == [[N]] and unsent(factory) == list(range(1, N + 1))
+
+    relay.publisher.publish = counting
+    assert relay.sweep(min_age_seconds=0) == N
+    assert published == [[1]]              # one message: the pack's first sequence in its headers
+    assert unsent(factory) == []

@@ -1,0 +1,75 @@
+"""Packs (outbox.messages): a run of events of a packed type travels as one message, and only
+the batched consumers read packed types."""
+from datetime import datetime, timezone
+
+from nameko.containers import ServiceContainer
+from nameko.events import EventHandler
+
+from services import consumed_queues, registry
+from services.chassis import queues
+from services.chassis.db import Emitted
+from services.chassis.outbox import PACK_SIZE, messages
+
+AT = datetime(2026, 12, 5, 12, 0, tzinfo=timezone.utc)
+
+
+def rows(*types):
+    return [Emitted(sequence, f"e{sequence}", event_type, 1, AT, "u1", f'{{"n": {sequence}}}')
+            for sequence, event_type in enumerate(types, start=1)]
+
+
+def shape(result):
+    """[(routing key, events in the body or None for a lone envelope, row indexes)]"""
+    return [(key, [event["sequence"] for event in body] if isinstance(body, list) else None, indexes)
+            for (key, body, _id, _headers), indexes in result]
+
+
+def test_a_run_of_a_packed_type_is_one_message_other_events_one_each():
+    batch = rows("created", "created", "created", "assigned", "assigned", "tagged", "tagged",
+                 "created")
+    assert shape(messages(batch, "customers", {"created", "assigned"})) == [
+        ("created", [1, 2, 3], [0, 1, 2]),
+        ("assigned", [4, 5], [3, 4]),
+        ("tagged", None, [5]),                      # not a packed type: one message each
+        ("tagged", None, [6]),
+        ("created", None, [7]),                     # a run of one: the envelope as ever
+    ]
+
+
+def test_a_pack_holds_the_envelopes_the_log_serves_and_says_how_many():
+    batch = rows("created", "created")
+    [((key, body, message_id, headers), indexes)] = messages(batch, "customers", {"created"})
+    assert (key, message_id, indexes) == ("created", "e1", [0, 1])
+    assert headers == {"event_type": "created", "sequence": 1, "events": 2}
+    assert body[1] == {"event_id": "e2", "event_type": "created", "version": 1,
+                       "occurred_at": "2026-12-05T12:00:00+00:00", "source": "customers",
+                       "sequence": 2, "actor": "u1", "payload": {"n": 2}}
+
+
+def test_nothing_is_packed_unless_the_producer_says_so():
+    assert shape(messages(rows("created", "created"), "customers")) == [
+        ("created", None, [0]), ("created", None, [1])]
+
+
+def test_a_long_run_is_cut_into_packs_of_at_most_the_pack_size():
+    result = messages(rows(*["created"] * (2 * PACK_SIZE + 1)), "customers", {"created"})
+    assert [len(indexes) for _message, indexes in result] == [PACK_SIZE, PACK_SIZE, 1]
+    assert [i for _message, indexes in result for i in indexes] == list(range(2 * PACK_SIZE + 1))
+
+
+def test_only_batched_consumers_listen_to_a_packed_type():
+    """A plain nameko @event_handler would be handed a pack's list as one event: every handler
+    of a packed type in the system must be a BatchEventHandler, which unpacks it."""
+    packed = {(service.name, event_type) for service in registry.with_database()
+              for event_type in consumed_queues.service_class(service).db.packed_events}
+    assert ("customers", "customer_created") in packed         # the import's runs
+    plain = set()
+    for service in registry.SERVICES:
+        container = ServiceContainer(consumed_queues.service_class(service),
+                                     {"AMQP_URI": "memory://"})
+        for entrypoint in container.entrypoints:
+            if isinstance(entrypoint, EventHandler) and not isinstance(
+                    entrypoint, queues.BatchEventHandler):
+                plain.add((entrypoint.source_service, entrypoint.event_type))
+    assert plain, "the gateway's token revocation, marketing's send batches at least"
+    assert plain & packed == set()
