@@ -106,3 +106,23 @@ def test_across_new_year_and_owner_changes(db):
     assert birthday_tasks(db, REP_B)[-1]["customer_id"] == "c-7"
     contact(db, "ct-jan", birthday=None)                      # the birthday removed: forgotten
     assert birthdays.create_birthday_tasks(db, today=date(2028, 12, 30), days=7) == 0
+
+
+def test_an_assignment_reaches_a_contact_added_earlier_in_the_same_batch(db):
+    """One unit of work, as a live batch applies them: the owner's UPDATE must see the contact
+    the batch's earlier event added (flushed first), or the birthday task goes to no one."""
+    with db.unit_of_work() as uow:
+        handlers = birthdays.handlers()
+        handlers["contact_added"](uow, {
+            "event_id": "ev-b-1", "event_type": "contact_added", "source": "customers",
+            "sequence": 1, "payload": {
+                "id": "ct-new", "customer_id": "c-new", "name": "Wang Fang", "role": None,
+                "birthday": "1990-01-02", "owner_id": None,
+                "created_at": "2026-01-01T00:00:00+00:00"}})
+        handlers["customer_assigned"](uow, {
+            "event_id": "ev-b-2", "event_type": "customer_assigned", "source": "customers",
+            "sequence": 2, "payload": {"id": "c-new", "owner_id": REP_B.user_id,
+                                       "previous_owner_id": None, "region": None,
+                                       "reason": "round_robin", "assigned_by": "system"}})
+    assert birthdays.create_birthday_tasks(db, today=date(2026, 12, 28), days=7) == 1
+    assert [t["customer_id"] for t in birthday_tasks(db, REP_B)] == ["c-new"]
