@@ -3,7 +3,8 @@
 Events are rows in the service's own database (written by the unit of work). The relay publishes
 them to the service's topic exchange `<service>.events` with publisher confirms — the same
 exchange and routing key nameko's `@event_handler(<service>, <event_type>)` binds to — a batch
-with one wait for the broker's confirms (confirms.py), and marks them sent. What a crash or a
+with one wait for the broker's confirms (confirms.py), and marks them sent. A message carries
+one event, or — a run of a type the producer packs (`messages`) — a list of them. What a crash or a
 broker outage left unsent is swept by a timer. Rows are kept as the event log that
 `events_since` serves for replay, so delivery is at-least-once and nothing is lost while a
 consumer is away.
