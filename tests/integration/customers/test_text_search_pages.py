@@ -248,6 +248,23 @@ def test_sqlite_s_common_word_walk_gives_the_index_s_pages_whatever_the_rowid_or
             [[name] for name in wanted if name.startswith("Acme") and int(name.split()[-1]) % 5 == 0]
 
 
+def test_sqlite_s_newest_first_walk_drops_the_membership_when_the_newest_rows_are_below_it(
+        engine, monkeypatch, dialect):
+    """Rows holding the word inserted after the newest ones but dated before them (an import of
+    old records, the bench's top-up after its writes): the newest rows sit below the NEWEST-th
+    hit's rowid, the membership could pass none of them, so the page is the plain walk."""
+    if dialect != "sqlite":
+        pytest.skip("FTS5's rowids: SQLite only")
+    _add_newest(engine)
+    imported = _add_imported(engine)
+    monkeypatch.setattr(search_filters, "DENSE", 1)
+    monkeypatch.setattr(search_filters, "NEWEST", 2)
+    page = _page_statements(engine, q="logistics", limit=2)[-1]
+    assert "customer_fts.rowid >=" not in page and "customer.rowid <" not in page and "LIKE" in page
+    monkeypatch.setattr(search_filters, "NEWEST", len(imported) + 1)    # the head above: kept
+    assert "customer_fts.rowid >=" in _page_statements(engine, q="logistics", limit=2)[-1]
+
+
 def test_sqlite_s_newest_first_walk_tests_its_newest_hits_by_membership(engine, monkeypatch, dialect):
     if dialect != "sqlite":
         pytest.skip("FTS5's rowids: SQLite only")
