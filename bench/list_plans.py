@@ -8,6 +8,8 @@
     python -m bench.list_plans text --label after      # … and after a change: text-table compares
     python -m bench.list_plans text-ab --against main  # text_conditions of main vs the worktree,
                                                        # interleaved, process CPU ms (a busy host)
+    python -m bench.list_plans text-ab --against main --url sqlite:////tmp/crm-bench-sqlite-…/customers.db
+                                                       # … on another database (`bench.run --keep`'s)
 
 `text` is bench/pg_search.py's case on SQLite: a copy at head with FRESH (13,000, the third full
 run's count) "Bench Write N" customers dated after every seeded row, as the full bench's write
@@ -125,11 +127,13 @@ def measure_text(sizes, label, only=None):
     print(f"wrote {out}")
 
 
-def text_ab(sizes, against, only=None, rounds=15):
+def text_ab(sizes, against, only=None, rounds=15, url=None):
     """search_filters.text_conditions as of git revision `against` vs the code checked out,
-    called in turns on the same text copies, each shape's median and least process CPU ms:
-    the two sides share every moment of a loaded host's noise. Each page's ids must agree."""
+    called in turns on the same text copies (or on the database at `url`, as it is), each
+    shape's median and least process CPU ms: the two sides share every moment of a loaded
+    host's noise. Each page's ids must agree."""
     import importlib.util
+    import inspect
     import subprocess
     import tempfile
 
@@ -147,12 +151,15 @@ def text_ab(sizes, against, only=None, rounds=15):
         old = importlib.util.module_from_spec(spec)
         spec.loader.exec_module(old)
     current = search_filters.text_conditions
-    sides = {against: lambda session, q, **_: old.text_conditions(session, q), "checked out": current}
+    takes = set(inspect.signature(old.text_conditions).parameters)      # newest_first: since 944b75f
+    sides = {against: lambda session, q, **options: old.text_conditions(
+        session, q, **{name: value for name, value in options.items() if name in takes}),
+        "checked out": current}
     try:
-        for size in sizes:
-            url = text_copy(size)
-            engine = seed.engine_for(url)
-            sample = [customer for customer in seed.sample(url, 80)
+        for size in [url] if url else sizes:
+            engine = seed.engine_for(url or text_copy(size))
+            size = "db" if url else size
+            sample = [customer for customer in seed.sample(str(engine.url), 80)
                       if not customer.name.startswith(pg_search.FRESH_NAME)][:50]
             shapes = {**lists.shapes(ADMIN, sample, OWNERS), **pg_search.text_shapes(sample)}
             for key, (_, queries) in shapes.items():
@@ -221,6 +228,7 @@ def main():
     parser.add_argument("--label", default="after", choices=("before", "after"))
     parser.add_argument("--only", nargs="+", help="text: shape keys to time (default: all)")
     parser.add_argument("--against", default="main", help="text-ab: the git revision compared")
+    parser.add_argument("--url", help="text-ab: this database as it is instead of the text copies")
     args = parser.parse_args()
     os.environ.setdefault("CURSOR_SECRET", "bench-list-plans")   # minted and checked here
     if args.action == "seed":
@@ -230,7 +238,7 @@ def main():
     elif args.action == "text":
         measure_text(args.sizes, args.label, args.only)
     elif args.action == "text-ab":
-        text_ab(args.sizes, args.against, args.only)
+        text_ab(args.sizes, args.against, args.only, url=args.url)
     elif args.action == "text-table":
         text_table()
     else:
