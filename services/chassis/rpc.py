@@ -74,7 +74,26 @@ class DatabaseUnavailable(ServiceUnavailable):
     503 the client may retry (a write with its Idempotency-Key: the commit may have happened)."""
 
 
+class DatabaseBusy(ServiceUnavailable):
+    """The database gave this call up to a conflicting transaction: PostgreSQL chose it as a
+    deadlock's victim or could not serialise it, or SQLite's write lock stayed taken past its
+    busy timeout. Its transaction was rolled back, the database is fine: a 503 the client may
+    retry (with the write's Idempotency-Key, a retry cannot apply it twice)."""
+    code = "database_busy"
+
+
 DATABASE_DOWN = (sqlalchemy.exc.OperationalError, sqlalchemy.exc.InterfaceError)
+# SQLSTATE 40P01 deadlock_detected, 40001 serialization_failure (psycopg2.errors' classes)
+CONFLICT_STATES = ("40P01", "40001")
+
+
+def gave_way(exc):
+    """True when `exc` (a DATABASE_DOWN) is a conflict with another transaction, not an outage."""
+    orig = getattr(exc, "orig", None)
+    if getattr(orig, "pgcode", None) in CONFLICT_STATES or type(orig).__name__ in (
+            "DeadlockDetected", "SerializationFailure"):
+        return True
+    return type(orig).__name__ == "OperationalError" and "database is locked" in str(orig)
 
 
 # --- publishing without confirms ------------------------------------------------------------
@@ -206,6 +225,14 @@ def _guarded(method):
                                    lambda: method(self, *args, **kwargs))
         except DATABASE_DOWN as exc:
             service = worker_ctx.service_name
+            if gave_way(exc):
+                log.warning("%s: given up to a conflicting transaction (%s), answered 503",
+                            name, type(exc.orig).__name__)
+                raise DatabaseBusy(
+                    f"The {service} service's database gave this call up to a conflicting "
+                    f"one (a deadlock or a lock held too long); nothing of it was kept by that "
+                    f"transaction. Retry it, with the same Idempotency-Key for a write.",
+                    {"service": service}) from None
             log.warning("%s: database unavailable (%s)", name, exc.__class__.__name__)
             raise DatabaseUnavailable(f"The {service} service's database is unavailable.",
                                       {"service": service}) from None
