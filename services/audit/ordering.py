@@ -114,7 +114,7 @@ def consume_batch_in_order(db, subscriptions, envelopes):
         # Already in the inbox while the position is behind: a catch-up applied it and has not
         # saved its position yet — a duplicate, and the position moves past it all the same.
         new = inbox.record_new(uow.session, [envelope for _i, _a, envelope in run]) if run else ()
-        trail.preload(uow.session, [envelope for _i, _a, envelope in run
+        trail.preload(uow, [envelope for _i, _a, envelope in run
                                     if envelope["event_id"] in new])
         for index, apply, envelope in run:
             if envelope["event_id"] in new:

@@ -5,12 +5,19 @@ changed field, keep the new state.
 `changes` is pure (unit-tested on its own); `apply` is the `apply(uow, envelope)` of every
 event the service consumes, run once per event by the inbox, in the producer's order
 (services/audit/ordering.py), so "from what" is always the state just before the change.
+
+The rows are written with Core, not as ORM objects: a unit of work (a live batch, a catch-up
+page, one event) keeps the records it touches in memory (`_Pending`: read, preloaded or new —
+a later event of the unit sees an earlier one's state there) and writes, before its commit, its
+new records, its changed records and its entries as one executemany per statement (the ORM's
+flush of objects one by one was 38% of audit's CPU in an import: bench/FINDINGS.md, fifth
+session).
 """
 import json
 import uuid
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, insert, select, update
 
 from services.audit import records
 from services.audit.models import CHANGED, CREATED, REMOVED, AuditEntry, AuditRecord
@@ -47,83 +54,160 @@ def entry_id(event_id, observation, action, field):
     return str(uuid.uuid5(_IDS, key))
 
 
+# json.dumps with keyword arguments builds an encoder per call; this one is built once
+_encode = json.JSONEncoder(sort_keys=True, ensure_ascii=False).encode
+
+
 def _json(value):
-    return None if value is UNKNOWN else json.dumps(value, sort_keys=True, ensure_ascii=False)
+    return None if value is UNKNOWN else _encode(value)
+
+
+_RECORDS, _ENTRIES = AuditRecord.__table__, AuditEntry.__table__
+_PRELOAD_CHUNK = 500                # ids per IN list (SQLite's default limit is 999 variables)
+# what an event needs of a stored record (it sets every other column anew)
+_READ = select(_RECORDS.c.record_id, _RECORDS.c.state, _RECORDS.c.source, _RECORDS.c.sequence,
+               _RECORDS.c.owner_id)
+# a changed record: every column but its key (each event applied to it sets them all), the SET
+# clause made of the parameters' column names
+_UPDATE_RECORD = update(_RECORDS).where(_RECORDS.c.record_type == bindparam("key_type"),
+                                        _RECORDS.c.record_id == bindparam("key_id"))
+
+
+class _Record:
+    """A record as this unit knows it: `row` its columns, `state` its parsed tracked state,
+    `stored` whether its row is in the database (else it is inserted at the commit)."""
+    __slots__ = ("row", "state", "stored")
+
+    def __init__(self, row, state, stored):
+        self.row, self.state, self.stored = row, state, stored
+
+
+class _Pending:
+    """The records a unit of work touches and the rows it has not written yet."""
+
+    def __init__(self, session):
+        self.session = session
+        self.known = {}             # (type, id) → _Record, or None: not in the database
+        self.new = {}               # (type, id) → _Record, to insert
+        self.changed = {}           # (type, id) → _Record (stored), to update
+        self.entries = []           # audit_entries rows, in the events' order
+        self.observed = {}          # event id → its observations, read by preload for apply
+
+    def record(self, key):
+        if key not in self.known:
+            found = self.session.execute(_READ.where(
+                _RECORDS.c.record_type == key[0], _RECORDS.c.record_id == key[1])).first()
+            self.known[key] = None if found is None else _stored(found)
+        return self.known[key]
+
+    def write(self):
+        """One executemany per statement: new records, changed records (in key order, as the
+        ORM's flush locked them), entries."""
+        session = self.session
+        if self.new:
+            session.execute(insert(_RECORDS), [record.row for record in self.new.values()])
+            for record in self.new.values():
+                record.stored = True
+        if self.changed:
+            session.execute(_UPDATE_RECORD, [
+                {**{name: value for name, value in record.row.items()
+                    if name not in ("record_type", "record_id")},
+                 "key_type": key[0], "key_id": key[1]}
+                for key, record in sorted(self.changed.items())])
+        if self.entries:
+            session.execute(insert(_ENTRIES), self.entries)
+        self.new, self.changed, self.entries = {}, {}, []
+
+
+def _stored(row):
+    """A record read from the database (_READ's columns; apply sets the rest)."""
+    row = row._asdict()
+    return _Record(row, json.loads(row["state"]), stored=True)
+
+
+def _pending(uow):
+    """This unit's _Pending, written before its commit (the chassis's before_commit)."""
+    return uow.before_commit("audit_trail", lambda: _Pending(uow.session), _Pending.write)
 
 
 def apply(uow, envelope):
-    # No flush per event: a catch-up applies a page of events in one transaction, and the
-    # records it touches stay in the session's identity map; the rows go out in batches at the
-    # commit (measured: a replay on PostgreSQL ran at 364 events/s with a flush per event).
-    with uow.session.no_autoflush:
-        for observation in records.observe(envelope):
-            apply_observation(uow.session, envelope, observation)
+    # Nothing is written per event: the unit's rows go out in one executemany per table before
+    # its commit (a catch-up page or a live batch is one unit; measured: a replay on PostgreSQL
+    # ran at 364 events/s with a flush per event).
+    pending = _pending(uow)
+    observed = pending.observed.pop(envelope["event_id"], None)
+    for observation in records.observe(envelope) if observed is None else observed:
+        apply_observation(pending, envelope, observation)
 
 
-_KNOWN = "audit_records_known"      # session.info: {(type, id): its AuditRecord, or None: absent}
-_PRELOAD_CHUNK = 500                # ids per IN list (SQLite's default limit is 999 variables)
-
-
-def preload(session, envelopes):
+def preload(uow, envelopes):
     """The records `envelopes` will touch, read with one SELECT per record type (a live batch:
     services/audit/ordering.py) instead of one per event; those not there are noted as absent,
     so applying the batch asks the database nothing more about them."""
-    wanted = {}
+    wanted, pending = {}, _pending(uow)
     for envelope in envelopes:
-        for observation in records.observe(envelope):
+        observed = pending.observed[envelope["event_id"]] = records.observe(envelope)
+        for observation in observed:
             wanted.setdefault(observation.record_type, set()).add(observation.record_id)
-    known = session.info.setdefault(_KNOWN, {})
+    known = pending.known
     for record_type, ids in wanted.items():
-        ids = sorted(ids - {record_id for kind, record_id in known if kind == record_type})
+        ids = sorted(record_id for record_id in ids if (record_type, record_id) not in known)
         for start in range(0, len(ids), _PRELOAD_CHUNK):
             chunk = ids[start:start + _PRELOAD_CHUNK]
-            found = {row.record_id: row for row in session.scalars(select(AuditRecord).where(
-                AuditRecord.record_type == record_type, AuditRecord.record_id.in_(chunk)))}
+            found = {row.record_id: _stored(row) for row in uow.session.execute(_READ.where(
+                _RECORDS.c.record_type == record_type, _RECORDS.c.record_id.in_(chunk)))}
             known.update(((record_type, record_id), found.get(record_id)) for record_id in chunk)
 
 
-def apply_observation(session, envelope, observation):
+def apply_observation(pending, envelope, observation):
     key = (observation.record_type, observation.record_id)
-    known = session.info.setdefault(_KNOWN, {})     # read, preloaded or added in this session
-    row = known[key] if key in known else session.get(AuditRecord, key)
-    if row is not None and row.source == envelope["source"] \
-            and row.sequence >= envelope["sequence"]:
+    record = pending.record(key)
+    if record is not None and record.row["source"] == envelope["source"] \
+            and record.row["sequence"] >= envelope["sequence"]:
         return                  # already past this event (a replay over a kept state)
-    before = json.loads(row.state) if row is not None else None
+    before = record.state if record is not None else None
+    state = {**(before or {}), **observation.values}
+    state_json = _encode(state)
     occurred_at = datetime.fromisoformat(envelope["occurred_at"])
     actor = envelope.get("actor") or "system"
     for action, name, old, new in changes(before, observation):
-        session.add(AuditEntry(
-            id=entry_id(envelope["event_id"], observation, action, name),
-            event_id=envelope["event_id"], event_type=envelope["event_type"],
-            source=envelope["source"], sequence=envelope["sequence"],
-            record_type=observation.record_type, record_id=observation.record_id,
-            action=action, field=name, old_value=_json(old), new_value=_json(new),
-            actor_id=actor, occurred_at=occurred_at))
-    state = {**(before or {}), **observation.values}
+        pending.entries.append({
+            "id": entry_id(envelope["event_id"], observation, action, name),
+            "event_id": envelope["event_id"], "event_type": envelope["event_type"],
+            "source": envelope["source"], "sequence": envelope["sequence"],
+            "record_type": observation.record_type, "record_id": observation.record_id,
+            "action": action, "field": name, "old_value": _json(old),
+            # a creation's values are the new state (changes: only when nothing was known)
+            "new_value": state_json if action == CREATED else _json(new),
+            "actor_id": actor, "occurred_at": occurred_at})
     place = records.placement(observation.record_type, state, observation.context)
-    new = row is None
-    if new:
-        row = known[key] = AuditRecord(record_type=observation.record_type,
-                                       record_id=observation.record_id)
-        session.add(row)
-    previous_owner = row.owner_id
-    row.state = json.dumps(state, sort_keys=True, ensure_ascii=False)
-    row.source, row.sequence, row.updated_at = envelope["source"], envelope["sequence"], occurred_at
-    for name, value in place.items():
-        setattr(row, name, value)
-    if not new and previous_owner != row.owner_id:
-        _follow_owner(session, observation.record_type, observation.record_id, row.owner_id)
+    previous_owner = None if record is None else record.row["owner_id"]
+    row = {"record_type": observation.record_type, "record_id": observation.record_id,
+           "state": state_json, "source": envelope["source"], "sequence": envelope["sequence"],
+           "updated_at": occurred_at, **place}
+    if record is None:
+        record = pending.known[key] = pending.new[key] = _Record(row, state, stored=False)
+        return
+    record.row, record.state = row, state
+    if record.stored:
+        pending.changed[key] = record
+    if previous_owner != row["owner_id"]:
+        _follow_owner(pending, observation.record_type, observation.record_id, row["owner_id"])
 
 
-def _follow_owner(session, record_type, record_id, owner_id):
+def _follow_owner(pending, record_type, record_id, owner_id):
     """A customer's contacts are seen by whoever sees the customer, a deal's quotes, contracts,
     orders and invoices by whoever sees the deal: they follow a new owner."""
     if record_type == "customer":
-        where = (AuditRecord.record_type == "contact", AuditRecord.customer_id == record_id)
+        types, where = ("contact",), (_RECORDS.c.record_type == "contact",
+                                      _RECORDS.c.customer_id == record_id)
     elif record_type == "deal":
-        where = (AuditRecord.record_type.in_(records.DOCUMENTS), AuditRecord.deal_id == record_id)
+        types, where = records.DOCUMENTS, (_RECORDS.c.record_type.in_(records.DOCUMENTS),
+                                           _RECORDS.c.deal_id == record_id)
     else:
         return
-    session.flush()             # records added earlier in this transaction are updated too
-    session.execute(update(AuditRecord).where(*where).values(owner_id=owner_id))
+    pending.write()             # records added earlier in this unit are updated too
+    pending.session.execute(update(_RECORDS).where(*where).values(owner_id=owner_id))
+    # what this unit holds of those types is read again if touched again
+    pending.known = {key: record for key, record in pending.known.items()
+                     if key[0] not in types}
