@@ -45,7 +45,7 @@ from services.chassis.db import Database
 from services.chassis.inbox import Subscriptions
 from services.chassis.service import ChassisService
 from services.marketing.attribution import projection as attribution
-from services.marketing.audience import projection, rows
+from services.marketing.audience import prepared, projection
 from services.marketing.audience.entrypoints import AudienceEntrypoints
 from services.marketing.automation.entrypoints import AutomationEntrypoints
 from services.marketing.automation.handlers import triggering
@@ -69,10 +69,11 @@ class MarketingService(AudienceEntrypoints, ConsentEntrypoints, SegmentEntrypoin
     db = Database(Base.metadata, event_schemas=EVENT_SCHEMAS)
     # The contacts an event changed have their segments re-evaluated when its unit of work
     # ends, once for all of them: once per batch, not per event (segments/touched.py).
-    # A unit locks its events' customers first, in id order (audience/rows.py lock_first).
+    # A unit locks its events' customers first, in id order (audience/rows.py lock_first), then
+    # makes its new customers and owners in a few statements (audience/prepared.py).
     subscriptions = Subscriptions(triggering.with_triggers(
         attribution.with_attribution(projection.handlers(after=touched.after_event))),
-        lock_first=rows.lock_first)
+        lock_first=prepared.lock_first)
     # Live events in batches, one queue per producer (`evt-<source>--marketing.batch`, in the
     # producer's order), each batch one transaction through the chassis's inbox: a bulk
     # import's two events per row were two transactions and two evaluations (bench/FINDINGS.md).

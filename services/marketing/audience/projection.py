@@ -10,29 +10,21 @@ import json
 from sqlalchemy import update
 
 from services.chassis.db import insert_ignoring_conflicts, update_if_older
-from services.marketing.audience import consumes, purchases
+from services.marketing.audience import consumes, prepared, purchases
 from services.marketing.audience.models import (CONTACT, CUSTOMER, AudienceContact, AudienceCustomer,
                                                 AudiencePurchase)
 from services.marketing.audience.purchases import recompute_purchases
-from services.marketing.audience.rows import STUB, contacts_of, customer as locked_customer, read
-from services.marketing.audience.rows import surviving
-
-def normalized_email(email):
-    """How a list import finds a contact by email: trimmed, lower-cased."""
-    return email.strip().lower() if email and email.strip() else None
-
-
-RECORD_FIELDS = ("kind", "name", "email", "industry", "size", "lifecycle_stage", "value_class",
-                 "created_at")
+from services.marketing.audience.rows import (RECORD_FIELDS, contacts_of, customer as locked_customer,
+                                              new_rows, normalized_email, read, surviving)
 
 
 # --- customers ------------------------------------------------------------------------------
 
 def customer_record(uow, envelope):
     """customer_created / customer_updated: the whole record; the customer is its own contact."""
-    data, sequence = read(envelope, consumes.FROM_CUSTOMERS), envelope["sequence"]
     session = uow.session
-    if _insert_new(session, data, sequence):
+    data, sequence = prepared.payload(session, envelope), envelope["sequence"]
+    if prepared.done(session, envelope) or _insert_new(session, data, sequence):
         return {data["id"]}
     row = locked_customer(session, data["id"])
     if sequence > row.record_sequence:
@@ -60,13 +52,9 @@ def _insert_new(session, data, sequence):
     for). Its only contact is itself: a contact person or a merge names its customer's row
     (a stub) before pointing at it, and the rebuild empties both tables together."""
     customer_id = data["id"]
-    values = {"id": customer_id, **STUB, "known": True, "record_sequence": sequence,
-              **{name: data[name] for name in RECORD_FIELDS},
-              "owner_id": data["owner_id"], "region": data["region"], "owner_sequence": sequence}
+    values, itself = new_rows(data, sequence)
     if not insert_ignoring_conflicts(session, AudienceCustomer, values, ("id",)).rowcount:
         return False
-    itself = {"name": data["name"], "email": data["email"], "created_at": data["created_at"],
-              "email_norm": normalized_email(data["email"])}
     if not insert_ignoring_conflicts(session, AudienceContact, {
             "id": customer_id, "customer_id": customer_id, "kind": CUSTOMER, "active": True,
             **itself}, ("id",)).rowcount:
@@ -82,7 +70,10 @@ def _set_owner(row, data, sequence):
 
 
 def customer_assigned(uow, envelope):
-    data, sequence, session = read(envelope, consumes.FROM_CUSTOMERS), envelope["sequence"], uow.session
+    session = uow.session
+    data, sequence = prepared.payload(session, envelope), envelope["sequence"]
+    if prepared.done(session, envelope):            # its owner set with the unit's others
+        return prepared.contacts_of(session, data["id"])
     if not _owner_moved(session, data, sequence):
         row = locked_customer(session, data["id"])
         _set_owner(row, data, sequence)

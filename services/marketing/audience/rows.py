@@ -23,6 +23,25 @@ def read(envelope, table):
 # A customer's row before any event has set its fields (an unknown stub).
 STUB = {"known": False, "tags": "[]", "lifetime_value": "{}", "products": "[]",
         "record_sequence": 0, "owner_sequence": 0, "tags_sequence": 0}
+RECORD_FIELDS = ("kind", "name", "email", "industry", "size", "lifecycle_stage", "value_class",
+                 "created_at")
+
+
+def normalized_email(email):
+    """How a list import finds a contact by email: trimmed, lower-cased."""
+    return email.strip().lower() if email and email.strip() else None
+
+
+def new_rows(data, sequence):
+    """A customer no event has named yet, from its record event (`data`, at `sequence`): its
+    complete row, and its own contact's fields besides id, customer_id, kind and active — what
+    the general path (projection.customer_record on a stub) leaves."""
+    customer = {"id": data["id"], **STUB, "known": True, "record_sequence": sequence,
+                **{name: data[name] for name in RECORD_FIELDS},
+                "owner_id": data["owner_id"], "region": data["region"], "owner_sequence": sequence}
+    itself = {"name": data["name"], "email": data["email"], "created_at": data["created_at"],
+              "email_norm": normalized_email(data["email"])}
+    return customer, itself
 
 
 def customer(session, customer_id):
