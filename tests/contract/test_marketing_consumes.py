@@ -5,8 +5,11 @@ consumes."""
 from datetime import date, timedelta
 
 import pytest
+from marshmallow import ValidationError, fields
 
 from services.customers.events import EVENT_SCHEMAS as CUSTOMERS
+from services.marketing.audience import rows
+from services.marketing.audience.consumes import FROM_CUSTOMERS, FROM_SALES
 from services.marketing.consumes import CONSUMED
 from services.marketing.service import MarketingService
 from services.sales.events import EVENT_SCHEMAS as SALES
@@ -99,3 +102,33 @@ def test_attributions_deal_won_copy_reads_the_deals_lead():
     loaded = ATTRIBUTION["deal_won"]().load({**wire, "added_later": 1})
     assert (loaded["id"], loaded["lead_id"], str(loaded["amount"]), loaded["customer_id"]) == (
         "d-1", "l-1", "1000.00", "c-1")
+
+
+AUDIENCE = [(source, event_type, copy) for source, table in (("customers", FROM_CUSTOMERS),
+                                                            ("sales", FROM_SALES))
+            for event_type, copy in table.items()]
+
+
+@pytest.mark.parametrize("source, event_type, copy", AUDIENCE)
+def test_the_audience_reads_a_payload_as_its_copy_loads_it(source, event_type, copy):
+    """audience/rows.read's loader (field by field, text taken as it is) gives what the copy's
+    schema.load gives, and fails where it fails, with the same messages: a required field
+    missing, text that is a number, null where none is allowed, a value of the wrong kind."""
+    table = FROM_CUSTOMERS if source == "customers" else FROM_SALES
+    wire = {**PRODUCERS[source][event_type].dump(SAMPLES[event_type]), "added_later": 1}
+    assert rows.read({"event_type": event_type, "payload": wire}, table) == copy().load(wire)
+    loaded = copy().load_fields
+    required = next(name for name, field in loaded.items() if field.required)
+    text = next(name for name, field in loaded.items() if type(field) is fields.String)
+    other = next((name for name, field in loaded.items() if type(field) is not fields.String),
+                 None)
+    broken = [{k: v for k, v in wire.items() if k != required}, {**wire, text: 7},
+              {**wire, required: None}, "not an object"]
+    if other:
+        broken.append({**wire, other: "not a date, number or list"})
+    for payload in broken:
+        with pytest.raises(ValidationError) as expected:
+            copy().load(payload)
+        with pytest.raises(ValueError) as error:
+            rows.read({"event_type": event_type, "payload": payload}, table)
+        assert str(expected.value.messages) in str(error.value)
