@@ -1,7 +1,8 @@
 """CPU per event applied by reporting, in-process (no broker): the code path, not the machine.
 
     .venv/bin/python -m bench.event_cost [--events 3000] [--db sqlite|postgresql|both]
-                                         [--path live|batched|catchup|all] [--profile]
+                                         [--path live|batched|catchup|all] [--mix write|import]
+                                         [--profile]
 
 Builds N envelopes exactly as the producers' outboxes serve them (the fake logs of
 tests/unit/reporting/support.py, which mirror services/customers/events.py and identity's user
@@ -75,6 +76,28 @@ def build_logs(count, seed=7):
     return customers, identity
 
 
+def build_import_logs(count, seed=7, pack=100):
+    """The bulk import's shape (issue 15 §5): new customers, each a customer_created and a
+    customer_assigned, a batch of `pack` rows emitting all its creations then all its
+    assignments (so the live batches hold only one of the two types)."""
+    rng = random.Random(seed)
+    customers, identity = Customers(), Identity()
+    reps = [f"u{i}" for i in range(25)]
+    for rep in reps:
+        identity.user(rep, region=rng.choice(REGIONS))
+    row = 0
+    while len(customers.events) < count:
+        ids = [str(uuid.uuid4()) for _ in range(pack)]
+        for customer_id in ids:
+            row += 1
+            customers.create(customer_id, created_at=T0 + timedelta(seconds=row),
+                             region=rng.choice(REGIONS), industry=rng.choice(("it", "retail", None)),
+                             value_class=rng.choice("ABC"), size=rng.choice((None, 10, 250)))
+        for customer_id in ids:
+            customers.assign(customer_id, rng.choice(reps))
+    return customers, identity
+
+
 def make_db(url):
     """The service's Database access (real engine and pragmas), minus nameko and the relay."""
     engine = make_engine(url)
@@ -122,8 +145,8 @@ def cpu_ms_per_event(kind, path, count, tmp_dir):
     return measure(kind, path, count, tmp_dir)["cpu_ms"]
 
 
-def measure(kind, path, count, tmp_dir, profile=False):
-    logs = build_logs(count)
+def measure(kind, path, count, tmp_dir, profile=False, mix="write"):
+    logs = {"write": build_logs, "import": build_import_logs}[mix](count)
     total = sum(len(log.events) for log in logs)
     with databases.scratch(kind, tmp_dir, prefix="reporting") as url:
         db, engine = make_db(url)
@@ -139,7 +162,7 @@ def measure(kind, path, count, tmp_dir, profile=False):
             wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
         finally:
             engine.dispose()
-    print(f"{kind:10} {path:8} {total:6} events  wall {total / wall:8.0f} ev/s "
+    print(f"{kind:10} {path:8} {mix:6} {total:6} events  wall {total / wall:8.0f} ev/s "
           f"{1000 * wall / total:6.2f} ms/ev   cpu {total / cpu:8.0f} ev/s {1000 * cpu / total:6.2f} ms/ev",
           flush=True)
     if profiler:
@@ -153,6 +176,9 @@ def main(argv=None):
     parser.add_argument("--events", type=int, default=3000)
     parser.add_argument("--db", choices=("sqlite", "postgresql", "both"), default="both")
     parser.add_argument("--path", choices=("live", "batched", "catchup", "all"), default="all")
+    parser.add_argument("--mix", choices=("write", "import"), default="write",
+                        help="write: the write benchmark's mix; import: the bulk import's "
+                             "created + assigned pairs, in packs of 100 of each type")
     parser.add_argument("--profile", action="store_true", help="cProfile each run (slower)")
     args = parser.parse_args(argv)
     kinds = ("sqlite", "postgresql") if args.db == "both" else (args.db,)
@@ -160,7 +186,7 @@ def main(argv=None):
     with tempfile.TemporaryDirectory() as tmp_dir:
         for kind in kinds:
             for path in paths:
-                measure(kind, path, args.events, tmp_dir, args.profile)
+                measure(kind, path, args.events, tmp_dir, args.profile, args.mix)
 
 
 if __name__ == "__main__":
