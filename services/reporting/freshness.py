@@ -43,8 +43,11 @@ def _write(session, latest):
     @event.listens_for(session, "after_commit", once=True)
     def _visible(_session):
         now = utcnow()
+        by_source = {}
         for source, occurred_at in lags:
-            metrics.event_visible(source, (now - occurred_at).total_seconds())
+            by_source.setdefault(source, []).append((now - occurred_at).total_seconds())
+        for source, seconds in by_source.items():
+            metrics.events_visible(source, seconds)
 
 
 def _entry(row):

@@ -21,13 +21,12 @@ rows and positions only (rebuild.py): the replay feeds it alone, and the others'
 positions are untouched.
 """
 from sqlalchemy import bindparam, delete, select
-from sqlalchemy.dialects import postgresql, sqlite
 
 from services.chassis.db import precompiled
 from services.chassis.inbox import (  # noqa: F401  (the outcomes: re-exported for callers)
     DUPLICATE, FAILED, IGNORED, PROCESSED, Subscriptions)
 from services.chassis.models import utcnow
-from services.reporting import freshness
+from services.reporting import freshness, rollups
 from services.reporting.domains import PROJECTIONS
 from services.reporting.models import ProjectionInbox, ProjectionPosition, RebuildFence
 
@@ -71,10 +70,10 @@ def _record_new(session, pairs):
         inserted = session.execute(precompiled(session, "projection_inbox", _insert),
                                    rows[0]).rowcount
         return {(rows[0]["projection"], rows[0]["event_id"])} if inserted == 1 else set()
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
     table = ProjectionInbox.__table__
-    statement = _insert(dialect).returning(table.c.projection, table.c.event_id)
-    return {tuple(row) for row in session.execute(statement, rows)}
+    return {tuple(row) for row in rollups.insert_returning(
+        session, "projection_inbox_returning",
+        lambda dialect: _insert(dialect).returning(table.c.projection, table.c.event_id), rows)}
 
 
 def apply_in(uow, envelopes, positions, only, replaying):

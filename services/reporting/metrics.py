@@ -21,9 +21,14 @@ def catch_up_failed(source):
     CATCH_UP_FAILURES.labels(SERVICE, source).inc()
 
 
-def event_visible(source, lag_seconds):
-    FRESHNESS.labels(source).observe(max(lag_seconds, 0.0))
-    CONSUMER_LAG.labels(SERVICE, source).set(max(lag_seconds, 0.0))
+def events_visible(source, lags_seconds):
+    """A committed batch's events of `source`, in order: each lag observed, the last one the
+    gauge's (the labelled children looked up once, not once per event)."""
+    histogram, gauge = FRESHNESS.labels(source), CONSUMER_LAG.labels(SERVICE, source)
+    for lag in lags_seconds:
+        histogram.observe(max(lag, 0.0))
+    if lags_seconds:
+        gauge.set(max(lags_seconds[-1], 0.0))
 
 
 def set_by_label(gauge, label_name, counts, seen):

@@ -5,9 +5,11 @@ statement per table just before the commit.
 concurrent consumers never lose an increment. Deltas are applied in key order so that two
 transactions touching the same rows lock them in the same order (no deadlocks on PostgreSQL).
 """
+import weakref
 from datetime import datetime, timezone
 
-from sqlalchemy import bindparam, event, inspect, select
+from sqlalchemy import bindparam, event, inspect, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.util import identity_key
 
@@ -181,7 +183,7 @@ def lock_rows(session, model, ids, **defaults):
         if any(identity_key(model, value) in session.identity_map for value in chunk):
             session.flush()         # as in locked_row: a change made through a query survives
         with session.no_autoflush:
-            insert_precompiled(session, ("locked_row", model, tuple(values), (key,)),
+            _insert_rows(session, ("locked_row", model, tuple(values), (key,)),
                                lambda dialect: insert_binds(dialect, model, values)
                                .on_conflict_do_nothing(index_elements=[key]), rows)
             column = getattr(model, key)
@@ -191,14 +193,126 @@ def lock_rows(session, model, ids, **defaults):
         locked.update((model, value) for value in chunk)
 
 
+# --- rows as plain dicts ------------------------------------------------------------------
+# A projection whose handlers change one row per event (customers' facts) can hold its rows as
+# plain dicts instead of ORM objects: locked as `lock_rows` locks (one INSERT ... ON CONFLICT DO
+# NOTHING and one SELECT ... FOR UPDATE per batch, in key order), changed in place, and the
+# changed ones written just before the commit by ONE executemany UPDATE of every column. No
+# identity map, attribute events, flag_modified or unit-of-work sort: the ORM's share was half
+# the CPU of an imported customer's two events (bench/FINDINGS.md, fifth session).
+
+
+def _values_buffer(session, model):
+    """{key: [row dict, its values as read]} of `model`'s rows locked in this transaction."""
+    return pending(session, f"values:{model.__tablename__}",
+                   lambda session, rows: _write_values(session, model, rows))
+
+
+def lock_values(session, model, ids, **defaults):
+    """Lock the rows `ids` of `model` (single-column primary key; created with `defaults` if
+    missing) for this transaction, in key order, as dicts `locked_values` then hands out with
+    no round trip. Never change such a model through the ORM or a Core UPDATE in the same
+    transaction: the rows held here are written over it at the commit.
+
+    PostgreSQL: INSERT ... ON CONFLICT DO NOTHING RETURNING the keys it inserted (those rows
+    are the defaults, locked by the insert: not read back), then SELECT ... FOR UPDATE the
+    others — the order of `lock_rows`. SQLite: the transaction already holds the database's
+    one write lock (the inbox rows went in first), so the rows are read first and only the
+    missing ones inserted: an import's creations read nothing back, its assignments insert
+    nothing."""
+    buffer = _values_buffer(session, model)
+    table = model.__table__
+    (key,) = [column.key for column in table.primary_key.columns]
+    names = [column.key for column in table.columns]
+    postgres = session.get_bind().dialect.name == "postgresql"
+    wanted = sorted({value for value in ids if value not in buffer})
+    for start in range(0, len(wanted), 500):        # within any database's parameter limit
+        chunk = wanted[start:start + 500]
+        with session.no_autoflush:
+            if not postgres:
+                _read_values(session, model, buffer,
+                             _select_values(model).where(table.c[key].in_(chunk)))
+                chunk = [value for value in chunk if value not in buffer]
+                if not chunk:
+                    continue
+            rows = [{**defaults, key: value} for value in chunk]
+            values = rows[0]
+            result = _insert_rows(session, ("locked_row", model, tuple(values), (key,)),
+                                        lambda dialect: insert_binds(dialect, model, values)
+                                        .on_conflict_do_nothing(index_elements=[key]), rows)
+            if postgres and len(rows) > 1:
+                inserted = set(result.scalars())
+            elif postgres:
+                inserted = set(chunk) if result.rowcount == 1 else set()
+            else:
+                inserted = set(chunk)       # under SQLite's write lock: nothing raced us
+            for value in inserted:
+                row = dict.fromkeys(names)
+                row.update(defaults)
+                row[key] = value
+                buffer[value] = [row, tuple(row[name] for name in names)]
+            rest = [value for value in chunk if value not in inserted]
+            if rest:
+                _read_values(session, model, buffer,
+                             _select_values(model).where(table.c[key].in_(rest)))
+
+
+def locked_values(session, model, identity, **defaults):
+    """The row (a dict) of `model` with primary key `identity`, locked (`lock_values`)."""
+    row = _values_buffer(session, model).get(identity)
+    if row is None:
+        lock_values(session, model, [identity], **defaults)
+        row = _values_buffer(session, model)[identity]
+    return row[0]
+
+
+def _select_values(model):
+    table = model.__table__
+    (key,) = table.primary_key.columns
+    return select(*table.columns).order_by(key).with_for_update()
+
+
+def _read_values(session, model, buffer, statement):
+    names = [column.key for column in model.__table__.columns]
+    (key,) = [column.key for column in model.__table__.primary_key.columns]
+    for found in session.execute(statement):
+        row = dict(zip(names, found))
+        buffer[row[key]] = [row, tuple(found)]
+
+
+def _write_values(session, model, buffer):
+    """The changed rows, in key order, by one executemany UPDATE (pages of 100 on PostgreSQL)."""
+    entry = _UPDATES.get(model)
+    if entry is None:
+        table = model.__table__
+        (key,) = table.primary_key.columns
+        names = tuple(column.key for column in table.columns)
+        entry = _UPDATES[model] = (
+            update(table).where(key == bindparam("key_" + key.key, type_=key.type))
+            .values({column.key: bindparam("set_" + column.key, type_=column.type)
+                     for column in table.columns if not column.primary_key}),
+            names, tuple(("key_" if table.c[name].primary_key else "set_") + name
+                         for name in names))
+    statement, names, params = entry
+    changed = []
+    for _key, (row, read) in sorted(buffer.items()):
+        values = tuple(row[name] for name in names)
+        if values != read:
+            changed.append(dict(zip(params, values)))
+    if changed:
+        session.execute(statement, changed)
+
+
+_UPDATES = {}
+
+
 def add(session, model, columns, deltas, values=("count",)):
     """`deltas`: {key tuple (values of `columns`, the primary key): change}, a change being a
     number, or a tuple of numbers when several `values` columns are summed (deals: count,
     cents, seconds). Summed into the transaction's pending changes and upserted just before it
     commits (`pending`)."""
-    columns, values = tuple(columns), tuple(values)
-    buffer = pending(session, f"rollup:{model.__tablename__}",
-                     lambda session, sums: _upsert(session, model, columns, values, sums))
+    values = tuple(values)
+    buffer = sums(session, model, columns, values)
     if len(values) == 1:             # plain counts: no tuples on the hot path of every event
         for key, change in deltas.items():
             buffer[key] = buffer.get(key, 0) + change
@@ -206,6 +320,14 @@ def add(session, model, columns, deltas, values=("count",)):
     zero = (0,) * len(values)
     for key, change in deltas.items():
         buffer[key] = tuple(a + b for a, b in zip(buffer.get(key, zero), change))
+
+
+def sums(session, model, columns, values=("count",)):
+    """The transaction's pending changes of `model` ({key: change}, as `add` sums them): a
+    handler moving many counts per event adds to it directly."""
+    columns, values = tuple(columns), tuple(values)
+    return pending(session, f"rollup:{model.__tablename__}",
+                   lambda session, sums: _upsert(session, model, columns, values, sums))
 
 
 def _upsert(session, model, columns, values, sums):
@@ -222,7 +344,38 @@ def _upsert(session, model, columns, values, sums):
         return statement.on_conflict_do_update(
             index_elements=list(columns),
             set_={name: table.c[name] + statement.excluded[name] for name in values})
-    insert_precompiled(session, ("rollup", model, columns, values), build, rows)
+    _insert_rows(session, ("rollup", model, columns, values), build, rows)
+
+
+def insert_returning(session, name, build, rows):
+    """Execute the multi-row INSERT ... RETURNING `build(dialect module)` makes with `rows`
+    (several: SQLAlchemy's insertmanyvalues, one multi-row statement), compiled ONCE per engine's
+    dialect: a dialect's INSERT ... ON CONFLICT is never in SQLAlchemy's compiled cache
+    (`inherit_cache = False`), and compiling it for every batch cost a tenth of reporting's CPU
+    on PostgreSQL (bench/FINDINGS.md, fifth session). `name` must identify what `build`
+    returns."""
+    connection = session.connection()
+    dialect = connection.dialect
+    compiled = _COMPILED.setdefault(dialect, {}).get(name)
+    if compiled is None:
+        statement = build(postgresql if dialect.name == "postgresql" else sqlite)
+        compiled = _COMPILED[dialect][name] = statement.compile(dialect=dialect,
+                                                                for_executemany=True)
+    return connection.execute(compiled, rows)
+
+
+_COMPILED = weakref.WeakKeyDictionary()
+
+
+def _insert_rows(session, name, build, rows):
+    """`insert_precompiled`, with the several-row PostgreSQL case compiled once
+    (`insert_returning`)."""
+    if len(rows) > 1 and session.get_bind().dialect.name == "postgresql":
+        def returning(dialect):
+            statement = build(dialect)
+            return statement.returning(*statement.table.primary_key.columns)
+        return insert_returning(session, ("returning", name), returning, rows)
+    return insert_precompiled(session, name, build, rows)
 
 
 def insert_binds(dialect, model, names):

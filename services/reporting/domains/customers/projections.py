@@ -18,15 +18,16 @@ from services.reporting.plugin import Projection
 from services.reporting.tolerant import load
 
 DIMENSIONS = ("owner_id", "lifecycle_stage", "region", "value_class", "industry")
+CREATED_KEY = ("bucket", *DIMENSIONS)
 RECORD_FIELDS = ("lifecycle_stage", "region", "value_class", "industry", "size", "created_at")
 
 
 def contribution(fact):
     """(dimension key, creation bucket) this fact adds to the rollups, or None."""
-    if fact is None or not fact.record_sequence or fact.merged:
+    if fact is None or not fact["record_sequence"] or fact["merged"]:
         return None
-    return (tuple(rollups.as_key(getattr(fact, name)) for name in DIMENSIONS),
-            rollups.bucket(fact.created_at))
+    return (tuple(rollups.as_key(fact[name]) for name in DIMENSIONS),
+            rollups.bucket(fact["created_at"]))
 
 
 FACT_DEFAULTS = {"merged": False, "record_sequence": 0, "owner_sequence": 0}
@@ -37,14 +38,14 @@ def lock_facts(session, envelopes):
     read from the raw payload (an unreadable one is left to its handler, which raises)."""
     ids = [envelope["payload"].get("loser_id" if envelope["event_type"] == "customer_merged"
                                    else "id") for envelope in envelopes]
-    rollups.lock_rows(session, CustomerFact, [i for i in ids if isinstance(i, str)],
-                      **FACT_DEFAULTS)
+    rollups.lock_values(session, CustomerFact, [i for i in ids if isinstance(i, str)],
+                        **FACT_DEFAULTS)
 
 
 def _change(session, customer_id, change):
-    """Apply `change` to the customer's fact (created empty if this is the first event seen
-    for it; locked for this transaction) and move its counts."""
-    fact = rollups.locked_row(session, CustomerFact, {"id": customer_id}, **FACT_DEFAULTS)
+    """Apply `change` to the customer's fact (a dict: rollups.locked_values; created empty if
+    this is the first event seen for it; locked for this transaction) and move its counts."""
+    fact = rollups.locked_values(session, CustomerFact, customer_id, **FACT_DEFAULTS)
     before = contribution(fact)
     change(fact)
     move(session, before, contribution(fact))
@@ -53,14 +54,14 @@ def _change(session, customer_id, change):
 def move(session, before, after):
     if before == after:
         return
-    composition, created = {}, {}
+    composition = rollups.sums(session, CustomerComposition, DIMENSIONS)
+    created = rollups.sums(session, NewCustomers, CREATED_KEY)
     for sign, part in ((-1, before), (1, after)):
         if part is not None:
             dimensions, bucket = part
             composition[dimensions] = composition.get(dimensions, 0) + sign
-            created[(bucket, *dimensions)] = created.get((bucket, *dimensions), 0) + sign
-    rollups.add(session, CustomerComposition, DIMENSIONS, composition)
-    rollups.add(session, NewCustomers, ("bucket", *DIMENSIONS), created)
+            key = (bucket, *dimensions)
+            created[key] = created.get(key, 0) + sign
 
 
 def apply_record(session, envelope):
@@ -68,12 +69,12 @@ def apply_record(session, envelope):
     sequence = envelope["sequence"]
 
     def change(fact):
-        if sequence > fact.record_sequence:
+        if sequence > fact["record_sequence"]:
             for name in RECORD_FIELDS:
-                setattr(fact, name, data.get(name))
-            fact.record_sequence = sequence
-        if sequence > fact.owner_sequence:
-            fact.owner_id, fact.owner_sequence = data.get("owner_id"), sequence
+                fact[name] = data.get(name)
+            fact["record_sequence"] = sequence
+        if sequence > fact["owner_sequence"]:
+            fact["owner_id"], fact["owner_sequence"] = data.get("owner_id"), sequence
     _change(session, data["id"], change)
 
 
@@ -82,8 +83,8 @@ def apply_assigned(session, envelope):
     sequence = envelope["sequence"]
 
     def change(fact):
-        if sequence > fact.owner_sequence:
-            fact.owner_id, fact.owner_sequence = data.get("owner_id"), sequence
+        if sequence > fact["owner_sequence"]:
+            fact["owner_id"], fact["owner_sequence"] = data.get("owner_id"), sequence
     _change(session, data["id"], change)
 
 
@@ -92,7 +93,7 @@ def apply_merged(session, envelope):
     data = load(consumes.CustomerMerged, envelope)
 
     def change(fact):
-        fact.merged = True
+        fact["merged"] = True
     _change(session, data["loser_id"], change)
 
 
