@@ -15,7 +15,8 @@ class Projection:
     type: handler(session, envelope)}}; several projections may consume the same event (each
     has its own inbox and positions, so each is rebuilt alone). `lock_first(session, envelopes)`,
     if given, is called once before the handlers of a batch's envelopes that are new to this
-    projection, to lock in one go the rows they will lock one by one (rollups.lock_rows)."""
+    projection, to lock in one go the rows they will lock one by one (rollups.lock_rows, or
+    lock_values for rows held as dicts)."""
     name: str
     handles: dict
     tables: tuple

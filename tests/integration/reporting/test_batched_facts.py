@@ -1,5 +1,5 @@
 """reporting's live batches on each dialect: a batch locks the customer facts it touches in one
-go (rollups.lock_rows), writes the changed ones in one statement at commit, and inserts the
+go (rollups.lock_values: plain rows), writes the changed ones in one statement at commit, and inserts the
 churn-risk contacts in one — with the same rollups and facts as one event per transaction,
 whatever the batch repeats, redelivers or merges."""
 import random
@@ -133,8 +133,31 @@ def test_a_batch_costs_a_bounded_number_of_statements(reporting_db):
     assert sum(s.startswith("INSERT INTO analytics_interaction_fact") for s in statements) == 1
 
 
+def _lock_as_objects(session, ids, **defaults):
+    rollups.lock_rows(session, CustomerFact, ids, **defaults)
+    return lambda key: rollups.locked_row(session, CustomerFact, {"id": key})
+
+
+def _set_object_region(row, value):
+    row.region = value
+
+
+def _lock_as_values(session, ids, **defaults):
+    rollups.lock_values(session, CustomerFact, ids, **defaults)
+    return lambda key: rollups.locked_values(session, CustomerFact, key)
+
+
+def _set_value_region(row, value):
+    row["region"] = value
+
+
 @pytest.mark.postgres
-def test_two_batches_locking_overlapping_new_facts_wait_instead_of_failing(postgres_database):
+@pytest.mark.parametrize("lock, region, set_region", [
+    (_lock_as_objects, lambda row: row.region, _set_object_region),      # lock_rows (ORM)
+    (_lock_as_values, lambda row: row["region"], _set_value_region)],    # customers' facts
+    ids=["objects", "values"])
+def test_two_batches_locking_overlapping_new_facts_wait_instead_of_failing(
+        postgres_database, lock, region, set_region):
     """A fact both batches see first (created by neither yet): the second's INSERT … ON CONFLICT
     waits for the first's uncommitted row, then locks it and reads the first's change."""
     engine = make_engine(postgres_database)
@@ -145,14 +168,14 @@ def test_two_batches_locking_overlapping_new_facts_wait_instead_of_failing(postg
 
         def second():
             with Session(engine, expire_on_commit=False) as session, session.begin():
-                rollups.lock_rows(session, CustomerFact, ["c", "b"], **defaults)
-                result["b"] = rollups.locked_row(session, CustomerFact, {"id": "b"}).region
+                row = lock(session, ["c", "b"], **defaults)
+                result["b"] = region(row("b"))
             done.set()
 
         with Session(engine, expire_on_commit=False) as first:
             with first.begin():
-                rollups.lock_rows(first, CustomerFact, ["b", "a"], **defaults)
-                rollups.locked_row(first, CustomerFact, {"id": "b"}).region = "first"
+                row = lock(first, ["b", "a"], **defaults)
+                set_region(row("b"), "first")
                 first.flush()
                 thread = threading.Thread(target=second)
                 thread.start()
