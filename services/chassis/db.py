@@ -149,21 +149,72 @@ def update_if_older(session, model, key, sequence_column, sequence, values):
     the UPDATE locked it, and a copy of it the session holds is expired so it reads the new
     values; False when the row is missing or holds a newer sequence (nothing done, no lock on
     PostgreSQL: the caller's general path then takes the row)."""
+    changed = session.execute(_if_older(session, model, tuple(values), sequence_column),
+                              {**values, "key": key, "sequence": sequence}).rowcount == 1
+    if changed:
+        _expire(session, model, [key], [*values, sequence_column])
+    return changed
+
+
+def update_newest(session, model, sequence_column, changes):
+    """Many rows' group of fields moved as applying `changes` — [(key, sequence, values)], the
+    values with the same names, in any order — one by one with update_if_older leaves: per row
+    the values of its newest change above its stored `sequence_column`. The rows are read
+    locked in key order (the one order every unit that locks several takes them in) and moved
+    by one executemany UPDATE (a unit of an import's assignments: two statements, not one per
+    event; chassis/prepared.py). Returns the keys that have a row; a change of a key without
+    one is the caller's (its general path makes the row)."""
+    if not changes:
+        return set()
     table = model.__table__
     (primary_key,) = table.primary_key.columns
-    columns = tuple(values)
+    key_attribute, sequence_attribute = getattr(model, primary_key.key), getattr(model, sequence_column)
+    stored = dict(session.execute(
+        select(key_attribute, sequence_attribute).where(key_attribute.in_(sorted({c[0] for c in changes})))
+        .order_by(key_attribute).with_for_update()).all())
+    newest = {}
+    for key, sequence, values in changes:
+        if key in stored and sequence > stored[key]:
+            stored[key] = sequence
+            newest[key] = {**values, "key": key, "sequence": sequence}
+    if newest:
+        columns = tuple(changes[0][2])
+        session.execute(_if_older(session, model, columns, sequence_column),
+                        [newest[key] for key in sorted(newest)])
+        _expire(session, model, newest, [*columns, sequence_column])
+    return set(stored)
+
+
+def _if_older(session, model, columns, sequence_column):
+    table = model.__table__
+    (primary_key,) = table.primary_key.columns
 
     def build(_dialect):
         return (update(table)
                 .where(primary_key == bindparam("key"), table.c[sequence_column] < bindparam("sequence"))
                 .values({**{column: bindparam(column, type_=table.c[column].type)
                             for column in columns}, sequence_column: bindparam("sequence")}))
-    changed = session.execute(precompiled(session, ("update_if_older", table, columns, sequence_column),
-                                          build), {**values, "key": key, "sequence": sequence}).rowcount == 1
-    held = session.identity_map.get(session.identity_key(model, key)) if changed else None
-    if held is not None:
-        session.expire(held, [*columns, sequence_column])
-    return changed
+    return precompiled(session, ("update_if_older", table, columns, sequence_column), build)
+
+
+def _expire(session, model, keys, attributes):
+    """A copy of these rows the session holds reads the new values."""
+    for key in keys:
+        held = session.identity_map.get(session.identity_key(model, key))
+        if held is not None:
+            session.expire(held, attributes)
+
+
+def insert_new_rows(session, model, values):
+    """INSERT ... ON CONFLICT (primary key) DO NOTHING of `values` (dicts with the same keys),
+    as ONE multi-row statement on both dialects (SQLAlchemy's insertmanyvalues, RETURNING the
+    key); returns the keys inserted — a row that was there is left as it is."""
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    table = model.__table__
+    (primary_key,) = table.primary_key.columns
+    statement = (dialect.insert(table).on_conflict_do_nothing(index_elements=[primary_key.name])
+                 .returning(primary_key))
+    return set(session.execute(statement, values).scalars()) if values else set()
 
 
 _OUTBOX = OutboxEvent.__table__

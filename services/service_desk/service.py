@@ -53,7 +53,9 @@ class ServiceDeskService(TicketEntrypoints, RoutingEntrypoints, SlaEntrypoints, 
     name = "service_desk"
     db = Database(Base.metadata, event_schemas=EVENT_SCHEMAS)
     users = users_copy
+    # a unit's new customers and owners made in a few statements first (directory/projection.py)
     subscriptions = Subscriptions({"customers": projection.handlers(move_customer_tickets),
-                                   "identity": users_copy.handlers()})
+                                   "identity": users_copy.handlers()},
+                                  lock_first=projection.lock_first)
     # live events in batches, one ordered queue per source, each batch one transaction
     # (ChassisService.consume_events; bench/FINDINGS.md 2026-12-05: a commit per event)

@@ -2,10 +2,13 @@
 producers' own schemas dump (every field it reads is still published, with the type it
 expects), a producer's added field is ignored, and it listens live to each event it consumes."""
 import pytest
+from marshmallow import ValidationError, fields
 
 from services.customers.events import EVENT_SCHEMAS as CUSTOMERS
 from services.identity.events import EVENT_SCHEMAS as IDENTITY
 from services.service_desk.consumes import CONSUMED
+from services.service_desk.directory import projection
+from services.service_desk.directory.consumes import FROM_CUSTOMERS
 from services.service_desk.service import ServiceDeskService
 from tests.unit.service_desk.support import AGENT_A, T0, contact, customer, user
 from tests.live_handlers import live_event_types
@@ -48,3 +51,27 @@ def test_the_service_desk_consumes_exactly_these_and_listens_live_to_each():
         == {source: set(copies) for source, copies in CONSUMED.items()}
     live = live_event_types(ServiceDeskService)
     assert set(CONSUMED_TYPES) <= live
+
+
+@pytest.mark.parametrize("event_type, copy", list(FROM_CUSTOMERS.items()))
+def test_the_directory_reads_a_payload_as_its_copy_loads_it(event_type, copy):
+    """directory/projection.read (the chassis's copies.read: field by field, text taken as it
+    is) gives what the copy's schema.load gives, and fails where it fails, with the same
+    messages: a required field missing, text that is a number, null where none is allowed, a
+    value of the wrong kind."""
+    wire = {**CUSTOMERS[event_type].dump(SAMPLES[event_type]), "added_later": 1}
+    assert projection.read({"event_type": event_type, "payload": wire}) == copy().load(wire)
+    loaded = copy().load_fields
+    required = next(name for name, field in loaded.items() if field.required)
+    text = next(name for name, field in loaded.items() if type(field) is fields.String)
+    other = next((name for name, field in loaded.items() if type(field) is not fields.String), None)
+    broken = [{k: v for k, v in wire.items() if k != required}, {**wire, text: 7},
+              {**wire, required: None}, "not an object"]
+    if other:
+        broken.append({**wire, other: "not a date, number or list"})
+    for payload in broken:
+        with pytest.raises(ValidationError) as expected:
+            copy().load(payload)
+        with pytest.raises(ValueError) as error:
+            projection.read({"event_type": event_type, "payload": payload})
+        assert str(expected.value.messages) in str(error.value)

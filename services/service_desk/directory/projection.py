@@ -1,22 +1,33 @@
 """Applying customers' events to the directory copy (directory/models.py). A payload the
 consumer copy cannot read raises: the catch-up stops there, visibly. A merge moves the loser's
-tickets to the winner (tickets/handlers/merge_customer.py), in the event's own transaction."""
-from marshmallow import ValidationError
+tickets to the winner (tickets/handlers/merge_customer.py), in the event's own transaction.
+
+A unit of two or more customer_created / customer_assigned (an import's live batches: 100
+creations, then 100 assignments) is prepared first (`lock_first`, the chassis's
+chassis/prepared.py), in a few statements instead of one per event (bench/FINDINGS.md, the
+fifth session's service desk CPU per imported row):
+
+- the customers its customer_created events create (no row yet, no earlier event of the unit
+  naming them) inserted complete in one multi-row INSERT ... ON CONFLICT DO NOTHING — the row
+  `_insert_new` writes; a row that exists is left to the event's own turn, as before;
+- the owners its customer_assigned events move set by one executemany UPDATE of the rows read
+  locked in id order (db.update_newest): per customer the newest assignment above its stored
+  owner_sequence, which is what applying them one by one leaves (an owner is "newest sequence
+  wins"; a record event sets it only from a newer sequence too); a customer without a row (a
+  stub to make) is left to the event's turn.
+
+The events are then applied in order as before, a prepared one skipping what was done."""
 from sqlalchemy import update
 
-from services.chassis.db import insert_ignoring_conflicts, update_if_older
+from services.chassis import copies, prepared
+from services.chassis.db import (insert_ignoring_conflicts, insert_new_rows, update_if_older,
+                                 update_newest)
 from services.service_desk.directory import consumes
 from services.service_desk.directory.models import DeskContact, DeskCustomer
 
 
-_SCHEMAS = {event_type: copy() for event_type, copy in consumes.FROM_CUSTOMERS.items()}
-
-
 def read(envelope):
-    try:
-        return _SCHEMAS[envelope["event_type"]].load(envelope["payload"])
-    except ValidationError as error:
-        raise ValueError(f"unreadable {envelope.get('event_type')} payload: {error.messages}")
+    return copies.read(envelope, consumes.FROM_CUSTOMERS)
 
 
 STUB = {"known": False, "record_sequence": 0, "owner_sequence": 0}
@@ -46,7 +57,9 @@ def _set_owner(row, owner_id, sequence):
 
 
 def customer_record(uow, envelope):
-    data, sequence = read(envelope), envelope["sequence"]
+    if prepared.done(uow.session, PREPARED, envelope):     # inserted with the unit's others
+        return
+    data, sequence = prepared.payload(uow.session, PREPARED, envelope, read), envelope["sequence"]
     if _insert_new(uow.session, data, sequence):
         return
     row = locked_customer(uow.session, data["id"])
@@ -62,14 +75,22 @@ def _insert_new(session, data, sequence):
     complete in one statement instead of a stub inserted, read back locked and updated
     (bench/FINDINGS.md, the import's CPU per row). The row customer_record writes on a stub;
     False when the row exists (customer_record then applies the event to it)."""
-    return insert_ignoring_conflicts(session, DeskCustomer, {
-        "id": data["id"], **STUB, "name": data["name"], "email": data["email"],
-        "value_class": data["value_class"], "known": True, "record_sequence": sequence,
-        "owner_id": data["owner_id"], "owner_sequence": sequence}, ("id",)).rowcount == 1
+    return insert_ignoring_conflicts(session, DeskCustomer, new_row(data, sequence),
+                                     ("id",)).rowcount == 1
+
+
+def new_row(data, sequence):
+    """A customer no event has named yet, from its record event at `sequence`: its complete
+    row (the one customer_record writes on a stub)."""
+    return {"id": data["id"], **STUB, "name": data["name"], "email": data["email"],
+            "value_class": data["value_class"], "known": True, "record_sequence": sequence,
+            "owner_id": data["owner_id"], "owner_sequence": sequence}
 
 
 def customer_assigned(uow, envelope):
-    data, sequence = read(envelope), envelope["sequence"]
+    if prepared.done(uow.session, PREPARED, envelope):     # its owner set with the unit's others
+        return
+    data, sequence = prepared.payload(uow.session, PREPARED, envelope, read), envelope["sequence"]
     # an import's assignment right after its customer_created: one UPDATE (chassis
     # update_if_older); the row missing or its owner newer: a stub, or nothing, as before
     if update_if_older(uow.session, DeskCustomer, data["id"], "owner_sequence", sequence,
@@ -113,3 +134,34 @@ def handlers(move_tickets):
     return {"customer_created": customer_record, "customer_updated": customer_record,
             "customer_assigned": customer_assigned, "contact_added": contact_added,
             "customer_merged": merged}
+
+
+PREPARED = "service_desk.directory.prepared"
+PREPARES = ("customer_created", "customer_assigned")
+NAMING = ("id", "customer_id", "loser_id", "winner_id")     # payload fields naming a customer
+
+
+def lock_first(session, envelopes):
+    """The service's Subscriptions.lock_first: a unit's new customers and owners made in a few
+    statements before its events are applied (module docstring)."""
+    customers = [e for e in envelopes if e.get("source") == "customers"]
+    unit = prepared.start(session, PREPARED, [e for e in customers if e.get("event_type") in PREPARES],
+                          read)
+    if unit is None:
+        return
+    new = prepared.creations(unit, customers, "customer_created", _named)
+    inserted = insert_new_rows(session, DeskCustomer, [new_row(data, envelope["sequence"])
+                                                       for _id, (envelope, data) in sorted(new.items())])
+    unit.done.update(new[customer_id][0]["event_id"] for customer_id in inserted)
+    assignments = [(envelope, data) for envelope in customers
+                   if envelope.get("event_type") == "customer_assigned"
+                   and (data := unit.data.get(envelope["event_id"])) is not None]
+    found = update_newest(session, DeskCustomer, "owner_sequence", [
+        (data["id"], envelope["sequence"], {"owner_id": data["owner_id"]})
+        for envelope, data in assignments])
+    unit.done.update(envelope["event_id"] for envelope, data in assignments if data["id"] in found)
+
+
+def _named(envelope):
+    payload = envelope.get("payload") or {}
+    return {value for name in NAMING if isinstance(value := payload.get(name), str)}
