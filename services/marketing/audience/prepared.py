@@ -19,12 +19,14 @@ per event, each ~0.1 ms of SQLAlchemy's CPU and on PostgreSQL a round trip
 The events are then applied in order as before (inbox, triggers, segments' touched contacts):
 a prepared one skips what was done here and hands over the same contacts. A single event (the
 per-event path, the one-by-one retry of a failed batch) is not prepared: exactly as before.
-Runs from the unit's lock_first, after the customers' rows are locked in id order.
+Runs from the unit's lock_first, after the customers' rows are locked in id order. The generic
+part (payloads read once, the events done, the creations, the two statements) is the
+chassis's (chassis/prepared.py, db.insert_new_rows, db.update_newest), as the service desk's.
 """
-from sqlalchemy import bindparam, select, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import select
 
-from services.chassis.db import precompiled
+from services.chassis import prepared as unit_prepared
+from services.chassis.db import insert_new_rows, update_newest
 from services.marketing.audience import consumes, rows
 from services.marketing.audience.models import CUSTOMER, AudienceContact, AudienceCustomer
 
@@ -33,18 +35,16 @@ KEY = "marketing.audience.prepared"
 CHANGING_CONTACTS = {"contact_added", "customer_merged", "customer_created", "customer_updated"}
 
 
-class Prepared:
+class Prepared(unit_prepared.Prepared):
     def __init__(self):
-        self.data = {}          # event id → its payload, read once
-        self.done = set()       # event ids whose effect the preparation made
+        super().__init__()
         self.contacts = None    # {customer id: contact ids} for the whole unit, or None
 
 
 def done(session, envelope):
     """Whether the preparation made this event's effect (the event then only hands over its
     contacts)."""
-    prepared = session.info.get(KEY)
-    return prepared is not None and envelope["event_id"] in prepared.done
+    return unit_prepared.done(session, KEY, envelope)
 
 
 def contacts_of(session, customer_id):
@@ -57,9 +57,11 @@ def contacts_of(session, customer_id):
 
 def payload(session, envelope):
     """The envelope's payload read through the customers' tolerant copy (once per unit)."""
-    prepared = session.info.get(KEY)
-    data = prepared.data.get(envelope["event_id"]) if prepared is not None else None
-    return data if data is not None else rows.read(envelope, consumes.FROM_CUSTOMERS)
+    return unit_prepared.payload(session, KEY, envelope, _read)
+
+
+def _read(envelope):
+    return rows.read(envelope, consumes.FROM_CUSTOMERS)
 
 
 def lock_first(session, envelopes):
@@ -72,14 +74,9 @@ def lock_first(session, envelopes):
 def prepare(session, envelopes):
     customers = [e for e in envelopes if e.get("source") == "customers"]
     hot = [e for e in customers if e.get("event_type") in ("customer_created", "customer_assigned")]
-    if len(hot) < 2:
+    prepared = unit_prepared.start(session, KEY, hot, _read, Prepared())
+    if prepared is None:
         return
-    prepared = session.info[KEY] = Prepared()
-    for envelope in hot:
-        try:
-            prepared.data[envelope["event_id"]] = rows.read(envelope, consumes.FROM_CUSTOMERS)
-        except (KeyError, ValueError):
-            pass                        # unreadable: its own turn raises, as before
     _create(session, prepared, envelopes)
     assigned = _assign(session, prepared, customers)
     if assigned and not any(e.get("event_type") in CHANGING_CONTACTS
@@ -91,43 +88,31 @@ def prepare(session, envelopes):
             prepared.contacts[customer_id].add(contact_id)
 
 
+def _named(envelope):
+    payload = envelope.get("payload") or {}
+    return {value for name in rows.CUSTOMER_FIELDS.get(envelope.get("source"), ())
+            if isinstance(value := payload.get(name), str)}
+
+
 def _create(session, prepared, envelopes):
-    named, new = set(), {}
-    for envelope in envelopes:
-        data = prepared.data.get(envelope["event_id"])
-        if envelope.get("event_type") == "customer_created" and data is not None \
-                and data["id"] not in named:
-            new[data["id"]] = (envelope, data)
-        payload = envelope.get("payload") or {}
-        named.update(value for name in rows.CUSTOMER_FIELDS.get(envelope.get("source"), ())
-                     if isinstance(value := payload.get(name), str))
+    new = unit_prepared.creations(prepared, envelopes, "customer_created", _named)
     if not new:
         return
     built = {customer_id: rows.new_rows(data, envelope["sequence"])
              for customer_id, (envelope, data) in sorted(new.items())}
-    inserted = set(_insert_returning(session, AudienceCustomer,
-                                     [values for values, _itself in built.values()]))
+    inserted = insert_new_rows(session, AudienceCustomer,
+                               [values for values, _itself in built.values()])
     if not inserted:
         return
     selves = {customer_id: built[customer_id][1] for customer_id in sorted(inserted)}
-    contacts = set(_insert_returning(session, AudienceContact, [
+    contacts = insert_new_rows(session, AudienceContact, [
         {"id": customer_id, "customer_id": customer_id, "kind": CUSTOMER, "active": True, **itself}
-        for customer_id, itself in selves.items()]))
+        for customer_id, itself in selves.items()])
     for customer_id in inserted - contacts:          # never expected; as projection._insert_new
         contact = session.get(AudienceContact, customer_id)
         for name, value in selves[customer_id].items():
             setattr(contact, name, value)
     prepared.done.update(new[customer_id][0]["event_id"] for customer_id in inserted)
-
-
-def _insert_returning(session, model, values):
-    """INSERT ... ON CONFLICT (id) DO NOTHING of `values`, one multi-row statement (SQLAlchemy's
-    insertmanyvalues with RETURNING, both dialects); the ids inserted."""
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    table = model.__table__
-    statement = (dialect.insert(table).on_conflict_do_nothing(index_elements=["id"])
-                 .returning(table.c.id))
-    return session.execute(statement, values).scalars().all()
 
 
 def _assign(session, prepared, customers):
@@ -137,34 +122,8 @@ def _assign(session, prepared, customers):
               and (data := prepared.data.get(envelope["event_id"])) is not None]
     if not events:
         return set()
-    ids = sorted({data["id"] for _envelope, data in events})
-    stored = dict(session.execute(
-        select(AudienceCustomer.id, AudienceCustomer.owner_sequence)
-        .where(AudienceCustomer.id.in_(ids)).order_by(AudienceCustomer.id).with_for_update()).all())
-    newest = {}
-    for envelope, data in events:
-        customer_id = data["id"]
-        if customer_id not in stored:
-            continue                    # a stub to make: the event's own turn
-        prepared.done.add(envelope["event_id"])
-        if envelope["sequence"] > stored[customer_id]:
-            stored[customer_id] = envelope["sequence"]
-            newest[customer_id] = {"key": customer_id, "owner_id": data["owner_id"],
-                                   "region": data["region"], "sequence": envelope["sequence"]}
-    if newest:
-        session.execute(precompiled(session, "marketing:assign", _assign_statement),
-                        [newest[customer_id] for customer_id in sorted(newest)])
-        for customer_id in newest:      # a copy the session holds reads the new owner
-            held = session.identity_map.get(session.identity_key(AudienceCustomer, customer_id))
-            if held is not None:
-                session.expire(held, ["owner_id", "region", "owner_sequence"])
-    return set(stored)
-
-
-def _assign_statement(_dialect):
-    table = AudienceCustomer.__table__
-    return (update(table).where(table.c.id == bindparam("key"),
-                                table.c.owner_sequence < bindparam("sequence"))
-            .values(owner_id=bindparam("owner_id", type_=table.c.owner_id.type),
-                    region=bindparam("region", type_=table.c.region.type),
-                    owner_sequence=bindparam("sequence")))
+    found = update_newest(session, AudienceCustomer, "owner_sequence", [
+        (data["id"], envelope["sequence"], {"owner_id": data["owner_id"], "region": data["region"]})
+        for envelope, data in events])
+    prepared.done.update(envelope["event_id"] for envelope, data in events if data["id"] in found)
+    return found

@@ -1,55 +1,16 @@
 """What the audience's projections share: reading a payload through marketing's tolerant copy,
 the customer's row (locked; a stub until its customer_created arrives), a merged customer's
 surviving winner, and a customer's contacts."""
-from marshmallow import ValidationError, fields
-from marshmallow.utils import missing
 from sqlalchemy import bindparam, select
 
+from services.chassis import copies
 from services.chassis.db import insert_ignoring_conflicts, precompiled
 from services.marketing.audience.models import AudienceContact, AudienceCustomer, AudiencePurchase
 
 
-_SCHEMAS = {}        # tolerant copy class → (its one instance, its loader)
-
-
 def read(envelope, table):
-    copy = table[envelope["event_type"]]
-    schema, load = _SCHEMAS.get(copy) or _SCHEMAS.setdefault(copy, _loader(copy()))
-    try:
-        return load(envelope["payload"])
-    except ValidationError as error:
-        raise ValueError(f"unreadable {envelope.get('event_type')} payload: {error.messages}")
-
-
-def _loader(schema):
-    """(schema, load): `schema.load`, or for a plain tolerant copy (no hooks, no data keys,
-    attributes, validators nor field processors) the same result field by field without the
-    schema's per-call machinery — ~45 → ~20 µs for a customer record, half of what reading a
-    payload cost per imported row (bench/FINDINGS.md, the fifth session). A text field given
-    text is taken as it is (what fields.String returns for it); every other value goes through
-    its field's deserialize; any error: schema.load, which raises it with all the others."""
-    plain = not any(schema._hooks.values()) and all(
-        field.data_key is None and field.attribute is None and not field.validators
-        and not field.pre_load and not field.post_load for field in schema.load_fields.values())
-    if not plain:
-        return schema, schema.load
-    texts = {name for name, field in schema.load_fields.items() if type(field) is fields.String}
-    load_fields = list(schema.load_fields.items())
-
-    def load(payload):
-        if type(payload) is not dict:
-            return schema.load(payload)
-        data = {}
-        try:
-            for name, field in load_fields:
-                raw = payload.get(name, missing)
-                value = raw if type(raw) is str and name in texts else field.deserialize(raw, name, payload)
-                if value is not missing:
-                    data[name] = value
-        except ValidationError:
-            return schema.load(payload)
-        return data
-    return schema, load
+    """The payload through marketing's tolerant copy (the chassis's copies.read)."""
+    return copies.read(envelope, table)
 
 
 # A customer's row before any event has set its fields (an unknown stub).
