@@ -5,7 +5,9 @@ per field) cost twice the fields' own work — 12–13 % of marketing's and repo
 imported row (bench/FINDINGS.md, fifth session).
 
 One way for every consumer: `loader(schema)` gives the `load(payload)` to keep beside the
-schema instance (a schema costs more to build than a payload to load)."""
+schema instance (a schema costs more to build than a payload to load); `read(envelope, table)`
+loads an envelope's payload through `table[its event type]` (a copy class) with one kept
+loader per copy, raising ValueError (marketing's audience, the service desk's directory)."""
 from marshmallow import EXCLUDE, ValidationError, fields
 from marshmallow.utils import missing
 
@@ -44,3 +46,17 @@ def loader(schema):
             return schema.load(payload)
         return data
     return load
+
+
+_LOADERS = {}        # tolerant copy class → the loader of its one instance
+
+
+def read(envelope, table):
+    """The envelope's payload loaded through its tolerant copy `table[its event type]`;
+    ValueError, with the copy's messages, when the copy cannot read it."""
+    copy = table[envelope["event_type"]]
+    load = _LOADERS.get(copy) or _LOADERS.setdefault(copy, loader(copy()))
+    try:
+        return load(envelope["payload"])
+    except ValidationError as error:
+        raise ValueError(f"unreadable {envelope.get('event_type')} payload: {error.messages}")

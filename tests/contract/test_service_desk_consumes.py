@@ -55,7 +55,7 @@ def test_the_service_desk_consumes_exactly_these_and_listens_live_to_each():
 
 @pytest.mark.parametrize("event_type, copy", list(FROM_CUSTOMERS.items()))
 def test_the_directory_reads_a_payload_as_its_copy_loads_it(event_type, copy):
-    """directory/projection.read (the chassis's copies.read: field by field, text taken as it
+    """directory/projection.read (the chassis's payloads.read: field by field, text taken as it
     is) gives what the copy's schema.load gives, and fails where it fails, with the same
     messages: a required field missing, text that is a number, null where none is allowed, a
     value of the wrong kind."""

@@ -3,14 +3,14 @@ the customer's row (locked; a stub until its customer_created arrives), a merged
 surviving winner, and a customer's contacts."""
 from sqlalchemy import bindparam, select
 
-from services.chassis import copies
+from services.chassis import payloads
 from services.chassis.db import insert_ignoring_conflicts, precompiled
 from services.marketing.audience.models import AudienceContact, AudienceCustomer, AudiencePurchase
 
 
 def read(envelope, table):
-    """The payload through marketing's tolerant copy (the chassis's copies.read)."""
-    return copies.read(envelope, table)
+    """The payload through marketing's tolerant copy (the chassis's payloads.read)."""
+    return payloads.read(envelope, table)
 
 
 # A customer's row before any event has set its fields (an unknown stub).

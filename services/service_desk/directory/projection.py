@@ -19,7 +19,7 @@ fifth session's service desk CPU per imported row):
 The events are then applied in order as before, a prepared one skipping what was done."""
 from sqlalchemy import update
 
-from services.chassis import copies, prepared
+from services.chassis import payloads, prepared
 from services.chassis.db import (insert_ignoring_conflicts, insert_new_rows, update_if_older,
                                  update_newest)
 from services.service_desk.directory import consumes
@@ -27,7 +27,7 @@ from services.service_desk.directory.models import DeskContact, DeskCustomer
 
 
 def read(envelope):
-    return copies.read(envelope, consumes.FROM_CUSTOMERS)
+    return payloads.read(envelope, consumes.FROM_CUSTOMERS)
 
 
 STUB = {"known": False, "record_sequence": 0, "owner_sequence": 0}
