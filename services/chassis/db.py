@@ -15,6 +15,7 @@ import json
 import logging
 import time
 import uuid
+import weakref
 from collections import namedtuple
 from contextlib import contextmanager
 
@@ -207,14 +208,39 @@ def _expire(session, model, keys, attributes):
 
 def insert_new_rows(session, model, values):
     """INSERT ... ON CONFLICT (primary key) DO NOTHING of `values` (dicts with the same keys),
-    as ONE multi-row statement on both dialects (SQLAlchemy's insertmanyvalues, RETURNING the
-    key); returns the keys inserted — a row that was there is left as it is."""
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    as ONE multi-row statement on both dialects (insert_returning, RETURNING the key); returns
+    the keys inserted — a row that was there is left as it is."""
+    if not values:
+        return set()
     table = model.__table__
     (primary_key,) = table.primary_key.columns
-    statement = (dialect.insert(table).on_conflict_do_nothing(index_elements=[primary_key.name])
-                 .returning(primary_key))
-    return set(session.execute(statement, values).scalars()) if values else set()
+    columns = tuple(values[0])
+
+    def build(dialect):
+        return (dialect.insert(table)
+                .values({column: bindparam(column, type_=table.c[column].type) for column in columns})
+                .on_conflict_do_nothing(index_elements=[primary_key.name]).returning(primary_key))
+    return set(insert_returning(session, ("new_rows", table, columns), build, values).scalars())
+
+
+def insert_returning(session, name, build, rows):
+    """Execute the multi-row INSERT ... RETURNING `build(dialect module)` makes with `rows`
+    (several: SQLAlchemy's insertmanyvalues, one multi-row statement), compiled ONCE per engine's
+    dialect: a dialect's INSERT ... ON CONFLICT is never in SQLAlchemy's compiled cache
+    (`inherit_cache = False`), and compiling it for every batch cost a tenth of reporting's CPU
+    on PostgreSQL and a fifth of the service desk's per imported event (bench/FINDINGS.md, fifth
+    session). `build` binds every column explicitly; `name` must identify what it returns."""
+    connection = session.connection()
+    dialect = connection.dialect
+    compiled = _COMPILED_MANY.setdefault(dialect, {}).get(name)
+    if compiled is None:
+        statement = build(postgresql if dialect.name == "postgresql" else sqlite)
+        compiled = _COMPILED_MANY[dialect][name] = statement.compile(dialect=dialect,
+                                                                     for_executemany=True)
+    return connection.execute(compiled, rows)
+
+
+_COMPILED_MANY = weakref.WeakKeyDictionary()
 
 
 _OUTBOX = OutboxEvent.__table__

@@ -28,9 +28,8 @@ active consumer) sees the position move and stops there too.
 import logging
 
 from sqlalchemy import bindparam, select
-from sqlalchemy.dialects import postgresql, sqlite
 
-from services.chassis.db import insert_ignoring_conflicts, precompiled
+from services.chassis.db import insert_ignoring_conflicts, insert_returning, precompiled
 from services.chassis.models import ConsumerPosition, InboxEvent, utcnow
 
 log = logging.getLogger(__name__)
@@ -91,9 +90,8 @@ def record_new(session, envelopes):
     if len(rows) == 1:          # the live path: the rowcount says it, with a precompiled statement
         inserted = session.execute(precompiled(session, "inbox", _inbox_insert), rows[0]).rowcount
         return {rows[0]["event_id"]} if inserted == 1 else set()
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    statement = _inbox_insert(dialect).returning(InboxEvent.__table__.c.event_id)
-    return set(session.execute(statement, rows).scalars())
+    return set(insert_returning(session, "inbox_returning", lambda dialect: _inbox_insert(dialect)
+                                .returning(InboxEvent.__table__.c.event_id), rows).scalars())
 
 
 def consume_all(db, subscriptions, envelopes, advance_position=False):

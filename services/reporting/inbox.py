@@ -22,11 +22,11 @@ positions are untouched.
 """
 from sqlalchemy import bindparam, delete, select
 
-from services.chassis.db import precompiled
+from services.chassis.db import insert_returning, precompiled
 from services.chassis.inbox import (  # noqa: F401  (the outcomes: re-exported for callers)
     DUPLICATE, FAILED, IGNORED, PROCESSED, Subscriptions)
 from services.chassis.models import utcnow
-from services.reporting import freshness, rollups
+from services.reporting import freshness
 from services.reporting.domains import PROJECTIONS
 from services.reporting.models import ProjectionInbox, ProjectionPosition, RebuildFence
 
@@ -71,7 +71,7 @@ def _record_new(session, pairs):
                                    rows[0]).rowcount
         return {(rows[0]["projection"], rows[0]["event_id"])} if inserted == 1 else set()
     table = ProjectionInbox.__table__
-    return {tuple(row) for row in rollups.insert_returning(
+    return {tuple(row) for row in insert_returning(
         session, "projection_inbox_returning",
         lambda dialect: _insert(dialect).returning(table.c.projection, table.c.event_id), rows)}
 

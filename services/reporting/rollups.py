@@ -5,15 +5,13 @@ statement per table just before the commit.
 concurrent consumers never lose an increment. Deltas are applied in key order so that two
 transactions touching the same rows lock them in the same order (no deadlocks on PostgreSQL).
 """
-import weakref
 from datetime import datetime, timezone
 
 from sqlalchemy import bindparam, event, inspect, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.util import identity_key
 
-from services.chassis.db import insert_precompiled, precompiled
+from services.chassis.db import insert_precompiled, insert_returning, precompiled
 
 BUCKET_SECONDS = 900     # 15 minutes: every zone's offset (…, +5:30, +5:45) is a whole number of them
 NONE = ""                # stands for "no value" in rollup keys (see services/reporting/models.py)
@@ -345,26 +343,6 @@ def _upsert(session, model, columns, values, sums):
             index_elements=list(columns),
             set_={name: table.c[name] + statement.excluded[name] for name in values})
     _insert_rows(session, ("rollup", model, columns, values), build, rows)
-
-
-def insert_returning(session, name, build, rows):
-    """Execute the multi-row INSERT ... RETURNING `build(dialect module)` makes with `rows`
-    (several: SQLAlchemy's insertmanyvalues, one multi-row statement), compiled ONCE per engine's
-    dialect: a dialect's INSERT ... ON CONFLICT is never in SQLAlchemy's compiled cache
-    (`inherit_cache = False`), and compiling it for every batch cost a tenth of reporting's CPU
-    on PostgreSQL (bench/FINDINGS.md, fifth session). `name` must identify what `build`
-    returns."""
-    connection = session.connection()
-    dialect = connection.dialect
-    compiled = _COMPILED.setdefault(dialect, {}).get(name)
-    if compiled is None:
-        statement = build(postgresql if dialect.name == "postgresql" else sqlite)
-        compiled = _COMPILED[dialect][name] = statement.compile(dialect=dialect,
-                                                                for_executemany=True)
-    return connection.execute(compiled, rows)
-
-
-_COMPILED = weakref.WeakKeyDictionary()
 
 
 def _insert_rows(session, name, build, rows):
