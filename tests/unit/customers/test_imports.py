@@ -95,21 +95,21 @@ def test_row_errors_name_the_row_and_field_and_the_rest_goes_in(people):
 
 def test_a_crash_mid_batch_loses_nothing_and_the_job_resumes(people, monkeypatch):
     job = start(people, MANAGER, "name\n" + "".join(f"Row {n}\n" for n in range(5)))
-    real = customers.announce
+    real = customers.record
     calls = {"n": 0}
 
-    def crash_on_the_fourth(uow, principal, customer, reason):
+    def crash_on_the_fourth(customer):
         calls["n"] += 1              # the second batch's customers are inserted, not committed
         if calls["n"] == 4:
             raise SystemExit("worker killed")      # not an Exception: nothing catches it
-        return real(uow, principal, customer, reason)
-    monkeypatch.setattr(customers, "announce", crash_on_the_fourth)
+        return real(customer)
+    monkeypatch.setattr(customers, "record", crash_on_the_fourth)
     with pytest.raises(SystemExit):
         run(people, batch_size=2)
     stuck = report(people, ADMIN, job["id"])
     assert (stuck["status"], stuck["processed_rows"], stuck["created"]) == ("running", 2, 2)
 
-    monkeypatch.setattr(customers, "announce", real)
+    monkeypatch.setattr(customers, "record", real)
     run(people)
     assert report(people, ADMIN, job["id"])["status"] == "running"   # the lease still holds
     with people.unit_of_work() as uow:                               # ... until it runs out
