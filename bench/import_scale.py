@@ -7,6 +7,7 @@ from the upload's end until every consumer's queue is empty again (who holds the
 customers works through the file), and the rows/s through the whole system over that time.
 
     PYTHONPATH=$PWD .venv/bin/python -m bench.import_scale                  # 1,000,000 rows, SQLite
+    PYTHONPATH=$PWD .venv/bin/python -m bench.import_scale --rows 10000     # what `make bench` runs
     PYTHONPATH=$PWD .venv/bin/python -m bench.import_scale --database postgresql --rows 200000
     ... --process-seconds 300        # measure the processing for 5 minutes, not to the end
     ... --profile 30                 # py-spy on customers for 30 s while it processes
@@ -18,6 +19,9 @@ system has one active sales rep per region (created through identity's API, as b
 does), so every new row gets an owner round-robin and publishes customer_assigned after its
 customer_created, as a real import does (before 2026-12-05's fourth session it had no reps, no
 owners and no customer_assigned).
+
+`make bench` (bench/run.py, the `import` group) calls `measure()` once per database with
+`--import-rows` (default ROWS_IN_BENCH) rows, on a system of its own.
 """
 import argparse
 import json
@@ -37,6 +41,10 @@ from bench.system import BenchSystem, Vhost  # noqa: E402
 
 REGIONS = ("EU", "US", "APAC", "LATAM", "MEA")
 UPLOAD_PIECE = 256 * 1024          # what the client hands the socket at a time
+ROWS_IN_BENCH = 10_000             # `make bench`'s size: ~1-2 min a database here
+# the job's progress, read this often: a 500-row batch takes ~1 s here, so the rows/s window
+# of a 10,000-row job is ~20 s (2 s before 2026-12-05's sixth session: up to a tenth of it lost)
+POLL_SECONDS = 0.5
 
 
 def log(message):
@@ -52,7 +60,10 @@ def write_csv(path, rows):
             if n % 997 == 0:
                 email, failed = f"firm{n}-at-bench.example", failed + 1
             elif n % 499 == 0:
-                email, duplicates = f"firm{n - 1}@bench.example", duplicates + 1
+                # the earlier row's address; a bad one there (row 997 before 998) made no
+                # customer, so this row is new, not a duplicate
+                email = f"firm{n - 1}@bench.example"
+                duplicates += (n - 1) % 997 != 0
             else:
                 email = f"firm{n}@bench.example"
             out.write(f"Bench Firm {n:07d},{email},+49 30 {n:07d},{REGIONS[n % 5]},"
@@ -89,7 +100,7 @@ def process(admin, job_id, limit_seconds, spy):
         if job["status"] in ("done", "failed") or (
                 first and limit_seconds and now - first[0] >= limit_seconds):
             break
-        time.sleep(2)
+        time.sleep(POLL_SECONDS)
     rows = job["processed_rows"] - (first[1] if first else 0)
     seconds = now - first[0] if first else 0
     return job, rows, seconds
@@ -119,19 +130,39 @@ def cpu_table(per_row, wall, rows):
     return "\n".join(lines)
 
 
-def run(args):
-    workdir = Path(tempfile.mkdtemp(prefix=f"crm-import-{args.database}-"))
+def report_checked(admin, job, expected):
+    """The job's per-row report against the file: its counts, and the first page of its failed
+    rows (the report of every row, `GET .../rows?status=failed`) naming the first bad row."""
+    first_bad = 998 if expected["failed"] else None           # row 997 of the data, after the header
+    page = admin.ok("GET", f"customers/imports/{job['id']}/rows", params={"status": "failed"})
+    listed = [item["row"] for item in page["items"]]
+    counts = {key: job[key] for key in expected}
+    return {"expected": expected, "counts": counts,
+            "first_failed_row": listed[0] if listed else None,
+            "ok": counts == expected and (listed[:1] == [first_bad] if first_bad else not listed)}
+
+
+def measure(rows=ROWS_IN_BENCH, database="sqlite", batch_rows=None, process_seconds=0,
+            drain_seconds=600, profile_seconds=0, profile_process="customers", keep=False,
+            log=log):
+    """One import on a system of its own (own vhost, own databases, dropped after it): the
+    figures `main` prints as JSON and `make bench` puts in results.json["<database>"]["import"]."""
+    if batch_rows is None:
+        batch_rows = int(os.environ.get("IMPORT_BATCH_ROWS", 500))
+    workdir = Path(tempfile.mkdtemp(prefix=f"crm-import-{database}-"))
     csv_path = workdir / "customers.csv"
-    size, failed, duplicates = write_csv(csv_path, args.rows)
-    log(f"{args.rows} rows, {size / 2**20:.1f} MiB ({failed} bad e-mails, {duplicates} repeats)")
+    size, failed, duplicates = write_csv(csv_path, rows)
+    expected = {"created": rows - failed - duplicates, "duplicates": duplicates, "failed": failed}
+    log(f"{rows} rows, {size / 2**20:.1f} MiB ({failed} bad e-mails, {duplicates} repeats)")
     amqp = os.environ.get("AMQP_URI", "amqp://guest:guest@127.0.0.1:5672/")
     vhost = Vhost(amqp, os.environ.get("RABBITMQ_MANAGEMENT_URL", "http://127.0.0.1:15672")).create()
-    dbs = databases.Databases(args.database, workdir)
+    dbs = databases.Databases(database, workdir)
     system = BenchSystem(workdir, vhost.uri, dbs)
-    system.env.update({"IMPORT_BATCH_ROWS": str(args.batch_rows), "RPC_TIMEOUT_SECONDS": "60",
-                       "IMPORT_MAX_ROWS": str(max(args.rows, 1_000_000))})
-    results = {"rows": args.rows, "bytes": size, "database": args.database,
-               "batch_rows": args.batch_rows, "loadavg_before": procstat.loadavg()}
+    system.env.update({"IMPORT_BATCH_ROWS": str(batch_rows), "RPC_TIMEOUT_SECONDS": "60",
+                       "IMPORT_MAX_ROWS": str(max(rows, 1_000_000))})
+    results = {"rows": rows, "bytes": size, "database": database,
+               "batch_rows": batch_rows, "loadavg_before": procstat.loadavg()}
+    started = time.monotonic()
     try:
         # one active rep per region of the file: every row gets an owner by round-robin and
         # publishes customer_assigned after its customer_created, as a real import does
@@ -143,52 +174,64 @@ def run(args):
         watched = {name: pids[name] for name in ("gateway", "customers")}
         with procstat.RssSampler(watched) as rss:
             job, seconds = upload(admin, csv_path)
-            results["upload"] = {"seconds": round(seconds, 1), "rows_per_s": round(args.rows / seconds),
+            results["upload"] = {"seconds": round(seconds, 1), "rows_per_s": round(rows / seconds),
                                  "mib_per_s": round(size / 2**20 / seconds, 2),
                                  "peak_rss_mb": {k: round(v) for k, v in rss.peak.items()},
                                  "loadavg": procstat.loadavg()}
             log(f"upload: {results['upload']}")
             spy = None
-            if args.profile and profile.available():
-                spied = args.profile_process.split(",")
+            if profile_seconds and profile.available():
+                spied = profile_process.split(",")
 
                 def spy():
                     results["spy"] = {}
                     for name in spied:
                         raw = workdir / f"{name}.pyspy"
-                        results["spy"][name] = (profile.start(pids[name], args.profile, raw), raw)
+                        results["spy"][name] = (profile.start(pids[name], profile_seconds, raw), raw)
             cpu = procstat.CpuWindow(hop_cost.measured_pids(system)).start()
-            postgres = procstat.cpu_seconds_named("postgres") if args.database == "postgresql" else None
+            postgres = procstat.cpu_seconds_named("postgres") if database == "postgresql" else None
             at_start = admin.ok("GET", f"customers/imports/{job['id']}")["processed_rows"]
-            job, rows, seconds = process(admin, job["id"], args.process_seconds, spy)
+            job, window_rows, seconds = process(admin, job["id"], process_seconds, spy)
             # the consumers lag behind the runner: the CPU window closes once they have caught up
             # (the events still queued when the job is done are the import's too)
-            drained = vhost.wait_drained(args.drain_seconds) if job["status"] == "done" else None
+            drained = vhost.wait_drained(drain_seconds) if job["status"] == "done" else None
             usage = cpu.stop()
             if postgres is not None:
                 postgres = procstat.cpu_seconds_named("postgres") - postgres
             # the CPU window opens at the upload's end, the rows/s window at the first processed
             # row: per row, count every row the job processed over the CPU window
-            per_row = cpu_per_row(usage, postgres, job["processed_rows"] - at_start)
+            counted = job["processed_rows"] - at_start
+            per_row = cpu_per_row(usage, postgres, counted)
+            held = sum(usage["cores"].values()) + (postgres or 0) / usage["wall_s"]
             results["processing"] = {
                 "status": job["status"], "processed_rows": job["processed_rows"],
                 "created": job["created"], "duplicates": job["duplicates"], "failed": job["failed"],
-                "window_rows": rows, "window_seconds": round(seconds, 1),
-                "rows_per_s": round(rows / seconds) if seconds else None,
+                "window_rows": window_rows, "window_seconds": round(seconds, 1),
+                "rows_per_s": round(window_rows / seconds) if seconds else None,
                 "cores": {k: round(v, 2) for k, v in usage["cores"].items()},
                 "drain_seconds": None if drained is None else round(drained, 1),
                 # rows/s through the whole system: from the first processed row until every
                 # consumer's queue is empty again
-                "end_to_end_rows_per_s": round(rows / (seconds + drained)) if drained is not None
-                and seconds else None,
+                "end_to_end_rows_per_s": round(window_rows / (seconds + drained))
+                if drained is not None and seconds else None,
                 "cpu_window_seconds": round(usage["wall_s"], 1),
+                "cpu_rows": counted,           # the rows cpu_ms_per_row divides by
                 "cpu_ms_per_row": per_row,
+                # the system's processes (services, broker, PostgreSQL), not the rest of the
+                # machine: CPU ms per row summed, and the cores they held over the window
+                "cpu_ms_per_row_total": round(sum(
+                    ms for name, ms in per_row.items() if not name.startswith("others")), 2),
+                "cores_held": round(held, 2),
+                "other_cores": round(max(0.0, usage["other_cores"]
+                                         - (postgres or 0) / usage["wall_s"]), 2),
                 "loadavg": procstat.loadavg()}
+            if job["status"] == "done":
+                results["report"] = report_checked(admin, job, expected)
         results["peak_rss_mb"] = {k: round(v) for k, v in rss.peak.items()}
         log(f"processing: {results['processing']}")
         log("CPU per processed row over the processing window (the machine's broker and "
             "PostgreSQL serve other vhosts and databases too), until the queues were empty:\n"
-            + cpu_table(per_row, usage["wall_s"], job["processed_rows"] - at_start))
+            + cpu_table(per_row, usage["wall_s"], counted))
         if "spy" in results:
             results["profile"] = {}
             for name, (process_, raw) in results.pop("spy").items():
@@ -198,10 +241,11 @@ def run(args):
     finally:
         results.pop("spy", None)
         results["loadavg_after"] = procstat.loadavg()
+        results["seconds"] = round(time.monotonic() - started, 1)
         system.stop()
         vhost.delete()
         dbs.drop()
-        if args.keep:
+        if keep:
             log(f"work directory kept: {workdir}")
         else:
             shutil.rmtree(workdir, ignore_errors=True)
@@ -213,7 +257,8 @@ def main():
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--database", choices=databases.KINDS, default="sqlite")
-    parser.add_argument("--batch-rows", type=int, default=int(os.environ.get("IMPORT_BATCH_ROWS", 500)))
+    parser.add_argument("--batch-rows", type=int, default=None,
+                        help="rows per runner batch (default: $IMPORT_BATCH_ROWS or 500)")
     parser.add_argument("--process-seconds", type=float, default=0,
                         help="stop measuring the processing after this long (0: until done)")
     parser.add_argument("--drain-seconds", type=float, default=600,
@@ -225,7 +270,10 @@ def main():
     parser.add_argument("--keep", action="store_true", help="keep the work directory")
     parser.add_argument("--output", help="also write the results here as JSON")
     args = parser.parse_args()
-    results = run(args)
+    results = measure(rows=args.rows, database=args.database, batch_rows=args.batch_rows,
+                      process_seconds=args.process_seconds, drain_seconds=args.drain_seconds,
+                      profile_seconds=args.profile, profile_process=args.profile_process,
+                      keep=args.keep)
     text = json.dumps(results, indent=2, ensure_ascii=False)
     print(text)
     if args.output:

@@ -9,6 +9,12 @@ TARGETS = {
     "idle_rss_mb": 150,
 }
 SERVICES = (*registry.names(), "bench_http", "bench_echo", "rabbitmq")
+# issue 15's goals ("Performance…", its table): read and write as shares of the same run's
+# ceiling, the events' rate and freshness, list/search at 1M against 10k and against the read,
+# the import's rows/s; idle RSS is the earlier issues' target (TARGETS above)
+GOALS = {"read_x_ceiling": 0.50, "read_p99_ms": 50, "write_x_ceiling": 0.15,
+         "events_per_s": 2000, "freshness_p99_s": 1.0, "list_growth": 2.0, "list_vs_read": 1.5,
+         "import_rows_per_s": 2000, "idle_rss_mb": TARGETS["idle_rss_mb"]}
 
 
 def _f(value, digits=0, unit=""):
@@ -176,6 +182,8 @@ def list_table(results, misses):
 def events_section(results, misses):
     lines = ["## Events into reporting", ""]
     ev = results.get("events")
+    if not ev and "events" not in results["settings"].get("only", ["events"]):
+        return lines + ["Not in this run (`--only` without `events`)."]
     if not ev:
         lines.append("**not available** — `services/reporting/service.py` did not exist (or defined "
                      "no service class) when this run started; the scenario runs as soon as it does.")
@@ -331,6 +339,45 @@ def side_by_side(runs):
             value = ((results.get("events") or {}).get(path[0]) or {}).get(path[1])
             cells += [_f(value, 3 if "freshness" in path else 0), "", ""]
         lines.append(f"| {label} | " + " | ".join(cells) + " |")
+    if any(results.get("import") for results in runs.values()):
+        lines += import_side_by_side(runs)
+    return lines
+
+
+def import_side_by_side(runs):
+    """The import's figures (the `import` group) as rows of the side-by-side table."""
+    def figure(imported, *path):
+        value = imported
+        for key in path:
+            value = (value or {}).get(key) if isinstance(value, dict) else None
+        return value
+    rows = (("rows/s, upload", ("upload", "rows_per_s"), 0),
+            ("rows/s, processing", ("processing", "rows_per_s"), 0),
+            ("rows/s, end to end", ("processing", "end_to_end_rows_per_s"), 0),
+            ("drain (s)", ("processing", "drain_seconds"), 1),
+            ("peak RSS gateway (MB)", ("peak_rss_mb", "gateway"), 0),
+            ("peak RSS customers (MB)", ("peak_rss_mb", "customers"), 0),
+            ("CPU ms per row, the system's processes", ("processing", "cpu_ms_per_row_total"), 2),
+            ("cores held", ("processing", "cores_held"), 2))
+    lines = []
+    sizes = {results["import"]["rows"] for results in runs.values() if results.get("import")}
+    size = f"{next(iter(sizes)):,} rows" if len(sizes) == 1 else "rows"
+    for label, path, digits in rows:
+        cells = []
+        for results in runs.values():
+            cells += [_f(figure(results.get("import"), *path), digits), "", ""]
+        lines.append(f"| import ({size}): {label} | " + " | ".join(cells) + " |")
+    processes = []
+    for results in runs.values():
+        for name in figure(results.get("import"), "processing", "cpu_ms_per_row") or {}:
+            if name not in processes and not name.startswith("others"):
+                processes.append(name)
+    for name in processes:
+        cells = []
+        for results in runs.values():
+            per_row = figure(results.get("import"), "processing", "cpu_ms_per_row") or {}
+            cells += [_f(per_row.get(name), 2), "", ""]
+        lines.append(f"| import: CPU ms per row, {name} | " + " | ".join(cells) + " |")
     return lines
 
 
@@ -412,6 +459,247 @@ def hotpaths_section(hot):
     return lines
 
 
+def _x(value, digits=2):
+    return "–" if value is None else f"{value:.{digits}f}×"
+
+
+def _list_read(results):
+    """The read the list/search shapes are held against: at the largest size if measured."""
+    large = _sizes(results)[-1] if results["settings"].get("sizes") else None
+    return _median(results, f"read@{large}") or _median(results, "read")
+
+
+def goal_rows(results):
+    """Issue 15's goals against one database's results: [(key, goal, target, value, met,
+    × monolith)], met None where the figure was not measured."""
+    rows = []
+    ceiling = _median(results, "ceiling")
+    sizes = _sizes(results) if results["settings"].get("sizes") else []
+
+    def against_ceiling(key, label, target, share, p99=None):
+        m = _median(results, key)
+        if m is None:
+            rows.append((key, label, target, "not measured", None, ""))
+            return m
+        x = m["rps"] / ceiling["rps"] if ceiling and ceiling["rps"] else None
+        met = None if x is None else x >= share and (p99 is None or m["p99_ms"] < p99)
+        value = f"{_f(m['rps'])} req/s = {_x(x)} ceiling, p99 {_f(m['p99_ms'], 1)} ms"
+        rows.append((key, label, target, value, met, ""))
+        return m
+
+    size = f" ({sizes[0]:,} customers)" if sizes else ""
+    read = against_ceiling("read", f"read: GET customer through the gateway{size}",
+                           "≥ 0.50× ceiling, p99 < 50 ms", GOALS["read_x_ceiling"],
+                           GOALS["read_p99_ms"])
+    for key in [k for k in results["scenarios"] if k.startswith("read@")]:
+        against_ceiling(key, f"read at {int(key.split('@')[1]):,} customers",
+                        "≥ 0.50× ceiling, p99 < 50 ms", GOALS["read_x_ceiling"],
+                        GOALS["read_p99_ms"])
+    write = against_ceiling("write", "write: POST customer (insert, outbox, events)",
+                            "≥ 0.15× ceiling", GOALS["write_x_ceiling"])
+    for path, m, monolith in ((read, "read", "monolith_read"), (write, "write", "monolith_write")):
+        base = _median(results, monolith)
+        if path and base and base["rps"]:       # the issue's ratio to the monolith baseline
+            index = next(i for i, row in enumerate(rows) if row[0] == m)
+            rows[index] = rows[index][:5] + (f"{path['rps'] / base['rps']:.2f}× "
+                                             f"({_f(base['rps'])} req/s)",)
+
+    events = results.get("events") or {}
+    drain, fresh = events.get("drain"), events.get("freshness")
+    rate = (drain or {}).get("events_per_s")
+    rows.append(("events", "events applied by reporting, sustained (a backlog drained)",
+                 "≥ 2,000 events/s", f"{_f(rate)} events/s" if drain else "not measured",
+                 None if rate is None else rate >= GOALS["events_per_s"], ""))
+    p99 = (fresh or {}).get("p99_s")
+    rows.append(("freshness", "events: freshness p99 while writing", "< 1 s",
+                 f"{_f(p99, 3)} s ({_f(fresh['missing'])} missing)" if fresh else "not measured",
+                 None if p99 is None else p99 < GOALS["freshness_p99_s"] and not fresh["missing"],
+                 ""))
+
+    if len(sizes) > 1 and results["lists"]:
+        small, large = sizes[0], sizes[-1]
+        reference = _list_read(results)
+        shapes = []
+        for key, entry in results["lists"].items():
+            a, b = entry.get(f"{key}@{small}"), entry.get(f"{key}@{large}")
+            if not (a and b):
+                continue
+            p95 = b["median"]["p95_ms"]
+            growth = p95 / a["median"]["p95_ms"] if a["median"]["p95_ms"] else None
+            vs_read = p95 / reference["p95_ms"] if reference and reference["p95_ms"] else None
+            met = (growth is not None and growth <= GOALS["list_growth"] and vs_read is not None
+                   and vs_read <= GOALS["list_vs_read"] and not b["median"]["errors"])
+            shapes.append((key, entry["title"], p95, growth, vs_read, met))
+        if shapes:
+            worst = max(shapes, key=lambda shape: shape[2])
+            rows.append(("lists", f"list/search at {large:,}: every shape",
+                         f"p95 ≤ 2× at {small:,} and ≤ 1.5× the read's p95",
+                         f"{sum(1 for shape in shapes if shape[5])} of {len(shapes)} shapes; "
+                         f"highest p95 {worst[1]} {_f(worst[2], 1)} ms"
+                         f" (read's p95 {_f(reference['p95_ms'] if reference else None, 1)} ms)",
+                         all(shape[5] for shape in shapes), ""))
+            for key, title, p95, growth, vs_read, met in shapes:
+                rows.append((f"list:{key}", f"– {title}", "",
+                             f"p95 {_f(p95, 1)} ms = {_x(growth, 1)} at {small:,}, "
+                             f"{_x(vs_read, 1)} the read's", met, ""))
+
+    imported = results.get("import")
+    if imported:
+        rows += _import_goal_rows(imported)
+
+    idle = {name: mb for name, mb in results["memory"].get("idle_start", {}).items()
+            if name in registry.names()}
+    if idle:
+        over = sorted((name for name, mb in idle.items() if mb >= GOALS["idle_rss_mb"]),
+                      key=lambda name: -idle[name])
+        heaviest = max(idle, key=idle.get)
+        rows.append(("rss", "RSS idle, every service (after start)", "< 150 MB",
+                     f"highest {heaviest} {_f(idle[heaviest])} MB"
+                     + (f"; over: {', '.join(over)}" if over else f"; all {len(idle)} under"),
+                     not over, ""))
+    return rows
+
+
+def _import_goal_rows(imported):
+    label = f"import: one job of {imported['rows']:,} rows, rows/s end to end"
+    target = "≥ 2,000 rows/s (the issue: a 1,000,000-row job; bench/FINDINGS.md)"
+    if "error" in imported:
+        return [("import", label, target, "failed: " + imported["error"].replace("|", "/"),
+                 False, "")]
+    processing = imported.get("processing") or {}
+    rate = processing.get("end_to_end_rows_per_s")
+    if rate is not None:
+        value = (f"{_f(rate)} rows/s (processing {_f(processing.get('rows_per_s'))}, "
+                 f"upload {_f(imported['upload']['rows_per_s'])}); "
+                 f"{_f(processing.get('cpu_ms_per_row_total'), 2)} ms CPU a row")
+    else:
+        value = (f"not finished ({processing.get('status', '?')}, "
+                 f"{_f(processing.get('processed_rows'))} rows); processing "
+                 f"{_f(processing.get('rows_per_s'))} rows/s")
+    rows = [("import", label, target, value,
+             rate is not None and rate >= GOALS["import_rows_per_s"], "")]
+    report = imported.get("report")
+    if report:
+        counts = report["counts"]
+        rows.append(("import_report", "import: per-row report", "every row reported",
+                     f"created {_f(counts['created'])}, duplicates {_f(counts['duplicates'])}, "
+                     f"failed {_f(counts['failed'])}"
+                     + (" as the file has" if counts == report["expected"] else
+                        f" (the file: {report['expected']})")
+                     + f"; first failed row listed: {_f(report['first_failed_row'])}",
+                     report["ok"], ""))
+    return rows
+
+
+def goals_table(runs):
+    """The goals table that opens RESULTS.md: one row per goal, per database its figure, met
+    and the ratio to the monolith (read and write)."""
+    kinds = list(runs)
+    per_kind = {kind: goal_rows(results) for kind, results in runs.items()}
+    order, labels = [], {}
+    for rows in per_kind.values():
+        for key, label, target, *_ in rows:
+            if key not in labels:
+                order.append(key)
+            labels.setdefault(key, (label, target))
+    lines = ["## Goals (issue 15)", "",
+             "Computed from this run's figures by `bench/report.py` (`GOALS`): × ceiling = req/s "
+             "over the bare nameko `@http` hello of the same run; × monolith = the path's req/s "
+             "over the same GET / POST in one process (`bench/monolith.py`), the baseline the "
+             "issue asks the read and write to be compared with. What each miss costs and why: "
+             "the misses below and `bench/FINDINGS.md`.", "",
+             "| goal | target | " + " | ".join(f"{kind} | met | × monolith" for kind in kinds) + " |",
+             "|---|---|" + "---|---|---:|" * len(kinds)]
+    for key in order:
+        label, target = labels[key]
+        cells = []
+        for kind in kinds:
+            row = next((row for row in per_kind[kind] if row[0] == key), None)
+            cells += [row[3], _ok(row[4]), row[5]] if row else ["–", _ok(None), ""]
+        lines.append(f"| {label} | {target} | " + " | ".join(cells) + " |")
+    return lines
+
+
+def import_section(results, misses):
+    """The `import` group (bench/import_scale.py's measure): one CSV job through the gateway
+    on a system of its own."""
+    imported = results.get("import")
+    lines = ["## Bulk import (issue 15 §5)", ""]
+    if not imported:
+        return lines + ["Not in this run (`--only` without `import`)."]
+    if "error" in imported:
+        misses.append(("import", "failed: " + imported["error"], None))
+        return lines + [f"**failed** ({imported['rows']:,} rows): "
+                        f"{imported['error'].replace('|', '/')}"]
+    upload, processing = imported["upload"], imported.get("processing") or {}
+    rss = imported.get("peak_rss_mb") or upload.get("peak_rss_mb", {})
+    lines += [
+        f"A CSV of {imported['rows']:,} rows ({imported['bytes'] / 2**20:.1f} MiB; every 997th "
+        "row a bad e-mail, every 499th an earlier row's e-mail) uploaded through the gateway as "
+        "one streamed POST, then worked through by customers' import runner in batches of "
+        f"{imported['batch_rows']:,}, on a system of its own (its own vhost and databases, "
+        f"{imported.get('reps', 0)} sales reps: every new row assigned, customer_created + "
+        "customer_assigned) after the main system has stopped (`bench/import_scale.py`, "
+        f"{_f(imported.get('seconds'))} s in all). Processing = rows/s from the runner's first "
+        "row to the job's end; end to end = until every consumer's queue is empty again "
+        "(the drain). CPU = each process's CPU time from the upload's end to the drain's, per "
+        "processed row; the broker and PostgreSQL serve other vhosts and databases of the "
+        "machine too. Load average before "
+        f"{' '.join(imported.get('loadavg_before', []))}, after "
+        f"{' '.join(imported.get('loadavg_after', []))}.", "",
+        "| figure | value |", "|---|---:|",
+        f"| upload: rows/s (MiB/s, s) | {_f(upload['rows_per_s'])} ({_f(upload['mib_per_s'], 2)} "
+        f"MiB/s, {_f(upload['seconds'], 1)} s) |",
+        f"| processing: rows/s ({_f(processing.get('window_rows'))} rows in "
+        f"{_f(processing.get('window_seconds'), 1)} s; job {processing.get('status', '?')}) | "
+        f"{_f(processing.get('rows_per_s'))} |",
+        f"| end to end: rows/s (processing + drain) | "
+        f"{_f(processing.get('end_to_end_rows_per_s'))} |",
+        f"| drain: s from the job's end to empty queues | {_f(processing.get('drain_seconds'), 1)} |",
+        f"| job: created / duplicates / failed | {_f(processing.get('created'))} / "
+        f"{_f(processing.get('duplicates'))} / {_f(processing.get('failed'))} |",
+        f"| peak RSS MB: gateway / customers (upload and processing) | {_f(rss.get('gateway'))} / "
+        f"{_f(rss.get('customers'))} |",
+        f"| CPU ms per row, the system's processes (services, broker"
+        f"{', PostgreSQL' if imported['database'] == 'postgresql' else ''}) | "
+        f"{_f(processing.get('cpu_ms_per_row_total'), 2)} |",
+        f"| cores held by them over {_f(processing.get('cpu_window_seconds'), 1)} s (of "
+        f"the machine's 2; the rest of the machine: {_f(processing.get('other_cores'), 2)}) | "
+        f"{_f(processing.get('cores_held'), 2)} |"]
+    report = imported.get("report")
+    if report:
+        lines.append(f"| per-row report: counts as the file has, first failed row listed "
+                     f"({_f(report['first_failed_row'])}) | {_ok(report['ok'])} |")
+    per_row = processing.get("cpu_ms_per_row") or {}
+    if per_row:
+        counted = processing.get("cpu_rows", processing.get("processed_rows"))
+        wall = processing.get("cpu_window_seconds")
+        lines += ["", "| process | CPU ms per row | cores |", "|---|---:|---:|"]
+        others = [name for name in per_row if name.startswith("others")]
+        for name in [name for name in per_row if name not in others]:
+            cores = per_row[name] * counted / 1000 / wall if wall and counted else None
+            lines.append(f"| {name} | {per_row[name]:.2f} | {_f(cores, 2)} |")
+        lines.append(f"| **total, the system's processes** | "
+                     f"**{_f(processing.get('cpu_ms_per_row_total'), 2)}** | "
+                     f"**{_f(processing.get('cores_held'), 2)}** |")
+        for name in others:        # not the system: the load it ran beside
+            cores = per_row[name] * counted / 1000 / wall if wall and counted else None
+            lines.append(f"| ({name}, not the system) | ({per_row[name]:.2f}) | ({_f(cores, 2)}) |")
+    rate = processing.get("end_to_end_rows_per_s")
+    if rate is None or rate < GOALS["import_rows_per_s"]:
+        heaviest = ", ".join(f"{name} {ms:.2f}" for name, ms in
+                             [item for item in per_row.items() if not item[0].startswith("others")][:3])
+        misses.append((f"import ({imported['rows']:,} rows, one job)",
+                       f"{_f(rate)} rows/s end to end, processing "
+                       f"{_f(processing.get('rows_per_s'))} (goal 2,000): "
+                       f"{_f(processing.get('cpu_ms_per_row_total'), 2)} ms CPU a row, "
+                       f"{_f(processing.get('cores_held'), 2)} cores held (the rest of the "
+                       f"machine: {_f(processing.get('other_cores'), 2)}); heaviest (ms a row): "
+                       f"{heaviest}. Where the time goes at this and 1,000,000 rows: "
+                       "`bench/FINDINGS.md` (py-spy of the runner and the consumers)", None))
+    return lines
+
+
 def render_all(runs):
     """{database: results, "hotpaths": …} → RESULTS.md: one run as before; both, the
     side-by-side table first and then each database's whole report; the hot paths last."""
@@ -427,24 +715,28 @@ def render_all(runs):
             + tail) + "\n"
     if len(runs) == 1:
         return render(next(iter(runs.values()))) + "\n".join(tail) + "\n"
-    lines = ["# Benchmark results — SQLite and PostgreSQL", ""] + side_by_side(runs) + [""]
+    lines = (["# Benchmark results — SQLite and PostgreSQL", ""] + goals_table(runs) + [""]
+             + side_by_side(runs) + [""])
     for kind, results in runs.items():
         lines += [f"# {kind}", ""]
         lines += [("#" + line if line.startswith("#") else line)
-                  for line in render(results).splitlines()[1:]]
+                  for line in render(results, goals=False).splitlines()[1:]]
     if hot:
         lines += ["", "# Hot paths (PostgreSQL, once)", ""] + [
             ("#" + line if line.startswith("#") else line) for line in hotpaths_section(hot)]
     return "\n".join(lines) + "\n"
 
 
-def render(results):
+def render(results, goals=True):
+    """One database's report; `goals`: open with its goals table (render_all puts one table
+    of every database's first instead)."""
     meta, settings = results["meta"], results["settings"]
     misses = []
     body = []
     body += summary(results, misses) + [""]
     body += list_table(results, misses) + [""]
     body += events_section(results, misses) + [""]
+    body += import_section(results, misses) + [""]
     body += memory_section(results, misses) + [""]
     head = [
         "# Benchmark results", "",
@@ -481,4 +773,6 @@ def render(results):
         "what each miss costs and what would fix it); regenerate the figures, not that file."
         if (Path(__file__).parent / "FINDINGS.md").exists() else ""] + [""]
     tail = [""] + cpu_section(results) + [""] + profiles_section(results) + [""]
+    if goals:
+        head = head[:4] + goals_table({settings.get("database", "this run"): results}) + [""] + head[4:]
     return "\n".join(head + misses_section(results, misses) + [""] + body + tail) + "\n"

@@ -1,6 +1,6 @@
 """`make bench`: start the system, load data, run every scenario, write bench/RESULTS.md.
 
-    .venv/bin/python -m bench.run                 # the full run (~15-20 min on 2 cores)
+    .venv/bin/python -m bench.run                 # the full run (~45 min on 2 cores)
     .venv/bin/python -m bench.run --quick         # a smoke run of the harness (~4 min)
     .venv/bin/python -m bench.run --only ceiling,read --no-profile
 
@@ -25,8 +25,8 @@ if str(ROOT) not in sys.path:
 
 from sqlalchemy import func, select  # noqa: E402
 
-from bench import (databases, events, hotpaths, lists, procstat, profile, report,  # noqa: E402
-                   scenarios, seed)
+from bench import (databases, events, hotpaths, import_scale, lists, procstat,  # noqa: E402
+                   profile, report, scenarios, seed)
 from bench.system import BenchSystem, Vhost  # noqa: E402
 from services.chassis.auth import Principal  # noqa: E402
 from services.chassis.db import make_engine  # noqa: E402
@@ -34,8 +34,12 @@ from services.service_desk.directory.models import DeskCustomer  # noqa: E402
 from tests.e2e.client import Api  # noqa: E402
 
 GROUPS = ("ceiling", "hop", "read", "write", "monolith", "tickets", "list", "events", "profile",
-          "hotpaths")
+          "import", "hotpaths")
 ONCE = {"hotpaths"}         # run once per invocation on PostgreSQL, not per --database
+OWN_SYSTEM = {"import"}     # per --database, on a system of its own (bench/import_scale.py)
+# the import's limits, so that a slow machine costs at most ~4 min a database: the rows/s are
+# those of the window measured, the drain is reported as not reached
+IMPORT_PROCESS_LIMIT_S, IMPORT_DRAIN_LIMIT_S = 150, 60
 STARTED = time.monotonic()
 
 
@@ -57,6 +61,8 @@ def parse_args():
     # ~1,300, applied in 0.6 s, too short a window for a sustained rate
     parser.add_argument("--drain-seconds", type=float, default=60,
                         help="seconds of writes piled up for the reporting drain test")
+    parser.add_argument("--import-rows", type=int, default=import_scale.ROWS_IN_BENCH,
+                        help="rows of the CSV the `import` group uploads as one job, per database")
     parser.add_argument("--only", default=",".join(GROUPS), help=f"subset of {','.join(GROUPS)}")
     parser.add_argument("--no-profile", action="store_true", help="skip the py-spy runs")
     parser.add_argument("--quick", action="store_true",
@@ -71,6 +77,8 @@ def parse_args():
     if args.quick:
         args.runs, args.duration, args.list_duration, args.warmup = 1, 3, 3, 1
         args.drain_seconds = 5
+        if args.import_rows == parser.get_default("import_rows"):
+            args.import_rows = 2000
         if args.sizes == parser.get_default("sizes"):
             args.sizes = "10000,50000"
     args.sizes = [int(size) for size in args.sizes.split(",")]
@@ -114,9 +122,7 @@ class Context:
 
     def __init__(self, args, system):
         self.args, self.system = args, system
-        self.results = {"meta": machine_notes(), "settings": {}, "scenarios": {}, "lists": {},
-                        "explain": {}, "events": None, "memory": {}, "profiles": {}, "seed": {},
-                        "notes": []}
+        self.results = empty_results()
         self.paths = Path(system.workdir) / "paths"
         self.paths.mkdir(exist_ok=True)
 
@@ -353,20 +359,55 @@ def profiles(ctx):
 
 # --- main -------------------------------------------------------------------------------------
 
+def bulk_import(args, kind):
+    """The `import` group (issue 15 §5): bench/import_scale.py's `measure` on a system of its
+    own (own vhost and databases of `kind`, five reps), after the main system has stopped; a
+    failure is reported in its place and the run goes on."""
+    log(f"import: {args.import_rows:,} rows as one job ({kind}, a system of its own)")
+    try:
+        return import_scale.measure(rows=args.import_rows, database=kind,
+                                    process_seconds=IMPORT_PROCESS_LIMIT_S,
+                                    drain_seconds=IMPORT_DRAIN_LIMIT_S, keep=args.keep, log=log)
+    except Exception as error:          # the rest of the run's figures are still written
+        log(f"import failed: {error}")
+        return {"rows": args.import_rows, "database": kind,
+                "error": f"{type(error).__name__}: {error}"}
+
+
+def empty_results():
+    return {"meta": machine_notes(), "settings": {}, "scenarios": {}, "lists": {}, "explain": {},
+            "events": None, "memory": {}, "profiles": {}, "seed": {}, "notes": []}
+
+
 def run_once(args, kind):
-    """The whole sequence on one database kind, its own system; returns its results."""
+    """The whole sequence on one database kind, its own system, then the import on one of its
+    own; returns its results."""
+    settings = {key: (sorted(value) if isinstance(value, set) else value)
+                for key, value in vars(args).items()}
+    log(f"--- {kind} ---")
+    if args.only - OWN_SYSTEM - ONCE:
+        results = run_system(args, kind, settings)
+    else:
+        results = empty_results()
+        results["settings"] = dict(settings, database=kind, reporting="not in this run")
+    if "import" in args.only:
+        results["import"] = bulk_import(args, kind)
+        results["meta"]["total_minutes"] = round((time.monotonic() - STARTED) / 60, 1)
+    return results
+
+
+def run_system(args, kind, settings):
+    """Every group but the import's and the hot paths' on one system of `kind`."""
     workdir = Path(tempfile.mkdtemp(prefix=f"crm-bench-{kind}-"))
     amqp = os.environ.get("AMQP_URI", "amqp://guest:guest@127.0.0.1:5672/")
     vhost = Vhost(amqp, os.environ.get("RABBITMQ_MANAGEMENT_URL", "http://127.0.0.1:15672")).create()
     dbs = databases.Databases(kind, workdir)
     system = BenchSystem(workdir, vhost.uri, dbs)
     ctx = Context(args, system)
-    ctx.results["settings"] = {key: (sorted(value) if isinstance(value, set) else value)
-                               for key, value in vars(args).items()}
+    ctx.results["settings"] = dict(settings)
     ctx.results["settings"].update(reporting=system.reporting or "not available", database=kind)
     ok = False
     try:
-        log(f"--- {kind} ---")
         sequence(ctx, args)
         ok = True
     finally:
@@ -418,7 +459,7 @@ def sequence(ctx, args):
 def main():
     args = parse_args()
     per_database = bool(args.only - ONCE)
-    for tool in ("wrk",) if per_database else ():
+    for tool in ("wrk",) if args.only - ONCE - OWN_SYSTEM else ():
         if not shutil.which(tool):
             sys.exit(f"bench: {tool} is not installed; run bench/setup.sh (make bench does)")
     runs = {}
