@@ -37,6 +37,17 @@ SQLITE_CREATE = (
 SQLITE_DROP = tuple(f"DROP TRIGGER IF EXISTS {FTS_TABLE}_{suffix}" for suffix in ("ai", "ad", "au")) \
     + (f"DROP TABLE IF EXISTS {FTS_TABLE}",)
 SQLITE_REBUILD = f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('rebuild')"
+# The planner statistics of the FTS5 table's shadow tables (customer_fts_data, _idx, _docsize,
+# _config). An ANALYZE of a new database (revision b3c1d2e4f5a6) recorded customer_fts_data as
+# 2 rows; the planner then ran FTS5's own `DELETE FROM customer_fts_data WHERE id>=? AND id<=?`
+# (a segment's pages, after each merge step) as a SCAN of the whole index instead of a rowid
+# range: per row written a read of every page of the text index, ~2.5 ms CPU per imported row
+# at 75,000 customers and growing with the table (bench/grown_insert.py, bench/FINDINGS.md).
+# Without statistics the planner assumes a large table and seeks the rowid range. Statistics
+# of a grown index (ANALYZE at scale, e.g. bench/seed.py) are harmless.
+SQLITE_FORGET_STATISTICS = (
+    f"DELETE FROM sqlite_stat1 WHERE tbl IN ('{FTS_TABLE}_data', '{FTS_TABLE}_idx', "
+    f"'{FTS_TABLE}_docsize', '{FTS_TABLE}_config')")
 
 POSTGRES_EXTENSION = "CREATE EXTENSION IF NOT EXISTS pg_trgm"
 POSTGRES_CREATE = (f"CREATE INDEX IF NOT EXISTS {TRGM_INDEX} ON customer "
@@ -63,6 +74,15 @@ def drop(connection):
     statements = SQLITE_DROP if dialect == "sqlite" else POSTGRES_DROP if dialect == "postgresql" else ()
     for statement in statements:
         connection.exec_driver_sql(statement)
+
+
+def forget_statistics(connection):
+    """SQLite: drop the planner statistics of the text index's shadow tables (see
+    SQLITE_FORGET_STATISTICS); a new connection plans FTS5's statements without them. Run it
+    after an ANALYZE of a database whose text index is still small."""
+    if connection.dialect.name == "sqlite" and connection.exec_driver_sql(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'sqlite_stat1'").first():
+        connection.exec_driver_sql(SQLITE_FORGET_STATISTICS)
 
 
 def rebuild(connection):
