@@ -3,8 +3,10 @@ from pathlib import Path
 
 from services import registry
 
+# Each database's tables hold the scenarios to issue 15's goals: read and write as shares of the
+# same run's ceiling (a figure in req/s would say more about the host than about the code).
 TARGETS = {
-    "read_rps": 1000, "read_p99_ms": 50, "read_vs_hop": 2.0, "write_rps": 400,
+    "read_x_ceiling": 0.50, "read_p99_ms": 50, "write_x_ceiling": 0.15,
     "list_p95_ms": 50, "list_growth": 2.0, "events_per_s": 2000, "freshness_p99_s": 1.0,
     "idle_rss_mb": 150,
 }
@@ -12,7 +14,8 @@ SERVICES = (*registry.names(), "bench_http", "bench_echo", "rabbitmq")
 # issue 15's goals ("Performance…", its table): read and write as shares of the same run's
 # ceiling, the events' rate and freshness, list/search at 1M against 10k and against the read,
 # the import's rows/s; idle RSS is the earlier issues' target (TARGETS above)
-GOALS = {"read_x_ceiling": 0.50, "read_p99_ms": 50, "write_x_ceiling": 0.15,
+GOALS = {"read_x_ceiling": TARGETS["read_x_ceiling"], "read_p99_ms": TARGETS["read_p99_ms"],
+         "write_x_ceiling": TARGETS["write_x_ceiling"],
          "events_per_s": 2000, "freshness_p99_s": 1.0, "list_growth": 2.0, "list_vs_read": 1.5,
          "import_rows_per_s": 2000, "idle_rss_mb": TARGETS["idle_rss_mb"]}
 
@@ -80,20 +83,20 @@ def summary(results, misses):
     for key in [k for k in results["scenarios"] if k.startswith("read")]:
         m = _median(results, key)
         size = results["scenarios"][key]["scenario"]["title"].split(" at ")[-1]
-        met = (m["rps"] >= TARGETS["read_rps"] and m["p99_ms"] < TARGETS["read_p99_ms"]
-               and (not hop or m["rps"] >= TARGETS["read_vs_hop"] * hop["rps"]))
+        met = (ceiling is not None and m["rps"] >= TARGETS["read_x_ceiling"] * ceiling
+               and m["p99_ms"] < TARGETS["read_p99_ms"])
         if not met:
             misses.append((f"read ({size})", f"{m['rps']:.0f} req/s, p99 {m['p99_ms']:.1f} ms", "read"))
         vs_hop = f" ({m['rps'] / hop['rps']:.2f}× hop)" if hop else ""
         lines.append(_row(f"read: GET customer, auth ({size}){vs_hop}", m, ceiling,
-                          "≥ 1,000 req/s, p99 < 50 ms, ≥ 2× hop", met))
+                          "≥ 0.50× ceiling, p99 < 50 ms", met))
     write = _median(results, "write")
     if write:
-        met = write["rps"] >= TARGETS["write_rps"]
+        met = ceiling is not None and write["rps"] >= TARGETS["write_x_ceiling"] * ceiling
         if not met:
             misses.append(("write", f"{write['rps']:.0f} req/s", "write"))
         lines.append(_row("write: POST customer (validate, insert, outbox, events)", write, ceiling,
-                          "≥ 400 req/s", met))
+                          "≥ 0.15× ceiling", met))
     lines += _monolith_rows(results, ceiling)
     tickets = _median(results, "ticket_write")
     if tickets:
