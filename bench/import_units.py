@@ -7,12 +7,22 @@ backends' CPU (/proc/<pid>/stat of the database's connections); statements count
 before_cursor_execute. Any tree: run it with PYTHONPATH=<that tree> (bench/FINDINGS.md, the
 fifth session's service desk CPU per imported row).
 
-    PYTHONPATH=<tree> .venv/bin/python bench/import_units.py service_desk|marketing sqlite|postgresql [N]
+webhooks (no subscription: its apply is one SELECT per unit) is the chassis' own floor per event.
+`--live`: through the service's apply_events (the batched handler's method: consume_all plus the
+per-event metrics and lag) instead of inbox.consume_all alone; `--profile`: cProfile of the
+measured loop, the top functions by cumulative and own time on stderr (bench/FINDINGS.md, the
+sixth session's per-event floor).
+
+    PYTHONPATH=<tree> .venv/bin/python -m bench.import_units service_desk|marketing|webhooks \
+        sqlite|postgresql [N] [--live] [--profile]
 """
+import cProfile
 import importlib
+import pstats
 import sys
 import tempfile
 import time
+from types import SimpleNamespace
 
 from sqlalchemy import event, text
 
@@ -24,7 +34,29 @@ from services.chassis.db import make_engine
 CONSUMERS = {"service_desk": ("services.service_desk.service", "ServiceDeskService",
                               "tests.unit.service_desk.support", "desk_db"),
              "marketing": ("services.marketing.service", "MarketingService",
-                           "tests.unit.marketing.support", "marketing_db")}
+                           "tests.unit.marketing.support", "marketing_db"),
+             # service desk's support builds the customers' events; webhooks' db is made here
+             "webhooks": ("services.webhooks.service", "WebhooksService",
+                          "tests.unit.service_desk.support", None)}
+
+
+def webhooks_db(engine):
+    from services.webhooks.events import EVENT_SCHEMAS
+    from services.webhooks.models import Base
+    from tests.unit.chassis.fakes import make_db
+    return make_db(engine, Base.metadata, source="webhooks", event_schemas=EVENT_SCHEMAS)
+
+
+class _Metrics:
+    """The service's metrics as the live path calls them, on a real prometheus registry."""
+
+    def __init__(self, service):
+        from services.chassis.metrics import Metrics
+        self._metrics = Metrics()
+        self._metrics.service = service
+
+    def __getattr__(self, name):
+        return getattr(self._metrics, name)
 
 
 def workload(support, n):
@@ -40,37 +72,60 @@ def workload(support, n):
     return events
 
 
-def main(consumer, kind, n=4000):
+def main(consumer, kind, n=4000, live=False, profile=False):
     module, service, support_module, make_db = CONSUMERS[consumer]
-    subscriptions = getattr(importlib.import_module(module), service).subscriptions
+    cls = getattr(importlib.import_module(module), service)
+    subscriptions = cls.subscriptions
     support = importlib.import_module(support_module)
     events = workload(support, n)
     with tempfile.TemporaryDirectory() as directory, scratch(kind, directory, "units") as url:
         engine = make_engine(url)
-        db = getattr(support, make_db)(engine)
+        db = webhooks_db(engine) if make_db is None else getattr(support, make_db)(engine)
+        if live:
+            instance = cls()
+            instance.db, instance.metrics = db, _Metrics(consumer)
+            instance.live_progress = SimpleNamespace()      # no container: no LiveProgress
+
+            def consume(unit):
+                instance.apply_events(unit)
+        else:
+            def consume(unit):
+                inbox.consume_all(db, subscriptions, unit, advance_position=True)
         count = [0]
         event.listen(engine, "before_cursor_execute",
                      lambda *_args: count.__setitem__(0, count[0] + 1))
         units = [events[i:i + 100] for i in range(0, len(events), 100)]
         for unit in units[:2]:                                   # warm-up
-            inbox.consume_all(db, subscriptions, unit, advance_position=True)
+            consume(unit)
         pids = []
         if kind == "postgresql":
             with engine.connect() as connection:
                 pids = list(connection.execute(text(
                     "SELECT pid FROM pg_stat_activity WHERE datname = current_database()")).scalars())
         server, count[0] = -sum(cpu_seconds(pid) or 0 for pid in pids), 0
+        profiler = cProfile.Profile() if profile else None
+        if profiler is not None:
+            profiler.enable()
         cpu, wall = -time.process_time(), -time.perf_counter()
         for unit in units[2:]:
-            inbox.consume_all(db, subscriptions, unit, advance_position=True)
+            consume(unit)
         cpu, wall = cpu + time.process_time(), wall + time.perf_counter()
+        if profiler is not None:
+            profiler.disable()
+            stats = pstats.Stats(profiler, stream=sys.stderr)
+            stats.sort_stats("cumulative").print_stats(45)
+            stats.sort_stats("tottime").print_stats(30)
         server += sum(cpu_seconds(pid) or 0 for pid in pids)
         engine.dispose()
     measured = len(events) - 200
-    print(f"{consumer} {kind} events={measured} cpu_ms_per_event={1000 * cpu / measured:.3f} "
+    print(f"{consumer}{' live' if live else ''} {kind} events={measured} "
+          f"cpu_ms_per_event={1000 * cpu / measured:.3f} "
           f"server_ms_per_event={1000 * server / measured:.3f} "
           f"statements_per_event={count[0] / measured:.2f} wall_ms_per_event={1000 * wall / measured:.3f}")
 
 
 if __name__ == "__main__":
-    main(sys.argv[1], sys.argv[2], *(int(arg) for arg in sys.argv[3:4]))
+    flags = {arg for arg in sys.argv[1:] if arg.startswith("--")}
+    args = [arg for arg in sys.argv[1:] if not arg.startswith("--")]
+    main(args[0], args[1], *(int(arg) for arg in args[2:3]),
+         live="--live" in flags, profile="--profile" in flags)

@@ -27,7 +27,8 @@ active consumer) sees the position move and stops there too.
 """
 import logging
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import String, bindparam, null, select, update
+from sqlalchemy.dialects import sqlite
 
 from services.chassis.db import insert_ignoring_conflicts, insert_returning, precompiled
 from services.chassis.models import ConsumerPosition, InboxEvent, utcnow
@@ -71,9 +72,29 @@ INBOX_COLUMNS = ("event_id", "source", "event_type", "sequence", "processed_at")
 
 def _inbox_insert(dialect):
     table = InboxEvent.__table__
-    return (dialect.insert(table).values({name: bindparam(name, type_=table.c[name].type)
+    types = {name: table.c[name].type for name in INBOX_COLUMNS}
+    if dialect is sqlite:       # processed_at comes as the text SQLite stores (_processed_at)
+        types["processed_at"] = String()
+    return (dialect.insert(table).values({name: bindparam(name, type_=types[name])
                                           for name in INBOX_COLUMNS})
             .on_conflict_do_nothing(index_elements=["event_id"]))
+
+
+_PROCESSED_AT = {}      # dialect name -> the processed_at column's bind processor (or None)
+
+
+def _processed_at(session, now):
+    """`now` as the inbox INSERT binds it: on SQLite the text its DATETIME column stores, made
+    once per unit instead of once per row by SQLAlchemy's bind processors (the same value in
+    every row of the unit; a few percent of a consumer's CPU per event)."""
+    dialect = session.get_bind().dialect
+    if dialect.name != "sqlite":
+        return now
+    process = _PROCESSED_AT.get(dialect.name)
+    if process is None:
+        process = _PROCESSED_AT[dialect.name] = \
+            InboxEvent.__table__.c.processed_at.type._cached_bind_processor(dialect)
+    return process(now)
 
 
 def record_new(session, envelopes):
@@ -82,7 +103,7 @@ def record_new(session, envelopes):
     replica applying the same event concurrently makes us wait for its commit and then see a
     duplicate (PostgreSQL), where a plain INSERT would fail on the primary key. Public for a
     consumer that orders its own transaction (services/audit/ordering.py)."""
-    now = utcnow()
+    now = _processed_at(session, utcnow())
     # in event id order: two units inserting overlapping rows lock them in one order (no deadlock)
     rows = sorted(({"event_id": e["event_id"], "source": e["source"], "event_type": e["event_type"],
                     "sequence": e["sequence"], "processed_at": now} for e in envelopes),
@@ -132,25 +153,45 @@ def consume_all(db, subscriptions, envelopes, advance_position=False):
     return outcomes
 
 
+def _position_for_update(_dialect):
+    table = ConsumerPosition.__table__
+    return (select(table.c.last_sequence)
+            .where(table.c.source == bindparam("source", type_=table.c.source.type))
+            .with_for_update())
+
+
+def _position_advance(_dialect):
+    table = ConsumerPosition.__table__
+    return (update(table).where(table.c.source == bindparam("source", type_=table.c.source.type))
+            .values(last_sequence=bindparam("last_sequence", type_=table.c.last_sequence.type),
+                    last_error=null()))
+
+
 def advance_over(session, envelopes):
     """Move the stored position of the envelopes' source over those of them that continue it
     (all applied in this transaction, so "everything up to the position is applied" holds):
     the catch-up then starts there, and another replica's catch-up sees the source is being
-    worked on (LiveProgress). A gap stops it: the catch-up reads the missed event there."""
+    worked on (LiveProgress). A gap stops it: the catch-up reads the missed event there.
+    Core statements compiled once (precompiled), not the ORM's get and flush of the row: those
+    were a fifth of a live batch's CPU in process (bench/FINDINGS.md, the sixth session's
+    per-event floor). The session must not hold the ConsumerPosition row as an object (a flush
+    of it would write over this); none of the unit's handlers reads it."""
     source = envelopes[0]["source"]
-    row = session.get(ConsumerPosition, source, with_for_update=True)
-    if row is None:
+    read = precompiled(session, "position_for_update", _position_for_update)
+    stored = session.execute(read, {"source": source}).scalar()
+    if stored is None:
         insert_ignoring_conflicts(session, ConsumerPosition, {"source": source, "last_sequence": 0},
                                   ("source",))
-        row = session.get(ConsumerPosition, source, with_for_update=True, populate_existing=True)
-    position = row.last_sequence
+        stored = session.execute(read, {"source": source}).scalar()
+    position = stored
     for sequence in sorted({e["sequence"] for e in envelopes if e["source"] == source}):
         if sequence == position + 1:
             position = sequence
         elif sequence > position:
             break
-    if position > row.last_sequence:
-        row.last_sequence, row.last_error = position, None
+    if position > stored:
+        session.execute(precompiled(session, "position_advance", _position_advance),
+                        {"source": source, "last_sequence": position})
 
 
 def consume(db, subscriptions, envelope):

@@ -115,6 +115,15 @@ class Metrics(DependencyProvider):
         if lag_seconds is not None:
             CONSUMER_LAG.labels(self.service, source).set(max(lag_seconds, 0.0))
 
+    def events_consumed(self, counts, lags):
+        """A batch's event_consumed: `counts` {(source, event_type, outcome): events},
+        `lags` {source: lag of its last applied event, or None}."""
+        for (source, event_type, outcome), count in counts.items():
+            EVENTS_CONSUMED.labels(self.service, source, event_type, outcome).inc(count)
+        for source, lag_seconds in lags.items():
+            if lag_seconds is not None:
+                CONSUMER_LAG.labels(self.service, source).set(max(lag_seconds, 0.0))
+
     def outbox(self, backlog, oldest_age, head_sequence=None):
         OUTBOX_BACKLOG.labels(self.service).set(backlog)
         OUTBOX_OLDEST_AGE.labels(self.service).set(oldest_age)

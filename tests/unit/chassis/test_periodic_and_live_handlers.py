@@ -67,7 +67,8 @@ def test_one_batched_handler_per_source_and_a_bad_event_costs_only_itself():
     assert handlers["on_sales_events"].event_types == ("deal_won", "deal_lost")
     assert not entrypoints(Batcher, EventHandler).keys() - handlers.keys(), "no per-type handler"
     service = Batcher()
-    service.metrics = type("NoMetrics", (), {"event_consumed": lambda *args: None})()
+    service.metrics = type("NoMetrics", (), {"event_consumed": lambda *args: None,
+                                         "events_consumed": lambda *args: None})()
     Batcher.applied = []
     assert service.on_sales_events([{"n": 1}, {"n": 2}]) == ["processed", "processed"]
     # with its own consume_event, each is committed on its own; a failure sends the batch one

@@ -135,7 +135,8 @@ def test_a_failing_event_falls_back_to_one_by_one_each_evaluated_once(evaluation
     db, events = with_segments(), workload()[:3]
     events[1] = {**events[1], "payload": {"id": "c-1"}}          # unreadable: raises
     service = MarketingService()
-    service.db, service.metrics = db, SimpleNamespace(event_consumed=lambda *args: None)
+    service.db, service.metrics = db, SimpleNamespace(event_consumed=lambda *args: None,
+                                                  events_consumed=lambda *args: None)
     outcomes = service.apply_events(events)
     assert outcomes == [inbox.PROCESSED, inbox.FAILED, inbox.PROCESSED]
     # The batch failed before its end: never evaluated; then each good event once.
