@@ -28,8 +28,8 @@ MAX_PAGE = 1000
 # The sweep's batches (up to 500 events) may wait longer for their confirms than the after-commit
 # relay, which a caller's reply waits on.
 SWEEP_CONFIRM_TIMEOUT = 30.0
-# Most events in one message (messages()): a pack of 100 is ~50 KB, and a batched consumer's
-# prefetch (2 × EVENT_BATCH_SIZE messages) then holds at most 20,000 events.
+# Most events in one message (messages()): a pack of 100 is ~50 KB; a batched consumer holds at
+# most queues.MAX_HELD_MESSAGES of them unacknowledged.
 PACK_SIZE = 100
 _OUTBOX = OutboxEvent.__table__
 

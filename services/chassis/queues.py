@@ -47,6 +47,7 @@ from nameko.constants import (AMQP_SSL_CONFIG_KEY, AMQP_URI_CONFIG_KEY, LOGIN_ME
 from nameko.exceptions import ContainerBeingKilled
 
 from services.chassis import settings
+from services.chassis.outbox import PACK_SIZE
 
 log = logging.getLogger(__name__)
 
@@ -56,6 +57,9 @@ DEAD_LETTER_EXCHANGE = DEAD_LETTER_QUEUE = "crm.dead-letter"
 # dropped; RabbitMQ 4's default. A queue argument: changing it is a migration like the type.
 DELIVERY_LIMIT = 20
 MIGRATION_HELP = "README.md, operations, 'Quorum queues' (migrating from classic queues)"
+# The most unacknowledged messages a batched consumer holds (_BatchQueueConsumer): with packs of
+# up to PACK_SIZE events, at most 20,000 events in memory however large a batch may be.
+MAX_HELD_MESSAGES = 20_000 // PACK_SIZE
 
 
 class QueueMismatch(RuntimeError):
@@ -163,13 +167,16 @@ bulk_event_handler = BulkEventHandler.decorator
 class _BatchQueueConsumer(nameko.messaging.QueueConsumer):
     """The consumer connection of batched handlers: a prefetch of two batches per queue, so the
     next batch is delivered while one is applied (nameko's default, max_workers, would cap a
-    batch at ten). Each delivery is handed to its handler in this consumer's own thread, in the
-    order the broker delivered it: nameko's spawn of a thread per message leaves their start
-    order to the hub's timers, and a batch must be the queue's order."""
+    batch at ten), and never more than MAX_HELD_MESSAGES. The broker counts a prefetch in
+    messages and a pack is up to outbox.PACK_SIZE events, so that cap bounds what a consumer
+    holds in events (20,000), whatever EVENT_BATCH_SIZE is; single-event messages then make
+    batches of at most the cap. Each delivery is handed to its handler in this consumer's own
+    thread, in the order the broker delivered it: nameko's spawn of a thread per message leaves
+    their start order to the hub's timers, and a batch must be the queue's order."""
 
     @property
     def prefetch_count(self):
-        return 2 * settings.event_batch_size()
+        return min(2 * settings.event_batch_size(), MAX_HELD_MESSAGES)
 
     def handle_message(self, provider, body, message):
         provider.handle_message(body, message)

@@ -84,8 +84,8 @@ def bulk_workers(max_workers):
 
 def event_batch_size():
     """`EVENT_BATCH_SIZE`: most events a batched consumer (queues.batch_event_handler: reporting's
-    live path) applies in one transaction. Its queue's prefetch is twice this, so the next batch
-    arrives while one is applied."""
+    live path) applies in one transaction. Its queue's prefetch is twice this in messages, so the
+    next batch arrives while one is applied, capped at queues.MAX_HELD_MESSAGES."""
     value = env.int("EVENT_BATCH_SIZE", 100)
     if value < 1:
         raise ValueError(f"EVENT_BATCH_SIZE must be at least 1, not {value}")

@@ -197,6 +197,31 @@ def test_packs_are_unpacked_in_order_into_batches_of_whole_messages(container_fa
     assert seen["most_active"] == 1
 
 
+def test_the_prefetch_is_capped_in_messages_so_packs_bound_what_a_consumer_holds(
+        monkeypatch, container_factory, rabbit_config, rabbit_manager):
+    """Batches larger than the cap allows in messages (EVENT_BATCH_SIZE 10, at most 6 held):
+    the broker hands over 6 messages at a time, single events make batches of at most 6,
+    packs still fill a batch up to 10 events, and every event is applied once, in order."""
+    monkeypatch.setattr(queues, "MAX_HELD_MESSAGES", 6)
+    container_factory(Ordered, rabbit_config).start()
+    consumers = wait_until(lambda: rabbit_manager.get_queue(
+        rabbit_config["vhost"], DESK_QUEUE)["consumer_details"], message="the consumer")
+    assert [consumer["prefetch_count"] for consumer in consumers] == [6], "the cap, not 2 × 10"
+    published = publish_desk(rabbit_config, list(range(20)))
+    wait_until(lambda: len(seen["applied"]) == len(published), timeout=30,
+               message=f"{len(published)} single events applied")
+    assert all(size <= 6 for size in seen["batches"]), seen["batches"]
+    singles, seen["batches"] = len(seen["applied"]), []
+    published += publish_desk_in_packs(rabbit_config, [
+        ("ticket_created", list(range(20, 24))), ("ticket_created", list(range(24, 28))),
+        ("ticket_closed", list(range(3, 9))), ("ticket_reassigned", list(range(9, 12)))])
+    wait_until(lambda: len(seen["applied"]) == len(published), timeout=30,
+               message=f"{len(published) - singles} events in packs applied")
+    assert _applied() == published, "in the order published, each event once"
+    assert max(seen["batches"]) > 6, f"packs fill a batch past the cap's 6: {seen['batches']}"
+    assert all(size <= 10 for size in seen["batches"]), seen["batches"]
+
+
 @pytest.mark.parametrize("queue_type", ["classic", "quorum"])
 def test_one_queue_per_source_bound_to_its_types_with_a_single_active_consumer(
         queue_type, monkeypatch, container_factory, rabbit_config, rabbit_manager):
