@@ -1,10 +1,12 @@
-"""bench/report.py's goals table (issue 15) and the import's section, from a small fixture of
-results: each goal met or not by its own figures, the read and write as a ratio to the
-monolith, the import (bench/import_scale.py's figures) in the side-by-side table and in each
-database's section, a failed import shown as failed."""
+"""bench/goals.py's goals table (issue 15), as bench/report.py opens RESULTS.md with it, and
+the import's section, from a small fixture of results: each goal met or not by its own
+figures, the read and write as a ratio to the monolith, the import (bench/import_scale.py's
+figures) in the side-by-side table and in each database's section, a failed import shown as
+failed."""
 import copy
 
 from bench import report
+from bench.goals import goal_rows
 
 META = {"date": "2026-12-05 18:00 UTC", "commit": "abc1234", "cpu": "Test CPU", "cores": 2,
         "ram_gb": 8.0, "kernel": "6.0", "python": "3.11", "sqlite": "3.40", "wrk": "wrk 4.1",
@@ -74,7 +76,7 @@ def results(database="sqlite", ceiling=2000, read=1100, read_p99=40.0, write=320
 
 def goals(results_):
     return {key: (value, met, monolith) for key, _label, _target, value, met, monolith
-            in report.goal_rows(results_)}
+            in goal_rows(results_)}
 
 
 def test_goals_met_and_not_met_from_the_runs_figures():
