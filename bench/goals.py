@@ -164,7 +164,7 @@ def goals_table(runs):
                 order.append(key)
             labels.setdefault(key, (label, target))
     lines = ["## Goals (issue 15)", "",
-             "Computed from this run's figures by `bench/report.py` (`GOALS`): × ceiling = req/s "
+             "Computed from this run's figures by `bench/goals.py` (`GOALS`): × ceiling = req/s "
              "over the bare nameko `@http` hello of the same run; × monolith = the path's req/s "
              "over the same GET / POST in one process (`bench/monolith.py`), the baseline the "
              "issue asks the read and write to be compared with. What each miss costs and why: "
