@@ -87,7 +87,7 @@ def measure_write_through_system(args, system, vhost, token, nonce):
     postgres = procstat.cpu_seconds_named("postgres") if args.database == "postgresql" else None
     seconds, statuses, _ = hop_cost.drive(system.url, token, hop_cost.creates(nonce, seed.REP_REGIONS),
                                           args.requests, args.concurrency)
-    drained = vhost.wait_drained(args.drain_seconds)
+    drained = system.wait_applied(vhost, args.drain_seconds)
     usage = window.stop()
     if drained is None:
         raise SystemExit(f"the consumers did not drain within {args.drain_seconds} s")
@@ -112,7 +112,7 @@ def measure_requests(args, workdir):
         nonce = uuid.uuid4().hex[:8]
         hop_cost.drive(system.url, admin.token, hop_cost.creates(nonce + "w", seed.REP_REGIONS), 100,
                        args.concurrency)                                        # warm-up
-        vhost.wait_drained(args.drain_seconds)
+        system.wait_applied(vhost, args.drain_seconds)
         write = measure_write_through_system(args, system, vhost, admin.token, nonce)
         made = hop_cost.drive(system.url, admin.token, hop_cost.creates(nonce + "r", seed.REP_REGIONS),
                               args.requests, args.concurrency)[2]
@@ -120,7 +120,7 @@ def measure_requests(args, workdir):
 
         def read(n):
             return "GET", f"/api/v1/customers/{ids[n % len(ids)]}", None
-        vhost.wait_drained(args.drain_seconds)
+        system.wait_applied(vhost, args.drain_seconds)
         _, one = hop_cost.measure("read, 1 customers replica", system, admin.token, read,
                                   args.requests, args.concurrency, with_figures=True,
                                   processes=PROCESSES)

@@ -194,7 +194,7 @@ def measure(rows=ROWS_IN_BENCH, database="sqlite", batch_rows=None, process_seco
             job, window_rows, seconds = process(admin, job["id"], process_seconds, spy)
             # the consumers lag behind the runner: the CPU window closes once they have caught up
             # (the events still queued when the job is done are the import's too)
-            drained = vhost.wait_drained(drain_seconds) if job["status"] == "done" else None
+            drained = system.wait_applied(vhost, drain_seconds) if job["status"] == "done" else None
             usage = cpu.stop()
             if postgres is not None:
                 postgres = procstat.cpu_seconds_named("postgres") - postgres
@@ -211,7 +211,7 @@ def measure(rows=ROWS_IN_BENCH, database="sqlite", batch_rows=None, process_seco
                 "cores": {k: round(v, 2) for k, v in usage["cores"].items()},
                 "drain_seconds": None if drained is None else round(drained, 1),
                 # rows/s through the whole system: from the first processed row until every
-                # consumer's queue is empty again
+                # consumer has applied what it was sent (bench/drain.py)
                 "end_to_end_rows_per_s": round(window_rows / (seconds + drained))
                 if drained is not None and seconds else None,
                 "cpu_window_seconds": round(usage["wall_s"], 1),

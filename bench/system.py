@@ -6,7 +6,6 @@ the two reference services of bench/hello.py and the monolith baseline (bench/mo
 """
 import subprocess
 import sys
-import time
 import uuid
 from urllib.parse import quote, urlparse
 
@@ -65,18 +64,15 @@ class Vhost:
         response.raise_for_status()
         return sum(queue.get("messages", 0) or 0 for queue in response.json())
 
-    def wait_drained(self, limit_seconds, interval=2):
-        """Seconds until the vhost's queues are empty twice in a row (every consumer has applied
-        what was published: the management API's figures lag a few seconds, hence twice), or
-        None past `limit_seconds`."""
-        started = time.monotonic()
-        empty = 0
-        while time.monotonic() - started < limit_seconds:
-            empty = empty + 1 if self.messages() == 0 else 0
-            if empty == 2:
-                return time.monotonic() - started
-            time.sleep(interval)
-        return None
+    def queue_names(self):
+        """The services' own queues (durable: RPC and events), not the exclusive or auto-deleted
+        ones of a connection (RPC replies, the gateway's broadcasts), which another connection
+        cannot declare, even passively, and which may be gone by the time it tries."""
+        response = requests.get(f"{self.api}/api/queues/{quote(self.name)}",
+                                auth=(self.user, self.password), timeout=30)
+        response.raise_for_status()
+        return [queue["name"] for queue in response.json()
+                if queue.get("durable") and not queue.get("exclusive") and not queue.get("auto_delete")]
 
     def delete(self):
         try:
@@ -114,7 +110,8 @@ class BenchSystem(e2e.System):
         target = self.modules.get(service) or REFERENCE.get(name) or MONOLITH[name]
         env = dict(self.env, **(extra_env or {}))
         if service in self.modules and name != service:        # its own metrics port
-            env[registry.get(service).metrics_setting] = str(e2e.free_port())
+            self.metrics_ports[name] = e2e.free_port()
+            env[registry.get(service).metrics_setting] = str(self.metrics_ports[name])
         if name == "bench_http":
             env["GATEWAY_ADDRESS"] = f"127.0.0.1:{self.reference_port}"
         if name == "bench_monolith":
@@ -169,6 +166,16 @@ class BenchSystem(e2e.System):
             except Exception:
                 return False
         e2e.wait_until(healthy, timeout=timeout, interval=0.5, message=f"{name} health()")
+
+    def metrics_urls(self):
+        """The /metrics of every running service process (replicas included)."""
+        return [f"http://127.0.0.1:{port}/metrics" for name, port in self.metrics_ports.items()
+                if name in self.processes and self.processes[name].poll() is None]
+
+    def wait_applied(self, vhost, limit_seconds):
+        """bench/drain.py: seconds until every consumer has applied what was published."""
+        from bench import drain
+        return drain.wait_applied(vhost, self.metrics_urls(), limit_seconds)
 
     def pids(self):
         return {name: process.pid for name, process in self.processes.items()
