@@ -4,7 +4,8 @@ The body is read in PART_BYTES chunks; each, decoded (a UTF-8 character cut by t
 boundary waits for the next), goes to customers' `append_import` as soon as it is read, so
 neither process holds more than one part of a file of any size (up to IMPORT_MAX_BYTES). The
 client still makes one POST and gets one answer: 202 and the job, or the 4xx of the first thing
-wrong — after which the job is aborted ("failed", with the reason), never left half-claimable.
+wrong — after which the job is aborted ("failed", with the reason), never left half-claimable;
+that problem document carries the job's `import_id` (GET /customers/imports/{import_id}).
 
 An Idempotency-Key goes with `close_import`, the step that makes the job claimable; its
 fingerprint is the method, target and a SHA-256 of the body as it streamed by. A retry that
@@ -16,7 +17,7 @@ import logging
 
 from gateway import parsing
 from gateway.pipeline import request_target
-from gateway.problems import HttpProblem
+from gateway.problems import HttpProblem, problem_members
 from services.chassis import idempotency
 from services.chassis.errors import CrmError
 
@@ -67,7 +68,8 @@ def upload(gateway, request, call):
         answer = _stream(services, job_id, stream, part, limit, request, key)
     except Exception as exc:
         _abort(services, job_id, _reason(exc))
-        raise
+        # the job stays, failed with the reason: its id lets the client fetch it
+        raise problem_members(exc, import_id=job_id)
     if answer["id"] != job_id:          # the key's first request answered: this one is void
         _abort(services, job_id, f"A repeat of import {answer['id']} (same {idempotency.HEADER}).")
     return 202, answer

@@ -31,6 +31,14 @@ class HttpProblem(Exception):
         self.extensions = extensions
 
 
+def problem_members(exc, **members):
+    """Add extension members to whatever error is on its way to `from_exception` (an
+    HttpProblem, a service's CrmError, ...): context the raiser did not have, such as the
+    import job a refused upload had already opened. Returns `exc`, to re-raise."""
+    exc.problem_members = {**getattr(exc, "problem_members", {}), **members}
+    return exc
+
+
 def _default_code(status):
     return HTTPStatus(status).phrase.lower().replace(" ", "_").replace("-", "_")
 
@@ -77,7 +85,9 @@ WRITE_MAY_APPLY = ("A write that timed out may still be applied: retry it with t
 def from_exception(exc, instance=None, call_id=None, write=False):
     """(response, is_server_fault). Only the caller logs; nothing internal reaches the body.
     `write`: the request was a POST/PATCH/PUT, so a 503 says it may still apply."""
-    common = dict(instance=instance, call_id=call_id)
+    added = {key: value for key, value in getattr(exc, "problem_members", {}).items()
+             if key not in RESERVED and key != "headers"}        # never the document's own
+    common = dict(added, instance=instance, call_id=call_id)
     if isinstance(exc, HttpProblem):
         return problem_response(exc.status, exc.detail, exc.code, headers=exc.headers,
                                 **common, **exc.extensions), exc.status >= 500

@@ -51,6 +51,9 @@ class Problem(Schema):
     lines = fields.List(fields.Raw(), metadata={"description": "409: the lines (none to order)"})
     remaining = _text("409: what the purchase contract line has left to order (decimal)")
     rows = _text("409: why the import batch must be sent again")
+    import_id = _text("4xx of a CSV upload (POST /customers/imports) refused after its job was "
+                      "opened: that job, failed with this problem's reason "
+                      "(GET /customers/imports/{import_id})")
     scope = _text("403 / 409: the target scope involved")
     scope_value = _text("403: the target scope value involved")
     parent_id = _text("409: the parent target the parts would exceed")

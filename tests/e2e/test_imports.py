@@ -70,4 +70,6 @@ def test_a_bad_character_after_the_first_part_is_422_and_the_job_failed(admin):
     line = body.count(b"\n")                       # the last line, counted across the parts
     assert response.json()["errors"] == {"csv": [f"Line {line}: Control character U+0000 is "
                                                  "not allowed in a CSV file."]}
+    job = admin.ok("GET", f"customers/imports/{response.json()['import_id']}")   # the failed job
+    assert job["status"] == "failed" and "Control character U+0000" in job["error"], job
     assert admin.ok("GET", f"customers?q=Alpha {tag}")["items"] == []

@@ -49,9 +49,25 @@ def test_an_import_too_large_midway_is_413_and_its_job_aborted_with_the_reason(s
     FakeCustomers.aborted.clear()
     chunks = iter([b"name\n" + b"Acme\n" * (PART_BYTES // 5), b"Late\n" * 10])   # no length: chunked
     response = client.post(f"{API}/customers/imports", data=chunks, headers={"Content-Type": "text/csv"})
-    assert_problem(response, 413)
+    assert assert_problem(response, 413)["import_id"] == "job-1"     # the failed job, to fetch
     assert FakeCustomers.aborted == {
         "job-1": f"The request body exceeds the limit of {PART_BYTES + 10} bytes."}
+
+
+def test_an_import_the_service_refuses_is_422_with_its_failed_job(start_gateway):
+    client = start_gateway().as_user()
+    FakeCustomers.aborted.clear()
+    response = client.post(f"{API}/customers/imports", data="name\n", headers={"Content-Type": "text/csv"})
+    problem = assert_problem(response, 422)
+    assert problem["errors"] == {"csv": ["The file has a header but no rows."]}
+    assert problem["import_id"] == "job-1"
+    assert FakeCustomers.aborted == {"job-1": "csv: The file has a header but no rows."}
+
+
+def test_an_import_refused_before_any_job_has_no_import_id(start_gateway):
+    response = start_gateway().as_user().post(f"{API}/customers/imports", data=b"",
+                                              headers={"Content-Type": "text/csv"})
+    assert "import_id" not in assert_problem(response, 400)
 
 
 def test_rate_limit_is_per_principal_with_retry_after(start_gateway):

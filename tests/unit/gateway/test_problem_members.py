@@ -3,8 +3,9 @@
 The members are collected from the code itself: the keys of the `details` dict literals given
 to the domain errors that are not a 422 (their details become members; a 422's go under
 `errors`), to helpers named after them (`flush_or_conflict`, `not_found`), and the keyword
-extensions of the gateway's own problems. A member added in the code and not in
-gateway/schemas.py:Problem fails here before a client meets it.
+extensions of the gateway's own problems (and those `problem_members` adds to any error). A
+member added in the code and not in gateway/schemas.py:Problem fails here before a client
+meets it.
 """
 import ast
 import re
@@ -17,7 +18,7 @@ from services.chassis.errors import CrmError
 
 ROOT = Path(__file__).resolve().parents[3]
 HELPERS = re.compile(r"^(\w+_or_)?(conflict|not_found|forbidden)$", re.IGNORECASE)
-GATEWAY_PROBLEMS = {"HttpProblem", "problem_response"}
+GATEWAY_PROBLEMS = {"HttpProblem", "problem_response", "problem_members"}
 NOT_MEMBERS = {"headers", "instance", "code", "call_id"}
 
 

@@ -1,7 +1,7 @@
 """Rendering errors as RFC 9457 problem details."""
 import json
 
-from gateway.problems import HttpProblem, from_exception, problem_response
+from gateway.problems import HttpProblem, from_exception, problem_members, problem_response
 from services.chassis.errors import (Conflict, CrmError, Forbidden, Invalid, NotFound,
                                      TooManyRequests, Unauthorized)
 from services.chassis.rpc import ServiceUnavailable
@@ -69,3 +69,16 @@ def test_too_many_requests_from_a_service_carries_retry_after():
     response, body, fault = render(TooManyRequests("2 jobs wait.", {"retry_after": 30}))
     assert (response.status_code, fault) == (429, False)
     assert response.headers["Retry-After"] == "30" and body["retry_after"] == 30
+
+
+def test_problem_members_adds_context_to_any_error():
+    _, body, _ = render(problem_members(HttpProblem(413, "Too big.", limit=10), import_id="j-1"))
+    assert (body["status"], body["limit"], body["import_id"]) == (413, 10, "j-1")
+    _, body, _ = render(problem_members(Invalid("Bad.", {"csv": ["No rows."]}), import_id="j-1"))
+    assert body["errors"] == {"csv": ["No rows."]} and body["import_id"] == "j-1"
+    _, body, _ = render(problem_members(ServiceUnavailable("customers"), import_id="j-1"))
+    assert body["status"] == 503 and body["import_id"] == "j-1"
+    _, body, _ = render(problem_members(problem_members(ValueError("x"), a="1"), import_id="j-1"))
+    assert (body["status"], body["a"], body["import_id"]) == (500, "1", "j-1")
+    _, body, _ = render(problem_members(Invalid("Bad."), status=200, code="x"))
+    assert (body["status"], body["code"]) == (422, "invalid")       # reserved members stay
