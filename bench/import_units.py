@@ -13,11 +13,22 @@ per-event metrics and lag) instead of inbox.consume_all alone; `--profile`: cPro
 measured loop, the top functions by cumulative and own time on stderr (bench/FINDINGS.md, the
 sixth session's per-event floor).
 
+The process holds one unit's envelopes at a time, as a consumer does (each unit pickled up
+front and loaded before its call, outside the measured CPU): N x 2 envelopes held as live
+objects would double what the collector's full collections scan. Collections during the
+measured calls are counted per generation (gc.callbacks: count, CPU inside them, objects
+collected). `--gc-freeze`: gc.collect() then gc.freeze() after set-up and before the warm-up,
+as a chassis hook at a container's start would, before its first event; `--gc-threshold=N`:
+gen0's threshold set to N first. Neither paid, so the chassis has neither (bench/FINDINGS.md,
+the seventh session's garbage collector).
+
     PYTHONPATH=<tree> .venv/bin/python -m bench.import_units service_desk|marketing|webhooks \
-        sqlite|postgresql [N] [--live] [--profile]
+        sqlite|postgresql [N] [--live] [--profile] [--gc-freeze] [--gc-threshold=N]
 """
 import cProfile
+import gc
 import importlib
+import pickle
 import pstats
 import sys
 import tempfile
@@ -60,6 +71,7 @@ class _Metrics:
 
 
 def workload(support, n):
+    """The units of 100 envelopes, each pickled (bytes: nothing for the collector to track)."""
     log, events = support.Log("customers"), []
     for start in range(0, n, 500):
         ids = [f"c-{i:06d}" for i in range(start, min(n, start + 500))]
@@ -69,15 +81,53 @@ def workload(support, n):
         events += [log.emit("customer_assigned", {
             "id": i, "owner_id": "u-rep2", "previous_owner_id": "u-rep1", "region": "north",
             "reason": "round_robin", "assigned_by": "system"}) for i in ids]
-    return events
+    return [pickle.dumps(events[i:i + 100]) for i in range(0, len(events), 100)]
 
 
-def main(consumer, kind, n=4000, live=False, profile=False):
+def freeze_after_start():
+    """What a container's start would do: set-up's garbage collected (not pinned), then every
+    object left moved to the permanent generation, out of the full collections' scans."""
+    gc.collect()
+    gc.freeze()
+
+
+class Collections:
+    """The collector's work while `counting`: per generation the collections, the CPU inside
+    them and the objects they freed."""
+
+    def __init__(self):
+        self.counting, self.started = False, 0.0
+        self.runs, self.cpu, self.collected = [0, 0, 0], [0.0, 0.0, 0.0], [0, 0, 0]
+
+    def __call__(self, phase, info):
+        if not self.counting:
+            return
+        if phase == "start":
+            self.started = time.process_time()
+            return
+        generation = info["generation"]
+        self.runs[generation] += 1
+        self.cpu[generation] += time.process_time() - self.started
+        self.collected[generation] += info["collected"]
+
+    def summary(self, measured):
+        return (f"gc_runs={'/'.join(map(str, self.runs))} "
+                f"gc_cpu_ms_per_event={1000 * sum(self.cpu) / measured:.4f} "
+                f"(gen2 {1000 * self.cpu[2] / measured:.4f}) "
+                f"gc_collected={'/'.join(map(str, self.collected))}")
+
+
+def main(consumer, kind, n=4000, live=False, profile=False, gc_freeze=False, gc_threshold=None):
+    if gc_threshold is not None:
+        gc.set_threshold(gc_threshold, *gc.get_threshold()[1:])
     module, service, support_module, make_db = CONSUMERS[consumer]
     cls = getattr(importlib.import_module(module), service)
     subscriptions = cls.subscriptions
     support = importlib.import_module(support_module)
-    events = workload(support, n)
+    units = workload(support, n)
+    measured = 100 * len(units[2:])
+    collections = Collections()
+    gc.callbacks.append(collections)
     with tempfile.TemporaryDirectory() as directory, scratch(kind, directory, "units") as url:
         engine = make_engine(url)
         db = webhooks_db(engine) if make_db is None else getattr(support, make_db)(engine)
@@ -94,22 +144,29 @@ def main(consumer, kind, n=4000, live=False, profile=False):
         count = [0]
         event.listen(engine, "before_cursor_execute",
                      lambda *_args: count.__setitem__(0, count[0] + 1))
-        units = [events[i:i + 100] for i in range(0, len(events), 100)]
+        if gc_freeze:
+            freeze_after_start()
         for unit in units[:2]:                                   # warm-up
-            consume(unit)
+            consume(pickle.loads(unit))
         pids = []
         if kind == "postgresql":
             with engine.connect() as connection:
                 pids = list(connection.execute(text(
                     "SELECT pid FROM pg_stat_activity WHERE datname = current_database()")).scalars())
         server, count[0] = -sum(cpu_seconds(pid) or 0 for pid in pids), 0
+        tracked, frozen = len(gc.get_objects()), gc.get_freeze_count()
         profiler = cProfile.Profile() if profile else None
         if profiler is not None:
             profiler.enable()
-        cpu, wall = -time.process_time(), -time.perf_counter()
-        for unit in units[2:]:
+        cpu, wall = 0.0, -time.perf_counter()
+        collections.counting = True
+        for blob in units[2:]:
+            unit = pickle.loads(blob)
+            started = time.process_time()
             consume(unit)
-        cpu, wall = cpu + time.process_time(), wall + time.perf_counter()
+            cpu += time.process_time() - started
+        collections.counting = False
+        wall += time.perf_counter()
         if profiler is not None:
             profiler.disable()
             stats = pstats.Stats(profiler, stream=sys.stderr)
@@ -117,15 +174,18 @@ def main(consumer, kind, n=4000, live=False, profile=False):
             stats.sort_stats("tottime").print_stats(30)
         server += sum(cpu_seconds(pid) or 0 for pid in pids)
         engine.dispose()
-    measured = len(events) - 200
     print(f"{consumer}{' live' if live else ''} {kind} events={measured} "
-          f"cpu_ms_per_event={1000 * cpu / measured:.3f} "
+          f"cpu_ms_per_event={1000 * cpu / measured:.4f} "
           f"server_ms_per_event={1000 * server / measured:.3f} "
-          f"statements_per_event={count[0] / measured:.2f} wall_ms_per_event={1000 * wall / measured:.3f}")
+          f"statements_per_event={count[0] / measured:.2f} wall_ms_per_event={1000 * wall / measured:.3f} "
+          f"gc_freeze={'yes' if gc_freeze else 'no'} gc_threshold={gc.get_threshold()[0]} "
+          f"tracked={tracked} frozen={frozen} {collections.summary(measured)}")
 
 
 if __name__ == "__main__":
     flags = {arg for arg in sys.argv[1:] if arg.startswith("--")}
     args = [arg for arg in sys.argv[1:] if not arg.startswith("--")]
+    threshold = [int(flag.split("=", 1)[1]) for flag in flags if flag.startswith("--gc-threshold=")]
     main(args[0], args[1], *(int(arg) for arg in args[2:3]),
-         live="--live" in flags, profile="--profile" in flags)
+         live="--live" in flags, profile="--profile" in flags, gc_freeze="--gc-freeze" in flags,
+         gc_threshold=threshold[0] if threshold else None)
