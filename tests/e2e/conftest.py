@@ -8,10 +8,13 @@ other's reps). The full-dataset demo load runs last (its 8,800 deals would other
 replayed by every later rebuild and reconcile).
 """
 import contextlib
+import signal
+import time
 import uuid
 from urllib.parse import urlparse
 
 import pytest
+from requests import HTTPError
 
 from tests.e2e.client import Api
 from tests.e2e.system import System
@@ -22,15 +25,50 @@ _running = []          # the session's system, for the failure report below
 
 @contextlib.contextmanager
 def own_vhost(request, rabbit_manager):
-    """A vhost of its own (RabbitMQ management API), deleted afterwards: its AMQP URI."""
+    """A vhost of its own (RabbitMQ management API), deleted afterwards — after a failed test,
+    a failed start or a SIGTERM too (`_sigterm_as_interrupt`): its AMQP URI."""
     amqp = urlparse(request.config.getoption("RABBIT_AMQP_URI"))
     vhost = f"crm_e2e_{uuid.uuid4().hex[:10]}"
-    rabbit_manager.create_vhost(vhost)
-    rabbit_manager.set_vhost_permissions(vhost, amqp.username, ".*", ".*", ".*")
+    with _sigterm_as_interrupt():
+        rabbit_manager.create_vhost(vhost)
+        try:
+            rabbit_manager.set_vhost_permissions(vhost, amqp.username, ".*", ".*", ".*")
+            yield f"{amqp.scheme}://{amqp.netloc}/{vhost}"
+        finally:
+            _delete_vhost(rabbit_manager, vhost)
+
+
+@contextlib.contextmanager
+def _sigterm_as_interrupt():
+    """A SIGTERM (`timeout`, a cancelled CI job) ends pytest as Ctrl-C does: the fixtures'
+    teardowns run (the system stopped, the vhost deleted). Python's default dies at once and
+    left a crm_e2e_* vhost behind, with its queues, and the system's processes running."""
+    def interrupt(signum, _frame):
+        raise KeyboardInterrupt(f"signal {signum}")
+    try:        # (eventlet's green threading hides which OS thread this is: ask signal itself)
+        previous, installed = signal.signal(signal.SIGTERM, interrupt), True
+    except ValueError:          # not the main thread: the default stays
+        previous, installed = None, False
     try:
-        yield f"{amqp.scheme}://{amqp.netloc}/{vhost}"
+        yield
     finally:
-        rabbit_manager.delete_vhost(vhost)
+        if installed:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _delete_vhost(rabbit_manager, vhost, attempts=5):
+    """The management API may refuse for a moment while the vhost's connections close (nameko's
+    own vhost fixture retries too); gone already (404) is done."""
+    for attempt in range(attempts):
+        try:
+            rabbit_manager.delete_vhost(vhost)
+            return
+        except HTTPError as error:
+            if error.response is not None and error.response.status_code == 404:
+                return
+            if attempt == attempts - 1:
+                raise
+            time.sleep(1)
 
 
 @pytest.fixture(scope="session")
