@@ -194,7 +194,11 @@ def measure(rows=ROWS_IN_BENCH, database="sqlite", batch_rows=None, process_seco
             job, window_rows, seconds = process(admin, job["id"], process_seconds, spy)
             # the consumers lag behind the runner: the CPU window closes once they have caught up
             # (the events still queued when the job is done are the import's too)
+            waiting = time.monotonic()
             drained = system.wait_applied(vhost, drain_seconds) if job["status"] == "done" else None
+            # after the consumers' last move, bench/drain.py waits a second of quiet and the
+            # management API's confirmation: the cores held are over the window without that tail
+            tail = time.monotonic() - waiting - (drained or 0) if drained is not None else 0.0
             usage = cpu.stop()
             if postgres is not None:
                 postgres = procstat.cpu_seconds_named("postgres") - postgres
@@ -202,13 +206,14 @@ def measure(rows=ROWS_IN_BENCH, database="sqlite", batch_rows=None, process_seco
             # row: per row, count every row the job processed over the CPU window
             counted = job["processed_rows"] - at_start
             per_row = cpu_per_row(usage, postgres, counted)
-            held = sum(usage["cores"].values()) + (postgres or 0) / usage["wall_s"]
+            busy = max(usage["wall_s"] - tail, 1e-9)
+            held = (sum(usage["cores"].values()) * usage["wall_s"] + (postgres or 0)) / busy
             results["processing"] = {
                 "status": job["status"], "processed_rows": job["processed_rows"],
                 "created": job["created"], "duplicates": job["duplicates"], "failed": job["failed"],
                 "window_rows": window_rows, "window_seconds": round(seconds, 1),
                 "rows_per_s": round(window_rows / seconds) if seconds else None,
-                "cores": {k: round(v, 2) for k, v in usage["cores"].items()},
+                "cores": {k: round(v * usage["wall_s"] / busy, 2) for k, v in usage["cores"].items()},
                 "drain_seconds": None if drained is None else round(drained, 1),
                 # rows/s through the whole system: from the first processed row until every
                 # consumer has applied what it was sent (bench/drain.py)
@@ -218,7 +223,8 @@ def measure(rows=ROWS_IN_BENCH, database="sqlite", batch_rows=None, process_seco
                 "cpu_rows": counted,           # the rows cpu_ms_per_row divides by
                 "cpu_ms_per_row": per_row,
                 # the system's processes (services, broker, PostgreSQL), not the rest of the
-                # machine: CPU ms per row summed, and the cores they held over the window
+                # machine: CPU ms per row summed, and the cores they held over the window (less
+                # the drain's confirmation tail)
                 "cpu_ms_per_row_total": round(sum(
                     ms for name, ms in per_row.items() if not name.startswith("others")), 2),
                 "cores_held": round(held, 2),
@@ -231,7 +237,7 @@ def measure(rows=ROWS_IN_BENCH, database="sqlite", batch_rows=None, process_seco
         log(f"processing: {results['processing']}")
         log("CPU per processed row over the processing window (the machine's broker and "
             "PostgreSQL serve other vhosts and databases too), until the queues were empty:\n"
-            + cpu_table(per_row, usage["wall_s"], counted))
+            + cpu_table(per_row, busy, counted))
         if "spy" in results:
             results["profile"] = {}
             for name, (process_, raw) in results.pop("spy").items():
