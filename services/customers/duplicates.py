@@ -32,8 +32,13 @@ MESSAGES = {
 
 def keys(email, name, phone):
     """(email key or None, (name key, phone key) or None): what two customers share to be twins."""
-    name_key, phone_key = normalize.text(name), normalize.digits(phone)
-    return normalize.email(email) or None, (name_key, phone_key) if name_key and phone_key else None
+    return keys_of(normalize.email(email), normalize.text(name), normalize.digits(phone))
+
+
+def keys_of(email_key, name_key, phone_key):
+    """keys() from the values already normalised (an import row's, normalised once: its
+    stored columns are the same values)."""
+    return email_key or None, (name_key, phone_key) if name_key and phone_key else None
 
 
 class Lookup:
@@ -41,9 +46,11 @@ class Lookup:
     book read with two IN queries, then each candidate asked in turn, with what the earlier
     ones became (`add`) counted as the book too — a file may hold the same customer twice."""
 
-    def __init__(self, session, candidates, exclude_id=None):
+    def __init__(self, session, candidates, exclude_id=None, wanted=None):
+        """`wanted`: the candidates' keys() if the caller has them already (one per candidate)."""
         self.first = {"email": {}, "name_phone": {}}     # key -> (created_at, id) of the earliest
-        wanted = [keys(c.get("email"), c.get("name"), c.get("phone")) for c in candidates]
+        if wanted is None:
+            wanted = [keys(c.get("email"), c.get("name"), c.get("phone")) for c in candidates]
         emails = sorted({email for email, _ in wanted if email})
         pairs = {pair for _, pair in wanted if pair}
         session.flush()         # customers added in this transaction count (Core: no autoflush)
@@ -69,16 +76,21 @@ class Lookup:
 
     def find(self, email, name, phone):
         """(existing id, "email" | "name_phone") or None."""
-        email_key, pair = keys(email, name, phone)
+        return self.find_keys(keys(email, name, phone))
+
+    def find_keys(self, wanted):
+        """find() by a candidate's keys()."""
+        email_key, pair = wanted
         for kind, key in (("email", email_key), ("name_phone", pair)):
             found = self.first[kind].get(key) if key else None
             if found:
                 return found[1], kind
         return None
 
-    def add(self, customer):
-        """A customer created since the lookup (normalised, created_at set) is a twin too."""
-        email_key, pair = keys(customer.email, customer.name, customer.phone)
+    def add(self, customer, wanted=None):
+        """A customer created since the lookup (normalised, created_at set) is a twin too;
+        `wanted`: its keys(), if the caller has them."""
+        email_key, pair = wanted or keys(customer.email, customer.name, customer.phone)
         if email_key:
             self._keep("email", email_key, customer.created_at, customer.id)
         if pair:

@@ -8,7 +8,12 @@ from services.chassis.normalize import digits, email, text  # noqa: F401  (norma
 
 def search_text(name, email_value, phone):
     """The column `q` is matched against: name, email and phone, each normalised."""
-    return "\n".join(part for part in (text(name), text(email_value), digits(phone)) if part)
+    return search_text_of(text(name), text(email_value), digits(phone))
+
+
+def search_text_of(name_text, email_text, phone_digits):
+    """search_text from its parts already normalised (text, text, digits)."""
+    return "\n".join(part for part in (name_text, email_text, phone_digits) if part)
 
 
 def tag(value):

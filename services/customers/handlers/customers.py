@@ -34,12 +34,19 @@ _GET = (select(Customer, _REQUESTED.merged_into, Tag.name)
 _CREATE = schemas.CustomerCreate()
 
 
-def normalise(customer):
-    """Refresh the normalised columns duplicate detection, search and sorting compare."""
-    customer.name_norm = normalize.text(customer.name)[:200]
+def normalise(customer, name_text=None, phone_digits=None):
+    """Refresh the normalised columns duplicate detection, search and sorting compare.
+    `name_text`, `phone_digits`: normalize.text(name) and normalize.digits(phone) if the caller
+    has them already (an import batch: its duplicate keys are the same values)."""
+    if name_text is None:
+        name_text = normalize.text(customer.name)
+    if phone_digits is None:
+        phone_digits = normalize.digits(customer.phone)
+    customer.name_norm = name_text[:200]
     customer.email_norm = normalize.email(customer.email)
-    customer.phone_norm = normalize.digits(customer.phone) or None
-    customer.search_text = normalize.search_text(customer.name, customer.email, customer.phone)
+    customer.phone_norm = phone_digits or None
+    customer.search_text = normalize.search_text_of(name_text, normalize.text(customer.email),
+                                                    phone_digits)
 
 
 def _require_currency(customer):
@@ -96,10 +103,11 @@ def build_customer(session, principal, data):
     return customer, owner_id
 
 
-def stamp(customer):
-    """Creation time and normalised keys, once the customer is known not to be a duplicate."""
+def stamp(customer, name_text=None, phone_digits=None):
+    """Creation time and normalised keys, once the customer is known not to be a duplicate
+    (`name_text`, `phone_digits`: as normalise's)."""
     customer.created_at = customer.updated_at = utcnow()
-    normalise(customer)
+    normalise(customer, name_text, phone_digits)
 
 
 def owner_rule(principal, owner_id):

@@ -14,7 +14,7 @@ its outcomes, row for row — at a few statements per batch instead of ~10 per r
 """
 from services.chassis.errors import CrmError, Invalid
 from services.chassis.validation import load_each
-from services.customers import duplicates, schemas
+from services.customers import duplicates, normalize, schemas
 from services.customers.handlers import assignment, customers
 
 
@@ -35,15 +35,21 @@ def create_customers(uow, principal, inputs):
         outcomes.append(None)
         built.append((index, customer, owner_id, data))
 
-    twins = duplicates.Lookup(session, [data for *_, data in built])
+    # each input's name and phone normalised once: its duplicate keys (the lookup, the
+    # comparison, the twin it becomes) and its stored columns are the same values
+    normalised = [(normalize.email(data.get("email")), normalize.text(data.get("name")),
+                   normalize.digits(data.get("phone"))) for *_, data in built]
+    wanted = [duplicates.keys_of(*values) for values in normalised]
+    twins = duplicates.Lookup(session, None, wanted=wanted)
     created = []
-    for index, customer, owner_id, data in built:
-        match = twins.find(data.get("email"), data.get("name"), data.get("phone"))
+    for (index, customer, owner_id, _data), (_, name_text, phone_digits), keys in zip(
+            built, normalised, wanted):
+        match = twins.find_keys(keys)
         if match:
             outcomes[index] = duplicates.conflict(match)
             continue
-        customers.stamp(customer)
-        twins.add(customer)                       # a later row of the file may be its twin
+        customers.stamp(customer, name_text, phone_digits)
+        twins.add(customer, keys)                 # a later row of the file may be its twin
         customer.owner_id, reason = customers.owner_rule(principal, owner_id)
         created.append((customer, reason))
         outcomes[index] = customer
