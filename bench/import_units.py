@@ -1,8 +1,11 @@
 """A customers' consumer's CPU per imported event in process, as an import reaches it: N
 customers dumped through customers' schemas (per 500 rows: 500 customer_created, then 500
 customer_assigned, as customers_bulk emits a batch), applied by inbox.consume_all in units of
-100 (the live batches; advance_position=True) on a scratch database (bench.databases.scratch).
-CPU: time.process_time over the events after a 200-event warm-up; PostgreSQL: also its server
+`--unit` events (default 500: EVENT_BATCH_SIZE, the live batches; advance_position=True) on a
+scratch database (bench.databases.scratch); audit through its in-order batch
+(ordering.consume_batch_in_order), reporting through its per-projection inbox
+(services/reporting/inbox.py consume_all). CPU: time.process_time over the events after a
+two-unit warm-up; PostgreSQL: also its server
 backends' CPU (/proc/<pid>/stat of the database's connections); statements counted by
 before_cursor_execute. Any tree: run it with PYTHONPATH=<that tree> (bench/FINDINGS.md, the
 fifth session's service desk CPU per imported row).
@@ -22,8 +25,9 @@ as a chassis hook at a container's start would, before its first event; `--gc-th
 gen0's threshold set to N first. Neither paid, so the chassis has neither (bench/FINDINGS.md,
 the seventh session's garbage collector).
 
-    PYTHONPATH=<tree> .venv/bin/python -m bench.import_units service_desk|marketing|webhooks \
-        sqlite|postgresql [N] [--live] [--profile] [--gc-freeze] [--gc-threshold=N]
+    PYTHONPATH=<tree> .venv/bin/python -m bench.import_units \
+        service_desk|marketing|webhooks|audit|reporting sqlite|postgresql [N] [--unit=500] \
+        [--live] [--profile] [--gc-freeze] [--gc-threshold=N]
 """
 import cProfile
 import gc
@@ -48,7 +52,37 @@ CONSUMERS = {"service_desk": ("services.service_desk.service", "ServiceDeskServi
                            "tests.unit.marketing.support", "marketing_db"),
              # service desk's support builds the customers' events; webhooks' db is made here
              "webhooks": ("services.webhooks.service", "WebhooksService",
-                          "tests.unit.service_desk.support", None)}
+                          "tests.unit.service_desk.support", None),
+             "audit": ("services.audit.service", "AuditService",
+                       "tests.unit.service_desk.support", "audit_db"),
+             "reporting": ("services.reporting.service", "ReportingService",
+                           "tests.unit.service_desk.support", "reporting_db")}
+
+
+AS_IMPORTED = ("audit", "reporting")
+
+
+def audit_db(engine):
+    from tests.unit.audit.support import audit_db as make
+    return make(engine)
+
+
+def reporting_db(engine):
+    from services.reporting.domains import METADATA
+    from tests.unit.chassis.fakes import make_db
+    return make_db(engine, METADATA, source="reporting")
+
+
+def consume_all(consumer, db, subscriptions):
+    """The batch path without the service (no metrics, no lag): the consumer's own where it
+    has one (audit's order, reporting's per-projection inbox), else the chassis inbox's."""
+    if consumer == "audit":
+        from services.audit import ordering
+        return lambda unit: ordering.consume_batch_in_order(db, subscriptions, unit)
+    if consumer == "reporting":
+        from services.reporting import inbox as projection_inbox
+        return lambda unit: projection_inbox.consume_all(db, unit)
+    return lambda unit: inbox.consume_all(db, subscriptions, unit, advance_position=True)
 
 
 def webhooks_db(engine):
@@ -70,18 +104,22 @@ class _Metrics:
         return getattr(self._metrics, name)
 
 
-def workload(support, n):
-    """The units of 100 envelopes, each pickled (bytes: nothing for the collector to track)."""
+def workload(support, n, size, as_imported=False):
+    """The units of `size` envelopes, each pickled (bytes: nothing for the collector to track).
+    `as_imported`: as customers_bulk emits them — the created customer already has its owner,
+    and its customer_assigned names the same owner with no previous one (audit and reporting);
+    else (the earlier sessions' figures) the assignment moves it from u-rep1 to u-rep2."""
     log, events = support.Log("customers"), []
+    owner, previous = ("u-rep2", None) if as_imported else (None, "u-rep1")
     for start in range(0, n, 500):
         ids = [f"c-{i:06d}" for i in range(start, min(n, start + 500))]
-        events += [log.emit("customer_created", support.customer(id=i, name=f"Name {i}",
-                                                                 email=f"{i}@x.example"))
+        events += [log.emit("customer_created", support.customer(
+            id=i, name=f"Name {i}", email=f"{i}@x.example", **({"owner_id": owner} if owner else {})))
                    for i in ids]
         events += [log.emit("customer_assigned", {
-            "id": i, "owner_id": "u-rep2", "previous_owner_id": "u-rep1", "region": "north",
+            "id": i, "owner_id": "u-rep2", "previous_owner_id": previous, "region": "north",
             "reason": "round_robin", "assigned_by": "system"}) for i in ids]
-    return [pickle.dumps(events[i:i + 100]) for i in range(0, len(events), 100)]
+    return [pickle.dumps(events[i:i + size]) for i in range(0, len(events), size)]
 
 
 def freeze_after_start():
@@ -117,20 +155,22 @@ class Collections:
                 f"gc_collected={'/'.join(map(str, self.collected))}")
 
 
-def main(consumer, kind, n=4000, live=False, profile=False, gc_freeze=False, gc_threshold=None):
+def main(consumer, kind, n=4000, unit_size=500, live=False, profile=False, gc_freeze=False,
+         gc_threshold=None):
     if gc_threshold is not None:
         gc.set_threshold(gc_threshold, *gc.get_threshold()[1:])
     module, service, support_module, make_db = CONSUMERS[consumer]
     cls = getattr(importlib.import_module(module), service)
     subscriptions = cls.subscriptions
     support = importlib.import_module(support_module)
-    units = workload(support, n)
-    measured = 100 * len(units[2:])
+    units = workload(support, n, unit_size, as_imported=consumer in AS_IMPORTED)
+    measured = sum(len(pickle.loads(blob)) for blob in units[2:])
     collections = Collections()
     gc.callbacks.append(collections)
     with tempfile.TemporaryDirectory() as directory, scratch(kind, directory, "units") as url:
         engine = make_engine(url)
-        db = webhooks_db(engine) if make_db is None else getattr(support, make_db)(engine)
+        db = webhooks_db(engine) if make_db is None else (
+            globals()[make_db] if make_db in globals() else getattr(support, make_db))(engine)
         if live:
             instance = cls()
             instance.db, instance.metrics = db, _Metrics(consumer)
@@ -139,8 +179,7 @@ def main(consumer, kind, n=4000, live=False, profile=False, gc_freeze=False, gc_
             def consume(unit):
                 instance.apply_events(unit)
         else:
-            def consume(unit):
-                inbox.consume_all(db, subscriptions, unit, advance_position=True)
+            consume = consume_all(consumer, db, subscriptions)
         count = [0]
         event.listen(engine, "before_cursor_execute",
                      lambda *_args: count.__setitem__(0, count[0] + 1))
@@ -161,9 +200,9 @@ def main(consumer, kind, n=4000, live=False, profile=False, gc_freeze=False, gc_
         cpu, wall = 0.0, -time.perf_counter()
         collections.counting = True
         for blob in units[2:]:
-            unit = pickle.loads(blob)
+            envelopes = pickle.loads(blob)
             started = time.process_time()
-            consume(unit)
+            consume(envelopes)
             cpu += time.process_time() - started
         collections.counting = False
         wall += time.perf_counter()
@@ -174,7 +213,7 @@ def main(consumer, kind, n=4000, live=False, profile=False, gc_freeze=False, gc_
             stats.sort_stats("tottime").print_stats(30)
         server += sum(cpu_seconds(pid) or 0 for pid in pids)
         engine.dispose()
-    print(f"{consumer}{' live' if live else ''} {kind} events={measured} "
+    print(f"{consumer}{' live' if live else ''} {kind} unit={unit_size} events={measured} "
           f"cpu_ms_per_event={1000 * cpu / measured:.4f} "
           f"server_ms_per_event={1000 * server / measured:.3f} "
           f"statements_per_event={count[0] / measured:.2f} wall_ms_per_event={1000 * wall / measured:.3f} "
@@ -186,6 +225,7 @@ if __name__ == "__main__":
     flags = {arg for arg in sys.argv[1:] if arg.startswith("--")}
     args = [arg for arg in sys.argv[1:] if not arg.startswith("--")]
     threshold = [int(flag.split("=", 1)[1]) for flag in flags if flag.startswith("--gc-threshold=")]
-    main(args[0], args[1], *(int(arg) for arg in args[2:3]),
+    unit = [int(flag.split("=", 1)[1]) for flag in flags if flag.startswith("--unit=")]
+    main(args[0], args[1], *(int(arg) for arg in args[2:3]), unit_size=unit[0] if unit else 500,
          live="--live" in flags, profile="--profile" in flags, gc_freeze="--gc-freeze" in flags,
          gc_threshold=threshold[0] if threshold else None)

@@ -230,6 +230,17 @@ def insert_returning(session, name, build, rows):
     (`inherit_cache = False`), and compiling it for every batch cost a tenth of reporting's CPU
     on PostgreSQL and a fifth of the service desk's per imported event (bench/FINDINGS.md, fifth
     session). `build` binds every column explicitly; `name` must identify what it returns."""
+    return execute_many(session, name, build, rows)
+
+
+def execute_many(session, name, build, rows):
+    """Execute the statement `build(dialect module)` makes with the list `rows`, compiled ONCE
+    per engine's dialect (for an executemany) and executed as that Compiled: an ordinary Core
+    statement is in SQLAlchemy's cache, but executing it from there maps the cache key's bound
+    parameters onto each row again (construct_params' extracted parameters), a cost per row
+    that was a tenth of reporting's CPU per imported event (bench/FINDINGS.md, seventh session:
+    audit and reporting). `build` binds every column explicitly, so the compiled statement holds
+    no literal value; `name` must identify the statement."""
     connection = session.connection()
     dialect = connection.dialect
     compiled = _COMPILED_MANY.setdefault(dialect, {}).get(name)

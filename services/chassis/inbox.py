@@ -83,10 +83,11 @@ def _inbox_insert(dialect):
 _PROCESSED_AT = {}      # dialect name -> the processed_at column's bind processor (or None)
 
 
-def _processed_at(session, now):
+def processed_at(session, now):
     """`now` as the inbox INSERT binds it: on SQLite the text its DATETIME column stores, made
     once per unit instead of once per row by SQLAlchemy's bind processors (the same value in
-    every row of the unit; a few percent of a consumer's CPU per event)."""
+    every row of the unit; a few percent of a consumer's CPU per event). Reporting's
+    per-projection inbox binds its processed_at (the same column type) alike."""
     dialect = session.get_bind().dialect
     if dialect.name != "sqlite":
         return now
@@ -103,7 +104,7 @@ def record_new(session, envelopes):
     replica applying the same event concurrently makes us wait for its commit and then see a
     duplicate (PostgreSQL), where a plain INSERT would fail on the primary key. Public for a
     consumer that orders its own transaction (services/audit/ordering.py)."""
-    now = _processed_at(session, utcnow())
+    now = processed_at(session, utcnow())
     # in event id order: two units inserting overlapping rows lock them in one order (no deadlock)
     rows = sorted(({"event_id": e["event_id"], "source": e["source"], "event_type": e["event_type"],
                     "sequence": e["sequence"], "processed_at": now} for e in envelopes),

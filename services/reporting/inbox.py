@@ -20,11 +20,12 @@ The catch-up that reads the logs is consumer.py's. Rebuilding one projection del
 rows and positions only (rebuild.py): the replay feeds it alone, and the others' rows and
 positions are untouched.
 """
-from sqlalchemy import bindparam, delete, select
+from sqlalchemy import String, bindparam, delete, select
+from sqlalchemy.dialects import sqlite
 
 from services.chassis.db import insert_returning, precompiled
 from services.chassis.inbox import (  # noqa: F401  (the outcomes: re-exported for callers)
-    DUPLICATE, FAILED, IGNORED, PROCESSED, Subscriptions)
+    DUPLICATE, FAILED, IGNORED, PROCESSED, Subscriptions, processed_at)
 from services.chassis.models import utcnow
 from services.reporting import freshness
 from services.reporting.domains import PROJECTIONS
@@ -54,14 +55,17 @@ def consumers(source):
 
 def _insert(dialect):
     table = ProjectionInbox.__table__
-    return (dialect.insert(table).values({name: bindparam(name, type_=table.c[name].type)
+    types = {name: table.c[name].type for name in INBOX_COLUMNS}
+    if dialect is sqlite:       # processed_at comes as the text SQLite stores (processed_at)
+        types["processed_at"] = String()
+    return (dialect.insert(table).values({name: bindparam(name, type_=types[name])
                                           for name in INBOX_COLUMNS})
             .on_conflict_do_nothing(index_elements=["projection", "event_id"]))
 
 
 def _record_new(session, pairs):
     """Insert the inbox rows of `pairs` [(projection, envelope)]; returns those that were new."""
-    now = utcnow()
+    now = processed_at(session, utcnow())
     # in key order: two units inserting overlapping rows lock them in one order (no deadlock)
     rows = sorted(({"projection": name, "event_id": e["event_id"], "source": e["source"],
                     "event_type": e["event_type"], "sequence": e["sequence"], "processed_at": now}

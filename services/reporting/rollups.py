@@ -11,7 +11,7 @@ from sqlalchemy import bindparam, event, inspect, select, update
 from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.util import identity_key
 
-from services.chassis.db import insert_precompiled, insert_returning, precompiled
+from services.chassis.db import execute_many, insert_precompiled, insert_returning, precompiled
 
 BUCKET_SECONDS = 900     # 15 minutes: every zone's offset (…, +5:30, +5:45) is a whole number of them
 NONE = ""                # stands for "no value" in rollup keys (see services/reporting/models.py)
@@ -298,7 +298,7 @@ def _write_values(session, model, buffer):
         if values != read:
             changed.append(dict(zip(params, values)))
     if changed:
-        session.execute(statement, changed)
+        execute_many(session, ("values_update", model), lambda _dialect: statement, changed)
 
 
 _UPDATES = {}
@@ -346,13 +346,16 @@ def _upsert(session, model, columns, values, sums):
 
 
 def _insert_rows(session, name, build, rows):
-    """`insert_precompiled`, with the several-row PostgreSQL case compiled once
-    (`insert_returning`)."""
+    """`insert_precompiled`, with the several-row cases compiled once: PostgreSQL's as
+    `insert_returning`, SQLite's executed as a Compiled (`execute_many`; no caller reads the
+    rowcount of several rows)."""
     if len(rows) > 1 and session.get_bind().dialect.name == "postgresql":
         def returning(dialect):
             statement = build(dialect)
             return statement.returning(*statement.table.primary_key.columns)
         return insert_returning(session, ("returning", name), returning, rows)
+    if len(rows) > 1:           # SQLite: no rowcount read of several rows (lock_values)
+        return execute_many(session, ("many", name), build, rows)
     return insert_precompiled(session, name, build, rows)
 
 

@@ -105,7 +105,7 @@ def test_a_batch_counts_each_outcome_and_sets_the_lag_of_its_last_applied_event(
 
 
 def test_the_inbox_stores_processed_at_as_the_orm_does(db):
-    """On SQLite processed_at is bound as text made once per unit (inbox._processed_at): the
+    """On SQLite processed_at is bound as text made once per unit (inbox.processed_at): the
     same text an ORM insert stores, read back as the same aware UTC datetime."""
     live(db, [event(1), event(2)])                     # several rows: RETURNING
     live(db, [event(3)])                               # one row: the rowcount path
