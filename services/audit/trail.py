@@ -20,6 +20,7 @@ from datetime import datetime
 from sqlalchemy import bindparam, insert, select, update
 
 from services.audit import records
+from services.chassis.db import execute_many
 from services.audit.models import CHANGED, CREATED, REMOVED, AuditEntry, AuditRecord
 
 UNKNOWN = object()          # an old or new value the events do not tell
@@ -102,21 +103,34 @@ class _Pending:
 
     def write(self):
         """One executemany per statement: new records, changed records (in key order, as the
-        ORM's flush locked them), entries."""
+        ORM's flush locked them), entries — each compiled once per column set and executed as
+        that Compiled (db.execute_many: no per-row mapping of a cache key's parameters)."""
         session = self.session
         if self.new:
-            session.execute(insert(_RECORDS), [record.row for record in self.new.values()])
+            _insert_many(session, _RECORDS, [record.row for record in self.new.values()])
             for record in self.new.values():
                 record.stored = True
         if self.changed:
-            session.execute(_UPDATE_RECORD, [
-                {**{name: value for name, value in record.row.items()
-                    if name not in ("record_type", "record_id")},
-                 "key_type": key[0], "key_id": key[1]}
-                for key, record in sorted(self.changed.items())])
+            rows = [{**{"set_" + name: value for name, value in record.row.items()
+                        if name not in ("record_type", "record_id")},
+                     "key_type": key[0], "key_id": key[1]}
+                    for key, record in sorted(self.changed.items())]
+            columns = tuple(name[4:] for name in rows[0] if name.startswith("set_"))
+            execute_many(session, ("audit_record_update", columns),
+                         lambda _dialect: _UPDATE_RECORD.values(
+                             {name: bindparam("set_" + name, type_=_RECORDS.c[name].type)
+                              for name in columns}), rows)
         if self.entries:
-            session.execute(insert(_ENTRIES), self.entries)
+            _insert_many(session, _ENTRIES, self.entries)
         self.new, self.changed, self.entries = {}, {}, []
+
+
+def _insert_many(session, table, rows):
+    """INSERT `rows` (all with the keys of the first) into `table`, one executemany."""
+    columns = tuple(rows[0])
+    execute_many(session, ("audit_insert", table.name, columns),
+                 lambda _dialect: insert(table).values(
+                     {name: bindparam(name, type_=table.c[name].type) for name in columns}), rows)
 
 
 def _stored(row):
@@ -167,7 +181,10 @@ def apply_observation(pending, envelope, observation):
         return                  # already past this event (a replay over a kept state)
     before = record.state if record is not None else None
     state = {**(before or {}), **observation.values}
-    state_json = _encode(state)
+    # an event that changes no tracked value (an import's customer_assigned naming the owner
+    # the created customer has) keeps the state's text as stored, not encoded again
+    state_json = record.row["state"] if before is not None and state == before \
+        else _encode(state)
     occurred_at = datetime.fromisoformat(envelope["occurred_at"])
     actor = envelope.get("actor") or "system"
     for action, name, old, new in changes(before, observation):
