@@ -7,8 +7,10 @@ scratch database (bench.databases.scratch); audit through its in-order batch
 (services/reporting/inbox.py consume_all). CPU: time.process_time over the events after a
 two-unit warm-up; PostgreSQL: also its server
 backends' CPU (/proc/<pid>/stat of the database's connections); statements counted by
-before_cursor_execute. Any tree: run it with PYTHONPATH=<that tree> (bench/FINDINGS.md, the
-fifth session's service desk CPU per imported row).
+before_cursor_execute. Any tree: run it FROM that tree's directory with PYTHONPATH=<that tree>
+(`cd <tree> && PYTHONPATH=$PWD python -m bench.import_units ...`): `-m` puts the current
+directory before PYTHONPATH, so run from another tree it measures that one (bench/FINDINGS.md,
+the seventh session's audit and reporting).
 
 webhooks (no subscription: its apply is one SELECT per unit) is the chassis' own floor per event.
 `--live`: through the service's apply_events (the batched handler's method: consume_all plus the
