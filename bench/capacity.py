@@ -38,7 +38,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench import databases, event_cost, hop_cost, procstat, seed  # noqa: E402
+from bench import databases, drain, event_cost, hop_cost, procstat, seed  # noqa: E402
 from bench.system import BenchSystem, Vhost  # noqa: E402
 from tests.e2e import system as e2e  # noqa: E402
 
@@ -84,20 +84,24 @@ def measure_write_through_system(args, system, vhost, token, nonce):
     time.sleep(args.idle_seconds)           # a measurement window, not a synchronisation
     idle = idle.stop()["cores"]
     window = procstat.CpuWindow(pids).start()
-    postgres = procstat.cpu_seconds_named("postgres") if args.database == "postgresql" else None
+    postgres = (procstat.PostgresCpu(system.databases.created).start()
+                if args.database == "postgresql" else None)
     seconds, statuses, _ = hop_cost.drive(system.url, token, hop_cost.creates(nonce, seed.REP_REGIONS),
                                           args.requests, args.concurrency)
-    drained = system.wait_applied(vhost, args.drain_seconds)
-    usage = window.stop()
+    # the window ends at the consumers' last move, not after the drain's confirmation
+    drained, usage, backends = drain.cpu_until_applied(
+        window, postgres, lambda on_move: system.wait_applied(vhost, args.drain_seconds, on_move))
     if drained is None:
         raise SystemExit(f"the consumers did not drain within {args.drain_seconds} s")
     per_write = {name: max(0.0, share - idle.get(name, 0.0)) * usage["wall_s"] / args.requests * 1000
                  for name, share in usage["cores"].items()}
-    if postgres is not None:            # every backend of the machine's server
-        per_write["postgres"] = (procstat.cpu_seconds_named("postgres") - postgres) / args.requests * 1000
+    if backends is not None:            # the backends of this run's databases
+        per_write["postgres"] = backends["seconds"] / args.requests * 1000
     per_write = by_service(per_write)
     print(f"write through the system: {args.requests} writes in {seconds:.1f} s, drained "
-          f"{drained:.1f} s later; statuses {statuses}; others {usage['other_cores']:.2f} cores")
+          f"{drained:.1f} s later; statuses {statuses}; others {usage['other_cores']:.2f} cores; "
+          f"the broker {usage['cores'].get('rabbitmq', 0):.2f} cores, {idle.get('rabbitmq', 0):.2f} "
+          "before it (subtracted: its timers, and every other vhost's traffic)")
     return {"cpu_ms": per_write, "seconds": seconds, "drained_s": drained,
             "end_to_end_per_s": args.requests / (seconds + drained)}
 

@@ -8,6 +8,9 @@ the vhost has no ready message (AMQP passive declares: the queue's own count, no
 statistics), the counters have stood still for `quiet` seconds (a batch in hand is applied
 well within that) and the management API agrees that nothing is held, unacknowledged ones
 included — the last reading only confirms; the time reported is that of the last move.
+`on_move` is called right after every reading that saw a move: a measurement whose window
+must end with the consumers' work (bench/import_scale.py's CPU) takes its reading there and
+keeps the last one; the confirmation's second and more are neither work nor idle time.
 """
 import re
 import time
@@ -39,9 +42,10 @@ def ready(amqp_uri, queue_names):
                    for name in queue_names)
 
 
-def wait_applied(vhost, metrics_urls, limit_seconds, interval=0.25, quiet=1.0):
+def wait_applied(vhost, metrics_urls, limit_seconds, interval=0.25, quiet=1.0, on_move=None):
     """Seconds from now until the consumers last moved before everything was applied (see the
-    module docstring), or None past `limit_seconds`."""
+    module docstring), or None past `limit_seconds`. The first reading counts as a move: if
+    they had stopped before the call, that is 0 and on_move() is called once, at once."""
     started = time.monotonic()
     last_total, last_move = None, started
     queue_names = vhost.queue_names()
@@ -50,8 +54,31 @@ def wait_applied(vhost, metrics_urls, limit_seconds, interval=0.25, quiet=1.0):
         total = consumed(metrics_urls)
         if total != last_total:
             last_total, last_move = total, now
+            if on_move is not None:
+                on_move()
         elif (total is not None and now - last_move >= quiet
               and ready(vhost.uri, queue_names) == 0 and vhost.messages() == 0):
             return last_move - started
         time.sleep(interval)
     return None
+
+
+def cpu_until_applied(cpu, postgres, wait):
+    """(drained seconds, `cpu`'s usage, `postgres`'s reading) over one window from their start
+    to the consumers' last move: `cpu` a started procstat.CpuWindow, `postgres` a started
+    procstat.PostgresCpu or None, `wait(on_move)` wait_applied (None: nothing to wait for —
+    the window ends now, as it does when the wait times out). The wait goes on past the last
+    move (a second of quiet, the management API's confirmation, up to its statistics interval,
+    every process answering /metrics four times a second): a window closed after it holds CPU
+    that is not the system's work; and CPU until then divided by the time until the last move
+    (bench/import_scale.py's "cores held" until 2026-12-06) came out above the machine's cores."""
+    moves = []
+
+    def moved():
+        moves.append((cpu.read(), postgres.read() if postgres is not None else None))
+    drained = wait(moved) if wait is not None else None
+    if drained is None or not moves:
+        moved()
+    if postgres is not None:
+        postgres.stop()
+    return drained, cpu.stop(at=moves[-1][0]), moves[-1][1]

@@ -70,12 +70,15 @@ def drive(url, token, make_request, count, concurrency):
 
 def measured_pids(system, processes=None):
     """{name: pid} of `processes` (replicas included: `customers.2`; None: every process of the
-    system), "rabbitmq" the broker's (its largest beam.smp: other vhosts' traffic counts too)."""
+    system), "rabbitmq" the broker's (the pid its management API reports, else the largest
+    beam.smp; other vhosts' traffic counts there too)."""
     pids = {name: pid for name, pid in system.pids().items()
             if processes is None or e2e.service_of(name) in processes}
-    brokers = procstat.pids_named("beam.smp") if processes is None or "rabbitmq" in processes else []
-    if brokers:         # the machine's broker: other vhosts' traffic counts here too
-        pids["rabbitmq"] = max(brokers, key=lambda pid: procstat.rss_mb(pid) or 0)
+    if processes is None or "rabbitmq" in processes:
+        broker = system.broker_pid()
+        brokers = [broker] if broker else procstat.pids_named("beam.smp")
+        if brokers:
+            pids["rabbitmq"] = max(brokers, key=lambda pid: procstat.rss_mb(pid) or 0)
     return pids
 
 

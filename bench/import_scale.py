@@ -36,7 +36,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench import databases, hop_cost, procstat, profile  # noqa: E402
+from bench import databases, drain, hop_cost, procstat, profile  # noqa: E402
 from bench.system import BenchSystem, Vhost  # noqa: E402
 
 REGIONS = ("EU", "US", "APAC", "LATAM", "MEA")
@@ -106,13 +106,18 @@ def process(admin, job_id, limit_seconds, spy):
     return job, rows, seconds
 
 
+def cores_held(usage, postgres_seconds):
+    """The cores the measured processes and PostgreSQL's backends held over the window."""
+    return sum(usage["cores"].values()) + (postgres_seconds or 0) / usage["wall_s"]
+
+
 def cpu_per_row(usage, postgres_seconds, rows):
     """{process: CPU ms per processed row}, heaviest first, from a CpuWindow's stop() and the
     PostgreSQL backends' CPU seconds over the same window (None on SQLite)."""
     wall = usage["wall_s"]
     split = {name: share * wall for name, share in usage["cores"].items()}
     if postgres_seconds is not None:
-        split["postgres (all backends)"] = postgres_seconds
+        split["postgres (its databases)"] = postgres_seconds
     split["others (rest of the machine)"] = max(
         0.0, usage["machine_cores"] * wall - sum(split.values()))
     if not rows:
@@ -189,31 +194,25 @@ def measure(rows=ROWS_IN_BENCH, database="sqlite", batch_rows=None, process_seco
                         raw = workdir / f"{name}.pyspy"
                         results["spy"][name] = (profile.start(pids[name], profile_seconds, raw), raw)
             cpu = procstat.CpuWindow(hop_cost.measured_pids(system)).start()
-            postgres = procstat.cpu_seconds_named("postgres") if database == "postgresql" else None
+            postgres = procstat.PostgresCpu(dbs.created).start() if database == "postgresql" else None
             at_start = admin.ok("GET", f"customers/imports/{job['id']}")["processed_rows"]
             job, window_rows, seconds = process(admin, job["id"], process_seconds, spy)
             # the consumers lag behind the runner: the CPU window closes once they have caught up
             # (the events still queued when the job is done are the import's too)
-            waiting = time.monotonic()
-            drained = system.wait_applied(vhost, drain_seconds) if job["status"] == "done" else None
-            # after the consumers' last move, bench/drain.py waits a second of quiet and the
-            # management API's confirmation: the cores held are over the window without that tail
-            tail = time.monotonic() - waiting - (drained or 0) if drained is not None else 0.0
-            usage = cpu.stop()
-            if postgres is not None:
-                postgres = procstat.cpu_seconds_named("postgres") - postgres
+            drained, usage, backends = drain.cpu_until_applied(
+                cpu, postgres, (lambda on_move: system.wait_applied(vhost, drain_seconds, on_move))
+                if job["status"] == "done" else None)
+            postgres = None if backends is None else backends["seconds"]
             # the CPU window opens at the upload's end, the rows/s window at the first processed
             # row: per row, count every row the job processed over the CPU window
             counted = job["processed_rows"] - at_start
             per_row = cpu_per_row(usage, postgres, counted)
-            busy = max(usage["wall_s"] - tail, 1e-9)
-            held = (sum(usage["cores"].values()) * usage["wall_s"] + (postgres or 0)) / busy
             results["processing"] = {
                 "status": job["status"], "processed_rows": job["processed_rows"],
                 "created": job["created"], "duplicates": job["duplicates"], "failed": job["failed"],
                 "window_rows": window_rows, "window_seconds": round(seconds, 1),
                 "rows_per_s": round(window_rows / seconds) if seconds else None,
-                "cores": {k: round(v * usage["wall_s"] / busy, 2) for k, v in usage["cores"].items()},
+                "cores": {k: round(v, 2) for k, v in usage["cores"].items()},
                 "drain_seconds": None if drained is None else round(drained, 1),
                 # rows/s through the whole system: from the first processed row until every
                 # consumer has applied what it was sent (bench/drain.py)
@@ -223,11 +222,14 @@ def measure(rows=ROWS_IN_BENCH, database="sqlite", batch_rows=None, process_seco
                 "cpu_rows": counted,           # the rows cpu_ms_per_row divides by
                 "cpu_ms_per_row": per_row,
                 # the system's processes (services, broker, PostgreSQL), not the rest of the
-                # machine: CPU ms per row summed, and the cores they held over the window (less
-                # the drain's confirmation tail)
+                # machine: CPU ms per row summed, and the cores they held over the window
                 "cpu_ms_per_row_total": round(sum(
                     ms for name, ms in per_row.items() if not name.startswith("others")), 2),
-                "cores_held": round(held, 2),
+                "cores_held": round(cores_held(usage, postgres), 2),
+                # PostgreSQL's processes of this run's databases (procstat.PostgresCpu): seen
+                # over the window, and those that exited in it (each may lose up to 0.25 s)
+                "postgres_processes": None if backends is None else
+                {key: backends[key] for key in ("processes", "exited")},
                 "other_cores": round(max(0.0, usage["other_cores"]
                                          - (postgres or 0) / usage["wall_s"]), 2),
                 "loadavg": procstat.loadavg()}
@@ -235,9 +237,9 @@ def measure(rows=ROWS_IN_BENCH, database="sqlite", batch_rows=None, process_seco
                 results["report"] = report_checked(admin, job, expected)
         results["peak_rss_mb"] = {k: round(v) for k, v in rss.peak.items()}
         log(f"processing: {results['processing']}")
-        log("CPU per processed row over the processing window (the machine's broker and "
-            "PostgreSQL serve other vhosts and databases too), until the queues were empty:\n"
-            + cpu_table(per_row, busy, counted))
+        log("CPU per processed row over the processing window (the machine's broker serves "
+            "other vhosts too), until the consumers' last move:\n"
+            + cpu_table(per_row, usage["wall_s"], counted))
         if "spy" in results:
             results["profile"] = {}
             for name, (process_, raw) in results.pop("spy").items():

@@ -4,6 +4,7 @@ directory or PostgreSQL databases of its own (bench/databases.py), free ports, f
 a RabbitMQ vhost of its own. Added here: production-like knobs instead of the e2e test ones,
 the two reference services of bench/hello.py and the monolith baseline (bench/monolith.py).
 """
+import os
 import subprocess
 import sys
 import uuid
@@ -172,10 +173,23 @@ class BenchSystem(e2e.System):
         return [f"http://127.0.0.1:{port}/metrics" for name, port in self.metrics_ports.items()
                 if name in self.processes and self.processes[name].poll() is None]
 
-    def wait_applied(self, vhost, limit_seconds):
+    def wait_applied(self, vhost, limit_seconds, on_move=None):
         """bench/drain.py: seconds until every consumer has applied what was published."""
         from bench import drain
-        return drain.wait_applied(vhost, self.metrics_urls(), limit_seconds)
+        return drain.wait_applied(vhost, self.metrics_urls(), limit_seconds, on_move=on_move)
+
+    def broker_pid(self):
+        """The broker's OS pid as its management API tells it (None if it cannot): the
+        machine may run other brokers' beam.smp (a compose stack's, rabbitmqctl's)."""
+        amqp = urlparse(self.env["AMQP_URI"])
+        api = os.environ.get("RABBITMQ_MANAGEMENT_URL", "http://127.0.0.1:15672").rstrip("/")
+        try:
+            response = requests.get(f"{api}/api/nodes", timeout=10,
+                                    auth=(amqp.username or "guest", amqp.password or "guest"))
+            response.raise_for_status()
+            return int(response.json()[0]["os_pid"])
+        except (requests.RequestException, LookupError, TypeError, ValueError):
+            return None
 
     def pids(self):
         return {name: process.pid for name, process in self.processes.items()
