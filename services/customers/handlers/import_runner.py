@@ -122,8 +122,18 @@ class _Row:
 
 
 _T = ImportRow.__table__.c
+# The next pending rows, sought past the rows the job has settled: batches settle rows in row
+# order (a batch's rows are the first pending ones, all settled in its transaction), so the
+# settled rows are a prefix of the job, and rows are numbered from 1 (the header) upwards, so
+# the first pending row comes after `processed_rows`. Without that bound PostgreSQL's scan of
+# (job_id, status, row) starts at the job's first 'pending' entry and walks every entry a
+# settled row left behind (an UPDATE adds the row's new entry and keeps the old one until
+# VACUUM; the bench machine runs no autovacuum): at 900,000 settled rows 8,479 buffers and
+# ~54 ms per batch, bounded 26 and ~2 ms (bench/import_batch.py --settled, bench/FINDINGS.md
+# eighth session; tests/integration/customers/test_import_pending_seek.py).
 _PENDING = (select(_T.row, _T.data)
-            .where(_T.job_id == bindparam("job_id"), _T.status == "pending")
+            .where(_T.job_id == bindparam("job_id"), _T.status == "pending",
+                   _T.row > bindparam("after"))
             .order_by(_T.row).limit(bindparam("size")))
 _SETTLE = (update(ImportRow.__table__)
            .where(_T.job_id == bindparam("b_job_id"), _T.row == bindparam("b_row"))
@@ -131,9 +141,9 @@ _SETTLE = (update(ImportRow.__table__)
                    customer_id=bindparam("b_customer_id")))
 
 
-def _pending(session, job_id, size):
-    return [_Row(row, data) for row, data in
-            session.execute(_PENDING, {"job_id": job_id, "size": size})]
+def _pending(session, job, size):
+    return [_Row(row, data) for row, data in session.execute(
+        _PENDING, {"job_id": job.id, "after": job.processed_rows, "size": size})]
 
 
 def _store(session, job_id, rows):
@@ -147,7 +157,7 @@ def _store(session, job_id, rows):
 def _batch(db, job_id, token, size):
     with db.unit_of_work() as uow:
         job = _hold(uow.session, job_id, token)
-        rows = _pending(uow.session, job_id, size)
+        rows = _pending(uow.session, job, size)
         if not rows:
             job.status, job.finished_at, job.claim, job.lease_until = "done", utcnow(), None, None
             return False
@@ -162,7 +172,7 @@ def _batch(db, job_id, token, size):
 def _fail_next_row(db, job_id, token):
     with db.unit_of_work() as uow:
         job = _hold(uow.session, job_id, token)
-        rows = _pending(uow.session, job_id, 1)
+        rows = _pending(uow.session, job, 1)
         for row in rows:
             _record(job, row, "failed", [{"field": None, "message":
                                           "This row could not be stored (internal error)."}])
