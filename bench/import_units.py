@@ -27,9 +27,16 @@ as a chassis hook at a container's start would, before its first event; `--gc-th
 gen0's threshold set to N first. Neither paid, so the chassis has neither (bench/FINDINGS.md,
 the seventh session's garbage collector).
 
+`--grown=M` (PostgreSQL): before the warm-up the consumer's inbox holds M rows as a long import
+leaves it (reporting's projection inbox M per projection of customers' events; audit's inbox,
+records and entries as bench/audit_import.py grows them), with event ids as the tree's producers
+make them (random uuid4, or time-ordered where the chassis has new_event_id — the measured
+events then carry such ids too), then VACUUM (ANALYZE) and a CHECKPOINT. Only the inbox grows
+(and audit's trail): a consumer's own tables stay as the measured events leave them.
+
     PYTHONPATH=<tree> .venv/bin/python -m bench.import_units \
         service_desk|marketing|webhooks|audit|reporting sqlite|postgresql [N] [--unit=500] \
-        [--live] [--profile] [--gc-freeze] [--gc-threshold=N]
+        [--live] [--profile] [--gc-freeze] [--gc-threshold=N] [--grown=M]
 """
 import cProfile
 import gc
@@ -45,6 +52,7 @@ from sqlalchemy import event, text
 
 from bench.databases import scratch
 from bench.procstat import cpu_seconds
+from services.chassis import db as chassis_db
 from services.chassis import inbox
 from services.chassis.db import make_engine
 
@@ -106,6 +114,39 @@ class _Metrics:
         return getattr(self._metrics, name)
 
 
+def grow(consumer, engine, inbox_rows, sample):
+    """The consumer's inbox (and audit's trail) as `inbox_rows` imported events leave it."""
+    from bench import audit_import
+    if consumer == "audit":
+        audit_import.grow(engine, inbox_rows, sample, position=False)
+        return
+    ordered = hasattr(chassis_db, "new_event_id")
+    event_id = audit_import.id_sql("g", ordered)
+    started = time.perf_counter()
+    with engine.begin() as connection:
+        if consumer == "reporting":
+            from services.reporting import inbox as projection_inbox
+            for projection in projection_inbox.consumers("customers"):
+                connection.execute(text(
+                    "INSERT INTO projection_inbox (projection, event_id, source, event_type,"
+                    " sequence, processed_at)"
+                    f" SELECT :projection, {event_id}, 'customers', 'customer_created', -g,"
+                    "  timestamptz '2026-01-01 00:00+00' + g * interval '1 ms'"
+                    " FROM generate_series(1, :n) g"), {"projection": projection, "n": inbox_rows})
+        else:
+            connection.execute(text(
+                "INSERT INTO inbox (event_id, source, event_type, sequence, processed_at)"
+                f" SELECT {event_id}, 'customers', 'customer_created', -g,"
+                "  timestamptz '2026-01-01 00:00+00' + g * interval '1 ms'"
+                " FROM generate_series(1, :n) g"), {"n": inbox_rows})
+    filled = time.perf_counter() - started
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        connection.execute(text("VACUUM (ANALYZE)"))
+        connection.execute(text("CHECKPOINT"))
+    print(f"grown: {inbox_rows} inbox rows ({'time-ordered' if ordered else 'random'} event ids)"
+          f" in {filled:.0f} s", file=sys.stderr, flush=True)
+
+
 def workload(support, n, size, as_imported=False):
     """The units of `size` envelopes, each pickled (bytes: nothing for the collector to track).
     `as_imported`: as customers_bulk emits them — the created customer already has its owner,
@@ -121,6 +162,9 @@ def workload(support, n, size, as_imported=False):
         events += [log.emit("customer_assigned", {
             "id": i, "owner_id": "u-rep2", "previous_owner_id": previous, "region": "north",
             "reason": "round_robin", "assigned_by": "system"}) for i in ids]
+    new_id = getattr(chassis_db, "new_event_id", None)      # the tree's producers' event ids
+    for envelope in events if new_id is not None else ():
+        envelope["event_id"] = new_id()
     return [pickle.dumps(events[i:i + size]) for i in range(0, len(events), size)]
 
 
@@ -158,7 +202,7 @@ class Collections:
 
 
 def main(consumer, kind, n=4000, unit_size=500, live=False, profile=False, gc_freeze=False,
-         gc_threshold=None):
+         gc_threshold=None, grown=0):
     if gc_threshold is not None:
         gc.set_threshold(gc_threshold, *gc.get_threshold()[1:])
     module, service, support_module, make_db = CONSUMERS[consumer]
@@ -182,6 +226,8 @@ def main(consumer, kind, n=4000, unit_size=500, live=False, profile=False, gc_fr
                 instance.apply_events(unit)
         else:
             consume = consume_all(consumer, db, subscriptions)
+        if grown:
+            grow(consumer, engine, grown, pickle.loads(units[0])[0])
         count = [0]
         event.listen(engine, "before_cursor_execute",
                      lambda *_args: count.__setitem__(0, count[0] + 1))
@@ -215,7 +261,7 @@ def main(consumer, kind, n=4000, unit_size=500, live=False, profile=False, gc_fr
             stats.sort_stats("tottime").print_stats(30)
         server += sum(cpu_seconds(pid) or 0 for pid in pids)
         engine.dispose()
-    print(f"{consumer}{' live' if live else ''} {kind} unit={unit_size} events={measured} "
+    print(f"{consumer}{' live' if live else ''} {kind} grown={grown} unit={unit_size} events={measured} "
           f"cpu_ms_per_event={1000 * cpu / measured:.4f} "
           f"server_ms_per_event={1000 * server / measured:.3f} "
           f"statements_per_event={count[0] / measured:.2f} wall_ms_per_event={1000 * wall / measured:.3f} "
@@ -228,6 +274,7 @@ if __name__ == "__main__":
     args = [arg for arg in sys.argv[1:] if not arg.startswith("--")]
     threshold = [int(flag.split("=", 1)[1]) for flag in flags if flag.startswith("--gc-threshold=")]
     unit = [int(flag.split("=", 1)[1]) for flag in flags if flag.startswith("--unit=")]
+    grown = [int(flag.split("=", 1)[1]) for flag in flags if flag.startswith("--grown=")]
     main(args[0], args[1], *(int(arg) for arg in args[2:3]), unit_size=unit[0] if unit else 500,
          live="--live" in flags, profile="--profile" in flags, gc_freeze="--gc-freeze" in flags,
-         gc_threshold=threshold[0] if threshold else None)
+         gc_threshold=threshold[0] if threshold else None, grown=grown[0] if grown else 0)
