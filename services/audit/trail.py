@@ -51,8 +51,17 @@ def changes(before, observation):
 
 
 def entry_id(event_id, observation, action, field):
+    """Derived from (event, record, action, field): the same event applied again, or replayed by
+    a rebuild, gives the same id. An event id laid out as a version 7 UUID (the chassis's
+    new_event_id: milliseconds first) lends the entry its first 48 bits, so entries' primary key
+    takes them in time order at its right edge instead of at a random page each (a grown
+    trail's index outgrows the server's buffers: bench/FINDINGS.md, eighth session); the rest is
+    the name-based UUID's (version 5)."""
     key = f"{event_id}:{observation.record_type}:{observation.record_id}:{action}:{field or ''}"
-    return str(uuid.uuid5(_IDS, key))
+    derived = str(uuid.uuid5(_IDS, key))
+    if len(event_id) == 36 and event_id[14] == "7" and event_id[8] == "-":
+        return event_id[:13] + derived[13:]
+    return derived
 
 
 # json.dumps with keyword arguments builds an encoder per call; this one is built once

@@ -145,3 +145,39 @@ def test_a_record_created_and_changed_in_one_page_of_the_catch_up(db):
     assert inbox.consume_all(db, SUBSCRIPTIONS, log.events) == [inbox.PROCESSED] * 3
     assert [e[3:6] for e in entries(db, action="changed")] == [
         ("list_price", '"10.00"', '"12.00"'), ("list_price", '"12.00"', '"13.00"')]
+
+
+def test_entries_of_time_ordered_events_take_their_time_first_and_the_same_ids_again(
+        db, memory_engine):
+    """An event id laid out as a version 7 UUID (the chassis's new_event_id) lends its entries
+    its first 48 bits (the milliseconds): entries' primary key grows in time order, not at a
+    random page. A rebuild gives the same ids; an id of another layout keeps the name-based one."""
+    from sqlalchemy import select
+
+    from services.audit.models import AuditEntry
+    from services.chassis.db import new_event_id
+
+    log = customers_log()
+    t0_ms = 1_767_225_600_000
+    for step, envelope in enumerate(log.events[:3]):
+        envelope["event_id"] = new_event_id(t0_ms + 1000 * step)
+
+    def ids():
+        with db.read_only() as session:
+            return session.execute(select(AuditEntry.event_id, AuditEntry.id)
+                                   .order_by(AuditEntry.sequence, AuditEntry.field)).all()
+
+    inbox.catch_up(db, SUBSCRIPTIONS, log.fetch, log.source)
+    first = ids()
+    ordered = [entry_id for event_id, entry_id in first if event_id[14] == "7"]
+    assert len(ordered) == 3                        # the creation, then stage and name
+    assert all(entry_id[:13] == event_id[:13] for event_id, entry_id in first
+               if event_id[14] == "7")
+    assert [entry_id[:13] for entry_id in ordered] == sorted(entry_id[:13] for entry_id in ordered)
+    assert all(entry_id[14] == "5" for _event_id, entry_id in first)     # name-based
+    assert all(entry_id[:13] != event_id[:13] for event_id, entry_id in first
+               if event_id[14] != "7")
+    with memory_engine.begin() as connection:
+        rebuild.reset(connection)
+    inbox.catch_up(db, SUBSCRIPTIONS, log.fetch, log.source)
+    assert ids() == first
