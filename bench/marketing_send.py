@@ -3,6 +3,7 @@ sink — emails/s and memory).
 
     nice -n 10 .venv/bin/python -m bench.marketing_send [--contacts 100000] [--replicas 1]
         [--rate 5000] [--batch-size 100] [--stop-after SECONDS] [--profile SECONDS] [--url URL]
+    .venv/bin/python -m bench.marketing_send --in-process [--contacts 2000] [--cprofile 40]
 
 What runs is the real send path, end to end: the marketing service itself (`nameko run
 services.marketing.service:MarketingService`, config.yml as shipped: 10 workers a process;
@@ -557,6 +558,71 @@ def print_profile(raw):
         print(f"  {share:5.1f} %  {name}")
 
 
+def in_process(args):
+    """`--in-process`: the send handler alone, in this process, on a throw-away database — each
+    batch's `send_batch` (claim, checks, render, SMTP to the sink process, outcome with its
+    event) timed in CPU (time.process_time) and, with `--cprofile N`, profiled: the N functions
+    of most cumulative time. The relay publishes nothing (NoRelay): the RabbitMQ publish and
+    its sent mark are the service's (see the end-to-end run's CPU per email). The profile
+    counts CPU (its timer is time.process_time), not waits."""
+    import cProfile
+    import pstats
+
+    from services.marketing.sending import batches, start
+    url = args.url or f"postgresql://postgres@127.0.0.1/mkt_send_inproc_{uuid.uuid4().hex[:8]}"
+    ensure_database(url)
+    upgrade("marketing", url)
+    workdir = Path(tempfile.mkdtemp(prefix="mkt-send-inproc-"))
+    engine = create_engine(url)
+    sink_process = None
+    try:
+        campaign_id, template_id = seed(engine, args.contacts)
+        sink_process, sink_dir, sink_port = start_sink(workdir)
+        os.environ.update({"SMTP_HOST": "127.0.0.1", "SMTP_PORT": str(sink_port),
+                           "SMTP_SECURITY": "none", "SMTP_FROM": "News <news@bench.example>",
+                           "MARKETING_SEND_RATE_PER_SECOND": "0",
+                           "MARKETING_SEND_BATCH_SIZE": str(args.batch_size)})
+        from services.chassis.db import make_engine
+        service_engine = make_engine(url)       # as the service's: pre-ping, batch executemany
+        db = _database(service_engine)
+        with db.unit_of_work(actor=MARKETER.user_id) as uow:
+            answer = start.start_send(uow, MARKETER, campaign_id, {"template_id": template_id})
+        profiler = cProfile.Profile(time.process_time) if args.cprofile else None
+        sent, cpu, load_before = 0, 0.0, procstat.loadavg()
+        for number in range(answer["batches"]):
+            started = time.process_time()
+            if profiler:
+                profiler.enable()
+            sent += batches.send_batch(db, campaign_id, number)
+            if profiler:
+                profiler.disable()
+            cpu += time.process_time() - started
+        print(f"in process: {sent:,} of {answer['recipients']:,} sent in {answer['batches']} "
+              f"batches of {args.batch_size}; send_batch CPU {cpu:.2f} s = "
+              f"{1000 * cpu / max(sent, 1):.2f} ms/email{' (under cProfile)' if profiler else ''}; "
+              f"load average before {' '.join(load_before)}, after {' '.join(procstat.loadavg())}")
+        if profiler:
+            pstats.Stats(profiler).sort_stats("cumulative").print_stats(args.cprofile)
+            pstats.Stats(profiler).sort_stats("tottime").print_stats(args.cprofile)
+        service_engine.dispose()
+        sink, _ids = stop_sink(sink_process, sink_dir)
+        sink_process = None
+        ok = sink["received"] == sent == answer["recipients"] and not sink["duplicates"]
+        print(f"{'ok  ' if ok else 'FAIL'} the sink received {sink['received']:,}, "
+              f"{len(sink['duplicates'])} Message-IDs twice")
+        return ok
+    finally:
+        if sink_process is not None:
+            sink_process.kill()
+        engine.dispose()
+        server = create_engine(url.rsplit("/", 1)[0] + "/postgres", isolation_level="AUTOCOMMIT")
+        with server.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{url.rsplit("/", 1)[1]}" '
+                                    "WITH (FORCE)"))
+        server.dispose()
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
 def options(**overrides):
     """The command line's options, defaults and `overrides` (for bench/hotpaths.py)."""
     parser = argparse.ArgumentParser(prog="python -m bench.marketing_send")
@@ -573,6 +639,11 @@ def options(**overrides):
                              "far (sizing a run too long for the machine; no checks)")
     parser.add_argument("--keep", action="store_true", help="keep the work directory (logs)")
     parser.add_argument("--url", default=None, help="a new PostgreSQL database (default: a fresh name)")
+    parser.add_argument("--in-process", action="store_true",
+                        help="time (CPU) the send handler alone in this process, batch by batch "
+                             "(no service, no RabbitMQ; the sink as usual)")
+    parser.add_argument("--cprofile", type=int, default=0,
+                        help="with --in-process: print the N top functions of a cProfile")
     parser.set_defaults(**overrides)
     return parser
 
@@ -597,7 +668,10 @@ def measure(args):
 
 
 def main():
-    ok, _figures = measure(options().parse_args())
+    args = options().parse_args()
+    if args.in_process:
+        sys.exit(0 if in_process(args) else 1)
+    ok, _figures = measure(args)
     sys.exit(0 if ok else 1)
 
 
