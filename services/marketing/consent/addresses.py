@@ -43,3 +43,14 @@ def contact_refused(session, contact_id):
     """True if the contact's email address is refused, by itself or another holder (False for
     a contact without an address or not known: rules.sendable says no to those)."""
     return bool(session.scalar(_OF_CONTACT, {"contact_id": contact_id}))
+
+
+def contacts_refused(session, contact_ids):
+    """The ones of `contact_ids` whose address is refused (contact_refused, for many at once:
+    a broadcast's batch asks once)."""
+    if not contact_ids:
+        return set()
+    contact = aliased(AudienceContact)
+    return set(session.scalars(select(contact.id).where(
+        contact.id.in_(sorted(contact_ids)), contact.email_norm.is_not(None),
+        refused(contact.email_norm))))

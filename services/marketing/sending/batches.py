@@ -1,20 +1,25 @@
-"""Sending one batch of a broadcast (a `campaign_send_batch_released` message): each pending
-recipient of the batch, one at a time, over one SMTP session.
+"""Sending one batch of a broadcast (a `campaign_send_batch_released` message): its pending
+recipients claimed and checked together, then sent one at a time over one SMTP session.
 
 Once per contact — how:
-1. claim: `UPDATE … SET state = 'sending' WHERE (campaign, contact) AND state = 'pending'`,
-   committed before anything is sent; of two workers given the same batch (a redelivery, a
-   batch released again) one wins each recipient and the other skips it;
+1. claim, for the batch's pending recipients at once (`_claim`): `UPDATE … SET state =
+   'sending' WHERE (campaign, contact IN the batch's pending rows not locked by another
+   claimer) AND state = 'pending' RETURNING contact`, committed before anything is sent; of
+   two workers given the same batch (a redelivery, a batch released again) one wins each
+   recipient and the other skips it. A claim is good for the lease: past half of it, what the
+   worker has not sent yet goes back to pending and is claimed (and checked) again;
 2. check, in the claim's transaction: still sendable — by the contact's own consent
    (consent/rules.py: `not_sendable`) and by its address's (consent/addresses.py: another
    contact holding the address unsubscribed or went on do-not-contact, `address_unsubscribed`);
    either may have changed since the snapshot — and under the frequency cap — counting the
-   contact's mails of other campaigns in flight, under a per-contact lock (sending/cap.py), so
-   two campaigns sending at once cannot both take its last slot — else `skipped` with why;
+   contact's mails of other campaigns in flight, under per-contact locks taken in contact
+   order (sending/cap.py), so two campaigns sending at once cannot both take its last slot —
+   else `skipped` with why;
 3. send, with the Message-ID derived from (campaign, contact) alone;
-4. record the outcome and its event in one commit: `sent`; `bounced` (a 5xx to RCPT: the
-   contact goes on do-not-contact with reason bounced); `failed` (the message was refused,
-   or could not be rendered); a transient failure (server down, 4xx, timeout) puts the
+4. record the outcome and its event in one commit, right after that mail's SMTP transaction
+   (per email, not per batch: the crash window below stays one mail wide): `sent`; `bounced`
+   (a 5xx to RCPT: the contact goes on do-not-contact with reason bounced); `failed` (the
+   message was refused, or could not be rendered); a transient failure (server down, 4xx, timeout) puts the
    recipient back to pending and the send waits (dispatch.wait) — nothing is lost.
 
 Where a mail can still go out twice — the crash window, precisely. The claim (1) is already
@@ -46,14 +51,16 @@ import logging
 
 from prometheus_client import Counter
 
-from sqlalchemy import func, select
+from datetime import timedelta
+
+from sqlalchemy import bindparam, func, select, update
 
 from services.chassis import mail
 from services.chassis.errors import NotFound
 from services.chassis.models import utcnow
 from services.chassis.periodic import claim
-from services.marketing.audience.models import AudienceContact
 from services.marketing.audience.profile import load_profiles
+from services.marketing import settings
 from services.marketing.consent import addresses, rules
 from services.marketing.consent.models import Consent
 from services.marketing.sending import cap, dispatch
@@ -82,56 +89,93 @@ def _not_sent(uow, recipient, outcome, reason, now):
         "email": recipient.email, "outcome": outcome, "reason": reason[:500], "at": now})
 
 
-def _prepare(uow, send, contact_id, now):
-    """Claims the recipient and builds its message (None: not this worker's, or skipped)."""
+def _claim(uow, send, contact_ids, now):
+    """Claims the pending ones of `contact_ids` and checks each (consent, its address, the
+    frequency cap) in one transaction — a batch's worth of statements, not ~10 per recipient
+    (bench/FINDINGS.md, eighth session): the skipped get their outcome and event here; returns
+    {contact id: profile} of the claimed recipients to send to, in contact order."""
     session = uow.session
-    if not claim(session, CampaignRecipient, CampaignRecipient.campaign_id == send.campaign_id,
-                 CampaignRecipient.contact_id == contact_id, CampaignRecipient.state == PENDING,
-                 state=CLAIMED, claimed_at=now, attempts=CampaignRecipient.attempts + 1):
-        return None
-    recipient = session.get(CampaignRecipient, (send.campaign_id, contact_id))   # as claimed
-    profile = load_profiles(session, {contact_id}).get(contact_id)
-    consent = session.get(Consent, (contact_id, "email"))
-    if profile is None or not profile["in_audience"] or not rules.sendable(
-            profile, "email", consent.status if consent else None):
-        _not_sent(uow, recipient, SKIPPED, "not_sendable", now)
-        return None
-    if addresses.contact_refused(session, contact_id):
-        _not_sent(uow, recipient, SKIPPED, "address_unsubscribed", now)
-        return None
-    if cap.over_cap(session, send.campaign_id, contact_id, now):
-        _not_sent(uow, recipient, SKIPPED, "frequency_cap", now)
-        return None
+    # Rows another worker is claiming this moment (a redelivered batch) are skipped, not
+    # waited for: in one UPDATE over many rows, two workers could lock them in opposite orders.
+    free = select(CampaignRecipient.contact_id).where(
+        CampaignRecipient.campaign_id == send.campaign_id,
+        CampaignRecipient.contact_id.in_(sorted(contact_ids)),
+        CampaignRecipient.state == PENDING).order_by(CampaignRecipient.contact_id) \
+        .with_for_update(skip_locked=True)
+    claimed = sorted(session.scalars(
+        update(CampaignRecipient).where(CampaignRecipient.campaign_id == send.campaign_id,
+                                        CampaignRecipient.contact_id.in_(free.scalar_subquery()),
+                                        CampaignRecipient.state == PENDING)
+        .values(state=CLAIMED, claimed_at=now, attempts=CampaignRecipient.attempts + 1)
+        .returning(CampaignRecipient.contact_id).execution_options(synchronize_session=False)))
+    if not claimed:
+        return {}
+    recipients = {row.contact_id: row for row in session.scalars(select(CampaignRecipient).where(
+        CampaignRecipient.campaign_id == send.campaign_id,
+        CampaignRecipient.contact_id.in_(claimed)))}
+    profiles = load_profiles(session, set(claimed))
+    consents = dict(session.execute(select(Consent.contact_id, Consent.status).where(
+        Consent.contact_id.in_(claimed), Consent.channel == "email")).all())
+    refused = addresses.contacts_refused(session, claimed)
+    checked = []
+    for contact_id in claimed:
+        profile = profiles.get(contact_id)
+        if profile is None or not profile["in_audience"] or not rules.sendable(
+                profile, "email", consents.get(contact_id)):
+            _not_sent(uow, recipients[contact_id], SKIPPED, "not_sendable", now)
+        elif contact_id in refused:
+            _not_sent(uow, recipients[contact_id], SKIPPED, "address_unsubscribed", now)
+        else:
+            checked.append(contact_id)
+    over = cap.over_cap_many(session, send.campaign_id, checked, now)
+    for contact_id in over:
+        _not_sent(uow, recipients[contact_id], SKIPPED, "frequency_cap", now)
+    return {contact_id: profiles[contact_id] for contact_id in checked if contact_id not in over}
+
+
+def _message(send, contact_id, profile, sender):
+    """The recipient's message (rendered, tracked, its Message-ID), or RenderError."""
     url = links.unsubscribe_url(send.campaign_id, contact_id)
-    try:
-        rendered = rendering.render(send, profile, unsubscribe_url=url)
-    except rendering.RenderError as error:
-        _not_sent(uow, recipient, FAILED, f"render: {error.errors}", now)
-        return None
-    return mail.build_message(
+    rendered = rendering.render(send, profile, unsubscribe_url=url)
+    return mail.prepare_message(
         to=profile["email"], subject=rendered["subject"], text=rendered["text"],
         html=links.tracked_html(rendered["html"], send.campaign_id, contact_id),
-        message_id=mail.message_id(message_key(send.campaign_id, contact_id)),
+        sender=sender, message_id=mail.message_id(message_key(send.campaign_id, contact_id), sender),
         headers=links.unsubscribe_headers(send.campaign_id, contact_id))
 
 
-def _record(db, send, contact_id, outcome, detail, message, now):
+# The SENT outcome of a claimed recipient: one statement (the row's email back for the event),
+# built once; nothing if the lease ran out and another worker took the row over meanwhile.
+_SENT = (update(CampaignRecipient)
+         .where(CampaignRecipient.campaign_id == bindparam("campaign"),
+                CampaignRecipient.contact_id == bindparam("contact"),
+                CampaignRecipient.state == CLAIMED)
+         .values(state=SENT, sent_at=bindparam("now"), claimed_at=None,
+                 message_id=bindparam("message_id"))
+         .returning(CampaignRecipient.email).execution_options(synchronize_session=False))
+
+
+def _record_sent(db, send, contact_id, customer_id, message, now):
+    with db.unit_of_work() as uow:
+        email = uow.session.execute(_SENT, {
+            "campaign": send.campaign_id, "contact": contact_id, "now": now,
+            "message_id": message["Message-ID"]}).scalar()
+        if email is None:
+            return           # the lease ran out and another worker took it over meanwhile
+        uow.emit("campaign_email_sent", {
+            "campaign_id": send.campaign_id, "contact_id": contact_id, "customer_id": customer_id,
+            "email": email, "message_id": message["Message-ID"], "sent_at": now})
+        dispatch.recovered(uow.session, send.campaign_id)
+    EMAILS.labels(SENT).inc()
+
+
+def _record(db, send, contact_id, outcome, detail, now):
+    """An outcome other than sent (bounced, failed) with its event."""
     with db.unit_of_work() as uow:
         recipient = uow.session.get(CampaignRecipient, (send.campaign_id, contact_id),
                                     with_for_update=True)
         if recipient.state != CLAIMED:
             return           # the lease ran out and another worker took it over meanwhile
-        if outcome == SENT:
-            recipient.state, recipient.sent_at, recipient.claimed_at = SENT, now, None
-            recipient.message_id = message["Message-ID"]
-            uow.emit("campaign_email_sent", {
-                "campaign_id": send.campaign_id, "contact_id": contact_id,
-                "customer_id": uow.session.scalar(select(AudienceContact.customer_id).where(
-                    AudienceContact.id == contact_id)),
-                "email": recipient.email, "message_id": recipient.message_id, "sent_at": now})
-            dispatch.recovered(uow.session, send.campaign_id)
-            EMAILS.labels(SENT).inc()
-            return
         _not_sent(uow, recipient, outcome, detail, now)
         if outcome == BOUNCED:      # do-not-contact (bounced) and email_bounced: tracking's
             try:
@@ -168,40 +212,80 @@ def _finish(db, campaign_id, number):
                   state=DONE)
 
 
+def _unclaim(db, send, contact_ids):
+    """Claimed recipients this worker will not send now back to pending (nothing was sent)."""
+    if not contact_ids:
+        return
+    with db.unit_of_work() as uow:
+        uow.session.execute(update(CampaignRecipient).where(
+            CampaignRecipient.campaign_id == send.campaign_id,
+            CampaignRecipient.contact_id.in_(sorted(contact_ids)),
+            CampaignRecipient.state == CLAIMED).values(state=PENDING, claimed_at=None)
+            .execution_options(synchronize_session=False))
+
+
 def send_batch(db, campaign_id, number):
-    """Sends what is pending in the batch; returns how many emails went out."""
+    """Sends what is pending in the batch; returns how many emails went out.
+
+    The batch's recipients are claimed and checked together (_claim: one transaction), then
+    sent one by one, each outcome committed with its event right after its SMTP transaction —
+    per email, so the crash window stays one email wide (module docstring). A claim is good for
+    the lease: past half of it, the claimed recipients not sent yet go back to pending and are
+    claimed (and checked) again, so no claim this worker still sends on can have run out and
+    been handed to another worker. Leaving early (an SMTP outage, an error), the unsent claims
+    go back to pending at once."""
     with db.read_only() as session:
         send = session.get(CampaignSend, campaign_id)
         if send is None or send.status != SENDING:
             return 0          # done, or waiting: the dispatcher releases it again afterwards
         session.expunge(send)
+    sender = mail.settings().sender
+    fresh = timedelta(seconds=settings.send_lease_seconds() / 2)
     sent = 0
     connection = None
+    todo = _pending(db, campaign_id, number)
+    unsent = []
     try:
-        for contact_id in _pending(db, campaign_id, number):
-            now = utcnow()
+        while todo:
+            claimed_at = utcnow()
             with db.unit_of_work() as uow:
-                message = _prepare(uow, send, contact_id, now)
-            if message is None:
-                continue
-            try:
-                if connection is None:
-                    connection = _Session()
-                connection.send(message)
-            except mail.RecipientRefused as error:
-                _record(db, send, contact_id, BOUNCED, f"{error.code} {error}", message, utcnow())
-            except mail.PermanentMailError as error:
-                _record(db, send, contact_id, FAILED, f"{error.code} {error}", message, utcnow())
-            except mail.TransientMailError as error:
-                log.warning("broadcast %s waits: %s", campaign_id, error)
-                _defer(db, send, contact_id, error)
-                return sent
-            else:
-                _record(db, send, contact_id, SENT, None, message, utcnow())
-                sent += 1
+                claimed = _claim(uow, send, todo, claimed_at)
+            todo, unsent = [], list(claimed)
+            while unsent:
+                contact_id = unsent[0]
+                if utcnow() - claimed_at > fresh:
+                    _unclaim(db, send, unsent)
+                    todo, unsent = unsent, []
+                    break
+                profile = claimed[contact_id]
+                try:
+                    message = _message(send, contact_id, profile, sender)
+                except rendering.RenderError as error:
+                    unsent.pop(0)
+                    _record(db, send, contact_id, FAILED, f"render: {error.errors}", utcnow())
+                    continue
+                try:
+                    if connection is None:
+                        connection = _Session()
+                    unsent.pop(0)                   # from here on it may be at the server
+                    connection.send(message)
+                except mail.RecipientRefused as error:
+                    _record(db, send, contact_id, BOUNCED, f"{error.code} {error}", utcnow())
+                except mail.PermanentMailError as error:
+                    _record(db, send, contact_id, FAILED, f"{error.code} {error}", utcnow())
+                except mail.TransientMailError as error:
+                    log.warning("broadcast %s waits: %s", campaign_id, error)
+                    _defer(db, send, contact_id, error)
+                    return sent
+                else:
+                    _record_sent(db, send, contact_id, profile.get("customer_id"), message, utcnow())
+                    sent += 1
     finally:
-        if connection is not None:
-            connection.close()
+        try:
+            _unclaim(db, send, unsent)
+        finally:
+            if connection is not None:
+                connection.close()
     _finish(db, campaign_id, number)
     return sent
 

@@ -123,3 +123,44 @@ def test_tls_with_authentication(tmp_path, monkeypatch, security):
         assert len(server.received()) == 1
     finally:
         server.stop()
+
+
+LONG_URL = "https://crm.example/api/v1/marketing/t/unsubscribe/" + "eyJjIjoiY2FtcC0xIiwiayI6" * 4
+
+
+@pytest.mark.parametrize("html", ["<p>Hello <b>Ada</b></p>\n.a line that starts with a dot",
+                                  None])
+def test_a_prepared_message_arrives_as_the_built_one_would(smtp_server, html):
+    """prepare_message writes the message itself (no email package on the way out): what
+    arrives reads as build_message's would — headers, non-ASCII subject, parts — over one
+    session; and a long List-Unsubscribe stays one readable URL, not an encoded word."""
+    fields = dict(to="ada@example.com", subject="Grüße, Ada", text="Hello Ada\nline two",
+                  html=html, sender="News <news@crm.example>",
+                  message_id=mail.message_id("k/1", "news@crm.example"),
+                  headers={"List-Unsubscribe": f"<{LONG_URL}>",
+                           "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"})
+    prepared = mail.prepare_message(**fields)
+    assert isinstance(prepared, mail.PreparedMessage)
+    assert prepared["Message-ID"] == fields["message_id"]
+    with mail.connect() as connection:
+        assert connection.send(prepared) == {}
+        connection.send(mail.build_message(**fields))
+    [(envelope, fast), (_envelope, built)] = smtp_server.wait_for(2)
+    assert (envelope["mail_from"], envelope["rcpt_tos"]) == ("news@crm.example", ["ada@example.com"])
+    for name in ("From", "To", "Subject", "Message-ID", "List-Unsubscribe-Post", "MIME-Version"):
+        assert str(fast[name]) == str(built[name]), name
+    assert fast["List-Unsubscribe"] == f"<{LONG_URL}>"
+    assert fast.get_content_type() == built.get_content_type()
+    assert [(p.get_content_type(), p.get_content()) for p in fast.walk() if not p.is_multipart()] \
+        == [(p.get_content_type(), p.get_content()) for p in built.walk() if not p.is_multipart()]
+
+
+def test_a_message_prepare_cannot_write_plainly_is_built_as_before():
+    for odd in ({"to": "Jürgen <j@example.com>"}, {"headers": {"X-Note": "a\r\nBcc: x@y"}}):
+        fields = {"to": "ada@example.com", "subject": "Hi", "text": "Hello",
+                  "sender": "news@crm.example", "message_id": "<1@crm.example>", **odd}
+        if "headers" in odd:
+            with pytest.raises(ValueError):            # no header injection either way
+                mail.prepare_message(**fields)
+        else:
+            assert not isinstance(mail.prepare_message(**fields), mail.PreparedMessage)

@@ -99,7 +99,7 @@ def _send(db, campaign_id):
 
 def _prepare(db, send):
     with db.unit_of_work() as uow:
-        return batches._prepare(uow, send, CONTACT, utcnow())
+        return batches._claim(uow, send, [CONTACT], utcnow())
 
 
 def _waiting_on_a_lock(engine):
@@ -112,11 +112,11 @@ def _waiting_on_a_lock(engine):
 def test_a_second_claim_waits_for_the_first_to_commit_and_counts_it(db):
     first, second = (_send(db, cid) for cid in two_sends(db))
     with db.unit_of_work() as uow:                          # the first claim, not committed
-        assert batches._prepare(uow, first, CONTACT, utcnow()) is not None
+        assert CONTACT in batches._claim(uow, first, [CONTACT], utcnow())
         other = eventlet.spawn(_prepare, db, second)
         wait_until(lambda: _waiting_on_a_lock(db.engine), timeout=10,
                    message="the second claim waiting on the contact's lock")
         assert not other.dead
-    assert other.wait() is None                             # skipped: the first's counted
+    assert other.wait() == {}                               # skipped: the first's counted
     assert states(db, [first.campaign_id, second.campaign_id]) == {
         first.campaign_id: ("sending", None), second.campaign_id: ("skipped", "frequency_cap")}

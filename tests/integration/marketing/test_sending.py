@@ -280,3 +280,83 @@ def test_a_segment_still_being_evaluated_is_not_sent_to_yet(db):
     evaluate_segments(db)
     answer = write(db, start.start_send, campaign_id, {"template_id": template_id})
     assert answer["recipients"] == 1                       # c-south only
+
+
+def recipient_rows(db, campaign_id):
+    with db.read_only() as session:
+        return {row.contact_id: (row.state, row.attempts) for row in session.scalars(
+            select(CampaignRecipient).where(CampaignRecipient.campaign_id == campaign_id))}
+
+
+def test_a_batch_is_claimed_at_once_and_sent_over_one_smtp_session(db, smtp_server, monkeypatch):
+    """The batch's recipients claimed and checked in one transaction, its mails over one SMTP
+    connection (the real server), each outcome recorded with its event."""
+    campaign_id = running_campaign(db)
+    write(db, start.start_send, campaign_id, {"template_id": template(db)})
+    sessions, claims = [], []
+    connect, claim = batches.mail.connect, batches._claim
+    monkeypatch.setattr(batches.mail, "connect", lambda *a: sessions.append(1) or connect(*a))
+    monkeypatch.setattr(batches, "_claim", lambda uow, send, ids, now: claims.append(list(ids))
+                        or claim(uow, send, ids, now))
+    assert batches.send_batch(db, campaign_id, 0) == 3
+    assert (len(sessions), claims) == (1, [["c-0", "c-1", "c-2"]])
+    assert sorted(r["rcpt_tos"][0] for r, _m in smtp_server.wait_for(3)) == [
+        "p0@example.com", "p1@example.com", "p2@example.com"]
+    assert event_types(db, "campaign_email") == ["campaign_email_sent"] * 3
+
+
+def test_a_crash_after_a_handoff_mid_batch_sends_no_recorded_mail_again(db, smtp_server,
+                                                                          monkeypatch):
+    """The outcome of each mail commits right after its SMTP transaction, so a worker lost
+    mid-batch leaves at most the one mail in flight (the documented window, same Message-ID)
+    to go again; the recorded ones never do, the claimed but unsent are pending at once."""
+    monkeypatch.setenv("MARKETING_SEND_LEASE_SECONDS", "60")
+    campaign_id = running_campaign(db)
+    write(db, start.start_send, campaign_id, {"template_id": template(db)})
+    record, calls = batches._record_sent, []
+
+    def lost_on_the_second(*args):
+        calls.append(args[2])
+        if len(calls) == 2:
+            raise ConnectionError("database unreachable")     # the 250 was read, not recorded
+        return record(*args)
+    monkeypatch.setattr(batches, "_record_sent", lost_on_the_second)
+    with pytest.raises(ConnectionError):
+        batches.send_batch(db, campaign_id, 0)
+    monkeypatch.setattr(batches, "_record_sent", record)
+    rows = recipient_rows(db, campaign_id)
+    assert [rows[c][0] for c in ("c-0", "c-1", "c-2")] == ["sent", "sending", "pending"]
+    smtp_server.wait_for(2)
+    with db.unit_of_work() as uow:                          # after the lease: c-1 handed out again
+        dispatch.advance(uow, campaign_id, utcnow() + timedelta(seconds=61))
+    drain(db, campaign_id)
+    received = sorted(r["rcpt_tos"][0] for r, _m in smtp_server.wait_for(PEOPLE + 1))
+    assert received.count("p0@example.com") == 1 and received.count("p2@example.com") == 1
+    assert received.count("p1@example.com") == 2            # in flight at the crash
+    assert state(db, campaign_id)["counts"]["sent"] == PEOPLE
+
+
+def test_claims_older_than_half_the_lease_are_claimed_and_checked_again(db, smtp_server,
+                                                                         monkeypatch):
+    """A slow batch never sends on a claim that may have run out (and been handed to another
+    worker): past half the lease, what it has not sent goes back to pending and is claimed
+    again — with its checks (consent changed meanwhile counts)."""
+    monkeypatch.setenv("MARKETING_SEND_LEASE_SECONDS", "60")
+    campaign_id = running_campaign(db)
+    write(db, start.start_send, campaign_id, {"template_id": template(db)})
+    start_at, sends = utcnow(), []
+    monkeypatch.setattr(batches, "utcnow",
+                        lambda: start_at + timedelta(seconds=40 if sends else 0))
+    send = batches._Session.send
+
+    def slow(self, message):
+        sends.append(message["To"])
+        if len(sends) == 1:                  # the first mail takes 40 s; c-2 unsubscribes
+            write(db, consent.set_consent, "c-2", {"channel": "email", "status": "unsubscribed"})
+        return send(self, message)
+    monkeypatch.setattr(batches._Session, "send", slow)
+    assert batches.send_batch(db, campaign_id, 0) == 2
+    rows = recipient_rows(db, campaign_id)
+    assert (rows["c-0"], rows["c-1"], rows["c-2"]) == (("sent", 1), ("sent", 2), ("skipped", 2))
+    assert sorted(r["rcpt_tos"][0] for r, _m in smtp_server.wait_for(2)) == [
+        "p0@example.com", "p1@example.com"]
