@@ -18,6 +18,7 @@ sends or why.
 - Green under eventlet: smtplib uses `socket` and `ssl`, which the monkey patch replaces (every
   nameko service is patched), so a slow server blocks one green thread, not the process.
 """
+import functools
 import hashlib
 import secrets
 import smtplib
@@ -227,7 +228,12 @@ def prepare_message(*, to, subject, text, html=None, sender=None, message_id=Non
 
 def address(value):
     """The bare address of "Name <a@b>" (or of "a@b")."""
-    return parseaddr(str(value))[1]
+    return _address(str(value))
+
+
+@functools.lru_cache(maxsize=1024)
+def _address(value):
+    return parseaddr(value)[1]        # a broadcast asks the sender's a few times per email
 
 
 # --- sending --------------------------------------------------------------------------------

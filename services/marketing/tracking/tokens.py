@@ -4,6 +4,8 @@ whom (campaign, contact); each purpose has its own salt, so a token made for an 
 click token. A token that does not verify is None: the caller answers 404 and records nothing.
 Only the renderer signs click URLs (the template's own links), so a click can only ever be
 redirected to a link a template contained: there is no open redirect."""
+import functools
+
 from itsdangerous import BadData, URLSafeSerializer
 
 from services.marketing import settings
@@ -14,7 +16,13 @@ MAX_LENGTH = 4096
 
 
 def _serializer(purpose):
-    return URLSafeSerializer(settings.tracking_secret(), salt=f"crm.marketing.{purpose}")
+    return _made(settings.tracking_secret(), purpose)
+
+
+@functools.lru_cache(maxsize=16)
+def _made(secret, purpose):
+    """Made once per secret and purpose (a broadcast signs five tokens per email)."""
+    return URLSafeSerializer(secret, salt=f"crm.marketing.{purpose}")
 
 
 def sign(purpose, campaign_id, contact_id, url=None):

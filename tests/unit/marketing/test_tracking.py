@@ -125,3 +125,13 @@ def test_the_inbound_webhook_needs_its_secret_and_puts_the_address_on_do_not_con
                "s3cret") == {"matched": 0}
     rows, _ = engagements(db)             # the bounce, and the click asking (consent unchanged)
     assert rows == [("bounced", None), ("unsubscribed", None)]
+
+
+def test_the_serializers_kept_between_tokens_follow_a_changed_secret(monkeypatch):
+    monkeypatch.setenv("MARKETING_TRACKING_SECRET", "first-secret")
+    first = tokens.sign(tokens.OPEN, "cmp-1", "c-1")
+    assert tokens.read(tokens.OPEN, first)["contact_id"] == "c-1"
+    monkeypatch.setenv("MARKETING_TRACKING_SECRET", "second-secret")
+    second = tokens.sign(tokens.OPEN, "cmp-1", "c-1")
+    assert second != first and tokens.read(tokens.OPEN, first) is None
+    assert tokens.read(tokens.OPEN, second)["contact_id"] == "c-1"
