@@ -588,6 +588,10 @@ def in_process(args):
         with db.unit_of_work(actor=MARKETER.user_id) as uow:
             answer = start.start_send(uow, MARKETER, campaign_id, {"template_id": template_id})
         profiler = cProfile.Profile(time.process_time) if args.cprofile else None
+        sampler = Sampler(os.environ.get("TEST_POSTGRES_DSN",
+                                         "dbname=postgres host=127.0.0.1 user=postgres"),
+                          url.rsplit("/", 1)[1], {})
+        sampler.start()
         sent, cpu, load_before = 0, 0.0, procstat.loadavg()
         for number in range(answer["batches"]):
             started = time.process_time()
@@ -597,9 +601,12 @@ def in_process(args):
             if profiler:
                 profiler.disable()
             cpu += time.process_time() - started
+        sampler.stop()
+        backends = sampler.backends_cpu_seconds()
         print(f"in process: {sent:,} of {answer['recipients']:,} sent in {answer['batches']} "
               f"batches of {args.batch_size}; send_batch CPU {cpu:.2f} s = "
-              f"{1000 * cpu / max(sent, 1):.2f} ms/email{' (under cProfile)' if profiler else ''}; "
+              f"{1000 * cpu / max(sent, 1):.2f} ms/email{' (under cProfile)' if profiler else ''}, "
+              f"database backends {1000 * backends / max(sent, 1):.2f} ms/email; "
               f"load average before {' '.join(load_before)}, after {' '.join(procstat.loadavg())}")
         if profiler:
             pstats.Stats(profiler).sort_stats("cumulative").print_stats(args.cprofile)

@@ -97,14 +97,18 @@ def _claim(uow, send, contact_ids, now):
     session = uow.session
     # Rows another worker is claiming this moment (a redelivered batch) are skipped, not
     # waited for: in one UPDATE over many rows, two workers could lock them in opposite orders.
-    free = select(CampaignRecipient.contact_id).where(
+    # Locked first, then updated by key: as the UPDATE's subquery, the locking SELECT (which
+    # PostgreSQL cannot flatten) ran again for every row of the campaign the UPDATE scanned.
+    free = sorted(session.scalars(select(CampaignRecipient.contact_id).where(
         CampaignRecipient.campaign_id == send.campaign_id,
         CampaignRecipient.contact_id.in_(sorted(contact_ids)),
-        CampaignRecipient.state == PENDING).order_by(CampaignRecipient.contact_id) \
-        .with_for_update(skip_locked=True)
+        CampaignRecipient.state == PENDING).order_by(CampaignRecipient.contact_id)
+        .with_for_update(skip_locked=True)))
+    if not free:
+        return {}
     claimed = sorted(session.scalars(
         update(CampaignRecipient).where(CampaignRecipient.campaign_id == send.campaign_id,
-                                        CampaignRecipient.contact_id.in_(free.scalar_subquery()),
+                                        CampaignRecipient.contact_id.in_(free),
                                         CampaignRecipient.state == PENDING)
         .values(state=CLAIMED, claimed_at=now, attempts=CampaignRecipient.attempts + 1)
         .returning(CampaignRecipient.contact_id).execution_options(synchronize_session=False)))
