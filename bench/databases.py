@@ -7,9 +7,12 @@ through the URL it hands out here, so every scenario runs the same on both.
 import shutil
 import sqlite3
 import subprocess
+import threading
+import time
 import uuid
 from contextlib import contextmanager
 
+import psycopg2
 from sqlalchemy.engine import make_url
 
 from services import registry
@@ -85,3 +88,68 @@ def _tool(name):
     if not found:
         raise RuntimeError(f"{name} is not installed (Debian: postgresql-client)")
     return found
+
+
+# PostgreSQL's autovacuum defaults: a table is analyzed once this many of its rows changed
+# since the last ANALYZE (threshold + scale × rows), vacuumed once this many are dead.
+ANALYZE_THRESHOLD, ANALYZE_SCALE = 50, 0.1
+VACUUM_THRESHOLD, VACUUM_SCALE = 50, 0.2
+_TABLE_COUNTS = """SELECT s.relname, s.n_mod_since_analyze, s.n_dead_tup, c.reltuples
+                   FROM pg_stat_user_tables s JOIN pg_class c ON c.oid = s.relid"""
+
+
+def autovacuum_due(tables):
+    """[(statement, table)] autovacuum would run for `tables` [(name, changed since the last
+    ANALYZE, dead rows, the planner's row count (-1: never analyzed))], by its defaults."""
+    due = []
+    for name, changed, dead, rows in tables:
+        rows = max(rows, 0)
+        if dead > VACUUM_THRESHOLD + VACUUM_SCALE * rows:
+            due.append(("VACUUM ANALYZE", name))
+        elif changed > ANALYZE_THRESHOLD + ANALYZE_SCALE * rows:
+            due.append(("ANALYZE", name))
+    return due
+
+
+class Autovacuum:
+    """A stand-in for PostgreSQL's autovacuum on a server that runs without it (this machine's:
+    /etc/postgresql/15/main/conf.d/90-ci.conf sets autovacuum off): every `interval` seconds
+    (autovacuum_naptime), in each database, VACUUM ANALYZE / ANALYZE the tables autovacuum
+    would (autovacuum_due). Without it a service's tables keep the statistics the migrations'
+    ANALYZE recorded on the new, empty database however large they grow, and PostgreSQL plans
+    a million-row table's lookups as seq scans (bench/FINDINGS.md, eighth session)."""
+
+    def __init__(self, names, interval=60.0):
+        self.names, self.interval = list(names), interval
+        self.runs = []                       # (database, statement, table, seconds)
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._loop, name="autovacuum", daemon=True)
+
+    def __enter__(self):
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_):
+        self._stop.set()
+        self._thread.join()
+
+    def _loop(self):
+        while not self._stop.wait(self.interval):
+            for name in self.names:
+                try:
+                    self.once(name)
+                except psycopg2.Error:
+                    pass                     # a database dropped under us: the run is ending
+
+    def once(self, name):
+        connection = psycopg2.connect(postgres.ADMIN_DSN, dbname=name)
+        connection.autocommit = True
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute(_TABLE_COUNTS)
+                for statement, table in autovacuum_due(cursor.fetchall()):
+                    started = time.monotonic()
+                    cursor.execute(f'{statement} "{table}"')
+                    self.runs.append((name, statement, table, time.monotonic() - started))
+        finally:
+            connection.close()

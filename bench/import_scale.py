@@ -149,7 +149,7 @@ def report_checked(admin, job, expected):
 
 def measure(rows=ROWS_IN_BENCH, database="sqlite", batch_rows=None, process_seconds=0,
             drain_seconds=600, profile_seconds=0, profile_process="customers", keep=False,
-            log=log):
+            log=log, autovacuum=0):
     """One import on a system of its own (own vhost, own databases, dropped after it): the
     figures `main` prints as JSON and `make bench` puts in results.json["<database>"]["import"]."""
     if batch_rows is None:
@@ -168,7 +168,13 @@ def measure(rows=ROWS_IN_BENCH, database="sqlite", batch_rows=None, process_seco
     results = {"rows": rows, "bytes": size, "database": database,
                "batch_rows": batch_rows, "loadavg_before": procstat.loadavg()}
     started = time.monotonic()
+    # PostgreSQL: autovacuum's stand-in every `autovacuum` seconds (this machine's server runs
+    # without it, and a grown table planned on an empty one's statistics is no production's)
+    vacuum = databases.Autovacuum(dbs.created, autovacuum) \
+        if autovacuum and database == "postgresql" else None
     try:
+        if vacuum:
+            vacuum.__enter__()
         # one active rep per region of the file: every row gets an owner by round-robin and
         # publishes customer_assigned after its customer_created, as a real import does
         admin = hop_cost.start(system, REGIONS)
@@ -247,6 +253,13 @@ def measure(rows=ROWS_IN_BENCH, database="sqlite", batch_rows=None, process_seco
                 if raw.exists():
                     results["profile"][name] = profile.summarize(raw, top=15)
     finally:
+        if vacuum:
+            vacuum.__exit__()
+            results["autovacuum"] = {"interval_s": autovacuum, "runs": len(vacuum.runs),
+                                     "seconds": round(sum(run[3] for run in vacuum.runs), 1),
+                                     "tables": sorted({f"{run[0].rsplit('_', 1)[-1]}.{run[2]}"
+                                                       for run in vacuum.runs})}
+            log(f"autovacuum stand-in: {results['autovacuum']}")
         results.pop("spy", None)
         results["loadavg_after"] = procstat.loadavg()
         results["seconds"] = round(time.monotonic() - started, 1)
@@ -276,12 +289,15 @@ def main():
                         help="the processes py-spy samples, comma-separated service names "
                              "(reporting,audit...)")
     parser.add_argument("--keep", action="store_true", help="keep the work directory")
+    parser.add_argument("--autovacuum", type=float, default=0, metavar="SECONDS",
+                        help="PostgreSQL: autovacuum's stand-in every SECONDS (databases."
+                             "Autovacuum; this machine's server runs without autovacuum)")
     parser.add_argument("--output", help="also write the results here as JSON")
     args = parser.parse_args()
     results = measure(rows=args.rows, database=args.database, batch_rows=args.batch_rows,
                       process_seconds=args.process_seconds, drain_seconds=args.drain_seconds,
                       profile_seconds=args.profile, profile_process=args.profile_process,
-                      keep=args.keep)
+                      keep=args.keep, autovacuum=args.autovacuum)
     text = json.dumps(results, indent=2, ensure_ascii=False)
     print(text)
     if args.output:
