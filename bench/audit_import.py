@@ -86,7 +86,7 @@ def _ordered_entry_ids(observation):
     return trail.entry_id(event_id, observation, "created", None)[:13] == event_id[:13]
 
 
-def grow(engine, inbox_rows, sample, position=True):
+def grow(engine, inbox_rows, sample, position=True, analyze=True):
     """The database as `inbox_rows` imported events leave it (module docstring); `position`:
     the consumer position at `inbox_rows` (the measured events' sequences continue there)."""
     (observation,) = records.observe(sample)
@@ -128,8 +128,9 @@ def grow(engine, inbox_rows, sample, position=True):
                                     " VALUES ('customers', :n)"), {"n": inbox_rows})
     filled = time.perf_counter() - started
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-        connection.execute(text("VACUUM (ANALYZE) inbox, audit_records, audit_entries,"
-                                " consumer_position"))
+        if analyze:         # this machine's server runs no autovacuum: --no-analyze is it
+            connection.execute(text("VACUUM (ANALYZE) inbox, audit_records, audit_entries,"
+                                    " consumer_position"))
         connection.execute(text("CHECKPOINT"))
         sizes = connection.execute(text(
             "SELECT relname, pg_relation_size(oid) / 8192 FROM pg_class WHERE relname IN"
@@ -205,12 +206,12 @@ def explain(engine, db, batches):
     raw.commit()
 
 
-def measure(url, events, batch_size, grown, show_plans):
+def measure(url, events, batch_size, grown, show_plans, analyze=True):
     engine = make_engine(url)
     try:
         db = audit_db(engine)
         if grown:
-            grow(engine, grown, events[0])
+            grow(engine, grown, events[0], analyze=analyze)
         for start in range(0, WARM_UP, batch_size):
             ordering.consume_batch_in_order(db, SUBSCRIPTIONS, events[start:min(start + batch_size,
                                                                                   WARM_UP)])
@@ -248,6 +249,9 @@ def main():
     parser.add_argument("--db", choices=("sqlite", "postgresql"), default="sqlite")
     parser.add_argument("--grown", type=int, default=0)
     parser.add_argument("--explain", action="store_true")
+    parser.add_argument("--no-analyze", action="store_true",
+                        help="--grown without VACUUM (ANALYZE): no statistics, as on a server "
+                             "without autovacuum")
     args = parser.parse_args()
     if (args.grown or args.explain) and args.db != "postgresql":
         parser.error("--grown and --explain are PostgreSQL's")
@@ -257,7 +261,7 @@ def main():
     with tempfile.TemporaryDirectory() as directory, \
             databases.scratch(args.db, directory, prefix="audit") as url:
         n, cpu, wall, server, statements = measure(url, events, args.batch, args.grown,
-                                                   args.explain)
+                                                   args.explain, not args.no_analyze)
     print(f"{args.db} grown {args.grown} run {args.run} batch {args.batch}: {n} events,"
           f" {cpu:.3f} ms CPU, {wall:.3f} ms wall, {server:.3f} ms server CPU per event,"
           f" {statements:.2f} statements per event, load {os.getloadavg()[0]:.1f}")
