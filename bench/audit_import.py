@@ -157,7 +157,7 @@ def _kind(query):
     """INSERT INTO t / UPDATE t / SELECT FROM t / the first words."""
     words = query.split()
     if words[0] == "SELECT" and "FROM" in words:
-        return "SELECT FROM " + words[words.index("FROM") + 1]
+        return "SELECT FROM " + words[words.index("FROM") + 1].split("(")[0]
     return " ".join(words[:3] if words[0] == "INSERT" else words[:2])
 
 
