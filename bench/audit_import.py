@@ -60,7 +60,7 @@ def import_events(rows, run, offset=0):
             log.emit("customer_assigned", {"id": ids[n], "owner_id": "u-rep1",
                                            "previous_owner_id": None, "region": "north",
                                            "reason": "round_robin", "assigned_by": "system"})
-    new_id = getattr(chassis_db, "new_event_id", None)      # the tree's producers' event ids
+    new_id = ordered_id_maker()
     for envelope in log.events:
         envelope["sequence"] += offset
         if new_id is not None:
@@ -68,9 +68,15 @@ def import_events(rows, run, offset=0):
     return log.events
 
 
+def ordered_id_maker():
+    """The tree's producers' time-ordered event ids (chassis db.new_ordered_id, named
+    new_event_id before customers' ids took it too), or None where its ids are random uuid4."""
+    return getattr(chassis_db, "new_ordered_id", None) or getattr(chassis_db, "new_event_id", None)
+
+
 def id_sql(ms, ordered):
     """SQL for an event id as the tree's producers make them: random (uuid4), or time-ordered
-    (new_event_id: the milliseconds first) — `ms` after 2026-01-01, before the measured events."""
+    (new_ordered_id: the milliseconds first) — `ms` after 2026-01-01, before the measured events."""
     if not ordered:
         return "gen_random_uuid()::text"
     hex_ms = f"lpad(to_hex(1767225600000 + {ms}), 12, '0')"
@@ -82,7 +88,7 @@ def id_sql(ms, ordered):
 
 def _ordered_entry_ids(observation):
     """Whether the tree's entry ids keep their (time-ordered) event id's first 48 bits."""
-    event_id = chassis_db.new_event_id()
+    event_id = ordered_id_maker()()
     return trail.entry_id(event_id, observation, "created", None)[:13] == event_id[:13]
 
 
@@ -93,7 +99,7 @@ def grow(engine, inbox_rows, sample, position=True, analyze=True):
     state = trail._encode(observation.values)
     place = records.placement(observation.record_type, observation.values, observation.context)
     customers = inbox_rows // 2
-    ordered = hasattr(chassis_db, "new_event_id")
+    ordered = ordered_id_maker() is not None
     entry_event = id_sql("2 * g - 1", ordered)
     # an entry's id: its event's time first where the tree's entry ids keep it (trail.entry_id)
     entry = (f"substr({entry_event}, 1, 13) || substr(gen_random_uuid()::text, 14)"

@@ -30,7 +30,7 @@ the seventh session's garbage collector).
 `--grown=M` (PostgreSQL): before the warm-up the consumer's inbox holds M rows as a long import
 leaves it (reporting's projection inbox M per projection of customers' events; audit's inbox,
 records and entries as bench/audit_import.py grows them), with event ids as the tree's producers
-make them (random uuid4, or time-ordered where the chassis has new_event_id — the measured
+make them (random uuid4, or time-ordered where the chassis has them — the measured
 events then carry such ids too), then VACUUM (ANALYZE) and a CHECKPOINT. Only the inbox grows
 (and audit's trail): a consumer's own tables stay as the measured events leave them.
 
@@ -50,9 +50,9 @@ from types import SimpleNamespace
 
 from sqlalchemy import event, text
 
+from bench import audit_import
 from bench.databases import scratch
 from bench.procstat import cpu_seconds
-from services.chassis import db as chassis_db
 from services.chassis import inbox
 from services.chassis.db import make_engine
 
@@ -116,11 +116,10 @@ class _Metrics:
 
 def grow(consumer, engine, inbox_rows, sample):
     """The consumer's inbox (and audit's trail) as `inbox_rows` imported events leave it."""
-    from bench import audit_import
     if consumer == "audit":
         audit_import.grow(engine, inbox_rows, sample, position=False)
         return
-    ordered = hasattr(chassis_db, "new_event_id")
+    ordered = audit_import.ordered_id_maker() is not None
     event_id = audit_import.id_sql("g", ordered)
     started = time.perf_counter()
     with engine.begin() as connection:
@@ -162,7 +161,7 @@ def workload(support, n, size, as_imported=False):
         events += [log.emit("customer_assigned", {
             "id": i, "owner_id": "u-rep2", "previous_owner_id": previous, "region": "north",
             "reason": "round_robin", "assigned_by": "system"}) for i in ids]
-    new_id = getattr(chassis_db, "new_event_id", None)      # the tree's producers' event ids
+    new_id = audit_import.ordered_id_maker()                 # the tree's producers' event ids
     for envelope in events if new_id is not None else ():
         envelope["event_id"] = new_id()
     return [pickle.dumps(events[i:i + size]) for i in range(0, len(events), size)]

@@ -53,7 +53,7 @@ def changes(before, observation):
 def entry_id(event_id, observation, action, field):
     """Derived from (event, record, action, field): the same event applied again, or replayed by
     a rebuild, gives the same id. An event id laid out as a version 7 UUID (the chassis's
-    new_event_id: milliseconds first) lends the entry its first 48 bits, so entries' primary key
+    new_ordered_id: milliseconds first) lends the entry its first 48 bits, so entries' primary key
     takes them in time order at its right edge instead of at a random page each (a grown
     trail's index outgrows the server's buffers: bench/FINDINGS.md, eighth session); the rest is
     the name-based UUID's (version 5)."""

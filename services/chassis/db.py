@@ -255,12 +255,13 @@ def execute_many(session, name, build, rows):
 _COMPILED_MANY = weakref.WeakKeyDictionary()
 
 
-def new_event_id(now_ms=None):
-    """A new event's id: a UUID laid out as RFC 9562's version 7 — 48 bits of Unix milliseconds
-    (`now_ms`, default the clock), then 74 random bits — so an id made later sorts after one
-    made earlier, as text too (fixed-width lower-case hex). Every index keyed on event ids (the
-    producer's outbox, each consumer's inbox, audit's entries) then takes a new id at its right
-    edge, as a sequence would, where a random uuid4 lands on any page: a long import's inboxes
+def new_ordered_id(now_ms=None):
+    """A new id for an event or a record of a growing table (customers): a UUID laid out as
+    RFC 9562's version 7 — 48 bits of Unix milliseconds (`now_ms`, default the clock), then 74
+    random bits — so an id made later sorts after one made earlier, as text too (fixed-width
+    lower-case hex). Every index keyed on such ids (the producer's outbox, each consumer's inbox,
+    audit's entries, the customers table and every consumer's copy of it) then takes a new id at
+    its right edge, as a sequence would, where a random uuid4 lands on any page: a long import's inboxes
     outgrew the server's buffers and each insert read and dirtied (and, after a checkpoint,
     wrote whole to the WAL) a page of its own (bench/FINDINGS.md, eighth session: audit at a
     grown database). Ids in the same millisecond are in random order."""
@@ -332,7 +333,7 @@ class UnitOfWork:
         self.session.flush()
         last = self.session.execute(_NEXT_SEQUENCES, {"count": count}).scalar_one()
         now, first = utcnow(), last - count + 1
-        rows = [{"sequence": first + offset, "event_id": new_event_id(), "event_type": event_type,
+        rows = [{"sequence": first + offset, "event_id": new_ordered_id(), "event_type": event_type,
                  "version": version, "occurred_at": now, "actor": self.actor,
                  "payload": payload}
                 for offset, (event_type, version, payload) in enumerate(self._pending)]

@@ -1,8 +1,8 @@
 """People at a customer (usually a company): name, role, contact details, birthday."""
-import uuid
 
 from sqlalchemy import select
 
+from services.chassis import db
 from services.chassis.models import utcnow
 from services.chassis.validation import load
 from services.customers import schemas
@@ -15,7 +15,7 @@ MAX_CONTACTS_LISTED = 1000
 def add_contact(uow, principal, customer_id, data):
     data = load(schemas.ContactCreate(), data)
     customer = scopes.writable(uow.session, principal, customer_id)
-    contact = Contact(id=str(uuid.uuid4()), customer_id=customer.id, created_at=utcnow(), **data)
+    contact = Contact(id=db.new_ordered_id(), customer_id=customer.id, created_at=utcnow(), **data)
     uow.session.add(contact)
     uow.emit("contact_added", {"id": contact.id, "customer_id": customer.id, "name": contact.name,
                                "role": contact.role, "email": contact.email,

@@ -1,10 +1,10 @@
 """Create, read and change customers."""
-import uuid
 
 from sqlalchemy import bindparam, func, inspect, select
 from sqlalchemy import insert as sql_insert
 from sqlalchemy.orm import aliased
 
+from services.chassis import db
 from services.chassis.errors import Invalid
 from services.chassis.models import utcnow
 from services.chassis.validation import load
@@ -110,7 +110,7 @@ def build_customer(session, principal, data):
     refusal (Invalid, Forbidden)."""
     data = dict(data)
     owner_id = data.pop("owner_id", None)
-    customer = NewCustomer(id=str(uuid.uuid4()), created_by=principal.user_id, **data)
+    customer = NewCustomer(id=db.new_ordered_id(), created_by=principal.user_id, **data)
     _require_currency(customer)
     customer.parent_id = parent_companies.check_parent(session, principal, customer.id,
                                                        customer.parent_id)

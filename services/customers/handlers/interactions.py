@@ -1,11 +1,10 @@
 """Interaction history: calls, emails, meetings, notes the reps log; the timeline (newest first)
 merges them with what other services did with the customer (handlers/timeline.py)."""
-import uuid
 from datetime import datetime
 
 from sqlalchemy import and_, literal, select, union_all
 
-from services.chassis import pagination
+from services.chassis import db, pagination
 from services.chassis.errors import Invalid
 from services.chassis.models import utcnow
 from services.chassis.validation import load
@@ -25,7 +24,7 @@ def log_interaction(uow, principal, customer_id, data):
                           {"contact_id": ["Not a contact of this customer."]})
     now = utcnow()
     interaction = Interaction(
-        id=str(uuid.uuid4()), customer_id=customer.id, user_id=principal.user_id, created_at=now,
+        id=db.new_ordered_id(), customer_id=customer.id, user_id=principal.user_id, created_at=now,
         kind=data["kind"], occurred_at=data.get("occurred_at") or now, summary=data["summary"],
         outcome=data.get("outcome"), contact_id=data.get("contact_id"))
     session.add(interaction)

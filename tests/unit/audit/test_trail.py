@@ -149,18 +149,18 @@ def test_a_record_created_and_changed_in_one_page_of_the_catch_up(db):
 
 def test_entries_of_time_ordered_events_take_their_time_first_and_the_same_ids_again(
         db, memory_engine):
-    """An event id laid out as a version 7 UUID (the chassis's new_event_id) lends its entries
+    """An event id laid out as a version 7 UUID (the chassis's new_ordered_id) lends its entries
     its first 48 bits (the milliseconds): entries' primary key grows in time order, not at a
     random page. A rebuild gives the same ids; an id of another layout keeps the name-based one."""
     from sqlalchemy import select
 
     from services.audit.models import AuditEntry
-    from services.chassis.db import new_event_id
+    from services.chassis.db import new_ordered_id
 
     log = customers_log()
     t0_ms = 1_767_225_600_000
     for step, envelope in enumerate(log.events[:3]):
-        envelope["event_id"] = new_event_id(t0_ms + 1000 * step)
+        envelope["event_id"] = new_ordered_id(t0_ms + 1000 * step)
 
     def ids():
         with db.read_only() as session:

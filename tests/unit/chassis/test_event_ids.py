@@ -7,7 +7,7 @@ import uuid
 from marshmallow import Schema, fields
 from sqlalchemy import select
 
-from services.chassis.db import new_event_id
+from services.chassis.db import new_ordered_id
 from services.chassis.models import OutboxEvent
 from tests.unit.chassis.fakes import make_db
 
@@ -19,7 +19,7 @@ class Named(Schema):
 
 
 def test_ids_made_later_sort_after_earlier_ones_as_text():
-    ids = [new_event_id(T0_MS + step) for step in (0, 1, 2, 1000, 60_000, 86_400_000)]
+    ids = [new_ordered_id(T0_MS + step) for step in (0, 1, 2, 1000, 60_000, 86_400_000)]
     assert ids == sorted(ids) and len(set(ids)) == len(ids)
     for event_id in ids:
         parsed = uuid.UUID(event_id)
@@ -29,7 +29,7 @@ def test_ids_made_later_sort_after_earlier_ones_as_text():
 
 
 def test_ids_of_one_millisecond_differ():
-    assert len({new_event_id(T0_MS) for _ in range(1000)}) == 1000
+    assert len({new_ordered_id(T0_MS) for _ in range(1000)}) == 1000
 
 
 def test_the_outbox_writes_time_ordered_ids(memory_engine):

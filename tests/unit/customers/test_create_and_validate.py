@@ -126,3 +126,20 @@ def test_normalisation():
     assert normalize.digits("+49 (30) 123-45") == "493012345"
     assert normalize.digits("０３-１２３４") == "031234"
     assert normalize.tag(" VIP  Client ") == "vip client" and normalize.tag("C++") == "c++"
+
+
+def test_ids_of_customers_contacts_and_interactions_are_time_ordered(people, monkeypatch):
+    """Version 7 UUIDs (chassis db.new_ordered_id): the customers table and every consumer's copy
+    of it take a new customer at their index's right edge, not at a random page."""
+    import uuid
+
+    from services.chassis import db
+    from services.customers.handlers import contacts, interactions
+    clock = iter(range(1_767_225_600_000, 1_767_225_700_000, 1000))     # 2026-01-01, a second a call
+    real = db.new_ordered_id
+    monkeypatch.setattr(db, "new_ordered_id", lambda: real(next(clock)))
+    made = [create(people, ADMIN, name=f"Ordered {n}")["id"] for n in range(3)]
+    made.append(call(people, contacts.add_contact, ADMIN, made[0], {"name": "Ann"})["id"])
+    made.append(call(people, interactions.log_interaction, ADMIN, made[0],
+                     {"kind": "note", "summary": "s"})["id"])
+    assert made == sorted(made) and {uuid.UUID(i).version for i in made} == {7}
