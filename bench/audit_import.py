@@ -4,20 +4,21 @@ on a fresh database or on one grown as a long import leaves it.
     PYTHONPATH=<tree> .venv/bin/python bench/audit_import.py [--events 4000] [--run 500]
         [--batch 500] [--db sqlite|postgresql] [--grown N] [--explain]
 
-Imported customers' events dumped through customers' schemas (tests/unit/audit/support.py):
-per import batch of `--run` rows its customer_created (with the owner), then its
-customer_assigned (the same owner) — as customers' bulk path emits them; `--run 1` interleaves
-them per customer. Customer ids are random UUIDs, as customers gives them (uuid4; a key that
-grows in order would put every insert at an index's right edge, which the real import does not
-do). Applied by `ordering.consume_batch_in_order` in live batches of `--batch` events (the
-chassis's EVENT_BATCH_SIZE, 500) to a fresh audit database (a SQLite file with the service's
-pragmas, or a throw-away PostgreSQL database), after a 200-event warm-up.
+Imported customers' events dumped through customers' schemas (tests/unit/audit/support.py): per
+import batch of `--run` rows its customer_created (with the owner), then its customer_assigned
+(the same owner) — as customers' bulk path emits them; `--run 1` interleaves them per customer.
+Customer ids as the tree's customers gives them: time-ordered where its chassis has
+`new_ordered_id` (since the ninth session), else random (uuid4). Applied by
+`ordering.consume_batch_in_order` in live batches of `--batch` events (the chassis's
+EVENT_BATCH_SIZE, 500) to a fresh audit database (a SQLite file with the service's pragmas, or
+a throw-away PostgreSQL database), after a 200-event warm-up.
 
 `--grown N` (PostgreSQL): before the warm-up the database is filled as N imported events would
-have left it — N inbox rows, N/2 customer records each with its creation entry (random ids,
-set-based INSERT ... SELECT through the service's own tables and indexes), the consumer position
-at N (the measured events continue the producer's sequence) — then VACUUM (ANALYZE), as
-autovacuum would after such inserts, and a CHECKPOINT (both sizes start from one).
+have left it — N inbox rows, N/2 customer records each with its creation entry (ids as the tree
+makes them, set-based INSERT ... SELECT through the service's own tables and indexes), the
+consumer position at N (the measured events continue the producer's sequence) — then VACUUM
+(ANALYZE), as autovacuum would after such inserts, and a CHECKPOINT (both sizes start from
+one).
 
 Prints this process's CPU ms per event (`time.process_time`), the wall ms per event (it holds
 the PostgreSQL backend's work, which process_time does not), that backend's CPU ms per event
@@ -51,7 +52,10 @@ _IDS = uuid.UUID("0b7f6a4e-77a4-4a57-9d1e-2f4f1f5c3a11")      # the bench's cust
 def import_events(rows, run, offset=0):
     """`offset`: the producer's sequences continue after it (a grown database's position)."""
     log = Log("customers")
-    ids = [str(uuid.uuid5(_IDS, str(n))) for n in range(rows)]
+    if customer_ids_ordered():
+        ids = [chassis_db.new_ordered_id() for _ in range(rows)]
+    else:
+        ids = [str(uuid.uuid5(_IDS, str(n))) for n in range(rows)]
     for first in range(0, rows, run):
         batch = range(first, min(first + run, rows))
         for n in batch:
@@ -72,6 +76,12 @@ def ordered_id_maker():
     """The tree's producers' time-ordered event ids (chassis db.new_ordered_id, named
     new_event_id before customers' ids took it too), or None where its ids are random uuid4."""
     return getattr(chassis_db, "new_ordered_id", None) or getattr(chassis_db, "new_event_id", None)
+
+
+def customer_ids_ordered():
+    """Whether the tree's customers get time-ordered ids (they did from the commit that named
+    the chassis' maker new_ordered_id)."""
+    return hasattr(chassis_db, "new_ordered_id")
 
 
 def id_sql(ms, ordered):
@@ -107,8 +117,8 @@ def grow(engine, inbox_rows, sample, position=True, analyze=True):
     started = time.perf_counter()
     with engine.begin() as connection:
         connection.execute(text(
-            "CREATE TEMP TABLE grown AS SELECT g, gen_random_uuid()::text AS id"
-            " FROM generate_series(1, :n) g"), {"n": customers})
+            f"CREATE TEMP TABLE grown AS SELECT g, {id_sql('2 * g - 1', customer_ids_ordered())}"
+            " AS id FROM generate_series(1, :n) g"), {"n": customers})
         connection.execute(text(
             "INSERT INTO inbox (event_id, source, event_type, sequence, processed_at)"
             f" SELECT {id_sql('g', ordered)}, 'customers',"

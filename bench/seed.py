@@ -21,6 +21,7 @@ from decimal import Decimal
 from sqlalchemy import event, func, insert, inspect, select, text
 from sqlalchemy.orm import Session
 
+from services.chassis import db as chassis_db
 from services.chassis.db import make_engine
 from services.customers import normalize, search_index
 from services.customers.models import Customer, CustomerTag, Tag
@@ -61,6 +62,15 @@ def engine_for(url):
     return engine
 
 
+def new_id(created, rng):
+    """A customer id as the tree's customers service makes it: time-ordered at its creation
+    (chassis db.new_ordered_id) where it has that, else random (version 4)."""
+    ordered = getattr(chassis_db, "new_ordered_id", None)
+    if ordered is None:
+        return str(uuid.UUID(int=rng.getrandbits(128), version=4))
+    return ordered(int(created.timestamp() * 1000), rng.getrandbits(128))   # the draws as before
+
+
 def customer_row(index, rng, owners, created_by, now):
     """One customer as the service stores it (normalised columns via its own functions)."""
     adjective, noun = rng.choice(ADJECTIVES), rng.choice(NOUNS)
@@ -72,7 +82,7 @@ def customer_row(index, rng, owners, created_by, now):
     revenue = Decimal(rng.randint(10_000, 500_000_000)) / 100 if rng.random() < 0.7 else None
     region = rng.choice(REGIONS)
     return {
-        "id": str(uuid.UUID(int=rng.getrandbits(128), version=4)),
+        "id": new_id(created, rng),
         "kind": "company" if rng.random() < 0.8 else "individual",
         "name": name,
         "name_norm": normalize.text(name)[:200],

@@ -255,7 +255,7 @@ def execute_many(session, name, build, rows):
 _COMPILED_MANY = weakref.WeakKeyDictionary()
 
 
-def new_ordered_id(now_ms=None):
+def new_ordered_id(now_ms=None, random_bits=None):
     """A new id for an event or a record of a growing table (customers): a UUID laid out as
     RFC 9562's version 7 — 48 bits of Unix milliseconds (`now_ms`, default the clock), then 74
     random bits — so an id made later sorts after one made earlier, as text too (fixed-width
@@ -264,9 +264,11 @@ def new_ordered_id(now_ms=None):
     its right edge, as a sequence would, where a random uuid4 lands on any page: a long import's inboxes
     outgrew the server's buffers and each insert read and dirtied (and, after a checkpoint,
     wrote whole to the WAL) a page of its own (bench/FINDINGS.md, eighth session: audit at a
-    grown database). Ids in the same millisecond are in random order."""
+    grown database). Ids in the same millisecond are in random order. `random_bits`: the 80 bits
+    after the milliseconds from a seeded generator instead (bench/seed.py's reproducible rows)."""
     ms = time.time_ns() // 1_000_000 if now_ms is None else now_ms
-    random = int.from_bytes(os.urandom(10), "big")          # 80 bits, 6 replaced below
+    random = int.from_bytes(os.urandom(10), "big") if random_bits is None else random_bits
+    random &= (1 << 80) - 1                                 # 80 bits, 6 replaced below
     value = (ms & 0xFFFF_FFFF_FFFF) << 80 | random
     value = (value & ~(0xF << 76)) | (0x7 << 76)             # the version, 7
     value = (value & ~(0x3 << 62)) | (0x2 << 62)             # the variant, RFC 9562's
