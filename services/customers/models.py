@@ -115,7 +115,7 @@ class CustomerTag(Base):
     merged customers lose their links, so tombstones are not in the range either."""
     __tablename__ = "customer_tag"
     customer_id: Mapped[str] = mapped_column(ForeignKey("customer.id"), primary_key=True)
-    tag_id: Mapped[str] = mapped_column(ForeignKey("tag.id"), primary_key=True, index=True)
+    tag_id: Mapped[str] = mapped_column(ForeignKey("tag.id"), primary_key=True)   # indexed first below
     customer_created_at: Mapped[datetime] = mapped_column(UtcDateTime, nullable=False)
 
     __table_args__ = (Index("ix_customer_tag_created_sort", "tag_id", "customer_created_at",
