@@ -1,6 +1,7 @@
 """Issue 15's goals and the table of them that opens bench/RESULTS.md (one row per goal,
 per database its figure, met and the ratio to the monolith); bench/report.py renders the
 rest of the report and uses TARGETS for its per-section tables."""
+from bench import limits
 from bench.cells import _f, _median, _ok, _sizes
 from services import registry
 
@@ -178,4 +179,4 @@ def goals_table(runs):
             row = next((row for row in per_kind[kind] if row[0] == key), None)
             cells += [row[3], _ok(row[4]), row[5]] if row else ["–", _ok(None), ""]
         lines.append(f"| {label} | {target} | " + " | ".join(cells) + " |")
-    return lines
+    return lines + [""] + limits.limits_section(runs, GOALS)

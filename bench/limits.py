@@ -1,0 +1,120 @@
+"""Where each missed goal's limit is, from the same run's figures: the CPU a request (or an
+imported row) costs in the system's processes against the CPU the goal leaves it on this
+machine's cores. RESULTS.md prints it under the goals table (bench/goals.py).
+
+The budget: a goal of `share` × the ceiling's req/s on `cores` cores leaves each request
+cores × 1000 / (share × ceiling) ms of CPU, summed over every process it runs in — whatever the
+replicas, a closed loop on a machine cannot serve faster than its cores allow. What a path
+spends is the median run's CPU of every process of the system (services, broker, the
+reference services) over its req/s; `others` (the rest of the machine: on PostgreSQL its
+database backends) is shown apart. The hop (an `@http` making one RPC to an echo, no work) and
+the monolith (the same read / write in one process, no RPC, no relay, no broker) are measured
+in the same run, so the line says whether the bus itself or the work is over the budget."""
+from bench.cells import _f, _median
+
+LEADING = 3         # the processes named in a line, heaviest first
+
+
+HOP = ("bench_http", "bench_echo", "rabbitmq")       # the hop's own processes
+MONOLITH = ("bench_monolith",)
+
+
+def cpu_ms(median, only=None):
+    """(ms of CPU a request in the system's processes — or in `only` of them —, {process: ms},
+    ms of the rest of the machine), from a scenario's median run."""
+    rps = median["rps"]
+    if not rps:
+        return None, {}, None
+    per = {name: cores * 1000 / rps for name, cores in median["service_cores"].items()
+           if only is None or name in only}
+    return sum(per.values()), per, median.get("other_cores", 0) * 1000 / rps
+
+
+def _named(per):
+    leading = sorted(per.items(), key=lambda item: -item[1])[:LEADING]
+    return ", ".join(f"{name} {ms:.2f}" for name, ms in leading if ms >= 0.01)
+
+
+def _spent(median):
+    total, per, others = cpu_ms(median)
+    return f"{total:.2f} ms ({_named(per)}; the rest of the machine {others:.2f})"
+
+
+def budget_ms(results, share):
+    ceiling = _median(results, "ceiling")
+    if not ceiling or not ceiling["rps"]:
+        return None
+    return results["meta"]["cores"] * 1000 / (share * ceiling["rps"])
+
+
+def path_line(results, key, share, what, base, base_what):
+    """One line for a path held to `share` × the ceiling: its budget, what it spent, what the
+    hop and the monolith spent in the same run."""
+    median, budget = _median(results, key), budget_ms(results, share)
+    if median is None or budget is None or not median["rps"]:
+        return None
+    _, per, _ = cpu_ms(median)
+    around = sum(ms for name, ms in per.items() if name not in ("customers", "gateway", "rabbitmq"))
+    over = ("what the system adds to that work is over — the gateway's RPC and the broker"
+            if key == "read" else
+            f"what the system adds to that work is over — the RPC, the relay and broker, and "
+            f"the other services applying the write's events ({around:.2f} ms of them)")
+    line = (f"**{what}**: the goal leaves **{budget:.2f} ms** of CPU a request on "
+            f"{results['meta']['cores']} cores ({share:.2f} × {_f(_median(results, 'ceiling')['rps'])}"
+            f" req/s); it spent **{_spent(median)}**")
+    hop = _median(results, "hop")
+    if hop and hop["rps"] and key == "read":
+        hop_ms = cpu_ms(hop, HOP)[0]
+        line += (f"; the bare hop alone (one RPC, no work) {hop_ms:.2f} ms — "
+                 + ("over the budget before any work: no read that makes an RPC through the "
+                    "broker meets the goal on this machine" if hop_ms > budget
+                    else "within the budget: the work on top of it is what is over"))
+    monolith = _median(results, base)
+    if monolith and monolith["rps"]:
+        total, _, others = cpu_ms(monolith, MONOLITH)
+        whole = total + others
+        line += (f"; {base_what} in one process {whole:.2f} ms (its rest of the machine "
+                 f"{others:.2f} included) — "
+                 + (f"within the budget (as two such processes, one a core): {over}"
+                    if whole <= budget else
+                    "over it too: the work itself, not only the bus, has to shrink"))
+    return line + "."
+
+
+def import_line(results, goal_rows_per_s):
+    processing = (results.get("import") or {}).get("processing") or {}
+    spent = processing.get("cpu_ms_per_row_total")
+    if spent is None:
+        return None
+    cores = results["meta"]["cores"]
+    budget = cores * 1000 / goal_rows_per_s
+    per = {name: ms for name, ms in processing["cpu_ms_per_row"].items()
+           if not name.startswith("others")}
+    return (f"**import**: {goal_rows_per_s:,} rows/s on {cores} cores leaves **{budget:.2f} ms** "
+            f"of CPU a row; the job spent **{spent:.2f} ms** ({_named(per)}), "
+            f"so this machine's cores allow at most {cores * 1000 / spent:,.0f} rows/s — "
+            f"{goal_rows_per_s * spent / 1000:.1f} cores at this cost (`bench/capacity.py` "
+            f"splits them into replicas).")
+
+
+def limit_lines(results, goals):
+    """The lines for one database's results, for the misses (and the read and write always:
+    their budget is the question the issue asks)."""
+    lines = [path_line(results, "read", goals["read_x_ceiling"], "read", "monolith_read",
+                       "the same read"),
+             path_line(results, "write", goals["write_x_ceiling"], "write", "monolith_write",
+                       "the same write (its events left in the outbox)"),
+             import_line(results, goals["import_rows_per_s"])]
+    return [line for line in lines if line]
+
+
+def limits_section(runs, goals):
+    lines = ["### Where the limits are: CPU a request against the goal's budget", "",
+             "From this run's figures (`bench/limits.py`): the CPU the goal leaves a request on "
+             "this machine's cores, what the path spent over every process of the system "
+             "(ms, heaviest first), and the same for the bare hop and the one-process "
+             "monolith. Profiles of each miss: the database sections below; the analysis: "
+             "`bench/FINDINGS.md`.", ""]
+    for kind, results in runs.items():
+        lines += [f"- {kind}: {line}" for line in limit_lines(results, goals)]
+    return lines

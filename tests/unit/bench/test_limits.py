@@ -1,0 +1,53 @@
+"""bench/limits.py: the CPU a goal leaves a request on the machine's cores against what the
+path, the bare hop and the one-process monolith spent in the same run."""
+from bench import limits
+from bench.goals import GOALS
+
+
+def median(rps, others=0.0, **cores):
+    return {"median": {"rps": rps, "service_cores": cores, "other_cores": others}}
+
+
+def results(monolith_read_cores=0.9, import_ms=2.0):
+    scenarios = {
+        "ceiling": median(2000, bench_http=1.0),
+        # 600 req/s on 1.8 cores of its own (3.0 ms), an idle service beside it not counted
+        "hop": median(600, bench_http=0.75, bench_echo=0.5, rabbitmq=0.55, customers=0.3),
+        "read": median(400, others=0.04, gateway=0.8, customers=0.6, rabbitmq=0.2),
+        "monolith_read": median(800, others=0.08, bench_monolith=monolith_read_cores),
+        "write": median(100, gateway=0.2, customers=0.4, rabbitmq=0.3, audit=0.3, reporting=0.2),
+        "monolith_write": median(300, bench_monolith=0.9),
+    }
+    processing = {"cpu_ms_per_row_total": import_ms,
+                  "cpu_ms_per_row": {"customers": 0.8, "reporting": 0.5, "audit": 0.4,
+                                     "others (rest of the machine)": 0.9}}
+    return {"meta": {"cores": 2}, "scenarios": scenarios, "import": {"processing": processing}}
+
+
+def test_budgets_and_what_each_path_spent():
+    read, write, imported = limits.limit_lines(results(), GOALS)
+    # 2 cores × 1000 / (0.50 × 2,000 req/s) = 2.00 ms; 1.6 cores / 400 req/s = 4.00 ms
+    assert "leaves **2.00 ms**" in read and "spent **4.00 ms (gateway 2.00, customers 1.50," in read
+    assert "the rest of the machine 0.10)" in read
+    assert "bare hop alone (one RPC, no work) 3.00 ms — over the budget" in read
+    # (0.9 + 0.08) cores / 800 req/s = 1.23 ms, within 2.00
+    assert "the same read in one process 1.23 ms" in read and "within the budget" in read
+    # 0.15 × 2,000 = 300/s → 6.67 ms; 1.4 cores / 100 = 14 ms; audit + reporting 5 ms
+    assert "leaves **6.67 ms**" in write and "spent **14.00 ms" in write
+    assert "(5.00 ms of them)" in write and "in one process 3.00 ms" in write
+    assert "leaves **1.00 ms** of CPU a row" in imported and "spent **2.00 ms**" in imported
+    assert "at most 1,000 rows/s — 4.0 cores" in imported and "others" not in imported
+
+
+def test_a_monolith_over_the_budget_says_the_work_must_shrink():
+    read = limits.limit_lines(results(monolith_read_cores=1.0), GOALS)[0]
+    # (1.0 + 0.08) / 800 = 1.35 ms: within; at 1.9 cores of its own it is not
+    assert "within the budget" in read
+    read = limits.limit_lines(results(monolith_read_cores=1.9), GOALS)[0]
+    assert "over it too: the work itself, not only the bus, has to shrink" in read
+
+
+def test_unmeasured_paths_are_left_out():
+    bare = results()
+    del bare["scenarios"]["write"], bare["import"]
+    assert [line.split("**")[1] for line in limits.limit_lines(bare, GOALS)] == ["read"]
