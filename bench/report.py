@@ -587,3 +587,15 @@ def render(results, goals=True):
     if goals:
         head = head[:4] + goals_table({settings.get("database", "this run"): results}) + [""] + head[4:]
     return "\n".join(head + misses_section(results, misses) + [""] + body + tail) + "\n"
+
+
+if __name__ == "__main__":
+    # Re-render RESULTS.md from a run's raw figures after a change to the report's code:
+    # python -m bench.report [bench/results.json] [bench/RESULTS.md]
+    import json
+    import sys
+    here = Path(__file__).parent
+    source = Path(sys.argv[1]) if len(sys.argv) > 1 else here / "results.json"
+    target = Path(sys.argv[2]) if len(sys.argv) > 2 else here / "RESULTS.md"
+    target.write_text(render_all(json.loads(source.read_text())))
+    print(f"wrote {target} from {source}")
