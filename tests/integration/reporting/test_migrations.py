@@ -1,30 +1,19 @@
 """reporting's alembic scripts build exactly its models, on SQLite and PostgreSQL."""
 import pytest
 from alembic import command
-from alembic.autogenerate import compare_metadata
-from alembic.migration import MigrationContext
-from sqlalchemy import inspect, text
+from sqlalchemy import text
 
 from services.chassis import migrate
 from services.chassis.db import make_engine
-from services.chassis.models import ChassisBase
 from services.reporting.domains import METADATA
+from tests.integration.migrations import assert_chain_builds_the_models
 
 pytestmark = pytest.mark.dialect_sensitive("alembic scripts")
 
 
 def test_migrations_build_exactly_the_models_and_downgrade_cleanly(database_url):
-    migrate.upgrade("reporting", database_url)
-    engine = make_engine(database_url)
-    try:
-        with engine.connect() as connection:
-            context = MigrationContext.configure(connection, opts={"compare_type": True})
-            assert compare_metadata(context, [ChassisBase.metadata, METADATA]) == []
-        command.downgrade(migrate.alembic_config("reporting", database_url), "base")
-        assert set(inspect(engine).get_table_names()) == {"alembic_version"}
-    finally:
-        engine.dispose()
-    migrate.upgrade("reporting", database_url)
+    assert_chain_builds_the_models("reporting", database_url, METADATA)
+    migrate.upgrade("reporting", database_url)          # and up again after the downgrade
 
 
 def test_the_per_projection_inbox_migration_moves_what_was_applied(database_url):

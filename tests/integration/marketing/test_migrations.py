@@ -1,0 +1,12 @@
+"""Marketing's alembic chain builds exactly its models (every area's tables on one Base) and
+downgrades cleanly — on SQLite and PostgreSQL."""
+import pytest
+
+from services.marketing.models import Base
+from tests.integration.migrations import assert_chain_builds_the_models
+
+pytestmark = pytest.mark.dialect_sensitive("alembic scripts")
+
+
+def test_migrations_build_the_models_and_downgrade(database_url):
+    assert_chain_builds_the_models("marketing", database_url, Base.metadata)
