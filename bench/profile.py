@@ -62,14 +62,14 @@ def _parse_frame(text):
 
 
 # SQLAlchemy's thin wrappers around the DB-API calls: their self time is the C driver and the
-# database engine (SQLite runs in-process) doing the work.
+# database engine (SQLite runs in-process; psycopg2 only sends and decodes) doing the work.
 DBAPI_CALLS = {"do_execute", "do_execute_no_params", "do_executemany", "do_commit", "do_rollback",
                "do_close", "_fetchall_impl", "_fetchone_impl", "_fetchmany_impl"}
 
 
 def _layer(path, func):
     if func.rsplit(".", 1)[-1] in DBAPI_CALLS and "/sqlalchemy/" in path:
-        return "database (DB-API driver + SQLite engine, C)"
+        return "database (DB-API driver, C; on SQLite its engine too)"
     for fragment, name in LAYERS:
         if fragment in path:
             return name

@@ -228,7 +228,8 @@ def profiles_section(results):
     lines = ["## Profiles (py-spy, 100 Hz, idle excluded)", "",
              "Each profile is a separate run of the scenario (not one of the measured runs). "
              "Layers count each sample by its innermost frame (self time); the database layer is "
-             "SQLAlchemy's DB-API calls, whose self time is the sqlite3 driver and the SQLite engine."]
+             "SQLAlchemy's DB-API calls, whose self time is the C driver — on SQLite with the engine "
+             "itself, on PostgreSQL psycopg2 alone (the server's work is its own process)."]
     for key, prof in results["profiles"].items():
         scenario, _, service = key.partition(":")
         load = (f", {_f(prof['cores'] * 100)}% of a core, {_f(prof.get('rps'))} req/s"
