@@ -1,6 +1,8 @@
 """Issue 15's goals and the table of them that opens bench/RESULTS.md (one row per goal,
 per database its figure, met and the ratio to the monolith); bench/report.py renders the
 rest of the report and uses TARGETS for its per-section tables."""
+from collections import namedtuple
+
 from bench import limits
 from bench.cells import _f, _median, _ok, _sizes
 from services import registry
@@ -9,7 +11,7 @@ from services import registry
 # same run's ceiling (a figure in req/s would say more about the host than about the code).
 TARGETS = {
     "read_x_ceiling": 0.50, "read_p99_ms": 50, "write_x_ceiling": 0.15,
-    "list_p95_ms": 50, "list_growth": 2.0, "events_per_s": 2000, "freshness_p99_s": 1.0,
+    "list_growth": 2.0, "events_per_s": 2000, "freshness_p99_s": 1.0,
     "idle_rss_mb": 150,
 }
 # issue 15's goals ("Performance…", its table): read and write as shares of the same run's
@@ -29,6 +31,33 @@ def _list_read(results):
     """The read the list/search shapes are held against: at the largest size if measured."""
     large = _sizes(results)[-1] if results["settings"].get("sizes") else None
     return _median(results, f"read@{large}") or _median(results, "read")
+
+
+ListShape = namedtuple("ListShape", "key title p95 growth vs_read met")
+
+
+def list_shapes(results):
+    """Each list/search shape measured at both the smallest and the largest size against issue
+    15's goal: its p95 at the largest at most list_growth × the smallest's and list_vs_read ×
+    the read's p95, without errors. The goals table and the report's list table both judge
+    by this, so they cannot disagree."""
+    sizes = _sizes(results) if results["settings"].get("sizes") else []
+    if len(sizes) < 2:
+        return []
+    small, large = sizes[0], sizes[-1]
+    reference = _list_read(results)
+    shapes = []
+    for key, entry in results["lists"].items():
+        a, b = entry.get(f"{key}@{small}"), entry.get(f"{key}@{large}")
+        if not (a and b):
+            continue
+        p95 = b["median"]["p95_ms"]
+        growth = p95 / a["median"]["p95_ms"] if a["median"]["p95_ms"] else None
+        vs_read = p95 / reference["p95_ms"] if reference and reference["p95_ms"] else None
+        met = (growth is not None and growth <= GOALS["list_growth"] and vs_read is not None
+               and vs_read <= GOALS["list_vs_read"] and not b["median"]["errors"])
+        shapes.append(ListShape(key, entry["title"], p95, growth, vs_read, met))
+    return shapes
 
 
 def goal_rows(results):
@@ -81,29 +110,19 @@ def goal_rows(results):
     if len(sizes) > 1 and results["lists"]:
         small, large = sizes[0], sizes[-1]
         reference = _list_read(results)
-        shapes = []
-        for key, entry in results["lists"].items():
-            a, b = entry.get(f"{key}@{small}"), entry.get(f"{key}@{large}")
-            if not (a and b):
-                continue
-            p95 = b["median"]["p95_ms"]
-            growth = p95 / a["median"]["p95_ms"] if a["median"]["p95_ms"] else None
-            vs_read = p95 / reference["p95_ms"] if reference and reference["p95_ms"] else None
-            met = (growth is not None and growth <= GOALS["list_growth"] and vs_read is not None
-                   and vs_read <= GOALS["list_vs_read"] and not b["median"]["errors"])
-            shapes.append((key, entry["title"], p95, growth, vs_read, met))
+        shapes = list_shapes(results)
         if shapes:
-            worst = max(shapes, key=lambda shape: shape[2])
+            worst = max(shapes, key=lambda shape: shape.p95)
             rows.append(("lists", f"list/search at {large:,}: every shape",
                          f"p95 ≤ 2× at {small:,} and ≤ 1.5× the read's p95",
-                         f"{sum(1 for shape in shapes if shape[5])} of {len(shapes)} shapes; "
-                         f"highest p95 {worst[1]} {_f(worst[2], 1)} ms"
+                         f"{sum(1 for shape in shapes if shape.met)} of {len(shapes)} shapes; "
+                         f"highest p95 {worst.title} {_f(worst.p95, 1)} ms"
                          f" (read's p95 {_f(reference['p95_ms'] if reference else None, 1)} ms)",
-                         all(shape[5] for shape in shapes), ""))
-            for key, title, p95, growth, vs_read, met in shapes:
-                rows.append((f"list:{key}", f"– {title}", "",
-                             f"p95 {_f(p95, 1)} ms = {_x(growth, 1)} at {small:,}, "
-                             f"{_x(vs_read, 1)} the read's", met, ""))
+                         all(shape.met for shape in shapes), ""))
+            for shape in shapes:
+                rows.append((f"list:{shape.key}", f"– {shape.title}", "",
+                             f"p95 {_f(shape.p95, 1)} ms = {_x(shape.growth, 1)} at {small:,}, "
+                             f"{_x(shape.vs_read, 1)} the read's", shape.met, ""))
 
     imported = results.get("import")
     if imported:

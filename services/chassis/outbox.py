@@ -4,7 +4,7 @@ Events are rows in the service's own database (written by the unit of work). The
 them to the service's topic exchange `<service>.events` with publisher confirms — the same
 exchange and routing key nameko's `@event_handler(<service>, <event_type>)` binds to — a batch
 with one wait for the broker's confirms (confirms.py), and marks them sent. A message carries
-one event, or — a run of a type the producer packs (`messages`) — a list of them. What a crash or a
+one event, or — a run of the types the producer packs (`messages`) — a list of them. What a crash or a
 broker outage left unsent is swept by a timer. Rows are kept as the event log that
 `events_since` serves for replay, so delivery is at-least-once and nothing is lost while a
 consumer is away.
@@ -89,34 +89,48 @@ _MARK_SENT = (update(_OUTBOX)
               .values(sent_at=bindparam("sent_at")))
 
 
+def pack_routing_key(event_types):
+    """The routing key of a message carrying events of `event_types` (in the order they first
+    appear): the types joined by dots, "customer_created.customer_assigned". One event, or a pack
+    of one type, keeps its type as ever. The batched queues bind `#.<type>.#`
+    (queues.type_binding), which matches every key naming the type, so a mixed pack reaches
+    each queue that wants any of its events; a plain nameko handler binds the type exactly and
+    never sees a pack (tests/unit/chassis/test_packs.py)."""
+    return ".".join(dict.fromkeys(event_types))
+
+
 def messages(rows, source, packed_events=frozenset(), pack_size=PACK_SIZE):
     """The messages that publish `rows` (in sequence order), each with the rows it carries:
     [((routing key, body, message id, headers), [row index, ...]), ...].
 
-    One message per event, whose body is its envelope — except a run of consecutive events of a
-    type in `packed_events` (the producer's Database(packed_events=...)), which goes as packs:
-    one message per up to `pack_size` of them, the body the list of their envelopes, the
-    routing key their type, so the same queues get it. An import batch writes a thousand events
-    in two runs (all customer_created, then all customer_assigned): a message each was the
-    broker's millisecond per imported row and most of every consumer's cost per event (kombu,
-    the delivery, the ack) — bench/FINDINGS.md, fifth session. Only the batched consumers
-    (queues.BatchEventHandler) unpack a list; tests/unit/chassis/test_packs.py checks that no
-    other handler in the system listens to a packed type."""
+    One message per event, whose body is its envelope — except a run of consecutive events of
+    the types in `packed_events` (the producer's Database(packed_events=...)), which goes as
+    packs: one message per up to `pack_size` of them, the body the list of their envelopes, the
+    routing key naming their types (pack_routing_key), so every queue that wants one of them
+    gets it. Why: an import batch writes a thousand events in two runs (all customer_created,
+    then all customer_assigned): a message each was the broker's millisecond per imported row
+    and most of every consumer's cost per event (kombu, the delivery, the ack) — bench/
+    FINDINGS.md, fifth session. And a live write's customer_created + customer_assigned, with
+    those of the writes the relay publishes in one group (Relay.publish_committed), alternate
+    types: packs of one type left them a message each (bench/FINDINGS.md, tenth session).
+    Only the batched consumers (queues.BatchEventHandler) unpack a list, keeping the events of
+    their own types."""
     result, start = [], 0
     while start < len(rows):
         row = rows[start]
         end = start + 1
         if row.event_type in packed_events:
             while (end < len(rows) and end - start < pack_size
-                   and rows[end].event_type == row.event_type):
+                   and rows[end].event_type in packed_events):
                 end += 1
-        headers = {"event_type": row.event_type, "sequence": row.sequence}
         if end - start == 1:
-            body = envelope(row, source)
+            key, body = row.event_type, envelope(row, source)
+            headers = {"event_type": key, "sequence": row.sequence}
         else:
+            key = pack_routing_key(each.event_type for each in rows[start:end])
             body = [envelope(each, source) for each in rows[start:end]]
-            headers["events"] = end - start
-        result.append(((row.event_type, body, row.event_id, headers), list(range(start, end))))
+            headers = {"event_type": key, "sequence": row.sequence, "events": end - start}
+        result.append(((key, body, row.event_id, headers), list(range(start, end))))
         start = end
     return result
 

@@ -187,6 +187,17 @@ def held_messages():
     return min(2 * settings.event_batch_size(), MAX_HELD_MESSAGES)
 
 
+def type_binding(event_type):
+    """The binding key of a batched queue for `event_type`: every routing key that names the
+    type — the type alone (one event) and the dotted keys of the packs that hold it
+    (outbox.pack_routing_key). `#` matches zero or more words, and RabbitMQ delivers a message
+    once per queue however many of its bindings match. A queue declared before packs could mix
+    types keeps its exact bindings beside these: harmless, for the same reason."""
+    if not event_type or any(ch in event_type for ch in ".*#"):
+        raise ValueError(f"an event type is one word of a routing key: {event_type!r}")
+    return f"#.{event_type}.#"
+
+
 def batch_queue_name(source, service):
     return f"evt-{source}--{service}.batch"
 
@@ -224,7 +235,7 @@ class BatchEventHandler(EventHandler):
         exchange = nameko.events.get_event_exchange(self.source_service, self.container.config)
         self.queue = Queue(
             batch_queue_name(self.source_service, self.container.service_name), durable=True,
-            bindings=[binding(exchange, routing_key=event_type)
+            bindings=[binding(exchange, routing_key=type_binding(event_type))
                       for event_type in self.event_types],
             # One replica at a time: competing consumers of one queue would apply its batches
             # side by side and reorder the source's events (works on classic and quorum).
@@ -234,6 +245,7 @@ class BatchEventHandler(EventHandler):
         self._waiting, self._timer, self._running, self._stopping = [], None, None, False
         self._waiting_events = 0        # events in self._waiting (a pack counts its events)
         self._size, self._wait = settings.event_batch_size(), settings.event_batch_wait()
+        self._types = frozenset(self.event_types)
         # A batch takes at most half of what the broker lets this consumer hold, so the other
         # half is delivered while it is applied: a batch of the whole prefetch would leave
         # nothing in flight, and the consumer would wait for each next one (measured: a
@@ -243,11 +255,16 @@ class BatchEventHandler(EventHandler):
     def handle_message(self, body, message):
         """In the consumer's thread (_BatchQueueConsumer): must not yield, so that deliveries
         join the batch in the queue's order. A message is one event, or a pack of several (a
-        list: outbox.messages)."""
+        list: outbox.messages), whose events of types this handler does not take are dropped
+        here: a pack may mix types (outbox.pack_routing_key)."""
         if self._stopping:
             self.queue_consumer.requeue_message(message)
             return
-        events = body if isinstance(body, list) else [body]
+        events = ([event for event in body if event.get("event_type") in self._types]
+                  if isinstance(body, list) else [body])
+        if not events:          # a pack for other handlers (a binding this one no longer has)
+            self.queue_consumer.ack_message(message)
+            return
         self._waiting.append((events, message))
         before, self._waiting_events = self._waiting_events, self._waiting_events + len(events)
         if self._running is None and self._timer is None:

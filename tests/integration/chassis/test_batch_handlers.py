@@ -17,9 +17,10 @@ from nameko.standalone.events import event_dispatcher
 
 from services.chassis import queues
 from services.chassis.confirms import BatchPublisher
+from services.chassis.outbox import pack_routing_key
 from tests.helpers import wait_until
 
-seen = {"batches": [], "hold": None, "applied": [], "active": 0, "most_active": 0}
+seen = {"batches": [], "hold": None, "applied": [], "active": 0, "most_active": 0, "closed": []}
 DESK_TYPES = ("ticket_created", "ticket_reassigned", "ticket_closed")
 DESK_QUEUE = "evt-desk--ordered.batch"
 
@@ -47,7 +48,7 @@ class Ordered:
         try:
             eventlet.sleep(0.05)
             seen["batches"].append(len(bodies))
-            seen["applied"] += [(self.config.get("REPLICA"), body["type"], body["n"])
+            seen["applied"] += [(self.config.get("REPLICA"), body["event_type"], body["n"])
                                 for body in bodies]
         finally:
             seen["active"] -= 1
@@ -57,7 +58,7 @@ class Ordered:
 def fresh(monkeypatch):
     monkeypatch.setenv("EVENT_BATCH_SIZE", "10")
     monkeypatch.setenv("EVENT_BATCH_WAIT_SECONDS", "0.2")
-    seen.update(batches=[], hold=None, applied=[], active=0, most_active=0)
+    seen.update(batches=[], hold=None, applied=[], active=0, most_active=0, closed=[])
 
 
 def _received():
@@ -136,19 +137,27 @@ def publish_desk(rabbit_config, tickets):
             published.append(("ticket_closed", n - 1))
     published.append(("ticket_reassigned", tickets[-1]))
     for event_type, n in published:
-        dispatch("desk", event_type, {"type": event_type, "n": n})
+        dispatch("desk", event_type, {"event_type": event_type, "n": n})
     return published
 
 
 def publish_desk_in_packs(rabbit_config, runs):
     """`runs`: [(type, [n, ...])]: a run of several goes as one pack (a list body, as
     outbox.messages makes it), a run of one as a lone event; returns [(type, n)] in order."""
+    return publish_desk_packs(rabbit_config, [[(event_type, n) for n in numbers]
+                                              for event_type, numbers in runs])
+
+
+def publish_desk_packs(rabbit_config, packs):
+    """`packs`: [[(type, n), ...]], each a message: several events (of one type or mixed) as a
+    list under outbox.pack_routing_key, one as a lone event; returns [(type, n)] in order."""
     publisher = BatchPublisher(rabbit_config["AMQP_URI"], get_event_exchange("desk", rabbit_config))
     published, messages = [], []
-    for event_type, numbers in runs:
-        bodies = [{"type": event_type, "n": n} for n in numbers]
-        published += [(event_type, n) for n in numbers]
-        messages.append((event_type, bodies if len(bodies) > 1 else bodies[0], None, {}))
+    for events in packs:
+        bodies = [{"event_type": event_type, "n": n} for event_type, n in events]
+        published += events
+        key = pack_routing_key(event_type for event_type, _n in events)
+        messages.append((key, bodies if len(bodies) > 1 else bodies[0], None, {}))
     try:
         assert len(publisher.publish(messages, timeout=10)) == len(messages)
     finally:
@@ -197,6 +206,38 @@ def test_packs_are_unpacked_in_order_into_batches_of_whole_messages(container_fa
     assert seen["most_active"] == 1
 
 
+class Closings:
+    """A consumer of the desk's closings alone: mixed packs carry it the other types too."""
+    name = "closings"
+
+    @queues.batch_event_handler("desk", "ticket_closed")
+    def on_desk_events(self, bodies):
+        seen["closed"] += [(body["event_type"], body["n"]) for body in bodies]
+
+
+def test_a_mixed_pack_reaches_every_queue_that_wants_one_of_its_types_which_keeps_its_own(
+        container_factory, rabbit_config):
+    """A live write's events of two types, and those of the writes published with it, travel as
+    one message (outbox.messages): the queue bound to all three types applies every event in
+    order; the one bound to closings alone gets the packs that hold a closing and keeps just
+    those, in order."""
+    container_factory(Ordered, rabbit_config).start()
+    container_factory(Closings, rabbit_config).start()
+    published = publish_desk_packs(rabbit_config, [
+        [("ticket_created", 0), ("ticket_reassigned", 0), ("ticket_created", 1)],
+        [("ticket_created", 2), ("ticket_closed", 0), ("ticket_reassigned", 1)],   # between
+        [("ticket_reassigned", 2), ("ticket_closed", 1)],                           # last
+        [("ticket_closed", 2), ("ticket_created", 3)],                              # first
+        [("ticket_reassigned", 3), ("ticket_reassigned", 0)],                       # none
+        [("ticket_closed", 3)]])                                                    # alone
+    wait_until(lambda: len(seen["applied"]) == len(published), timeout=30,
+               message=f"{len(published)} events applied")
+    assert _applied() == published, "in the order published, each event once"
+    closings = [event for event in published if event[0] == "ticket_closed"]
+    wait_until(lambda: seen["closed"] == closings, timeout=15,
+               message=f"the closings alone (got {seen['closed']})")
+
+
 def test_the_prefetch_is_capped_in_messages_so_packs_bound_what_a_consumer_holds(
         monkeypatch, container_factory, rabbit_config, rabbit_manager):
     """Batches larger than the cap allows in messages (EVENT_BATCH_SIZE 10, at most 6 held):
@@ -239,7 +280,7 @@ def test_one_queue_per_source_bound_to_its_types_with_a_single_active_consumer(
     assert queue["arguments"] == {"x-single-active-consumer": True, **quorum}
     bindings = {(b["source"], b["routing_key"]) for b in
                 rabbit_manager.get_queue_bindings(vhost, DESK_QUEUE) if b["source"]}
-    assert bindings == {("desk.events", event_type) for event_type in DESK_TYPES}
+    assert bindings == {("desk.events", f"#.{event_type}.#") for event_type in DESK_TYPES}
     consumers = wait_until(lambda: rabbit_manager.get_queue(vhost, DESK_QUEUE)["consumer_details"],
                            message="the consumer")
     assert [consumer["prefetch_count"] for consumer in consumers] == [20], "two batches"

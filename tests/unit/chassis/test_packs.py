@@ -1,6 +1,8 @@
-"""Packs (outbox.messages): a run of events of a packed type travels as one message, and only
-the batched consumers read packed types."""
+"""Packs (outbox.messages): a run of events of the packed types travels as one message under a
+key naming its types, and only the batched consumers read packed types."""
 from datetime import datetime, timezone
+
+import pytest
 
 from nameko.containers import ServiceContainer
 from nameko.events import EventHandler
@@ -24,16 +26,32 @@ def shape(result):
             for (key, body, _id, _headers), indexes in result]
 
 
-def test_a_run_of_a_packed_type_is_one_message_other_events_one_each():
-    batch = rows("created", "created", "created", "assigned", "assigned", "tagged", "tagged",
-                 "created")
+def test_a_run_of_packed_types_is_one_message_other_events_one_each():
+    batch = rows("created", "created", "assigned", "created", "assigned", "tagged", "tagged",
+                 "created", "assigned", "assigned")
     assert shape(messages(batch, "customers", {"created", "assigned"})) == [
-        ("created", [1, 2, 3], [0, 1, 2]),
-        ("assigned", [4, 5], [3, 4]),
+        ("created.assigned", [1, 2, 3, 4, 5], [0, 1, 2, 3, 4]),   # a live group: mixed
         ("tagged", None, [5]),                      # not a packed type: one message each
         ("tagged", None, [6]),
-        ("created", None, [7]),                     # a run of one: the envelope as ever
+        ("created.assigned", [8, 9, 10], [7, 8, 9]),
     ]
+    assert shape(messages(rows("assigned", "assigned", "created"), "customers",
+                          {"created", "assigned"}))[0][0] == "assigned.created", "as they come"
+
+
+def test_a_run_of_one_type_or_one_event_keeps_the_type_as_its_key():
+    assert shape(messages(rows("created", "created", "tagged", "created"), "customers",
+                          {"created"})) == [
+        ("created", [1, 2], [0, 1]), ("tagged", None, [2]), ("created", None, [3])]
+
+
+def test_a_batched_queue_binds_every_key_that_names_its_type():
+    """'#' is zero or more words: the type alone and any pack key naming it, wherever it stands
+    (against the broker: tests/integration/chassis/test_batch_handlers.py)."""
+    assert queues.type_binding("customer_created") == "#.customer_created.#"
+    for bad in ("", "a.b", "a*", "#"):
+        with pytest.raises(ValueError):
+            queues.type_binding(bad)
 
 
 def test_a_pack_holds_the_envelopes_the_log_serves_and_says_how_many():

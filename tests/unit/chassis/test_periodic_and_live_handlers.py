@@ -95,7 +95,7 @@ def test_a_batched_queue_per_source_bound_to_its_types_with_a_single_active_cons
     quorum = {} if queue_type == "classic" else queues.quorum_arguments(dead_letter=True)
     assert queue.queue_arguments == {"x-single-active-consumer": True, **quorum}
     assert sorted((b.exchange.name, b.exchange.type, b.routing_key) for b in queue.bindings) == [
-        ("sales.events", "topic", "deal_lost"), ("sales.events", "topic", "deal_won")]
+        ("sales.events", "topic", "#.deal_lost.#"), ("sales.events", "topic", "#.deal_won.#")]
 
 
 def test_one_event_type_from_two_sources_goes_to_each_sources_queue():
