@@ -424,6 +424,9 @@ class Database(DependencyProvider):
     """Engine per service, a session per unit of work, events in the same commit."""
 
     def __init__(self, *metadatas, event_schemas=None, packed_events=()):
+        """`packed_events`: the types whose runs the relay sends as one message (outbox.messages)
+        — every type only batched consumers read (most producers pass their event_schemas;
+        tests/unit/chassis/test_packs.py fails if a pooled handler listens to one)."""
         self.metadatas = metadatas
         self.event_schemas = event_schemas or {}
         self.packed_events = frozenset(packed_events)      # outbox.Relay: runs sent in packs

@@ -95,7 +95,3 @@ EVENT_SCHEMAS = {
     "interaction_logged": InteractionLogged(),
     "contact_added": ContactAdded(),
 }
-
-# Sent in packs when they come in runs (outbox.messages): an import batch's customer_created,
-# then its customer_assigned (customers_bulk). Read by batched consumers only.
-PACKED_EVENTS = ("customer_created", "customer_assigned")

@@ -10,7 +10,7 @@ from services.chassis.rpc import rpc                # replies without confirms
 from services.chassis.service import ChassisService
 from services.kernel.users_copy import KeepsUsersCopy
 from services.customers import settings, users_copy
-from services.customers.events import EVENT_SCHEMAS, PACKED_EVENTS
+from services.customers.events import EVENT_SCHEMAS
 from services.customers.handlers import (assignment, contacts, customers, export, import_runner,
                                          import_upload, imports, interactions, merge, reconcile, search,
                                          timeline)
@@ -20,7 +20,7 @@ from services.customers.models import Base
 
 class CustomersService(KeepsUsersCopy, ChassisService):
     name = "customers"
-    db = Database(Base.metadata, event_schemas=EVENT_SCHEMAS, packed_events=PACKED_EVENTS)
+    db = Database(Base.metadata, event_schemas=EVENT_SCHEMAS, packed_events=EVENT_SCHEMAS)
     # identity's users copy: the chassis makes its live `on_user_*` handlers from `subscriptions`;
     # the refresh before a create is KeepsUsersCopy's, at most once per
     # USERS_REFRESH_MIN_INTERVAL_SECONDS per key.

@@ -15,3 +15,7 @@ EVENT_SCHEMAS = {**attribution.EVENT_SCHEMAS, **automation.EVENT_SCHEMAS,
                  **campaigns.EVENT_SCHEMAS, **consent.EVENT_SCHEMAS, **responses.EVENT_SCHEMAS,
                  **segments.EVENT_SCHEMAS, **sending.EVENT_SCHEMAS, **templates.EVENT_SCHEMAS,
                  **tracking.EVENT_SCHEMAS}
+
+# Sent in packs when they come in runs (outbox.messages) — all but the send's batch releases,
+# which a pooled handler takes one at a time (sending/entrypoints.py: a batch is minutes of work)
+PACKED_EVENTS = frozenset(EVENT_SCHEMAS) - {"campaign_send_batch_released"}

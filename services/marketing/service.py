@@ -57,7 +57,7 @@ from services.marketing.segments.entrypoints import SegmentEntrypoints
 from services.marketing.sending.entrypoints import SendingEntrypoints
 from services.marketing.tracking.entrypoints import TrackingEntrypoints
 from services.marketing.templates.entrypoints import TemplateEntrypoints
-from services.marketing.events import EVENT_SCHEMAS
+from services.marketing.events import EVENT_SCHEMAS, PACKED_EVENTS
 from services.marketing.models import Base
 
 
@@ -66,7 +66,7 @@ class MarketingService(AudienceEntrypoints, ConsentEntrypoints, SegmentEntrypoin
                        TemplateEntrypoints, TrackingEntrypoints, SendingEntrypoints,
                        ChassisService):
     name = "marketing"
-    db = Database(Base.metadata, event_schemas=EVENT_SCHEMAS)
+    db = Database(Base.metadata, event_schemas=EVENT_SCHEMAS, packed_events=PACKED_EVENTS)
     # The contacts an event changed have their segments re-evaluated when its unit of work
     # ends, once for all of them: once per batch, not per event (segments/touched.py).
     # A unit locks its events' customers first, in id order (audience/rows.py lock_first), then

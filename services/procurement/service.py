@@ -45,4 +45,4 @@ class ProcurementService(SupplierEntrypoints, EvaluationEntrypoints, RequestEntr
                          SourcingEntrypoints, ContractEntrypoints, OrderEntrypoints,
                          KpiEntrypoints, ChassisService):
     name = "procurement"
-    db = Database(Base.metadata, event_schemas=EVENT_SCHEMAS)
+    db = Database(Base.metadata, event_schemas=EVENT_SCHEMAS, packed_events=EVENT_SCHEMAS)

@@ -43,7 +43,8 @@ def with_report_rpcs(cls):
 @with_report_rpcs
 class ReportingService(ChassisService):
     name = "reporting"
-    db = Database(METADATA, event_schemas=EVENT_SCHEMAS)    # customer_at_risk (events.py)
+    # customer_at_risk (events.py)
+    db = Database(METADATA, event_schemas=EVENT_SCHEMAS, packed_events=EVENT_SCHEMAS)
     # every (source, event type) the domains consume: ChassisService makes the live handlers
     # from it — batched, one `on_<source>_events` per source, each on one queue
     # (`evt-<source>--reporting.batch`) bound to all the source's types the domains consume,

@@ -41,7 +41,7 @@ class SalesService(ProductEntrypoints, LeadEntrypoints, DealEntrypoints, Documen
                    CashEntrypoints, TaskEntrypoints, TargetEntrypoints, DealImportEntrypoints,
                    KeepsUsersCopy, ChassisService):
     name = "sales"
-    db = Database(Base.metadata, event_schemas=EVENT_SCHEMAS)
+    db = Database(Base.metadata, event_schemas=EVENT_SCHEMAS, packed_events=EVENT_SCHEMAS)
     # identity's users copy: its live entrypoints and the refresh before a create are the
     # kernel's (KeepsUsersCopy), at most once per USERS_REFRESH_MIN_INTERVAL_SECONDS per key.
     users = users_copy

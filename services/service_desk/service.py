@@ -51,7 +51,7 @@ class ServiceDeskService(TicketEntrypoints, RoutingEntrypoints, SlaEntrypoints, 
                          KnowledgeEntrypoints, SurveyEntrypoints, FollowupEntrypoints,
                          KeepsUsersCopy, ChassisService):
     name = "service_desk"
-    db = Database(Base.metadata, event_schemas=EVENT_SCHEMAS)
+    db = Database(Base.metadata, event_schemas=EVENT_SCHEMAS, packed_events=EVENT_SCHEMAS)
     users = users_copy
     # a unit's new customers and owners made in a few statements first (directory/projection.py)
     subscriptions = Subscriptions({"customers": projection.handlers(move_customer_tickets),

@@ -24,7 +24,7 @@ ADMIN = "admin"
 
 class WebhooksService(ChassisService):
     name = "webhooks"
-    db = Database(Base.metadata, event_schemas=EVENT_SCHEMAS)
+    db = Database(Base.metadata, event_schemas=EVENT_SCHEMAS, packed_events=EVENT_SCHEMAS)
     # Every event type every producer publishes (their contracts): one live handler each, and
     # the catch-up over their logs for what the live path missed.
     subscriptions = Subscriptions({source: {event_type: recording.record for event_type in schemas}

@@ -3,7 +3,7 @@ RabbitMQ vhost, and a listener of procurement's events as a consumer receives th
 import pytest
 from nameko.testing.services import entrypoint_hook
 
-from services.chassis.queues import event_handler
+from services.chassis.queues import batch_event_handler
 from services.procurement.events import EVENT_SCHEMAS
 from services.procurement.service import ProcurementService
 
@@ -12,14 +12,13 @@ RECEIVED = []
 
 def _listener():
     class ProcurementListener:
-        """Every event procurement publishes, as a consumer receives it off the broker."""
+        """Every event procurement publishes, as a consumer receives it off the broker (in
+        batches: procurement sends runs of events as packs, which only batched handlers read)."""
         name = "procurement_listener"
-    for event_type in EVENT_SCHEMAS:
-        def handle(self, envelope):
-            RECEIVED.append(envelope)
-        handle.__name__ = f"on_{event_type}"
-        setattr(ProcurementListener, handle.__name__,
-                event_handler("procurement", event_type)(handle))
+
+        @batch_event_handler("procurement", tuple(EVENT_SCHEMAS))
+        def on_procurement_events(self, envelopes):
+            RECEIVED.extend(envelopes)
     return ProcurementListener
 
 

@@ -8,7 +8,7 @@ from nameko.testing.services import entrypoint_hook
 from sqlalchemy.orm import DeclarativeBase
 
 from services.chassis.db import Database, create_schema, make_engine
-from services.chassis.queues import event_handler
+from services.chassis.queues import batch_event_handler
 from services.chassis.service import ChassisService
 from services.service_desk.events import EVENT_SCHEMAS
 from services.service_desk.service import ServiceDeskService
@@ -40,13 +40,13 @@ RECEIVED = []
 
 def _listener():
     class DeskListener:
-        """Every event the service desk publishes, as a consumer receives it off the broker."""
+        """Every event the service desk publishes, as a consumer receives it off the broker (in
+        batches: the desk sends runs of events as packs, which only batched handlers read)."""
         name = "desk_listener"
-    for event_type in EVENT_SCHEMAS:
-        def handle(self, envelope):
-            RECEIVED.append(envelope)
-        handle.__name__ = f"on_{event_type}"
-        setattr(DeskListener, handle.__name__, event_handler("service_desk", event_type)(handle))
+
+        @batch_event_handler("service_desk", tuple(EVENT_SCHEMAS))
+        def on_service_desk_events(self, envelopes):
+            RECEIVED.extend(envelopes)
     return DeskListener
 
 
