@@ -1,6 +1,7 @@
 """bench/results.json → bench/RESULTS.md: the tables, the targets, and where the time goes."""
 from pathlib import Path
 
+from bench import pace
 from bench.cells import _f, _median, _ok, _sizes
 from bench.goals import GOALS, TARGETS, goals_table, list_shapes
 from services import registry
@@ -284,9 +285,14 @@ def side_by_side(runs):
     kinds = list(runs)
     lines = ["## SQLite and PostgreSQL side by side", "",
              "The same scenarios, one run per database in the same invocation (each its own "
-             "system); req/s (× the ceiling of the same run) and p99 ms.", "",
-             "| scenario | " + " | ".join(f"{kind} req/s | × ceiling | p99" for kind in kinds) + " |",
-             "|---|" + "---:|---:|---:|" * len(kinds)]
+             "system); req/s (× the ceiling of the same run) and p99 ms. `pace`: how long a fixed "
+             "loop took on one core just before the scenario, over its time before the ceiling "
+             "(`bench/pace.py`; 1.30 = the host 30 % slower than when the ceiling ran, so the "
+             f"scenario's ratio is understated by that much); bold beyond {pace.DRIFT:g}× either way.",
+             "",
+             "| scenario | " + " | ".join(f"{kind} req/s | × ceiling | p99 | pace" for kind in kinds)
+             + " |",
+             "|---|" + "---:|---:|---:|---:|" * len(kinds)]
     keys = []
     for results in runs.values():
         for key in results["scenarios"]:
@@ -303,21 +309,29 @@ def side_by_side(runs):
             entry = results["scenarios"].get(key) or results["lists"].get(key.split("@")[0], {}).get(key)
             m = entry["median"] if entry else None
             if m is None:
-                cells += ["–", "–", "–"]
+                cells += ["–", "–", "–", "–"]
                 continue
             cells += [_f(m["rps"]), f"{m['rps'] / ceiling['rps']:.2f}" if ceiling else "–",
-                      _f(m["p99_ms"], 1)]
+                      _f(m["p99_ms"], 1), _pace(results, entry)]
         lines.append(f"| {key} | " + " | ".join(cells) + " |")
     for label, path in (("events: freshness p99 (s)", ("freshness", "p99_s")),
                         ("events: drain (events/s)", ("drain", "events_per_s"))):
         cells = []
         for results in runs.values():
             value = ((results.get("events") or {}).get(path[0]) or {}).get(path[1])
-            cells += [_f(value, 3 if "freshness" in path else 0), "", ""]
+            cells += [_f(value, 3 if "freshness" in path else 0), "", "", ""]
         lines.append(f"| {label} | " + " | ".join(cells) + " |")
     if any(results.get("import") for results in runs.values()):
         lines += import_side_by_side(runs)
     return lines
+
+
+def _pace(results, entry):
+    """The host's pace before `entry` over its pace before the ceiling (bench/pace.py)."""
+    ratio = pace.relative(entry.get("pace_ms"), (results["scenarios"].get("ceiling") or {}).get("pace_ms"))
+    if ratio is None:
+        return "–"
+    return f"**{ratio:.2f}**" if pace.drifted(ratio) else f"{ratio:.2f}"
 
 
 def import_side_by_side(runs):
@@ -341,7 +355,7 @@ def import_side_by_side(runs):
     for label, path, digits in rows:
         cells = []
         for results in runs.values():
-            cells += [_f(figure(results.get("import"), *path), digits), "", ""]
+            cells += [_f(figure(results.get("import"), *path), digits), "", "", ""]
         lines.append(f"| import ({size}): {label} | " + " | ".join(cells) + " |")
     processes = []
     for results in runs.values():
@@ -352,7 +366,7 @@ def import_side_by_side(runs):
         cells = []
         for results in runs.values():
             per_row = figure(results.get("import"), "processing", "cpu_ms_per_row") or {}
-            cells += [_f(per_row.get(name), 2), "", ""]
+            cells += [_f(per_row.get(name), 2), "", "", ""]
         lines.append(f"| import: CPU ms per row, {name} | " + " | ".join(cells) + " |")
     return lines
 

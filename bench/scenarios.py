@@ -14,7 +14,7 @@ import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bench import procstat
+from bench import pace, procstat
 
 LUA = Path(__file__).resolve().parent / "lua"
 
@@ -133,6 +133,7 @@ def settle(bench, names, quiet_cores=0.15, limit=20.0):
 def run(bench, scenario, quiet=("gateway", "customers", "identity", "reporting", "bench_http",
                                 "bench_echo")):
     settle(bench, quiet)
+    host_pace = pace.probe()           # the host's speed now, against the ceiling's (bench/pace.py)
     if scenario.warmup:
         wrk(bench, scenario, scenario.warmup, measure=False)
     runs = []
@@ -144,4 +145,4 @@ def run(bench, scenario, quiet=("gateway", "customers", "identity", "reporting",
                   f"errors {last['errors']}, wrk {last['wrk_cpu_cores'] * 100:.0f}% of a core, "
                   f"others {last['cpu']['other_cores'] * 100:.0f}%")
     return {"scenario": {k: v for k, v in scenario.__dict__.items() if k != "env"},
-            "runs": runs, "median": median_of(runs)}
+            "runs": runs, "median": median_of(runs), "pace_ms": host_pace}

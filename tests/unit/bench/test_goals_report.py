@@ -153,10 +153,10 @@ def test_both_databases_open_with_one_goals_table_then_side_by_side():
     assert read.count("**yes**") == 1 and read.count("**NO**") == 1
     assert "0.41× (2,200 req/s)" in read                         # 900 / 2,200
     # the import in the side-by-side table, both databases' figures
-    assert "| 44,672 |  |  | 44,672 |" in row(text, "import (10,000 rows): rows/s, upload")
+    assert "| 44,672 |  |  |  | 44,672 |" in row(text, "import (10,000 rows): rows/s, upload")
     assert "| 346 |" in row(text, "import (10,000 rows): rows/s, end to end")
     assert "| 1.68 |" in row(text, "import (10,000 rows): CPU ms per row, the system's processes")
-    assert "| – |  |  | 1.06 |" in row(text, "import: CPU ms per row, postgres (all backends)")
+    assert "| – |  |  |  | 1.06 |" in row(text, "import: CPU ms per row, postgres (all backends)")
     assert "others" not in row(text, "import: CPU ms per row, customers")
     # each database's own section, headings one level down
     assert text.count("### Bulk import (issue 15 §5)") == 2
@@ -176,3 +176,25 @@ def test_one_database_report_opens_with_its_own_goals_table():
     assert "| goal | target | sqlite | met | × monolith |" in text
     assert "## Bulk import (issue 15 §5)" in text
     assert "| per-row report: counts as the file has, first failed row listed (998) | **yes** |" in text
+
+
+def test_the_side_by_side_table_shows_the_hosts_pace_against_the_ceilings_and_flags_a_drift():
+    sqlite, postgres = results(), results("postgresql")
+    sqlite["scenarios"]["ceiling"]["pace_ms"] = 4.0
+    sqlite["scenarios"]["read"]["pace_ms"] = 4.2                   # 1.05: within the noise
+    sqlite["scenarios"]["write"]["pace_ms"] = 6.0                  # 1.50: the host slowed
+    postgres["scenarios"]["ceiling"]["pace_ms"] = 4.0
+    postgres["lists"]["search_word"]["search_word@1000000"]["pace_ms"] = 3.0   # 0.75: faster
+    text = report.render_all({"sqlite": sqlite, "postgresql": postgres})
+    assert "| 1.05 |" in row(text, "read |")
+    assert "| **1.50** |" in row(text, "write |")
+    assert row(text, "search_word@1000000 |").endswith("| **0.75** |")
+    assert row(text, "ceiling |").endswith("| 1.00 |")           # the reference itself
+    assert "| – |" in row(text, "monolith_read |")                # a run from before bench/pace.py
+
+
+def test_the_pace_probe_times_the_loop_and_the_ratio_reads_slower_above_one():
+    from bench import pace
+    assert 0 < pace.probe(iterations=1_000, repeats=2) < 1_000
+    assert pace.relative(5.0, 4.0) == 1.25 and pace.relative(None, 4.0) is None
+    assert pace.drifted(1.25) and pace.drifted(0.8) and not pace.drifted(1.1)
