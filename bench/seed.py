@@ -8,6 +8,7 @@ are exactly what the service would have written. No events are emitted (list/sea
 need them). Deterministic: the same seed gives the same data. On SQLite, bulk INSERTs; on
 PostgreSQL, COPY (the values passed through the same column types first).
 """
+import contextlib
 import csv
 import io
 import multiprocessing
@@ -18,7 +19,7 @@ import uuid
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 
-from sqlalchemy import event, func, insert, inspect, select, text
+from sqlalchemy import Column, Integer, MetaData, Table, event, func, insert, inspect, select, text
 from sqlalchemy.orm import Session
 
 from services.chassis import db as chassis_db
@@ -71,13 +72,15 @@ def new_id(created, rng):
     return ordered(int(created.timestamp() * 1000), rng.getrandbits(128))   # the draws as before
 
 
-def customer_row(index, rng, owners, created_by, now):
-    """One customer as the service stores it (normalised columns via its own functions)."""
+def customer_row(index, rng, owners, created_by, now, created=None):
+    """One customer as the service stores it (normalised columns via its own functions);
+    `created` None: a random moment of the SPAN before `now`."""
     adjective, noun = rng.choice(ADJECTIVES), rng.choice(NOUNS)
     name = f"{adjective} {noun} {rng.choice(SUFFIXES)}"
     email = f"{rng.choice(FIRST)}.{index}@{adjective.lower()}-{noun.lower()}.example"
     phone = f"+{rng.randint(1, 99)} {rng.randint(100, 999)} {rng.randint(1000000, 9999999)}"
-    created = now - SPAN * rng.random()
+    if created is None:
+        created = now - SPAN * rng.random()
     updated = created + (now - created) * rng.random() * rng.random()
     revenue = Decimal(rng.randint(10_000, 500_000_000)) / 100 if rng.random() < 0.7 else None
     region = rng.choice(REGIONS)
@@ -131,11 +134,49 @@ def count(url):
     return total
 
 
+class Dating:
+    """When the seeded rows were created, in the order they are inserted — as a table the
+    service filled would have it. The service stamps created_at as it inserts (utcnow, for an
+    import's rows too), so a real table's rowids (SQLite: each new row the highest) follow
+    creation; SQLite's newest-first common word relies on that (search_filters._head_above).
+    Rows dated at random, as the seeder did until 2026-12-06, made a layout no deployment has:
+    the newest rows by date were scattered over the rowids.
+
+    A first load (an empty table) dates row `index` of `count` within the SPAN before `now`,
+    ascending, so the rowids SQLite assigns in insert order follow the dates. A top-up (rows
+    there already, the live writes of the bench's scenarios among them — the newest) adds rows
+    older than every row there, dated descending over the SPAN before the oldest, and on
+    SQLite gives them rowids below the lowest, descending (`rowid`): the table reads as if it
+    had held them before."""
+
+    def __init__(self, have, count, now, oldest=None, lowest_rowid=None):
+        self.have, self.count, self.now = have, count, now
+        self.oldest, self.lowest_rowid = oldest, lowest_rowid
+
+    def created(self, index, rng):
+        step = SPAN / max(self.count, 1)
+        if not self.have:
+            return self.now - SPAN + step * (index + rng.random())
+        return self.oldest - step * (index - self.have + rng.random())
+
+    def rowid(self, index):
+        """SQLite: the rowid of row `index` of a top-up; None: the one SQLite assigns."""
+        if not self.have or self.lowest_rowid is None:
+            return None
+        return self.lowest_rowid - 1 - (index - self.have)
+
+
 def _batch(job):
     """Rows (and tag links) of one batch; runs in a worker process, seeded by its position."""
-    start, size, owners, created_by, tag_ids, now, seed, sort_key = job
+    start, size, owners, created_by, tag_ids, now, seed, sort_key, dating = job
     rng = random.Random(f"{seed}:{start}")
-    rows = [customer_row(start + offset, rng, owners, created_by, now) for offset in range(size)]
+    rows = []
+    for index in range(start, start + size):
+        row = customer_row(index, rng, owners, created_by, now, dating.created(index, rng))
+        rowid = dating.rowid(index)
+        if rowid is not None:
+            row["rowid"] = rowid
+        rows.append(row)
     links = [{"customer_id": row["id"], "tag_id": rng.choice(tag_ids)}
              for row in rows if rng.random() < 0.1]
     if sort_key:
@@ -163,9 +204,24 @@ def _copy(connection, table, rows):
 
 def _insert(connection, table, rows):
     if connection.dialect.name == "postgresql":
-        _copy(connection, table, rows)
+        _copy(connection, table, rows)            # no rowids there (Dating.rowid: None)
+    elif "rowid" in rows[0]:
+        connection.execute(insert(_with_rowid(table)), rows)
     else:
         connection.execute(insert(table), rows)
+
+
+_ROWID_TABLES = {}
+
+
+def _with_rowid(table):
+    """`table` as a Table that also names SQLite's rowid (the same columns and types, so the
+    values pass through the same processors), for rows whose rowid the seeder sets (Dating)."""
+    if table.name not in _ROWID_TABLES:
+        _ROWID_TABLES[table.name] = Table(
+            table.name, MetaData(), *(Column(column.name, column.type) for column in table.columns),
+            Column("rowid", Integer))
+    return _ROWID_TABLES[table.name]
 
 
 def _drop_secondary_indexes(connection):
@@ -196,6 +252,18 @@ def _restore_secondary_indexes(connection, ddl):
     connection.exec_driver_sql("ANALYZE")
 
 
+@contextlib.contextmanager
+def _builder(jobs):
+    """map(_batch, jobs) in worker processes when there are several batches to overlap with
+    the inserts; one batch is built here (no fork: a caller under eventlet, the unit tests,
+    cannot run a multiprocessing pool)."""
+    if jobs <= 1:
+        yield map
+        return
+    with multiprocessing.get_context("fork").Pool(max(1, min(2, os.cpu_count() or 1))) as pool:
+        yield pool.imap
+
+
 def top_up(url, target, owners, created_by, seed=42, progress=print):
     """Insert customers until the table holds `target` rows; 1 in 10 gets one of TAGS.
 
@@ -206,19 +274,24 @@ def top_up(url, target, owners, created_by, seed=42, progress=print):
     started = time.monotonic()
     with Session(engine) as session:
         tag_ids = ensure_tags(session)
-        have = session.scalar(select(func.count()).select_from(Customer))
+        have, oldest = session.execute(select(func.count(), func.min(Customer.created_at))).one()
+        lowest_rowid = session.scalar(text("SELECT min(rowid) FROM customer")) \
+            if engine.dialect.name == "sqlite" else None
     now = datetime.now(timezone.utc)
+    if oldest is not None and oldest.tzinfo is None:
+        oldest = oldest.replace(tzinfo=timezone.utc)
+    dating = Dating(have, target - have, now, oldest, lowest_rowid)
     # customer_tag's copy of created_at (revision c5a9e2f1b7d3): filled when the schema has it,
     # so the seeder serves list_plans' older base revision and a database at head alike.
     sort_key = "customer_created_at" in {column["name"] for column in
                                          inspect(engine).get_columns("customer_tag")}
     jobs = [(start, min(BATCH, target - start), list(owners), created_by, tag_ids, now, seed,
-             sort_key) for start in range(have, target, BATCH)]
+             sort_key, dating) for start in range(have, target, BATCH)]
     done = have
     with engine.begin() as connection:
         indexes = _drop_secondary_indexes(connection) if target - have > BULK_FROM else []
-    with multiprocessing.get_context("fork").Pool(max(1, min(2, os.cpu_count() or 1))) as pool:
-        for rows, links in pool.imap(_batch, jobs):
+    with _builder(len(jobs)) as build:
+        for rows, links in build(_batch, jobs):
             with engine.begin() as connection:
                 _insert(connection, Customer.__table__, rows)
                 if links:
@@ -227,8 +300,9 @@ def top_up(url, target, owners, created_by, seed=42, progress=print):
             if progress and (done // BATCH) % 8 == 0:
                 progress(f"seed: {done:,}/{target:,} customers ({time.monotonic() - started:.0f}s)")
     if indexes:
-        progress(f"seed: rebuilding {len(indexes)} indexes and the text index "
-                 f"({time.monotonic() - started:.0f}s)")
+        if progress:
+            progress(f"seed: rebuilding {len(indexes)} indexes and the text index "
+                     f"({time.monotonic() - started:.0f}s)")
         with engine.begin() as connection:
             _restore_secondary_indexes(connection, indexes)
     with engine.connect() as connection:
@@ -248,9 +322,10 @@ def sample(url, how_many, seed=7):
     engine = engine_for(url)
     with Session(engine) as session:
         if engine.dialect.name == "sqlite":
-            top = session.scalar(text("SELECT max(rowid) FROM customer"))
+            # the rowids run without gaps from the lowest (a top-up's oldest, Dating) up
+            low, top = session.execute(text("SELECT min(rowid), max(rowid) FROM customer")).one()
             rng = random.Random(seed)
-            rowids = rng.sample(range(1, top + 1), min(how_many, top))
+            rowids = rng.sample(range(low, top + 1), min(how_many, top - low + 1))
             chosen = text("customer.rowid IN (%s)" % ",".join(map(str, rowids)))
             found = list(session.scalars(select(Customer).where(chosen)))
         else:       # seeded random() over the table in its stored order
