@@ -198,4 +198,4 @@ def goals_table(runs):
             row = next((row for row in per_kind[kind] if row[0] == key), None)
             cells += [row[3], _ok(row[4]), row[5]] if row else ["–", _ok(None), ""]
         lines.append(f"| {label} | {target} | " + " | ".join(cells) + " |")
-    return lines + [""] + limits.limits_section(runs, GOALS)
+    return lines + [""] + limits.limits_section(runs, GOALS, list_shapes, registry.names())

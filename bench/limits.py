@@ -97,24 +97,84 @@ def import_line(results, goal_rows_per_s):
             f"splits them into replicas).")
 
 
-def limit_lines(results, goals):
+def api_customers_at(results, size):
+    """How many customers the run had written through the API when the table was topped up to
+    `size` (the rows there before the top-up but the first seed's): the newest rows."""
+    seeded = results.get("seed") or {}
+    sizes = sorted(seeded, key=int)
+    if str(size) not in seeded or not sizes or sizes[0] == str(size):
+        return None
+    top_up, first = seeded[str(size)], seeded[sizes[0]]
+    return top_up["rows"] - top_up["inserted"] - first["rows"]
+
+
+def list_line(results, shape, goals, size):
+    """A list shape over its goal: its figures, its handler's time alone, and for the common
+    word the layout that makes it walk."""
+    handler = {at: (results["explain"].get(shape.key) or {}).get(str(at), {}).get("handler_ms")
+               for at in (min(results["settings"]["sizes"]), size)}
+    line = (f"**list, {shape.title}**: p95 {_f(shape.p95, 1)} ms at {size:,} — "
+            f"{shape.growth:.1f}× its figure at the smallest size and {shape.vs_read:.1f}× the "
+            f"read's (the goal: ≤ {goals['list_growth']:g}× and ≤ {goals['list_vs_read']:g}×)")
+    if all(handler.values()):
+        line += ("; the service's handler alone (in-process, no RPC) "
+                 + " → ".join(f"{ms:.1f}" for ms in handler.values()) + " ms")
+    newest = api_customers_at(results, size)
+    if shape.key == "search_word" and newest:
+        how = ("each tested against the word's newest hits in the FTS5 index (by rowid, "
+               "which follows creation), after the hits are counted up to 5,000 to tell a common "
+               "word from a rare one" if results["settings"].get("database") == "sqlite" else
+               "each read and tested: pg_trgm's bitmap gives the matches in no order, so "
+               "only a walk in the page's order stops after a page")
+        line += (f". The page is the newest customers holding the word, and the newest "
+                 f"{newest:,} (this run's own, written through the API; none holds it) come "
+                 f"first in that order, so every page passes them first: {how}. Where the "
+                 "time goes: `bench/FINDINGS.md`")
+    return line + "."
+
+
+def memory_line(results, goals, names):
+    idle = {name: mb for name, mb in (results.get("memory") or {}).get("idle_start", {}).items()
+            if name in names and mb >= goals["idle_rss_mb"]}
+    if not idle:
+        return None
+    over = ", ".join(f"{name} {mb:,.0f} MB" for name, mb in sorted(idle.items(), key=lambda i: -i[1]))
+    line = f"**memory**: {over} idle after start (the goal: < {goals['idle_rss_mb']} MB)"
+    if "reporting" in idle:
+        line += (". Reporting imports the analytics libraries (numpy, pandas, scipy, "
+                 "scikit-learn, statsmodels) as it starts, so that no report request pays "
+                 "seconds of imports past the gateway's RPC deadline "
+                 "(`REPORTING_PRELOAD_ANALYTICS`, default on); without the preload a replica "
+                 "idles at ~87 MB and its first analytics requests take ~1–2 s more "
+                 "(`bench/reporting_memory.py`) — a replica kept for events alone can run so")
+    return line + "."
+
+
+def limit_lines(results, goals, shapes=(), names=()):
     """The lines for one database's results, for the misses (and the read and write always:
-    their budget is the question the issue asks)."""
+    their budget is the question the issue asks). `shapes`: the list shapes judged
+    (goals.list_shapes); `names`: the services whose idle memory the goal holds."""
     lines = [path_line(results, "read", goals["read_x_ceiling"], "read", "monolith_read",
                        "the same read"),
              path_line(results, "write", goals["write_x_ceiling"], "write", "monolith_write",
                        "the same write (its events left in the outbox)"),
              import_line(results, goals["import_rows_per_s"])]
+    if shapes:
+        size = max(results["settings"]["sizes"])
+        lines += [list_line(results, shape, goals, size) for shape in shapes
+                  if not shape.met and shape.growth is not None and shape.vs_read is not None]
+    lines.append(memory_line(results, goals, names))
     return [line for line in lines if line]
 
 
-def limits_section(runs, goals):
-    lines = ["### Where the limits are: CPU a request against the goal's budget", "",
+def limits_section(runs, goals, shapes_of=lambda results: (), names=()):
+    lines = ["### Where the limits are: CPU a request against the goal's budget, and the other misses", "",
              "From this run's figures (`bench/limits.py`): the CPU the goal leaves a request on "
              "this machine's cores, what the path spent over every process of the system "
              "(ms, heaviest first), and the same for the bare hop and the one-process "
              "monolith. Profiles of each miss: the database sections below; the analysis: "
              "`bench/FINDINGS.md`.", ""]
     for kind, results in runs.items():
-        lines += [f"- {kind}: {line}" for line in limit_lines(results, goals)]
+        lines += [f"- {kind}: {line}"
+                  for line in limit_lines(results, goals, shapes_of(results), names)]
     return lines

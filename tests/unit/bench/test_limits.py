@@ -51,3 +51,30 @@ def test_unmeasured_paths_are_left_out():
     bare = results()
     del bare["scenarios"]["write"], bare["import"]
     assert [line.split("**")[1] for line in limits.limit_lines(bare, GOALS)] == ["read"]
+
+
+def test_a_missed_list_shape_and_memory_are_explained_with_the_runs_own_figures():
+    from bench.goals import ListShape
+    run = results()
+    run["settings"] = {"database": "sqlite", "sizes": [10_000, 1_000_000]}
+    # 10,000 seeded, then 12,000 written through the API, then topped up to a million
+    run["seed"] = {"10000": {"rows": 10_000, "inserted": 10_000},
+                   "1000000": {"rows": 1_000_000, "inserted": 978_000}}
+    run["explain"] = {"search_word": {"10000": {"handler_ms": 4.2}, "1000000": {"handler_ms": 14.3}}}
+    run["memory"] = {"idle_start": {"reporting": 235.0, "customers": 85.0, "rabbitmq": 300.0}}
+    word = ListShape("search_word", "free text, common word", 82.0, 1.74, 2.05, False)
+    first = ListShape("list_first", "first page", 33.0, 1.0, 0.8, True)
+    lines = limits.limit_lines(run, GOALS, [word, first], names=("reporting", "customers"))
+    listed, memory = lines[-2], lines[-1]
+    assert listed.startswith("**list, free text, common word**: p95 82.0 ms at 1,000,000")
+    assert "1.7× its figure at the smallest size and 2.0× the read's" in listed
+    assert "handler alone (in-process, no RPC) 4.2 → 14.3 ms" in listed
+    assert "the newest 12,000 (this run's own" in listed and "FTS5" in listed
+    assert not any("first page" in line for line in lines)                 # met: no line
+    assert memory.startswith("**memory**: reporting 235 MB idle")           # not the broker's
+    assert "REPORTING_PRELOAD_ANALYTICS" in memory and "customers" not in memory
+    run["settings"]["database"] = "postgresql"
+    assert "pg_trgm" in limits.limit_lines(run, GOALS, [word], names=("reporting",))[-2]
+    run["memory"]["idle_start"]["reporting"] = 90.0
+    assert not any(line.startswith("**memory**")
+                   for line in limits.limit_lines(run, GOALS, [word], names=("reporting",)))
