@@ -166,14 +166,19 @@ class CpuWindow:
 
     def stop(self, at=None):
         """The window from start() to the reading `at` (None: now)."""
-        end = at if at is not None else self.read()
-        wall = end["at"] - self._start["at"]
+        self.end = at if at is not None else self.read()
+        return self.between(self._start, self.end)
+
+    def between(self, since, until):
+        """The same figures over a part of the window: from the reading `since` to `until`
+        (the import's cores held while it works: from its first processed row)."""
+        wall = until["at"] - since["at"]
         shares = {}
         for name in self.pids:
-            before, after = self._start["cpu"].get(name), end["cpu"].get(name)
+            before, after = since["cpu"].get(name), until["cpu"].get(name)
             if before is not None and after is not None:
                 shares[name] = (after - before) / wall          # 1.0 = one core
-        machine = (end["machine"] - self._start["machine"]) / wall
+        machine = (until["machine"] - since["machine"]) / wall
         return {"wall_s": wall, "cores": shares, "machine_cores": machine,
                 "other_cores": max(0.0, machine - sum(shares.values()))}
 

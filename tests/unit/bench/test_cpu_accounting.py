@@ -70,6 +70,29 @@ def test_the_cores_held_over_an_import_end_at_the_consumers_last_move(machine):
                               "rabbitmq": pytest.approx(3.4 / 8)}
 
 
+def test_the_cores_held_while_an_import_works_start_at_its_first_row_not_the_upload(machine):
+    """The runner's timer picks the job up 1.5 s after the upload (nothing runs), then both
+    cores are busy for 5 s until the consumers' last move. Over the CPU window that is 10 / 6.5
+    = 1.54 cores; while the import works it is 2 — and the CPU per row is the window's either
+    way. PostgreSQL's backends: 1 s of CPU before the first row (the upload's), 2 s after."""
+    window = procstat.CpuWindow({"customers": 1, "audit": 2}).start()
+    machine.run(1.5, {})                             # the timer's wait
+    working_from = [window.read(), {"seconds": 1.0}]
+    machine.run(4.0, {1: 1.0, 2: 1.0})
+
+    def wait_applied(on_move):
+        machine.run(1.0, {1: 1.0, 2: 1.0})
+        on_move()
+        machine.run(2.0, {2: 0.1})                   # the drain's confirmation: not the job's
+        return 1.0
+
+    _, usage, _ = drain.cpu_until_applied(window, None, wait_applied)
+    assert import_scale.cores_held(usage, None) == pytest.approx(10 / 6.5)
+    assert import_scale.cores_held_working(window, None, [working_from[0], None]) \
+        == pytest.approx(2.0)
+    assert import_scale.cores_held_working(window, 3.0, working_from) == pytest.approx(2.4)
+
+
 def test_without_a_drain_the_window_ends_when_the_job_stops_being_followed(machine):
     window = procstat.CpuWindow({"customers": 1}).start()
     machine.run(5.0, {1: 1.0})
