@@ -34,8 +34,42 @@ SQLITE_CREATE = (
         INSERT INTO {FTS_TABLE}(rowid, search_text) VALUES (new.rowid, new.search_text);
     END""",
 )
+# Whether customer's rowids follow its (created_at, id) order, which the service's inserts keep
+# (it stamps created_at as it inserts, and each new row gets the highest rowid): then FTS5,
+# which reads a word's hits by rowid downwards natively, gives the newest customers holding it
+# first, and a newest-first page of any word is its first hits (search_filters.newest_matches:
+# at 1M rows its cost does not depend on how many newest rows lack the word). One row, kept
+# by a trigger: an insert out of that order (a clock that went back, two writers racing,
+# raw SQL) or a changed created_at turns it off for good — the walk then serves, as before.
+# By induction on inserts the table stays in order while each new row sits between its
+# neighbours by rowid; a delete keeps it in order.
+ORDER_TABLE = "customer_rowid_order"
+_NEIGHBOUR = ("EXISTS (SELECT 1 FROM (SELECT created_at, id FROM customer WHERE rowid {cmp} new.rowid "
+              "ORDER BY rowid {direction} LIMIT 1) AS neighbour "
+              "WHERE (neighbour.created_at, neighbour.id) {out} (new.created_at, new.id))")
+SQLITE_ORDER_CREATE = (
+    f"CREATE TABLE IF NOT EXISTS {ORDER_TABLE} (in_order INTEGER NOT NULL)",
+    f"""CREATE TRIGGER IF NOT EXISTS {ORDER_TABLE}_ai AFTER INSERT ON customer
+    WHEN {_NEIGHBOUR.format(cmp="<", direction="DESC", out=">")}
+      OR {_NEIGHBOUR.format(cmp=">", direction="ASC", out="<")}
+    BEGIN UPDATE {ORDER_TABLE} SET in_order = 0; END""",
+    f"""CREATE TRIGGER IF NOT EXISTS {ORDER_TABLE}_au AFTER UPDATE OF created_at, id ON customer
+    BEGIN UPDATE {ORDER_TABLE} SET in_order = 0; END""",
+)
+# The state of a table as it is (a first run, a migration, after a bulk load or a VACUUM): in
+# order when no row's key is below the one before it by rowid. One scan, once.
+SQLITE_ORDER_CHECK = (
+    f"DELETE FROM {ORDER_TABLE}",
+    f"""INSERT INTO {ORDER_TABLE} (in_order) SELECT NOT EXISTS (
+        SELECT 1 FROM (SELECT created_at, id,
+                              lag(created_at) OVER (ORDER BY rowid) AS before_at,
+                              lag(id) OVER (ORDER BY rowid) AS before_id FROM customer)
+        WHERE (before_at, before_id) > (created_at, id))""",
+)
+SQLITE_ORDER_DROP = tuple(f"DROP TRIGGER IF EXISTS {ORDER_TABLE}_{suffix}" for suffix in ("ai", "au")) \
+    + (f"DROP TABLE IF EXISTS {ORDER_TABLE}",)
 SQLITE_DROP = tuple(f"DROP TRIGGER IF EXISTS {FTS_TABLE}_{suffix}" for suffix in ("ai", "ad", "au")) \
-    + (f"DROP TABLE IF EXISTS {FTS_TABLE}",)
+    + (f"DROP TABLE IF EXISTS {FTS_TABLE}",) + SQLITE_ORDER_DROP
 SQLITE_REBUILD = f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('rebuild')"
 # The planner statistics of the FTS5 table's shadow tables (customer_fts_data, _idx, _docsize,
 # _config). An ANALYZE of a new database (revision b3c1d2e4f5a6) recorded customer_fts_data as
@@ -59,7 +93,7 @@ def create(connection, fill=False):
     """Create the index on `connection`; `fill` loads existing rows (a migration)."""
     dialect = connection.dialect.name
     if dialect == "sqlite":
-        for statement in SQLITE_CREATE:
+        for statement in SQLITE_CREATE + SQLITE_ORDER_CREATE + SQLITE_ORDER_CHECK:
             connection.exec_driver_sql(statement)
         if fill:
             connection.exec_driver_sql(SQLITE_REBUILD)
@@ -86,6 +120,22 @@ def forget_statistics(connection):
 
 
 def rebuild(connection):
-    """Re-read every row (SQLite, after a VACUUM); PostgreSQL's index needs nothing."""
+    """Re-read every row (SQLite, after a VACUUM, which may renumber rowids), and check their
+    order again; PostgreSQL's index needs nothing."""
     if connection.dialect.name == "sqlite":
-        connection.exec_driver_sql(SQLITE_REBUILD)
+        for statement in (SQLITE_REBUILD,) + SQLITE_ORDER_CHECK:
+            connection.exec_driver_sql(statement)
+
+
+def create_order_check(connection):
+    """SQLite: the rowid-order state and its triggers on a database that has the text index
+    (the migration that brings them); nothing elsewhere."""
+    if connection.dialect.name == "sqlite":
+        for statement in SQLITE_ORDER_CREATE + SQLITE_ORDER_CHECK:
+            connection.exec_driver_sql(statement)
+
+
+def drop_order_check(connection):
+    if connection.dialect.name == "sqlite":
+        for statement in SQLITE_ORDER_DROP:
+            connection.exec_driver_sql(statement)

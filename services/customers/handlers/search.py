@@ -56,9 +56,14 @@ def page(session, principal, filters, sort, position, limit):
         rows = _walked(session, query, filters["q"], order, sort_key, limit)
         if rows is not None:
             return rows
+        newest_first = key == "created_at" and descending and position is None
+        if newest_first and link is None:
+            rows = search_filters.newest_matches(session, query, filters["q"], limit)
+            if rows is not None:
+                return rows
         # a first page newest first starts among the newest rows (search_filters.NEWEST)
-        query = query.where(*search_filters.text_conditions(session, filters["q"], newest_first=(
-            key == "created_at" and descending and position is None)))
+        query = query.where(*search_filters.text_conditions(session, filters["q"],
+                                                            newest_first=newest_first))
     return list(session.scalars(query.order_by(*order).limit(limit)))
 
 

@@ -42,8 +42,10 @@ def test_import_job_runs_on_the_timer_and_reports_every_row(services, databases,
 
 
 def _not_text_index(obj, name, type_, reflected, compare_to):
-    """The FTS5 tables / pg_trgm index are created beside the models (search_index.py)."""
-    return not (type_ == "table" and name.startswith(search_index.FTS_TABLE)
+    """The FTS5 tables, their rowid-order state and the pg_trgm index are created beside the
+    models (search_index.py)."""
+    return not (type_ == "table" and name.startswith((search_index.FTS_TABLE,
+                                                       search_index.ORDER_TABLE))
                 or type_ == "index" and name == search_index.TRGM_INDEX)
 
 

@@ -11,7 +11,7 @@ from sqlalchemy import event, insert, text
 from sqlalchemy.orm import Session
 
 from services.chassis.db import make_engine
-from services.customers import normalize
+from services.customers import normalize, search_index
 from services.customers.handlers import search
 from services.customers.models import Customer, CustomerTag, Tag
 from services.customers.queries import search_filters
@@ -265,10 +265,18 @@ def test_sqlite_s_newest_first_walk_drops_the_membership_when_the_newest_rows_ar
     assert "customer_fts.rowid >=" in _page_statements(engine, q="logistics", limit=2)[-1]
 
 
+def _rowids_out_of_order(engine):
+    """The state a row inserted out of creation order leaves (search_index.ORDER_TABLE), on the
+    rows as they are: the newest-first page then walks."""
+    with engine.begin() as connection:
+        connection.execute(text(f"UPDATE {search_index.ORDER_TABLE} SET in_order = 0"))
+
+
 def test_sqlite_s_newest_first_walk_tests_its_newest_hits_by_membership(engine, monkeypatch, dialect):
     if dialect != "sqlite":
         pytest.skip("FTS5's rowids: SQLite only")
     _add_newest(engine)
+    _rowids_out_of_order(engine)
     monkeypatch.setattr(search_filters, "DENSE", 1)
     monkeypatch.setattr(search_filters, "NEWEST", 2)
     page = _page_statements(engine, q="logistics", limit=2)[-1]
@@ -282,3 +290,33 @@ def test_sqlite_s_newest_first_walk_tests_its_newest_hits_by_membership(engine, 
     with Session(engine) as session:
         items = search.list_customers(session, ADMIN, {"q": "logistics", "limit": 2})["items"]
     assert [item["name"] for item in items] == ["Acme Logistics 57", "Acme Logistics 54"]
+
+
+@pytest.mark.parametrize("principal", [ADMIN, REP_A], ids=["admin", "rep"])
+@pytest.mark.parametrize("word", ["logistics", "quux", "zyxwv"])
+def test_sqlite_reads_a_newest_first_page_from_the_text_index_while_rowids_follow_creation(
+        engine, monkeypatch, dialect, principal, word):
+    """The service's own inserts keep customer's rowids in (created_at, id) order, so the
+    newest customers holding a word are its FTS5 hits by rowid downwards: the first page is
+    one statement that reads them so, joined to their rows (scope, merged, exact test) —
+    no count of the hits, no walk past the 30 newest rows, which lack the word. Later pages
+    (a cursor) and other sorts go as before; every page is the one the lookup gives."""
+    if dialect != "sqlite":
+        pytest.skip("FTS5's rowids: SQLite only")
+    _add_newest(engine)
+    statements = _page_statements(engine, q=word, limit=2)
+    assert search_index.ORDER_TABLE in statements[0]                    # the state, then the page
+    assert len(statements) == 2 and "JOIN customer_fts" in statements[1] \
+        and "ORDER BY customer_fts.rowid DESC" in statements[1] and "LIKE" in statements[1]
+    pages = _pages(engine, principal, q=word, limit=3)
+    monkeypatch.setattr(search_filters, "DENSE", 10**9)                  # the lookup, sorted
+    _rowids_out_of_order(engine)
+    assert pages == _pages(engine, principal, q=word, limit=3)
+    assert [name for page in pages for name in page] == _expected(principal, word, "-created_at")
+
+
+def test_sqlite_s_first_page_from_the_text_index_keeps_a_tag_filter_on_the_walk(engine, dialect):
+    if dialect != "sqlite":
+        pytest.skip("FTS5's rowids: SQLite only")
+    page = _page_statements(engine, q="logistics", tags_any=["vip"], limit=1)
+    assert not any("JOIN customer_fts" in sql for sql in page)
