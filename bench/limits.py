@@ -94,7 +94,17 @@ def import_line(results, goal_rows_per_s):
             f"of CPU a row; the job spent **{spent:.2f} ms** ({_named(per)}), "
             f"so this machine's cores allow at most {cores * 1000 / spent:,.0f} rows/s — "
             f"{goal_rows_per_s * spent / 1000:.1f} cores at this cost (`bench/capacity.py` "
-            f"splits them into replicas).")
+            f"splits them into replicas)" + _held(processing, cores) + ".")
+
+
+def _held(processing, cores):
+    """The cores the job held while it worked: near all of them, CPU is the limit; well
+    below, something waits (the runner's batches one at a time, the consumers' turns)."""
+    held = processing.get("cores_held")
+    if held is None or "cores_held_since_upload" not in processing:      # runs before 2026-12-06
+        return ""
+    return (f"; while it worked (its first processed row to the consumers' last move) it held "
+            f"{held:.2f} of the {cores} cores")
 
 
 def api_customers_at(results, size):
@@ -121,9 +131,11 @@ def list_line(results, shape, goals, size):
                  + " → ".join(f"{ms:.1f}" for ms in handler.values()) + " ms")
     newest = api_customers_at(results, size)
     if shape.key == "search_word" and newest:
-        how = ("each tested against the word's newest hits in the FTS5 index (by rowid, "
-               "which follows creation), after the hits are counted up to 5,000 to tell a common "
-               "word from a rare one" if results["settings"].get("database") == "sqlite" else
+        how = ("unless customer's rowids follow creation, when the page is read from the "
+               "word's FTS5 hits by rowid and passes none of them (search_index.ORDER_TABLE, "
+               "kept by a trigger; out of that order each is tested against the word's newest "
+               "hits after the hits are counted up to 5,000)"
+               if results["settings"].get("database") == "sqlite" else
                "each read and tested: pg_trgm's bitmap gives the matches in no order, so "
                "only a walk in the page's order stops after a page")
         line += (f". The page is the newest customers holding the word, and the newest "

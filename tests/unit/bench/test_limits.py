@@ -37,6 +37,15 @@ def test_budgets_and_what_each_path_spent():
     assert "(5.00 ms of them)" in write and "in one process 3.00 ms" in write
     assert "leaves **1.00 ms** of CPU a row" in imported and "spent **2.00 ms**" in imported
     assert "at most 1,000 rows/s — 4.0 cores" in imported and "others" not in imported
+    assert "held" not in imported                      # a run from before cores held while working
+
+
+def test_the_import_says_how_many_cores_it_held_while_it_worked():
+    measured = results()
+    measured["import"]["processing"].update(cores_held=1.62, cores_held_since_upload=1.31)
+    imported = limits.limit_lines(measured, GOALS)[2]
+    assert imported.endswith("splits them into replicas); while it worked (its first processed "
+                             "row to the consumers' last move) it held 1.62 of the 2 cores.")
 
 
 def test_a_monolith_over_the_budget_says_the_work_must_shrink():
