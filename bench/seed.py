@@ -138,7 +138,8 @@ class Dating:
     """When the seeded rows were created, in the order they are inserted — as a table the
     service filled would have it. The service stamps created_at as it inserts (utcnow, for an
     import's rows too), so a real table's rowids (SQLite: each new row the highest) follow
-    creation; SQLite's newest-first common word relies on that (search_filters._head_above).
+    creation; SQLite's newest-first text search relies on that (search_filters.newest_matches,
+    and the walk's membership, search_filters._head_above).
     Rows dated at random, as the seeder did until 2026-12-06, made a layout no deployment has:
     the newest rows by date were scattered over the rowids.
 

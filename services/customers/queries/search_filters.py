@@ -124,7 +124,8 @@ def text_conditions(session, q, newest_first=False):
     always applies; the trigram index narrows it first when every term has 3+ characters.
     Shorter queries (two-character CJK words such as 北京 are real searches) keep working as
     a walk in sort order: fast when the string is common, a scan when it is rare.
-    `newest_first`: the first page in created_at order, newest first (SQLite's common word).
+    `newest_first`: the first page in created_at order, newest first (SQLite's common word
+    where newest_matches does not serve it: a tag filter, or rowids out of creation order).
     """
     if _EMAIL.match(q.strip()):
         return [Customer.email_norm == normalize.email(q)]

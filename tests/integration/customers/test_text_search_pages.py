@@ -1,9 +1,10 @@
 """Free-text search pages on a migrated database, SQLite and PostgreSQL: a common word, a rare
 one and a word nobody has give the same pages whichever way the page is found (PostgreSQL's
 bounded walk of the sort order, a longer walk sized by the word's sampled frequency, then the
-trigram index; SQLite's FTS5 count, and its newest-first walk that tests its newest hits by
-membership), across keyset pages, sorts and scopes, with merged
-customers left out — also when the newest rows do not hold the word."""
+trigram index; SQLite's FTS5 count, its newest-first page read from the FTS5 hits by rowid
+while rowids follow creation, and otherwise its newest-first walk that tests its newest hits
+by membership), across keyset pages, sorts and scopes, with merged customers left out — also
+when the newest rows do not hold the word."""
 from datetime import datetime, timedelta, timezone
 
 import pytest
