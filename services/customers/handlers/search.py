@@ -5,7 +5,6 @@ from datetime import datetime
 from decimal import Decimal
 
 from sqlalchemy import select
-from sqlalchemy.orm import aliased
 
 from services.chassis import pagination
 from services.chassis.errors import Invalid
@@ -51,9 +50,7 @@ def page(session, principal, filters, sort, position, limit):
                                              nullable))
     order = pagination.order_by(column, id_column, descending, nullable)
     if filters.get("q"):
-        # the walk re-sorts its prefix by the customer's own columns (equal to the link's)
-        sort_key = (SORTS[key][0].key, descending, nullable)
-        rows = _walked(session, query, filters["q"], order, sort_key, limit)
+        rows = _walked(session, query, filters["q"], (column, id_column), descending, nullable, limit)
         if rows is not None:
             return rows
         newest_first = key == "created_at" and descending and position is None
@@ -67,46 +64,32 @@ def page(session, principal, filters, sort, position, limit):
     return list(session.scalars(query.order_by(*order).limit(limit)))
 
 
-def _walked(session, query, q, order, sort, limit):
+def _walked(session, query, q, keys, descending, nullable, limit):
     """The page from the next rows in sort order tested for `q`, if they fill it (they are
-    then exactly the first `limit` matches); else None (search_filters.walk_first).
+    then exactly the first `limit` matches); else None (search_filters.walk_terms).
 
-    Steps, so a rare word pays little before the index: PROBE × limit rows first (a page of a
-    very common word ends here); some matching → WALK × limit rows. Not filled: the word is
-    rare, or common but absent from the newest rows (in the full bench the newest 5,000 are the
-    write scenario's customers). The trigram index costs about one row per match (its posting
-    lists and the sort of every match), so a last walk may read RENT rows per match the word
-    is expected to have (search_filters.expected_matches, a sample): a common word reaches its
-    older rows at a cost that follows the gap, not the table size, and a walk that still comes
-    up short has cost no more than the index would have, which then answers."""
-    walked = 0
-    for per_row, needed in ((search_filters.PROBE, 1), (search_filters.WALK, limit)):
-        walked = per_row * limit
-        rows = _walk(session, query, q, order, sort, walked, limit)
-        if rows is None:
-            return None                             # no walk for this query (walk_first)
-        if len(rows) == limit:
-            return rows
-        if len(rows) < needed:
-            break
-    reach = int(search_filters.RENT * search_filters.expected_matches(session, q))
-    if reach <= walked:
+    One statement. It reads `query`'s rows in sort order (`keys`: the sort column and id, the
+    link's copy with a tag filter), at most search_filters.reach of them: PROBE × limit, or
+    one per match a sample of the table expects the word to have (a scalar subquery the
+    database evaluates first), so a rare word pays a short walk before the index and a common
+    one reaches past newest rows that lack it (in the full bench the write scenario's ~9,000
+    customers). It keeps the first `limit` holding `q` — PostgreSQL stops reading once it has
+    them — and reads only the sort key, id and searched columns on the way; the page's rows
+    are then read by primary key."""
+    terms = search_filters.walk_terms(session, q)
+    if terms is None:
         return None
-    rows = _walk(session, query, q, order, sort, reach, limit)
+    column, id_column = keys
+    walked = query.with_only_columns(
+        column.label("sort_value"), id_column.label("sort_id"), Customer.search_text,
+        Customer.phone_norm).order_by(*pagination.order_by(column, id_column, descending, nullable)) \
+        .limit(search_filters.reach(terms, limit)).subquery("walked")
+    order = pagination.order_by(walked.c.sort_value, walked.c.sort_id, descending, nullable)
+    hits = select(walked.c.sort_value, walked.c.sort_id).where(
+        search_filters.matches(terms, walked.c)).order_by(*order).limit(limit).subquery("hits")
+    rows = list(session.scalars(select(Customer).join(hits, Customer.id == hits.c.sort_id).order_by(
+        *pagination.order_by(hits.c.sort_value, hits.c.sort_id, descending, nullable))))
     return rows if len(rows) == limit else None
-
-
-def _walk(session, query, q, order, sort, length, limit):
-    """The first `limit` rows holding `q` among the next `length` in sort order (PostgreSQL
-    stops reading once the page is full); None when no walk applies (walk_first)."""
-    key, descending, nullable = sort
-    walked = aliased(Customer, query.order_by(*order).limit(length).subquery())
-    condition = search_filters.walk_first(session, q, walked)
-    if condition is None:
-        return None
-    return list(session.scalars(select(walked).where(condition).order_by(
-        *pagination.order_by(getattr(walked, key), walked.id, descending, nullable))
-        .limit(limit)))
 
 
 def position_of(customer, sort):

@@ -10,20 +10,19 @@ around DENSE index entries at most, whatever the table size.
 """
 import re
 
-from sqlalchemy import (REAL, cast, column, exists, false, func, literal, literal_column, or_, select,
-                        table, tablesample, text)
+from sqlalchemy import (REAL, BigInteger, cast, column, exists, false, func, literal, literal_column, or_,
+                        select, table, tablesample, text)
 from sqlalchemy.orm import aliased
 
 from services.customers import normalize, search_index
 from services.customers.models import Customer, CustomerTag, Tag
 
 DENSE = 5_000
-WALK = 80         # rows of the sort order per page row a PostgreSQL text search reads first
-PROBE = 20        # … in a first step: no match there → the word is rare, ask the index
+PROBE = 20        # rows of the sort order per page row a PostgreSQL text search reads at least
 SAMPLE = 1_000    # rows of a page sample a word's frequency is estimated from (PostgreSQL)
-# Rows of the sort order a last walk may read per match the word is expected to have: a walked
-# row costs about what one match costs the trigram query (≈4 µs: 520 rows in ~2 ms; ≈5 µs:
-# 25,000 matches in 123 ms at 1M), so a walk that comes up short has cost about the index's price.
+# Rows of the sort order a walk may read per match the word is expected to have: a walked row
+# costs less than one match costs the trigram query (≈0.3 µs warm: 5,900 rows in 1.7 ms at 1M;
+# ≈3.6 µs: 24,910 matches in 89 ms), so a walk that comes up short has cost under the index's price.
 RENT = 1
 # Hits of a common word a newest-first SQLite walk takes from FTS5 (the highest rowids), so a
 # walked row among them is tested on the sort index alone (text_conditions)
@@ -199,27 +198,38 @@ def _head_above(session, newest):
     return 2 * above >= seen > 0
 
 
-def walk_first(session, q, entity):
-    """The exact test of `q` on `entity` (an alias of the next WALK × limit rows in sort
-    order) when a bounded walk should be tried before the text index; None when not.
+def walk_terms(session, q):
+    """The (text, digits) terms of `q` when a bounded walk of the sort order should be tried
+    before the text index (search._walked); None when not.
 
     PostgreSQL only. pg_trgm's bitmap returns *every* row holding the word, so a common word
     costs its whole posting list plus a sort of it per page (25,000 rows for "logistics" at
-    1M: 105 ms, 10× its 10k figure), and the planner cannot know how many rows a `LIKE
-    '%word%'` keeps. Reading the next WALK × limit rows of the sort order and testing each
-    costs the same at any table size and fills the page whenever 1 row in WALK holds the word;
-    a rarer word pays a first PROBE × limit rows (search._walked) and then the index, unless
-    its sampled frequency (expected_matches) says the index would cost more than a longer
-    walk (a common word absent from the newest rows). SQLite counts the FTS5 hits instead
-    (text_conditions). A whole email is an exact index lookup, and a term too
-    short for trigrams walks anyway, so neither needs it.
+    1M: 89 ms warm, 10× its 10k figure), and the planner cannot know how many rows a `LIKE
+    '%word%'` keeps. Reading the next rows of the sort order and testing each costs what the
+    walk reads at any table size (~0.3 µs a row warm: 5,900 rows in 1.7 ms at 1M), and fills
+    the page whenever the word is common enough within the walk's reach (`reach`). SQLite counts
+    the FTS5 hits instead (text_conditions). A whole email is an exact index lookup, and a
+    term too short for trigrams walks anyway, so neither needs it.
     """
     if session.get_bind().dialect.name != "postgresql" or _EMAIL.match(q.strip()):
         return None
-    text, digits = _terms(q)
-    if not _indexed(text, digits):
-        return None
-    return _contains(text, digits, entity)
+    terms = _terms(q)
+    return terms if _indexed(*terms) else None
+
+
+def matches(terms, columns):
+    """The exact test of the (text, digits) terms on `columns` (an entity or a subquery's .c)."""
+    return _contains(*terms, columns)
+
+
+def reach(terms, limit):
+    """SQL: how many rows of the sort order a walk for a page of `limit` may read — PROBE ×
+    limit, or RENT per match the terms are expected to have (`expected_matches`) when more: a
+    rare word then pays a short walk before the index, and a common word reaches past newest
+    rows that lack it (in the full bench its write scenario's ~9,000 customers) at a cost that
+    follows that gap, not the table size; a walk that still comes up short has cost about what
+    the index will (its posting lists, and one row per match read and sorted)."""
+    return cast(func.greatest(PROBE * limit, func.ceil(RENT * expected_matches(terms))), BigInteger)
 
 
 def _contains(text, digits, entity=Customer):
@@ -231,22 +241,21 @@ def _contains(text, digits, entity=Customer):
     return conditions[0] if len(conditions) == 1 else or_(*conditions)
 
 
-def expected_matches(session, q):
-    """About how many customers hold `q` (PostgreSQL): its share of a SAMPLE-row sample of
-    the table's pages times the planner's row count (pg_class.reltuples), in one statement.
-    A constant cost at any table size and no read of the trigram index, whose posting lists
-    grow with the table (for a common word they and the rows they name are the cost of asking
-    it). Repeatable: the same pages for the same table. A never-analysed table samples nothing
-    (0: the index answers)."""
-    text_term, digits = _terms(q)
-    share = f"100.0 * {int(SAMPLE)} / reltuples"
+def expected_matches(terms):
+    """SQL: about how many customers hold the (text, digits) terms (PostgreSQL): their share
+    of a SAMPLE-row sample of the table's pages times the planner's row count
+    (pg_class.reltuples). A constant cost at any table size (~0.5 ms at 1M) and no read of the
+    trigram index, whose posting lists grow with the table (for a common word they and the
+    rows they name are the cost of asking it). Repeatable: the same pages for the same table.
+    A never-analysed table samples nothing (0: the index answers). A scalar subquery, so the
+    walk's statement evaluates it once, before it reads (search._walked)."""
     rows = select(literal_column("reltuples")).select_from(text("pg_class")).where(
-        text("oid = 'customer'::regclass"))
+        text("oid = 'customer'::regclass")).scalar_subquery()
+    share = f"100.0 * {int(SAMPLE)} / reltuples"
     percent = select(literal_column(f"CASE WHEN reltuples > 0 THEN least(100, {share}) ELSE 0 END")
                      ).select_from(text("pg_class")).where(text("oid = 'customer'::regclass"))
-    sampled = aliased(Customer, tablesample(Customer.__table__, func.system(
-        cast(percent.scalar_subquery(), REAL)), name="sampled", seed=literal(0)))
-    hits, seen, total = session.execute(select(
-        func.count().filter(_contains(text_term, digits, sampled)), func.count(),
-        rows.scalar_subquery()).select_from(sampled)).one()
-    return total * hits / seen if seen else 0
+    sampled = tablesample(Customer.__table__, func.system(cast(percent.scalar_subquery(), REAL)),
+                          name="sampled", seed=literal(0))
+    hits = func.count().filter(_contains(*terms, sampled.c))
+    return select(func.coalesce(rows * hits / func.nullif(func.count(), 0), 0)) \
+        .select_from(sampled).scalar_subquery()

@@ -1,14 +1,14 @@
 """Free-text search pages on a migrated database, SQLite and PostgreSQL: a common word, a rare
 one and a word nobody has give the same pages whichever way the page is found (PostgreSQL's
-bounded walk of the sort order, a longer walk sized by the word's sampled frequency, then the
-trigram index; SQLite's FTS5 count, its newest-first page read from the FTS5 hits by rowid
+walk of the sort order, bounded by PROBE rows a page row or by the word's sampled frequency,
+then the trigram index; SQLite's FTS5 count, its newest-first page read from the FTS5 hits by rowid
 while rowids follow creation, and otherwise its newest-first walk that tests its newest hits
 by membership), across keyset pages, sorts and scopes, with merged customers left out — also
 when the newest rows do not hold the word."""
 from datetime import datetime, timedelta, timezone
 
 import pytest
-from sqlalchemy import event, insert, text
+from sqlalchemy import event, insert, select, text
 from sqlalchemy.orm import Session
 
 from services.chassis.db import make_engine
@@ -83,18 +83,17 @@ def _expected(principal, word, sort):
 
 @pytest.fixture
 def paths(monkeypatch):
-    """Set the walk's bounds: (PROBE, WALK, RENT); the sample reads the whole (small) table."""
+    """Set the walk's bounds: (PROBE, RENT); the sample reads the whole (small) table."""
     monkeypatch.setattr(search_filters, "SAMPLE", 10**9)
 
-    def choose(probe, walk, rent=0):
-        for name, value in (("PROBE", probe), ("WALK", walk), ("RENT", rent)):
+    def choose(probe, rent=0):
+        for name, value in (("PROBE", probe), ("RENT", rent)):
             monkeypatch.setattr(search_filters, name, value)
     return choose
 
 
-PATHS = pytest.mark.parametrize("probe, walk, rent", [
-    (0, 0, 0), (1, 10**6, 0), (10**6, 10**6, 0), (1, 1, 10**3)],
-    ids=["index-only", "probe-then-walk", "probe-is-all", "probe-then-sampled-walk"])
+PATHS = pytest.mark.parametrize("probe, rent", [(0, 0), (1, 0), (10**6, 0), (1, 10**3)],
+                                ids=["index-only", "short-walk-then-index", "walk-is-all", "sampled-walk"])
 
 
 def _analyse(engine):
@@ -108,10 +107,10 @@ def _analyse(engine):
 @pytest.mark.parametrize("principal", [ADMIN, REP_A], ids=["admin", "rep"])
 @pytest.mark.parametrize("word", ["logistics", "quux", "zyxwv"])
 @pytest.mark.parametrize("sort", ["-created_at", "created_at", "name"])
-def test_every_page_is_the_same_whichever_path_finds_it(engine, paths, probe, walk, rent, principal,
-                                                        word, sort):
+def test_every_page_is_the_same_whichever_path_finds_it(engine, paths, probe, rent, principal, word,
+                                                        sort):
     _analyse(engine)
-    paths(probe, walk, rent)
+    paths(probe, rent)
     pages = _pages(engine, principal, q=word.upper(), sort=sort, limit=3)
     assert [name for page in pages for name in page] == _expected(principal, word, sort)
     assert all(len(page) == 3 for page in pages[:-1])
@@ -119,9 +118,9 @@ def test_every_page_is_the_same_whichever_path_finds_it(engine, paths, probe, wa
 
 @PATHS
 @pytest.mark.parametrize("sort", ["-created_at", "name"])
-def test_a_tag_and_a_word_together(engine, paths, probe, walk, rent, sort):
+def test_a_tag_and_a_word_together(engine, paths, probe, rent, sort):
     _analyse(engine)
-    paths(probe, walk, rent)
+    paths(probe, rent)
     pages = _pages(engine, ADMIN, q="logistics", tags_any=["VIP"], sort=sort, limit=1)
     wanted = [name for name in _expected(ADMIN, "logistics", sort) if int(name.split()[-1]) % 5 == 0]
     assert [name for page in pages for name in page] == wanted == (
@@ -145,13 +144,11 @@ def test_postgresql_reads_a_bounded_prefix_for_a_common_word_and_the_index_for_a
         engine, monkeypatch, dialect):
     if dialect != "postgresql":
         pytest.skip("SQLite counts FTS5 hits instead (tests/unit/customers/test_search_paths.py)")
-    monkeypatch.setattr(search_filters, "PROBE", 1)               # 3 rows for a page of 2 (+1)
-    monkeypatch.setattr(search_filters, "WALK", 4)                # then 12 rows
-    monkeypatch.setattr(search_filters, "RENT", 0)                # no sampled walk
-    common = _page_statements(engine, q="logistics", limit=2)     # 1 of the 3, 3 of the 12
-    assert len(common) == 2 and all("LIMIT" in sql.split("FROM (", 1)[1] for sql in common)
-    rare = [sql for sql in _page_statements(engine, q="quux", limit=2)   # none of the 3: the
-            if "TABLESAMPLE" not in sql]                                  # index (sampled: rare)
+    monkeypatch.setattr(search_filters, "PROBE", 6)               # 18 rows for a page of 2 (+1)
+    monkeypatch.setattr(search_filters, "RENT", 0)                # no sampled reach
+    common = _page_statements(engine, q="logistics", limit=2)     # 57, 54, 51 of rows 59..42
+    assert len(common) == 1 and "LIMIT" in common[0].split("FROM (", 1)[1]   # one bounded walk
+    rare = _page_statements(engine, q="quux", limit=2)            # none of the 18: the index
     assert len(rare) == 2 and "FROM (" in rare[0] and "FROM (" not in rare[1]
     email = _page_statements(engine, q="c41@example.com", limit=2)   # exact lookup, no walk
     assert len(email) == 1 and "email_norm" in email[0]
@@ -171,11 +168,11 @@ def _add_newest(engine, count=30):
 def test_a_word_absent_from_the_newest_rows_gives_the_same_pages_on_every_path(
         engine, paths, principal, sort):
     _add_newest(engine)
-    paths(0, 0, 0)                                                 # the reference: the index
+    paths(0, 0)                                                    # the reference: the index
     reference = _pages(engine, principal, q="logistics", sort=sort, limit=3)
     assert [name for page in reference for name in page] == _expected(principal, "logistics", sort)
-    for probe, walk, rent in ((1, 1, 10**3), (1, 1, 1), (10**6, 10**6, 0)):
-        paths(probe, walk, rent)
+    for probe, rent in ((1, 10**3), (1, 1), (10**6, 0)):
+        paths(probe, rent)
         assert _pages(engine, principal, q="logistics", sort=sort, limit=3) == reference
 
 
@@ -183,12 +180,10 @@ def test_postgresql_walks_past_newest_rows_without_the_word_when_it_is_common(en
     if dialect != "postgresql":
         pytest.skip("SQLite counts FTS5 hits instead (tests/unit/customers/test_search_paths.py)")
     _add_newest(engine)                 # 90 rows; "logistics" in 20 of the first 60, none after
-    paths(1, 1, 5)                      # probe 3 rows, none match; then 5 × ~20 = ~100 rows
+    paths(1, 5)                         # reach 5 × ~20 expected = ~100 rows, past the 30 newest
     statements = _page_statements(engine, q="logistics", limit=2)
-    assert any("TABLESAMPLE" in sql for sql in statements)
-    page = [sql for sql in statements if "TABLESAMPLE" not in sql and "reltuples" not in sql]
-    assert len(page) == 2 and all("LIMIT" in sql.split("FROM (", 1)[1] for sql in page)   # walks
-    paths(1, 1, 1)                      # ~20 rows: short of the 30 newest → the index answers
+    assert len(statements) == 1 and "TABLESAMPLE" in statements[0]      # one walk, sample inside
+    paths(1, 1)                         # ~20 rows: short of the 30 newest → the index answers
     statements = _page_statements(engine, q="logistics", limit=2)
     assert "FROM (" not in statements[-1] and "TABLESAMPLE" not in statements[-1]
     with Session(engine) as session:
@@ -200,13 +195,16 @@ def test_postgresql_expects_a_word_s_matches_from_a_sample_once_the_table_is_ana
         engine, paths, dialect):
     if dialect != "postgresql":
         pytest.skip("the sample is PostgreSQL's (TABLESAMPLE); SQLite counts FTS5 hits")
-    paths(1, 1, 1)                                  # SAMPLE covers the whole small table
+    paths(1, 1)                                     # SAMPLE covers the whole small table
+
+    def expected(session, q):
+        return session.scalar(select(search_filters.expected_matches(search_filters.walk_terms(session, q))))
     with Session(engine) as session:
-        unknown = search_filters.expected_matches(session, "logistics")
+        unknown = expected(session, "logistics")
     _analyse(engine)
     with Session(engine) as session:
-        assert search_filters.expected_matches(session, "LOGISTICS") == pytest.approx(20)
-        assert search_filters.expected_matches(session, "zyxwv") == 0
+        assert expected(session, "LOGISTICS") == pytest.approx(20)
+        assert expected(session, "zyxwv") == 0
     assert unknown == 0                             # no row count yet: sample nothing, ask the index
 
 
