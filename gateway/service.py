@@ -19,6 +19,7 @@ from gateway.routing import RouteTable
 from gateway.settings import GatewaySettings
 from services.chassis import settings as chassis_settings
 from services.chassis.auth import CurrentPrincipal
+from services.chassis.heap import ServiceHeap
 from services.chassis.metrics import Metrics
 from services.chassis.rpc import ServiceRpc
 from services.identity.events import USER_TOKENS_REVOKED
@@ -58,6 +59,7 @@ class GatewayService:
     principal = CurrentPrincipal()
     services = ServiceRpc()
     runtime = Runtime()
+    heap = ServiceHeap()             # the garbage collector tuned once the process has started
 
     @api(ALL_METHODS, "/")
     @api(ALL_METHODS, "/<path:path>")

@@ -22,6 +22,7 @@ from sqlalchemy import text
 
 from services.chassis import idempotency, inbox, settings
 from services.chassis.auth import CurrentPrincipal
+from services.chassis.heap import ServiceHeap
 from services.chassis.metrics import Metrics
 from services.chassis.models import utcnow
 from services.chassis.periodic import periodic
@@ -96,6 +97,7 @@ class ChassisService:
     services = ServiceRpc()
     call_context = CallContext()     # `rpc`: the caller's deadline and Idempotency-Key
     live_progress = LiveProgressTracker()   # how far the live path got: the catch-up's horizon
+    heap = ServiceHeap()             # the garbage collector tuned once the process has started
 
     # --- event log -------------------------------------------------------------------------
     @rpc
