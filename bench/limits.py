@@ -136,8 +136,9 @@ def list_line(results, shape, goals, size):
                "kept by a trigger; out of that order each is tested against the word's newest "
                "hits after the hits are counted up to 5,000)"
                if results["settings"].get("database") == "sqlite" else
-               "each read and tested: pg_trgm's bitmap gives the matches in no order, so "
-               "only a walk in the page's order stops after a page")
+               "each read and tested, in one statement that walks only their sort key, id "
+               "and searched columns (search._walked): pg_trgm's bitmap gives the matches in "
+               "no order, so only a walk in the page's order stops after a page")
         line += (f". The page is the newest customers holding the word, and the newest "
                  f"{newest:,} (this run's own, written through the API; none holds it) come "
                  f"first in that order, so every page passes them first: {how}. Where the "
