@@ -80,8 +80,10 @@ class _ConfirmChannel:
         self.batch = _Batch(self.published + 1, len(messages))
         batches.append(self.batch)
         for routing_key, body, message_id, headers in messages:
+            # the body is JSON text already (outbox.messages): sent as is, not serialised again
             self.producer.publish(body, routing_key=routing_key, message_id=message_id,
-                                  headers=headers, delivery_mode=2)
+                                  headers=headers, delivery_mode=2,
+                                  content_type="application/json", content_encoding="utf-8")
             self.published += 1
         while not self.batch.done():
             self.connection.drain_events()      # the caller's eventlet.Timeout bounds the wait
@@ -100,8 +102,8 @@ class _ConfirmChannel:
 
 
 class BatchPublisher:
-    """Publishes lists of (routing key, body, message id, headers) to `exchange` with one
-    confirm wait per list. At most `size` connections, kept open between batches."""
+    """Publishes lists of (routing key, body as JSON text, message id, headers) to `exchange`
+    with one confirm wait per list. At most `size` connections, kept open between batches."""
 
     def __init__(self, amqp_uri, exchange, size=10):
         self.amqp_uri, self.exchange = amqp_uri, exchange

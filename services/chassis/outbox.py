@@ -34,7 +34,7 @@ PACK_SIZE = 100
 _OUTBOX = OutboxEvent.__table__
 
 
-def envelope(row, source):
+def _head(row, source):
     return {
         "event_id": row.event_id,
         "event_type": row.event_type,
@@ -43,8 +43,20 @@ def envelope(row, source):
         "source": source,
         "sequence": row.sequence,
         "actor": row.actor,
-        "payload": json.loads(row.payload),
     }
+
+
+def envelope(row, source):
+    """The event as consumers get it (events_since's replay)."""
+    return {**_head(row, source), "payload": json.loads(row.payload)}
+
+
+def envelope_json(row, source):
+    """`envelope` as JSON text, the payload spliced in as the outbox stores it: the unit of work
+    wrote it as JSON text (UnitOfWork.emit), so the relay neither parses it nor encodes it
+    again — that round trip was ~10 % of customers' CPU in an import (bench/FINDINGS.md,
+    fourteenth session)."""
+    return json.dumps(_head(row, source), ensure_ascii=False)[:-1] + ', "payload": ' + row.payload + "}"
 
 
 def settled_prefix(rows, cutoff):
@@ -103,16 +115,17 @@ def messages(rows, source, packed_events=frozenset(), pack_size=PACK_SIZE):
     """The messages that publish `rows` (in sequence order), each with the rows it carries:
     [((routing key, body, message id, headers), [row index, ...]), ...].
 
-    One message per event, whose body is its envelope — except a run of consecutive events of
-    the types in `packed_events` (the producer's Database(packed_events=...)), which goes as
-    packs: one message per up to `pack_size` of them, the body the list of their envelopes, the
-    routing key naming their types (pack_routing_key), so every queue that wants one of them
-    gets it. Why: an import batch writes a thousand events in two runs (all customer_created,
-    then all customer_assigned): a message each was the broker's millisecond per imported row
-    and most of every consumer's cost per event (kombu, the delivery, the ack) — bench/
-    FINDINGS.md, fifth session. And a live write's customer_created + customer_assigned, with
-    those of the writes the relay publishes in one group (Relay.publish_committed), alternate
-    types: packs of one type left them a message each (bench/FINDINGS.md, tenth session).
+    One message per event, whose body is its envelope as JSON text (envelope_json) — except a run
+    of consecutive events of the types in `packed_events` (the producer's
+    Database(packed_events=...)), which goes as packs: one message per up to `pack_size` of them,
+    the body the JSON list of their envelopes, the routing key naming their types
+    (pack_routing_key), so every queue that wants one of them gets it. Why: an import batch writes
+    a thousand events in two runs (all customer_created, then all customer_assigned): a message
+    each was the broker's millisecond per imported row and most of every consumer's cost per event
+    (kombu, the delivery, the ack) — bench/FINDINGS.md, fifth session. And a live write's
+    customer_created + customer_assigned, with those of the writes the relay publishes in one group
+    (Relay.publish_committed), alternate types: packs of one type left them a message each
+    (bench/FINDINGS.md, tenth session).
     Only the batched consumers (queues.BatchEventHandler) unpack a list, keeping the events of
     their own types."""
     result, start = [], 0
@@ -124,11 +137,11 @@ def messages(rows, source, packed_events=frozenset(), pack_size=PACK_SIZE):
                    and rows[end].event_type in packed_events):
                 end += 1
         if end - start == 1:
-            key, body = row.event_type, envelope(row, source)
+            key, body = row.event_type, envelope_json(row, source)
             headers = {"event_type": key, "sequence": row.sequence}
         else:
             key = pack_routing_key(each.event_type for each in rows[start:end])
-            body = [envelope(each, source) for each in rows[start:end]]
+            body = "[" + ", ".join(envelope_json(each, source) for each in rows[start:end]) + "]"
             headers = {"event_type": key, "sequence": row.sequence, "events": end - start}
         result.append(((key, body, row.event_id, headers), list(range(start, end))))
         start = end

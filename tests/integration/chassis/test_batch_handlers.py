@@ -7,6 +7,7 @@ One queue per source: events of several types from one source are applied in the
 source published them, batches of the queue one after another (never two at once), and one
 replica at a time consumes the queue (single active consumer); the queue's bindings and
 arguments as the broker has them."""
+import json
 import time
 
 import eventlet
@@ -157,7 +158,7 @@ def publish_desk_packs(rabbit_config, packs):
         bodies = [{"event_type": event_type, "n": n} for event_type, n in events]
         published += events
         key = pack_routing_key(event_type for event_type, _n in events)
-        messages.append((key, bodies if len(bodies) > 1 else bodies[0], None, {}))
+        messages.append((key, json.dumps(bodies if len(bodies) > 1 else bodies[0]), None, {}))
     try:
         assert len(publisher.publish(messages, timeout=10)) == len(messages)
     finally:

@@ -1,5 +1,6 @@
 """BatchPublisher against a real RabbitMQ: a batch published with one confirm wait arrives whole
 and in order; the broker's nacks, a stale connection and a deadline each end as they should."""
+import json
 import time
 import uuid
 
@@ -41,7 +42,7 @@ def broker(rabbit_config):
 
 
 def batch(n):
-    return [("note_written", {"n": i}, f"id-{i}", {"sequence": i}) for i in range(n)]
+    return [("note_written", json.dumps({"n": i}), f"id-{i}", {"sequence": i}) for i in range(n)]
 
 
 def test_a_batch_is_confirmed_whole_and_arrives_in_order(broker):

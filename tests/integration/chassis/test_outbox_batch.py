@@ -153,7 +153,7 @@ def test_a_unit_of_work_hands_the_relay_its_rows_which_publishes_them_as_the_log
     bodies, real_publish = [], relay.publisher.publish
 
     def capturing(messages, timeout):
-        bodies.extend(body for _key, body, _id, _headers in messages)
+        bodies.extend(json.loads(body) for _key, body, _id, _headers in messages)
         return real_publish(messages, timeout)
     relay.publisher.publish = capturing
     statements = []
@@ -184,7 +184,8 @@ def test_a_run_of_a_packed_type_goes_as_one_message_and_is_marked_sent_whole(out
     sent = []
 
     def pack_refused(messages, timeout):
-        sent.append([len(body) if isinstance(body, list) else 1 for _key, body, _id, _h in messages])
+        sent.append([len(body) if isinstance(body := json.loads(text), list) else 1
+                     for _key, text, _id, _h in messages])
         raise Unconfirmed([], ConnectionError("broker went away"))
     relay.publisher.publish = pack_refused
     relay.publish_committed(written(factory, *range(1, N + 1)))

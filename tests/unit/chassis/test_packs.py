@@ -1,5 +1,6 @@
 """Packs (outbox.messages): a run of events of the packed types travels as one message under a
 key naming its types, and only the batched consumers read packed types."""
+import json
 from datetime import datetime, timezone
 
 import pytest
@@ -10,7 +11,7 @@ from nameko.events import EventHandler
 from services import consumed_queues, registry
 from services.chassis import queues
 from services.chassis.db import Emitted
-from services.chassis.outbox import PACK_SIZE, messages
+from services.chassis.outbox import PACK_SIZE, envelope, envelope_json, messages
 
 AT = datetime(2026, 12, 5, 12, 0, tzinfo=timezone.utc)
 
@@ -22,8 +23,9 @@ def rows(*types):
 
 def shape(result):
     """[(routing key, events in the body or None for a lone envelope, row indexes)]"""
+    decoded = [(key, json.loads(body), indexes) for (key, body, _id, _headers), indexes in result]
     return [(key, [event["sequence"] for event in body] if isinstance(body, list) else None, indexes)
-            for (key, body, _id, _headers), indexes in result]
+            for key, body, indexes in decoded]
 
 
 def test_a_run_of_packed_types_is_one_message_other_events_one_each():
@@ -59,9 +61,23 @@ def test_a_pack_holds_the_envelopes_the_log_serves_and_says_how_many():
     [((key, body, message_id, headers), indexes)] = messages(batch, "customers", {"created"})
     assert (key, message_id, indexes) == ("created", "e1", [0, 1])
     assert headers == {"event_type": "created", "sequence": 1, "events": 2}
-    assert body[1] == {"event_id": "e2", "event_type": "created", "version": 1,
+    assert json.loads(body)[1] == {"event_id": "e2", "event_type": "created", "version": 1,
                        "occurred_at": "2026-12-05T12:00:00+00:00", "source": "customers",
                        "sequence": 2, "actor": "u1", "payload": {"n": 2}}
+
+
+def test_the_wire_carries_the_stored_payload_text_as_is_in_the_envelope_the_log_serves():
+    """The relay splices the payload the unit of work stored (JSON text) into the envelope's
+    text instead of parsing it and encoding it again: the consumer decodes what events_since
+    would have served, whatever the payload holds."""
+    payload = json.dumps({"name": "上海 🚀 \"quoted\" \\ back", "tags": ["a", "b"], "none": None,
+                          "nested": {"amount": "12.50", "n": 3}}, ensure_ascii=False)
+    row = Emitted(7, "e7", "created", 2, AT, None, payload)
+    text = envelope_json(row, "customers")
+    assert payload in text                                    # spliced, not re-encoded
+    assert json.loads(text) == envelope(row, "customers")
+    [((_key, lone, _id, _headers), _)] = messages([row], "customers")
+    assert json.loads(lone) == envelope(row, "customers")
 
 
 def test_nothing_is_packed_unless_the_producer_says_so():
