@@ -90,7 +90,8 @@ def measure_write_through_system(args, system, vhost, token, nonce):
                                           args.requests, args.concurrency)
     # the window ends at the consumers' last move, not after the drain's confirmation
     drained, usage, backends = drain.cpu_until_applied(
-        window, postgres, lambda on_move: system.wait_applied(vhost, args.drain_seconds, on_move))
+        window, postgres, lambda on_move: system.wait_applied(vhost, args.drain_seconds, on_move,
+                                                              sources={"customers"}))
     if drained is None:
         raise SystemExit(f"the consumers did not drain within {args.drain_seconds} s")
     per_write = {name: max(0.0, share - idle.get(name, 0.0)) * usage["wall_s"] / args.requests * 1000

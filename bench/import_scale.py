@@ -224,7 +224,8 @@ def measure(rows=ROWS_IN_BENCH, database="sqlite", batch_rows=None, process_seco
             # the consumers lag behind the runner: the CPU window closes once they have caught up
             # (the events still queued when the job is done are the import's too)
             drained, usage, backends = drain.cpu_until_applied(
-                cpu, postgres, (lambda on_move: system.wait_applied(vhost, drain_seconds, on_move))
+                cpu, postgres, (lambda on_move: system.wait_applied(vhost, drain_seconds, on_move,
+                                                                    sources={"customers"}))
                 if job["status"] == "done" else None)
             postgres = None if backends is None else backends["seconds"]
             # the CPU window opens at the upload's end, the rows/s window at the first processed

@@ -173,10 +173,12 @@ class BenchSystem(e2e.System):
         return [f"http://127.0.0.1:{port}/metrics" for name, port in self.metrics_ports.items()
                 if name in self.processes and self.processes[name].poll() is None]
 
-    def wait_applied(self, vhost, limit_seconds, on_move=None):
-        """bench/drain.py: seconds until every consumer has applied what was published."""
+    def wait_applied(self, vhost, limit_seconds, on_move=None, sources=None):
+        """bench/drain.py: seconds until every consumer has applied what was published
+        (`sources`: the last move counted is of these producers' events)."""
         from bench import drain
-        return drain.wait_applied(vhost, self.metrics_urls(), limit_seconds, on_move=on_move)
+        return drain.wait_applied(vhost, self.metrics_urls(), limit_seconds, on_move=on_move,
+                                  sources=sources)
 
     def broker_pid(self):
         """The broker's OS pid as its management API tells it (None if it cannot): the

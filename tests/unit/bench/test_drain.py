@@ -22,6 +22,22 @@ def test_the_consumed_counters_are_summed_from_the_metrics_text(monkeypatch):
     assert drain.consumed(["http://a/metrics", "http://b/metrics"]) == 2 * (before + 1502)
 
 
+def test_a_reading_of_some_sources_counts_only_their_events(monkeypatch):
+    """An import's drain ends at the consumers' last move on customers' events, not at a
+    catch-up round applying identity's (bench/FINDINGS.md, fourteenth session)."""
+    text = "\n".join([
+        'crm_events_consumed_total{service="audit",source="customers",event_type="customer_created",'
+        'outcome="applied"} 1500.0',
+        'crm_events_consumed_total{service="reporting",source="identity",event_type="user_created",'
+        'outcome="processed"} 3.0',
+        'crm_events_consumed_total{service="sales",source="customers",event_type="customer_assigned",'
+        'outcome="duplicate"} 2.0'])
+    monkeypatch.setattr(drain.requests, "get", lambda url, timeout: _Response(text))
+    assert drain.consumed(["http://a/metrics"], sources={"customers"}) == 1502
+    assert drain.consumed(["http://a/metrics"], sources={"identity"}) == 3
+    assert drain.consumed(["http://a/metrics"]) == 1505
+
+
 def test_a_process_that_does_not_answer_makes_the_reading_unknown(monkeypatch):
     def refused(url, timeout):
         raise drain.requests.ConnectionError(url)
@@ -62,7 +78,7 @@ def clock(monkeypatch):
 
 def test_the_drain_ends_at_the_last_move_once_queues_are_empty(monkeypatch, clock):
     counts = iter([10, 20, 30, 30, 30, 30, 30, 30, 30, 30])
-    monkeypatch.setattr(drain, "consumed", lambda urls: next(counts))
+    monkeypatch.setattr(drain, "consumed", lambda urls, sources: next(counts))
     readies = iter([0] * 10)
     monkeypatch.setattr(drain, "ready", lambda uri, names: next(readies))
     vhost = _Vhost(held=[5])                # the statistics lag once: confirmed a poll later
@@ -70,6 +86,6 @@ def test_the_drain_ends_at_the_last_move_once_queues_are_empty(monkeypatch, cloc
 
 
 def test_ready_messages_keep_it_waiting_and_a_stuck_system_times_out(monkeypatch, clock):
-    monkeypatch.setattr(drain, "consumed", lambda urls: 7)
+    monkeypatch.setattr(drain, "consumed", lambda urls, sources: 7)
     monkeypatch.setattr(drain, "ready", lambda uri, names: 3)
     assert drain.wait_applied(_Vhost(held=[]), ["u"], limit_seconds=5) is None
