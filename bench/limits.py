@@ -70,6 +70,7 @@ def path_line(results, key, share, what, base, base_what):
                     "broker meets the goal on this machine" if hop_ms > budget
                     else "within the budget: the work on top of it is what is over"))
     monolith = _median(results, base)
+    whole = None
     if monolith and monolith["rps"]:
         total, _, others = cpu_ms(monolith, MONOLITH)
         whole = total + others
@@ -78,7 +79,44 @@ def path_line(results, key, share, what, base, base_what):
                  + (f"within the budget (as two such processes, one a core): {over}"
                     if whole <= budget else
                     "over it too: the work itself, not only the bus, has to shrink"))
-    return line + "."
+    passing = (_read_would_pass(whole, budget) if key == "read"
+               else _write_would_pass(results, around, whole, budget))
+    return line + ". " + passing + "."
+
+
+READ_DESIGNS = ("a read that does not cross the broker: the gateway answering from a read model "
+                "fed by customers' events (as reporting keeps one), or reading customers' "
+                "database itself, or the services called over HTTP keep-alive instead of an "
+                "AMQP RPC — each against DESIGN.md's rule that services talk over the bus "
+                "(bench/FINDINGS.md)")
+
+
+def _read_would_pass(whole, budget):
+    line = "What would pass: " + READ_DESIGNS
+    if whole is not None and whole > budget:
+        line += (f", and the read's own work cheaper than the budget ({whole:.2f} ms in one "
+                 "process against it)")
+    return line
+
+
+def _write_would_pass(results, consumers_ms, whole, budget):
+    """The write's events cost the consumers far more at a message per write or two than in
+    an import's packs of a hundred: what the write would cost with its events applied as an
+    import's are and no RPC — the one-process write plus the import's consumers a row (a row
+    publishes the same two events as a write)."""
+    processing = (results.get("import") or {}).get("processing") or {}
+    per_row = processing.get("cpu_ms_per_row") or {}
+    in_packs = sum(ms for name, ms in per_row.items()       # not PostgreSQL's: the rest of the
+                   if name not in ("customers", "gateway", "rabbitmq")      # machine, as above
+                   and not name.startswith(("others", "postgres")))
+    line = ("What would pass: fewer, larger messages for the write's events and no RPC for the "
+            f"write — the other services spent {consumers_ms:.2f} ms a write on its two events")
+    if not per_row or whole is None:
+        return line
+    line += (f" and {in_packs:.2f} ms a row on the same two in the import, where they come in "
+             f"packs of up to 100; the write in one process plus that is {whole + in_packs:.2f} ms")
+    return line + (", within the budget" if whole + in_packs <= budget else
+                   ", still over it: the work itself has to shrink as well")
 
 
 def import_line(results, goal_rows_per_s):
@@ -94,7 +132,21 @@ def import_line(results, goal_rows_per_s):
             f"of CPU a row; the job spent **{spent:.2f} ms** ({_named(per)}), "
             f"so this machine's cores allow at most {cores * 1000 / spent:,.0f} rows/s — "
             f"{goal_rows_per_s * spent / 1000:.1f} cores at this cost (`bench/capacity.py` "
-            f"splits them into replicas)" + _held(processing, cores) + ".")
+            f"splits them into replicas)" + _held(processing, cores) + ". "
+            + _import_would_pass(processing, goal_rows_per_s, spent, budget, cores) + ".")
+
+
+def _import_would_pass(processing, goal_rows_per_s, spent, budget, cores):
+    done = processing.get("end_to_end_rows_per_s")
+    if done is not None and done >= goal_rows_per_s:
+        return f"Met: {done:,} rows/s end to end"
+    if spent > budget:
+        return (f"What would pass: {goal_rows_per_s * spent / 1000:.1f} cores at this cost "
+                "(replicas of the heaviest processes), or less CPU a row")
+    return (f"The cores allow it at this cost; what is short is the cores held (of {cores}): "
+            "the runner works one batch at a time and waits for its events' confirms before "
+            "the next, and the consumers follow (bench/FINDINGS.md: overlapping the two moved "
+            "the CPU into the consumers' tail, not the end to end)")
 
 
 def _held(processing, cores):
@@ -143,6 +195,11 @@ def list_line(results, shape, goals, size):
                  f"{newest:,} (this run's own, written through the API; none holds it) come "
                  f"first in that order, so every page passes them first: {how}. Where the "
                  "time goes: `bench/FINDINGS.md`")
+        if results["settings"].get("database") != "sqlite":
+            line += (". What would pass: an index that yields the word's rows newest first, "
+                     "as SQLite's FTS5 does by rowid (pg_trgm's GIN yields a bitmap in no "
+                     "order; RUM orders by an attached column but indexes words, not the "
+                     "substrings this search matches)")
     return line + "."
 
 
@@ -159,7 +216,8 @@ def memory_line(results, goals, names):
                  "seconds of imports past the gateway's RPC deadline "
                  "(`REPORTING_PRELOAD_ANALYTICS`, default on); without the preload a replica "
                  "idles at ~87 MB and its first analytics requests take ~1–2 s more "
-                 "(`bench/reporting_memory.py`) — a replica kept for events alone can run so")
+                 "(`bench/reporting_memory.py`) — a replica kept for events alone can run so. "
+                 "What passes: `REPORTING_PRELOAD_ANALYTICS=false`, at that first request's cost")
     return line + "."
 
 

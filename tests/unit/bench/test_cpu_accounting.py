@@ -118,7 +118,7 @@ def test_on_move_is_called_at_each_move_and_not_while_the_drain_confirms(monkeyp
     clock.sleep = lambda seconds: setattr(clock, "now", clock.now + seconds)
     monkeypatch.setattr(drain, "time", clock)
     counts = iter([10, 20, 30, 30, 30, 30, 30, 30, 30, 30])
-    monkeypatch.setattr(drain, "consumed", lambda urls: next(counts))
+    monkeypatch.setattr(drain, "consumed", lambda urls, sources: next(counts))
     monkeypatch.setattr(drain, "ready", lambda uri, names: 0)
     vhost = type("Vhost", (), {"uri": "amqp://x/y", "queue_names": lambda self: ["q"],
                                "messages": lambda self: 0})()

@@ -44,8 +44,28 @@ def test_the_import_says_how_many_cores_it_held_while_it_worked():
     measured = results()
     measured["import"]["processing"].update(cores_held=1.62, cores_held_since_upload=1.31)
     imported = limits.limit_lines(measured, GOALS)[2]
-    assert imported.endswith("splits them into replicas); while it worked (its first processed "
-                             "row to the consumers' last move) it held 1.62 of the 2 cores.")
+    assert ("splits them into replicas); while it worked (its first processed row to the "
+            "consumers' last move) it held 1.62 of the 2 cores. What would pass: 4.0 cores at "
+            "this cost") in imported
+
+
+def test_each_missed_path_says_what_would_pass():
+    read, write, imported = limits.limit_lines(results(), GOALS)
+    assert "What would pass: a read that does not cross the broker" in read
+    assert "the read's own work cheaper" not in read              # the monolith's is within
+    over = limits.limit_lines(results(monolith_read_cores=1.9), GOALS)[0]
+    assert "and the read's own work cheaper than the budget (2.48 ms in one process" in over
+    # the consumers (audit, reporting) 5.00 ms a write; in the import 0.9 ms a row (audit 0.4,
+    # reporting 0.5; customers and the rest of the machine not theirs); 3.00 + 0.90 within 6.67
+    assert "spent 5.00 ms a write on its two events and 0.90 ms a row on the same two" in write
+    assert "the write in one process plus that is 3.90 ms, within the budget." in write
+    assert "What would pass: 4.0 cores at this cost" in imported
+    cheap = results(import_ms=0.9)
+    cheap["import"]["processing"]["end_to_end_rows_per_s"] = 1_800
+    assert "The cores allow it at this cost; what is short is the cores held" in \
+        limits.limit_lines(cheap, GOALS)[2]
+    cheap["import"]["processing"]["end_to_end_rows_per_s"] = 2_050
+    assert limits.limit_lines(cheap, GOALS)[2].endswith("Met: 2,050 rows/s end to end.")
 
 
 def test_a_monolith_over_the_budget_says_the_work_must_shrink():
@@ -84,6 +104,10 @@ def test_a_missed_list_shape_and_memory_are_explained_with_the_runs_own_figures(
     assert "REPORTING_PRELOAD_ANALYTICS" in memory and "customers" not in memory
     run["settings"]["database"] = "postgresql"
     assert "pg_trgm" in limits.limit_lines(run, GOALS, [word], names=("reporting",))[-2]
+    assert "What would pass: an index that yields the word's rows newest first" in \
+        limits.limit_lines(run, GOALS, [word], names=("reporting",))[-2]
+    assert "What would pass" not in listed                                 # SQLite's has its FTS5
+    assert "What passes: `REPORTING_PRELOAD_ANALYTICS=false`" in memory
     run["memory"]["idle_start"]["reporting"] = 90.0
     assert not any(line.startswith("**memory**")
                    for line in limits.limit_lines(run, GOALS, [word], names=("reporting",)))
