@@ -13,7 +13,7 @@ class _Response:
 
 
 def test_the_consumed_counters_are_summed_from_the_metrics_text(monkeypatch):
-    before = sum(float(v) for v in drain.CONSUMED.findall(generate_latest().decode()))
+    before = sum(float(v) for _labels, v in drain.CONSUMED.findall(generate_latest().decode()))
     EVENTS_CONSUMED.labels("drain_test", "customers", "customer_created", "applied").inc(1500)
     EVENTS_CONSUMED.labels("drain_test", "customers", "customer_assigned", "duplicate").inc(2)
     text = generate_latest().decode()
