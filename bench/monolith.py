@@ -36,7 +36,7 @@ JSON = {"Content-Type": "application/json"}
 class _Unpublished:
     """No broker: committed events are left in the outbox (DatabaseAccess.commit calls this)."""
 
-    def publish_committed(self, sequences):
+    def publish_committed(self, sequences, wait=False):
         pass
 
 

@@ -369,7 +369,10 @@ class DatabaseAccess:
         return getattr(self._worker_ctx, "idempotency_guard", None)
 
     @contextmanager
-    def unit_of_work(self, actor="system"):
+    def unit_of_work(self, actor="system", wait_for_publish=False):
+        """A transaction whose events commit with it. `wait_for_publish`: the block returns once
+        its events' publish was tried (Relay.publish_committed: a loop that paces itself on its
+        publishing, as the import's runner does), not only queued for the relay's next round."""
         guard = self._guard()
         if guard is not None:
             guard.settle()              # an earlier unit of this call commits before this one
@@ -390,13 +393,13 @@ class DatabaseAccess:
             session.rollback()
             session.close()
             raise
-        self.commit(session, uow.emitted)
+        self.commit(session, uow.emitted, wait_for_publish)
 
     def new_session(self):
         return self._provider.sessionmaker()
 
-    def commit(self, session, emitted):
-        """Commit and close `session`, then let the relay publish its events."""
+    def commit(self, session, emitted, wait_for_publish=False):
+        """Commit and close `session`, then hand its events to the relay."""
         try:
             session.commit()
         except BaseException:
@@ -405,7 +408,7 @@ class DatabaseAccess:
         finally:
             session.close()
         if emitted:
-            self._provider.relay.publish_committed(emitted)
+            self._provider.relay.publish_committed(emitted, wait=wait_for_publish)
 
     @contextmanager
     def read_only(self, settle=True):
@@ -439,7 +442,8 @@ class Database(DependencyProvider):
         ensure_sequence_row(self.engine)   # fails loudly if the migrations have not run
         self.sessionmaker = sessionmaker(bind=self.engine, expire_on_commit=False)
         self.relay = Relay(self.source, self.sessionmaker, self.container.config,
-                           packed_events=self.packed_events)
+                           packed_events=self.packed_events, linger=settings.outbox_publish_linger(),
+                           spawn=self.container.spawn_managed_thread)
         self.in_flight = set()
 
     def stop(self):

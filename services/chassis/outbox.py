@@ -14,6 +14,7 @@ import logging
 
 from datetime import datetime, timedelta, timezone
 
+import eventlet
 from eventlet.semaphore import Semaphore
 from kombu import Exchange
 from sqlalchemy import bindparam, delete, func, select, update
@@ -149,32 +150,62 @@ def messages(rows, source, packed_events=frozenset(), pack_size=PACK_SIZE):
 
 
 class Relay:
-    def __init__(self, source, sessionmaker, config, packed_events=()):
+    def __init__(self, source, sessionmaker, config, packed_events=(), linger=None,
+                 spawn=eventlet.spawn):
+        """`linger` (seconds; the services' Database passes OUTBOX_PUBLISH_LINGER_SECONDS):
+        committed events are published by a green thread of the relay's (`spawn`) that far
+        after the first of them, with every write committed meanwhile; None: by the writer,
+        before its call returns (a process that exits after its write: identity's bootstrap)."""
         self.source = source
         self.packed_events = frozenset(packed_events)
         self.sessionmaker = sessionmaker
         self.exchange = Exchange(f"{source}.events", type="topic", durable=True,
                                  auto_delete=config.get("AUTO_DELETE_EVENT_EXCHANGES", False))
         self.publisher = BatchPublisher(config.get("AMQP_URI", settings.amqp_uri()), self.exchange)
+        self.linger, self._spawn = linger, spawn
+        self._lingering = None                  # the green thread that will publish the queue
         self._turn = Semaphore(1)              # one after-commit publish at a time...
         self._queue = []                        # ...while the next writers' events queue here
 
-    def publish_committed(self, rows):
+    def publish_committed(self, rows, wait=False):
         """Right after a commit, with a short deadline: the commit already succeeded, so a broker
         outage must not hold the caller's reply (or fail it) — the sweep retries. `rows` are the
         outbox rows the unit of work wrote (db.Emitted): published as they were written, not
         read back (bench/FINDINGS.md, fourth session: the write path).
 
-        Returns once these events' publish was tried, as before, but the writes that commit
-        while one publish is in flight are published together after it (a group commit): one
-        confirm wait, one UPDATE and one commit marking them sent for all of them, instead of
-        each per write (bench/FINDINGS.md, the write's CPU)."""
+        With a `linger`, the caller does not wait for the publish: its events queue, and the
+        relay's green thread publishes the queue `linger` seconds after the first of them —
+        the writes of that time together, in packs (outbox.messages), one confirm wait and one
+        UPDATE and commit marking them sent. A live write's events went a message or two a
+        write, each costing every consumer and the broker its delivery, ack and transaction
+        (bench/FINDINGS.md, fourteenth session). The caller still yields once, as its wait
+        for the confirms used to make it: a loop of units on SQLite (a segment's backfill)
+        must not hold its process from the service's other calls.
+
+        Without one, or with `wait` (an import's batch: its runner paces itself on its
+        events' publish), it returns once these events' publish was tried; the writes that
+        commit while one publish is in flight are published together after it (a group commit)."""
         waiting = _Waiting(rows)
         self._queue.append(waiting)
+        if self.linger is None or wait:
+            self._publish_queue(waiting)
+            return
+        if self._lingering is None:
+            self._lingering = self._spawn(self._publish_after_linger)
+        eventlet.sleep(0)
+
+    def _publish_after_linger(self):
+        eventlet.sleep(self.linger)
+        self._lingering = None                  # events queued from now on: the next round
+        self._publish_queue()
+
+    def _publish_queue(self, waiting=None):
         with self._turn:
-            if waiting.done:                    # a caller before us published ours with theirs
+            if waiting is not None and waiting.done:    # a publish before ours took ours
                 return
             group, self._queue = self._queue, []
+            if not group:
+                return
             try:
                 # in sequence order, as the log: units may queue in another order than they
                 # committed (on PostgreSQL a commit yields to other green threads)
@@ -194,6 +225,9 @@ class Relay:
                         len(rows), exc_info=True)
 
     def close(self):
+        """What is still queued is published now (a stopping service's last writes), not left
+        to the sweep of its next start."""
+        self._publish_queue()
         self.publisher.close()
 
     def sweep(self, min_age_seconds=None, batch=500):

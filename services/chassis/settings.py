@@ -139,6 +139,16 @@ def outbox_publish_timeout():
     return env.float("OUTBOX_PUBLISH_TIMEOUT_SECONDS", 1.0)
 
 
+def outbox_publish_linger():
+    """How long after a write's commit the relay publishes it, with the writes committed
+    meanwhile (outbox.Relay: fewer, larger messages for every consumer and the broker); each
+    event's freshness pays it once."""
+    value = env.float("OUTBOX_PUBLISH_LINGER_SECONDS", 0.05)
+    if value < 0:
+        raise ValueError(f"OUTBOX_PUBLISH_LINGER_SECONDS must not be negative, not {value}")
+    return value
+
+
 def catch_up_interval():
     return env.float("CATCH_UP_SECONDS", 10.0)
 

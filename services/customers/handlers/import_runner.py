@@ -155,7 +155,11 @@ def _store(session, job_id, rows):
 
 
 def _batch(db, job_id, token, size):
-    with db.unit_of_work() as uow:
+    # The runner paces itself on its batch's publish: its wait for the confirms is also where
+    # the service's other calls get their turn (on SQLite every statement holds the process),
+    # and publishing behind it only moved the CPU into the consumers' tail (bench/FINDINGS.md,
+    # thirteenth session).
+    with db.unit_of_work(wait_for_publish=True) as uow:
         job = _hold(uow.session, job_id, token)
         rows = _pending(uow.session, job, size)
         if not rows:

@@ -125,6 +125,48 @@ def test_writes_committing_during_a_publish_are_published_together_after_it(outb
     assert unsent(factory) == [5]
 
 
+def test_with_a_linger_the_writes_of_that_time_go_in_one_publish_and_no_writer_waits(outbox):
+    """OUTBOX_PUBLISH_LINGER_SECONDS: each writer hands its events over and returns; the relay's
+    green thread publishes them all together once the linger has passed — one confirm wait,
+    one commit marking them sent — in sequence order."""
+    relay, commits, published, factory = outbox
+    relay.linger = 0.3
+    for sequences in ([1], [3, 4], [2]):
+        relay.publish_committed(written(factory, *sequences))
+    assert published == [] and unsent(factory) == [1, 2, 3, 4, 5]        # nobody waited
+    wait_until(lambda: unsent(factory) == [5])
+    assert published == [[1, 2, 3, 4]] and len(commits) == 1
+    relay.publish_committed(written(factory, 5))                          # a later round
+    wait_until(lambda: unsent(factory) == [])
+    assert published == [[1, 2, 3, 4], [5]]
+
+
+def test_a_writer_that_waits_publishes_at_once_with_what_lingers(outbox):
+    """An import's batch (wait_for_publish): published before the call returns, together with
+    the events queued before it, in order; the linger's round then finds nothing."""
+    relay, commits, published, factory = outbox
+    relay.linger = 0.3
+    relay.publish_committed(written(factory, 2))
+    relay.publish_committed(written(factory, 1), wait=True)
+    assert published == [[1, 2]] and unsent(factory) == [3, 4, 5]
+    eventlet.sleep(0.4)                 # the linger's round has run: nothing was left for it
+    assert published == [[1, 2]]
+
+
+def test_a_writer_yields_once_and_a_closing_relay_publishes_what_lingers(outbox):
+    """Handing over events yields to the process's other green threads, as the wait for the
+    confirms did (a loop of units on SQLite must not hold its process); a relay closed while
+    events linger publishes them then, not at the next start's sweep."""
+    relay, commits, published, factory = outbox
+    relay.linger = 60
+    others = []
+    eventlet.spawn(others.append, "ran")
+    relay.publish_committed(written(factory, 1, 2))
+    assert others == ["ran"] and published == []
+    relay.close()
+    assert published == [[1, 2]] and unsent(factory) == [3, 4, 5]
+
+
 def wait_until(condition, timeout=5.0):
     deadline = time.monotonic() + timeout
     while not condition():

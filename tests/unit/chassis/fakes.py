@@ -11,9 +11,11 @@ from services.chassis.db import DatabaseAccess, create_schema
 class RecordingRelay:
     def __init__(self):
         self.published = []
+        self.waits = []         # per unit of work: whether its caller waited for the publish
 
-    def publish_committed(self, rows):
+    def publish_committed(self, rows, wait=False):
         self.published.extend(row.sequence for row in rows)
+        self.waits.append(wait)
 
 
 def make_db(engine, *metadatas, source="test", event_schemas=None):

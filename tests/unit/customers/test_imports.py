@@ -70,6 +70,19 @@ def test_a_job_imports_reports_and_a_rerun_creates_nothing_new(people):
     assert len(events(people, "customer_created")) == 3
 
 
+def test_the_runner_waits_for_its_batches_events_to_be_published_a_live_write_does_not(people):
+    """The runner paces itself on its batch's publish (its wait is also where the service's
+    other calls get their turn); a live write's events are left to the relay's next round."""
+    relay = people._provider.relay
+    job = start(people, ADMIN, GOOD)
+    relay.waits.clear()
+    run(people)
+    assert report(people, ADMIN, job["id"])["created"] == 3 and relay.waits == [True]
+    relay.waits.clear()
+    call(people, customers.create_customer, ADMIN, {"name": "Live Co", "region": "EU"})
+    assert relay.waits == [False]
+
+
 def test_row_errors_name_the_row_and_field_and_the_rest_goes_in(people):
     text = ('name,email,size,phone,kind\n'
             'Good,good@x.example,10,,company\n'
