@@ -197,7 +197,12 @@ class Relay:
     def _publish_after_linger(self):
         eventlet.sleep(self.linger)
         self._lingering = None                  # events queued from now on: the next round
-        self._publish_queue()
+        try:
+            self._publish_queue()
+        except Exception:
+            # an error escaping a container's managed thread kills the service; the events are
+            # in the outbox, and the sweep publishes them
+            log.exception("outbox relay: publishing failed; the sweep will publish these events")
 
     def _publish_queue(self, waiting=None):
         with self._turn:

@@ -167,6 +167,22 @@ def test_a_writer_yields_once_and_a_closing_relay_publishes_what_lingers(outbox)
     assert published == [[1, 2]] and unsent(factory) == [3, 4, 5]
 
 
+def test_an_error_in_the_lingering_publish_is_logged_and_left_to_the_sweep(outbox, monkeypatch):
+    """The relay's green thread is a managed thread of the service's container, which an
+    escaping error would kill: the error is logged and the events wait for the sweep."""
+    relay, commits, published, factory = outbox
+    relay.linger = 0.01
+
+    def broken(rows):
+        raise RuntimeError("a bug")
+    monkeypatch.setattr(relay, "_publish_group", broken)
+    relay.publish_committed(written(factory, 1))
+    relay._lingering.wait()                  # returns: nothing escaped the thread
+    assert unsent(factory) == [1, 2, 3, 4, 5]
+    monkeypatch.undo()
+    assert relay.sweep(min_age_seconds=0) == N and unsent(factory) == []
+
+
 def wait_until(condition, timeout=5.0):
     deadline = time.monotonic() + timeout
     while not condition():
