@@ -426,13 +426,18 @@ class DatabaseAccess:
 class Database(DependencyProvider):
     """Engine per service, a session per unit of work, events in the same commit."""
 
-    def __init__(self, *metadatas, event_schemas=None, packed_events=()):
+    def __init__(self, *metadatas, event_schemas=None, packed_events=(), linger=True):
         """`packed_events`: the types whose runs the relay sends as one message (outbox.messages)
         — every type only batched consumers read (most producers pass their event_schemas;
-        tests/unit/chassis/test_packs.py fails if a pooled handler listens to one)."""
+        tests/unit/chassis/test_packs.py fails if a pooled handler listens to one).
+        `linger`: the relay publishes a write's events OUTBOX_PUBLISH_LINGER_SECONDS after the
+        commit, with the writes of that time (outbox.Relay); False: before the write's call
+        returns — for events a caller must be able to rely on once it has the answer
+        (identity's: a token revoked by a logout is refused by the very next request)."""
         self.metadatas = metadatas
         self.event_schemas = event_schemas or {}
         self.packed_events = frozenset(packed_events)      # outbox.Relay: runs sent in packs
+        self.linger = linger
 
     def setup(self):
         from services.chassis.outbox import Relay   # outbox imports db helpers
@@ -442,7 +447,8 @@ class Database(DependencyProvider):
         ensure_sequence_row(self.engine)   # fails loudly if the migrations have not run
         self.sessionmaker = sessionmaker(bind=self.engine, expire_on_commit=False)
         self.relay = Relay(self.source, self.sessionmaker, self.container.config,
-                           packed_events=self.packed_events, linger=settings.outbox_publish_linger(),
+                           packed_events=self.packed_events,
+                           linger=settings.outbox_publish_linger() if self.linger else None,
                            spawn=self.container.spawn_managed_thread)
         self.in_flight = set()
 

@@ -229,10 +229,13 @@ class Relay:
             log.warning("outbox relay: broker unavailable, %s event(s) left for the sweep",
                         len(rows), exc_info=True)
 
-    def close(self):
-        """What is still queued is published now (a stopping service's last writes), not left
-        to the sweep of its next start."""
+    def publish_pending(self):
+        """Publish now what waits for the linger (a stopping service's last writes)."""
         self._publish_queue()
+
+    def close(self):
+        """What is still queued is published now, not left to the sweep of the next start."""
+        self.publish_pending()
         self.publisher.close()
 
     def sweep(self, min_age_seconds=None, batch=500):

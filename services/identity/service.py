@@ -13,7 +13,9 @@ ADMIN, MANAGER = "admin", "manager"     # require() also lets admin and the syst
 
 class IdentityService(ChassisService):
     name = "identity"
-    db = Database(Base.metadata, event_schemas=EVENT_SCHEMAS)
+    # published before each call returns: the gateway must hear a revocation (logout, a new
+    # password, deactivation) before the caller's next request, and identity's writes are few
+    db = Database(Base.metadata, event_schemas=EVENT_SCHEMAS, linger=False)
 
     # --- public: these establish who the caller is -------------------------------------------
     @rpc

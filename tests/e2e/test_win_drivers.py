@@ -47,7 +47,10 @@ def test_win_drivers_and_open_deal_odds(admin, region):
     assert report["base_rate"] == 0.5 and report["holdout"]["test"] == 6
     assert 0 <= report["holdout"]["auc"] <= 1
 
-    odds = rep.ok("GET", ODDS)
+    def scored():                       # the open deals' events may come a linger later
+        odds = rep.ok("GET", ODDS)
+        return odds if len(odds["rows"]) == 2 else None
+    odds = wait_until(scored, timeout=30, message="the rep's two open deals are scored")
     assert [row["deal_id"] for row in odds["rows"]] == [open_gtx, open_mg]
     assert odds["rows"][0]["win_probability"] > odds["rows"][1]["win_probability"]
     assert odds["rows"][0]["top_factors"][0]["factor"] in ("product", "rep", "age", "region",

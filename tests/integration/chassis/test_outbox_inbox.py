@@ -29,6 +29,11 @@ def databases(database_url, monkeypatch, tmp_path):
         engine.dispose()
 
 
+def relay_of(container):
+    """The outbox relay of a service container's `db`."""
+    return next(dep for dep in container.dependencies if dep.attr_name == "db").relay
+
+
 def count(engine, model, *where):
     with engine.connect() as connection:
         return connection.execute(select(func.count()).select_from(model).where(*where)).scalar()
@@ -92,7 +97,8 @@ def test_late_consumer_catches_up_without_duplicates(container_factory, rabbit_c
     notes.start()
     with entrypoint_hook(notes, "write_note") as write_note:
         for index in range(3):
-            write_note(f"early{index}", "t")      # no consumer queue yet: the broker drops these
+            write_note(f"early{index}", "t")
+    relay_of(notes).publish_pending()            # no consumer queue yet: the broker drops these
 
     copier = container_factory(Copier, rabbit_config)
     copier.start()
@@ -152,7 +158,7 @@ def test_unsent_events_are_swept_after_a_broker_failure(container_factory, rabbi
     copier = container_factory(Copier, rabbit_config)
     notes.start()
     copier.start()
-    relay = next(dep for dep in notes.dependencies if dep.attr_name == "db").relay
+    relay = relay_of(notes)
     real_publish = relay.publisher.publish
 
     def broker_down(*args, **kwargs):
@@ -160,6 +166,7 @@ def test_unsent_events_are_swept_after_a_broker_failure(container_factory, rabbi
     relay.publisher.publish = broker_down
     with entrypoint_hook(notes, "write_note") as write_note:
         assert write_note("n1", "t") == "n1"     # the write succeeds; the event waits
+    relay.publish_pending()                      # the relay's try, while the broker is down
     assert count(databases["notes"], OutboxEvent, OutboxEvent.sent_at.is_(None)) == 1
 
     relay.publisher.publish = real_publish
