@@ -45,8 +45,11 @@ def make_engine(url):
             cursor.execute("PRAGMA busy_timeout=15000")
             cursor.close()
         return engine
+    page_cost = settings.db_random_page_cost()
+    options = {} if page_cost is None else {"options": f"-c random_page_cost={page_cost}"}
     return create_engine(
         url,
+        connect_args=options,
         pool_size=settings.db_pool_size(),
         max_overflow=settings.db_max_overflow(),
         pool_pre_ping=True,          # survive a database restart without a failed request
