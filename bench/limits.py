@@ -11,6 +11,7 @@ database backends) is shown apart. The hop (an `@http` making one RPC to an echo
 the monolith (the same read / write in one process, no RPC, no relay, no broker) are measured
 in the same run, so the line says whether the bus itself or the work is over the budget."""
 from bench.cells import _f, _median
+from bench.lists import PAGE
 
 LEADING = 3         # the processes named in a line, heaviest first
 
@@ -171,8 +172,9 @@ def api_customers_at(results, size):
 
 
 def list_line(results, shape, goals, size):
-    """A list shape over its goal: its figures, its handler's time alone, and for the common
-    word the layout that makes it walk."""
+    """A list shape over its goal: its figures, its handler's time alone, and why with what
+    would pass: for the common word the layout that makes it walk; for another shape whether
+    it grows with the table or costs more than the read at any size."""
     handler = {at: (results["explain"].get(shape.key) or {}).get(str(at), {}).get("handler_ms")
                for at in (min(results["settings"]["sizes"]), size)}
     line = (f"**list, {shape.title}**: p95 {_f(shape.p95, 1)} ms at {size:,} — "
@@ -200,6 +202,20 @@ def list_line(results, shape, goals, size):
                      "as SQLite's FTS5 does by rowid (pg_trgm's GIN yields a bitmap in no "
                      "order; RUM orders by an attached column but indexes words, not the "
                      "substrings this search matches)")
+    elif shape.growth is not None and shape.growth > goals["list_growth"]:
+        line += (". It grows with the table: its page reads more rows the larger the table (its "
+                 "plan: the database's list section below). What would pass: a plan that reads "
+                 "the same rows a page at any size — a walk of a (filter, sort, id) index that "
+                 "stops after the page")
+    elif shape.vs_read:
+        read_p95 = shape.p95 / shape.vs_read
+        allowed = goals["list_vs_read"] * read_p95
+        line += (f". It does not grow with the table: what is over is a page's own cost against "
+                 f"a read's ({PAGE} customers read with their tags, dumped and carried back "
+                 "over the RPC, against one), not the table's size. What would pass: the page "
+                 f"{shape.p95 - allowed:.1f} ms faster at p95 (≤ {allowed:.1f} ms, "
+                 f"{goals['list_vs_read']:g}× the read's {read_p95:.1f} ms) from less work a "
+                 "page in the service")
     return line + "."
 
 

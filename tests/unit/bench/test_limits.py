@@ -111,3 +111,20 @@ def test_a_missed_list_shape_and_memory_are_explained_with_the_runs_own_figures(
     run["memory"]["idle_start"]["reporting"] = 90.0
     assert not any(line.startswith("**memory**")
                    for line in limits.limit_lines(run, GOALS, [word], names=("reporting",)))
+
+
+def test_another_missed_shape_says_whether_it_grows_with_the_table_and_what_would_pass():
+    from bench.goals import ListShape
+    run = results()
+    run["settings"] = {"database": "postgresql", "sizes": [10_000, 1_000_000]}
+    run["explain"] = {}
+    # over the read only: 84.2 ms against 1.5 × the read's 55.0 (= 84.2 / 1.531) = 82.5 ms
+    combo = ListShape("list_combo", "filter region + stage + value class", 84.2, 1.1, 1.531, False)
+    line = limits.limit_lines(run, GOALS, [combo])[-1]
+    assert line.startswith("**list, filter region + stage + value class**: p95 84.2 ms")
+    assert "It does not grow with the table" in line and "grows with the table:" not in line
+    assert "What would pass: the page 1.7 ms faster at p95 (≤ 82.5 ms, 1.5× the read's 55.0 ms)" \
+        in line
+    grown = ListShape("list_combo", "filter region + stage + value class", 84.2, 2.6, 1.2, False)
+    line = limits.limit_lines(run, GOALS, [grown])[-1]
+    assert "It grows with the table" in line and "a walk of a (filter, sort, id) index" in line
