@@ -8,6 +8,15 @@ def _f(value, digits=0, unit=""):
     return f"{value:,.{digits}f}{unit}"
 
 
+def against(value, goal):
+    """`value`× with one decimal, or two where one would round a miss onto its goal (1.53× of
+    a 1.5× goal must not read "1.5×" beside a NO)."""
+    if value is None:
+        return "–"
+    digits = 2 if value > goal and round(value, 1) <= goal else 1
+    return f"{value:.{digits}f}×"
+
+
 def _ok(condition):
     return "—" if condition is None else ("**yes**" if condition else "**NO**")
 

@@ -4,7 +4,7 @@ rest of the report and uses TARGETS for its per-section tables."""
 from collections import namedtuple
 
 from bench import limits
-from bench.cells import _f, _median, _ok, _sizes
+from bench.cells import _f, _median, _ok, _sizes, against
 from services import registry
 
 # Each database's tables hold the scenarios to issue 15's goals: read and write as shares of the
@@ -121,8 +121,9 @@ def goal_rows(results):
                          all(shape.met for shape in shapes), ""))
             for shape in shapes:
                 rows.append((f"list:{shape.key}", f"– {shape.title}", "",
-                             f"p95 {_f(shape.p95, 1)} ms = {_x(shape.growth, 1)} at {small:,}, "
-                             f"{_x(shape.vs_read, 1)} the read's", shape.met, ""))
+                             f"p95 {_f(shape.p95, 1)} ms = {against(shape.growth, GOALS['list_growth'])}"
+                             f" at {small:,}, {against(shape.vs_read, GOALS['list_vs_read'])} the "
+                             "read's", shape.met, ""))
 
     imported = results.get("import")
     if imported:

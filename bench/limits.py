@@ -10,7 +10,7 @@ reference services) over its req/s; `others` (the rest of the machine: on Postgr
 database backends) is shown apart. The hop (an `@http` making one RPC to an echo, no work) and
 the monolith (the same read / write in one process, no RPC, no relay, no broker) are measured
 in the same run, so the line says whether the bus itself or the work is over the budget."""
-from bench.cells import _f, _median
+from bench.cells import _f, _median, against
 from bench.lists import PAGE
 
 LEADING = 3         # the processes named in a line, heaviest first
@@ -178,8 +178,9 @@ def list_line(results, shape, goals, size):
     handler = {at: (results["explain"].get(shape.key) or {}).get(str(at), {}).get("handler_ms")
                for at in (min(results["settings"]["sizes"]), size)}
     line = (f"**list, {shape.title}**: p95 {_f(shape.p95, 1)} ms at {size:,} — "
-            f"{shape.growth:.1f}× its figure at the smallest size and {shape.vs_read:.1f}× the "
-            f"read's (the goal: ≤ {goals['list_growth']:g}× and ≤ {goals['list_vs_read']:g}×)")
+            f"{against(shape.growth, goals['list_growth'])} its figure at the smallest size and "
+            f"{against(shape.vs_read, goals['list_vs_read'])} the read's (the goal: "
+            f"≤ {goals['list_growth']:g}× and ≤ {goals['list_vs_read']:g}×)")
     if all(handler.values()):
         line += ("; the service's handler alone (in-process, no RPC) "
                  + " → ".join(f"{ms:.1f}" for ms in handler.values()) + " ms")

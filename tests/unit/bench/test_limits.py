@@ -122,6 +122,7 @@ def test_another_missed_shape_says_whether_it_grows_with_the_table_and_what_woul
     combo = ListShape("list_combo", "filter region + stage + value class", 84.2, 1.1, 1.531, False)
     line = limits.limit_lines(run, GOALS, [combo])[-1]
     assert line.startswith("**list, filter region + stage + value class**: p95 84.2 ms")
+    assert "1.1× its figure at the smallest size and 1.53× the read's" in line   # not "1.5×"
     assert "It does not grow with the table" in line and "grows with the table:" not in line
     assert "What would pass: the page 1.7 ms faster at p95 (≤ 82.5 ms, 1.5× the read's 55.0 ms)" \
         in line
