@@ -136,7 +136,7 @@ def _body(settings, request, route, raw):
         raw.append(parsing.read_body(request, settings.max_body_bytes))
         body = parsing.parse_json_object(raw[-1])
         schema = resolve_schema(route.body_schema)
-        return load(schema(), body) if schema else body
+        return load(schema, body) if schema else body
     if route.body == "form":                # JSON, or an HTML form's fields as its object
         parsing.check_declared_length(request, settings.max_body_bytes)
         parsing.require_media_type(request, "application/json", parsing.FORM)

@@ -25,7 +25,7 @@ def _scoped(session, principal):
 
 
 def list_changes(session, principal, query=None):
-    filters = load(schemas.AuditQuery(), query or {})
+    filters = load(schemas.AuditQuery, query or {})
     statement = _scoped(session, principal)
     for name in ("record_type", "record_id", "actor_id", "field"):
         if filters.get(name):
@@ -39,7 +39,7 @@ def customer_history(session, principal, customer_id, query=None):
     """The customer's own changes and those of its contacts, deals, leads, quotes, contracts,
     orders, invoices and tasks — each as the caller may see it. An unknown customer, or one
     the caller may not see, is NotFound (existence does not leak)."""
-    filters = load(schemas.HistoryQuery(), query or {})
+    filters = load(schemas.HistoryQuery, query or {})
     if not isinstance(customer_id, str) or session.scalar(
             select(R.record_id).where(R.record_type == "customer", R.record_id == customer_id,
                                       scopes.visible(session, principal))) is None:

@@ -1,20 +1,32 @@
 """Loading RPC input through a service's own schema: the only way data gets in."""
+from functools import cache
+
 from marshmallow import ValidationError
 
 from services.chassis.errors import Invalid, invalid_from_marshmallow
 
 
-def load(schema, data, partial=False):
+@cache
+def _instance(schema_class):
+    """The one instance a schema class loads with. Building a marshmallow schema deep-copies
+    its declared fields — 90–190 µs for a list query or a new customer, more than loading the
+    request with it — and loading keeps nothing on the instance (partial is per call)."""
+    if not isinstance(schema_class, type):
+        raise TypeError(f"load takes a schema class, not {schema_class!r}")
+    return schema_class()
+
+
+def load(schema_class, data, partial=False):
     """Validated, typed data, or `Invalid` with per-field messages (unknown fields included)."""
     if not isinstance(data, dict):
         raise Invalid("The request body must be a JSON object.", {"_schema": ["Expected an object."]})
     try:
-        return schema.load(data, partial=partial)
+        return _instance(schema_class).load(data, partial=partial)
     except ValidationError as error:
         raise invalid_from_marshmallow(error)
 
 
-def load_each(schema, items, partial=False):
+def load_each(schema_class, items, partial=False):
     """`load` over a batch with one schema instance: per item its data or its `Invalid`.
 
     Not `schema.load(items, many=True)`: a pre_load hook that refuses one item (Input's check
@@ -22,7 +34,7 @@ def load_each(schema, items, partial=False):
     results = []
     for item in items:
         try:
-            results.append(load(schema, item, partial))
+            results.append(load(schema_class, item, partial))
         except Invalid as error:
             results.append(error)
     return results

@@ -105,7 +105,7 @@ class ReportingService(ChassisService):
     @rpc
     def request_rebuild(self, projections=None):
         principal = self.principal.require(ADMIN)
-        data = load(schemas.RebuildRequest(),
+        data = load(schemas.RebuildRequest,
                     {} if projections is None else {"projections": projections})
         return jobs.request(self.db, principal, "rebuild",
                             {"projections": rebuild.expand(data["projections"])})

@@ -13,7 +13,7 @@ MAX_CONTACTS_LISTED = 1000
 
 
 def add_contact(uow, principal, customer_id, data):
-    data = load(schemas.ContactCreate(), data)
+    data = load(schemas.ContactCreate, data)
     customer = scopes.writable(uow.session, principal, customer_id)
     contact = Contact(id=db.new_ordered_id(), customer_id=customer.id, created_at=utcnow(), **data)
     uow.session.add(contact)

@@ -23,7 +23,7 @@ def create_customers(uow, principal, inputs):
     raised for it (Invalid, Forbidden, Conflict naming the duplicate). Never forced."""
     session = uow.session
     outcomes, built = [], []
-    for index, data in enumerate(load_each(schemas.CustomerCreate(), inputs)):
+    for index, data in enumerate(load_each(schemas.CustomerCreate, inputs)):
         if isinstance(data, Invalid):
             outcomes.append(data)
             continue

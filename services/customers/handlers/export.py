@@ -16,7 +16,7 @@ CHUNK = 1000
 
 def export_customers(session, principal, query):
     """{"csv", "rows", "truncated", "max_rows"}: walks the list query in keyset chunks."""
-    filters = load(schemas.ExportQuery(), query or {})
+    filters = load(schemas.ExportQuery, query or {})
     cap = settings.export_max_rows()
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")

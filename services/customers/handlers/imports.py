@@ -52,7 +52,7 @@ def get_import(session, principal, job_id):
 def list_import_rows(session, principal, job_id, query):
     """One status's rows of a job in row order, a page at a time (the report of every row)."""
     job = _visible(session, principal, job_id)
-    query = load(schemas.ImportRowsQuery(), query or {})
+    query = load(schemas.ImportRowsQuery, query or {})
     limit = pagination.page_size(query.get("limit"))
     scope = f"import-rows:{job.id}:{query['status']}"
     statement = select(ImportRow).where(ImportRow.job_id == job.id,

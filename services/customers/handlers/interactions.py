@@ -14,7 +14,7 @@ from services.customers.queries import scopes
 
 
 def log_interaction(uow, principal, customer_id, data):
-    data = load(schemas.InteractionCreate(), data)
+    data = load(schemas.InteractionCreate, data)
     session = uow.session
     customer = scopes.writable(session, principal, customer_id)
     if data.get("contact_id") is not None:
@@ -49,7 +49,7 @@ def _positions(model, customer_id, position, size):
 def get_timeline(session, principal, customer_id, cursor=None, limit=None):
     """The customer's whole history, newest first: the interactions logged here merged with
     the timeline entries other services' events wrote, one keyset over (occurred_at, id)."""
-    load(schemas.Timeline(), {"customer_id": customer_id, "cursor": cursor, "limit": limit})
+    load(schemas.Timeline, {"customer_id": customer_id, "cursor": cursor, "limit": limit})
     size = pagination.page_size(limit)
     customer, _ = scopes.readable(session, principal, customer_id)
     scope = f"timeline:{customer.id}"

@@ -24,7 +24,7 @@ def _count(session, model, customer_id):
 
 
 def merge_customers(uow, principal, winner_id, loser_id):
-    load(schemas.Merge(), {"winner_id": winner_id, "loser_id": loser_id})
+    load(schemas.Merge, {"winner_id": winner_id, "loser_id": loser_id})
     if winner_id == loser_id:
         raise Invalid("The request is not valid.",
                       {"loser_id": ["Cannot merge a customer into itself."]})

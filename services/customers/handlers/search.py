@@ -106,7 +106,7 @@ def cursor_scope(principal, filters):
 
 
 def list_customers(session, principal, query):
-    query = load(schemas.ListQuery(), query or {})
+    query = load(schemas.ListQuery, query or {})
     limit = pagination.page_size(query.pop("limit", None))
     cursor = query.pop("cursor", None)
     scope = cursor_scope(principal, query)

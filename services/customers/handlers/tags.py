@@ -18,7 +18,7 @@ def _dump(tag):
 
 
 def create_tag(uow, principal, data):
-    data = load(schemas.TagCreate(), data)
+    data = load(schemas.TagCreate, data)
     name = data["name"].strip()
     key = normalize.tag(name)
     existing = uow.session.scalar(select(Tag).where(Tag.name_norm == key))
@@ -59,7 +59,7 @@ def _writable_customers(session, principal, customer_ids):
 
 
 def tag_customers(uow, principal, customer_ids, tags):
-    data = load(schemas.BulkTag(), {"customer_ids": customer_ids, "tags": tags})
+    data = load(schemas.BulkTag, {"customer_ids": customer_ids, "tags": tags})
     session = uow.session
     created = _writable_customers(session, principal, data["customer_ids"])
     ids = list(created)
@@ -74,7 +74,7 @@ def tag_customers(uow, principal, customer_ids, tags):
 
 
 def untag_customers(uow, principal, customer_ids, tags):
-    data = load(schemas.BulkTag(), {"customer_ids": customer_ids, "tags": tags})
+    data = load(schemas.BulkTag, {"customer_ids": customer_ids, "tags": tags})
     session = uow.session
     ids = list(_writable_customers(session, principal, data["customer_ids"]))
     keys = list({normalize.tag(name) for name in data["tags"]})

@@ -28,7 +28,7 @@ def digest(key):
 
 
 def create_api_key(uow, principal, name):
-    values = load(schemas.ApiKeyCreate(), {"name": name})
+    values = load(schemas.ApiKeyCreate, {"name": name})
     owner = uow.session.get(User, principal.user_id)
     if owner is None or not owner.active:
         raise Forbidden("Only an active user can hold API keys.")

@@ -20,7 +20,7 @@ REFUSED = "Wrong email or password."
 
 def issue_token(db, email, password, client_ip=None, now=None):
     """`db` is the service's database access (units of work); `now` is for tests."""
-    values = load(schemas.Login(), {"email": email, "password": password})
+    values = load(schemas.Login, {"email": email, "password": password})
     now = utcnow() if now is None else now
     keys = guard.keys(values["email"], client_ip)
     with db.read_only() as session:

@@ -12,7 +12,7 @@ TEAM = schemas.Team()
 
 
 def create_team(uow, data):
-    values = load(schemas.TeamCreate(), data)
+    values = load(schemas.TeamCreate, data)
     session = uow.session
     # Names are unique regardless of case: "EMEA Sales" and "emea sales" are the same team.
     if session.scalar(select(Team.id).where(func.lower(Team.name) == values["name"].lower())):

@@ -60,7 +60,7 @@ def get_user(session, principal, user_id):
 
 
 def list_users(session, principal, query):
-    values = load(schemas.UserQuery(), query if query is not None else {})
+    values = load(schemas.UserQuery, query if query is not None else {})
     limit = page_size(values.get("limit"))
     statement = select(User).where(visible_to(session, principal))
     for name in ("role", "region", "team_id", "active"):
@@ -84,7 +84,7 @@ def list_active_users(session, role=None, region=None, team_id=None):
     """Candidates for assignment: active users, optionally of one role / region / team."""
     given = {k: v for k, v in {"role": role, "region": region, "team_id": team_id}.items()
              if v is not None}
-    values = load(schemas.ActiveUsersQuery(), given)
+    values = load(schemas.ActiveUsersQuery, given)
     statement = select(User).where(User.active.is_(True))
     for name, value in values.items():
         statement = statement.where(getattr(User, name) == value)
@@ -94,7 +94,7 @@ def list_active_users(session, role=None, region=None, team_id=None):
 # --- writes ---------------------------------------------------------------------------------
 
 def create_user(uow, data):
-    values = load(schemas.UserCreate(), data)
+    values = load(schemas.UserCreate, data)
     session = uow.session
     _check_references(session, values)
     _ensure_email_free(session, values["email"])
@@ -112,7 +112,7 @@ def create_user(uow, data):
 def update_user(uow, principal, user_id, data):
     """Partial change. Emits user_deactivated if this change deactivates the user (the payload
     carries every other change too), otherwise user_updated if anything changed."""
-    values = load(schemas.UserUpdate(), data)     # every field is optional
+    values = load(schemas.UserUpdate, data)     # every field is optional
     session = uow.session
     user = find_user(session, principal, user_id)
     _check_references(session, values, user_id=user.id)

@@ -24,7 +24,7 @@ def _addressable():
 
 
 def list_audience(session, principal, query=None):
-    filters = load(schemas.AudienceQuery(), query or {})
+    filters = load(schemas.AudienceQuery, query or {})
     statement = _addressable()
     for name in ("customer_id", "kind"):
         if filters.get(name):

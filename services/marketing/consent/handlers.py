@@ -39,7 +39,7 @@ def get_consent(session, principal, contact_id):
 
 
 def set_consent(uow, principal, contact_id, data):
-    changes = load(schemas.ConsentSet(), data)
+    changes = load(schemas.ConsentSet, data)
     channel, session = changes["channel"], uow.session
     profile = member(session, contact_id)
     reason = changes.get("reason") or (UNSUBSCRIBED if changes["status"] == UNSUBSCRIBED else None)
@@ -64,7 +64,7 @@ def set_consent(uow, principal, contact_id, data):
 
 
 def consent_history(session, principal, contact_id, query=None):
-    filters = load(schemas.ConsentHistoryQuery(), query or {})
+    filters = load(schemas.ConsentHistoryQuery, query or {})
     member(session, contact_id)
     statement = select(ConsentChange).where(ConsentChange.contact_id == contact_id)
     size, scope = pagination.page_size(filters.get("limit")), f"consent:{contact_id}"

@@ -69,7 +69,7 @@ def _sender_hash(client_ip):
 def submit_form(uow, campaign_id, data, client_ip):
     """{"received": true} — also to a robot that filled in the honeypot (it is not told;
     nothing is recorded)."""
-    data = load(schemas.FormResponse(), data)
+    data = load(schemas.FormResponse, data)
     session = uow.session
     campaign = get_campaign(session, campaign_id, for_write=True)   # orders the limit's count
     if campaign.status != RUNNING:
@@ -94,7 +94,7 @@ def submit_form(uow, campaign_id, data, client_ip):
 def record_response(uow, principal, campaign_id, data):
     """A response a marketer enters, in any status but draft (a campaign that never ran has
     no responses)."""
-    data = load(schemas.ManualResponse(), data)
+    data = load(schemas.ManualResponse, data)
     campaign = get_campaign(uow.session, campaign_id, for_write=True)
     if campaign.status == "draft":
         raise Conflict("A draft campaign has no responses yet.", {"id": campaign.id})
@@ -103,7 +103,7 @@ def record_response(uow, principal, campaign_id, data):
 
 
 def list_responses(session, principal, campaign_id, query=None):
-    filters = load(schemas.ResponseQuery(), query or {})
+    filters = load(schemas.ResponseQuery, query or {})
     campaign = get_campaign(session, campaign_id)
     statement = select(CampaignResponse).where(CampaignResponse.campaign_id == campaign.id)
     return pagination.newest_first(session, statement, CampaignResponse, filters,

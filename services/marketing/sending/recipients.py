@@ -24,7 +24,7 @@ def get_send(session, principal, campaign_id):
 
 
 def list_recipients(session, principal, campaign_id, query=None):
-    filters = load(schemas.RecipientQuery(), query or {})
+    filters = load(schemas.RecipientQuery, query or {})
     _send(session, campaign_id)
     statement = select(CampaignRecipient).where(CampaignRecipient.campaign_id == campaign_id)
     if filters.get("state"):

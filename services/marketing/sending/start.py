@@ -40,7 +40,7 @@ def _snapshot(session, campaign, batch_size):
 
 
 def start_send(uow, principal, campaign_id, data):
-    values = load(schemas.SendStart(), data)
+    values = load(schemas.SendStart, data)
     session, now = uow.session, utcnow()
     campaign = get_campaign(session, campaign_id, for_write=True)
     if campaign.channel != "email":

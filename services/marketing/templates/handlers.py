@@ -55,7 +55,7 @@ def _event(uow, event_type, template, principal, now):
 
 
 def create_template(uow, principal, data):
-    values = load(schemas.TemplateCreate(), data)
+    values = load(schemas.TemplateCreate, data)
     _compiles(values)
     session, now = uow.session, utcnow()
     template = EmailTemplate(id=str(uuid.uuid4()), name_norm=_unique_name(session, values["name"]),
@@ -69,7 +69,7 @@ def create_template(uow, principal, data):
 
 
 def update_template(uow, principal, template_id, data):
-    changes = load(schemas.TemplateUpdate(), data, partial=True)
+    changes = load(schemas.TemplateUpdate, data, partial=True)
     _compiles(changes)
     session, now = uow.session, utcnow()
     template = get(session, template_id, for_write=True)
@@ -94,7 +94,7 @@ def get_template(session, principal, template_id):
 
 
 def list_templates(session, principal, query=None):
-    filters = load(schemas.TemplateQuery(), query or {})
+    filters = load(schemas.TemplateQuery, query or {})
     return pagination.newest_first(session, select(EmailTemplate), EmailTemplate, filters,
                                    "email-templates",
                                    lambda _session, rows: [dump(row) for row in rows])
@@ -111,14 +111,14 @@ def _rendered(session, template_id, contact_id):
 
 
 def preview_template(session, principal, template_id, query=None):
-    contact_id = load(schemas.PreviewQuery(), query or {}).get("contact_id")
+    contact_id = load(schemas.PreviewQuery, query or {}).get("contact_id")
     return RENDERED.dump({"template_id": template_id, "contact_id": contact_id,
                           **_rendered(session, template_id, contact_id)})
 
 
 def render_test(session, principal, template_id, data):
     """The test mail, rendered (the reading half of a test send: no mail is sent here)."""
-    values = load(schemas.TestSend(), data)
+    values = load(schemas.TestSend, data)
     rendered = _rendered(session, template_id, values.get("contact_id"))
     message = mail.build_message(to=values["to"], subject=rendered["subject"],
                                  text=rendered["text"], html=rendered["html"],

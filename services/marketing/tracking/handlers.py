@@ -91,7 +91,7 @@ def inbound_report(uow, data, secret):
     if not expected or not isinstance(secret, str) \
             or not hmac.compare_digest(secret.encode(), expected.encode()):
         raise Unauthorized("The webhook secret is missing or wrong.")
-    data = load(schemas.InboundReport(), data)
+    data = load(schemas.InboundReport, data)
     kind = BOUNCED if data["kind"] == "bounce" else COMPLAINED
     session = uow.session
     contacts = list(session.scalars(select(AudienceContact.id).where(

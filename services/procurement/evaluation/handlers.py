@@ -31,7 +31,7 @@ def get_criteria(session):
 
 
 def set_criteria(uow, principal, data):
-    fields, session = load(schemas.CriteriaSet(), data), uow.session
+    fields, session = load(schemas.CriteriaSet, data), uow.session
     keys = [criterion["key"] for criterion in fields["criteria"]]
     repeated = sorted({key for key in keys if keys.count(key) > 1})
     if repeated:
@@ -112,7 +112,7 @@ def latest(session, supplier_id):
 
 
 def evaluate_supplier(uow, principal, supplier_id, data):
-    fields, session = load(schemas.EvaluationCreate(), data), uow.session
+    fields, session = load(schemas.EvaluationCreate, data), uow.session
     start, end = fields["period_start"], fields["period_end"]
     if end < start:
         raise Invalid("The request is not valid.", {"period_end": ["Before period_start."]})
@@ -177,7 +177,7 @@ def get_on_time_delivery(session, supplier_id):
 
 
 def list_evaluations(session, supplier_id, query=None):
-    filters = load(schemas.PageQuery(), query or {})
+    filters = load(schemas.PageQuery, query or {})
     supplier = supplier_one(session, supplier_id)
     current = latest(session, supplier.id)
     statement = select(SupplierEvaluation).where(SupplierEvaluation.supplier_id == supplier.id)

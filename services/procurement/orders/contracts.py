@@ -95,7 +95,7 @@ def _lines(session, contract, request, quotation):
 
 
 def create_contract(uow, principal, data):
-    fields, session = load(schemas.PurchaseContractCreate(), data), uow.session
+    fields, session = load(schemas.PurchaseContractCreate, data), uow.session
     request = request_scopes.one(session, principal, fields["request_id"], for_write=True)
     request_statuses.require_orderable(request)
     quotation = _chosen(session, request)
@@ -128,7 +128,7 @@ def get_contract(session, principal, contract_id):
 
 
 def list_contracts(session, principal, query=None):
-    filters = load(schemas.PurchaseContractQuery(), query or {})
+    filters = load(schemas.PurchaseContractQuery, query or {})
     statement = _visible(principal)
     for name in ("supplier_id", "request_id", "status"):
         if filters.get(name):

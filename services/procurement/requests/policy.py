@@ -72,7 +72,7 @@ def _check(policies):
 
 
 def set_policies(uow, principal, data):
-    fields, session = load(schemas.ApprovalPolicySet(), data), uow.session
+    fields, session = load(schemas.ApprovalPolicySet, data), uow.session
     _check(fields["policies"])
     now = utcnow()
     session.execute(delete(ApprovalPolicy))

@@ -49,7 +49,7 @@ def _replace_contacts(session, supplier, contacts, now):
 def create_supplier(uow, principal, data, force=False):
     if not isinstance(force, bool):
         raise Invalid("The request is not valid.", {"force": ["Must be a boolean."]})
-    fields, session = load(schemas.SupplierCreate(), data), uow.session
+    fields, session = load(schemas.SupplierCreate, data), uow.session
     contacts = fields.pop("contacts", None) or []
     _check_contacts(contacts)
     fields["categories"] = _categories(fields.get("categories"))
@@ -73,7 +73,7 @@ def get_supplier(session, supplier_id):
 
 
 def list_suppliers(session, query=None):
-    filters = load(schemas.SupplierQuery(), query or {})
+    filters = load(schemas.SupplierQuery, query or {})
     statement = select(Supplier)
     if filters.get("status"):
         statement = statement.where(Supplier.status == filters["status"])
@@ -92,7 +92,7 @@ def list_suppliers(session, query=None):
 
 
 def update_supplier(uow, principal, supplier_id, data):
-    fields, session = load(schemas.SupplierUpdate(), data), uow.session
+    fields, session = load(schemas.SupplierUpdate, data), uow.session
     supplier = one(session, supplier_id, for_write=True)
     contacts = fields.pop("contacts", None)
     if contacts is not None:
@@ -123,7 +123,7 @@ def update_supplier(uow, principal, supplier_id, data):
 
 
 def change_status(uow, principal, supplier_id, data):
-    fields, session = load(schemas.SupplierStatusChange(), data), uow.session
+    fields, session = load(schemas.SupplierStatusChange, data), uow.session
     supplier = one(session, supplier_id, for_write=True)
     target, reason = fields["status"], fields.get("reason")
     if target == supplier.status:
@@ -155,7 +155,7 @@ def set_status(uow, supplier, target, reason, actor):
 
 
 def add_document(uow, principal, supplier_id, data):
-    fields, session = load(schemas.DocumentCreate(), data), uow.session
+    fields, session = load(schemas.DocumentCreate, data), uow.session
     if (fields.get("valid_from") and fields.get("valid_until")
             and fields["valid_until"] < fields["valid_from"]):
         raise Invalid("The request is not valid.", {"valid_until": ["Before valid_from."]})
@@ -173,7 +173,7 @@ def add_document(uow, principal, supplier_id, data):
 
 
 def list_documents(session, supplier_id, query=None):
-    filters = load(schemas.PageQuery(), query or {})
+    filters = load(schemas.PageQuery, query or {})
     supplier = one(session, supplier_id)
     statement = select(SupplierDocument).where(SupplierDocument.supplier_id == supplier.id)
     return pagination.newest_first(session, statement, SupplierDocument, filters,
@@ -182,7 +182,7 @@ def list_documents(session, supplier_id, query=None):
 
 
 def list_history(session, supplier_id, query=None):
-    filters = load(schemas.PageQuery(), query or {})
+    filters = load(schemas.PageQuery, query or {})
     supplier = one(session, supplier_id)
     statement = select(SupplierChange).where(SupplierChange.supplier_id == supplier.id)
     return pagination.oldest_first(session, statement, SupplierChange, SupplierChange.changed_at,

@@ -45,7 +45,7 @@ def customer_ids(data):
 def import_deals(uow, principal, data, customers):
     """`customers`: given customer id → the id customers knows it by (a merged id's winner),
     or None when customers has no such customer."""
-    batch = load(schemas.DealImport(), data)
+    batch = load(schemas.DealImport, data)
     session, now = uow.session, utcnow()
     stages = {stage.key: stage for stage in pipeline.stages(session, active_only=True)}
     refs = {row.get("external_ref") for row in batch["rows"]}
@@ -65,7 +65,7 @@ def import_deals(uow, principal, data, customers):
                           imported_at=known[ref][1])
             continue
         try:
-            row = load(schemas.DealImportRow(), raw)
+            row = load(schemas.DealImportRow, raw)
             plan = _plan(session, row, stages, customers, now)
         except Invalid as error:
             result.update(status="rejected", errors=error.details)

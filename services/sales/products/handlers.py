@@ -37,7 +37,7 @@ def _refuse_twin(session, name_norm, exclude_id=None):
 
 
 def create_product(uow, principal, data):
-    data = load(schemas.ProductCreate(), data)
+    data = load(schemas.ProductCreate, data)
     product = Product(id=str(uuid.uuid4()), name_norm=normalize.text(data["name"])[:200], **data)
     _refuse_twin(uow.session, product.name_norm)
     product.created_at = product.updated_at = utcnow()
@@ -47,7 +47,7 @@ def create_product(uow, principal, data):
 
 
 def update_product(uow, principal, product_id, data):
-    changes = load(schemas.ProductUpdate(), data, partial=True)
+    changes = load(schemas.ProductUpdate, data, partial=True)
     product = get(uow.session, product_id, for_write=True)
     if "name" in changes:
         _refuse_twin(uow.session, normalize.text(changes["name"])[:200], exclude_id=product.id)
@@ -74,7 +74,7 @@ def get_product(session, principal, product_id):
 
 
 def list_products(session, principal, query=None):
-    filters = load(schemas.ProductQuery(), query or {})
+    filters = load(schemas.ProductQuery, query or {})
     statement = select(Product).order_by(Product.name_norm, Product.id)
     if filters.get("active") is not None:
         statement = statement.where(Product.active.is_(filters["active"]))

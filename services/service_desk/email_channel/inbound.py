@@ -118,7 +118,7 @@ def _new_ticket(uow, mail, follow_up_of=None):
 
 def receive(uow, data):
     """{"outcome": created | replied | duplicate | unmatched, "ticket_id", "message_id"}."""
-    fields = load(schemas.InboundEmail(), data)
+    fields = load(schemas.InboundEmail, data)
     mail = parse.parse(fields["message"])
     session, now = uow.session, utcnow()
     row = _claim(session, mail, now)

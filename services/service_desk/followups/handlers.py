@@ -28,7 +28,7 @@ def dump(row):
 
 
 def list_followups(session, principal, query=None):
-    filters = load(schemas.FollowupQuery(), query or {})
+    filters = load(schemas.FollowupQuery, query or {})
     statement = select(TicketFollowup).where(scopes.condition(session, principal))
     for name in EQUAL_FILTERS:
         if filters.get(name) is not None:
@@ -47,7 +47,7 @@ def get_followup(session, principal, followup_id):
 
 def create_followup(uow, principal, ticket_id, data):
     """A visit planned by hand for a resolved ticket the caller works (not resolved: 409)."""
-    fields, session, now = load(schemas.FollowupCreate(), data), uow.session, utcnow()
+    fields, session, now = load(schemas.FollowupCreate, data), uow.session, utcnow()
     ticket = ticket_scopes.one(session, principal, ticket_id, for_write=True)
     if ticket.status_category != "resolved" or ticket.merged_into:
         raise Conflict(f"Ticket {ticket.id} is not resolved: a follow-up visit comes after "
@@ -66,7 +66,7 @@ def create_followup(uow, principal, ticket_id, data):
 def update_followup(uow, principal, followup_id, data):
     """Reassign, reschedule or change the note of a scheduled visit (its assignee or a support
     manager); only what differs is recorded and published (followup_updated)."""
-    fields, session, now = load(schemas.FollowupUpdate(), data), uow.session, utcnow()
+    fields, session, now = load(schemas.FollowupUpdate, data), uow.session, utcnow()
     row = scopes.one(session, principal, followup_id, for_write=True)
     _open(row)
     if fields.get("assignee_id"):
@@ -95,7 +95,7 @@ def _open(row):
 
 
 def complete_followup(uow, principal, followup_id, data):
-    fields, session, now = load(schemas.FollowupComplete(), data), uow.session, utcnow()
+    fields, session, now = load(schemas.FollowupComplete, data), uow.session, utcnow()
     row = scopes.one(session, principal, followup_id, for_write=True)
     _open(row)
     row.status, row.outcome = COMPLETED, fields["outcome"]
@@ -110,7 +110,7 @@ def complete_followup(uow, principal, followup_id, data):
 
 
 def cancel_followup(uow, principal, followup_id, data):
-    fields, session, now = load(schemas.FollowupCancel(), data), uow.session, utcnow()
+    fields, session, now = load(schemas.FollowupCancel, data), uow.session, utcnow()
     row = scopes.one(session, principal, followup_id, for_write=True)
     _open(row)
     schedule.cancel(uow, row, fields["reason"], principal.user_id, now)

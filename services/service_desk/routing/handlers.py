@@ -28,7 +28,7 @@ def get_rules(session):
 
 
 def replace_rules(uow, principal, data):
-    rules, session, now = load(schemas.RuleSet(), data)["rules"], uow.session, utcnow()
+    rules, session, now = load(schemas.RuleSet, data)["rules"], uow.session, utcnow()
     session.execute(delete(RoutingRule))
     session.add_all([RoutingRule(position=index, category=rule.get("category"),
                                  channel=rule.get("channel"), team_id=rule["team_id"])
@@ -64,7 +64,7 @@ def get_team_routing(session, team_id):
 
 
 def set_team_routing(uow, principal, team_id, data):
-    mode, session, now = load(schemas.TeamRoutingSet(), data)["mode"], uow.session, utcnow()
+    mode, session, now = load(schemas.TeamRoutingSet, data)["mode"], uow.session, utcnow()
     row = session.get(TeamRouting, _team_id(team_id), with_for_update=True)
     previous = row.mode if row else MANUAL
     if row is None:
@@ -82,7 +82,7 @@ def set_team_routing(uow, principal, team_id, data):
 
 
 def set_availability(uow, principal, user_id, data):
-    away, session = load(schemas.AvailabilitySet(), data)["away"], uow.session
+    away, session = load(schemas.AvailabilitySet, data)["away"], uow.session
     if principal.role == roles.AGENT and user_id != principal.user_id:
         raise Forbidden("An agent sets only their own availability.", {"field": "user_id"})
     user = session.get(UserCopy, user_id) if isinstance(user_id, str) else None
@@ -114,7 +114,7 @@ def _agents(session, users):
 
 
 def list_agents(session, principal, query=None):
-    filters = load(schemas.AgentQuery(), query or {})
+    filters = load(schemas.AgentQuery, query or {})
     statement = select(UserCopy).where(UserCopy.role.in_(roles.WORK))
     if filters.get("team_id"):
         statement = statement.where(UserCopy.team_id == filters["team_id"])

@@ -55,7 +55,7 @@ def _calendar_out(row):
 def set_calendar(uow, principal, calendar_id, data):
     if not isinstance(calendar_id, str) or not 1 <= len(calendar_id) <= 40:
         raise Invalid("The request is not valid.", {"id": ["1 to 40 characters."]})
-    fields = load(schemas.CalendarInput(), data)
+    fields = load(schemas.CalendarInput, data)
     session, now = uow.session, utcnow()
     row = session.get(SlaCalendar, calendar_id) or SlaCalendar(id=calendar_id)
     row.name, row.time_zone = fields["name"], fields["time_zone"]
@@ -82,7 +82,7 @@ def _policy_out(row):
 
 
 def set_policy(uow, principal, data):
-    fields, session, now = load(schemas.PolicyInput(), data), uow.session, utcnow()
+    fields, session, now = load(schemas.PolicyInput, data), uow.session, utcnow()
     if fields["calendar_id"] != config.DEFAULT_CALENDAR and \
             session.get(SlaCalendar, fields["calendar_id"]) is None:
         raise Invalid("The request is not valid.", {"calendar_id": ["No such calendar."]})

@@ -64,7 +64,7 @@ def show(session, token, now):
 def answer(uow, token, data, now):
     session = uow.session
     survey = _survey(session, token, for_write=True)     # a bad link is a 404 whatever is sent
-    fields = load(schemas.SurveyAnswer(), data)
+    fields = load(schemas.SurveyAnswer, data)
     stars = fields.get("stars")
     score = schemas.STARS_TO_SCORE[stars] if stars is not None else fields["score"]
     comment = (fields.get("comment") or "").strip() or None

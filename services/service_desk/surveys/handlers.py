@@ -21,7 +21,7 @@ def dump(row):
 
 
 def list_surveys(session, principal, query=None):
-    filters = load(schemas.SurveyQuery(), query or {})
+    filters = load(schemas.SurveyQuery, query or {})
     statement = select(TicketSurvey).where(TicketSurvey.ticket_id.in_(
         select(Ticket.id).where(scopes.condition(session, principal))))
     for name in ("ticket_id", "customer_id", "status"):

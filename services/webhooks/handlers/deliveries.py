@@ -23,7 +23,7 @@ def dump(row):
 
 
 def list_deliveries(session, subscription_id, query=None):
-    filters = load(schemas.DeliveryQuery(), query or {})
+    filters = load(schemas.DeliveryQuery, query or {})
     subscription = find(session, subscription_id)
     statement = select(Delivery).where(Delivery.subscription_id == subscription.id)
     if filters.get("status"):

@@ -35,7 +35,7 @@ def dump(job):
 
 
 def request_replay(uow, subscription_id, data, now=None):
-    values = load(schemas.ReplayRequest(), data)
+    values = load(schemas.ReplayRequest, data)
     subscription = find(uow.session, subscription_id)
     now = now or utcnow()
     sources = ([values["source"]] if values.get("source")

@@ -38,7 +38,7 @@ def find(session, subscription_id):
 
 
 def create_subscription(uow, data, now=None):
-    values = load(schemas.SubscriptionCreate(), data)
+    values = load(schemas.SubscriptionCreate, data)
     now = now or utcnow()
     row = Subscription(id=new_id(), url=values["url"], description=values.get("description"),
                        event_types=json.dumps(sorted(set(values["event_types"]))),
@@ -54,7 +54,7 @@ def get_subscription(session, subscription_id):
 
 
 def list_subscriptions(session, query=None):
-    filters = load(schemas.SubscriptionQuery(), query or {})
+    filters = load(schemas.SubscriptionQuery, query or {})
     statement = select(Subscription)
     if filters.get("active") is not None:
         statement = statement.where(Subscription.active == filters["active"])
@@ -64,7 +64,7 @@ def list_subscriptions(session, query=None):
 
 
 def update_subscription(uow, subscription_id, data):
-    values = load(schemas.SubscriptionUpdate(), data, partial=True)
+    values = load(schemas.SubscriptionUpdate, data, partial=True)
     row = find(uow.session, subscription_id)
     if values.get("url") is not None:
         row.url = values["url"]
@@ -84,7 +84,7 @@ def rotate_secret(uow, subscription_id):
 
 
 def disable_subscription(uow, subscription_id, data):
-    values = load(schemas.SubscriptionDisable(), data)
+    values = load(schemas.SubscriptionDisable, data)
     row = find(uow.session, subscription_id)
     if not disable(uow, row.id, values["reason"], automatic=False):
         raise Conflict("The subscription is already disabled.", {"id": row.id})

@@ -32,9 +32,9 @@ def test_validation_load_refuses_non_objects_and_unknown_fields():
     class Thing(Schema):
         name = fields.String(required=True)
     with pytest.raises(errors.Invalid):
-        load(Thing(), ["not", "an", "object"])
+        load(Thing, ["not", "an", "object"])
     with pytest.raises(errors.Invalid) as error:
-        load(Thing(), {"name": "x", "owner_id": "me"})
+        load(Thing, {"name": "x", "owner_id": "me"})
     assert "owner_id" in error.value.details
 
 

@@ -87,7 +87,7 @@ def test_inputs_refuse_unknown_fields_and_required_text_must_not_be_blank():
 
 def test_load_each_answers_every_item_even_beside_one_the_pre_load_refuses():
     """many=True would fail the whole list at the character check of one item."""
-    loaded = load_each(Named(), [{"name": "Acme"}, {"name": "Bell\x07"}, {"name": " "},
+    loaded = load_each(Named, [{"name": "Acme"}, {"name": "Bell\x07"}, {"name": " "},
                                  "not an object", {"name": "Zeta", "note": "ok"}])
     assert loaded[0] == {"name": "Acme"} and loaded[4] == {"name": "Zeta", "note": "ok"}
     assert [set(item.details) for item in loaded[1:4]] == [{"name"}, {"name"}, {"_schema"}]

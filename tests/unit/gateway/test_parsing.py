@@ -139,10 +139,10 @@ def test_a_query_schema_that_does_not_resolve_is_an_error_not_an_empty_query():
 
 def test_gateway_owned_bodies_check_field_types_and_unknown_fields():
     with pytest.raises(Invalid) as caught:
-        load(resolve_schema("customers:BulkTag")(), {"customer_ids": "c-1", "tags": [1], "extra": True})
+        load(resolve_schema("customers:BulkTag"), {"customer_ids": "c-1", "tags": [1], "extra": True})
     assert set(caught.value.details) == {"customer_ids", "tags", "extra"}
     with pytest.raises(Invalid) as caught:
-        load(resolve_schema("identity:Login")(), {"email": "a@example.com", "password": 12345})
+        load(resolve_schema("identity:Login"), {"email": "a@example.com", "password": 12345})
     assert set(caught.value.details) == {"password"}
 
 

@@ -14,14 +14,14 @@ from services.sales.tasks.schemas import TaskUpdate
 
 def test_a_deal_line_in_a_partial_update_is_complete():
     with pytest.raises(Invalid) as caught:
-        load(DealUpdate(), {"lines": [{"product_id": "p-1"}]}, partial=True)
+        load(DealUpdate, {"lines": [{"product_id": "p-1"}]}, partial=True)
     assert caught.value.details == {"lines": {0: {"quantity": ["Missing data for required field."]}}}
-    assert load(DealUpdate(), {"name": "Renamed"}, partial=True) == {"name": "Renamed"}
+    assert load(DealUpdate, {"name": "Renamed"}, partial=True) == {"name": "Renamed"}
 
 
 def test_a_task_cannot_be_left_without_an_assignee():
     with pytest.raises(Invalid) as caught:
-        load(TaskUpdate(), {"assignee_id": None}, partial=True)
+        load(TaskUpdate, {"assignee_id": None}, partial=True)
     assert set(caught.value.details) == {"assignee_id"}
 
 

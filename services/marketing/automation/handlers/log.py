@@ -13,7 +13,7 @@ RUNS = schemas.AutomationRun(many=True)
 
 
 def list_runs(session, principal, rule_id, query=None):
-    filters = load(schemas.AutomationRunQuery(), query or {})
+    filters = load(schemas.AutomationRunQuery, query or {})
     get(session, rule_id)
     R = AutomationRun
     statement = select(R).where(R.rule_id == rule_id)

@@ -80,7 +80,7 @@ def _event(uow, event_type, rule, principal, now):
 
 
 def create_rule(uow, principal, data):
-    data = load(schemas.AutomationRuleCreate(), data)
+    data = load(schemas.AutomationRuleCreate, data)
     session, now = uow.session, utcnow()
     _trigger, given_conditions, given_actions = checked(
         session, data["trigger"], data["conditions"], data["actions"])
@@ -101,7 +101,7 @@ def create_rule(uow, principal, data):
 
 
 def update_rule(uow, principal, rule_id, data):
-    changes = load(schemas.AutomationRuleUpdate(), data, partial=True)
+    changes = load(schemas.AutomationRuleUpdate, data, partial=True)
     session, now = uow.session, utcnow()
     rule = get(session, rule_id, for_write=True)
     trigger_key = changes.get("trigger", rule.trigger)
@@ -144,7 +144,7 @@ def get_rule(session, principal, rule_id):
 
 
 def list_rules(session, principal, query=None):
-    filters = load(schemas.AutomationRuleQuery(), query or {})
+    filters = load(schemas.AutomationRuleQuery, query or {})
     statement = select(AutomationRule)
     if filters.get("trigger"):
         statement = statement.where(AutomationRule.trigger == filters["trigger"])

@@ -88,7 +88,7 @@ def _ids(values):
 
 
 def create_campaign(uow, principal, data):
-    data = load(schemas.CampaignCreate(), data)
+    data = load(schemas.CampaignCreate, data)
     session, now = uow.session, utcnow()
     merged = {**data, "segment_ids": _ids(data.get("segment_ids")),
               "exclude_segment_ids": _ids(data.get("exclude_segment_ids"))}
@@ -110,7 +110,7 @@ def create_campaign(uow, principal, data):
 
 
 def update_campaign(uow, principal, campaign_id, data):
-    changes = load(schemas.CampaignUpdate(), data, partial=True)
+    changes = load(schemas.CampaignUpdate, data, partial=True)
     session, now = uow.session, utcnow()
     campaign = get(session, campaign_id, for_write=True)
     refused = lifecycle.refused_fields(campaign.status, changes)
@@ -153,7 +153,7 @@ def move(uow, campaign, to, actor, now):
 
 
 def change_status(uow, principal, campaign_id, data):
-    to = load(schemas.CampaignTransition(), data)["to"]
+    to = load(schemas.CampaignTransition, data)["to"]
     campaign = get(uow.session, campaign_id, for_write=True)
     if to == lifecycle.SCHEDULED and campaign.starts_at is None:
         raise Invalid("The campaign is not valid.", {
@@ -182,7 +182,7 @@ def get_campaign(session, principal, campaign_id):
 
 
 def list_campaigns(session, principal, query=None):
-    filters = load(schemas.CampaignQuery(), query or {})
+    filters = load(schemas.CampaignQuery, query or {})
     statement = select(Campaign)
     for name in ("status", "channel"):
         if filters.get(name):

@@ -30,7 +30,7 @@ def _emit(uow, event_type, cost, campaign, actor, now):
 
 
 def record_cost(uow, principal, campaign_id, data):
-    data = load(schemas.CostCreate(), data)
+    data = load(schemas.CostCreate, data)
     if data["amount"] <= 0:
         raise Invalid("The cost is not valid.", {"amount": ["Must be more than 0."]})
     session, now = uow.session, utcnow()
@@ -60,7 +60,7 @@ def remove_cost(uow, principal, campaign_id, cost_id):
 
 
 def list_costs(session, principal, campaign_id, query=None):
-    filters = load(schemas.CostQuery(), query or {})
+    filters = load(schemas.CostQuery, query or {})
     campaign = get(session, campaign_id)
     statement = select(CampaignCost).where(CampaignCost.campaign_id == campaign.id)
     return pagination.newest_first(session, statement, CampaignCost, filters,

@@ -86,7 +86,7 @@ def _event(uow, event_type, segment, principal, now):
 
 
 def create_segment(uow, principal, data):
-    data = load(schemas.SegmentCreate(), data)
+    data = load(schemas.SegmentCreate, data)
     session, segment_id, now = uow.session, str(uuid.uuid4()), utcnow()
     membership.definitions_changing(session)
     typed, references = _checked(session, data["kind"], data, segment_id)
@@ -107,7 +107,7 @@ def create_segment(uow, principal, data):
 def update_segment(uow, principal, segment_id, data):
     """Name and description; rules, includes and excludes replaced when given (the segment,
     and those including it, re-evaluated for everyone after the edit)."""
-    changes = load(schemas.SegmentUpdate(), data, partial=True)
+    changes = load(schemas.SegmentUpdate, data, partial=True)
     session, now = uow.session, utcnow()
     if isinstance(segment_id, str):
         backfill.lock(session, segment_id)
@@ -165,7 +165,7 @@ def get_segment(session, principal, segment_id):
 
 
 def list_segments(session, principal, query=None):
-    filters = load(schemas.SegmentQuery(), query or {})
+    filters = load(schemas.SegmentQuery, query or {})
     statement = select(Segment)
     return pagination.newest_first(session, statement, Segment, filters, "segments",
                                    dump_all)

@@ -27,7 +27,7 @@ def group_query(group, data):
     """(the group's number, the query reporting names it with, the list's name or None);
     a number that is not a group's is a 404 before anything is asked. None of the group's
     customers in the audience (yet: its events may still be on their way) is a 409."""
-    request = load(GroupSegmentRequest(), data or {})
+    request = load(GroupSegmentRequest, data or {})
     if not (isinstance(group, int) and not isinstance(group, bool) and group >= 0) and not (
             isinstance(group, str) and group.isdigit() and len(group) < 4):
         raise NotFound(f"No customer group {group}.", {"id": str(group)})

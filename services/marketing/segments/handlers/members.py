@@ -22,7 +22,7 @@ CHANGE = schemas.MembershipChange()
 
 
 def list_members(session, principal, segment_id, query=None):
-    filters = load(schemas.SegmentQuery(), query or {})
+    filters = load(schemas.SegmentQuery, query or {})
     get(session, segment_id)
     statement = select(SegmentMember.contact_id).where(SegmentMember.segment_id == segment_id)
     size, scope = pagination.page_size(filters.get("limit")), f"members:{segment_id}"
@@ -51,7 +51,7 @@ def static_list(session, segment_id):
 
 def add_members(uow, principal, segment_id, data):
     """Unknown contacts (or not in the audience) are a 422 naming them; nothing is added."""
-    ids = list(dict.fromkeys(load(schemas.StaticMembers(), data)["contact_ids"]))
+    ids = list(dict.fromkeys(load(schemas.StaticMembers, data)["contact_ids"]))
     static_list(uow.session, segment_id)
     profiles = load_profiles(uow.session, ids)
     missing = [i for i in ids if i not in profiles or not profiles[i]["in_audience"]]
@@ -76,7 +76,7 @@ def put_on_list(uow, principal, segment_id, ids):
 
 
 def remove_members(uow, principal, segment_id, data):
-    ids = list(dict.fromkeys(load(schemas.StaticMembers(), data)["contact_ids"]))
+    ids = list(dict.fromkeys(load(schemas.StaticMembers, data)["contact_ids"]))
     session, now = uow.session, utcnow()
     membership.lock_customers_of(session, ids)      # the lock order: customers → catalog
     membership.definitions_changing(session)
@@ -90,7 +90,7 @@ def remove_members(uow, principal, segment_id, data):
 
 
 def membership_history(session, principal, segment_id, query=None):
-    filters = load(schemas.MembershipQuery(), query or {})
+    filters = load(schemas.MembershipQuery, query or {})
     get(session, segment_id)
     M = SegmentMembershipChange
     statement = select(M).where(M.segment_id == segment_id)

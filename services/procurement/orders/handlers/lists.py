@@ -18,7 +18,7 @@ def get_order(session, principal, order_id):
 
 
 def list_orders(session, principal, query=None):
-    filters = load(schemas.PurchaseOrderQuery(), query or {})
+    filters = load(schemas.PurchaseOrderQuery, query or {})
     statement = select(PurchaseOrder).where(scopes.condition(principal))
     for name in FILTERS:
         if filters.get(name):

@@ -32,7 +32,7 @@ def move(uow, principal, order, target, reason, now=None):
 
 
 def change_status(uow, principal, order_id, data):
-    fields, session = load(schemas.PurchaseOrderStatusChange(), data), uow.session
+    fields, session = load(schemas.PurchaseOrderStatusChange, data), uow.session
     order = scopes.one(session, principal, order_id, for_write=True)
     target, reason = fields["status"], fields.get("reason")
     statuses.refuse_move(order, target)

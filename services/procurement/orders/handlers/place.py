@@ -76,7 +76,7 @@ def _chosen(contract_lines, wanted):
 
 
 def place_order(uow, principal, data):
-    fields, session = load(schemas.PurchaseOrderCreate(), data), uow.session
+    fields, session = load(schemas.PurchaseOrderCreate, data), uow.session
     contract = _contract(session, fields["contract_id"])
     _orderable_supplier(session, contract.supplier_id)
     expected_on = fields.get("expected_on") or contract.delivery_date

@@ -63,7 +63,7 @@ def _checked_lines(order_lines, wanted):
 
 
 def record_receipt(uow, principal, order_id, data):
-    fields, session = load(schemas.GoodsReceiptCreate(), data), uow.session
+    fields, session = load(schemas.GoodsReceiptCreate, data), uow.session
     order = scopes.one(session, principal, order_id, for_write=True)
     statuses.refuse_receipt(order)
     if fields["received_on"] > today():
@@ -123,7 +123,7 @@ def _dump(session, receipts):
 
 
 def list_receipts(session, principal, order_id, query=None):
-    filters = load(schemas.GoodsReceiptQuery(), query or {})
+    filters = load(schemas.GoodsReceiptQuery, query or {})
     order = scopes.one(session, principal, order_id)
     statement = select(GoodsReceipt).where(GoodsReceipt.order_id == order.id)
     return pagination.oldest_first(session, statement, GoodsReceipt, GoodsReceipt.recorded_at,

@@ -63,7 +63,7 @@ def _event(request, step, next_step):
 
 
 def approve_request(uow, principal, request_id, data=None):
-    fields, session = load(schemas.ApprovalDecision(), data or {}), uow.session
+    fields, session = load(schemas.ApprovalDecision, data or {}), uow.session
     request, steps, step = _pending(session, principal, request_id)
     now = utcnow()
     _decide(step, statuses.STEP_APPROVED, principal, fields.get("comment"), now)
@@ -85,7 +85,7 @@ def approve_request(uow, principal, request_id, data=None):
 
 
 def reject_request(uow, principal, request_id, data=None):
-    fields, session = load(schemas.ApprovalDecision(), data or {}), uow.session
+    fields, session = load(schemas.ApprovalDecision, data or {}), uow.session
     if not fields.get("comment"):
         raise Invalid("The request is not valid.", {"comment": ["Say why it is rejected."]})
     request, _steps, step = _pending(session, principal, request_id)

@@ -33,7 +33,7 @@ def _write_lines(session, request, lines):
 
 
 def create_request(uow, principal, data):
-    fields, session = load(schemas.RequestCreate(), data), uow.session
+    fields, session = load(schemas.RequestCreate, data), uow.session
     lines, submit = fields.pop("lines"), fields.pop("submit")
     now = utcnow()
     request = PurchaseRequest(id=new_id(), requester_id=principal.user_id,
@@ -55,7 +55,7 @@ def _own(principal, request, what):
 
 
 def update_request(uow, principal, request_id, data):
-    fields, session = load(schemas.RequestUpdate(), data), uow.session
+    fields, session = load(schemas.RequestUpdate, data), uow.session
     request = scopes.one(session, principal, request_id, for_write=True)
     _own(principal, request, "change")
     statuses.refuse(request, "changing it", statuses.EDITABLE)

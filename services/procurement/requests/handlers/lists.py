@@ -17,7 +17,7 @@ def get_request(session, principal, request_id):
 
 
 def list_requests(session, principal, query=None):
-    filters = load(schemas.RequestQuery(), query or {})
+    filters = load(schemas.RequestQuery, query or {})
     statement = select(PurchaseRequest).where(scopes.condition(principal))
     if filters.get("status"):
         statement = statement.where(PurchaseRequest.status == filters["status"])

@@ -50,7 +50,7 @@ def _suppliers(session, supplier_ids):
 
 
 def request_quotations(uow, principal, request_id, data):
-    fields, session = load(schemas.QuotationsRequest(), data), uow.session
+    fields, session = load(schemas.QuotationsRequest, data), uow.session
     request = request_scopes.one(session, principal, request_id, for_write=True)
     request_statuses.require_orderable(request)
     require_no_choice(session, request)

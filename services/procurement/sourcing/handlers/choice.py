@@ -26,7 +26,7 @@ def _decide(quotation, status, principal, now, reason=None):
 
 
 def choose_quotation(uow, principal, quotation_id, data):
-    fields, session = load(schemas.QuotationChoice(), data), uow.session
+    fields, session = load(schemas.QuotationChoice, data), uow.session
     quotation, request = for_write(session, principal, quotation_id)
     require_no_choice(session, request)
     statuses.refuse(quotation, "choosing it", statuses.CHOOSABLE)
@@ -55,7 +55,7 @@ def choose_quotation(uow, principal, quotation_id, data):
 
 
 def withdraw_quotation(uow, principal, quotation_id, data=None):
-    fields, session = load(schemas.QuotationWithdrawal(), data or {}), uow.session
+    fields, session = load(schemas.QuotationWithdrawal, data or {}), uow.session
     quotation, request = for_write(session, principal, quotation_id)
     statuses.refuse(quotation, "withdrawing it", statuses.OPEN)
     now = utcnow()

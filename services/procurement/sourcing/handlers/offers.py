@@ -63,7 +63,7 @@ def _unchanged(session, quotation, fields, priced):
 
 
 def record_offer(uow, principal, quotation_id, data):
-    fields, session = load(schemas.OfferRecord(), data), uow.session
+    fields, session = load(schemas.OfferRecord, data), uow.session
     quotation, request = for_write(session, principal, quotation_id)
     statuses.refuse(quotation, "recording an offer", statuses.OPEN)
     if fields["currency"] != request.currency:

@@ -17,7 +17,7 @@ from services.reporting.scoping import sort_key as _sort_key
 
 
 def composition(session, principal, query, now=None):
-    query = load(schemas.CompositionQuery(), query or {})
+    query = load(schemas.CompositionQuery, query or {})
     group_by = query["group_by"]
     filters, where = _filters(CustomerComposition, query, schemas.CUSTOMER_DIMENSIONS)
     columns = [getattr(CustomerComposition, name) for name in group_by]
@@ -58,12 +58,12 @@ def _series(session, principal, model, owner_column, query, dimensions, now=None
 
 
 def new_customers(session, principal, query, now=None):
-    query = load(schemas.NewCustomersQuery(), query or {})
+    query = load(schemas.NewCustomersQuery, query or {})
     return _series(session, principal, NewCustomers, NewCustomers.owner_id, query,
                    schemas.CUSTOMER_DIMENSIONS, now)
 
 
 def interaction_activity(session, principal, query, now=None):
-    query = load(schemas.InteractionsQuery(), query or {})
+    query = load(schemas.InteractionsQuery, query or {})
     return _series(session, principal, InteractionActivity, InteractionActivity.user_id, query,
                    schemas.INTERACTION_DIMENSIONS, now)

@@ -72,7 +72,7 @@ def _campaign_row(row):
 
 
 def campaigns(session, principal, query, now=None):
-    query = load(schemas.CampaignsQuery(), query or {})
+    query = load(schemas.CampaignsQuery, query or {})
     filters = {name: query[name] for name in ("campaign_id", "channel") if name in query}
     span, period = _span(query)
     ids, channels = query.get("campaign_id"), query.get("channel")

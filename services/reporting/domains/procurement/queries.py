@@ -105,7 +105,7 @@ def _label(period, day):
 
 
 def spend(session, principal, query, now=None):
-    query = load(schemas.SpendQuery(), query or {})
+    query = load(schemas.SpendQuery, query or {})
     group_by, period = query["group_by"], periods.period(query, now=now)
     filters, where = scoping.filters(ReceiptLineFact, query, schemas.SPEND_FILTERS)
     lines = receipt_lines(session, where + _dated(period, ReceiptLineFact.received_on))
@@ -124,7 +124,7 @@ def spend(session, principal, query, now=None):
 
 
 def commitments(session, principal, query, now=None):
-    query = load(schemas.CommitmentsQuery(), query or {})
+    query = load(schemas.CommitmentsQuery, query or {})
     filters, where = scoping.filters(OrderFact, query, ("supplier_id", "currency"))
     found = [order for order in orders(session, where + [
         OrderFact.status.in_(figures.OPEN_STATUSES)])]
@@ -140,7 +140,7 @@ def commitments(session, principal, query, now=None):
 
 
 def approval_cycle(session, principal, query, now=None):
-    query = load(schemas.ApprovalsQuery(), query or {})
+    query = load(schemas.ApprovalsQuery, query or {})
     period = periods.period(query, now=now)
     first, last = period.utc_bounds()
     decided = approvals(session, [
@@ -161,7 +161,7 @@ def cycles(requests):
 
 
 def on_time(session, principal, query, now=None):
-    query = load(schemas.OnTimeQuery(), query or {})
+    query = load(schemas.OnTimeQuery, query or {})
     group_by, period = query["group_by"], periods.period(query, now=now)
     filters, where = scoping.filters(ReceiptFact, query, ("supplier_id",))
     found = receipts(session, where + _dated(period, ReceiptFact.received_on))
@@ -219,7 +219,7 @@ def _iso(value):
 
 
 def scorecards(session, principal, query, now=None):
-    query = load(schemas.ScorecardsQuery(), query or {})
+    query = load(schemas.ScorecardsQuery, query or {})
     filters = {name: query[name] for name in ("supplier_id", "status") if name in query}
     rows = scorecard_rows(session, filters.get("supplier_id", ()))
     if "status" in filters:

@@ -106,7 +106,7 @@ def _label(session, rows, key="assignee_id"):
 
 
 def ticket_kpis(session, principal, query, now=None):
-    query = own_only(principal, load(schemas.TicketsQuery(), query or {}))
+    query = own_only(principal, load(schemas.TicketsQuery, query or {}))
     group_by, period = query["group_by"], periods.period(query, now=now)
     filters, where = scoping.filters(TicketFact, query, schemas.TICKET_DIMENSIONS)
     rows = _grouped_rows(tickets(session, where + _in_period(period)), group_by, period,
@@ -116,7 +116,7 @@ def ticket_kpis(session, principal, query, now=None):
 
 def satisfaction(session, principal, query, now=None):
     """CSAT of the surveys answered in the period, by what their tickets were at resolution."""
-    query = own_only(principal, load(schemas.SatisfactionQuery(), query or {}), "agent_id")
+    query = own_only(principal, load(schemas.SatisfactionQuery, query or {}), "agent_id")
     group_by, period = query["group_by"], periods.period(query, now=now)
     filters, where = scoping.filters(SurveyFact, query, schemas.SURVEY_DIMENSIONS)
     rows = _grouped_rows(surveys(session, where + _in_period(period, SurveyFact.answered_at)),
@@ -126,7 +126,7 @@ def satisfaction(session, principal, query, now=None):
 
 def followup_visits(session, principal, query, now=None):
     """The follow-up visits due in the period: done, on time, cancelled, open, overdue now."""
-    query = own_only(principal, load(schemas.FollowupsQuery(), query or {}))
+    query = own_only(principal, load(schemas.FollowupsQuery, query or {}))
     group_by, period = query["group_by"], periods.period(query, now=now)
     filters, where = scoping.filters(FollowupFact, query, ("assignee_id",))
     moment = now or datetime.now(timezone.utc)
@@ -137,7 +137,7 @@ def followup_visits(session, principal, query, now=None):
 
 
 def backlog(session, principal, query, now=None):
-    query = own_only(principal, load(schemas.BacklogQuery(), query or {}))
+    query = own_only(principal, load(schemas.BacklogQuery, query or {}))
     group_by = query["group_by"]
     filters, where = scoping.filters(TicketFact, query, schemas.BACKLOG_DIMENSIONS)
     columns = [getattr(TicketFact, name) for name in group_by]
@@ -154,7 +154,7 @@ def backlog(session, principal, query, now=None):
 
 
 def agents(session, principal, query, now=None):
-    query = own_only(principal, load(schemas.AgentsQuery(), query or {}))
+    query = own_only(principal, load(schemas.AgentsQuery, query or {}))
     period = periods.period({**query, "granularity": "total"}, now=now)
     filters, where = scoping.filters(TicketFact, query, ("team_id", "assignee_id"))
     where.append(TicketFact.assignee_id.is_not(None))

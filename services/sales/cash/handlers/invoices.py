@@ -88,7 +88,7 @@ def list_payments(session, principal, invoice_id):
 
 
 def list_invoices(session, principal, query=None):
-    filters = load(schemas.InvoiceQuery(), query or {})
+    filters = load(schemas.InvoiceQuery, query or {})
     statement = select(Invoice).where(scopes.condition(session, principal, Invoice.owner_id))
     for name in ("status", "customer_id", "deal_id", "owner_id"):
         if filters.get(name) is not None:
@@ -151,7 +151,7 @@ def _dates(data):
 
 def issue_invoice(uow, principal, data):
     session = uow.session
-    data = load(schemas.InvoiceCreate(), data)
+    data = load(schemas.InvoiceCreate, data)
     issued_on, due_on = _dates(data)
     source = _from_order(session, principal, data["order_id"]) if data.get("order_id") \
         else _from_deal(session, principal, data["deal_id"])
@@ -175,7 +175,7 @@ def issue_invoice(uow, principal, data):
 
 def cancel_invoice(uow, principal, invoice_id, data):
     session = uow.session
-    data = load(schemas.InvoiceCancel(), data)
+    data = load(schemas.InvoiceCancel, data)
     invoice = scopes.one(session, principal, Invoice, invoice_id, for_write=True)
     if invoice.status != "issued":
         raise Conflict(f"The invoice is {invoice.status}; only an unpaid invoice can be "

@@ -53,7 +53,7 @@ def _check_amount(invoice, data):
 
 def record_payment(uow, principal, invoice_id, data):
     session = uow.session
-    data = load(schemas.PaymentCreate(), data)
+    data = load(schemas.PaymentCreate, data)
     invoice = scopes.one(session, principal, Invoice, invoice_id, for_write=True)
     if invoice.status == "cancelled":
         raise Conflict(f"{invoice.number} is cancelled.", {"status": invoice.status})

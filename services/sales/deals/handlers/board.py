@@ -30,7 +30,7 @@ def weighted_cents(cents, probability):
 
 
 def pipeline_board(session, principal, query=None):
-    filters = load(schemas.BoardQuery(), query or {})
+    filters = load(schemas.BoardQuery, query or {})
     cents = type_coerce(Deal.amount, BigInteger)
     statement = (select(Deal.stage, Deal.currency, func.count(), func.sum(cents),
                         func.sum(weighted_cents(cents, PipelineStage.probability)))

@@ -79,7 +79,7 @@ def create_deal(uow, principal, data, customer_id=None):
     """`customer_id`: the customer as customers resolved it (the service checks it exists and
     is visible to the caller; a merged id arrives as its winner)."""
     session = uow.session
-    data = load(schemas.DealCreate(), data)
+    data = load(schemas.DealCreate, data)
     data["customer_id"] = customer_id or data["customer_id"]
     resolved = lines.resolve(session, data["lines"], data["currency"])
     # An admin's or manager's deal without an owner goes round-robin over all reps.
@@ -95,7 +95,7 @@ def get_deal(session, principal, deal_id):
 
 
 def list_deals(session, principal, query=None):
-    filters = load(schemas.DealQuery(), query or {})
+    filters = load(schemas.DealQuery, query or {})
     statement = select(Deal).where(scopes.condition(session, principal, Deal.owner_id))
     for name in ("stage", "customer_id"):
         if filters.get(name) is not None:
@@ -108,7 +108,7 @@ def list_deals(session, principal, query=None):
 def update_deal(uow, principal, deal_id, data):
     """Name, currency, close date and lines (the amount follows); a closed deal is final."""
     session = uow.session
-    changes = load(schemas.DealUpdate(), data, partial=True)
+    changes = load(schemas.DealUpdate, data, partial=True)
     deal = scopes.one(session, principal, Deal, deal_id, for_write=True)
     if pipeline.stage(session, deal.stage).kind != "open":
         raise Conflict("A closed deal cannot be changed; reopen it first.", {"stage": deal.stage})

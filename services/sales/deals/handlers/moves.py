@@ -33,7 +33,7 @@ def check_move(principal, current, target, lost_reason):
 def move_deal(uow, principal, deal_id, data, now=None):
     """`now`: when the move happens (the real time, unless a test fixes it)."""
     session = uow.session
-    data = load(schemas.StageMove(), data)
+    data = load(schemas.StageMove, data)
     deal = scopes.one(session, principal, Deal, deal_id, for_write=True)
     current = pipeline.stage(session, deal.stage)
     target = pipeline.target_stage(session, data["stage"])

@@ -67,7 +67,7 @@ def list_stages(session, principal):
 
 def update_stage(uow, principal, key, data):
     """Admin: rename, reprice or retire a stage. Won and lost stay (closing needs them)."""
-    changes = load(schemas.StageUpdate(), data, partial=True)
+    changes = load(schemas.StageUpdate, data, partial=True)
     found = stage(uow.session, key)
     if changes.get("active") is False and found.kind != "open":
         raise Conflict("The won and lost stages cannot be retired.", {"stage": key})

@@ -57,7 +57,7 @@ DOCUMENT_FILTERS = ("deal_id", "customer_id")
 
 def list_documents(session, principal, model, query, dump):
     """Contracts or orders the caller may see, newest first, by deal and / or customer."""
-    filters = load(schemas.DocumentQuery(), query or {})
+    filters = load(schemas.DocumentQuery, query or {})
     statement = select(model).where(scopes.condition(session, principal, model.owner_id))
     for name in DOCUMENT_FILTERS:
         if filters.get(name):
@@ -92,7 +92,7 @@ def accepted_quote(session, principal, quote_id):
 
 def sign_contract(uow, principal, data):
     session = uow.session
-    data = load(schemas.ContractCreate(), data)
+    data = load(schemas.ContractCreate, data)
     if data.get("quote_id"):
         quote = accepted_quote(session, principal, data["quote_id"])
         deal_id, customer_id, owner_id = quote.deal_id, quote.customer_id, quote.owner_id

@@ -77,7 +77,7 @@ def _source(session, principal, data):
 
 def place_order(uow, principal, data):
     session = uow.session
-    data = load(schemas.OrderCreate(), data)
+    data = load(schemas.OrderCreate, data)
     source = _source(session, principal, data)
     if not source["lines"]:
         raise Conflict("There is nothing to order: no lines.", {"lines": []})

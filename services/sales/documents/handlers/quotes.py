@@ -76,7 +76,7 @@ FILTERS = ("deal_id", "customer_id", "status")
 
 
 def list_quotes(session, principal, query=None):
-    filters = load(schemas.QuoteQuery(), query or {})
+    filters = load(schemas.QuoteQuery, query or {})
     statement = select(Quote).where(scopes.condition(session, principal, Quote.owner_id))
     for name in FILTERS:
         if filters.get(name) is not None:
@@ -119,7 +119,7 @@ def _set_lines(session, quote, given, deal):
 
 def create_quote(uow, principal, deal_id, data):
     session = uow.session
-    data = load(schemas.QuoteCreate(), data or {})
+    data = load(schemas.QuoteCreate, data or {})
     deal = scopes.one(session, principal, Deal, deal_id, for_write=True)
     valid_until = _valid_until(data, today() + validity())
     now = utcnow()
@@ -138,7 +138,7 @@ def create_quote(uow, principal, deal_id, data):
 
 def update_quote(uow, principal, quote_id, data):
     session = uow.session
-    data = load(schemas.QuoteUpdate(), data or {})
+    data = load(schemas.QuoteUpdate, data or {})
     quote = scopes.one(session, principal, Quote, quote_id, for_write=True)
     if quote.status != "draft":
         raise Conflict(f"The quote is {quote.status}; only a draft can be changed.",

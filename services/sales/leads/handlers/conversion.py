@@ -67,7 +67,7 @@ def _frozen_request(session, lead, principal, data):
 def reserve(uow, principal, lead_id, data, lease_seconds):
     """Step 1. Returns the frozen request, or {"done": result} for a finished conversion."""
     session = uow.session
-    data = load(schemas.Conversion(), data)
+    data = load(schemas.Conversion, data)
     lead = scopes.one(session, principal, Lead, lead_id, for_write=True)
     conversion = session.get(LeadConversion, lead.id)
     if conversion is not None and conversion.status == "done":

@@ -50,7 +50,7 @@ def rescore(lead):
 
 def create_lead(uow, principal, data):
     session = uow.session
-    data = load(schemas.LeadCreate(), data)
+    data = load(schemas.LeadCreate, data)
     owner_id, _ = users.owner_for_new_record(
         session, principal, data.pop("owner_id", None), data.get("region"))
     now = utcnow()
@@ -67,7 +67,7 @@ def get_lead(session, principal, lead_id):
 
 
 def list_leads(session, principal, query=None):
-    filters = load(schemas.LeadQuery(), query or {})
+    filters = load(schemas.LeadQuery, query or {})
     statement = select(Lead).where(scopes.condition(session, principal, Lead.owner_id))
     for name in ("status", "owner_id"):
         if filters.get(name) is not None:
@@ -97,7 +97,7 @@ def _changed(uow, lead, changed, previous_status=None):
 
 def update_lead(uow, principal, lead_id, data):
     """Partial update of the captured details; owner and status have their own operations."""
-    changes = load(schemas.LeadUpdate(), data, partial=True)
+    changes = load(schemas.LeadUpdate, data, partial=True)
     lead = _writable(uow.session, principal, lead_id)
     changed = [name for name, value in changes.items() if getattr(lead, name) != value]
     for name in changed:
@@ -109,7 +109,7 @@ def update_lead(uow, principal, lead_id, data):
 
 def set_status(uow, principal, lead_id, data):
     """new → contacted → qualified, or disqualified (with a reason) from any open status."""
-    data = load(schemas.LeadStatus(), data)
+    data = load(schemas.LeadStatus, data)
     lead = _writable(uow.session, principal, lead_id)
     target, previous = data["status"], lead.status
     if target == previous:

@@ -133,7 +133,7 @@ def _check_consistency(session, target, allowed):
 
 
 def set_target(uow, principal, data):
-    data = load(schemas.TargetSet(), data)
+    data = load(schemas.TargetSet, data)
     session, now = uow.session, utcnow()
     value = (data.get("scope_value") or "").strip()
     check_scope_value(session, data["scope"], value)
@@ -179,7 +179,7 @@ def get_target(session, principal, target_id, now=None):
 
 
 def list_targets(session, principal, query=None, now=None):
-    filters = load(schemas.TargetQuery(), query or {})
+    filters = load(schemas.TargetQuery, query or {})
     where = [readable(session, principal)]
     for name in ("period_kind", "period_start", "scope", "measure", "currency"):
         if filters.get(name) is not None:

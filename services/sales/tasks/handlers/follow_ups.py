@@ -37,7 +37,7 @@ def rules(session, principal=None):
 
 def replace_rules(uow, principal, data):
     """The whole set, as given (an admin's PUT); a trigger left out makes no follow-ups."""
-    data = load(schemas.TaskRulesUpdate(), data)
+    data = load(schemas.TaskRulesUpdate, data)
     session = uow.session
     session.execute(delete(TaskRule))
     session.add_all([TaskRule(**rule) for rule in data["rules"]])

@@ -88,7 +88,7 @@ def create_task(uow, principal, data, customer_id=None):
     """`customer_id`: the customer as customers resolved it for the caller (a merged id becomes
     its winner), when the request names one."""
     session = uow.session
-    data = load(schemas.TaskCreate(), data)
+    data = load(schemas.TaskCreate, data)
     deal = None
     if data.get("deal_id"):
         try:
@@ -150,7 +150,7 @@ def _listed(session, principal, filters):
 
 
 def list_tasks(session, principal, query=None):
-    return _listed(session, principal, load(schemas.TaskQuery(), query or {}))
+    return _listed(session, principal, load(schemas.TaskQuery, query or {}))
 
 
 def end_of_today():
@@ -159,7 +159,7 @@ def end_of_today():
 
 def my_tasks(session, principal, query=None):
     """The caller's open tasks due before the end of today (UTC) — overdue ones first."""
-    filters = load(schemas.MyTasksQuery(), query or {})
+    filters = load(schemas.MyTasksQuery, query or {})
     return _listed(session, principal, {
         **filters, "assignee_id": principal.user_id, "status": "open",
         "due_before": filters.get("due_before") or end_of_today()})
@@ -167,7 +167,7 @@ def my_tasks(session, principal, query=None):
 
 def update_task(uow, principal, task_id, data):
     session = uow.session
-    data = load(schemas.TaskUpdate(), data, partial=True)
+    data = load(schemas.TaskUpdate, data, partial=True)
     task = one(session, principal, task_id, for_write=True)
     if data.get("assignee_id") and data["assignee_id"] != task.assignee_id:
         check_assignee(session, principal, data["assignee_id"])

@@ -44,7 +44,7 @@ def dump(session, principal, article):
 
 
 def create_article(uow, principal, data):
-    data = load(schemas.ArticleCreate(), data)
+    data = load(schemas.ArticleCreate, data)
     now = utcnow()
     article = Article(id=str(uuid.uuid4()), title=data["title"].strip(),
                       category=data.get("category"), tags=json.dumps(sorted(set(data.get("tags") or []))),
@@ -58,7 +58,7 @@ def create_article(uow, principal, data):
 
 
 def update_article(uow, principal, article_id, data):
-    data = load(schemas.ArticleUpdate(), data)
+    data = load(schemas.ArticleUpdate, data)
     article = scopes.one(uow.session, principal, article_id, for_write=True)
     if "tags" in data:
         data["tags"] = json.dumps(sorted(set(data["tags"] or [])))
@@ -78,7 +78,7 @@ def update_article(uow, principal, article_id, data):
 
 
 def change_status(uow, principal, article_id, data):
-    target = load(schemas.ArticleStatusChange(), data)["status"]
+    target = load(schemas.ArticleStatusChange, data)["status"]
     article = scopes.one(uow.session, principal, article_id, for_write=True)
     if article.status == target:
         raise Conflict(f"Article {article.id} is already {target}.",
@@ -99,7 +99,7 @@ def get_article(session, principal, article_id):
 
 
 def list_articles(session, principal, query=None):
-    filters = load(schemas.ArticleQuery(), query or {})
+    filters = load(schemas.ArticleQuery, query or {})
     statement = select(Article).where(scopes.condition(principal))
     for name in ("status", "category"):
         if filters.get(name) is not None:
@@ -116,7 +116,7 @@ def list_articles(session, principal, query=None):
 
 def vote(uow, principal, article_id, data):
     """The caller's answer replaces their earlier one; the counts move with it."""
-    helpful = load(schemas.FeedbackInput(), data)["helpful"]
+    helpful = load(schemas.FeedbackInput, data)["helpful"]
     article = scopes.one(uow.session, principal, article_id, for_write=True)
     if article.status != PUBLISHED:
         raise Conflict(f"Article {article.id} is a draft: only published articles take "

@@ -27,7 +27,7 @@ def _hit(article, score):
 
 
 def search_articles(session, principal, query=None):
-    filters = load(schemas.SearchQuery(), query or {})
+    filters = load(schemas.SearchQuery, query or {})
     tokens = search.query_tokens(filters["q"])
     if not tokens:
         raise Invalid("The request is not valid.", {"q": ["No letters or digits to search for."]})
@@ -51,7 +51,7 @@ def search_articles(session, principal, query=None):
 def suggest_for_ticket(session, principal, query=None):
     """Published articles sharing words with the ticket's subject (the caller must see the
     ticket): the most tokens matched first, then weight."""
-    filters = load(schemas.SuggestionQuery(), query or {})
+    filters = load(schemas.SuggestionQuery, query or {})
     ticket = ticket_scopes.one(session, principal, filters["ticket_id"])
     tokens = search.query_tokens(ticket.subject)[:search.MAX_QUERY_TOKENS]
     if not tokens:
@@ -69,7 +69,7 @@ def suggest_for_ticket(session, principal, query=None):
 def link_solution(uow, principal, article_id, data):
     """The published article solves the ticket (one per ticket: a new link replaces the old);
     the same link again changes nothing."""
-    ticket_id = load(schemas.SolutionLink(), data)["ticket_id"]
+    ticket_id = load(schemas.SolutionLink, data)["ticket_id"]
     article = scopes.one(uow.session, principal, article_id)
     if article.status != PUBLISHED:
         raise Conflict(f"Article {article.id} is a draft: only a published article can be a "

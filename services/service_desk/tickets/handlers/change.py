@@ -38,7 +38,7 @@ def _fit_assignee_to_team(session, ticket, fields):
 
 
 def update_ticket(uow, principal, ticket_id, data):
-    fields, session = load(schemas.TicketUpdate(), data), uow.session
+    fields, session = load(schemas.TicketUpdate, data), uow.session
     ticket = scopes.one(session, principal, ticket_id, for_write=True)
     refuse_if_closed(ticket, "changing it")
     if "tags" in fields:
@@ -71,7 +71,7 @@ def update_ticket(uow, principal, ticket_id, data):
 
 
 def change_status(uow, principal, ticket_id, data):
-    fields, session = load(schemas.StatusChange(), data), uow.session
+    fields, session = load(schemas.StatusChange, data), uow.session
     ticket = scopes.one(session, principal, ticket_id, for_write=True)
     target = fields["status"]
     if target == ticket.status:

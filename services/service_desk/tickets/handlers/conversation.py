@@ -41,7 +41,7 @@ def _entry(uow, ticket, kind, author_kind, author_id, body, now):
 def add_reply(uow, principal, ticket_id, data, author_id=None):
     """`author_id`: who the customer is, for a customer's reply (the contact, else the
     customer); the principal is who recorded it."""
-    fields, session = load(schemas.ReplyCreate(), data), uow.session
+    fields, session = load(schemas.ReplyCreate, data), uow.session
     ticket = scopes.one(session, principal, ticket_id, for_write=True)
     _closed(ticket)
     now = utcnow()
@@ -73,7 +73,7 @@ def add_reply(uow, principal, ticket_id, data, author_id=None):
 
 
 def add_note(uow, principal, ticket_id, data):
-    fields, session = load(schemas.NoteCreate(), data), uow.session
+    fields, session = load(schemas.NoteCreate, data), uow.session
     ticket = scopes.one(session, principal, ticket_id, for_write=True)
     _closed(ticket)
     now = utcnow()
@@ -86,7 +86,7 @@ def add_note(uow, principal, ticket_id, data):
 
 
 def list_entries(session, principal, ticket_id, query=None):
-    filters = load(schemas.PageQuery(), query or {})
+    filters = load(schemas.PageQuery, query or {})
     ticket = scopes.one(session, principal, ticket_id)
     statement = select(TicketEntry).where(TicketEntry.ticket_id == ticket.id)
     return pagination.oldest_first(session, statement, TicketEntry, TicketEntry.created_at,

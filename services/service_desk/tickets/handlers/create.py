@@ -18,7 +18,7 @@ from services.service_desk.tickets.models import Ticket
 
 
 def read_input(data):
-    return load(schemas.TicketCreate(), data)
+    return load(schemas.TicketCreate, data)
 
 
 def known(session, customer_id, contact_id=None):

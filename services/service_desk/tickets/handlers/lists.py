@@ -21,7 +21,7 @@ def get_ticket(session, principal, ticket_id):
 
 
 def list_tickets(session, principal, query=None):
-    filters = load(schemas.TicketQuery(), query or {})
+    filters = load(schemas.TicketQuery, query or {})
     statement = select(Ticket).where(scopes.condition(session, principal))
     for name in EQUAL_FILTERS:
         if filters.get(name) is not None:
@@ -40,7 +40,7 @@ def list_tickets(session, principal, query=None):
 
 
 def list_history(session, principal, ticket_id, query=None):
-    filters = load(schemas.PageQuery(), query or {})
+    filters = load(schemas.PageQuery, query or {})
     ticket = scopes.one(session, principal, ticket_id)
     statement = select(TicketChange).where(TicketChange.ticket_id == ticket.id)
     return pagination.oldest_first(session, statement, TicketChange, TicketChange.changed_at,

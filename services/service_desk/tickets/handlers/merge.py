@@ -25,7 +25,7 @@ def _mergeable(ticket, role):
 
 
 def merge_tickets(uow, principal, source_id, data):
-    fields, session = load(schemas.MergeRequest(), data), uow.session
+    fields, session = load(schemas.MergeRequest, data), uow.session
     if fields["into"] == source_id:
         raise Invalid("The request is not valid.", {"into": ["A ticket is not its own duplicate."]})
     # lock both in id order: two merges crossing each other queue instead of deadlocking

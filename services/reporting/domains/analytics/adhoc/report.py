@@ -27,7 +27,7 @@ CENT = Decimal("0.01")
 
 
 def adhoc(session, principal, query, now=None):
-    query = load(AdhocQuery(), query or {})
+    query = load(AdhocQuery, query or {})
     spec, period = validated(principal, query, now)
     rows = session.execute(build.statement(spec, spec.source.scope(session, principal)))
     found = sorted(aggregate(spec, rows, query["tz"], query["granularity"]), key=_order)

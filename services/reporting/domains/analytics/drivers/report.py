@@ -69,7 +69,7 @@ def _factor(fitted, key, label):
 
 
 def win_drivers(session, principal, query, now=None):
-    query = load(WinDriversQuery(), query or {})
+    query = load(WinDriversQuery, query or {})
     _where, entry = _closed_and_fitted(session, principal, now or utcnow())
     closed, fitted = entry["closed"], entry["fitted"]
     won = sum(deal.status == "won" for deal in closed)
@@ -90,7 +90,7 @@ def win_drivers(session, principal, query, now=None):
 
 
 def open_deal_odds(session, principal, query, now=None):
-    query = load(OpenDealOddsQuery(), query or {})
+    query = load(OpenDealOddsQuery, query or {})
     now = now or utcnow()
     where, entry = _closed_and_fitted(session, principal, now)
     closed, fitted = entry["closed"], entry["fitted"]

@@ -35,7 +35,7 @@ def _cached(session, query, now):
 
 
 def groups(session, principal, query, now=None):
-    query = load(GroupsQuery(), query or {})
+    query = load(GroupsQuery, query or {})
     months = query["months"]
     day, ids, found, described = _cached(session, query, now)
     visible = facts.in_scope(session, principal)
@@ -57,7 +57,7 @@ def group_members(session, principal, group, query, now=None):
     description, size and every one of the caller's customers in it (no limit). NotFound for
     a group the report does not have; Conflict when `description` (what the caller saw) is no
     longer the group's — the data moved and the numbers now name other groups."""
-    query = load(GroupMembersQuery(), query or {})
+    query = load(GroupMembersQuery, query or {})
     day, ids, found, described = _cached(session, query, now)
     number = group if isinstance(group, int) and not isinstance(group, bool) else None
     if number is None or not 0 <= number < len(described):

@@ -36,7 +36,7 @@ def scored(session, where, cutoff):
 
 
 def churn_risk(session, principal, query, now=None):
-    query = load(ChurnRiskQuery(), query or {})
+    query = load(ChurnRiskQuery, query or {})
     tz, threshold = query["tz"], settings.churn_risk_threshold()
     as_of = query.get("as_of") or periods.today_in(tz, now)
     filters, where = scoping.filters(CustomerFact, query, ("owner_id",))

@@ -59,7 +59,7 @@ def get_rule(session, principal):
 
 def set_rule(uow, principal, data):
     """Replaces the caller's rule (enabled required; applies and months default)."""
-    data = load(ValueClassRuleSet(), data)
+    data = load(ValueClassRuleSet, data)
     session = uow.session
     scope, team_id = _scope(session, principal)
     row = session.get(ValueClassRule, scope, with_for_update=True)

@@ -57,7 +57,7 @@ def suggestions(session, as_of, months, tz="UTC"):
 
 
 def value_classes(session, principal, query, now=None):
-    query = load(ValueClassesQuery(), query or {})
+    query = load(ValueClassesQuery, query or {})
     day, months = window.as_of(query, now), query["months"]
     customers = facts.customers(session)
     rows = behaviour(customers, facts.purchases(session, query["tz"], day), day, months)

@@ -61,7 +61,7 @@ def _round(value, places=4):
 
 
 def lifetime_value(session, principal, query, now=None):
-    query = load(LifetimeValueQuery(), query or {})
+    query = load(LifetimeValueQuery, query or {})
     day, months, group_by = window.as_of(query, now), query["months"], query["group_by"]
     start = window.months_before(day, months)
     earlier = window.months_before(day, 2 * months)

@@ -54,7 +54,7 @@ def rate(buyers, repeat):
 
 
 def repurchase(session, principal, query, now=None):
-    query = load(RepurchaseQuery(), query or {})
+    query = load(RepurchaseQuery, query or {})
     end = query.get("to") or periods.today_in(query["tz"], now)
     start = query.get("from_") or window.months_before(end, DEFAULT_MONTHS) + timedelta(1)
     period = periods.period({**query, "from_": start, "to": end})

@@ -53,7 +53,7 @@ def shift(label, granularity, count):
 
 
 def forecast(session, principal, query, now=None):
-    query = load(ForecastQuery(), query or {})
+    query = load(ForecastQuery, query or {})
     granularity, group_by, tz = query["granularity"], query["group_by"], query["tz"]
     today = periods.today_in(tz, now)
     current = periods.Period(today, today, tz, granularity).label_of_day(today)

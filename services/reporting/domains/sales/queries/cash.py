@@ -27,7 +27,7 @@ def _where(session, principal, model, query):
 
 
 def cash(session, principal, query, now=None):
-    query = load(schemas.CashQuery(), query or {})
+    query = load(schemas.CashQuery, query or {})
     period, group_by = periods.period(query, now=now), query["group_by"]
     filters, invoice_where = _where(session, principal, InvoiceFact, query)
     _f, payment_where = _where(session, principal, PaymentFact, query)
@@ -103,7 +103,7 @@ def _money_row(row):
 
 
 def receivables(session, principal, query, now=None):
-    query = load(schemas.ReceivablesQuery(), query or {})
+    query = load(schemas.ReceivablesQuery, query or {})
     as_of = query.get("as_of") or periods.today_in(query["tz"], now)
     group_by = query["group_by"]
     filters, open_invoices = outstanding_invoices(session, principal, query, as_of)

@@ -34,7 +34,7 @@ def _where(session, principal, model, query, dimensions):
 
 
 def funnel(session, principal, query, now=None):
-    query = load(schemas.FunnelQuery(), query or {})
+    query = load(schemas.FunnelQuery, query or {})
     group_by = query["group_by"]
     filters, where = _where(session, principal, DealStages, query,
                             (*schemas.DEAL_STAGE_DIMENSIONS, "currency"))
@@ -115,7 +115,7 @@ def _rate(won, closed):
 
 def win_rate(session, principal, query, now=None):
     """Won / (won + lost) among the deals closed in each period."""
-    query = load(schemas.WinRateQuery(), query or {})
+    query = load(schemas.WinRateQuery, query or {})
     period, group_by, filters, groups = _outcomes(session, principal, query, False, now)
     rows, won_total, lost_total = [], 0, 0
     for (label, *values), by_status in groups.items():
@@ -138,7 +138,7 @@ def _revenue_measures(count, cents, seconds):
 def revenue(session, principal, query, now=None):
     """Won amount per period (and owner), per currency; average deal size and sales cycle of
     the won deals."""
-    query = load(schemas.RevenueQuery(), query or {})
+    query = load(schemas.RevenueQuery, query or {})
     period, group_by, filters, groups = _outcomes(session, principal, query, True, now)
     rows, totals = [], {}
     for (label, *values, currency), by_status in groups.items():

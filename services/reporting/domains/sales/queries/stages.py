@@ -59,7 +59,7 @@ def _envelope(filters, period, rows, **more):
 
 
 def conversion(session, principal, query, now=None):
-    query = load(schemas.StageQuery(), query or {})
+    query = load(schemas.StageQuery, query or {})
     histories, _closes, filters, period = _histories(session, principal, query, now)
     entered, next_, ever = Counter(), Counter(), Counter()
     for history in histories.values():
@@ -91,7 +91,7 @@ def _measures(seconds):
 
 
 def time_in_stage(session, principal, query, now=None):
-    query = load(schemas.StageQuery(), query or {})
+    query = load(schemas.StageQuery, query or {})
     histories, closes, filters, period = _histories(session, principal, query, now)
     stays, cycles = {}, {"won": [], "lost": []}
     for deal_id, history in histories.items():

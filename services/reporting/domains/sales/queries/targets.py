@@ -114,7 +114,7 @@ def attainment(session, target, zone):
 
 
 def targets(session, principal, query, now=None):
-    query = load(schemas.TargetsQuery(), query or {})
+    query = load(schemas.TargetsQuery, query or {})
     where = [TargetFact.removed.is_(False), TargetFact.period_start.is_not(None),
              _visible(session, principal)]
     for name in ("period_kind", "period_start"):
