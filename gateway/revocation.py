@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from marshmallow import EXCLUDE, Schema, fields
 
 from gateway.problems import HttpProblem
+from services.chassis.validation import shared
 
 log = logging.getLogger(__name__)
 
@@ -66,7 +67,7 @@ class TokenStates:
             self._entries[user_id] = TokenState(int(version), bool(active), now)
 
     def learn_event(self, envelope):
-        payload = TokensRevoked().load((envelope or {}).get("payload") or {})
+        payload = shared(TokensRevoked).load((envelope or {}).get("payload") or {})
         self.learn(payload["user_id"], payload["token_version"], payload["active"])
 
     def current(self, user_id, lookup):

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 from services.chassis import inbox, settings
 from services.chassis.models import UtcDateTime
 from services.chassis.throttle import Throttle
+from services.chassis.validation import shared
 
 log = logging.getLogger(__name__)
 USER_EVENTS = ("user_created", "user_updated", "user_deactivated")
@@ -83,7 +84,7 @@ class UsersCopy:
         than the one applied is ignored. A payload we cannot read raises, so the catch-up stops
         there visibly instead of skipping the user."""
         try:
-            data = UserEvent().load(envelope["payload"])
+            data = shared(UserEvent).load(envelope["payload"])
         except ValidationError as error:
             raise ValueError(f"unreadable {envelope['event_type']} payload: {error.messages}")
         session = uow.session

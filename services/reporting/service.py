@@ -10,7 +10,7 @@ from services.chassis.db import Database
 from services.chassis.periodic import periodic
 from services.chassis.rpc import rpc                # replies without confirms
 from services.chassis.service import ChassisService
-from services.chassis.validation import load
+from services.chassis.validation import load, shared
 from services.reporting import (consumer, digest, freshness, gauges, inbox, jobs, periods,
                                  rebuild, schemas, settings)
 from services.reporting.domains import METADATA, REPORTS, SOURCES
@@ -92,14 +92,14 @@ class ReportingService(ChassisService):
     def get_value_class_rule(self):
         principal = self.principal.require(MANAGER)
         with self.db.read_only() as session:
-            return schemas.ValueClassRule().dump(value_class_rule.get_rule(session, principal))
+            return shared(schemas.ValueClassRule).dump(value_class_rule.get_rule(session, principal))
 
     @rpc
     def set_value_class_rule(self, data):
         principal = self.principal.require(MANAGER)
         with self.db.unit_of_work(actor=principal.user_id) as uow:
             answer = value_class_rule.set_rule(uow, principal, data)
-        return schemas.ValueClassRule().dump(answer)
+        return shared(schemas.ValueClassRule).dump(answer)
 
     # --- administration --------------------------------------------------------------------
     @rpc

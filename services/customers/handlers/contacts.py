@@ -4,7 +4,7 @@ from sqlalchemy import select
 
 from services.chassis import db
 from services.chassis.models import utcnow
-from services.chassis.validation import load
+from services.chassis.validation import load, shared
 from services.customers import schemas
 from services.customers.models import Contact
 from services.customers.queries import scopes
@@ -21,7 +21,7 @@ def add_contact(uow, principal, customer_id, data):
                                "role": contact.role, "email": contact.email,
                                "birthday": contact.birthday,
                                "owner_id": customer.owner_id, "created_at": contact.created_at})
-    return schemas.Contact().dump(contact)
+    return shared(schemas.Contact).dump(contact)
 
 
 def list_contacts(session, principal, customer_id):
@@ -29,4 +29,4 @@ def list_contacts(session, principal, customer_id):
     customer, _ = scopes.readable(session, principal, customer_id)
     contacts = session.scalars(select(Contact).where(Contact.customer_id == customer.id)
                                .order_by(Contact.created_at, Contact.id).limit(MAX_CONTACTS_LISTED))
-    return [schemas.Contact().dump(contact) for contact in contacts]
+    return [shared(schemas.Contact).dump(contact) for contact in contacts]

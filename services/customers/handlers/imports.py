@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from services.chassis import pagination
 from services.chassis.errors import NotFound
-from services.chassis.validation import load
+from services.chassis.validation import load, shared
 from services.customers import schemas
 from services.customers.handlers import import_upload
 from services.customers.models import ImportJob, ImportRow
@@ -41,7 +41,7 @@ def get_import(session, principal, job_id):
         .order_by(ImportRow.row).limit(MAX_ERRORS_SHOWN + 1)).all()
     errors = [{"row": row, **error} for row, text in rows[:MAX_ERRORS_SHOWN]
               for error in json.loads(text or "[]")]
-    return schemas.ImportJob().dump({
+    return shared(schemas.ImportJob).dump({
         "id": job.id, "status": job.status, "total_rows": job.total_rows,
         "processed_rows": job.processed_rows, "created": job.created, "duplicates": job.duplicates,
         "failed": job.failed, "errors": errors, "errors_truncated": len(rows) > MAX_ERRORS_SHOWN,
@@ -65,5 +65,5 @@ def list_import_rows(session, principal, job_id, query):
               "cells": json.loads(row.data), "errors": json.loads(row.errors or "[]")}
              for row in rows[:limit]]
     more = len(rows) > limit
-    return {"items": schemas.ImportRowReport(many=True).dump(items),
+    return {"items": shared(schemas.ImportRowReport).dump(items, many=True),
             "next_cursor": pagination.encode_cursor(rows[limit - 1].row, scope) if more else None}

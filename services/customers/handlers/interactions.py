@@ -7,7 +7,7 @@ from sqlalchemy import and_, literal, select, union_all
 from services.chassis import db, pagination
 from services.chassis.errors import Invalid
 from services.chassis.models import utcnow
-from services.chassis.validation import load
+from services.chassis.validation import load, shared
 from services.customers import schemas
 from services.customers.models import Contact, Interaction, TimelineEntry, TimelineRef
 from services.customers.queries import scopes
@@ -28,7 +28,7 @@ def log_interaction(uow, principal, customer_id, data):
         kind=data["kind"], occurred_at=data.get("occurred_at") or now, summary=data["summary"],
         outcome=data.get("outcome"), contact_id=data.get("contact_id"))
     session.add(interaction)
-    result = schemas.Interaction().dump(interaction)
+    result = shared(schemas.Interaction).dump(interaction)
     uow.emit("interaction_logged", {**result, "occurred_at": interaction.occurred_at,
                                     "owner_id": customer.owner_id})
     return result
@@ -93,4 +93,4 @@ def _dump(session, page):
             items[entry.id] = {**{name: getattr(entry, name) for name in COMMON},
                                "source": entry.source, "ref_type": entry.ref_type,
                                "ref_id": entry.ref_id, "title": title}
-    return [schemas.TimelineItem().dump(items[row.id]) for row in page]
+    return [shared(schemas.TimelineItem).dump(items[row.id]) for row in page]

@@ -6,7 +6,7 @@ from sqlalchemy import delete, select
 from services.chassis.db import insert_ignoring_conflicts
 from services.chassis.errors import Conflict, NotFound
 from services.chassis.models import utcnow
-from services.chassis.validation import load
+from services.chassis.validation import load, shared
 from services.customers import normalize, schemas
 from services.customers.models import Customer, CustomerTag, Tag
 from services.customers.queries import scopes
@@ -14,7 +14,7 @@ from services.customers.queries.views import tag_names
 
 
 def _dump(tag):
-    return schemas.Tag().dump(tag)
+    return shared(schemas.Tag).dump(tag)
 
 
 def create_tag(uow, principal, data):

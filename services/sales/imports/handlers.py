@@ -19,7 +19,7 @@ from sqlalchemy import select
 from services.chassis import characters
 from services.chassis.errors import Invalid
 from services.chassis.models import utcnow
-from services.chassis.validation import load
+from services.chassis.validation import load, shared
 from services.kernel.assignment import OWNER_ROLES
 from services.sales.deals.handlers import deals, lines, moves, pipeline
 from services.sales.imports import schemas
@@ -76,7 +76,7 @@ def import_deals(uow, principal, data, customers):
     del held
     counts = {status: sum(1 for r in results if r["status"] == status)
               for status in schemas.IMPORT_STATUSES}
-    return schemas.DealImportResult().dump({**counts, "results": results})
+    return shared(schemas.DealImportResult).dump({**counts, "results": results})
 
 
 def _strings(rows, name, nested=None):

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from services.chassis import normalize
 from services.chassis.errors import Conflict, NotFound
 from services.chassis.models import utcnow
-from services.chassis.validation import load
+from services.chassis.validation import load, shared
 from services.sales.products import schemas
 from services.sales.products.models import Product
 
@@ -17,7 +17,7 @@ FIELDS = ("name", "series", "list_price", "currency", "active")
 
 
 def dump(product):
-    return schemas.Product().dump(product)
+    return shared(schemas.Product).dump(product)
 
 
 def _record(product):

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from services.chassis import normalize, pagination
 from services.chassis.errors import Conflict, Invalid, NotFound
 from services.chassis.models import utcnow
-from services.chassis.validation import load
+from services.chassis.validation import load, shared
 from services.marketing.automation import actions, catalogue, conditions, schemas
 from services.marketing.automation.models import AutomationRule
 from services.marketing.segments import rules as contact_rules
@@ -157,7 +157,7 @@ def list_rules(session, principal, query=None):
 
 def describe():
     """What a rule may name: the triggers with their fields, the actions, the contact fields."""
-    return schemas.AutomationCatalogue().dump({
+    return shared(schemas.AutomationCatalogue).dump({
         "triggers": [{"trigger": t.key, "source": t.source, "event_type": t.event_type,
                       "description": t.description, "fields_": dict(t.fields),
                       "names_customer": t.customer_field is not None}

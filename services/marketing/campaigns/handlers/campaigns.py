@@ -11,7 +11,7 @@ from sqlalchemy import select
 from services.chassis import normalize, pagination
 from services.chassis.errors import Conflict, Invalid, NotFound
 from services.chassis.models import utcnow
-from services.chassis.validation import load
+from services.chassis.validation import load, shared
 from services.marketing.campaigns import audience, lifecycle, results, schemas
 from services.marketing.campaigns.models import MONEY_GOALS, Campaign
 from services.marketing.segments.models import Segment
@@ -207,4 +207,4 @@ def campaign_audience(session, principal, campaign_id):
 
 
 def campaign_results(session, principal, campaign_id):
-    return schemas.CampaignResults().dump(results.results(session, get(session, campaign_id)))
+    return shared(schemas.CampaignResults).dump(results.results(session, get(session, campaign_id)))

@@ -5,6 +5,7 @@ the rows (the chassis's reconcile_page)."""
 from sqlalchemy import select
 
 from services.chassis.pagination import reconcile_page
+from services.chassis.validation import shared
 from services.marketing.campaigns import results, schemas
 from services.marketing.campaigns.models import Campaign
 
@@ -12,7 +13,7 @@ SCOPE = "reconcile:campaigns"
 
 
 def _results(session, rows):
-    return [schemas.CampaignResults().dump(results.results(session, row)) for row in rows]
+    return [shared(schemas.CampaignResults).dump(results.results(session, row)) for row in rows]
 
 
 def campaign_results(session, cursor=None, limit=500):

@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from sqlalchemy import BigInteger, func, select, type_coerce
 
-from services.chassis.validation import load
+from services.chassis.validation import load, shared
 from services.sales import scopes
 from services.sales.deals import schemas
 from services.sales.deals.handlers import pipeline, selection
@@ -50,7 +50,7 @@ def pipeline_board(session, principal, query=None):
             continue                   # a retired stage shows only while deals remain in it
         totals = [_total(cur, count, amount.quantize(CENT), weighted.quantize(CENT))
                   for cur, count, amount, weighted in rows]
-        columns.append({**schemas.Stage().dump(stage), "count": sum(t["count"] for t in totals),
+        columns.append({**shared(schemas.Stage).dump(stage), "count": sum(t["count"] for t in totals),
                         "totals": totals})
         if stage.kind == "open":
             for t in totals:
@@ -60,4 +60,4 @@ def pipeline_board(session, principal, query=None):
                 acc[2] += t["weighted_amount"]
     totals = [{"currency": cur, "count": c, "amount": a, "weighted_amount": w}
               for cur, (c, a, w) in sorted(open_totals.items())]
-    return schemas.Board().dump({"stages": columns, "totals": totals})
+    return shared(schemas.Board).dump({"stages": columns, "totals": totals})

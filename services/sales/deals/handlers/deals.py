@@ -6,7 +6,7 @@ from sqlalchemy import select
 from services.chassis import pagination
 from services.chassis.errors import Conflict
 from services.chassis.models import utcnow
-from services.chassis.validation import load
+from services.chassis.validation import load, shared
 from services.sales import scopes, users
 from services.sales.deals import schemas
 from services.sales.deals.events import DealRecord
@@ -137,4 +137,4 @@ def stage_history(session, principal, deal_id):
     deal = scopes.one(session, principal, Deal, deal_id)
     rows = session.scalars(select(DealStageChange).where(DealStageChange.deal_id == deal.id)
                            .order_by(DealStageChange.id))
-    return [schemas.StageChange().dump(row) for row in rows]
+    return [shared(schemas.StageChange).dump(row) for row in rows]

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from services.chassis.errors import Conflict, Invalid, NotFound
 from services.chassis.models import utcnow
-from services.chassis.validation import load
+from services.chassis.validation import load, shared
 from services.sales.deals import schemas
 from services.sales.deals.models import PipelineStage
 
@@ -62,7 +62,7 @@ def first_open_stage(session):
 
 
 def list_stages(session, principal):
-    return [schemas.Stage().dump(s) for s in stages(session)]
+    return [shared(schemas.Stage).dump(s) for s in stages(session)]
 
 
 def update_stage(uow, principal, key, data):
@@ -76,7 +76,7 @@ def update_stage(uow, principal, key, data):
         setattr(found, name, changes[name])
     if found.kind == "open" and not any(s.kind == "open" for s in stages(uow.session, True)):
         raise Conflict("The pipeline needs at least one active open stage.", {"stage": key})
-    stage_dump = schemas.Stage().dump(found)
+    stage_dump = shared(schemas.Stage).dump(found)
     if changed:
         uow.emit("pipeline_stage_updated", {**stage_dump, "changed": changed,
                                             "changed_by": principal.user_id,

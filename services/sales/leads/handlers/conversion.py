@@ -30,7 +30,7 @@ from datetime import timedelta
 from services.chassis.errors import Conflict, CrmError, Invalid
 from services.chassis.models import utcnow
 from services.chassis.rpc import ServiceUnavailable
-from services.chassis.validation import load
+from services.chassis.validation import load, shared
 from services.sales import scopes
 from services.sales.deals.handlers import deals, lines
 from services.sales.deals.models import Deal
@@ -57,7 +57,7 @@ def _frozen_request(session, lead, principal, data):
     customer = customer_details(lead)
     if lead.owner_id and principal.role != "sales_rep":
         customer["owner_id"] = lead.owner_id        # the customer follows the lead's owner
-    return {"input": schemas.Conversion().dump(data), "customer": customer, "deal": {
+    return {"input": shared(schemas.Conversion).dump(data), "customer": customer, "deal": {
         "name": data.get("deal_name") or customer["name"], "currency": data["currency"],
         "expected_close_date": (data["expected_close_date"].isoformat()
                                 if data.get("expected_close_date") else None),

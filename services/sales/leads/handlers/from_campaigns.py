@@ -8,6 +8,7 @@ import uuid
 from marshmallow import ValidationError
 from sqlalchemy import select
 
+from services.chassis.validation import shared
 from services.sales import users
 from services.sales.leads.consumes import CampaignResponse
 from services.sales.leads.handlers.leads import record, rescore
@@ -18,7 +19,7 @@ MARKETING = "marketing"
 
 def apply_response(uow, envelope):
     try:
-        response = CampaignResponse().load(envelope["payload"])
+        response = shared(CampaignResponse).load(envelope["payload"])
     except ValidationError as error:       # the catch-up stops here visibly, nothing skipped
         raise ValueError(f"unreadable campaign_response_received: {error.messages}")
     session = uow.session
