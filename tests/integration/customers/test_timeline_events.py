@@ -51,7 +51,9 @@ def producer(source, schemas):
 
         @rpc_entrypoint
         def publish(self, events):
-            with self.db.unit_of_work(actor="u-admin") as uow:
+            # published before the call returns, not after the relay's linger: a test that
+            # then starts a consumer must know whether the broker had a queue for them
+            with self.db.unit_of_work(actor="u-admin", wait_for_publish=True) as uow:
                 for event_type, payload in events:
                     uow.emit(event_type, payload)
     Producer.__name__ = f"{source.title().replace('_', '')}Producer"
