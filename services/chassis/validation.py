@@ -14,7 +14,7 @@ def shared(schema_class):
     than loading the request with it, and paid per row where a page dumped each row with a new
     one — and a load or dump keeps nothing on the instance (partial and many are per call)."""
     if not isinstance(schema_class, type):
-        raise TypeError(f"load takes a schema class, not {schema_class!r}")
+        raise TypeError(f"load and shared take a schema class, not {schema_class!r}")
     return schema_class()
 
 
