@@ -115,3 +115,83 @@ def test_admin_per_owner_and_quarters(db, history):
 def test_bad_parameters_are_refused(db, query):
     with pytest.raises(Invalid):
         run(db, ADMIN, **query)
+
+
+def test_as_of_a_past_day_counts_only_what_had_happened_by_its_end(db, history):
+    """As of 2025-11-14 (NOW is 2025-12-10): November is the current month; w11 (won on
+    Nov 15) was open in proposal, "now" (created Dec 1) did not exist; the stage rates are
+    those of the deals closed by then: w1–w10 won, l1 lost → 10/11 from proposal and from
+    initial_contact."""
+    apply(db, *history)
+    result = run(db, REP_A, periods=3, as_of="2025-11-14")
+    assert (result["today"], result["as_of"]) == ("2025-12-10", "2025-11-14")
+    stages = {row["stage"]: (row["won"], row["closed"]) for row in result["probabilities"]}
+    assert stages["proposal"] == (10, 11) and stages["initial_contact"] == (10, 11)
+    rows = {row["currency"]: row for row in result["rows"]}
+    eur = rows["EUR"]
+    assert [p["period"] for p in eur["periods"]] == ["2025-11-01", "2025-12-01", "2026-01-01"]
+    assert [p["current"] for p in eur["periods"]] == [True, False, False]
+    assert [p["won_so_far"] for p in eur["periods"]] == ["0.00", "0.00", "0.00"]
+    assert [h["won"] for h in eur["history"]] == [
+        "100.00", "100.00", "200.00", "100.00", "100.00", "200.00", "100.00", "100.00",
+        "200.00", "100.00"]                                          # Jan–Oct
+    o1 = {"open_deals": 1, "amount": "1000.00", "weighted_configured": "500.00",
+          "weighted_calibrated": "909.09"}                           # 1,000 × 10/11
+    w11 = {"open_deals": 1, "amount": "100.00", "weighted_configured": "50.00",
+           "weighted_calibrated": "90.91"}                           # in proposal then, undated
+    assert eur["open_pipeline"] == {"open_deals": 2, "amount": "1100.00",
+                                    "weighted_configured": "550.00",
+                                    "weighted_calibrated": "1000.00", "undated": w11}
+    assert eur["periods"][2]["pipeline"] == o1
+    # the back-test holds out Aug–Oct (100, 200, 100), trained on Jan–Jul: the last period
+    # (July, 100) misses September by 100; one season earlier (May–Jul) hits all three
+    backtest = eur["backtest"]
+    assert (backtest["train_periods"], backtest["test_periods"], backtest["season_length"]) == (
+        7, 3, 3)
+    assert backtest["methods"]["naive_last_period"] == {"mae": "33.33", "mape": 16.67}
+    assert backtest["methods"]["naive_same_period_last_cycle"] == {"mae": "0.00", "mape": 0.0}
+    assert rows["USD"]["open_pipeline"]["weighted_calibrated"] == "45.45"    # 50 × 10/11
+
+
+def test_as_of_today_is_the_default_and_a_day_after_today_is_refused(db, history):
+    apply(db, *history)
+    assert run(db, REP_A, as_of="2025-12-10") == run(db, REP_A)
+    # 09:00 UTC on Dec 10 is already Dec 10 22:00 in Auckland, still Dec 9 in Honolulu
+    for tz, day in (("UTC", "2025-12-11"), ("Pacific/Honolulu", "2025-12-10")):
+        with pytest.raises(Invalid) as error:
+            run(db, REP_A, as_of=day, tz=tz)
+        assert list(error.value.details) == ["as_of"]
+    assert run(db, REP_A, as_of="2025-12-10", tz="Pacific/Auckland")["as_of"] == "2025-12-10"
+
+
+def test_as_of_the_end_of_the_demo_data_back_tests_its_months(db, sales):
+    """One won deal per month of the demo dataset with that month's won amount: as of its last
+    day (2017-12-31) the history is Mar–Nov 2017 and the back-test is the README table's first
+    cut-off (trained up to August, scored Sep–Nov); without as_of, years later, the history
+    runs on in zeros to the month before today."""
+    from services.reporting import forecast_backtest
+    events = []
+    for number, (month_label, amount) in enumerate(forecast_backtest.monthly_won()):
+        year, month_number = map(int, month_label.split("-"))
+        day = datetime(year, month_number, 15, 12, 0, tzinfo=timezone.utc)
+        events += sales.create(f"m{number}", "u-a", f"{amount}.00", "USD", created_at=day)
+        events += sales.move(f"m{number}", "won", day)
+    apply(db, *events)
+    with db.read_only() as session:
+        result = forecast(session, ADMIN, {"as_of": "2017-12-31"},
+                          now=datetime(2026, 12, 7, tzinfo=timezone.utc))
+        stale = forecast(session, ADMIN, {}, now=datetime(2026, 12, 7, tzinfo=timezone.utc))
+    (row,) = result["rows"]
+    assert [h["period"][:7] for h in row["history"]] == [
+        "2017-03", "2017-04", "2017-05", "2017-06", "2017-07", "2017-08", "2017-09", "2017-10",
+        "2017-11"]
+    assert row["periods"][0] == {**row["periods"][0], "period": "2017-12-01",
+                                 "won_so_far": "1131573.00"}
+    methods = row["backtest"]["methods"]
+    assert methods["naive_last_period"]["mae"] == "204800.00"
+    assert methods["naive_same_period_last_cycle"]["mae"] == "83122.00"
+    assert float(methods["model"]["mae"]) == pytest.approx(82937, abs=1)
+    (old,) = stale["rows"]
+    assert len(old["history"]) == 9 * 12 + 9 and old["history"][-1] == {
+        "period": "2026-11-01", "won": "0.00"}
+    assert old["backtest"]["methods"]["naive_last_period"]["mae"] == "0.00"   # zeros vs zeros

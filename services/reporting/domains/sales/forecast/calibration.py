@@ -34,8 +34,16 @@ def rate(counts, stage):
     return Fraction(won, closed) if closed else None
 
 
-def stage_entries(session, where):
-    """(deal id, stage entered, status now) for the deals `where` selects."""
-    return session.execute(
-        select(DealStageEntry.deal_id, DealStageEntry.to_stage, DealFact.status)
-        .join(DealFact, DealFact.id == DealStageEntry.deal_id).where(*where))
+def stage_entries(session, where, cutoff=None):
+    """(deal id, stage entered, status) for the deals `where` selects: their status now, or
+    with a `cutoff` (an aware datetime) as it was then — the stages entered before it, a deal
+    closed at or after it still open — so a forecast as of a past day is calibrated only on
+    what had happened by then."""
+    query = (select(DealStageEntry.deal_id, DealStageEntry.to_stage, DealFact.status,
+                    DealFact.closed_at)
+             .join(DealFact, DealFact.id == DealStageEntry.deal_id).where(*where))
+    if cutoff is not None:
+        query = query.where(DealStageEntry.entered_at < cutoff)
+    for deal_id, stage, status, closed_at in session.execute(query):
+        reopened = cutoff is not None and closed_at is not None and closed_at >= cutoff
+        yield deal_id, stage, "open" if reopened else status

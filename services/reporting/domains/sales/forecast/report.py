@@ -11,20 +11,30 @@ region or product, and per currency (never summed across currencies):
 - that method's back-test on the same history (the last periods held out) next to the naive
   baselines, so the reader sees whether the model beats "same as last period" here.
 
+As of the end of the local day `as_of` (default today; a later day is refused): the period
+containing it is the current one, and the deals are read as they were then — won: closed won
+before the cut-off; open: created before it and not closed by then, in the stage they were in
+(the last stage entered before it, weighted by that stage's configured probability and
+calibrated rate); the stage rates calibrated from the deals closed before it. What the facts do
+not keep as of a day (amounts, expected close dates, owners, lines) is today's.
+
 Scoped like every sales report (a rep: own deals; a manager: the team's; admin: all). `now` is
 injected by the tests; the service passes none (the wall clock).
 """
+from datetime import datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 
+from services.chassis.errors import Invalid
 from services.chassis.validation import load
 from services.reporting import periods, scoping
 from services.reporting.domains.sales.forecast import calibration, series
 from services.reporting.domains.sales.forecast.schemas import ForecastQuery
-from services.reporting.domains.sales.models import DealFact, DealLineFact, StageFact
+from services.reporting.domains.sales.models import (DealFact, DealLineFact, DealStageEntry,
+                                                     StageFact)
 from services.reporting.domains.sales.queries import cuts as sales_cuts
 
 CENT = Decimal("0.01")
@@ -56,51 +66,87 @@ def forecast(session, principal, query, now=None):
     query = load(ForecastQuery, query or {})
     granularity, group_by, tz = query["granularity"], query["group_by"], query["tz"]
     today = periods.today_in(tz, now)
-    current = periods.Period(today, today, tz, granularity).label_of_day(today)
+    as_of = query.get("as_of") or today
+    if as_of > today:
+        raise Invalid("The request is not valid.", {"as_of": [
+            f"Must not be after today ({today.isoformat()} in {tz}): a forecast is made from "
+            "what has happened."]})
+    cutoff = datetime.combine(as_of + timedelta(days=1), time(), tzinfo=ZoneInfo(tz))
+    current = periods.Period(as_of, as_of, tz, granularity).label_of_day(as_of)
     where = [scoping.scope(session, principal, DealFact.owner_id)]
-    counts = calibration.calibrate(calibration.stage_entries(session, where))
-    groups = _groups(session, query, where, counts, current)
+    counts = calibration.calibrate(calibration.stage_entries(session, where, cutoff))
+    configured, position = _configured(session)
+    groups = _groups(session, query, where, counts, current, cutoff, configured)
     rows = [_row(key, group, group_by, granularity, current, query["periods"])
             for key, group in sorted(groups.items(), key=lambda item: [v or "" for v in item[0]])]
     rows = sales_cuts.label_products(session, scoping.label(session, rows, group_by), group_by)
     return {"granularity": granularity, "tz": tz, "today": today.isoformat(),
-            "group_by": group_by, "probabilities": _probabilities(session, counts), "rows": rows}
+            "as_of": as_of.isoformat(), "group_by": group_by,
+            "probabilities": _probabilities(counts, configured, position), "rows": rows}
 
 
-def _groups(session, query, where, counts, current):
+def _groups(session, query, where, counts, current, cutoff, configured):
     """{(*cuts, currency): {"won": {period: cents}, "pipeline": {period of the expected close
-    or None: [deals, cents, configured, calibrated]}}} from the scope's open and won deals (a
-    product's share: its line totals)."""
+    or None: [deals, cents, configured, calibrated]}}} from the scope's deals as they were at
+    `cutoff` (a product's share: its line totals): won = closed won before it; open = created
+    before it and not closed then, weighted by the stage it was in then."""
     group_by, zone = query["group_by"], ZoneInfo(query["tz"])
     label = periods.Period(current, current, query["tz"], query["granularity"]).label_of_day
     deals = session.execute(
         select(DealFact.id, DealFact.owner_id, DealFact.stage, DealFact.status,
                DealFact.probability, DealFact.amount_cents, DealFact.currency, DealFact.closed_at,
-               DealFact.expected_close_date)
-        .where(DealFact.status.in_(("open", "won")), DealFact.currency.is_not(None), *where))
+               DealFact.expected_close_date, DealFact.created_at)
+        .where(DealFact.status.in_(("open", "won", "lost")), DealFact.currency.is_not(None),
+               *where))
+    stages_then = _stages_at(session, where, cutoff)
     lines = _lines(session, where) if "product_id" in group_by else {}
     cut, groups = sales_cuts.owner_cut(session, group_by), {}
-    for deal_id, owner, stage, status, probability, cents, currency, closed_at, expected in deals:
+    for (deal_id, owner, stage, status, probability, cents, currency, closed_at, expected,
+         created_at) in deals:
+        if created_at is not None and created_at >= cutoff:
+            continue                            # not there yet
+        if status != "open" and (closed_at is None or closed_at < cutoff):
+            if status == "lost" or closed_at is None:
+                continue
+        elif deal_id in stages_then or status != "open":
+            # moved (or closed) after the cutoff: open then, in the stage it was in then
+            stage = stages_then.get(deal_id)
+            status, probability = "open", configured.get(stage) or 0
         owner_cuts = dict(zip([n for n in group_by if n in sales_cuts.OWNER_CUTS], cut(owner)))
         shares = lines.get(deal_id, []) if "product_id" in group_by else [(None, cents)]
         for product, share_cents in shares:
             cuts = {**owner_cuts, "product_id": product}
             group = groups.setdefault((*(cuts[name] for name in group_by), currency),
                                       {"won": {}, "pipeline": {}})
-            if status == "won" and closed_at is not None:
+            if status == "won":
                 period = label(closed_at.astimezone(zone).date())
                 group["won"][period] = group["won"].get(period, 0) + share_cents
-            elif status == "open":
+            else:
                 rate = calibration.rate(counts, stage)
-                configured = _weighted(share_cents, Fraction(probability or 0, 100))
+                configured_cents = _weighted(share_cents, Fraction(probability or 0, 100))
                 # an expected close date already past, the deal still open: expected now
                 period = max(label(expected), current) if expected else None
                 pipeline = group["pipeline"].setdefault(period, [0, 0, 0, 0])
                 pipeline[0] += 1
                 pipeline[1] += share_cents
-                pipeline[2] += configured
-                pipeline[3] += configured if rate is None else _weighted(share_cents, rate)
+                pipeline[2] += configured_cents
+                pipeline[3] += configured_cents if rate is None else _weighted(share_cents, rate)
     return groups
+
+
+def _stages_at(session, where, cutoff):
+    """{deal id: the stage it was in at `cutoff` (None: unknown)} of the deals whose stage
+    changed at or after it (moved or closed since; none for a cutoff at the end of today)."""
+    later = select(DealStageEntry.deal_id).join(DealFact, DealFact.id == DealStageEntry.deal_id) \
+        .where(DealStageEntry.entered_at >= cutoff, *where).distinct()
+    moved = {deal_id: None for (deal_id,) in session.execute(later)}
+    if moved:
+        for deal_id, stage in session.execute(
+                select(DealStageEntry.deal_id, DealStageEntry.to_stage)
+                .where(DealStageEntry.deal_id.in_(later), DealStageEntry.entered_at < cutoff)
+                .order_by(DealStageEntry.entered_at, DealStageEntry.sequence)):
+            moved[deal_id] = stage              # the last one entered before the cutoff
+    return moved
 
 
 def _lines(session, where):
@@ -166,8 +212,8 @@ def _backtest(amounts, horizon, granularity):
                         for name, figures in result["methods"].items()}}
 
 
-def _probabilities(session, counts):
-    """Per stage (pipeline order): the configured percentage next to the calibrated rate."""
+def _configured(session):
+    """({stage: configured percentage}, {stage: pipeline position})."""
     configured, position = {}, {}
     # before any pipeline_stage_updated the stage rows are placeholders: the deals' events
     # carried the probability, and the deals in the stage keep it (projections/stages.py)
@@ -180,6 +226,11 @@ def _probabilities(session, counts):
         if probability is not None:
             configured[key] = probability
         position[key] = place
+    return configured, position
+
+
+def _probabilities(counts, configured, position):
+    """Per stage (pipeline order): the configured percentage next to the calibrated rate."""
     names = sorted(set(configured) | set(counts),
                    key=lambda stage: (position.get(stage) is None, position.get(stage) or 0, stage))
     answer = []

@@ -1,5 +1,7 @@
 """The forecast report's query and answer (resolved by the gateway as "reporting:<name>"
 through services/reporting/schemas.py)."""
+from datetime import date
+
 from marshmallow import Schema, fields, validate
 
 from services.reporting.schema_parts import Freshness, Input, group_by, time_zone
@@ -10,7 +12,12 @@ MAX_PERIODS = 12
 
 class ForecastQuery(Input):
     """`periods` periods from the current one (month or quarter, local dates in `tz`), for the
-    company (no group_by) or per owner, the owner's region or product."""
+    company (no group_by) or per owner, the owner's region or product; as of the end of the
+    local day `as_of` (default today; not after today): the period containing it is the
+    current one and only what had happened by then counts."""
+    as_of = fields.Date(validate=validate.Range(min=date(1900, 1, 1)), metadata={
+        "description": "a local date in tz, not after today (default today): the forecast as it "
+                       "would have been made at the end of that day"})
     granularity = fields.String(load_default="month", validate=validate.OneOf(("month", "quarter")))
     periods = fields.Integer(load_default=3, validate=validate.Range(min=1, max=MAX_PERIODS),
                              strict=True)
@@ -46,8 +53,9 @@ class OpenPipeline(Pipeline):
 
 class ForecastPeriod(Schema):
     period = fields.Date(metadata={"description": "the period's first local day"})
-    current = fields.Boolean(metadata={"description": "the period containing today"})
-    won_so_far = Money(metadata={"description": "won amount closed in the period up to now (exact)"})
+    current = fields.Boolean(metadata={"description": "the period containing as_of"})
+    won_so_far = Money(metadata={
+        "description": "won amount closed in the period up to the end of as_of (exact)"})
     pipeline = fields.Nested(Pipeline, metadata={
         "description": "open deals expected to close in the period (past dates: the current one)"})
     forecast = fields.Nested(Interval, allow_none=True, metadata={
@@ -94,6 +102,8 @@ class ForecastReport(Schema):
     granularity = fields.String()
     tz = fields.String()
     today = fields.Date()
+    as_of = fields.Date(metadata={"description": "the day the forecast is made as of (default "
+                                                 "today)"})
     group_by = fields.List(fields.String())
     probabilities = fields.List(fields.Nested(StageProbability))
     rows = fields.List(fields.Nested(ForecastRow))
