@@ -195,3 +195,38 @@ def test_as_of_the_end_of_the_demo_data_back_tests_its_months(db, sales):
     assert len(old["history"]) == 9 * 12 + 9 and old["history"][-1] == {
         "period": "2026-11-01", "won": "0.00"}
     assert old["backtest"]["methods"]["naive_last_period"]["mae"] == "0.00"   # zeros vs zeros
+
+
+@pytest.mark.parametrize("won, calibrated, mean, remainder, total", [
+    (3000, 0, 250.0, 22000, 25000),           # 30.00 won, run rate 250.00: 220.00 to come
+    (0, 91667, 120.0, 0, 91667),              # the pipeline alone exceeds the run rate
+    (1000, 2000, 100.004, 7000, 10000),       # the mean as shown, 100.00
+    (1000, 2000, 100.005, 7001, 10001),       # half-up: 100.01
+    (1000, 2000, -40.0, 0, 3000),             # a negative run rate adds nothing
+    (1000, 2000, None, None, 3000),           # no forecast: what is known
+])
+def test_expected_total_is_won_plus_calibrated_pipeline_plus_the_run_rate_remainder(
+        won, calibrated, mean, remainder, total):
+    from services.reporting.domains.sales.forecast.report import expected
+    assert expected(won, calibrated, mean) == (remainder, total)
+
+
+def test_each_period_carries_its_expected_total(db, history, monkeypatch):
+    """With the model's means fixed at 250.00 (December) and 120.00 (January): December has
+    30.00 won and no pipeline → 220.00 more expected, 250.00 in all; January has o1's
+    1,000.00 × 11/12 = 916.67 calibrated → more than the run rate, nothing added; USD has no
+    history, so no forecast: its total is what is known (nothing in either month)."""
+    from services.reporting.domains.sales.forecast import series
+    monkeypatch.setattr(series, "forecast", lambda values, horizon, *args: [
+        series.Point(mean, mean - 50, mean + 50) for mean in (250.0, 120.0)][:horizon]
+        if len(values) >= series.MIN_HISTORY else None)
+    apply(db, *history)
+    rows = {row["currency"]: row for row in run(db, REP_A, periods=2)["rows"]}
+    december, january = rows["EUR"]["periods"]
+    assert (december["won_so_far"], december["pipeline"]["weighted_calibrated"],
+            december["forecast"]["mean"]) == ("30.00", "0.00", "250.00")
+    assert (december["run_rate_remainder"], december["expected_total"]) == ("220.00", "250.00")
+    assert (january["pipeline"]["weighted_calibrated"], january["run_rate_remainder"],
+            january["expected_total"]) == ("916.67", "0.00", "916.67")
+    assert [(p["run_rate_remainder"], p["expected_total"]) for p in rows["USD"]["periods"]] == [
+        (None, "0.00"), (None, "0.00")]

@@ -8,6 +8,8 @@ region or product, and per currency (never summed across currencies):
   periods (with the part that has no expected close date);
 - a time-series forecast of the won amount of the current and next periods with its 95 %
   prediction interval, fitted on the complete periods before the current one (series.py);
+- one expected total per period: won so far + the calibrated weighted pipeline expected to
+  close in it + the run-rate remainder (expected() below);
 - that method's back-test on the same history (the last periods held out) next to the naive
   baselines, so the reader sees whether the model beats "same as last period" here.
 
@@ -189,12 +191,29 @@ def _pipeline(values):
             "weighted_configured": _cents(configured), "weighted_calibrated": _cents(calibrated)}
 
 
+def expected(won_cents, calibrated_cents, mean):
+    """(run-rate remainder in cents or None, expected total in cents) of a period: won so far
+    + the calibrated weighted open pipeline expected to close in it + the remainder, the part
+    of the time series' forecast (`mean`, None without one) that those two do not account for
+    — the business not in the pipeline yet — never below zero. The mean is taken rounded to
+    the cent as shown, so the three shown figures add up to the total exactly."""
+    if mean is None:
+        return None, won_cents + calibrated_cents
+    mean_cents = int((Decimal(str(mean)) * 100).quantize(Decimal(1), ROUND_HALF_UP))
+    remainder = max(0, mean_cents - won_cents - calibrated_cents)
+    return remainder, won_cents + calibrated_cents + remainder
+
+
 def _period(label, index, won, pipeline, point):
+    in_period = pipeline.get(label, [0, 0, 0, 0])
+    remainder, total = expected(won.get(label, 0), in_period[3], point.mean if point else None)
     return {"period": label.isoformat(), "current": index == 0,
             "won_so_far": _cents(won.get(label, 0)),
-            "pipeline": _pipeline(pipeline.get(label, [0, 0, 0, 0])),
+            "pipeline": _pipeline(in_period),
             "forecast": {"mean": _money(point.mean), "lower": _money(point.lower),
-                         "upper": _money(point.upper), "level": LEVEL} if point else None}
+                         "upper": _money(point.upper), "level": LEVEL} if point else None,
+            "run_rate_remainder": None if remainder is None else _cents(remainder),
+            "expected_total": _cents(total)}
 
 
 def _backtest(amounts, horizon, granularity):

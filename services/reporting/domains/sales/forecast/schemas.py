@@ -60,6 +60,13 @@ class ForecastPeriod(Schema):
         "description": "open deals expected to close in the period (past dates: the current one)"})
     forecast = fields.Nested(Interval, allow_none=True, metadata={
         "description": "time-series forecast of the won amount; null: too little history"})
+    run_rate_remainder = Money(allow_none=True, metadata={
+        "description": "the forecast's mean (to the cent) less won_so_far and the calibrated "
+                       "weighted pipeline, never below 0: the business not in the pipeline yet; "
+                       "null without a forecast"})
+    expected_total = Money(metadata={
+        "description": "won_so_far + pipeline.weighted_calibrated + run_rate_remainder (0 when "
+                       "null): the period's one expected won amount"})
 
 
 class MethodError(Schema):
