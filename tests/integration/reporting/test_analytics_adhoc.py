@@ -49,5 +49,5 @@ def test_adhoc_deals_by_rep_match_sales_own_deals_in_each_scope(producers, datab
         "measure": ["count"], "dimension": ["period", "status"], "granularity": "year"})
     assert sum(row["count"] for row in by_month["rows"]) == len(_deals(databases["sales"])[1])
     with pytest.raises(Invalid) as refused:
-        rpc(reporting, "analytics_adhoc", ADMIN, {"measure": ["cost_sum"], "dimension": ["size"]})
+        rpc(reporting, "analytics_adhoc", ADMIN, {"measure": ["cost_sum"], "dimension": ["category"]})
     assert set(refused.value.details) == {"measure", "dimension"}

@@ -14,8 +14,8 @@ def _summary():
     missing = "; ".join(f"{name} ({why})" for name, why in NOT_AVAILABLE.items())
     return ("Ad-hoc figures: measures by dimensions over one fact source, filtered by any of "
             f"its dimensions (e.g. region=North), paged (limit/offset) — {per_source}. "
-            f"Period: by day/week/month/quarter/year of dated_by, local in tz. Not available: "
-            f"{missing}. Money per currency")
+            f"Period: by day/week/month/quarter/year of dated_by, local in tz. "
+            + (f"Not available: {missing}. " if missing else "") + "Money per currency")
 
 
 REPORTS = (

@@ -4,7 +4,8 @@ per source, in report.py."""
 from marshmallow import Schema, ValidationError, fields, validate
 
 from services.reporting.domains.analytics.adhoc.sources import (DATES, DIMENSIONS, MEASURES,
-                                                                NOT_AVAILABLE, SOURCES)
+                                                                NOT_AVAILABLE, SIZE_LABELS,
+                                                                SOURCES)
 from services.reporting.schema_parts import Freshness, Input, Period, Values, time_zone
 
 FILTERS = tuple(name for name in DIMENSIONS if name != "period")
@@ -28,9 +29,9 @@ class _AdhocOptions(Input):
     source = fields.String(load_default="deals", validate=validate.OneOf(tuple(SOURCES)),
                            metadata={"description": "the fact table: " + ", ".join(SOURCES)})
     measure = _names(MEASURES, ["count"], "what to compute (per source: see the summary)", 1)
-    dimension = _names(DIMENSIONS + tuple(NOT_AVAILABLE), [], "what to group by; "
-                       + "; ".join(f"{name}: not available, {why}"
-                                   for name, why in NOT_AVAILABLE.items()))
+    dimension = _names(DIMENSIONS + tuple(NOT_AVAILABLE), [], "; ".join(
+        ["what to group by"] + [f"{name}: not available, {why}"
+                                for name, why in NOT_AVAILABLE.items()]))
     dated_by = fields.String(validate=validate.OneOf(DATES), metadata={
         "description": "the date the period and from/to read (deals: created or closed)"})
     from_ = fields.Date(data_key="from", metadata={"description": "local date in tz, included"})
@@ -43,8 +44,10 @@ class _AdhocOptions(Input):
 
 
 # ... and one filter per dimension, named as it
+CHOICES = {"size": SIZE_LABELS}         # a filter whose values are the report's own words
 AdhocQuery = type("AdhocQuery", (_AdhocOptions,), {
-    name: Values(metadata={"description": f"only rows whose {name} is one of these"})
+    name: Values(CHOICES.get(name), metadata={"description": f"only rows whose {name} is one "
+                                                             "of these"})
     for name in FILTERS})
 
 

@@ -3,12 +3,14 @@ filter by (each a column of reporting's own tables, named here, never taken from
 the measures it can compute, the dates a period can be read from, and who may read it and how
 it is scoped. A name not here is refused (report.py), so no request shapes a column or SQL.
 
-Dimensions the facts do not carry are listed in NOT_AVAILABLE with the reason.
+Dimensions the facts do not carry would be listed in NOT_AVAILABLE with the reason (none now:
+`size`, the customer's employees, is read from customer_fact in bands, as the win drivers read
+it).
 """
 from dataclasses import dataclass, field
 from typing import Callable
 
-from sqlalchemy import true
+from sqlalchemy import case, true
 
 from services.chassis.auth import owner_scope
 from services.reporting import scoping
@@ -22,10 +24,16 @@ from services.reporting.domains.service_desk.models import TicketFact
 # What each join brings in, on the source's own columns (outer: a fact without the record
 # still counts, under a null dimension value).
 OWNER, CUSTOMER, LINES = "owner", "customer", "lines"
-NOT_AVAILABLE = {
-    "size": "no fact table of reporting carries the company size",
-}
+NOT_AVAILABLE = {}
 CLOSED = ("won", "lost")
+# the customer's employees in the win drivers' bands (drivers/features.py SIZE_BANDS), named
+# so a filter value needs no comma or plus sign in a URL; no size known: null
+SIZE_BANDS = ((1000, "1000 or more"), (250, "250 to 999"), (50, "50 to 249"), (0, "under 50"))
+SIZE_LABELS = tuple(label for _, label in reversed(SIZE_BANDS))
+
+
+def _size_band(column):
+    return case(*((column >= floor, label) for floor, label in SIZE_BANDS), else_=None)
 
 
 @dataclass(frozen=True)
@@ -92,6 +100,7 @@ DEALS = Source(
                 "product": Dimension(DealLineFact.product_id, LINES, labelled="product"),
                 "industry": Dimension(CustomerFact.industry, CUSTOMER),
                 "class": Dimension(CustomerFact.value_class, CUSTOMER),
+                "size": Dimension(_size_band(CustomerFact.size), CUSTOMER),
                 "stage": Dimension(DealFact.stage),
                 "status": Dimension(DealFact.status),
                 "currency": Dimension(DealFact.currency)},
@@ -103,7 +112,8 @@ DEALS = Source(
     dates={"created": DealFact.created_at, "closed": DealFact.closed_at},
     scope=_owner_scope(DealFact.owner_id), currency=DealFact.currency,
     line_amount=DealLineFact.total_cents,
-    notes={"region": "the owner's (as the sales reports)"})
+    notes={"region": "the owner's (as the sales reports)",
+           "size": "the customer's employees: " + ", ".join(SIZE_LABELS)})
 
 TICKETS = Source(
     "tickets", TicketFact,
@@ -137,13 +147,15 @@ CUSTOMERS = Source(
                 "region": Dimension(CustomerFact.region),
                 "industry": Dimension(CustomerFact.industry),
                 "class": Dimension(CustomerFact.value_class),
+                "size": Dimension(_size_band(CustomerFact.size)),
                 "stage": Dimension(CustomerFact.lifecycle_stage)},
     measures={"count": Measure("count", description="customers (merged ones left out)")},
     dates={"created": CustomerFact.created_at},
     scope=lambda session, principal: (CustomerFact.merged.is_(False)
                                       & scoping.scope(session, principal,
                                                       CustomerFact.owner_id)),
-    notes={"region": "the customer's", "stage": "the lifecycle stage"})
+    notes={"region": "the customer's", "stage": "the lifecycle stage",
+           "size": "employees: " + ", ".join(SIZE_LABELS)})
 
 CAMPAIGNS = Source(
     "campaigns", CampaignFact, joins={},
