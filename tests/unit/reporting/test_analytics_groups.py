@@ -2,12 +2,14 @@
 from its mean against everyone's; the report groups every buyer of the base
 (analytics_support.BASE) company-wide and lists only the caller's customers; the clustering is
 done once for every reader until an event or a rebuild changes the read models."""
+from datetime import date, datetime, timezone
+
 import pytest
 
 from services.chassis.auth import Principal
 from services.chassis.errors import Conflict, Invalid, NotFound
 from services.reporting import computed, shadow
-from services.reporting.domains.analytics.groups import clusters
+from services.reporting.domains.analytics.groups import clusters, features
 from services.reporting.domains.analytics.groups.report import group_members, groups
 from tests.unit.reporting.analytics_support import load_base, noon
 from tests.unit.reporting.support import T0, apply
@@ -148,3 +150,47 @@ def test_an_unknown_or_changed_group_is_refused(db, base):
     assert f'is now "{run(db, ADMIN)["groups"][0]["description"]}"' in error.value.message
     with pytest.raises(Invalid):
         members(db, ADMIN, 0, months=0)
+
+
+def test_interactions_are_a_feature_described_in_words():
+    # TWO with an interactions column: the loyal three are in touch, the lapsed ones not
+    six = [row + [count] for row, count in zip(TWO, [8, 9, 10, 0, 1, 0])]
+    names = (*NAMES, "interactions")
+    found = clusters.cluster(six, names)
+    assert found["labels"] == [0, 0, 0, 1, 1, 1] and "interactions" in found["used"]
+    loyal, lapsed = clusters.describe(six, names, found["labels"])
+    assert loyal["description"].endswith("few support tickets, in frequent contact")
+    assert lapsed["description"].endswith("many support tickets, seldom in contact")
+    # mean 28 / 6 = 4.67, population std √(115.33 / 6) = 4.38: (9 − 4.67) / 4.38 = 0.99
+    assert loyal["profile"][-1] == {"feature": "interactions", "mean": 9.0,
+                                    "overall_mean": 4.67, "z": 0.99}
+
+
+def utc(*parts):
+    return datetime(*parts, tzinfo=timezone.utc)
+
+
+def test_the_report_counts_each_customers_interactions_in_the_window(db, base, customers):
+    """The window is the local days 2025-01-01 … 2025-12-31 (12 months before 2025-12-31).
+    c1: A 2024-12-31 23:30 and E 23:10 UTC (Jan 1 in Berlin), B mid-2025, C 2025-12-31 23:30
+    UTC (Jan 1 2026 in Berlin) → UTC B, C = 2; Berlin A, E, B = 3. c4: three in 2025. The
+    others none; c6 has no won deal, so is not grouped whatever it does."""
+    c1 = [utc(2024, 12, 31, 23, 30), utc(2024, 12, 31, 23, 10), utc(2025, 6, 1, 12),
+          utc(2025, 12, 31, 23, 30)]
+    apply(db, *(customers.interaction("u-a", occurred_at=at, customer_id="c1") for at in c1),
+          *(customers.interaction("u-b", occurred_at=utc(2025, month, 3, 9), customer_id="c4")
+            for month in (3, 4, 5)),
+          customers.interaction("u-b", occurred_at=utc(2025, 5, 3, 9), customer_id="c6"))
+    for tz, expected in (("UTC", 2), ("Europe/Berlin", 3)):
+        with db.read_only() as session:
+            ids, matrix = features.behaviour(session, tz, date(2025, 12, 31), 12)
+        counts = {customer: row[features.NAMES.index("interactions")]
+                  for customer, row in zip(ids, matrix)}
+        assert counts == {"c1": expected, "c2": 0, "c3": 0, "c4": 3, "c5": 0, "c7": 0}, tz
+    report = run(db, ADMIN)
+    assert report["features"] == ["recency_days", "frequency", "monetary", "products",
+                                  "interactions"]
+    profiles = {member: group["profile"] for group in report["groups"]
+                for member in group["members"]}
+    assert profiles["c1"][-1]["feature"] == "interactions"
+    assert profiles["c1"][-1]["overall_mean"] == round(5 / 6, 2)       # (2 + 3) / 6 buyers

@@ -9,7 +9,8 @@ REPORTS = (
            "reporting:GroupsQuery", "reporting:GroupsReport",
            "Customer groups: k-means (k 2..6 by the best silhouette, fixed seed) on the "
            "standardised recency, frequency, value (as a multiple of its currency's median), "
-           "products and support tickets of every customer with a won deal up to as_of "
-           "(window: months), each group described in words from its mean against everyone's; "
+           "products, support tickets and interactions (in the window) of every customer "
+           "with a won deal up to as_of (window: months), each group described in words from "
+           "its mean against everyone's; "
            "the members listed are the caller's customers"),
 )

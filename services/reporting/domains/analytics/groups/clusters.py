@@ -16,6 +16,7 @@ WORDS = {       # feature: (words when high, words when low)
     "monetary": ("high value", "low value"),
     "products": ("many products", "few products"),
     "tickets": ("many support tickets", "few support tickets"),
+    "interactions": ("in frequent contact", "seldom in contact"),
 }
 
 

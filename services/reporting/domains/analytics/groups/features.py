@@ -5,20 +5,24 @@
   the median of its currency's buyers — amounts in different currencies are not comparable,
   and in one currency this is the amount rescaled, which standardising undoes;
 - products: the distinct products on the customer's won deals;
-- tickets: the service desk tickets opened for the customer.
-Interactions are not there: reporting's interaction activity is kept per rep, not per customer,
-so they are left out until a projection keeps them per customer.
+- tickets: the service desk tickets opened for the customer (up to as_of);
+- interactions: the calls, meetings, mails… logged with the customer (customers'
+  interaction_logged, kept per customer by churn risk's analytics_interaction_fact, a merged
+  customer's moved to the winner) on the local days in the `months` before as_of, like
+  frequency: how engaged the customer is lately, not how long it has been one.
 
 Only customers that have won a deal are grouped (the others have no behaviour to speak of)."""
+from datetime import datetime, time, timedelta
 from statistics import median
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
-from services.reporting.domains.analytics.value import classes, facts
+from services.reporting.domains.analytics.risk.models import InteractionFact
+from services.reporting.domains.analytics.value import classes, facts, window
 from services.reporting.domains.service_desk.models import TicketFact
 
-NAMES = ("recency_days", "frequency", "monetary", "products", "tickets")
+NAMES = ("recency_days", "frequency", "monetary", "products", "tickets", "interactions")
 
 
 def behaviour(session, tz, as_of, months):
@@ -31,12 +35,14 @@ def behaviour(session, tz, as_of, months):
     for purchase in purchases:
         products.setdefault(purchase.customer_id, set()).update(lines.get(purchase.deal_id, ()))
     tickets = _tickets(session, tz, as_of)
+    interactions = _interactions(session, tz, as_of, months)
     medians = {currency: median(row["monetary_cents"] for row in rows
                                 if row["currency"] == currency and row["monetary_cents"])
                for currency in {row["currency"] for row in rows if row["monetary_cents"]}}
     matrix = [[row["recency_days"], row["frequency"],
                row["monetary_cents"] / medians[row["currency"]] if row["monetary_cents"] else 0.0,
-               len(products.get(row["id"], ())), tickets.get(row["id"], 0)] for row in rows]
+               len(products.get(row["id"], ())), tickets.get(row["id"], 0),
+               interactions.get(row["id"], 0)] for row in rows]
     return [row["id"] for row in rows], matrix
 
 
@@ -48,3 +54,17 @@ def _tickets(session, tz, as_of):
         if created_at.astimezone(zone).date() <= as_of:
             counts[customer_id] = counts.get(customer_id, 0) + 1
     return counts
+
+
+def _interactions(session, tz, as_of, months):
+    """{customer id: interactions on the local days after `months` before as_of, to as_of}
+    (window.within: the same days as frequency), counted in SQL between the UTC instants
+    those local days start and end."""
+    zone = ZoneInfo(tz)
+    first = datetime.combine(window.months_before(as_of, months) + timedelta(days=1), time(),
+                             tzinfo=zone)
+    end = datetime.combine(as_of + timedelta(days=1), time(), tzinfo=zone)
+    return dict(session.execute(
+        select(InteractionFact.customer_id, func.count())
+        .where(InteractionFact.occurred_at >= first, InteractionFact.occurred_at < end)
+        .group_by(InteractionFact.customer_id)).all())
