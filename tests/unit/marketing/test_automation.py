@@ -408,3 +408,52 @@ def test_a_resolved_ticket_triggers_a_rule_on_its_customer(db, remote):
     fire(db, remote, T0 + timedelta(hours=1))
     assert [(c[2], c[3]) for c in remote.calls] == [("tag_customers",
                                                      (["c-1"], ["recently-helped"]))]
+
+
+# --- segment-membership conditions -------------------------------------------------------------
+
+def _segment_rules(db, segment_id):
+    return {op: write(db, rules.create_rule, {
+        "name": f"Orders of contacts {op} the VIP list", "trigger": "sales.order_placed",
+        "conditions": [{"on": "segment", "op": op, "value": segment_id}],
+        "actions": [{"type": "add_tag", "tags": [f"ordered-{op}"]}], "enabled": True})["id"]
+        for op in ("in", "not_in")}
+
+
+def _outcomes(db):
+    return {(r.rule_id, json.loads(r.payload)["customer_id"]): (r.outcome, r.reason)
+            for r in all_runs(db)}
+
+
+def test_a_segment_condition_holds_for_members_in_and_for_the_others_not_in(db, remote):
+    customers = Log("customers")
+    apply(db, customers.emit("customer_created", customer()),
+          customers.emit("customer_created", customer(id="c-2", name="Other",
+                                                      email="info@other.example")))
+    vip = write(db, definitions.create_segment, {"name": "VIP", "kind": "static"})
+    write(db, members.add_members, vip["id"], {"contact_ids": ["c-1"]})
+    rule = _segment_rules(db, vip["id"])
+    sales = Log("sales")
+    apply(db, sales.emit("order_placed", order(id="o-1", customer_id="c-1")),
+          sales.emit("order_placed", order(id="o-2", customer_id="c-2")))
+    fire(db, remote, T0 + timedelta(hours=1))
+    assert _outcomes(db) == {
+        (rule["in"], "c-1"): ("done", None), (rule["in"], "c-2"): ("skipped", "condition_false"),
+        (rule["not_in"], "c-1"): ("skipped", "condition_false"),
+        (rule["not_in"], "c-2"): ("done", None)}
+    assert sorted(args for _who, _service, _method, args, _key in remote.calls) == [
+        (["c-1"], ["ordered-in"]), (["c-2"], ["ordered-not_in"])]
+
+
+def test_a_segment_condition_sees_the_membership_when_the_run_fires(db, remote):
+    """Left the list after the order, before the delayed run fired: "in" is false then, and
+    "not_in" true."""
+    apply(db, Log("customers").emit("customer_created", customer()))
+    vip = write(db, definitions.create_segment, {"name": "VIP", "kind": "static"})
+    write(db, members.add_members, vip["id"], {"contact_ids": ["c-1"]})
+    rule = _segment_rules(db, vip["id"])
+    apply(db, Log("sales").emit("order_placed", order()))
+    write(db, members.remove_members, vip["id"], {"contact_ids": ["c-1"]})
+    fire(db, remote, T0 + timedelta(hours=1))
+    assert _outcomes(db) == {(rule["in"], "c-1"): ("skipped", "condition_false"),
+                             (rule["not_in"], "c-1"): ("done", None)}
