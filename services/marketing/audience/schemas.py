@@ -26,7 +26,8 @@ class AudienceMember(Schema):
     customer_id = fields.String(required=True)
     name = fields.String(allow_none=True)
     email = fields.String(allow_none=True, metadata={
-        "description": "a contact person's email is not published by customers: null"})
+        "description": "a customer's own email, or a contact person's as customers' contact_added "
+                       "carried it (null: none given, or added before the event carried it)"})
     role = fields.String(allow_none=True)
     created_at = fields.DateTime(allow_none=True)
     customer_name = fields.String(allow_none=True)

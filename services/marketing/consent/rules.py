@@ -1,8 +1,9 @@
 """Whether a contact may be sent to on a channel — the one rule every sender asks, whatever a
 segment or an automation rule says (issue 11 §2):
 
-- no address for the channel → never (marketing knows email addresses only: a customer's own;
-  customers does not publish a contact person's, nor phones or postal addresses);
+- no address for the channel → never (marketing knows email addresses only: a customer's own
+  and a contact person's, from customers' contact_added; customers publishes no phones or
+  postal addresses);
 - do_not_contact or unsubscribed → never;
 - subscribed → yes;
 - nothing recorded → yes, unless MARKETING_EMAIL_OPT_IN_REQUIRED (explicit opt-in only).
