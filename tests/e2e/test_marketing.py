@@ -1,7 +1,7 @@
 """Marketing through the gateway against the real processes: a customer and its contact person
 created in customers appear in marketing's audience (from customers' events), its change
 follows; a dynamic segment takes them in and lets them go as the customer changes, within a
-deadline; consent decides sendability; a marketer manages, a manager reads, a rep is refused."""
+second; consent decides sendability; a marketer manages, a manager reads, a rep is refused."""
 import time
 import uuid
 
@@ -28,7 +28,7 @@ def test_a_new_customer_and_its_contact_appear_in_the_audience(admin, region):
     customer = rep.create_customer(name="Audience Ltd", region=region_name, industry="education",
                                    email="hello@audience.example")
     person = rep.ok("POST", f"customers/{customer['id']}/contacts", expect=201,
-                    json={"name": "Grace Hopper", "role": "CTO"})
+                    json={"name": "Grace Hopper", "role": "CTO", "email": "grace@audience.example"})
 
     def listed():
         items = marketer.ok("GET", "marketing/audience",
@@ -36,7 +36,10 @@ def test_a_new_customer_and_its_contact_appear_in_the_audience(admin, region):
         return items if len(items) == 2 else None
     items = wait_until(listed, timeout=30, message="the customer and its contact in the audience")
     assert {(i["id"], i["kind"], i["email"]) for i in items} == {
-        (customer["id"], "customer", "hello@audience.example"), (person["id"], "contact", None)}
+        (customer["id"], "customer", "hello@audience.example"),
+        (person["id"], "contact", "grace@audience.example")}         # from contact_added
+    channels = marketer.ok("GET", f"marketing/audience/{person['id']}/consent")["channels"]
+    assert [c["channel"] for c in channels if c["sendable"]] == ["email"]
 
     rep.ok("PATCH", f"customers/{customer['id']}", json={"industry": "retail"})
     wait_until(lambda: marketer.ok("GET", f"marketing/audience/{person['id']}")["industry"]
@@ -98,18 +101,29 @@ def test_a_customer_change_moves_its_contacts_in_and_out_of_a_dynamic_segment(ad
                message="the tagged customer and its contact in the segment")
     assert manager.ok("GET", f"marketing/segments/{segment['id']}")["member_count"] == 2
 
-    moved = time.monotonic()
-    rep.ok("PATCH", f"customers/{customer['id']}", json={"region": f"{region_name}-moved"})
-    wait_until(lambda: member_ids() == set(), timeout=10, interval=0.02,
-               message="the moved customer out of the segment")
-    print(f"\nsegment left {time.monotonic() - moved:.3f} s after the change was answered")
+    # Issue 11 §12: within a second of the change, out and back in. Measured on the shared
+    # 2-core host (10 moves, SQLite files, others' tests running): 0.18-0.34 s from the PATCH's
+    # answer to the gateway's members page showing the move, of which customers' outbox relay
+    # 60-100 ms (OUTBOX_PUBLISH_LINGER_SECONDS 0.05 + the publish), broker to marketing's batch
+    # applying it 15-110 ms (EVENT_BATCH_WAIT_SECONDS 0.02), the segments re-evaluated 3-60 ms,
+    # and this poll's own GET through the gateway 40-160 ms. So 1 s leaves about three times
+    # the worst seen for a loaded host; a linger or batch wait of a second would fail it.
+    for region_to, want, change in ((f"{region_name}-moved", set(), "out of"),
+                                    (region_name, {customer["id"], person["id"]}, "into")):
+        rep.ok("PATCH", f"customers/{customer['id']}", json={"region": region_to})
+        moved = time.monotonic()
+        wait_until(lambda: member_ids() == want, timeout=10, interval=0.02,
+                   message=f"the moved customer's contacts {change} the segment")
+        took = time.monotonic() - moved
+        assert took < 1.0, f"moved {change} the segment {took:.3f} s after the change was answered"
     history = manager.ok("GET", f"marketing/segments/{segment['id']}/history",
                          params={"contact_id": person["id"]})["items"]
     # a batch's events that touched the contact together name its reason together
     # ("contact_added+customer_tagged" when the contact's and the tag's events shared a batch)
     assert [(h["change"], h["reason"]) for h in history] == [
-        ("left", "customer_updated"), ("joined", history[1]["reason"])]
-    assert "customer_tagged" in history[1]["reason"].split("+")
+        ("joined", "customer_updated"), ("left", "customer_updated"),
+        ("joined", history[2]["reason"])]
+    assert "customer_tagged" in history[2]["reason"].split("+")
 
     static = marketer.ok("POST", "marketing/segments", expect=201,
                          json={"name": f"Imported {tag}", "kind": "static"})
