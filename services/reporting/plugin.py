@@ -46,9 +46,12 @@ class Report:
 class Reconciliation:
     """How the producer's own data recomputes this domain's KPIs. `methods` are the producer's
     paged reconcile RPCs (each page stamped with its event sequence); `optional` ones are read
-    when the producer answers them, else listed as not reconciled. `expected(session, data)`
-    and `actual(session)` return {kpi: Counter(key tuple → value)} over `keys` ({kpi: the key's
-    column names}); `checked(data, expected)` says how much was compared."""
+    when the producer answers them, else listed as not reconciled; `borrowed` are (source,
+    method) pairs of another producer's reconcile RPCs this domain's KPIs are also compared
+    with (marketing's leads and won deals against sales' rows), read like optional ones (once,
+    whichever domain names them). `expected(session, data)` and `actual(session)` return
+    {kpi: Counter(key tuple → value)} over `keys` ({kpi: the key's column names});
+    `checked(data, expected)` says how much was compared."""
     source: str
     methods: tuple
     keys: dict
@@ -56,6 +59,7 @@ class Reconciliation:
     actual: Callable
     checked: Callable
     optional: tuple = ()
+    borrowed: tuple = ()
 
 
 @dataclass(frozen=True)

@@ -50,20 +50,35 @@ def differences(want, have, keys):
     return found
 
 
+def _reads(plans):
+    """[(source, method, optional)] every plan reads, each once: its producer's methods, then
+    the methods it borrows from another producer (optional: a producer without it is named in
+    `not_reconciled`)."""
+    reads = [(plan.source, method, method in plan.optional)
+             for plan in plans for method in plan.methods + plan.optional]
+    for plan in plans:
+        reads += [(source, method, True) for source, method in plan.borrowed]
+    found, seen = [], set()
+    for source, method, optional in reads:
+        if (source, method) not in seen:
+            seen.add((source, method))
+            found.append((source, method, optional))
+    return found
+
+
 def _read(call, plans):
     """Every producer's pages: ({method: items, or None if an optional method is not
     there}, {source: set of page sequences})."""
     data, stamps = {}, {}
-    for plan in plans:
-        stamps.setdefault(plan.source, set())
-        for method in plan.methods + plan.optional:
-            try:
-                data[method], seen = _pages(call, plan.source, method)
-            except MethodNotFound:
-                if method not in plan.optional:
-                    raise
-                data[method], seen = None, set()
-            stamps[plan.source] |= seen
+    for source, method, optional in _reads(plans):
+        stamps.setdefault(source, set())
+        try:
+            data[method], seen = _pages(call, source, method)
+        except MethodNotFound:
+            if not optional:
+                raise
+            data[method], seen = None, set()
+        stamps[source] |= seen
     return data, stamps
 
 
@@ -72,10 +87,11 @@ def reconcile(db, fetchers, call, held):
     compared), "stable", "as_of_sequence" (customers'), "as_of" (per source), "checked",
     "difference_count", "differences"}."""
     plans = reconciliations()
-    sources = [plan.source for plan in plans]
     for _attempt in range(ATTEMPTS):
         data, stamps = _read(call, plans)
-        heads = {source: max(seen) for source, seen in stamps.items()}
+        # a producer read only for a borrowed method it does not have gave no page
+        heads = {source: max(seen) for source, seen in stamps.items() if seen}
+        sources = list(heads)
         consumer.catch_up_sources(db, {source: fetchers[source] for source in sources}, held,
                                   stop_on_error=True, until=heads)
         with db.read_only() as session:
@@ -89,8 +105,8 @@ def reconcile(db, fetchers, call, held):
         want = {kpi: values for plan in plans
                 for kpi, values in plan.expected(session, data).items()}
     found = differences(want, have, {kpi: key for plan in plans for kpi, key in plan.keys.items()})
-    missing = [f"{plan.source}.{method}" for plan in plans
-               for method in plan.optional if data[method] is None]
+    missing = [f"{source}.{method}" for source, method, optional in _reads(plans)
+               if optional and data[method] is None]
     return {"ok": not found, "not_reconciled": missing, "stable": stable,
             "as_of_sequence": heads.get("customers"), "as_of": heads,
             "checked": {name: count for plan in plans

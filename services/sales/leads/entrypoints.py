@@ -6,7 +6,7 @@ Each entrypoint: who is calling, one transaction (or a read-only session), one h
 """
 from services.chassis.rpc import rpc  # replies without confirms
 from services.sales import settings
-from services.sales.leads.handlers import conversion, leads
+from services.sales.leads.handlers import conversion, leads, reconcile
 
 SALES = ("sales_rep", "manager")        # require() lets admin and the system through as well
 
@@ -53,3 +53,10 @@ class LeadEntrypoints:
             return self.services.call("customers", "create_customer", details, timeout=timeout)
         return conversion.convert_lead(self.db, principal, lead_id, data, create_customer,
                                        lease_seconds=timeout)
+
+    # --- reporting's reconciliation: this service's own data (admin / system only) ----------
+    @rpc
+    def reconcile_lead_facts(self, cursor=None, limit=500):
+        self.principal.require("admin")
+        with self.db.read_only() as session:
+            return reconcile.lead_facts(session, cursor, limit)

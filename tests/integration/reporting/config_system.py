@@ -34,6 +34,7 @@ from services.sales.deals.handlers import board, deals, moves, pipeline
 from services.sales.deals.handlers import reconcile as deal_reconcile
 from services.sales.deals.models import Deal, PipelineStage
 from services.sales.events import EVENT_SCHEMAS
+from services.sales.leads.handlers import reconcile as lead_reconcile
 from services.sales.products import handlers as products
 from services.sales.targets.handlers import reconcile as target_reconcile
 from services.sales.targets.handlers import targets
@@ -47,7 +48,8 @@ REFUSED = (Conflict, Forbidden, Invalid, NotFound)
 SALES_RECONCILE = {"reconcile_deal_facts": deal_reconcile.deal_facts,
                    "reconcile_deal_history": deal_reconcile.deal_history,
                    "reconcile_cash_facts": cash_reconcile.cash_facts,
-                   "reconcile_target_facts": target_reconcile.target_facts}
+                   "reconcile_target_facts": target_reconcile.target_facts,
+                   "reconcile_lead_facts": lead_reconcile.lead_facts}
 EMPTY_PAGE = {"items": [], "sequence": 0, "next_cursor": None}
 SERIES = ("GTX", "MG")
 # Names that do not say their series (the second even names the other one): only the

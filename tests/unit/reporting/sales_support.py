@@ -117,8 +117,10 @@ def outcomes(db):
 class ProducersRpc:
     """The reconcile RPCs of customers and sales, each answered from its fake's own state."""
 
-    def __init__(self, customers_rpc, sales, on_sales_call=None):
+    def __init__(self, customers_rpc, sales, on_sales_call=None, without=()):
+        """`without`: sales' methods this sales does not have (an older one)."""
         self.customers_rpc, self.sales, self.on_sales_call = customers_rpc, sales, on_sales_call
+        self.without = without
 
     def cash_facts(self):
         return self.sales.cash.facts() if self.sales.cash else []
@@ -131,10 +133,13 @@ class ProducersRpc:
         assert service == "sales"
         if method == "reconcile_target_facts" and not (self.sales.cash and self.sales.cash.targets):
             raise MethodNotFound(method)        # as a sales without targets answers
+        if method in self.without:
+            raise MethodNotFound(method)
         items = {"reconcile_deal_facts": self.sales.facts,
                  "reconcile_deal_history": self.sales.histories,
                  "reconcile_cash_facts": self.cash_facts,
-                 "reconcile_target_facts": lambda: self.sales.cash.target_facts()}[method]()
+                 "reconcile_target_facts": lambda: self.sales.cash.target_facts(),
+                 "reconcile_lead_facts": list}[method]()      # no campaign's leads here
         start = int(cursor or 0)
         page = {"items": items[start:start + limit], "sequence": len(self.sales.events),
                 "next_cursor": str(start + limit) if start + limit < len(items) else None}

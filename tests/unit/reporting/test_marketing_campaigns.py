@@ -164,7 +164,8 @@ def test_the_reconcile_kpis_of_the_report_equal_marketings_results_shape(db):
     with db.read_only() as session:
         have = reconcile.actual(session)
     want = reconcile.expected(None, {reconcile.METHOD: [EXPECTED]})
-    assert want == have
+    # without sales' rows (test_marketing_reconciles_with_sales.py) theirs are not compared
+    assert want == {kpi: n for kpi, n in have.items() if not kpi.startswith("campaign_sales.")}
     assert {kpi for kpi in have if kpi.startswith("campaign_periods.")}      # dated too
     changed = reconcile.expected(None, {reconcile.METHOD: [{**EXPECTED, "leads": 3}]})
     assert changed != have
@@ -243,7 +244,8 @@ def test_per_month_each_fact_counts_on_its_own_time_and_the_months_sum_to_the_to
     assert summed(found["rows"]) == shown(report(db)["rows"][0]) == shown(EXPECTED)
     with db.read_only() as session:
         have = reconcile.actual(session)
-    assert have == reconcile.expected(None, {reconcile.METHOD: [EXPECTED]})
+    assert {kpi: n for kpi, n in have.items() if not kpi.startswith("campaign_sales.")} == (
+        reconcile.expected(None, {reconcile.METHOD: [EXPECTED]}))
 
 
 def test_periods_are_the_callers_local_days_and_weeks(db):

@@ -65,12 +65,25 @@ def test_reconcile_finds_no_difference_after_a_workload(db, customers, sales, wo
     assert result["checked"] == {"customers": 7, "live_customers": 6, "interactions": 7,
                                  "deals": 5, "closed_deals": 1, "stage_entries": 9,
                                  "invoices": 0, "targets": None, "campaigns": 0,
-                                 "campaign_emails_sent": 0, "campaign_leads": 0, "tickets": 0,
+                                 "campaign_emails_sent": 0, "campaign_leads": 0,
+                                 "campaign_sales_leads": 0, "tickets": 0,
                                  "ticket_sla_breaches": 0, "ticket_reopens": 0,
                                  "surveys_answered": 0, "followups": 0, "suppliers": 0,
                                  "supplier_evaluations": 0, "requests_decided": 0, "orders": 0,
                                  "receipts": 0}
     assert result["not_reconciled"] == ["sales.reconcile_target_facts"]
+
+
+def test_a_producer_without_a_borrowed_method_is_named_not_reconciled(db, customers, sales,
+                                                                      workload):
+    """marketing's KPIs also read sales' reconcile_lead_facts: a sales without it is named,
+    its comparisons left out, and the rest still reconciled."""
+    older = ProducersRpc(CustomersRpc(customers), sales, without=("reconcile_lead_facts",))
+    result = run_reconcile(db, workload, older)
+    assert result["ok"] and result["stable"]
+    assert result["not_reconciled"] == ["sales.reconcile_target_facts",
+                                        "sales.reconcile_lead_facts"]
+    assert result["checked"]["campaign_sales_leads"] is None
 
 
 def test_reconcile_reports_a_deal_kpi_that_drifted(db, workload, rpc):

@@ -66,3 +66,22 @@ def test_an_unreadable_response_raises_instead_of_being_skipped(db):
     with pytest.raises(ValueError):
         inbox.consume(db, SalesService.subscriptions, envelope)
     assert campaign_leads(db) == []
+
+
+def test_reconcile_lead_facts_pages_the_campaign_leads_only(db):
+    """Reporting's reconciliation of the marketing KPIs reads these: each lead a campaign made,
+    its campaign and deal (none until converted), keyset pages by id, stamped with the event
+    sequence; a lead entered by hand is no campaign's."""
+    from services.sales.leads.handlers import reconcile
+    call(db, leads.create_lead, ADMIN, {"contact_name": "Walk-in", "source": "web"})
+    deliver(db, RESPONSE)
+    deliver(db, {**RESPONSE, "id": "r-2", "campaign_id": "cmp-2", "email": "b@example.com"},
+            event_id="ev-m-2", sequence=2)
+    with db.read_only() as session:
+        first = reconcile.lead_facts(session, limit=1)
+        rest = reconcile.lead_facts(session, first["next_cursor"], 1)
+    assert rest["next_cursor"] is None and first["sequence"] == rest["sequence"] > 0
+    found = first["items"] + rest["items"]
+    assert sorted((item["campaign_id"], item["deal_id"]) for item in found) == [
+        ("cmp-1", None), ("cmp-2", None)]
+    assert [item["id"] for item in found] == sorted(item["id"] for item in found)

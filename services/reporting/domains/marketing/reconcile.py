@@ -7,11 +7,14 @@ event tells of them, so `recipients` and `not_sent` are not compared.
 
 The dated facts (the report per period, dated.py) are compared too, summed over their periods
 (`campaign_periods.*`): every count, cost entry and credit dated once adds up to the same
-results, so no period lost or doubled a fact."""
+results, so no period lost or doubled a fact.
+
+The leads, converted leads, won deals and attributed revenue are also compared with sales' own
+rows (`campaign_sales.*`, sales_rows.py: sales' reconcile_lead_facts and reconcile_deal_facts)."""
 from collections import Counter
 from decimal import Decimal
 
-from services.reporting.domains.marketing import dated, figures, queries
+from services.reporting.domains.marketing import dated, figures, queries, sales_rows
 from services.reporting.plugin import Reconciliation
 
 METHOD = "reconcile_campaign_results"
@@ -21,7 +24,7 @@ PREFIXES = ("campaigns", "campaign_periods")
 KEYS = {f"{prefix}.{name}": key for prefix in PREFIXES for name, key in (
     *((name, CAMPAIGN) for name in (*figures.COUNTS, "cost", "cost_per_lead")),
     ("won_deals", PER_MODEL), ("cac", PER_MODEL), ("roi", PER_MODEL),
-    ("revenue", ("campaign_id", "model", "currency")))}
+    ("revenue", ("campaign_id", "model", "currency")))} | sales_rows.KEYS
 
 
 def _decimal(value):
@@ -49,8 +52,9 @@ def _kpis(results, prefix="campaigns"):
     return found
 
 
-def expected(_session, data):
-    return {**_kpis(data[METHOD]), **_kpis(data[METHOD], "campaign_periods")}
+def expected(session, data):
+    return {**_kpis(data[METHOD]), **_kpis(data[METHOD], "campaign_periods"),
+            **sales_rows.expected(session, data)}
 
 
 def _presented(rows):
@@ -60,13 +64,16 @@ def _presented(rows):
 
 def actual(session):
     return {**_kpis(_presented(figures.campaigns(session).values())),
-            **_kpis(_presented(dated.totals(session).values()), "campaign_periods")}
+            **_kpis(_presented(dated.totals(session).values()), "campaign_periods"),
+            **sales_rows.actual(session)}
 
 
 def checked(data, want):
     return {"campaigns": len(data[METHOD]),
             "campaign_emails_sent": sum(want["campaigns.sent"].values()),
-            "campaign_leads": sum(want["campaigns.leads"].values())}
+            "campaign_leads": sum(want["campaigns.leads"].values()),
+            **sales_rows.checked(data)}
 
 
-RECONCILIATION = Reconciliation("marketing", (METHOD,), KEYS, expected, actual, checked)
+RECONCILIATION = Reconciliation("marketing", (METHOD,), KEYS, expected, actual, checked,
+                                borrowed=sales_rows.BORROWED)
