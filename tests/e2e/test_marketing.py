@@ -370,9 +370,18 @@ def test_a_campaign_email_reaches_each_contact_of_its_audience_once(admin, regio
     assert {r["contact_id"] for r in sent} == {p["id"] for p in people}
 
 
+# the figures reporting's campaign report shares with marketing's /results, and the prefixes
+# of the marketing KPIs reconcile compares (services/reporting/domains/marketing/reconcile.py)
+REPORTED = ("sent", "delivered", "bounced", "unique_opens", "unique_clicks", "unsubscribes",
+            "responses", "leads", "converted_leads", "cost", "cost_per_lead", "attribution",
+            "currency")
+MARKETING_KPIS = ("campaigns.", "campaign_periods.", "campaign_sales.")
+
+
 def test_the_campaign_journey_from_segment_to_roi(admin, anonymous, region, mailbox):
     """Issue 11 §12: segment → campaign → send → the SMTP server has the mail → open → click →
-    form response → lead → converted → deal won → the campaign's ROI."""
+    form response → lead → converted → deal won → the campaign's ROI in marketing's results and
+    in reporting's campaign report, which reconciles with marketing's and sales' rows."""
     region_name, _team = region
     marketer = admin.create_user("marketer")
     tag = uuid.uuid4().hex[:8]
@@ -435,3 +444,25 @@ def test_the_campaign_journey_from_segment_to_roi(admin, anonymous, region, mail
     assert results["attribution"]["last"] == {
         "won_deals": 1, "revenue": [{"currency": "EUR", "amount": "5000.00"}],
         "cac": "1000.00", "roi": "4.0000"}                     # (5000 − 1000) / 1000
+
+    # ... and reporting's campaign report shows the same: its figures equal marketing's own
+    # results, and reconcile finds no difference in any marketing KPI — against marketing's
+    # rows, and the leads, won deals and revenue against sales' own.
+    def reported():
+        rows = marketer.ok("GET", "reports/marketing/campaigns",
+                           params={"campaign_id": campaign["id"]})["rows"]
+        return rows[0] if rows and all(rows[0][k] == results[k] for k in REPORTED) else None
+    row = wait_until(reported, timeout=30, message="reporting's campaign report equal to /results")
+    assert (row["sent"], row["unique_opens"], row["unique_clicks"], row["responses"],
+            row["leads"], row["converted_leads"]) == (1, 1, 1, 1, 1, 1)
+    assert row["attribution"]["last"] == {
+        "won_deals": 1, "revenue": [{"currency": "EUR", "amount": "5000.00"}],
+        "cac": "1000.00", "roi": "4.0000"}
+    assert row["funnel"] == [{"step": step, "count": 1}
+                             for step in ("reach", "click", "response", "lead", "deal")]
+    job = admin.ok("POST", "reports/reconcile", expect=202)
+    result = wait_until(lambda: (lambda j: j if j["status"] in ("done", "failed") else None)(
+        admin.ok("GET", f"reports/jobs/{job['id']}")), timeout=90, message="reconcile")["result"]
+    assert [d for d in result["differences"] if d["kpi"].startswith(MARKETING_KPIS)] == []
+    assert "sales.reconcile_lead_facts" not in result["not_reconciled"]
+    assert result["checked"]["campaigns"] >= 1 and result["checked"]["campaign_sales_leads"] >= 1
