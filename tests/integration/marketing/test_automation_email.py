@@ -8,9 +8,8 @@ faked: their addresses and managers)."""
 from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import create_engine
-
 from services.chassis import mail
+from services.chassis.db import make_engine
 from services.chassis.rpc import ServiceUnavailable
 from services.marketing.automation.handlers import rules, triggering
 from services.marketing.consent.handlers import get_consent, set_consent
@@ -28,11 +27,16 @@ USERS = {"u-rep1": {"id": "u-rep1", "email": "rep@crm.example", "manager_id": "u
 
 
 @pytest.fixture
-def db(monkeypatch):
-    """Rules enabled at T0 (the events of support.Log occur after it)."""
+def db(dialect, migrated_database, monkeypatch):
+    """Rules enabled at T0 (the events of support.Log occur after it), on marketing's migrated
+    database of the test's dialect: the tests marked dialect_sensitive (the run's claim by a
+    conditional UPDATE, its lease, the claimant's record of the actions done) run on
+    PostgreSQL too (tests/conftest.py)."""
     for module in (rules, triggering):
         monkeypatch.setattr(module, "utcnow", lambda: T0)
-    return marketing_db(create_engine("sqlite://"))
+    engine = make_engine(migrated_database("marketing", dialect))
+    yield marketing_db(engine)
+    engine.dispose()
 
 
 @pytest.fixture
@@ -69,6 +73,7 @@ def mail_rule(db, *more):
         "actions": [{"type": "send_email", "template_id": template(db)}, *more]})
 
 
+@pytest.mark.dialect_sensitive("the run claimed once by a conditional UPDATE")
 def test_the_mail_arrives_rendered_once(db, remote, smtp_server):
     mail_rule(db)
     apply(db, Log("customers").emit("customer_created", customer()))
@@ -85,6 +90,7 @@ def test_the_mail_arrives_rendered_once(db, remote, smtp_server):
     assert unsubscribe in received.get_body(("plain",)).get_content()
 
 
+@pytest.mark.dialect_sensitive("the claim released to a retry and claimed again")
 def test_the_server_down_the_run_waits_and_resumes_with_one_mail(db, remote, smtp_server):
     mail_rule(db)
     apply(db, Log("customers").emit("customer_created", customer()))
@@ -97,6 +103,7 @@ def test_the_server_down_the_run_waits_and_resumes_with_one_mail(db, remote, smt
     assert len(smtp_server.wait_for(1)) == 1 and all_runs(db)[0].outcome == "done"
 
 
+@pytest.mark.dialect_sensitive("the claimant's record of the actions done")
 def test_a_later_outage_does_not_send_the_mail_again(db, remote, smtp_server):
     mail_rule(db, {"type": "create_task", "title": "Call them"})
     apply(db, Log("customers").emit("customer_created", customer()))

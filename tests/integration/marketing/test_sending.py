@@ -8,9 +8,10 @@ from datetime import timedelta
 
 import pytest
 from prometheus_client import REGISTRY
-from sqlalchemy import create_engine, select, update
+from sqlalchemy import select, update
 
 from services.chassis.auth import Principal
+from services.chassis.db import make_engine
 from services.chassis.errors import Conflict, NotFound
 from services.chassis.models import OutboxEvent, utcnow
 from services.marketing.campaigns.handlers import campaigns
@@ -29,11 +30,15 @@ PEOPLE = 7
 
 
 @pytest.fixture
-def db(monkeypatch, smtp_server):
+def db(dialect, migrated_database, monkeypatch, smtp_server):
+    """marketing's migrated database on the test's dialect: the ones marked dialect_sensitive
+    (claims, leases, once-only sends, the cap's and consent's checks under the claim) run on
+    PostgreSQL too (tests/conftest.py)."""
     monkeypatch.setenv("MARKETING_SEND_BATCH_SIZE", "3")
     monkeypatch.setenv("MARKETING_SEND_RATE_PER_SECOND", "0")        # no limit unless a test says
     monkeypatch.setenv("SMTP_FROM", "News <news@crm.example>")
-    db = marketing_db(create_engine("sqlite://"))
+    engine = make_engine(migrated_database("marketing", dialect))
+    db = marketing_db(engine)
     log = Log("customers")
     apply(db, *[log.emit("customer_created", customer(
         id=f"c-{n}", kind="individual", name=f"Person{n} Smith", email=f"p{n}@example.com"))
@@ -41,7 +46,8 @@ def db(monkeypatch, smtp_server):
     apply(db, log.emit("customer_created", customer(id="c-south", region="south",
                                                     email="south@example.com")))
     db.customers_log = log
-    return db
+    yield db
+    engine.dispose()
 
 
 def write(db, function, *args):
@@ -102,6 +108,7 @@ def event_types(db, prefix):
                 .where(OutboxEvent.event_type.startswith(prefix)).order_by(OutboxEvent.sequence))]
 
 
+@pytest.mark.dialect_sensitive("once per contact whatever is redelivered: the claims")
 def test_each_contact_gets_the_mail_once_with_its_own_unsubscribe_link(db, smtp_server):
     campaign_id, template_id = running_campaign(db), template(db)
     answer = write(db, start.start_send, campaign_id, {"template_id": template_id})
@@ -149,6 +156,7 @@ def test_a_refused_address_bounces_to_do_not_contact_and_the_rest_go(db, smtp_se
         "pending": 0, "sending": 0, "sent": PEOPLE - 1, "bounced": 1, "failed": 0, "skipped": 0}
 
 
+@pytest.mark.dialect_sensitive("the wait and the re-release under the send's row lock")
 def test_an_smtp_outage_waits_and_resumes_with_nobody_lost_or_doubled(db, smtp_server,
                                                                        monkeypatch):
     monkeypatch.setenv("MARKETING_SEND_RETRY_SECONDS", "0.01")
@@ -172,6 +180,7 @@ def test_an_smtp_outage_waits_and_resumes_with_nobody_lost_or_doubled(db, smtp_s
     assert state(db, campaign_id)["status"] == "done"
 
 
+@pytest.mark.dialect_sensitive("the lease's reclaim")
 def test_a_worker_that_died_after_claiming_leaves_its_recipient_to_be_sent_again(db, smtp_server,
                                                                                  monkeypatch):
     monkeypatch.setenv("MARKETING_SEND_LEASE_SECONDS", "60")
@@ -194,6 +203,7 @@ def test_a_worker_that_died_after_claiming_leaves_its_recipient_to_be_sent_again
     assert state(db, campaign_id)["status"] == "done"
 
 
+@pytest.mark.dialect_sensitive("the cap and consent checked under the claim")
 def test_the_frequency_cap_and_consent_changed_since_the_snapshot_skip(db, smtp_server,
                                                                        monkeypatch):
     monkeypatch.setenv("MARKETING_FREQUENCY_CAP", "1")
@@ -211,6 +221,7 @@ def test_the_frequency_cap_and_consent_changed_since_the_snapshot_skip(db, smtp_
     assert len(reasons) == PEOPLE and state(db, second)["status"] == "done"
 
 
+@pytest.mark.dialect_sensitive("the address's consent checked under the claim")
 @pytest.mark.parametrize("status, reason", [("unsubscribed", None), ("do_not_contact", "complained")])
 def test_an_address_another_holder_refused_since_the_snapshot_is_skipped(db, smtp_server, status,
                                                                          reason):
@@ -288,6 +299,7 @@ def recipient_rows(db, campaign_id):
             select(CampaignRecipient).where(CampaignRecipient.campaign_id == campaign_id))}
 
 
+@pytest.mark.dialect_sensitive("the batch's claim in one transaction")
 def test_a_batch_is_claimed_at_once_and_sent_over_one_smtp_session(db, smtp_server, monkeypatch):
     """The batch's recipients claimed and checked in one transaction, its mails over one SMTP
     connection (the real server), each outcome recorded with its event."""
@@ -305,6 +317,7 @@ def test_a_batch_is_claimed_at_once_and_sent_over_one_smtp_session(db, smtp_serv
     assert event_types(db, "campaign_email") == ["campaign_email_sent"] * 3
 
 
+@pytest.mark.dialect_sensitive("once-only: each outcome's commit")
 def test_a_crash_after_a_handoff_mid_batch_sends_no_recorded_mail_again(db, smtp_server,
                                                                           monkeypatch):
     """The outcome of each mail commits right after its SMTP transaction, so a worker lost
@@ -336,6 +349,7 @@ def test_a_crash_after_a_handoff_mid_batch_sends_no_recorded_mail_again(db, smtp
     assert state(db, campaign_id)["counts"]["sent"] == PEOPLE
 
 
+@pytest.mark.dialect_sensitive("the lease's half-time re-claim")
 def test_claims_older_than_half_the_lease_are_claimed_and_checked_again(db, smtp_server,
                                                                          monkeypatch):
     """A slow batch never sends on a claim that may have run out (and been handed to another
