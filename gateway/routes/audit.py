@@ -1,6 +1,7 @@
 """The audit trail (audit): who changed which field of which record, when, from what to what —
-per record, per customer (the customer and its contacts, deals, documents and tasks), per user,
-in a time range, newest first; each caller sees the history of the records they may see."""
+per record, per customer (the customer and its contacts, deals, documents, tasks and tickets),
+per user, in a time range, newest first; each caller sees the history of the records they may
+see."""
 from gateway.routing import QUERY, Route, path
 from gateway.settings import API_PREFIX as API
 
@@ -19,6 +20,6 @@ ROUTES = [
     _route("GET", f"{API}/customers/{{customer_id}}/history", "customer_history",
            args=(path("customer_id"), QUERY), query="audit:HistoryQuery",
            summary="A customer's change history with its contacts', deals', quotes', "
-                   "contracts', orders', invoices' and tasks' (the interactions are "
+                   "contracts', orders', invoices', tasks' and tickets' (the interactions are "
                    "/customers/{customer_id}/interactions); newest first"),
 ]

@@ -1,16 +1,40 @@
-"""What audit consumes: every event type of identity, customers and sales (their contracts'
-EVENT_SCHEMAS), so each live event can move the consumer position and the next one can be
-applied live in order (services/audit/ordering.py); the types that change no record are
-no-ops (services/audit/records.py READERS). identity's user events also keep the users copy
-(actors' names, managers' teams)."""
+"""What audit consumes: every event type of every service that publishes events — the services
+of services/registry.py with a non-empty `services.<name>.events.EVENT_SCHEMAS` (their
+contracts), audit itself aside (it publishes none) — so a new producer is consumed without a
+change here, and tests/contract/test_audit_consumes.py fails until records.py says what each
+of its event types records. Each live event moves the consumer position so the next one can be
+applied live in order (services/audit/ordering.py); the types that change no record are no-ops
+(services/audit/records.py READERS). identity's user events also keep the users copy (actors'
+names, managers' and agents' teams)."""
+import importlib
+
+from services import registry
 from services.audit import trail
 from services.audit.models import UserCopy
-from services.customers.events import EVENT_SCHEMAS as CUSTOMERS
-from services.identity.events import EVENT_SCHEMAS as IDENTITY
 from services.kernel.users_copy import USER_EVENTS, UsersCopy
-from services.sales.events import EVENT_SCHEMAS as SALES
 
-PRODUCERS = {"identity": IDENTITY, "customers": CUSTOMERS, "sales": SALES}
+SELF = "audit"
+
+
+def producers():
+    """{source: EVENT_SCHEMAS} of every registered service that publishes, in the registry's
+    order."""
+    found = {}
+    for service in registry.SERVICES:
+        if service.name == SELF:
+            continue
+        try:
+            events = importlib.import_module(f"services.{service.name}.events")
+        except ModuleNotFoundError as missing:      # the gateway: no events module
+            if missing.name not in (f"services.{service.name}", f"services.{service.name}.events"):
+                raise               # an events module that fails to import is not "none"
+            continue
+        if getattr(events, "EVENT_SCHEMAS", None):
+            found[service.name] = events.EVENT_SCHEMAS
+    return found
+
+
+PRODUCERS = producers()
 users = UsersCopy(UserCopy)
 
 

@@ -25,8 +25,11 @@ class UserCopy(UserCopyColumns, Base):
 
 class AuditRecord(Base):
     """One audited record. `scope` says whose history it is (services/audit/scopes.py):
-    `owner` (owner_id, like the records' own lists), `admin` (users, configuration) or a
-    target's scope (`target_company`, `target_region`, `target_product_line`, `target_rep`)."""
+    `owner` (owner_id, like the records' own lists), `admin` (users, configuration), a
+    target's scope (`target_company`, `target_region`, `target_product_line`, `target_rep`) or
+    its producer's rule (`ticket`: team_id, owner_id the assignee, customer_id; `marketing`,
+    `marketing_rules`, `supplier`: by role; `purchase_request`: owner_id the requester, team_id
+    theirs; `purchase_contract` / `purchase_order`: parent_id their purchase request)."""
     __tablename__ = "audit_records"
     record_type: Mapped[str] = mapped_column(String(20), primary_key=True)
     record_id: Mapped[str] = mapped_column(String(64), primary_key=True)
@@ -36,6 +39,8 @@ class AuditRecord(Base):
     region: Mapped[str | None] = mapped_column(String(64), nullable=True)
     customer_id: Mapped[str | None] = mapped_column(String(36), nullable=True, index=True)
     deal_id: Mapped[str | None] = mapped_column(String(36), nullable=True, index=True)
+    team_id: Mapped[str | None] = mapped_column(String(36), nullable=True)
+    parent_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
     source: Mapped[str] = mapped_column(String(40), nullable=False)
     sequence: Mapped[int] = mapped_column(BigInteger, nullable=False)   # last event applied
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime, nullable=False)

@@ -37,7 +37,7 @@ def list_changes(session, principal, query=None):
 
 def customer_history(session, principal, customer_id, query=None):
     """The customer's own changes and those of its contacts, deals, leads, quotes, contracts,
-    orders, invoices and tasks — each as the caller may see it. An unknown customer, or one
+    orders, invoices, tasks, tickets and consent — each as the caller may see it. An unknown customer, or one
     the caller may not see, is NotFound (existence does not leak)."""
     filters = load(schemas.HistoryQuery, query or {})
     if not isinstance(customer_id, str) or session.scalar(

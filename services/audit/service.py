@@ -1,7 +1,9 @@
 """audit: who changed which field of which record, when, from what to what — built from the
-domain events of identity, customers and sales (never from their databases).
+domain events of every service that publishes (services/registry.py; never from their
+databases).
 
-- catalog.py: what it consumes (every event type; inbox + catch-up, as every consumer);
+- catalog.py: what it consumes (every producer's every event type; inbox + catch-up, as every
+  consumer);
 - ordering.py: live events applied in each producer's order (else left to the catch-up), in
   batches (the chassis's live path: one queue per producer, a batch's in-order prefix one
   transaction);

@@ -98,3 +98,55 @@ def test_a_rebuild_replays_the_logs_into_the_same_trail(system):
     after = call(system["audit"], "list_changes", {}, principal=ADMIN)["items"]
     assert after[1:] == before
     assert (after[0]["old_value"], after[0]["new_value"]) == ("Acme Ltd", "Acme Group")
+
+
+@pytest.mark.dialect_sensitive("the scopes' subqueries over the records table (tickets by their "
+                               "customer's owner, orders by their request)")
+def test_every_producers_records_have_a_trail_read_as_their_producer_lets_them(system):
+    """Tickets, campaigns and purchase requests / orders arrive live from their producers
+    (issue 10 §10: the trail covered only identity, customers and sales) and are read by whom
+    their producer lets read them."""
+    agent = Principal("u-agent", "agent", team_id="t-support")
+    marketer = Principal("u-mkt", "marketer")
+    buyer = Principal("u-buyer", "buyer")
+    call(system["customers"], "publish", [("customer_created", customer())])
+    call(system["service_desk"], "publish", [
+        ("ticket_created", {"id": "tk-1", "customer_id": "c-1", "subject": "Broken",
+                            "priority": "normal", "team_id": "t-support", "assignee_id": None,
+                            "tags": [], "status": "new", "created_at": T0, "updated_at": T0}),
+        ("ticket_status_changed", {"ticket_id": "tk-1", "customer_id": "c-1",
+                                   "from_status": "new", "to_status": "open",
+                                   "changed_by": "u-agent", "changed_at": T0})],
+        actor="u-agent")
+    call(system["marketing"], "publish", [
+        ("campaign_created", {"id": "cp-1", "name": "Spring", "status": "draft",
+                              "owner_id": "u-mkt", "segment_ids": [], "changed_at": T0}),
+        ("campaign_updated", {"id": "cp-1", "name": "Spring sale", "status": "draft",
+                              "owner_id": "u-mkt", "segment_ids": [], "changed_at": T0})],
+        actor="u-mkt")
+    call(system["procurement"], "publish", [
+        ("purchase_request_created", {"id": "pr-1", "requester_id": "u-rep1",
+                                      "requester_team_id": "t-1", "title": "Laptops",
+                                      "status": "draft", "lines": [], "created_at": T0}),
+        ("purchase_order_created", {"id": "po-1", "number": "PO-1", "request_id": "pr-1",
+                                    "status": "draft", "lines": [], "created_at": T0}),
+        ("purchase_order_status_changed", {"order_id": "po-1", "number": "PO-1",
+                                           "accepted_value": "0.00", "from_status": "draft",
+                                           "to_status": "sent", "changed_at": T0})],
+        actor="u-buyer")
+    wait_entries(system, 1 + 2 + 2 + 3)
+
+    def seen(principal):
+        page = call(system["audit"], "list_changes", {"limit": 100}, principal=principal)
+        return {(item["record_type"], item["record_id"], item["field"]) for item in page["items"]}
+
+    assert seen(agent) >= {("ticket", "tk-1", "status"), ("ticket", "tk-1", None)}
+    assert not {kind for kind, _id, _field in seen(agent)} & {"campaign", "purchase_request"}
+    assert {kind for kind, _id, _field in seen(marketer)} >= {"campaign", "customer"}
+    assert ("campaign", "cp-1", "name") in seen(marketer)
+    assert not {kind for kind, _id, _field in seen(marketer)} & {"ticket", "purchase_order"}
+    assert {(kind, field) for kind, _id, field in seen(REP1)} >= {  # their customer's ticket,
+        ("ticket", "status"), ("purchase_request", None)}            # their own request
+    assert "purchase_order" not in {kind for kind, _id, _field in seen(REP1)}  # ORDERS_READ
+    assert ("purchase_order", "po-1", "status") in seen(buyer)
+    assert seen(REP2) == set()
