@@ -24,6 +24,10 @@ scripts/ensure_apt.sh "the browser tests" chromium:chromium chromium-driver:chro
     fonts-wqy-microhei:/usr/share/fonts/truetype/wqy/wqy-microhei.ttc || true
 # Debian's docker-compose (1.29) validates docker-compose.yml (tests/unit/test_compose.py): the same rule.
 scripts/ensure_apt.sh "the compose validation" docker-compose:docker-compose || true
+# Redis for the rate limit shared across gateway replicas (tests/integration/gateway/
+# test_shared_rate_limit.py): the machine's, else Debian's redis-server started by the project
+# (var/redis/) — exports TEST_REDIS_URL; the same rule.
+eval "$(scripts/ensure_redis.sh)" || true
 
 if [ "$#" -eq 0 ]; then
     set -- tests
