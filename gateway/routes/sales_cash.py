@@ -21,8 +21,9 @@ ROUTES = [
     _route("POST", f"{API}/invoices", "issue_invoice", args=(BODY,), body="json", roles=WRITERS,
            status=201, location=f"{API}/invoices/{{id}}", request_schema="sales:InvoiceCreate",
            response_schema="sales:InvoiceDetail",
-           summary="Issue an invoice from a won deal (its lines; order_id: not yet); numbered "
-                   "INV-<year>-00001, due after the payment terms"),
+           summary="Issue an invoice from an order (order_id: its lines) or a won deal "
+                   "(deal_id: its lines) — exactly one; numbered INV-<year>-00001, due after "
+                   "the payment terms"),
     _route("GET", f"{API}/invoices/overdue", "list_overdue_invoices", args=(QUERY,),
            query="sales:OverdueInvoiceQuery",
            response_schema="sales:Invoice", response_page=True,

@@ -25,6 +25,16 @@ def test_every_cash_route_is_documented_with_resolvable_schemas(document):
     assert {"201", "404", "409", "422"} <= set(pay)
 
 
+def test_issuing_says_it_takes_an_order_or_a_won_deal(document):
+    """InvoiceCreate takes order_id or deal_id (exactly one): the summary said "order_id: not
+    yet" after orders could be invoiced."""
+    issue = document["paths"]["/api/v1/invoices"]["post"]
+    assert "not yet" not in issue["summary"]
+    assert "order_id" in issue["summary"] and "deal_id" in issue["summary"]
+    create = document["components"]["schemas"]["InvoiceCreate"]["properties"]
+    assert {"order_id", "deal_id"} <= set(create)
+
+
 def test_overdue_is_its_own_route():
     table = RouteTable(ROUTES)
     route, values = table.match("/api/v1/invoices/overdue", "GET")
