@@ -5,9 +5,9 @@ it. No broker and no file, so a property test runs dozens of workloads in second
 order is the test's to choose.
 
 - Sales: the use cases an API call runs (create / update / move a deal, change a stage or a
-  product's series; product-line targets of this quarter for each series are set first), each
-  in its own unit of work; a refused call (422 / 409 / 403 / 404) changes nothing and is
-  skipped, as a client would see it refused.
+  product's series; product-line targets of a fixed quarter for each series are set first, and
+  every move happens at a fixed instant in it), each in its own unit of work; a refused call
+  (422 / 409 / 403 / 404) changes nothing and is skipped, as a client would see it refused.
 - Reporting: `deliver` (the live path: one event per transaction, in any order, repeats
   included), `rebuild` (the replay from zero), `reconcile` (against sales' own reconcile
   handlers) and the funnel report.
@@ -57,9 +57,11 @@ SERIES = ("GTX", "MG")
 PRODUCT_NAMES = ("Alpha", "GTX Beta")
 
 
-def this_quarter():
-    today = datetime.now(timezone.utc).date()
-    return date(today.year, 3 * ((today.month - 1) // 3) + 1, 1)
+# A fixed clock: every move (a win's closed_at) happens at NOW, inside the targets' QUARTER —
+# "this quarter" from the wall clock let a run across a quarter's end win its deals outside
+# the targets' period (attainment 0 on both sides: the check proved nothing).
+NOW = datetime(2026, 5, 13, 10, 0, tzinfo=timezone.utc)
+QUARTER = date(2026, 4, 1)
 
 
 def migrated(templates, service, event_schemas=None):
@@ -87,7 +89,7 @@ class SalesSystem:
             "name": f"{name} {currency}", "series": series, "list_price": "1.00",
             "currency": currency})["id"] for name, series in zip(PRODUCT_NAMES, SERIES)]
             for currency in ("EUR", "USD")}
-        self.quarter = this_quarter()
+        self.quarter = QUARTER
         self.target_ids = [self.write(targets.set_target, ADMIN, {
             "period_kind": "quarter", "period_start": self.quarter.isoformat(),
             "scope": "product_line", "scope_value": series, "measure": "won_revenue",
@@ -95,14 +97,14 @@ class SalesSystem:
             for series in SERIES for currency in ("EUR", "USD")]
         self.deal_ids = []
 
-    def write(self, function, principal, *args):
+    def write(self, function, principal, *args, **kwargs):
         with self.db.unit_of_work(actor=principal.user_id) as uow:
-            return function(uow, principal, *args)
+            return function(uow, principal, *args, **kwargs)
 
-    def attempt(self, function, principal, *args):
+    def attempt(self, function, principal, *args, **kwargs):
         """An API call: its answer, or None when sales refuses it (nothing changed)."""
         try:
-            return self.write(function, principal, *args)
+            return self.write(function, principal, *args, **kwargs)
         except REFUSED:
             return None
 
@@ -135,7 +137,7 @@ class SalesSystem:
     def move(self, index, stage):
         if self.deal_ids:
             self.attempt(moves.move_deal, ADMIN, self.deal_ids[index % len(self.deal_ids)],
-                         {"stage": stage, "lost_reason": "price"})
+                         {"stage": stage, "lost_reason": "price"}, now=NOW)
 
     def configure(self, stage, changes):
         self.attempt(pipeline.update_stage, ADMIN, stage, changes)
@@ -175,7 +177,7 @@ class SalesSystem:
     def attainment(self):
         """{target id: attained} as sales' own target read answers it."""
         with self.db.read_only() as session:
-            return {target_id: targets.get_target(session, ADMIN, target_id)["attained"]
+            return {target_id: targets.get_target(session, ADMIN, target_id, now=NOW)["attained"]
                     for target_id in self.target_ids}
 
     def rpc(self, service, method, cursor=None, limit=500):
@@ -216,7 +218,8 @@ class ReportingSystem:
     def attainment(self):
         with self.db.read_only() as session:
             report = target_reports.targets(session, ADMIN, {
-                "period_kind": "quarter", "period_start": self.sales.quarter.isoformat()})
+                "period_kind": "quarter", "period_start": self.sales.quarter.isoformat()},
+                now=NOW)
         return {row["id"]: row["attained"] for row in report["rows"]}
 
     def dispose(self):

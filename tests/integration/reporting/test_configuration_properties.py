@@ -105,3 +105,21 @@ def test_reporting_follows_every_configuration_change(migration_templates, first
     finally:
         live.dispose()
         sales.engine.dispose()
+
+
+def test_a_won_deal_counts_toward_its_product_lines_target_whatever_the_date(
+        migration_templates):
+    """The fixed clock puts every win inside the targets' quarter, so the attainment the
+    property compares is not zero on both sides by the calendar (a wall-clock quarter and wall-
+    clock wins fell apart across a quarter's end)."""
+    sales = SalesSystem(migration_templates)
+    live = ReportingSystem(migration_templates, sales)
+    try:
+        run(sales, [("create", 0, "EUR", 150, 2, 0), ("move", 0, "won")])
+        live.deliver(sales.events())
+        attained = sales.attainment()
+        assert sorted(attained.values()) == ["0.00", "0.00", "0.00", "3.00"]
+        assert live.attainment() == attained
+    finally:
+        live.dispose()
+        sales.engine.dispose()

@@ -26,8 +26,16 @@ ALL_DAY = {day: [["00:00", "24:00"]] for day in ("mon", "tue", "wed", "thu", "fr
                                                   "sun")}
 
 
-def today():
-    return {"from": datetime.now(timezone.utc).date().isoformat(), "tz": "UTC"}
+# A period with nothing in it: the scope checks need no records, nor the wall clock
+SOME_DAY = {"from": "2026-03-02", "to": "2026-03-02", "tz": "UTC"}
+
+
+def period_of(*timestamps):
+    """The UTC days the records' own timestamps fall on — one, or two for a run across
+    midnight (a period of "today" from the wall clock missed tickets created before it)."""
+    days = sorted({datetime.fromisoformat(stamp).astimezone(timezone.utc).date()
+                   for stamp in timestamps})
+    return {"from": days[0].isoformat(), "to": days[-1].isoformat(), "tz": "UTC"}
 
 
 def desk_people(producers, databases):
@@ -70,8 +78,8 @@ def desk_rows(desk):
     return rpc(desk, "reconcile_ticket_kpis", ADMIN)["items"]
 
 
-def reported(reporting, principal=LEAD, report="service_desk_tickets", **query):
-    return rpc(reporting, report, principal, {**today(), **query})
+def reported(reporting, period, principal=LEAD, report="service_desk_tickets", **query):
+    return rpc(reporting, report, principal, {**period, **query})
 
 
 @pytest.mark.dialect_sensitive("the ticket facts' upserts and reconcile queries")
@@ -83,15 +91,16 @@ def test_reports_equal_the_service_desks_own_figures_and_reconcile_is_exact(
     rows = desk_rows(producers["service_desk"])
     want = figures.summarise(rows)
     assert want["tickets"] == 3 and want["reopened_tickets"] == 1 and want["resolved"] == 2
+    period = period_of(*(row["created_at"] for row in rows))
 
     def agents():
-        return {r["assignee_id"]: r for r in reported(reporting, report="service_desk_agents")[
-            "rows"]}
+        return {r["assignee_id"]: r for r in reported(reporting, period,
+                                                      report="service_desk_agents")["rows"]}
 
     def total():
         # The workload's last event is the third ticket's reassignment: the totals can be
         # complete before it is applied, so the wait covers it too.
-        got = reported(reporting, granularity="total")["rows"]
+        got = reported(reporting, period, granularity="total")["rows"]
         done = got and got[0]["tickets"] == 3 and got[0]["reopens"] == 1 and \
             got[0]["resolution_time"]["measured"] == 2 and \
             agents().get(AGENT_2.user_id, {}).get("tickets") == 2
@@ -121,14 +130,14 @@ def test_reports_equal_the_service_desks_own_figures_and_reconcile_is_exact(
 
 def test_who_reads_the_service_kpis(producers, databases, start_reporting):
     reporting = start_reporting()
-    assert reported(reporting, MANAGER)["rows"] == []
-    assert reported(reporting, AGENT, assignee_id=AGENT.user_id)["rows"] == []
+    assert reported(reporting, SOME_DAY, MANAGER)["rows"] == []
+    assert reported(reporting, SOME_DAY, AGENT, assignee_id=AGENT.user_id)["rows"] == []
     with pytest.raises(Forbidden):
-        reported(reporting, AGENT, assignee_id=AGENT_2.user_id)
+        reported(reporting, SOME_DAY, AGENT, assignee_id=AGENT_2.user_id)
     with pytest.raises(Forbidden):
-        reported(reporting, REP_A)
+        reported(reporting, SOME_DAY, REP_A)
     with pytest.raises(Invalid):
-        reported(reporting, LEAD, group_by=["subject"])
+        reported(reporting, SOME_DAY, LEAD, group_by=["subject"])
     with pytest.raises(Forbidden):
         rpc(producers["service_desk"], "reconcile_ticket_kpis", LEAD)
 
@@ -149,10 +158,11 @@ def test_csat_and_followups_equal_the_service_desks_rows(producers, databases, s
     visits = rpc(producers["service_desk"], "reconcile_followup_kpis", ADMIN)["items"]
     assert [(s["survey_id"], s["score"], s["agent_id"]) for s in surveys] == [
         (survey_id, 60, AGENT_2.user_id)]
+    period = period_of(surveys[0]["answered_at"])           # CSAT counts answers by that
 
     def csat():
-        rows = reported(reporting, report="service_desk_satisfaction", granularity="total",
-                        group_by=["agent_id"])["rows"]
+        rows = reported(reporting, period, report="service_desk_satisfaction",
+                        granularity="total", group_by=["agent_id"])["rows"]
         return rows if rows and rows[0]["answered"] == 1 else None
     [row] = wait_until(csat, timeout=30, message="the answer reported")
     assert (row["agent_id"], row["csat_average"], row["distribution"]["60-79"]) == (

@@ -1,10 +1,13 @@
 """The weekly digest from the real reporting service to a real SMTP server: the manager gets
 one mail with their team's won revenue of the week as the revenue report shows it to them;
 another round sends nothing more."""
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, time, timedelta, timezone
 
 import pytest
 from nameko.testing.services import entrypoint_hook
+from sqlalchemy import func, select
+
+from services.sales.deals.models import Deal
 
 from tests.helpers import wait_until
 from tests.integration.customers.support import rpc
@@ -25,13 +28,19 @@ def mailbox(tmp_path, monkeypatch):
 def test_the_manager_gets_the_teams_week_once(producers, databases, reporting, mailbox):
     deal_workload(producers)
     wait_until(lambda: sales_kpis_match(reporting, databases), message="sales KPIs caught up")
-    next_week = datetime.now(timezone.utc) + timedelta(days=7)
+    # The week of the wins as sales recorded them (UTC, the digest's default zone), not of the
+    # wall clock: a run across Sunday midnight won its deals in the week before "today's".
+    with databases["sales"].connect() as connection:
+        won_at = connection.scalar(select(func.max(Deal.closed_at)).where(Deal.stage == "won"))
+    won_on = (won_at if won_at.tzinfo else won_at.replace(tzinfo=timezone.utc)).astimezone(
+        timezone.utc).date()
+    week = won_on - timedelta(days=won_on.weekday())
+    next_week = datetime.combine(week + timedelta(days=7), time(9), timezone.utc)
     with entrypoint_hook(reporting, "send_weekly_digests") as send:
         assert MANAGER.user_id in send(now=next_week)
     [message] = mailbox.messages_to(f"{MANAGER.user_id}@example.com")
     text = message.get_content()
-    today = datetime.now(timezone.utc).date()
-    week = today - timedelta(days=today.weekday())
+    assert f"week {week.isoformat()} to " in text
     revenue = rpc(reporting, "sales_revenue", MANAGER, {
         "from": week.isoformat(), "to": (week + timedelta(days=6)).isoformat(),
         "granularity": "total", "group_by": ["owner_id"]})
