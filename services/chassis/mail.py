@@ -15,6 +15,10 @@ sends or why.
   wait and try again; nothing was accepted), `RecipientRefused` (a 5xx to RCPT TO: this
   address will never take mail — do-not-contact), `MessageRefused` (a 5xx to the sender or the
   message itself: this mail will not go, the address may be fine).
+- Every attempt is counted by its result in crm_smtp_send_attempts_total{result}: `sent`,
+  `transient` (including a session that could not be opened), `recipient_refused`,
+  `message_refused` — one series for every sender, which the alert CrmSmtpFailing reads
+  (deploy/prometheus/alerts.rules.yml: most attempts of a service failing for 15 minutes).
 - Green under eventlet: smtplib uses `socket` and `ssl`, which the monkey patch replaces (every
   nameko service is patched), so a slow server blocks one green thread, not the process.
 """
@@ -31,6 +35,8 @@ from email.header import Header
 from email.message import EmailMessage
 from datetime import datetime, timezone
 from email.utils import format_datetime, formatdate, getaddresses, make_msgid, parseaddr
+
+from prometheus_client import Counter
 
 from services.chassis.settings import env
 
@@ -122,6 +128,22 @@ def _translated(error):
 
 
 FAILURES = (smtplib.SMTPException, OSError, socket.timeout, ssl.SSLError)   # OSError: refused, reset
+
+ATTEMPTS = Counter("crm_smtp_send_attempts_total",
+                   "SMTP sends (and sessions that failed to open) by result: sent / transient / "
+                   "recipient_refused / message_refused", ["result"])
+RESULTS = ("sent", "transient", "recipient_refused", "message_refused")
+for _result in RESULTS:             # exported at 0 from the start: a ratio has its denominator
+    ATTEMPTS.labels(_result)
+
+
+def _failed(error):
+    """`error` translated, its attempt counted."""
+    failure = _translated(error)
+    ATTEMPTS.labels("recipient_refused" if isinstance(failure, RecipientRefused)
+                    else "message_refused" if isinstance(failure, MessageRefused)
+                    else "transient").inc()
+    return failure
 
 
 # --- messages -------------------------------------------------------------------------------
@@ -256,7 +278,8 @@ class Connection:
                 recipients = [addr for _name, addr in getaddresses(message.get_all("To", []))]
                 refused = self._smtp.send_message(message, from_addr=sender, to_addrs=recipients)
         except FAILURES as error:
-            raise _translated(error) from error
+            raise _failed(error) from error
+        ATTEMPTS.labels("sent").inc()
         return refused              # {address: (code, reply)} refused among several; {} for one
 
 
@@ -288,7 +311,7 @@ def connect(config=None):
             smtp.close()
             raise
     except FAILURES as error:
-        raise _translated(error) from error
+        raise _failed(error) from error
     try:
         yield Connection(smtp, config)
     finally:

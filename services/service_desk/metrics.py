@@ -3,7 +3,8 @@ SERVICE_DESK_METRICS_PORT with the rest): tickets created by channel and priorit
 assignments by how they were made, status changes by the status reached and why, mails
 received by outcome and send attempts of replies by result (a growing `retrying` with no
 `sent`: the SMTP server is down), notices to supervisors queued (or not: nobody to tell),
-satisfaction surveys and follow-up visits by step. Counted when
+satisfaction surveys and follow-up visits by step, SLA alarms fired by kind (warning / breach)
+and target (deploy/prometheus: CrmSlaBreachesRising). Counted when
 made (a transaction rolled back afterwards is counted too: the counter says how much work was
 done)."""
 from prometheus_client import Counter
@@ -25,6 +26,10 @@ SURVEYS = Counter("crm_ticket_surveys_total",
 FOLLOWUPS = Counter("crm_ticket_followups_total",
                     "Follow-up visits by step (scheduled / completed / cancelled) and reason",
                     ["step", "reason"])
+
+SLA_ALARMS = Counter("crm_ticket_sla_alarms_total",
+                     "SLA alarms fired (warning: 75 % of a target used; breach: its due passed), "
+                     "by target (first_response / resolution / update)", ["kind", "target"])
 
 NOTICES = Counter("crm_ticket_supervisor_notices_total",
                   "Escalation notices to a supervisor (queued / no_supervisor: nobody to mail)",
@@ -51,6 +56,10 @@ def mail_sent(counts):
     for result, number in counts.items():
         if number:
             MAIL_SENT.labels(result).inc(number)
+
+
+def sla_alarm(kind, target):
+    SLA_ALARMS.labels(kind, target).inc()
 
 
 def notice_queued(outcome):

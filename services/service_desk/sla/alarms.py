@@ -9,11 +9,14 @@ Each replica runs the timer; an alarm is fired by the replica whose conditional 
   `ticket_sla_breached`, and a notice to the supervisor at the next business moment
   (email_channel/notices.py). The escalation keeps the ticket's SLA policy: a raised priority does not
   shorten the targets the ticket was given (which would breach it again at once).
+Each alarm fired is counted (crm_ticket_sla_alarms_total{kind, target}; the claim makes it
+once across replicas): the alert CrmSlaBreachesRising reads it.
 The pass reads only unfired alarms due by now (an index range), in batches.
 """
 from sqlalchemy import select
 
 from services.chassis.periodic import claim, mark_each
+from services.service_desk import metrics
 from services.service_desk.email_channel.notices import notify_supervisor
 from services.service_desk.sla.models import SlaAlarm, TicketSla
 from services.service_desk.sla.track import BREACH
@@ -46,6 +49,7 @@ def fire(uow, key, now):
             SlaAlarm.kind == kind, SlaAlarm.cycle == cycle, SlaAlarm.fired_at.is_(None),
             fired_at=now):
         return False
+    metrics.sla_alarm(kind, target)
     alarm = session.get(SlaAlarm, key)
     sla = session.get(TicketSla, ticket_id)
     # A breach fires at the due instant; a warning says when the target will be due.

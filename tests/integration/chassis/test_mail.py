@@ -3,9 +3,11 @@ what arrives (multipart text + HTML, the caller's Message-ID, RFC 8058 headers),
 failure as the class a caller acts on — a 550 recipient is RecipientRefused, a 421 or a server
 that is down or silent is TransientMailError, and the same send succeeds once it is back;
 STARTTLS and implicit TLS with AUTH, a wrong password and an untrusted certificate."""
+import smtplib
 import socket
 
 import pytest
+from prometheus_client import REGISTRY
 
 from services.chassis import mail
 from tests.helpers import free_port
@@ -79,6 +81,37 @@ def test_a_server_that_is_down_is_transient_and_the_same_send_goes_when_it_is_ba
     mail.send(message)
     [(_envelope, received)] = smtp_server.wait_for(1)
     assert received["Message-ID"] == message["Message-ID"]
+
+
+class SenderRefusing:
+    def send_message(self, message, from_addr, to_addrs):
+        raise smtplib.SMTPSenderRefused(553, b"5.7.1 Sender not allowed", from_addr)
+
+
+def attempts():
+    return {result: REGISTRY.get_sample_value("crm_smtp_send_attempts_total", {"result": result})
+            for result in mail.RESULTS}
+
+
+def test_every_attempt_is_counted_by_its_result(smtp_server):
+    """crm_smtp_send_attempts_total, what the alert CrmSmtpFailing reads: a session that cannot
+    open and a 4xx are transient, a 550 recipient and a 554 message are refused."""
+    before = attempts()
+    smtp_server.refuse("gone@example.com", "550 5.1.1 User unknown")
+    smtp_server.refuse("full@example.com", "421 4.3.0 Try again later")
+    mail.send(letter())
+    for to, error in (("gone@example.com", mail.RecipientRefused),
+                      ("full@example.com", mail.TransientMailError)):
+        with pytest.raises(error):
+            mail.send(letter(to=to))
+    with pytest.raises(mail.MessageRefused):            # this server takes any sender: a 553
+        mail.Connection(SenderRefusing(), mail.settings()).send(letter())
+    smtp_server.stop()
+    with pytest.raises(mail.TransientMailError):
+        mail.send(letter())
+    after = attempts()
+    assert {result: after[result] - before[result] for result in mail.RESULTS} == {
+        "sent": 1, "transient": 2, "recipient_refused": 1, "message_refused": 1}
 
 
 def test_a_server_that_never_answers_times_out_as_transient(monkeypatch):

@@ -5,6 +5,7 @@ the default calendar is Monday–Friday 09:00–18:00 UTC and T0 (support.py) a 
 from datetime import timedelta
 
 import pytest
+from prometheus_client import REGISTRY
 from sqlalchemy import select
 
 from services.chassis.errors import Invalid
@@ -130,6 +131,21 @@ def test_the_timer_warns_then_breaches_once_and_escalates(db, clock):
     assert state["breached"] and state["escalated_at"] == (T0 + 8 * H).isoformat()
     # The escalation keeps the policy the ticket was given: no instant breach of a shorter one.
     assert state["priority"] == "medium" and state["resolution"]["status"] == "running"
+
+
+def test_each_alarm_fired_is_counted_once_by_kind_and_target(db, clock):
+    """crm_ticket_sla_alarms_total: what the alert CrmSlaBreachesRising reads."""
+    def counted():
+        return tuple(REGISTRY.get_sample_value("crm_ticket_sla_alarms_total",
+                                               {"kind": kind, "target": "first_response"}) or 0
+                     for kind in ("warning", "breach"))
+
+    warnings, breaches = counted()
+    ops.create_ticket(db, AGENT_A, priority="medium", channel="email")    # 8 h first response
+    assert fire(db, T0 + 6 * H) == 1 and fire(db, T0 + 6 * H) == 0
+    assert counted() == (warnings + 1, breaches)
+    assert fire(db, T0 + 8 * H) == 1 and fire(db, T0 + 9 * H) == 0
+    assert counted() == (warnings + 1, breaches + 1)
 
 
 def test_a_breach_found_at_night_notifies_the_supervisor_when_the_day_starts(db, clock):
