@@ -114,6 +114,12 @@ DASHBOARDS = {
                "{{outcome}} {{reason}}"),
               description="Marketing's automation rule runs as they end (done, skipped and why, "
                           "failed and why) or wait again after an outage (scheduled)"),
+        panel("Mail: SMTP attempts by result",
+              (f"sum by (job, result) (rate(crm_smtp_send_attempts_total{RATE}))", "{{job}} {{result}}"),
+              unit="ops",
+              description="Every service that mails (services/chassis/mail.py): sent, transient "
+                          "(server down, 4xx: retried), recipient_refused (bounces), "
+                          "message_refused; alert CrmSmtpFailing"),
         panel("RabbitMQ: messages ready / unacked",
               ("sum by (queue) (rabbitmq_queue_messages_ready)", "ready {{queue}}"),
               ("sum by (queue) (rabbitmq_queue_messages_unacked)", "unacked {{queue}}"),
@@ -135,6 +141,19 @@ DASHBOARDS = {
         panel("Closed deals", ("crm_closed_deals", "{{status}}")),
         panel("Receivables", ("crm_receivables_outstanding_amount", "outstanding {{currency}}"),
               ("crm_receivables_overdue_amount", "overdue {{currency}}")),
+        panel("Open tickets by priority", ("crm_open_tickets", "{{priority}}"),
+              description="The service desk's backlog: tickets in an open or paused status"),
+        panel("CSAT, last 30 days", ("crm_csat_average_score", "average score (0-100)"),
+              ("crm_csat_surveys_answered", "surveys answered"), kind="stat"),
+        panel("SLA breaches in the last hour", ("target:crm_ticket_sla_breaches:increase1h", "{{target}}"),
+              description="Alarms the service desk's SLA timer fired; alert CrmSlaBreachesRising"),
+        panel("SLA breaches so far", ("crm_ticket_sla_breaches", "{{target}}")),
+        panel("Campaign recipients by outcome", ("crm_campaign_recipients", "{{outcome}}")),
+        panel("Campaign cost and attributed revenue", ("crm_campaign_cost_amount", "cost {{currency}}"),
+              ("crm_campaign_attributed_revenue_amount", "revenue {{model}} touch {{currency}}"),
+              description="Revenue of the won deals credited to campaigns, in the campaign's currency"),
+        panel("Campaign ROI", ("crm:campaign_roi:ratio", "{{model}} touch {{currency}}"),
+              unit="percentunit", description="(attributed revenue - cost) / cost per currency"),
     ]),
 }
 

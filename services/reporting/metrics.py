@@ -33,9 +33,12 @@ def events_visible(source, lags_seconds):
 
 def set_by_label(gauge, label_name, counts, seen):
     """Set every value in `counts`; labels seen before but absent now drop to 0 (not stale).
-    `seen` is keyed by `label_name`, so give each gauge its own."""
+    `seen` is keyed by `label_name`, so give each gauge its own. A gauge of several labels is
+    given tuples of their values as keys."""
+    def labelled(label):
+        return gauge.labels(*label) if isinstance(label, tuple) else gauge.labels(label)
     for label in seen.get(label_name, set()) - set(counts):
-        gauge.labels(label).set(0)
+        labelled(label).set(0)
     for label, value in counts.items():
-        gauge.labels(label).set(value)
+        labelled(label).set(value)
     seen[label_name] = set(seen.get(label_name, set())) | set(counts)

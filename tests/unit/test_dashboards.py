@@ -50,3 +50,30 @@ def test_every_panel_reads_metrics_that_exist():
     assert unknown_crm_metrics(exprs, recorded) == []
     used = {name for expr in exprs for name in recorded if name in expr}
     assert used, "no panel reads a recording rule"
+
+
+def test_the_business_dashboard_shows_every_business_gauge_and_event_flow_the_mail_sent():
+    """Each reporting domain's gauges (services/reporting/domains/*/gauges.py) on crm-business,
+    read directly or through a recording rule; SMTP attempts on crm-event-flow."""
+    import sys
+
+    from prometheus_client import Gauge
+
+    from services.reporting.domains import DOMAINS
+
+    def panel_text(uid):
+        found = {document["uid"]: document for document in documents()}[uid]
+        return " ".join(expr for _title, expr in dashboards.expressions(found))
+
+    rules = {rule["record"]: rule["expr"] for path in RULE_FILES
+             for group in yaml.safe_load(path.read_text())["groups"] for rule in group["rules"]
+             if "record" in rule}
+    business = panel_text("crm-business")
+    business += " ".join(expr for record, expr in rules.items() if record in business)
+    gauges = {value._name for domain in DOMAINS if domain.gauges
+              for value in vars(sys.modules[domain.gauges.__module__]).values() if isinstance(value, Gauge)}
+    assert {"crm_open_tickets", "crm_csat_average_score", "crm_ticket_sla_breaches",
+            "crm_campaign_recipients", "crm_campaign_attributed_revenue_amount"} <= gauges
+    assert sorted(name for name in gauges if name not in business) == []
+    assert "target:crm_ticket_sla_breaches:increase1h" in business
+    assert "crm_smtp_send_attempts_total" in panel_text("crm-event-flow")

@@ -3,7 +3,7 @@ won deals it brought (sales' leads, marketing's attribution credits), its cost a
 reconciled against marketing's own results of every campaign."""
 from sqlalchemy import func, select
 
-from services.reporting.domains.marketing import queries
+from services.reporting.domains.marketing import gauges, queries
 from services.reporting.domains.marketing.models import (CampaignCreditFact, CampaignEngagementFact,
                                                          CampaignFact, CampaignLeadFact,
                                                          CampaignRecipientFact,
@@ -38,4 +38,4 @@ def snapshot(session):
 
 
 DOMAIN = Domain("marketing", projections=(CAMPAIGNS,), reports=REPORTS,
-                reconciliation=RECONCILIATION, snapshot=snapshot)
+                reconciliation=RECONCILIATION, snapshot=snapshot, gauges=gauges.refresh)

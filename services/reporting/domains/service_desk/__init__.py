@@ -5,7 +5,7 @@ priority and period, the backlog now, the agents' view — reconciled against th
 own rows (its admin/system RPC reconcile_ticket_kpis)."""
 from sqlalchemy import func, select
 
-from services.reporting.domains.service_desk import queries
+from services.reporting.domains.service_desk import gauges, queries
 from services.reporting.domains.service_desk.models import (FollowupFact, SurveyFact,
                                                             TicketBreachFact, TicketFact,
                                                             TicketReopenFact)
@@ -58,4 +58,4 @@ def snapshot(session):
 
 
 DOMAIN = Domain("service_desk", projections=(TICKETS, SURVEYS), reports=REPORTS,
-                reconciliation=RECONCILIATION, snapshot=snapshot)
+                reconciliation=RECONCILIATION, snapshot=snapshot, gauges=gauges.refresh)
