@@ -55,8 +55,25 @@ def labels(service):
     return {**selector(service), "app.kubernetes.io/component": component}
 
 
-def secret(name, key, env_name=None):
-    return {"name": env_name or key, "valueFrom": {"secretKeyRef": {"name": name, "key": key}}}
+# The services that mail (services/chassis/mail.py) get the SMTP login from `crm-secrets`; the
+# server, port, security and sender are in the ConfigMap with the public base URLs. The signing
+# secrets are required — a pod without them does not start, rather than signing its survey,
+# tracking and form links with the code's dev defaults; the SMTP login (a relay without AUTH)
+# and the inbound webhooks' secrets (empty: every inbound call refused) may be left out.
+MAIL_SECRETS = (("SMTP_USERNAME", True), ("SMTP_PASSWORD", True))
+SERVICE_SECRETS = {          # service → ((crm-secrets key = the setting, optional), ...)
+    "marketing": MAIL_SECRETS + (("MARKETING_TRACKING_SECRET", False),
+                                 ("MARKETING_FORM_SENDER_KEY", False),
+                                 ("MARKETING_INBOUND_WEBHOOK_SECRET", True)),
+    "service_desk": MAIL_SECRETS + (("SERVICE_DESK_SURVEY_SECRET", False),
+                                    ("SERVICE_DESK_EMAIL_INBOUND_SECRET", True)),
+    "reporting": MAIL_SECRETS,             # the weekly digests
+}
+
+
+def secret(name, key, env_name=None, optional=False):
+    ref = {"name": name, "key": key, **({"optional": True} if optional else {})}
+    return {"name": env_name or key, "valueFrom": {"secretKeyRef": ref}}
 
 
 def database_credentials():
@@ -83,6 +100,8 @@ def broker_env():
 def environment(service):
     env = broker_env() + [secret(APP_SECRET, "JWT_SECRET"), secret(APP_SECRET, "CURSOR_SECRET"),
                           {"name": service.metrics_setting, "value": str(service.metrics_port)}]
+    env += [secret(APP_SECRET, key, optional=optional)
+            for key, optional in SERVICE_SECRETS.get(service.name, ())]
     if service.has_database:
         env += database_credentials() + [database_url(service)]
     if service.name == registry.GATEWAY:

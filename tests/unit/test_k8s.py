@@ -21,7 +21,10 @@ from tests.k8s_tools import (CUSTOM_KINDS, K8S, OVERLAYS, by_kind, custom_resour
 # are older) and the newest kubernetes-validate knows.
 KUBERNETES_VERSIONS = ("1.29.0", latest_version())
 # The one secret the user creates (README "Kubernetes"), and those the operators make.
-SECRET_KEYS = {"JWT_SECRET", "CURSOR_SECRET", "ADMIN_EMAIL", "ADMIN_PASSWORD"}
+SECRET_KEYS = {"JWT_SECRET", "CURSOR_SECRET", "ADMIN_EMAIL", "ADMIN_PASSWORD", "SMTP_USERNAME",
+               "SMTP_PASSWORD", "MARKETING_TRACKING_SECRET", "MARKETING_FORM_SENDER_KEY",
+               "MARKETING_INBOUND_WEBHOOK_SECRET", "SERVICE_DESK_SURVEY_SECRET",
+               "SERVICE_DESK_EMAIL_INBOUND_SECRET"}
 SECRETS = {"crm-secrets": SECRET_KEYS, "crm-pg-app": {"username", "password"},
            "crm-rabbitmq-default-user": {"username", "password"}}
 
@@ -219,3 +222,51 @@ def test_the_alerts_and_recording_rules_ship_as_prometheus_rules(rendered):
     files = sorted((registry.ROOT / "deploy" / "prometheus").glob("*.rules.yml"))
     assert rules == {f"crm-{path.name.removesuffix('.rules.yml')}": yaml.safe_load(path.read_text())["groups"]
                      for path in files}
+
+
+SMTP_SETTINGS = {"SMTP_HOST", "SMTP_PORT", "SMTP_SECURITY", "SMTP_FROM", "SMTP_USERNAME", "SMTP_PASSWORD"}
+SETTING = re.compile(r'env\.\w+\(\s*"(\w+)"(?:,\s*"([^"]*)")?')
+
+
+def mailers():
+    """The services whose code sends mail through services/chassis/mail.py."""
+    return [s for s in registry.SERVICES if (registry.ROOT / "services" / s.name).is_dir() and any(
+        "from services.chassis import mail" in path.read_text() or "services.chassis.mail" in path.read_text()
+        for path in (registry.ROOT / "services" / s.name).rglob("*.py"))]
+
+
+def secrets_and_links(service):
+    """({setting read by the service's settings.py that is a secret, key or public URL},
+    {those with a dev default in the code})."""
+    found = SETTING.findall((registry.ROOT / "services" / service.name / "settings.py").read_text())
+    names = {name for name, _default in found if name.endswith(("_SECRET", "_KEY", "_BASE_URL"))}
+    return names, {name for name, default in found if name in names and "change-me" in default}
+
+
+@pytest.mark.parametrize("overlay", OVERLAYS)
+def test_mail_secrets_and_public_links_are_set_where_they_are_read(rendered, overlay):
+    """Every service that mails gets the SMTP settings, and every secret, key and public base
+    URL its settings read is set on its Deployment (from crm-secrets) or in crm-config — the ones
+    with a dev default in the code required, so that no pod signs links with it."""
+    config = by_kind(rendered[overlay], "ConfigMap")["crm-config"]["data"]
+    assert {s.name for s in mailers()} >= {"marketing", "service_desk", "reporting"}
+    for service in mailers():
+        names, dev_defaults = secrets_and_links(service)
+        env = {e["name"]: e for e in _deployment(rendered[overlay], service.name.replace("_", "-"))["env"]}
+        assert sorted((SMTP_SETTINGS | names) - set(env) - set(config)) == [], service.name
+        refs = {name: field(env.get(name, {}), "valueFrom.secretKeyRef") or {} for name in dev_defaults}
+        assert [name for name, ref in refs.items()
+                if ref.get("name") != "crm-secrets" or ref.get("optional")] == [], service.name
+    assert {"SERVICE_DESK_SURVEY_SECRET", "MARKETING_TRACKING_SECRET", "MARKETING_FORM_SENDER_KEY",
+            "SERVICE_DESK_SURVEY_BASE_URL", "MARKETING_TRACKING_BASE_URL"} <= set().union(
+        *(secrets_and_links(s)[0] for s in mailers()))
+    assert all(config[url].startswith("https://") for url in config if url.endswith("_BASE_URL"))
+
+
+@pytest.mark.parametrize("overlay", OVERLAYS)
+def test_the_queues_are_quorum_queues(rendered, overlay):
+    """The setting every service shares; the 3-node RabbitmqCluster of the base and `large`
+    replicates them, `small`'s one node keeps them as one-member quorum queues."""
+    assert by_kind(rendered[overlay], "ConfigMap")["crm-config"]["data"]["QUEUE_TYPE"] == "quorum"
+    assert all("QUEUE_TYPE" not in {e["name"] for e in d["spec"]["template"]["spec"]["containers"][0]["env"]}
+               for d in by_kind(rendered[overlay], "Deployment").values())
