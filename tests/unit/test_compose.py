@@ -11,6 +11,7 @@ import pytest
 import yaml
 
 from services import registry
+from tests.service_settings import SMTP_SETTINGS, mailers, secrets_and_links
 
 ROOT = registry.ROOT
 COMPOSE = (ROOT / "docker-compose.yml").read_text()
@@ -99,3 +100,27 @@ def test_the_local_run_replaces_every_image_it_starts_and_only_those():
     named = {image.split("/")[1].split(":")[0].removeprefix("crm-local-") + ".Containerfile"
              for image in local_env().values()}
     assert named == local_files
+
+
+def test_each_mailing_service_gets_smtp_its_secrets_and_its_public_links():
+    """What test_k8s checks of the Deployments, of the compose services: the SMTP settings and
+    every secret, key and public base URL their settings.py reads; the keys with a dev default
+    in the code are required from .env (a stack started without them stops, naming them)."""
+    _images, services = images({})
+    for service in mailers():
+        names, dev_defaults = secrets_and_links(service)
+        environment = services[service.name]["environment"]
+        assert sorted((SMTP_SETTINGS | names) - set(environment)) == [], service.name
+        assert environment["SMTP_HOST"] == "mailpit"
+        for name in dev_defaults:
+            assert f"${{{name}:?set {name} in .env}}" in COMPOSE, name
+
+
+@pytest.mark.parametrize("key", ["SERVICE_DESK_SURVEY_SECRET", "MARKETING_TRACKING_SECRET",
+                                 "MARKETING_FORM_SENDER_KEY"])
+def test_a_missing_signing_key_is_named(tmp_path, key):
+    env = tmp_path / "compose.env"
+    env.write_text("\n".join(line for line in EXAMPLE_ENV.read_text().splitlines()
+                             if not line.startswith(f"{key}=")))
+    result = config(ROOT / "docker-compose.yml", env)
+    assert result.returncode != 0 and f"set {key} in .env" in result.stderr, result.stderr

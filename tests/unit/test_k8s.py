@@ -16,6 +16,7 @@ from services import consumed_queues, k8s_manifests, registry
 from services.k8s_sizes import POOL_PER_PROCESS, SIZES
 from tests.k8s_tools import (CUSTOM_KINDS, K8S, OVERLAYS, by_kind, custom_resource_problems, field,
                              reference_problems, render, secret_references)
+from tests.service_settings import SMTP_SETTINGS, mailers, secrets_and_links
 
 # The oldest Kubernetes the manifests are meant for (autoscaling/v2, policy/v1, seccompProfile
 # are older) and the newest kubernetes-validate knows.
@@ -222,25 +223,6 @@ def test_the_alerts_and_recording_rules_ship_as_prometheus_rules(rendered):
     files = sorted((registry.ROOT / "deploy" / "prometheus").glob("*.rules.yml"))
     assert rules == {f"crm-{path.name.removesuffix('.rules.yml')}": yaml.safe_load(path.read_text())["groups"]
                      for path in files}
-
-
-SMTP_SETTINGS = {"SMTP_HOST", "SMTP_PORT", "SMTP_SECURITY", "SMTP_FROM", "SMTP_USERNAME", "SMTP_PASSWORD"}
-SETTING = re.compile(r'env\.\w+\(\s*"(\w+)"(?:,\s*"([^"]*)")?')
-
-
-def mailers():
-    """The services whose code sends mail through services/chassis/mail.py."""
-    return [s for s in registry.SERVICES if (registry.ROOT / "services" / s.name).is_dir() and any(
-        "from services.chassis import mail" in path.read_text() or "services.chassis.mail" in path.read_text()
-        for path in (registry.ROOT / "services" / s.name).rglob("*.py"))]
-
-
-def secrets_and_links(service):
-    """({setting read by the service's settings.py that is a secret, key or public URL},
-    {those with a dev default in the code})."""
-    found = SETTING.findall((registry.ROOT / "services" / service.name / "settings.py").read_text())
-    names = {name for name, _default in found if name.endswith(("_SECRET", "_KEY", "_BASE_URL"))}
-    return names, {name for name, default in found if name in names and "change-me" in default}
 
 
 @pytest.mark.parametrize("overlay", OVERLAYS)
