@@ -4,10 +4,13 @@ the browser are named, so Selenium Manager is never asked, and SE_OFFLINE forbid
 and every host name but 127.0.0.1 is unresolvable, so an asset from elsewhere would fail.
 
 Screenshots go to artifacts/screenshots/ (git-ignored; CI keeps the folder as its artefact).
-Missing packages fail the test naming the install command: it never skips.
+Missing packages fail the test naming the install command: it never skips. `fixed_clock` sets
+the pages' clock (what the console thinks today is) for a test.
 """
+import json
 import os
 import shutil
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -58,3 +61,30 @@ def console_errors(driver):
     the last call — but not the API's own 4xx answers the page handled (a wrong password)."""
     return [entry["message"] for entry in driver.get_log("browser") if entry["level"] == "SEVERE"
             and not ("/api/v1/" in entry["message"] and "Failed to load resource" in entry["message"])]
+
+
+# Installed in every new document before the page's own scripts (CSP does not apply to it):
+# a Date whose clock starts at the instant and runs on from there, so `new Date()`, `Date.now()`
+# and what is built on them (today's date) are that instant's, and timers still run.
+CLOCK = """(() => {
+  const Real = Date, start = Real.parse(%s), began = Real.now();
+  const now = () => start + (Real.now() - began);
+  class FixedDate extends Real {
+    constructor(...args) { if (args.length) super(...args); else super(now()); }
+    static now() { return now(); }
+  }
+  globalThis.Date = FixedDate;
+})();"""
+
+
+@contextmanager
+def fixed_clock(driver, instant):
+    """The pages loaded inside the block (an ISO instant, "2027-03-01T09:00:00Z") see that
+    instant as now; the browser's real clock again after it."""
+    added = driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument",
+                                   {"source": CLOCK % json.dumps(instant)})
+    try:
+        yield
+    finally:
+        driver.execute_cdp_cmd("Page.removeScriptToEvaluateOnNewDocument",
+                               {"identifier": added["identifier"]})

@@ -4,15 +4,16 @@ e2e system: a manager signs in and lands on it, on the latest year their team ha
 funnel, win rate per rep, target attainment (a missed target marked at risk) and receivables
 ageing equal the reports API for the same period; another period (a quarter) changes them,
 again as the API says; the dashboard in 简体中文; a rep sees only their own figures and the service
-desk and marketing panels as not available for the role. Screenshots dashboard-en.png and
-dashboard-zh.png in artifacts/screenshots/ (tests/e2e/browser.py)."""
+desk and marketing panels as not available for the role; with the browser's clock in 2027 and in
+2036 (no won deals in the last ten years) it still opens on 2017, listed among the years.
+Screenshots dashboard-en.png and dashboard-zh.png in artifacts/screenshots/ (tests/e2e/browser.py)."""
 import uuid
 
 import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
 
-from tests.e2e.browser import console_errors, screenshot
+from tests.e2e.browser import console_errors, fixed_clock, screenshot
 from tests.e2e.test_console_browser import create_user, submit_login, text, wait
 from tests.e2e import test_console_browser
 from tests.helpers import wait_until
@@ -209,3 +210,23 @@ def test_a_rep_sees_only_their_own_figures(system, browser, team):
         assert "Not available for your role." in section.text
     whole_page_screenshot(browser, "dashboard-rep")
     assert not console_errors(browser), console_errors(browser)
+
+
+@pytest.mark.parametrize("instant", ["2027-03-01T09:00:00Z", "2036-06-01T09:00:00Z"])
+def test_years_later_the_dashboard_still_opens_on_the_latest_year_with_deals(system, browser, team, instant):
+    """The reports answer ten years at once: from 2027 the deals of 2017 are in the second
+    ten-year window looked into; from 2036 the year is also older than the year list's own."""
+    manager = team["manager"]
+    with fixed_clock(browser, instant):
+        sign_in(browser, system.url, manager, team["password"])
+        assert browser.execute_script("return new Date().toISOString()")[:10] == instant[:10]
+        note = text(browser, "#dashboard-note")
+        assert "2017-01-01" in note and "2017 is the latest year with won deals" in note, note
+        assert text(browser, "#dashboard-revenue-total") == revenue_total(manager, YEAR) == "5501.00 USD"
+        assert {row[0]: row[1] for row in table(browser, "chart-receivables-USD")} == ageing(
+            manager, "2017-12-31")
+        year = Select(browser.find_element(By.ID, "dashboard-year"))
+        assert year.first_selected_option.get_attribute("value") == "2017"
+        listed = [option.get_attribute("value") for option in year.options]
+        assert listed[:2] == ["", instant[:4]] and listed[-1] == "2017", listed
+        assert not console_errors(browser), console_errors(browser)

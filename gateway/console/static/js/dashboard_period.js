@@ -1,14 +1,18 @@
 // The dashboard's period: from / to (local dates, both included) in the route
 // (#/dashboard?from=2017-01-01&to=2017-12-31), picked as a year, a quarter of it, or any two
 // dates. Without one in the route the dashboard opens on the latest year in which the user's
-// scope has won deals — asked of the revenue report itself, so a new user of the demo data
-// (deals of 2016–2017) lands on figures, not on empty charts, and is told which year it is.
+// scope has won deals — asked of the revenue report itself, ten years at a time (the most it
+// answers at once) going back up to fifty years, so a new user of the demo data (deals of
+// 2016–2017) lands on figures, not on empty charts, whatever year it is now, and is told which
+// year it is.
 import { request } from "./api.js";
 import { h, field, navigate, options } from "./dom.js";
 import { t } from "./i18n.js";
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
-const YEARS_BACK = 9;          // the reports answer at most ten years (3,660 days) at once
+const WINDOW_YEARS = 10;       // the reports answer at most ten years (3,660 days) at once
+const WINDOWS = 5;             // so many windows looked into before saying there is nothing
+const LISTED_YEARS = 11;       // the year list: this year and ten before, and the year shown
 const QUARTERS = [["", "dashboard.whole_year"], ["1", "dashboard.q1"], ["2", "dashboard.q2"],
                   ["3", "dashboard.q3"], ["4", "dashboard.q4"]];
 
@@ -24,18 +28,27 @@ export function yearPeriod(year, quarter = "") {
   return { from: `${year}-${month(first)}-01`, to: `${year}-${month(first + 2)}-${last}` };
 }
 
-// The period in the route, or the latest year with won deals (null: none in ten years).
+// The period in the route, or the latest year with won deals (nothing: none in fifty years).
 export async function choosePeriod(params) {
   const from = params.get("from"), to = params.get("to");
   if (DATE.test(from || "") && DATE.test(to || "")) return { from, to, chosen: true };
   const end = today();
-  const start = `${Number(end.slice(0, 4)) - YEARS_BACK}-01-01`;
-  const years = await request("/reports/sales/revenue", { query: { from: start, to: end, granularity: "year" } })
-    .then((report) => report.rows.map((row) => row.period.slice(0, 4)).sort())
-    .catch(() => []);
-  const latest = years[years.length - 1];
-  if (latest) return { ...yearPeriod(latest), found: latest };
+  let last = end;
+  for (let window = 0; window < WINDOWS; window += 1) {
+    const first = Number(last.slice(0, 4)) - WINDOW_YEARS + 1;
+    const latest = await latestWonYear(`${first}-01-01`, last);
+    if (latest === null) break;                          // the report failed: say nothing found
+    if (latest) return { ...yearPeriod(latest), found: latest };
+    last = `${first - 1}-12-31`;
+  }
   return { ...yearPeriod(end.slice(0, 4)), nothing: true };
+}
+
+// The latest year from..to with won deals in the user's scope: "" none, null the report failed.
+function latestWonYear(from, to) {
+  return request("/reports/sales/revenue", { query: { from, to, granularity: "year" } })
+    .then((report) => report.rows.map((row) => row.period.slice(0, 4)).sort().pop() || "")
+    .catch(() => null);
 }
 
 // Where the figures come from, said once above the charts.
@@ -47,8 +60,12 @@ export function periodNote(period) {
 
 export function periodForm(period) {
   const thisYear = Number(today().slice(0, 4));
-  const years = Array.from({ length: YEARS_BACK + 2 }, (_, i) => String(thisYear - i));
   const shownYear = period.from.slice(0, 4) === period.to.slice(0, 4) ? period.from.slice(0, 4) : "";
+  const years = Array.from({ length: LISTED_YEARS }, (_, i) => String(thisYear - i));
+  if (shownYear && !years.includes(shownYear)) {       // an older year found (or in the route)
+    years.push(shownYear);
+    years.sort().reverse();
+  }
   const quarter = QUARTERS.find(([q]) => q && JSON.stringify(yearPeriod(shownYear, q))
     === JSON.stringify({ from: period.from, to: period.to }))?.[0] || "";
   const year = h("select", { name: "year", id: "dashboard-year" },
