@@ -1,9 +1,10 @@
 """The web console (issue 16) in a real headless Chromium against the real system: a failed
 sign-in says why, a rep signs in and sees their name and role and only their own customers
-(searched, filtered, paged with the API's cursors), opens one customer's 360 page, switches to
-简体中文 (remembered across a reload, which asks to sign in again and returns to the same
-screen); an account locked by failed sign-ins gets the 429 message. Screenshots of each screen
-in artifacts/screenshots/ (tests/e2e/browser.py)."""
+(searched, filtered, paged with the API's cursors), opens one customer's 360 page (its contacts,
+timeline, deal, order, invoice and task; a stopped service's parts said to be unavailable, in
+both languages), switches to 简体中文 (remembered across a reload, which asks to sign in again and
+returns to the same screen); an account locked by failed sign-ins gets the 429 message.
+Screenshots of each screen in artifacts/screenshots/ (tests/e2e/browser.py)."""
 import time
 import uuid
 
@@ -60,7 +61,30 @@ def reps(admin):
              json={"kind": "call", "summary": "Discussed the renewal"})
     theirs = rep_b.create_customer(name=f"{marker} Hidden Ltd")
     return dict(a=rep_a, password=password, marker=marker, mine=mine, theirs=theirs,
-                region=region, team=team)
+                region=region, team=team, **business(admin, rep_a, mine[0]))
+
+
+def business(admin, rep, customer):
+    """The customer's won deal (imported with its history, as the demo loader does), its order
+    and invoice (issued on a fixed day), and a call to make about it (due at a fixed time)."""
+    product = admin.ok("POST", "products", expect=201, json={
+        "name": f"Console kit {uuid.uuid4().hex[:6]}", "list_price": "1200.00", "currency": "USD"})
+    name = f"Console deal {uuid.uuid4().hex[:6]}"
+    answer = admin.ok("POST", "deals/import", json={"rows": [{
+        "external_ref": f"console-{uuid.uuid4().hex[:8]}", "name": name, "customer_id": customer["id"],
+        "owner_id": rep.user["id"], "currency": "USD",
+        "lines": [{"product_id": product["id"], "quantity": 2}],
+        "history": [{"stage": "initial_contact", "at": "2017-01-10T12:00:00Z"},
+                    {"stage": "won", "at": "2017-02-14T12:00:00Z"}]}]})
+    assert answer["created"] == 1, answer
+    deal = {"id": answer["results"][0]["deal_id"], "name": name}
+    order = rep.ok("POST", "orders", expect=201, json={"deal_id": deal["id"]})
+    invoice = rep.ok("POST", "invoices", expect=201,
+                     json={"order_id": order["id"], "issued_on": "2017-02-20"})
+    task = rep.ok("POST", "tasks", expect=201, json={
+        "title": f"Call about the renewal {uuid.uuid4().hex[:6]}", "kind": "call",
+        "customer_id": customer["id"], "due_at": "2030-01-15T09:00:00Z"})
+    return dict(deal=deal, order=order, invoice=invoice, task=task)
 
 
 def wait(driver, condition, message, timeout=45):
@@ -154,6 +178,16 @@ def test_a_rep_signs_in_sees_only_their_customers_and_switches_to_chinese(system
     assert "Li Wei" in text(browser, "#contacts")
     details = text(browser, "#customer-details")
     assert "Class" in details and rep.user["name"] in details, details      # the owner, named
+    # GET /customers/{id}/360's other parts: the deal, its order and invoice, the task.
+    wait(browser, lambda d: reps["deal"]["name"] in text(d, "#customer-deals"), "the customer's deal")
+    assert "Won" in text(browser, "#customer-deals") and "2400.00 USD" in text(browser, "#customer-deals")
+    assert reps["order"]["number"] in text(browser, "#customer-orders")
+    invoices = text(browser, "#customer-invoices")
+    assert reps["invoice"]["number"] in invoices and "outstanding 2400.00 USD" in invoices, invoices
+    tasks = text(browser, "#customer-tasks")
+    assert reps["task"]["title"] in tasks and "Call" in tasks and "Open" in tasks, tasks
+    assert browser.find_element(By.CSS_SELECTOR, "#customer-deals a").get_attribute("href").endswith(
+        f"#/deals/{reps['deal']['id']}")
     screenshot(browser, "04-customer-360")
 
     Select(browser.find_element(By.ID, "language")).select_by_value("zh-CN")
@@ -161,6 +195,8 @@ def test_a_rep_signs_in_sees_only_their_customers_and_switches_to_chinese(system
     assert text(browser, "#current-role") == "销售代表"
     assert text(browser, 'header nav a[href="#/customers"]') == "客户管理"
     assert text(browser, "#timeline-title") == "互动历史" and "电话" in text(browser, "#timeline")
+    assert text(browser, "#customer-deals-title") == "商机" and "赢单" in text(browser, "#customer-deals")
+    assert text(browser, "#customer-tasks-title") == "任务" and "待办" in text(browser, "#customer-tasks")
     screenshot(browser, "05-customer-360-zh")
     browser.find_element(By.LINK_TEXT, "← 客户").click()
     wait(browser, lambda d: "客户名称" in text(d, "#customers-table thead"), "the list in Chinese")
@@ -293,3 +329,40 @@ def test_a_manager_reassigns_a_customer_from_its_360_page(system, admin, browser
     wait(browser, lambda d: manager.user["name"] in text(d, "#customer-details"), "the new owner shown")
     screenshot(browser, "12-customer-reassigned")
     assert manager.ok("GET", f"customers/{alpha['id']}")["owner_id"] == manager.user["id"]
+
+
+def test_a_stopped_service_is_said_in_its_parts_of_the_360_page(system, browser, reps):
+    """Sales stopped: the 360 page still shows the customer, its contacts and timeline, and says
+    in each of sales' parts (deals, quotes, orders, invoices, tasks) that it is not available —
+    in English and in 简体中文."""
+    rep, alpha = reps["a"], reps["mine"][0]
+    sales_parts = ("deals", "quotes", "orders", "invoices", "tasks")
+    browser.get(f"{system.url}/console#/customers/{alpha['id']}")
+    browser.refresh()
+    Select(wait(browser, lambda d: d.find_element(By.ID, "login-language"), "the login page")
+           ).select_by_value("en")
+    wait(browser, lambda d: text(d, "h1") == "Sign in to the CRM", "the login page in English")
+    assert submit_login(browser, rep.user["email"], reps["password"]) == ""
+    wait(browser, lambda d: reps["deal"]["name"] in text(d, "#customer-deals"), "the 360 page, sales up")
+    system.stop_service("sales")
+    try:
+        browser.refresh()                      # signs in again: the token was in memory only
+        assert submit_login(browser, rep.user["email"], reps["password"]) == ""
+        wait(browser, lambda d: text(d, "#customer-name") == alpha["name"], "the 360 page, sales down")
+        for name in sales_parts:
+            part = browser.find_element(By.ID, f"customer-{name}")
+            assert part.get_attribute("data-state") == "unavailable", name
+            assert "Not available right now" in part.text, (name, part.text)
+        assert browser.find_element(By.ID, "customer-tickets").get_attribute("data-state") is None
+        assert "Li Wei" in text(browser, "#contacts")
+        assert "Discussed the renewal" in text(browser, "#timeline")
+        screenshot(browser, "13-customer-360-sales-down")
+        Select(browser.find_element(By.ID, "language")).select_by_value("zh-CN")
+        wait(browser, lambda d: text(d, "#customer-deals-title") == "商机", "the 360 page in Chinese")
+        assert "暂时无法显示" in text(browser, "#customer-deals")
+        assert "暂时无法显示" in text(browser, "#customer-invoices")
+        Select(browser.find_element(By.ID, "language")).select_by_value("en")
+        wait(browser, lambda d: text(d, "#customer-deals-title") == "Deals", "back in English")
+    finally:
+        system.start_service("sales")
+    system.wait_ready()

@@ -1,23 +1,30 @@
-// The customer 360 page: the record, its contacts and its whole timeline (interactions,
-// campaign touches, tickets, surveys, follow-ups — GET /customers/{id}/interactions), newest
-// first, "more" following the API's cursor.
+// The customer 360 page: everything known of the customer, gathered by the gateway from every
+// service in one answer (GET /customers/{id}/360, each part scoped by its own service): the
+// record, its contacts, its timeline (interactions, campaign touches, tickets, surveys,
+// follow-ups; newest first, "more" following GET /customers/{id}/interactions' cursor), then its
+// deals, quotes, orders, invoices, tasks and tickets (customer_parts.js). A part whose service
+// is down is said in its place; the rest of the page is shown.
 import { request } from "./api.js";
 import { h, clear } from "./dom.js";
 import { message } from "./errors.js";
 import { dateTime, label, money, t } from "./i18n.js";
+import { partsSection } from "./customer_parts.js";
 import { reassignForm } from "./reassign.js";
 
 export async function renderCustomer(main, customerId) {
   const id = encodeURIComponent(customerId);
-  let customer, contacts, timeline;
+  let gathered;
   try {
-    [customer, contacts, timeline] = await Promise.all([
-      request(`/customers/${id}`), request(`/customers/${id}/contacts`),
-      request(`/customers/${id}/interactions`, { query: { limit: 20 } })]);
+    gathered = await request(`/customers/${id}/360`);
   } catch (error) {
     clear(main, back(), h("p", { class: "form-error", role: "alert", text: message(error) }));
     return;
   }
+  if (!gathered.customer.available) {            // the customers service itself is down
+    clear(main, back(), h("p", { class: "form-error", role: "alert", text: message({ status: 503 }) }));
+    return;
+  }
+  const customer = gathered.customer.record;
   const owner = customer.owner_id
     ? await request(`/users/${encodeURIComponent(customer.owner_id)}`).then((u) => u.name)
         .catch(() => customer.owner_id)
@@ -25,8 +32,9 @@ export async function renderCustomer(main, customerId) {
   const reassign = await reassignForm(customer);
   clear(main, back(), h("h1", { id: "customer-name", text: customer.name }),
     h("div", { class: "grid" },
-      h("div", {}, details(customer, owner, reassign), contactList(contacts)),
-      timelineSection(id, timeline)));
+      h("div", {}, details(customer, owner, reassign), contactList(gathered.contacts)),
+      timelineSection(id, gathered.interactions)),
+    partsSection(gathered));
 }
 
 function back() {
@@ -53,17 +61,28 @@ function details(customer, owner, reassign) {
     reassign);
 }
 
-function contactList(contacts) {
-  return h("section", { class: "card", "aria-labelledby": "contacts-title" },
-    h("h2", { id: "contacts-title", text: t("customer.contacts") }),
-    contacts.length ? h("table", { id: "contacts" }, h("tbody", {}, contacts.map((contact) =>
-      h("tr", {}, h("td", {}, h("strong", { text: contact.name }),
-                    contact.role ? h("div", { class: "muted", text: contact.role }) : null),
-                h("td", {}, [contact.email, contact.phone].filter(Boolean).map((v) => h("div", { text: v })))))))
-      : h("p", { class: "empty", text: t("customer.no_contacts") }));
+function unavailable(part) {
+  return h("p", { class: "muted not-available", "data-state": "unavailable", title: part.reason || "",
+                  text: t("customer.part_unavailable") });
+}
+
+function contactList(part) {
+  const section = (body) => h("section", { class: "card", "aria-labelledby": "contacts-title" },
+    h("h2", { id: "contacts-title", text: t("customer.contacts") }), body);
+  if (!part.available) return section(unavailable(part));
+  const contacts = part.items;
+  return section(contacts.length ? h("table", { id: "contacts" }, h("tbody", {}, contacts.map((contact) =>
+    h("tr", {}, h("td", {}, h("strong", { text: contact.name }),
+                  contact.role ? h("div", { class: "muted", text: contact.role }) : null),
+              h("td", {}, [contact.email, contact.phone].filter(Boolean).map((v) => h("div", { text: v })))))))
+    : h("p", { class: "empty", text: t("customer.no_contacts") }));
 }
 
 function timelineSection(id, first) {
+  if (!first.available) {
+    return h("section", { class: "card", "aria-labelledby": "timeline-title" },
+      h("h2", { id: "timeline-title", text: t("customer.timeline") }), unavailable(first));
+  }
   const list = h("ol", { class: "timeline", id: "timeline" });
   const more = h("button", { type: "button", text: t("common.more") });
   const status = h("p", { class: "muted", role: "status" });
