@@ -34,7 +34,7 @@ export async function choosePeriod(params) {
   if (DATE.test(from || "") && DATE.test(to || "")) return { from, to, chosen: true };
   const end = today();
   let last = end;
-  for (let window = 0; window < WINDOWS; window += 1) {
+  for (let step = 0; step < WINDOWS; step += 1) {
     const first = Number(last.slice(0, 4)) - WINDOW_YEARS + 1;
     const latest = await latestWonYear(`${first}-01-01`, last);
     if (latest === null) break;                          // the report failed: say nothing found
