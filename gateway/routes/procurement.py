@@ -1,7 +1,7 @@
 """Procurement (procurement): the supplier book — create (a duplicate is a 409 naming it unless
 ?force=true), list, read, change, status active / on_hold / blocked (with a reason; an illegal
 move is a 409, unblocking is an admin's), documents' metadata, history; their evaluation —
-criteria and threshold, a score per period, the history of scores (under the threshold:
+criteria and threshold, a score per period or per finished order, the history of scores (under the threshold:
 flagged); purchase requests — raised by anyone, changed while a draft, submitted, decided step
 by step by the approval chain of their amount (the policy: admin), cancelled. Buyers keep the
 supplier book and see every request; managers read suppliers and approve their team's
@@ -92,10 +92,12 @@ ROUTES = [
                 body="json", roles=BUYERS, status=201,
                 request_schema="procurement:EvaluationCreate",
                 response_schema="procurement:Evaluation", errors=(409,),
-                summary="Score the supplier for a period (each criterion 0-100, once); the "
-                        "weighted score of its latest period is its score — under the "
-                        "threshold it is flagged (hold_if_flagged: and put on hold); the same "
-                        "period again: 409"),
+                summary="Score the supplier for a period, or for one of its orders once "
+                        "received or closed (order_id; not finished: 409, not its order: 422); "
+                        "each criterion 0-100, once, on-time delivery computed from the "
+                        "receipts; the latest (period end, order's last receipt) is its score "
+                        "— under the threshold it is flagged (hold_if_flagged: and put on "
+                        "hold); the same period or order again: 409"),
     _evaluation("GET", f"{SUPPLIER}/evaluations", "list_supplier_evaluations",
                 args=(SUPPLIER_ID, QUERY), query="procurement:PageQuery", roles=READERS,
                 response_schema="procurement:Evaluation", response_page=True,

@@ -30,6 +30,13 @@ CONTRACT_LINE = {"id": "cl-1", "position": 1, "request_line_id": "l-1", "item": 
                  "unit_price": Decimal("9.60"), "line_total": Decimal("24.00")}
 ORDER_LINE = {**{k: v for k, v in CONTRACT_LINE.items() if k != "request_line_id"},
               "id": "ol-1", "contract_line_id": "cl-1"}
+# supplier_evaluated of one purchase order: no period, the order named
+ORDER_EVALUATED = {"evaluation_id": "e-2", "supplier_id": "s-1", "period_start": None,
+                   "period_end": None, "order_id": "o-1",
+                   "scores": {"quality": Decimal("80.00"), "on_time_delivery": Decimal("50.00")},
+                   "weights": {"quality": 1, "on_time_delivery": 1},
+                   "weighted_score": Decimal("65.00"), "threshold": Decimal("60.00"),
+                   "current": True, "evaluated_by": "u-1", "evaluated_at": T}
 FLAG = {"supplier_id": "s-1", "evaluation_id": "e-1", "weighted_score": Decimal("51.55"),
         "threshold": Decimal("60.00"), "at": T}
 AGREED = {
@@ -137,3 +144,13 @@ def test_a_tolerant_consumer_loads_them_with_a_field_added(event_type):
     assert json.dumps(schema.dump(loaded), sort_keys=True) == json.dumps(
         schema.dump(AGREED[event_type]), sort_keys=True)
     assert "justification" not in wire
+
+
+def test_an_order_evaluation_names_its_order_and_no_period():
+    schema = EVENT_SCHEMAS["supplier_evaluated"]
+    dumped = json.loads(json.dumps(schema.dump(ORDER_EVALUATED)))
+    assert set(dumped) == set(AGREED["supplier_evaluated"])
+    assert (dumped["order_id"], dumped["period_start"], dumped["period_end"]) == ("o-1", None,
+                                                                                  None)
+    assert dumped["scores"]["on_time_delivery"] == "50.00"
+    assert schema.load(dumped)["order_id"] == "o-1"

@@ -10,7 +10,7 @@ from services.procurement.events import EVENT_SCHEMAS as PROCUREMENT_EVENTS
 from services.reporting.domains.procurement import consumes
 from services.reporting.domains.procurement.projections import APPROVALS, ORDERS, SUPPLIERS
 from services.reporting.inbox import SUBSCRIPTIONS
-from tests.contract.test_procurement_events import AGREED
+from tests.contract.test_procurement_events import AGREED, ORDER_EVALUATED
 
 SAMPLES = {
     "supplier_created": consumes.SupplierRecord,
@@ -54,3 +54,11 @@ def test_a_receipt_line_without_a_category_loads_as_none():
     wire = json.loads(json.dumps(PROCUREMENT_EVENTS["goods_received"].dump(sample)))
     assert [line["category"] for line in consumes.GoodsReceived().load(wire)["lines"]] == [
         None] * len(sample["lines"])
+
+
+def test_an_order_evaluation_loads_with_its_order_and_no_period():
+    wire = json.loads(json.dumps(PROCUREMENT_EVENTS["supplier_evaluated"].dump(ORDER_EVALUATED)))
+    loaded = consumes.SupplierEvaluated().load(wire)
+    assert (loaded["order_id"], loaded["period_start"], loaded["period_end"]) == ("o-1", None,
+                                                                                  None)
+    _same(loaded, ORDER_EVALUATED, consumes.SupplierEvaluated())

@@ -1,5 +1,5 @@
 """Evaluation's RPC inputs and outputs ("procurement:Evaluation", ...)."""
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from services.chassis.fields import Boolean, Input, Percent, page_cursor, page_limit, text
 
@@ -29,16 +29,35 @@ class ScoreInput(Input):
 
 
 class EvaluationCreate(Input):
-    period_start = fields.Date(required=True)
-    period_end = fields.Date(required=True, metadata={"description": "not before period_start"})
+    """For a period (period_start and period_end) or for one purchase order (order_id): one of
+    the two, never both."""
+    period_start = fields.Date(metadata={"description": "with period_end, unless order_id"})
+    period_end = fields.Date(metadata={"description": "not before period_start"})
+    order_id = fields.String(validate=validate.Length(min=1, max=36), metadata={
+        "description": "evaluate one purchase order of this supplier instead of a period: "
+                       "received or closed (its deliveries over); once per order"})
     scores = fields.List(fields.Nested(ScoreInput), required=True,
                          validate=validate.Length(max=MAX_CRITERIA), metadata={
                              "description": "one score for each criterion, no other — except "
                                             "on_time_delivery, computed from the goods "
-                                            "receipts received in the period"})
+                                            "receipts received in the period (or of the "
+                                            "order)"})
     comment = text(2000, multiline=True)
     hold_if_flagged = Boolean(load_default=False, metadata={
         "description": "put an active supplier on hold when this evaluation flags it"})
+
+    @validates_schema
+    def _period_or_order(self, data, **kwargs):
+        period = [name for name in ("period_start", "period_end") if name in data]
+        if "order_id" in data:
+            if period:
+                raise ValidationError({name: ["Not with order_id: a period or an order, not "
+                                              "both."] for name in period})
+            return
+        missing = [name for name in ("period_start", "period_end") if name not in data]
+        if missing:
+            raise ValidationError({name: ["Missing data for required field (or give "
+                                          "order_id instead of a period)."] for name in missing})
 
 
 class PageQuery(Input):
@@ -85,6 +104,9 @@ class Evaluation(Schema):
     period_start = fields.Date(allow_none=True)
     period_end = fields.Date(allow_none=True)
     order_id = fields.String(allow_none=True)
+    as_of = fields.Date(required=True, metadata={
+        "description": "the day it speaks for: the period's end, or the order's last goods "
+                       "receipt; the latest is the supplier's score"})
     scores = fields.List(fields.Nested(Score), required=True, metadata={
         "description": "the criteria that count (on_time_delivery computed from receipts)"})
     left_out = fields.List(fields.Nested(EvaluationLeftOut), required=True, metadata={
@@ -94,7 +116,7 @@ class Evaluation(Schema):
     threshold = fields.Decimal(required=True, as_string=True)
     below_threshold = fields.Boolean(required=True)
     current = fields.Boolean(required=True, metadata={
-        "description": "the supplier's score is this one (its latest period)"})
+        "description": "the supplier's score is this one (its latest as_of)"})
     comment = fields.String(allow_none=True)
     evaluated_by = fields.String(required=True)
     created_at = fields.DateTime(required=True)

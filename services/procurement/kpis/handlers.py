@@ -4,8 +4,9 @@ chassis's reconcile_page), from which reporting recomputes spend, open commitmen
 cycle time, scorecards and on-time delivery on procurement's terms
 (services/reporting/domains/procurement/reconcile.py).
 
-- suppliers: name, status, the current score and flag (the supplier row), every evaluation and
-  whether it is the current one (evaluation/handlers.latest: procurement's own rule);
+- suppliers: name, status, the current score and flag (the supplier row), every evaluation (its
+  period's end or its order) and whether it is the current one (evaluation/handlers.latest:
+  procurement's own rule);
 - requests decided (approved or rejected): submitted and decided instants;
 - orders past draft (a draft is not published as a status move): status, total, accepted value;
 - goods receipts: date, on time, accepted value, and per line the order line's category and
@@ -46,7 +47,7 @@ def _suppliers(session, rows):
             "score": _money(row.score), "flagged": row.flagged,
             "evaluations": [{"evaluation_id": e.id, "weighted_score": str(e.weighted_score),
                              "threshold": str(e.threshold), "period_end": _iso(e.period_end),
-                             "current": current is not None and e.id == current.id}
+                             "order_id": e.order_id, "current": current is not None and e.id == current.id}
                             for e in history.get(row.id, [])]})
     return items
 

@@ -12,14 +12,16 @@ from sqlalchemy import update
 from services.chassis.auth import Principal
 from services.chassis.errors import Invalid
 from services.chassis.outbox import OutboxEvent, envelope
+from services.procurement.evaluation import handlers as evaluation
 from services.procurement.kpis import handlers as kpis
 from services.procurement.orders.models import (GoodsReceipt, GoodsReceiptLine, PurchaseOrder,
                                                 PurchaseOrderLine)
 from services.reporting.domains.procurement import REPORTS, queries, reconcile
-from services.reporting.domains.procurement.models import SupplierFact
+from services.reporting.domains.procurement.models import EvaluationFact, SupplierFact
 from services.reporting.reconcile import differences
 from services.reporting.service import ReportingService
-from tests.unit.procurement import support as proc
+from tests.unit.procurement import orders_support as orders, support as proc
+from tests.unit.procurement.orders_support import clock  # noqa: F401
 from tests.unit.reporting.procurement_support import T0, Procurement
 from tests.unit.reporting.support import apply
 
@@ -259,3 +261,39 @@ def test_reconcile_against_procurements_own_rows_is_exact_and_finds_a_wrong_fact
         found = differences(want, reconcile.actual(session), reconcile.KEYS)
     assert found == [{"kpi": "procurement.suppliers.flagged", "key": {"supplier_id": supplier["id"]},
                       "expected": True, "actual": False}]
+
+
+def test_an_order_evaluation_reaches_the_scorecard_and_reconciles_with_its_order(db, clock):  # noqa: F811
+    """Procurement's real handlers: an order received late then evaluated (current: its last
+    receipt is the supplier's latest as_of); the scorecard names the order, no period, and
+    the reconcile compares the order each evaluation is of."""
+    pdb = proc.procurement_db()
+    found = orders.contract(pdb, lines=[("Toner", "2", "10.00", "parts")])
+    placed = orders.order(pdb, found["id"], send=True, expected_on="2026-03-10")
+    orders.receive(pdb, placed["id"], [(placed["lines"][0]["id"], "2", "0")],
+                   received_on=date(2026, 3, 12))
+    sid = found["supplier_id"]
+    proc.evaluate(pdb, sid, {"quality": 80, "price": 80, "service": 80},
+                  start="2026-01-01", end="2026-02-28")
+    scored = proc.write(pdb, proc.BUYER, evaluation.evaluate_supplier, sid, {
+        "order_id": placed["id"], "scores": [{"criterion": key, "score": "80"}
+                                             for key in ("quality", "price", "service")]})
+    assert (scored["weighted_score"], scored["current"]) == ("56.00", True)   # on time: 0
+    with pdb.read_only() as session:
+        apply(db, *[envelope(row, "procurement") for row in session.query(OutboxEvent)
+                    .order_by(OutboxEvent.sequence)])
+    card = rows(db, queries.scorecards)[0]
+    assert (card["score"], card["flagged"]) == ("56.00", True)
+    assert [(e["order_id"], e["period_end"], e["current"]) for e in card["evaluations"]] == [
+        (placed["id"], None, True), (None, "2026-02-28", False)]
+    data = _pages(pdb)
+    with db.read_only() as session:
+        want = reconcile.expected(session, data)
+        assert differences(want, reconcile.actual(session), reconcile.KEYS) == []
+    assert want["procurement.evaluations.order_id"][(scored["id"],)] == placed["id"]
+    with db.unit_of_work(actor="bug") as uow:                    # a bug, simulated
+        uow.session.execute(update(EvaluationFact).values(order_id=None))
+    with db.read_only() as session:
+        assert differences(want, reconcile.actual(session), reconcile.KEYS) == [
+            {"kpi": "procurement.evaluations.order_id", "key": {"evaluation_id": scored["id"]},
+             "expected": placed["id"], "actual": None}]

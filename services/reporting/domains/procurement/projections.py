@@ -49,8 +49,9 @@ def _set(row, values):
 
 def apply_evaluated(session, envelope):
     """Every evaluation joins the history; one that says `current` becomes the supplier's score
-    (procurement's own rule — the latest period — decided it), flagged when under its
-    threshold: an evaluation of an older period entered later does not."""
+    (procurement's own rule — the latest period end or order's last receipt — decided it),
+    flagged when under its threshold: an evaluation of an older period entered later does
+    not. A per-order evaluation has no period and its order_id."""
     data, sequence = load(consumes.SupplierEvaluated, envelope), envelope["sequence"]
     values = {name: data[name] for name in ("supplier_id", "period_start", "period_end",
                                             "order_id", "weighted_score", "threshold",

@@ -1,11 +1,11 @@
 """The procurement reports against procurement's own rows: its reconcile_*_kpis pages
 (services/procurement/kpis/) recomputed here with figures.py, on procurement's terms, and
 compared exactly with what our facts give — per supplier (name, status, score, flagged, the
-evaluations and which is current, receipts, on time, on-time rate, spend per currency), per
-receipt and receipt line, spend per supplier × category × currency × month, on-time delivery
-per supplier × month, per order (status, commitment) and the commitments per supplier ×
-currency, per decided request (outcome, cycle seconds) and the cycle figures per outcome ×
-month (UTC). Every figure the reports show is one of these or made of them."""
+evaluations — period end or order — and which is current, receipts, on time, on-time rate,
+spend per currency), per receipt and receipt line, spend per supplier × category × currency ×
+month, on-time delivery per supplier × month, per order (status, commitment) and the
+commitments per supplier × currency, per decided request (outcome, cycle seconds) and the cycle
+figures per outcome × month (UTC). Every figure the reports show is one of these or made of them."""
 from collections import Counter
 from datetime import date, datetime
 from decimal import Decimal
@@ -18,7 +18,7 @@ SUPPLIERS, REQUESTS, ORDERS, RECEIPTS = ("reconcile_supplier_kpis", "reconcile_r
                                          "reconcile_order_kpis", "reconcile_receipt_kpis")
 PER_SUPPLIER = ("name", "status", "score", "flagged", "evaluations", "receipts", "on_time",
                 "on_time_rate")
-PER_EVALUATION = ("supplier_id", "weighted_score", "threshold", "period_end", "current")
+PER_EVALUATION = ("supplier_id", "weighted_score", "threshold", "period_end", "order_id", "current")
 PER_RECEIPT = ("order_id", "supplier_id", "currency", "received_on", "on_time", "accepted_value")
 CYCLE = ("count", "mean_hours", "median_hours")
 KEYS = {**{f"procurement.suppliers.{name}": ("supplier_id",) for name in PER_SUPPLIER},
