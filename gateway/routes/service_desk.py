@@ -2,9 +2,11 @@
 along the status flow (open: new, open; paused: waiting on customer / third party; resolved:
 resolved, closed — an illegal move is a 409), answer (public replies, internal notes), read
 their conversation and history, merge duplicates. Agents and support managers work tickets
-(agents their team's queue); sales reps and managers read the tickets of the customers they
-can see; admins everything. The service enforces the scopes (services/service_desk/tickets/
-scopes.py); a ticket out of scope is a 404."""
+(agents their team's queue) — a mail from an unknown sender is a ticket without a customer
+(`unmatched_sender`) until one of them attaches it; sales reps and managers read the tickets
+of the customers they can see (never an unmatched one); admins everything. The service
+enforces the scopes (services/service_desk/tickets/scopes.py); a ticket out of scope is a
+404."""
 from gateway.routing import BODY, QUERY, Route, path
 from gateway.settings import API_PREFIX as API
 
@@ -26,8 +28,9 @@ ROUTES = [
     _route("GET", TICKETS, "list_tickets", args=(QUERY,), query="service_desk:TicketQuery",
            roles=READERS, response_schema="service_desk:Ticket", response_page=True,
            summary="Tickets the caller may see, newest first: by status or its category, "
-                   "priority, channel, team, assignee (`none`: unassigned), customer, category, "
-                   "tag"),
+                   "priority, channel, team, assignee (`none`: unassigned), customer, without "
+                   "a customer (`unmatched=true`: unknown senders' mails, to attach), "
+                   "category, tag"),
     _route("POST", TICKETS, "create_ticket", args=(BODY,), body="json", roles=WORKERS,
            status=201, location=f"{TICKETS}/{{id}}", request_schema="service_desk:TicketCreate",
            response_schema="service_desk:Ticket",
@@ -39,7 +42,9 @@ ROUTES = [
            roles=WORKERS, request_schema="service_desk:TicketUpdate",
            response_schema="service_desk:Ticket", errors=(409,),
            summary="Change its subject, description, category, priority, tags, team or "
-                   "assignee (a closed ticket: 409)"),
+                   "assignee (a closed ticket: 409); attach a ticket without a customer (an "
+                   "unknown sender's mail) to its customer with customer_id (and contact_id) "
+                   "— once: a ticket with a customer keeps it (409)"),
     _route("POST", f"{TICKET}/status", "change_ticket_status", args=(TICKET_ID, BODY),
            body="json", roles=WORKERS, request_schema="service_desk:StatusChange",
            response_schema="service_desk:Ticket", errors=(409,),
@@ -153,8 +158,9 @@ ROUTES += [
           response_schema="service_desk:InboundEmailResult",
           summary="A mail to the service desk as a raw RFC 5322 message (shared secret in "
                   "X-Webhook-Secret): a new ticket, or a customer's reply threaded onto its "
-                  "ticket by In-Reply-To / References / the subject's [#T-<id>]; the same "
-                  "Message-ID again changes nothing"),
+                  "ticket by In-Reply-To / References / the subject's [#T-<id>] (a sender "
+                  "no customer or contact person has: a ticket without a customer, "
+                  "`unmatched_sender`); the same Message-ID again changes nothing"),
 ]
 
 # The knowledge base (services/service_desk/knowledge): agents and support managers write

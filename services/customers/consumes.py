@@ -59,20 +59,22 @@ class ResponseReceived(Tolerant):
 # --- service desk ---------------------------------------------------------------------------
 
 class TicketRecord(Tolerant):
-    """ticket_created / ticket_updated."""
+    """ticket_created / ticket_updated (`customer_id` None: an unknown sender's mail, until an
+    agent attaches it — `changed` then names customer_id)."""
     id = fields.String(required=True)
-    customer_id = fields.String(required=True)
+    customer_id = fields.String(required=True, allow_none=True)
     contact_id = _optional()
     subject = fields.String(required=True)
     channel = _optional()
     priority = _optional()
     created_by = _optional()
     created_at = fields.AwareDateTime(required=True)
+    changed = fields.List(fields.String(), load_default=list)      # ticket_updated's
 
 
 class TicketStatusChanged(Tolerant):
     ticket_id = fields.String(required=True)
-    customer_id = fields.String(required=True)
+    customer_id = fields.String(required=True, allow_none=True)
     from_status = fields.String(required=True)
     to_status = fields.String(required=True)
     from_category = _optional()

@@ -28,8 +28,9 @@ def email_inbound_secret():
 
 
 def email_unmatched_customer_id():
-    """The customer a new mail from an unknown address becomes a ticket of (tagged
-    unmatched_sender); unset: such a mail is kept as unmatched, no ticket."""
+    """A catch-all customer a new mail from an unknown address becomes a ticket of (tagged
+    unmatched_sender); unset (or a customer the desk does not know): a ticket without a
+    customer, flagged unmatched_sender, for an agent to attach to its customer."""
     return env.str("SERVICE_DESK_EMAIL_UNMATCHED_CUSTOMER_ID", "")
 
 

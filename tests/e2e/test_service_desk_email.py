@@ -36,7 +36,8 @@ def test_a_mail_becomes_a_ticket_the_reply_is_mailed_and_the_answer_threads_back
         admin, anonymous, customer, mailbox):
     manager = admin.create_user("support_manager")
     # the customer known to the service desk's copy first (a mail from an unknown address
-    # would be kept as unmatched — and its Message-ID then counts as seen)
+    # would be a ticket without a customer, `unmatched_sender` — and its Message-ID then
+    # counts as seen)
     wait_until(lambda: manager.post("service-desk/tickets", json={
         "customer_id": customer["id"], "subject": "Known yet?"}).status_code == 201,
         timeout=30, message="the customer in the service desk's copy")

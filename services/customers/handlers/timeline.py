@@ -5,7 +5,8 @@ event id (its inbox), live or in the catch-up; the entry is keyed on the event i
 redelivered or replayed event never adds a second one.
 
 What counts: campaign emails sent, first opens (a mail client reloading the pixel is no new
-touch), every click, responses; tickets created, resolved, closed and reopened (the other
+touch), every click, responses; tickets created (or, an unknown sender's, attached to the
+customer later), resolved, closed and reopened (the other
 status moves are the desk's own business); surveys answered (the score and the customer's
 comment, clipped); follow-up visits scheduled, rescheduled, completed and cancelled. An event naming no
 customer customers knows (e.g. a contact that is no customer's) writes nothing; a merged
@@ -16,7 +17,7 @@ import uuid
 from datetime import datetime, timezone
 
 from marshmallow import ValidationError
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from services.chassis.db import insert_ignoring_conflicts
 from services.chassis.models import utcnow
@@ -122,10 +123,22 @@ def response_received(uow, envelope):
 
 # --- service desk ---------------------------------------------------------------------------
 
+def _attached(uow, envelope, data):
+    """A ticket of an unknown sender's mail (no customer when created: no entry then) attached
+    to its customer later — unless the customer's timeline has the ticket already (a customer
+    merge moves a ticket to the winner, whose timeline took the loser's entries)."""
+    if envelope["event_type"] != "ticket_updated" or "customer_id" not in data["changed"]:
+        return False
+    customer = _customer(uow.session, data["customer_id"])
+    return customer is not None and uow.session.scalar(select(TimelineEntry.id).where(
+        TimelineEntry.customer_id == customer.id, TimelineEntry.kind == "ticket_created",
+        TimelineEntry.ref_type == TICKET, TimelineEntry.ref_id == data["id"]).limit(1)) is None
+
+
 def ticket_recorded(uow, envelope):
     data = _load(SERVICE_DESK_EVENTS, envelope)
     _title(uow, envelope, TICKET, data["id"], data["subject"])
-    if envelope["event_type"] == "ticket_created":
+    if envelope["event_type"] == "ticket_created" or _attached(uow, envelope, data):
         via = f" ({data['channel']})" if data["channel"] else ""
         _entry(uow, envelope, data["customer_id"], "ticket_created", data["created_at"],
                f"Ticket opened{via}", ref=(TICKET, data["id"]), user_id=data["created_by"],

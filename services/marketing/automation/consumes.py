@@ -82,7 +82,7 @@ class TargetAtRisk(Tolerant):
 
 class TicketCreated(Tolerant):
     id = fields.String(required=True)
-    customer_id = fields.String(required=True)
+    customer_id = fields.String(required=True, allow_none=True)    # None: unmatched sender
     subject = fields.String(required=True)
     category = _text()
     priority = fields.String(required=True)
@@ -93,7 +93,7 @@ class TicketCreated(Tolerant):
 
 class TicketStatusChanged(Tolerant):
     ticket_id = fields.String(required=True)
-    customer_id = fields.String(required=True)
+    customer_id = fields.String(required=True, allow_none=True)    # None: unmatched sender
     from_status = fields.String(required=True)
     to_status = fields.String(required=True)
     from_category = fields.String(required=True)

@@ -10,10 +10,15 @@
    starts a new ticket (a closed ticket takes nothing more);
 3. otherwise a new ticket, channel email, for the customer whose address the sender is, else
    for the customer of the contact person whose address it is (the ticket's contact set; the
-   service desk's copies of customers and their contacts). No such customer:
-   the ticket goes to SERVICE_DESK_EMAIL_UNMATCHED_CUSTOMER_ID tagged `unmatched_sender` (the
-   sender in its description), or — no fallback configured — the mail is kept as `unmatched`
-   and no ticket is made.
+   service desk's copies of customers and their contacts). No such customer: a ticket that
+   says it is unmatched — no customer, `sender_email` the sender, tagged `unmatched_sender`,
+   the sender in its description — routed like any email ticket, in the queues of agents and
+   support managers (never a sales rep's: it is no customer of theirs) until an agent attaches
+   it to its customer (tickets/handlers/change.py); or, when
+   SERVICE_DESK_EMAIL_UNMATCHED_CUSTOMER_ID names a customer the desk knows, a ticket of that
+   catch-all customer, tagged likewise;
+4. a mail answering one of the desk's own supervisor notices (email_channel/notices.py: a mail
+   of no ticket) is staff talking, not a customer's request: kept as `unmatched`, no ticket.
 """
 import hmac
 import uuid
@@ -28,7 +33,7 @@ from services.chassis.validation import load
 from services.service_desk import metrics, settings
 from services.service_desk.directory.models import DeskContact, DeskCustomer
 from services.service_desk.email_channel import parse, schemas
-from services.service_desk.email_channel.models import IN, RECEIVED, UNMATCHED, TicketMail
+from services.service_desk.email_channel.models import IN, OUT, RECEIVED, UNMATCHED, TicketMail
 from services.service_desk.tickets import statuses
 from services.service_desk.tickets.handlers import conversation, create
 from services.service_desk.tickets.models import Ticket
@@ -99,25 +104,37 @@ def sender_of(session, address):
     return (contact.customer_id, contact.id) if contact else (None, None)
 
 
+def answers_notice(session, mail):
+    """True when the mail answers a mail the desk sent of no ticket (a supervisor notice)."""
+    return bool(mail.in_reply_to) and session.scalar(select(TicketMail.id).where(
+        TicketMail.message_id.in_(mail.in_reply_to), TicketMail.direction == OUT,
+        TicketMail.ticket_id.is_(None)).limit(1)) is not None
+
+
 def _new_ticket(uow, mail, follow_up_of=None):
+    """The new ticket's id (without a customer when the sender matched none)."""
     session = uow.session
     (customer_id, contact_id), tags = sender_of(session, mail.sender), []
     description = mail.text
     if customer_id is None:
-        customer_id = settings.email_unmatched_customer_id()
-        if not customer_id or session.get(DeskCustomer, customer_id) is None:
-            return None
         tags, description = [UNMATCHED_TAG], f"From: {mail.sender}\n\n{mail.text}"
+        customer_id = settings.email_unmatched_customer_id() or None
+        if customer_id and session.get(DeskCustomer, customer_id) is None:
+            customer_id = None                  # a catch-all the copy does not know: none
     if follow_up_of:
         description = f"Follow-up of closed ticket {follow_up_of}.\n\n{description}"
-    ticket = create.create_ticket(uow, BY_MAIL, {
-        "customer_id": customer_id, "contact_id": contact_id, "subject": mail.subject,
-        "channel": "email", "tags": tags, "description": parse._cut(description, parse.MAX_BODY)})
-    return ticket["id"]
+    data = {"subject": mail.subject, "channel": "email", "tags": tags,
+            "description": parse._cut(description, parse.MAX_BODY)}
+    if customer_id is None:
+        return create.create_unmatched(uow, BY_MAIL, data, mail.sender)["id"]
+    return create.create_ticket(uow, BY_MAIL, {**data, "customer_id": customer_id,
+                                               "contact_id": contact_id})["id"]
 
 
 def receive(uow, data):
-    """{"outcome": created | replied | duplicate | unmatched, "ticket_id", "message_id"}."""
+    """{"outcome": created | replied | duplicate | unmatched, "ticket_id", "message_id"} —
+    `unmatched` now only for an answer to a supervisor notice; a new ticket of an unknown
+    sender is `created` (the ticket says it is unmatched)."""
     fields = load(schemas.InboundEmail, data)
     mail = parse.parse(fields["message"])
     session, now = uow.session, utcnow()
@@ -132,11 +149,11 @@ def receive(uow, data):
         conversation.add_reply(uow, BY_MAIL, ticket.id, {"body": mail.text,
                                                          "from_customer": True})
         row.ticket_id, outcome = ticket.id, "replied"
+    elif ticket is None and answers_notice(session, mail):
+        row.status, row.body, outcome = UNMATCHED, mail.text, "unmatched"
     else:
         row.ticket_id = _new_ticket(uow, mail, follow_up_of=ticket.id if ticket else None)
-        outcome = "created" if row.ticket_id else "unmatched"
-        if row.ticket_id is None:
-            row.status, row.body = UNMATCHED, mail.text
+        outcome = "created"
     session.flush()
     metrics.mail_received(outcome)
     return {"outcome": outcome, "ticket_id": row.ticket_id, "message_id": mail.message_id}

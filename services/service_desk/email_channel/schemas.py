@@ -47,7 +47,9 @@ class InboundEmail(Input):
 class InboundEmailResult(Schema):
     outcome = fields.String(required=True, metadata={
         "description": "created (a new ticket) | replied (threaded onto its ticket) | duplicate "
-                       "(this Message-ID came before: nothing changed) | unmatched (no "
-                       "customer has the sender's address: kept, no ticket)"})
-    ticket_id = fields.String(allow_none=True)
+                       "(this Message-ID came before: nothing changed) | unmatched (an "
+                       "answer to a supervisor notice: kept, no ticket)"})
+    ticket_id = fields.String(allow_none=True, metadata={
+        "description": "created: the ticket — without a customer (`unmatched_sender`) when "
+                       "the sender is no customer's or contact person's"})
     message_id = fields.String(required=True)

@@ -46,12 +46,16 @@ def get_followup(session, principal, followup_id):
 
 
 def create_followup(uow, principal, ticket_id, data):
-    """A visit planned by hand for a resolved ticket the caller works (not resolved: 409)."""
+    """A visit planned by hand for a resolved ticket the caller works (not resolved, or no
+    customer: 409)."""
     fields, session, now = load(schemas.FollowupCreate, data), uow.session, utcnow()
     ticket = ticket_scopes.one(session, principal, ticket_id, for_write=True)
     if ticket.status_category != "resolved" or ticket.merged_into:
         raise Conflict(f"Ticket {ticket.id} is not resolved: a follow-up visit comes after "
                        "the service.", {"id": ticket.id})
+    if ticket.customer_id is None:
+        raise Conflict(f"Ticket {ticket.id} has no customer (an unmatched sender's): attach "
+                       "it to its customer first.", {"id": ticket.id})
     assignee = fields.get("assignee_id") or ticket.assignee_id or principal.user_id
     check_assignee(session, assignee, ticket.team_id)
     row = schedule.schedule(

@@ -32,7 +32,7 @@ class ArticleStatusChanged(Schema):
 
 class TicketSolutionLinked(Schema):
     ticket_id = fields.String(required=True)
-    customer_id = fields.String(required=True)
+    customer_id = fields.String(required=True, allow_none=True)     # None: unmatched sender
     article_id = fields.String(required=True)
     previous_article_id = fields.String(allow_none=True)
     linked_by = fields.String(required=True)

@@ -10,7 +10,7 @@ from services.service_desk.sla.schemas import Calendar, Policy
 
 class TicketSlaAlarm(Schema):
     ticket_id = fields.String(required=True)
-    customer_id = fields.String(required=True)
+    customer_id = fields.String(required=True, allow_none=True)     # None: unmatched sender
     team_id = fields.String(allow_none=True)
     assignee_id = fields.String(allow_none=True)
     target = fields.String(required=True)          # first_response | resolution | update

@@ -1,5 +1,6 @@
 """Keeping each ticket's SLA state up to date, in the transaction of the change that moves it:
-the ticket's creation, each status change, an agent's public reply, a priority change. The
+the ticket's creation, each status change, an agent's public reply, a priority change, the
+customer attached to a ticket that had none (an unmatched sender's). The
 tickets' handlers call these hooks; the clock itself is clock.py (pure).
 
 After each change the state is recomputed from the ticket's whole timeline, and the alarms the
@@ -21,8 +22,7 @@ WARNING, BREACH = "warning", "breach"
 
 
 def ticket_created(session, ticket, now):
-    customer = session.get(DeskCustomer, ticket.customer_id)
-    value_class = customer.value_class if customer else None
+    value_class = _value_class(session, ticket)
     row = TicketSla(ticket_id=ticket.id, created_at=ticket.created_at, timeline="[]", replies="[]",
                     breached=False)
     _apply_policy(session, row, ticket.priority, value_class)
@@ -51,6 +51,19 @@ def priority_changed(session, ticket, now):
     row = _row(session, ticket, now)
     _apply_policy(session, row, ticket.priority, row.value_class)
     refresh(session, row, now)
+
+
+def customer_attached(session, ticket, now):
+    """A ticket without a customer (an unmatched sender's) got one: the policy of that
+    customer's value class (A faster) from now on; the clock keeps what it consumed."""
+    row = _row(session, ticket, now)
+    _apply_policy(session, row, row.priority, _value_class(session, ticket))
+    refresh(session, row, now)
+
+
+def _value_class(session, ticket):
+    customer = session.get(DeskCustomer, ticket.customer_id) if ticket.customer_id else None
+    return customer.value_class if customer else None
 
 
 def _row(session, ticket, now):

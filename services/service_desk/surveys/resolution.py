@@ -9,6 +9,8 @@ without its survey and no survey without its resolution:
   (SERVICE_DESK_FOLLOWUP_VALUE_CLASSES, default A) a follow-up visit due
   SERVICE_DESK_FOLLOWUP_DELAY_DAYS after the resolution, assigned to the ticket's agent (else
   the team's supervisor);
+- a ticket still without a customer (an unmatched sender's, never attached) gets neither: a
+  survey and a visit are the customer's;
 - reopened (resolved → open): the scheduled A-class visits are cancelled (the service is not
   over; the next resolution schedules again). A survey already mailed stays answerable.
 """
@@ -37,6 +39,8 @@ def status_changed(uow, ticket, previous_category, reason, now):
 
 
 def resolved(uow, ticket, now):
+    if ticket.customer_id is None:
+        return              # an unmatched sender's ticket never attached: nobody to ask or visit
     survey = _survey(uow, ticket, now)
     if survey is not None:
         metrics.survey("created")

@@ -1,6 +1,8 @@
 """The events tickets publish (their contract, docs/contracts.md#service_desk) — one for every
 change, so reporting, webhooks and audit follow each ticket. Bodies of replies and notes stay in
-the service desk (they may hold anything a customer wrote); events say who, when and where."""
+the service desk (they may hold anything a customer wrote); events say who, when and where.
+`customer_id` is null on a ticket whose mail came from an unknown sender, until it is attached
+(ticket_updated with `customer_id` in `changed`)."""
 from marshmallow import Schema, fields
 
 from services.service_desk.sla.schemas import SlaMeasures
@@ -13,7 +15,7 @@ SLA = {"allow_none": True, "load_default": None}
 class TicketRecord(Schema):
     """ticket_created, and the whole ticket after a ticket_updated."""
     id = fields.String(required=True)
-    customer_id = fields.String(required=True)
+    customer_id = fields.String(required=True, allow_none=True)   # None: unmatched sender
     contact_id = fields.String(allow_none=True)
     subject = fields.String(required=True)
     category = fields.String(allow_none=True)
@@ -41,7 +43,7 @@ class TicketUpdated(TicketRecord):
 
 class TicketAssigned(Schema):
     ticket_id = fields.String(required=True)
-    customer_id = fields.String(required=True)
+    customer_id = fields.String(required=True, allow_none=True)   # None: unmatched sender
     team_id = fields.String(allow_none=True)
     assignee_id = fields.String(allow_none=True)
     previous_team_id = fields.String(allow_none=True)
@@ -53,7 +55,7 @@ class TicketAssigned(Schema):
 
 class TicketStatusChanged(Schema):
     ticket_id = fields.String(required=True)
-    customer_id = fields.String(required=True)
+    customer_id = fields.String(required=True, allow_none=True)   # None: unmatched sender
     from_status = fields.String(required=True)
     to_status = fields.String(required=True)
     from_category = fields.String(required=True)
@@ -66,7 +68,7 @@ class TicketStatusChanged(Schema):
 
 class TicketReplied(Schema):
     ticket_id = fields.String(required=True)
-    customer_id = fields.String(required=True)
+    customer_id = fields.String(required=True, allow_none=True)   # None: unmatched sender
     entry_id = fields.String(required=True)
     author_kind = fields.String(required=True)     # agent | customer
     author_id = fields.String(required=True)
@@ -77,7 +79,7 @@ class TicketReplied(Schema):
 
 class TicketNoteAdded(Schema):
     ticket_id = fields.String(required=True)
-    customer_id = fields.String(required=True)
+    customer_id = fields.String(required=True, allow_none=True)   # None: unmatched sender
     entry_id = fields.String(required=True)
     author_id = fields.String(required=True)
     added_at = fields.AwareDateTime(required=True)
@@ -86,7 +88,7 @@ class TicketNoteAdded(Schema):
 class TicketMerged(Schema):
     source_id = fields.String(required=True)       # the duplicate, now closed
     target_id = fields.String(required=True)       # the ticket that carries on
-    customer_id = fields.String(required=True)
+    customer_id = fields.String(required=True, allow_none=True)   # None: unmatched sender
     entries_moved = fields.Integer(required=True)
     merged_by = fields.String(required=True)
     merged_at = fields.AwareDateTime(required=True)

@@ -1,6 +1,8 @@
 """Tickets — the service desk's own data:
 
-- `ticket`: one customer request; who it is about (customer, contact), what (subject,
+- `ticket`: one customer request; who it is about (customer, contact — no customer: a mail
+  whose sender matched none, `sender_email` its address, until an agent attaches the customer),
+  what (subject,
   description, category, tags), how urgent (priority), how it came (channel), who handles it
   (team, assignee), where it is (status; its category kept beside it for the queues), when it
   was first answered / resolved / closed, and the ticket it was merged into;
@@ -26,8 +28,9 @@ AGENT, CUSTOMER = "agent", "customer"
 class Ticket(Base):
     __tablename__ = "ticket"
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
-    customer_id: Mapped[str] = mapped_column(String(36), nullable=False, index=True)
+    customer_id: Mapped[str | None] = mapped_column(String(36), index=True)    # None: unmatched
     contact_id: Mapped[str | None] = mapped_column(String(36))
+    sender_email: Mapped[str | None] = mapped_column(String(254))    # an unmatched mail's sender
     subject: Mapped[str] = mapped_column(String(200), nullable=False)
     description: Mapped[str | None] = mapped_column(Text)
     category: Mapped[str | None] = mapped_column(String(64))

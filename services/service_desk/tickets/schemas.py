@@ -40,10 +40,24 @@ class TicketCreate(TicketFields):
     channel = fields.String(load_default="api", validate=validate.OneOf(CHANNELS))
 
 
+class UnmatchedTicketCreate(TicketFields):
+    """A ticket of a mail whose sender is no customer's (email_channel/inbound.py): no customer
+    until an agent attaches one (TicketUpdate customer_id)."""
+    subject = text(200, required=True)
+    priority = fields.String(load_default="medium", validate=validate.OneOf(PRIORITIES))
+    channel = fields.String(load_default="email", validate=validate.OneOf(CHANNELS))
+
+
 class TicketUpdate(TicketFields):
-    """Only the fields given change (status has its own route; customer and channel stay);
-    nothing given changes nothing. A ticket keeps a subject and a priority (no null)."""
+    """Only the fields given change (status has its own route; channel stays; the customer is
+    set once, on a ticket without one — an unmatched sender's); nothing given changes nothing.
+    A ticket keeps a subject and a priority (no null)."""
     subject = fields.String(validate=[validate.Length(min=1, max=200), not_blank])
+    customer_id = reference(metadata={
+        "description": "attach a ticket without a customer (an unmatched sender's mail) to "
+                       "this customer; a ticket that has one keeps it (409)"})
+    contact_id = reference(allow_none=True, metadata={
+        "description": "with customer_id: one of that customer's contact persons"})
 
 
 class StatusChange(Input):
@@ -75,6 +89,9 @@ class TicketQuery(Input):
     team_id = reference()
     assignee_id = reference(metadata={"description": "a user id, or `none` for unassigned"})
     customer_id = reference()
+    unmatched = Boolean(metadata={
+        "description": "true: only the tickets without a customer (a mail from an unknown "
+                       "sender), to attach; false: only those with one"})
     category = text(64)
     tag = text(50)
     cursor = page_cursor()
@@ -88,9 +105,15 @@ class PageQuery(Input):
 
 class Ticket(Schema):
     id = fields.String(required=True)
-    customer_id = fields.String(required=True)
+    customer_id = fields.String(required=True, allow_none=True, metadata={
+        "description": "null: the mail's sender matched no customer (`unmatched_sender`)"})
     customer_name = fields.String(allow_none=True)
     contact_id = fields.String(allow_none=True)
+    unmatched_sender = fields.Boolean(required=True, metadata={
+        "description": "no customer yet: a mail from an address no customer or contact "
+                       "person has; attach it with PATCH customer_id"})
+    sender_email = fields.String(allow_none=True, metadata={
+        "description": "the address an unmatched mail came from (kept once attached)"})
     subject = fields.String(required=True)
     description = fields.String(allow_none=True)
     category = fields.String(allow_none=True)

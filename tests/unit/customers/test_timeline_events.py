@@ -235,3 +235,35 @@ def test_every_consumed_event_has_a_handler_and_a_live_entrypoint():
         for event_type in handlers:
             assert CustomersService.subscriptions.handler_for(source, event_type) is not None
             assert (source, event_type) in live_event_types(CustomersService)   # batched
+
+
+def test_an_unknown_senders_ticket_shows_once_attached_and_only_once(book):
+    """Created without a customer (a mail no customer's address matched): no entry, nothing
+    raised; attached later (ticket_updated naming customer_id): the customer's "ticket
+    created" entry, dated when the ticket was; its other moves follow; another update or a
+    re-attachment after a customer merge adds none."""
+    db, customer, _ = book
+    record = {"id": "t-9", "customer_id": None, "contact_id": None, "subject": "Order 42?",
+              "category": None, "priority": "medium", "channel": "email", "team_id": None,
+              "assignee_id": None, "tags": ["unmatched_sender"], "status": "new",
+              "status_category": "open", "merged_into": None, "created_by": "inbound_email",
+              "created_at": at(10), "updated_at": at(10), "first_responded_at": None,
+              "resolved_at": None, "closed_at": None}
+    moved = {"ticket_id": "t-9", "from_status": "new", "to_status": "resolved",
+             "from_category": "open", "to_category": "resolved", "reason": "manual",
+             "changed_by": "u-agent", "changed_at": at(11)}
+    assert consume(db, desk("ticket_created", **record),
+                   desk("ticket_status_changed", **moved, customer_id=None)) == [
+        inbox.PROCESSED] * 2
+    assert whole_timeline(db, REP_A, customer) == []
+    attached = {**record, "customer_id": customer, "changed_by": "u-agent"}
+    consume(db, desk("ticket_updated", **attached, changed=["customer_id"]),
+            desk("ticket_updated", **attached, changed=["subject"]),
+            desk("ticket_updated", **attached, changed=["customer_id"]))
+    [entry] = whole_timeline(db, REP_A, customer)
+    assert (entry["kind"], entry["ref_id"], entry["occurred_at"]) == (
+        "ticket_created", "t-9", at(10))
+    consume(db, desk("ticket_status_changed", **{**moved, "to_status": "closed",
+                                                  "changed_at": at(12)}, customer_id=customer))
+    assert [item["kind"] for item in whole_timeline(db, REP_A, customer)] == [
+        "ticket_closed", "ticket_created"]

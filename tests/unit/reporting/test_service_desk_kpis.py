@@ -250,3 +250,34 @@ def test_csat_and_followups_from_the_real_survey_and_followup_handlers(db, clock
         uow.session.execute(update(SurveyFact).values(score=61))
     assert {"service_desk.surveys.score", "service_desk.teams.csat_average"} <= {
         d["kpi"] for d in compare(db, desk)}
+
+
+def test_an_unmatched_senders_ticket_counts_groups_and_reconciles(db, clock, monkeypatch):
+    """A mail from an unknown sender is a ticket without a customer (the service desk's real
+    inbound handler): it counts in the KPIs, groups under no customer, reconciles; attached to
+    its customer later, the facts follow and reconcile again."""
+    from services.service_desk.email_channel import inbound
+    monkeypatch.delenv("SERVICE_DESK_EMAIL_UNMATCHED_CUSTOMER_ID", raising=False)
+    desk = seeded_db()
+    matched = at(clock, T0, ops.create_ticket, desk, AGENT_A, channel="email")["id"]
+    with desk.unit_of_work(actor="inbound_email") as uow:
+        unmatched = inbound.receive(uow, {"raw": (
+            "From: stan@nowhere.example\r\nSubject: Order 42?\r\n"
+            "Message-ID: <u1@nowhere.example>\r\n\r\nNever came.")})["ticket_id"]
+    at(clock, T0 + H, ops.reply, desk, MANAGER, unmatched)     # no team: the managers' queue
+    clock.now = NOW
+    apply(db, *published(desk))
+    with db.read_only() as session:
+        assert session.get(TicketFact, unmatched).customer_id is None
+    [row] = report(db, queries.ticket_kpis, group_by=["channel"], granularity="total",
+                   **DAY)["rows"]
+    assert (row["channel"], row["tickets"], row["first_response_time"]["measured"]) == (
+        "email", 2, 1)
+    assert sum(row["count"] for row in report(db, queries.backlog)["rows"]) == 2
+    assert compare(db, desk) == []
+    at(clock, NOW, ops.update, desk, MANAGER, unmatched, customer_id="c-2")
+    apply(db, *published(desk))
+    with db.read_only() as session:
+        assert session.get(TicketFact, unmatched).customer_id == "c-2"
+        assert session.get(TicketFact, matched).customer_id == "c-1"
+    assert compare(db, desk) == []

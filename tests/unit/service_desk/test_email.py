@@ -114,14 +114,18 @@ def test_an_answer_to_a_closed_ticket_opens_a_new_one(db):
     assert ticket_id in ops.get(db, SUPPORT_MANAGER, result["ticket_id"])["description"]
 
 
-def test_an_unknown_sender_is_kept_unmatched_or_goes_to_the_fallback_customer(db, monkeypatch):
+def test_an_unknown_sender_is_an_unmatched_ticket_or_goes_to_the_fallback_customer(
+        db, monkeypatch):
     result = receive(db, raw(sender="stranger@nowhere.example"))
-    assert (result["outcome"], result["ticket_id"]) == ("unmatched", None)
-    assert count(db, Ticket) == 0 and mails(db)[0].status == "unmatched"
+    ticket = ops.get(db, SUPPORT_MANAGER, result["ticket_id"])
+    assert (result["outcome"], ticket["customer_id"], ticket["unmatched_sender"]) == (
+        "created", None, True)           # tests/unit/service_desk/test_unmatched_sender.py
+    assert count(db, Ticket) == 1 and mails(db)[0].status == "received"
     monkeypatch.setenv("SERVICE_DESK_EMAIL_UNMATCHED_CUSTOMER_ID", "c-2")
     result = receive(db, raw(sender="stranger@nowhere.example", message_id="<m6@x.example>"))
     ticket = ops.get(db, SUPPORT_MANAGER, result["ticket_id"])
-    assert (ticket["customer_id"], ticket["tags"]) == ("c-2", ["unmatched_sender"])
+    assert (ticket["customer_id"], ticket["tags"], ticket["unmatched_sender"]) == (
+        "c-2", ["unmatched_sender"], False)
     assert ticket["description"].startswith("From: stranger@nowhere.example")
 
 

@@ -7,6 +7,7 @@ import { message } from "./errors.js";
 import { dateTime, label, t } from "./i18n.js";
 import { slaBadge, slaTargets } from "./sla.js";
 import { answerForm, conversation, statusForm } from "./ticket_answer.js";
+import { customerLabel } from "./tickets.js";
 
 export async function renderTicket(main, ticketId) {
   const url = `/service-desk/tickets/${encodeURIComponent(ticketId)}`;
@@ -39,7 +40,7 @@ function back() {
 
 function details(ticket, sla, form) {
   const rows = [
-    ["tickets.customer", ticket.customer_name || ticket.customer_id],
+    ["tickets.customer", customerLabel(ticket)],
     ["tickets.status", label("ticket_status", ticket.status)],
     ["tickets.priority", label("priority", ticket.priority)],
     ["tickets.channel", label("channel", ticket.channel)],

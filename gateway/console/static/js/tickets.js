@@ -50,11 +50,19 @@ export async function renderTickets(main, params) {
 function row(ticket, sla) {
   return h("tr", { "data-id": ticket.id },
     h("td", { class: "subject" }, h("a", { href: `#/tickets/${encodeURIComponent(ticket.id)}`, text: ticket.subject })),
-    h("td", { text: ticket.customer_name || ticket.customer_id }),
+    h("td", { class: ticket.customer_id ? null : "unmatched", text: customerLabel(ticket) }),
     h("td", { text: label("ticket_status", ticket.status) }),
     h("td", { text: label("priority", ticket.priority) }),
     h("td", { class: "sla" }, slaBadge(sla)),
     h("td", { text: dateTime(ticket.created_at) }));
+}
+
+// A mail from an unknown sender is a ticket without a customer until an agent attaches it:
+// it says so (and whom it came from) instead of showing nothing.
+export function customerLabel(ticket) {
+  if (ticket.customer_id) return ticket.customer_name || ticket.customer_id;
+  const sender = ticket.sender_email ? ` (${ticket.sender_email})` : "";
+  return `${t("tickets.unmatched_sender")}${sender}`;
 }
 
 function filterForm(filters) {

@@ -20,9 +20,10 @@ SLA = {"allow_none": True, "load_default": None}
 
 
 class TicketRecord(Tolerant):
-    """ticket_created / ticket_updated: the whole ticket after the change."""
+    """ticket_created / ticket_updated: the whole ticket after the change (`customer_id` None:
+    a mail from an unknown sender, not attached to a customer yet)."""
     id = fields.String(required=True)
-    customer_id = fields.String(required=True)
+    customer_id = fields.String(required=True, allow_none=True)
     category = fields.String(allow_none=True, load_default=None)
     priority = fields.String(required=True)
     channel = fields.String(required=True)

@@ -1,7 +1,10 @@
 """Changing a ticket: its fields (subject, description, category, priority, tags, team,
 assignee) — only what differs is recorded and published (ticket_updated with the fields that
 changed, and ticket_assigned when the team or assignee did) — and its status along the flow of
-tickets/statuses.py (an illegal move: 409, nothing changed)."""
+tickets/statuses.py (an illegal move: 409, nothing changed). A ticket without a customer (a mail
+from an unknown sender) is attached to one by `customer_id` (and `contact_id`, one of its
+contact persons): the customer known and not merged away (422 otherwise), once — a ticket that
+has a customer keeps it (409); the SLA takes that customer's value class from then on."""
 import json
 
 from services.chassis.errors import Conflict, Invalid
@@ -10,10 +13,12 @@ from services.chassis.validation import load
 from services.service_desk.directory.users import check_assignee
 from services.service_desk.sla import track as sla
 from services.service_desk.tickets import schemas, scopes, statuses
+from services.service_desk.tickets.handlers.create import check_customer
 from services.service_desk.tickets.handlers.record import (dump, payload, record_change,
                                                            set_status)
 
-EDITABLE = ("subject", "description", "category", "priority", "team_id", "assignee_id", "tags")
+EDITABLE = ("subject", "description", "category", "priority", "team_id", "assignee_id", "tags",
+            "customer_id", "contact_id")
 
 
 def refuse_if_closed(ticket, what):
@@ -37,10 +42,28 @@ def _fit_assignee_to_team(session, ticket, fields):
             fields["assignee_id"] = None
 
 
+def _attach(session, ticket, fields):
+    """customer_id / contact_id given: only a ticket without a customer takes one."""
+    if "customer_id" not in fields and "contact_id" not in fields:
+        return
+    if ticket.customer_id is not None:
+        if fields.get("customer_id", ticket.customer_id) == ticket.customer_id \
+                and fields.get("contact_id", ticket.contact_id) == ticket.contact_id:
+            return                                      # the same again: nothing changes
+        raise Conflict(f"Ticket {ticket.id} belongs to customer {ticket.customer_id}: its "
+                       f"customer and contact stay.", {"id": ticket.id,
+                                                       "customer_id": ticket.customer_id})
+    if "customer_id" not in fields:
+        raise Invalid("The request is not valid.", {"customer_id": [
+            "The ticket has no customer: attach it to one with customer_id."]})
+    check_customer(session, fields["customer_id"], fields.get("contact_id"))
+
+
 def update_ticket(uow, principal, ticket_id, data):
     fields, session = load(schemas.TicketUpdate, data), uow.session
     ticket = scopes.one(session, principal, ticket_id, for_write=True)
     refuse_if_closed(ticket, "changing it")
+    _attach(session, ticket, fields)
     if "tags" in fields:
         fields["tags"] = json.dumps(sorted(set(fields["tags"] or ())))
     _fit_assignee_to_team(session, ticket, fields)
@@ -57,6 +80,8 @@ def update_ticket(uow, principal, ticket_id, data):
     record_change(uow, ticket, "updated", shown, principal.user_id, at=now)
     if "priority" in changes:
         sla.priority_changed(session, ticket, now)
+    if "customer_id" in changes:
+        sla.customer_attached(session, ticket, now)
     session.flush()
     uow.emit("ticket_updated", {**payload(session, ticket), "changed": sorted(changes),
                                 "changed_by": principal.user_id})

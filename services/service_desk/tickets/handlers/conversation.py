@@ -40,15 +40,16 @@ def _entry(uow, ticket, kind, author_kind, author_id, body, now):
 
 def add_reply(uow, principal, ticket_id, data, author_id=None):
     """`author_id`: who the customer is, for a customer's reply (the contact, else the
-    customer); the principal is who recorded it."""
+    customer, else — no customer yet — the unmatched sender's address); the principal is who
+    recorded it."""
     fields, session = load(schemas.ReplyCreate, data), uow.session
     ticket = scopes.one(session, principal, ticket_id, for_write=True)
     _closed(ticket)
     now = utcnow()
     from_customer = fields["from_customer"]
     author_kind = CUSTOMER if from_customer else AGENT
-    author = (author_id or ticket.contact_id or ticket.customer_id) if from_customer \
-        else principal.user_id
+    author = (author_id or ticket.contact_id or ticket.customer_id or ticket.sender_email
+              or "unknown") if from_customer else principal.user_id
     entry = _entry(uow, ticket, REPLY, author_kind, author, fields["body"], now)
     ticket.replies += 1
     if not from_customer:

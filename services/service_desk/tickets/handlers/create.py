@@ -1,7 +1,8 @@
 """Creating a ticket: for a customer the service desk knows (and, if given, one of its contact
-persons), routed to a team and maybe an agent (`_route`), status `new`. Published as
-ticket_created (and ticket_assigned when it starts with a team or an assignee). Idempotent
-through the chassis (an Idempotency-Key answers its first answer)."""
+persons) — or, for a mail from an unknown sender, for no customer yet (`create_unmatched`) —,
+routed to a team and maybe an agent (`_route`), status `new`. Published as ticket_created
+(and ticket_assigned when it starts with a team or an assignee). Idempotent through the
+chassis (an Idempotency-Key answers its first answer)."""
 import json
 
 from services.chassis.errors import Invalid
@@ -29,7 +30,7 @@ def known(session, customer_id, contact_id=None):
     return contact_id is None or session.get(DeskContact, contact_id) is not None
 
 
-def _check_customer(session, customer_id, contact_id):
+def check_customer(session, customer_id, contact_id):
     customer = session.get(DeskCustomer, customer_id)
     if customer is None or not customer.known:
         raise Invalid("The request is not valid.", {"customer_id": ["No such customer."]})
@@ -60,12 +61,26 @@ def _route(session, principal, fields):
 
 
 def create_ticket(uow, principal, data):
-    fields, session = read_input(data), uow.session
-    _check_customer(session, fields["customer_id"], fields.get("contact_id"))
+    fields = read_input(data)
+    check_customer(uow.session, fields["customer_id"], fields.get("contact_id"))
+    return _create(uow, principal, fields)
+
+
+def create_unmatched(uow, principal, data, sender_email):
+    """A ticket of a mail whose sender is no customer's and no contact person's: no customer
+    (the ticket says so: `unmatched_sender`), the address kept, until an agent attaches it."""
+    fields = load(schemas.UnmatchedTicketCreate, data)
+    return _create(uow, principal, {**fields, "customer_id": None, "contact_id": None},
+                   sender_email=sender_email)
+
+
+def _create(uow, principal, fields, sender_email=None):
+    session = uow.session
     team_id, assignee_id, reason = _route(session, principal, fields)
     now = utcnow()
     ticket = Ticket(
         id=new_id(), customer_id=fields["customer_id"], contact_id=fields.get("contact_id"),
+        sender_email=sender_email,
         subject=fields["subject"], description=fields.get("description"),
         category=fields.get("category"), priority=fields["priority"],
         channel=fields["channel"], team_id=team_id, assignee_id=assignee_id,

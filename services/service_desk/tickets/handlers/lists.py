@@ -1,6 +1,7 @@
 """Reading tickets, always within the caller's scope (tickets/scopes.py): one ticket, a page of
 them newest first with filters (status or its category, priority, channel, team, assignee —
-`none` for unassigned —, customer, category, tag), and a ticket's history oldest first."""
+`none` for unassigned —, customer, without a customer (`unmatched`), category, tag), and a
+ticket's history oldest first."""
 import json
 
 from sqlalchemy import select
@@ -30,6 +31,9 @@ def list_tickets(session, principal, query=None):
         statement = statement.where(Ticket.assignee_id.is_(None))
     elif filters.get("assignee_id"):
         statement = statement.where(Ticket.assignee_id == filters["assignee_id"])
+    if filters.get("unmatched") is not None:
+        statement = statement.where(Ticket.customer_id.is_(None) if filters["unmatched"]
+                                    else Ticket.customer_id.is_not(None))
     if filters.get("tag"):
         # tags are a sorted JSON list of strings: the quoted tag is an exact element
         statement = statement.where(Ticket.tags.contains(json.dumps(filters["tag"]), autoescape=True))

@@ -32,11 +32,12 @@ def dump(session, principal, ticket):
 
 def dump_many(session, principal, tickets):
     """A page of tickets with their customers' names, read in one query."""
-    ids = {ticket.customer_id for ticket in tickets}
+    ids = {ticket.customer_id for ticket in tickets} - {None}
     names = dict(session.execute(select(DeskCustomer.id, DeskCustomer.name)
                                  .where(DeskCustomer.id.in_(ids))).all()) if ids else {}
     read_only = not scopes.may_work(principal)
     return [TICKET.dump({**values(ticket), "customer_name": names.get(ticket.customer_id),
+                         "unmatched_sender": ticket.customer_id is None,
                          "read_only": read_only}) for ticket in tickets]
 
 
