@@ -305,6 +305,14 @@ def _ticket(body):
             body[name] = None
 
 
+def _ticket_update(body):
+    """The seeded ticket has its customer: attaching one (customer_id / contact_id) is for a
+    ticket without a customer (an unknown sender's mail) — on it, a 409."""
+    _ticket(body)
+    body.pop("customer_id", None)
+    body.pop("contact_id", None)
+
+
 def _routing_rules(body):
     """A rule matches a category, a channel or both, and names a team (the seeded one)."""
     for rule in body.get("rules") or []:
@@ -522,7 +530,7 @@ RULES = {
     "POST /api/v1/targets": _target,
     "PUT /api/v1/marketing/audience/{contact_id}/consent": _consent,
     "POST /api/v1/service-desk/tickets": _ticket,
-    "PATCH /api/v1/service-desk/tickets/{ticket_id}": _ticket,
+    "PATCH /api/v1/service-desk/tickets/{ticket_id}": _ticket_update,
     "PUT /api/v1/service-desk/routing/rules": _routing_rules,
     "POST /api/v1/marketing/campaigns": _campaign,
     "PATCH /api/v1/marketing/campaigns/{campaign_id}": _campaign,
