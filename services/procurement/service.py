@@ -7,8 +7,9 @@ ProcurementService is composed of one mixin per business area, each in its own p
                documents' metadata, history; duplicates refused like customers' (409 unless
                forced, then kept as possible_duplicate_of)
 - evaluation/  configurable criteria with weights and a flag threshold; a supplier scored per
-               evaluation period, its weighted score and history; under the threshold it is
-               flagged (supplier_flagged) and may be put on hold
+               evaluation period or per received / closed order (on-time delivery from that
+               period's or order's receipts), its weighted score and history; under the
+               threshold it is flagged (supplier_flagged) and may be put on hold
 - requests/    purchase requests (lines with exact estimates in one currency, needed-by
                dates, a justification) and their approval chain by amount (requests/policy.py),
                decided step by step by the right people (requests/handlers/approval.py)
