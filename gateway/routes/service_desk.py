@@ -274,8 +274,9 @@ ROUTES += [
               body="json", roles=WORKERS, status=201, location=f"{FOLLOWUPS}/{{id}}",
               request_schema="service_desk:FollowupCreate",
               response_schema="service_desk:Followup", errors=(409,),
-              summary="Plan a follow-up visit by hand for a resolved ticket (not resolved: "
-                      "409): when, who (default the ticket's agent), what about"),
+              summary="Plan a follow-up visit by hand for a resolved ticket (not resolved, or "
+                      "no customer yet — an unknown sender's: 409): when, who (default the "
+                      "ticket's agent), what about"),
     _followup("PATCH", FOLLOWUP, "update_followup", args=(FOLLOWUP_ID, BODY), body="json",
               roles=WORKERS, request_schema="service_desk:FollowupUpdate",
               response_schema="service_desk:Followup", errors=(409,),
