@@ -42,6 +42,7 @@ class TicketEntrypoints:
     @rpc
     def update_ticket(self, ticket_id, data):
         principal = self.principal.require(*roles.WORK)
+        self._refresh_directory(data)           # attaching an unmatched ticket names a customer
         self._refresh_assignee(data)
         with self.db.unit_of_work(actor=principal.user_id) as uow:
             return change.update_ticket(uow, principal, ticket_id, data)

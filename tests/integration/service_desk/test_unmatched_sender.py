@@ -64,3 +64,17 @@ def _attach(desk, ticket_id):
                     principal=SUPPORT_MANAGER)
     except Invalid:                     # until customers' events reached the copy
         return None
+
+
+def test_attaching_to_a_customer_created_a_moment_ago_reads_customers_log(
+        producers, desk, monkeypatch):
+    """The customer's live event may not have arrived (published before the desk started):
+    attaching reads customers' log before refusing, as creating does."""
+    monkeypatch.setenv("SERVICE_DESK_EMAIL_INBOUND_SECRET", SECRET)
+    monkeypatch.delenv("SERVICE_DESK_EMAIL_UNMATCHED_CUSTOMER_ID", raising=False)
+    call(producers["customers"], "publish", [("customer_created", customer(id="c-new"))])
+    desk.start()                    # started after the publish: no live event will come
+    ticket_id = call(desk, "receive_email", {"raw": MAIL}, SECRET)["ticket_id"]
+    attached = call(desk, "update_ticket", ticket_id, {"customer_id": "c-new"},
+                    principal=SUPPORT_MANAGER)
+    assert (attached["customer_id"], attached["customer_name"]) == ("c-new", "Acme")
