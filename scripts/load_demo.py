@@ -9,7 +9,10 @@ Logs in as the admin (ADMIN_EMAIL / ADMIN_PASSWORD), then creates
 - the 85 accounts of accounts.csv as customers, each owned by the agent with the most deals
   on it in sales_pipeline.csv (its region is that agent's office);
 - the 7 products and the 8,800 opportunities with their stage history (scripts/demo_deals.py:
-  the bulk import endpoint, and how the dataset's mess is mapped).
+  the bulk import endpoint, and how the dataset's mess is mapped);
+- then a small SYNTHETIC set, made up by scripts/demo_extras.py and labelled so (not from the
+  dataset): a support agent, a support manager and a marketer, tickets and knowledge-base
+  articles, a segment and an event campaign with costs and responses, tasks for the top rep.
 
 Idempotent: what exists already (same email, team name, customer name) is left as it is.
 Nothing is guessed silently: every normalisation, derivation and skipped row is in the report
@@ -30,6 +33,7 @@ import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import demo_deals  # noqa: E402  (the products and deals half of the loader)
+import demo_extras  # noqa: E402  (the synthetic desk, marketing and tasks set, not from the dataset)
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data" / "maven-crm-sales"
@@ -204,7 +208,15 @@ class Loader:
         self.load_people(teams)
         self.load_accounts(teams)
         self.load_deals()
+        self.load_extras()
         return self.report
+
+    def load_extras(self):
+        customers = {e["account"].strip(): e["id"] for e in self.report["customers"] if e.get("id")}
+        top_rep = demo_logins(self.data_dir, 1)[0][0]
+        self.report["extras"] = demo_extras.Extras(
+            self.api, lambda: Client(self.api.base), ApiError, customers, self.user_ids,
+            self.password, top_rep, self.log).run()
 
     def load_deals(self):
         deals = demo_deals.DealsLoader(self.api, self.report, ApiError, self.log)
@@ -384,7 +396,7 @@ def print_report(report, out=sys.stdout):
 
 
 def failed(report):
-    return bool(report.get("tagging")) or any(
+    return bool(report.get("tagging")) or demo_extras.failed(report.get("extras", {})) or any(
         entry["status"] in ("failed", "rejected")
         for key in ("users", "teams", "customers", "products", "deals")
         for entry in report.get(key, []))
@@ -407,6 +419,11 @@ def demo_password():
     return password
 
 
+def sales_manager_of(data_dir, agent):
+    return next(row["manager"].strip() for row in read_csv(data_dir, "sales_teams.csv")
+                if row["sales_agent"].strip() == agent)
+
+
 def demo_logins(data_dir, count):
     """The reps who own the most demo accounts: good logins to try first."""
     owners = Counter(owner[0] for owner in account_owners(read_csv(data_dir, "sales_pipeline.csv")).values())
@@ -420,11 +437,18 @@ def main(argv=None):
     parser.add_argument("--report", help="write the per-row report as JSON here")
     parser.add_argument("--print-logins", type=int, metavar="N",
                         help="print N demo sales rep logins and exit (no API calls)")
+    parser.add_argument("--print-staff", action="store_true",
+                        help="print the demo manager, support agent, support manager and marketer "
+                             "logins and exit (no API calls)")
     args = parser.parse_args(argv)
 
     if args.print_logins:
         for name, email, accounts in demo_logins(args.data, args.print_logins):
             print(f"{email}  ({name}, sales_rep, owns {accounts} accounts)")
+        return 0
+    if args.print_staff:
+        top_rep = demo_logins(args.data, 1)[0][0]
+        print("\n".join(demo_extras.staff_logins(sales_manager_of(args.data, top_rep), top_rep)))
         return 0
 
     admin_email, admin_password = os.environ.get("ADMIN_EMAIL"), os.environ.get("ADMIN_PASSWORD")

@@ -1,7 +1,10 @@
 """scripts/load_demo.py against the running system, on the full dataset: 35 reps, 85 accounts,
 7 products, 8,800 opportunities with their history — idempotent; afterwards the reports show
 each agent's win rate and each product's and regional office's revenue exactly as this test
-computes them straight from the CSV files (its own computation, not the loader's)."""
+computes them straight from the CSV files (its own computation, not the loader's). Then the
+small synthetic set (scripts/demo_extras.py: not from the dataset) is there for the staff the
+dataset lacks — a support agent's ticket queue, a marketer's segment and campaign results, a
+rep's due and overdue tasks — without moving any sales figure, and a second run adds nothing."""
 import csv
 import json
 import subprocess
@@ -91,13 +94,16 @@ def test_demo_loader_loads_the_whole_dataset_once_and_the_reports_equal_the_csv(
     assert f"Established in {established}." in timeline[0]["summary"]
 
     check_deals(admin, report, output, users)
+    extras = check_extras(system, admin, report, output, password, darcel)
 
-    # Idempotent: a second run creates nothing.
+    # Idempotent: a second run creates nothing, the synthetic set included.
     again, _ = run_loader(system, tmp_path, password)
     assert {e["status"] for key in ("users", "teams", "customers", "products", "deals")
             for e in again[key]} == {"exists"}
+    assert {e["status"] for key in EXTRA_KINDS for e in again["extras"][key]} == {"exists"}
     assert len(admin.list_all("customers", {"tags_all": "maven-demo"})) == 85
     assert reported(admin, users, product_ids(admin)) == expected_from_csv()
+    assert extras_now(system, admin, password, darcel) == extras
 
 
 def accounts_owned_in_csv(agent):
@@ -211,3 +217,80 @@ def check_deals(admin, report, output, users):
     result = wait_until(finished, timeout=600, interval=2, message="reconcile")["result"]
     assert result["ok"] and result["differences"] == [], result
     assert result["checked"]["deals"] >= 8800 and result["checked"]["closed_deals"] >= 6711
+
+
+# --- the synthetic set (scripts/demo_extras.py) -----------------------------------------------
+
+EXTRA_KINDS = ("users", "teams", "tickets", "articles", "segments", "campaigns", "costs",
+               "responses", "tasks")
+AGENT, SUPPORT_MANAGER, MARKETER = ("mei.lindqvist@example.com", "sam.okafor@example.com",
+                                    "ava.marchetti@example.com")
+SYNTHETIC = "demo-synthetic"
+
+
+def check_extras(system, admin, report, output, password, darcel):
+    extras = report["extras"]
+    assert extras["synthetic"] is True and "not from the Maven dataset" in extras["note"]
+    assert "synthetic demo extras (made up, not from the dataset)" in output
+    assert {e["status"] for key in EXTRA_KINDS for e in extras[key]} == {"created"}, extras
+    assert "errors" not in extras and "skipped" in extras["surveys"]
+    assert {(u["key"], u["role"]) for u in extras["users"]} == {
+        (AGENT, "agent"), (SUPPORT_MANAGER, "support_manager"), (MARKETER, "marketer")}
+    now = extras_now(system, admin, password, darcel)
+    tickets, statuses, priorities, answered, surveys, members, results, tasks = now
+    assert tickets == 15
+    assert statuses == {"new", "open", "waiting_on_customer", "waiting_on_third_party",
+                        "resolved", "closed"}
+    assert priorities == {"urgent", "high", "medium", "low"}
+    # the agent's reply, then the customer's (taken by phone) reopened the resolved ticket
+    assert answered == ("open", [("reply", "agent"), ("reply", "customer")])
+    assert surveys == 5                       # one per resolution; unanswered (mail only)
+    assert members == 7                       # retail accounts owned by East reps in the CSV
+    assert results == {"responses": 4, "leads": 4, "cost": "6800.00"}
+    assert tasks == {"overdue": 2, "due_today": 2, "later": 1}
+    return now
+
+
+def extras_now(system, admin, password, darcel):
+    """What the staff see of the synthetic set, through their own logins (eventual parts —
+    the segment's members, the leads sales makes of the responses — waited for)."""
+    agent = Api(system.url).login(AGENT, password)
+    assert agent.ok("GET", "me")["role"] == "agent"
+    tickets = agent.list_all("service-desk/tickets", {"tag": SYNTHETIC})
+    reopened = next(t for t in tickets if t["subject"] == "Spare parts price list requested")
+    replies = [(e["kind"], e["author_kind"]) for e in
+               agent.list_all(f"service-desk/tickets/{reopened['id']}/entries", {})]
+    boss = Api(system.url).login(SUPPORT_MANAGER, password)
+    ids = {t["id"] for t in tickets}
+    surveys = [s for s in boss.list_all("service-desk/surveys", {}) if s["ticket_id"] in ids]
+    articles = agent.list_all("service-desk/knowledge/articles", {"tag": SYNTHETIC})
+    assert {a["status"] for a in articles} == {"published"} and len(articles) == 2
+
+    marketer = Api(system.url).login(MARKETER, password)
+    segment = next(s for s in marketer.list_all("marketing/segments", {})
+                   if s["name"] == "Retail customers, East office (demo)")
+    campaign = next(c for c in marketer.list_all("marketing/campaigns", {})
+                    if c["name"] == "Retail hardware roadshow – East (demo)")
+    assert (campaign["channel"], campaign["status"], campaign["budget"]) == (
+        "event", "running", "12000.00")
+
+    def members():
+        count = marketer.ok("GET", f"marketing/segments/{segment['id']}")["member_count"]
+        return count if count == 7 else None
+
+    def results():
+        found = marketer.ok("GET", f"marketing/campaigns/{campaign['id']}/results")
+        return found if found["leads"] == 4 else None
+    count = wait_until(members, timeout=120, interval=1, message="the demo segment's members")
+    found = wait_until(results, timeout=120, interval=1, message="leads of the demo responses")
+
+    # the rep's tasks: "mine" are those due by the end of today (UTC), overdue ones flagged
+    synthetic = {t["id"]: t for t in darcel.list_all("tasks", {})
+                 if "Synthetic demo record" in (t["notes"] or "")}
+    mine = [t for t in darcel.list_all("tasks/mine", {}) if t["id"] in synthetic]
+    return (len(tickets), {t["status"] for t in tickets}, {t["priority"] for t in tickets},
+            (reopened["status"], replies), len(surveys), count,
+            {"responses": found["responses"], "leads": found["leads"], "cost": found["cost"]},
+            {"overdue": sum(1 for t in mine if t["overdue"]),
+             "due_today": sum(1 for t in mine if not t["overdue"]),
+             "later": len(synthetic) - len(mine)})
