@@ -118,6 +118,7 @@ if [ ! -f "$MARKER" ] && [ "${LOAD_DEMO:-1}" != 0 ]; then
 fi
 
 demo_reps=$(python scripts/load_demo.py --print-logins 2 2>/dev/null || true)
+demo_staff=$(python scripts/load_demo.py --print-staff 2>/dev/null || true)
 metrics_lines=$(label=metrics; echo "$METRICS" | while read -r name port; do
     if [ "$port" = 0 ]; then where=off; else where=http://localhost:$port/metrics; fi
     printf '   %-14s %-9s %s\n' "$label" "$name" "$where"
@@ -127,7 +128,7 @@ cat <<EOF
 
 ================================================================================
  CRM is running (Ctrl-C stops every service)
-   console        $URL/console    (English / 简体中文; sign in as a demo rep or the admin below)
+   console        $URL/console    (English / 简体中文; sign in as a demo user or the admin below)
    API            $URL/api/v1
    API docs       $URL/docs
    OpenAPI        $URL/openapi.json
@@ -136,6 +137,8 @@ $metrics_lines
    admin login    $ADMIN_EMAIL / ADMIN_PASSWORD in $SECRETS
    demo reps      (password: DEMO_PASSWORD in $SECRETS)
 $(echo "$demo_reps" | sed 's/^/                  /')
+   demo staff     (same password; the desk's and the campaign's figures are this year's)
+$(echo "$demo_staff" | sed 's/^/                  /')
    secrets        $SECRETS      data: $VAR/ (SQLite unless *_DATABASE_URL is set)
    services       .venv/bin/supervisorctl -s unix://$VAR/supervisor.sock status   (logs: $VAR/log/)
    try:  curl -s -X POST $URL/api/v1/auth/token -H 'Content-Type: application/json' \\
