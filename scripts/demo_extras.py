@@ -8,8 +8,8 @@ loader's report (`extras`, "synthetic": true).
 Through the public API only, as the admin and as the synthetic staff themselves:
 - staff: a support agent and a support manager in a support team (tickets are queued by team:
   an agent sees the team's queue), and a marketer — the demo password, emails as the reps';
-- service desk: 15 tickets on demo customers (the banner's reps' accounts first, so a rep sees
-  them in the customer 360) in every status — new, open, waiting on the customer / a third
+- service desk: 15 tickets on demo customers (Darcel Schlecht's and Vicki Laflamme's accounts,
+  so those reps see them in the customer 360) in every status — new, open, waiting on the customer / a third
   party, resolved, closed — with replies, notes, a customer's reply, every priority; two
   published knowledge-base articles, one linked as a ticket's solution. Satisfaction surveys
   are created on each resolution, but their answer needs the signed link that is only mailed
