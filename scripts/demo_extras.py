@@ -345,12 +345,15 @@ class Extras:
         existing = {t["title"] for t in self.api.all_items("/tasks", {"assignee_id": rep_id})}
         due = task_due_times(self.now)
         for title, kind, account, when in TASKS:
-            self.entry("tasks", title, "exists" if title in existing else "created",
-                       due_at=iso(due[when]))
-            if title not in existing:
+            if title in existing:
+                self.entry("tasks", title, "exists")
+            elif account not in self.customers:
+                self.entry("tasks", title, "failed", error=f"no demo customer {account}")
+            else:
                 self.api.call("POST", "/tasks", json={
                     "title": title, "kind": kind, "customer_id": self.customers[account],
                     "assignee_id": rep_id, "due_at": iso(due[when]), "notes": NOTE})
+                self.entry("tasks", title, "created", due_at=iso(due[when]))
 
 
 def counts(entries):
