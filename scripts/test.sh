@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Lint, then the whole test suite (unit, contract, integration on SQLite — and on PostgreSQL
 # where the dialects differ; TEST_ALL_DIALECTS=1 for every test on both —, e2e).
+#     scripts/test.sh                         the whole suite, in parallel shards
 #     scripts/test.sh [pytest arguments]      e.g. scripts/test.sh tests/e2e -x
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -29,7 +30,9 @@ scripts/ensure_apt.sh "the compose validation" docker-compose:docker-compose || 
 # (var/redis/) — exports TEST_REDIS_URL; the same rule.
 eval "$(scripts/ensure_redis.sh)" || true
 
+# No arguments: the whole suite in TEST_SHARDS (default 3) pytest processes at once, each over its
+# own share of the files (scripts/test_shards.py says why not pytest-xdist); arguments: one pytest.
 if [ "$#" -eq 0 ]; then
-    set -- tests
+    exec .venv/bin/python scripts/test_shards.py
 fi
 exec .venv/bin/pytest "$@"

@@ -1,0 +1,58 @@
+"""scripts/test_shards.py: how the suite's files are shared out between the parallel pytest
+processes of `make test`, and how their junit reports become the next run's weights."""
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "scripts"))
+import test_shards  # noqa: E402
+
+
+def test_every_file_lands_in_exactly_one_shard_and_the_longest_are_spread():
+    expected = {"tests/e2e/test_a.py": 600, "tests/e2e/test_b.py": 500, "tests/unit/test_c.py": 100,
+                "tests/unit/test_d.py": 90, "tests/integration/test_e.py": 400, "tests/unit/test_f.py": 10}
+    shards, loads = test_shards.partition(expected, 3)
+    assert sorted(name for files in shards for name in files) == sorted(expected)
+    homes = {name: index for index, files in enumerate(shards) for name in files}
+    longest = ("tests/e2e/test_a.py", "tests/e2e/test_b.py", "tests/integration/test_e.py")
+    assert len({homes[name] for name in longest}) == 3
+    assert sorted(loads) == [510, 590, 600]         # each next-longest file to the lightest shard
+    assert all(files == sorted(files) for files in shards)      # the suite's own order within a shard
+
+
+def test_more_shards_than_files_makes_no_empty_shard():
+    shards, loads = test_shards.partition({"tests/unit/test_a.py": 1.0}, 3)
+    assert shards == [["tests/unit/test_a.py"]] and loads == [1.0]
+
+
+def test_a_file_not_measured_yet_weighs_its_levels_median():
+    measured = {"tests/e2e/test_a.py": 100, "tests/e2e/test_b.py": 300, "tests/e2e/test_c.py": 200,
+                "tests/unit/test_d.py": 1}
+    files = ["tests/e2e/test_a.py", "tests/e2e/test_new.py", "tests/unit/test_new.py",
+             "tests/chaos/test_x.py"]
+    assert test_shards.weights(files, measured) == {
+        "tests/e2e/test_a.py": 100, "tests/e2e/test_new.py": 200, "tests/unit/test_new.py": 1,
+        "tests/chaos/test_x.py": test_shards.UNMEASURED_SECONDS}
+
+
+def test_the_junit_reports_sum_each_files_time(tmp_path, monkeypatch):
+    monkeypatch.setattr(test_shards, "OUT", tmp_path)
+    (tmp_path / "shard-1.xml").write_text(
+        '<testsuites><testsuite name="pytest">'
+        '<testcase file="tests/unit/test_a.py" name="one" time="1.25"/>'
+        '<testcase file="tests/unit/test_a.py" name="two" time="0.5"/>'
+        '<testcase file="tests/e2e/test_b.py" name="three" time="30"/></testsuite></testsuites>')
+    (tmp_path / "shard-2.xml").write_text(
+        '<testsuites><testsuite name="pytest"><testcase file="tests/unit/test_c.py" name="x" time="2"/>'
+        '</testsuite></testsuites>')
+    assert test_shards.measured_durations(3) == {"tests/e2e/test_b.py": 30.0, "tests/unit/test_a.py": 1.75,
+                                                 "tests/unit/test_c.py": 2.0}
+
+
+def test_the_committed_weights_name_only_files_that_exist():
+    """A renamed or deleted test file left in tests/durations.json would only skew the shares;
+    refreshing the file (cp var/test-shards/durations.json tests/durations.json) fixes it."""
+    import json
+    measured = json.loads(test_shards.DURATIONS.read_text())
+    assert measured, "tests/durations.json is empty"
+    missing = sorted(name for name in measured if not (test_shards.ROOT / name).exists())
+    assert not missing, missing
