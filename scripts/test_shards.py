@@ -6,7 +6,8 @@ vhost per test (nameko's fixture) or per e2e system, databases named by uuid, fr
 directories — so plain pytest processes over disjoint file sets are enough.
 
 The files are shared out by their last measured time (`tests/durations.json`, longest first, each
-to the least loaded shard); a file not measured yet counts as its level's median. Each shard's
+to the least loaded shard); a file not measured yet counts as its level's median. The e2e files
+that use the session's shared system go to one shard together, so that only one such system runs. Each shard's
 output is printed as it comes, prefixed `[k]`; its junit report and a fresh durations file go to
 var/test-shards/. The exit status is non-zero when any shard failed (or collected nothing).
 
@@ -28,6 +29,9 @@ ROOT = Path(__file__).resolve().parents[1]
 DURATIONS = ROOT / "tests" / "durations.json"
 OUT = ROOT / "var" / "test-shards"
 UNMEASURED_SECONDS = 5.0
+# e2e files that start a system of their own (not the session's `system` fixture): placed alone.
+OWN_SYSTEM = {"tests/e2e/test_api_document.py", "tests/e2e/test_compose_stack.py",
+              "tests/e2e/test_make_run.py", "tests/e2e/test_replicas.py"}
 
 
 def test_files(roots=("tests",)):
@@ -46,15 +50,25 @@ def weights(files, measured):
     return {name: measured.get(name, medians.get(name.split("/")[1], UNMEASURED_SECONDS)) for name in files}
 
 
+def units(expected):
+    """What is placed as one piece: the e2e files on the shared system (one system per shard that
+    has any: it is about a dozen processes, whose idle timers alone cost a shard's worth of CPU
+    when three run at once) together, every other file on its own."""
+    shared = sorted(name for name in expected if name.startswith("tests/e2e/") and name not in OWN_SYSTEM)
+    pieces = [[name] for name in expected if name not in shared]
+    return pieces + ([shared] if shared else [])
+
+
 def partition(expected, count):
-    """Longest file first, each to the shard with the least expected time so far; each shard's
+    """Longest piece first, each to the shard with the least expected time so far; each shard's
     files keep the suite's own order (the e2e conftest puts the demo loader last in its shard)."""
-    shards = [[] for _ in range(min(count, len(expected)))]
+    pieces = units(expected)
+    shards = [[] for _ in range(min(count, len(pieces)))]
     loads = [0.0] * len(shards)
-    for name in sorted(expected, key=lambda name: (-expected[name], name)):
+    for piece in sorted(pieces, key=lambda files: (-sum(expected[name] for name in files), files)):
         lightest = loads.index(min(loads))
-        shards[lightest].append(name)
-        loads[lightest] += expected[name]
+        shards[lightest].extend(piece)
+        loads[lightest] += sum(expected[name] for name in piece)
     return [sorted(files) for files in shards], loads
 
 

@@ -8,15 +8,36 @@ import test_shards  # noqa: E402
 
 
 def test_every_file_lands_in_exactly_one_shard_and_the_longest_are_spread():
-    expected = {"tests/e2e/test_a.py": 600, "tests/e2e/test_b.py": 500, "tests/unit/test_c.py": 100,
-                "tests/unit/test_d.py": 90, "tests/integration/test_e.py": 400, "tests/unit/test_f.py": 10}
+    expected = {"tests/integration/test_a.py": 600, "tests/integration/test_b.py": 500,
+                "tests/unit/test_c.py": 100, "tests/unit/test_d.py": 90, "tests/integration/test_e.py": 400,
+                "tests/unit/test_f.py": 10}
     shards, loads = test_shards.partition(expected, 3)
     assert sorted(name for files in shards for name in files) == sorted(expected)
     homes = {name: index for index, files in enumerate(shards) for name in files}
-    longest = ("tests/e2e/test_a.py", "tests/e2e/test_b.py", "tests/integration/test_e.py")
+    longest = ("tests/integration/test_a.py", "tests/integration/test_b.py", "tests/integration/test_e.py")
     assert len({homes[name] for name in longest}) == 3
     assert sorted(loads) == [510, 590, 600]         # each next-longest file to the lightest shard
     assert all(files == sorted(files) for files in shards)      # the suite's own order within a shard
+
+
+def test_the_e2e_files_on_the_shared_system_stay_in_one_shard():
+    expected = {"tests/e2e/test_a.py": 300, "tests/e2e/test_b.py": 300, "tests/e2e/test_api_document.py": 400,
+                "tests/integration/test_c.py": 350, "tests/unit/test_d.py": 250}
+    shards, loads = test_shards.partition(expected, 3)
+    homes = {name: index for index, files in enumerate(shards) for name in files}
+    assert homes["tests/e2e/test_a.py"] == homes["tests/e2e/test_b.py"]        # one shared system
+    assert homes["tests/e2e/test_api_document.py"] != homes["tests/e2e/test_a.py"]   # its own system
+    assert sorted(loads) == [400, 600, 600]
+
+
+def test_the_files_placed_alone_are_those_that_start_a_system_of_their_own():
+    """A new e2e file that builds its own System, runs `make run` or the compose stack belongs in
+    OWN_SYSTEM (else its shard would needlessly start the shared one too); a listed one must exist."""
+    e2e = (test_shards.ROOT / "tests" / "e2e").glob("test_*.py")
+    signs = ("System(", "run.sh", "compose_check")
+    starts_its_own = sorted(str(path.relative_to(test_shards.ROOT)) for path in e2e
+                            if any(sign in path.read_text() for sign in signs))
+    assert starts_its_own == sorted(test_shards.OWN_SYSTEM)
 
 
 def test_more_shards_than_files_makes_no_empty_shard():
