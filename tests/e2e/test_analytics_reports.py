@@ -62,7 +62,7 @@ def test_adhoc_report_is_scoped_and_validated(team_deals):
     assert by_rep(mine) == {key: value for key, value in team_deals["expected"].items()
                             if key[0] == rep_a.user["id"]}
     assert [row["rep_name"] for row in mine["rows"]] == [rep_a.user["name"]]
-    refused = rep_a.get(ADHOC, params={"measure": "count,cost_sum", "dimension": "size"})
+    refused = rep_a.get(ADHOC, params={"measure": "count,cost_sum", "dimension": "category"})
     assert refused.status_code == 422
     assert refused.headers["Content-Type"] == "application/problem+json"
     errors = refused.json()["errors"]
