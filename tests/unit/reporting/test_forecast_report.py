@@ -230,3 +230,13 @@ def test_each_period_carries_its_expected_total(db, history, monkeypatch):
             january["expected_total"]) == ("916.67", "0.00", "916.67")
     assert [(p["run_rate_remainder"], p["expected_total"]) for p in rows["USD"]["periods"]] == [
         (None, "0.00"), (None, "0.00")]
+
+
+@pytest.mark.parametrize("day", ["0001-01-01", "0109-11-11", "1899-12-31"])
+def test_as_of_before_any_deal_is_an_empty_forecast_not_an_error(db, history, day):
+    """Any date the document allows (format: date) is a forecast: before the first deal there is
+    nothing won, nothing open and no history to learn from (schemathesis sent year 109)."""
+    apply(db, *history)
+    for granularity in ("month", "quarter"):
+        result = run(db, ADMIN, as_of=day, granularity=granularity, periods=12)
+        assert result["as_of"] == day and result["rows"] == [], result

@@ -1,6 +1,5 @@
 """The forecast report's query and answer (resolved by the gateway as "reporting:<name>"
 through services/reporting/schemas.py)."""
-from datetime import date
 
 from marshmallow import Schema, fields, validate
 
@@ -15,7 +14,7 @@ class ForecastQuery(Input):
     company (no group_by) or per owner, the owner's region or product; as of the end of the
     local day `as_of` (default today; not after today): the period containing it is the
     current one and only what had happened by then counts."""
-    as_of = fields.Date(validate=validate.Range(min=date(1900, 1, 1)), metadata={
+    as_of = fields.Date(metadata={
         "description": "a local date in tz, not after today (default today): the forecast as it "
                        "would have been made at the end of that day"})
     granularity = fields.String(load_default="month", validate=validate.OneOf(("month", "quarter")))
