@@ -40,9 +40,11 @@ def service_of(process):
 class System:
     """start() → the gateway answers /ready; stop_service/start_service for outage tests."""
 
-    def __init__(self, workdir, amqp_uri, rpc_timeout=3.0, database_urls=None, settings=None):
+    def __init__(self, workdir, amqp_uri, rpc_timeout=8.0, database_urls=None, settings=None):
         """`database_urls`: service name → SQLAlchemy URL (default: SQLite files in workdir);
-        `settings`: environment overrides for every process."""
+        `settings`: environment overrides for every process. `rpc_timeout`: 8 s, not the
+        run's 3, as `make test` runs this system beside two other shards on 2 cores: at a load
+        average of 10-15 a create through the gateway got the 3 s 503 (2026-12-07)."""
         self.workdir = Path(workdir)
         self.gateway_port = free_port()
         self.url = f"http://127.0.0.1:{self.gateway_port}"
