@@ -32,6 +32,11 @@ UNMEASURED_SECONDS = 5.0
 # e2e files that start a system of their own (not the session's `system` fixture): placed alone.
 OWN_SYSTEM = {"tests/e2e/test_api_document.py", "tests/e2e/test_compose_stack.py",
               "tests/e2e/test_make_run.py", "tests/e2e/test_replicas.py"}
+# ...except these, which go with the shared system's shard, where the browser tests run: podman
+# setting the compose stack's network up makes a Chromium running at the same time drop its page
+# loads (net::ERR_NETWORK_CHANGED — two console tests failed so), and the API docs' browser test
+# is a Chromium too.
+WITH_THE_BROWSERS = {"tests/e2e/test_compose_stack.py", "tests/integration/gateway/test_docs_browser.py"}
 
 
 def test_files(roots=("tests",)):
@@ -53,8 +58,10 @@ def weights(files, measured):
 def units(expected):
     """What is placed as one piece: the e2e files on the shared system (one system per shard that
     has any: it is about a dozen processes, whose idle timers alone cost a shard's worth of CPU
-    when three run at once) together, every other file on its own."""
-    shared = sorted(name for name in expected if name.startswith("tests/e2e/") and name not in OWN_SYSTEM)
+    when three run at once) and the files that must not run beside its browser tests together,
+    every other file on its own."""
+    shared = sorted(name for name in expected if name in WITH_THE_BROWSERS
+                    or (name.startswith("tests/e2e/") and name not in OWN_SYSTEM))
     pieces = [[name] for name in expected if name not in shared]
     return pieces + ([shared] if shared else [])
 

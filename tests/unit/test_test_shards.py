@@ -30,6 +30,18 @@ def test_the_e2e_files_on_the_shared_system_stay_in_one_shard():
     assert sorted(loads) == [400, 600, 600]
 
 
+def test_the_compose_stack_and_the_browsers_never_run_at_the_same_time():
+    """podman's network set-up made the console's Chromium drop page loads (ERR_NETWORK_CHANGED)."""
+    expected = {"tests/e2e/test_console_sales.py": 300, "tests/e2e/test_compose_stack.py": 150,
+                "tests/integration/gateway/test_docs_browser.py": 20, "tests/unit/test_a.py": 600,
+                "tests/unit/test_b.py": 600}
+    shards, _loads = test_shards.partition(expected, 3)
+    homes = {name: index for index, files in enumerate(shards) for name in files}
+    assert homes["tests/e2e/test_compose_stack.py"] == homes["tests/e2e/test_console_sales.py"] \
+        == homes["tests/integration/gateway/test_docs_browser.py"]
+    assert all((test_shards.ROOT / name).exists() for name in test_shards.WITH_THE_BROWSERS)
+
+
 def test_the_files_placed_alone_are_those_that_start_a_system_of_their_own():
     """A new e2e file that builds its own System, runs `make run` or the compose stack belongs in
     OWN_SYSTEM (else its shard would needlessly start the shared one too); a listed one must exist."""
